@@ -1,0 +1,146 @@
+package io.stenographer.adapters.persistence;
+
+import io.quarkus.panache.common.Sort;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ClientEventIdTaken;
+import io.stenographer.application.port.out.LoadEventsPort;
+import io.stenographer.application.port.out.SearchEventsPort;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.query.ActionFilter;
+import io.stenographer.domain.query.EventCriteria;
+import io.stenographer.domain.query.EventCursor;
+import io.stenographer.domain.query.EventPage;
+import io.stenographer.domain.query.PageRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hibernate.exception.ConstraintViolationException;
+
+/** The PostgreSQL event store: appends and reads, never updates or deletes. */
+@ApplicationScoped
+public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, SearchEventsPort {
+
+    private static final String CLIENT_EVENT_ID_CONSTRAINT = "audit_event_client_event_id_uq";
+
+    private final AuditEventRepository repository;
+
+    PostgresEventStore(AuditEventRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public void append(List<AuditEvent> events) {
+        List<AuditEventEntity> rows = new ArrayList<>(events.size());
+        for (AuditEvent event : events) {
+            rows.add(AuditEventRowMapper.toRow(event));
+        }
+        try {
+            repository.persist(rows);
+            // Flush now so a lost idempotency race surfaces here, typed, not at commit.
+            repository.flush();
+        } catch (ConstraintViolationException e) {
+            if (CLIENT_EVENT_ID_CONSTRAINT.equals(e.getConstraintName())) {
+                throw new ClientEventIdTaken("a concurrent request recorded the same client event id", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<AuditEvent> findById(EventId id) {
+        return repository.findByIdOptional(id.value()).map(AuditEventRowMapper::toDomain);
+    }
+
+    @Override
+    public Map<String, IdempotencyRecord> findByClientEventIds(TenantId tenant, Collection<String> clientEventIds) {
+        Map<String, IdempotencyRecord> found = new HashMap<>();
+        repository.list("tenant = :tenant and clientEventId in :keys",
+                        Map.<String, Object>of("tenant", tenant.value(), "keys", clientEventIds))
+                .forEach(row -> {
+                    AuditEvent event = AuditEventRowMapper.toDomain(row);
+                    found.put(row.clientEventId, new IdempotencyRecord(event.id(), event.leafHash(),
+                            event.receivedAt(), event.content().contentDigest()));
+                });
+        return found;
+    }
+
+    @Override
+    public EventPage search(EventCriteria criteria, PageRequest page) {
+        StringBuilder where = new StringBuilder("tenant = :tenant");
+        Map<String, Object> params = new HashMap<>();
+        params.put("tenant", criteria.tenant().value());
+        if (criteria.actorId() != null) {
+            where.append(" and actorId = :actorId");
+            params.put("actorId", criteria.actorId());
+        }
+        ActionFilter action = criteria.action();
+        if (action != null && action.prefix()) {
+            // Columns use the "C" collation, so a prefix is exactly a byte range an index can seek.
+            where.append(" and action >= :actionFrom and action < :actionTo");
+            params.put("actionFrom", action.value());
+            params.put("actionTo", upperBound(action.value()));
+        } else if (action != null) {
+            where.append(" and action = :action");
+            params.put("action", action.value());
+        }
+        if (criteria.resourceType() != null) {
+            where.append(" and resourceType = :resourceType");
+            params.put("resourceType", criteria.resourceType());
+        }
+        if (criteria.resourceId() != null) {
+            where.append(" and resourceId = :resourceId");
+            params.put("resourceId", criteria.resourceId());
+        }
+        if (criteria.outcome() != null) {
+            where.append(" and outcome = :outcome");
+            params.put("outcome", criteria.outcome().wireName());
+        }
+        if (criteria.from() != null) {
+            where.append(" and occurredAt >= :from");
+            params.put("from", criteria.from());
+        }
+        if (criteria.to() != null) {
+            where.append(" and occurredAt < :to");
+            params.put("to", criteria.to());
+        }
+        if (criteria.sourceApplication() != null) {
+            where.append(" and sourceApplication = :sourceApplication");
+            params.put("sourceApplication", criteria.sourceApplication());
+        }
+        if (criteria.correlationId() != null) {
+            where.append(" and correlationId = :correlationId");
+            params.put("correlationId", criteria.correlationId());
+        }
+        EventCursor after = page.after();
+        if (after != null) {
+            where.append(" and (occurredAt > :afterTime or (occurredAt = :afterTime and id > :afterId))");
+            params.put("afterTime", after.occurredAt());
+            params.put("afterId", after.id().value());
+        }
+        // One extra row tells whether another page exists without a count query.
+        List<AuditEventEntity> rows = repository.find(where.toString(), Sort.by("occurredAt").and("id"), params)
+                .range(0, page.limit())
+                .list();
+        List<AuditEvent> events = new ArrayList<>(Math.min(rows.size(), page.limit()));
+        for (int i = 0; i < Math.min(rows.size(), page.limit()); i++) {
+            events.add(AuditEventRowMapper.toDomain(rows.get(i)));
+        }
+        EventCursor next = null;
+        if (rows.size() > page.limit()) {
+            AuditEvent last = events.get(events.size() - 1);
+            next = new EventCursor(last.content().occurredAt(), last.id());
+        }
+        return new EventPage(events, next);
+    }
+
+    private static String upperBound(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+}

@@ -1,0 +1,55 @@
+package io.stenographer.adapters.rest.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.CanonicalJson;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A sealed event as returned to auditors, with its leaf hash. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Event")
+public record EventResponse(
+        String id,
+        String tenant,
+        String receivedAt,
+        String submittedBy,
+        EventRequest.Actor actor,
+        String action,
+        EventRequest.Resource resource,
+        String reason,
+        String outcome,
+        String occurredAt,
+        EventRequest.Source source,
+        String correlationId,
+        @JsonRawValue @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)
+        String metadata,
+        String clientEventId,
+        @Schema(description = "Hex SHA-256 leaf hash (RFC 6962) of the canonical sealed event")
+        String leafHash) {
+
+    public static EventResponse from(AuditEvent event) {
+        EventDraft content = event.content();
+        return new EventResponse(
+                event.id().toString(),
+                content.tenant().value(),
+                Timestamps.format(event.receivedAt()),
+                event.submittedBy(),
+                new EventRequest.Actor(content.actor().id(), content.actor().type().wireName(),
+                        content.actor().displayName()),
+                content.action().value(),
+                content.resource() == null ? null
+                        : new EventRequest.Resource(content.resource().type(), content.resource().id()),
+                content.reason(),
+                content.outcome().wireName(),
+                Timestamps.format(content.occurredAt()),
+                new EventRequest.Source(content.source().application(), content.source().ip(),
+                        content.source().userAgent()),
+                content.correlationId(),
+                CanonicalJson.canonicalize(content.metadata()),
+                content.clientEventId(),
+                event.leafHash().hex());
+    }
+}

@@ -1,0 +1,377 @@
+package io.stenographer.adapters.rest.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.json.StrictJson;
+import io.stenographer.adapters.rest.problem.ProblemException;
+import io.stenographer.adapters.rest.problem.ProblemMapper;
+import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.application.port.in.GetEventQuery;
+import io.stenographer.application.port.in.GetEventUseCase;
+import io.stenographer.application.port.in.QueryEventsQuery;
+import io.stenographer.application.port.in.QueryEventsUseCase;
+import io.stenographer.application.port.in.RecordEventsCommand;
+import io.stenographer.application.port.in.RecordEventsResult;
+import io.stenographer.application.port.in.RecordEventsResult.Conflicting;
+import io.stenographer.application.port.in.RecordEventsResult.ItemOutcome;
+import io.stenographer.application.port.in.RecordEventsResult.Recorded;
+import io.stenographer.application.port.in.RecordEventsResult.Rejected;
+import io.stenographer.application.port.in.RecordEventsResult.Replayed;
+import io.stenographer.application.port.in.RecordEventsUseCase;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.query.ActionFilter;
+import io.stenographer.domain.query.EventCriteria;
+import io.stenographer.domain.query.EventPage;
+import io.stenographer.domain.query.PageRequest;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Ingest and query of audit events. */
+@Path("/api/v1/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "events")
+@SecurityRequirement(name = "bearer")
+public class EventsResource {
+
+    private static final Set<String> QUERY_PARAMETERS = Set.of("tenant", "actor", "action", "resourceType",
+            "resourceId", "outcome", "from", "to", "sourceApplication", "correlationId", "cursor", "limit");
+
+    private final RecordEventsUseCase recordEvents;
+    private final QueryEventsUseCase queryEvents;
+    private final GetEventUseCase getEvent;
+    private final CallerResolver callers;
+    private final SecurityIdentity identity;
+    private final IngestMetrics metrics;
+    private final int maxEventBytes;
+    private final int maxBatchBytes;
+    private final int maxBatchEvents;
+
+    EventsResource(RecordEventsUseCase recordEvents, QueryEventsUseCase queryEvents, GetEventUseCase getEvent,
+            CallerResolver callers, SecurityIdentity identity, IngestMetrics metrics,
+            @ConfigProperty(name = "stenographer.ingest.max-event-bytes", defaultValue = "262144") int maxEventBytes,
+            @ConfigProperty(name = "stenographer.ingest.max-batch-bytes", defaultValue = "1048576") int maxBatchBytes,
+            @ConfigProperty(name = "stenographer.ingest.max-batch-events", defaultValue = "1000") int maxBatchEvents) {
+        this.recordEvents = recordEvents;
+        this.queryEvents = queryEvents;
+        this.getEvent = getEvent;
+        this.callers = callers;
+        this.identity = identity;
+        this.metrics = metrics;
+        this.maxEventBytes = maxEventBytes;
+        this.maxBatchBytes = maxBatchBytes;
+        this.maxBatchEvents = maxBatchEvents;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("audit-writer")
+    @Operation(summary = "Record one event", description = "Answers only after the event is durably committed.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = EventRequest.class)))
+    @APIResponse(responseCode = "201", description = "Recorded",
+            content = @Content(schema = @Schema(implementation = ReceiptResponse.class)))
+    @APIResponse(responseCode = "200", description = "Retry of an event already recorded with the same content",
+            content = @Content(schema = @Schema(implementation = ReceiptResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid event", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
+    @APIResponse(responseCode = "409", description = "Idempotency key reused for different content")
+    @APIResponse(responseCode = "413", description = "Body too large")
+    public Response record(byte[] body,
+            @Parameter(description = "Idempotency key; same as clientEventId") @HeaderParam("Idempotency-Key")
+            String idempotencyKey) {
+        long started = System.nanoTime();
+        Caller caller = callers.resolve(identity);
+        try {
+            JsonNode tree = StrictJson.readTree(body, maxEventBytes);
+            EventDraft draft = withIdempotencyKey(
+                    EventRequestMapper.toDraft(StrictJson.bind(tree, EventRequest.class, ""), caller), idempotencyKey);
+            ItemOutcome outcome = recordEvents.record(new RecordEventsCommand(caller, List.of(draft))).items().get(0);
+            if (outcome instanceof Recorded recorded) {
+                metrics.ingested(1, "created");
+                return Response.created(URI.create("/api/v1/events/" + recorded.receipt().id()))
+                        .entity(ReceiptResponse.created(recorded.receipt())).build();
+            }
+            if (outcome instanceof Replayed replayed) {
+                metrics.ingested(1, "duplicate");
+                return Response.ok(ReceiptResponse.duplicate(replayed.receipt())).build();
+            }
+            if (outcome instanceof Rejected rejected) {
+                throw rejected.violation();
+            }
+            throw conflict((Conflicting) outcome);
+        } catch (ProblemException e) {
+            metrics.rejected(e.problem().type().substring(e.problem().type().lastIndexOf(':') + 1), 1);
+            throw e;
+        } catch (FieldViolation e) {
+            metrics.rejected(ProblemType.VALIDATION_FAILED.slug(), 1);
+            throw e;
+        } catch (TenantAccessDenied e) {
+            metrics.rejected(ProblemType.TENANT_ACCESS_DENIED.slug(), 1);
+            throw e;
+        } finally {
+            metrics.latency(false).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @POST
+    @Path("batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("audit-writer")
+    @Operation(summary = "Record up to 1,000 events (1 MiB) with a result per item",
+            description = "Body: {\"events\": [EventRequest, ...]}. Valid items are recorded even when others are "
+                    + "rejected; every item gets its own status. With an Idempotency-Key header K, an item without "
+                    + "clientEventId uses K:<index>.")
+    @APIResponse(responseCode = "200", description = "Per-item results",
+            content = @Content(schema = @Schema(implementation = BatchResponse.class)))
+    @APIResponse(responseCode = "413", description = "Too many events or bytes")
+    public BatchResponse recordBatch(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        long started = System.nanoTime();
+        Caller caller = callers.resolve(identity);
+        try {
+            JsonNode tree = StrictJson.readTree(body, maxBatchBytes);
+            JsonNode items = tree.get("events");
+            if (!tree.isObject() || items == null || !items.isArray()) {
+                throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, "events",
+                        "the body must be an object with an 'events' array");
+            }
+            if (tree.size() != 1) {
+                throw ProblemException.ofField(ProblemType.UNKNOWN_FIELD, "(body)",
+                        "only the 'events' member is allowed");
+            }
+            if (items.isEmpty()) {
+                throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, "events", "must not be empty");
+            }
+            if (items.size() > maxBatchEvents) {
+                throw ProblemException.of(ProblemType.BATCH_TOO_LARGE,
+                        "the batch holds " + items.size() + " events; the limit is " + maxBatchEvents);
+            }
+            return recordItems(caller, items, idempotencyKey);
+        } catch (ProblemException e) {
+            metrics.rejected(e.problem().type().substring(e.problem().type().lastIndexOf(':') + 1), 1);
+            throw e;
+        } catch (TenantAccessDenied e) {
+            metrics.rejected(ProblemType.TENANT_ACCESS_DENIED.slug(), 1);
+            throw e;
+        } finally {
+            metrics.latency(true).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private BatchResponse recordItems(Caller caller, JsonNode items, String idempotencyKey) {
+        int size = items.size();
+        BatchResponse.Item[] results = new BatchResponse.Item[size];
+        List<EventDraft> drafts = new ArrayList<>(size);
+        List<Integer> draftIndexes = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            String at = "events[" + i + "]";
+            try {
+                EventDraft draft = EventRequestMapper.toDraft(StrictJson.bind(items.get(i), EventRequest.class, at),
+                        caller);
+                if (draft.clientEventId() == null && idempotencyKey != null) {
+                    draft = withIdempotencyKey(draft, idempotencyKey + ":" + i);
+                }
+                drafts.add(draft);
+                draftIndexes.add(i);
+            } catch (ProblemException e) {
+                results[i] = rejectedItem(i, e.problem());
+            } catch (FieldViolation e) {
+                FieldViolation nested = e.under(at);
+                results[i] = rejectedItem(i, ProblemResponse.ofField(ProblemType.VALIDATION_FAILED,
+                        nested.field(), nested.detail()));
+            }
+        }
+        if (!drafts.isEmpty()) {
+            RecordEventsResult result = recordEvents.record(new RecordEventsCommand(caller, drafts));
+            for (int d = 0; d < drafts.size(); d++) {
+                int i = draftIndexes.get(d);
+                results[i] = toItem(i, result.items().get(d));
+            }
+        }
+        int created = 0;
+        int duplicates = 0;
+        int rejected = 0;
+        int conflicts = 0;
+        for (BatchResponse.Item item : results) {
+            switch (item.status()) {
+                case "created" -> created++;
+                case "duplicate" -> duplicates++;
+                case "conflict" -> conflicts++;
+                default -> {
+                    rejected++;
+                    metrics.rejected(item.problem().type().substring(item.problem().type().lastIndexOf(':') + 1), 1);
+                }
+            }
+        }
+        metrics.ingested(created, "created");
+        metrics.ingested(duplicates, "duplicate");
+        metrics.rejected(ProblemType.IDEMPOTENCY_CONFLICT.slug(), conflicts);
+        return new BatchResponse(created, duplicates, rejected, conflicts, List.of(results));
+    }
+
+    @GET
+    @RolesAllowed("auditor")
+    @Operation(summary = "Search events", description = "All filters combine. Pages are keyset-based and ordered "
+            + "by (occurredAt, id). Every search is itself recorded as an audit.query event.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventPageResponse.class)))
+    public EventPageResponse search(@Context UriInfo uri,
+            @Parameter(description = "Tenant; optional when the token grants exactly one") @jakarta.ws.rs.QueryParam("tenant") String tenant,
+            @jakarta.ws.rs.QueryParam("actor") String actor,
+            @Parameter(description = "Exact action, or a prefix such as case.*") @jakarta.ws.rs.QueryParam("action") String action,
+            @jakarta.ws.rs.QueryParam("resourceType") String resourceType,
+            @jakarta.ws.rs.QueryParam("resourceId") String resourceId,
+            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"success", "failure", "denied"}))
+            @jakarta.ws.rs.QueryParam("outcome") String outcome,
+            @Parameter(description = "Inclusive lower bound on occurredAt (RFC 3339)") @jakarta.ws.rs.QueryParam("from") String from,
+            @Parameter(description = "Exclusive upper bound on occurredAt (RFC 3339)") @jakarta.ws.rs.QueryParam("to") String to,
+            @jakarta.ws.rs.QueryParam("sourceApplication") String sourceApplication,
+            @jakarta.ws.rs.QueryParam("correlationId") String correlationId,
+            @jakarta.ws.rs.QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 1000, default 100") @jakarta.ws.rs.QueryParam("limit") String limit) {
+        rejectUnknownParameters(uri);
+        Caller caller = callers.resolve(identity);
+        EventCriteria criteria = new EventCriteria(
+                tenantFor(tenant, caller),
+                actor,
+                action == null ? null : ActionFilter.parse(action),
+                resourceType,
+                resourceId,
+                outcome == null ? null : Outcome.fromWireName("outcome", outcome),
+                from == null ? null : Timestamps.parse("from", from),
+                to == null ? null : Timestamps.parse("to", to),
+                sourceApplication,
+                correlationId);
+        PageRequest page = new PageRequest(cursor == null ? null : CursorCodec.decode(cursor), parseLimit(limit));
+        EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page));
+        return new EventPageResponse(result.events().stream().map(EventResponse::from).toList(),
+                result.next() == null ? null : CursorCodec.encode(result.next()));
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed("auditor")
+    @Operation(summary = "Read one event", description = "Events of tenants the token does not grant answer 404.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such event visible to the caller")
+    public EventResponse get(@PathParam("id") String id) {
+        Caller caller = callers.resolve(identity);
+        return EventResponse.from(getEvent.get(new GetEventQuery(caller, EventId.parse(id))));
+    }
+
+    private static TenantId tenantFor(String tenant, Caller caller) {
+        if (tenant != null) {
+            return new TenantId(tenant);
+        }
+        if (caller.tenants().size() == 1) {
+            return caller.tenants().iterator().next();
+        }
+        throw new FieldViolation("tenant", "is required when the token grants more than one tenant");
+    }
+
+    private static int parseLimit(String limit) {
+        if (limit == null) {
+            return PageRequest.DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw new FieldViolation("limit", "must be an integer between 1 and " + PageRequest.MAX_LIMIT);
+        }
+    }
+
+    private static void rejectUnknownParameters(UriInfo uri) {
+        Set<String> unknown = new TreeSet<>(uri.getQueryParameters().keySet());
+        unknown.removeAll(QUERY_PARAMETERS);
+        if (!unknown.isEmpty()) {
+            throw ProblemException.ofField(ProblemType.UNKNOWN_FIELD, unknown.iterator().next(),
+                    "is not a known query parameter; known: " + new TreeSet<>(QUERY_PARAMETERS));
+        }
+        uri.getQueryParameters().forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, name, "must be given at most once");
+            }
+        });
+    }
+
+    private static EventDraft withIdempotencyKey(EventDraft draft, String key) {
+        if (key == null) {
+            return draft;
+        }
+        if (draft.clientEventId() != null && !draft.clientEventId().equals(key)) {
+            throw new FieldViolation("clientEventId", "differs from the Idempotency-Key header");
+        }
+        try {
+            return draft.withClientEventId(key);
+        } catch (FieldViolation e) {
+            throw new FieldViolation("Idempotency-Key", e.detail());
+        }
+    }
+
+    private static ProblemException conflict(Conflicting conflicting) {
+        return ProblemException.ofField(ProblemType.IDEMPOTENCY_CONFLICT, "clientEventId",
+                "'" + conflicting.clientEventId() + "' already identifies event " + conflicting.existingId()
+                        + " with different content");
+    }
+
+    private static BatchResponse.Item toItem(int index, ItemOutcome outcome) {
+        if (outcome instanceof Recorded recorded) {
+            return item(index, ReceiptResponse.created(recorded.receipt()));
+        }
+        if (outcome instanceof Replayed replayed) {
+            return item(index, ReceiptResponse.duplicate(replayed.receipt()));
+        }
+        if (outcome instanceof Rejected rejected) {
+            FieldViolation nested = rejected.violation().under("events[" + index + "]");
+            return rejectedItem(index, ProblemResponse.ofField(ProblemType.VALIDATION_FAILED, nested.field(),
+                    nested.detail()));
+        }
+        Conflicting conflicting = (Conflicting) outcome;
+        return new BatchResponse.Item(index, "conflict", conflicting.existingId().toString(), null, null,
+                conflict(conflicting).problem());
+    }
+
+    private static BatchResponse.Item rejectedItem(int index, ProblemResponse problem) {
+        return new BatchResponse.Item(index, "rejected", null, null, null, problem);
+    }
+
+    private static BatchResponse.Item item(int index, ReceiptResponse receipt) {
+        return new BatchResponse.Item(index, receipt.status(), receipt.id(), receipt.leafHash(),
+                receipt.receivedAt(), null);
+    }
+
+    static Response problem(ProblemResponse problem) {
+        return ProblemMapper.respond(problem);
+    }
+}

@@ -1,0 +1,103 @@
+package io.stenographer.adapters.rest.problem;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.stenographer.application.port.in.EventNotFound;
+import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.event.FieldViolation;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where exceptions become HTTP answers: RFC 9457 {@code application/problem+json}
+ * with a stable {@code type} per error. Bad input is always 4xx; only genuine faults are 500, and
+ * their details stay in the server log under an incident id.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response fieldViolation(FieldViolation e) {
+        return respond(ProblemResponse.ofField(ProblemType.VALIDATION_FAILED, e.field(), e.detail()));
+    }
+
+    @ServerExceptionMapper
+    public Response tenantDenied(TenantAccessDenied e) {
+        return respond(ProblemResponse.of(ProblemType.TENANT_ACCESS_DENIED, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response eventNotFound(EventNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no event " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(respond(ProblemResponse.of(ProblemType.UNAUTHENTICATED,
+                        "send a valid, unexpired bearer token from the configured issuer")))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(ProblemResponse.of(ProblemType.FORBIDDEN, "the token lacks the role this endpoint requires"));
+    }
+
+    @ServerExceptionMapper
+    public Response illegalArgument(IllegalArgumentException e) {
+        return respond(ProblemResponse.of(ProblemType.VALIDATION_FAILED, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        ProblemType type;
+        if (e instanceof NotFoundException) {
+            type = ProblemType.NOT_FOUND;
+        } else if (e instanceof NotAllowedException) {
+            type = ProblemType.METHOD_NOT_ALLOWED;
+        } else if (e instanceof NotSupportedException) {
+            type = ProblemType.UNSUPPORTED_MEDIA_TYPE;
+        } else if (e instanceof NotAcceptableException) {
+            type = ProblemType.NOT_ACCEPTABLE;
+        } else if (e.getResponse().getStatus() == 413) {
+            type = ProblemType.PAYLOAD_TOO_LARGE;
+        } else if (e.getResponse().getStatus() >= 500) {
+            return internal(e);
+        } else {
+            int status = e.getResponse().getStatus();
+            return respond(new ProblemResponse(ProblemType.VALIDATION_FAILED.uri(),
+                    e.getResponse().getStatusInfo().getReasonPhrase(), status, e.getMessage(), null, null));
+        }
+        return respond(ProblemResponse.of(type, type.title()));
+    }
+
+    @ServerExceptionMapper
+    public Response internal(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "unhandled error, incident %s", incident);
+        return respond(ProblemResponse.of(ProblemType.INTERNAL, "internal error, incident " + incident));
+    }
+
+    public static Response respond(ProblemResponse problem) {
+        return Response.status(problem.status())
+                .type(ProblemResponse.MEDIA_TYPE)
+                .entity(problem)
+                .build();
+    }
+}

@@ -1,0 +1,50 @@
+package io.stenographer.adapters.rest.problem;
+
+/** Stable RFC 9457 problem types; clients may switch on {@link #uri()}. */
+public enum ProblemType {
+    VALIDATION_FAILED("validation-failed", 400, "The request is invalid"),
+    MALFORMED_JSON("malformed-json", 400, "The request body is not well-formed JSON"),
+    INVALID_ENCODING("invalid-encoding", 400, "The request body is not valid UTF-8"),
+    UNKNOWN_FIELD("unknown-field", 400, "The request contains a field Stenographer does not know"),
+    WRONG_TYPE("wrong-type", 400, "A field has the wrong JSON type"),
+    INVALID_CURSOR("invalid-cursor", 400, "The paging cursor is not valid"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
+    BATCH_TOO_LARGE("batch-too-large", 413, "The batch holds too many events"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Send application/json"),
+    IDEMPOTENCY_CONFLICT("idempotency-conflict", 409,
+            "This idempotency key was already used for different content"),
+    UNAUTHENTICATED("unauthenticated", 401, "A valid bearer token is required"),
+    FORBIDDEN("forbidden", 403, "The token does not grant this action"),
+    TENANT_ACCESS_DENIED("tenant-access-denied", 403, "The token does not grant access to this tenant"),
+    NOT_FOUND("not-found", 404, "Not found"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    NOT_ACCEPTABLE("not-acceptable", 406, "None of the requested media types can be produced"),
+    INTERNAL("internal", 500, "Internal error"),
+    UNAVAILABLE("unavailable", 503, "Temporarily unavailable");
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String uri() {
+        return "urn:stenographer:problem:" + slug;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

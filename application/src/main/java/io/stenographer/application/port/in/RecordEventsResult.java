@@ -1,0 +1,38 @@
+package io.stenographer.application.port.in;
+
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.merkle.Hash;
+import java.time.Instant;
+import java.util.List;
+
+/** One outcome per draft, in command order. */
+public record RecordEventsResult(List<ItemOutcome> items) {
+
+    public RecordEventsResult {
+        items = List.copyOf(items);
+    }
+
+    /** What the client gets back for an accepted event. */
+    public record Receipt(EventId id, Hash leafHash, Instant receivedAt) {
+    }
+
+    public sealed interface ItemOutcome permits Recorded, Replayed, Rejected, Conflicting {
+    }
+
+    /** Newly and durably recorded. */
+    public record Recorded(Receipt receipt) implements ItemOutcome {
+    }
+
+    /** A retry of an event already recorded under the same idempotency key with the same content. */
+    public record Replayed(Receipt receipt) implements ItemOutcome {
+    }
+
+    /** Invalid; nothing of it was stored. */
+    public record Rejected(FieldViolation violation) implements ItemOutcome {
+    }
+
+    /** The idempotency key is already taken by different content; nothing was stored. */
+    public record Conflicting(String clientEventId, EventId existingId) implements ItemOutcome {
+    }
+}

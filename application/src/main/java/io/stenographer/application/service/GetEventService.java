@@ -1,0 +1,50 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.EventNotFound;
+import io.stenographer.application.port.in.GetEventQuery;
+import io.stenographer.application.port.in.GetEventUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.LoadEventsPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Reads one event. An event in a tenant the caller may not read is reported as not found, so ids
+ * cannot be used to probe other tenants.
+ */
+public final class GetEventService implements GetEventUseCase {
+
+    private final LoadEventsPort loadEvents;
+    private final AppendEventsPort appendEvents;
+    private final TransactionRunner transactions;
+    private final SelfAudit selfAudit;
+
+    public GetEventService(LoadEventsPort loadEvents, AppendEventsPort appendEvents, TransactionRunner transactions,
+            Clock clock, RandomGenerator random) {
+        this.loadEvents = loadEvents;
+        this.appendEvents = appendEvents;
+        this.transactions = transactions;
+        this.selfAudit = new SelfAudit(clock, random);
+    }
+
+    @Override
+    public AuditEvent get(GetEventQuery query) {
+        Caller caller = query.caller();
+        return transactions.inTransaction(() -> {
+            AuditEvent event = loadEvents.findById(query.id())
+                    .filter(found -> caller.has(Role.AUDITOR) && caller.mayAccess(found.tenant()))
+                    .orElseThrow(() -> new EventNotFound(query.id()));
+            appendEvents.append(List.of(selfAudit.event(caller, event.tenant(), QueryEventsService.AUDIT_QUERY,
+                    new JsonObject(Map.of("eventId", new JsonString(event.id().toString()))))));
+            return event;
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.QueryEventsQuery;
+import io.stenographer.application.port.in.QueryEventsUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.SearchEventsPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.query.EventCriteria;
+import io.stenographer.domain.query.EventPage;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/** Searches a tenant's events and, in the same transaction, records that the search happened. */
+public final class QueryEventsService implements QueryEventsUseCase {
+
+    static final String AUDIT_QUERY = "audit.query";
+
+    private final SearchEventsPort searchEvents;
+    private final AppendEventsPort appendEvents;
+    private final TransactionRunner transactions;
+    private final SelfAudit selfAudit;
+
+    public QueryEventsService(SearchEventsPort searchEvents, AppendEventsPort appendEvents,
+            TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        this.searchEvents = searchEvents;
+        this.appendEvents = appendEvents;
+        this.transactions = transactions;
+        this.selfAudit = new SelfAudit(clock, random);
+    }
+
+    @Override
+    public EventPage query(QueryEventsQuery query) {
+        EventCriteria criteria = query.criteria();
+        query.caller().require(Role.AUDITOR, criteria.tenant());
+        return transactions.inTransaction(() -> {
+            EventPage page = searchEvents.search(criteria, query.page());
+            Map<String, JsonValue> metadata = new LinkedHashMap<>();
+            metadata.put("filter", describe(criteria));
+            metadata.put("limit", new JsonNumber(query.page().limit()));
+            metadata.put("paged", new JsonString(query.page().after() == null ? "first" : "next"));
+            metadata.put("returned", new JsonNumber(page.events().size()));
+            appendEvents.append(List.of(selfAudit.event(query.caller(), criteria.tenant(), AUDIT_QUERY,
+                    new JsonObject(metadata))));
+            return page;
+        });
+    }
+
+    static JsonObject describe(EventCriteria criteria) {
+        Map<String, JsonValue> filter = new LinkedHashMap<>();
+        put(filter, "actor", criteria.actorId());
+        put(filter, "action", criteria.action() == null ? null : criteria.action().toString());
+        put(filter, "resourceType", criteria.resourceType());
+        put(filter, "resourceId", criteria.resourceId());
+        put(filter, "outcome", criteria.outcome() == null ? null : criteria.outcome().wireName());
+        put(filter, "from", criteria.from() == null ? null : Timestamps.format(criteria.from()));
+        put(filter, "to", criteria.to() == null ? null : Timestamps.format(criteria.to()));
+        put(filter, "sourceApplication", criteria.sourceApplication());
+        put(filter, "correlationId", criteria.correlationId());
+        return new JsonObject(filter);
+    }
+
+    private static void put(Map<String, JsonValue> filter, String name, String value) {
+        if (value != null) {
+            filter.put(name, new JsonString(value));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.stenographer.application.service;
+
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.ActorType;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+
+/** Builds the events Stenographer records about its own use (queries, reads, ...). */
+final class SelfAudit {
+
+    static final String APPLICATION = "stenographer";
+
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    SelfAudit(Clock clock, RandomGenerator random) {
+        this.clock = clock;
+        this.random = random;
+    }
+
+    AuditEvent event(Caller caller, TenantId tenant, String action, JsonObject metadata) {
+        Instant now = clock.instant();
+        EventDraft draft = new EventDraft(tenant, new Actor(caller.subject(), ActorType.USER, null),
+                Action.of(action), null, null, Outcome.SUCCESS, Timestamps.truncate(now),
+                new Source(APPLICATION, null, null), null, metadata, null);
+        return AuditEvent.record(EventId.newTimeOrdered(now, random), now, caller.subject(), draft);
+    }
+}

@@ -1,0 +1,29 @@
+package io.stenographer.domain.access;
+
+import java.util.Optional;
+
+/** What a caller may do, as named in the identity provider's role claim. */
+public enum Role {
+    AUDIT_WRITER("audit-writer"),
+    AUDITOR("auditor"),
+    COMPLIANCE_ADMIN("compliance-admin");
+
+    private final String claimValue;
+
+    Role(String claimValue) {
+        this.claimValue = claimValue;
+    }
+
+    public String claimValue() {
+        return claimValue;
+    }
+
+    public static Optional<Role> fromClaimValue(String value) {
+        for (Role role : values()) {
+            if (role.claimValue.equals(value)) {
+                return Optional.of(role);
+            }
+        }
+        return Optional.empty();
+    }
+}

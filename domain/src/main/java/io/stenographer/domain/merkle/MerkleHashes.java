@@ -1,0 +1,50 @@
+package io.stenographer.domain.merkle;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+
+/**
+ * The RFC 6962 / RFC 9162 section 2.1.1 hash functions. The 0x00 and 0x01 prefixes keep a leaf
+ * from ever being passed off as an interior node (second-preimage protection).
+ */
+public final class MerkleHashes {
+
+    private static final Hash EMPTY_ROOT = new Hash(sha256().digest());
+
+    private MerkleHashes() {
+    }
+
+    /** SHA-256(0x00 || leafInput). */
+    public static Hash leafHash(byte[] leafInput) {
+        Objects.requireNonNull(leafInput, "leafInput");
+        MessageDigest digest = sha256();
+        digest.update((byte) 0x00);
+        digest.update(leafInput);
+        return new Hash(digest.digest());
+    }
+
+    /** SHA-256(0x01 || left || right). */
+    public static Hash nodeHash(Hash left, Hash right) {
+        Objects.requireNonNull(left, "left");
+        Objects.requireNonNull(right, "right");
+        MessageDigest digest = sha256();
+        digest.update((byte) 0x01);
+        digest.update(left.bytes());
+        digest.update(right.bytes());
+        return new Hash(digest.digest());
+    }
+
+    /** The root of the empty tree: SHA-256 of the empty string. */
+    public static Hash emptyRoot() {
+        return EMPTY_ROOT;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+}
