@@ -13,12 +13,10 @@ import org.jboss.logging.Logger;
  * Quarkus. The datasource settings are handed over as system properties, which outrank the file.
  */
 @QuarkusMain
-public final class StenographerMain {
+public class StenographerMain {
 
     private static final Logger LOG = Logger.getLogger(StenographerMain.class);
 
-    private StenographerMain() {
-    }
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();

@@ -17,16 +17,20 @@ public record SignedNote(String body, List<NoteSignature> signatures) {
     private static final String SIGNATURE_PREFIX = "\u2014 ";
 
     public SignedNote {
-        Objects.requireNonNull(body, "body");
-        if (body.isEmpty() || !body.endsWith("\n")) {
-            throw new IllegalArgumentException("body must be non-empty and end with a newline");
-        }
-        NoteText.requireValidText(body, "body", true);
+        requireValidBody(body);
         Objects.requireNonNull(signatures, "signatures");
         signatures = List.copyOf(signatures);
         if (signatures.isEmpty()) {
             throw new IllegalArgumentException("signatures must hold at least one signature");
         }
+    }
+
+    static void requireValidBody(String body) {
+        Objects.requireNonNull(body, "body");
+        if (body.isEmpty() || !body.endsWith("\n")) {
+            throw new IllegalArgumentException("body must be non-empty and end with a newline");
+        }
+        NoteText.requireValidText(body, "body", true);
     }
 
     /** The note in its wire form. */

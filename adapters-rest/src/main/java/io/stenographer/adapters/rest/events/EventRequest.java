@@ -25,6 +25,7 @@ public record EventRequest(
         @Schema(description = "Idempotency key, unique per tenant", maxLength = 128)
         String clientEventId) {
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Actor(@Schema(required = true) String id,
             @Schema(required = true, enumeration = {"user", "service"}) String type,
             String displayName) {
@@ -33,6 +34,7 @@ public record EventRequest(
     public record Resource(@Schema(required = true) String type, @Schema(required = true) String id) {
     }
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Source(@Schema(required = true) String application,
             @Schema(description = "IPv4 or IPv6 literal") String ip,
             String userAgent) {
