@@ -1,6 +1,15 @@
 package io.stenographer.bootstrap;
 
 import io.stenographer.adapters.persistence.PostgresEventStore;
+import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.application.port.in.IntegrateEventsUseCase;
+import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.service.IntegrateEventsService;
+import io.stenographer.application.service.LogProofsService;
+import io.stenographer.bootstrap.signing.FileSigningKey;
+import io.stenographer.domain.log.LogOrigins;
+import java.nio.file.Path;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsUseCase;
@@ -10,6 +19,7 @@ import io.stenographer.application.service.QueryEventsService;
 import io.stenographer.application.service.RecordEventsService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,5 +67,34 @@ public class UseCaseConfiguration {
     GetEventUseCase getEvent(PostgresEventStore store, TransactionRunner transactions, Clock clock,
             RandomGenerator random) {
         return new GetEventService(store, store, transactions, clock, random);
+    }
+
+    @Produces
+    @Singleton
+    LogOrigins logOrigins(@ConfigProperty(name = "stenographer.log.origin-prefix") String prefix) {
+        return new LogOrigins(prefix);
+    }
+
+    @Produces
+    @ApplicationScoped
+    SignCheckpointPort checkpointSigner(
+            @ConfigProperty(name = "stenographer.log.signing-key-file") Path keyFile,
+            @ConfigProperty(name = "stenographer.log.key-name") String keyName,
+            @ConfigProperty(name = "stenographer.log.generate-signing-key", defaultValue = "false") boolean generate) {
+        return FileSigningKey.load(keyFile, keyName, generate);
+    }
+
+    @Produces
+    @ApplicationScoped
+    IntegrateEventsUseCase integrateEvents(PostgresMerkleLog log, SignCheckpointPort signer,
+            TransactionRunner transactions, Clock clock, LogOrigins origins,
+            @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves) {
+        return new IntegrateEventsService(log, log, log, signer, transactions, clock, origins, maxLeaves);
+    }
+
+    @Produces
+    @ApplicationScoped
+    LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TransactionRunner transactions) {
+        return new LogProofsService(log, signer, transactions);
     }
 }

@@ -119,7 +119,9 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
         }
         EventCursor after = page.after();
         if (after != null) {
-            where.append(" and (occurredAt > :afterTime or (occurredAt = :afterTime and id > :afterId))");
+            // A row-value comparison is an index condition on every (..., occurred_at, id) index, so a
+            // page starts at the cursor; the equivalent OR form is only a filter and rereads all before it.
+            where.append(" and (occurredAt, id) > (:afterTime, :afterId)");
             params.put("afterTime", after.occurredAt());
             params.put("afterId", after.id().value());
         }

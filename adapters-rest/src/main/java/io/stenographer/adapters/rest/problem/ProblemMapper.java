@@ -6,6 +6,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.log.LogIntegrityViolation;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -85,6 +86,13 @@ public class ProblemMapper {
                     e.getResponse().getStatusInfo().getReasonPhrase(), status, e.getMessage(), null, null));
         }
         return respond(ProblemResponse.of(type, type.title()));
+    }
+
+    /** Evidence of tampering: loud in the log, plain to the client. */
+    @ServerExceptionMapper
+    public Response logIntegrity(LogIntegrityViolation e) {
+        LOG.errorf("LOG INTEGRITY VIOLATION: %s", e.getMessage());
+        return respond(ProblemResponse.of(ProblemType.LOG_INTEGRITY, e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -19,6 +19,7 @@ public enum ProblemType {
     NOT_FOUND("not-found", 404, "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", 406, "None of the requested media types can be produced"),
+    LOG_INTEGRITY("log-integrity-violation", 500, "The log failed an integrity check"),
     INTERNAL("internal", 500, "Internal error"),
     UNAVAILABLE("unavailable", 503, "Temporarily unavailable");
 

@@ -1,0 +1,284 @@
+package io.stenographer.adapters.persistence;
+
+import io.stenographer.application.port.out.AppendLogPort;
+import io.stenographer.application.port.out.IntegrationQueuePort;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * The Merkle log in PostgreSQL, through plain JDBC on the transaction's own connection: the
+ * sequencer writes thousands of small rows per round, which JDBC batches far better than entities.
+ */
+@ApplicationScoped
+public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, LoadLogPort {
+
+    private static final String PENDING_TENANTS = """
+            WITH RECURSIVE pending AS (
+                (SELECT tenant FROM integration_queue ORDER BY tenant LIMIT 1)
+                UNION ALL
+                SELECT (SELECT q.tenant FROM integration_queue q WHERE q.tenant > pending.tenant
+                        ORDER BY q.tenant LIMIT 1)
+                FROM pending WHERE pending.tenant IS NOT NULL)
+            SELECT tenant FROM pending WHERE tenant IS NOT NULL LIMIT ?""";
+
+    private final Session session;
+
+    PostgresMerkleLog(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public List<TenantId> tenantsWithPendingEvents(int max) {
+        return query(PENDING_TENANTS, ps -> ps.setInt(1, max), rs -> new TenantId(rs.getString(1)));
+    }
+
+    @Override
+    public boolean tryLockSequencer(TenantId tenant) {
+        return query("SELECT pg_try_advisory_xact_lock(hashtext('stenographer.sequencer'), hashtext(?))",
+                ps -> ps.setString(1, tenant.value()), rs -> rs.getBoolean(1)).get(0);
+    }
+
+    @Override
+    public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
+        return query("""
+                SELECT event_id, leaf_hash, received_at FROM integration_queue
+                WHERE tenant = ? ORDER BY ingest_seq LIMIT ? FOR UPDATE SKIP LOCKED""",
+                ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setInt(2, limit);
+                },
+                rs -> new PendingLeaf(new EventId(rs.getObject(1, UUID.class)), new Hash(rs.getBytes(2)),
+                        rs.getTimestamp(3).toInstant()));
+    }
+
+    @Override
+    public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
+            List<CompletedSubtree> subtrees) {
+        session.doWork(connection -> {
+            try (PreparedStatement insertLeaf = connection.prepareStatement(
+                    "INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)")) {
+                long index = firstIndex;
+                for (PendingLeaf leaf : leaves) {
+                    insertLeaf.setString(1, tenant.value());
+                    insertLeaf.setLong(2, index++);
+                    insertLeaf.setObject(3, leaf.eventId().value());
+                    insertLeaf.setBytes(4, leaf.leafHash().bytes());
+                    insertLeaf.addBatch();
+                }
+                insertLeaf.executeBatch();
+            }
+            try (PreparedStatement insertNode = connection.prepareStatement(
+                    "INSERT INTO merkle_subtree (tenant, level, node_index, hash) VALUES (?, ?, ?, ?)")) {
+                int batched = 0;
+                for (CompletedSubtree subtree : subtrees) {
+                    if (subtree.level() == 0) {
+                        continue; // leaf hashes live in log_leaf
+                    }
+                    insertNode.setString(1, tenant.value());
+                    insertNode.setShort(2, (short) subtree.level());
+                    insertNode.setLong(3, subtree.index());
+                    insertNode.setBytes(4, subtree.hash().bytes());
+                    insertNode.addBatch();
+                    batched++;
+                }
+                if (batched > 0) {
+                    insertNode.executeBatch();
+                }
+            }
+            try (PreparedStatement dequeue = connection.prepareStatement(
+                    "DELETE FROM integration_queue WHERE event_id = ANY (?)")) {
+                UUID[] ids = leaves.stream().map(leaf -> leaf.eventId().value()).toArray(UUID[]::new);
+                dequeue.setArray(1, connection.createArrayOf("uuid", ids));
+                int removed = dequeue.executeUpdate();
+                if (removed != ids.length) {
+                    throw new LogIntegrityViolation("integration queue changed under the sequencer lock");
+                }
+            }
+        });
+    }
+
+    @Override
+    public void appendCheckpoint(PublishedCheckpoint checkpoint) {
+        session.doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO log_checkpoint (tenant, tree_size, root_hash, signed_note, published_at)
+                    VALUES (?, ?, ?, ?, ?)""")) {
+                insert.setString(1, checkpoint.tenant().value());
+                insert.setLong(2, checkpoint.treeSize());
+                insert.setBytes(3, checkpoint.checkpoint().rootHash().bytes());
+                insert.setString(4, checkpoint.signedNote());
+                insert.setTimestamp(5, Timestamp.from(checkpoint.publishedAt()));
+                insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public long treeSize(TenantId tenant) {
+        return query("SELECT COALESCE(max(leaf_index) + 1, 0) FROM log_leaf WHERE tenant = ?",
+                ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant) {
+        return first(query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size DESC LIMIT 1",
+                ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint));
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize) {
+        return first(query(CHECKPOINTS + " WHERE tenant = ? AND tree_size = ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, treeSize);
+        }, PostgresMerkleLog::checkpoint));
+    }
+
+    @Override
+    public List<PublishedCheckpoint> checkpoints(TenantId tenant) {
+        return query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size",
+                ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint);
+    }
+
+    private static final String CHECKPOINTS = "SELECT tenant, signed_note, published_at FROM log_checkpoint";
+
+    private static PublishedCheckpoint checkpoint(ResultSet rs) throws SQLException {
+        String note = rs.getString(2);
+        return new PublishedCheckpoint(new TenantId(rs.getString(1)),
+                Checkpoint.parseBody(SignedNote.parse(note).body()), note, rs.getTimestamp(3).toInstant());
+    }
+
+    @Override
+    public Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes) {
+        List<Long> leafIndexes = new ArrayList<>();
+        List<Short> levels = new ArrayList<>();
+        List<Long> nodeIndexes = new ArrayList<>();
+        for (NodeRef node : nodes) {
+            if (node.level() == 0) {
+                leafIndexes.add(node.index());
+            } else {
+                levels.add((short) node.level());
+                nodeIndexes.add(node.index());
+            }
+        }
+        Map<NodeRef, Hash> found = new HashMap<>();
+        session.doWork(connection -> {
+            if (!leafIndexes.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT leaf_index, leaf_hash FROM log_leaf WHERE tenant = ? AND leaf_index = ANY (?)")) {
+                    ps.setString(1, tenant.value());
+                    ps.setArray(2, connection.createArrayOf("bigint", leafIndexes.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.put(new NodeRef(0, rs.getLong(1)), new Hash(rs.getBytes(2)));
+                        }
+                    }
+                }
+            }
+            if (!levels.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement("""
+                        SELECT s.level, s.node_index, s.hash
+                        FROM unnest(?::smallint[], ?::bigint[]) AS wanted(level, node_index)
+                        JOIN merkle_subtree s ON s.tenant = ? AND s.level = wanted.level
+                                             AND s.node_index = wanted.node_index""")) {
+                    ps.setArray(1, connection.createArrayOf("smallint", levels.toArray()));
+                    ps.setArray(2, connection.createArrayOf("bigint", nodeIndexes.toArray()));
+                    ps.setString(3, tenant.value());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.put(new NodeRef(rs.getShort(1), rs.getLong(2)), new Hash(rs.getBytes(3)));
+                        }
+                    }
+                }
+            }
+        });
+        return found;
+    }
+
+    private static final String LEAVES = "SELECT tenant, leaf_index, event_id, leaf_hash FROM log_leaf";
+
+    @Override
+    public Optional<LogLeaf> leafOfEvent(EventId eventId) {
+        return first(query(LEAVES + " WHERE event_id = ?", ps -> ps.setObject(1, eventId.value()),
+                PostgresMerkleLog::leaf));
+    }
+
+    @Override
+    public Optional<LogLeaf> leafAt(TenantId tenant, long index) {
+        return first(query(LEAVES + " WHERE tenant = ? AND leaf_index = ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, index);
+        }, PostgresMerkleLog::leaf));
+    }
+
+    @Override
+    public Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash) {
+        return first(query(LEAVES + " WHERE tenant = ? AND leaf_hash = ? ORDER BY leaf_index LIMIT 1", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setBytes(2, leafHash.bytes());
+        }, PostgresMerkleLog::leaf));
+    }
+
+    @Override
+    public List<LogLeaf> leaves(TenantId tenant, long from, long to) {
+        return query(LEAVES + " WHERE tenant = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+        }, PostgresMerkleLog::leaf);
+    }
+
+    private static LogLeaf leaf(ResultSet rs) throws SQLException {
+        return new LogLeaf(new TenantId(rs.getString(1)), rs.getLong(2), new EventId(rs.getObject(3, UUID.class)),
+                new Hash(rs.getBytes(4)));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
+        return session.doReturningWork((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                List<T> rows = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(reader.read(rs));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+}

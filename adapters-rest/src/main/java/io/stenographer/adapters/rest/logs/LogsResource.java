@@ -1,0 +1,128 @@
+package io.stenographer.adapters.rest.logs;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.problem.ProblemException;
+import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.merkle.Hash;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The transparency surface of each tenant's log: checkpoints, verifier key and proofs. */
+@Path("/api/v1/logs/{tenant}")
+@Tag(name = "logs")
+public class LogsResource {
+
+    private static final String SIGNED_NOTE = "text/plain; charset=utf-8";
+
+    private final LogProofsUseCase proofs;
+    private final CallerResolver callers;
+    private final SecurityIdentity identity;
+
+    LogsResource(LogProofsUseCase proofs, CallerResolver callers, SecurityIdentity identity) {
+        this.proofs = proofs;
+        this.callers = callers;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("checkpoint")
+    @PermitAll
+    @Produces({SIGNED_NOTE, MediaType.APPLICATION_JSON})
+    @Operation(summary = "Latest signed checkpoint (public)",
+            description = "text/plain: the C2SP tlog-checkpoint signed note, byte for byte. application/json: "
+                    + "the same with its fields broken out.")
+    public Response checkpoint(@PathParam("tenant") String tenant,
+            @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+        var checkpoint = proofs.latestCheckpoint(new TenantId(tenant))
+                .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND,
+                        "log '" + tenant + "' has no checkpoint yet"));
+        if (accept != null && accept.contains(MediaType.APPLICATION_JSON)) {
+            return Response.ok(CheckpointResponse.from(checkpoint), MediaType.APPLICATION_JSON).build();
+        }
+        return Response.ok(checkpoint.signedNote(), SIGNED_NOTE).build();
+    }
+
+    @GET
+    @Path("verifier-key")
+    @PermitAll
+    @Produces(SIGNED_NOTE)
+    @Operation(summary = "The checkpoint verifier key in C2SP signed-note format (public)")
+    public String verifierKey(@PathParam("tenant") String tenant) {
+        new TenantId(tenant);
+        return proofs.verifierKey() + "\n";
+    }
+
+    @GET
+    @Path("proof/inclusion")
+    @RolesAllowed("auditor")
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Inclusion proof by leaf index or leaf hash",
+            description = "Against the checkpoint of tree size 'size' (default: the latest). Give exactly one "
+                    + "of index or leafHash (hex).")
+    public InclusionProofResponse inclusion(@PathParam("tenant") String tenant,
+            @QueryParam("index") String index, @QueryParam("leafHash") String leafHash,
+            @QueryParam("size") String size) {
+        LeafSelector selector = new LeafSelector(parseLong("index", index), parseHash(leafHash));
+        return InclusionProofResponse.from(proofs.proveInclusion(callers.resolve(identity), new TenantId(tenant),
+                selector, parseLong("size", size)));
+    }
+
+    @GET
+    @Path("proof/consistency")
+    @RolesAllowed("auditor")
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Consistency proof between two published tree sizes",
+            description = "'to' defaults to the latest checkpoint.")
+    public ConsistencyProofResponse consistency(@PathParam("tenant") String tenant,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        Long fromSize = parseLong("from", from);
+        if (fromSize == null) {
+            throw new FieldViolation("from", "is required");
+        }
+        return ConsistencyProofResponse.from(proofs.proveConsistency(callers.resolve(identity),
+                new TenantId(tenant), fromSize, parseLong("to", to)));
+    }
+
+    static Long parseLong(String field, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value < 0) {
+                throw new FieldViolation(field, "must not be negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new FieldViolation(field, "must be a non-negative integer");
+        }
+    }
+
+    private static Hash parseHash(String hex) {
+        if (hex == null) {
+            return null;
+        }
+        try {
+            return Hash.fromHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new FieldViolation("leafHash", "must be 64 hex digits");
+        }
+    }
+}

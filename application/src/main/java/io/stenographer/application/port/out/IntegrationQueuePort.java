@@ -1,0 +1,25 @@
+package io.stenographer.application.port.out;
+
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.merkle.Hash;
+import java.time.Instant;
+import java.util.List;
+
+/** Events recorded but not yet given a leaf index, and the per-tenant sequencer lock. */
+public interface IntegrationQueuePort {
+
+    List<TenantId> tenantsWithPendingEvents(int max);
+
+    /**
+     * Takes the tenant's sequencer lock for the rest of the current transaction; false when another
+     * instance holds it. This is what makes one sequencer per tenant safe across instances.
+     */
+    boolean tryLockSequencer(TenantId tenant);
+
+    /** The oldest pending events of the tenant that are committed and visible now, in arrival order. */
+    List<PendingLeaf> pendingLeaves(TenantId tenant, int limit);
+
+    record PendingLeaf(EventId eventId, Hash leafHash, Instant receivedAt) {
+    }
+}

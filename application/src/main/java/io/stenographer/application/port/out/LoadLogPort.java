@@ -1,0 +1,38 @@
+package io.stenographer.application.port.out;
+
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.Hash;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads a tenant's Merkle log: leaves, stored subtree hashes and checkpoints. */
+public interface LoadLogPort {
+
+    /** Number of leaves stored: one past the highest index. */
+    long treeSize(TenantId tenant);
+
+    Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant);
+
+    Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize);
+
+    /** Every checkpoint of the tenant, oldest first. */
+    List<PublishedCheckpoint> checkpoints(TenantId tenant);
+
+    /** Hashes of the requested perfect subtrees (level 0 = leaf hashes); missing ones are absent. */
+    Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes);
+
+    Optional<LogLeaf> leafOfEvent(EventId eventId);
+
+    Optional<LogLeaf> leafAt(TenantId tenant, long index);
+
+    Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash);
+
+    /** Leaves with {@code from <= index < to}, in index order. */
+    List<LogLeaf> leaves(TenantId tenant, long from, long to);
+}

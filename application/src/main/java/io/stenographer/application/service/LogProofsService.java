@@ -1,0 +1,113 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.EventNotFound;
+import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.ConsistencyProof;
+import io.stenographer.domain.merkle.InclusionProof;
+import java.util.Optional;
+
+/**
+ * Proofs are only given against published checkpoints: a proof against a size nobody signed proves
+ * nothing to an outsider.
+ */
+public final class LogProofsService implements LogProofsUseCase {
+
+    private final LoadLogPort log;
+    private final SignCheckpointPort signer;
+    private final TransactionRunner transactions;
+
+    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TransactionRunner transactions) {
+        this.log = log;
+        this.signer = signer;
+        this.transactions = transactions;
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant) {
+        return transactions.inTransaction(() -> log.latestCheckpoint(tenant));
+    }
+
+    @Override
+    public String verifierKey() {
+        return signer.verifier().toVerifierKey();
+    }
+
+    @Override
+    public InclusionAnswer proveInclusion(Caller caller, TenantId tenant, LeafSelector selector, Long treeSize) {
+        caller.require(Role.AUDITOR, tenant);
+        return transactions.inTransaction(() -> {
+            PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
+            LogLeaf leaf = selector.index() != null
+                    ? log.leafAt(tenant, selector.index())
+                            .orElseThrow(() -> new FieldViolation("index", "no leaf " + selector.index() + " in this log"))
+                    : log.leafWithHash(tenant, selector.leafHash())
+                            .orElseThrow(() -> new FieldViolation("leafHash", "no leaf with this hash in this log"));
+            return inclusion(leaf, checkpoint);
+        });
+    }
+
+    @Override
+    public ConsistencyAnswer proveConsistency(Caller caller, TenantId tenant, long fromSize, Long toSize) {
+        caller.require(Role.AUDITOR, tenant);
+        return transactions.inTransaction(() -> {
+            PublishedCheckpoint to = checkpoint(tenant, toSize, "to");
+            PublishedCheckpoint from = checkpoint(tenant, fromSize, "from");
+            if (from.treeSize() > to.treeSize()) {
+                throw new FieldViolation("from", "must not exceed 'to'");
+            }
+            ConsistencyProof proof = new StoredTree(log, tenant)
+                    .compute(source -> ConsistencyProof.compute(from.treeSize(), to.treeSize(), source));
+            return new ConsistencyAnswer(proof, from, to);
+        });
+    }
+
+    @Override
+    public Optional<InclusionAnswer> proveEvent(Caller caller, EventId eventId) {
+        return transactions.inTransaction(() -> {
+            Optional<LogLeaf> leaf = log.leafOfEvent(eventId);
+            if (leaf.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!caller.has(Role.AUDITOR) || !caller.mayAccess(leaf.get().tenant())) {
+                throw new EventNotFound(eventId);
+            }
+            Optional<PublishedCheckpoint> latest = log.latestCheckpoint(leaf.get().tenant());
+            if (latest.isEmpty() || latest.get().treeSize() <= leaf.get().index()) {
+                return Optional.empty();
+            }
+            return Optional.of(inclusion(leaf.get(), latest.get()));
+        });
+    }
+
+    private InclusionAnswer inclusion(LogLeaf leaf, PublishedCheckpoint checkpoint) {
+        if (leaf.index() >= checkpoint.treeSize()) {
+            throw new FieldViolation("size", "leaf " + leaf.index() + " is not in the tree of size "
+                    + checkpoint.treeSize());
+        }
+        InclusionProof proof = new StoredTree(log, leaf.tenant())
+                .compute(source -> InclusionProof.compute(leaf.index(), checkpoint.treeSize(), source));
+        return new InclusionAnswer(leaf, proof, checkpoint);
+    }
+
+    private PublishedCheckpoint checkpoint(TenantId tenant, Long size, String field) {
+        if (size == null) {
+            return log.latestCheckpoint(tenant)
+                    .orElseThrow(() -> new FieldViolation(field, "this log has no checkpoint yet"));
+        }
+        if (size < 1) {
+            throw new FieldViolation(field, "must be at least 1");
+        }
+        return log.checkpointAt(tenant, size)
+                .orElseThrow(() -> new FieldViolation(field, "no checkpoint was published at tree size " + size));
+    }
+}

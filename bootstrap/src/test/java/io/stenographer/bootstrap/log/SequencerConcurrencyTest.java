@@ -1,0 +1,175 @@
+package io.stenographer.bootstrap.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.application.port.in.IntegrateEventsUseCase;
+import io.stenographer.application.port.in.RecordEventsCommand;
+import io.stenographer.application.port.in.RecordEventsUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.service.IntegrateEventsService;
+import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
+import io.stenographer.bootstrap.support.TestEvents;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogOrigins;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Concurrent ingest against three sequencers at once (the scheduled one plus two independent service
+ * instances, each on its own connections), with one writer that holds its transaction open so its
+ * event commits after events that arrived later. Every event must end with exactly one index, the
+ * indices must be exactly 0..n-1, and every checkpoint must match the leaves.
+ */
+@QuarkusTest
+class SequencerConcurrencyTest {
+
+    private final RecordEventsUseCase recordEvents;
+    private final IntegrateEventsUseCase scheduledSequencer;
+    private final PostgresMerkleLog log;
+    private final SignCheckpointPort signer;
+    private final TransactionRunner transactions;
+    private final AppendEventsPort appendEvents;
+    private final LogOrigins origins;
+
+    SequencerConcurrencyTest(RecordEventsUseCase recordEvents, IntegrateEventsUseCase scheduledSequencer,
+            PostgresMerkleLog log, SignCheckpointPort signer, TransactionRunner transactions,
+            AppendEventsPort appendEvents, LogOrigins origins) {
+        this.recordEvents = recordEvents;
+        this.scheduledSequencer = scheduledSequencer;
+        this.log = log;
+        this.signer = signer;
+        this.transactions = transactions;
+        this.appendEvents = appendEvents;
+        this.origins = origins;
+    }
+
+    @Test
+    void concurrentIngestAndSequencersYieldExactlyOneGaplessIndexPerEvent() throws Exception {
+        TenantId tenant = new TenantId("seq-" + UUID.randomUUID().toString().substring(0, 8));
+        Caller writer = new Caller("seq-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
+        List<IntegrateEventsUseCase> sequencers = List.of(scheduledSequencer,
+                new IntegrateEventsService(log, log, log, signer, transactions, Clock.systemUTC(), origins, 37),
+                new IntegrateEventsService(log, log, log, signer, transactions, Clock.systemUTC(), origins, 500));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicBoolean ingesting = new AtomicBoolean(true);
+        CountDownLatch lateEventInserted = new CountDownLatch(1);
+        List<Future<?>> work = new ArrayList<>();
+        Set<EventId> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        AuditEvent lateEvent = TestEvents.sealed(tenant, "late-writer");
+        work.add(pool.submit(() -> transactions.inTransaction(() -> {
+            appendEvents.append(List.of(lateEvent));
+            lateEventInserted.countDown();
+            sleep(1_500); // commits long after later arrivals were integrated
+            return null;
+        })));
+        accepted.add(lateEvent.id());
+        lateEventInserted.await(10, TimeUnit.SECONDS);
+
+        for (int w = 0; w < 3; w++) {
+            work.add(pool.submit(() -> {
+                for (int round = 0; round < 40; round++) {
+                    List<io.stenographer.domain.event.EventDraft> drafts = new ArrayList<>();
+                    for (int i = 0; i < 1 + round % 7; i++) {
+                        drafts.add(TestEvents.draft(tenant, "actor-" + round));
+                    }
+                    recordEvents.record(new RecordEventsCommand(writer, drafts)).items().forEach(item ->
+                            accepted.add(((io.stenographer.application.port.in.RecordEventsResult.Recorded) item)
+                                    .receipt().id()));
+                }
+                return null;
+            }));
+        }
+        for (IntegrateEventsUseCase sequencer : sequencers.subList(1, 3)) {
+            work.add(pool.submit(() -> {
+                while (ingesting.get()) {
+                    sequencer.integratePending();
+                    sleep(5);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work.subList(0, 4)) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        ingesting.set(false);
+        for (Future<?> f : work) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        for (int i = 0; i < 20 && sequencers.get(1).integratePending() > 0; i++) {
+            // drain whatever is left
+        }
+
+        List<Long> indexes = new ArrayList<>();
+        List<EventId> eventsInOrder = new ArrayList<>();
+        List<Hash> leafHashes = new ArrayList<>();
+        try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                PreparedStatement ps = db.prepareStatement(
+                        "SELECT leaf_index, event_id, leaf_hash FROM log_leaf WHERE tenant = ? ORDER BY leaf_index")) {
+            ps.setString(1, tenant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    indexes.add(rs.getLong(1));
+                    eventsInOrder.add(new EventId(rs.getObject(2, UUID.class)));
+                    leafHashes.add(new Hash(rs.getBytes(3)));
+                }
+            }
+        }
+        assertThat(accepted).hasSizeGreaterThan(100);
+        assertThat(eventsInOrder).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(eventsInOrder)).isEqualTo(accepted);
+        assertThat(eventsInOrder).contains(lateEvent.id());
+        List<Long> expected = new ArrayList<>();
+        for (long i = 0; i < accepted.size(); i++) {
+            expected.add(i);
+        }
+        assertThat(indexes).isEqualTo(expected);
+
+        // Every stored checkpoint's root is the root of that prefix of the leaves, and is signed.
+        InMemoryMerkleTree tree = InMemoryMerkleTree.of(leafHashes);
+        var checkpoints = transactions.inTransaction(() -> log.checkpoints(tenant));
+        assertThat(checkpoints).isNotEmpty();
+        assertThat(checkpoints.get(checkpoints.size() - 1).treeSize()).isEqualTo(accepted.size());
+        for (var checkpoint : checkpoints) {
+            assertThat(checkpoint.checkpoint().rootHash()).isEqualTo(tree.root(checkpoint.treeSize()));
+            assertThat(signer.verifier().verify(
+                    io.stenographer.domain.checkpoint.SignedNote.parse(checkpoint.signedNote()))).isTrue();
+        }
+        assertThat(Instant.now()).isNotNull();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
