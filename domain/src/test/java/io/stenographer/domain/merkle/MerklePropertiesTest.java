@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-class MerkleProperties {
+class MerklePropertiesTest {
 
     /** A tree size, a position in it, and a seed for anything else random. */
     record Case(int size, int index, long seed) {
@@ -120,6 +120,16 @@ class MerkleProperties {
                     .as("index %d instead of %d", wrongIndex, c.index()).isFalse();
             assertThat(proof.verify(leaf, tree.root(c.size() - 1))).isFalse();
         }
+        if (c.index() < c.size() - 1) {
+            // A genuine proof for a smaller tree, relabelled with this size: the root is checked
+            // against the size only by the checkpoint signature, but a path of the wrong length
+            // for the size is always refused.
+            InclusionProof smaller = tree.inclusionProof(c.index(), c.size() - 1);
+            if (smaller.path().size() != proof.path().size()) {
+                assertThat(new InclusionProof(c.index(), c.size(), smaller.path())
+                        .verify(leaf, tree.root(c.size() - 1))).isFalse();
+            }
+        }
     }
 
     @Property(tries = 300)
@@ -151,6 +161,13 @@ class MerkleProperties {
             assertThat(proof.verify(oldRoot, MerkleTree.root(forked))).isFalse();
             ConsistencyProof forkedProof = InMemoryMerkleTree.of(forked).consistencyProof(m, n);
             assertThat(forkedProof.verify(oldRoot, MerkleTree.root(forked))).isFalse();
+
+            // A genuine proof to a smaller tree, relabelled with this size, is refused whenever
+            // its length does not fit the sizes (the rest is the checkpoint signature's job).
+            ConsistencyProof smaller = tree.consistencyProof(m, n - 1);
+            if (smaller.path().size() != proof.path().size()) {
+                assertThat(new ConsistencyProof(m, n, smaller.path()).verify(oldRoot, tree.root(n - 1))).isFalse();
+            }
         }
     }
 
