@@ -2,6 +2,9 @@ package io.stenographer.bootstrap;
 
 import io.stenographer.adapters.persistence.PostgresEventStore;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresVerificationRuns;
+import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.out.SignCheckpointPort;
@@ -96,5 +99,13 @@ public class UseCaseConfiguration {
     @ApplicationScoped
     LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TransactionRunner transactions) {
         return new LogProofsService(log, signer, transactions);
+    }
+
+    @Produces
+    @ApplicationScoped
+    VerifyLogUseCase verifyLog(PostgresMerkleLog log, PostgresEventStore store, PostgresVerificationRuns runs,
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            LogOrigins origins) {
+        return new VerifyLogService(log, store, store, runs, signer, transactions, clock, random, origins);
     }
 }

@@ -143,6 +143,37 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
     }
 
     @Override
+    public long leafCount(TenantId tenant) {
+        return query("SELECT count(*) FROM log_leaf WHERE tenant = ?",
+                ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public List<EventId> eventsOutsideTheLog(TenantId tenant, int limit) {
+        return query("""
+                SELECT e.id FROM audit_event e
+                WHERE e.tenant = ?
+                  AND NOT EXISTS (SELECT 1 FROM log_leaf l WHERE l.event_id = e.id)
+                  AND NOT EXISTS (SELECT 1 FROM integration_queue q WHERE q.event_id = e.id)
+                ORDER BY e.ingest_seq LIMIT ?""", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setInt(2, limit);
+        }, rs -> new EventId(rs.getObject(1, UUID.class)));
+    }
+
+    @Override
+    public List<TenantId> tenantsWithLogs() {
+        return query("""
+                WITH RECURSIVE logs AS (
+                    (SELECT tenant FROM log_checkpoint ORDER BY tenant LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT c.tenant FROM log_checkpoint c WHERE c.tenant > logs.tenant
+                            ORDER BY c.tenant LIMIT 1)
+                    FROM logs WHERE logs.tenant IS NOT NULL)
+                SELECT tenant FROM logs WHERE tenant IS NOT NULL""", ps -> { }, rs -> new TenantId(rs.getString(1)));
+    }
+
+    @Override
     public Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant) {
         return first(query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size DESC LIMIT 1",
                 ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint));
@@ -162,12 +193,25 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
                 ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint);
     }
 
-    private static final String CHECKPOINTS = "SELECT tenant, signed_note, published_at FROM log_checkpoint";
+    private static final String CHECKPOINTS =
+            "SELECT tenant, signed_note, published_at, tree_size FROM log_checkpoint";
 
     private static PublishedCheckpoint checkpoint(ResultSet rs) throws SQLException {
         String note = rs.getString(2);
-        return new PublishedCheckpoint(new TenantId(rs.getString(1)),
-                Checkpoint.parseBody(SignedNote.parse(note).body()), note, rs.getTimestamp(3).toInstant());
+        long column = rs.getLong(4);
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.parseBody(SignedNote.parse(note).body());
+        } catch (IllegalArgumentException e) {
+            throw new LogIntegrityViolation("checkpoint row at tree size " + column + " is unreadable: "
+                    + e.getMessage());
+        }
+        if (checkpoint.treeSize() != column) {
+            throw new LogIntegrityViolation("checkpoint row at tree size " + column
+                    + " holds a note for tree size " + checkpoint.treeSize());
+        }
+        return new PublishedCheckpoint(new TenantId(rs.getString(1)), checkpoint, note,
+                rs.getTimestamp(3).toInstant());
     }
 
     @Override

@@ -19,6 +19,8 @@ import io.stenographer.domain.merkle.MerkleFrontier;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,12 +54,17 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
     }
 
     @Override
-    public long integratePending() {
+    public IntegrationRound integratePending() {
         long integrated = 0;
+        Map<TenantId, String> refused = new HashMap<>();
         for (TenantId tenant : transactions.inTransaction(() -> queue.tenantsWithPendingEvents(1_000))) {
-            integrated += transactions.inTransaction(() -> integrate(tenant));
+            try {
+                integrated += transactions.inTransaction(() -> integrate(tenant));
+            } catch (LogIntegrityViolation e) {
+                refused.put(tenant, e.getMessage());
+            }
         }
-        return integrated;
+        return new IntegrationRound(integrated, refused);
     }
 
     private long integrate(TenantId tenant) {

@@ -24,7 +24,8 @@ public class IntegrationTrigger {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void integrate() {
         try {
-            integrateEvents.integratePending();
+            integrateEvents.integratePending().refused().forEach((tenant, reason) ->
+                    LOG.errorf("LOG INTEGRITY: not extending the log of %s: %s", tenant, reason));
         } catch (RuntimeException e) {
             // Never silent: an integrity violation here means someone touched the log.
             LOG.error("integration round failed", e);

@@ -122,7 +122,7 @@ class SequencerConcurrencyTest {
             f.get(60, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        for (int i = 0; i < 20 && sequencers.get(1).integratePending() > 0; i++) {
+        for (int i = 0; i < 20 && sequencers.get(1).integratePending().integrated() > 0; i++) {
             // drain whatever is left
         }
 

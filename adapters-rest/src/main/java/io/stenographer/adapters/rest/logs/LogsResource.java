@@ -4,7 +4,10 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.in.VerifyLogUseCase;
+import java.util.List;
 import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -30,11 +33,14 @@ public class LogsResource {
     private static final String SIGNED_NOTE = "text/plain; charset=utf-8";
 
     private final LogProofsUseCase proofs;
+    private final VerifyLogUseCase verifyLog;
     private final CallerResolver callers;
     private final SecurityIdentity identity;
 
-    LogsResource(LogProofsUseCase proofs, CallerResolver callers, SecurityIdentity identity) {
+    LogsResource(LogProofsUseCase proofs, VerifyLogUseCase verifyLog, CallerResolver callers,
+            SecurityIdentity identity) {
         this.proofs = proofs;
+        this.verifyLog = verifyLog;
         this.callers = callers;
         this.identity = identity;
     }
@@ -98,6 +104,63 @@ public class LogsResource {
         }
         return ConsistencyProofResponse.from(proofs.proveConsistency(callers.resolve(identity),
                 new TenantId(tenant), fromSize, parseLong("to", to)));
+    }
+
+    @jakarta.ws.rs.POST
+    @Path("verifications")
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @SecurityRequirement(name = "bearer")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run a full verification now",
+            description = "Recomputes every leaf from the stored events and the tree from the leaves, and checks "
+                    + "every stored checkpoint and any supplied one. The report is stored and recorded as an "
+                    + "audit.verify event. Body is optional.")
+    public VerificationResponse verify(@PathParam("tenant") String tenant, byte[] body) {
+        List<String> trusted = List.of();
+        if (body != null && body.length > 0) {
+            VerificationRequest request = StrictJson.bind(StrictJson.readTree(body, 1 << 20),
+                    VerificationRequest.class, "");
+            if (request.trustedCheckpoints() != null) {
+                if (request.trustedCheckpoints().size() > 100) {
+                    throw new FieldViolation("trustedCheckpoints", "at most 100 checkpoints");
+                }
+                trusted = request.trustedCheckpoints();
+            }
+        }
+        return VerificationResponse.from(verifyLog.verify(
+                new VerifyLogUseCase.VerifyLogCommand(callers.resolve(identity), new TenantId(tenant), trusted)));
+    }
+
+    @GET
+    @Path("verifications")
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Recent verification runs, newest first")
+    public List<VerificationResponse> verifications(@PathParam("tenant") String tenant,
+            @QueryParam("limit") String limit) {
+        Long parsed = parseLong("limit", limit);
+        return verifyLog.recentRuns(callers.resolve(identity), new TenantId(tenant), parsed == null ? 20 : parsed.intValue())
+                .stream().map(VerificationResponse::from).toList();
+    }
+
+    @GET
+    @Path("verifications/{id}")
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One verification run")
+    public VerificationResponse verification(@PathParam("tenant") String tenant, @PathParam("id") String id) {
+        java.util.UUID runId;
+        try {
+            runId = java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new FieldViolation("id", "must be a UUID");
+        }
+        return verifyLog.run(callers.resolve(identity), new TenantId(tenant), runId)
+                .map(VerificationResponse::from)
+                .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no verification run " + id));
     }
 
     static Long parseLong(String field, String text) {

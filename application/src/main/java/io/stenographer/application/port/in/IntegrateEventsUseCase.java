@@ -1,8 +1,22 @@
 package io.stenographer.application.port.in;
 
+import io.stenographer.domain.event.TenantId;
+import java.util.Map;
+
 /** The sequencer: give pending events their leaf indices, extend the trees, sign checkpoints. */
 public interface IntegrateEventsUseCase {
 
-    /** One round over every tenant with pending events; returns how many events were integrated. */
-    long integratePending();
+    /** One round over every tenant with pending events. */
+    IntegrationRound integratePending();
+
+    /**
+     * @param refused tenants whose log failed an integrity check and was not extended, with the reason;
+     *     one broken log never stops the others
+     */
+    record IntegrationRound(long integrated, Map<TenantId, String> refused) {
+
+        public IntegrationRound {
+            refused = Map.copyOf(refused);
+        }
+    }
 }

@@ -33,6 +33,15 @@ public interface LoadLogPort {
 
     Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash);
 
+    /** Number of leaf rows actually stored; differs from {@link #treeSize} only when rows went missing. */
+    long leafCount(TenantId tenant);
+
+    /** Stored events of the tenant that hold no leaf and are not queued: they bypassed ingest. */
+    List<EventId> eventsOutsideTheLog(TenantId tenant, int limit);
+
+    /** Tenants that have a log. */
+    List<TenantId> tenantsWithLogs();
+
     /** Leaves with {@code from <= index < to}, in index order. */
     List<LogLeaf> leaves(TenantId tenant, long from, long to);
 }

@@ -1,0 +1,196 @@
+package io.stenographer.application.service.fakes;
+
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ClientEventIdTaken;
+import io.stenographer.application.port.out.LoadEventsPort;
+import io.stenographer.application.port.out.SearchEventsPort;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.query.EventCriteria;
+import io.stenographer.domain.query.EventCursor;
+import io.stenographer.domain.query.EventPage;
+import io.stenographer.domain.query.PageRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The three event ports over a list, with transactional semantics: appends stay pending until the
+ * {@link FakeTransactionRunner} commits and vanish on rollback. Every call must happen inside a
+ * transaction, and each call is logged with the number of the transaction it ran in.
+ */
+public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPort, SearchEventsPort,
+        FakeTransactionRunner.Participant {
+
+    public record Append(int transaction, List<AuditEvent> events) {
+    }
+
+    public record Lookup(int transaction, TenantId tenant, List<String> clientEventIds) {
+    }
+
+    public record Search(int transaction, EventCriteria criteria, PageRequest page) {
+    }
+
+    private static final Comparator<AuditEvent> KEYSET = Comparator
+            .comparing((AuditEvent e) -> e.content().occurredAt())
+            .thenComparing(e -> e.id().value());
+
+    private final FakeTransactionRunner transactions;
+    private final List<AuditEvent> committed = new ArrayList<>();
+    private final List<AuditEvent> pending = new ArrayList<>();
+    private final List<Append> appends = new ArrayList<>();
+    private final List<Lookup> lookups = new ArrayList<>();
+    private final List<Search> searches = new ArrayList<>();
+    private final List<Integer> findByIdTransactions = new ArrayList<>();
+    private final Deque<AuditEvent> raceWinners = new ArrayDeque<>();
+    private int racesThrown;
+
+    public InMemoryEventStore(FakeTransactionRunner transactions) {
+        this.transactions = transactions;
+        transactions.enlist(this);
+    }
+
+    /** Stores events as if an earlier, already committed transaction had appended them. */
+    public void seed(AuditEvent... events) {
+        committed.addAll(List.of(events));
+    }
+
+    /**
+     * The next append loses a race: {@code winner}, from a concurrent request, commits first and the
+     * append throws {@link ClientEventIdTaken}. Queue it twice to lose twice.
+     */
+    public void loseNextAppendTo(AuditEvent winner) {
+        raceWinners.add(winner);
+    }
+
+    @Override
+    public void append(List<AuditEvent> events) {
+        int tx = requireTransaction("append");
+        appends.add(new Append(tx, List.copyOf(events)));
+        if (!raceWinners.isEmpty()) {
+            committed.add(raceWinners.poll());
+            racesThrown++;
+            throw new ClientEventIdTaken("the fake lost a race for a client event id", null);
+        }
+        for (AuditEvent event : events) {
+            if (event.content().clientEventId() != null
+                    && all().anyMatch(e -> sameKey(e, event))
+                    || pending.stream().anyMatch(e -> e.id().equals(event.id()))) {
+                throw new IllegalStateException("the service appended a duplicate: " + event.id());
+            }
+            pending.add(event);
+        }
+    }
+
+    @Override
+    public Optional<AuditEvent> findById(EventId id) {
+        findByIdTransactions.add(requireTransaction("findById"));
+        return all().filter(e -> e.id().equals(id)).findFirst();
+    }
+
+    @Override
+    public java.util.Map<EventId, AuditEvent> findByIds(java.util.Collection<EventId> ids) {
+        requireTransaction("findByIds");
+        java.util.Map<EventId, AuditEvent> found = new java.util.HashMap<>();
+        all().filter(e -> ids.contains(e.id())).forEach(e -> found.put(e.id(), e));
+        return found;
+    }
+
+    @Override
+    public Map<String, IdempotencyRecord> findByClientEventIds(TenantId tenant, Collection<String> clientEventIds) {
+        int tx = requireTransaction("findByClientEventIds");
+        lookups.add(new Lookup(tx, tenant, List.copyOf(clientEventIds)));
+        Map<String, IdempotencyRecord> found = new HashMap<>();
+        all().filter(e -> e.tenant().equals(tenant) && clientEventIds.contains(e.content().clientEventId()))
+                .forEach(e -> found.put(e.content().clientEventId(), new IdempotencyRecord(e.id(), e.leafHash(),
+                        e.receivedAt(), e.content().contentDigest())));
+        return found;
+    }
+
+    @Override
+    public EventPage search(EventCriteria criteria, PageRequest page) {
+        int tx = requireTransaction("search");
+        searches.add(new Search(tx, criteria, page));
+        EventCursor after = page.after();
+        List<AuditEvent> matching = all()
+                .filter(e -> e.tenant().equals(criteria.tenant()))
+                .filter(e -> criteria.actorId() == null || criteria.actorId().equals(e.content().actor().id()))
+                .filter(e -> criteria.action() == null || criteria.action().matches(e.content().action().value()))
+                .filter(e -> after == null || isAfter(e, after))
+                .sorted(KEYSET)
+                .toList();
+        List<AuditEvent> events = matching.subList(0, Math.min(page.limit(), matching.size()));
+        EventCursor next = matching.size() > page.limit()
+                ? new EventCursor(events.get(events.size() - 1).content().occurredAt(),
+                        events.get(events.size() - 1).id())
+                : null;
+        return new EventPage(events, next);
+    }
+
+    @Override
+    public void commit() {
+        committed.addAll(pending);
+        pending.clear();
+    }
+
+    @Override
+    public void rollback() {
+        pending.clear();
+    }
+
+    public List<AuditEvent> committed() {
+        return List.copyOf(committed);
+    }
+
+    public List<Append> appends() {
+        return List.copyOf(appends);
+    }
+
+    public List<Lookup> lookups() {
+        return List.copyOf(lookups);
+    }
+
+    public List<Search> searches() {
+        return List.copyOf(searches);
+    }
+
+    /** The transaction each findById call ran in. */
+    public List<Integer> findByIdTransactions() {
+        return List.copyOf(findByIdTransactions);
+    }
+
+    public int racesThrown() {
+        return racesThrown;
+    }
+
+    private Stream<AuditEvent> all() {
+        return Stream.concat(committed.stream(), pending.stream());
+    }
+
+    private static boolean sameKey(AuditEvent a, AuditEvent b) {
+        return a.tenant().equals(b.tenant())
+                && Objects.equals(a.content().clientEventId(), b.content().clientEventId());
+    }
+
+    private static boolean isAfter(AuditEvent event, EventCursor cursor) {
+        int byTime = event.content().occurredAt().compareTo(cursor.occurredAt());
+        return byTime > 0 || byTime == 0 && event.id().value().compareTo(cursor.id().value()) > 0;
+    }
+
+    private int requireTransaction(String operation) {
+        int tx = transactions.current();
+        if (tx == 0) {
+            throw new IllegalStateException(operation + " called outside a transaction");
+        }
+        return tx;
+    }
+}
