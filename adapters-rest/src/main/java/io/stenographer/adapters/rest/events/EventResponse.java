@@ -28,7 +28,10 @@ public record EventResponse(
         String metadata,
         String clientEventId,
         @Schema(description = "Hex SHA-256 leaf hash (RFC 6962) of the canonical sealed event")
-        String leafHash) {
+        String leafHash,
+        @Schema(description = "With ?proof=true: the event's log index, its inclusion proof and the signed "
+                + "checkpoint it is proved against; 'pending' while the event awaits integration")
+        Object proof) {
 
     public static EventResponse from(AuditEvent event) {
         EventDraft content = event.content();
@@ -50,6 +53,12 @@ public record EventResponse(
                 content.correlationId(),
                 CanonicalJson.canonicalize(content.metadata()),
                 content.clientEventId(),
-                event.leafHash().hex());
+                event.leafHash().hex(),
+                null);
+    }
+
+    public EventResponse withProof(Object proof) {
+        return new EventResponse(id, tenant, receivedAt, submittedBy, actor, action, resource, reason, outcome,
+                occurredAt, source, correlationId, metadata, clientEventId, leafHash, proof);
     }
 }

@@ -9,7 +9,9 @@ import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CallerResolver;
 import io.stenographer.application.port.in.GetEventQuery;
+import io.stenographer.adapters.rest.logs.InclusionProofResponse;
 import io.stenographer.application.port.in.GetEventUseCase;
+import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.in.QueryEventsQuery;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsCommand;
@@ -73,6 +75,7 @@ public class EventsResource {
     private final RecordEventsUseCase recordEvents;
     private final QueryEventsUseCase queryEvents;
     private final GetEventUseCase getEvent;
+    private final LogProofsUseCase logProofs;
     private final CallerResolver callers;
     private final SecurityIdentity identity;
     private final IngestMetrics metrics;
@@ -81,13 +84,14 @@ public class EventsResource {
     private final int maxBatchEvents;
 
     EventsResource(RecordEventsUseCase recordEvents, QueryEventsUseCase queryEvents, GetEventUseCase getEvent,
-            CallerResolver callers, SecurityIdentity identity, IngestMetrics metrics,
+            LogProofsUseCase logProofs, CallerResolver callers, SecurityIdentity identity, IngestMetrics metrics,
             @ConfigProperty(name = "stenographer.ingest.max-event-bytes", defaultValue = "262144") int maxEventBytes,
             @ConfigProperty(name = "stenographer.ingest.max-batch-bytes", defaultValue = "1048576") int maxBatchBytes,
             @ConfigProperty(name = "stenographer.ingest.max-batch-events", defaultValue = "1000") int maxBatchEvents) {
         this.recordEvents = recordEvents;
         this.queryEvents = queryEvents;
         this.getEvent = getEvent;
+        this.logProofs = logProofs;
         this.callers = callers;
         this.identity = identity;
         this.metrics = metrics;
@@ -285,9 +289,30 @@ public class EventsResource {
     @Operation(summary = "Read one event", description = "Events of tenants the token does not grant answer 404.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventResponse.class)))
     @APIResponse(responseCode = "404", description = "No such event visible to the caller")
-    public EventResponse get(@PathParam("id") String id) {
+    public EventResponse get(@PathParam("id") String id,
+            @Parameter(description = "true: include the inclusion proof against the latest checkpoint")
+            @jakarta.ws.rs.QueryParam("proof") String proof) {
         Caller caller = callers.resolve(identity);
-        return EventResponse.from(getEvent.get(new GetEventQuery(caller, EventId.parse(id))));
+        boolean withProof = parseFlag("proof", proof);
+        EventId eventId = EventId.parse(id);
+        EventResponse event = EventResponse.from(getEvent.get(new GetEventQuery(caller, eventId)));
+        if (!withProof) {
+            return event;
+        }
+        return event.withProof(logProofs.proveEvent(caller, eventId)
+                .<Object>map(InclusionProofResponse::from)
+                .orElse(java.util.Map.of("status", "pending",
+                        "detail", "the event is recorded and awaits integration into a signed checkpoint")));
+    }
+
+    private static boolean parseFlag(String field, String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new FieldViolation(field, "must be true or false");
     }
 
     private static TenantId tenantFor(String tenant, Caller caller) {

@@ -1,0 +1,178 @@
+package io.stenographer.bootstrap.log;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.stenographer.bootstrap.support.Events;
+import io.stenographer.bootstrap.support.TestTokens;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.merkle.ConsistencyProof;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InclusionProof;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The transparency surface end to end: receipts, public checkpoints, proofs that verify offline. */
+@QuarkusTest
+class LogEndpointsTest {
+
+    @Test
+    void receiptLeadsToAnInclusionProofAgainstAPublicSignedCheckpoint() throws Exception {
+        String tenant = tenant();
+        List<String> ids = record(tenant, 5);
+        JsonPath withProof = awaitProof(tenant, ids.get(4));
+        String signedNote = withProof.getString("proof.checkpoint");
+
+        String publicNote = given().when().get("/api/v1/logs/" + tenant + "/checkpoint")
+                .then().statusCode(200).contentType("text/plain").extract().asString();
+        NoteVerifier verifier = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
+                .then().statusCode(200).extract().asString().trim());
+        Checkpoint published = Checkpoint.verifiedFrom(SignedNote.parse(publicNote), verifier);
+        assertThat(published.origin()).isEqualTo("stenographer.local/" + tenant);
+        // Every auditor read is itself logged, so the public tree may already be larger than the proof's.
+        assertThat(published.treeSize()).isGreaterThanOrEqualTo(5);
+        Checkpoint checkpoint = Checkpoint.verifiedFrom(SignedNote.parse(signedNote), verifier);
+        assertThat(checkpoint.treeSize()).isEqualTo(withProof.getLong("proof.treeSize"));
+
+        Hash leafHash = Hash.fromHex(withProof.getString("leafHash"));
+        InclusionProof proof = new InclusionProof(withProof.getLong("proof.leafIndex"),
+                withProof.getLong("proof.treeSize"), hashes(withProof.getList("proof.inclusionProof", String.class)));
+        assertThat(proof.verify(leafHash, checkpoint.rootHash())).isTrue();
+        Hash forged = Hash.fromHex("00".repeat(32));
+        assertThat(proof.verify(forged, checkpoint.rootHash())).isFalse();
+
+        JsonPath byHash = given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("leafHash", leafHash.hex())
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(byHash.getLong("leafIndex")).isEqualTo(proof.leafIndex());
+        assertThat(byHash.getList("inclusionProof", String.class))
+                .isEqualTo(withProof.getList("proof.inclusionProof", String.class));
+        JsonPath byIndex = given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("index", 0).queryParam("size", checkpoint.treeSize())
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(new InclusionProof(0, checkpoint.treeSize(), hashes(byIndex.getList("inclusionProof", String.class)))
+                .verify(Hash.fromHex(byIndex.getString("leafHash")), checkpoint.rootHash())).isTrue();
+
+        JsonPath json = given().accept("application/json").when().get("/api/v1/logs/" + tenant + "/checkpoint")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(json.getString("origin")).isEqualTo("stenographer.local/" + tenant);
+        assertThat(json.getLong("treeSize")).isGreaterThanOrEqualTo(published.treeSize());
+    }
+
+    @Test
+    void consecutiveCheckpointsAreProvablyConsistent() throws Exception {
+        String tenant = tenant();
+        List<String> first = record(tenant, 3);
+        long fromSize = awaitProof(tenant, first.get(2)).getLong("proof.treeSize");
+        List<String> second = record(tenant, 4);
+        long toSize = awaitProof(tenant, second.get(3)).getLong("proof.treeSize");
+        assertThat(toSize).isGreaterThanOrEqualTo(fromSize + 4);
+
+        JsonPath answer = given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("from", fromSize).queryParam("to", toSize)
+                .when().get("/api/v1/logs/" + tenant + "/proof/consistency")
+                .then().statusCode(200).extract().jsonPath();
+        Hash oldRoot = Hash.fromBase64(answer.getString("fromRootHash"));
+        Hash newRoot = Hash.fromBase64(answer.getString("toRootHash"));
+        ConsistencyProof proof = new ConsistencyProof(fromSize, toSize, hashes(answer.getList("proof", String.class)));
+        assertThat(proof.verify(oldRoot, newRoot)).isTrue();
+        assertThat(proof.verify(newRoot, oldRoot)).isFalse();
+    }
+
+    @Test
+    void proofRequestsAreValidatedAndTenantScoped() throws Exception {
+        String tenant = tenant();
+        awaitProof(tenant, record(tenant, 1).get(0));
+        String auditor = TestTokens.auditor("aud", tenant);
+        given().auth().oauth2(auditor).when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("index"));
+        given().auth().oauth2(auditor).queryParam("index", 0).queryParam("size", 99)
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(400).body("field", equalTo("size"));
+        given().auth().oauth2(auditor).queryParam("leafHash", "xyz")
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(400).body("field", equalTo("leafHash"));
+        given().auth().oauth2(auditor).queryParam("from", "abc")
+                .when().get("/api/v1/logs/" + tenant + "/proof/consistency")
+                .then().statusCode(400).body("field", equalTo("from"));
+        given().queryParam("index", 0).when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(401);
+        given().auth().oauth2(TestTokens.auditor("aud", "someone-else")).queryParam("index", 0)
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(403).body("type", equalTo("urn:stenographer:problem:tenant-access-denied"));
+        given().auth().oauth2(TestTokens.writer("w", tenant)).queryParam("index", 0)
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(403);
+        given().when().get("/api/v1/logs/no-such-log-" + UUID.randomUUID().toString().substring(0, 8) + "/checkpoint")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().when().get("/api/v1/logs/Not_A_Tenant/checkpoint").then().statusCode(400);
+    }
+
+    @Test
+    void verificationOnDemandIsStoredListedAndAudited() throws Exception {
+        String tenant = tenant();
+        awaitProof(tenant, record(tenant, 3).get(2));
+        String admin = TestTokens.admin("admin-1", tenant);
+        JsonPath report = given().auth().oauth2(admin).contentType("application/json").body("{}")
+                .when().post("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(report.getBoolean("ok")).isTrue();
+        assertThat(report.getLong("treeSize")).isGreaterThanOrEqualTo(3);
+        String runId = report.getString("id");
+        given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .when().get("/api/v1/logs/" + tenant + "/verifications/" + runId)
+                .then().statusCode(200).body("ok", equalTo(true)).body("triggeredBy", equalTo("admin-1"));
+        given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .when().get("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(200).body("[0].id", equalTo(runId));
+        given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("action", "audit.verify").queryParam("actor", "admin-1")
+                .when().get("/api/v1/events")
+                .then().statusCode(200).body("events.size()", equalTo(1));
+        given().auth().oauth2(TestTokens.writer("w", tenant)).contentType("application/json").body("{}")
+                .when().post("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(403);
+    }
+
+    private static String tenant() {
+        return "logs-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static List<String> record(String tenant, int count) {
+        StringBuilder batch = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < count; i++) {
+            batch.append(i == 0 ? "" : ",").append(Events.event(tenant, "actor-" + i, "case.view", "C-" + i));
+        }
+        batch.append("]}");
+        return given().auth().oauth2(TestTokens.writer("writer", tenant)).contentType("application/json")
+                .body(batch.toString()).when().post("/api/v1/events/batch")
+                .then().statusCode(200).body("created", equalTo(count))
+                .extract().jsonPath().getList("items.id", String.class);
+    }
+
+    /** Integration runs on its own schedule (every 250 ms here); wait for the proof, bounded. */
+    private static JsonPath awaitProof(String tenant, String eventId) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            JsonPath body = given().auth().oauth2(TestTokens.auditor("aud", tenant)).queryParam("proof", "true")
+                    .when().get("/api/v1/events/" + eventId)
+                    .then().statusCode(200).extract().jsonPath();
+            if (body.get("proof.leafIndex") != null) {
+                return body;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("event " + eventId + " was not integrated within 10 s");
+    }
+
+    private static List<Hash> hashes(List<String> base64) {
+        return base64.stream().map(Hash::fromBase64).toList();
+    }
+}
