@@ -3,7 +3,9 @@ package io.stenographer.bootstrap;
 import io.stenographer.adapters.persistence.PostgresEventStore;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresVerificationRuns;
+import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.application.service.ExportLogService;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
@@ -22,6 +24,7 @@ import io.stenographer.application.service.QueryEventsService;
 import io.stenographer.application.service.RecordEventsService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -78,8 +81,10 @@ public class UseCaseConfiguration {
         return new LogOrigins(prefix);
     }
 
+    /** Loaded at start-up, so a missing or exposed key stops the service before it accepts events. */
     @Produces
     @ApplicationScoped
+    @Startup
     SignCheckpointPort checkpointSigner(
             @ConfigProperty(name = "stenographer.log.signing-key-file") Path keyFile,
             @ConfigProperty(name = "stenographer.log.key-name") String keyName,
@@ -107,5 +112,12 @@ public class UseCaseConfiguration {
             SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random,
             LogOrigins origins) {
         return new VerifyLogService(log, store, store, runs, signer, transactions, clock, random, origins);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ExportLogUseCase exportLog(PostgresMerkleLog log, PostgresEventStore store, SignCheckpointPort signer,
+            TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        return new ExportLogService(log, store, store, signer, transactions, clock, random);
     }
 }

@@ -48,7 +48,7 @@ class LogEndpointsTest {
         assertThat(proof.verify(forged, checkpoint.rootHash())).isFalse();
 
         JsonPath byHash = given().auth().oauth2(TestTokens.auditor("aud", tenant))
-                .queryParam("leafHash", leafHash.hex())
+                .queryParam("leafHash", leafHash.hex()).queryParam("size", proof.treeSize())
                 .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(byHash.getLong("leafIndex")).isEqualTo(proof.leafIndex());
@@ -140,6 +140,52 @@ class LogEndpointsTest {
         given().auth().oauth2(TestTokens.writer("w", tenant)).contentType("application/json").body("{}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(403);
+    }
+
+    @Test
+    void exportedBundleAndTlogProofVerifyOfflineAndFailAfterOneChangedByte() throws Exception {
+        String tenant = tenant();
+        List<String> ids = record(tenant, 12);
+        long size = awaitProof(tenant, ids.get(11)).getLong("proof.treeSize");
+        NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
+                .then().statusCode(200).extract().asString().trim());
+        String origin = "stenographer.local/" + tenant;
+
+        byte[] bundle = given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("from", 0).queryParam("to", 12)
+                .when().get("/api/v1/logs/" + tenant + "/export")
+                .then().statusCode(200).contentType("application/x-ndjson").extract().asByteArray();
+        var verification = new io.stenographer.domain.bundle.BundleVerifier(key, origin)
+                .verify(new java.io.ByteArrayInputStream(bundle));
+        assertThat(verification.failures()).isEmpty();
+        assertThat(verification.entries()).isEqualTo(12);
+        assertThat(verification.treeSize()).isGreaterThanOrEqualTo(size);
+
+        int actorAt = new String(bundle, java.nio.charset.StandardCharsets.UTF_8).indexOf("actor-7");
+        byte[] tampered = bundle.clone();
+        tampered[actorAt + 6] = (byte) '8';
+        var broken = new io.stenographer.domain.bundle.BundleVerifier(key, origin)
+                .verify(new java.io.ByteArrayInputStream(tampered));
+        assertThat(broken.ok()).isFalse();
+        assertThat(String.join("\n", broken.failures())).contains("leaf hash");
+
+        String tlogProof = given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("index", 3).queryParam("format", "tlog-proof")
+                .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().statusCode(200).extract().asString();
+        var parsed = io.stenographer.domain.bundle.TlogProof.parse(tlogProof);
+        Hash leaf = io.stenographer.domain.merkle.Hash.fromHex(given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .queryParam("index", 3).when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
+                .then().extract().jsonPath().getString("leafHash"));
+        assertThat(parsed.verify(leaf, key, origin).ok()).isTrue();
+        assertThat(parsed.verify(Hash.fromHex("11".repeat(32)), key, origin).ok()).isFalse();
+
+        given().auth().oauth2(TestTokens.auditor("aud", tenant)).queryParam("from", 5).queryParam("to", 2)
+                .when().get("/api/v1/logs/" + tenant + "/export")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.auditor("aud", "other-tenant"))
+                .when().get("/api/v1/logs/" + tenant + "/export").then().statusCode(403);
+        given().when().get("/api/v1/logs/" + tenant + "/export").then().statusCode(401);
     }
 
     private static String tenant() {

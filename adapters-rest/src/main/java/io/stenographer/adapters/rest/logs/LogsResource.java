@@ -5,7 +5,10 @@ import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CallerResolver;
 import io.stenographer.adapters.rest.json.StrictJson;
+import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.domain.bundle.TlogProof;
+import jakarta.ws.rs.core.StreamingOutput;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import java.util.List;
 import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
@@ -31,15 +34,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class LogsResource {
 
     private static final String SIGNED_NOTE = "text/plain; charset=utf-8";
+    private static final String NDJSON = "application/x-ndjson";
 
     private final LogProofsUseCase proofs;
     private final VerifyLogUseCase verifyLog;
+    private final ExportLogUseCase export;
     private final CallerResolver callers;
     private final SecurityIdentity identity;
 
-    LogsResource(LogProofsUseCase proofs, VerifyLogUseCase verifyLog, CallerResolver callers,
-            SecurityIdentity identity) {
+    LogsResource(LogProofsUseCase proofs, VerifyLogUseCase verifyLog, ExportLogUseCase export,
+            CallerResolver callers, SecurityIdentity identity) {
         this.proofs = proofs;
+        this.export = export;
         this.verifyLog = verifyLog;
         this.callers = callers;
         this.identity = identity;
@@ -77,16 +83,51 @@ public class LogsResource {
     @Path("proof/inclusion")
     @RolesAllowed("auditor")
     @SecurityRequirement(name = "bearer")
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, SIGNED_NOTE})
     @Operation(summary = "Inclusion proof by leaf index or leaf hash",
             description = "Against the checkpoint of tree size 'size' (default: the latest). Give exactly one "
                     + "of index or leafHash (hex).")
-    public InclusionProofResponse inclusion(@PathParam("tenant") String tenant,
+    public Response inclusion(@PathParam("tenant") String tenant,
             @QueryParam("index") String index, @QueryParam("leafHash") String leafHash,
-            @QueryParam("size") String size) {
+            @QueryParam("size") String size,
+            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+                    description = "json (default) or tlog-proof: a C2SP tlog-proof file for offline verification")
+            @QueryParam("format") String format) {
         LeafSelector selector = new LeafSelector(parseLong("index", index), parseHash(leafHash));
-        return InclusionProofResponse.from(proofs.proveInclusion(callers.resolve(identity), new TenantId(tenant),
-                selector, parseLong("size", size)));
+        var answer = proofs.proveInclusion(callers.resolve(identity), new TenantId(tenant), selector,
+                parseLong("size", size));
+        if (format == null || format.equals("json")) {
+            return Response.ok(InclusionProofResponse.from(answer), MediaType.APPLICATION_JSON).build();
+        }
+        if (format.equals("tlog-proof")) {
+            String file = TlogProof.of(answer.proof(), answer.checkpoint().signedNote()).serialize();
+            return Response.ok(file, SIGNED_NOTE)
+                    .header("Content-Disposition", "attachment; filename=\"" + tenant + "-" + answer.leaf().index()
+                            + ".tlog-proof\"")
+                    .build();
+        }
+        throw new FieldViolation("format", "must be json or tlog-proof");
+    }
+
+    @GET
+    @Path("export")
+    @RolesAllowed("auditor")
+    @SecurityRequirement(name = "bearer")
+    @Produces(NDJSON)
+    @Operation(summary = "Stream a verifiable bundle of an index range",
+            description = "stenographer.bundle/v1 NDJSON (docs/FORMATS.md): header with the signed checkpoint and "
+                    + "verifier key, one entry per index with the sealed event, its leaf hash and inclusion proof, "
+                    + "and an end line. Check it offline with the verifier's verify-bundle. 'to' is exclusive and "
+                    + "defaults to the latest checkpoint's size. Recorded as an audit.export event.")
+    public Response export(@PathParam("tenant") String tenant, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        ExportLogUseCase.ExportPlan plan = export.plan(callers.resolve(identity), new TenantId(tenant),
+                parseLong("from", from), parseLong("to", to));
+        StreamingOutput body = out -> export.write(plan, out);
+        return Response.ok(body, NDJSON)
+                .header("Content-Disposition", "attachment; filename=\"" + tenant + "-" + plan.from() + "-"
+                        + plan.to() + ".ndjson\"")
+                .build();
     }
 
     @GET

@@ -1,0 +1,127 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.ExportLogUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.LoadEventsPort;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.bundle.BundleHeader;
+import io.stenographer.domain.bundle.BundleWriter;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.InclusionProof;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Exports are pinned to one signed checkpoint and written chunk by chunk, each chunk in its own short
+ * read transaction: log rows never change, so the chunks add up to one consistent bundle.
+ */
+public final class ExportLogService implements ExportLogUseCase {
+
+    static final String AUDIT_EXPORT = "audit.export";
+    private static final int CHUNK = 500;
+    public static final long MAX_ENTRIES = 1_000_000;
+
+    private final LoadLogPort log;
+    private final LoadEventsPort events;
+    private final AppendEventsPort appendEvents;
+    private final SignCheckpointPort signer;
+    private final TransactionRunner transactions;
+    private final SelfAudit selfAudit;
+
+    public ExportLogService(LoadLogPort log, LoadEventsPort events, AppendEventsPort appendEvents,
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        this.log = log;
+        this.events = events;
+        this.appendEvents = appendEvents;
+        this.signer = signer;
+        this.transactions = transactions;
+        this.selfAudit = new SelfAudit(clock, random);
+    }
+
+    @Override
+    public ExportPlan plan(Caller caller, TenantId tenant, Long from, Long to) {
+        caller.require(Role.AUDITOR, tenant);
+        return transactions.inTransaction(() -> {
+            PublishedCheckpoint checkpoint = log.latestCheckpoint(tenant)
+                    .orElseThrow(() -> new FieldViolation("tenant", "this log has no checkpoint yet"));
+            long start = from == null ? 0 : from;
+            long end = to == null ? checkpoint.treeSize() : to;
+            if (start < 0 || start >= end) {
+                throw new FieldViolation("from", "must be at least 0 and below 'to'");
+            }
+            if (end > checkpoint.treeSize()) {
+                throw new FieldViolation("to", "must not exceed the published tree size " + checkpoint.treeSize());
+            }
+            if (end - start > MAX_ENTRIES) {
+                throw new FieldViolation("to", "an export holds at most " + MAX_ENTRIES + " entries");
+            }
+            appendEvents.append(List.of(selfAudit.event(caller, tenant, AUDIT_EXPORT, new JsonObject(Map.of(
+                    "from", new JsonNumber(start), "to", new JsonNumber(end),
+                    "treeSize", new JsonNumber(checkpoint.treeSize()))))));
+            return new ExportPlan(tenant, start, end, checkpoint);
+        });
+    }
+
+    @Override
+    public void write(ExportPlan plan, OutputStream out) throws IOException {
+        BundleWriter writer = BundleWriter.utf8(out);
+        PublishedCheckpoint checkpoint = plan.checkpoint();
+        writer.header(new BundleHeader(checkpoint.checkpoint().origin(), plan.tenant(), plan.from(), plan.to(),
+                checkpoint.treeSize(), checkpoint.signedNote(), signer.verifier().toVerifierKey()));
+        StoredTree tree = new StoredTree(log, plan.tenant());
+        for (long chunk = plan.from(); chunk < plan.to(); chunk += CHUNK) {
+            long chunkEnd = Math.min(plan.to(), chunk + CHUNK);
+            long chunkStart = chunk;
+            transactions.inTransaction(() -> {
+                List<LogLeaf> leaves = log.leaves(plan.tenant(), chunkStart, chunkEnd);
+                if (leaves.size() != chunkEnd - chunkStart) {
+                    throw new LogIntegrityViolation("leaves [" + chunkStart + ", " + chunkEnd + ") of "
+                            + plan.tenant() + " are incomplete; run a verification");
+                }
+                Map<EventId, AuditEvent> stored = events.findByIds(leaves.stream().map(LogLeaf::eventId).toList());
+                List<InclusionProof> proofs = tree.compute(source -> {
+                    List<InclusionProof> computed = new ArrayList<>(leaves.size());
+                    for (LogLeaf leaf : leaves) {
+                        computed.add(InclusionProof.compute(leaf.index(), checkpoint.treeSize(), source));
+                    }
+                    return computed;
+                });
+                try {
+                    for (int i = 0; i < leaves.size(); i++) {
+                        LogLeaf leaf = leaves.get(i);
+                        AuditEvent event = stored.get(leaf.eventId());
+                        if (event == null) {
+                            throw new LogIntegrityViolation("event " + leaf.eventId() + " at index " + leaf.index()
+                                    + " is missing; run a verification");
+                        }
+                        writer.entry(leaf.index(), leaf.leafHash(), event, proofs.get(i));
+                    }
+                    writer.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        }
+        writer.end();
+        writer.flush();
+    }
+}
