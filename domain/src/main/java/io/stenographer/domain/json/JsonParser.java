@@ -1,8 +1,9 @@
 package io.stenographer.domain.json;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * A strict RFC 8259 parser that also enforces the I-JSON (RFC 7493) rules RFC 8785 relies on.
  *
  * <p>Leniency here would be a tamper vector: two parsers that read the same bytes differently
- * (duplicate names, lone surrogates, oversized integers) can make one canonical form stand for two
+ * (duplicate names, lone surrogates, integers a double would round) can make one canonical form stand for two
  * meanings. So anything ambiguous is rejected rather than repaired.
  *
  * <p>The parser is iterative, so {@code maxDepth} bounds memory, not the Java stack.
@@ -28,6 +29,9 @@ public final class JsonParser {
 
     /** Largest integer magnitude a double holds exactly (I-JSON, RFC 7493 section 2.2). */
     private static final long MAX_EXACT_INTEGER = 1L << 53;
+
+    /** Digits of the largest finite double (about 1.8e308) written as an integer. */
+    private static final int MAX_DOUBLE_INTEGER_DIGITS = 309;
 
     private final String text;
     private final int maxDepth;
@@ -78,7 +82,7 @@ public final class JsonParser {
         }
         if (!result.isUnderflow()) {
             // Cannot happen: UTF-8 never yields more chars than bytes.
-            throw new IllegalStateException("UTF-8 decoder overflow", new CharacterCodingException());
+            throw new IllegalStateException("UTF-8 decoder overflow");
         }
         out.flip();
         return out.toString();
@@ -276,13 +280,39 @@ public final class JsonParser {
         return new JsonNumber(value);
     }
 
+    /**
+     * An integer literal must not be silently rounded (I-JSON, RFC 7493 section 2.2): two parsers
+     * could then disagree about which number the text means. Up to 2^53 every integer is exact.
+     * Beyond that two spellings are accepted, both naming one double without doubt:
+     * <ul>
+     *   <li>the exact value of a double ({@code 295147905179352825856} is 2^68), and</li>
+     *   <li>the RFC 8785 spelling of a double. JCS writes every whole-number double below 1e21 as
+     *       its shortest round-trip digits padded with zeros ({@code 1e20} becomes
+     *       {@code 100000000000000000000}, 2^68 becomes {@code 295147905179352830000}), and
+     *       canonical text we stored must read back.</li>
+     * </ul>
+     * Anything else ({@code 9007199254740993}, most 64-bit ids) would be rounded and is rejected.
+     */
     private void checkExactInteger(int digitsStart, int digitsEnd, int numberStart) {
         int length = digitsEnd - digitsStart;
-        boolean tooLarge = length > 16
-                || (length == 16 && Long.parseLong(text, digitsStart, digitsEnd, 10) > MAX_EXACT_INTEGER);
-        if (tooLarge) {
-            throw error("integer magnitude exceeds 2^53 and cannot be represented exactly "
-                    + "(I-JSON, RFC 7493); send large integers such as ids as strings", numberStart);
+        if (length < 16 || (length == 16 && Long.parseLong(text, digitsStart, digitsEnd, 10) <= MAX_EXACT_INTEGER)) {
+            return;
+        }
+        if (length > MAX_DOUBLE_INTEGER_DIGITS) {
+            // Larger than any finite double; bounding the length also bounds the BigInteger work.
+            throw error("number is too large for an IEEE 754 double", numberStart);
+        }
+        String digits = text.substring(digitsStart, digitsEnd);
+        BigInteger exact = new BigInteger(digits);
+        double nearest = exact.doubleValue();
+        if (Double.isInfinite(nearest)) {
+            throw error("number is too large for an IEEE 754 double", numberStart);
+        }
+        boolean exactlyRepresentable = new BigDecimal(nearest).toBigIntegerExact().equals(exact);
+        if (!exactlyRepresentable && !CanonicalJson.formatNumber(nearest).equals(digits)) {
+            throw error("integer magnitude exceeds 2^53 and a double would round it: it is neither the exact "
+                    + "value nor the RFC 8785 form of a double (I-JSON, RFC 7493); send large integers such as "
+                    + "ids as strings", numberStart);
         }
     }
 
