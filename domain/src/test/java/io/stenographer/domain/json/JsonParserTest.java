@@ -70,8 +70,53 @@ class JsonParserTest {
         assertThat(parse("12345678901234567890.5")).isEqualTo(new JsonNumber(12345678901234567890.5));
     }
 
+    /**
+     * RFC 8785 writes whole-number doubles below 1e21 as plain integers (their shortest digits
+     * padded with zeros), so canonical text carries integers beyond 2^53. Those and the exact
+     * values of doubles must read back; 2^68 has both spellings (RFC 8785 Appendix B).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"9007199254740993", "-9007199254740993", "12345678901234567890", "100000000000000000"})
+    @CsvSource({
+        "100000000000000000000, 1e20",
+        "-100000000000000000000, -1e20",
+        "100000000000000000, 1e17",
+        "9007199254740994, 9007199254740994",
+        "18014398509481984, 18014398509481984",
+        "295147905179352830000, 295147905179352825856",
+        "295147905179352825856, 295147905179352825856",
+        "999999999999999900000, 999999999999999900000",
+        "1000000000000000000000, 1e21",
+        "9223372036854775808, 9223372036854775808",
+    })
+    void acceptsIntegersBeyondTwoToThe53ThatADoubleHoldsExactly(String literal, double expected) {
+        assertThat(parse(literal)).isEqualTo(new JsonNumber(expected));
+        assertThat(parse("{\"n\": " + literal + "}")).isEqualTo(new JsonObject(Map.of("n", new JsonNumber(expected))));
+    }
+
+    @Test
+    void readsBackTheCanonicalFormOfLargeWholeNumbers() {
+        for (double value : new double[] {1e20, 1e17 + 8, 4.5e18, 0x1p60, 0x1.fffffffffffffp68, 999999999999999900000.0,
+            1.6578909811924582E20}) {
+            String canonical = CanonicalJson.formatNumber(value);
+            assertThat(canonical).doesNotContain("e").doesNotContain(".");
+            assertThat(parse("-" + canonical)).isEqualTo(new JsonNumber(-value));
+            assertThat(parse(canonical)).isEqualTo(new JsonNumber(value));
+        }
+    }
+
+    @Test
+    void acceptsAnExactIntegerAsLargeAsTheLargestDouble() {
+        String largest = new java.math.BigDecimal(Double.MAX_VALUE).toBigInteger().toString();
+        assertThat(largest).hasSize(309);
+        assertThat(parse(largest)).isEqualTo(new JsonNumber(Double.MAX_VALUE));
+        assertThat(rejected(largest + "0").getMessage()).contains("too large");
+        assertThat(rejected("1" + "0".repeat(100_000)).getMessage()).contains("too large");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9007199254740993", "-9007199254740993", "12345678901234567890", "100000000000000001",
+        "9223372036854775807", "100000000000000000001", "295147905179352830001", "295147905179352830100",
+        "295147905179352826000"})
     void rejectsIntegersBeyondTwoToThe53AndSaysToSendStrings(String number) {
         assertThat(rejected(number).getMessage()).contains("2^53").contains("as strings").contains("RFC 7493");
         assertThat(rejected("{\"id\": " + number + "}").offset()).isEqualTo(7);
