@@ -3,6 +3,7 @@ package io.stenographer.adapters.rest.events;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.query.EventCursor;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,6 +35,8 @@ final class CursorCodec {
             }
             long micros = Long.parseLong(parts[1]);
             Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);
+            // A forged cursor must not carry an instant the store cannot represent (that would be a 500).
+            Timestamps.check("cursor", at);
             return new EventCursor(at, new EventId(UUID.fromString(parts[2])));
         } catch (IllegalArgumentException e) {
             throw ProblemException.ofField(ProblemType.INVALID_CURSOR, "cursor",
