@@ -8,6 +8,7 @@ import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.Outcome;
 import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
@@ -20,7 +21,8 @@ final class AuditEventRowMapper {
     private AuditEventRowMapper() {
     }
 
-    static AuditEventEntity toRow(AuditEvent event) {
+    static AuditEventEntity toRow(SealedEvent sealed) {
+        AuditEvent event = sealed.event();
         EventDraft content = event.content();
         AuditEventEntity row = new AuditEventEntity();
         row.id = event.id().value();
@@ -44,7 +46,7 @@ final class AuditEventRowMapper {
         row.correlationId = content.correlationId();
         row.metadata = CanonicalJson.canonicalize(content.metadata());
         row.clientEventId = content.clientEventId();
-        row.leafHash = event.leafHash().bytes();
+        row.leafHash = sealed.leafHash().bytes();
         return row;
     }
 

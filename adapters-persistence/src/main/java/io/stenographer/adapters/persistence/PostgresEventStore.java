@@ -7,6 +7,7 @@ import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.SearchEventsPort;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.query.ActionFilter;
 import io.stenographer.domain.query.EventCriteria;
@@ -35,9 +36,9 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
     }
 
     @Override
-    public void append(List<AuditEvent> events) {
+    public void append(List<SealedEvent> events) {
         List<AuditEventEntity> rows = new ArrayList<>(events.size());
-        for (AuditEvent event : events) {
+        for (SealedEvent event : events) {
             rows.add(AuditEventRowMapper.toRow(event));
         }
         try {
@@ -78,8 +79,9 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
                         Map.<String, Object>of("tenant", tenant.value(), "keys", clientEventIds))
                 .forEach(row -> {
                     AuditEvent event = AuditEventRowMapper.toDomain(row);
-                    found.put(row.clientEventId, new IdempotencyRecord(event.id(), event.leafHash(),
-                            event.receivedAt(), event.content().contentDigest()));
+                    found.put(row.clientEventId, new IdempotencyRecord(event.id(),
+                            new io.stenographer.domain.merkle.Hash(row.leafHash), event.receivedAt(),
+                            event.content().contentDigest()));
                 });
         return found;
     }
@@ -95,10 +97,21 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
         }
         ActionFilter action = criteria.action();
         if (action != null && action.prefix()) {
-            // Columns use the "C" collation, so a prefix is exactly a byte range an index can seek.
-            where.append(" and action >= :actionFrom and action < :actionTo");
-            params.put("actionFrom", action.value());
-            params.put("actionTo", upperBound(action.value()));
+            // Every action has at least two segments, so 'case.*' is exactly "first segment = case": an
+            // equality that audit_event_action_namespace_ix (V3) serves in (occurred_at, id) order. A range
+            // on action could only be served by sorting the namespace, and that is the plan PostgreSQL
+            // caches as generic after a few searches (docs/QUERY-PLANS.md).
+            String stem = action.value();
+            int firstDot = stem.indexOf('.');
+            where.append(" and function('split_part', action, '.', 1) = :actionNamespace");
+            params.put("actionNamespace", stem.substring(0, firstDot));
+            if (firstDot < stem.length() - 1) {
+                // A deeper stem ('case.note.*') narrows inside the namespace, deliberately not as an
+                // indexable range, so no plan trades the ordered namespace scan for a sort.
+                where.append(" and left(action, :actionStemLength) = :actionStem");
+                params.put("actionStemLength", stem.length());
+                params.put("actionStem", stem);
+            }
         } else if (action != null) {
             where.append(" and action = :action");
             params.put("action", action.value());
@@ -153,10 +166,5 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
             next = new EventCursor(last.content().occurredAt(), last.id());
         }
         return new EventPage(events, next);
-    }
-
-    private static String upperBound(String prefix) {
-        char last = prefix.charAt(prefix.length() - 1);
-        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
     }
 }

@@ -19,6 +19,7 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
         Instant latestAllowed = now.plus(maxFutureSkew);
         Map<TenantId, Map<String, IdempotencyRecord>> known = lookUpKnownKeys(command.drafts());
         List<ItemOutcome> outcomes = new ArrayList<>(command.drafts().size());
-        List<AuditEvent> toAppend = new ArrayList<>();
+        List<SealedEvent> toAppend = new ArrayList<>();
         for (EventDraft draft : command.drafts()) {
             if (draft.occurredAt().isAfter(latestAllowed)) {
                 outcomes.add(new Rejected(new FieldViolation("occurredAt",
@@ -90,15 +91,16 @@ public final class RecordEventsService implements RecordEventsUseCase {
                         : new Conflicting(key, earlier.id()));
                 continue;
             }
-            AuditEvent event = AuditEvent.record(EventId.newTimeOrdered(now, random), now,
-                    command.caller().subject(), draft);
-            Receipt receipt = new Receipt(event.id(), event.leafHash(), event.receivedAt());
+            SealedEvent sealed = SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now,
+                    command.caller().subject(), draft));
+            AuditEvent event = sealed.event();
+            Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt());
             if (key != null) {
                 // A key repeated inside one batch behaves like a retry of its first occurrence.
                 known.get(draft.tenant()).put(key,
                         new IdempotencyRecord(event.id(), receipt.leafHash(), event.receivedAt(), digest));
             }
-            toAppend.add(event);
+            toAppend.add(sealed);
             outcomes.add(new Recorded(receipt));
         }
         if (!toAppend.isEmpty()) {

@@ -8,6 +8,7 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
@@ -29,11 +30,11 @@ final class SelfAudit {
         this.random = random;
     }
 
-    AuditEvent event(Caller caller, TenantId tenant, String action, JsonObject metadata) {
+    SealedEvent event(Caller caller, TenantId tenant, String action, JsonObject metadata) {
         Instant now = clock.instant();
         EventDraft draft = new EventDraft(tenant, new Actor(caller.subject(), ActorType.USER, null),
                 Action.of(action), null, null, Outcome.SUCCESS, Timestamps.truncate(now),
                 new Source(APPLICATION, null, null), null, metadata, null);
-        return AuditEvent.record(EventId.newTimeOrdered(now, random), now, caller.subject(), draft);
+        return SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now, caller.subject(), draft));
     }
 }

@@ -83,7 +83,7 @@ class SequencerConcurrencyTest {
 
         AuditEvent lateEvent = TestEvents.sealed(tenant, "late-writer");
         work.add(pool.submit(() -> transactions.inTransaction(() -> {
-            appendEvents.append(List.of(lateEvent));
+            appendEvents.append(List.of(io.stenographer.domain.event.SealedEvent.of(lateEvent)));
             lateEventInserted.countDown();
             sleep(1_500); // commits long after later arrivals were integrated
             return null;

@@ -1,6 +1,6 @@
 package io.stenographer.application.port.out;
 
-import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.SealedEvent;
 import java.util.List;
 
 /**
@@ -14,5 +14,5 @@ public interface AppendEventsPort {
      *
      * @throws ClientEventIdTaken when a concurrent writer took one of the idempotency keys first
      */
-    void append(List<AuditEvent> events);
+    void append(List<SealedEvent> events);
 }

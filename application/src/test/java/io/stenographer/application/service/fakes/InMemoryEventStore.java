@@ -73,7 +73,8 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
     }
 
     @Override
-    public void append(List<AuditEvent> events) {
+    public void append(List<io.stenographer.domain.event.SealedEvent> sealedEvents) {
+        List<AuditEvent> events = sealedEvents.stream().map(io.stenographer.domain.event.SealedEvent::event).toList();
         int tx = requireTransaction("append");
         appends.add(new Append(tx, List.copyOf(events)));
         if (!raceWinners.isEmpty()) {
