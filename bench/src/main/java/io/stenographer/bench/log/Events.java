@@ -1,0 +1,58 @@
+package io.stenographer.bench.log;
+
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.ActorType;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sealed events built with the domain classes, exactly as the service seals them: same record, same
+ * canonical JSON (RFC 8785), same leaf hash. Used by the bulk loader.
+ */
+final class Events {
+
+    static final String[] ACTIONS = {"case.view", "case.edit", "case.export", "record.search"};
+    static final String SUBMITTER = "bench-loader";
+
+    private static final JsonArray FIELDS = new JsonArray(List.of(new JsonString("ssn"), new JsonString("dob")));
+
+    private Events() {
+    }
+
+    static AuditEvent sealed(TenantId tenant, int i, Instant occurredAt, Instant receivedAt, RandomGenerator random) {
+        Map<String, JsonValue> metadata = new LinkedHashMap<>();
+        metadata.put("fields", FIELDS);
+        metadata.put("rows", new JsonNumber(i % 50));
+        metadata.put("bench", new JsonString("million"));
+        EventDraft draft = new EventDraft(
+                tenant,
+                new Actor("u-" + (i % 5000), i % 10 == 0 ? ActorType.SERVICE : ActorType.USER,
+                        "Bench User " + (i % 5000)),
+                new Action(ACTIONS[i % ACTIONS.length]),
+                new ResourceRef("background-check", "BC-m-" + i),
+                "Requested by HR ticket " + (4000 + i % 1000),
+                i % 20 == 0 ? Outcome.DENIED : Outcome.SUCCESS,
+                occurredAt,
+                new Source("portal", "192.0.2." + (i % 250 + 1), "stenographer-logbench/1"),
+                "req-m-" + i,
+                new JsonObject(metadata),
+                null);
+        return AuditEvent.record(EventId.newTimeOrdered(receivedAt, random), receivedAt, SUBMITTER, draft);
+    }
+}
