@@ -6,6 +6,7 @@ import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.SearchEventsPort;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventCursor;
@@ -73,8 +74,8 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
     }
 
     @Override
-    public void append(List<io.stenographer.domain.event.SealedEvent> sealedEvents) {
-        List<AuditEvent> events = sealedEvents.stream().map(io.stenographer.domain.event.SealedEvent::event).toList();
+    public void append(List<SealedEvent> sealedEvents) {
+        List<AuditEvent> events = sealedEvents.stream().map(SealedEvent::event).toList();
         int tx = requireTransaction("append");
         appends.add(new Append(tx, List.copyOf(events)));
         if (!raceWinners.isEmpty()) {
