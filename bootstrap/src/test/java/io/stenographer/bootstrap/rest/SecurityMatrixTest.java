@@ -149,6 +149,20 @@ class SecurityMatrixTest {
         assertNothingStoredOrLeaked(endpoint, fixture, before, response);
     }
 
+    /** Metrics are served outside JAX-RS, so the 403 has no problem body; the status is what counts. */
+    @ParameterizedTest(name = "metrics as {0} -> 403")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-writer", "none"})
+    void metricsNeedAnOperationalRole(String role) {
+        Set<String> roles = role.equals("none") ? NO_ROLES : Set.of(role);
+        String body = given().auth().oauth2(TestTokens.valid("matrix-metrics", roles, tenant()))
+                .when().get("/q/metrics")
+                .then().statusCode(403).extract().asString();
+        assertThat(body).doesNotContain("stenographer_events_ingested_total");
+        given().auth().oauth2(TestTokens.valid("matrix-metrics", Set.of("metrics-reader"), tenant()))
+                .when().get("/q/metrics")
+                .then().statusCode(200);
+    }
+
     @ParameterizedTest(name = "writer of A posting tenant B via {0} -> 403")
     @EnumSource(value = Endpoint.class, names = {"RECORD", "RECORD_BATCH"})
     void writerCannotWriteToAnotherTenant(Endpoint endpoint) {
