@@ -62,10 +62,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
     }
 
+    /** The pool's URL: batched inserts are rewritten into multi-row INSERTs, which ingest is made of. */
+    public String applicationJdbcUrl() {
+        return jdbcUrl() + "?reWriteBatchedInserts=true";
+    }
+
     /** Connection settings for Quarkus: the app role for the pool, the owner for Flyway. */
     public Map<String, String> quarkusConfig() {
         return Map.of(
-                "quarkus.datasource.jdbc.url", jdbcUrl(),
+                "quarkus.datasource.jdbc.url", applicationJdbcUrl(),
                 "quarkus.datasource.username", APP_ROLE,
                 "quarkus.datasource.password", APP_ROLE,
                 "quarkus.flyway.jdbc-url", jdbcUrl(),
