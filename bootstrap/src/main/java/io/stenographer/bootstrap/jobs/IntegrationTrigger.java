@@ -1,13 +1,23 @@
 package io.stenographer.bootstrap.jobs;
 
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Runs the sequencer often enough that an accepted event is in a signed checkpoint within a second.
- * Safe on every instance at once: each tenant is integrated under a PostgreSQL advisory lock.
+ * Its own thread, not {@code @Scheduled}: Quarkus' scheduler checks triggers once a second, which
+ * alone would use up the whole budget. Safe on every instance at once: each tenant is integrated
+ * under a PostgreSQL advisory lock.
  */
 @ApplicationScoped
 public class IntegrationTrigger {
@@ -15,19 +25,42 @@ public class IntegrationTrigger {
     private static final Logger LOG = Logger.getLogger(IntegrationTrigger.class);
 
     private final IntegrateEventsUseCase integrateEvents;
+    private final Duration period;
+    private ScheduledExecutorService loop;
 
-    IntegrationTrigger(IntegrateEventsUseCase integrateEvents) {
+    IntegrationTrigger(IntegrateEventsUseCase integrateEvents,
+            @ConfigProperty(name = "stenographer.log.integrate-every") Duration period) {
         this.integrateEvents = integrateEvents;
+        this.period = period;
     }
 
-    @Scheduled(every = "${stenographer.log.integrate-every}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void start(@Observes StartupEvent startup, IntegrationTrigger self) {
+        loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "stenographer-sequencer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Fixed delay: a slow round is never overlapped by the next one on this instance.
+        loop.scheduleWithFixedDelay(self::integrate, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        if (loop != null) {
+            loop.shutdown();
+            // Let a running round commit or roll back before the persistence unit closes.
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        }
+    }
+
+    @ActivateRequestContext
     void integrate() {
         try {
             integrateEvents.integratePending().refused().forEach((tenant, reason) ->
                     LOG.errorf("LOG INTEGRITY: not extending the log of %s: %s", tenant, reason));
         } catch (RuntimeException e) {
-            // Never silent: an integrity violation here means someone touched the log.
+            // Never silent, never fatal to the loop: the next round retries.
             LOG.error("integration round failed", e);
         }
     }
