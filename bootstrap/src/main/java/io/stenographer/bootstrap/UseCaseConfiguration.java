@@ -111,7 +111,7 @@ public class UseCaseConfiguration {
     VerifyLogUseCase verifyLog(PostgresMerkleLog log, PostgresEventStore store, PostgresVerificationRuns runs,
             SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random,
             LogOrigins origins) {
-        return new VerifyLogService(log, store, store, runs, signer, transactions, clock, random, origins);
+        return new VerifyLogService(log, store, runs, signer, transactions, clock, random, origins);
     }
 
     @Produces

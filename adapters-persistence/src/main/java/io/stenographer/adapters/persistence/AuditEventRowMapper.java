@@ -65,4 +65,35 @@ final class AuditEventRowMapper {
                 row.clientEventId);
         return AuditEvent.restore(new EventId(row.id), row.receivedAt, row.submittedBy, content);
     }
+
+    /** Columns read by {@link #fromColumns}, in order, for plain-JDBC readers of the same table. */
+    static final String COLUMNS = "e.id, e.tenant, e.received_at, e.submitted_by, e.actor_id, e.actor_type, "
+            + "e.actor_display_name, e.action, e.resource_type, e.resource_id, e.reason, e.outcome, e.occurred_at, "
+            + "e.source_application, e.source_ip, e.source_user_agent, e.correlation_id, e.metadata, e.client_event_id";
+
+    /** Reads the {@link #COLUMNS} starting at column {@code first}, without going through an entity. */
+    static AuditEvent fromColumns(java.sql.ResultSet rs, int first) throws java.sql.SQLException {
+        AuditEventEntity row = new AuditEventEntity();
+        int c = first;
+        row.id = rs.getObject(c++, java.util.UUID.class);
+        row.tenant = rs.getString(c++);
+        row.receivedAt = rs.getTimestamp(c++).toInstant();
+        row.submittedBy = rs.getString(c++);
+        row.actorId = rs.getString(c++);
+        row.actorType = rs.getString(c++);
+        row.actorDisplayName = rs.getString(c++);
+        row.action = rs.getString(c++);
+        row.resourceType = rs.getString(c++);
+        row.resourceId = rs.getString(c++);
+        row.reason = rs.getString(c++);
+        row.outcome = rs.getString(c++);
+        row.occurredAt = rs.getTimestamp(c++).toInstant();
+        row.sourceApplication = rs.getString(c++);
+        row.sourceIp = rs.getString(c++);
+        row.sourceUserAgent = rs.getString(c++);
+        row.correlationId = rs.getString(c++);
+        row.metadata = rs.getString(c++);
+        row.clientEventId = rs.getString(c);
+        return toDomain(row);
+    }
 }

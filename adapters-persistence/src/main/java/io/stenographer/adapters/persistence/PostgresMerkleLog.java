@@ -294,6 +294,29 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
         }, PostgresMerkleLog::leaf);
     }
 
+    @Override
+    public List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to) {
+        return query("SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash, " + AuditEventRowMapper.COLUMNS
+                + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
+                + " WHERE l.tenant = ? AND l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index", ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setLong(2, from);
+                    ps.setLong(3, to);
+                    ps.setFetchSize(1_000);
+                }, rs -> {
+                    LogLeaf leaf = leaf(rs);
+                    if (rs.getObject(5) == null) {
+                        return new LeafWithEvent(leaf, null, null);
+                    }
+                    try {
+                        return new LeafWithEvent(leaf, AuditEventRowMapper.fromColumns(rs, 5), null);
+                    } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+                        // A row altered into something no valid event looks like: report, do not crash.
+                        return new LeafWithEvent(leaf, null, String.valueOf(e.getMessage()));
+                    }
+                });
+    }
+
     private static LogLeaf leaf(ResultSet rs) throws SQLException {
         return new LogLeaf(new TenantId(rs.getString(1)), rs.getLong(2), new EventId(rs.getObject(3, UUID.class)),
                 new Hash(rs.getBytes(4)));

@@ -2,7 +2,6 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.AppendEventsPort;
-import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -52,12 +51,11 @@ import java.util.random.RandomGenerator;
 public final class VerifyLogService implements VerifyLogUseCase {
 
     static final String AUDIT_VERIFY = "audit.verify";
-    private static final int CHUNK = 2_000;
+    private static final int CHUNK = 10_000;
     private static final int MAX_FINDINGS = 1_000;
     private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of(Role.AUDITOR), Set.of());
 
     private final LoadLogPort log;
-    private final LoadEventsPort events;
     private final AppendEventsPort appendEvents;
     private final VerificationRunsPort runs;
     private final SignCheckpointPort signer;
@@ -67,11 +65,10 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private final LogOrigins origins;
     private final SelfAudit selfAudit;
 
-    public VerifyLogService(LoadLogPort log, LoadEventsPort events, AppendEventsPort appendEvents,
+    public VerifyLogService(LoadLogPort log, AppendEventsPort appendEvents,
             VerificationRunsPort runs, SignCheckpointPort signer, TransactionRunner transactions, Clock clock,
             RandomGenerator random, LogOrigins origins) {
         this.log = log;
-        this.events = events;
         this.appendEvents = appendEvents;
         this.runs = runs;
         this.signer = signer;
@@ -175,24 +172,27 @@ public final class VerifyLogService implements VerifyLogUseCase {
         long eventsChecked = 0;
         for (long from = 0; from < treeSize && !findings.full(); from += CHUNK) {
             long to = Math.min(treeSize, from + CHUNK);
-            List<LogLeaf> leaves = log.leaves(tenant, from, to);
-            Map<Long, LogLeaf> byIndex = new LinkedHashMap<>();
-            for (LogLeaf leaf : leaves) {
-                byIndex.put(leaf.index(), leaf);
+            Map<Long, LoadLogPort.LeafWithEvent> byIndex = new LinkedHashMap<>();
+            for (LoadLogPort.LeafWithEvent row : log.leavesWithEvents(tenant, from, to)) {
+                byIndex.put(row.leaf().index(), row);
             }
-            Map<EventId, AuditEvent> storedEvents = events.findByIds(leaves.stream().map(LogLeaf::eventId).toList());
             Map<NodeRef, Hash> completedHere = new LinkedHashMap<>();
             for (long index = from; index < to; index++) {
-                LogLeaf leaf = byIndex.get(index);
+                LoadLogPort.LeafWithEvent row = byIndex.get(index);
                 Hash leafHash;
-                if (leaf == null) {
+                if (row == null) {
                     findings.add(new VerificationFinding(Kind.LEAF_MISSING, index, null,
                             "index " + index + ": no leaf is stored (row deleted)"));
                     leafHash = new Hash(new byte[32]);
                 } else {
-                    AuditEvent event = storedEvents.get(leaf.eventId());
+                    LogLeaf leaf = row.leaf();
+                    AuditEvent event = row.event();
                     leafHash = leaf.leafHash();
-                    if (event == null) {
+                    if (row.unreadable() != null) {
+                        findings.add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(), "index "
+                                + index + ": event " + leaf.eventId() + " was altered into an invalid event: "
+                                + row.unreadable()));
+                    } else if (event == null) {
                         findings.add(new VerificationFinding(Kind.EVENT_MISSING, index, leaf.eventId(), "index "
                                 + index + ": event " + leaf.eventId() + " is missing from the event store"));
                     } else {

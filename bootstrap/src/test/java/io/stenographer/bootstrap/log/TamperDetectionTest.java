@@ -79,6 +79,19 @@ class TamperDetectionTest {
     }
 
     @Test
+    void aRowAlteredIntoAnInvalidEventIsNamedNotFatal() throws SQLException {
+        TenantId tenant = seededTenant();
+        LogLeaf victim = leaf(tenant, 5);
+        asSuperuser("UPDATE audit_event SET action = 'DROP TABLE' WHERE id = '" + victim.eventId() + "'");
+        VerificationReport report = verify(tenant);
+        assertThat(report.findings()).anySatisfy(f -> {
+            assertFinding(f, Kind.LEAF_MISMATCH, 5, victim.eventId());
+            assertThat(f.message()).contains("invalid event");
+        });
+        assertThat(report.eventsChecked()).isEqualTo(EVENTS - 1);
+    }
+
+    @Test
     void aDeletedEventRowIsNamed() throws SQLException {
         TenantId tenant = seededTenant();
         LogLeaf victim = leaf(tenant, 3);

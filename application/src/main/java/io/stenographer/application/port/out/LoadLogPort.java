@@ -42,6 +42,16 @@ public interface LoadLogPort {
     /** Tenants that have a log. */
     List<TenantId> tenantsWithLogs();
 
+    /**
+     * Leaves with {@code from <= index < to} in index order, each with its stored event read back in the
+     * same query: {@code event} is null when the row is missing, {@code unreadable} says why a row that
+     * exists could not be read.
+     */
+    List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to);
+
+    record LeafWithEvent(LogLeaf leaf, io.stenographer.domain.event.AuditEvent event, String unreadable) {
+    }
+
     /** Leaves with {@code from <= index < to}, in index order. */
     List<LogLeaf> leaves(TenantId tenant, long from, long to);
 }
