@@ -58,7 +58,8 @@ final class EventRequestMapper {
                 request.clientEventId());
     }
 
-    private static TenantId tenant(String tenant, Caller caller) {
+    /** The named tenant, or the caller's only tenant when none is named. */
+    static TenantId tenant(String tenant, Caller caller) {
         if (tenant != null) {
             return new TenantId(tenant);
         }

@@ -267,7 +267,7 @@ public class EventsResource {
         rejectUnknownParameters(uri);
         Caller caller = callers.resolve(identity);
         EventCriteria criteria = new EventCriteria(
-                tenantFor(tenant, caller),
+                EventRequestMapper.tenant(tenant, caller),
                 actor,
                 action == null ? null : ActionFilter.parse(action),
                 resourceType,
@@ -313,16 +313,6 @@ public class EventsResource {
             return true;
         }
         throw new FieldViolation(field, "must be true or false");
-    }
-
-    private static TenantId tenantFor(String tenant, Caller caller) {
-        if (tenant != null) {
-            return new TenantId(tenant);
-        }
-        if (caller.tenants().size() == 1) {
-            return caller.tenants().iterator().next();
-        }
-        throw new FieldViolation("tenant", "is required when the token grants more than one tenant");
     }
 
     private static int parseLimit(String limit) {
