@@ -82,15 +82,14 @@ public final class VerifyLogService implements VerifyLogUseCase {
     @Override
     public VerificationReport verify(VerifyLogCommand command) {
         requireVerifier(command.caller(), command.tenant());
-        return transactions.inTransaction(() -> verifyAndRecord(command.caller(), command.tenant(),
-                command.trustedCheckpoints()));
+        return verifyAndRecord(command.caller(), command.tenant(), command.trustedCheckpoints());
     }
 
     @Override
     public List<VerificationReport> verifyAll() {
         List<VerificationReport> reports = new ArrayList<>();
         for (TenantId tenant : transactions.inTransaction(log::tenantsWithLogs)) {
-            reports.add(transactions.inTransaction(() -> verifyAndRecord(SYSTEM, tenant, List.of())));
+            reports.add(verifyAndRecord(SYSTEM, tenant, List.of()));
         }
         return reports;
     }
@@ -117,8 +116,17 @@ public final class VerifyLogService implements VerifyLogUseCase {
         }
     }
 
+    /**
+     * The check reads the log in short read-only transactions, one per chunk: log rows never change, so
+     * the chunks add up to one consistent picture, and no transaction timeout caps the log size. Storing
+     * the report and its audit event is one transaction.
+     */
     private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted) {
         VerificationReport report = check(caller, tenant, trusted);
+        return transactions.inTransaction(() -> record(caller, tenant, report));
+    }
+
+    private VerificationReport record(Caller caller, TenantId tenant, VerificationReport report) {
         runs.save(report);
         Map<String, JsonValue> metadata = new LinkedHashMap<>();
         metadata.put("runId", new JsonString(report.id().toString()));
@@ -142,7 +150,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
         long checkpointsChecked = 0;
         List<PublishedCheckpoint> stored = List.of();
         try {
-            stored = log.checkpoints(tenant);
+            stored = transactions.inTransaction(() -> log.checkpoints(tenant));
         } catch (LogIntegrityViolation | IllegalArgumentException e) {
             findings.add(new VerificationFinding(Kind.CHECKPOINT_MALFORMED, null, null, e.getMessage()));
         }
@@ -161,7 +169,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
             }
         }
 
-        long treeSize = log.treeSize(tenant);
+        long treeSize = transactions.inTransaction(() -> log.treeSize(tenant));
         if (!expectedRoots.isEmpty() && expectedRoots.lastKey() > treeSize) {
             findings.add(new VerificationFinding(Kind.LOG_ROLLED_BACK, treeSize, null, "a checkpoint of size "
                     + expectedRoots.lastKey() + " was published but the log now holds only " + treeSize
@@ -173,7 +181,9 @@ public final class VerifyLogService implements VerifyLogUseCase {
         for (long from = 0; from < treeSize && !findings.full(); from += CHUNK) {
             long to = Math.min(treeSize, from + CHUNK);
             Map<Long, LoadLogPort.LeafWithEvent> byIndex = new LinkedHashMap<>();
-            for (LoadLogPort.LeafWithEvent row : log.leavesWithEvents(tenant, from, to)) {
+            long chunkFrom = from;
+            for (LoadLogPort.LeafWithEvent row : transactions.inTransaction(
+                    () -> log.leavesWithEvents(tenant, chunkFrom, to))) {
                 byIndex.put(row.leaf().index(), row);
             }
             Map<NodeRef, Hash> completedHere = new LinkedHashMap<>();
@@ -224,7 +234,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
                     }
                 }
             }
-            Map<NodeRef, Hash> storedSubtrees = log.subtreeHashes(tenant, completedHere.keySet());
+            Map<NodeRef, Hash> storedSubtrees = transactions.inTransaction(
+                    () -> log.subtreeHashes(tenant, completedHere.keySet()));
             completedHere.forEach((node, hash) -> {
                 if (!hash.equals(storedSubtrees.get(node))) {
                     findings.add(new VerificationFinding(Kind.SUBTREE_MISMATCH, node.start(), null,
@@ -236,13 +247,13 @@ public final class VerifyLogService implements VerifyLogUseCase {
         long published = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).treeSize();
         if (treeSize > published && !findings.full()) {
             // Integration stores leaves and their checkpoint in one transaction; unpublished leaves were added by hand.
-            Optional<LogLeaf> first = log.leafAt(tenant, published);
+            Optional<LogLeaf> first = transactions.inTransaction(() -> log.leafAt(tenant, published));
             findings.add(new VerificationFinding(Kind.LEAF_UNPUBLISHED, published,
                     first.map(LogLeaf::eventId).orElse(null), "leaves [" + published + ", " + treeSize
                             + ") are covered by no checkpoint; the first holds event "
                             + first.map(leaf -> leaf.eventId().toString()).orElse("(none)")));
         }
-        for (EventId outside : log.eventsOutsideTheLog(tenant, 100)) {
+        for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, 100))) {
             findings.add(new VerificationFinding(Kind.EVENT_OUTSIDE_LOG, null, outside,
                     "event " + outside + " is stored but holds no log position and is not queued (inserted outside ingest)"));
         }
