@@ -68,7 +68,7 @@ public final class LogBenchmark {
             ProofPhase.Result proofs = new ProofPhase(options, service, db).run();
 
             log("== 3. full verification ==");
-            VerifyPhase.Result verify = new VerifyPhase(options, service).run(load.leafInputs());
+            VerifyPhase.Result verify = new VerifyPhase(options, service, db).run(load.leafInputs());
 
             report(options, started, loadBefore, ingest, load, backlogAtCopyEnd, integrateSeconds, sequencer, proofs,
                     verify);
@@ -125,11 +125,12 @@ public final class LogBenchmark {
         out.append(String.format(Locale.ROOT, "   %-44s %9s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms",
                 "max ms", "mean ms"));
         row(out, "baseline: GET /q/health/live", p.health());
-        row(out, "reference: GET .../checkpoint (public, 1 query)", p.checkpoint());
+        row(out, "ref.: GET .../checkpoint (public, 1 query)", p.checkpoint());
         row(out, String.format(Locale.ROOT, "inclusion (random index, %.1f hashes)", p.meanInclusionPath()),
                 p.inclusion());
         row(out, String.format(Locale.ROOT, "consistency (random of %d sizes, %.1f h.)", p.publishedSizes(),
                 p.meanConsistencyPath()), p.consistency());
+        out.append(String.format(Locale.ROOT, "   requests > 20 ms, total [per tenth of the sequence]: %s%n", p.slow()));
         out.append(String.format(Locale.ROOT, "   verified client-side: %d/%d inclusion, %d/%d consistency; failures "
                         + "%d; target p99 <= 5 ms: %s%n%n", p.inclusionVerified(), o.proofs(), p.consistencyVerified(),
                 o.proofs(), p.failures(),
@@ -139,6 +140,9 @@ public final class LogBenchmark {
         out.append(String.format(Locale.ROOT, "   baseline: raw SHA-256(0x00||leaf input), 1 thread: %,d events "
                         + "(%.0f MB) in %.2f s = %s events/s%n", v.rawEvents(), v.rawBytes() / 1e6, v.rawSeconds(),
                 Stats.rate(v.rawRate())));
+        out.append(String.format(Locale.ROOT, "   baseline: JDBC read of the same leaves joined to their events "
+                        + "(chunks of %,d, no hashing): %,d rows in %.2f s = %s rows/s%n", VerifyPhase.READ_CHUNK,
+                v.readRows(), v.readSeconds(), Stats.rate(v.readRate())));
         if (v.problem() != null) {
             out.append(String.format(Locale.ROOT, "   POST verifications: HTTP %d after %.1f s: %s%n", v.status(),
                     v.seconds(), v.problem()));
@@ -147,8 +151,8 @@ public final class LogBenchmark {
                             + "checkpoints, %d findings, %.1f s = %s events/s%n", v.ok(), v.treeSize(),
                     v.eventsChecked(), v.checkpoints(), v.findings(), v.seconds(), Stats.rate(v.rate())));
             double ratio = v.rate() / v.rawRate();
-            out.append(String.format(Locale.ROOT, "   ratio to raw: %.1f%%; target >= 50%%: %s%n",
-                    100 * ratio, ratio >= 0.5 ? "met" : "MISSED"));
+            out.append(String.format(Locale.ROOT, "   ratio to raw SHA-256: %.1f%% (target >= 50%%: %s); to the "
+                    + "JDBC read: %.0f%%%n", 100 * ratio, ratio >= 0.5 ? "met" : "MISSED", 100 * v.rate() / v.readRate()));
         }
         System.out.print(out);
         System.out.flush();

@@ -30,8 +30,11 @@ final class ProofPhase {
     record Result(long treeSize, int publishedSizes, Stats health, Stats checkpoint, Stats inclusion,
             Stats consistency,
             int inclusionVerified, int consistencyVerified, int failures, double meanInclusionPath,
-            double meanConsistencyPath) {
+            double meanConsistencyPath, String slow) {
     }
+
+    /** Requests slower than this are counted per tenth of the timed sequence, to tell a stall from a tail. */
+    static final long SLOW_NANOS = 20_000_000L;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -136,10 +139,29 @@ final class ProofPhase {
             }
         }
         failures += (n - inclusionOk) + (n - consistencyOk);
+        String slow = "health " + slowByTenth(health) + "; checkpoint " + slowByTenth(checkpoint) + "; inclusion "
+                + slowByTenth(inclusion) + "; consistency " + slowByTenth(consistency);
         return new Result(size, published.size(), new Stats(health, n), new Stats(checkpoint, n),
                 new Stats(inclusion, n),
                 new Stats(consistency, n), inclusionOk, consistencyOk, failures,
-                (double) inclusionPathLength / n, (double) consistencyPathLength / n);
+                (double) inclusionPathLength / n, (double) consistencyPathLength / n, slow);
+    }
+
+    /** Count of slow requests in each tenth of the timed sequence, e.g. "12 [0 0 5 7 0 0 0 0 0 0]". */
+    private static String slowByTenth(long[] nanos) {
+        int[] tenths = new int[10];
+        int total = 0;
+        for (int i = 0; i < nanos.length; i++) {
+            if (nanos[i] > SLOW_NANOS) {
+                tenths[(int) ((long) i * 10 / nanos.length)]++;
+                total++;
+            }
+        }
+        StringBuilder b = new StringBuilder().append(total).append(" [");
+        for (int t = 0; t < 10; t++) {
+            b.append(t == 0 ? "" : " ").append(tenths[t]);
+        }
+        return b.append(']').toString();
     }
 
     /** The body on 200, otherwise null (and the failure printed). */
