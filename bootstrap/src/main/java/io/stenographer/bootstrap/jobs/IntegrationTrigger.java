@@ -6,7 +6,11 @@ import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
+import io.stenographer.domain.event.TenantId;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +27,13 @@ import org.jboss.logging.Logger;
 public class IntegrationTrigger {
 
     private static final Logger LOG = Logger.getLogger(IntegrationTrigger.class);
+    private static final Duration ALARM_INTERVAL = Duration.ofMinutes(1);
 
     private final IntegrateEventsUseCase integrateEvents;
     private final Duration period;
     private ScheduledExecutorService loop;
+    /** Last alarm per tenant, so a refused log is reported once a minute, not four times a second. */
+    private final Map<TenantId, Instant> lastAlarm = new ConcurrentHashMap<>();
 
     IntegrationTrigger(IntegrateEventsUseCase integrateEvents,
             @ConfigProperty(name = "stenographer.log.integrate-every") Duration period) {
@@ -57,8 +64,15 @@ public class IntegrationTrigger {
     @ActivateRequestContext
     void integrate() {
         try {
-            integrateEvents.integratePending().refused().forEach((tenant, reason) ->
-                    LOG.errorf("LOG INTEGRITY: not extending the log of %s: %s", tenant, reason));
+            Instant now = Instant.now();
+            integrateEvents.integratePending().refused().forEach((tenant, reason) -> {
+                Instant last = lastAlarm.get(tenant);
+                if (last == null || last.isBefore(now.minus(ALARM_INTERVAL))) {
+                    lastAlarm.put(tenant, now);
+                    LOG.errorf("LOG INTEGRITY: not extending the log of %s (its events stay queued): %s",
+                            tenant, reason);
+                }
+            });
         } catch (RuntimeException e) {
             // Never silent, never fatal to the loop: the next round retries.
             LOG.error("integration round failed", e);
