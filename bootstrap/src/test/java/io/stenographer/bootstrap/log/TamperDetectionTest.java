@@ -70,6 +70,18 @@ class TamperDetectionTest {
     }
 
     @Test
+    void theScheduledRunChecksEveryLogAndKeepsGoingPastABrokenOne() throws SQLException {
+        TenantId broken = seededTenant();
+        TenantId clean = seededTenant();
+        asSuperuser("UPDATE audit_event SET reason = 'rewritten' WHERE id = '" + leaf(broken, 1).eventId() + "'");
+        List<VerificationReport> reports = verifyLog.verifyAll();
+        assertThat(reports).filteredOn(r -> r.tenant().equals(broken)).singleElement()
+                .satisfies(r -> assertThat(r.findings()).anySatisfy(f -> assertFinding(f, Kind.LEAF_MISMATCH, 1, null)));
+        assertThat(reports).filteredOn(r -> r.tenant().equals(clean)).singleElement()
+                .satisfies(r -> assertThat(r.ok()).isTrue());
+    }
+
+    @Test
     void aModifiedFieldIsNamedByIndexAndEventId() throws SQLException {
         TenantId tenant = seededTenant();
         LogLeaf victim = leaf(tenant, 7);

@@ -25,6 +25,8 @@ public record VerificationFinding(Kind kind, Long index, EventId eventId, String
         LOG_ROLLED_BACK,
         /** Leaves that no checkpoint covers although integration publishes them together: appended by hand. */
         LEAF_UNPUBLISHED,
+        /** The check itself could not complete (e.g. the database failed): not a pass. */
+        VERIFICATION_INCOMPLETE,
         /** A checkpoint row that cannot be read or does not match its own columns. */
         CHECKPOINT_MALFORMED
     }
