@@ -118,6 +118,6 @@ public class UseCaseConfiguration {
     @ApplicationScoped
     ExportLogUseCase exportLog(PostgresMerkleLog log, PostgresEventStore store, SignCheckpointPort signer,
             TransactionRunner transactions, Clock clock, RandomGenerator random) {
-        return new ExportLogService(log, store, store, signer, transactions, clock, random);
+        return new ExportLogService(log, store, signer, transactions, clock, random);
     }
 }

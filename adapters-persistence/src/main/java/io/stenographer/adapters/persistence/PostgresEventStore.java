@@ -59,20 +59,6 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
     }
 
     @Override
-    public Map<EventId, AuditEvent> findByIds(Collection<EventId> ids) {
-        Map<EventId, AuditEvent> found = new HashMap<>();
-        if (ids.isEmpty()) {
-            return found;
-        }
-        List<java.util.UUID> uuids = ids.stream().map(EventId::value).toList();
-        repository.list("id in :ids", Map.<String, Object>of("ids", uuids)).forEach(row -> {
-            AuditEvent event = AuditEventRowMapper.toDomain(row);
-            found.put(event.id(), event);
-        });
-        return found;
-    }
-
-    @Override
     public Map<String, IdempotencyRecord> findByClientEventIds(TenantId tenant, Collection<String> clientEventIds) {
         Map<String, IdempotencyRecord> found = new HashMap<>();
         repository.list("tenant = :tenant and clientEventId in :keys",

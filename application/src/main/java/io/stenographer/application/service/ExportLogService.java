@@ -2,7 +2,6 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.out.AppendEventsPort;
-import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -11,7 +10,6 @@ import io.stenographer.domain.access.Role;
 import io.stenographer.domain.bundle.BundleHeader;
 import io.stenographer.domain.bundle.BundleWriter;
 import io.stenographer.domain.event.AuditEvent;
-import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonNumber;
@@ -40,16 +38,14 @@ public final class ExportLogService implements ExportLogUseCase {
     public static final long MAX_ENTRIES = 1_000_000;
 
     private final LoadLogPort log;
-    private final LoadEventsPort events;
     private final AppendEventsPort appendEvents;
     private final SignCheckpointPort signer;
     private final TransactionRunner transactions;
     private final SelfAudit selfAudit;
 
-    public ExportLogService(LoadLogPort log, LoadEventsPort events, AppendEventsPort appendEvents,
+    public ExportLogService(LoadLogPort log, AppendEventsPort appendEvents,
             SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random) {
         this.log = log;
-        this.events = events;
         this.appendEvents = appendEvents;
         this.signer = signer;
         this.transactions = transactions;
@@ -91,26 +87,25 @@ public final class ExportLogService implements ExportLogUseCase {
             long chunkEnd = Math.min(plan.to(), chunk + CHUNK);
             long chunkStart = chunk;
             transactions.inTransaction(() -> {
-                List<LogLeaf> leaves = log.leaves(plan.tenant(), chunkStart, chunkEnd);
-                if (leaves.size() != chunkEnd - chunkStart) {
+                List<LoadLogPort.LeafWithEvent> rows = log.leavesWithEvents(plan.tenant(), chunkStart, chunkEnd);
+                if (rows.size() != chunkEnd - chunkStart) {
                     throw new LogIntegrityViolation("leaves [" + chunkStart + ", " + chunkEnd + ") of "
                             + plan.tenant() + " are incomplete; run a verification");
                 }
-                Map<EventId, AuditEvent> stored = events.findByIds(leaves.stream().map(LogLeaf::eventId).toList());
                 List<InclusionProof> proofs = tree.compute(source -> {
-                    List<InclusionProof> computed = new ArrayList<>(leaves.size());
-                    for (LogLeaf leaf : leaves) {
-                        computed.add(InclusionProof.compute(leaf.index(), checkpoint.treeSize(), source));
+                    List<InclusionProof> computed = new ArrayList<>(rows.size());
+                    for (LoadLogPort.LeafWithEvent row : rows) {
+                        computed.add(InclusionProof.compute(row.leaf().index(), checkpoint.treeSize(), source));
                     }
                     return computed;
                 });
                 try {
-                    for (int i = 0; i < leaves.size(); i++) {
-                        LogLeaf leaf = leaves.get(i);
-                        AuditEvent event = stored.get(leaf.eventId());
+                    for (int i = 0; i < rows.size(); i++) {
+                        LogLeaf leaf = rows.get(i).leaf();
+                        AuditEvent event = rows.get(i).event();
                         if (event == null) {
                             throw new LogIntegrityViolation("event " + leaf.eventId() + " at index " + leaf.index()
-                                    + " is missing; run a verification");
+                                    + " is missing or unreadable; run a verification");
                         }
                         writer.entry(leaf.index(), leaf.leafHash(), event, proofs.get(i));
                     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
-import io.stenographer.adapters.rest.problem.ProblemMapper;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CallerResolver;
@@ -137,7 +136,7 @@ public class EventsResource {
             }
             throw conflict((Conflicting) outcome);
         } catch (ProblemException e) {
-            metrics.rejected(e.problem().type().substring(e.problem().type().lastIndexOf(':') + 1), 1);
+            metrics.rejected(e.problem().slug(), 1);
             throw e;
         } catch (FieldViolation e) {
             metrics.rejected(ProblemType.VALIDATION_FAILED.slug(), 1);
@@ -184,7 +183,7 @@ public class EventsResource {
             }
             return recordItems(caller, items, idempotencyKey);
         } catch (ProblemException e) {
-            metrics.rejected(e.problem().type().substring(e.problem().type().lastIndexOf(':') + 1), 1);
+            metrics.rejected(e.problem().slug(), 1);
             throw e;
         } catch (TenantAccessDenied e) {
             metrics.rejected(ProblemType.TENANT_ACCESS_DENIED.slug(), 1);
@@ -235,7 +234,7 @@ public class EventsResource {
                 case "conflict" -> conflicts++;
                 default -> {
                     rejected++;
-                    metrics.rejected(item.problem().type().substring(item.problem().type().lastIndexOf(':') + 1), 1);
+                    metrics.rejected(item.problem().slug(), 1);
                 }
             }
         }
@@ -384,9 +383,5 @@ public class EventsResource {
     private static BatchResponse.Item item(int index, ReceiptResponse receipt) {
         return new BatchResponse.Item(index, receipt.status(), receipt.id(), receipt.leafHash(),
                 receipt.receivedAt(), null);
-    }
-
-    static Response problem(ProblemResponse problem) {
-        return ProblemMapper.respond(problem);
     }
 }

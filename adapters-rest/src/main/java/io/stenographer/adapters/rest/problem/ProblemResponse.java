@@ -13,6 +13,12 @@ public record ProblemResponse(String type, String title, int status, String deta
     public record FieldError(String field, String detail) {
     }
 
+    /** The stable slug of {@link #type()}, e.g. {@code validation-failed}, used as a metric tag. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String slug() {
+        return type.substring(type.lastIndexOf(':') + 1);
+    }
+
     public static ProblemResponse of(ProblemType type, String detail) {
         return new ProblemResponse(type.uri(), type.title(), type.status(), detail, null, null);
     }

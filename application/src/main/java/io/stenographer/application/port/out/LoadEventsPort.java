@@ -14,9 +14,6 @@ public interface LoadEventsPort {
 
     Optional<AuditEvent> findById(EventId id);
 
-    /** The events among {@code ids} that are stored; absent ids are simply missing from the map. */
-    Map<EventId, AuditEvent> findByIds(Collection<EventId> ids);
-
     /** What was recorded under each of these idempotency keys, keyed by client event id. */
     Map<String, IdempotencyRecord> findByClientEventIds(TenantId tenant, Collection<String> clientEventIds);
 

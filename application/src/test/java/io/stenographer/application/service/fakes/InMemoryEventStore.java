@@ -100,14 +100,6 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
     }
 
     @Override
-    public java.util.Map<EventId, AuditEvent> findByIds(java.util.Collection<EventId> ids) {
-        requireTransaction("findByIds");
-        java.util.Map<EventId, AuditEvent> found = new java.util.HashMap<>();
-        all().filter(e -> ids.contains(e.id())).forEach(e -> found.put(e.id(), e));
-        return found;
-    }
-
-    @Override
     public Map<String, IdempotencyRecord> findByClientEventIds(TenantId tenant, Collection<String> clientEventIds) {
         int tx = requireTransaction("findByClientEventIds");
         lookups.add(new Lookup(tx, tenant, List.copyOf(clientEventIds)));
