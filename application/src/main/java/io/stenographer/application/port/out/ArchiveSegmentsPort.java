@@ -1,0 +1,98 @@
+package io.stenographer.application.port.out;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Write-once storage for archive segments (compressed NDJSON of events plus a manifest). Every object
+ * is stored under a retention lock; nothing here can overwrite an object, and deletion is refused by
+ * the store itself while a lock or legal hold applies (S3 Object Lock in COMPLIANCE mode, or the local
+ * directory archive's own checks).
+ *
+ * <p>Keys are chosen by the caller and are deterministic for a segment's index range, so a retried
+ * upload finds the object an earlier, interrupted attempt left behind.
+ */
+public interface ArchiveSegmentsPort {
+
+    /**
+     * Confirms the store can hold WORM objects (for S3: the bucket exists and has Object Lock
+     * enabled). Throws {@link ArchiveNotWormCapable} with an operator-readable message if it cannot,
+     * {@link ArchiveUnavailable} if the store cannot be reached.
+     */
+    void checkWormCapable();
+
+    /**
+     * Stores a new object under a COMPLIANCE-mode lock until {@code retainUntil}, sending its SHA-256
+     * for the store to check, then reads the object's lock, legal hold and checksum back.
+     * Throws {@link ArchiveObjectExists} if the key is already taken (use {@link #describe} first).
+     */
+    StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil);
+
+    /** The object's properties as the store reports them now, or empty if there is no such object. */
+    Optional<StoredObject> describe(String key);
+
+    /** Streams the object's bytes; the caller checks them against the manifest's SHA-256. */
+    InputStream open(String key);
+
+    /** Turns the object's legal hold on or off; returns the properties read back afterwards. */
+    StoredObject setLegalHold(String key, boolean on);
+
+    /**
+     * Deletes an object whose retention has passed and which carries no legal hold. The store refuses
+     * (with {@link ArchiveDeletionRefused}) anything still locked.
+     */
+    void delete(String key);
+
+    /** An object's properties as read back from the store. */
+    record StoredObject(String key, long size, String sha256Hex, String lockMode, Instant retainUntil,
+            boolean legalHold) {
+
+        public StoredObject {
+            Objects.requireNonNull(key, "key");
+        }
+
+        /** True when the store confirms the lock, the checksum and the hold state the caller expects. */
+        public boolean confirms(String expectedSha256Hex, Instant expectedRetainUntil) {
+            return "COMPLIANCE".equals(lockMode)
+                    && expectedSha256Hex.equalsIgnoreCase(sha256Hex == null ? "" : sha256Hex)
+                    && retainUntil != null && !retainUntil.isBefore(expectedRetainUntil);
+        }
+    }
+
+    /** The store could not be reached or answered with an error; nothing was changed by this call. */
+    final class ArchiveUnavailable extends RuntimeException {
+        public ArchiveUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The store exists but cannot keep objects immutable (for S3: Object Lock is not enabled). */
+    final class ArchiveNotWormCapable extends RuntimeException {
+        public ArchiveNotWormCapable(String message) {
+            super(message);
+        }
+    }
+
+    /** An object already exists under the key; archives never overwrite. */
+    final class ArchiveObjectExists extends RuntimeException {
+        private final String key;
+
+        public ArchiveObjectExists(String key) {
+            super("an archive object already exists under " + key + "; archives never overwrite");
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /** Deletion refused because the object's retention or a legal hold still applies. */
+    final class ArchiveDeletionRefused extends RuntimeException {
+        public ArchiveDeletionRefused(String message) {
+            super(message);
+        }
+    }
+}
