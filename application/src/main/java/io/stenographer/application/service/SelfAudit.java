@@ -8,6 +8,7 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
@@ -31,9 +32,14 @@ final class SelfAudit {
     }
 
     SealedEvent event(Caller caller, TenantId tenant, String action, JsonObject metadata) {
+        return event(caller, tenant, action, null, metadata);
+    }
+
+    /** As above, naming the record the action was about (e.g. a retention policy or a legal hold). */
+    SealedEvent event(Caller caller, TenantId tenant, String action, ResourceRef resource, JsonObject metadata) {
         Instant now = clock.instant();
         EventDraft draft = new EventDraft(tenant, new Actor(caller.subject(), ActorType.USER, null),
-                Action.of(action), null, null, Outcome.SUCCESS, Timestamps.truncate(now),
+                Action.of(action), resource, null, Outcome.SUCCESS, Timestamps.truncate(now),
                 new Source(APPLICATION, null, null), null, metadata, null);
         return SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now, caller.subject(), draft));
     }

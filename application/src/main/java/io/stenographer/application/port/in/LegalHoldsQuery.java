@@ -1,0 +1,24 @@
+package io.stenographer.application.port.in;
+
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.retention.LegalHold;
+import java.util.Objects;
+
+public record LegalHoldsQuery(Caller caller, TenantId tenant, Status status) {
+
+    /** Which holds to list. */
+    public enum Status {
+        ACTIVE, RELEASED, ALL;
+
+        public boolean includes(LegalHold hold) {
+            return this == ALL || (this == ACTIVE) == hold.isActive();
+        }
+    }
+
+    public LegalHoldsQuery {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(tenant, "tenant");
+        status = status == null ? Status.ACTIVE : status;
+    }
+}

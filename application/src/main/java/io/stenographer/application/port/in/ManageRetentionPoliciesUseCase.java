@@ -1,0 +1,44 @@
+package io.stenographer.application.port.in;
+
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
+import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
+import java.util.List;
+
+/**
+ * Retention policies of a tenant. Writes need compliance-admin for the tenant, reads auditor or
+ * compliance-admin. Every change is recorded in the tenant's own log ({@code retention.policy.created},
+ * {@code retention.policy.retired}) in the same transaction.
+ *
+ * <p>Jobs that need the policies inside their own transaction, without a caller, use
+ * {@code io.stenographer.application.service.ActiveRetentionPolicies} instead of {@link #activePolicies}.
+ */
+public interface ManageRetentionPoliciesUseCase {
+
+    /**
+     * Stores a new version of a tenant's policy: version 1 for a new id, otherwise the latest version + 1
+     * (also after a retirement, which makes the policy active again).
+     *
+     * @throws RetentionPolicyConflict if the id belongs to a configured policy or a concurrent change won
+     */
+    RetentionPolicy create(CreateRetentionPolicyCommand command);
+
+    /**
+     * Retires the latest version of a tenant's policy.
+     *
+     * @throws RetentionPolicyNotFound if the tenant has no such policy
+     * @throws PolicyAlreadyRetired if it is retired already
+     * @throws RetentionPolicyConflict for a configured policy (change those in configuration)
+     */
+    RetentionPolicy retire(RetireRetentionPolicyCommand command);
+
+    /** The policies in force for the tenant: the configured ones (with the default) and the tenant's active ones. */
+    RetentionPolicies activePolicies(RetentionPoliciesQuery query);
+
+    /**
+     * Every version of one policy, oldest first; a configured policy has exactly one.
+     *
+     * @throws RetentionPolicyNotFound if there is no such policy for the tenant
+     */
+    List<RetentionPolicy> versions(RetentionPolicyVersionsQuery query);
+}

@@ -1,0 +1,44 @@
+package io.stenographer.application.port.out;
+
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.RetentionPolicy;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Stored, tenant-scoped retention policy versions. Append-only: a change is a new version, a retirement is a
+ * new row beside the version it retires; nothing is ever updated or deleted. Policies that apply to all
+ * tenants come from configuration, never from here. Every call runs inside the caller's transaction.
+ */
+public interface RetentionPoliciesPort {
+
+    /**
+     * Stores a new version of a tenant's policy ({@code policy.matcher().tenant()} is set).
+     *
+     * @throws PolicyVersionTaken if that (tenant, id, version) exists already (a concurrent change won)
+     */
+    void appendVersion(RetentionPolicy policy);
+
+    /**
+     * Records that a version was retired.
+     *
+     * @throws PolicyAlreadyRetired if it was retired already (a concurrent retirement won)
+     */
+    void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt);
+
+    /** Every version of one policy, oldest first, each with its retirement applied; empty if there is none. */
+    List<RetentionPolicy> versions(TenantId tenant, PolicyId id);
+
+    /** The tenant's active policies: per id the latest version, unless that version is retired. */
+    List<RetentionPolicy> active(TenantId tenant);
+
+    /** Another transaction stored this policy version first. */
+    class PolicyVersionTaken extends RuntimeException {
+
+        public PolicyVersionTaken(TenantId tenant, PolicyId id, int version) {
+            super("version " + version + " of policy '" + id + "' of tenant " + tenant + " exists already");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
+import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
+import io.stenographer.application.port.in.RetentionPoliciesQuery;
+import io.stenographer.application.port.in.RetentionPolicyConflict;
+import io.stenographer.application.port.in.RetentionPolicyNotFound;
+import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
+import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.RetentionPoliciesPort;
+import io.stenographer.application.port.out.RetentionPoliciesPort.PolicyVersionTaken;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Creates and retires versions of tenant policies, each change with its self-audit event in one transaction,
+ * and reads them together with the configured all-tenant policies.
+ */
+public final class ManageRetentionPoliciesService implements ManageRetentionPoliciesUseCase {
+
+    static final String POLICY_CREATED = "retention.policy.created";
+    static final String POLICY_RETIRED = "retention.policy.retired";
+    static final String RESOURCE_TYPE = "retention-policy";
+
+    private final RetentionPoliciesPort policies;
+    private final ActiveRetentionPolicies active;
+    private final AppendEventsPort appendEvents;
+    private final TransactionRunner transactions;
+    private final Clock clock;
+    private final SelfAudit selfAudit;
+
+    public ManageRetentionPoliciesService(RetentionPoliciesPort policies, ActiveRetentionPolicies active,
+            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        this.policies = policies;
+        this.active = active;
+        this.appendEvents = appendEvents;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.selfAudit = new SelfAudit(clock, random);
+    }
+
+    @Override
+    public RetentionPolicy create(CreateRetentionPolicyCommand command) {
+        Caller caller = command.caller();
+        TenantId tenant = command.tenant();
+        RetentionAccess.requireManager(caller, tenant);
+        if (active.isConfigured(command.id())) {
+            throw new RetentionPolicyConflict(command.id(), "'" + command.id()
+                    + "' is a configured all-tenant policy; choose another id for a tenant policy");
+        }
+        return transactions.inTransaction(() -> {
+            List<RetentionPolicy> versions = policies.versions(tenant, command.id());
+            int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
+            Instant now = Timestamps.truncate(clock.instant());
+            RetentionPolicy policy = RetentionPolicy.create(command.id(), version, command.matcher(),
+                    command.archiveAfter(), command.retainFor(), command.legalBasis(), caller.subject(), now);
+            try {
+                policies.appendVersion(policy);
+            } catch (PolicyVersionTaken e) {
+                throw new RetentionPolicyConflict(command.id(), "policy '" + command.id()
+                        + "' was changed concurrently; read its versions and try again");
+            }
+            Map<String, JsonValue> metadata = describe(policy);
+            if (version > 1) {
+                RetentionPolicy previous = versions.get(versions.size() - 1);
+                metadata.put("previousVersion", new JsonNumber(previous.version()));
+                metadata.put("previousRetainFor", new JsonString(previous.retainFor().iso()));
+            }
+            audit(caller, tenant, POLICY_CREATED, policy.id(), metadata);
+            return policy;
+        });
+    }
+
+    @Override
+    public RetentionPolicy retire(RetireRetentionPolicyCommand command) {
+        Caller caller = command.caller();
+        TenantId tenant = command.tenant();
+        RetentionAccess.requireManager(caller, tenant);
+        if (active.isConfigured(command.id())) {
+            throw new RetentionPolicyConflict(command.id(), "'" + command.id()
+                    + "' is a configured all-tenant policy; it can only be changed in configuration");
+        }
+        return transactions.inTransaction(() -> {
+            List<RetentionPolicy> versions = policies.versions(tenant, command.id());
+            if (versions.isEmpty()) {
+                throw new RetentionPolicyNotFound(tenant, command.id());
+            }
+            RetentionPolicy latest = versions.get(versions.size() - 1);
+            RetentionPolicy retired = latest.retire(caller.subject(), Timestamps.truncate(clock.instant()));
+            policies.appendRetirement(tenant, retired.id(), retired.version(), retired.retiredBy(),
+                    retired.retiredAt());
+            Map<String, JsonValue> metadata = new LinkedHashMap<>();
+            metadata.put("policyId", new JsonString(retired.id().value()));
+            metadata.put("version", new JsonNumber(retired.version()));
+            metadata.put("retainFor", new JsonString(retired.retainFor().iso()));
+            audit(caller, tenant, POLICY_RETIRED, retired.id(), metadata);
+            return retired;
+        });
+    }
+
+    @Override
+    public RetentionPolicies activePolicies(RetentionPoliciesQuery query) {
+        RetentionAccess.requireReader(query.caller(), query.tenant());
+        return transactions.inTransaction(() -> active.forTenant(query.tenant()));
+    }
+
+    @Override
+    public List<RetentionPolicy> versions(RetentionPolicyVersionsQuery query) {
+        RetentionAccess.requireReader(query.caller(), query.tenant());
+        for (RetentionPolicy configured : active.configured().all()) {
+            if (configured.id().equals(query.id())) {
+                return List.of(configured);
+            }
+        }
+        List<RetentionPolicy> versions = transactions.inTransaction(() -> policies.versions(query.tenant(), query.id()));
+        if (versions.isEmpty()) {
+            throw new RetentionPolicyNotFound(query.tenant(), query.id());
+        }
+        return versions;
+    }
+
+    private void audit(Caller caller, TenantId tenant, String action, PolicyId id, Map<String, JsonValue> metadata) {
+        appendEvents.append(List.of(selfAudit.event(caller, tenant, action, new ResourceRef(RESOURCE_TYPE, id.value()),
+                new JsonObject(metadata))));
+    }
+
+    private static Map<String, JsonValue> describe(RetentionPolicy policy) {
+        Map<String, JsonValue> metadata = new LinkedHashMap<>();
+        metadata.put("policyId", new JsonString(policy.id().value()));
+        metadata.put("version", new JsonNumber(policy.version()));
+        if (policy.matcher().actionPattern() != null) {
+            metadata.put("actionPattern", new JsonString(policy.matcher().actionPattern()));
+        }
+        if (policy.matcher().resourceType() != null) {
+            metadata.put("resourceType", new JsonString(policy.matcher().resourceType()));
+        }
+        metadata.put("archiveAfter", new JsonString(policy.archiveAfter().iso()));
+        metadata.put("retainFor", new JsonString(policy.retainFor().iso()));
+        metadata.put("legalBasis", new JsonString(policy.legalBasis()));
+        return metadata;
+    }
+}

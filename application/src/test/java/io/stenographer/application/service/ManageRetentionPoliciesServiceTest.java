@@ -1,0 +1,238 @@
+package io.stenographer.application.service;
+
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static io.stenographer.application.service.fakes.TestDrafts.auditor;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestDrafts.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
+import io.stenographer.application.port.in.RetentionPoliciesQuery;
+import io.stenographer.application.port.in.RetentionPolicyConflict;
+import io.stenographer.application.port.in.RetentionPolicyNotFound;
+import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
+import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
+import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryEventStore;
+import io.stenographer.application.service.fakes.InMemoryRetentionPolicies;
+import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.PolicyMatcher;
+import io.stenographer.domain.retention.RetentionPeriod;
+import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetentionSubject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ManageRetentionPoliciesServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00.123456789Z");
+    private static final Instant NOW_MICROS = Instant.parse("2026-03-01T12:00:00.123456Z");
+    private static final PolicyId CASES = PolicyId.of("cases");
+
+    private final FakeTransactionRunner transactions = new FakeTransactionRunner();
+    private final InMemoryEventStore events = new InMemoryEventStore(transactions);
+    private final InMemoryRetentionPolicies stored = new InMemoryRetentionPolicies(transactions);
+    private final MutableClock clock = new MutableClock(NOW);
+    private final RetentionPolicy defaultPolicy = RetentionPolicy.create(PolicyId.of("default"), 1, PolicyMatcher.ANY,
+            RetentionPeriod.parse("P90D"), RetentionPeriod.parse("P7Y"), "statute", "configuration", NOW_MICROS);
+    private final ActiveRetentionPolicies active =
+            new ActiveRetentionPolicies(stored, RetentionPolicies.onlyDefault(defaultPolicy));
+    private final ManageRetentionPoliciesService service =
+            new ManageRetentionPoliciesService(stored, active, events, transactions, clock, new SplittableRandom(5));
+
+    private final Caller admin = caller("admin-1", Role.COMPLIANCE_ADMIN, ACME);
+
+    private CreateRetentionPolicyCommand create(Caller caller, TenantId tenant, String archiveAfter, String retainFor) {
+        return new CreateRetentionPolicyCommand(caller, tenant, CASES, "case.*", "background-check",
+                RetentionPeriod.parse(archiveAfter), RetentionPeriod.parse(retainFor), "Records Act s.12");
+    }
+
+    @Test
+    void theFirstVersionIsOneAndIsRecordedWithItsAuditEventInOneTransaction() {
+        RetentionPolicy created = service.create(create(admin, ACME, "P30D", "P10Y"));
+
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(created.matcher()).isEqualTo(new PolicyMatcher(ACME, "case.*", "background-check"));
+        assertThat(created.createdBy()).isEqualTo("admin-1");
+        assertThat(created.createdAt()).isEqualTo(NOW_MICROS);
+        assertThat(created.isActive()).isTrue();
+        assertThat(transactions.started()).isEqualTo(1);
+        assertThat(transactions.committed()).isEqualTo(1);
+        assertThat(stored.committedVersions()).containsExactly(created);
+
+        AuditEvent audit = events.appends().get(0).events().get(0);
+        assertThat(events.appends()).singleElement().satisfies(a -> assertThat(a.transaction()).isEqualTo(1));
+        assertThat(audit.tenant()).isEqualTo(ACME);
+        assertThat(audit.content().action().value()).isEqualTo("retention.policy.created");
+        assertThat(audit.content().actor().id()).isEqualTo("admin-1");
+        assertThat(audit.content().resource().type()).isEqualTo("retention-policy");
+        assertThat(audit.content().resource().id()).isEqualTo("cases");
+        assertThat(audit.content().metadata().get("policyId")).isEqualTo(new JsonString("cases"));
+        assertThat(audit.content().metadata().get("version")).isEqualTo(new JsonNumber(1));
+        assertThat(audit.content().metadata().get("actionPattern")).isEqualTo(new JsonString("case.*"));
+        assertThat(audit.content().metadata().get("resourceType")).isEqualTo(new JsonString("background-check"));
+        assertThat(audit.content().metadata().get("archiveAfter")).isEqualTo(new JsonString("P30D"));
+        assertThat(audit.content().metadata().get("retainFor")).isEqualTo(new JsonString("P10Y"));
+        assertThat(audit.content().metadata().get("legalBasis")).isEqualTo(new JsonString("Records Act s.12"));
+        assertThat(audit.content().metadata().get("previousVersion")).isNull();
+    }
+
+    @Test
+    void aNewVersionIsThePreviousPlusOneAndTheActiveSetShowsOnlyTheLatest() {
+        service.create(create(admin, ACME, "P30D", "P10Y"));
+        clock.advance(Duration.ofMinutes(1));
+        RetentionPolicy second = service.create(create(admin, ACME, "P60D", "P12Y"));
+
+        assertThat(second.version()).isEqualTo(2);
+        AuditEvent audit = events.appends().get(1).events().get(0);
+        assertThat(audit.content().metadata().get("previousVersion")).isEqualTo(new JsonNumber(1));
+        assertThat(audit.content().metadata().get("previousRetainFor")).isEqualTo(new JsonString("P10Y"));
+
+        RetentionPolicies policies = service.activePolicies(new RetentionPoliciesQuery(auditor("aud", ACME), ACME));
+        assertThat(policies.all()).containsExactly(second, defaultPolicy);
+        assertThat(policies.resolve(new RetentionSubject(ACME, "u", "case.view", "background-check", "B-1",
+                NOW, NOW))).isEqualTo(second);
+        assertThat(policies.resolve(new RetentionSubject(ACME, "u", "user.login", null, null, NOW, NOW)))
+                .isEqualTo(defaultPolicy);
+        assertThat(service.versions(new RetentionPolicyVersionsQuery(admin, ACME, CASES)))
+                .extracting(RetentionPolicy::version).containsExactly(1, 2);
+    }
+
+    @Test
+    void policiesAreTenantScoped() {
+        Caller both = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME, GLOBEX);
+        service.create(create(both, ACME, "P30D", "P10Y"));
+        RetentionPolicy globex = service.create(create(both, GLOBEX, "P1D", "P1Y"));
+
+        assertThat(globex.version()).isEqualTo(1);
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(both, GLOBEX)).all())
+                .containsExactly(globex, defaultPolicy);
+        assertThat(events.appends().get(1).events().get(0).tenant()).isEqualTo(GLOBEX);
+    }
+
+    @Test
+    void retiringRecordsARetirementRowAndAnAuditEventAndRemovesThePolicyFromTheActiveSet() {
+        service.create(create(admin, ACME, "P30D", "P10Y"));
+        clock.advance(Duration.ofMinutes(5));
+
+        RetentionPolicy retired = service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES));
+
+        assertThat(retired.isActive()).isFalse();
+        assertThat(retired.retiredBy()).isEqualTo("admin-1");
+        assertThat(retired.retiredAt()).isEqualTo(NOW_MICROS.plus(Duration.ofMinutes(5)));
+        assertThat(stored.committedRetirements()).isEqualTo(1);
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all())
+                .containsExactly(defaultPolicy);
+        assertThat(service.versions(new RetentionPolicyVersionsQuery(admin, ACME, CASES)))
+                .singleElement().isEqualTo(retired);
+        AuditEvent audit = events.appends().get(1).events().get(0);
+        assertThat(audit.content().action().value()).isEqualTo("retention.policy.retired");
+        assertThat(audit.content().metadata().get("version")).isEqualTo(new JsonNumber(1));
+        assertThat(transactions.started()).isEqualTo(4);
+
+        assertThatThrownBy(() -> service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES)))
+                .isInstanceOf(PolicyAlreadyRetired.class);
+        assertThat(stored.committedRetirements()).isEqualTo(1);
+        assertThat(events.committed()).hasSize(2);
+
+        RetentionPolicy again = service.create(create(admin, ACME, "P30D", "P10Y"));
+        assertThat(again.version()).isEqualTo(2);
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all()).contains(again);
+    }
+
+    @Test
+    void retiringOrReadingAnUnknownPolicyIsNotFound() {
+        assertThatThrownBy(() -> service.retire(new RetireRetentionPolicyCommand(admin, ACME, PolicyId.of("nope"))))
+                .isInstanceOf(RetentionPolicyNotFound.class);
+        assertThatThrownBy(() -> service.versions(new RetentionPolicyVersionsQuery(admin, ACME, PolicyId.of("nope"))))
+                .isInstanceOf(RetentionPolicyNotFound.class);
+        assertThat(events.committed()).isEmpty();
+    }
+
+    @Test
+    void configuredPoliciesAreReadableButNotChangeableThroughTheApi() {
+        PolicyId id = defaultPolicy.id();
+        assertThat(service.versions(new RetentionPolicyVersionsQuery(admin, ACME, id))).containsExactly(defaultPolicy);
+        assertThatThrownBy(() -> service.create(new CreateRetentionPolicyCommand(admin, ACME, id, null, null,
+                RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P1Y"), "x")))
+                .isInstanceOf(RetentionPolicyConflict.class).hasMessageContaining("configured");
+        assertThatThrownBy(() -> service.retire(new RetireRetentionPolicyCommand(admin, ACME, id)))
+                .isInstanceOf(RetentionPolicyConflict.class);
+        assertThat(transactions.started()).isZero();
+    }
+
+    @Test
+    void aConcurrentCreationOfTheSameVersionIsAConflictAndNothingIsRecorded() {
+        RetentionPolicy winner = RetentionPolicy.create(CASES, 1, new PolicyMatcher(ACME, null, null),
+                RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P1Y"), "other", "admin-9", NOW_MICROS);
+        stored.loseNextAppendTo(winner);
+
+        assertThatThrownBy(() -> service.create(create(admin, ACME, "P30D", "P10Y")))
+                .isInstanceOf(RetentionPolicyConflict.class).hasMessageContaining("concurrently");
+        assertThat(transactions.rolledBack()).isEqualTo(1);
+        assertThat(events.committed()).isEmpty();
+        assertThat(stored.committedVersions()).containsExactly(winner);
+    }
+
+    @Test
+    void invalidPoliciesAreRefusedBeforeAnythingIsStored() {
+        assertThatThrownBy(() -> service.create(create(admin, ACME, "P1Y", "P30D")))
+                .isInstanceOfSatisfying(FieldViolation.class, v -> assertThat(v.field()).isEqualTo("retainFor"));
+        assertThatThrownBy(() -> service.create(new CreateRetentionPolicyCommand(admin, ACME, CASES, "Bad Pattern",
+                null, RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P1Y"), "x")))
+                .isInstanceOfSatisfying(FieldViolation.class, v -> assertThat(v.field()).isEqualTo("actionPattern"));
+        assertThatThrownBy(() -> service.create(new CreateRetentionPolicyCommand(admin, ACME, CASES, null, null,
+                RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P1Y"), " ")))
+                .isInstanceOfSatisfying(FieldViolation.class, v -> assertThat(v.field()).isEqualTo("legalBasis"));
+        assertThat(stored.committedVersions()).isEmpty();
+        assertThat(events.committed()).isEmpty();
+    }
+
+    @Test
+    void writesNeedComplianceAdminOfTheTenantAndReadsAuditorOrComplianceAdmin() {
+        assertThatThrownBy(() -> service.create(create(auditor("aud", ACME), ACME, "P1D", "P1Y")))
+                .isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> service.create(create(admin, GLOBEX, "P1D", "P1Y")))
+                .isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> service.retire(new RetireRetentionPolicyCommand(auditor("aud", ACME), ACME, CASES)))
+                .isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> service.activePolicies(new RetentionPoliciesQuery(writer("w", ACME), ACME)))
+                .isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> service.activePolicies(new RetentionPoliciesQuery(auditor("aud", GLOBEX), ACME)))
+                .isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> service.versions(new RetentionPolicyVersionsQuery(admin, GLOBEX, CASES)))
+                .isInstanceOf(TenantAccessDenied.class);
+        assertThat(transactions.started()).isZero();
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(auditor("aud", ACME), ACME)).all())
+                .containsExactly(defaultPolicy);
+    }
+
+    @Test
+    void theJobViewResolvesInsideTheCallersTransactionWithoutACallerCheck() {
+        RetentionPolicy created = service.create(create(admin, ACME, "P30D", "P10Y"));
+        RetentionPolicies forAcme = transactions.inTransaction(() -> active.forTenant(ACME));
+        RetentionPolicies forGlobex = transactions.inTransaction(() -> active.forTenant(GLOBEX));
+        assertThat(forAcme.all()).containsExactly(created, defaultPolicy);
+        assertThat(forGlobex.all()).containsExactly(defaultPolicy);
+        assertThatThrownBy(() -> active.forTenant(ACME)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new ActiveRetentionPolicies(stored, new RetentionPolicies(defaultPolicy,
+                List.of(created))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names a tenant");
+    }
+}

@@ -1,0 +1,140 @@
+package io.stenographer.application.service.fakes;
+
+import io.stenographer.application.port.out.RetentionPoliciesPort;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.RetentionPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Policy versions and retirements as append-only lists, with transactional semantics like
+ * {@link InMemoryEventStore}: writes stay pending until commit and vanish on rollback; every call must run
+ * inside a transaction.
+ */
+public final class InMemoryRetentionPolicies implements RetentionPoliciesPort, FakeTransactionRunner.Participant {
+
+    record Retirement(TenantId tenant, PolicyId id, int version, String by, Instant at) {
+    }
+
+    private final FakeTransactionRunner transactions;
+    private final List<RetentionPolicy> versions = new ArrayList<>();
+    private final List<Retirement> retirements = new ArrayList<>();
+    private final List<RetentionPolicy> pendingVersions = new ArrayList<>();
+    private final List<Retirement> pendingRetirements = new ArrayList<>();
+    private RetentionPolicy raceWinner;
+
+    public InMemoryRetentionPolicies(FakeTransactionRunner transactions) {
+        this.transactions = transactions;
+        transactions.enlist(this);
+    }
+
+    /** The next appendVersion loses a race to {@code winner}, committed by a concurrent transaction. */
+    public void loseNextAppendTo(RetentionPolicy winner) {
+        raceWinner = winner;
+    }
+
+    @Override
+    public void appendVersion(RetentionPolicy policy) {
+        requireTransaction();
+        Objects.requireNonNull(policy.matcher().tenant(), "stored policies are tenant-scoped");
+        if (!policy.isActive()) {
+            throw new IllegalStateException("a new version is stored active; retirement is its own row");
+        }
+        if (raceWinner != null) {
+            versions.add(raceWinner);
+            raceWinner = null;
+        }
+        TenantId tenant = policy.matcher().tenant();
+        if (allVersions().anyMatch(same(tenant, policy.id(), policy.version()))) {
+            throw new PolicyVersionTaken(tenant, policy.id(), policy.version());
+        }
+        pendingVersions.add(policy);
+    }
+
+    @Override
+    public void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt) {
+        requireTransaction();
+        if (allVersions().noneMatch(same(tenant, id, version))) {
+            throw new IllegalStateException("no such version to retire");
+        }
+        boolean taken = java.util.stream.Stream.concat(retirements.stream(), pendingRetirements.stream())
+                .anyMatch(r -> r.tenant().equals(tenant) && r.id().equals(id) && r.version() == version);
+        if (taken) {
+            throw new PolicyAlreadyRetired(id, version);
+        }
+        pendingRetirements.add(new Retirement(tenant, id, version, retiredBy, retiredAt));
+    }
+
+    @Override
+    public List<RetentionPolicy> versions(TenantId tenant, PolicyId id) {
+        requireTransaction();
+        return allVersions()
+                .filter(p -> p.matcher().tenant().equals(tenant) && p.id().equals(id))
+                .sorted(Comparator.comparingInt(RetentionPolicy::version))
+                .map(this::withRetirement)
+                .toList();
+    }
+
+    @Override
+    public List<RetentionPolicy> active(TenantId tenant) {
+        requireTransaction();
+        Map<PolicyId, RetentionPolicy> latest = new LinkedHashMap<>();
+        allVersions().filter(p -> p.matcher().tenant().equals(tenant))
+                .sorted(Comparator.comparingInt(RetentionPolicy::version))
+                .forEach(p -> latest.put(p.id(), p));
+        return latest.values().stream().map(this::withRetirement).filter(RetentionPolicy::isActive).toList();
+    }
+
+    @Override
+    public void commit() {
+        versions.addAll(pendingVersions);
+        retirements.addAll(pendingRetirements);
+        pendingVersions.clear();
+        pendingRetirements.clear();
+    }
+
+    @Override
+    public void rollback() {
+        pendingVersions.clear();
+        pendingRetirements.clear();
+    }
+
+    public List<RetentionPolicy> committedVersions() {
+        return List.copyOf(versions);
+    }
+
+    public int committedRetirements() {
+        return retirements.size();
+    }
+
+    private RetentionPolicy withRetirement(RetentionPolicy policy) {
+        return java.util.stream.Stream.concat(retirements.stream(), pendingRetirements.stream())
+                .filter(r -> r.tenant().equals(policy.matcher().tenant()) && r.id().equals(policy.id())
+                        && r.version() == policy.version())
+                .findFirst()
+                .map(r -> policy.retire(r.by(), r.at()))
+                .orElse(policy);
+    }
+
+    private java.util.stream.Stream<RetentionPolicy> allVersions() {
+        return java.util.stream.Stream.concat(versions.stream(), pendingVersions.stream());
+    }
+
+    private static Predicate<RetentionPolicy> same(TenantId tenant, PolicyId id, int version) {
+        return p -> p.matcher().tenant().equals(tenant) && p.id().equals(id) && p.version() == version;
+    }
+
+    private void requireTransaction() {
+        if (transactions.current() == 0) {
+            throw new IllegalStateException("called outside a transaction");
+        }
+    }
+}
