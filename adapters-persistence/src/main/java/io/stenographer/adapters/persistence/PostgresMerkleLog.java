@@ -296,8 +296,11 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
 
     @Override
     public List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to) {
-        return query("SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash, " + AuditEventRowMapper.COLUMNS
+        return query("SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, "
+                + AuditEventRowMapper.COLUMNS
                 + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
+                + " LEFT JOIN archived_event a ON a.tenant = l.tenant AND a.log_index = l.leaf_index"
+                + " AND a.event_id = l.event_id"
                 + " WHERE l.tenant = ? AND l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index", ps -> {
                     ps.setString(1, tenant.value());
                     ps.setLong(2, from);
@@ -305,14 +308,16 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
                     ps.setFetchSize(1_000);
                 }, rs -> {
                     LogLeaf leaf = leaf(rs);
-                    if (rs.getObject(5) == null) {
-                        return new LeafWithEvent(leaf, null, null);
+                    byte[] archived = rs.getBytes(5);
+                    Hash archivedLeafHash = archived == null ? null : new Hash(archived);
+                    if (rs.getObject(6) == null) {
+                        return new LeafWithEvent(leaf, null, null, archivedLeafHash);
                     }
                     try {
-                        return new LeafWithEvent(leaf, AuditEventRowMapper.fromColumns(rs, 5), null);
+                        return new LeafWithEvent(leaf, AuditEventRowMapper.fromColumns(rs, 6), null, archivedLeafHash);
                     } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
                         // A row altered into something no valid event looks like: report, do not crash.
-                        return new LeafWithEvent(leaf, null, String.valueOf(e.getMessage()));
+                        return new LeafWithEvent(leaf, null, String.valueOf(e.getMessage()), archivedLeafHash);
                     }
                 });
     }

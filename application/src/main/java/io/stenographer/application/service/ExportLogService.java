@@ -103,6 +103,10 @@ public final class ExportLogService implements ExportLogUseCase {
                     for (int i = 0; i < rows.size(); i++) {
                         LogLeaf leaf = rows.get(i).leaf();
                         AuditEvent event = rows.get(i).event();
+                        if (rows.get(i).purged()) {
+                            writer.purged(leaf.index(), leaf.leafHash(), proofs.get(i));
+                            continue;
+                        }
                         if (event == null) {
                             throw new LogIntegrityViolation("event " + leaf.eventId() + " at index " + leaf.index()
                                     + " is missing or unreadable; run a verification");

@@ -4,6 +4,9 @@ import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.GetEventQuery;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.domain.event.EventId;
+import java.util.Optional;
 import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
@@ -23,13 +26,17 @@ import java.util.random.RandomGenerator;
 public final class GetEventService implements GetEventUseCase {
 
     private final LoadEventsPort loadEvents;
+    private final ArchiveCatalogPort catalog;
+    private final ArchivedEventReader archived;
     private final AppendEventsPort appendEvents;
     private final TransactionRunner transactions;
     private final SelfAudit selfAudit;
 
-    public GetEventService(LoadEventsPort loadEvents, AppendEventsPort appendEvents, TransactionRunner transactions,
-            Clock clock, RandomGenerator random) {
+    public GetEventService(LoadEventsPort loadEvents, ArchiveCatalogPort catalog, ArchivedEventReader archived,
+            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
         this.loadEvents = loadEvents;
+        this.catalog = catalog;
+        this.archived = archived;
         this.appendEvents = appendEvents;
         this.transactions = transactions;
         this.selfAudit = new SelfAudit(clock, random);
@@ -40,11 +47,19 @@ public final class GetEventService implements GetEventUseCase {
         Caller caller = query.caller();
         return transactions.inTransaction(() -> {
             AuditEvent event = loadEvents.findById(query.id())
+                    .or(() -> fromArchive(caller, query.id()))
                     .filter(found -> caller.has(Role.AUDITOR) && caller.mayAccess(found.tenant()))
                     .orElseThrow(() -> new EventNotFound(query.id()));
             appendEvents.append(List.of(selfAudit.event(caller, event.tenant(), QueryEventsService.AUDIT_QUERY,
                     new JsonObject(Map.of("eventId", new JsonString(event.id().toString()))))));
             return event;
         });
+    }
+
+    /** A purged event, read back from its checked segment; access is checked before the archive is touched. */
+    private Optional<AuditEvent> fromArchive(Caller caller, EventId id) {
+        return catalog.archivedEvent(id)
+                .filter(ref -> caller.has(Role.AUDITOR) && caller.mayAccess(ref.tenant()))
+                .map(ref -> archived.read(List.of(ref)).get(0));
     }
 }

@@ -3,6 +3,14 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.QueryEventsQuery;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.json.JsonBoolean;
+import io.stenographer.domain.query.EventCursor;
+import io.stenographer.domain.query.PageRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
 import io.stenographer.application.port.out.SearchEventsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
@@ -25,13 +33,17 @@ public final class QueryEventsService implements QueryEventsUseCase {
     static final String AUDIT_QUERY = "audit.query";
 
     private final SearchEventsPort searchEvents;
+    private final ArchiveCatalogPort catalog;
+    private final ArchivedEventReader archived;
     private final AppendEventsPort appendEvents;
     private final TransactionRunner transactions;
     private final SelfAudit selfAudit;
 
-    public QueryEventsService(SearchEventsPort searchEvents, AppendEventsPort appendEvents,
-            TransactionRunner transactions, Clock clock, RandomGenerator random) {
+    public QueryEventsService(SearchEventsPort searchEvents, ArchiveCatalogPort catalog, ArchivedEventReader archived,
+            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
         this.searchEvents = searchEvents;
+        this.catalog = catalog;
+        this.archived = archived;
         this.appendEvents = appendEvents;
         this.transactions = transactions;
         this.selfAudit = new SelfAudit(clock, random);
@@ -41,17 +53,46 @@ public final class QueryEventsService implements QueryEventsUseCase {
     public EventPage query(QueryEventsQuery query) {
         EventCriteria criteria = query.criteria();
         query.caller().require(Role.AUDITOR, criteria.tenant());
+        if (query.includeArchived() && (criteria.sourceApplication() != null || criteria.correlationId() != null)) {
+            throw new FieldViolation("includeArchived", "cannot be combined with the sourceApplication or "
+                    + "correlationId filters: the archive index does not hold them");
+        }
         return transactions.inTransaction(() -> {
             EventPage page = searchEvents.search(criteria, query.page());
+            if (query.includeArchived()) {
+                page = withArchived(page, criteria, query.page());
+            }
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
             metadata.put("filter", describe(criteria));
             metadata.put("limit", new JsonNumber(query.page().limit()));
             metadata.put("paged", new JsonString(query.page().after() == null ? "first" : "next"));
             metadata.put("returned", new JsonNumber(page.events().size()));
+            if (query.includeArchived()) {
+                metadata.put("includeArchived", JsonBoolean.TRUE);
+            }
             appendEvents.append(List.of(selfAudit.event(query.caller(), criteria.tenant(), AUDIT_QUERY,
                     new JsonObject(metadata))));
             return page;
         });
+    }
+
+    /**
+     * Merges the hot page with purged events read back from the archive: both sides come in (occurredAt, id)
+     * order after the same cursor, so the first {@code limit} of their union is the true page.
+     */
+    private EventPage withArchived(EventPage hot, EventCriteria criteria, PageRequest page) {
+        List<ArchiveCatalogPort.ArchivedEventRef> refs = catalog.purgedMatching(criteria, page, page.limit() + 1);
+        if (refs.isEmpty()) {
+            return hot;
+        }
+        List<AuditEvent> merged = new ArrayList<>(hot.events());
+        merged.addAll(archived.read(refs.size() > page.limit() ? refs.subList(0, page.limit()) : refs));
+        merged.sort(Comparator.comparing((AuditEvent e) -> e.content().occurredAt())
+                .thenComparing(e -> e.id().value()));
+        boolean more = hot.next() != null || refs.size() > page.limit() || merged.size() > page.limit();
+        List<AuditEvent> events = merged.size() > page.limit() ? merged.subList(0, page.limit()) : merged;
+        AuditEvent last = events.get(events.size() - 1);
+        return new EventPage(List.copyOf(events), more ? new EventCursor(last.content().occurredAt(), last.id()) : null);
     }
 
     static JsonObject describe(EventCriteria criteria) {

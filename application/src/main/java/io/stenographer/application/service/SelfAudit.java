@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
@@ -32,15 +33,26 @@ final class SelfAudit {
     }
 
     SealedEvent event(Caller caller, TenantId tenant, String action, JsonObject metadata) {
-        return event(caller, tenant, action, null, metadata);
+        return event(caller.subject(), tenant, action, null, metadata);
     }
 
     /** As above, naming the record the action was about (e.g. a retention policy or a legal hold). */
     SealedEvent event(Caller caller, TenantId tenant, String action, ResourceRef resource, JsonObject metadata) {
+        return event(caller.subject(), tenant, action, resource, metadata);
+    }
+
+    /** An event on behalf of {@code subject}; the scheduler acts as {@link JobRequest#SCHEDULER}, a service. */
+    SealedEvent event(String subject, TenantId tenant, String action, JsonObject metadata) {
+        return event(subject, tenant, action, null, metadata);
+    }
+
+    private SealedEvent event(String subject, TenantId tenant, String action, ResourceRef resource,
+            JsonObject metadata) {
         Instant now = clock.instant();
-        EventDraft draft = new EventDraft(tenant, new Actor(caller.subject(), ActorType.USER, null),
+        ActorType type = JobRequest.SCHEDULER.equals(subject) ? ActorType.SERVICE : ActorType.USER;
+        EventDraft draft = new EventDraft(tenant, new Actor(subject, type, null),
                 Action.of(action), resource, null, Outcome.SUCCESS, Timestamps.truncate(now),
                 new Source(APPLICATION, null, null), null, metadata, null);
-        return SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now, caller.subject(), draft));
+        return SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now, subject, draft));
     }
 }

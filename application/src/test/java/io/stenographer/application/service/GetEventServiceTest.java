@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.GetEventQuery;
+import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.MutableClock;
@@ -32,7 +33,8 @@ class GetEventServiceTest {
     private final FakeTransactionRunner transactions = new FakeTransactionRunner();
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final GetEventService service =
-            new GetEventService(store, store, transactions, new MutableClock(NOW), new SplittableRandom(5));
+            new GetEventService(store, new EmptyArchiveCatalog(), null, store, transactions, new MutableClock(NOW),
+                    new SplittableRandom(5));
     private final SplittableRandom ids = new SplittableRandom(13);
 
     private final AuditEvent acmeEvent = seeded(ACME);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.application.port.in.QueryEventsQuery;
+import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.MutableClock;
@@ -42,7 +43,8 @@ class QueryEventsServiceTest {
     private final FakeTransactionRunner transactions = new FakeTransactionRunner();
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final QueryEventsService service =
-            new QueryEventsService(store, store, transactions, new MutableClock(NOW), new SplittableRandom(3));
+            new QueryEventsService(store, new EmptyArchiveCatalog(), null, store, transactions,
+                    new MutableClock(NOW), new SplittableRandom(3));
     private final SplittableRandom ids = new SplittableRandom(11);
 
     private final AuditEvent acmeView = seeded(ACME, "case.view", EARLIER);

@@ -44,12 +44,22 @@ public interface LoadLogPort {
 
     /**
      * Leaves with {@code from <= index < to} in index order, each with its stored event read back in the
-     * same query: {@code event} is null when the row is missing, {@code unreadable} says why a row that
-     * exists could not be read.
+     * same query: {@code event} is null when the row is missing or was purged after archiving
+     * ({@code archivedLeafHash} set), {@code unreadable} says why a row that exists could not be read.
      */
     List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to);
 
-    record LeafWithEvent(LogLeaf leaf, io.stenographer.domain.event.AuditEvent event, String unreadable) {
+    record LeafWithEvent(LogLeaf leaf, io.stenographer.domain.event.AuditEvent event, String unreadable,
+            Hash archivedLeafHash) {
+
+        public LeafWithEvent(LogLeaf leaf, io.stenographer.domain.event.AuditEvent event, String unreadable) {
+            this(leaf, event, unreadable, null);
+        }
+
+        /** The payload left the hot store after it was archived; the archive index recorded this leaf hash. */
+        public boolean purged() {
+            return event == null && unreadable == null && archivedLeafHash != null;
+        }
     }
 
     /** Leaves with {@code from <= index < to}, in index order. */

@@ -1,0 +1,81 @@
+package io.stenographer.adapters.persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hibernate.Session;
+
+/** Plain JDBC on the current transaction's connection, for adapters that write or read many small rows. */
+final class Jdbc {
+
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    private final Session session;
+
+    Jdbc(Session session) {
+        this.session = session;
+    }
+
+    <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
+        return session.doReturningWork((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                List<T> rows = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(reader.read(rs));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    <T> Optional<T> first(String sql, Binder binder, RowReader<T> reader) {
+        List<T> rows = query(sql, binder, reader);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    int update(String sql, Binder binder) {
+        return session.doReturningWork((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** Runs one statement once per item, sent to the server in JDBC batches. */
+    <T> void batch(String sql, List<T> items, ItemBinder<T> binder) {
+        session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int pending = 0;
+                for (T item : items) {
+                    binder.bind(statement, item);
+                    statement.addBatch();
+                    if (++pending == 1000) {
+                        statement.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    statement.executeBatch();
+                }
+            }
+        });
+    }
+
+    interface ItemBinder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
+    }
+}

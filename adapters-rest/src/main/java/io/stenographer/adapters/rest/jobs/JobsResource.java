@@ -1,0 +1,136 @@
+package io.stenographer.adapters.rest.jobs;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.problem.ProblemException;
+import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.in.JobRunsUseCase;
+import io.stenographer.application.port.in.RunArchiveJobUseCase;
+import io.stenographer.application.port.in.RunPurgeJobUseCase;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/jobs")
+@Tag(name = "Jobs", description = "Archive and purge runs")
+public class JobsResource {
+
+    private static final int MAX_TENANTS_PER_RUN = 50;
+
+    private final RunArchiveJobUseCase archiveJob;
+    private final RunPurgeJobUseCase purgeJob;
+    private final JobRunsUseCase jobRuns;
+    private final CallerResolver callers;
+    private final SecurityIdentity identity;
+
+    JobsResource(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob, JobRunsUseCase jobRuns,
+            CallerResolver callers, SecurityIdentity identity) {
+        this.archiveJob = archiveJob;
+        this.purgeJob = purgeJob;
+        this.jobRuns = jobRuns;
+        this.callers = callers;
+        this.identity = identity;
+    }
+
+    @POST
+    @Path("{job}/runs")
+    @RolesAllowed("compliance-admin")
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run the archive or purge job now for the named tenants",
+            description = "Runs synchronously and answers with the finished run. With dryRun=true nothing is "
+                    + "uploaded, purged or deleted: the run reports what it would do. Only one instance runs a "
+                    + "job at a time; a run that finds the job busy ends as 'skipped'.")
+    public JobRunResponse run(@PathParam("job") String job, @QueryParam("tenant") List<String> tenants,
+            @QueryParam("dryRun") String dryRun) {
+        Caller caller = callers.resolve(identity);
+        JobRequest request = JobRequest.manual(caller, tenants(tenants), flag("dryRun", dryRun));
+        return switch (job) {
+            case "archive" -> JobRunResponse.from(archiveJob.run(request));
+            case "purge" -> JobRunResponse.from(purgeJob.run(request));
+            default -> throw ProblemException.of(ProblemType.NOT_FOUND, "no job '" + job
+                    + "'; the jobs are 'archive' and 'purge'");
+        };
+    }
+
+    @GET
+    @Path("runs")
+    @RolesAllowed({"compliance-admin", "auditor"})
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Recent archive and purge runs touching the caller's tenants, newest first")
+    public List<JobRunResponse> runs(@QueryParam("limit") String limit) {
+        int parsed = 20;
+        if (limit != null) {
+            try {
+                parsed = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw new FieldViolation("limit", "must be an integer from 1 to 100");
+            }
+            if (parsed < 1 || parsed > 100) {
+                throw new FieldViolation("limit", "must be an integer from 1 to 100");
+            }
+        }
+        return jobRuns.recent(callers.resolve(identity), parsed).stream().map(JobRunResponse::from).toList();
+    }
+
+    @GET
+    @Path("runs/{id}")
+    @RolesAllowed({"compliance-admin", "auditor"})
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One archive or purge run")
+    public JobRunResponse run(@PathParam("id") String id) {
+        UUID runId;
+        try {
+            runId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new FieldViolation("id", "must be a UUID");
+        }
+        return jobRuns.find(callers.resolve(identity), runId).map(JobRunResponse::from)
+                .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no job run " + id));
+    }
+
+    private static List<TenantId> tenants(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            throw new FieldViolation("tenant", "name at least one tenant (repeat the parameter for more)");
+        }
+        if (values.size() > MAX_TENANTS_PER_RUN) {
+            throw new FieldViolation("tenant", "at most " + MAX_TENANTS_PER_RUN + " tenants per run");
+        }
+        LinkedHashSet<TenantId> unique = new LinkedHashSet<>();
+        for (String value : values) {
+            try {
+                unique.add(new TenantId(value));
+            } catch (IllegalArgumentException e) {
+                throw new FieldViolation("tenant", e.getMessage());
+            }
+        }
+        return List.copyOf(unique);
+    }
+
+    private static boolean flag(String field, String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new FieldViolation(field, "must be true or false");
+    }
+}

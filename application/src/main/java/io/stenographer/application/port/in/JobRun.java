@@ -1,0 +1,42 @@
+package io.stenographer.application.port.in;
+
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One run of the archive or purge job: who started it, over which tenants, what it did (counts and
+ * index ranges in {@code details}) and how it ended.
+ */
+public record JobRun(UUID id, Job job, Trigger trigger, String requestedBy, List<TenantId> tenants, boolean dryRun,
+        Status status, Instant startedAt, Instant finishedAt, JsonObject details, String error) {
+
+    public enum Job { ARCHIVE, PURGE }
+
+    public enum Trigger { SCHEDULE, MANUAL }
+
+    public enum Status { RUNNING, SUCCEEDED, FAILED, SKIPPED }
+
+    public JobRun {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(requestedBy, "requestedBy");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(details, "details");
+        tenants = List.copyOf(tenants);
+    }
+
+    public JobRun end(Status endStatus, Instant at, JsonObject endDetails, String endError) {
+        return new JobRun(id, job, trigger, requestedBy, tenants, dryRun, endStatus, startedAt, at, endDetails, endError);
+    }
+
+    public Duration duration() {
+        return finishedAt == null ? null : Duration.between(startedAt, finishedAt);
+    }
+}

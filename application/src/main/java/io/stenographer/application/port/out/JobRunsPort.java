@@ -1,0 +1,18 @@
+package io.stenographer.application.port.out;
+
+import io.stenographer.application.port.in.JobRun;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Bookkeeping of archive and purge runs: one row per run, written at start and at end. */
+public interface JobRunsPort {
+
+    void started(JobRun run);
+
+    void finished(JobRun run);
+
+    List<JobRun> recent(int limit);
+
+    Optional<JobRun> find(UUID id);
+}

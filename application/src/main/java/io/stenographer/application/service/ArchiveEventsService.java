@@ -1,0 +1,430 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.RunArchiveJobUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEvent;
+import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
+import io.stenographer.application.port.out.JobLockPort;
+import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.LoadLogPort.LeafWithEvent;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.archive.SegmentCheck;
+import io.stenographer.domain.archive.SegmentCodec;
+import io.stenographer.domain.archive.SegmentEntry;
+import io.stenographer.domain.archive.SegmentKeys;
+import io.stenographer.domain.archive.SegmentManifest;
+import io.stenographer.domain.archive.SegmentManifest.PolicyRef;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonBoolean;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.MerkleTree;
+import io.stenographer.domain.retention.LegalHold;
+import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetentionRules;
+import io.stenographer.domain.retention.RetentionSubject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose
+ * archive date has come into a segment, uploads it under a COMPLIANCE lock until the latest retention
+ * end of its events, reads lock and checksum back, and only then records the segment (one short
+ * transaction). A segment's key depends only on its first index, so a retry after a crash finds the
+ * object, checks it against the log and adopts it; nothing is ever uploaded twice or overwritten.
+ */
+public final class ArchiveEventsService implements RunArchiveJobUseCase {
+
+    static final String ARCHIVE_RUN = "archive.run";
+    static final String JOB = "archive";
+
+    private final LoadLogPort log;
+    private final ArchiveCatalogPort catalog;
+    private final ArchiveSegmentsPort archive;
+    private final ActiveRetentionPolicies policies;
+    private final LegalHoldsPort holds;
+    private final AppendEventsPort appendEvents;
+    private final JobRuns jobRuns;
+    private final TransactionRunner transactions;
+    private final Clock clock;
+    private final SelfAudit selfAudit;
+    private final int maxEventsPerSegment;
+    private final int maxSegmentsPerTenant;
+    private final ArchiveLag lag;
+
+    public ArchiveEventsService(LoadLogPort log, ArchiveCatalogPort catalog, ArchiveSegmentsPort archive,
+            ActiveRetentionPolicies policies, LegalHoldsPort holds, AppendEventsPort appendEvents, JobRunsPort runs,
+            JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            int maxEventsPerSegment, int maxSegmentsPerTenant, ArchiveLag lag) {
+        if (maxEventsPerSegment < 1 || maxSegmentsPerTenant < 1) {
+            throw new IllegalArgumentException("segment and run limits must be positive");
+        }
+        this.log = log;
+        this.catalog = catalog;
+        this.archive = archive;
+        this.policies = policies;
+        this.holds = holds;
+        this.appendEvents = appendEvents;
+        this.jobRuns = new JobRuns(JobRun.Job.ARCHIVE, runs, locks, transactions, clock, random);
+        this.transactions = transactions;
+        this.clock = clock;
+        this.selfAudit = new SelfAudit(clock, random);
+        this.maxEventsPerSegment = maxEventsPerSegment;
+        this.maxSegmentsPerTenant = maxSegmentsPerTenant;
+        this.lag = lag;
+    }
+
+    /** Where the job reports how far behind each tenant's archive is (a gauge, in production). */
+    public interface ArchiveLag {
+        void record(TenantId tenant, Duration lag);
+    }
+
+    @Override
+    public JobRun run(JobRequest request) {
+        return jobRuns.run(request, this::allTenants, (run, tenants, details) -> {
+            if (!request.dryRun()) {
+                archive.checkWormCapable();
+            }
+            List<String> failures = new ArrayList<>();
+            long archived = 0;
+            Map<String, JsonValue> perTenant = new LinkedHashMap<>();
+            for (TenantId tenant : tenants) {
+                TenantOutcome outcome = new TenantOutcome();
+                try {
+                    archiveTenant(tenant, request, run, outcome);
+                } catch (ArchiveSegmentsPort.ArchiveUnavailable | ArchiveSegmentsPort.ArchiveNotWormCapable e) {
+                    perTenant.put(tenant.value(), outcome.toJson(e.getMessage()));
+                    details.put("tenants", new JsonObject(perTenant));
+                    throw e;
+                } catch (RuntimeException e) {
+                    failures.add(tenant.value() + ": " + e.getMessage());
+                    outcome.error = e.getMessage();
+                }
+                archived += outcome.events;
+                perTenant.put(tenant.value(), outcome.toJson(outcome.error));
+            }
+            details.put("tenants", new JsonObject(perTenant));
+            details.put("eventsArchived", new JsonNumber(archived));
+            if (!failures.isEmpty()) {
+                throw new JobRuns.PartialFailure(String.join("; ", failures));
+            }
+        });
+    }
+
+    private List<TenantId> allTenants() {
+        return transactions.inTransaction(log::tenantsWithLogs);
+    }
+
+    private void archiveTenant(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome) {
+        Instant now = clock.instant();
+        RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
+        List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
+        Optional<PublishedCheckpoint> latest = transactions.inTransaction(() -> log.latestCheckpoint(tenant));
+        if (latest.isEmpty()) {
+            return;
+        }
+        PublishedCheckpoint checkpoint = latest.get();
+        long next = transactions.inTransaction(() -> catalog.archivedUpTo(tenant));
+        while (next < checkpoint.treeSize() && outcome.segments.size() < maxSegmentsPerTenant) {
+            String key = SegmentKeys.segmentKey(tenant, next);
+            Optional<StoredObject> existing = request.dryRun() ? Optional.empty() : archive.describe(key);
+            SegmentManifest manifest;
+            if (existing.isPresent()) {
+                manifest = adopt(tenant, key, next, existing.get(), checkpoint, tenantPolicies, tenantHolds, now);
+                outcome.reused++;
+            } else {
+                Optional<PlannedSegment> planned = plan(tenant, key, next, checkpoint, tenantPolicies, now);
+                if (planned.isEmpty()) {
+                    break;
+                }
+                manifest = request.dryRun() ? planned.get().manifest() : upload(planned.get(), tenantHolds);
+            }
+            outcome.add(manifest);
+            next = manifest.to();
+        }
+        outcome.lagSeconds = lagAfter(tenant, next, checkpoint, tenantPolicies, now).toSeconds();
+        if (!request.dryRun()) {
+            outcome.holdsApplied = applyHolds(tenant, tenantHolds);
+            lag.record(tenant, Duration.ofSeconds(outcome.lagSeconds));
+        }
+        if (!outcome.segments.isEmpty() || request.trigger() == JobRun.Trigger.MANUAL) {
+            Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson(null).members());
+            metadata.put("jobRunId", new JsonString(run.id().toString()));
+            metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
+            transactions.inTransaction(() -> {
+                appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, ARCHIVE_RUN, new JsonObject(metadata))));
+                return null;
+            });
+        }
+    }
+
+    private record PlannedSegment(SegmentManifest manifest, byte[] object, List<ArchivedEvent> index,
+            List<RetentionSubject> subjects) {
+    }
+
+    /** The longest run of due events from {@code from}, as a segment ready to upload; empty if none is due. */
+    private Optional<PlannedSegment> plan(TenantId tenant, String key, long from, PublishedCheckpoint checkpoint,
+            RetentionPolicies tenantPolicies, Instant now) {
+        long end = Math.min(checkpoint.treeSize(), from + maxEventsPerSegment);
+        List<LeafWithEvent> rows = transactions.inTransaction(() -> log.leavesWithEvents(tenant, from, end));
+        List<SegmentEntry> entries = new ArrayList<>();
+        List<ArchivedEvent> index = new ArrayList<>();
+        List<RetentionSubject> subjects = new ArrayList<>();
+        Set<PolicyRef> used = new LinkedHashSet<>();
+        Map<Long, Hash> treeLeaves = new HashMap<>();
+        Instant retainUntil = null;
+        for (LeafWithEvent row : rows) {
+            LogLeaf leaf = row.leaf();
+            if (row.event() == null) {
+                throw new LogIntegrityViolation("index " + leaf.index() + " of " + tenant + " (event " + leaf.eventId()
+                        + ") has no readable event and is not archived; run a verification");
+            }
+            RetentionSubject subject = RetentionSubject.of(row.event());
+            RetentionPolicy policy = tenantPolicies.resolve(subject);
+            if (!RetentionRules.mayArchive(subject, policy, true, now).allowed()) {
+                break;
+            }
+            entries.add(new SegmentEntry(leaf.index(), leaf.leafHash(), row.event()));
+            index.add(new ArchivedEvent(leaf.index(), leaf.eventId(), leaf.leafHash(), subject,
+                    row.event().content().outcome().wireName()));
+            subjects.add(subject);
+            used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
+            treeLeaves.put(leaf.index(), leaf.leafHash());
+            retainUntil = RetentionRules.lockUntil(retainUntil, RetentionRules.retainUntil(subject, policy));
+        }
+        if (entries.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] object = SegmentCodec.encode(entries);
+        SegmentManifest manifest = new SegmentManifest(tenant, key, from, from + entries.size(),
+                SegmentCheck.sha256Hex(object), MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()),
+                checkpoint.treeSize(), checkpoint.signedNote(), List.copyOf(used), retainUntil, now);
+        // Never archive an event that no longer matches its leaf: that is tampering, and the copy would hide it.
+        List<String> problems = SegmentCheck.problems(manifest, object, entries, treeLeaves);
+        if (!problems.isEmpty()) {
+            throw new LogIntegrityViolation("refusing to archive " + key + ": " + String.join("; ", problems));
+        }
+        return Optional.of(new PlannedSegment(manifest, object, index, subjects));
+    }
+
+    private SegmentManifest upload(PlannedSegment planned, List<LegalHold> tenantHolds) {
+        SegmentManifest manifest = planned.manifest();
+        StoredObject stored = archive.put(manifest.objectKey(), planned.object(), manifest.objectSha256(),
+                manifest.retainUntil());
+        requireConfirmed(stored, manifest.objectSha256(), manifest.retainUntil());
+        putManifest(manifest);
+        if (tenantHolds.stream().anyMatch(hold -> planned.subjects().stream().anyMatch(hold::covers))) {
+            requireHold(archive.setLegalHold(manifest.objectKey(), true), true);
+        }
+        transactions.inTransaction(() -> {
+            catalog.recordSegment(manifest, stored.lockMode(), stored.retainUntil(), planned.index());
+            return null;
+        });
+        return manifest;
+    }
+
+    /**
+     * An object already sits under the key: an earlier run uploaded it and stopped before recording it. It is
+     * adopted only if it is sound (checksum, every leaf hash against the log, range root) and locked.
+     */
+    private SegmentManifest adopt(TenantId tenant, String key, long from, StoredObject stored,
+            PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
+            Instant now) {
+        byte[] object = readAll(archive.open(key));
+        List<SegmentEntry> entries = SegmentCodec.decode(new ByteArrayInputStream(object));
+        if (entries.isEmpty() || entries.get(0).index() != from) {
+            throw new LogIntegrityViolation("archive object " + key + " does not start at index " + from);
+        }
+        long to = entries.get(entries.size() - 1).index() + 1;
+        String manifestKey = SegmentKeys.manifestKey(key);
+        SegmentManifest manifest;
+        if (archive.describe(manifestKey).isPresent()) {
+            manifest = SegmentManifest.parse(readAll(archive.open(manifestKey)));
+        } else {
+            Set<PolicyRef> used = new LinkedHashSet<>();
+            for (SegmentEntry entry : entries) {
+                RetentionPolicy policy = tenantPolicies.resolve(RetentionSubject.of(entry.event()));
+                used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
+            }
+            manifest = new SegmentManifest(tenant, key, from, to, SegmentCheck.sha256Hex(object),
+                    MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()), checkpoint.treeSize(),
+                    checkpoint.signedNote(), List.copyOf(used), stored.retainUntil(), now);
+            putManifest(manifest);
+        }
+        Map<Long, Hash> treeLeaves = new HashMap<>();
+        List<LogLeaf> leaves = transactions.inTransaction(() -> log.leaves(tenant, from, to));
+        leaves.forEach(leaf -> treeLeaves.put(leaf.index(), leaf.leafHash()));
+        List<String> problems = new ArrayList<>(SegmentCheck.problems(manifest, object, entries, treeLeaves));
+        if (!manifest.objectKey().equals(key) || manifest.from() != from || manifest.to() != to) {
+            problems.add("the manifest of " + key + " describes another range");
+        }
+        if (!problems.isEmpty()) {
+            throw new LogIntegrityViolation("archive object " + key + " left by an earlier run is not sound, and "
+                    + "archives never overwrite: " + String.join("; ", problems));
+        }
+        requireConfirmed(stored, manifest.objectSha256(), manifest.retainUntil());
+        List<ArchivedEvent> index = new ArrayList<>();
+        List<RetentionSubject> subjects = new ArrayList<>();
+        for (SegmentEntry entry : entries) {
+            RetentionSubject subject = RetentionSubject.of(entry.event());
+            subjects.add(subject);
+            index.add(new ArchivedEvent(entry.index(), entry.event().id(), entry.leafHash(), subject,
+                    entry.event().content().outcome().wireName()));
+        }
+        if (tenantHolds.stream().anyMatch(hold -> subjects.stream().anyMatch(hold::covers)) && !stored.legalHold()) {
+            requireHold(archive.setLegalHold(key, true), true);
+        }
+        SegmentManifest adopted = manifest;
+        transactions.inTransaction(() -> {
+            catalog.recordSegment(adopted, stored.lockMode(), stored.retainUntil(), index);
+            return null;
+        });
+        return manifest;
+    }
+
+    private void putManifest(SegmentManifest manifest) {
+        byte[] bytes = manifest.toCanonicalBytes();
+        String manifestKey = SegmentKeys.manifestKey(manifest.objectKey());
+        String sha = SegmentCheck.sha256Hex(bytes);
+        StoredObject stored;
+        try {
+            stored = archive.put(manifestKey, bytes, sha, manifest.retainUntil());
+        } catch (ArchiveSegmentsPort.ArchiveObjectExists e) {
+            stored = archive.describe(manifestKey).orElseThrow(() -> e);
+            if (!sha.equalsIgnoreCase(stored.sha256Hex())) {
+                throw new LogIntegrityViolation("a different manifest already exists under " + manifestKey);
+            }
+        }
+        requireConfirmed(stored, sha, manifest.retainUntil());
+    }
+
+    /** Turns the archive's legal hold on for every live segment an active hold covers; returns how many changed. */
+    private int applyHolds(TenantId tenant, List<LegalHold> tenantHolds) {
+        int changed = 0;
+        for (LegalHold hold : tenantHolds) {
+            Set<String> keys = transactions.inTransaction(() -> catalog.liveSegmentsMatching(tenant, hold.criteria()));
+            for (String key : keys) {
+                Optional<StoredObject> stored = archive.describe(key);
+                if (stored.isPresent() && !stored.get().legalHold()) {
+                    requireHold(archive.setLegalHold(key, true), true);
+                    changed++;
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** How long the oldest event that is due but not archived has been waiting. */
+    private Duration lagAfter(TenantId tenant, long next, PublishedCheckpoint checkpoint,
+            RetentionPolicies tenantPolicies, Instant now) {
+        if (next >= checkpoint.treeSize()) {
+            return Duration.ZERO;
+        }
+        List<LeafWithEvent> rows = transactions.inTransaction(() -> log.leavesWithEvents(tenant, next, next + 1));
+        if (rows.isEmpty() || rows.get(0).event() == null) {
+            return Duration.ZERO;
+        }
+        RetentionSubject subject = RetentionSubject.of(rows.get(0).event());
+        Instant due = RetentionRules.archiveDueAt(subject, tenantPolicies.resolve(subject));
+        return due.isBefore(now) ? Duration.between(due, now) : Duration.ZERO;
+    }
+
+    private static void requireConfirmed(StoredObject stored, String sha256Hex, Instant retainUntil) {
+        if (!stored.confirms(sha256Hex, retainUntil)) {
+            throw new ArchiveNotConfirmed("the archive did not confirm " + stored.key() + ": lock mode "
+                    + stored.lockMode() + ", retain until " + stored.retainUntil() + ", SHA-256 " + stored.sha256Hex()
+                    + " (expected COMPLIANCE until at least " + retainUntil + ", SHA-256 " + sha256Hex + ")");
+        }
+    }
+
+    private static void requireHold(StoredObject stored, boolean expected) {
+        if (stored.legalHold() != expected) {
+            throw new ArchiveNotConfirmed("the archive did not confirm legal hold " + (expected ? "ON" : "OFF")
+                    + " on " + stored.key());
+        }
+    }
+
+    static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ArchiveSegmentsPort.ArchiveUnavailable("reading from the archive failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The store answered, but not with the lock, checksum or hold that was asked for. */
+    public static final class ArchiveNotConfirmed extends RuntimeException {
+        public ArchiveNotConfirmed(String message) {
+            super(message);
+        }
+    }
+
+    private static final class TenantOutcome {
+        final List<JsonValue> segments = new ArrayList<>();
+        long events;
+        long firstIndex = -1;
+        long lastIndex = -1;
+        int reused;
+        int holdsApplied;
+        long lagSeconds;
+        String error;
+
+        void add(SegmentManifest manifest) {
+            Map<String, JsonValue> segment = new LinkedHashMap<>();
+            segment.put("key", new JsonString(manifest.objectKey()));
+            segment.put("from", new JsonNumber(manifest.from()));
+            segment.put("to", new JsonNumber(manifest.to()));
+            segment.put("retainUntil", new JsonString(manifest.retainUntil().toString()));
+            segments.add(new JsonObject(segment));
+            events += manifest.count();
+            if (firstIndex < 0) {
+                firstIndex = manifest.from();
+            }
+            lastIndex = manifest.to() - 1;
+        }
+
+        JsonObject toJson(String failure) {
+            Map<String, JsonValue> json = new LinkedHashMap<>();
+            json.put("eventsArchived", new JsonNumber(events));
+            json.put("segments", new JsonArray(segments));
+            if (firstIndex >= 0) {
+                json.put("indexRange", new JsonArray(List.of(new JsonNumber(firstIndex), new JsonNumber(lastIndex))));
+            }
+            json.put("segmentsReused", new JsonNumber(reused));
+            json.put("legalHoldsApplied", new JsonNumber(holdsApplied));
+            json.put("archiveLagSeconds", new JsonNumber(lagSeconds));
+            if (failure != null) {
+                json.put("error", new JsonString(failure));
+            }
+            return new JsonObject(json);
+        }
+    }
+}

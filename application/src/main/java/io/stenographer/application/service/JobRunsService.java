@@ -1,0 +1,82 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.JobRunsUseCase;
+import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonValue;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Job runs as a caller may see them: only runs that touched one of its tenants, and of those only its own
+ * tenants' names and counts. A scheduled run covers every tenant; no tenant learns about the others.
+ */
+public final class JobRunsService implements JobRunsUseCase {
+
+    private static final int SCAN = 500;
+
+    private final JobRunsPort runs;
+    private final TransactionRunner transactions;
+
+    public JobRunsService(JobRunsPort runs, TransactionRunner transactions) {
+        this.runs = runs;
+        this.transactions = transactions;
+    }
+
+    @Override
+    public List<JobRun> recent(Caller caller, int limit) {
+        requireOperationalRole(caller);
+        int capped = Math.max(1, Math.min(limit, 100));
+        return transactions.inTransaction(() -> runs.recent(SCAN)).stream()
+                .map(run -> visibleTo(caller, run))
+                .flatMap(Optional::stream)
+                .limit(capped)
+                .toList();
+    }
+
+    @Override
+    public Optional<JobRun> find(Caller caller, UUID id) {
+        requireOperationalRole(caller);
+        return transactions.inTransaction(() -> runs.find(id)).flatMap(run -> visibleTo(caller, run));
+    }
+
+    private static void requireOperationalRole(Caller caller) {
+        if (!caller.has(Role.COMPLIANCE_ADMIN) && !caller.has(Role.AUDITOR)) {
+            throw new TenantAccessDenied(caller.subject(), Role.COMPLIANCE_ADMIN, null);
+        }
+    }
+
+    private static Optional<JobRun> visibleTo(Caller caller, JobRun run) {
+        List<TenantId> visible = run.tenants().stream().filter(caller::mayAccess).toList();
+        if (visible.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, JsonValue> details = new LinkedHashMap<>();
+        run.details().members().forEach((name, value) -> {
+            if (name.equals("tenants") && value instanceof JsonObject perTenant) {
+                Map<String, JsonValue> mine = new LinkedHashMap<>();
+                perTenant.members().forEach((tenant, counts) -> {
+                    if (visible.contains(new TenantId(tenant))) {
+                        mine.put(tenant, counts);
+                    }
+                });
+                details.put(name, new JsonObject(mine));
+            } else if (visible.size() == run.tenants().size()) {
+                details.put(name, value);
+            }
+        });
+        String error = visible.size() == run.tenants().size() ? run.error()
+                : run.error() == null ? null : "failed; see the per-tenant details";
+        return Optional.of(new JobRun(run.id(), run.job(), run.trigger(), run.requestedBy(), visible, run.dryRun(),
+                run.status(), run.startedAt(), run.finishedAt(), new JsonObject(details), error));
+    }
+}

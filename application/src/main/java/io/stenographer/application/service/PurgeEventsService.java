@@ -1,0 +1,274 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.RunPurgeJobUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedSegment;
+import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
+import io.stenographer.application.port.out.JobLockPort;
+import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.PurgeEventsPort;
+import io.stenographer.application.port.out.PurgeEventsPort.PurgeCandidate;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.archive.SegmentKeys;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonBoolean;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.retention.LegalHold;
+import io.stenographer.domain.retention.RetentionDecision;
+import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionRules;
+import io.stenographer.domain.retention.RetentionSubject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The purge job. Step 1 removes from the hot store, in small batches each in its own short transaction,
+ * the archived events that the domain rules release (confirmed copy, past archive-after, no hold); the
+ * database function removes nothing that is not in a confirmed segment. Step 2 deletes archive copies
+ * whose retention ended, which no hold covers and whose events have all left the hot store. Log leaves
+ * and subtree hashes are never touched, so every purged event stays provably included.
+ */
+public final class PurgeEventsService implements RunPurgeJobUseCase {
+
+    static final String PURGE_RUN = "purge.run";
+    static final String SEGMENT_DELETED = "archive.segment.deleted";
+
+    private final ArchiveCatalogPort catalog;
+    private final PurgeEventsPort purge;
+    private final ArchiveSegmentsPort archive;
+    private final ActiveRetentionPolicies policies;
+    private final LegalHoldsPort holds;
+    private final LoadLogPort log;
+    private final AppendEventsPort appendEvents;
+    private final JobRuns jobRuns;
+    private final TransactionRunner transactions;
+    private final Clock clock;
+    private final SelfAudit selfAudit;
+    private final int batchSize;
+    private final PurgeCounter counter;
+
+    /** Counts purged events (a metric, in production). */
+    public interface PurgeCounter {
+        void purged(TenantId tenant, long events);
+    }
+
+    public PurgeEventsService(ArchiveCatalogPort catalog, PurgeEventsPort purge, ArchiveSegmentsPort archive,
+            ActiveRetentionPolicies policies, LegalHoldsPort holds, LoadLogPort log, AppendEventsPort appendEvents,
+            JobRunsPort runs, JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            int batchSize, PurgeCounter counter) {
+        if (batchSize < 1 || batchSize > 1000) {
+            throw new IllegalArgumentException("purge batch size must be 1..1000, was " + batchSize);
+        }
+        this.catalog = catalog;
+        this.purge = purge;
+        this.archive = archive;
+        this.policies = policies;
+        this.holds = holds;
+        this.log = log;
+        this.appendEvents = appendEvents;
+        this.jobRuns = new JobRuns(JobRun.Job.PURGE, runs, locks, transactions, clock, random);
+        this.transactions = transactions;
+        this.clock = clock;
+        this.selfAudit = new SelfAudit(clock, random);
+        this.batchSize = batchSize;
+        this.counter = counter;
+    }
+
+    @Override
+    public JobRun run(JobRequest request) {
+        return jobRuns.run(request, () -> transactions.inTransaction(log::tenantsWithLogs),
+                (run, tenants, details) -> {
+                    Map<String, JsonValue> perTenant = new LinkedHashMap<>();
+                    long purgedTotal = 0;
+                    List<String> failures = new ArrayList<>();
+                    for (TenantId tenant : tenants) {
+                        TenantOutcome outcome = new TenantOutcome();
+                        try {
+                            purgeTenant(tenant, request, run, outcome);
+                        } catch (RuntimeException e) {
+                            outcome.error = e.getMessage();
+                            failures.add(tenant.value() + ": " + e.getMessage());
+                        } finally {
+                            perTenant.put(tenant.value(), outcome.toJson());
+                            details.put("tenants", new JsonObject(perTenant));
+                        }
+                        purgedTotal += outcome.purged;
+                        if (outcome.error == null) {
+                            recordRun(tenant, request, run, outcome);
+                        }
+                    }
+                    details.put("eventsPurged", new JsonNumber(purgedTotal));
+                    if (!failures.isEmpty()) {
+                        throw new JobRuns.PartialFailure(String.join("; ", failures));
+                    }
+                });
+    }
+
+    private void purgeTenant(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome) {
+        Instant now = clock.instant();
+        RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
+        List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
+        long cursor = 0;
+        while (true) {
+            long from = cursor;
+            List<PurgeCandidate> candidates = transactions.inTransaction(
+                    () -> purge.purgeCandidates(tenant, from, batchSize));
+            if (candidates.isEmpty()) {
+                break;
+            }
+            List<EventId> released = new ArrayList<>();
+            for (PurgeCandidate candidate : candidates) {
+                RetentionSubject subject = candidate.subject();
+                RetentionDecision decision = RetentionRules.mayLeaveHotStore(subject,
+                        tenantPolicies.resolve(subject), true, tenantHolds, now);
+                if (decision.allowed()) {
+                    released.add(candidate.id());
+                } else if (decision.reason().startsWith("under legal hold")) {
+                    outcome.held++;
+                } else {
+                    outcome.notYetDue++;
+                }
+            }
+            cursor = candidates.get(candidates.size() - 1).index() + 1;
+            if (released.isEmpty()) {
+                continue;
+            }
+            if (request.dryRun()) {
+                outcome.wouldPurge += released.size();
+                continue;
+            }
+            List<Long> removed = transactions.inTransaction(() -> purge.purge(tenant, released));
+            outcome.addPurged(removed);
+            counter.purged(tenant, removed.size());
+        }
+        deleteExpiredSegments(tenant, request, run, tenantHolds, now, outcome);
+    }
+
+    private void deleteExpiredSegments(TenantId tenant, JobRequest request, JobRun run, List<LegalHold> tenantHolds,
+            Instant now, TenantOutcome outcome) {
+        List<ArchivedSegment> expired = transactions.inTransaction(
+                () -> catalog.segmentsPastRetention(tenant, now, 1_000));
+        for (ArchivedSegment segment : expired) {
+            String key = segment.manifest().objectKey();
+            List<RetentionSubject> subjects = transactions.inTransaction(() -> catalog.subjectsOf(key));
+            RetentionDecision decision = RetentionRules.mayDeleteArchiveCopy(segment.manifest().retainUntil(),
+                    subjects, tenantHolds, now);
+            if (!decision.allowed()) {
+                outcome.segmentsKept++;
+                continue;
+            }
+            if (transactions.inTransaction(() -> catalog.eventsStillHot(key)) > 0) {
+                outcome.segmentsKept++;
+                continue;
+            }
+            Optional<StoredObject> stored = archive.describe(key);
+            if (stored.isPresent() && stored.get().legalHold()) {
+                // The database knows no hold, the store still carries one: a hold flag is never cleared here.
+                outcome.segmentsKept++;
+                continue;
+            }
+            if (request.dryRun()) {
+                outcome.segmentsWouldDelete++;
+                continue;
+            }
+            if (stored.isPresent()) {
+                archive.delete(key);
+            }
+            String manifestKey = SegmentKeys.manifestKey(key);
+            if (archive.describe(manifestKey).isPresent()) {
+                archive.delete(manifestKey);
+            }
+            Map<String, JsonValue> metadata = new LinkedHashMap<>();
+            metadata.put("jobRunId", new JsonString(run.id().toString()));
+            metadata.put("segment", new JsonString(key));
+            metadata.put("indexRange", new JsonArray(List.of(new JsonNumber(segment.manifest().from()),
+                    new JsonNumber(segment.manifest().to() - 1))));
+            metadata.put("retainUntil", new JsonString(segment.manifest().retainUntil().toString()));
+            metadata.put("reason", new JsonString(decision.reason()));
+            transactions.inTransaction(() -> {
+                catalog.recordSegmentDeletion(key, clock.instant(), run.id());
+                appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, SEGMENT_DELETED,
+                        new JsonObject(metadata))));
+                return null;
+            });
+            outcome.segmentsDeleted++;
+        }
+    }
+
+    private void recordRun(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome) {
+        boolean nothingHappened = outcome.purged == 0 && outcome.segmentsDeleted == 0;
+        if (nothingHappened && request.trigger() == JobRun.Trigger.SCHEDULE) {
+            return;
+        }
+        Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson().members());
+        metadata.put("jobRunId", new JsonString(run.id().toString()));
+        metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
+        transactions.inTransaction(() -> {
+            appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, PURGE_RUN,
+                    new JsonObject(metadata))));
+            return null;
+        });
+    }
+
+    private static final class TenantOutcome {
+        long purged;
+        long wouldPurge;
+        long held;
+        long notYetDue;
+        int segmentsDeleted;
+        int segmentsWouldDelete;
+        int segmentsKept;
+        String error;
+        final List<long[]> ranges = new ArrayList<>();
+
+        /** Collapses the purged indices into contiguous ranges for the run's record. */
+        void addPurged(List<Long> indices) {
+            for (long index : indices) {
+                long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+                if (last != null && last[1] + 1 == index) {
+                    last[1] = index;
+                } else {
+                    ranges.add(new long[] {index, index});
+                }
+                purged++;
+            }
+        }
+
+        JsonObject toJson() {
+            Map<String, JsonValue> json = new LinkedHashMap<>();
+            json.put("eventsPurged", new JsonNumber(purged));
+            json.put("eventsWouldPurge", new JsonNumber(wouldPurge));
+            json.put("eventsHeld", new JsonNumber(held));
+            json.put("eventsNotYetDue", new JsonNumber(notYetDue));
+            List<JsonValue> rangeJson = new ArrayList<>();
+            for (long[] range : ranges) {
+                rangeJson.add(new JsonArray(List.of(new JsonNumber(range[0]), new JsonNumber(range[1]))));
+            }
+            json.put("purgedIndexRanges", new JsonArray(rangeJson));
+            json.put("segmentsDeleted", new JsonNumber(segmentsDeleted));
+            json.put("segmentsWouldDelete", new JsonNumber(segmentsWouldDelete));
+            json.put("segmentsKept", new JsonNumber(segmentsKept));
+            if (error != null) {
+                json.put("error", new JsonString(error));
+            }
+            return new JsonObject(json);
+        }
+    }
+}
