@@ -26,22 +26,30 @@ public interface ArchiveSegmentsPort {
     /**
      * Stores a new object under a COMPLIANCE-mode lock until {@code retainUntil}, sending its SHA-256
      * for the store to check, then reads the object's lock, legal hold and checksum back.
-     * Throws {@link ArchiveObjectExists} if the key is already taken (use {@link #describe} first).
+     * Throws {@link ArchiveObjectExists} if the key is already taken (use {@link #describe} first), and
+     * {@link ArchiveChecksumMismatch} if the content does not match {@code sha256Hex} (nothing is kept).
      */
     StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil);
 
     /** The object's properties as the store reports them now, or empty if there is no such object. */
     Optional<StoredObject> describe(String key);
 
-    /** Streams the object's bytes; the caller checks them against the manifest's SHA-256. */
+    /**
+     * Streams the object's bytes; the caller checks them against the manifest's SHA-256.
+     * Throws {@link ArchiveObjectNotFound} if there is no such object.
+     */
     InputStream open(String key);
 
-    /** Turns the object's legal hold on or off; returns the properties read back afterwards. */
+    /**
+     * Turns the object's legal hold on or off; returns the properties read back afterwards.
+     * Throws {@link ArchiveObjectNotFound} if there is no such object.
+     */
     StoredObject setLegalHold(String key, boolean on);
 
     /**
      * Deletes an object whose retention has passed and which carries no legal hold. The store refuses
-     * (with {@link ArchiveDeletionRefused}) anything still locked.
+     * (with {@link ArchiveDeletionRefused}) anything still locked. Deleting a key that holds no object
+     * does nothing, so an interrupted purge can simply be repeated.
      */
     void delete(String key);
 
@@ -81,6 +89,37 @@ public interface ArchiveSegmentsPort {
 
         public ArchiveObjectExists(String key) {
             super("an archive object already exists under " + key + "; archives never overwrite");
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /** No object exists under the key. */
+    final class ArchiveObjectNotFound extends RuntimeException {
+        private final String key;
+
+        public ArchiveObjectNotFound(String key) {
+            super("no archive object exists under " + key);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /**
+     * The content does not match the SHA-256 the caller gave for it (a wrong hash, or bytes corrupted on
+     * the way to the store). Nothing was stored.
+     */
+    final class ArchiveChecksumMismatch extends RuntimeException {
+        private final String key;
+
+        public ArchiveChecksumMismatch(String key, String message) {
+            super(message);
             this.key = key;
         }
 
