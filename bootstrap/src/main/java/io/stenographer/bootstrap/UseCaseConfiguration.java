@@ -15,12 +15,8 @@ import io.stenographer.application.service.LogProofsService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
 import io.stenographer.domain.log.LogOrigins;
 import java.nio.file.Path;
-import io.stenographer.application.port.in.GetEventUseCase;
-import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsUseCase;
 import io.stenographer.application.port.out.TransactionRunner;
-import io.stenographer.application.service.GetEventService;
-import io.stenographer.application.service.QueryEventsService;
 import io.stenographer.application.service.RecordEventsService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -59,20 +55,6 @@ public class UseCaseConfiguration {
             @ConfigProperty(name = "stenographer.ingest.max-future-skew", defaultValue = "PT5M")
             Duration maxFutureSkew) {
         return new RecordEventsService(store, store, transactions, clock, random, maxFutureSkew);
-    }
-
-    @Produces
-    @ApplicationScoped
-    QueryEventsUseCase queryEvents(PostgresEventStore store, TransactionRunner transactions, Clock clock,
-            RandomGenerator random) {
-        return new QueryEventsService(store, store, transactions, clock, random);
-    }
-
-    @Produces
-    @ApplicationScoped
-    GetEventUseCase getEvent(PostgresEventStore store, TransactionRunner transactions, Clock clock,
-            RandomGenerator random) {
-        return new GetEventService(store, store, transactions, clock, random);
     }
 
     @Produces

@@ -78,12 +78,12 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private final SelfAudit selfAudit;
     private final int maxEventsPerSegment;
     private final int maxSegmentsPerTenant;
-    private final ArchiveLag lag;
+    private final ArchiveProgress progress;
 
     public ArchiveEventsService(LoadLogPort log, ArchiveCatalogPort catalog, ArchiveSegmentsPort archive,
             ActiveRetentionPolicies policies, LegalHoldsPort holds, AppendEventsPort appendEvents, JobRunsPort runs,
             JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
-            int maxEventsPerSegment, int maxSegmentsPerTenant, ArchiveLag lag) {
+            int maxEventsPerSegment, int maxSegmentsPerTenant, ArchiveProgress progress) {
         if (maxEventsPerSegment < 1 || maxSegmentsPerTenant < 1) {
             throw new IllegalArgumentException("segment and run limits must be positive");
         }
@@ -99,12 +99,15 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         this.selfAudit = new SelfAudit(clock, random);
         this.maxEventsPerSegment = maxEventsPerSegment;
         this.maxSegmentsPerTenant = maxSegmentsPerTenant;
-        this.lag = lag;
+        this.progress = progress;
     }
 
-    /** Where the job reports how far behind each tenant's archive is (a gauge, in production). */
-    public interface ArchiveLag {
-        void record(TenantId tenant, Duration lag);
+    /** Where the job reports its progress per tenant (metrics, in production). */
+    public interface ArchiveProgress {
+        /** The age of the oldest event past its archive date that is not archived yet. */
+        void lag(TenantId tenant, Duration lag);
+
+        void archived(TenantId tenant, long events);
     }
 
     @Override
@@ -168,12 +171,15 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                 manifest = request.dryRun() ? planned.get().manifest() : upload(planned.get(), tenantHolds);
             }
             outcome.add(manifest);
+            if (!request.dryRun()) {
+                progress.archived(tenant, manifest.count());
+            }
             next = manifest.to();
         }
         outcome.lagSeconds = lagAfter(tenant, next, checkpoint, tenantPolicies, now).toSeconds();
         if (!request.dryRun()) {
             outcome.holdsApplied = applyHolds(tenant, tenantHolds);
-            lag.record(tenant, Duration.ofSeconds(outcome.lagSeconds));
+            progress.lag(tenant, Duration.ofSeconds(outcome.lagSeconds));
         }
         if (!outcome.segments.isEmpty() || request.trigger() == JobRun.Trigger.MANUAL) {
             Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson(null).members());

@@ -69,7 +69,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class EventsResource {
 
     private static final Set<String> QUERY_PARAMETERS = Set.of("tenant", "actor", "action", "resourceType",
-            "resourceId", "outcome", "from", "to", "sourceApplication", "correlationId", "cursor", "limit");
+            "resourceId", "outcome", "from", "to", "sourceApplication", "correlationId", "cursor", "limit",
+            "includeArchived");
 
     private final RecordEventsUseCase recordEvents;
     private final QueryEventsUseCase queryEvents;
@@ -262,7 +263,10 @@ public class EventsResource {
             @jakarta.ws.rs.QueryParam("sourceApplication") String sourceApplication,
             @jakarta.ws.rs.QueryParam("correlationId") String correlationId,
             @jakarta.ws.rs.QueryParam("cursor") String cursor,
-            @Parameter(description = "1 to 1000, default 100") @jakarta.ws.rs.QueryParam("limit") String limit) {
+            @Parameter(description = "1 to 1000, default 100") @jakarta.ws.rs.QueryParam("limit") String limit,
+            @Parameter(description = "Also return events already purged from the hot store, read back from their "
+                    + "archive segments after checking them against the log; default false")
+            @jakarta.ws.rs.QueryParam("includeArchived") String includeArchived) {
         rejectUnknownParameters(uri);
         Caller caller = callers.resolve(identity);
         EventCriteria criteria = new EventCriteria(
@@ -277,7 +281,8 @@ public class EventsResource {
                 sourceApplication,
                 correlationId);
         PageRequest page = new PageRequest(cursor == null ? null : CursorCodec.decode(cursor), parseLimit(limit));
-        EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page));
+        EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page,
+                parseFlag("includeArchived", includeArchived)));
         return new EventPageResponse(result.events().stream().map(EventResponse::from).toList(),
                 result.next() == null ? null : CursorCodec.encode(result.next()));
     }

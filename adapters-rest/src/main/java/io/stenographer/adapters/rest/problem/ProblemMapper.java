@@ -4,6 +4,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stenographer.application.port.in.EventNotFound;
+import io.stenographer.application.port.in.EventPastRetention;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
@@ -40,6 +41,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response tenantDenied(TenantAccessDenied e) {
         return respond(ProblemResponse.of(ProblemType.TENANT_ACCESS_DENIED, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response eventPastRetention(EventPastRetention e) {
+        return respond(ProblemResponse.of(ProblemType.EVENT_PAST_RETENTION, e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -21,7 +21,9 @@ public enum ProblemType {
     NOT_ACCEPTABLE("not-acceptable", 406, "None of the requested media types can be produced"),
     LOG_INTEGRITY("log-integrity-violation", 500, "The log failed an integrity check"),
     INTERNAL("internal", 500, "Internal error"),
-    UNAVAILABLE("unavailable", 503, "Temporarily unavailable");
+    UNAVAILABLE("unavailable", 503, "Temporarily unavailable"),
+    EVENT_PAST_RETENTION("event-past-retention", 410,
+            "The event's retention ended and its archived copy was deleted; its leaf hash remains in the log");
 
     private final String slug;
     private final int status;

@@ -1,0 +1,59 @@
+package io.stenographer.bootstrap.archive;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code stenographer.archive.*}: where segments go and how the jobs pace themselves. */
+@ConfigMapping(prefix = "stenographer.archive")
+public interface ArchiveSettings {
+
+    /** {@code local} (a write-once directory; the embedded default) or {@code s3} (S3 Object Lock). */
+    @WithDefault("local")
+    String store();
+
+    String localDir();
+
+    @WithDefault("10000")
+    int maxEventsPerSegment();
+
+    /** Per tenant and run, so one run's work (and a manual run's HTTP request) stays bounded. */
+    @WithDefault("100")
+    int maxSegmentsPerRun();
+
+    @WithDefault("500")
+    int purgeBatchSize();
+
+    /** Refuse to start when the store cannot keep objects immutable. */
+    @WithDefault("true")
+    boolean requireWorm();
+
+    S3 s3();
+
+    interface S3 {
+        Optional<String> bucket();
+
+        Optional<String> region();
+
+        /** For S3-compatible endpoints such as S3Mock; empty means AWS. */
+        Optional<String> endpoint();
+
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** Static credentials, for S3Mock only; AWS deployments use the default credential chain. */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        @WithDefault("PT2S")
+        Duration connectTimeout();
+
+        @WithDefault("PT30S")
+        Duration callTimeout();
+
+        @WithDefault("3")
+        int maxAttempts();
+    }
+}

@@ -1,0 +1,49 @@
+package io.stenographer.bootstrap.jobs;
+
+import io.quarkus.scheduler.Scheduled;
+import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.RunArchiveJobUseCase;
+import io.stenographer.application.port.in.RunPurgeJobUseCase;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the archive and purge jobs on their crons. Every instance fires; the jobs' cluster-wide lock lets
+ * one of them work and records the others as skipped.
+ */
+@ApplicationScoped
+public class RetentionJobsTrigger {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJobsTrigger.class);
+
+    private final RunArchiveJobUseCase archiveJob;
+    private final RunPurgeJobUseCase purgeJob;
+
+    RetentionJobsTrigger(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob) {
+        this.archiveJob = archiveJob;
+        this.purgeJob = purgeJob;
+    }
+
+    @Scheduled(identity = "archive", cron = "${stenographer.archive.cron}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void archive() {
+        report(archiveJob.run(JobRequest.scheduled()));
+    }
+
+    @Scheduled(identity = "purge", cron = "${stenographer.purge.cron}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        report(purgeJob.run(JobRequest.scheduled()));
+    }
+
+    private static void report(JobRun run) {
+        String job = run.job().name().toLowerCase(java.util.Locale.ROOT);
+        switch (run.status()) {
+            case FAILED -> LOG.errorf("%s run %s failed: %s", job, run.id(), run.error());
+            case SKIPPED -> LOG.debugf("%s run %s skipped: %s", job, run.id(), run.error());
+            default -> LOG.infof("%s run %s %s in %d ms", job, run.id(), run.status().name().toLowerCase(
+                    java.util.Locale.ROOT), run.duration() == null ? 0 : run.duration().toMillis());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.stenographer.bootstrap.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.stenographer.adapters.archive.testing.S3MockProcess;
+import java.net.URI;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3Mock process (the exec jar from Maven Central) with an Object Lock bucket, for the archive.
+ * S3Mock stores and reports retention and legal-hold settings but does NOT enforce them; AWS S3 does.
+ * Tests here assert what the service sends and reads back, never that a lock stops a delete.
+ *
+ * <p>Test resources and tests may live in different class loaders, so the controls that fault tests
+ * need (kill, restart) travel as plain {@link Runnable}s in the JVM's system properties.
+ */
+public final class S3MockTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String BUCKET = "stenographer-archive";
+    private static final String KILL = "stenographer.test.s3mock.kill";
+    private static final String RESTART = "stenographer.test.s3mock.restart";
+
+    private S3MockProcess process;
+
+    @Override
+    public Map<String, String> start() {
+        process = S3MockProcess.start();
+        process.createBucket(BUCKET, true);
+        process.createBucket(BUCKET + "-no-lock", false);
+        System.getProperties().put(KILL, (Runnable) process::kill);
+        System.getProperties().put(RESTART, (Runnable) process::restart);
+        return Map.of(
+                "stenographer.archive.s3.endpoint", process.endpoint().toString(),
+                "stenographer.archive.s3.access-key-id", S3MockProcess.ACCESS_KEY_ID,
+                "stenographer.archive.s3.secret-access-key", S3MockProcess.SECRET_ACCESS_KEY,
+                "stenographer.archive.s3.region", S3MockProcess.REGION);
+    }
+
+    @Override
+    public void stop() {
+        System.getProperties().remove(KILL);
+        System.getProperties().remove(RESTART);
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /** Kills the S3Mock process: the archive goes away mid-test. */
+    public static void kill() {
+        ((Runnable) System.getProperties().get(KILL)).run();
+    }
+
+    /** Starts S3Mock again on the same port and data directory. */
+    public static void restart() {
+        ((Runnable) System.getProperties().get(RESTART)).run();
+    }
+
+    /** A client on the running S3Mock, for asserting what the bucket holds. */
+    public static S3Client client() {
+        URI endpoint = URI.create(ConfigProvider.getConfig().getValue("stenographer.archive.s3.endpoint", String.class));
+        return S3Client.builder().endpointOverride(endpoint).region(Region.of(S3MockProcess.REGION))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3MockProcess.ACCESS_KEY_ID, S3MockProcess.SECRET_ACCESS_KEY)))
+                .build();
+    }
+}
