@@ -1,0 +1,141 @@
+package io.stenographer.bootstrap.archive;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.stenographer.adapters.archive.S3ArchiveSettings;
+import io.stenographer.adapters.archive.S3ObjectLockArchive;
+import io.stenographer.adapters.archive.testing.S3MockProcess;
+import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.bootstrap.support.S3MockTestResource;
+import io.stenographer.bootstrap.support.TestTokens;
+import io.stenographer.domain.archive.SegmentCheck;
+import io.stenographer.domain.archive.SegmentCodec;
+import io.stenographer.domain.archive.SegmentEntry;
+import io.stenographer.domain.archive.SegmentKeys;
+import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonParser;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.merkle.Hash;
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+
+/**
+ * The archive's failure modes against real processes: S3 gone, a crash between upload and record, and a
+ * bucket that cannot lock. (S3Mock records locks but does not enforce them; AWS S3 does.)
+ */
+@QuarkusTest
+class ArchiveFaultsTest {
+
+    @Test
+    void whenS3GoesAwayTheRunFailsCleanlyNothingIsPurgedAndTheNextRunResumes() throws Exception {
+        String tenant = "fault-" + UUID.randomUUID().toString().substring(0, 8);
+        ArchiveLifecycleTest.createPolicy(tenant, "PT0S", "PT1H");
+        List<String> ids = ArchiveLifecycleTest.record(tenant, 4, i -> "user-" + i);
+        ArchiveLifecycleTest.awaitIntegrated(tenant, ids.get(3));
+
+        S3MockTestResource.kill();
+        JsonPath failed;
+        try {
+            failed = ArchiveLifecycleTest.runJob("archive", tenant, false);
+            assertThat(failed.getString("status")).isEqualTo("failed");
+            assertThat(failed.getString("error")).isNotBlank();
+            JsonPath purge = ArchiveLifecycleTest.runJob("purge", tenant, false);
+            assertThat(purge.getLong("details.tenants." + tenant + ".eventsPurged")).isZero();
+        } finally {
+            S3MockTestResource.restart();
+        }
+        given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/events/" + ids.get(0))
+                .then().statusCode(200);
+
+        JsonPath resumed = ArchiveLifecycleTest.runJob("archive", tenant, false);
+        assertThat(resumed.getString("status")).isEqualTo("succeeded");
+        assertThat(resumed.getLong("details.tenants." + tenant + ".eventsArchived")).isGreaterThanOrEqualTo(4);
+        assertThat(ArchiveLifecycleTest.runJob("purge", tenant, false)
+                .getLong("details.tenants." + tenant + ".eventsPurged")).isGreaterThanOrEqualTo(4);
+        JsonPath run = given().auth().oauth2(TestTokens.admin("admin", tenant)).when()
+                .get("/api/v1/jobs/runs/" + failed.getString("id")).then().statusCode(200).extract().jsonPath();
+        assertThat(run.getString("status")).isEqualTo("failed");
+        assertThat(run.getLong("durationMillis")).isNotNegative();
+    }
+
+    @Test
+    void anObjectLeftByACrashBeforeTheDatabaseRecordIsVerifiedAndReused() throws Exception {
+        String tenant = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+        ArchiveLifecycleTest.createPolicy(tenant, "PT0S", "PT1H");
+        List<String> ids = ArchiveLifecycleTest.record(tenant, 3, i -> "user-" + i);
+        ArchiveLifecycleTest.awaitIntegrated(tenant, ids.get(2));
+
+        // What an interrupted run left behind: the segment uploaded and locked, no manifest, no database row.
+        List<SegmentEntry> entries = exportedEntries(tenant, 3);
+        byte[] object = SegmentCodec.encode(entries);
+        String key = SegmentKeys.segmentKey(TenantId.of(tenant), 0);
+        try (S3Client s3 = S3MockTestResource.client()) {
+            s3.putObject(b -> b.bucket(S3MockTestResource.BUCKET).key(key), RequestBody.fromBytes(object));
+            s3.putObjectRetention(b -> b.bucket(S3MockTestResource.BUCKET).key(key).retention(r -> r
+                    .mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(Instant.now().plus(2, ChronoUnit.HOURS))));
+        }
+
+        JsonPath run = ArchiveLifecycleTest.runJob("archive", tenant, false);
+        assertThat(run.getString("status")).as(run.prettify()).isEqualTo("succeeded");
+        assertThat(run.getInt("details.tenants." + tenant + ".segmentsReused")).isEqualTo(1);
+        assertThat(run.getLong("details.tenants." + tenant + ".segments[0].to")).isEqualTo(3);
+        try (S3Client s3 = S3MockTestResource.client()) {
+            byte[] stored = s3.getObjectAsBytes(b -> b.bucket(S3MockTestResource.BUCKET).key(key)).asByteArray();
+            assertThat(SegmentCheck.sha256Hex(stored)).as("the object was reused, not replaced")
+                    .isEqualTo(SegmentCheck.sha256Hex(object));
+            assertThat(s3.headObject(b -> b.bucket(S3MockTestResource.BUCKET).key(SegmentKeys.manifestKey(key))))
+                    .as("the missing manifest was written").isNotNull();
+        }
+        ArchiveLifecycleTest.runJob("purge", tenant, false);
+        given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/events/" + ids.get(1))
+                .then().statusCode(200);
+    }
+
+    @Test
+    void aBucketWithoutObjectLockIsRefusedWithAClearMessage() {
+        S3ArchiveSettings settings = S3ArchiveSettings.aws(S3MockTestResource.BUCKET + "-no-lock", S3MockProcess.REGION)
+                .withEndpoint(URI.create(ConfigProvider.getConfig()
+                        .getValue("stenographer.archive.s3.endpoint", String.class)), true)
+                .withStaticCredentials(S3MockProcess.ACCESS_KEY_ID, S3MockProcess.SECRET_ACCESS_KEY);
+        S3ObjectLockArchive unlocked = S3ObjectLockArchive.connect(settings);
+        assertThatThrownBy(unlocked::checkWormCapable)
+                .isInstanceOf(ArchiveSegmentsPort.ArchiveNotWormCapable.class)
+                .hasMessageContaining("Object Lock");
+        S3ObjectLockArchive locked = S3ObjectLockArchive.connect(S3ArchiveSettings.aws(S3MockTestResource.BUCKET,
+                S3MockProcess.REGION).withEndpoint(settings.endpoint().orElseThrow(), true)
+                .withStaticCredentials(S3MockProcess.ACCESS_KEY_ID, S3MockProcess.SECRET_ACCESS_KEY));
+        locked.checkWormCapable();
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** The tenant's first {@code count} leaves with their events, from the export bundle. */
+    private static List<SegmentEntry> exportedEntries(String tenant, int count) {
+        String bundle = given().auth().oauth2(TestTokens.auditor("aud", tenant)).queryParam("from", 0)
+                .queryParam("to", count).when().get("/api/v1/logs/" + tenant + "/export")
+                .then().statusCode(200).extract().asString();
+        List<SegmentEntry> entries = new ArrayList<>();
+        for (String line : bundle.split("\n")) {
+            JsonObject json = (JsonObject) JsonParser.parse(line, 64);
+            if (json.get("type").equals(new JsonString("entry"))) {
+                entries.add(new SegmentEntry(entries.size(), Hash.fromHex(((JsonString) json.get("leafHash")).value()),
+                        SealedEventFormat.fromJson((JsonObject) json.get("event"))));
+            }
+        }
+        return entries;
+    }
+}
