@@ -107,6 +107,7 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
         assertThat(put.header("x-amz-object-lock-mode")).isEqualTo("COMPLIANCE");
         assertThat(Instant.parse(put.header("x-amz-object-lock-retain-until-date"))).isEqualTo(until);
         assertThat(put.header("x-amz-checksum-sha256")).isEqualTo(Sha256.hexToBase64(sha));
+        assertThat(put.header("x-amz-sdk-checksum-algorithm")).isEqualTo("SHA256");
         assertThat(put.header("x-amz-meta-sha256")).isEqualTo(sha);
         assertThat(put.header("If-None-Match")).isEqualTo("*");
         PutObjectRetentionRequest retention = (PutObjectRetentionRequest) recorder.single("PutObjectRetention").request;
