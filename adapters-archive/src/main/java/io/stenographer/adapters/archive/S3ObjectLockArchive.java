@@ -295,7 +295,62 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         if (sha256 == null && Sha256.isHex(response.metadata().get(SHA256_METADATA))) {
             sha256 = response.metadata().get(SHA256_METADATA);
         }
-        return sha256 == null ? in : new VerifyingInputStream(in, key, sha256);
+        InputStream translated = new SdkErrorsAsIoExceptions(in, "s3://" + bucket + "/" + key);
+        return sha256 == null ? translated : new VerifyingInputStream(translated, key, sha256);
+    }
+
+    /**
+     * Reading an S3 body can fail with the SDK's unchecked exceptions (a dropped connection, or the SDK's
+     * own check of the body against {@code x-amz-checksum-sha256}); callers of an {@link InputStream}
+     * expect an {@link java.io.IOException}, and no AWS type should reach them.
+     */
+    private static final class SdkErrorsAsIoExceptions extends java.io.FilterInputStream {
+        private final String target;
+
+        SdkErrorsAsIoExceptions(InputStream in, String target) {
+            super(in);
+            this.target = target;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            try {
+                return super.read();
+            } catch (SdkException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (SdkException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws java.io.IOException {
+            try {
+                return super.skip(n);
+            } catch (SdkException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            try {
+                super.close();
+            } catch (SdkException e) {
+                throw translate(e);
+            }
+        }
+
+        private java.io.IOException translate(SdkException e) {
+            return new java.io.IOException("reading archive object " + target + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

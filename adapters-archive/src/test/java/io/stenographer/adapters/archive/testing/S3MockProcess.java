@@ -136,6 +136,11 @@ public final class S3MockProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** S3Mock's store root (buckets, objects and their metadata as files), kept across {@link #restart()}. */
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
