@@ -21,7 +21,10 @@ public enum ProblemType {
     NOT_ACCEPTABLE("not-acceptable", 406, "None of the requested media types can be produced"),
     LOG_INTEGRITY("log-integrity-violation", 500, "The log failed an integrity check"),
     INTERNAL("internal", 500, "Internal error"),
-    UNAVAILABLE("unavailable", 503, "Temporarily unavailable");
+    UNAVAILABLE("unavailable", 503, "Temporarily unavailable"),
+    // Retention policies and legal holds
+    POLICY_CONFLICT("policy-conflict", 409, "The retention policy cannot be changed this way"),
+    LEGAL_HOLD_CONFLICT("legal-hold-conflict", 409, "The legal hold cannot be changed this way");
 
     private final String slug;
     private final int status;
