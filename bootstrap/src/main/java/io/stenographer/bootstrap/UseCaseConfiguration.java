@@ -26,6 +26,21 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import io.stenographer.adapters.persistence.PostgresLegalHolds;
+import io.stenographer.adapters.persistence.PostgresRetentionPolicies;
+import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
+import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
+import io.stenographer.application.port.out.LegalHoldChangesPort;
+import io.stenographer.application.service.ActiveRetentionPolicies;
+import io.stenographer.application.service.ManageLegalHoldsService;
+import io.stenographer.application.service.ManageRetentionPoliciesService;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.PolicyMatcher;
+import io.stenographer.domain.retention.RetentionPeriod;
+import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
+import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -101,5 +116,52 @@ public class UseCaseConfiguration {
     ExportLogUseCase exportLog(PostgresMerkleLog log, PostgresEventStore store, SignCheckpointPort signer,
             TransactionRunner transactions, Clock clock, RandomGenerator random) {
         return new ExportLogService(log, store, signer, transactions, clock, random);
+    }
+
+    // --- Retention policies and legal holds (docs/RETENTION.md) ---------------------------------------
+
+    /**
+     * The configured policies for all tenants: the mandatory default. Checked at start-up, so an invalid
+     * period or a missing legal basis stops the service instead of archiving under a wrong rule.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    RetentionPolicies configuredRetentionPolicies(
+            @ConfigProperty(name = "stenographer.retention.default.archive-after") String archiveAfter,
+            @ConfigProperty(name = "stenographer.retention.default.retain-for") String retainFor,
+            @ConfigProperty(name = "stenographer.retention.default.legal-basis") String legalBasis,
+            Clock clock) {
+        try {
+            return RetentionPolicies.onlyDefault(RetentionPolicy.create(PolicyId.of("default"), 1, PolicyMatcher.ANY,
+                    RetentionPeriod.parse("stenographer.retention.default.archive-after", archiveAfter),
+                    RetentionPeriod.parse("stenographer.retention.default.retain-for", retainFor),
+                    legalBasis, "configuration", Timestamps.truncate(clock.instant())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid default retention policy in configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** What archive and purge jobs resolve events against, inside their own transactions. */
+    @Produces
+    @Singleton
+    ActiveRetentionPolicies activeRetentionPolicies(PostgresRetentionPolicies stored, RetentionPolicies configured) {
+        return new ActiveRetentionPolicies(stored, configured);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ManageRetentionPoliciesUseCase manageRetentionPolicies(PostgresRetentionPolicies stored,
+            ActiveRetentionPolicies active, PostgresEventStore store, TransactionRunner transactions, Clock clock,
+            RandomGenerator random) {
+        return new ManageRetentionPoliciesService(stored, active, store, transactions, clock, random);
+    }
+
+    /** Every bean implementing {@link LegalHoldChangesPort} (e.g. the archive's legal-hold sync) is told of changes. */
+    @Produces
+    @ApplicationScoped
+    ManageLegalHoldsUseCase manageLegalHolds(PostgresLegalHolds holds, Instance<LegalHoldChangesPort> listeners,
+            PostgresEventStore store, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        return new ManageLegalHoldsService(holds, listeners.stream().toList(), store, transactions, clock, random);
     }
 }

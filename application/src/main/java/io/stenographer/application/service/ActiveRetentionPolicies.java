@@ -2,6 +2,7 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.out.RetentionPoliciesPort;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class ActiveRetentionPolicies {
         return new RetentionPolicies(configured.defaultPolicy(), policies);
     }
 
-    boolean isConfigured(io.stenographer.domain.retention.PolicyId id) {
+    boolean isConfigured(PolicyId id) {
         return configured.all().stream().anyMatch(p -> p.id().equals(id));
     }
 }

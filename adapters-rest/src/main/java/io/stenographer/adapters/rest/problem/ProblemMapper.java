@@ -5,9 +5,14 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.EventPastRetention;
+import io.stenographer.application.port.in.LegalHoldNotFound;
+import io.stenographer.application.port.in.RetentionPolicyConflict;
+import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.retention.HoldAlreadyReleased;
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -113,5 +118,32 @@ public class ProblemMapper {
                 .type(ProblemResponse.MEDIA_TYPE)
                 .entity(problem)
                 .build();
+    }
+
+    // --- Retention policies and legal holds ---
+
+    @ServerExceptionMapper
+    public Response retentionPolicyNotFound(RetentionPolicyNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response retentionPolicyConflict(RetentionPolicyConflict e) {
+        return respond(ProblemResponse.ofField(ProblemType.POLICY_CONFLICT, "id", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response retentionPolicyRetired(PolicyAlreadyRetired e) {
+        return respond(ProblemResponse.ofField(ProblemType.POLICY_CONFLICT, "id", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response legalHoldNotFound(LegalHoldNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no legal hold " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response legalHoldReleased(HoldAlreadyReleased e) {
+        return respond(ProblemResponse.of(ProblemType.LEGAL_HOLD_CONFLICT, e.getMessage()));
     }
 }

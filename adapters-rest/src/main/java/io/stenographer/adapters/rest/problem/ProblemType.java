@@ -23,7 +23,10 @@ public enum ProblemType {
     INTERNAL("internal", 500, "Internal error"),
     UNAVAILABLE("unavailable", 503, "Temporarily unavailable"),
     EVENT_PAST_RETENTION("event-past-retention", 410,
-            "The event's retention ended and its archived copy was deleted; its leaf hash remains in the log");
+            "The event's retention ended and its archived copy was deleted; its leaf hash remains in the log"),
+    // Retention policies and legal holds
+    POLICY_CONFLICT("policy-conflict", 409, "The retention policy cannot be changed this way"),
+    LEGAL_HOLD_CONFLICT("legal-hold-conflict", 409, "The legal hold cannot be changed this way");
 
     private final String slug;
     private final int status;

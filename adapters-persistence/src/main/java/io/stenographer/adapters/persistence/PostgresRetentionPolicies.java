@@ -1,0 +1,148 @@
+package io.stenographer.adapters.persistence;
+
+import io.stenographer.application.port.out.RetentionPoliciesPort;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.PolicyMatcher;
+import io.stenographer.domain.retention.RetentionPeriod;
+import io.stenographer.domain.retention.RetentionPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.Session;
+
+/**
+ * Tenant policy versions and their retirements, on the transaction's JDBC connection. Inserts use
+ * {@code ON CONFLICT DO NOTHING} so that losing a race is a clear answer, not an aborted transaction.
+ */
+@ApplicationScoped
+public class PostgresRetentionPolicies implements RetentionPoliciesPort {
+
+    private static final String SELECT = """
+            SELECT v.tenant, v.policy_id, v.version, v.action_pattern, v.resource_type, v.archive_after,
+                   v.retain_for, v.legal_basis, v.created_by, v.created_at, r.retired_by, r.retired_at
+            FROM retention_policy_version v
+            LEFT JOIN retention_policy_retirement r
+                   ON r.tenant = v.tenant AND r.policy_id = v.policy_id AND r.version = v.version""";
+
+    private final Session session;
+
+    PostgresRetentionPolicies(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void appendVersion(RetentionPolicy policy) {
+        TenantId tenant = policy.matcher().tenant();
+        if (tenant == null || !policy.isActive()) {
+            throw new IllegalArgumentException("only active, tenant-scoped policy versions are stored");
+        }
+        int inserted = session.doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO retention_policy_version (tenant, policy_id, version, action_pattern, resource_type,
+                        archive_after, retain_for, legal_basis, created_by, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING""")) {
+                insert.setString(1, tenant.value());
+                insert.setString(2, policy.id().value());
+                insert.setInt(3, policy.version());
+                insert.setString(4, policy.matcher().actionPattern());
+                insert.setString(5, policy.matcher().resourceType());
+                insert.setString(6, policy.archiveAfter().iso());
+                insert.setString(7, policy.retainFor().iso());
+                insert.setString(8, policy.legalBasis());
+                insert.setString(9, policy.createdBy());
+                insert.setObject(10, utc(policy.createdAt()));
+                return insert.executeUpdate();
+            }
+        });
+        if (inserted == 0) {
+            throw new PolicyVersionTaken(tenant, policy.id(), policy.version());
+        }
+    }
+
+    @Override
+    public void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt) {
+        int inserted = session.doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO retention_policy_retirement (tenant, policy_id, version, retired_by, retired_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING""")) {
+                insert.setString(1, tenant.value());
+                insert.setString(2, id.value());
+                insert.setInt(3, version);
+                insert.setString(4, retiredBy);
+                insert.setObject(5, utc(retiredAt));
+                return insert.executeUpdate();
+            }
+        });
+        if (inserted == 0) {
+            throw new PolicyAlreadyRetired(id, version);
+        }
+    }
+
+    @Override
+    public List<RetentionPolicy> versions(TenantId tenant, PolicyId id) {
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    SELECT + " WHERE v.tenant = ? AND v.policy_id = ? ORDER BY v.version")) {
+                ps.setString(1, tenant.value());
+                ps.setString(2, id.value());
+                return read(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<RetentionPolicy> active(TenantId tenant) {
+        List<RetentionPolicy> latest = session.doReturningWork(connection -> {
+            // Every version, newest first per id; the first row of each id decides. Served by the primary key.
+            try (PreparedStatement ps = connection.prepareStatement(
+                    SELECT + " WHERE v.tenant = ? ORDER BY v.policy_id, v.version DESC")) {
+                ps.setString(1, tenant.value());
+                return read(ps);
+            }
+        });
+        List<RetentionPolicy> active = new ArrayList<>();
+        PolicyId previous = null;
+        for (RetentionPolicy policy : latest) {
+            if (!policy.id().equals(previous) && policy.isActive()) {
+                active.add(policy);
+            }
+            previous = policy.id();
+        }
+        return active;
+    }
+
+    private static List<RetentionPolicy> read(PreparedStatement ps) throws SQLException {
+        List<RetentionPolicy> policies = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                OffsetDateTime retiredAt = rs.getObject(12, OffsetDateTime.class);
+                policies.add(new RetentionPolicy(
+                        new PolicyId(rs.getString(2)),
+                        rs.getInt(3),
+                        new PolicyMatcher(new TenantId(rs.getString(1)), rs.getString(4), rs.getString(5)),
+                        RetentionPeriod.parse("archiveAfter", rs.getString(6)),
+                        RetentionPeriod.parse("retainFor", rs.getString(7)),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getObject(10, OffsetDateTime.class).toInstant(),
+                        retiredAt == null ? null : retiredAt.toInstant(),
+                        rs.getString(11)));
+            }
+        }
+        return policies;
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

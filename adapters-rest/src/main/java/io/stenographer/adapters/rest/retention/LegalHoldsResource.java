@@ -1,0 +1,148 @@
+package io.stenographer.adapters.rest.retention;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.application.port.in.LegalHoldQuery;
+import io.stenographer.application.port.in.LegalHoldsQuery;
+import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
+import io.stenographer.application.port.in.PlaceLegalHoldCommand;
+import io.stenographer.application.port.in.ReleaseLegalHoldCommand;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.retention.HoldCriteria;
+import io.stenographer.domain.retention.HoldId;
+import io.stenographer.domain.retention.LegalHold;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Legal holds: while a hold is active, nothing it covers leaves the hot store or is deleted from the archive.
+ * Holds of a tenant the token does not grant answer 404, so ids cannot be used to probe.
+ */
+@Path("/api/v1/legal-holds")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "retention")
+@SecurityRequirement(name = "bearer")
+public class LegalHoldsResource {
+
+    private final ManageLegalHoldsUseCase holds;
+    private final CallerResolver callers;
+    private final SecurityIdentity identity;
+
+    LegalHoldsResource(ManageLegalHoldsUseCase holds, CallerResolver callers, SecurityIdentity identity) {
+        this.holds = holds;
+        this.callers = callers;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("compliance-admin")
+    @Operation(summary = "Place a legal hold",
+            description = "Covers the tenant's events matching every given criterion (none: the whole tenant); the "
+                    + "time range is on occurredAt, from inclusive, to exclusive. Recorded as a legal-hold.placed event.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = LegalHoldRequest.class)))
+    @APIResponse(responseCode = "201", description = "Placed",
+            content = @Content(schema = @Schema(implementation = LegalHoldResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid hold", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
+    public Response place(@Context UriInfo uri, byte[] body) {
+        RequestParameters.rejectUnknown(uri, Set.of());
+        Caller caller = callers.resolve(identity);
+        LegalHoldRequest request = RequestParameters.body(body, LegalHoldRequest.class);
+        TenantId tenant = RequestParameters.tenant(request.tenant());
+        HoldCriteria criteria = new HoldCriteria(request.actorId(), request.resourceType(), request.resourceId(),
+                request.actionPattern(),
+                request.from() == null ? null : Timestamps.parse("from", request.from()),
+                request.to() == null ? null : Timestamps.parse("to", request.to()));
+        LegalHold hold = holds.place(new PlaceLegalHoldCommand(caller, tenant, criteria, request.caseReference(),
+                request.reason()));
+        return Response.created(URI.create("/api/v1/legal-holds/" + hold.id()))
+                .entity(LegalHoldResponse.from(hold))
+                .build();
+    }
+
+    @GET
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @Operation(summary = "A tenant's legal holds, oldest first")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = LegalHoldResponse.class,
+            type = SchemaType.ARRAY)))
+    public List<LegalHoldResponse> list(@Context UriInfo uri,
+            @Parameter(required = true) @QueryParam("tenant") String tenant,
+            @Parameter(description = "active (default), released or all",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"active", "released", "all"}))
+            @QueryParam("status") String status) {
+        RequestParameters.rejectUnknown(uri, Set.of("tenant", "status"));
+        TenantId tenantId = RequestParameters.tenant(tenant);
+        return holds.list(new LegalHoldsQuery(callers.resolve(identity), tenantId, status(status)))
+                .stream().map(LegalHoldResponse::from).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @Operation(summary = "One legal hold", description = "Holds of tenants the token does not grant answer 404.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = LegalHoldResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such hold visible to the caller")
+    public LegalHoldResponse get(@Context UriInfo uri, @PathParam("id") String id) {
+        RequestParameters.rejectUnknown(uri, Set.of());
+        return LegalHoldResponse.from(holds.get(new LegalHoldQuery(callers.resolve(identity), HoldId.parse(id))));
+    }
+
+    @POST
+    @Path("{id}/release")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("compliance-admin")
+    @Operation(summary = "Release a legal hold",
+            description = "A hold is released once; the release is recorded beside the hold, which stays readable. "
+                    + "Recorded as a legal-hold.released event.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = LegalHoldReleaseRequest.class)))
+    @APIResponse(responseCode = "200", description = "Released",
+            content = @Content(schema = @Schema(implementation = LegalHoldResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such hold visible to the caller")
+    @APIResponse(responseCode = "409", description = "Already released")
+    public LegalHoldResponse release(@Context UriInfo uri, @PathParam("id") String id, byte[] body) {
+        RequestParameters.rejectUnknown(uri, Set.of());
+        Caller caller = callers.resolve(identity);
+        HoldId holdId = HoldId.parse(id);
+        LegalHoldReleaseRequest request = RequestParameters.body(body, LegalHoldReleaseRequest.class);
+        return LegalHoldResponse.from(holds.release(new ReleaseLegalHoldCommand(caller, holdId, request.reason())));
+    }
+
+    private static LegalHoldsQuery.Status status(String status) {
+        if (status == null) {
+            return LegalHoldsQuery.Status.ACTIVE;
+        }
+        return switch (status) {
+            case "active" -> LegalHoldsQuery.Status.ACTIVE;
+            case "released" -> LegalHoldsQuery.Status.RELEASED;
+            case "all" -> LegalHoldsQuery.Status.ALL;
+            default -> throw new FieldViolation("status", "must be active, released or all");
+        };
+    }
+}

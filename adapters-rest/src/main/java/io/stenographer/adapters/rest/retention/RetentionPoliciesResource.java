@@ -1,0 +1,137 @@
+package io.stenographer.adapters.rest.retention;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
+import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
+import io.stenographer.application.port.in.RetentionPoliciesQuery;
+import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
+import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.RetentionPeriod;
+import io.stenographer.domain.retention.RetentionPolicy;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Retention policies of a tenant: versions are created and retired, never edited (docs/RETENTION.md). */
+@Path("/api/v1/retention-policies")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "retention")
+@SecurityRequirement(name = "bearer")
+public class RetentionPoliciesResource {
+
+    private static final Set<String> TENANT_ONLY = Set.of("tenant");
+
+    private final ManageRetentionPoliciesUseCase policies;
+    private final CallerResolver callers;
+    private final SecurityIdentity identity;
+
+    RetentionPoliciesResource(ManageRetentionPoliciesUseCase policies, CallerResolver callers,
+            SecurityIdentity identity) {
+        this.policies = policies;
+        this.callers = callers;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @Operation(summary = "The policies in force for a tenant",
+            description = "The configured all-tenant policies (including the default) and the tenant's active "
+                    + "policies, in precedence order: for an event, the first policy whose matcher matches it governs.")
+    @APIResponse(responseCode = "200",
+            content = @Content(schema = @Schema(implementation = RetentionPolicyListResponse.class)))
+    public RetentionPolicyListResponse list(@Context UriInfo uri,
+            @Parameter(required = true) @QueryParam("tenant") String tenant) {
+        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
+        TenantId tenantId = RequestParameters.tenant(tenant);
+        return RetentionPolicyListResponse.from(tenantId,
+                policies.activePolicies(new RetentionPoliciesQuery(callers.resolve(identity), tenantId)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("compliance-admin")
+    @Operation(summary = "Create a new version of a tenant's policy",
+            description = "Version 1 for a new id, otherwise the latest version + 1; a retired policy becomes active "
+                    + "again with its next version. Recorded as a retention.policy.created event in the tenant's log. "
+                    + "A new version governs segments archived after it; it never shortens a lock already set.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = RetentionPolicyRequest.class)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid policy", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
+    @APIResponse(responseCode = "409", description = "The id belongs to a configured policy, or a concurrent "
+            + "change won")
+    public Response create(@Context UriInfo uri, byte[] body) {
+        RequestParameters.rejectUnknown(uri, Set.of());
+        Caller caller = callers.resolve(identity);
+        RetentionPolicyRequest request = RequestParameters.body(body, RetentionPolicyRequest.class);
+        TenantId tenant = RequestParameters.tenant(request.tenant());
+        RetentionPolicy created = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
+                new PolicyId(request.id()), request.actionPattern(), request.resourceType(),
+                RetentionPeriod.parse("archiveAfter", request.archiveAfter()),
+                RetentionPeriod.parse("retainFor", request.retainFor()), request.legalBasis()));
+        return Response.created(URI.create("/api/v1/retention-policies/" + created.id() + "?tenant=" + tenant))
+                .entity(RetentionPolicyResponse.from(created))
+                .build();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({"auditor", "compliance-admin"})
+    @Operation(summary = "Every version of one policy, oldest first",
+            description = "Retired versions show who retired them and when. A configured policy has one version.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class,
+            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
+    @APIResponse(responseCode = "404", description = "No such policy for the tenant")
+    public List<RetentionPolicyResponse> versions(@Context UriInfo uri, @PathParam("id") String id,
+            @Parameter(required = true) @QueryParam("tenant") String tenant) {
+        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
+        TenantId tenantId = RequestParameters.tenant(tenant);
+        return policies.versions(new RetentionPolicyVersionsQuery(callers.resolve(identity), tenantId,
+                        new PolicyId(id)))
+                .stream().map(RetentionPolicyResponse::from).toList();
+    }
+
+    @POST
+    @Path("{id}/retirement")
+    @RolesAllowed("compliance-admin")
+    @Operation(summary = "Retire a tenant's policy",
+            description = "Retires the latest version; its events fall back to the next matching policy. Recorded "
+                    + "as a retention.policy.retired event. No body.")
+    @APIResponse(responseCode = "200", description = "The retired version",
+            content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such policy for the tenant")
+    @APIResponse(responseCode = "409", description = "Already retired, or a configured policy")
+    public RetentionPolicyResponse retire(@Context UriInfo uri, @PathParam("id") String id,
+            @Parameter(required = true) @QueryParam("tenant") String tenant) {
+        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
+        TenantId tenantId = RequestParameters.tenant(tenant);
+        return RetentionPolicyResponse.from(policies.retire(
+                new RetireRetentionPolicyCommand(callers.resolve(identity), tenantId, new PolicyId(id))));
+    }
+}
