@@ -15,6 +15,10 @@ public interface ArchiveSettings {
 
     String localDir();
 
+    /** When the archive job runs (Quarkus cron; {@code off} disables it). Read by the job trigger. */
+    @WithDefault("0 15 * * * ?")
+    String cron();
+
     @WithDefault("10000")
     int maxEventsPerSegment();
 

@@ -30,9 +30,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 
 /**
  * The archive's failure modes against real processes: S3 gone, a crash between upload and record, and a
@@ -84,11 +82,7 @@ class ArchiveFaultsTest {
         List<SegmentEntry> entries = exportedEntries(tenant, 3);
         byte[] object = SegmentCodec.encode(entries);
         String key = SegmentKeys.segmentKey(TenantId.of(tenant), 0);
-        try (S3Client s3 = S3MockTestResource.client()) {
-            s3.putObject(b -> b.bucket(S3MockTestResource.BUCKET).key(key), RequestBody.fromBytes(object));
-            s3.putObjectRetention(b -> b.bucket(S3MockTestResource.BUCKET).key(key).retention(r -> r
-                    .mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(Instant.now().plus(2, ChronoUnit.HOURS))));
-        }
+        archive().put(key, object, SegmentCheck.sha256Hex(object), Instant.now().plus(2, ChronoUnit.HOURS));
 
         JsonPath run = ArchiveLifecycleTest.runJob("archive", tenant, false);
         assertThat(run.getString("status")).as(run.prettify()).isEqualTo("succeeded");
@@ -108,19 +102,24 @@ class ArchiveFaultsTest {
 
     @Test
     void aBucketWithoutObjectLockIsRefusedWithAClearMessage() {
-        S3ArchiveSettings settings = S3ArchiveSettings.aws(S3MockTestResource.BUCKET + "-no-lock", S3MockProcess.REGION)
-                .withEndpoint(URI.create(ConfigProvider.getConfig()
-                        .getValue("stenographer.archive.s3.endpoint", String.class)), true)
-                .withStaticCredentials(S3MockProcess.ACCESS_KEY_ID, S3MockProcess.SECRET_ACCESS_KEY);
-        S3ObjectLockArchive unlocked = S3ObjectLockArchive.connect(settings);
+        S3ObjectLockArchive unlocked = archive(S3MockTestResource.BUCKET + "-no-lock");
         assertThatThrownBy(unlocked::checkWormCapable)
                 .isInstanceOf(ArchiveSegmentsPort.ArchiveNotWormCapable.class)
                 .hasMessageContaining("Object Lock");
-        S3ObjectLockArchive locked = S3ObjectLockArchive.connect(S3ArchiveSettings.aws(S3MockTestResource.BUCKET,
-                S3MockProcess.REGION).withEndpoint(settings.endpoint().orElseThrow(), true)
-                .withStaticCredentials(S3MockProcess.ACCESS_KEY_ID, S3MockProcess.SECRET_ACCESS_KEY));
-        locked.checkWormCapable();
+        archive().checkWormCapable();
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** The same adapter the service uses, on the test's S3Mock: what an interrupted run would have used. */
+    private static S3ObjectLockArchive archive() {
+        return archive(S3MockTestResource.BUCKET);
+    }
+
+    private static S3ObjectLockArchive archive(String bucket) {
+        return S3ObjectLockArchive.connect(S3ArchiveSettings.aws(bucket, S3MockProcess.REGION)
+                .withEndpoint(URI.create(ConfigProvider.getConfig()
+                        .getValue("stenographer.archive.s3.endpoint", String.class)), true)
+                .withStaticCredentials(S3MockProcess.ACCESS_KEY_ID, S3MockProcess.SECRET_ACCESS_KEY));
     }
 
     /** The tenant's first {@code count} leaves with their events, from the export bundle. */

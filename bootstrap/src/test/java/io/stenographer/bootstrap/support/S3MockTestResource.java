@@ -14,25 +14,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A real S3Mock process (the exec jar from Maven Central) with an Object Lock bucket, for the archive.
  * S3Mock stores and reports retention and legal-hold settings but does NOT enforce them; AWS S3 does.
  * Tests here assert what the service sends and reads back, never that a lock stops a delete.
- *
- * <p>Test resources and tests may live in different class loaders, so the controls that fault tests
- * need (kill, restart) travel as plain {@link Runnable}s in the JVM's system properties.
  */
 public final class S3MockTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String BUCKET = "stenographer-archive";
-    private static final String KILL = "stenographer.test.s3mock.kill";
-    private static final String RESTART = "stenographer.test.s3mock.restart";
-
-    private S3MockProcess process;
+    private static volatile S3MockProcess process;
 
     @Override
     public Map<String, String> start() {
         process = S3MockProcess.start();
         process.createBucket(BUCKET, true);
         process.createBucket(BUCKET + "-no-lock", false);
-        System.getProperties().put(KILL, (Runnable) process::kill);
-        System.getProperties().put(RESTART, (Runnable) process::restart);
         return Map.of(
                 "stenographer.archive.s3.endpoint", process.endpoint().toString(),
                 "stenographer.archive.s3.access-key-id", S3MockProcess.ACCESS_KEY_ID,
@@ -42,8 +34,6 @@ public final class S3MockTestResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public void stop() {
-        System.getProperties().remove(KILL);
-        System.getProperties().remove(RESTART);
         if (process != null) {
             process.close();
         }
@@ -51,12 +41,19 @@ public final class S3MockTestResource implements QuarkusTestResourceLifecycleMan
 
     /** Kills the S3Mock process: the archive goes away mid-test. */
     public static void kill() {
-        ((Runnable) System.getProperties().get(KILL)).run();
+        running().kill();
     }
 
     /** Starts S3Mock again on the same port and data directory. */
     public static void restart() {
-        ((Runnable) System.getProperties().get(RESTART)).run();
+        running().restart();
+    }
+
+    private static S3MockProcess running() {
+        if (process == null) {
+            throw new IllegalStateException("S3Mock was not started by this test resource");
+        }
+        return process;
     }
 
     /** A client on the running S3Mock, for asserting what the bucket holds. */
