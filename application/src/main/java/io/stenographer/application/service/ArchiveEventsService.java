@@ -265,14 +265,21 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
             Instant now) {
         byte[] object = readAll(archive.open(key));
-        List<SegmentEntry> entries = SegmentCodec.decode(new ByteArrayInputStream(object));
+        List<SegmentEntry> entries;
+        try {
+            entries = SegmentCodec.decode(new ByteArrayInputStream(object));
+        } catch (SegmentCodec.MalformedSegment e) {
+            throw new LogIntegrityViolation("archive object " + key + " left by an earlier run is not a readable "
+                    + "segment, and archives never overwrite: " + e.getMessage());
+        }
         if (entries.isEmpty() || entries.get(0).index() != from) {
             throw new LogIntegrityViolation("archive object " + key + " does not start at index " + from);
         }
         long to = entries.get(entries.size() - 1).index() + 1;
         String manifestKey = SegmentKeys.manifestKey(key);
         SegmentManifest manifest;
-        if (archive.describe(manifestKey).isPresent()) {
+        boolean manifestMissing = archive.describe(manifestKey).isEmpty();
+        if (!manifestMissing) {
             manifest = SegmentManifest.parse(readAll(archive.open(manifestKey)));
         } else {
             Set<PolicyRef> used = new LinkedHashSet<>();
@@ -283,7 +290,6 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             manifest = new SegmentManifest(tenant, key, from, to, SegmentCheck.sha256Hex(object),
                     MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()), checkpoint.treeSize(),
                     checkpoint.signedNote(), List.copyOf(used), stored.retainUntil(), now);
-            putManifest(manifest);
         }
         Map<Long, Hash> treeLeaves = new HashMap<>();
         List<LogLeaf> leaves = transactions.inTransaction(() -> log.leaves(tenant, from, to));
@@ -297,6 +303,10 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                     + "archives never overwrite: " + String.join("; ", problems));
         }
         requireConfirmed(stored, manifest.objectSha256(), manifest.retainUntil());
+        if (manifestMissing) {
+            // Only now that the object is known sound: a locked manifest must never vouch for a bad object.
+            putManifest(manifest);
+        }
         List<ArchivedEvent> index = new ArrayList<>();
         List<RetentionSubject> subjects = new ArrayList<>();
         for (SegmentEntry entry : entries) {

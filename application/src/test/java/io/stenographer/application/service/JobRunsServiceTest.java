@@ -1,0 +1,92 @@
+package io.stenographer.application.service;
+
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static io.stenographer.application.service.fakes.TestDrafts.auditor;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestDrafts.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryJobRuns;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class JobRunsServiceTest {
+
+    private static final Instant T = Instant.parse("2026-06-01T00:00:00Z");
+    private static final TenantId INITECH = TenantId.of("initech");
+
+    private final FakeTransactionRunner transactions = new FakeTransactionRunner();
+    private final InMemoryJobRuns runs = new InMemoryJobRuns(transactions);
+    private final JobRunsService service = new JobRunsService(runs, transactions);
+
+    private final JobRun shared = run(List.of(ACME, GLOBEX), new JsonObject(Map.of(
+            "tenants", new JsonObject(Map.of(
+                    "acme", new JsonObject(Map.of("eventsArchived", new JsonNumber(3))),
+                    "globex", new JsonObject(Map.of("error", new JsonString("globex bucket is gone"))))),
+            "eventsArchived", new JsonNumber(3))), "globex: globex bucket is gone");
+    private final JobRun globexOnly = run(List.of(GLOBEX), JsonObject.EMPTY, null);
+    private final JobRun acmeOnly = run(List.of(ACME), new JsonObject(Map.of("eventsArchived", new JsonNumber(1))),
+            null);
+
+    JobRunsServiceTest() {
+        runs.seed(shared);
+        runs.seed(globexOnly);
+        runs.seed(acmeOnly);
+    }
+
+    private static JobRun run(List<TenantId> tenants, JsonObject details, String error) {
+        return new JobRun(UUID.randomUUID(), JobRun.Job.ARCHIVE, JobRun.Trigger.SCHEDULE, "stenographer.scheduler",
+                tenants, false, error == null ? JobRun.Status.SUCCEEDED : JobRun.Status.FAILED, T, T.plusSeconds(5),
+                details, error);
+    }
+
+    @Test
+    void aCallerSeesOnlyRunsTouchingItsTenantsWithOtherTenantsDetailsRemoved() {
+        Caller admin = caller("counsel", Role.COMPLIANCE_ADMIN, ACME);
+
+        List<JobRun> visible = service.recent(admin, 10);
+
+        assertThat(visible).extracting(JobRun::id).containsExactly(acmeOnly.id(), shared.id());
+        assertThat(visible.get(0)).isEqualTo(acmeOnly);
+        JobRun mine = visible.get(1);
+        assertThat(mine.tenants()).containsExactly(ACME);
+        assertThat(mine.details()).isEqualTo(new JsonObject(Map.of("tenants", new JsonObject(Map.of(
+                "acme", new JsonObject(Map.of("eventsArchived", new JsonNumber(3))))))));
+        assertThat(mine.error()).isEqualTo("failed; see the per-tenant details").doesNotContain("globex");
+        assertThat(mine.status()).isEqualTo(JobRun.Status.FAILED);
+    }
+
+    @Test
+    void aCallerOfEveryTenantOfARunSeesItWhole() {
+        assertThat(service.find(auditor("auditor", ACME, GLOBEX), shared.id())).contains(shared);
+    }
+
+    @Test
+    void findingAnotherTenantsRunFindsNothingAndTheLimitIsApplied() {
+        Caller admin = caller("counsel", Role.COMPLIANCE_ADMIN, ACME);
+
+        assertThat(service.find(admin, globexOnly.id())).isEmpty();
+        assertThat(service.recent(caller("x", Role.COMPLIANCE_ADMIN, INITECH), 10)).isEmpty();
+        assertThat(service.recent(admin, 1)).extracting(JobRun::id).containsExactly(acmeOnly.id());
+    }
+
+    @Test
+    void aWriterMayNotListRuns() {
+        assertThatThrownBy(() -> service.recent(writer("writer", ACME), 10)).isInstanceOf(TenantAccessDenied.class);
+        assertThat(transactions.started()).isZero();
+    }
+}

@@ -1,0 +1,254 @@
+package io.stenographer.application.service;
+
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestEvents.DEFAULT_POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryArchive;
+import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
+import io.stenographer.application.service.fakes.InMemoryEventStore;
+import io.stenographer.application.service.fakes.InMemoryJobLocks;
+import io.stenographer.application.service.fakes.InMemoryJobRuns;
+import io.stenographer.application.service.fakes.InMemoryLegalHolds;
+import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemoryRetentionPolicies;
+import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.application.service.fakes.TestEvents;
+import io.stenographer.application.service.fakes.TestSegments;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.archive.SegmentKeys;
+import io.stenographer.domain.archive.SegmentManifest;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.retention.HoldCriteria;
+import io.stenographer.domain.retention.HoldId;
+import io.stenographer.domain.retention.LegalHold;
+import io.stenographer.domain.retention.RetentionPolicies;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class PurgeEventsServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+    private static final Instant KEEP = NOW.plus(Duration.ofDays(365));
+    private static final Instant EXPIRED = NOW.minus(Duration.ofDays(1));
+
+    private final SplittableRandom random = new SplittableRandom(5);
+    private final MutableClock clock = new MutableClock(NOW);
+    private final FakeTransactionRunner transactions = new FakeTransactionRunner();
+    private final InMemoryEventStore events = new InMemoryEventStore(transactions);
+    private final InMemoryLog log = new InMemoryLog(transactions);
+    private final InMemoryArchiveCatalog catalog = new InMemoryArchiveCatalog(transactions, log);
+    private final InMemoryArchive archive = new InMemoryArchive(clock);
+    private final InMemoryLegalHolds holds = new InMemoryLegalHolds(transactions);
+    private final InMemoryJobRuns runs = new InMemoryJobRuns(transactions);
+    private final InMemoryJobLocks locks = new InMemoryJobLocks();
+    private final TestSegments segments = new TestSegments(transactions, log, archive, catalog);
+    private final List<String> counted = new ArrayList<>();
+    private final SplittableRandom runIds = new SplittableRandom(7);
+
+    private PurgeEventsService service(int batchSize) {
+        ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
+                RetentionPolicies.onlyDefault(DEFAULT_POLICY));
+        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, events, runs, locks,
+                transactions, clock, runIds, batchSize, (tenant, n) -> counted.add(tenant.value() + " " + n));
+    }
+
+    /** An ACME event about case {@code resourceId}, received {@code daysAgo} days before NOW. */
+    private AuditEvent logged(String resourceId, int daysAgo) {
+        AuditEvent event = TestEvents.event(ACME, "case.view", resourceId, NOW.minus(Duration.ofDays(daysAgo)),
+                random);
+        log.append(event);
+        return event;
+    }
+
+    private void holdCase(String resourceId) {
+        holds.seed(LegalHold.place(new HoldId(UUID.randomUUID()), ACME,
+                new HoldCriteria(null, "case", resourceId, null, null, null), "CASE", "litigation", "counsel",
+                NOW.minus(Duration.ofDays(2))));
+    }
+
+    private void purgeNow(AuditEvent event) {
+        transactions.inTransaction(() -> catalog.purge(ACME, List.of(event.id())));
+    }
+
+    private static JsonObject acme(JobRun run) {
+        return (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
+    }
+
+    private static JsonArray ranges(long[]... ranges) {
+        List<JsonValue> json = new ArrayList<>();
+        for (long[] range : ranges) {
+            json.add(new JsonArray(List.of(new JsonNumber(range[0]), new JsonNumber(range[1]))));
+        }
+        return new JsonArray(json);
+    }
+
+    private List<AuditEvent> selfAudits(String action) {
+        return events.committed().stream().filter(e -> e.content().action().value().equals(action)).toList();
+    }
+
+    @Test
+    void purgesOnlyArchivedDueUnheldEventsInBatchesAndRecordsCollapsedIndexRanges() {
+        List<AuditEvent> logged = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            logged.add(logged(i == 3 ? "C-7" : "C-1", 60));
+        }
+        AuditEvent early = logged("C-1", 10); // archived, but its archive date has not come
+        AuditEvent unarchived = logged("C-1", 60);
+        segments.archive(ACME, 0, 7, KEEP, NOW.minusSeconds(60));
+        holdCase("C-7");
+
+        JobRun run = service(2).run(JobRequest.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(log.isHot(logged.get(3).id())).isTrue();
+        assertThat(log.isHot(early.id())).isTrue();
+        assertThat(log.isHot(unarchived.id())).isTrue();
+        for (int i : new int[] {0, 1, 2, 4, 5}) {
+            assertThat(log.isHot(logged.get(i).id())).as("index %d", i).isFalse();
+        }
+        assertThat(catalog.purgeCalls()).containsExactly(
+                List.of(logged.get(0).id(), logged.get(1).id()),
+                List.of(logged.get(2).id()),
+                List.of(logged.get(4).id(), logged.get(5).id()));
+        assertThat(counted).containsExactly("acme 2", "acme 1", "acme 2");
+        JsonObject acme = acme(run);
+        assertThat(acme.get("eventsPurged")).isEqualTo(new JsonNumber(5));
+        assertThat(acme.get("eventsHeld")).isEqualTo(new JsonNumber(1));
+        assertThat(acme.get("eventsNotYetDue")).isEqualTo(new JsonNumber(1));
+        assertThat(acme.get("purgedIndexRanges")).isEqualTo(ranges(new long[] {0, 2}, new long[] {4, 5}));
+        assertThat(run.details().get("eventsPurged")).isEqualTo(new JsonNumber(5));
+        assertThat(selfAudits("purge.run")).singleElement().satisfies(audit -> {
+            assertThat(audit.tenant()).isEqualTo(ACME);
+            JsonObject metadata = audit.content().metadata();
+            assertThat(metadata.get("purgedIndexRanges")).isEqualTo(ranges(new long[] {0, 2}, new long[] {4, 5}));
+            assertThat(metadata.get("eventsHeld")).isEqualTo(new JsonNumber(1));
+            assertThat(metadata.get("jobRunId")).isEqualTo(new JsonString(run.id().toString()));
+        });
+        assertThat(archive.deleted()).isEmpty();
+    }
+
+    @Test
+    void expiredSegmentsAreDeletedOnlyWhenNoHoldNoHotEventAndNoStoreHoldKeepThem() {
+        logged("C-1", 400);
+        AuditEvent held = logged("C-7", 400);
+        logged("C-1", 10); // not due: stays hot
+        logged("C-1", 400);
+        logged("C-1", 400);
+        SegmentManifest free = segments.archive(ACME, 0, 1, EXPIRED, NOW.minusSeconds(60));
+        SegmentManifest underHold = segments.archive(ACME, 1, 2, EXPIRED, NOW.minusSeconds(60));
+        SegmentManifest stillHot = segments.archive(ACME, 2, 3, EXPIRED, NOW.minusSeconds(60));
+        SegmentManifest storeHold = segments.archive(ACME, 3, 4, EXPIRED, NOW.minusSeconds(60));
+        SegmentManifest notExpired = segments.archive(ACME, 4, 5, NOW.plusSeconds(1), NOW.minusSeconds(60));
+        purgeNow(held); // purged before the hold was placed
+        holdCase("C-7");
+        archive.setLegalHold(storeHold.objectKey(), true);
+
+        JobRun run = service(100).run(JobRequest.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(archive.deleted()).containsExactly(free.objectKey(), SegmentKeys.manifestKey(free.objectKey()));
+        assertThat(archive.keys()).doesNotContain(free.objectKey())
+                .contains(underHold.objectKey(), stillHot.objectKey(), storeHold.objectKey(), notExpired.objectKey());
+        assertThat(catalog.recorded()).filteredOn(r -> r.deletedAt() != null).singleElement().satisfies(r -> {
+            assertThat(r.manifest()).isEqualTo(free);
+            assertThat(r.deletedAt()).isEqualTo(NOW);
+            assertThat(r.deletedBy()).isEqualTo(run.id());
+        });
+        assertThat(acme(run).get("segmentsDeleted")).isEqualTo(new JsonNumber(1));
+        assertThat(acme(run).get("segmentsKept")).isEqualTo(new JsonNumber(3));
+        assertThat(selfAudits("archive.segment.deleted")).singleElement().satisfies(audit -> {
+            JsonObject metadata = audit.content().metadata();
+            assertThat(metadata.get("segment")).isEqualTo(new JsonString(free.objectKey()));
+            assertThat(metadata.get("indexRange")).isEqualTo(new JsonArray(List.of(new JsonNumber(0),
+                    new JsonNumber(0))));
+            assertThat(metadata.get("retainUntil")).isEqualTo(new JsonString(EXPIRED.toString()));
+        });
+    }
+
+    @Test
+    void aDryRunReportsWhatItWouldDoAndChangesNothing() {
+        AuditEvent due = logged("C-1", 400);
+        AuditEvent alreadyPurged = logged("C-1", 400);
+        segments.archive(ACME, 0, 1, KEEP, NOW.minusSeconds(60));
+        SegmentManifest expired = segments.archive(ACME, 1, 2, EXPIRED, NOW.minusSeconds(60));
+        purgeNow(alreadyPurged);
+        int purgeCallsBefore = catalog.purgeCalls().size();
+
+        JobRun run = service(100).run(JobRequest.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME),
+                true));
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(log.isHot(due.id())).isTrue();
+        assertThat(catalog.purgeCalls()).hasSize(purgeCallsBefore);
+        assertThat(archive.deleted()).isEmpty();
+        assertThat(archive.keys()).contains(expired.objectKey());
+        assertThat(catalog.recorded()).allSatisfy(r -> assertThat(r.deletedAt()).isNull());
+        assertThat(counted).isEmpty();
+        assertThat(acme(run).get("eventsPurged")).isEqualTo(new JsonNumber(0));
+        assertThat(acme(run).get("eventsWouldPurge")).isEqualTo(new JsonNumber(1));
+        assertThat(acme(run).get("segmentsWouldDelete")).isEqualTo(new JsonNumber(1));
+        assertThat(selfAudits("archive.segment.deleted")).isEmpty();
+    }
+
+    @Test
+    void whenAnotherInstanceHoldsTheLockThePurgeIsSkipped() {
+        AuditEvent due = logged("C-1", 400);
+        segments.archive(ACME, 0, 1, KEEP, NOW.minusSeconds(60));
+        locks.holdElsewhere("purge");
+
+        JobRun run = service(100).run(JobRequest.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SKIPPED);
+        assertThat(log.isHot(due.id())).isTrue();
+        assertThat(catalog.purgeCalls()).isEmpty();
+    }
+
+    @Test
+    void aScheduledRunThatPurgesNothingLeavesNoPurgeRunEventButAManualRunDoes() {
+        logged("C-1", 10);
+        segments.archive(ACME, 0, 1, KEEP, NOW.minusSeconds(60));
+
+        service(100).run(JobRequest.scheduled());
+        assertThat(selfAudits("purge.run")).isEmpty();
+
+        service(100).run(JobRequest.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME), false));
+        assertThat(selfAudits("purge.run")).singleElement().satisfies(audit -> {
+            assertThat(audit.content().actor().id()).isEqualTo("counsel");
+            assertThat(audit.content().metadata().get("eventsNotYetDue")).isEqualTo(new JsonNumber(1));
+        });
+    }
+
+    @Test
+    void anEventIsNeverPurgedFromASegmentWhoseCopyWasDeleted() {
+        AuditEvent event = logged("C-1", 400);
+        SegmentManifest manifest = segments.archive(ACME, 0, 1, EXPIRED, NOW.minusSeconds(60));
+        transactions.inTransaction(() -> {
+            catalog.recordSegmentDeletion(manifest.objectKey(), NOW, UUID.randomUUID());
+            return null;
+        });
+
+        JobRun run = service(100).run(JobRequest.scheduled());
+
+        // The service asks, the database refuses: the event stays, and the run reports nothing purged.
+        assertThat(log.isHot(event.id())).isTrue();
+        assertThat(acme(run).get("eventsPurged")).isEqualTo(new JsonNumber(0));
+        assertThat(counted).containsExactly("acme 0");
+        assertThat(catalog.purgeCalls()).containsExactly(List.<EventId>of(event.id()));
+    }
+}

@@ -1,0 +1,186 @@
+package io.stenographer.application.service.fakes;
+
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.Ed25519Keys;
+import io.stenographer.domain.checkpoint.NoteSigner;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Tenants' logs built from real sealed events: an {@link InMemoryMerkleTree} per tenant, leaves, the hot
+ * store's copy of each event (removed when purged) and Ed25519-signed checkpoints. Every read must run
+ * inside a {@link FakeTransactionRunner} transaction.
+ */
+public final class InMemoryLog implements LoadLogPort {
+
+    private static final class TenantLog {
+        final InMemoryMerkleTree tree = new InMemoryMerkleTree();
+        final List<LogLeaf> leaves = new ArrayList<>();
+        final List<PublishedCheckpoint> checkpoints = new ArrayList<>();
+    }
+
+    private final FakeTransactionRunner transactions;
+    private final NoteSigner signer = new NoteSigner("stenographer.test/log", Ed25519Keys.generate().getPrivate());
+    private final Map<TenantId, TenantLog> logs = new LinkedHashMap<>();
+    /** The hot store: events still held in the database, by id. */
+    private final Map<EventId, AuditEvent> hot = new HashMap<>();
+
+    public InMemoryLog(FakeTransactionRunner transactions) {
+        this.transactions = transactions;
+    }
+
+    /** Integrates the event into its tenant's log and keeps it in the hot store; returns its leaf. */
+    public LogLeaf append(AuditEvent event) {
+        TenantLog log = logs.computeIfAbsent(event.tenant(), t -> new TenantLog());
+        long index = log.tree.append(event.leafHash());
+        LogLeaf leaf = new LogLeaf(event.tenant(), index, event.id(), event.leafHash());
+        log.leaves.add(leaf);
+        hot.put(event.id(), event);
+        return leaf;
+    }
+
+    /** Signs and publishes a checkpoint over the tenant's whole tree. */
+    public PublishedCheckpoint publishCheckpoint(TenantId tenant, Instant at) {
+        TenantLog log = logs.get(tenant);
+        Checkpoint checkpoint = Checkpoint.of("stenographer.test/" + tenant.value(), log.tree.size(), log.tree.root());
+        PublishedCheckpoint published = new PublishedCheckpoint(tenant, checkpoint,
+                checkpoint.sign(signer).serialize(), at);
+        log.checkpoints.add(published);
+        return published;
+    }
+
+    /** The tree's root over its first {@code size} leaves. */
+    public Hash root(TenantId tenant, long size) {
+        return logs.get(tenant).tree.root(size);
+    }
+
+    /** Tampering in the database: the stored event changes, its leaf does not. */
+    public void replaceHotEvent(EventId id, AuditEvent changed) {
+        if (hot.replace(id, changed) == null) {
+            throw new IllegalArgumentException("no hot event " + id);
+        }
+    }
+
+    /** Tampering with the tree's leaf row: the leaf hash at {@code index} changes. */
+    public void replaceLeafHash(TenantId tenant, long index, Hash hash) {
+        TenantLog log = logs.get(tenant);
+        LogLeaf leaf = log.leaves.get((int) index);
+        log.leaves.set((int) index, new LogLeaf(tenant, index, leaf.eventId(), hash));
+    }
+
+    public boolean isHot(EventId id) {
+        return hot.containsKey(id);
+    }
+
+    public Optional<AuditEvent> hotEvent(EventId id) {
+        return Optional.ofNullable(hot.get(id));
+    }
+
+    /** Removes an event from the hot store (only the purge fake calls this). */
+    void removeHot(EventId id) {
+        hot.remove(id);
+    }
+
+    @Override
+    public long treeSize(TenantId tenant) {
+        requireTransaction();
+        return logs.containsKey(tenant) ? logs.get(tenant).tree.size() : 0;
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant) {
+        requireTransaction();
+        TenantLog log = logs.get(tenant);
+        return log == null || log.checkpoints.isEmpty() ? Optional.empty()
+                : Optional.of(log.checkpoints.get(log.checkpoints.size() - 1));
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize) {
+        return checkpoints(tenant).stream().filter(c -> c.treeSize() == treeSize).findFirst();
+    }
+
+    @Override
+    public List<PublishedCheckpoint> checkpoints(TenantId tenant) {
+        requireTransaction();
+        return logs.containsKey(tenant) ? List.copyOf(logs.get(tenant).checkpoints) : List.of();
+    }
+
+    @Override
+    public Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes) {
+        throw new UnsupportedOperationException("not needed by the archive services");
+    }
+
+    @Override
+    public Optional<LogLeaf> leafOfEvent(EventId eventId) {
+        requireTransaction();
+        return logs.values().stream().flatMap(log -> log.leaves.stream())
+                .filter(leaf -> leaf.eventId().equals(eventId)).findFirst();
+    }
+
+    @Override
+    public Optional<LogLeaf> leafAt(TenantId tenant, long index) {
+        requireTransaction();
+        List<LogLeaf> leaves = logs.containsKey(tenant) ? logs.get(tenant).leaves : List.of();
+        return index >= 0 && index < leaves.size() ? Optional.of(leaves.get((int) index)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash) {
+        requireTransaction();
+        return leaves(tenant, 0, Long.MAX_VALUE).stream().filter(l -> l.leafHash().equals(leafHash)).findFirst();
+    }
+
+    @Override
+    public long leafCount(TenantId tenant) {
+        return treeSize(tenant);
+    }
+
+    @Override
+    public List<EventId> eventsOutsideTheLog(TenantId tenant, int limit) {
+        requireTransaction();
+        return List.of();
+    }
+
+    @Override
+    public List<TenantId> tenantsWithLogs() {
+        requireTransaction();
+        return List.copyOf(logs.keySet());
+    }
+
+    @Override
+    public List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to) {
+        return leaves(tenant, from, to).stream()
+                .map(leaf -> new LeafWithEvent(leaf, hot.get(leaf.eventId()), null,
+                        hot.containsKey(leaf.eventId()) ? null : leaf.leafHash()))
+                .toList();
+    }
+
+    @Override
+    public List<LogLeaf> leaves(TenantId tenant, long from, long to) {
+        requireTransaction();
+        List<LogLeaf> leaves = logs.containsKey(tenant) ? logs.get(tenant).leaves : List.of();
+        return List.copyOf(leaves.subList((int) Math.min(from, leaves.size()), (int) Math.min(to, leaves.size())));
+    }
+
+    private void requireTransaction() {
+        if (transactions.current() == 0) {
+            throw new IllegalStateException("the log was read outside a transaction");
+        }
+    }
+}
