@@ -261,9 +261,15 @@ public final class VerifyLogService implements VerifyLogUseCase {
             });
         }
         long published = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).treeSize();
+        if (treeSize > published) {
+            // The sequencer may have published a checkpoint between reading the checkpoints and the tree size.
+            published = Math.max(published, transactions.inTransaction(() -> log.latestCheckpoint(tenant))
+                    .map(PublishedCheckpoint::treeSize).orElse(0L));
+        }
+        long unpublishedFrom = published;
         if (treeSize > published && !findings.full()) {
             // Integration stores leaves and their checkpoint in one transaction; unpublished leaves were added by hand.
-            Optional<LogLeaf> first = transactions.inTransaction(() -> log.leafAt(tenant, published));
+            Optional<LogLeaf> first = transactions.inTransaction(() -> log.leafAt(tenant, unpublishedFrom));
             findings.add(new VerificationFinding(Kind.LEAF_UNPUBLISHED, published,
                     first.map(LogLeaf::eventId).orElse(null), "leaves [" + published + ", " + treeSize
                             + ") are covered by no checkpoint; the first holds event "

@@ -24,6 +24,7 @@ import io.stenographer.application.service.JobRunsService;
 import io.stenographer.application.service.PurgeEventsService;
 import io.stenographer.application.service.QueryEventsService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +50,13 @@ public class ArchiveConfiguration {
             default -> throw new IllegalStateException("stenographer.archive.store must be 'local' or 's3', was '"
                     + settings.store() + "'");
         };
+    }
+
+    /** The S3 client holds connections; release them on shutdown. */
+    void closeArchive(@Disposes ArchiveSegmentsPort archive) throws Exception {
+        if (archive instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     @Produces

@@ -54,7 +54,7 @@ public interface ArchiveSettings {
         @WithDefault("PT2S")
         Duration connectTimeout();
 
-        @WithDefault("PT30S")
+        @WithDefault("PT10S")
         Duration callTimeout();
 
         @WithDefault("3")

@@ -124,6 +124,36 @@ class AppendOnlyDatabaseTest {
         assertUnchanged(event);
     }
 
+    @Test
+    void thePurgePathRemovesNothingThatIsNotArchived() throws SQLException {
+        AuditEvent event = newEvent();
+        try (Connection app = server().connectionAs(EmbeddedPostgresServer.APP_ROLE)) {
+            insert(app, event);
+            Map<String, Object> before = row(app, event.id());
+            try (PreparedStatement purge = app.prepareStatement(
+                    "SELECT count(*) FROM stenographer_purge_archived_events(?, ARRAY[?]::uuid[])")) {
+                purge.setString(1, event.tenant().value());
+                purge.setObject(2, event.id().value());
+                try (ResultSet rs = purge.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("an event in no archive segment is never purged").isZero();
+                }
+            }
+            // The function's flag grants nothing by itself: the role still has no DELETE privilege.
+            try (Statement statement = app.createStatement()) {
+                statement.execute("SET stenographer.purging = 'on'");
+            }
+            assertPermissionDenied(app, "DELETE FROM audit_event WHERE id = '" + event.id() + "'");
+            assertThat(row(app, event.id())).isEqualTo(before);
+        }
+        try (Connection superuser = server().superuserConnection()) {
+            // Only the schema owner, inside the purge function, passes the trigger; the flag alone does not.
+            assertRejectedByTrigger(superuser, "SELECT set_config('stenographer.purging', 'on', true); "
+                    + "DELETE FROM audit_event WHERE id = '" + event.id() + "'", "DELETE");
+        }
+        assertUnchanged(event);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void assertUnchanged(AuditEvent event) {
