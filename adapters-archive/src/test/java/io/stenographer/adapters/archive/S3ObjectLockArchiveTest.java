@@ -3,7 +3,7 @@ package io.stenographer.adapters.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stenographer.adapters.archive.testing.S3MockProcess;
+import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveChecksumMismatch;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveNotWormCapable;

@@ -8,7 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.stenographer.adapters.archive.S3ArchiveSettings;
 import io.stenographer.adapters.archive.S3ObjectLockArchive;
-import io.stenographer.adapters.archive.testing.S3MockProcess;
+import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.bootstrap.support.S3MockTestResource;
 import io.stenographer.bootstrap.support.TestTokens;

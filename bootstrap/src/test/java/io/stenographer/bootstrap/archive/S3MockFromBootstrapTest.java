@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.adapters.archive.S3ArchiveSettings;
 import io.stenographer.adapters.archive.S3ObjectLockArchive;
-import io.stenographer.adapters.archive.testing.S3MockProcess;
+import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

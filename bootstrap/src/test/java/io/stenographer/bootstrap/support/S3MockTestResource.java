@@ -1,7 +1,7 @@
 package io.stenographer.bootstrap.support;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.stenographer.adapters.archive.testing.S3MockProcess;
+import io.stenographer.testing.S3MockProcess;
 import java.net.URI;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;

@@ -1,4 +1,4 @@
-package io.stenographer.adapters.archive.testing;
+package io.stenographer.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
