@@ -220,6 +220,46 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
     }
 
     @Override
+    public StoredObject extendLock(String key, Instant retainUntil) {
+        ArchiveKeys.requireValid(key);
+        if (retainUntil == null) {
+            throw new IllegalArgumentException("retainUntil: must be set");
+        }
+        Path object = objectPath(key);
+        lock.lock();
+        Path tmp = null;
+        try {
+            if (!Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ArchiveObjectNotFound(key);
+            }
+            Optional<Manifest> current = readManifest(object);
+            if (current.isPresent() && !current.get().retainUntil().isBefore(retainUntil)) {
+                return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+            }
+            // Only ever later than what is set (or set where a crash left none): an extension, never a shortening.
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("key", key);
+            fields.put("sha256", current.isPresent() ? current.get().sha256() : Sha256.hex(Files.readAllBytes(object)));
+            fields.put("size", Files.size(object));
+            fields.put("lockMode", LOCK_MODE);
+            fields.put("retainUntil", retainUntil.toString());
+            fields.put("storedAt", clock.instant().toString());
+            Path manifest = manifestPath(object);
+            tmp = tempSibling(manifest);
+            writeDurably(tmp, FlatJson.write(fields).getBytes(StandardCharsets.UTF_8));
+            makeReadOnly(tmp);
+            Files.move(tmp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(manifest.getParent());
+        } catch (IOException e) {
+            throw unavailable("extend the lock of", key, e);
+        } finally {
+            deleteQuietly(tmp);
+            lock.unlock();
+        }
+        return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+    }
+
+    @Override
     public StoredObject setLegalHold(String key, boolean on) {
         ArchiveKeys.requireValid(key);
         Path object = objectPath(key);

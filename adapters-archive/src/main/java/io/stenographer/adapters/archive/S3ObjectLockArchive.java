@@ -354,6 +354,29 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     }
 
     @Override
+    public StoredObject extendLock(String key, Instant retainUntil) {
+        ArchiveKeys.requireValid(key);
+        Instant until = roundUpToSecond(retainUntil);
+        StoredObject current = describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+        if ("COMPLIANCE".equals(current.lockMode()) && current.retainUntil() != null
+                && !current.retainUntil().isBefore(until)) {
+            return current;
+        }
+        try {
+            s3.putObjectRetention(b -> b.bucket(bucket).key(key)
+                    .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
+        } catch (S3Exception e) {
+            if (isMissingObjectLock(e)) {
+                throw notWormCapable();
+            }
+            throw unavailable("PutObjectRetention", key, e);
+        } catch (SdkException e) {
+            throw unavailable("PutObjectRetention", key, e);
+        }
+        return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+    }
+
+    @Override
     public StoredObject setLegalHold(String key, boolean on) {
         ArchiveKeys.requireValid(key);
         HeadObjectResponse head = head(key, "HeadObject").orElseThrow(() -> new ArchiveObjectNotFound(key));

@@ -75,6 +75,24 @@ abstract class ArchiveSegmentsContractTest {
     }
 
     @Test
+    void a_lock_is_extended_never_shortened() {
+        byte[] content = bytes("{\"index\":7}\n");
+        Instant until = inOneDay();
+        archive.put(key("extend.ndjson"), content, Sha256.hex(content), until);
+
+        assertThat(archive.extendLock(key("extend.ndjson"), until.minus(Duration.ofHours(12))).retainUntil())
+                .as("an earlier date leaves the lock as it is").isEqualTo(until);
+        Instant later = until.plus(Duration.ofDays(30));
+        StoredObject extended = archive.extendLock(key("extend.ndjson"), later);
+        assertThat(extended.retainUntil()).isEqualTo(later);
+        assertThat(extended.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(extended.sha256Hex()).isEqualTo(Sha256.hex(content));
+        assertThat(archive.describe(key("extend.ndjson"))).contains(extended);
+        assertThatThrownBy(() -> archive.extendLock(key("missing.ndjson"), later))
+                .isInstanceOf(ArchiveSegmentsPort.ArchiveObjectNotFound.class);
+    }
+
+    @Test
     void retain_until_with_a_fraction_of_a_second_is_never_read_back_earlier() {
         byte[] content = bytes("fraction");
         Instant until = inOneDay().plusMillis(250);

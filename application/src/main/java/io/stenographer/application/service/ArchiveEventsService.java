@@ -247,9 +247,9 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                 manifest.retainUntil());
         requireConfirmed(stored, manifest.objectSha256(), manifest.retainUntil());
         putManifest(manifest);
-        if (tenantHolds.stream().anyMatch(hold -> planned.subjects().stream().anyMatch(hold::covers))) {
-            requireHold(archive.setLegalHold(manifest.objectKey(), true), true);
-        }
+        boolean held = tenantHolds.stream().anyMatch(hold -> planned.subjects().stream().anyMatch(hold::covers));
+        // All three read back: lock, checksum (above) and the legal-hold state this segment must carry.
+        requireHold(held ? archive.setLegalHold(manifest.objectKey(), true) : stored, held);
         transactions.inTransaction(() -> {
             catalog.recordSegment(manifest, stored.lockMode(), stored.retainUntil(), planned.index());
             return null;
@@ -283,13 +283,16 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             manifest = SegmentManifest.parse(readAll(archive.open(manifestKey)));
         } else {
             Set<PolicyRef> used = new LinkedHashSet<>();
+            Instant retainUntil = stored.retainUntil();
             for (SegmentEntry entry : entries) {
-                RetentionPolicy policy = tenantPolicies.resolve(RetentionSubject.of(entry.event()));
+                RetentionSubject subject = RetentionSubject.of(entry.event());
+                RetentionPolicy policy = tenantPolicies.resolve(subject);
                 used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
+                retainUntil = RetentionRules.lockUntil(retainUntil, RetentionRules.retainUntil(subject, policy));
             }
             manifest = new SegmentManifest(tenant, key, from, to, SegmentCheck.sha256Hex(object),
                     MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()), checkpoint.treeSize(),
-                    checkpoint.signedNote(), List.copyOf(used), stored.retainUntil(), now);
+                    checkpoint.signedNote(), List.copyOf(used), retainUntil, now);
         }
         Map<Long, Hash> treeLeaves = new HashMap<>();
         List<LogLeaf> leaves = transactions.inTransaction(() -> log.leaves(tenant, from, to));
@@ -302,7 +305,13 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             throw new LogIntegrityViolation("archive object " + key + " left by an earlier run is not sound, and "
                     + "archives never overwrite: " + String.join("; ", problems));
         }
-        requireConfirmed(stored, manifest.objectSha256(), manifest.retainUntil());
+        StoredObject locked = stored;
+        if (!"COMPLIANCE".equals(stored.lockMode()) || stored.retainUntil() == null
+                || stored.retainUntil().isBefore(manifest.retainUntil())) {
+            // The earlier run stopped before its retention was set (a store that ignores lock headers on PUT).
+            locked = archive.extendLock(key, manifest.retainUntil());
+        }
+        requireConfirmed(locked, manifest.objectSha256(), manifest.retainUntil());
         if (manifestMissing) {
             // Only now that the object is known sound: a locked manifest must never vouch for a bad object.
             putManifest(manifest);
@@ -315,12 +324,13 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             index.add(new ArchivedEvent(entry.index(), entry.event().id(), entry.leafHash(), subject,
                     entry.event().content().outcome().wireName()));
         }
-        if (tenantHolds.stream().anyMatch(hold -> subjects.stream().anyMatch(hold::covers)) && !stored.legalHold()) {
+        if (tenantHolds.stream().anyMatch(hold -> subjects.stream().anyMatch(hold::covers)) && !locked.legalHold()) {
             requireHold(archive.setLegalHold(key, true), true);
         }
         SegmentManifest adopted = manifest;
+        StoredObject confirmed = locked;
         transactions.inTransaction(() -> {
-            catalog.recordSegment(adopted, stored.lockMode(), stored.retainUntil(), index);
+            catalog.recordSegment(adopted, confirmed.lockMode(), confirmed.retainUntil(), index);
             return null;
         });
         return manifest;

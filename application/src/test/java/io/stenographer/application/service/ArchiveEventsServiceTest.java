@@ -26,6 +26,8 @@ import io.stenographer.application.service.fakes.TestEvents;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.archive.SegmentCheck;
 import io.stenographer.domain.archive.SegmentCodec;
+import io.stenographer.domain.retention.RetentionRules;
+import io.stenographer.domain.retention.RetentionSubject;
 import io.stenographer.domain.archive.SegmentEntry;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.archive.SegmentManifest;
@@ -369,6 +371,27 @@ class ArchiveEventsServiceTest {
         assertThat(archive.puts()).hasSize(2);
         assertThat(catalog.recorded()).singleElement()
                 .satisfies(r -> assertThat(r.manifest()).isEqualTo(uploaded));
+    }
+
+    @Test
+    void anOrphanLeftWithoutItsRetentionIsLockedUntilItsEventsRetentionEndsBeforeItIsAdopted() {
+        AuditEvent event = logged("case.view", 60);
+        checkpoint(ACME);
+        byte[] orphan = SegmentCodec.encode(List.of(new SegmentEntry(0, event.leafHash(), event)));
+        // The upload landed but the run died before PutObjectRetention (S3Mock ignores lock headers on PUT).
+        archive.plant(SEGMENT_0, orphan, null);
+
+        JobRun run = service().run(JobRequest.scheduled());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(archive.describe(SEGMENT_0).orElseThrow().retainUntil())
+                .as("locked until the event's retention ends under its policy")
+                .isEqualTo(RetentionRules.retainUntil(RetentionSubject.of(event),
+                        transactions.inTransaction(() -> policies.forTenant(ACME)).resolve(RetentionSubject.of(event))));
+        assertThat(catalog.recorded()).singleElement()
+                .satisfies(r -> assertThat(r.manifest().retainUntil())
+                        .isEqualTo(archive.describe(SEGMENT_0).orElseThrow().retainUntil()));
+        assertThat(archive.bytes(SEGMENT_0)).isEqualTo(orphan);
     }
 
     @Test

@@ -28,6 +28,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -69,6 +73,53 @@ class ArchiveFaultsTest {
                 .get("/api/v1/jobs/runs/" + failed.getString("id")).then().statusCode(200).extract().jsonPath();
         assertThat(run.getString("status")).isEqualTo("failed");
         assertThat(run.getLong("durationMillis")).isNotNegative();
+    }
+
+    @Test
+    void s3GoingAwayBetweenTwoSegmentsFailsTheRunKeepsWhatWasConfirmedAndTheNextRunResumes() throws Exception {
+        String tenant = "midrun-" + UUID.randomUUID().toString().substring(0, 8);
+        ArchiveLifecycleTest.createPolicy(tenant, "PT0S", "PT1H");
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < 3; batch++) {
+            ids.addAll(ArchiveLifecycleTest.record(tenant, 1000, i -> "user-" + i));
+        }
+        ArchiveLifecycleTest.awaitIntegrated(tenant, ids.get(ids.size() - 1));
+
+        // 3,000+ events in segments of 50, written one after the other: once the second segment's object
+        // appears, the first is recorded; S3 stops answering then (SIGSTOP, see S3MockTestResource.pause).
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        JsonPath failed;
+        try (S3Client s3 = S3MockTestResource.client()) {
+            Future<JsonPath> run = runner.submit(() -> ArchiveLifecycleTest.runJob("archive", tenant, false));
+            String second = SegmentKeys.segmentKey(TenantId.of(tenant), 50);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!ArchiveLifecycleTest.exists(s3, second) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            S3MockTestResource.pause();
+            failed = run.get(2, TimeUnit.MINUTES);
+        } finally {
+            S3MockTestResource.resume();
+            runner.shutdownNow();
+        }
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        long confirmed = failed.getLong("details.tenants." + tenant + ".eventsArchived");
+        assertThat(confirmed).as("gone mid-run: some segments confirmed, not all").isPositive()
+                .isLessThan(ids.size());
+
+        // Purge takes exactly what was confirmed, nothing more.
+        JsonPath purge = ArchiveLifecycleTest.runJob("purge", tenant, false);
+        assertThat(purge.getLong("details.tenants." + tenant + ".eventsPurged")).isEqualTo(confirmed);
+
+        JsonPath resumed = ArchiveLifecycleTest.runJob("archive", tenant, false);
+        assertThat(resumed.getString("status")).as(resumed.prettify()).isEqualTo("succeeded");
+        List<Integer> froms = resumed.getList("details.tenants." + tenant + ".segments.from", Integer.class);
+        assertThat(froms.get(0)).as("resumes where the failed run stopped (an object it left is adopted)")
+                .isGreaterThanOrEqualTo((int) confirmed).isLessThanOrEqualTo((int) confirmed);
+        assertThat(ArchiveLifecycleTest.runJob("purge", tenant, false)
+                .getLong("details.tenants." + tenant + ".eventsPurged")).isGreaterThanOrEqualTo(ids.size() - confirmed);
+        given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/events/" + ids.get(2999))
+                .then().statusCode(200);
     }
 
     @Test

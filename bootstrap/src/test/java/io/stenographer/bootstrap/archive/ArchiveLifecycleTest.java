@@ -232,6 +232,10 @@ class ArchiveLifecycleTest {
     }
 
     static boolean exists(String key) {
+        return exists(s3, key);
+    }
+
+    static boolean exists(S3Client s3, String key) {
         try {
             s3.headObject(b -> b.bucket(S3MockTestResource.BUCKET).key(key));
             return true;

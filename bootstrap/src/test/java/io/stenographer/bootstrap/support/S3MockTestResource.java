@@ -44,6 +44,19 @@ public final class S3MockTestResource implements QuarkusTestResourceLifecycleMan
         running().kill();
     }
 
+    /**
+     * Freezes S3Mock (SIGSTOP): it stops answering mid-conversation, as an S3 outage looks to a client.
+     * Used for outages in the middle of a run: a SIGKILL there can catch S3Mock halfway through writing
+     * its own metadata file, after which it cannot start again (S3Mock is not crash-safe; S3 is).
+     */
+    public static void pause() {
+        running().pause();
+    }
+
+    public static void resume() {
+        running().resume();
+    }
+
     /** Starts S3Mock again on the same port and data directory. */
     public static void restart() {
         running().restart();

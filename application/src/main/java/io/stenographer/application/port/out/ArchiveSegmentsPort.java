@@ -41,6 +41,13 @@ public interface ArchiveSegmentsPort {
     InputStream open(String key);
 
     /**
+     * Sets the object's COMPLIANCE lock to at least {@code retainUntil}: extends it, never shortens it (a
+     * WORM lock can only grow). For an object an interrupted upload left without its retention. Returns the
+     * properties read back afterwards; throws {@link ArchiveObjectNotFound} if there is no such object.
+     */
+    StoredObject extendLock(String key, Instant retainUntil);
+
+    /**
      * Turns the object's legal hold on or off; returns the properties read back afterwards.
      * Throws {@link ArchiveObjectNotFound} if there is no such object.
      */

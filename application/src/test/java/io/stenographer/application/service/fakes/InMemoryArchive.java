@@ -28,7 +28,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
         byte[] content;
         final String sha256Hex;
         final String lockMode;
-        final Instant retainUntil;
+        Instant retainUntil;
         boolean legalHold;
 
         StoredBytes(byte[] content, String sha256Hex, String lockMode, Instant retainUntil) {
@@ -155,6 +155,19 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
             throw new ArchiveObjectNotFound(key);
         }
         return new ByteArrayInputStream(stored.content.clone());
+    }
+
+    @Override
+    public StoredObject extendLock(String key, Instant retainUntil) {
+        requireUp();
+        StoredBytes stored = objects.get(key);
+        if (stored == null) {
+            throw new ArchiveObjectNotFound(key);
+        }
+        if (stored.retainUntil == null || stored.retainUntil.isBefore(retainUntil)) {
+            stored.retainUntil = retainUntil;
+        }
+        return stored(key, stored);
     }
 
     @Override
