@@ -4,6 +4,9 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stenographer.application.port.in.EventNotFound;
+import io.stenographer.application.port.in.ReportNotFound;
+import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
@@ -45,6 +48,25 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response eventNotFound(EventNotFound e) {
         return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no event " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response reportNotFound(ReportNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no report " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response reportNotReady(ReportNotReady e) {
+        return respond(ProblemResponse.of(ProblemType.REPORT_NOT_READY, e.getMessage()
+                + (e.status() == io.stenographer.domain.report.ReportStatus.FAILED ? "; see its status for why"
+                        : "; poll its status until it is succeeded")));
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyReports(TooManyReports e) {
+        return Response.fromResponse(respond(ProblemResponse.of(ProblemType.TOO_MANY_REPORTS, e.getMessage())))
+                .header(HttpHeaders.RETRY_AFTER, "30")
+                .build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -21,7 +21,10 @@ public enum ProblemType {
     NOT_ACCEPTABLE("not-acceptable", 406, "None of the requested media types can be produced"),
     LOG_INTEGRITY("log-integrity-violation", 500, "The log failed an integrity check"),
     INTERNAL("internal", 500, "Internal error"),
-    UNAVAILABLE("unavailable", 503, "Temporarily unavailable");
+    UNAVAILABLE("unavailable", 503, "Temporarily unavailable"),
+    // --- Reports (issue 5) ---
+    REPORT_NOT_READY("report-not-ready", 409, "The report has not been generated"),
+    TOO_MANY_REPORTS("too-many-reports", 429, "Too many reports are queued or running for this tenant");
 
     private final String slug;
     private final int status;
