@@ -66,7 +66,7 @@ public final class PdfReportRenderer implements RenderReportPort {
         l.text(h.title(), l.bold, 24);
         l.gap(10);
         l.text("Tenant: " + h.tenant().value(), l.regular, 12);
-        l.text("Period: " + ReportJson.string(h.query(), "from") + " to " + ReportJson.string(h.query(), "to")
+        l.wrapped("Period: " + ReportJson.string(h.query(), "from") + " to " + ReportJson.string(h.query(), "to")
                 + " (occurredAt, end exclusive)", l.regular, 12);
         l.text("Report id: " + h.reportId(), l.regular, 12);
         l.text("Requested by " + h.requestedBy() + " at " + Timestamps.format(h.requestedAt()), l.regular, 12);
@@ -181,7 +181,7 @@ public final class PdfReportRenderer implements RenderReportPort {
         }
     }
 
-    private static final List<String> COLUMNS = List.of("index", "occurredAt", "actor", "action", "resource",
+    private static final List<String> COLUMNS = List.of("index", "occurredAt (UTC)", "actor", "action", "resource",
             "outcome", "reason");
     private static final float[] WIDTHS = {40, 92, 70, 70, 80, 40, 107};
 
@@ -192,7 +192,7 @@ public final class PdfReportRenderer implements RenderReportPort {
         events.forEach((ReportEntry entry) -> {
             String resource = ReportJson.string(entry.event(), "resource.type") == null ? ""
                     : ReportJson.string(entry.event(), "resource.type") + "/" + ReportJson.string(entry.event(), "resource.id");
-            l.row(List.of(Long.toString(entry.index()), nz(ReportJson.string(entry.event(), "occurredAt")),
+            l.row(List.of(Long.toString(entry.index()), shortTime(ReportJson.string(entry.event(), "occurredAt")),
                     nz(ReportJson.string(entry.event(), "actor.id")), nz(ReportJson.string(entry.event(), "action")),
                     resource, nz(ReportJson.string(entry.event(), "outcome")),
                     nz(ReportJson.string(entry.event(), "reason")) + (entry.redacted() ? " [redacted]" : "")),
@@ -218,15 +218,21 @@ public final class PdfReportRenderer implements RenderReportPort {
         l.text("Verifier key: " + h.verifierKey(), l.mono, 7);
         l.gap(4);
         for (String line : h.checkpoint().signedNote().split("\n")) {
-            l.text(line, l.mono, 8);
+            l.text(line, l.mono, 7);
         }
         l.gap(6);
         l.wrapped("To verify: 1) obtain the log's verifier key from a source you trust and compare it with the key "
-                + "above; 2) save the checkpoint text above (or fetch GET /api/v1/logs/" + h.tenant().value()
-                + "/checkpoint history) and run: java -jar stenographer-verifier.jar verify-checkpoint --checkpoint "
+                + "above; 2) save the checkpoint text above exactly, one line per line and a blank line before the "
+                + "signature, as note.txt, and run: java -jar stenographer-verifier.jar verify-checkpoint --checkpoint "
                 + "note.txt --origin " + h.checkpoint().checkpoint().origin() + " --key '<verifier key>'; 3) to prove "
                 + "each event is in the log, request this report as a verifiable bundle and run verify-report-bundle "
                 + "(see VERIFY.txt in the bundle and docs/REPORTS.md).", l.regular, 9);
+    }
+
+    /** "2026-03-01T09:15:02.123456Z" as "2026-03-01 09:15:02Z" (UTC); the JSON and CSV keep microseconds. */
+    private static String shortTime(String timestamp) {
+        return timestamp == null || timestamp.length() < 19 ? nz(timestamp)
+                : timestamp.substring(0, 10) + " " + timestamp.substring(11, 19) + "Z";
     }
 
     private static String nz(String text) {

@@ -37,6 +37,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -83,6 +84,7 @@ public class ReportsResource {
     @APIResponse(responseCode = "429", description = "Too many reports queued or running for the tenant",
             content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
                     schema = @Schema(implementation = ProblemResponse.class)))
+    @RequestBody(content = @Content(schema = @Schema(implementation = CreateReportRequest.class)))
     public Response create(byte[] body) {
         CreateReportRequest request = StrictJson.bind(StrictJson.readTree(body, MAX_BODY_BYTES),
                 CreateReportRequest.class, "");
