@@ -124,6 +124,7 @@ public final class ReportBundleVerifier {
                 manifest(manifest, prefixLength, prefix);
             } catch (Broken broken) {
                 fail("zip: " + broken.getMessage() + "; the rest of the bundle could not be read");
+                return;
             }
             if (declaredEvents >= 0 && declaredEvents != lines) {
                 fail(ReportBundleWriter.REPORT + ": header.eventCount is " + declaredEvents + " but "
