@@ -223,6 +223,29 @@ class ReportRulesTest {
         assertThat(summary.activity().get(5).count()).isEqualTo(2);
     }
 
+    @Test
+    void boundsAreReportedNotSilent() {
+        BoundedCounter counter = new BoundedCounter(2);
+        for (String key : List.of("a", "a", "b", "c", "d", "c")) {
+            counter.add(key);
+        }
+        List<String> notes = new java.util.ArrayList<>();
+        ReportTable table = counter.table("By key", "key", 1, notes);
+        assertThat(table.rows()).containsExactly(List.of("a", "2"), List.of("(other, beyond 2 tracked)", "3"));
+        assertThat(notes).hasSize(2).anySatisfy(n -> assertThat(n).contains("3 are counted together as 'other'"))
+                .anySatisfy(n -> assertThat(n).contains("the 1 largest of 2 rows"));
+
+        ReportFixture log = new ReportFixture();
+        log.add("eve", "case.view", Outcome.DENIED, null, T0.plusSeconds(100));
+        log.add("eve", "case.view", Outcome.DENIED, null, T0.plusSeconds(200));
+        log.add("eve", "case.view", Outcome.DENIED, null, T0.plusSeconds(50)); // logged late, older than both
+        RuleResult result = log.build(ReportType.DENIED_ACCESS, denied(2, Duration.ofMinutes(5)), ReportFormat.JSON,
+                null).document().results().get(0);
+        assertThat(result.findings()).singleElement().extracting(Finding::count).isEqualTo(2L);
+        assertThat(result.notes()).singleElement().asString().contains("1 denied events arrived in the log after 2");
+        assertThat(result.tables().get(0).rows()).containsExactly(List.of("eve", "3"));
+    }
+
     static JsonObject json(String text) {
         return (JsonObject) JsonParser.parse(text, 16);
     }
