@@ -92,6 +92,14 @@ public class PostgresReportJobs implements ReportJobsPort {
     }
 
     @Override
+    public List<ReportJob> recent(TenantId tenant, int limit) {
+        return jobs(JOBS + " WHERE tenant = ? ORDER BY requested_at DESC, id LIMIT ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setInt(2, limit);
+        });
+    }
+
+    @Override
     public List<ReportJob> queued(int limit) {
         return jobs(JOBS + " j WHERE NOT EXISTS (SELECT 1 FROM report_job_status s WHERE s.report_id = j.id)"
                 + " ORDER BY requested_at LIMIT ?", ps -> ps.setInt(1, limit));

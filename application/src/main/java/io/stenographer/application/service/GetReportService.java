@@ -9,6 +9,7 @@ import io.stenographer.application.port.out.ReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.report.ReportJob;
@@ -45,6 +46,15 @@ public final class GetReportService implements GetReportUseCase {
     @Override
     public ReportJob status(Caller caller, UUID id) {
         return transactions.inTransaction(() -> visible(caller, id));
+    }
+
+    @Override
+    public List<ReportJob> recent(Caller caller, TenantId tenant, int limit) {
+        caller.require(Role.AUDITOR, tenant);
+        if (limit < 1 || limit > 100) {
+            throw new io.stenographer.domain.event.FieldViolation("limit", "must be from 1 to 100");
+        }
+        return transactions.inTransaction(() -> jobs.recent(tenant, limit));
     }
 
     @Override

@@ -253,6 +253,11 @@ class GenerateReportsServiceTest {
             }
 
             @Override
+            public List<ReportJob> recent(io.stenographer.domain.event.TenantId tenant, int limit) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public List<ReportJob> queued(int limit) {
                 return jobs.values().stream().filter(job -> !statuses.containsKey(job.id())).limit(limit).toList();
             }

@@ -114,6 +114,9 @@ class ReportServicesTest {
         assertThat(events.committed()).extracting(e -> e.content().action().value())
                 .containsExactly("report.requested", "report.downloaded");
         assertThat(events.committed().get(1).content().actor().id()).isEqualTo("bob");
+        assertThat(get.recent(auditor("bob", ACME), ACME, 10)).extracting(ReportJob::id).containsExactly(job.id());
+        assertThatThrownBy(() -> get.recent(auditor("eve", GLOBEX), ACME, 10)).isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> get.recent(auditor("bob", ACME), ACME, 0)).isInstanceOf(FieldViolation.class);
     }
 
     private static LoadLogPort log(Map<TenantId, Long> sizes) {
@@ -179,6 +182,11 @@ class ReportServicesTest {
         @Override
         public Optional<ReportJob> find(UUID id) {
             return Optional.ofNullable(jobs.get(id));
+        }
+
+        @Override
+        public List<ReportJob> recent(TenantId tenant, int limit) {
+            return jobs.values().stream().filter(j -> j.tenant().equals(tenant)).limit(limit).toList();
         }
 
         @Override

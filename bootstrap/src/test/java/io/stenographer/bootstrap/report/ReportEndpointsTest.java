@@ -267,6 +267,10 @@ class ReportEndpointsTest {
                 .then().statusCode(403).body("type", equalTo("urn:stenographer:problem:tenant-access-denied"));
         given().auth().oauth2(auditor(tenant)).when().get("/api/v1/reports/" + UUID.randomUUID()).then().statusCode(404);
         given().auth().oauth2(auditor(tenant)).when().get("/api/v1/reports/not-a-uuid").then().statusCode(404);
+        given().auth().oauth2(auditor(tenant)).queryParam("tenant", tenant).when().get("/api/v1/reports")
+                .then().statusCode(200).body("[0].id", equalTo(id)).body("size()", equalTo(1));
+        given().auth().oauth2(stranger).queryParam("tenant", tenant).when().get("/api/v1/reports")
+                .then().statusCode(403);
     }
 
     @Test

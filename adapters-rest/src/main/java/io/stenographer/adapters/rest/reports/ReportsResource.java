@@ -104,6 +104,25 @@ public class ReportsResource {
     }
 
     @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The tenant's reports, newest first",
+            description = "tenant may be left out when the token grants exactly one; limit 1-100 (default 20).")
+    public java.util.List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
+            @jakarta.ws.rs.QueryParam("limit") String limit) {
+        Caller caller = callers.resolve(identity);
+        int parsed = 20;
+        if (limit != null) {
+            try {
+                parsed = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw new FieldViolation("limit", "must be from 1 to 100");
+            }
+        }
+        return get.recent(caller, CallerResolver.requestedTenant(tenant, caller), parsed).stream()
+                .map(ReportResponse::from).toList();
+    }
+
+    @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A report's status", description = "queued, running, succeeded (with links.content, "

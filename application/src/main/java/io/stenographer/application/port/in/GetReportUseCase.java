@@ -12,6 +12,9 @@ public interface GetReportUseCase {
     /** @throws ReportNotFound when there is no such report in the caller's tenants */
     ReportJob status(Caller caller, UUID id);
 
+    /** The tenant's reports, newest first (at most 100). */
+    java.util.List<ReportJob> recent(Caller caller, io.stenographer.domain.event.TenantId tenant, int limit);
+
     /**
      * @throws ReportNotFound when there is no such report in the caller's tenants
      * @throws ReportNotReady when it is not (or could not be) generated

@@ -25,6 +25,9 @@ public interface ReportJobsPort {
 
     Optional<ReportJob> find(UUID id);
 
+    /** The tenant's reports, newest first, at most {@code limit}. */
+    List<ReportJob> recent(TenantId tenant, int limit);
+
     /** The oldest queued reports, at most {@code limit}. */
     List<ReportJob> queued(int limit);
 
