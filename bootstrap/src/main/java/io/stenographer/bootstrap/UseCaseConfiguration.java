@@ -42,6 +42,17 @@ import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.stenographer.adapters.persistence.PostgresReportJobs;
+import io.stenographer.adapters.reports.LocalReportFiles;
+import io.stenographer.adapters.reports.PdfReportRenderer;
+import io.stenographer.application.port.in.CreateReportUseCase;
+import io.stenographer.application.port.in.GenerateReportsUseCase;
+import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.application.port.out.ReportFilesPort;
+import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.application.service.CreateReportService;
+import io.stenographer.application.service.GenerateReportsService;
+import io.stenographer.application.service.GetReportService;
 
 /**
  * The composition root: the one place where services meet their adapters. Services stay plain Java;
@@ -163,5 +174,49 @@ public class UseCaseConfiguration {
     ManageLegalHoldsUseCase manageLegalHolds(PostgresLegalHolds holds, Instance<LegalHoldChangesPort> listeners,
             PostgresEventStore store, TransactionRunner transactions, Clock clock, RandomGenerator random) {
         return new ManageLegalHoldsService(holds, listeners.stream().toList(), store, transactions, clock, random);
+    }
+
+    // --- Reports (issue 5) ------------------------------------------------------------------------
+
+    @Produces
+    @ApplicationScoped
+    CreateReportUseCase createReport(PostgresReportJobs jobs, PostgresMerkleLog log, PostgresEventStore store,
+            TransactionRunner transactions, Clock clock, RandomGenerator random,
+            @ConfigProperty(name = "stenographer.reports.max-active-per-tenant") int maxActive) {
+        return new CreateReportService(jobs, log, store, transactions, clock, random, maxActive);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ReportFilesPort reportFiles(@ConfigProperty(name = "stenographer.reports.dir") Path directory) {
+        return new LocalReportFiles(directory);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GetReportUseCase getReport(PostgresReportJobs jobs, ReportFilesPort files, PostgresEventStore store,
+            TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        return new GetReportService(jobs, files, store, transactions, clock, random);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log, PostgresEventStore store,
+            ReportFilesPort files, SignCheckpointPort signer, TransactionRunner transactions, Clock clock,
+            RandomGenerator random,
+            @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
+            @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
+        return new GenerateReportsService(jobs, log, store, files, new PdfReportRenderer(), signer,
+                manifestSigner(signer), transactions, clock, random, maxEvents, pdfMaxRows);
+    }
+
+    /** The checkpoint key also signs report manifests; the bean is a client proxy of SignCheckpointPort. */
+    private static SignReportManifestPort manifestSigner(SignCheckpointPort signer) {
+        Object key = io.quarkus.arc.ClientProxy.unwrap(signer);
+        if (!(key instanceof SignReportManifestPort manifests)) {
+            throw new IllegalStateException("the checkpoint key " + key.getClass().getName()
+                    + " cannot sign report manifests");
+        }
+        return manifests;
     }
 }

@@ -3,6 +3,8 @@ package io.stenographer.verifier;
 import io.stenographer.domain.bundle.BundleVerification;
 import io.stenographer.domain.bundle.BundleVerifier;
 import io.stenographer.domain.bundle.TlogProof;
+import io.stenographer.domain.report.bundle.ReportBundleVerification;
+import io.stenographer.domain.report.bundle.ReportBundleVerifier;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
@@ -64,6 +66,10 @@ public final class VerifierCli {
               verify-bundle      --bundle FILE --key VKEY_OR_FILE [--origin ORIGIN]
                   an export bundle (NDJSON, stenographer.bundle/v1): checkpoint signature, every
                   event's leaf hash, every inclusion proof, contiguous indices, end count
+              verify-report-bundle --bundle FILE.zip --key VKEY_OR_FILE [--origin ORIGIN]
+                  a compliance report bundle (ZIP): every ZIP byte, the signed manifest and file
+                  hashes, the checkpoint signature, each event's leaf hash (unless redacted) and
+                  each inclusion proof
               verify-proof       --proof FILE.tlog-proof (--event EVENT.json | --leaf-hash HEX)
                                  --origin ORIGIN --key VKEY_OR_FILE
                   a c2sp.org/tlog-proof@v1 file for one sealed event (its leaf hash is recomputed)
@@ -87,6 +93,8 @@ public final class VerifierCli {
     static {
         COMMANDS.put("verify-bundle", new Command(Set.of("bundle", "key"), Set.of("origin"),
                 VerifierCli::verifyBundle));
+        COMMANDS.put("verify-report-bundle", new Command(Set.of("bundle", "key"), Set.of("origin"),
+                VerifierCli::verifyReportBundle));
         COMMANDS.put("verify-proof", new Command(Set.of("proof", "origin", "key"), Set.of("event", "leaf-hash"),
                 VerifierCli::verifyProof));
         COMMANDS.put("verify-checkpoint", new Command(Set.of("checkpoint", "origin", "key"), Set.of(),
@@ -140,6 +148,23 @@ public final class VerifierCli {
         BundleVerification result;
         try (InputStream in = Files.newInputStream(file)) {
             result = new BundleVerifier(key, options.get("origin")).verify(in);
+        } catch (IOException e) {
+            throw new UsageError("cannot read --bundle " + file + ": " + e.getMessage());
+        }
+        if (!result.ok()) {
+            result.failures().forEach(failure -> err.println("FAIL: " + failure));
+            err.println(result.summary() + " in " + file);
+            throw new BundleFailed();
+        }
+        out.println(result.summary());
+    }
+
+    private static void verifyReportBundle(Map<String, String> options, PrintStream out, PrintStream err) {
+        NoteVerifier key = key(options.get("key"));
+        Path file = existingFile(options.get("bundle"), "--bundle");
+        ReportBundleVerification result;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            result = new ReportBundleVerifier(key, options.get("origin")).verify(in);
         } catch (IOException e) {
             throw new UsageError("cannot read --bundle " + file + ": " + e.getMessage());
         }

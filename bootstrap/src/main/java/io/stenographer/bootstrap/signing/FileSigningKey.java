@@ -1,6 +1,8 @@
 package io.stenographer.bootstrap.signing;
 
 import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.domain.report.bundle.ReportManifest;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.Ed25519Keys;
 import io.stenographer.domain.checkpoint.NoteSigner;
@@ -25,7 +27,7 @@ import org.jboss.logging.Logger;
  * start, created with owner-only permissions before any key byte is written. Only the verifier key
  * is ever logged.
  */
-public final class FileSigningKey implements SignCheckpointPort {
+public final class FileSigningKey implements SignCheckpointPort, SignReportManifestPort {
 
     private static final Logger LOG = Logger.getLogger(FileSigningKey.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -81,6 +83,12 @@ public final class FileSigningKey implements SignCheckpointPort {
     @Override
     public SignedNote sign(Checkpoint checkpoint) {
         return checkpoint.sign(signer);
+    }
+
+    /** Report bundle manifests (their first line can never be a checkpoint's origin and size). */
+    @Override
+    public SignedNote signManifest(ReportManifest manifest) {
+        return signer.sign(manifest.body());
     }
 
     @Override

@@ -29,6 +29,7 @@ class ArchitectureTest {
             .adapter("rest", "io.stenographer.adapters.rest..")
             .adapter("persistence", "io.stenographer.adapters.persistence..")
             .adapter("archive", "io.stenographer.adapters.archive..")
+            .adapter("reports", "io.stenographer.adapters.reports..")
             .withOptionalLayers(true)
             .ignoreDependency(resideIn("io.stenographer.bootstrap.."), anyClass());
 

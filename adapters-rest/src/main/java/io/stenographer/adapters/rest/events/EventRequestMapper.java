@@ -60,13 +60,7 @@ final class EventRequestMapper {
 
     /** The named tenant, or the caller's only tenant when none is named. */
     static TenantId tenant(String tenant, Caller caller) {
-        if (tenant != null) {
-            return new TenantId(tenant);
-        }
-        if (caller.tenants().size() == 1) {
-            return caller.tenants().iterator().next();
-        }
-        throw new FieldViolation("tenant", "is required when the token grants more than one tenant");
+        return io.stenographer.adapters.rest.security.CallerResolver.requestedTenant(tenant, caller);
     }
 
     private static JsonObject metadata(JsonNode node) {

@@ -8,6 +8,9 @@ import io.stenographer.application.port.in.EventPastRetention;
 import io.stenographer.application.port.in.LegalHoldNotFound;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
+import io.stenographer.application.port.in.ReportNotFound;
+import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
@@ -56,6 +59,25 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response eventNotFound(EventNotFound e) {
         return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no event " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response reportNotFound(ReportNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no report " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response reportNotReady(ReportNotReady e) {
+        return respond(ProblemResponse.of(ProblemType.REPORT_NOT_READY, e.getMessage()
+                + (e.status() == io.stenographer.domain.report.ReportStatus.FAILED ? "; see its status for why"
+                        : "; poll its status until it is succeeded")));
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyReports(TooManyReports e) {
+        return Response.fromResponse(respond(ProblemResponse.of(ProblemType.TOO_MANY_REPORTS, e.getMessage())))
+                .header(HttpHeaders.RETRY_AFTER, "30")
+                .build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -50,6 +50,18 @@ public class CallerResolver {
         return new Caller(identity.getPrincipal().getName(), roles, tenants);
     }
 
+    /** The tenant a request names, or the caller's only tenant when it names none. */
+    public static TenantId requestedTenant(String tenant, Caller caller) {
+        if (tenant != null) {
+            return new TenantId(tenant);
+        }
+        if (caller.tenants().size() == 1) {
+            return caller.tenants().iterator().next();
+        }
+        throw new io.stenographer.domain.event.FieldViolation("tenant",
+                "is required when the token grants more than one tenant");
+    }
+
     private static Collection<String> claimValues(Object claim) {
         Set<String> values = new HashSet<>();
         if (claim instanceof String text) {

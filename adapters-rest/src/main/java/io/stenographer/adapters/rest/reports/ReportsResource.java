@@ -1,0 +1,182 @@
+package io.stenographer.adapters.rest.reports;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.json.StrictJson;
+import io.stenographer.adapters.rest.problem.ProblemException;
+import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.application.port.in.CreateReportUseCase;
+import io.stenographer.application.port.in.CreateReportUseCase.CreateReportCommand;
+import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonParser;
+import io.stenographer.domain.report.ReportFormat;
+import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportParameters;
+import io.stenographer.domain.report.ReportType;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Base64;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Compliance reports (docs/REPORTS.md). Every report is generated asynchronously, whatever its size, so
+ * the API is the same for all: POST answers 202 with the status URL, the status is polled, the file is
+ * downloaded from {@code /content} once the status is {@code succeeded}. Auditors only.
+ */
+@Path("/api/v1/reports")
+@Tag(name = "reports")
+@RolesAllowed("auditor")
+@SecurityRequirement(name = "bearer")
+public class ReportsResource {
+
+    /** Far above any valid request (a handful of filters, up to 3 x 32 patterns and 64 paths). */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final CreateReportUseCase create;
+    private final GetReportUseCase get;
+    private final CallerResolver callers;
+    private final SecurityIdentity identity;
+
+    ReportsResource(CreateReportUseCase create, GetReportUseCase get, CallerResolver callers,
+            SecurityIdentity identity) {
+        this.create = create;
+        this.get = get;
+        this.callers = callers;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Request a report",
+            description = "Body: {tenant?, type, format, parameters}. type: record-access, actor-activity, "
+                    + "denied-access, unjustified-access, unusual-volume, foia-export; format: json, csv, pdf, bundle. "
+                    + "The report is pinned to the latest signed checkpoint (or parameters.treeSize) and queued; "
+                    + "the request is recorded as a report.requested event.")
+    @APIResponse(responseCode = "202", description = "Queued; poll the Location",
+            content = @Content(schema = @Schema(implementation = ReportResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request, naming the field", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many reports queued or running for the tenant",
+            content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
+                    schema = @Schema(implementation = ProblemResponse.class)))
+    @RequestBody(content = @Content(schema = @Schema(implementation = CreateReportRequest.class)))
+    public Response create(byte[] body) {
+        CreateReportRequest request = StrictJson.bind(StrictJson.readTree(body, MAX_BODY_BYTES),
+                CreateReportRequest.class, "");
+        Caller caller = callers.resolve(identity);
+        TenantId tenant = CallerResolver.requestedTenant(request.tenant(), caller);
+        if (request.type() == null) {
+            throw new FieldViolation("type", "is required");
+        }
+        ReportType type = ReportType.fromWireName("type", request.type());
+        ReportFormat format = request.format() == null ? ReportFormat.JSON
+                : ReportFormat.fromWireName("format", request.format());
+        ReportParameters parameters = ReportParameters.fromJson(type, parameters(request.parameters()));
+        ReportJob job = create.create(new CreateReportCommand(caller, tenant, type, format, parameters));
+        return Response.accepted(ReportResponse.from(job))
+                .location(URI.create("/api/v1/reports/" + job.id()))
+                .build();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The tenant's reports, newest first",
+            description = "tenant may be left out when the token grants exactly one; limit 1-100 (default 20).")
+    public java.util.List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
+            @jakarta.ws.rs.QueryParam("limit") String limit) {
+        Caller caller = callers.resolve(identity);
+        int parsed = 20;
+        if (limit != null) {
+            try {
+                parsed = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw new FieldViolation("limit", "must be from 1 to 100");
+            }
+        }
+        return get.recent(caller, CallerResolver.requestedTenant(tenant, caller), parsed).stream()
+                .map(ReportResponse::from).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A report's status", description = "queued, running, succeeded (with links.content, "
+            + "size and SHA-256 of the file) or failed (with error). Reports of other tenants answer 404.")
+    public ReportResponse status(@PathParam("id") String id) {
+        return ReportResponse.from(get.status(callers.resolve(identity), parseId(id)));
+    }
+
+    @GET
+    @Path("{id}/content")
+    @Produces({MediaType.APPLICATION_JSON, "text/csv", "application/pdf", "application/zip"})
+    @Operation(summary = "Download a generated report",
+            description = "Streams the file in the format requested at creation, with Content-Disposition and "
+                    + "Repr-Digest (SHA-256). 409 until the status is succeeded. Recorded as a report.downloaded event.")
+    public Response content(@PathParam("id") String id) {
+        GetReportUseCase.Download download = get.download(callers.resolve(identity), parseId(id));
+        ReportJob job = download.job();
+        StreamingOutput body = out -> {
+            try (InputStream in = download.content().open()) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, job.format().mediaType())
+                .header("Content-Disposition", "attachment; filename=\"report-" + job.type().wireName() + "-"
+                        + job.id() + "." + job.format().extension() + "\"")
+                .header("Content-Length", job.contentBytes())
+                .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(job.contentSha256().bytes())
+                        + ":")
+                .build();
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            UUID parsed = UUID.fromString(id);
+            if (!parsed.toString().equals(id)) {
+                throw new IllegalArgumentException("not canonical");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.of(ProblemType.NOT_FOUND, "no report with this id is visible to you");
+        }
+    }
+
+    private static JsonObject parameters(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new FieldViolation("parameters", "is required (at least from and to)");
+        }
+        if (!node.isObject()) {
+            throw new FieldViolation("parameters", "must be a JSON object");
+        }
+        try {
+            return (JsonObject) JsonParser.parse(StrictJson.mapper().writeValueAsString(node), 8);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new FieldViolation("parameters", "is too deeply nested or not valid JSON");
+        }
+    }
+}

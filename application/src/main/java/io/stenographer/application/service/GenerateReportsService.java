@@ -1,0 +1,322 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.GenerateReportsUseCase;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.RenderReportPort;
+import io.stenographer.application.port.out.ReportFilesPort;
+import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.InclusionProof;
+import io.stenographer.domain.report.CsvReportWriter;
+import io.stenographer.domain.report.JsonReportWriter;
+import io.stenographer.domain.report.Redactor;
+import io.stenographer.domain.report.ReportDefinition;
+import io.stenographer.domain.report.ReportDocument;
+import io.stenographer.domain.report.ReportEntry;
+import io.stenographer.domain.report.ReportEvents;
+import io.stenographer.domain.report.ReportFormat;
+import io.stenographer.domain.report.ReportHeader;
+import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportType;
+import io.stenographer.domain.report.bundle.ReportBundleWriter;
+import io.stenographer.domain.report.bundle.ReportManifest;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * Generates queued reports. A report reads the log range [0, pinned tree size) twice, in index order,
+ * in chunks of {@value #CHUNK} leaves, each chunk in its own short read transaction (log rows never
+ * change, so the chunks add up to one consistent picture; memory stays bounded and no transaction
+ * timeout caps the log size):
+ * <ol>
+ *   <li>pass 1 feeds the report's rules and counts the event table;</li>
+ *   <li>pass 2 streams the event table into the file (with inclusion proofs for bundles), after the
+ *       header, summary and findings, so every format can be written front to back.</li>
+ * </ol>
+ * Only the status records and the {@value #REPORT_GENERATED} event share a transaction.
+ */
+public final class GenerateReportsService implements GenerateReportsUseCase {
+
+    static final String REPORT_GENERATED = "report.generated";
+    static final int CHUNK = 1_000;
+    private static final int SECRET_BYTES = 32;
+
+    private final ReportJobsPort jobs;
+    private final LoadLogPort log;
+    private final AppendEventsPort appendEvents;
+    private final ReportFilesPort files;
+    private final RenderReportPort renderer;
+    private final SignCheckpointPort checkpointKey;
+    private final SignReportManifestPort manifestSigner;
+    private final TransactionRunner transactions;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final SelfAudit selfAudit;
+    private final long maxEvents;
+    private final long pdfMaxRows;
+
+    public GenerateReportsService(ReportJobsPort jobs, LoadLogPort log, AppendEventsPort appendEvents,
+            ReportFilesPort files, RenderReportPort renderer, SignCheckpointPort checkpointKey,
+            SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
+            RandomGenerator random, long maxEvents, long pdfMaxRows) {
+        this.jobs = jobs;
+        this.log = log;
+        this.appendEvents = appendEvents;
+        this.files = files;
+        this.renderer = renderer;
+        this.checkpointKey = checkpointKey;
+        this.manifestSigner = manifestSigner;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.random = random;
+        this.selfAudit = new SelfAudit(clock, random);
+        this.maxEvents = maxEvents;
+        this.pdfMaxRows = pdfMaxRows;
+    }
+
+    @Override
+    public Optional<Outcome> generateNext() {
+        Optional<ReportJob> claimed = transactions.inTransaction(() -> {
+            for (ReportJob job : jobs.queued(8)) {
+                if (jobs.markRunning(job.id(), clock.instant())) {
+                    return Optional.of(job);
+                }
+            }
+            return Optional.<ReportJob>empty();
+        });
+        return claimed.map(this::generate);
+    }
+
+    @Override
+    public int failInterrupted(Duration maxRunTime) {
+        return transactions.inTransaction(() -> {
+            int failed = 0;
+            for (UUID id : jobs.runningSince(clock.instant().minus(maxRunTime))) {
+                if (jobs.markFailed(id, clock.instant(), "interrupted: generation did not finish within "
+                        + maxRunTime + "; request the report again")) {
+                    failed++;
+                }
+            }
+            return failed;
+        });
+    }
+
+    private Outcome generate(ReportJob job) {
+        try {
+            Generated generated = run(job);
+            boolean recorded = transactions.inTransaction(() -> {
+                boolean marked = jobs.markSucceeded(job.id(), clock.instant(), generated.events(),
+                        generated.stored().bytes(), generated.stored().sha256());
+                if (marked) {
+                    appendEvents.append(List.of(selfAudit.event(requester(job), job.tenant(), REPORT_GENERATED,
+                            new JsonObject(Map.of("reportId", new JsonString(job.id().toString()),
+                                    "format", new JsonString(job.format().wireName()),
+                                    "treeSize", new JsonNumber(job.treeSize()),
+                                    "events", new JsonNumber(generated.events()),
+                                    "sha256", new JsonString(generated.stored().sha256().hex()))))));
+                }
+                return marked;
+            });
+            return recorded ? new Outcome(job.id(), generated.events(), null, null)
+                    : new Outcome(job.id(), generated.events(), "the report had already been failed", null);
+        } catch (IllegalArgumentException | LogIntegrityViolation | ReportTooLarge e) {
+            fail(job, e.getMessage());
+            return new Outcome(job.id(), 0, e.getMessage(), e instanceof LogIntegrityViolation ? e : null);
+        } catch (IOException | RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            String message = "internal error while generating the report, incident " + incident;
+            fail(job, message);
+            return new Outcome(job.id(), 0, message, e);
+        }
+    }
+
+    private void fail(ReportJob job, String message) {
+        transactions.inTransaction(() -> jobs.markFailed(job.id(), clock.instant(), message));
+    }
+
+    private static Caller requester(ReportJob job) {
+        return new Caller(job.requestedBy(), Set.of(), Set.of(job.tenant()));
+    }
+
+    private record Generated(long events, ReportFilesPort.Stored stored) {
+    }
+
+    /** The selection holds more events than a report may. */
+    static final class ReportTooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReportTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    private Generated run(ReportJob job) throws IOException {
+        PublishedCheckpoint checkpoint = transactions.inTransaction(() -> log.checkpointAt(job.tenant(),
+                job.treeSize())).orElseThrow(() -> new LogIntegrityViolation("the checkpoint at tree size "
+                        + job.treeSize() + " of " + job.tenant() + " that the report is pinned to is missing"));
+        ReportDefinition definition = ReportDefinition.of(job.type(), job.parameters());
+        long unavailable = 0;
+        for (long start = 0; start < job.treeSize(); start += CHUNK) {
+            for (LoadLogPort.LeafWithEvent row : chunk(job, start)) {
+                if (row.event() == null) {
+                    unavailable++;
+                } else {
+                    definition.consider(row.event());
+                }
+            }
+        }
+        definition.finish();
+        long selected = definition.selectedCount();
+        if (selected > maxEvents) {
+            throw new ReportTooLarge("the report selects " + selected + " events, more than the limit of "
+                    + maxEvents + "; narrow the period or the filters");
+        }
+        ReportHeader header = new ReportHeader(job.id().toString(), job.tenant(), job.type(), job.format(),
+                job.parameters().toJson(job.type()), definition.ruleVersions(), job.requestedBy(), job.requestedAt(),
+                clock.instant(), checkpoint, checkpointKey.verifier().toVerifierKey(), selected, unavailable);
+        ReportDocument document = new ReportDocument(header, definition.summary(), definition.results());
+        Redactor redactor = job.type() == ReportType.FOIA_EXPORT ? redactor(job) : null;
+        long[] written = {0};
+        ReportEvents events = sink -> {
+            written[0] = 0;
+            eventTable(job, definition, redactor, job.format() == ReportFormat.BUNDLE, entry -> {
+                written[0]++;
+                sink.accept(entry);
+            });
+        };
+        ReportFilesPort.Stored stored = files.write(job.tenant(), job.id(), job.format(), out -> {
+            switch (job.format()) {
+                case JSON -> JsonReportWriter.write(document, events, out);
+                case CSV -> CsvReportWriter.write(events, out);
+                case PDF -> renderer.renderPdf(document, firstRows(events, pdfMaxRows), out);
+                case BUNDLE -> ReportBundleWriter.write(document, events,
+                        body -> manifestSigner.signManifest(ReportManifest.parse(body)), out);
+            }
+            if (written[0] != selected && job.format() != ReportFormat.PDF) {
+                throw new LogIntegrityViolation("the event table of report " + job.id() + " has " + written[0]
+                        + " events, pass 1 counted " + selected + "; the log changed under the report");
+            }
+        });
+        return new Generated(selected, stored);
+    }
+
+    /**
+     * The PDF is for people: its event table holds at most {@code max} rows (it says how many of how
+     * many), and reading stops there instead of scanning the rest of the log.
+     */
+    private static ReportEvents firstRows(ReportEvents events, long max) {
+        return sink -> {
+            long[] count = {0};
+            try {
+                events.forEach(entry -> {
+                    if (count[0] >= max) {
+                        throw new Enough();
+                    }
+                    count[0]++;
+                    sink.accept(entry);
+                });
+            } catch (Enough enough) {
+                // the PDF has all the rows it shows
+            }
+        };
+    }
+
+    private static final class Enough extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Enough() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Redactor redactor(ReportJob job) {
+        byte[] secret = new byte[SECRET_BYTES];
+        random.nextBytes(secret);
+        return new Redactor(job.parameters().redactFields(), job.parameters().pseudonymiseActors(), secret);
+    }
+
+    private List<LoadLogPort.LeafWithEvent> chunk(ReportJob job, long start) {
+        long end = Math.min(job.treeSize(), start + CHUNK);
+        return transactions.inTransaction(() -> {
+            List<LoadLogPort.LeafWithEvent> rows = log.leavesWithEvents(job.tenant(), start, end);
+            if (rows.size() != end - start) {
+                throw new LogIntegrityViolation("leaves [" + start + ", " + end + ") of " + job.tenant()
+                        + " are incomplete; run a verification");
+            }
+            for (LoadLogPort.LeafWithEvent row : rows) {
+                if (row.unreadable() != null) {
+                    throw new LogIntegrityViolation("the event at index " + row.leaf().index()
+                            + " is unreadable; run a verification");
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** Pass 2: the selected events, published (redacted for FOIA), with proofs for bundles. */
+    private void eventTable(ReportJob job, ReportDefinition definition, Redactor redactor, boolean proofs,
+            ReportEvents.Sink sink) throws IOException {
+        StoredTree tree = new StoredTree(log, job.tenant());
+        for (long start = 0; start < job.treeSize(); start += CHUNK) {
+            long chunkStart = start;
+            long end = Math.min(job.treeSize(), start + CHUNK);
+            List<ReportEntry> entries = transactions.inTransaction(() -> {
+                List<LoadLogPort.LeafWithEvent> rows = log.leavesWithEvents(job.tenant(), chunkStart, end);
+                List<LoadLogPort.LeafWithEvent> chosen = new ArrayList<>();
+                for (LoadLogPort.LeafWithEvent row : rows) {
+                    if (row.event() != null && definition.selects(row.event())) {
+                        chosen.add(row);
+                    }
+                }
+                List<InclusionProof> computed = proofs && !chosen.isEmpty() ? tree.compute(source -> {
+                    List<InclusionProof> list = new ArrayList<>(chosen.size());
+                    for (LoadLogPort.LeafWithEvent row : chosen) {
+                        list.add(InclusionProof.compute(row.leaf().index(), job.treeSize(), source));
+                    }
+                    return list;
+                }) : null;
+                List<ReportEntry> out = new ArrayList<>(chosen.size());
+                for (int i = 0; i < chosen.size(); i++) {
+                    LoadLogPort.LeafWithEvent row = chosen.get(i);
+                    AuditEvent event = row.event();
+                    JsonObject published;
+                    List<String> changes;
+                    if (redactor == null) {
+                        published = SealedEventFormat.toJson(event);
+                        changes = List.of();
+                    } else {
+                        Redactor.Redacted redacted = redactor.redact(event);
+                        published = redacted.event();
+                        changes = redacted.changes();
+                    }
+                    out.add(new ReportEntry(row.leaf().index(), row.leaf().leafHash(), published, changes,
+                            computed == null ? null : computed.get(i)));
+                }
+                return out;
+            });
+            for (ReportEntry entry : entries) {
+                sink.accept(entry);
+            }
+        }
+    }
+}

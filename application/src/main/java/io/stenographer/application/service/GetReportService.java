@@ -1,0 +1,83 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.application.port.in.ReportNotFound;
+import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.ReportFilesPort;
+import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportStatus;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * Status and download. A report of a tenant the caller may not read is "not found", so ids cannot
+ * be used to probe other tenants. Each download is recorded as {@value #REPORT_DOWNLOADED}.
+ */
+public final class GetReportService implements GetReportUseCase {
+
+    static final String REPORT_DOWNLOADED = "report.downloaded";
+
+    private final ReportJobsPort jobs;
+    private final ReportFilesPort files;
+    private final AppendEventsPort appendEvents;
+    private final TransactionRunner transactions;
+    private final SelfAudit selfAudit;
+
+    public GetReportService(ReportJobsPort jobs, ReportFilesPort files, AppendEventsPort appendEvents,
+            TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        this.jobs = jobs;
+        this.files = files;
+        this.appendEvents = appendEvents;
+        this.transactions = transactions;
+        this.selfAudit = new SelfAudit(clock, random);
+    }
+
+    @Override
+    public ReportJob status(Caller caller, UUID id) {
+        return transactions.inTransaction(() -> visible(caller, id));
+    }
+
+    @Override
+    public List<ReportJob> recent(Caller caller, TenantId tenant, int limit) {
+        caller.require(Role.AUDITOR, tenant);
+        if (limit < 1 || limit > 100) {
+            throw new io.stenographer.domain.event.FieldViolation("limit", "must be from 1 to 100");
+        }
+        return transactions.inTransaction(() -> jobs.recent(tenant, limit));
+    }
+
+    @Override
+    public Download download(Caller caller, UUID id) {
+        ReportJob job = transactions.inTransaction(() -> {
+            ReportJob found = visible(caller, id);
+            if (found.status() != ReportStatus.SUCCEEDED) {
+                throw new ReportNotReady(id, found.status());
+            }
+            appendEvents.append(List.of(selfAudit.event(caller, found.tenant(), REPORT_DOWNLOADED,
+                    new JsonObject(Map.of("reportId", new JsonString(id.toString()),
+                            "format", new JsonString(found.format().wireName()),
+                            "sha256", new JsonString(found.contentSha256().hex()))))));
+            return found;
+        });
+        return new Download(job, () -> files.open(job.tenant(), job.id(), job.format()));
+    }
+
+    private ReportJob visible(Caller caller, UUID id) {
+        ReportJob job = jobs.find(id).orElseThrow(() -> new ReportNotFound(id));
+        if (!caller.has(Role.AUDITOR) || !caller.mayAccess(job.tenant())) {
+            throw new ReportNotFound(id);
+        }
+        return job;
+    }
+}

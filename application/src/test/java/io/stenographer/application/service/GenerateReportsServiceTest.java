@@ -1,0 +1,297 @@
+package io.stenographer.application.service;
+
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stenographer.application.port.in.GenerateReportsUseCase;
+import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.ReportFilesPort;
+import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryEventStore;
+import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.Ed25519Keys;
+import io.stenographer.domain.checkpoint.NoteSigner;
+import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.ActorType;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import io.stenographer.domain.report.ReportFormat;
+import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportParameters;
+import io.stenographer.domain.report.ReportType;
+import io.stenographer.domain.report.bundle.ReportBundleVerifier;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The report worker with fakes of its ports: success, refusals, integrity failures, interrupted runs. */
+class GenerateReportsServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+    private final FakeTransactionRunner transactions = new FakeTransactionRunner();
+    private final InMemoryEventStore appended = new InMemoryEventStore(transactions);
+    private final MutableClock clock = new MutableClock(NOW);
+    private final NoteSigner key = new NoteSigner("test", Ed25519Keys.generate().getPrivate());
+    private final List<AuditEvent> log = new ArrayList<>();
+    private final Map<UUID, ReportJob> jobs = new LinkedHashMap<>();
+    private final Map<UUID, String> statuses = new HashMap<>();
+    private final Map<UUID, Instant> runningSince = new HashMap<>();
+    private final Map<UUID, ByteArrayOutputStream> files = new HashMap<>();
+    private boolean dropLeaf;
+
+    private GenerateReportsService service(long maxEvents) {
+        return new GenerateReportsService(jobsPort(), logPort(), appended, filesPort(), (doc, events, out) -> {
+            throw new UnsupportedOperationException("no PDF here");
+        }, signer(), manifest -> key.sign(manifest.body()), transactions, clock, new SplittableRandom(3), maxEvents,
+                10);
+    }
+
+    private void seed(int count) {
+        for (int i = 0; i < count; i++) {
+            Instant at = NOW.minusSeconds(3000).plusMillis(100L * i);
+            log.add(AuditEvent.record(EventId.newTimeOrdered(at, new SplittableRandom(i)), at, "svc",
+                    new EventDraft(ACME, new Actor("u-" + (i % 2), ActorType.USER, null), Action.of("case.view"), null,
+                            i % 2 == 0 ? "why" : null, i % 3 == 0 ? Outcome.DENIED : Outcome.SUCCESS, at,
+                            new Source("portal", null, null), null, null, null)));
+        }
+    }
+
+    private ReportJob queue(ReportType type, ReportFormat format) {
+        ReportJob job = ReportJob.request(UUID.randomUUID(), ACME, type, format,
+                ReportParameters.period(NOW.minusSeconds(3600), NOW), "ann", NOW, log.size());
+        jobs.put(job.id(), job);
+        return job;
+    }
+
+    @Test
+    void aQueuedReportIsGeneratedStoredAndLogged() throws Exception {
+        seed(2_500);
+        ReportJob job = queue(ReportType.FOIA_EXPORT, ReportFormat.BUNDLE);
+        GenerateReportsUseCase.Outcome outcome = service(1_000_000).generateNext().orElseThrow();
+        assertThat(outcome.error()).isNull();
+        assertThat(outcome.events()).isEqualTo(2_500);
+        assertThat(statuses.get(job.id())).isEqualTo("succeeded");
+        var verification = new ReportBundleVerifier(key.verifier(), "test/acme")
+                .verify(new ByteArrayInputStream(files.get(job.id()).toByteArray()));
+        assertThat(verification.failures()).isEmpty();
+        assertThat(verification.events()).isEqualTo(2_500);
+        assertThat(verification.redacted()).isEqualTo(2_500); // pseudonymised by default
+        assertThat(appended.committed()).singleElement().satisfies(event -> {
+            assertThat(event.content().action().value()).isEqualTo("report.generated");
+            assertThat(event.content().actor().id()).isEqualTo("ann");
+        });
+        assertThat(service(1_000_000).generateNext()).isEmpty();
+    }
+
+    @Test
+    void aSelectionAboveTheLimitFailsWithAMessageAndKeepsNoFile() {
+        seed(30);
+        ReportJob job = queue(ReportType.FOIA_EXPORT, ReportFormat.CSV);
+        GenerateReportsUseCase.Outcome outcome = service(29).generateNext().orElseThrow();
+        assertThat(outcome.error()).contains("selects 30 events, more than the limit of 29");
+        assertThat(outcome.cause()).isNull();
+        assertThat(statuses.get(job.id())).isEqualTo("failed: " + outcome.error());
+        assertThat(files).doesNotContainKey(job.id());
+        assertThat(appended.committed()).isEmpty();
+    }
+
+    @Test
+    void aMissingLeafFailsTheReportAsAnIntegrityProblem() {
+        seed(30);
+        dropLeaf = true;
+        ReportJob job = queue(ReportType.DENIED_ACCESS, ReportFormat.JSON);
+        GenerateReportsUseCase.Outcome outcome = service(1_000).generateNext().orElseThrow();
+        assertThat(outcome.error()).contains("incomplete; run a verification");
+        assertThat(outcome.cause()).isNotNull();
+        assertThat(statuses.get(job.id())).startsWith("failed: ");
+    }
+
+    @Test
+    void theCsvHoldsTheSelectedEventsOnly() {
+        seed(12);
+        ReportJob job = queue(ReportType.DENIED_ACCESS, ReportFormat.CSV);
+        assertThat(service(1_000).generateNext().orElseThrow().events()).isEqualTo(4);
+        String csv = files.get(job.id()).toString(StandardCharsets.UTF_8);
+        assertThat(csv.split("\r\n")).hasSize(5);
+        assertThat(csv).doesNotContain(",success,");
+    }
+
+    @Test
+    void reportsRunningLongerThanAllowedAreFailedAsInterrupted() {
+        seed(1);
+        ReportJob job = queue(ReportType.FOIA_EXPORT, ReportFormat.JSON);
+        jobsPort().markRunning(job.id(), NOW);
+        clock.advance(Duration.ofHours(2));
+        assertThat(service(10).failInterrupted(Duration.ofHours(2))).isZero();
+        assertThat(statuses.get(job.id())).isEqualTo("running");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(service(10).failInterrupted(Duration.ofHours(2))).isEqualTo(1);
+        assertThat(statuses.get(job.id())).startsWith("failed: interrupted");
+    }
+
+    // ---- fakes ----------------------------------------------------------------------------
+
+    private SignCheckpointPort signer() {
+        return new SignCheckpointPort() {
+            @Override
+            public SignedNote sign(Checkpoint checkpoint) {
+                return checkpoint.sign(key);
+            }
+
+            @Override
+            public NoteVerifier verifier() {
+                return key.verifier();
+            }
+        };
+    }
+
+    private LoadLogPort logPort() {
+        return (LoadLogPort) Proxy.newProxyInstance(LoadLogPort.class.getClassLoader(),
+                new Class<?>[] {LoadLogPort.class}, (proxy, method, args) -> {
+                    assertThat(transactions.current()).as(method.getName() + " inside a transaction").isPositive();
+                    InMemoryMerkleTree tree = new InMemoryMerkleTree();
+                    log.forEach(event -> tree.append(event.leafHash()));
+                    switch (method.getName()) {
+                        case "checkpointAt": {
+                            Checkpoint checkpoint = Checkpoint.of("test/acme", (long) args[1], tree.root((long) args[1]));
+                            return Optional.of(new PublishedCheckpoint(ACME, checkpoint,
+                                    checkpoint.sign(key).serialize(), NOW));
+                        }
+                        case "leavesWithEvents": {
+                            long from = (long) args[1];
+                            long to = (long) args[2];
+                            assertThat(to - from).isLessThanOrEqualTo(GenerateReportsService.CHUNK);
+                            List<LoadLogPort.LeafWithEvent> rows = new ArrayList<>();
+                            for (long i = from; i < to; i++) {
+                                if (dropLeaf && i == 17) {
+                                    continue;
+                                }
+                                AuditEvent event = log.get((int) i);
+                                rows.add(new LoadLogPort.LeafWithEvent(new LogLeaf(ACME, i, event.id(),
+                                        event.leafHash()), event, null));
+                            }
+                            return rows;
+                        }
+                        case "subtreeHashes": {
+                            Map<io.stenographer.domain.log.NodeRef, Hash> found = new HashMap<>();
+                            for (Object o : (java.util.Collection<?>) args[1]) {
+                                var node = (io.stenographer.domain.log.NodeRef) o;
+                                found.put(node, tree.subtreeHash(node.start(), node.end()));
+                            }
+                            return found;
+                        }
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+
+    private ReportFilesPort filesPort() {
+        return new ReportFilesPort() {
+            @Override
+            public Stored write(io.stenographer.domain.event.TenantId tenant, UUID id, ReportFormat format,
+                    Content content) throws java.io.IOException {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                content.writeTo(out);
+                files.put(id, out);
+                return new Stored(out.size(), new Hash(new byte[32]));
+            }
+
+            @Override
+            public java.io.InputStream open(io.stenographer.domain.event.TenantId tenant, UUID id,
+                    ReportFormat format) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    private ReportJobsPort jobsPort() {
+        return new ReportJobsPort() {
+            @Override
+            public void lockTenant(io.stenographer.domain.event.TenantId tenant) {
+            }
+
+            @Override
+            public long active(io.stenographer.domain.event.TenantId tenant) {
+                return 0;
+            }
+
+            @Override
+            public void add(ReportJob job) {
+                jobs.put(job.id(), job);
+            }
+
+            @Override
+            public Optional<ReportJob> find(UUID id) {
+                return Optional.ofNullable(jobs.get(id));
+            }
+
+            @Override
+            public List<ReportJob> recent(io.stenographer.domain.event.TenantId tenant, int limit) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<ReportJob> queued(int limit) {
+                return jobs.values().stream().filter(job -> !statuses.containsKey(job.id())).limit(limit).toList();
+            }
+
+            @Override
+            public boolean markRunning(UUID id, Instant at) {
+                runningSince.putIfAbsent(id, at);
+                return statuses.putIfAbsent(id, "running") == null;
+            }
+
+            @Override
+            public boolean markSucceeded(UUID id, Instant at, long eventCount, long bytes, Hash sha256) {
+                return finish(id, "succeeded");
+            }
+
+            @Override
+            public boolean markFailed(UUID id, Instant at, String error) {
+                return finish(id, "failed: " + error);
+            }
+
+            private boolean finish(UUID id, String status) {
+                if (!"running".equals(statuses.get(id))) {
+                    return false;
+                }
+                statuses.put(id, status);
+                return true;
+            }
+
+            @Override
+            public List<UUID> runningSince(Instant before) {
+                return statuses.entrySet().stream().filter(e -> e.getValue().equals("running"))
+                        .map(Map.Entry::getKey).filter(id -> runningSince.get(id).isBefore(before)).toList();
+            }
+        };
+    }
+
+}

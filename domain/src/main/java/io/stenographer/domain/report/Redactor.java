@@ -1,0 +1,154 @@
+package io.stenographer.domain.report;
+
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Rule {@value #RULE}: public-records redaction of sealed events.
+ *
+ * <ul>
+ *   <li>Each configured path is removed where present. Paths are dotted: {@code metadata.<name>[.<name>...]}
+ *       (at any depth; a path through an array applies to every object in it), or one of the optional
+ *       top-level fields {@link #REMOVABLE}.</li>
+ *   <li>With pseudonymisation on, {@code actor.id} and {@code submittedBy} are replaced by
+ *       {@code p-<16 hex>} = the first 8 bytes of SHA-256(secret || 0x00 || id), and
+ *       {@code actor.displayName} is removed. The secret is random per report and never leaves
+ *       the generator, so the same person has the same pseudonym throughout one report and an
+ *       unrelated one in the next.</li>
+ * </ul>
+ *
+ * A redacted event is no longer its sealed form, so its leaf hash cannot be recomputed from it; it keeps
+ * its leaf hash and inclusion proof, and lists what was changed.
+ */
+public final class Redactor {
+
+    public static final String RULE = "foia-redaction/1";
+    public static final Set<String> REMOVABLE = Set.of("reason", "correlationId", "clientEventId", "source.ip",
+            "source.userAgent", "actor.displayName", "resource.id");
+    private static final int SECRET_BYTES = 32;
+
+    private final List<String[]> paths;
+    private final List<String> names;
+    private final boolean pseudonymise;
+    private final byte[] secret;
+
+    public Redactor(List<String> redactFields, boolean pseudonymise, byte[] secret) {
+        Objects.requireNonNull(redactFields, "redactFields");
+        this.names = List.copyOf(redactFields);
+        this.paths = new ArrayList<>();
+        for (String path : names) {
+            checkPath("redactFields", path);
+            paths.add(path.split("\\."));
+        }
+        this.pseudonymise = pseudonymise;
+        if (pseudonymise && (secret == null || secret.length < SECRET_BYTES)) {
+            throw new IllegalArgumentException("pseudonymisation needs a secret of at least 32 random bytes");
+        }
+        this.secret = secret == null ? null : secret.clone();
+    }
+
+    /** Checks one configured path. */
+    public static void checkPath(String field, String path) {
+        if (path == null || path.length() > 256 || !path.matches("[A-Za-z0-9_$@-]+(\\.[A-Za-z0-9_$@-]+)*")) {
+            throw new FieldViolation(field, "must be a dotted path such as metadata.ssn");
+        }
+        if (!(path.startsWith("metadata.") || REMOVABLE.contains(path))) {
+            throw new FieldViolation(field, "may name metadata.<field> or one of " + new TreeSet<>(REMOVABLE));
+        }
+    }
+
+    /** The event as published: redacted JSON and the list of what changed (empty: unchanged). */
+    public Redacted redact(AuditEvent event) {
+        JsonObject json = SealedEventFormat.toJson(event);
+        Set<String> changed = new TreeSet<>();
+        for (int i = 0; i < paths.size(); i++) {
+            String[] path = paths.get(i);
+            JsonValue result = remove(json, path, 0);
+            if (result != json) {
+                json = (JsonObject) result;
+                changed.add(names.get(i));
+            }
+        }
+        if (pseudonymise) {
+            Map<String, JsonValue> top = new LinkedHashMap<>(json.members());
+            JsonObject actor = (JsonObject) top.get("actor");
+            Map<String, JsonValue> actorMembers = new LinkedHashMap<>(actor.members());
+            actorMembers.put("id", new JsonString(pseudonym(((JsonString) actor.get("id")).value())));
+            changed.add("actor.id");
+            if (actorMembers.remove("displayName") != null) {
+                changed.add("actor.displayName");
+            }
+            top.put("actor", new JsonObject(actorMembers));
+            top.put("submittedBy", new JsonString(pseudonym(((JsonString) top.get("submittedBy")).value())));
+            changed.add("submittedBy");
+            json = new JsonObject(top);
+        }
+        return new Redacted(json, List.copyOf(changed));
+    }
+
+    /** The pseudonym of an identifier within this report. */
+    public String pseudonym(String id) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(secret);
+            sha.update((byte) 0);
+            sha.update(id.getBytes(StandardCharsets.UTF_8));
+            return "p-" + HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    /** Returns the same instance when nothing was removed below this node. */
+    private static JsonValue remove(JsonValue node, String[] path, int depth) {
+        if (node instanceof JsonArray array) {
+            List<JsonValue> elements = new ArrayList<>(array.elements().size());
+            boolean any = false;
+            for (JsonValue element : array.elements()) {
+                JsonValue after = remove(element, path, depth);
+                any |= after != element;
+                elements.add(after);
+            }
+            return any ? new JsonArray(elements) : array;
+        }
+        if (!(node instanceof JsonObject object) || !object.members().containsKey(path[depth])) {
+            return node;
+        }
+        Map<String, JsonValue> members = new LinkedHashMap<>(object.members());
+        if (depth == path.length - 1) {
+            members.remove(path[depth]);
+            return new JsonObject(members);
+        }
+        JsonValue child = object.get(path[depth]);
+        JsonValue after = remove(child, path, depth + 1);
+        if (after == child) {
+            return object;
+        }
+        members.put(path[depth], after);
+        return new JsonObject(members);
+    }
+
+    /** A published event: {@code changes} is empty when it is the untouched sealed event. */
+    public record Redacted(JsonObject event, List<String> changes) {
+        public Redacted {
+            Objects.requireNonNull(event, "event");
+            changes = List.copyOf(changes);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.stenographer.domain.report.bundle;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link ReportBundleVerifier} found; the bundle verifies exactly when {@link #failures()} is empty.
+ *
+ * @param reportId the report id from the manifest or report, or null when unreadable
+ * @param origin   the checkpoint's origin, or null when unreadable
+ * @param treeSize the checkpoint's tree size, or -1
+ * @param events   event lines checked
+ * @param redacted events published redacted: proven included, content not recomputable
+ */
+public record ReportBundleVerification(String reportId, String origin, long treeSize, long events, long redacted,
+        List<String> failures) {
+
+    public ReportBundleVerification {
+        failures = List.copyOf(Objects.requireNonNull(failures, "failures"));
+    }
+
+    public boolean ok() {
+        return failures.isEmpty();
+    }
+
+    public String summary() {
+        if (ok()) {
+            return "OK: report " + reportId + ": " + events + " events (" + redacted + " redacted: included, content "
+                    + "not recomputable), every file and ZIP byte covered by the signed manifest; all proofs verify "
+                    + "against checkpoint size " + treeSize + " of " + origin;
+        }
+        return "FAILED: " + failures.size() + (failures.size() == 1 ? " failure" : " failures") + " (" + events
+                + " events read)";
+    }
+}
