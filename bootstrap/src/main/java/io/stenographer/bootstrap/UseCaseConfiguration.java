@@ -201,12 +201,13 @@ public class UseCaseConfiguration {
 
     @Produces
     @ApplicationScoped
-    GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log, PostgresEventStore store,
+    GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log,
+            io.stenographer.application.service.ArchivedEventReader archived, PostgresEventStore store,
             ReportFilesPort files, SignCheckpointPort signer, TransactionRunner transactions, Clock clock,
             RandomGenerator random,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
-        return new GenerateReportsService(jobs, log, store, files, new PdfReportRenderer(), signer,
+        return new GenerateReportsService(jobs, log, archived, store, files, new PdfReportRenderer(), signer,
                 manifestSigner(signer), transactions, clock, random, maxEvents, pdfMaxRows);
     }
 

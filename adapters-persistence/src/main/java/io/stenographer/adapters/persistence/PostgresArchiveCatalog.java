@@ -95,6 +95,15 @@ public class PostgresArchiveCatalog implements ArchiveCatalogPort, PurgeEventsPo
     }
 
     @Override
+    public Optional<ArchivedSegment> segmentCovering(TenantId tenant, long index) {
+        return jdbc.first(SEGMENT + " WHERE s.tenant = ? AND s.from_index <= ? AND s.to_index > ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, index);
+            ps.setLong(3, index);
+        }, PostgresArchiveCatalog::segment);
+    }
+
+    @Override
     public Optional<ArchivedEventRef> archivedEvent(EventId id) {
         return jdbc.first("""
                 SELECT tenant, log_index, event_id, leaf_hash, segment_key FROM archived_event WHERE event_id = ?""",

@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.stenographer.domain.event.TenantId;
 
 /**
  * Reads events back from archive segments, and trusts nothing it reads: before an event is returned, the
@@ -54,13 +56,55 @@ public final class ArchivedEventReader {
         }).toList();
     }
 
+    /**
+     * Reads purged events by log index for a caller that walks a tenant's log in index order (reports):
+     * each segment is read and checked once, and kept until the walk leaves it. Not thread-safe.
+     */
+    public IndexCursor cursor(TenantId tenant) {
+        return new IndexCursor(tenant);
+    }
+
+    public final class IndexCursor {
+        private final TenantId tenant;
+        private SegmentManifest current;
+        private Map<Long, AuditEvent> events = Map.of();
+
+        private IndexCursor(TenantId tenant) {
+            this.tenant = tenant;
+        }
+
+        /**
+         * The event at {@code index} read back from its checked segment; empty when it was never archived or
+         * its archive copy was deleted at the end of its retention. Runs inside the caller's transaction.
+         */
+        public Optional<AuditEvent> event(long index) {
+            if (current == null || index < current.from() || index >= current.to()) {
+                Optional<ArchivedSegment> segment = catalog.segmentCovering(tenant, index);
+                if (segment.isEmpty() || segment.get().deleted()) {
+                    return Optional.empty();
+                }
+                current = segment.get().manifest();
+                Map<Long, AuditEvent> byIndex = new HashMap<>();
+                checkedEntries(current).forEach(entry -> byIndex.put(entry.index(), entry.event()));
+                events = byIndex;
+            }
+            return Optional.ofNullable(events.get(index));
+        }
+    }
+
     private Map<EventId, AuditEvent> segmentEvents(ArchivedEventRef ref) {
         ArchivedSegment segment = catalog.segment(ref.segmentKey()).orElseThrow(() -> new LogIntegrityViolation(
                 "event " + ref.id() + " is indexed in segment " + ref.segmentKey() + ", which is not recorded"));
         if (segment.deleted()) {
             throw new EventPastRetention(ref.id(), segment.deletedAt());
         }
-        SegmentManifest manifest = segment.manifest();
+        Map<EventId, AuditEvent> events = new HashMap<>();
+        checkedEntries(segment.manifest()).forEach(entry -> events.put(entry.event().id(), entry.event()));
+        return events;
+    }
+
+    /** The segment's entries, after its checksum and every leaf hash were checked against the log's tree. */
+    private List<SegmentEntry> checkedEntries(SegmentManifest manifest) {
         byte[] object = ArchiveEventsService.readAll(archive.open(manifest.objectKey()));
         List<SegmentEntry> entries;
         try {
@@ -77,8 +121,6 @@ public final class ArchivedEventReader {
             throw new LogIntegrityViolation("archive segment " + manifest.objectKey() + " failed its check: "
                     + String.join("; ", problems));
         }
-        Map<EventId, AuditEvent> events = new HashMap<>();
-        entries.forEach(entry -> events.put(entry.event().id(), entry.event()));
-        return events;
+        return entries;
     }
 }

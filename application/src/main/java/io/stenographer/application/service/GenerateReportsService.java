@@ -63,6 +63,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
 
     private final ReportJobsPort jobs;
     private final LoadLogPort log;
+    private final ArchivedEventReader archived;
     private final AppendEventsPort appendEvents;
     private final ReportFilesPort files;
     private final RenderReportPort renderer;
@@ -75,12 +76,14 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final long maxEvents;
     private final long pdfMaxRows;
 
-    public GenerateReportsService(ReportJobsPort jobs, LoadLogPort log, AppendEventsPort appendEvents,
+    public GenerateReportsService(ReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
+            AppendEventsPort appendEvents,
             ReportFilesPort files, RenderReportPort renderer, SignCheckpointPort checkpointKey,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
             RandomGenerator random, long maxEvents, long pdfMaxRows) {
         this.jobs = jobs;
         this.log = log;
+        this.archived = archived;
         this.appendEvents = appendEvents;
         this.files = files;
         this.renderer = renderer;
@@ -176,8 +179,9 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                         + job.treeSize() + " of " + job.tenant() + " that the report is pinned to is missing"));
         ReportDefinition definition = ReportDefinition.of(job.type(), job.parameters());
         long unavailable = 0;
+        ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
         for (long start = 0; start < job.treeSize(); start += CHUNK) {
-            for (LoadLogPort.LeafWithEvent row : chunk(job, start)) {
+            for (LoadLogPort.LeafWithEvent row : chunk(job, start, fromArchive)) {
                 if (row.event() == null) {
                     unavailable++;
                 } else {
@@ -255,10 +259,31 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         return new Redactor(job.parameters().redactFields(), job.parameters().pseudonymiseActors(), secret);
     }
 
-    private List<LoadLogPort.LeafWithEvent> chunk(ReportJob job, long start) {
+    /**
+     * Events purged from the hot store are read back from their archive segment (checked against the tree);
+     * an event whose archive copy was deleted at the end of its retention stays absent and is counted as
+     * unavailable in the report header.
+     */
+    private static List<LoadLogPort.LeafWithEvent> withArchived(List<LoadLogPort.LeafWithEvent> rows,
+            ArchivedEventReader.IndexCursor fromArchive) {
+        List<LoadLogPort.LeafWithEvent> complete = new ArrayList<>(rows.size());
+        for (LoadLogPort.LeafWithEvent row : rows) {
+            if (row.purged()) {
+                AuditEvent event = fromArchive.event(row.leaf().index()).orElse(null);
+                complete.add(new LoadLogPort.LeafWithEvent(row.leaf(), event, null, row.archivedLeafHash()));
+            } else {
+                complete.add(row);
+            }
+        }
+        return complete;
+    }
+
+    private List<LoadLogPort.LeafWithEvent> chunk(ReportJob job, long start,
+            ArchivedEventReader.IndexCursor fromArchive) {
         long end = Math.min(job.treeSize(), start + CHUNK);
         return transactions.inTransaction(() -> {
-            List<LoadLogPort.LeafWithEvent> rows = log.leavesWithEvents(job.tenant(), start, end);
+            List<LoadLogPort.LeafWithEvent> rows = withArchived(log.leavesWithEvents(job.tenant(), start, end),
+                    fromArchive);
             if (rows.size() != end - start) {
                 throw new LogIntegrityViolation("leaves [" + start + ", " + end + ") of " + job.tenant()
                         + " are incomplete; run a verification");
@@ -277,11 +302,13 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private void eventTable(ReportJob job, ReportDefinition definition, Redactor redactor, boolean proofs,
             ReportEvents.Sink sink) throws IOException {
         StoredTree tree = new StoredTree(log, job.tenant());
+        ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
         for (long start = 0; start < job.treeSize(); start += CHUNK) {
             long chunkStart = start;
             long end = Math.min(job.treeSize(), start + CHUNK);
             List<ReportEntry> entries = transactions.inTransaction(() -> {
-                List<LoadLogPort.LeafWithEvent> rows = log.leavesWithEvents(job.tenant(), chunkStart, end);
+                List<LoadLogPort.LeafWithEvent> rows = withArchived(
+                        log.leavesWithEvents(job.tenant(), chunkStart, end), fromArchive);
                 List<LoadLogPort.LeafWithEvent> chosen = new ArrayList<>();
                 for (LoadLogPort.LeafWithEvent row : rows) {
                     if (row.event() != null && definition.selects(row.event())) {

@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import static io.stenographer.application.service.fakes.TestDrafts.ACME;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +67,8 @@ class GenerateReportsServiceTest {
     private boolean dropLeaf;
 
     private GenerateReportsService service(long maxEvents) {
-        return new GenerateReportsService(jobsPort(), logPort(), appended, filesPort(), (doc, events, out) -> {
+        return new GenerateReportsService(jobsPort(), logPort(),
+                new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), appended, filesPort(), (doc, events, out) -> {
             throw new UnsupportedOperationException("no PDF here");
         }, signer(), manifest -> key.sign(manifest.body()), transactions, clock, new SplittableRandom(3), maxEvents,
                 10);

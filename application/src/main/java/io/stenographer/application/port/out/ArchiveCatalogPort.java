@@ -29,6 +29,9 @@ public interface ArchiveCatalogPort {
 
     Optional<ArchivedSegment> segment(String objectKey);
 
+    /** The segment holding the tenant's leaf at {@code index}, deleted or not; empty if it was never archived. */
+    Optional<ArchivedSegment> segmentCovering(TenantId tenant, long index);
+
     /** Where an archived event lives, if it was archived. */
     Optional<ArchivedEventRef> archivedEvent(EventId id);
 

@@ -34,6 +34,11 @@ public final class EmptyArchiveCatalog implements ArchiveCatalogPort {
     }
 
     @Override
+    public Optional<ArchivedSegment> segmentCovering(TenantId tenant, long index) {
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<ArchivedEventRef> archivedEvent(EventId id) {
         return Optional.empty();
     }

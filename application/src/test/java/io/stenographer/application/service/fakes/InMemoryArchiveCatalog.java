@@ -104,6 +104,15 @@ public final class InMemoryArchiveCatalog implements ArchiveCatalogPort, PurgeEv
     }
 
     @Override
+    public Optional<ArchivedSegment> segmentCovering(TenantId tenant, long index) {
+        requireTransaction();
+        return segments.values().stream()
+                .filter(r -> r.manifest().tenant().equals(tenant) && r.manifest().from() <= index
+                        && index < r.manifest().to())
+                .findFirst().map(r -> new ArchivedSegment(r.manifest(), r.deletedAt()));
+    }
+
+    @Override
     public Optional<ArchivedEventRef> archivedEvent(EventId id) {
         requireTransaction();
         return refs().filter(ref -> ref.id().equals(id)).findFirst();
