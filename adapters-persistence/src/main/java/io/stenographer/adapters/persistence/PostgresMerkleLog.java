@@ -45,9 +45,11 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
             SELECT tenant FROM pending WHERE tenant IS NOT NULL LIMIT ?""";
 
     private final Session session;
+    private final Jdbc jdbc;
 
     PostgresMerkleLog(Session session) {
         this.session = session;
+        this.jdbc = new Jdbc(session);
     }
 
     @Override
@@ -327,27 +329,8 @@ public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, L
                 new Hash(rs.getBytes(4)));
     }
 
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private interface RowReader<T> {
-        T read(ResultSet row) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
-        return session.doReturningWork((Connection connection) -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                binder.bind(statement);
-                List<T> rows = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(reader.read(rs));
-                    }
-                }
-                return rows;
-            }
-        });
+    private <T> List<T> query(String sql, Jdbc.Binder binder, Jdbc.RowReader<T> reader) {
+        return jdbc.query(sql, binder, reader);
     }
 
     private static <T> Optional<T> first(List<T> rows) {

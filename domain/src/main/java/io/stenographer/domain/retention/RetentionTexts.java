@@ -1,8 +1,8 @@
 package io.stenographer.domain.retention;
 
-import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.Text;
 
-/** Shared checks for the free-text fields of policies and holds. */
+/** The free-text rules of policies and holds: those of events, except that reasons may span lines. */
 final class RetentionTexts {
 
     static final int MAX_NAME_LENGTH = 256;
@@ -11,41 +11,10 @@ final class RetentionTexts {
     }
 
     static String required(String field, String value, int maxLength) {
-        if (value == null || value.isBlank()) {
-            throw new FieldViolation(field, "is required");
-        }
-        return checked(field, value, maxLength);
+        return Text.required(field, value, maxLength, true);
     }
 
-    /** Optional text: null stays null, blank is rejected because it carries no meaning. */
     static String optional(String field, String value, int maxLength) {
-        if (value == null) {
-            return null;
-        }
-        if (value.isBlank()) {
-            throw new FieldViolation(field, "must not be blank when present");
-        }
-        return checked(field, value, maxLength);
-    }
-
-    private static String checked(String field, String value, int maxLength) {
-        if (value.length() > maxLength) {
-            throw new FieldViolation(field, "must be at most " + maxLength + " characters");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c) && c != '\t' && c != '\n') {
-                throw new FieldViolation(field, "must not contain control characters");
-            }
-            if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1));
-                if (!paired) {
-                    throw new FieldViolation(field, "must not contain unpaired surrogates");
-                }
-                i++;
-            }
-        }
-        return value;
+        return Text.optional(field, value, maxLength, true);
     }
 }
