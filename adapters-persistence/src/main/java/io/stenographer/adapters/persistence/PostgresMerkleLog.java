@@ -14,7 +14,6 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
