@@ -155,6 +155,34 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             return;
         }
         PublishedCheckpoint checkpoint = latest.get();
+        try {
+            archiveSegments(tenant, request, outcome, checkpoint, tenantPolicies, tenantHolds, now);
+        } catch (RuntimeException e) {
+            // What was confirmed before the failure stays archived; the tenant's log still says so.
+            if (!outcome.segments.isEmpty() && !request.dryRun()) {
+                recordRun(tenant, request, run, outcome, e.getMessage());
+            }
+            throw e;
+        }
+        if (!outcome.segments.isEmpty() || request.trigger() == JobRun.Trigger.MANUAL) {
+            recordRun(tenant, request, run, outcome, null);
+        }
+    }
+
+    private void recordRun(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome, String error) {
+        Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson(error).members());
+        metadata.put("jobRunId", new JsonString(run.id().toString()));
+        metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
+        transactions.inTransaction(() -> {
+            appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, ARCHIVE_RUN,
+                    new JsonObject(metadata))));
+            return null;
+        });
+    }
+
+    private void archiveSegments(TenantId tenant, JobRequest request, TenantOutcome outcome,
+            PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
+            Instant now) {
         long next = transactions.inTransaction(() -> catalog.archivedUpTo(tenant));
         while (next < checkpoint.treeSize() && outcome.segments.size() < maxSegmentsPerTenant) {
             String key = SegmentKeys.segmentKey(tenant, next);
@@ -180,15 +208,6 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         if (!request.dryRun()) {
             outcome.holdsApplied = applyHolds(tenant, tenantHolds);
             progress.lag(tenant, Duration.ofSeconds(outcome.lagSeconds));
-        }
-        if (!outcome.segments.isEmpty() || request.trigger() == JobRun.Trigger.MANUAL) {
-            Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson(null).members());
-            metadata.put("jobRunId", new JsonString(run.id().toString()));
-            metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
-            transactions.inTransaction(() -> {
-                appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, ARCHIVE_RUN, new JsonObject(metadata))));
-                return null;
-            });
         }
     }
 

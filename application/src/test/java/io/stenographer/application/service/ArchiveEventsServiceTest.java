@@ -320,6 +320,9 @@ class ArchiveEventsServiceTest {
         assertThat(failed.error()).contains("unreachable");
         assertThat(catalog.recorded()).extracting(r -> r.manifest().objectKey()).containsExactly(SEGMENT_0);
         assertThat(archive.keys()).containsExactlyInAnyOrder(SEGMENT_0, SegmentKeys.manifestKey(SEGMENT_0));
+        assertThat(selfAudits("archive.run")).as("the confirmed segment is recorded in the log despite the failure")
+                .singleElement().satisfies(audit -> assertThat(audit.content().metadata().get("error"))
+                        .isNotNull());
 
         archive.comeBack();
         JobRun resumed = service(2, 10).run(JobRequest.scheduled());
