@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * How busy the whole machine was during a phase (all processes, from /proc/stat), and its load
  * average. On a shared 2-core machine, other work skews every figure; this makes it visible.
  */
-final class MachineLoad {
+public final class MachineLoad {
 
     private final long busy;
     private final long total;
@@ -18,7 +18,7 @@ final class MachineLoad {
         this.total = total;
     }
 
-    static MachineLoad now() {
+    public static MachineLoad now() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
@@ -33,14 +33,14 @@ final class MachineLoad {
     }
 
     /** Percentage of all CPUs busy between {@code earlier} and this snapshot, or NaN when unknown. */
-    double busyPercentSince(MachineLoad earlier) {
+    public double busyPercentSince(MachineLoad earlier) {
         if (total < 0 || earlier.total < 0 || total == earlier.total) {
             return Double.NaN;
         }
         return 100.0 * (busy - earlier.busy) / (total - earlier.total);
     }
 
-    static double loadAverage() {
+    public static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {

@@ -16,6 +16,8 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +25,16 @@ import java.util.random.RandomGenerator;
 
 /**
  * Sealed events built with the domain classes, exactly as the service seals them: same record, same
- * canonical JSON (RFC 8785), same leaf hash. Used by the bulk loader.
+ * canonical JSON (RFC 8785), same leaf hash. Used by the bulk loader. Also the JSON body of an ingest
+ * request of the same shape, for the HTTP load generators.
  */
-final class Events {
+public final class Events {
 
     static final String[] ACTIONS = {"case.view", "case.edit", "case.export", "record.search"};
     static final String SUBMITTER = "bench-loader";
 
+    private static final DateTimeFormatter MICROS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final JsonArray FIELDS = new JsonArray(List.of(new JsonString("ssn"), new JsonString("dob")));
 
     private Events() {
@@ -54,5 +59,21 @@ final class Events {
                 new JsonObject(metadata),
                 null);
         return AuditEvent.record(EventId.newTimeOrdered(receivedAt, random), receivedAt, SUBMITTER, draft);
+    }
+
+    /** A realistic event of about 500 bytes (the same shape as the bulk-loaded ones). */
+    public static String eventJson(String tenant, String prefix, int i, Instant occurredAt) {
+        return "{\"tenant\":\"" + tenant + "\""
+                + ",\"actor\":{\"id\":\"u-" + (i % 5000) + "\",\"type\":\"" + (i % 10 == 0 ? "service" : "user")
+                + "\",\"displayName\":\"Bench User " + (i % 5000) + "\"}"
+                + ",\"action\":\"" + ACTIONS[i % ACTIONS.length] + "\""
+                + ",\"resource\":{\"type\":\"background-check\",\"id\":\"BC-" + prefix + "-" + i + "\"}"
+                + ",\"reason\":\"Requested by HR ticket " + (4000 + i % 1000) + "\""
+                + ",\"outcome\":\"" + (i % 20 == 0 ? "denied" : "success") + "\""
+                + ",\"occurredAt\":\"" + MICROS.format(occurredAt) + "\""
+                + ",\"source\":{\"application\":\"portal\",\"ip\":\"192.0.2." + (i % 250 + 1)
+                + "\",\"userAgent\":\"stenographer-logbench/1\"}"
+                + ",\"correlationId\":\"req-" + prefix + "-" + i + "\""
+                + ",\"metadata\":{\"fields\":[\"ssn\",\"dob\"],\"rows\":" + (i % 50) + ",\"bench\":\"log\"}}";
     }
 }

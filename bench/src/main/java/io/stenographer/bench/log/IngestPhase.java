@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +24,6 @@ import java.util.regex.Pattern;
  */
 final class IngestPhase {
 
-    private static final DateTimeFormatter MICROS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern CREATED = Pattern.compile("\"created\"\\s*:\\s*(\\d+)");
     private static final int BODIES_PER_WRITER = 8;
 
@@ -62,7 +58,7 @@ final class IngestPhase {
         // Warm-up outside the measured window: the first requests fetch the OIDC keys and compile code.
         for (int i = 0; i < 5; i++) {
             service.post("/api/v1/events", "writer", Duration.ofSeconds(30),
-                    eventJson(tenant, "warm", i, occurredAt).getBytes(StandardCharsets.UTF_8));
+                    Events.eventJson(tenant, "warm", i, occurredAt).getBytes(StandardCharsets.UTF_8));
         }
         waitForQueue(tenant, 60);
         Service.sleep(1_000);
@@ -70,7 +66,7 @@ final class IngestPhase {
         Instant idleFrom = Instant.now().minusMillis(5);
         long[] idleNanos = new long[options.idleEvents()];
         for (int i = 0; i < options.idleEvents(); i++) {
-            byte[] body = eventJson(tenant, "idle", i, occurredAt).getBytes(StandardCharsets.UTF_8);
+            byte[] body = Events.eventJson(tenant, "idle", i, occurredAt).getBytes(StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
             HttpResponse<String> response = service.post("/api/v1/events", "writer", Duration.ofSeconds(30), body);
             idleNanos[i] = System.nanoTime() - t0;
@@ -237,25 +233,9 @@ final class IngestPhase {
             if (i > 0) {
                 b.append(',');
             }
-            b.append(eventJson(tenant, prefix, i, occurredAt));
+            b.append(Events.eventJson(tenant, prefix, i, occurredAt));
         }
         return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A realistic event of about 500 bytes (the same shape as the bulk-loaded ones). */
-    static String eventJson(String tenant, String prefix, int i, Instant occurredAt) {
-        return "{\"tenant\":\"" + tenant + "\""
-                + ",\"actor\":{\"id\":\"u-" + (i % 5000) + "\",\"type\":\"" + (i % 10 == 0 ? "service" : "user")
-                + "\",\"displayName\":\"Bench User " + (i % 5000) + "\"}"
-                + ",\"action\":\"" + Events.ACTIONS[i % Events.ACTIONS.length] + "\""
-                + ",\"resource\":{\"type\":\"background-check\",\"id\":\"BC-" + prefix + "-" + i + "\"}"
-                + ",\"reason\":\"Requested by HR ticket " + (4000 + i % 1000) + "\""
-                + ",\"outcome\":\"" + (i % 20 == 0 ? "denied" : "success") + "\""
-                + ",\"occurredAt\":\"" + MICROS.format(occurredAt) + "\""
-                + ",\"source\":{\"application\":\"portal\",\"ip\":\"192.0.2." + (i % 250 + 1)
-                + "\",\"userAgent\":\"stenographer-logbench/1\"}"
-                + ",\"correlationId\":\"req-" + prefix + "-" + i + "\""
-                + ",\"metadata\":{\"fields\":[\"ssn\",\"dob\"],\"rows\":" + (i % 50) + ",\"bench\":\"log\"}}";
     }
 
     private static void log(String message) {

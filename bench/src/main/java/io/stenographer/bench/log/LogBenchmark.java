@@ -218,7 +218,7 @@ public final class LogBenchmark {
         }
     }
 
-    static void log(String message) {
+    public static void log(String message) {
         System.err.println("[log-bench " + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + "] "
                 + message);
     }

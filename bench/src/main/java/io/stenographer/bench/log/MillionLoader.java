@@ -24,7 +24,7 @@ import org.postgresql.copy.CopyManager;
  * generator thread overlaps building the next chunk with COPYing the current one. The leaf inputs are
  * kept for the raw SHA-256 baseline of measurement 3.
  */
-final class MillionLoader {
+public final class MillionLoader {
 
     private static final String COPY = "COPY audit_event (id, tenant, received_at, submitted_by, actor_id, actor_type,"
             + " actor_display_name, action, resource_type, resource_id, reason, outcome, occurred_at,"
@@ -33,16 +33,16 @@ final class MillionLoader {
     private static final HexFormat HEX = HexFormat.of();
     private static final String END = "";
 
-    record Result(int events, double seconds, double generateSeconds, byte[][] leafInputs, long leafInputBytes) {
+    public record Result(int events, double seconds, double generateSeconds, byte[][] leafInputs, long leafInputBytes) {
     }
 
     private final Connection db;
 
-    MillionLoader(Connection db) {
+    public MillionLoader(Connection db) {
         this.db = db;
     }
 
-    Result load(TenantId tenant, int events, int chunk) throws Exception {
+    public Result load(TenantId tenant, int events, int chunk) throws Exception {
         byte[][] leafInputs = new byte[events][];
         BlockingQueue<String> chunks = new ArrayBlockingQueue<>(2);
         long[] generateNanos = new long[1];

@@ -14,7 +14,7 @@ import java.util.Map;
  * dev-only {@code /dev/tokens/{user}} endpoint (they live five minutes; replaced after three, or at
  * once after a 401).
  */
-final class Service {
+public final class Service {
 
     private static final long TOKEN_MAX_AGE_NANOS = Duration.ofMinutes(3).toNanos();
 
@@ -23,7 +23,7 @@ final class Service {
     private final Map<String, String> tokens = new HashMap<>();
     private final Map<String, Long> fetchedAt = new HashMap<>();
 
-    Service(String baseUrl) {
+    public Service(String baseUrl) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -35,7 +35,7 @@ final class Service {
         return URI.create(baseUrl + path);
     }
 
-    synchronized String token(String user) {
+    public synchronized String token(String user) {
         Long at = fetchedAt.get(user);
         if (at == null || System.nanoTime() - at > TOKEN_MAX_AGE_NANOS) {
             fetchToken(user);
@@ -74,11 +74,11 @@ final class Service {
     }
 
     /** GET with the user's token (null: anonymous); retries once with a fresh token after a 401. */
-    HttpResponse<String> get(String path, String user, Duration timeout) {
+    public HttpResponse<String> get(String path, String user, Duration timeout) {
         return send(path, user, timeout, null, "GET");
     }
 
-    HttpResponse<String> post(String path, String user, Duration timeout, byte[] json) {
+    public HttpResponse<String> post(String path, String user, Duration timeout, byte[] json) {
         return send(path, user, timeout, json, "POST");
     }
 
@@ -113,7 +113,7 @@ final class Service {
     }
 
     /** Tree size of the latest public checkpoint of a tenant (0 when it has none yet). */
-    long checkpointSize(String tenant) {
+    public long checkpointSize(String tenant) {
         HttpResponse<String> response = get("/api/v1/logs/" + tenant + "/checkpoint", null, Duration.ofSeconds(30));
         if (response.statusCode() == 404) {
             return 0;
@@ -126,7 +126,7 @@ final class Service {
         return Long.parseLong(lines[1].strip());
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -135,7 +135,7 @@ final class Service {
         }
     }
 
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         String oneLine = text.replace('\n', ' ');
         return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
     }

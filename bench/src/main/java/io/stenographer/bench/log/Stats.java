@@ -4,20 +4,20 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Latency samples in nanoseconds; percentiles by nearest rank. */
-final class Stats {
+public final class Stats {
 
     private final long[] sorted;
 
-    Stats(long[] nanos, int count) {
+    public Stats(long[] nanos, int count) {
         this.sorted = Arrays.copyOf(nanos, count);
         Arrays.sort(sorted);
     }
 
-    int count() {
+    public int count() {
         return sorted.length;
     }
 
-    double percentileMs(double p) {
+    public double percentileMs(double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -25,11 +25,11 @@ final class Stats {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 
-    double maxMs() {
+    public double maxMs() {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6;
     }
 
-    double meanMs() {
+    public double meanMs() {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -40,14 +40,14 @@ final class Stats {
         return sum / sorted.length / 1e6;
     }
 
-    static String ms(double value) {
+    public static String ms(double value) {
         if (Double.isNaN(value)) {
             return "-";
         }
         return String.format(Locale.ROOT, value < 10 ? "%.2f" : value < 100 ? "%.1f" : "%.0f", value);
     }
 
-    static String rate(double perSecond) {
+    public static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 }

@@ -1,0 +1,169 @@
+# Shared shell for the bench/run-*.sh scripts (sourced, not run).
+#
+# The caller sets, before sourcing: BENCH_NAME (tag for log lines and result files), HTTP_PORT, PG_PORT,
+# DATA_DIR, WORK_DIR (both must start with DIR_PREFIX, since cleanup deletes them), DIR_PREFIX, KEEP
+# (1: keep the directories), READY_TIMEOUT (seconds), OTHER_PORTS (HTTP ports of the other benchmarks,
+# refused besides 8080). The embedded PostgreSQL lives in $DATA_DIR/pgdata.
+# Optional hook: a function bench_extra_cleanup, called first on exit (e.g. to stop a helper process).
+#
+# Functions: bench_log, bench_check_settings, bench_snapshot_and_build, bench_start_service [-D...],
+# bench_reproduce <ENV_PREFIX_REGEX> <script> [args] (prints the command line that reproduces the run).
+# Sets: SERVICE_PID, PROVENANCE, BENCH_CLASSPATH, MAVEN_REPO_OPTS.
+
+SERVICE_PID=""
+PROVENANCE=""
+
+bench_log() { echo "[$BENCH_NAME $(date -u +%H:%M:%S)] $*" >&2; }
+
+bench_port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+bench_check_settings() {
+    local taken
+    for taken in 8080 ${OTHER_PORTS:-}; do
+        if [ "$HTTP_PORT" = "$taken" ]; then
+            echo "refusing port $HTTP_PORT: it belongs to other work on this machine" >&2
+            exit 64
+        fi
+    done
+    case "$DATA_DIR" in "$DIR_PREFIX"*) ;; *) echo "data dir must start with $DIR_PREFIX" >&2; exit 64 ;; esac
+    case "$WORK_DIR" in "$DIR_PREFIX"*) ;; *) echo "work dir must start with $DIR_PREFIX" >&2; exit 64 ;; esac
+    if [ "$DATA_DIR" = "$WORK_DIR" ]; then
+        echo "the data dir and the work dir must differ" >&2
+        exit 64
+    fi
+    local port
+    for port in "$HTTP_PORT" "$PG_PORT" "$@"; do
+        if bench_port_in_use "$port"; then
+            echo "port $port is already in use on 127.0.0.1; choose other ports" >&2
+            exit 1
+        fi
+    done
+}
+
+bench_stop_postgres() {
+    # The embedded PostgreSQL runs detached (pg_ctl), outside the service's process group. The
+    # service's shutdown hook normally stops it; this is the fallback, aimed at our data dir only.
+    local pidfile="$DATA_DIR/pgdata/postmaster.pid" pid
+    [ -f "$pidfile" ] || return 0
+    pid="$(head -n 1 "$pidfile")"
+    if [ -n "$pid" ] && ps -o args= -p "$pid" 2>/dev/null | grep -q -- "-D $DATA_DIR/pgdata"; then
+        bench_log "stopping embedded PostgreSQL (pid $pid)"
+        kill -INT "$pid" 2>/dev/null || true
+        for _ in $(seq 1 30); do
+            kill -0 "$pid" 2>/dev/null || return 0
+            sleep 1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+}
+
+bench_cleanup() {
+    local status=$?
+    set +e
+    if declare -F bench_extra_cleanup >/dev/null; then
+        bench_extra_cleanup
+    fi
+    if [ -n "$SERVICE_PID" ] && kill -0 -- "-$SERVICE_PID" 2>/dev/null; then
+        bench_log "stopping the service (process group $SERVICE_PID)"
+        kill -TERM -- "-$SERVICE_PID" 2>/dev/null
+        for _ in $(seq 1 45); do
+            kill -0 -- "-$SERVICE_PID" 2>/dev/null || break
+            sleep 1
+        done
+        kill -KILL -- "-$SERVICE_PID" 2>/dev/null
+    fi
+    bench_stop_postgres
+    if [ "$KEEP" != 1 ]; then
+        rm -rf "$DATA_DIR" "$WORK_DIR"
+    fi
+    exit "$status"
+}
+
+# Copies the checkout (without .git, target, results) to $WORK_DIR and builds it there, offline. The
+# modules are installed into a private local repository inside the snapshot, chained in front of
+# ~/.m2/repository (Maven 3.9 maven.repo.local.tail, read-only), so nothing is written to the shared
+# ~/.m2 and dev mode still finds the test-jar the bootstrap module depends on. Leaves the shell in
+# $WORK_DIR. Why a copy: dev mode recompiles and restarts when sources change, which other people's edits
+# would trigger mid-run.
+bench_snapshot_and_build() {
+    local repo="$1" head dirty
+    head="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    dirty="$(git -C "$repo" status --porcelain 2>/dev/null | wc -l | tr -d ' ')"
+    PROVENANCE="work tree at commit $head with $dirty uncommitted path(s)"
+    bench_log "snapshot of $repo -> $WORK_DIR"
+    rm -rf "$WORK_DIR"
+    mkdir -p "$WORK_DIR"
+    tar -C "$repo" --exclude=./.git --exclude=target --exclude=./.stenographer --exclude=./bench/results \
+        --exclude=./bootstrap/.stenographer -cf - . | tar -C "$WORK_DIR" -xf -
+    cd "$WORK_DIR"
+    bench_log "building (offline, package)"
+    MAVEN_REPO_OPTS=(-Dmaven.repo.local="$WORK_DIR/.m2-private" -Dmaven.repo.local.tail="$HOME/.m2/repository")
+    ./mvnw -B -ntp -o -q "${MAVEN_REPO_OPTS[@]}" install -DskipTests
+    # The bench jar's manifest Class-Path points into the private repository, which holds only what was
+    # installed above; everything else lives in the tail. Spell the class path out, each entry where it is.
+    local private="$WORK_DIR/.m2-private" entry
+    BENCH_CLASSPATH="$WORK_DIR/bench/target/stenographer-bench.jar"
+    for entry in $(unzip -p bench/target/stenographer-bench.jar META-INF/MANIFEST.MF | tr -d '\r' \
+            | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' | sed -n 's/^Class-Path: //p'); do
+        if [ ! -f "$entry" ] && [ "${entry#"$private"/}" != "$entry" ]; then
+            entry="$HOME/.m2/repository/${entry#"$private"/}"
+        fi
+        BENCH_CLASSPATH+=":$entry"
+    done
+}
+
+# Starts the service in dev mode in the background, in its own process group, and waits for readiness.
+# Extra arguments (-D options) reach the forked dev JVM.
+bench_start_service() {
+    rm -rf "$DATA_DIR"
+    mkdir -p "$DATA_DIR"
+    bench_log "starting the service on :$HTTP_PORT (embedded PostgreSQL :$PG_PORT, data $DATA_DIR); log $SERVICE_LOG"
+    # -DforceC2=true: dev mode otherwise runs the JVM with -XX:TieredStopAtLevel=1 (C1 only).
+    setsid ./mvnw -B -ntp -o "${MAVEN_REPO_OPTS[@]}" quarkus:dev \
+        -DforceC2=true \
+        -Ddebug=false \
+        -Dquarkus.analytics.disabled=true \
+        -Dquarkus.console.enabled=false \
+        -Dquarkus.http.port="$HTTP_PORT" \
+        -Dstenographer.embedded-postgres.port="$PG_PORT" \
+        -Dstenographer.embedded-postgres.data-dir="$DATA_DIR/pgdata" \
+        -Dstenographer.data-dir="$DATA_DIR" \
+        "$@" \
+        >"$SERVICE_LOG" 2>&1 </dev/null &
+    SERVICE_PID=$!
+    local ready=0
+    for _ in $(seq 1 $((READY_TIMEOUT / 2))); do
+        if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+            echo "the service exited during start-up; last lines of $SERVICE_LOG:" >&2
+            tail -n 40 "$SERVICE_LOG" >&2
+            exit 1
+        fi
+        if curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$HTTP_PORT/q/health/ready" 2>/dev/null; then
+            ready=1
+            break
+        fi
+        sleep 2
+    done
+    if [ "$ready" != 1 ]; then
+        echo "the service was not ready after ${READY_TIMEOUT}s; last lines of $SERVICE_LOG:" >&2
+        tail -n 40 "$SERVICE_LOG" >&2
+        exit 1
+    fi
+    if ! grep -q "Embedded PostgreSQL 17 on port $PG_PORT, data in $DATA_DIR/pgdata" "$SERVICE_LOG"; then
+        echo "the service did not start the embedded PostgreSQL on :$PG_PORT in $DATA_DIR/pgdata; see $SERVICE_LOG" >&2
+        exit 1
+    fi
+    bench_log "service ready"
+}
+
+# The command line that reproduces this run, with the script's own environment variables.
+bench_reproduce() {
+    local pattern="$1" script="$2" env_prefix="" name value
+    shift 2
+    while IFS='=' read -r name value; do
+        env_prefix+="$name=$(printf '%q' "$value") "
+    done < <(env | grep -E "$pattern" | sort)
+    echo "cd <repo> && ${env_prefix}${script}${*:+ $*}"
+}
