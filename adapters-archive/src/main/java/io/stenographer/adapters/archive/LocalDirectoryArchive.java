@@ -49,7 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * archive's lock and an atomic rename). The manifest is published before the object, so an object never
  * exists without its lock record; a manifest left without an object by a crash is replaced by the next
  * put of that key. The directory is fsynced after each change. Mutations are serialised within this
- * archive instance; the directory is meant for one application instance.
+ * archive instance; the directory is meant for one application instance. Keys map to paths, so one key
+ * cannot be both an object and the "directory" of another (S3 allows {@code a} and {@code a/b} side by
+ * side; here the second put fails with {@link ArchiveUnavailable}): choose keys that never nest in objects.
  *
  * <p>{@link #describe} reports the SHA-256 from the manifest without rereading the object; {@link #open}
  * hashes the bytes while they are read and fails at the end of the stream if they no longer match the

@@ -97,7 +97,15 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
 
     /** Builds an S3 client from the settings; {@link #close()} releases it. No request is made yet. */
     public static S3ObjectLockArchive connect(S3ArchiveSettings settings) {
-        return new S3ObjectLockArchive(buildClient(settings, List.of()), settings.bucket(), Clock.systemUTC(), true);
+        return connect(settings, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #connect(S3ArchiveSettings)}, with the clock this adapter compares retention dates with
+     * before it deletes (AWS S3 applies its own clock as well).
+     */
+    public static S3ObjectLockArchive connect(S3ArchiveSettings settings, Clock clock) {
+        return new S3ObjectLockArchive(buildClient(settings, List.of()), settings.bucket(), clock, true);
     }
 
     static S3Client buildClient(S3ArchiveSettings settings, List<ExecutionInterceptor> interceptors) {
@@ -458,8 +466,13 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         String target = "s3://" + bucket + (key == null ? "" : "/" + key);
         if (e instanceof S3Exception s3e) {
             String requestId = s3e.requestId() == null ? "" : ", request id " + s3e.requestId();
+            String hint = switch (s3e.statusCode()) {
+                case 301 -> " (the bucket is in another region than the configured one)";
+                case 403 -> " (check the credentials and the role's S3 permissions, see docs/ARCHIVE.md)";
+                default -> "";
+            };
             return new ArchiveUnavailable("S3 " + operation + " of " + target + " failed: HTTP " + s3e.statusCode()
-                    + " " + errorCode(s3e) + requestId, e);
+                    + " " + errorCode(s3e) + requestId + hint, e);
         }
         return new ArchiveUnavailable("S3 " + operation + " of " + target + " failed: the store could not be reached"
                 + " or did not answer in time (" + e.getClass().getSimpleName() + ": " + rootMessage(e) + ")", e);
