@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -200,7 +201,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
     }
 
     /**
-     * The object's bytes, hashed while read: reading to the end throws an {@link java.io.IOException} if
+     * The object's bytes, hashed while read: reading to the end throws an {@link IOException} if
      * they do not match the SHA-256 in the manifest.
      */
     @Override
@@ -320,7 +321,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
             if (!Sha256.isHex(sha) || until == null) {
                 return Optional.empty();
             }
-            return Optional.of(new Manifest(sha.toLowerCase(java.util.Locale.ROOT), fields.get("lockMode"),
+            return Optional.of(new Manifest(sha.toLowerCase(Locale.ROOT), fields.get("lockMode"),
                     Instant.parse(until)));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             // A damaged manifest confirms nothing: the object is reported without lock or checksum.

@@ -1,11 +1,14 @@
 package io.stenographer.adapters.archive;
 
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -251,7 +254,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             if (Sha256.isHex(fromMetadata)) {
                 LOG.log(System.Logger.Level.WARNING, "S3 archive object s3://{0}/{1}: the store returned no SHA-256"
                         + " checksum; reporting the x-amz-meta-sha256 value this adapter sent", bucket, key);
-                sha256 = fromMetadata.toLowerCase(java.util.Locale.ROOT);
+                sha256 = fromMetadata.toLowerCase(Locale.ROOT);
             }
         }
         String mode = null;
@@ -310,9 +313,9 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     /**
      * Reading an S3 body can fail with the SDK's unchecked exceptions (a dropped connection, or the SDK's
      * own check of the body against {@code x-amz-checksum-sha256}); callers of an {@link InputStream}
-     * expect an {@link java.io.IOException}, and no AWS type should reach them.
+     * expect an {@link IOException}, and no AWS type should reach them.
      */
-    private static final class SdkErrorsAsIoExceptions extends java.io.FilterInputStream {
+    private static final class SdkErrorsAsIoExceptions extends FilterInputStream {
         private final String target;
 
         SdkErrorsAsIoExceptions(InputStream in, String target) {
@@ -321,7 +324,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public int read() throws java.io.IOException {
+        public int read() throws IOException {
             try {
                 return super.read();
             } catch (SdkException e) {
@@ -330,7 +333,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
+        public int read(byte[] b, int off, int len) throws IOException {
             try {
                 return super.read(b, off, len);
             } catch (SdkException e) {
@@ -339,7 +342,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public long skip(long n) throws java.io.IOException {
+        public long skip(long n) throws IOException {
             try {
                 return super.skip(n);
             } catch (SdkException e) {
@@ -348,7 +351,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             try {
                 super.close();
             } catch (SdkException e) {
@@ -356,8 +359,8 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             }
         }
 
-        private java.io.IOException translate(SdkException e) {
-            return new java.io.IOException("reading archive object " + target + " failed: " + e.getMessage(), e);
+        private IOException translate(SdkException e) {
+            return new IOException("reading archive object " + target + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -503,14 +506,14 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             return false;
         }
         String code = errorCode(e);
-        String message = errorMessage(e).toLowerCase(java.util.Locale.ROOT);
+        String message = errorMessage(e).toLowerCase(Locale.ROOT);
         return "BadDigest".equals(code) || "InvalidDigest".equals(code)
                 || (message.contains("checksum") && !message.contains("object lock"));
     }
 
     /** 400 InvalidRequest "Bucket is missing Object Lock Configuration" (AWS and S3Mock word it alike). */
     private static boolean isMissingObjectLock(S3Exception e) {
-        return e.statusCode() == 400 && errorMessage(e).toLowerCase(java.util.Locale.ROOT).contains("object lock");
+        return e.statusCode() == 400 && errorMessage(e).toLowerCase(Locale.ROOT).contains("object lock");
     }
 
     /**
