@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,7 +50,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * archive's lock and an atomic rename). The manifest is published before the object, so an object never
  * exists without its lock record; a manifest left without an object by a crash is replaced by the next
  * put of that key. The directory is fsynced after each change. Mutations are serialised within this
- * archive instance; the directory is meant for one application instance.
+ * archive instance; the directory is meant for one application instance. Keys map to paths, so one key
+ * cannot be both an object and the "directory" of another (S3 allows {@code a} and {@code a/b} side by
+ * side; here the second put fails with {@link ArchiveUnavailable}): choose keys that never nest in objects.
  *
  * <p>{@link #describe} reports the SHA-256 from the manifest without rereading the object; {@link #open}
  * hashes the bytes while they are read and fails at the end of the stream if they no longer match the
@@ -198,7 +201,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
     }
 
     /**
-     * The object's bytes, hashed while read: reading to the end throws an {@link java.io.IOException} if
+     * The object's bytes, hashed while read: reading to the end throws an {@link IOException} if
      * they do not match the SHA-256 in the manifest.
      */
     @Override
@@ -358,7 +361,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
             if (!Sha256.isHex(sha) || until == null) {
                 return Optional.empty();
             }
-            return Optional.of(new Manifest(sha.toLowerCase(java.util.Locale.ROOT), fields.get("lockMode"),
+            return Optional.of(new Manifest(sha.toLowerCase(Locale.ROOT), fields.get("lockMode"),
                     Instant.parse(until)));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             // A damaged manifest confirms nothing: the object is reported without lock or checksum.

@@ -1,11 +1,14 @@
 package io.stenographer.adapters.archive;
 
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -97,7 +100,15 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
 
     /** Builds an S3 client from the settings; {@link #close()} releases it. No request is made yet. */
     public static S3ObjectLockArchive connect(S3ArchiveSettings settings) {
-        return new S3ObjectLockArchive(buildClient(settings, List.of()), settings.bucket(), Clock.systemUTC(), true);
+        return connect(settings, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #connect(S3ArchiveSettings)}, with the clock this adapter compares retention dates with
+     * before it deletes (AWS S3 applies its own clock as well).
+     */
+    public static S3ObjectLockArchive connect(S3ArchiveSettings settings, Clock clock) {
+        return new S3ObjectLockArchive(buildClient(settings, List.of()), settings.bucket(), clock, true);
     }
 
     static S3Client buildClient(S3ArchiveSettings settings, List<ExecutionInterceptor> interceptors) {
@@ -243,7 +254,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             if (Sha256.isHex(fromMetadata)) {
                 LOG.log(System.Logger.Level.WARNING, "S3 archive object s3://{0}/{1}: the store returned no SHA-256"
                         + " checksum; reporting the x-amz-meta-sha256 value this adapter sent", bucket, key);
-                sha256 = fromMetadata.toLowerCase(java.util.Locale.ROOT);
+                sha256 = fromMetadata.toLowerCase(Locale.ROOT);
             }
         }
         String mode = null;
@@ -302,9 +313,9 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     /**
      * Reading an S3 body can fail with the SDK's unchecked exceptions (a dropped connection, or the SDK's
      * own check of the body against {@code x-amz-checksum-sha256}); callers of an {@link InputStream}
-     * expect an {@link java.io.IOException}, and no AWS type should reach them.
+     * expect an {@link IOException}, and no AWS type should reach them.
      */
-    private static final class SdkErrorsAsIoExceptions extends java.io.FilterInputStream {
+    private static final class SdkErrorsAsIoExceptions extends FilterInputStream {
         private final String target;
 
         SdkErrorsAsIoExceptions(InputStream in, String target) {
@@ -313,7 +324,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public int read() throws java.io.IOException {
+        public int read() throws IOException {
             try {
                 return super.read();
             } catch (SdkException e) {
@@ -322,7 +333,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
+        public int read(byte[] b, int off, int len) throws IOException {
             try {
                 return super.read(b, off, len);
             } catch (SdkException e) {
@@ -331,7 +342,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public long skip(long n) throws java.io.IOException {
+        public long skip(long n) throws IOException {
             try {
                 return super.skip(n);
             } catch (SdkException e) {
@@ -340,7 +351,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             try {
                 super.close();
             } catch (SdkException e) {
@@ -348,8 +359,8 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             }
         }
 
-        private java.io.IOException translate(SdkException e) {
-            return new java.io.IOException("reading archive object " + target + " failed: " + e.getMessage(), e);
+        private IOException translate(SdkException e) {
+            return new IOException("reading archive object " + target + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -481,8 +492,13 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         String target = "s3://" + bucket + (key == null ? "" : "/" + key);
         if (e instanceof S3Exception s3e) {
             String requestId = s3e.requestId() == null ? "" : ", request id " + s3e.requestId();
+            String hint = switch (s3e.statusCode()) {
+                case 301 -> " (the bucket is in another region than the configured one)";
+                case 403 -> " (check the credentials and the role's S3 permissions, see docs/ARCHIVE.md)";
+                default -> "";
+            };
             return new ArchiveUnavailable("S3 " + operation + " of " + target + " failed: HTTP " + s3e.statusCode()
-                    + " " + errorCode(s3e) + requestId, e);
+                    + " " + errorCode(s3e) + requestId + hint, e);
         }
         return new ArchiveUnavailable("S3 " + operation + " of " + target + " failed: the store could not be reached"
                 + " or did not answer in time (" + e.getClass().getSimpleName() + ": " + rootMessage(e) + ")", e);
@@ -513,14 +529,14 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             return false;
         }
         String code = errorCode(e);
-        String message = errorMessage(e).toLowerCase(java.util.Locale.ROOT);
+        String message = errorMessage(e).toLowerCase(Locale.ROOT);
         return "BadDigest".equals(code) || "InvalidDigest".equals(code)
                 || (message.contains("checksum") && !message.contains("object lock"));
     }
 
     /** 400 InvalidRequest "Bucket is missing Object Lock Configuration" (AWS and S3Mock word it alike). */
     private static boolean isMissingObjectLock(S3Exception e) {
-        return e.statusCode() == 400 && errorMessage(e).toLowerCase(java.util.Locale.ROOT).contains("object lock");
+        return e.statusCode() == 400 && errorMessage(e).toLowerCase(Locale.ROOT).contains("object lock");
     }
 
     /**

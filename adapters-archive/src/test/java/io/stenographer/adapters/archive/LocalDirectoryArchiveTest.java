@@ -154,6 +154,16 @@ class LocalDirectoryArchiveTest extends ArchiveSegmentsContractTest {
     }
 
     @Test
+    void a_key_below_an_existing_object_is_refused_without_touching_the_object() throws IOException {
+        archive.put(key("a"), bytes("object a"), Sha256.hex(bytes("object a")), inOneDay());
+
+        assertThatThrownBy(() -> archive.put(key("a/b"), bytes("b"), Sha256.hex(bytes("b")), inOneDay()))
+                .isInstanceOf(ArchiveSegmentsPort.ArchiveUnavailable.class);
+        assertThat(readAll(key("a"))).isEqualTo(bytes("object a"));
+        assertThat(archive.describe(key("a/b"))).isEmpty();
+    }
+
+    @Test
     void check_worm_capable_creates_a_missing_directory() {
         Path nested = temp.resolve("new/archive/dir");
         new LocalDirectoryArchive(nested).checkWormCapable();
