@@ -84,7 +84,7 @@ bench_cleanup() {
 # Copies the checkout (without .git, target, results) to $WORK_DIR and builds it there, offline. The
 # modules are installed into a private local repository inside the snapshot, chained in front of
 # ~/.m2/repository (Maven 3.9 maven.repo.local.tail, read-only), so nothing is written to the shared
-# ~/.m2 and dev mode still finds the test-jar the bootstrap module depends on. Leaves the shell in
+# ~/.m2 and dev mode resolves every module from the snapshot. Leaves the shell in
 # $WORK_DIR. Why a copy: dev mode recompiles and restarts when sources change, which other people's edits
 # would trigger mid-run.
 bench_snapshot_and_build() {

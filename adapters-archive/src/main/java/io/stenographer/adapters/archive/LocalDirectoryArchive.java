@@ -230,7 +230,6 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
         }
         Path object = objectPath(key);
         lock.lock();
-        Path tmp = null;
         try {
             if (!Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ArchiveObjectNotFound(key);
@@ -247,16 +246,10 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
             fields.put("lockMode", LOCK_MODE);
             fields.put("retainUntil", retainUntil.toString());
             fields.put("storedAt", clock.instant().toString());
-            Path manifest = manifestPath(object);
-            tmp = tempSibling(manifest);
-            writeDurably(tmp, FlatJson.write(fields).getBytes(StandardCharsets.UTF_8));
-            makeReadOnly(tmp);
-            Files.move(tmp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(manifest.getParent());
+            replaceSidecar(manifestPath(object), fields);
         } catch (IOException e) {
             throw unavailable("extend the lock of", key, e);
         } finally {
-            deleteQuietly(tmp);
             lock.unlock();
         }
         return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
@@ -267,28 +260,34 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
         ArchiveKeys.requireValid(key);
         Path object = objectPath(key);
         lock.lock();
-        Path tmp = null;
         try {
             if (!Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ArchiveObjectNotFound(key);
             }
-            Path hold = legalHoldPath(object);
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("key", key);
             fields.put("legalHold", on);
             fields.put("changedAt", clock.instant().toString());
-            tmp = tempSibling(hold);
-            writeDurably(tmp, FlatJson.write(fields).getBytes(StandardCharsets.UTF_8));
-            makeReadOnly(tmp);
-            Files.move(tmp, hold, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(hold.getParent());
+            replaceSidecar(legalHoldPath(object), fields);
         } catch (IOException e) {
             throw unavailable("set the legal hold of", key, e);
         } finally {
-            deleteQuietly(tmp);
             lock.unlock();
         }
         return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+    }
+
+    /** Replaces a sidecar file atomically: written to a temp sibling, fsynced, made read-only, then moved. */
+    private static void replaceSidecar(Path sidecar, Map<String, Object> fields) throws IOException {
+        Path tmp = tempSibling(sidecar);
+        try {
+            writeDurably(tmp, FlatJson.write(fields).getBytes(StandardCharsets.UTF_8));
+            makeReadOnly(tmp);
+            Files.move(tmp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(sidecar.getParent());
+        } finally {
+            deleteQuietly(tmp);
+        }
     }
 
     @Override

@@ -140,7 +140,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                         tenantPolicies.resolve(subject), true, tenantHolds, now);
                 if (decision.allowed()) {
                     released.add(candidate.id());
-                } else if (decision.reason().startsWith("under legal hold")) {
+                } else if (tenantHolds.stream().anyMatch(hold -> hold.covers(subject))) {
                     outcome.held++;
                 } else {
                     outcome.notYetDue++;

@@ -1,7 +1,6 @@
 package io.stenographer.bench.log;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.stenographer.bench.CommandLine;
 
 /** Command line of {@link LogBenchmark}: {@code --name value} pairs, every one with a default. */
 record LogOptions(
@@ -23,48 +22,25 @@ record LogOptions(
         int verifyTimeoutSeconds) {
 
     static LogOptions parse(String[] args) {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (!name.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got '" + name + "'");
-            }
-            given.put(name.substring(2), args[++i]);
-        }
+        CommandLine given = CommandLine.parse(args);
         LogOptions options = new LogOptions(
-                take(given, "base-url", "http://127.0.0.1:18090"),
-                take(given, "jdbc-url", "jdbc:postgresql://127.0.0.1:54349/stenographer"),
-                take(given, "jdbc-user", "stenographer_owner"),
-                take(given, "command", "(not given)"),
-                take(given, "ingest-tenant", "acme"),
-                positive(given, "writers", 2),
-                positive(given, "batch-size", 1_000),
-                positive(given, "ingest-seconds", 60),
-                positive(given, "idle-events", 40),
-                take(given, "proof-tenant", "globex"),
-                positive(given, "events", 1_000_000),
-                positive(given, "copy-chunk", 20_000),
-                positive(given, "proofs", 2_000),
-                positive(given, "warmup", 300),
-                positive(given, "integrate-timeout-seconds", 1_800),
-                positive(given, "verify-timeout-seconds", 600));
-        if (!given.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s): " + given.keySet());
-        }
+                given.take("base-url", "http://127.0.0.1:18090"),
+                given.take("jdbc-url", "jdbc:postgresql://127.0.0.1:54349/stenographer"),
+                given.take("jdbc-user", "stenographer_owner"),
+                given.take("command", "(not given)"),
+                given.take("ingest-tenant", "acme"),
+                given.positive("writers", 2),
+                given.positive("batch-size", 1_000),
+                given.positive("ingest-seconds", 60),
+                given.positive("idle-events", 40),
+                given.take("proof-tenant", "globex"),
+                given.positive("events", 1_000_000),
+                given.positive("copy-chunk", 20_000),
+                given.positive("proofs", 2_000),
+                given.positive("warmup", 300),
+                given.positive("integrate-timeout-seconds", 1_800),
+                given.positive("verify-timeout-seconds", 600));
+        given.requireAllTaken();
         return options;
-    }
-
-    private static String take(Map<String, String> given, String name, String fallback) {
-        String value = given.remove(name);
-        return value == null ? fallback : value;
-    }
-
-    private static int positive(Map<String, String> given, String name, int fallback) {
-        String value = given.remove(name);
-        int parsed = value == null ? fallback : Integer.parseInt(value.replace("_", ""));
-        if (parsed < 1) {
-            throw new IllegalArgumentException("--" + name + " must be at least 1");
-        }
-        return parsed;
     }
 }

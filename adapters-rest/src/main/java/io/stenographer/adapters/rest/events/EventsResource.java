@@ -2,6 +2,7 @@ package io.stenographer.adapters.rest.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
@@ -282,7 +283,7 @@ public class EventsResource {
                 correlationId);
         PageRequest page = new PageRequest(cursor == null ? null : CursorCodec.decode(cursor), parseLimit(limit));
         EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page,
-                parseFlag("includeArchived", includeArchived)));
+                QueryParameters.flag("includeArchived", includeArchived)));
         return new EventPageResponse(result.events().stream().map(EventResponse::from).toList(),
                 result.next() == null ? null : CursorCodec.encode(result.next()));
     }
@@ -297,7 +298,7 @@ public class EventsResource {
             @Parameter(description = "true: include the inclusion proof against the latest checkpoint")
             @jakarta.ws.rs.QueryParam("proof") String proof) {
         Caller caller = callers.resolve(identity);
-        boolean withProof = parseFlag("proof", proof);
+        boolean withProof = QueryParameters.flag("proof", proof);
         EventId eventId = EventId.parse(id);
         EventResponse event = EventResponse.from(getEvent.get(new GetEventQuery(caller, eventId)));
         if (!withProof) {
@@ -307,16 +308,6 @@ public class EventsResource {
                 .<Object>map(InclusionProofResponse::from)
                 .orElse(java.util.Map.of("status", "pending",
                         "detail", "the event is recorded and awaits integration into a signed checkpoint")));
-    }
-
-    private static boolean parseFlag(String field, String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw new FieldViolation(field, "must be true or false");
     }
 
     private static int parseLimit(String limit) {

@@ -1,6 +1,7 @@
 package io.stenographer.adapters.rest.jobs;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CallerResolver;
@@ -59,7 +60,7 @@ public class JobsResource {
     public JobRunResponse run(@PathParam("job") String job, @QueryParam("tenant") List<String> tenants,
             @QueryParam("dryRun") String dryRun) {
         Caller caller = callers.resolve(identity);
-        JobRequest request = JobRequest.manual(caller, tenants(tenants), flag("dryRun", dryRun));
+        JobRequest request = JobRequest.manual(caller, tenants(tenants), QueryParameters.flag("dryRun", dryRun));
         return switch (job) {
             case "archive" -> JobRunResponse.from(archiveJob.run(request));
             case "purge" -> JobRunResponse.from(purgeJob.run(request));
@@ -122,15 +123,5 @@ public class JobsResource {
             }
         }
         return List.copyOf(unique);
-    }
-
-    private static boolean flag(String field, String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw new FieldViolation(field, "must be true or false");
     }
 }
