@@ -3,18 +3,32 @@ package io.stenographer.adapters.persistence.embedded;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * A real PostgreSQL 17 server run from Maven-provided binaries, for the embedded default run and the
  * tests. It creates the same two roles a production installation has: an owner that runs the
  * migrations, and the application role that may only read and append.
+ *
+ * <p>It always runs durably: the launcher's defaults ({@code -F}, {@code synchronous_commit=off}) are
+ * overridden, because a receipt must mean the commit is on disk. A server left running by a killed
+ * process on the same data directory is stopped cleanly before a new one starts, and
+ * {@link #superviseWithRestarts} restarts a server that dies on the same port and data directory.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -23,10 +37,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String APP_ROLE = "stenographer_app";
     public static final String SUPERUSER = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    /** Settings that make a commit durable; later {@code -c} options override the launcher's {@code -F}. */
+    public static final Map<String, String> DURABLE_SETTINGS = Map.of(
+            "fsync", "on",
+            "synchronous_commit", "on",
+            "full_page_writes", "on");
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
+    private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(60);
+    private static final String PID_FILE = "postmaster.pid";
+
+    private final Path dataDirectory;
+    private final int port;
+    private volatile EmbeddedPostgres postgres;
+    private volatile boolean closed;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
         this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
+        this.port = postgres.getPort();
     }
 
     /**
@@ -35,16 +65,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("listen_addresses", "127.0.0.1");
             if (dataDirectory != null) {
-                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+                stopOrphanedServer(dataDirectory);
             }
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start());
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(launch(dataDirectory, port), dataDirectory);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
             server.createRolesAndDatabase();
             return server;
         } catch (IOException e) {
@@ -54,17 +79,154 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    private static EmbeddedPostgres launch(Path dataDirectory, int port) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPGStartupWait(STARTUP_WAIT)
+                // Our own hook stops the server; the launcher's would look like a crash to the supervisor.
+                .setRegisterShutdownHook(false)
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("listen_addresses", "127.0.0.1");
+        DURABLE_SETTINGS.forEach(builder::setServerConfig);
+        if (dataDirectory != null) {
+            builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+        }
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /**
+     * A killed service leaves its PostgreSQL running (pg_ctl detaches it). Stop that server with a fast
+     * shutdown, which rolls back open transactions and keeps every committed one, before starting anew.
+     */
+    static void stopOrphanedServer(Path dataDirectory) throws IOException {
+        Optional<ProcessHandle> orphan = postmaster(dataDirectory);
+        if (orphan.isEmpty()) {
+            return;
+        }
+        long pid = orphan.get().pid();
+        LOG.warnf("a PostgreSQL (pid %d) from an earlier run still serves %s; stopping it cleanly before"
+                + " starting a new one", pid, dataDirectory);
+        signal("INT", pid);
+        try {
+            orphan.get().onExit().get(ORPHAN_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the PostgreSQL left running on " + dataDirectory + " (pid " + pid
+                    + ") did not stop within " + ORPHAN_STOP_WAIT + "; stop it by hand", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the orphaned PostgreSQL", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not wait for the orphaned PostgreSQL to stop", e);
+        }
+    }
+
+    /** The live postmaster that owns {@code dataDirectory}, from the first line of its pid file. */
+    public static Optional<ProcessHandle> postmaster(Path dataDirectory) throws IOException {
+        Path pidFile = dataDirectory.resolve(PID_FILE);
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
+        if (lines.isEmpty() || lines.get(0).isBlank()) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        // A stale pid file can name a recycled pid: only a live postgres process counts.
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+    }
+
+    private static void signal(String signal, long pid) throws IOException {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while signalling PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Watches the server process; when it dies, starts it again on the same port and data directory
+     * (PostgreSQL recovers every committed transaction from its WAL). Pooled connections fail meanwhile
+     * and are replaced. After {@code maxAttempts} failed restarts in a row {@code onGiveUp} runs, so the
+     * caller can exit and let its supervisor restart the whole service.
+     */
+    public void superviseWithRestarts(int maxAttempts, Duration retryDelay, Runnable onGiveUp) {
+        if (dataDirectory == null) {
+            throw new IllegalStateException("only a server with a persistent data directory can be restarted");
+        }
+        Thread watcher = new Thread(() -> supervise(maxAttempts, retryDelay, onGiveUp), "embedded-postgres-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void supervise(int maxAttempts, Duration retryDelay, Runnable onGiveUp) {
+        while (!closed) {
+            try {
+                Optional<ProcessHandle> process = postmaster(dataDirectory);
+                if (process.isPresent()) {
+                    process.get().onExit().join();
+                }
+                if (closed) {
+                    return;
+                }
+                LOG.errorf("embedded PostgreSQL on port %d died; restarting it on %s", port, dataDirectory);
+                if (!restart(maxAttempts, retryDelay)) {
+                    LOG.errorf("embedded PostgreSQL could not be restarted after %d attempts", maxAttempts);
+                    onGiveUp.run();
+                    return;
+                }
+                LOG.warnf("embedded PostgreSQL restarted on port %d", port);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("embedded PostgreSQL supervision failed", e);
+                onGiveUp.run();
+                return;
+            }
+        }
+    }
+
+    private boolean restart(int maxAttempts, Duration retryDelay) {
+        closeQuietly(postgres);
+        for (int attempt = 1; attempt <= maxAttempts && !closed; attempt++) {
+            try {
+                // Backends of the dead postmaster leave once they notice; until then a start fails.
+                postgres = launch(dataDirectory, port);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("restart attempt %d of embedded PostgreSQL failed: %s", attempt, e.getMessage());
+                try {
+                    Thread.sleep(retryDelay.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
     }
 
-    /** The pool's URL: batched inserts are rewritten into multi-row INSERTs, which ingest is made of. */
+    /**
+     * The pool's URL: batched inserts are rewritten into multi-row INSERTs, which ingest is made of; a
+     * server that is gone is reported within two seconds rather than after the driver's default ten.
+     */
     public String applicationJdbcUrl() {
-        return jdbcUrl() + "?reWriteBatchedInserts=true";
+        return jdbcUrl() + "?reWriteBatchedInserts=true&connectTimeout=2";
     }
 
     /** Connection settings for Quarkus: the app role for the pool, the owner for Flyway. */
@@ -117,8 +279,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(EmbeddedPostgres server) {
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            // The server is already gone; closing only releases the launcher's lock on the data directory.
+            LOG.debugf("closing a dead embedded PostgreSQL: %s", e.getMessage());
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             postgres.close();
         } catch (IOException e) {
