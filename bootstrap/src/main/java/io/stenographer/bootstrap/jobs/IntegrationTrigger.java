@@ -3,10 +3,11 @@ package io.stenographer.bootstrap.jobs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
+import io.stenographer.application.port.out.StoreUnavailable;
+import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
-import io.stenographer.domain.event.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -61,6 +62,9 @@ public class IntegrationTrigger {
         }
     }
 
+    /** Set while rounds fail because the database is unreachable; only the loop thread touches it. */
+    private Instant databaseLostAt;
+
     @ActivateRequestContext
     void integrate() {
         try {
@@ -73,6 +77,16 @@ public class IntegrationTrigger {
                             tenant, reason);
                 }
             });
+            if (databaseLostAt != null) {
+                LOG.infof("integration resumed; the database was unreachable since %s", databaseLostAt);
+                databaseLostAt = null;
+            }
+        } catch (StoreUnavailable e) {
+            // Expected while the database restarts: one line when it starts, not a stack trace per round.
+            if (databaseLostAt == null) {
+                databaseLostAt = Instant.now();
+                LOG.warnf("integration paused until the database is back: %s", e.getMessage());
+            }
         } catch (RuntimeException e) {
             // Never silent, never fatal to the loop: the next round retries.
             LOG.error("integration round failed", e);

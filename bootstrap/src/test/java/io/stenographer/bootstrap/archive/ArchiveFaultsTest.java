@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.archive;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -10,6 +11,7 @@ import io.stenographer.adapters.archive.S3ArchiveSettings;
 import io.stenographer.adapters.archive.S3ObjectLockArchive;
 import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.S3MockTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.archive.SegmentCheck;
@@ -58,9 +60,19 @@ class ArchiveFaultsTest {
             assertThat(failed.getString("error")).isNotBlank();
             JsonPath purge = ArchiveLifecycleTest.runJob("purge", tenant, false);
             assertThat(purge.getLong("details.tenants." + tenant + ".eventsPurged")).isZero();
+
+            // Archiving is asynchronous: its outage shows in its own health group and metric, not in readiness.
+            given().when().get("/q/health/group/archive").then().statusCode(503).body("status", equalTo("DOWN"));
+            given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+            assertThat(archiveAvailableGauge()).isEqualTo("0.0");
+            given().auth().oauth2(TestTokens.writer("writer", tenant)).contentType("application/json")
+                    .body(Events.event(tenant, "dana", "case.view", "C-during-outage"))
+                    .when().post("/api/v1/events").then().statusCode(201);
         } finally {
             S3MockTestResource.restart();
         }
+        given().when().get("/q/health/group/archive").then().statusCode(200).body("status", equalTo("UP"));
+        assertThat(archiveAvailableGauge()).isEqualTo("1.0");
         given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/events/" + ids.get(0))
                 .then().statusCode(200);
 
@@ -159,6 +171,13 @@ class ArchiveFaultsTest {
                 .hasMessageContaining("Object Lock");
         archive().checkWormCapable();
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static String archiveAvailableGauge() {
+        return given().auth().oauth2(TestTokens.auditor("ops", "ops")).when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith("stenographer_archive_available{"))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .findFirst().orElseThrow(() -> new AssertionError("no stenographer_archive_available gauge"));
     }
 
     /** The same adapter the service uses, on the test's S3Mock: what an interrupted run would have used. */

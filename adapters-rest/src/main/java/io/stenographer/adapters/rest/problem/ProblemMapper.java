@@ -1,5 +1,6 @@
 package io.stenographer.adapters.rest.problem;
 
+import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -11,6 +12,7 @@ import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.TooManyReports;
+import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
@@ -35,6 +37,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    /** Matches the embedded database supervisor's restart delay. */
+    static final int RETRY_AFTER_SECONDS = 2;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -128,6 +132,20 @@ public class ProblemMapper {
         return respond(ProblemResponse.of(ProblemType.LOG_INTEGRITY, e.getMessage()));
     }
 
+    /** The database is down or unreachable: nothing was acknowledged, so the client should retry. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(StoreUnavailable e) {
+        LOG.warnf("answering 503: %s", e.getMessage());
+        return unavailable("the event store is unreachable; retry after " + RETRY_AFTER_SECONDS
+                + " s (an ingest retried with the same Idempotency-Key is never stored twice)");
+    }
+
+    public static Response unavailable(String detail) {
+        return Response.fromResponse(respond(ProblemResponse.of(ProblemType.UNAVAILABLE, detail)))
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .build();
+    }
+
     @ServerExceptionMapper
     public Response internal(Throwable e) {
         String incident = UUID.randomUUID().toString();
@@ -167,5 +185,20 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response legalHoldReleased(HoldAlreadyReleased e) {
         return respond(ProblemResponse.of(ProblemType.LEGAL_HOLD_CONFLICT, e.getMessage()));
+    }
+
+    // --- Identity provider ---
+
+    /**
+     * Quarkus OIDC could not reach the identity provider to check a token (not reached since start-up): the client
+     * is not at fault and should retry once the provider is back.
+     */
+    @ServerExceptionMapper
+    public Response identityProviderUnavailable(OIDCException e) {
+        LOG.warnf("answering 503, the OIDC provider is unavailable: %s", e.getMessage());
+        return Response.fromResponse(respond(ProblemResponse.of(ProblemType.UNAVAILABLE,
+                        "the identity provider cannot be reached to check the token; retry later")))
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .build();
     }
 }
