@@ -23,15 +23,20 @@ public class StenographerMain {
     private static final Logger LOG = Logger.getLogger(StenographerMain.class);
     /** EX_SOFTWARE: the embedded database is gone for good; a supervisor should restart the service. */
     static final int EXIT_DATABASE_LOST = 70;
+    private static final String RUNNING_MARKER = "stenographer.embedded-postgres.running-on-port";
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();
-        if (config.getOptionalValue("stenographer.embedded-postgres.enabled", Boolean.class).orElse(false)) {
+        // System properties outlive dev mode's restarts (new class loader, same JVM): start the server once.
+        boolean alreadyRunning = System.getProperty(RUNNING_MARKER) != null;
+        if (!alreadyRunning
+                && config.getOptionalValue("stenographer.embedded-postgres.enabled", Boolean.class).orElse(false)) {
             Path dataDir = Path.of(config.getOptionalValue("stenographer.embedded-postgres.data-dir", String.class)
                     .orElse(".stenographer/pgdata")).toAbsolutePath();
             int port = config.getOptionalValue("stenographer.embedded-postgres.port", Integer.class).orElse(0);
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, port);
             server.quarkusConfig().forEach(System::setProperty);
+            System.setProperty(RUNNING_MARKER, Integer.toString(server.port()));
             int attempts = config.getOptionalValue("stenographer.embedded-postgres.restart-attempts", Integer.class)
                     .orElse(10);
             server.superviseWithRestarts(attempts, Duration.ofSeconds(2), () -> {
