@@ -307,6 +307,17 @@ public final class ServiceProcess implements AutoCloseable {
         awaitReady();
     }
 
+    /**
+     * Launches the service without waiting for readiness: for tests of a service that must start while a
+     * dependency is missing, and become ready later ({@link #awaitReady()}).
+     */
+    public synchronized void startWithoutAwaitingReadiness() {
+        if (isRunning()) {
+            throw new IllegalStateException(this + " is already running");
+        }
+        launch();
+    }
+
     /** Stops the service gracefully if it still runs, then {@link #start()}s it again. */
     public synchronized void restart() {
         if (isRunning()) {
