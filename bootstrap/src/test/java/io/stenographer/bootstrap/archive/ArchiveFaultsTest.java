@@ -12,6 +12,8 @@ import io.stenographer.adapters.archive.S3ObjectLockArchive;
 import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.bootstrap.support.Events;
+import io.stenographer.bootstrap.support.Await;
+import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.S3MockTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.archive.SegmentCheck;
@@ -50,7 +52,7 @@ class ArchiveFaultsTest {
         String tenant = "fault-" + UUID.randomUUID().toString().substring(0, 8);
         ArchiveLifecycleTest.createPolicy(tenant, "PT0S", "PT1H");
         List<String> ids = ArchiveLifecycleTest.record(tenant, 4, i -> "user-" + i);
-        ArchiveLifecycleTest.awaitIntegrated(tenant, ids.get(3));
+        Proofs.await(tenant, ids.get(3));
 
         S3MockTestResource.kill();
         JsonPath failed;
@@ -95,7 +97,7 @@ class ArchiveFaultsTest {
         for (int batch = 0; batch < 3; batch++) {
             ids.addAll(ArchiveLifecycleTest.record(tenant, 1000, i -> "user-" + i));
         }
-        ArchiveLifecycleTest.awaitIntegrated(tenant, ids.get(ids.size() - 1));
+        Proofs.await(tenant, ids.get(ids.size() - 1));
 
         // 3,000+ events in segments of 50, written one after the other: once the second segment's object
         // appears, the first is recorded; S3 stops answering then (SIGSTOP, see S3MockTestResource.pause).
@@ -104,10 +106,8 @@ class ArchiveFaultsTest {
         try (S3Client s3 = S3MockTestResource.client()) {
             Future<JsonPath> run = runner.submit(() -> ArchiveLifecycleTest.runJob("archive", tenant, false));
             String second = SegmentKeys.segmentKey(TenantId.of(tenant), 50);
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!ArchiveLifecycleTest.exists(s3, second) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the run to upload its second segment " + second, Await.DEADLINE,
+                    () -> ArchiveLifecycleTest.exists(s3, second));
             S3MockTestResource.pause();
             failed = run.get(2, TimeUnit.MINUTES);
         } finally {
@@ -139,7 +139,7 @@ class ArchiveFaultsTest {
         String tenant = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         ArchiveLifecycleTest.createPolicy(tenant, "PT0S", "PT1H");
         List<String> ids = ArchiveLifecycleTest.record(tenant, 3, i -> "user-" + i);
-        ArchiveLifecycleTest.awaitIntegrated(tenant, ids.get(2));
+        Proofs.await(tenant, ids.get(2));
 
         // What an interrupted run left behind: the segment uploaded and locked, no manifest, no database row.
         List<SegmentEntry> entries = exportedEntries(tenant, 3);

@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.Events;
+import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.S3MockTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.archive.SegmentKeys;
@@ -58,7 +60,7 @@ class ArchiveLifecycleTest {
         String tenant = "arch-" + UUID.randomUUID().toString().substring(0, 8);
         createPolicy(tenant, "PT0S", "PT8S");
         List<String> ids = record(tenant, 6, i -> i < 2 ? "held-user" : "user-" + i);
-        awaitIntegrated(tenant, ids.get(ids.size() - 1));
+        Proofs.await(tenant, ids.get(ids.size() - 1));
         String holdId = placeHold(tenant, "held-user");
 
         JsonPath dryRun = runJob("archive", tenant, true);
@@ -147,7 +149,11 @@ class ArchiveLifecycleTest {
                 .isEqualTo(2);
 
         // After retain-until, the copy is deleted; the event is gone for good, its proof is not.
-        Thread.sleep(Math.max(0, retention.retainUntilDate().toEpochMilli() - System.currentTimeMillis() + 500));
+        // The S3 adapter checks retention against the system clock (it is not given the application's Clock), so
+        // wait for real time to pass the lock's end, with a margin for the stored date's rounding.
+        Instant deletable = retention.retainUntilDate().plusMillis(500);
+        Await.until("the clock to pass the segment's retain-until " + deletable, Await.DEADLINE,
+                () -> Instant.now().isAfter(deletable));
         JsonPath expired = runJob("purge", tenant, false);
         assertThat(expired.getLong("details.tenants." + tenant + ".segmentsDeleted")).isEqualTo(1);
         assertThat(exists(key)).isFalse();
@@ -187,17 +193,13 @@ class ArchiveLifecycleTest {
                 .then().statusCode(400);
     }
 
-    private static JsonPath awaitReport(String tenant, String id) throws InterruptedException {
-        for (int attempt = 0; attempt < 300; attempt++) {
-            JsonPath status = given().auth().oauth2(TestTokens.auditor("aud", tenant)).when()
-                    .get("/api/v1/reports/" + id).then().statusCode(200).extract().jsonPath();
-            if (!List.of("queued", "running").contains(status.getString("status"))) {
-                assertThat(status.getString("status")).as(status.prettify()).isEqualTo("succeeded");
-                return status;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("report " + id + " did not finish within 30 s");
+    private static JsonPath awaitReport(String tenant, String id) {
+        JsonPath status = Await.until("report " + id + " to finish", Await.DEADLINE,
+                () -> given().auth().oauth2(TestTokens.auditor("aud", tenant)).when()
+                        .get("/api/v1/reports/" + id).then().statusCode(200).extract().jsonPath(),
+                seen -> !List.of("queued", "running").contains(seen.getString("status")), JsonPath::prettify);
+        assertThat(status.getString("status")).as(status.prettify()).isEqualTo("succeeded");
+        return status;
     }
 
     static JsonPath runJob(String job, String tenant, boolean dryRun) {
@@ -229,18 +231,6 @@ class ArchiveLifecycleTest {
                 .body(batch.toString()).when().post("/api/v1/events/batch")
                 .then().statusCode(200).body("created", equalTo(count))
                 .extract().jsonPath().getList("items.id", String.class);
-    }
-
-    static void awaitIntegrated(String tenant, String eventId) throws InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            JsonPath body = given().auth().oauth2(TestTokens.auditor("aud", tenant)).queryParam("proof", "true")
-                    .when().get("/api/v1/events/" + eventId).then().statusCode(200).extract().jsonPath();
-            if (body.get("proof.leafIndex") != null) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("event " + eventId + " was not integrated within 10 s");
     }
 
     private static void verifyProof(String tenant, JsonPath withProof) {

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.stenographer.bootstrap.support.Events;
+import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.NoteVerifier;
@@ -26,7 +27,7 @@ class LogEndpointsTest {
     void receiptLeadsToAnInclusionProofAgainstAPublicSignedCheckpoint() throws Exception {
         String tenant = tenant();
         List<String> ids = record(tenant, 5);
-        JsonPath withProof = awaitProof(tenant, ids.get(4));
+        JsonPath withProof = Proofs.await(tenant, ids.get(4));
         String signedNote = withProof.getString("proof.checkpoint");
 
         String publicNote = given().when().get("/api/v1/logs/" + tenant + "/checkpoint")
@@ -71,9 +72,9 @@ class LogEndpointsTest {
     void consecutiveCheckpointsAreProvablyConsistent() throws Exception {
         String tenant = tenant();
         List<String> first = record(tenant, 3);
-        long fromSize = awaitProof(tenant, first.get(2)).getLong("proof.treeSize");
+        long fromSize = Proofs.await(tenant, first.get(2)).getLong("proof.treeSize");
         List<String> second = record(tenant, 4);
-        long toSize = awaitProof(tenant, second.get(3)).getLong("proof.treeSize");
+        long toSize = Proofs.await(tenant, second.get(3)).getLong("proof.treeSize");
         assertThat(toSize).isGreaterThanOrEqualTo(fromSize + 4);
 
         JsonPath answer = given().auth().oauth2(TestTokens.auditor("aud", tenant))
@@ -90,7 +91,7 @@ class LogEndpointsTest {
     @Test
     void proofRequestsAreValidatedAndTenantScoped() throws Exception {
         String tenant = tenant();
-        awaitProof(tenant, record(tenant, 1).get(0));
+        Proofs.await(tenant, record(tenant, 1).get(0));
         String auditor = TestTokens.auditor("aud", tenant);
         given().auth().oauth2(auditor).when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
                 .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("index"));
@@ -119,7 +120,7 @@ class LogEndpointsTest {
     @Test
     void verificationOnDemandIsStoredListedAndAudited() throws Exception {
         String tenant = tenant();
-        awaitProof(tenant, record(tenant, 3).get(2));
+        Proofs.await(tenant, record(tenant, 3).get(2));
         String admin = TestTokens.admin("admin-1", tenant);
         JsonPath report = given().auth().oauth2(admin).contentType("application/json").body("{}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
@@ -146,7 +147,7 @@ class LogEndpointsTest {
     void exportedBundleAndTlogProofVerifyOfflineAndFailAfterOneChangedByte() throws Exception {
         String tenant = tenant();
         List<String> ids = record(tenant, 12);
-        long size = awaitProof(tenant, ids.get(11)).getLong("proof.treeSize");
+        long size = Proofs.await(tenant, ids.get(11)).getLong("proof.treeSize");
         NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());
         String origin = "stenographer.local/" + tenant;
@@ -202,20 +203,6 @@ class LogEndpointsTest {
                 .body(batch.toString()).when().post("/api/v1/events/batch")
                 .then().statusCode(200).body("created", equalTo(count))
                 .extract().jsonPath().getList("items.id", String.class);
-    }
-
-    /** Integration runs on its own schedule (every 250 ms here); wait for the proof, bounded. */
-    private static JsonPath awaitProof(String tenant, String eventId) throws InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            JsonPath body = given().auth().oauth2(TestTokens.auditor("aud", tenant)).queryParam("proof", "true")
-                    .when().get("/api/v1/events/" + eventId)
-                    .then().statusCode(200).extract().jsonPath();
-            if (body.get("proof.leafIndex") != null) {
-                return body;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("event " + eventId + " was not integrated within 10 s");
     }
 
     private static List<Hash> hashes(List<String> base64) {

@@ -11,6 +11,7 @@ import io.stenographer.application.port.in.RecordEventsUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase.VerifyLogCommand;
 import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.bootstrap.support.TestEvents;
 import io.stenographer.domain.access.Caller;
@@ -22,6 +23,7 @@ import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.VerificationFinding;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
@@ -223,13 +225,20 @@ class TamperDetectionTest {
             }
             recordEvents.record(new RecordEventsCommand(writer, drafts)).items()
                     .forEach(item -> assertThat(item).isInstanceOf(Recorded.class));
-            while (integrate.integratePending().integrated() > 0) {
-                // until this tenant's batch has its checkpoint
-            }
+            long expected = (batch + 1L) * (EVENTS / 3);
+            // The scheduled sequencer runs as well and may hold this tenant's lock, so a round of our own can
+            // integrate nothing while its round has not committed: wait for this tenant's checkpoint instead.
+            Await.until("a checkpoint of size " + expected + " for " + tenant, Await.DEADLINE, () -> {
+                integrate.integratePending();
+                return latestTreeSize(tenant);
+            }, size -> size == expected);
         }
-        long size = transactions.inTransaction(() -> log.latestCheckpoint(tenant)).orElseThrow().treeSize();
-        assertThat(size).isEqualTo(EVENTS);
+        assertThat(latestTreeSize(tenant)).isEqualTo(EVENTS);
         return tenant;
+    }
+
+    private long latestTreeSize(TenantId tenant) {
+        return transactions.inTransaction(() -> log.latestCheckpoint(tenant)).map(PublishedCheckpoint::treeSize).orElse(0L);
     }
 
     private VerificationReport verify(TenantId tenant) {

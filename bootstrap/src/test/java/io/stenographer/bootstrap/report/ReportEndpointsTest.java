@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.report.bundle.ReportBundleVerification;
@@ -69,15 +70,11 @@ class ReportEndpointsTest {
                 .then().statusCode(200).body("created", equalTo(events.size()));
     }
 
-    private static long awaitTreeSize(String tenant, long size) throws InterruptedException {
-        for (int attempt = 0; attempt < 150; attempt++) {
+    private static long awaitTreeSize(String tenant, long size) {
+        return Await.until("the log of " + tenant + " at size " + size + " or more", Await.DEADLINE, () -> {
             Response response = given().accept("application/json").when().get("/api/v1/logs/" + tenant + "/checkpoint");
-            if (response.statusCode() == 200 && response.jsonPath().getLong("treeSize") >= size) {
-                return response.jsonPath().getLong("treeSize");
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("tree of " + tenant + " did not reach " + size);
+            return response.statusCode() == 200 ? response.jsonPath().getLong("treeSize") : 0L;
+        }, treeSize -> treeSize >= size);
     }
 
     static String auditor(String tenant) {
@@ -95,21 +92,13 @@ class ReportEndpointsTest {
     }
 
     static JsonPath awaitDone(String tenant, String id) {
-        for (int attempt = 0; attempt < 300; attempt++) {
-            JsonPath status = given().auth().oauth2(auditor(tenant)).when().get("/api/v1/reports/" + id)
-                    .then().statusCode(200).extract().jsonPath();
-            if (Set.of("succeeded", "failed").contains(status.getString("status"))) {
-                assertThat(status.getString("error")).isNull();
-                assertThat(status.getString("status")).isEqualTo("succeeded");
-                return status;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("report " + id + " did not finish within 30 s");
+        JsonPath status = Await.until("report " + id + " to finish", Await.DEADLINE,
+                () -> given().auth().oauth2(auditor(tenant)).when().get("/api/v1/reports/" + id)
+                        .then().statusCode(200).extract().jsonPath(),
+                seen -> Set.of("succeeded", "failed").contains(seen.getString("status")), JsonPath::prettify);
+        assertThat(status.getString("error")).isNull();
+        assertThat(status.getString("status")).isEqualTo("succeeded");
+        return status;
     }
 
     private static byte[] download(String tenant, JsonPath status, String mediaType) {

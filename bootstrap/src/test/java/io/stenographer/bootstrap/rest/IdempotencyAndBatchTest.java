@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
 import java.security.SecureRandom;
@@ -40,13 +41,15 @@ class IdempotencyAndBatchTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Test
-    void sameKeyAndSameContentReturnsTheOriginalReceipt() throws InterruptedException {
+    void sameKeyAndSameContentReturnsTheOriginalReceipt() {
         String tenant = tenant();
         String body = event(tenant, "case.view", "C-1").put("clientEventId", "evt-1").toString();
 
         Response first = post(tenant, body, null);
         first.then().statusCode(201).body("status", equalTo("created"));
-        Thread.sleep(5); // a retry a little later must still get the original receivedAt
+        // A retry once the clock has moved on must still get the original receivedAt, not a new one.
+        Instant moved = Instant.parse(first.jsonPath().getString("receivedAt")).plusMillis(1);
+        Await.until("the clock to pass " + moved, Await.DEADLINE, () -> Instant.now().isAfter(moved));
 
         Response retry = post(tenant, body, null);
         retry.then().statusCode(200).body("status", equalTo("duplicate"));
