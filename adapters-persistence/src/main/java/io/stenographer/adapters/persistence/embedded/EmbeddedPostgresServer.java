@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(60);
+    private static final Duration DEAD_SERVER_WAIT = Duration.ofSeconds(30);
     private static final String PID_FILE = "postmaster.pid";
 
     private final Path dataDirectory;
@@ -67,6 +69,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             if (dataDirectory != null) {
                 stopOrphanedServer(dataDirectory);
+                awaitDeadServerGone(dataDirectory);
             }
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(launch(dataDirectory, port), dataDirectory);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
@@ -119,6 +122,42 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new IllegalStateException("interrupted while stopping the orphaned PostgreSQL", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not wait for the orphaned PostgreSQL to stop", e);
+        }
+    }
+
+    /**
+     * After a SIGKILL, the dead postmaster can linger as a zombie until its new parent reaps it, and its
+     * backends leave only once they notice it is gone. PostgreSQL refuses to start while either exists
+     * ("lock file already exists", "shared memory block still in use"), so wait for them with a deadline.
+     * A postmaster still a zombie at the deadline holds nothing; its lock file is then removed, exactly as
+     * PostgreSQL itself removes one whose process is gone.
+     */
+    static void awaitDeadServerGone(Path dataDirectory) throws IOException {
+        if (!Files.isDirectory(dataDirectory)) {
+            return;
+        }
+        long deadline = System.nanoTime() + DEAD_SERVER_WAIT.toNanos();
+        Path directory = dataDirectory.toRealPath();
+        while (DeadServer.liveProcessesIn(directory) > 0 && System.nanoTime() < deadline) {
+            pause(Duration.ofMillis(50));
+        }
+        OptionalLong pid = DeadServer.lockFilePid(directory.resolve(PID_FILE));
+        while (pid.isPresent() && DeadServer.isZombie(pid.getAsLong()) && System.nanoTime() < deadline) {
+            pause(Duration.ofMillis(50));
+        }
+        if (pid.isPresent() && DeadServer.isZombie(pid.getAsLong())) {
+            LOG.warnf("the killed PostgreSQL (pid %d) was not reaped within %s; removing its stale %s",
+                    pid.getAsLong(), DEAD_SERVER_WAIT, PID_FILE);
+            Files.deleteIfExists(directory.resolve(PID_FILE));
+        }
+    }
+
+    private static void pause(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a dead PostgreSQL to go", e);
         }
     }
 
@@ -198,6 +237,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         for (int attempt = 1; attempt <= maxAttempts && !closed; attempt++) {
             try {
                 // Backends of the dead postmaster leave once they notice; until then a start fails.
+                awaitDeadServerGone(dataDirectory);
                 postgres = launch(dataDirectory, port);
                 return true;
             } catch (IOException | RuntimeException e) {
