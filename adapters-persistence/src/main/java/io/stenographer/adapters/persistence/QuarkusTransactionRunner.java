@@ -23,7 +23,8 @@ public class QuarkusTransactionRunner implements TransactionRunner {
         } catch (RuntimeException e) {
             var lost = ConnectionFailures.find(e);
             if (lost.isPresent()) {
-                throw new StoreUnavailable("database unavailable: " + lost.get().getMessage(), e);
+                // The driver's message can quote a batch's values, i.e. event contents: only the state is logged.
+                throw new StoreUnavailable("database unavailable (SQLState " + lost.get().getSQLState() + ")", e);
             }
             throw e;
         }
