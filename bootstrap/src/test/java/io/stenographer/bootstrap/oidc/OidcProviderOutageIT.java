@@ -1,14 +1,15 @@
 package io.stenographer.bootstrap.oidc;
 
-import static io.stenographer.bootstrap.oidc.Api.describe;
-import static io.stenographer.bootstrap.oidc.Api.json;
-import static io.stenographer.bootstrap.oidc.Api.problemType;
+import static io.stenographer.bootstrap.support.Api.describe;
+import static io.stenographer.bootstrap.support.Api.json;
+import static io.stenographer.bootstrap.support.Api.problemType;
 import static io.stenographer.bootstrap.oidc.SharedKeycloak.OUTAGE_REALM;
 import static io.stenographer.bootstrap.oidc.SharedKeycloak.PASSWORD_CLIENT;
 import static io.stenographer.bootstrap.oidc.SharedKeycloak.REALM;
 import static io.stenographer.bootstrap.oidc.SharedKeycloak.password;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stenographer.bootstrap.support.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.testing.KeycloakProcess;

@@ -1,4 +1,4 @@
-package io.stenographer.bootstrap.oidc;
+package io.stenographer.bootstrap.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Plain HTTP calls to a running service, as any client would make them. */
-final class Api {
+public final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
@@ -21,20 +21,31 @@ final class Api {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Api(URI base) {
+    public Api(URI base) {
         this.base = base;
     }
 
-    HttpResponse<String> post(String path, String token, String json) {
+    public HttpResponse<String> post(String path, String token, String json) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    HttpResponse<String> get(String path, String token) {
+    /** A POST with an {@code Idempotency-Key}, as a client that may re-send it sends it. */
+    public HttpResponse<String> post(String path, String token, String idempotencyKey, String json) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> get(String path, String token) {
         return send(request(path, token).GET());
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    /** A GET asking for one representation, e.g. JSON of a checkpoint whose default is the signed note. */
+    public HttpResponse<String> get(String path, String token, String accept) {
+        return send(request(path, token).header("Accept", accept).GET());
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -42,7 +53,7 @@ final class Api {
         }
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {
@@ -51,7 +62,7 @@ final class Api {
     }
 
     /** The problem type of a problem+json answer. */
-    static String problemType(HttpResponse<String> response) {
+    public static String problemType(HttpResponse<String> response) {
         return json(response).path("type").asText();
     }
 
@@ -59,7 +70,7 @@ final class Api {
      * Repeats {@code call} until {@code done} accepts its answer, and returns that answer; fails at the deadline with
      * the last one. A call that finds nothing listening counts as not done. The pause between calls only keeps the loop from spinning.
      */
-    static HttpResponse<String> until(String what, Duration deadline, Supplier<HttpResponse<String>> call,
+    public static HttpResponse<String> until(String what, Duration deadline, Supplier<HttpResponse<String>> call,
             Predicate<HttpResponse<String>> done) {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
@@ -86,7 +97,7 @@ final class Api {
         }
     }
 
-    static String describe(HttpResponse<String> response) {
+    public static String describe(HttpResponse<String> response) {
         return "HTTP " + response.statusCode() + " " + response.body();
     }
 
