@@ -54,6 +54,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final int port;
     private volatile EmbeddedPostgres postgres;
     private volatile boolean closed;
+    private volatile Thread watcher;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
         this.postgres = postgres;
@@ -202,9 +203,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (dataDirectory == null) {
             throw new IllegalStateException("only a server with a persistent data directory can be restarted");
         }
-        Thread watcher = new Thread(() -> supervise(maxAttempts, retryDelay, onGiveUp), "embedded-postgres-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        Thread thread = new Thread(() -> supervise(maxAttempts, retryDelay, onGiveUp), "embedded-postgres-watch");
+        thread.setDaemon(true);
+        watcher = thread;
+        thread.start();
     }
 
     private void supervise(int maxAttempts, Duration retryDelay, Runnable onGiveUp) {
@@ -219,6 +221,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 }
                 LOG.errorf("embedded PostgreSQL on port %d died; restarting it on %s", port, dataDirectory);
                 if (!restart(maxAttempts, retryDelay)) {
+                    if (closed) {
+                        return;
+                    }
                     LOG.errorf("embedded PostgreSQL could not be restarted after %d attempts", maxAttempts);
                     onGiveUp.run();
                     return;
@@ -238,7 +243,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             try {
                 // Backends of the dead postmaster leave once they notice; until then a start fails.
                 awaitDeadServerGone(dataDirectory);
-                postgres = launch(dataDirectory, port);
+                EmbeddedPostgres launched = launch(dataDirectory, port);
+                synchronized (this) {
+                    if (closed) {
+                        // close() ran while this server was starting: it must not outlive its owner.
+                        closeQuietly(launched);
+                        return false;
+                    }
+                    postgres = launched;
+                }
                 return true;
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("restart attempt %d of embedded PostgreSQL failed: %s", attempt, e.getMessage());
@@ -328,16 +341,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server; waits for a restart under way to finish, so no server outlives this call. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        EmbeddedPostgres current;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            current = postgres;
         }
-        closed = true;
         try {
-            postgres.close();
+            current.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            Thread supervisor = watcher;
+            if (supervisor != null && supervisor != Thread.currentThread()) {
+                try {
+                    supervisor.join(STARTUP_WAIT.plus(DEAD_SERVER_WAIT).toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }
