@@ -4,14 +4,26 @@
 # DATA_DIR, WORK_DIR (both must start with DIR_PREFIX, since cleanup deletes them), DIR_PREFIX, KEEP
 # (1: keep the directories), READY_TIMEOUT (seconds), OTHER_PORTS (HTTP ports of the other benchmarks,
 # refused besides 8080). The embedded PostgreSQL lives in $DATA_DIR/pgdata.
+# Optional: ISSUER_PORT (default HTTP_PORT + 9), SERVICE_JAVA_OPTS (default -Xms1g -Xmx2g).
 # Optional hook: a function bench_extra_cleanup, called first on exit (e.g. to stop a helper process).
+#
+# The service runs as users run it: the packaged jar (java -jar bootstrap/target/quarkus-app/quarkus-run.jar,
+# prod profile) on its embedded PostgreSQL, which the service starts with fsync, synchronous_commit and
+# full_page_writes on and refuses to run without. Its OIDC provider is BenchTokenIssuer, started here on
+# loopback: the packaged build has no dev token endpoint.
 #
 # Functions: bench_log, bench_check_settings, bench_snapshot_and_build, bench_start_service [-D...],
 # bench_reproduce <ENV_PREFIX_REGEX> <script> [args] (prints the command line that reproduces the run).
-# Sets: SERVICE_PID, PROVENANCE, BENCH_CLASSPATH, MAVEN_REPO_OPTS.
+# Sets: SERVICE_PID, ISSUER_PID, TOKEN_BASE (GET $TOKEN_BASE/<user> returns a bearer token), PROVENANCE,
+# BENCH_CLASSPATH, MAVEN_REPO_OPTS, SERVICE_DESCRIPTION.
 
 SERVICE_PID=""
+ISSUER_PID=""
 PROVENANCE=""
+ISSUER_PORT="${ISSUER_PORT:-$((HTTP_PORT + 9))}"
+TOKEN_BASE="http://127.0.0.1:$ISSUER_PORT/tokens"
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xms1g -Xmx2g}"
+SERVICE_DESCRIPTION="packaged jar (prod profile, java $SERVICE_JAVA_OPTS), embedded PostgreSQL 17 with fsync, synchronous_commit and full_page_writes on, tokens from BenchTokenIssuer"
 
 bench_log() { echo "[$BENCH_NAME $(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -34,7 +46,7 @@ bench_check_settings() {
         exit 64
     fi
     local port
-    for port in "$HTTP_PORT" "$PG_PORT" "$@"; do
+    for port in "$HTTP_PORT" "$PG_PORT" "$ISSUER_PORT" "$@"; do
         if bench_port_in_use "$port"; then
             echo "port $port is already in use on 127.0.0.1; choose other ports" >&2
             exit 1
@@ -75,6 +87,9 @@ bench_cleanup() {
         kill -KILL -- "-$SERVICE_PID" 2>/dev/null
     fi
     bench_stop_postgres
+    if [ -n "$ISSUER_PID" ]; then
+        kill "$ISSUER_PID" 2>/dev/null
+    fi
     if [ "$KEEP" != 1 ]; then
         rm -rf "$DATA_DIR" "$WORK_DIR"
     fi
@@ -84,9 +99,8 @@ bench_cleanup() {
 # Copies the checkout (without .git, target, results) to $WORK_DIR and builds it there, offline. The
 # modules are installed into a private local repository inside the snapshot, chained in front of
 # ~/.m2/repository (Maven 3.9 maven.repo.local.tail, read-only), so nothing is written to the shared
-# ~/.m2 and dev mode resolves every module from the snapshot. Leaves the shell in
-# $WORK_DIR. Why a copy: dev mode recompiles and restarts when sources change, which other people's edits
-# would trigger mid-run.
+# ~/.m2. Leaves the shell in $WORK_DIR. Why a copy: the measured build is the one the run started with, whatever
+# others edit in the checkout meanwhile.
 bench_snapshot_and_build() {
     local repo="$1" head dirty
     head="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -114,23 +128,36 @@ bench_snapshot_and_build() {
     done
 }
 
-# Starts the service in dev mode in the background, in its own process group, and waits for readiness.
-# Extra arguments (-D options) reach the forked dev JVM.
+# Starts the token issuer, then the packaged service in the background, in its own process group, and waits
+# for readiness. Extra arguments (-D options) reach the service JVM.
 bench_start_service() {
     rm -rf "$DATA_DIR"
     mkdir -p "$DATA_DIR"
-    bench_log "starting the service on :$HTTP_PORT (embedded PostgreSQL :$PG_PORT, data $DATA_DIR); log $SERVICE_LOG"
-    # -DforceC2=true: dev mode otherwise runs the JVM with -XX:TieredStopAtLevel=1 (C1 only).
-    setsid ./mvnw -B -ntp -o "${MAVEN_REPO_OPTS[@]}" quarkus:dev \
-        -DforceC2=true \
-        -Ddebug=false \
-        -Dquarkus.analytics.disabled=true \
-        -Dquarkus.console.enabled=false \
+    java -cp "$BENCH_CLASSPATH" io.stenographer.bench.BenchTokenIssuer --port "$ISSUER_PORT" \
+        >"$SERVICE_LOG.issuer" 2>&1 </dev/null &
+    ISSUER_PID=$!
+    local issuer_ready=0
+    for _ in $(seq 1 60); do
+        if curl -fsS -m 2 -o /dev/null "$TOKEN_BASE/writer" 2>/dev/null; then
+            issuer_ready=1
+            break
+        fi
+        sleep 0.5
+    done
+    if [ "$issuer_ready" != 1 ]; then
+        echo "the token issuer did not start on :$ISSUER_PORT; see $SERVICE_LOG.issuer" >&2
+        exit 1
+    fi
+    bench_log "starting the packaged service on :$HTTP_PORT (embedded PostgreSQL :$PG_PORT, data $DATA_DIR); log $SERVICE_LOG"
+    # shellcheck disable=SC2086 # SERVICE_JAVA_OPTS is a list of JVM options
+    STENOGRAPHER_DATA_DIR="$DATA_DIR" STENOGRAPHER_GENERATE_SIGNING_KEY=true \
+    STENOGRAPHER_OIDC_URL="http://127.0.0.1:$ISSUER_PORT/realms/bench" \
+    setsid java $SERVICE_JAVA_OPTS \
+        -Dquarkus.http.host=127.0.0.1 \
         -Dquarkus.http.port="$HTTP_PORT" \
         -Dstenographer.embedded-postgres.port="$PG_PORT" \
-        -Dstenographer.embedded-postgres.data-dir="$DATA_DIR/pgdata" \
-        -Dstenographer.data-dir="$DATA_DIR" \
         "$@" \
+        -jar bootstrap/target/quarkus-app/quarkus-run.jar \
         >"$SERVICE_LOG" 2>&1 </dev/null &
     SERVICE_PID=$!
     local ready=0
@@ -153,6 +180,10 @@ bench_start_service() {
     fi
     if ! grep -q "Embedded PostgreSQL 17 on port $PG_PORT, data in $DATA_DIR/pgdata" "$SERVICE_LOG"; then
         echo "the service did not start the embedded PostgreSQL on :$PG_PORT in $DATA_DIR/pgdata; see $SERVICE_LOG" >&2
+        exit 1
+    fi
+    if grep -q "DATA LOSS ACCEPTED" "$SERVICE_LOG"; then
+        echo "the service runs with stenographer.database.accept-data-loss: benchmarks must be durable" >&2
         exit 1
     fi
     bench_log "service ready"

@@ -5,7 +5,7 @@
 #
 # 1. builds (offline, `package` only) from a private snapshot of this checkout,
 # 2. optionally starts S3Mock (ARCHBENCH_STORE=s3) with an Object Lock bucket,
-# 3. starts the service in dev mode (embedded PostgreSQL, OIDC Dev Services, demo tokens) on port 18110,
+# 3. starts the packaged service (prod profile, embedded durable PostgreSQL, tokens from BenchTokenIssuer) on port 18110,
 #    PostgreSQL 54359, with a fresh data directory, and waits for /q/health/ready,
 # 4. runs io.stenographer.bench.archive.ArchiveBenchmark: archive throughput and purge throughput at
 #    1,000,000 events, each beside its raw baseline, and ingest latency with and without a purge running,
@@ -103,9 +103,9 @@ bench_start_service \
 REPRODUCE="$(bench_reproduce '^ARCHBENCH_[A-Z0-9_]+=' bench/run-archive.sh "$@")"
 {
     echo "source: $PROVENANCE"
-    echo "service: quarkus:dev (C2 on via -DforceC2=true), embedded PostgreSQL 17, OIDC Dev Services, archive store $STORE${ARCHBENCH_SERVICE_OPTS:+, $ARCHBENCH_SERVICE_OPTS}"
+    echo "service: $SERVICE_DESCRIPTION, archive store $STORE${ARCHBENCH_SERVICE_OPTS:+, $ARCHBENCH_SERVICE_OPTS}"
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
-    java $JAVA_OPTS -cp "$BENCH_CLASSPATH" io.stenographer.bench.archive.ArchiveBenchmark \
+    java $JAVA_OPTS -Dstenographer.bench.token-base="$TOKEN_BASE" -cp "$BENCH_CLASSPATH" io.stenographer.bench.archive.ArchiveBenchmark \
         --base-url "http://127.0.0.1:$HTTP_PORT" \
         --jdbc-url "jdbc:postgresql://127.0.0.1:$PG_PORT/stenographer" \
         --jdbc-user stenographer_owner \

@@ -3,17 +3,16 @@
 #
 #   bench/run-log.sh [LogBenchmark options]    e.g. bench/run-log.sh --events 200000 --ingest-seconds 30
 #
-# 1. builds (offline, `package` only; see bench/lib.sh) from a private snapshot of this checkout (dev mode would otherwise restart the
-#    service whenever someone edits a source file mid-run),
-# 2. starts the service in dev mode (embedded PostgreSQL, OIDC Dev Services, demo tokens) in the
-#    background, in its own process group, on port 18090 with a fresh data directory, and waits for
+# 1. builds (offline; see bench/lib.sh) from a private snapshot of this checkout, so that edits made meanwhile
+#    do not reach the measured build,
+# 2. starts the packaged service (prod profile, embedded durable PostgreSQL, tokens from BenchTokenIssuer;
+#    see bench/lib.sh) in the background, in its own process group, on port 18090 with a fresh data directory, and waits for
 #    /q/health/ready,
 # 3. runs io.stenographer.bench.log.LogBenchmark: time to integrate under sustained batch ingest,
 #    bulk load of 1,000,000 sealed events (COPY), proof latency at that size, full verification,
 #    each beside its baseline,
 # 4. stops the service (its whole process group) and the embedded PostgreSQL, and deletes the data.
 #
-# -DforceC2=true: dev mode otherwise runs the JVM with -XX:TieredStopAtLevel=1 (C1 only).
 # Environment: LOGBENCH_HTTP_PORT (18090), LOGBENCH_PG_PORT (54349), LOGBENCH_DATA_DIR (/tmp/steno-logbench),
 #              LOGBENCH_WORK_DIR (/tmp/steno-logbench-src), LOGBENCH_KEEP (0: clean up),
 #              LOGBENCH_READY_TIMEOUT seconds (600), LOGBENCH_JAVA_OPTS (-Xms1g -Xmx3g; the bench keeps the
@@ -55,9 +54,9 @@ bench_start_service $SERVICE_OPTS
 REPRODUCE="$(bench_reproduce '^LOGBENCH_[A-Z_]+=' bench/run-log.sh "$@")"
 {
     echo "source: $PROVENANCE"
-    echo "service: quarkus:dev (C2 on via -DforceC2=true), embedded PostgreSQL 17, OIDC Dev Services${SERVICE_OPTS:+, $SERVICE_OPTS}"
+    echo "service: $SERVICE_DESCRIPTION${SERVICE_OPTS:+, $SERVICE_OPTS}"
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
-    java $JAVA_OPTS -cp "$BENCH_CLASSPATH" io.stenographer.bench.log.LogBenchmark \
+    java $JAVA_OPTS -Dstenographer.bench.token-base="$TOKEN_BASE" -cp "$BENCH_CLASSPATH" io.stenographer.bench.log.LogBenchmark \
         --base-url "http://127.0.0.1:$HTTP_PORT" \
         --jdbc-url "jdbc:postgresql://127.0.0.1:$PG_PORT/stenographer" \
         --jdbc-user stenographer_owner \

@@ -5,7 +5,7 @@
 #
 # 1. snapshots this checkout and builds it offline into a private local repository (bench/lib.sh; the
 #    shared ~/.m2 is only read),
-# 2. starts the service in dev mode (embedded PostgreSQL, OIDC Dev Services, demo tokens) with a
+# 2. starts the packaged service (prod profile, embedded durable PostgreSQL, tokens from BenchTokenIssuer) with a
 #    bounded heap (-Xmx512m by default) in its own process group, on port 18100 with a fresh data
 #    directory, and waits for /q/health/ready,
 # 3. runs io.stenographer.bench.log.ReportBenchmark: bulk load of 1,000,000 sealed events (COPY, as
@@ -37,6 +37,7 @@ SERVICE_LOG="$RESULTS/reports-$STAMP-service.log"
 OUT="$RESULTS/reports-$STAMP.txt"
 
 # shellcheck source=bench/lib.sh
+SERVICE_JAVA_OPTS="$SERVICE_HEAP"
 . "$REPO/bench/lib.sh"
 OTHER_PORTS="18080 18090 18110"
 # The benchmark downloads reports here; lib.sh removes only the data and work directories.
@@ -50,15 +51,15 @@ trap 'exit 130' INT TERM
 mkdir -p "$RESULTS"
 # (1) build from a snapshot, (2) start the service with a bounded heap
 bench_snapshot_and_build "$REPO"
-bench_start_service -Djvm.args="$SERVICE_HEAP"
+bench_start_service
 
 # (3) run the benchmark -------------------------------------------------------------------------
 REPRODUCE="$(bench_reproduce '^REPORTBENCH_[A-Z_]+=' bench/run-reports.sh "$@")"
 {
     echo "source: $PROVENANCE"
-    echo "service: quarkus:dev (C2 on), $SERVICE_HEAP, embedded PostgreSQL 17, OIDC Dev Services"
+    echo "service: $SERVICE_DESCRIPTION"
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
-    java $JAVA_OPTS -cp "$BENCH_CLASSPATH" io.stenographer.bench.log.ReportBenchmark \
+    java $JAVA_OPTS -Dstenographer.bench.token-base="$TOKEN_BASE" -cp "$BENCH_CLASSPATH" io.stenographer.bench.log.ReportBenchmark \
         --base-url "http://127.0.0.1:$HTTP_PORT" \
         --jdbc-url "jdbc:postgresql://127.0.0.1:$PG_PORT/stenographer" \
         --command "$REPRODUCE" \

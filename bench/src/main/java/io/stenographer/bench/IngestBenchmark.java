@@ -246,7 +246,8 @@ public final class IngestBenchmark {
                 o.singleConcurrency());
         System.out.printf(Locale.ROOT, "batch ingest (median of %d rounds): %.0f events/s;"
                 + " raw JDBC ceiling (median): %.0f events/s%n", rounds.size(), batchRate, rawRate);
-        System.out.printf(Locale.ROOT, "ratio batch/raw per round: %s%n", formatRatios(ratios));
+        System.out.printf(Locale.ROOT, "ratio batch/raw per round: %s; spread %.2f..%.2f%n", formatRatios(ratios),
+                Arrays.stream(ratios).min().orElse(Double.NaN), Arrays.stream(ratios).max().orElse(Double.NaN));
         System.out.printf(Locale.ROOT, "RATIO batch/raw (median) = %.2f   target >= %.2f   %s%n", median, o.target(),
                 pass ? "PASS" : "MISS");
         if (!rounds.isEmpty()) {

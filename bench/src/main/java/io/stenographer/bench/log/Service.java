@@ -10,21 +10,26 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The running service over loopback HTTP/1.1: one keep-alive client, demo bearer tokens from the
- * dev-only {@code /dev/tokens/{user}} endpoint (they live five minutes; replaced after three, or at
- * once after a 401).
+ * The running service over loopback HTTP/1.1: one keep-alive client, bearer tokens for the demo users from
+ * {@code <token base>/{user}} (they live five minutes or more; replaced after three, or at once after a 401). The
+ * token base is the system property {@value #TOKEN_BASE_PROPERTY}: the bench scripts point it at
+ * {@code BenchTokenIssuer}, as the packaged service has no dev token endpoint; without it, a dev-mode service's
+ * {@code /dev/tokens}.
  */
 public final class Service {
 
+    public static final String TOKEN_BASE_PROPERTY = "stenographer.bench.token-base";
     private static final long TOKEN_MAX_AGE_NANOS = Duration.ofMinutes(3).toNanos();
 
     final HttpClient http;
     private final String baseUrl;
+    private final String tokenBase;
     private final Map<String, String> tokens = new HashMap<>();
     private final Map<String, Long> fetchedAt = new HashMap<>();
 
     public Service(String baseUrl) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.tokenBase = System.getProperty(TOKEN_BASE_PROPERTY, this.baseUrl + "/dev/tokens");
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -53,7 +58,7 @@ public final class Service {
         RuntimeException failure = null;
         for (int attempt = 1; attempt <= 5; attempt++) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/dev/tokens/" + user))
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(tokenBase + "/" + user))
                         .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 String body = response.body().strip();
                 if (response.statusCode() == 200 && !body.isEmpty() && body.indexOf(' ') < 0) {
