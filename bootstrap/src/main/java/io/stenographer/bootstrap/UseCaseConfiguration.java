@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import io.stenographer.application.port.in.RecordEventsUseCase;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.RecordEventsService;
+import io.stenographer.application.service.SelfAudit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import io.quarkus.runtime.Startup;
@@ -74,6 +75,13 @@ public class UseCaseConfiguration {
         return new SecureRandom();
     }
 
+    /** The one recorder of Stenographer's own use, shared by every service that audits itself. */
+    @Produces
+    @ApplicationScoped
+    SelfAudit selfAudit(PostgresEventStore store, Clock clock, RandomGenerator random) {
+        return new SelfAudit(store, clock, random);
+    }
+
     @Produces
     @ApplicationScoped
     RecordEventsUseCase recordEvents(PostgresEventStore store, TransactionRunner transactions, Clock clock,
@@ -116,17 +124,16 @@ public class UseCaseConfiguration {
 
     @Produces
     @ApplicationScoped
-    VerifyLogUseCase verifyLog(PostgresMerkleLog log, PostgresEventStore store, PostgresVerificationRuns runs,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random,
-            LogOrigins origins) {
-        return new VerifyLogService(log, store, runs, signer, transactions, clock, random, origins);
+    VerifyLogUseCase verifyLog(PostgresMerkleLog log, SelfAudit selfAudit, PostgresVerificationRuns runs,
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins) {
+        return new VerifyLogService(log, selfAudit, runs, signer, transactions, clock, origins);
     }
 
     @Produces
     @ApplicationScoped
-    ExportLogUseCase exportLog(PostgresMerkleLog log, PostgresEventStore store, SignCheckpointPort signer,
-            TransactionRunner transactions, Clock clock, RandomGenerator random) {
-        return new ExportLogService(log, store, signer, transactions, clock, random);
+    ExportLogUseCase exportLog(PostgresMerkleLog log, SelfAudit selfAudit, SignCheckpointPort signer,
+            TransactionRunner transactions) {
+        return new ExportLogService(log, selfAudit, signer, transactions);
     }
 
     // --- Retention policies and legal holds (docs/RETENTION.md) ---------------------------------------
@@ -163,27 +170,27 @@ public class UseCaseConfiguration {
     @Produces
     @ApplicationScoped
     ManageRetentionPoliciesUseCase manageRetentionPolicies(PostgresRetentionPolicies stored,
-            ActiveRetentionPolicies active, PostgresEventStore store, TransactionRunner transactions, Clock clock,
-            RandomGenerator random) {
-        return new ManageRetentionPoliciesService(stored, active, store, transactions, clock, random);
+            ActiveRetentionPolicies active, SelfAudit selfAudit, TransactionRunner transactions, Clock clock) {
+        return new ManageRetentionPoliciesService(stored, active, selfAudit, transactions, clock);
     }
 
     /** Every bean implementing {@link LegalHoldChangesPort} (e.g. the archive's legal-hold sync) is told of changes. */
     @Produces
     @ApplicationScoped
     ManageLegalHoldsUseCase manageLegalHolds(PostgresLegalHolds holds, Instance<LegalHoldChangesPort> listeners,
-            PostgresEventStore store, TransactionRunner transactions, Clock clock, RandomGenerator random) {
-        return new ManageLegalHoldsService(holds, listeners.stream().toList(), store, transactions, clock, random);
+            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+        return new ManageLegalHoldsService(holds, listeners.stream().toList(), selfAudit, transactions, clock,
+                random);
     }
 
     // --- Reports (issue 5) ------------------------------------------------------------------------
 
     @Produces
     @ApplicationScoped
-    CreateReportUseCase createReport(PostgresReportJobs jobs, PostgresMerkleLog log, PostgresEventStore store,
+    CreateReportUseCase createReport(PostgresReportJobs jobs, PostgresMerkleLog log, SelfAudit selfAudit,
             TransactionRunner transactions, Clock clock, RandomGenerator random,
             @ConfigProperty(name = "stenographer.reports.max-active-per-tenant") int maxActive) {
-        return new CreateReportService(jobs, log, store, transactions, clock, random, maxActive);
+        return new CreateReportService(jobs, log, selfAudit, transactions, clock, random, maxActive);
     }
 
     @Produces
@@ -194,20 +201,20 @@ public class UseCaseConfiguration {
 
     @Produces
     @ApplicationScoped
-    GetReportUseCase getReport(PostgresReportJobs jobs, ReportFilesPort files, PostgresEventStore store,
-            TransactionRunner transactions, Clock clock, RandomGenerator random) {
-        return new GetReportService(jobs, files, store, transactions, clock, random);
+    GetReportUseCase getReport(PostgresReportJobs jobs, ReportFilesPort files, SelfAudit selfAudit,
+            TransactionRunner transactions) {
+        return new GetReportService(jobs, files, selfAudit, transactions);
     }
 
     @Produces
     @ApplicationScoped
     GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log,
-            io.stenographer.application.service.ArchivedEventReader archived, PostgresEventStore store,
+            io.stenographer.application.service.ArchivedEventReader archived, SelfAudit selfAudit,
             ReportFilesPort files, SignCheckpointPort signer, TransactionRunner transactions, Clock clock,
             RandomGenerator random,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
-        return new GenerateReportsService(jobs, log, archived, store, files, new PdfReportRenderer(), signer,
+        return new GenerateReportsService(jobs, log, archived, selfAudit, files, new PdfReportRenderer(), signer,
                 manifestSigner(signer), transactions, clock, random, maxEvents, pdfMaxRows);
     }
 

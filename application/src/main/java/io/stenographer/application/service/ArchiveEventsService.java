@@ -3,7 +3,6 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.ArchiveCatalogPort;
 import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEvent;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
@@ -71,17 +70,16 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private final ArchiveSegmentsPort archive;
     private final ActiveRetentionPolicies policies;
     private final LegalHoldsPort holds;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final JobRuns jobRuns;
     private final TransactionRunner transactions;
     private final Clock clock;
-    private final SelfAudit selfAudit;
     private final int maxEventsPerSegment;
     private final int maxSegmentsPerTenant;
     private final ArchiveProgress progress;
 
     public ArchiveEventsService(LoadLogPort log, ArchiveCatalogPort catalog, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, LegalHoldsPort holds, AppendEventsPort appendEvents, JobRunsPort runs,
+            ActiveRetentionPolicies policies, LegalHoldsPort holds, SelfAudit selfAudit, JobRunsPort runs,
             JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
             int maxEventsPerSegment, int maxSegmentsPerTenant, ArchiveProgress progress) {
         if (maxEventsPerSegment < 1 || maxSegmentsPerTenant < 1) {
@@ -92,11 +90,10 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         this.archive = archive;
         this.policies = policies;
         this.holds = holds;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.jobRuns = new JobRuns(JobRun.Job.ARCHIVE, runs, locks, transactions, clock, random);
         this.transactions = transactions;
         this.clock = clock;
-        this.selfAudit = new SelfAudit(clock, random);
         this.maxEventsPerSegment = maxEventsPerSegment;
         this.maxSegmentsPerTenant = maxSegmentsPerTenant;
         this.progress = progress;
@@ -174,8 +171,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         metadata.put("jobRunId", new JsonString(run.id().toString()));
         metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
         transactions.inTransaction(() -> {
-            appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, ARCHIVE_RUN,
-                    new JsonObject(metadata))));
+            selfAudit.record(request.requestedBy(), tenant, ARCHIVE_RUN, new JsonObject(metadata));
             return null;
         });
     }

@@ -2,7 +2,6 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.TooManyReports;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.ReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -15,7 +14,6 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.report.ReportJob;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -31,22 +29,20 @@ public final class CreateReportService implements CreateReportUseCase {
 
     private final ReportJobsPort jobs;
     private final LoadLogPort log;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final RandomGenerator random;
-    private final SelfAudit selfAudit;
     private final int maxActivePerTenant;
 
-    public CreateReportService(ReportJobsPort jobs, LoadLogPort log, AppendEventsPort appendEvents,
+    public CreateReportService(ReportJobsPort jobs, LoadLogPort log, SelfAudit selfAudit,
             TransactionRunner transactions, Clock clock, RandomGenerator random, int maxActivePerTenant) {
         this.jobs = jobs;
         this.log = log;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
         this.clock = clock;
         this.random = random;
-        this.selfAudit = new SelfAudit(clock, random);
         this.maxActivePerTenant = maxActivePerTenant;
     }
 
@@ -64,12 +60,12 @@ public final class CreateReportService implements CreateReportUseCase {
             ReportJob job = ReportJob.request(unguessableId(), command.tenant(), command.type(), command.format(),
                     command.parameters(), command.caller().subject(), now, checkpoint.treeSize());
             jobs.add(job);
-            appendEvents.append(List.of(selfAudit.event(command.caller(), command.tenant(), REPORT_REQUESTED,
+            selfAudit.record(command.caller(), command.tenant(), REPORT_REQUESTED,
                     new JsonObject(Map.of("reportId", new JsonString(job.id().toString()),
                             "type", new JsonString(job.type().wireName()),
                             "format", new JsonString(job.format().wireName()),
                             "treeSize", new JsonNumber(job.treeSize()),
-                            "query", job.parameters().toJson(job.type()))))));
+                            "query", job.parameters().toJson(job.type()))));
             return job;
         });
     }

@@ -1,7 +1,6 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.ExportLogUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -21,11 +20,9 @@ import io.stenographer.domain.merkle.InclusionProof;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * Exports are pinned to one signed checkpoint and written chunk by chunk, each chunk in its own short
@@ -38,18 +35,16 @@ public final class ExportLogService implements ExportLogUseCase {
     public static final long MAX_ENTRIES = 1_000_000;
 
     private final LoadLogPort log;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final SignCheckpointPort signer;
     private final TransactionRunner transactions;
-    private final SelfAudit selfAudit;
 
-    public ExportLogService(LoadLogPort log, AppendEventsPort appendEvents,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+    public ExportLogService(LoadLogPort log, SelfAudit selfAudit, SignCheckpointPort signer,
+            TransactionRunner transactions) {
         this.log = log;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.signer = signer;
         this.transactions = transactions;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -69,9 +64,9 @@ public final class ExportLogService implements ExportLogUseCase {
             if (end - start > MAX_ENTRIES) {
                 throw new FieldViolation("to", "an export holds at most " + MAX_ENTRIES + " entries");
             }
-            appendEvents.append(List.of(selfAudit.event(caller, tenant, AUDIT_EXPORT, new JsonObject(Map.of(
+            selfAudit.record(caller, tenant, AUDIT_EXPORT, new JsonObject(Map.of(
                     "from", new JsonNumber(start), "to", new JsonNumber(end),
-                    "treeSize", new JsonNumber(checkpoint.treeSize()))))));
+                    "treeSize", new JsonNumber(checkpoint.treeSize()))));
             return new ExportPlan(tenant, start, end, checkpoint);
         });
     }

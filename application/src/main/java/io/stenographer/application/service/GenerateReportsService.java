@@ -1,7 +1,6 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.GenerateReportsUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.application.port.out.ReportFilesPort;
@@ -64,7 +63,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final ReportJobsPort jobs;
     private final LoadLogPort log;
     private final ArchivedEventReader archived;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final ReportFilesPort files;
     private final RenderReportPort renderer;
     private final SignCheckpointPort checkpointKey;
@@ -72,19 +71,18 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final TransactionRunner transactions;
     private final Clock clock;
     private final RandomGenerator random;
-    private final SelfAudit selfAudit;
     private final long maxEvents;
     private final long pdfMaxRows;
 
     public GenerateReportsService(ReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
-            AppendEventsPort appendEvents,
+            SelfAudit selfAudit,
             ReportFilesPort files, RenderReportPort renderer, SignCheckpointPort checkpointKey,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
             RandomGenerator random, long maxEvents, long pdfMaxRows) {
         this.jobs = jobs;
         this.log = log;
         this.archived = archived;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.files = files;
         this.renderer = renderer;
         this.checkpointKey = checkpointKey;
@@ -92,7 +90,6 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         this.transactions = transactions;
         this.clock = clock;
         this.random = random;
-        this.selfAudit = new SelfAudit(clock, random);
         this.maxEvents = maxEvents;
         this.pdfMaxRows = pdfMaxRows;
     }
@@ -131,12 +128,12 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                 boolean marked = jobs.markSucceeded(job.id(), clock.instant(), generated.events(),
                         generated.stored().bytes(), generated.stored().sha256());
                 if (marked) {
-                    appendEvents.append(List.of(selfAudit.event(requester(job), job.tenant(), REPORT_GENERATED,
+                    selfAudit.record(requester(job), job.tenant(), REPORT_GENERATED,
                             new JsonObject(Map.of("reportId", new JsonString(job.id().toString()),
                                     "format", new JsonString(job.format().wireName()),
                                     "treeSize", new JsonNumber(job.treeSize()),
                                     "events", new JsonNumber(generated.events()),
-                                    "sha256", new JsonString(generated.stored().sha256().hex()))))));
+                                    "sha256", new JsonString(generated.stored().sha256().hex()))));
                 }
                 return marked;
             });

@@ -3,7 +3,6 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.GetEventQuery;
 import io.stenographer.application.port.in.GetEventUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.ArchiveCatalogPort;
 import io.stenographer.domain.event.EventId;
 import java.util.Optional;
@@ -14,10 +13,8 @@ import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * Reads one event. An event in a tenant the caller may not read is reported as not found, so ids
@@ -28,18 +25,16 @@ public final class GetEventService implements GetEventUseCase {
     private final LoadEventsPort loadEvents;
     private final ArchiveCatalogPort catalog;
     private final ArchivedEventReader archived;
-    private final AppendEventsPort appendEvents;
-    private final TransactionRunner transactions;
     private final SelfAudit selfAudit;
+    private final TransactionRunner transactions;
 
     public GetEventService(LoadEventsPort loadEvents, ArchiveCatalogPort catalog, ArchivedEventReader archived,
-            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+            SelfAudit selfAudit, TransactionRunner transactions) {
         this.loadEvents = loadEvents;
         this.catalog = catalog;
         this.archived = archived;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -50,8 +45,8 @@ public final class GetEventService implements GetEventUseCase {
                     .or(() -> fromArchive(caller, query.id()))
                     .filter(found -> caller.has(Role.AUDITOR) && caller.mayAccess(found.tenant()))
                     .orElseThrow(() -> new EventNotFound(query.id()));
-            appendEvents.append(List.of(selfAudit.event(caller, event.tenant(), QueryEventsService.AUDIT_QUERY,
-                    new JsonObject(Map.of("eventId", new JsonString(event.id().toString()))))));
+            selfAudit.record(caller, event.tenant(), QueryEventsService.AUDIT_QUERY,
+                    new JsonObject(Map.of("eventId", new JsonString(event.id().toString()))));
             return event;
         });
     }

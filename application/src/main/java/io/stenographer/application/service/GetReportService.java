@@ -3,7 +3,6 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.ReportFilesPort;
 import io.stenographer.application.port.out.ReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -14,11 +13,9 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportStatus;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.random.RandomGenerator;
 
 /**
  * Status and download. A report of a tenant the caller may not read is "not found", so ids cannot
@@ -30,17 +27,15 @@ public final class GetReportService implements GetReportUseCase {
 
     private final ReportJobsPort jobs;
     private final ReportFilesPort files;
-    private final AppendEventsPort appendEvents;
-    private final TransactionRunner transactions;
     private final SelfAudit selfAudit;
+    private final TransactionRunner transactions;
 
-    public GetReportService(ReportJobsPort jobs, ReportFilesPort files, AppendEventsPort appendEvents,
-            TransactionRunner transactions, Clock clock, RandomGenerator random) {
+    public GetReportService(ReportJobsPort jobs, ReportFilesPort files, SelfAudit selfAudit,
+            TransactionRunner transactions) {
         this.jobs = jobs;
         this.files = files;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -64,10 +59,10 @@ public final class GetReportService implements GetReportUseCase {
             if (found.status() != ReportStatus.SUCCEEDED) {
                 throw new ReportNotReady(id, found.status());
             }
-            appendEvents.append(List.of(selfAudit.event(caller, found.tenant(), REPORT_DOWNLOADED,
+            selfAudit.record(caller, found.tenant(), REPORT_DOWNLOADED,
                     new JsonObject(Map.of("reportId", new JsonString(id.toString()),
                             "format", new JsonString(found.format().wireName()),
-                            "sha256", new JsonString(found.contentSha256().hex()))))));
+                            "sha256", new JsonString(found.contentSha256().hex()))));
             return found;
         });
         return new Download(job, () -> files.open(job.tenant(), job.id(), job.format()));

@@ -6,7 +6,6 @@ import io.stenographer.application.port.in.LegalHoldsQuery;
 import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
 import io.stenographer.application.port.in.PlaceLegalHoldCommand;
 import io.stenographer.application.port.in.ReleaseLegalHoldCommand;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.LegalHoldChangesPort;
 import io.stenographer.application.port.out.LegalHoldsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -38,24 +37,22 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
 
     private final LegalHoldsPort holds;
     private final List<LegalHoldChangesPort> listeners;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final RandomGenerator random;
-    private final SelfAudit selfAudit;
 
     /**
      * @param listeners told about every placed and released hold, in this order, inside the transaction
      */
     public ManageLegalHoldsService(LegalHoldsPort holds, List<LegalHoldChangesPort> listeners,
-            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random) {
         this.holds = holds;
         this.listeners = List.copyOf(listeners);
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
         this.clock = clock;
         this.random = random;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -123,8 +120,8 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     }
 
     private void audit(Caller caller, LegalHold hold, String action, Map<String, JsonValue> metadata) {
-        appendEvents.append(List.of(selfAudit.event(caller, hold.tenant(), action,
-                new ResourceRef(RESOURCE_TYPE, hold.id().toString()), new JsonObject(metadata))));
+        selfAudit.record(caller, hold.tenant(), action, new ResourceRef(RESOURCE_TYPE, hold.id().toString()),
+                new JsonObject(metadata));
     }
 
     static JsonObject describe(HoldCriteria criteria) {

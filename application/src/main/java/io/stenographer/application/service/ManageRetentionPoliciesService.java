@@ -7,7 +7,6 @@ import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.RetentionPoliciesPort;
 import io.stenographer.application.port.out.RetentionPoliciesPort.PolicyVersionTaken;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -27,7 +26,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * Creates and retires versions of tenant policies, each change with its self-audit event in one transaction,
@@ -41,19 +39,17 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
 
     private final RetentionPoliciesPort policies;
     private final ActiveRetentionPolicies active;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
-    private final SelfAudit selfAudit;
 
     public ManageRetentionPoliciesService(RetentionPoliciesPort policies, ActiveRetentionPolicies active,
-            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+            SelfAudit selfAudit, TransactionRunner transactions, Clock clock) {
         this.policies = policies;
         this.active = active;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
         this.clock = clock;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -137,8 +133,8 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     }
 
     private void audit(Caller caller, TenantId tenant, String action, PolicyId id, Map<String, JsonValue> metadata) {
-        appendEvents.append(List.of(selfAudit.event(caller, tenant, action, new ResourceRef(RESOURCE_TYPE, id.value()),
-                new JsonObject(metadata))));
+        selfAudit.record(caller, tenant, action, new ResourceRef(RESOURCE_TYPE, id.value()),
+                new JsonObject(metadata));
     }
 
     private static Map<String, JsonValue> describe(RetentionPolicy policy) {

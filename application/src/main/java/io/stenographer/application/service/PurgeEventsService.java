@@ -3,7 +3,6 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.ArchiveCatalogPort;
 import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedSegment;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
@@ -56,11 +55,10 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     private final ActiveRetentionPolicies policies;
     private final LegalHoldsPort holds;
     private final LoadLogPort log;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final JobRuns jobRuns;
     private final TransactionRunner transactions;
     private final Clock clock;
-    private final SelfAudit selfAudit;
     private final int batchSize;
     private final PurgeCounter counter;
 
@@ -70,7 +68,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     }
 
     public PurgeEventsService(ArchiveCatalogPort catalog, PurgeEventsPort purge, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, LegalHoldsPort holds, LoadLogPort log, AppendEventsPort appendEvents,
+            ActiveRetentionPolicies policies, LegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit,
             JobRunsPort runs, JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
             int batchSize, PurgeCounter counter) {
         if (batchSize < 1 || batchSize > 1000) {
@@ -82,11 +80,10 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         this.policies = policies;
         this.holds = holds;
         this.log = log;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.jobRuns = new JobRuns(JobRun.Job.PURGE, runs, locks, transactions, clock, random);
         this.transactions = transactions;
         this.clock = clock;
-        this.selfAudit = new SelfAudit(clock, random);
         this.batchSize = batchSize;
         this.counter = counter;
     }
@@ -204,8 +201,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             metadata.put("reason", new JsonString(decision.reason()));
             transactions.inTransaction(() -> {
                 catalog.recordSegmentDeletion(key, clock.instant(), run.id());
-                appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, SEGMENT_DELETED,
-                        new JsonObject(metadata))));
+                selfAudit.record(request.requestedBy(), tenant, SEGMENT_DELETED, new JsonObject(metadata));
                 return null;
             });
             outcome.segmentsDeleted++;
@@ -221,8 +217,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         metadata.put("jobRunId", new JsonString(run.id().toString()));
         metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
         transactions.inTransaction(() -> {
-            appendEvents.append(List.of(selfAudit.event(request.requestedBy(), tenant, PURGE_RUN,
-                    new JsonObject(metadata))));
+            selfAudit.record(request.requestedBy(), tenant, PURGE_RUN, new JsonObject(metadata));
             return null;
         });
     }

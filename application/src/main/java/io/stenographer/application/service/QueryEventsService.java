@@ -2,7 +2,6 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.QueryEventsQuery;
 import io.stenographer.application.port.in.QueryEventsUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.ArchiveCatalogPort;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.FieldViolation;
@@ -21,11 +20,9 @@ import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventPage;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /** Searches a tenant's events and, in the same transaction, records that the search happened. */
 public final class QueryEventsService implements QueryEventsUseCase {
@@ -35,18 +32,16 @@ public final class QueryEventsService implements QueryEventsUseCase {
     private final SearchEventsPort searchEvents;
     private final ArchiveCatalogPort catalog;
     private final ArchivedEventReader archived;
-    private final AppendEventsPort appendEvents;
-    private final TransactionRunner transactions;
     private final SelfAudit selfAudit;
+    private final TransactionRunner transactions;
 
     public QueryEventsService(SearchEventsPort searchEvents, ArchiveCatalogPort catalog, ArchivedEventReader archived,
-            AppendEventsPort appendEvents, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+            SelfAudit selfAudit, TransactionRunner transactions) {
         this.searchEvents = searchEvents;
         this.catalog = catalog;
         this.archived = archived;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -70,8 +65,7 @@ public final class QueryEventsService implements QueryEventsUseCase {
             if (query.includeArchived()) {
                 metadata.put("includeArchived", JsonBoolean.TRUE);
             }
-            appendEvents.append(List.of(selfAudit.event(query.caller(), criteria.tenant(), AUDIT_QUERY,
-                    new JsonObject(metadata))));
+            selfAudit.record(query.caller(), criteria.tenant(), AUDIT_QUERY, new JsonObject(metadata));
             return page;
         });
     }

@@ -1,6 +1,7 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
@@ -17,33 +18,44 @@ import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
-/** Builds the events Stenographer records about its own use (queries, reads, ...). */
-final class SelfAudit {
+/**
+ * Records Stenographer's own use (queries, reads, exports, verifications, policy changes, holds, job runs,
+ * reports) as events in the tenant's log. One instance is shared by all services. Each {@code record}
+ * appends in the caller's transaction, so the audit event is stored together with what it describes.
+ */
+public final class SelfAudit {
 
-    static final String APPLICATION = "stenographer";
+    public static final String APPLICATION = "stenographer";
 
+    private final AppendEventsPort appendEvents;
     private final Clock clock;
     private final RandomGenerator random;
 
-    SelfAudit(Clock clock, RandomGenerator random) {
+    public SelfAudit(AppendEventsPort appendEvents, Clock clock, RandomGenerator random) {
+        this.appendEvents = appendEvents;
         this.clock = clock;
         this.random = random;
     }
 
-    SealedEvent event(Caller caller, TenantId tenant, String action, JsonObject metadata) {
-        return event(caller.subject(), tenant, action, null, metadata);
+    public void record(Caller caller, TenantId tenant, String action, JsonObject metadata) {
+        record(caller.subject(), tenant, action, null, metadata);
     }
 
     /** As above, naming the record the action was about (e.g. a retention policy or a legal hold). */
-    SealedEvent event(Caller caller, TenantId tenant, String action, ResourceRef resource, JsonObject metadata) {
-        return event(caller.subject(), tenant, action, resource, metadata);
+    public void record(Caller caller, TenantId tenant, String action, ResourceRef resource, JsonObject metadata) {
+        record(caller.subject(), tenant, action, resource, metadata);
     }
 
-    /** An event on behalf of {@code subject}; the scheduler acts as {@link JobRequest#SCHEDULER}, a service. */
-    SealedEvent event(String subject, TenantId tenant, String action, JsonObject metadata) {
-        return event(subject, tenant, action, null, metadata);
+    /** On behalf of {@code subject}; the scheduler acts as {@link JobRequest#SCHEDULER}, a service. */
+    public void record(String subject, TenantId tenant, String action, JsonObject metadata) {
+        record(subject, tenant, action, null, metadata);
+    }
+
+    private void record(String subject, TenantId tenant, String action, ResourceRef resource, JsonObject metadata) {
+        appendEvents.append(List.of(event(subject, tenant, action, resource, metadata)));
     }
 
     private SealedEvent event(String subject, TenantId tenant, String action, ResourceRef resource,

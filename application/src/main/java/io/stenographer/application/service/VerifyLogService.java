@@ -1,7 +1,6 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.VerifyLogUseCase;
-import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -41,7 +40,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.random.RandomGenerator;
 
 /**
  * Trusts nothing derived: every leaf hash is recomputed from its stored event, the tree is rebuilt
@@ -56,27 +54,22 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of(Role.AUDITOR), Set.of());
 
     private final LoadLogPort log;
-    private final AppendEventsPort appendEvents;
+    private final SelfAudit selfAudit;
     private final VerificationRunsPort runs;
     private final SignCheckpointPort signer;
     private final TransactionRunner transactions;
     private final Clock clock;
-    private final RandomGenerator random;
     private final LogOrigins origins;
-    private final SelfAudit selfAudit;
 
-    public VerifyLogService(LoadLogPort log, AppendEventsPort appendEvents,
-            VerificationRunsPort runs, SignCheckpointPort signer, TransactionRunner transactions, Clock clock,
-            RandomGenerator random, LogOrigins origins) {
+    public VerifyLogService(LoadLogPort log, SelfAudit selfAudit, VerificationRunsPort runs,
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins) {
         this.log = log;
-        this.appendEvents = appendEvents;
+        this.selfAudit = selfAudit;
         this.runs = runs;
         this.signer = signer;
         this.transactions = transactions;
         this.clock = clock;
-        this.random = random;
         this.origins = origins;
-        this.selfAudit = new SelfAudit(clock, random);
     }
 
     @Override
@@ -143,7 +136,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
         metadata.put("eventsChecked", new JsonNumber(report.eventsChecked()));
         metadata.put("checkpointsChecked", new JsonNumber(report.checkpointsChecked()));
         metadata.put("findings", new JsonNumber(report.findings().size()));
-        appendEvents.append(List.of(selfAudit.event(caller, tenant, AUDIT_VERIFY, new JsonObject(metadata))));
+        selfAudit.record(caller, tenant, AUDIT_VERIFY, new JsonObject(metadata));
         return report;
     }
 

@@ -74,9 +74,10 @@ class ArchiveEventsServiceTest {
             new InMemoryRetentionPolicies(transactions), new RetentionPolicies(DEFAULT_POLICY, List.of(PAYMENTS_POLICY)));
     private final List<String> progress = new ArrayList<>();
     private final SplittableRandom runIds = new SplittableRandom(7);
+    private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
 
     private ArchiveEventsService service(int maxEventsPerSegment, int maxSegmentsPerTenant) {
-        return new ArchiveEventsService(log, catalog, archive, policies, holds, events, runs, locks, transactions,
+        return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit, runs, locks, transactions,
                 clock, runIds, maxEventsPerSegment, maxSegmentsPerTenant,
                 new ArchiveEventsService.ArchiveProgress() {
                     @Override

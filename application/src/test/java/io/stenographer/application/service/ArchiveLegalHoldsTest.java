@@ -104,8 +104,9 @@ class ArchiveLegalHoldsTest {
     void whenTheArchiveIsUnreachableAPlacedHoldIsStillRecordedAndAWarningNamesIt() {
         archive.goDown();
         InMemoryEventStore events = new InMemoryEventStore(transactions);
-        ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(mirror), events, transactions,
-                clock, new SplittableRandom(9));
+        SplittableRandom random = new SplittableRandom(9);
+        ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(mirror),
+                new SelfAudit(events, clock, random), transactions, clock, random);
 
         LegalHold hold = service.place(new PlaceLegalHoldCommand(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), ACME,
                 new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation"));

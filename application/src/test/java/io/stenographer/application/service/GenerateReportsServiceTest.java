@@ -67,11 +67,12 @@ class GenerateReportsServiceTest {
     private boolean dropLeaf;
 
     private GenerateReportsService service(long maxEvents) {
+        SplittableRandom random = new SplittableRandom(3);
         return new GenerateReportsService(jobsPort(), logPort(),
-                new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), appended, filesPort(), (doc, events, out) -> {
-            throw new UnsupportedOperationException("no PDF here");
-        }, signer(), manifest -> key.sign(manifest.body()), transactions, clock, new SplittableRandom(3), maxEvents,
-                10);
+                new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random),
+                filesPort(), (doc, events, out) -> {
+                    throw new UnsupportedOperationException("no PDF here");
+                }, signer(), manifest -> key.sign(manifest.body()), transactions, clock, random, maxEvents, 10);
     }
 
     private void seed(int count) {

@@ -33,8 +33,8 @@ class GetEventServiceTest {
     private final FakeTransactionRunner transactions = new FakeTransactionRunner();
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final GetEventService service =
-            new GetEventService(store, new EmptyArchiveCatalog(), null, store, transactions, new MutableClock(NOW),
-                    new SplittableRandom(5));
+            new GetEventService(store, new EmptyArchiveCatalog(), null,
+                    new SelfAudit(store, new MutableClock(NOW), new SplittableRandom(5)), transactions);
     private final SplittableRandom ids = new SplittableRandom(13);
 
     private final AuditEvent acmeEvent = seeded(ACME);

@@ -48,8 +48,9 @@ class ManageLegalHoldsServiceTest {
     private final InMemoryEventStore events = new InMemoryEventStore(transactions);
     private final InMemoryLegalHolds holds = new InMemoryLegalHolds(transactions);
     private final MutableClock clock = new MutableClock(NOW);
-    private final ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(holds), events,
-            transactions, clock, new SplittableRandom(9));
+    private final SplittableRandom random = new SplittableRandom(9);
+    private final ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(holds),
+            new SelfAudit(events, clock, random), transactions, clock, random);
 
     private final Caller admin = caller("counsel-1", Role.COMPLIANCE_ADMIN, ACME);
 

@@ -54,7 +54,8 @@ class ManageRetentionPoliciesServiceTest {
     private final ActiveRetentionPolicies active =
             new ActiveRetentionPolicies(stored, RetentionPolicies.onlyDefault(defaultPolicy));
     private final ManageRetentionPoliciesService service =
-            new ManageRetentionPoliciesService(stored, active, events, transactions, clock, new SplittableRandom(5));
+            new ManageRetentionPoliciesService(stored, active, new SelfAudit(events, clock, new SplittableRandom(5)),
+                    transactions, clock);
 
     private final Caller admin = caller("admin-1", Role.COMPLIANCE_ADMIN, ACME);
 

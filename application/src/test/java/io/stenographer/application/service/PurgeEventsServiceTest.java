@@ -60,11 +60,12 @@ class PurgeEventsServiceTest {
     private final TestSegments segments = new TestSegments(transactions, log, archive, catalog);
     private final List<String> counted = new ArrayList<>();
     private final SplittableRandom runIds = new SplittableRandom(7);
+    private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
 
     private PurgeEventsService service(int batchSize) {
         ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
                 RetentionPolicies.onlyDefault(DEFAULT_POLICY));
-        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, events, runs, locks,
+        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, selfAudit, runs, locks,
                 transactions, clock, runIds, batchSize, (tenant, n) -> counted.add(tenant.value() + " " + n));
     }
 

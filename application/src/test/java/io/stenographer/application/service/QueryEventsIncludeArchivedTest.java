@@ -49,7 +49,8 @@ class QueryEventsIncludeArchivedTest {
     private final InMemoryArchiveCatalog catalog = new InMemoryArchiveCatalog(transactions, log);
     private final InMemoryArchive archive = new InMemoryArchive(clock);
     private final QueryEventsService service = new QueryEventsService(hotStore, catalog,
-            new ArchivedEventReader(catalog, archive, log), hotStore, transactions, clock, new SplittableRandom(3));
+            new ArchivedEventReader(catalog, archive, log), new SelfAudit(hotStore, clock, new SplittableRandom(3)),
+            transactions);
     private final Caller auditor = auditor("auditor", ACME);
     /** Every ACME case event, hot or purged, in (occurredAt, id) order. */
     private final List<AuditEvent> expected;

@@ -43,8 +43,8 @@ class QueryEventsServiceTest {
     private final FakeTransactionRunner transactions = new FakeTransactionRunner();
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final QueryEventsService service =
-            new QueryEventsService(store, new EmptyArchiveCatalog(), null, store, transactions,
-                    new MutableClock(NOW), new SplittableRandom(3));
+            new QueryEventsService(store, new EmptyArchiveCatalog(), null,
+                    new SelfAudit(store, new MutableClock(NOW), new SplittableRandom(3)), transactions);
     private final SplittableRandom ids = new SplittableRandom(11);
 
     private final AuditEvent acmeView = seeded(ACME, "case.view", EARLIER);

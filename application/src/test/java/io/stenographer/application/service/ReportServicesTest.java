@@ -50,10 +50,11 @@ class ReportServicesTest {
     private final InMemoryEventStore events = new InMemoryEventStore(transactions);
     private final InMemoryJobs jobs = new InMemoryJobs();
     private final MutableClock clock = new MutableClock(NOW);
-    private final CreateReportService create = new CreateReportService(jobs, log(Map.of(ACME, 42L)), events,
-            transactions, clock, new SplittableRandom(1), 2);
-    private final GetReportService get = new GetReportService(jobs, files(), events, transactions, clock,
-            new SplittableRandom(2));
+    private final SplittableRandom random = new SplittableRandom(1);
+    private final SelfAudit selfAudit = new SelfAudit(events, clock, random);
+    private final CreateReportService create = new CreateReportService(jobs, log(Map.of(ACME, 42L)), selfAudit,
+            transactions, clock, random, 2);
+    private final GetReportService get = new GetReportService(jobs, files(), selfAudit, transactions);
 
     private CreateReportCommand command(Caller caller, TenantId tenant) {
         return new CreateReportCommand(caller, tenant, ReportType.FOIA_EXPORT, ReportFormat.CSV, PERIOD);

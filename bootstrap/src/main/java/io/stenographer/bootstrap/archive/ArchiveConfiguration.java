@@ -23,6 +23,7 @@ import io.stenographer.application.service.GetEventService;
 import io.stenographer.application.service.JobRunsService;
 import io.stenographer.application.service.PurgeEventsService;
 import io.stenographer.application.service.QueryEventsService;
+import io.stenographer.application.service.SelfAudit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -69,34 +70,34 @@ public class ArchiveConfiguration {
     @Produces
     @ApplicationScoped
     GetEventUseCase getEvent(PostgresEventStore store, PostgresArchiveCatalog catalog, ArchivedEventReader archived,
-            TransactionRunner transactions, Clock clock, RandomGenerator random) {
-        return new GetEventService(store, catalog, archived, store, transactions, clock, random);
+            SelfAudit selfAudit, TransactionRunner transactions) {
+        return new GetEventService(store, catalog, archived, selfAudit, transactions);
     }
 
     @Produces
     @ApplicationScoped
     QueryEventsUseCase queryEvents(PostgresEventStore store, PostgresArchiveCatalog catalog,
-            ArchivedEventReader archived, TransactionRunner transactions, Clock clock, RandomGenerator random) {
-        return new QueryEventsService(store, catalog, archived, store, transactions, clock, random);
+            ArchivedEventReader archived, SelfAudit selfAudit, TransactionRunner transactions) {
+        return new QueryEventsService(store, catalog, archived, selfAudit, transactions);
     }
 
     @Produces
     @ApplicationScoped
     RunArchiveJobUseCase archiveJob(PostgresMerkleLog log, PostgresArchiveCatalog catalog,
             ArchiveSegmentsPort archive, ActiveRetentionPolicies policies, LegalHoldsPort holds,
-            PostgresEventStore store, PostgresJobRuns runs, PostgresJobLock locks, TransactionRunner transactions,
+            SelfAudit selfAudit, PostgresJobRuns runs, PostgresJobLock locks, TransactionRunner transactions,
             Clock clock, RandomGenerator random, ArchiveSettings settings, ArchiveMetrics metrics) {
-        return new ArchiveEventsService(log, catalog, archive, policies, holds, store, runs, locks, transactions,
+        return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit, runs, locks, transactions,
                 clock, random, settings.maxEventsPerSegment(), settings.maxSegmentsPerRun(), metrics);
     }
 
     @Produces
     @ApplicationScoped
     RunPurgeJobUseCase purgeJob(PostgresArchiveCatalog catalog, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, LegalHoldsPort holds, PostgresMerkleLog log, PostgresEventStore store,
+            ActiveRetentionPolicies policies, LegalHoldsPort holds, PostgresMerkleLog log, SelfAudit selfAudit,
             PostgresJobRuns runs, PostgresJobLock locks, TransactionRunner transactions, Clock clock,
             RandomGenerator random, ArchiveSettings settings, ArchiveMetrics metrics) {
-        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, store, runs, locks,
+        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, selfAudit, runs, locks,
                 transactions, clock, random, settings.purgeBatchSize(), metrics);
     }
 
