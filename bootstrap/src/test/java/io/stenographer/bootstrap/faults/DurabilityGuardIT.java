@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
+import io.stenographer.bootstrap.support.Await;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,32 +77,22 @@ class DurabilityGuardIT {
                 .env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true");
     }
 
-    private static int awaitExit(ServiceProcess service) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<Integer> exit = service.exitCode();
-            if (exit.isPresent()) {
-                return exit.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the service did not exit within " + DEADLINE + "; log:\n" + service.tail(40));
+    private static int awaitExit(ServiceProcess service) {
+        return Await.present("the service to exit", DEADLINE, service::exitCode);
     }
 
-    private static void awaitLogLine(ServiceProcess service, Predicate<String> wanted)
-            throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (Instant.now().isBefore(deadline)) {
-            if (Files.exists(service.logFile())
-                    && Files.readAllLines(service.logFile(), StandardCharsets.UTF_8).stream().anyMatch(wanted)) {
-                return;
-            }
+    private static void awaitLogLine(ServiceProcess service, Predicate<String> wanted) {
+        Await.until("the log line", DEADLINE, () -> {
             if (service.exitCode().isPresent()) {
                 throw new AssertionError("the service exited (" + service.exitCode().get() + "); log:\n"
                         + service.tail(40));
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no such log line within " + DEADLINE + "; log:\n" + service.tail(40));
+            try {
+                return Files.exists(service.logFile())
+                        && Files.readAllLines(service.logFile(), StandardCharsets.UTF_8).stream().anyMatch(wanted);
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 }
