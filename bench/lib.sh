@@ -128,6 +128,26 @@ bench_snapshot_and_build() {
     done
 }
 
+# Waits until <url> answers 2xx, polling every second for at most <seconds>; exits the script with the end of
+# <log> when process <pid> dies first or time runs out.
+bench_await_url() {
+    local what="$1" pid="$2" url="$3" seconds="$4" logfile="$5"
+    for _ in $(seq 1 "$seconds"); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$what exited during start-up; last lines of $logfile:" >&2
+            tail -n 40 "$logfile" >&2
+            exit 1
+        fi
+        if curl -fsS -m 5 -o /dev/null "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 1
+    done
+    echo "$what was not ready after ${seconds}s; last lines of $logfile:" >&2
+    tail -n 40 "$logfile" >&2
+    exit 1
+}
+
 # Starts the token issuer, then the packaged service in the background, in its own process group, and waits
 # for readiness. Extra arguments (-D options) reach the service JVM.
 bench_start_service() {
@@ -136,18 +156,7 @@ bench_start_service() {
     java -cp "$BENCH_CLASSPATH" io.stenographer.bench.BenchTokenIssuer --port "$ISSUER_PORT" \
         >"$SERVICE_LOG.issuer" 2>&1 </dev/null &
     ISSUER_PID=$!
-    local issuer_ready=0
-    for _ in $(seq 1 60); do
-        if curl -fsS -m 2 -o /dev/null "$TOKEN_BASE/writer" 2>/dev/null; then
-            issuer_ready=1
-            break
-        fi
-        sleep 0.5
-    done
-    if [ "$issuer_ready" != 1 ]; then
-        echo "the token issuer did not start on :$ISSUER_PORT; see $SERVICE_LOG.issuer" >&2
-        exit 1
-    fi
+    bench_await_url "the token issuer" "$ISSUER_PID" "$TOKEN_BASE/writer" 30 "$SERVICE_LOG.issuer"
     bench_log "starting the packaged service on :$HTTP_PORT (embedded PostgreSQL :$PG_PORT, data $DATA_DIR); log $SERVICE_LOG"
     # shellcheck disable=SC2086 # SERVICE_JAVA_OPTS is a list of JVM options
     STENOGRAPHER_DATA_DIR="$DATA_DIR" STENOGRAPHER_GENERATE_SIGNING_KEY=true \
@@ -160,24 +169,8 @@ bench_start_service() {
         -jar bootstrap/target/quarkus-app/quarkus-run.jar \
         >"$SERVICE_LOG" 2>&1 </dev/null &
     SERVICE_PID=$!
-    local ready=0
-    for _ in $(seq 1 $((READY_TIMEOUT / 2))); do
-        if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-            echo "the service exited during start-up; last lines of $SERVICE_LOG:" >&2
-            tail -n 40 "$SERVICE_LOG" >&2
-            exit 1
-        fi
-        if curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$HTTP_PORT/q/health/ready" 2>/dev/null; then
-            ready=1
-            break
-        fi
-        sleep 2
-    done
-    if [ "$ready" != 1 ]; then
-        echo "the service was not ready after ${READY_TIMEOUT}s; last lines of $SERVICE_LOG:" >&2
-        tail -n 40 "$SERVICE_LOG" >&2
-        exit 1
-    fi
+    bench_await_url "the service" "$SERVICE_PID" "http://127.0.0.1:$HTTP_PORT/q/health/ready" "$READY_TIMEOUT" \
+        "$SERVICE_LOG"
     if ! grep -q "Embedded PostgreSQL 17 on port $PG_PORT, data in $DATA_DIR/pgdata" "$SERVICE_LOG"; then
         echo "the service did not start the embedded PostgreSQL on :$PG_PORT in $DATA_DIR/pgdata; see $SERVICE_LOG" >&2
         exit 1

@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * tests. It creates the same two roles a production installation has: an owner that runs the
  * migrations, and the application role that may only read and append.
  *
- * <p>It always runs durably: the launcher's defaults ({@code -F}, {@code synchronous_commit=off}) are
+ * <p>It always runs durably: the launcher's defaults (no fsync, asynchronous commit) are
  * overridden, because a receipt must mean the commit is on disk. A server left running by a killed
  * process on the same data directory is stopped cleanly before a new one starts, and
  * {@link #superviseWithRestarts} restarts a server that dies on the same port and data directory.
