@@ -1,6 +1,6 @@
 package io.stenographer.adapters.persistence;
 
-import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.EventId;
@@ -29,7 +29,7 @@ import org.hibernate.Session;
 
 /** Archive segments, the archived-event index, and the purge function, through JDBC. */
 @ApplicationScoped
-public class PostgresArchiveCatalog implements ArchiveCatalogPort, PurgeEventsPort {
+public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsPort {
 
     private static final String SEGMENT = """
             SELECT s.manifest, d.deleted_at FROM archive_segment s

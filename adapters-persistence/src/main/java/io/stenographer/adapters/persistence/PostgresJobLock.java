@@ -1,6 +1,6 @@
 package io.stenographer.adapters.persistence;
 
-import io.stenographer.application.port.out.JobLockPort;
+import io.stenographer.application.port.out.LockJobPort;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
  * with it.
  */
 @ApplicationScoped
-public class PostgresJobLock implements JobLockPort {
+public class PostgresJobLock implements LockJobPort {
 
     private static final Logger LOG = Logger.getLogger(PostgresJobLock.class);
 

@@ -1,7 +1,7 @@
 package io.stenographer.adapters.persistence;
 
 import io.stenographer.application.port.in.JobRun;
-import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.out.RecordJobRunsPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
@@ -19,7 +19,7 @@ import org.hibernate.Session;
 
 /** Archive and purge runs: inserted when a run starts, completed when it ends. */
 @ApplicationScoped
-public class PostgresJobRuns implements JobRunsPort {
+public class PostgresJobRuns implements RecordJobRunsPort {
 
     private static final String SELECT = """
             SELECT id, job, trigger, requested_by, tenants, dry_run, status, started_at, finished_at, counts, error

@@ -1,8 +1,6 @@
 package io.stenographer.adapters.persistence;
 
-import static io.stenographer.adapters.persistence.PostgresRetentionPolicies.utc;
-
-import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.HoldAlreadyReleased;
 import io.stenographer.domain.retention.HoldCriteria;
@@ -19,10 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.Session;
+import static io.stenographer.adapters.persistence.PostgresRetentionPolicies.utc;
 
 /** Legal holds and their releases (at most one per hold), on the transaction's JDBC connection. */
 @ApplicationScoped
-public class PostgresLegalHolds implements LegalHoldsPort {
+public class PostgresLegalHolds implements StoreLegalHoldsPort {
 
     private static final String SELECT = """
             SELECT h.id, h.tenant, h.actor_id, h.resource_type, h.resource_id, h.action_pattern, h.occurred_from,

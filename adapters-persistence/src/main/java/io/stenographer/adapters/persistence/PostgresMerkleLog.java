@@ -1,8 +1,8 @@
 package io.stenographer.adapters.persistence;
 
 import io.stenographer.application.port.out.AppendLogPort;
-import io.stenographer.application.port.out.IntegrationQueuePort;
 import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.EventId;
@@ -32,7 +32,7 @@ import org.hibernate.Session;
  * sequencer writes thousands of small rows per round, which JDBC batches far better than entities.
  */
 @ApplicationScoped
-public class PostgresMerkleLog implements IntegrationQueuePort, AppendLogPort, LoadLogPort {
+public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, LoadLogPort {
 
     private static final String PENDING_TENANTS = """
             WITH RECURSIVE pending AS (

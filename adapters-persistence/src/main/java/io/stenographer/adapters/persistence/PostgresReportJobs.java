@@ -1,6 +1,6 @@
 package io.stenographer.adapters.persistence;
 
-import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
@@ -25,7 +25,7 @@ import org.hibernate.Session;
 
 /** Report requests and their append-only status records (V6__reports.sql). */
 @ApplicationScoped
-public class PostgresReportJobs implements ReportJobsPort {
+public class PostgresReportJobs implements TrackReportJobsPort {
 
     private static final String JOBS = """
             SELECT id, tenant, report_type, format, parameters, requested_by, requested_at, tree_size

@@ -1,6 +1,6 @@
 package io.stenographer.adapters.persistence;
 
-import io.stenographer.application.port.out.RetentionPoliciesPort;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
@@ -23,7 +23,7 @@ import org.hibernate.Session;
  * {@code ON CONFLICT DO NOTHING} so that losing a race is a clear answer, not an aborted transaction.
  */
 @ApplicationScoped
-public class PostgresRetentionPolicies implements RetentionPoliciesPort {
+public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
 
     private static final String SELECT = """
             SELECT v.tenant, v.policy_id, v.version, v.action_pattern, v.resource_type, v.archive_after,

@@ -1,6 +1,6 @@
 package io.stenographer.adapters.persistence;
 
-import io.stenographer.application.port.out.VerificationRunsPort;
+import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
@@ -27,7 +27,7 @@ import org.hibernate.Session;
 
 /** Verification reports, append-only; findings are kept as canonical JSON. */
 @ApplicationScoped
-public class PostgresVerificationRuns implements VerificationRunsPort {
+public class PostgresVerificationRuns implements RecordVerificationRunsPort {
 
     private static final String SELECT = """
             SELECT id, tenant, started_at, finished_at, tree_size, checkpoints, findings, triggered_by

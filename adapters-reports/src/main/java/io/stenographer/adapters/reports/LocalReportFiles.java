@@ -1,6 +1,6 @@
 package io.stenographer.adapters.reports;
 
-import io.stenographer.application.port.out.ReportFilesPort;
+import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.report.ReportFormat;
@@ -24,7 +24,7 @@ import java.util.UUID;
  * 0700 directories). A file is streamed to {@code .part} and moved into place atomically when complete,
  * so a reader never sees half a report; an existing report file is never overwritten.
  */
-public final class LocalReportFiles implements ReportFilesPort {
+public final class LocalReportFiles implements StoreReportFilesPort {
 
     private final Path root;
 

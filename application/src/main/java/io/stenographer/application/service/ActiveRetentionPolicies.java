@@ -1,6 +1,6 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.out.RetentionPoliciesPort;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPolicies;
@@ -19,13 +19,13 @@ import java.util.Objects;
  */
 public final class ActiveRetentionPolicies {
 
-    private final RetentionPoliciesPort stored;
+    private final StoreRetentionPoliciesPort stored;
     private final RetentionPolicies configured;
 
     /**
      * @param configured the all-tenant policies from configuration; none of them may name a tenant
      */
-    public ActiveRetentionPolicies(RetentionPoliciesPort stored, RetentionPolicies configured) {
+    public ActiveRetentionPolicies(StoreRetentionPoliciesPort stored, RetentionPolicies configured) {
         this.stored = Objects.requireNonNull(stored, "stored");
         this.configured = Objects.requireNonNull(configured, "configured");
         for (RetentionPolicy policy : configured.all()) {

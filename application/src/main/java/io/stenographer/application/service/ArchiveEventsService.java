@@ -1,17 +1,16 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
-import io.stenographer.application.port.out.ArchiveCatalogPort;
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEvent;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
-import io.stenographer.application.port.out.JobLockPort;
-import io.stenographer.application.port.out.JobRunsPort;
-import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEvent;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.LoadLogPort.LeafWithEvent;
+import io.stenographer.application.port.out.ReportArchiveProgressPort;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.archive.SegmentCheck;
 import io.stenographer.domain.archive.SegmentCodec;
@@ -39,7 +38,6 @@ import io.stenographer.domain.retention.RetentionSubject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.random.RandomGenerator;
 
 /**
  * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose
@@ -66,22 +63,22 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     static final String JOB = "archive";
 
     private final LoadLogPort log;
-    private final ArchiveCatalogPort catalog;
+    private final CatalogSegmentsPort catalog;
     private final ArchiveSegmentsPort archive;
     private final ActiveRetentionPolicies policies;
-    private final LegalHoldsPort holds;
+    private final StoreLegalHoldsPort holds;
     private final SelfAudit selfAudit;
     private final JobRuns jobRuns;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final int maxEventsPerSegment;
     private final int maxSegmentsPerTenant;
-    private final ArchiveProgress progress;
+    private final ReportArchiveProgressPort progress;
 
-    public ArchiveEventsService(LoadLogPort log, ArchiveCatalogPort catalog, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, LegalHoldsPort holds, SelfAudit selfAudit, JobRunsPort runs,
-            JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
-            int maxEventsPerSegment, int maxSegmentsPerTenant, ArchiveProgress progress) {
+    public ArchiveEventsService(LoadLogPort log, CatalogSegmentsPort catalog, ArchiveSegmentsPort archive,
+            ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, SelfAudit selfAudit, JobRuns jobRuns,
+            TransactionRunner transactions, Clock clock, int maxEventsPerSegment, int maxSegmentsPerTenant,
+            ReportArchiveProgressPort progress) {
         if (maxEventsPerSegment < 1 || maxSegmentsPerTenant < 1) {
             throw new IllegalArgumentException("segment and run limits must be positive");
         }
@@ -91,7 +88,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         this.policies = policies;
         this.holds = holds;
         this.selfAudit = selfAudit;
-        this.jobRuns = new JobRuns(JobRun.Job.ARCHIVE, runs, locks, transactions, clock, random);
+        this.jobRuns = jobRuns;
         this.transactions = transactions;
         this.clock = clock;
         this.maxEventsPerSegment = maxEventsPerSegment;
@@ -99,17 +96,9 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         this.progress = progress;
     }
 
-    /** Where the job reports its progress per tenant (metrics, in production). */
-    public interface ArchiveProgress {
-        /** The age of the oldest event past its archive date that is not archived yet. */
-        void lag(TenantId tenant, Duration lag);
-
-        void archived(TenantId tenant, long events);
-    }
-
     @Override
-    public JobRun run(JobRequest request) {
-        return jobRuns.run(request, this::allTenants, (run, tenants, details) -> {
+    public JobRun run(RunJobCommand request) {
+        return jobRuns.run(JobRun.Job.ARCHIVE, request, this::allTenants, (run, tenants, details) -> {
             if (!request.dryRun()) {
                 archive.checkWormCapable();
             }
@@ -143,7 +132,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         return transactions.inTransaction(log::tenantsWithLogs);
     }
 
-    private void archiveTenant(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome) {
+    private void archiveTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome) {
         Instant now = clock.instant();
         RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
         List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
@@ -166,7 +155,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         }
     }
 
-    private void recordRun(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome, String error) {
+    private void recordRun(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome, String error) {
         Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson(error).members());
         metadata.put("jobRunId", new JsonString(run.id().toString()));
         metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
@@ -176,7 +165,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         });
     }
 
-    private void archiveSegments(TenantId tenant, JobRequest request, TenantOutcome outcome,
+    private void archiveSegments(TenantId tenant, RunJobCommand request, TenantOutcome outcome,
             PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
             Instant now) {
         long next = transactions.inTransaction(() -> catalog.archivedUpTo(tenant));

@@ -1,9 +1,9 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.out.ArchiveCatalogPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
-import io.stenographer.application.port.out.LegalHoldChangesPort;
-import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
+import io.stenographer.application.port.out.PropagateLegalHoldsPort;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionSubject;
 import java.util.List;
@@ -18,14 +18,14 @@ import java.util.function.Consumer;
  * for an outage) and the next archive run sets the missing flags; a flag left ON after an unreachable
  * release keeps the copy, which is the safe side, and the purge run reports it.
  */
-public final class ArchiveLegalHolds implements LegalHoldChangesPort {
+public final class ArchiveLegalHolds implements PropagateLegalHoldsPort {
 
-    private final ArchiveCatalogPort catalog;
+    private final CatalogSegmentsPort catalog;
     private final ArchiveSegmentsPort archive;
-    private final LegalHoldsPort holds;
+    private final StoreLegalHoldsPort holds;
     private final Consumer<String> warnings;
 
-    public ArchiveLegalHolds(ArchiveCatalogPort catalog, ArchiveSegmentsPort archive, LegalHoldsPort holds,
+    public ArchiveLegalHolds(CatalogSegmentsPort catalog, ArchiveSegmentsPort archive, StoreLegalHoldsPort holds,
             Consumer<String> warnings) {
         this.catalog = catalog;
         this.archive = archive;

@@ -1,10 +1,10 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.EventPastRetention;
-import io.stenographer.application.port.out.ArchiveCatalogPort;
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEventRef;
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedSegment;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEventRef;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedSegment;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.domain.archive.SegmentCheck;
 import io.stenographer.domain.archive.SegmentCodec;
@@ -12,6 +12,7 @@ import io.stenographer.domain.archive.SegmentEntry;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.merkle.Hash;
 import java.io.ByteArrayInputStream;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.stenographer.domain.event.TenantId;
 
 /**
  * Reads events back from archive segments, and trusts nothing it reads: before an event is returned, the
@@ -30,11 +30,11 @@ import io.stenographer.domain.event.TenantId;
  */
 public final class ArchivedEventReader {
 
-    private final ArchiveCatalogPort catalog;
+    private final CatalogSegmentsPort catalog;
     private final ArchiveSegmentsPort archive;
     private final LoadLogPort log;
 
-    public ArchivedEventReader(ArchiveCatalogPort catalog, ArchiveSegmentsPort archive, LoadLogPort log) {
+    public ArchivedEventReader(CatalogSegmentsPort catalog, ArchiveSegmentsPort archive, LoadLogPort log) {
         this.catalog = catalog;
         this.archive = archive;
         this.log = log;

@@ -3,7 +3,7 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.LoadLogPort;
-import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.FieldViolation;
@@ -27,7 +27,7 @@ public final class CreateReportService implements CreateReportUseCase {
 
     static final String REPORT_REQUESTED = "report.requested";
 
-    private final ReportJobsPort jobs;
+    private final TrackReportJobsPort jobs;
     private final LoadLogPort log;
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
@@ -35,7 +35,7 @@ public final class CreateReportService implements CreateReportUseCase {
     private final RandomGenerator random;
     private final int maxActivePerTenant;
 
-    public CreateReportService(ReportJobsPort jobs, LoadLogPort log, SelfAudit selfAudit,
+    public CreateReportService(TrackReportJobsPort jobs, LoadLogPort log, SelfAudit selfAudit,
             TransactionRunner transactions, Clock clock, RandomGenerator random, int maxActivePerTenant) {
         this.jobs = jobs;
         this.log = log;

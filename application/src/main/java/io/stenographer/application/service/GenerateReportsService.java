@@ -3,10 +3,10 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RenderReportPort;
-import io.stenographer.application.port.out.ReportFilesPort;
-import io.stenographer.application.port.out.ReportJobsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.application.port.out.StoreReportFilesPort;
+import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.AuditEvent;
@@ -33,7 +33,6 @@ import io.stenographer.domain.report.bundle.ReportManifest;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +59,11 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     static final int CHUNK = 1_000;
     private static final int SECRET_BYTES = 32;
 
-    private final ReportJobsPort jobs;
+    private final TrackReportJobsPort jobs;
     private final LoadLogPort log;
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
-    private final ReportFilesPort files;
+    private final StoreReportFilesPort files;
     private final RenderReportPort renderer;
     private final SignCheckpointPort checkpointKey;
     private final SignReportManifestPort manifestSigner;
@@ -74,9 +73,9 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final long maxEvents;
     private final long pdfMaxRows;
 
-    public GenerateReportsService(ReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
+    public GenerateReportsService(TrackReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
             SelfAudit selfAudit,
-            ReportFilesPort files, RenderReportPort renderer, SignCheckpointPort checkpointKey,
+            StoreReportFilesPort files, RenderReportPort renderer, SignCheckpointPort checkpointKey,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
             RandomGenerator random, long maxEvents, long pdfMaxRows) {
         this.jobs = jobs;
@@ -155,10 +154,10 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     }
 
     private static Caller requester(ReportJob job) {
-        return new Caller(job.requestedBy(), Set.of(), Set.of(job.tenant()));
+        return new Caller(job.requestedBy(), Set.of());
     }
 
-    private record Generated(long events, ReportFilesPort.Stored stored) {
+    private record Generated(long events, StoreReportFilesPort.Stored stored) {
     }
 
     /** The selection holds more events than a report may. */
@@ -205,7 +204,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                 sink.accept(entry);
             });
         };
-        ReportFilesPort.Stored stored = files.write(job.tenant(), job.id(), job.format(), out -> {
+        StoreReportFilesPort.Stored stored = files.write(job.tenant(), job.id(), job.format(), out -> {
             switch (job.format()) {
                 case JSON -> JsonReportWriter.write(document, events, out);
                 case CSV -> CsvReportWriter.write(events, out);

@@ -3,18 +3,17 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.GetEventQuery;
 import io.stenographer.application.port.in.GetEventUseCase;
-import io.stenographer.application.port.out.ArchiveCatalogPort;
-import io.stenographer.domain.event.EventId;
-import java.util.Optional;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads one event. An event in a tenant the caller may not read is reported as not found, so ids
@@ -23,12 +22,12 @@ import java.util.Map;
 public final class GetEventService implements GetEventUseCase {
 
     private final LoadEventsPort loadEvents;
-    private final ArchiveCatalogPort catalog;
+    private final CatalogSegmentsPort catalog;
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
 
-    public GetEventService(LoadEventsPort loadEvents, ArchiveCatalogPort catalog, ArchivedEventReader archived,
+    public GetEventService(LoadEventsPort loadEvents, CatalogSegmentsPort catalog, ArchivedEventReader archived,
             SelfAudit selfAudit, TransactionRunner transactions) {
         this.loadEvents = loadEvents;
         this.catalog = catalog;
@@ -43,7 +42,7 @@ public final class GetEventService implements GetEventUseCase {
         return transactions.inTransaction(() -> {
             AuditEvent event = loadEvents.findById(query.id())
                     .or(() -> fromArchive(caller, query.id()))
-                    .filter(found -> caller.has(Role.AUDITOR) && caller.mayAccess(found.tenant()))
+                    .filter(found -> caller.mayRead(found.tenant()))
                     .orElseThrow(() -> new EventNotFound(query.id()));
             selfAudit.record(caller, event.tenant(), QueryEventsService.AUDIT_QUERY,
                     new JsonObject(Map.of("eventId", new JsonString(event.id().toString()))));
@@ -54,7 +53,7 @@ public final class GetEventService implements GetEventUseCase {
     /** A purged event, read back from its checked segment; access is checked before the archive is touched. */
     private Optional<AuditEvent> fromArchive(Caller caller, EventId id) {
         return catalog.archivedEvent(id)
-                .filter(ref -> caller.has(Role.AUDITOR) && caller.mayAccess(ref.tenant()))
+                .filter(ref -> caller.mayRead(ref.tenant()))
                 .map(ref -> archived.read(List.of(ref)).get(0));
     }
 }

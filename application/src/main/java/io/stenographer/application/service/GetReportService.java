@@ -3,8 +3,8 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
-import io.stenographer.application.port.out.ReportFilesPort;
-import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.StoreReportFilesPort;
+import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
@@ -25,12 +25,12 @@ public final class GetReportService implements GetReportUseCase {
 
     static final String REPORT_DOWNLOADED = "report.downloaded";
 
-    private final ReportJobsPort jobs;
-    private final ReportFilesPort files;
+    private final TrackReportJobsPort jobs;
+    private final StoreReportFilesPort files;
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
 
-    public GetReportService(ReportJobsPort jobs, ReportFilesPort files, SelfAudit selfAudit,
+    public GetReportService(TrackReportJobsPort jobs, StoreReportFilesPort files, SelfAudit selfAudit,
             TransactionRunner transactions) {
         this.jobs = jobs;
         this.files = files;
@@ -70,7 +70,7 @@ public final class GetReportService implements GetReportUseCase {
 
     private ReportJob visible(Caller caller, UUID id) {
         ReportJob job = jobs.find(id).orElseThrow(() -> new ReportNotFound(id));
-        if (!caller.has(Role.AUDITOR) || !caller.mayAccess(job.tenant())) {
+        if (!caller.mayRead(job.tenant())) {
             throw new ReportNotFound(id);
         }
         return job;

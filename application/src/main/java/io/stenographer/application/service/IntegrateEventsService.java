@@ -2,9 +2,9 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.out.AppendLogPort;
-import io.stenographer.application.port.out.IntegrationQueuePort;
-import io.stenographer.application.port.out.IntegrationQueuePort.PendingLeaf;
 import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.LoadPendingEventsPort;
+import io.stenographer.application.port.out.LoadPendingEventsPort.PendingLeaf;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.checkpoint.Checkpoint;
@@ -20,8 +20,8 @@ import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class IntegrateEventsService implements IntegrateEventsUseCase {
 
-    private final IntegrationQueuePort queue;
+    private final LoadPendingEventsPort queue;
     private final LoadLogPort loadLog;
     private final AppendLogPort appendLog;
     private final SignCheckpointPort signer;
@@ -40,7 +40,7 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
     private final LogOrigins origins;
     private final int maxLeavesPerRound;
 
-    public IntegrateEventsService(IntegrationQueuePort queue, LoadLogPort loadLog, AppendLogPort appendLog,
+    public IntegrateEventsService(LoadPendingEventsPort queue, LoadLogPort loadLog, AppendLogPort appendLog,
             SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins,
             int maxLeavesPerRound) {
         this.queue = queue;

@@ -1,10 +1,11 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
-import io.stenographer.application.port.out.JobLockPort;
-import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.in.RunJobCommand;
+import io.stenographer.application.port.out.LockJobPort;
+import io.stenographer.application.port.out.RecordJobRunsPort;
 import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -12,6 +13,7 @@ import io.stenographer.domain.json.JsonValue;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,10 +21,11 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * What every job run shares: the cluster-wide lock, the run row written at start and completed at the
- * end, and turning a failure into a FAILED run with its message instead of an exception that loses it.
+ * What every job run shares: the access check of a manual run, the cluster-wide lock, the run row written at
+ * start and completed at the end, and turning a failure into a FAILED run with its message instead of an
+ * exception that loses it. Produced once in the composition root and shared by the job services.
  */
-final class JobRuns {
+public final class JobRuns {
 
     interface Work {
         /** Does the job; {@code details} collects counts and ranges as they happen, also on failure. */
@@ -36,16 +39,14 @@ final class JobRuns {
         }
     }
 
-    private final JobRun.Job job;
-    private final JobRunsPort runs;
-    private final JobLockPort locks;
+    private final RecordJobRunsPort runs;
+    private final LockJobPort locks;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final RandomGenerator random;
 
-    JobRuns(JobRun.Job job, JobRunsPort runs, JobLockPort locks, TransactionRunner transactions, Clock clock,
+    public JobRuns(RecordJobRunsPort runs, LockJobPort locks, TransactionRunner transactions, Clock clock,
             RandomGenerator random) {
-        this.job = job;
         this.runs = runs;
         this.locks = locks;
         this.transactions = transactions;
@@ -53,14 +54,18 @@ final class JobRuns {
         this.random = random;
     }
 
-    JobRun run(JobRequest request, Supplier<List<TenantId>> allTenants, Work work) {
+    JobRun run(JobRun.Job job, RunJobCommand request, Supplier<List<TenantId>> allTenants, Work work) {
+        if (request.trigger() == JobRun.Trigger.MANUAL) {
+            request.tenants().forEach(tenant -> request.caller().require(Role.COMPLIANCE_ADMIN, tenant));
+        }
+        String lockName = job.name().toLowerCase(Locale.ROOT);
         UUID id = new UUID(random.nextLong(), random.nextLong());
-        Optional<JobLockPort.JobLock> lock = locks.tryLock(job.name().toLowerCase(java.util.Locale.ROOT));
+        Optional<LockJobPort.JobLock> lock = locks.tryLock(lockName);
         if (lock.isEmpty()) {
             JobRun skipped = new JobRun(id, job, request.trigger(), request.requestedBy(), request.tenants(),
                     request.dryRun(), JobRun.Status.RUNNING, clock.instant(), null, JsonObject.EMPTY, null);
             JobRun ended = skipped.end(JobRun.Status.SKIPPED, clock.instant(), JsonObject.EMPTY,
-                    "another instance is running the " + job.name().toLowerCase(java.util.Locale.ROOT) + " job");
+                    "another instance is running the " + lockName + " job");
             transactions.inTransaction(() -> {
                 runs.started(skipped);
                 runs.finished(ended);
@@ -68,7 +73,7 @@ final class JobRuns {
             });
             return ended;
         }
-        try (JobLockPort.JobLock held = lock.get()) {
+        try (LockJobPort.JobLock held = lock.get()) {
             List<TenantId> tenants = request.tenants().isEmpty() ? allTenants.get() : request.tenants();
             JobRun started = new JobRun(id, job, request.trigger(), request.requestedBy(), tenants, request.dryRun(),
                     JobRun.Status.RUNNING, clock.instant(), null, JsonObject.EMPTY, null);

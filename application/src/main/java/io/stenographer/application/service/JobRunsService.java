@@ -2,7 +2,7 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.JobRunsUseCase;
-import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.out.RecordJobRunsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
@@ -24,10 +24,10 @@ public final class JobRunsService implements JobRunsUseCase {
 
     private static final int SCAN = 500;
 
-    private final JobRunsPort runs;
+    private final RecordJobRunsPort runs;
     private final TransactionRunner transactions;
 
-    public JobRunsService(JobRunsPort runs, TransactionRunner transactions) {
+    public JobRunsService(RecordJobRunsPort runs, TransactionRunner transactions) {
         this.runs = runs;
         this.transactions = transactions;
     }
@@ -49,14 +49,15 @@ public final class JobRunsService implements JobRunsUseCase {
         return transactions.inTransaction(() -> runs.find(id)).flatMap(run -> visibleTo(caller, run));
     }
 
+    /** Job runs are governance records: the caller must be allowed to read them for at least one tenant. */
     private static void requireOperationalRole(Caller caller) {
-        if (!caller.has(Role.COMPLIANCE_ADMIN) && !caller.has(Role.AUDITOR)) {
-            throw new TenantAccessDenied(caller.subject(), Role.COMPLIANCE_ADMIN, null);
+        if (caller.tenants().stream().noneMatch(caller::mayReadGovernance)) {
+            throw new TenantAccessDenied(caller.subject(), Role.AUDITOR, null);
         }
     }
 
     private static Optional<JobRun> visibleTo(Caller caller, JobRun run) {
-        List<TenantId> visible = run.tenants().stream().filter(caller::mayAccess).toList();
+        List<TenantId> visible = run.tenants().stream().filter(caller::mayReadGovernance).toList();
         if (visible.isEmpty()) {
             return Optional.empty();
         }

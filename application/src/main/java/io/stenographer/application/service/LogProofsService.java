@@ -78,7 +78,7 @@ public final class LogProofsService implements LogProofsUseCase {
             if (leaf.isEmpty()) {
                 return Optional.empty();
             }
-            if (!caller.has(Role.AUDITOR) || !caller.mayAccess(leaf.get().tenant())) {
+            if (!caller.mayRead(leaf.get().tenant())) {
                 throw new EventNotFound(eventId);
             }
             Optional<PublishedCheckpoint> latest = log.latestCheckpoint(leaf.get().tenant());

@@ -6,10 +6,11 @@ import io.stenographer.application.port.in.LegalHoldsQuery;
 import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
 import io.stenographer.application.port.in.PlaceLegalHoldCommand;
 import io.stenographer.application.port.in.ReleaseLegalHoldCommand;
-import io.stenographer.application.port.out.LegalHoldChangesPort;
-import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.PropagateLegalHoldsPort;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.JsonObject;
@@ -27,7 +28,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Places and releases legal holds, each with its self-audit event in one transaction, and tells every
- * {@link LegalHoldChangesPort} about the change inside that transaction.
+ * {@link PropagateLegalHoldsPort} about the change inside that transaction.
  */
 public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
 
@@ -35,8 +36,8 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     static final String HOLD_RELEASED = "legal-hold.released";
     static final String RESOURCE_TYPE = "legal-hold";
 
-    private final LegalHoldsPort holds;
-    private final List<LegalHoldChangesPort> listeners;
+    private final StoreLegalHoldsPort holds;
+    private final List<PropagateLegalHoldsPort> listeners;
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
@@ -45,7 +46,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     /**
      * @param listeners told about every placed and released hold, in this order, inside the transaction
      */
-    public ManageLegalHoldsService(LegalHoldsPort holds, List<LegalHoldChangesPort> listeners,
+    public ManageLegalHoldsService(StoreLegalHoldsPort holds, List<PropagateLegalHoldsPort> listeners,
             SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random) {
         this.holds = holds;
         this.listeners = List.copyOf(listeners);
@@ -58,7 +59,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     @Override
     public LegalHold place(PlaceLegalHoldCommand command) {
         Caller caller = command.caller();
-        RetentionAccess.requireManager(caller, command.tenant());
+        caller.require(Role.COMPLIANCE_ADMIN, command.tenant());
         Instant now = Timestamps.truncate(clock.instant());
         LegalHold hold = LegalHold.place(HoldId.newTimeOrdered(now, random), command.tenant(), command.criteria(),
                 command.caseReference(), command.reason(), caller.subject(), now);
@@ -80,7 +81,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
         Caller caller = command.caller();
         return transactions.inTransaction(() -> {
             LegalHold hold = visible(caller, command.id());
-            RetentionAccess.requireManager(caller, hold.tenant());
+            caller.require(Role.COMPLIANCE_ADMIN, hold.tenant());
             LegalHold released = hold.release(caller.subject(), Timestamps.truncate(clock.instant()),
                     command.reason());
             holds.appendRelease(released);
@@ -98,7 +99,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
 
     @Override
     public List<LegalHold> list(LegalHoldsQuery query) {
-        RetentionAccess.requireReader(query.caller(), query.tenant());
+        query.caller().requireGovernanceReader(query.tenant());
         List<LegalHold> found = transactions.inTransaction(() -> query.status() == LegalHoldsQuery.Status.ACTIVE
                 ? holds.active(query.tenant())
                 : holds.all(query.tenant()));
@@ -113,7 +114,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     /** The hold, if the caller may at least read its tenant; otherwise "not found", so ids cannot probe. */
     private LegalHold visible(Caller caller, HoldId id) {
         LegalHold hold = holds.find(id).orElseThrow(() -> new LegalHoldNotFound(id));
-        if (!RetentionAccess.mayRead(caller, hold.tenant())) {
+        if (!caller.mayReadGovernance(hold.tenant())) {
             throw new LegalHoldNotFound(id);
         }
         return hold;

@@ -7,10 +7,11 @@ import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
-import io.stenographer.application.port.out.RetentionPoliciesPort;
-import io.stenographer.application.port.out.RetentionPoliciesPort.PolicyVersionTaken;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort.PolicyVersionTaken;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
@@ -37,13 +38,13 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     static final String POLICY_RETIRED = "retention.policy.retired";
     static final String RESOURCE_TYPE = "retention-policy";
 
-    private final RetentionPoliciesPort policies;
+    private final StoreRetentionPoliciesPort policies;
     private final ActiveRetentionPolicies active;
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
 
-    public ManageRetentionPoliciesService(RetentionPoliciesPort policies, ActiveRetentionPolicies active,
+    public ManageRetentionPoliciesService(StoreRetentionPoliciesPort policies, ActiveRetentionPolicies active,
             SelfAudit selfAudit, TransactionRunner transactions, Clock clock) {
         this.policies = policies;
         this.active = active;
@@ -56,7 +57,7 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     public RetentionPolicy create(CreateRetentionPolicyCommand command) {
         Caller caller = command.caller();
         TenantId tenant = command.tenant();
-        RetentionAccess.requireManager(caller, tenant);
+        caller.require(Role.COMPLIANCE_ADMIN, tenant);
         if (active.isConfigured(command.id())) {
             throw new RetentionPolicyConflict(command.id(), "'" + command.id()
                     + "' is a configured all-tenant policy; choose another id for a tenant policy");
@@ -88,7 +89,7 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     public RetentionPolicy retire(RetireRetentionPolicyCommand command) {
         Caller caller = command.caller();
         TenantId tenant = command.tenant();
-        RetentionAccess.requireManager(caller, tenant);
+        caller.require(Role.COMPLIANCE_ADMIN, tenant);
         if (active.isConfigured(command.id())) {
             throw new RetentionPolicyConflict(command.id(), "'" + command.id()
                     + "' is a configured all-tenant policy; it can only be changed in configuration");
@@ -113,13 +114,13 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
 
     @Override
     public RetentionPolicies activePolicies(RetentionPoliciesQuery query) {
-        RetentionAccess.requireReader(query.caller(), query.tenant());
+        query.caller().requireGovernanceReader(query.tenant());
         return transactions.inTransaction(() -> active.forTenant(query.tenant()));
     }
 
     @Override
     public List<RetentionPolicy> versions(RetentionPolicyVersionsQuery query) {
-        RetentionAccess.requireReader(query.caller(), query.tenant());
+        query.caller().requireGovernanceReader(query.tenant());
         for (RetentionPolicy configured : active.configured().all()) {
             if (configured.id().equals(query.id())) {
                 return List.of(configured);

@@ -1,18 +1,17 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
-import io.stenographer.application.port.out.ArchiveCatalogPort;
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedSegment;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
-import io.stenographer.application.port.out.JobLockPort;
-import io.stenographer.application.port.out.JobRunsPort;
-import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedSegment;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.application.port.out.PurgeEventsPort.PurgeCandidate;
+import io.stenographer.application.port.out.ReportPurgeProgressPort;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.event.EventId;
@@ -35,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 
 /**
  * The purge job. Step 1 removes from the hot store, in small batches each in its own short transaction,
@@ -49,28 +47,23 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     static final String PURGE_RUN = "purge.run";
     static final String SEGMENT_DELETED = "archive.segment.deleted";
 
-    private final ArchiveCatalogPort catalog;
+    private final CatalogSegmentsPort catalog;
     private final PurgeEventsPort purge;
     private final ArchiveSegmentsPort archive;
     private final ActiveRetentionPolicies policies;
-    private final LegalHoldsPort holds;
+    private final StoreLegalHoldsPort holds;
     private final LoadLogPort log;
     private final SelfAudit selfAudit;
     private final JobRuns jobRuns;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final int batchSize;
-    private final PurgeCounter counter;
+    private final ReportPurgeProgressPort counter;
 
-    /** Counts purged events (a metric, in production). */
-    public interface PurgeCounter {
-        void purged(TenantId tenant, long events);
-    }
-
-    public PurgeEventsService(ArchiveCatalogPort catalog, PurgeEventsPort purge, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, LegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit,
-            JobRunsPort runs, JobLockPort locks, TransactionRunner transactions, Clock clock, RandomGenerator random,
-            int batchSize, PurgeCounter counter) {
+    public PurgeEventsService(CatalogSegmentsPort catalog, PurgeEventsPort purge, ArchiveSegmentsPort archive,
+            ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit,
+            JobRuns jobRuns, TransactionRunner transactions, Clock clock, int batchSize,
+            ReportPurgeProgressPort counter) {
         if (batchSize < 1 || batchSize > 1000) {
             throw new IllegalArgumentException("purge batch size must be 1..1000, was " + batchSize);
         }
@@ -81,7 +74,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         this.holds = holds;
         this.log = log;
         this.selfAudit = selfAudit;
-        this.jobRuns = new JobRuns(JobRun.Job.PURGE, runs, locks, transactions, clock, random);
+        this.jobRuns = jobRuns;
         this.transactions = transactions;
         this.clock = clock;
         this.batchSize = batchSize;
@@ -89,8 +82,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     }
 
     @Override
-    public JobRun run(JobRequest request) {
-        return jobRuns.run(request, () -> transactions.inTransaction(log::tenantsWithLogs),
+    public JobRun run(RunJobCommand request) {
+        return jobRuns.run(JobRun.Job.PURGE, request, () -> transactions.inTransaction(log::tenantsWithLogs),
                 (run, tenants, details) -> {
                     Map<String, JsonValue> perTenant = new LinkedHashMap<>();
                     long purgedTotal = 0;
@@ -118,7 +111,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 });
     }
 
-    private void purgeTenant(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome) {
+    private void purgeTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome) {
         Instant now = clock.instant();
         RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
         List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
@@ -158,7 +151,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         deleteExpiredSegments(tenant, request, run, tenantHolds, now, outcome);
     }
 
-    private void deleteExpiredSegments(TenantId tenant, JobRequest request, JobRun run, List<LegalHold> tenantHolds,
+    private void deleteExpiredSegments(TenantId tenant, RunJobCommand request, JobRun run, List<LegalHold> tenantHolds,
             Instant now, TenantOutcome outcome) {
         List<ArchivedSegment> expired = transactions.inTransaction(
                 () -> catalog.segmentsPastRetention(tenant, now, 1_000));
@@ -208,7 +201,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         }
     }
 
-    private void recordRun(TenantId tenant, JobRequest request, JobRun run, TenantOutcome outcome) {
+    private void recordRun(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome) {
         boolean nothingHappened = outcome.purged == 0 && outcome.segmentsDeleted == 0;
         if (nothingHappened && request.trigger() == JobRun.Trigger.SCHEDULE) {
             return;

@@ -2,24 +2,24 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.QueryEventsQuery;
 import io.stenographer.application.port.in.QueryEventsUseCase;
-import io.stenographer.application.port.out.ArchiveCatalogPort;
-import io.stenographer.domain.event.AuditEvent;
-import io.stenographer.domain.event.FieldViolation;
-import io.stenographer.domain.json.JsonBoolean;
-import io.stenographer.domain.query.EventCursor;
-import io.stenographer.domain.query.PageRequest;
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.SearchEventsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.query.EventCriteria;
+import io.stenographer.domain.query.EventCursor;
 import io.stenographer.domain.query.EventPage;
+import io.stenographer.domain.query.PageRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +30,12 @@ public final class QueryEventsService implements QueryEventsUseCase {
     static final String AUDIT_QUERY = "audit.query";
 
     private final SearchEventsPort searchEvents;
-    private final ArchiveCatalogPort catalog;
+    private final CatalogSegmentsPort catalog;
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
 
-    public QueryEventsService(SearchEventsPort searchEvents, ArchiveCatalogPort catalog, ArchivedEventReader archived,
+    public QueryEventsService(SearchEventsPort searchEvents, CatalogSegmentsPort catalog, ArchivedEventReader archived,
             SelfAudit selfAudit, TransactionRunner transactions) {
         this.searchEvents = searchEvents;
         this.catalog = catalog;
@@ -75,7 +75,7 @@ public final class QueryEventsService implements QueryEventsUseCase {
      * order after the same cursor, so the first {@code limit} of their union is the true page.
      */
     private EventPage withArchived(EventPage hot, EventCriteria criteria, PageRequest page) {
-        List<ArchiveCatalogPort.ArchivedEventRef> refs = catalog.purgedMatching(criteria, page, page.limit() + 1);
+        List<CatalogSegmentsPort.ArchivedEventRef> refs = catalog.purgedMatching(criteria, page, page.limit() + 1);
         if (refs.isEmpty()) {
             return hot;
         }

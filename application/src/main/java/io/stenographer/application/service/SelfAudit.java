@@ -1,6 +1,6 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.Action;
@@ -49,7 +49,7 @@ public final class SelfAudit {
         record(caller.subject(), tenant, action, resource, metadata);
     }
 
-    /** On behalf of {@code subject}; the scheduler acts as {@link JobRequest#SCHEDULER}, a service. */
+    /** On behalf of {@code subject}; the scheduler acts as {@link RunJobCommand#SCHEDULER}, a service. */
     public void record(String subject, TenantId tenant, String action, JsonObject metadata) {
         record(subject, tenant, action, null, metadata);
     }
@@ -61,7 +61,7 @@ public final class SelfAudit {
     private SealedEvent event(String subject, TenantId tenant, String action, ResourceRef resource,
             JsonObject metadata) {
         Instant now = clock.instant();
-        ActorType type = JobRequest.SCHEDULER.equals(subject) ? ActorType.SERVICE : ActorType.USER;
+        ActorType type = RunJobCommand.SCHEDULER.equals(subject) ? ActorType.SERVICE : ActorType.USER;
         EventDraft draft = new EventDraft(tenant, new Actor(subject, type, null),
                 Action.of(action), resource, null, Outcome.SUCCESS, Timestamps.truncate(now),
                 new Source(APPLICATION, null, null), null, metadata, null);

@@ -2,12 +2,10 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
-import io.stenographer.application.port.out.VerificationRunsPort;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.access.Role;
-import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
@@ -51,17 +49,17 @@ public final class VerifyLogService implements VerifyLogUseCase {
     static final String AUDIT_VERIFY = "audit.verify";
     private static final int CHUNK = 10_000;
     private static final int MAX_FINDINGS = 1_000;
-    private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of(Role.AUDITOR), Set.of());
+    private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of());
 
     private final LoadLogPort log;
     private final SelfAudit selfAudit;
-    private final VerificationRunsPort runs;
+    private final RecordVerificationRunsPort runs;
     private final SignCheckpointPort signer;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final LogOrigins origins;
 
-    public VerifyLogService(LoadLogPort log, SelfAudit selfAudit, VerificationRunsPort runs,
+    public VerifyLogService(LoadLogPort log, SelfAudit selfAudit, RecordVerificationRunsPort runs,
             SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins) {
         this.log = log;
         this.selfAudit = selfAudit;
@@ -74,7 +72,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
     @Override
     public VerificationReport verify(VerifyLogCommand command) {
-        requireVerifier(command.caller(), command.tenant());
+        command.caller().requireGovernanceReader(command.tenant());
         return verifyAndRecord(command.caller(), command.tenant(), command.trustedCheckpoints());
     }
 
@@ -97,7 +95,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
     @Override
     public List<VerificationReport> recentRuns(Caller caller, TenantId tenant, int limit) {
-        requireVerifier(caller, tenant);
+        caller.requireGovernanceReader(tenant);
         if (limit < 1 || limit > 100) {
             throw new FieldViolation("limit", "must be between 1 and 100");
         }
@@ -106,15 +104,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
     @Override
     public Optional<VerificationReport> run(Caller caller, TenantId tenant, UUID id) {
-        requireVerifier(caller, tenant);
+        caller.requireGovernanceReader(tenant);
         return transactions.inTransaction(() -> runs.find(tenant, id));
-    }
-
-    private static void requireVerifier(Caller caller, TenantId tenant) {
-        boolean allowed = (caller.has(Role.AUDITOR) || caller.has(Role.COMPLIANCE_ADMIN)) && caller.mayAccess(tenant);
-        if (!allowed) {
-            throw new TenantAccessDenied(caller.subject(), Role.AUDITOR, tenant);
-        }
     }
 
     /**

@@ -1,16 +1,10 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
-import static io.stenographer.application.service.fakes.TestDrafts.caller;
-import static io.stenographer.application.service.fakes.TestEvents.DEFAULT_POLICY;
-import static io.stenographer.application.service.fakes.TestEvents.PAYMENTS_POLICY;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEvent;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEvent;
+import io.stenographer.application.port.out.ReportArchiveProgressPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
@@ -26,8 +20,6 @@ import io.stenographer.application.service.fakes.TestEvents;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.archive.SegmentCheck;
 import io.stenographer.domain.archive.SegmentCodec;
-import io.stenographer.domain.retention.RetentionRules;
-import io.stenographer.domain.retention.RetentionSubject;
 import io.stenographer.domain.archive.SegmentEntry;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.archive.SegmentManifest;
@@ -46,6 +38,8 @@ import io.stenographer.domain.retention.HoldId;
 import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionRules;
+import io.stenographer.domain.retention.RetentionSubject;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +48,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestEvents.DEFAULT_POLICY;
+import static io.stenographer.application.service.fakes.TestEvents.PAYMENTS_POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ArchiveEventsServiceTest {
 
@@ -77,9 +77,9 @@ class ArchiveEventsServiceTest {
     private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
 
     private ArchiveEventsService service(int maxEventsPerSegment, int maxSegmentsPerTenant) {
-        return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit, runs, locks, transactions,
-                clock, runIds, maxEventsPerSegment, maxSegmentsPerTenant,
-                new ArchiveEventsService.ArchiveProgress() {
+        return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit,
+                new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, maxEventsPerSegment,
+                maxSegmentsPerTenant, new ReportArchiveProgressPort() {
                     @Override
                     public void lag(TenantId tenant, Duration lag) {
                         progress.add("lag " + tenant.value() + " " + lag);
@@ -131,7 +131,7 @@ class ArchiveEventsServiceTest {
         logged("case.view", 40); // due, but behind one that is not
         checkpoint(ACME);
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(catalog.recorded()).singleElement().satisfies(r -> {
@@ -153,7 +153,7 @@ class ArchiveEventsServiceTest {
         checkpoint(ACME);
         logged("case.view", 60); // integrated after the checkpoint
 
-        service().run(JobRequest.scheduled());
+        service().run(RunJobCommand.scheduled());
 
         assertThat(catalog.recorded()).singleElement()
                 .satisfies(r -> assertThat(r.manifest().to()).isEqualTo(1));
@@ -166,7 +166,7 @@ class ArchiveEventsServiceTest {
         }
         checkpoint(ACME);
 
-        JobRun run = service(2, 10).run(JobRequest.scheduled());
+        JobRun run = service(2, 10).run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(catalog.recorded()).extracting(r -> r.manifest().objectKey() + " " + r.manifest().from() + ".."
@@ -187,14 +187,14 @@ class ArchiveEventsServiceTest {
         }
         checkpoint(ACME);
 
-        service(2, 1).run(JobRequest.scheduled());
+        service(2, 1).run(RunJobCommand.scheduled());
 
         assertThat(catalog.recorded()).hasSize(1);
         // Index 2 was due 30 days ago (received 60 days ago, archive after 30).
         assertThat(progress).containsExactly("archived acme 2", "lag acme PT720H");
 
-        service(2, 1).run(JobRequest.scheduled());
-        service(2, 1).run(JobRequest.scheduled());
+        service(2, 1).run(RunJobCommand.scheduled());
+        service(2, 1).run(RunJobCommand.scheduled());
 
         assertThat(catalog.recorded()).extracting(r -> r.manifest().from()).containsExactly(0L, 2L, 4L);
     }
@@ -206,7 +206,7 @@ class ArchiveEventsServiceTest {
         logged("case.view", 1);
         PublishedCheckpoint checkpoint = checkpoint(ACME);
 
-        service().run(JobRequest.scheduled());
+        service().run(RunJobCommand.scheduled());
 
         Recorded recorded = catalog.recorded().get(0);
         SegmentManifest manifest = recorded.manifest();
@@ -244,7 +244,7 @@ class ArchiveEventsServiceTest {
         logged("case.view", 60);
         checkpoint(ACME);
 
-        service().run(JobRequest.scheduled());
+        service().run(RunJobCommand.scheduled());
 
         SegmentManifest manifest = catalog.recorded().get(0).manifest();
         byte[] manifestBytes = archive.bytes(SegmentKeys.manifestKey(SEGMENT_0));
@@ -263,7 +263,7 @@ class ArchiveEventsServiceTest {
         checkpoint(ACME);
         archive.answerLockMode("GOVERNANCE");
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.error()).contains("did not confirm", SEGMENT_0, "GOVERNANCE");
@@ -278,7 +278,7 @@ class ArchiveEventsServiceTest {
         checkpoint(ACME);
         archive.withoutObjectLock();
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(archive.puts()).isEmpty();
@@ -291,7 +291,7 @@ class ArchiveEventsServiceTest {
         logged("case.view", 50);
         checkpoint(ACME);
 
-        JobRun run = service().run(JobRequest.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME),
+        JobRun run = service().run(RunJobCommand.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME),
                 true));
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
@@ -315,7 +315,7 @@ class ArchiveEventsServiceTest {
         checkpoint(ACME);
         archive.goDownAfterPuts(2); // the first segment and its manifest
 
-        JobRun failed = service(2, 10).run(JobRequest.scheduled());
+        JobRun failed = service(2, 10).run(RunJobCommand.scheduled());
 
         assertThat(failed.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(failed.error()).contains("unreachable");
@@ -326,7 +326,7 @@ class ArchiveEventsServiceTest {
                         .isNotNull());
 
         archive.comeBack();
-        JobRun resumed = service(2, 10).run(JobRequest.scheduled());
+        JobRun resumed = service(2, 10).run(RunJobCommand.scheduled());
 
         String segment2 = SegmentKeys.segmentKey(ACME, 2);
         assertThat(resumed.status()).isEqualTo(JobRun.Status.SUCCEEDED);
@@ -341,12 +341,12 @@ class ArchiveEventsServiceTest {
         AuditEvent event = logged("case.view", 60);
         checkpoint(ACME);
         archive.goDownAfterPuts(1); // the segment is stored, the manifest is not
-        assertThat(service().run(JobRequest.scheduled()).status()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(service().run(RunJobCommand.scheduled()).status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(catalog.recorded()).isEmpty();
         byte[] orphan = archive.bytes(SEGMENT_0);
         archive.comeBack();
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(archive.puts()).extracting(InMemoryArchive.Put::key)
@@ -365,11 +365,11 @@ class ArchiveEventsServiceTest {
         logged("case.view", 60);
         checkpoint(ACME);
         catalog.failNextRecord();
-        assertThat(service().run(JobRequest.scheduled()).status()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(service().run(RunJobCommand.scheduled()).status()).isEqualTo(JobRun.Status.FAILED);
         SegmentManifest uploaded = SegmentManifest.parse(archive.bytes(SegmentKeys.manifestKey(SEGMENT_0)));
         clock.advance(Duration.ofHours(1));
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(archive.puts()).hasSize(2);
@@ -385,7 +385,7 @@ class ArchiveEventsServiceTest {
         // The upload landed but the run died before PutObjectRetention (S3Mock ignores lock headers on PUT).
         archive.plant(SEGMENT_0, orphan, null);
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(archive.describe(SEGMENT_0).orElseThrow().retainUntil())
@@ -407,7 +407,7 @@ class ArchiveEventsServiceTest {
         byte[] foreign = SegmentCodec.encode(List.of(new SegmentEntry(0, stranger.leafHash(), stranger)));
         archive.plant(SEGMENT_0, foreign, NOW.plus(Duration.ofDays(400)));
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.error()).contains(SEGMENT_0, "not sound");
@@ -423,7 +423,7 @@ class ArchiveEventsServiceTest {
         byte[] garbage = "not a segment".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         archive.plant(SEGMENT_0, garbage, NOW.plus(Duration.ofDays(400)));
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.error()).contains(SEGMENT_0);
@@ -441,7 +441,7 @@ class ArchiveEventsServiceTest {
                 original.content());
         log.replaceHotEvent(original.id(), altered);
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.error()).contains("refusing to archive", "index 1");
@@ -458,7 +458,7 @@ class ArchiveEventsServiceTest {
                 new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation", "counsel",
                 NOW.minus(Duration.ofDays(1))));
 
-        JobRun run = service(1, 10).run(JobRequest.scheduled());
+        JobRun run = service(1, 10).run(RunJobCommand.scheduled());
 
         String segment1 = SegmentKeys.segmentKey(ACME, 1);
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
@@ -471,12 +471,12 @@ class ArchiveEventsServiceTest {
     void aHoldPlacedAfterArchivingIsAppliedToTheSegmentByTheNextRun() {
         logged(ACME, "case.view", "C-7", 60);
         checkpoint(ACME);
-        service().run(JobRequest.scheduled());
+        service().run(RunJobCommand.scheduled());
         assertThat(archive.legalHold(SEGMENT_0)).isFalse();
         holds.seed(LegalHold.place(new HoldId(UUID.randomUUID()), ACME,
                 new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation", "counsel", NOW));
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(archive.legalHold(SEGMENT_0)).isTrue();
         JsonObject acme = (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
@@ -489,7 +489,7 @@ class ArchiveEventsServiceTest {
         checkpoint(ACME);
         locks.holdElsewhere("archive");
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SKIPPED);
         assertThat(run.error()).contains("another instance");
@@ -507,13 +507,13 @@ class ArchiveEventsServiceTest {
         checkpoint(ACME);
         checkpoint(GLOBEX);
 
-        JobRun run = service().run(JobRequest.scheduled());
+        JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(run.tenants()).containsExactly(ACME, GLOBEX);
         assertThat(selfAudits("archive.run")).singleElement().satisfies(audit -> {
             assertThat(audit.tenant()).isEqualTo(ACME);
-            assertThat(audit.content().actor().id()).isEqualTo(JobRequest.SCHEDULER);
+            assertThat(audit.content().actor().id()).isEqualTo(RunJobCommand.SCHEDULER);
             assertThat(audit.content().actor().type()).isEqualTo(ActorType.SERVICE);
             JsonObject metadata = audit.content().metadata();
             assertThat(metadata.get("eventsArchived")).isEqualTo(new JsonNumber(2));

@@ -1,11 +1,7 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.stenographer.application.port.in.EventPastRetention;
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEventRef;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEventRef;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
@@ -27,6 +23,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ArchivedEventReaderTest {
 

@@ -1,14 +1,11 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
-import io.stenographer.application.port.out.ReportFilesPort;
-import io.stenographer.application.port.out.ReportJobsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.StoreReportFilesPort;
+import io.stenographer.application.port.out.TrackReportJobsPort;
+import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.MutableClock;
@@ -49,6 +46,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The report worker with fakes of its ports: success, refusals, integrity failures, interrupted runs. */
 class GenerateReportsServiceTest {
@@ -215,8 +214,8 @@ class GenerateReportsServiceTest {
                 });
     }
 
-    private ReportFilesPort filesPort() {
-        return new ReportFilesPort() {
+    private StoreReportFilesPort filesPort() {
+        return new StoreReportFilesPort() {
             @Override
             public Stored write(io.stenographer.domain.event.TenantId tenant, UUID id, ReportFormat format,
                     Content content) throws java.io.IOException {
@@ -234,8 +233,8 @@ class GenerateReportsServiceTest {
         };
     }
 
-    private ReportJobsPort jobsPort() {
-        return new ReportJobsPort() {
+    private TrackReportJobsPort jobsPort() {
+        return new TrackReportJobsPort() {
             @Override
             public void lockTenant(io.stenographer.domain.event.TenantId tenant) {
             }

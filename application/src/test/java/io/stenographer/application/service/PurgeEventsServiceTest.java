@@ -1,12 +1,7 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static io.stenographer.application.service.fakes.TestDrafts.caller;
-import static io.stenographer.application.service.fakes.TestEvents.DEFAULT_POLICY;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
@@ -40,6 +35,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestEvents.DEFAULT_POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PurgeEventsServiceTest {
 
@@ -65,8 +64,8 @@ class PurgeEventsServiceTest {
     private PurgeEventsService service(int batchSize) {
         ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
                 RetentionPolicies.onlyDefault(DEFAULT_POLICY));
-        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, selfAudit, runs, locks,
-                transactions, clock, runIds, batchSize, (tenant, n) -> counted.add(tenant.value() + " " + n));
+        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, selfAudit,
+                new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, batchSize, (tenant, n) -> counted.add(tenant.value() + " " + n));
     }
 
     /** An ACME event about case {@code resourceId}, received {@code daysAgo} days before NOW. */
@@ -114,7 +113,7 @@ class PurgeEventsServiceTest {
         segments.archive(ACME, 0, 7, KEEP, NOW.minusSeconds(60));
         holdCase("C-7");
 
-        JobRun run = service(2).run(JobRequest.scheduled());
+        JobRun run = service(2).run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(log.isHot(logged.get(3).id())).isTrue();
@@ -160,7 +159,7 @@ class PurgeEventsServiceTest {
         holdCase("C-7");
         archive.setLegalHold(storeHold.objectKey(), true);
 
-        JobRun run = service(100).run(JobRequest.scheduled());
+        JobRun run = service(100).run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(archive.deleted()).containsExactly(free.objectKey(), SegmentKeys.manifestKey(free.objectKey()));
@@ -191,7 +190,7 @@ class PurgeEventsServiceTest {
         purgeNow(alreadyPurged);
         int purgeCallsBefore = catalog.purgeCalls().size();
 
-        JobRun run = service(100).run(JobRequest.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME),
+        JobRun run = service(100).run(RunJobCommand.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME),
                 true));
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
@@ -213,7 +212,7 @@ class PurgeEventsServiceTest {
         segments.archive(ACME, 0, 1, KEEP, NOW.minusSeconds(60));
         locks.holdElsewhere("purge");
 
-        JobRun run = service(100).run(JobRequest.scheduled());
+        JobRun run = service(100).run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SKIPPED);
         assertThat(log.isHot(due.id())).isTrue();
@@ -225,10 +224,10 @@ class PurgeEventsServiceTest {
         logged("C-1", 10);
         segments.archive(ACME, 0, 1, KEEP, NOW.minusSeconds(60));
 
-        service(100).run(JobRequest.scheduled());
+        service(100).run(RunJobCommand.scheduled());
         assertThat(selfAudits("purge.run")).isEmpty();
 
-        service(100).run(JobRequest.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME), false));
+        service(100).run(RunJobCommand.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME), false));
         assertThat(selfAudits("purge.run")).singleElement().satisfies(audit -> {
             assertThat(audit.content().actor().id()).isEqualTo("counsel");
             assertThat(audit.content().metadata().get("eventsNotYetDue")).isEqualTo(new JsonNumber(1));
@@ -244,7 +243,7 @@ class PurgeEventsServiceTest {
             return null;
         });
 
-        JobRun run = service(100).run(JobRequest.scheduled());
+        JobRun run = service(100).run(RunJobCommand.scheduled());
 
         // The service asks, the database refuses: the event stays, and the run reports nothing purged.
         assertThat(log.isHot(event.id())).isTrue();

@@ -1,19 +1,12 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
-import static io.stenographer.application.service.fakes.TestDrafts.auditor;
-import static io.stenographer.application.service.fakes.TestDrafts.writer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.stenographer.application.port.in.CreateReportUseCase.CreateReportCommand;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.LoadLogPort;
-import io.stenographer.application.port.out.ReportFilesPort;
-import io.stenographer.application.port.out.ReportJobsPort;
+import io.stenographer.application.port.out.StoreReportFilesPort;
+import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.MutableClock;
@@ -39,6 +32,12 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static io.stenographer.application.service.fakes.TestDrafts.auditor;
+import static io.stenographer.application.service.fakes.TestDrafts.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Create, status and download with fakes of their ports: limits, pinning, tenants, self-audit. */
 class ReportServicesTest {
@@ -136,8 +135,8 @@ class ReportServicesTest {
         return new PublishedCheckpoint(tenant, body, body.body() + "\n— test AAAA\n", NOW);
     }
 
-    private static ReportFilesPort files() {
-        return new ReportFilesPort() {
+    private static StoreReportFilesPort files() {
+        return new StoreReportFilesPort() {
             @Override
             public Stored write(TenantId tenant, UUID id, ReportFormat format, Content content) {
                 throw new UnsupportedOperationException();
@@ -151,7 +150,7 @@ class ReportServicesTest {
     }
 
     /** Requests and status in memory, recording the transaction of each write. */
-    private final class InMemoryJobs implements ReportJobsPort {
+    private final class InMemoryJobs implements TrackReportJobsPort {
         final Map<UUID, ReportJob> jobs = new LinkedHashMap<>();
         final List<Integer> addedIn = new ArrayList<>();
         final List<TenantId> locked = new ArrayList<>();

@@ -3,8 +3,8 @@ package io.stenographer.bootstrap.archive;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stenographer.application.service.ArchiveEventsService;
-import io.stenographer.application.service.PurgeEventsService;
+import io.stenographer.application.port.out.ReportArchiveProgressPort;
+import io.stenographer.application.port.out.ReportPurgeProgressPort;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * run), and events archived and purged.
  */
 @ApplicationScoped
-public class ArchiveMetrics implements ArchiveEventsService.ArchiveProgress, PurgeEventsService.PurgeCounter {
+public class ArchiveMetrics implements ReportArchiveProgressPort, ReportPurgeProgressPort {
 
     private final MeterRegistry registry;
     private final Map<TenantId, AtomicLong> lagSeconds = new ConcurrentHashMap<>();

@@ -1,9 +1,9 @@
 package io.stenographer.bootstrap.jobs;
 
 import io.quarkus.scheduler.Scheduled;
-import io.stenographer.application.port.in.JobRequest;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -28,13 +28,13 @@ public class RetentionJobsTrigger {
     @Scheduled(identity = "archive", cron = "${stenographer.archive.cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void archive() {
-        report(archiveJob.run(JobRequest.scheduled()));
+        report(archiveJob.run(RunJobCommand.scheduled()));
     }
 
     @Scheduled(identity = "purge", cron = "${stenographer.purge.cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {
-        report(purgeJob.run(JobRequest.scheduled()));
+        report(purgeJob.run(RunJobCommand.scheduled()));
     }
 
     private static void report(JobRun run) {

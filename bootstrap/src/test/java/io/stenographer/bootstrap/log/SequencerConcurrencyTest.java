@@ -1,7 +1,5 @@
 package io.stenographer.bootstrap.log;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
@@ -39,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Concurrent ingest against three sequencers at once (the scheduled one plus two independent service
@@ -72,7 +71,7 @@ class SequencerConcurrencyTest {
     @Test
     void concurrentIngestAndSequencersYieldExactlyOneGaplessIndexPerEvent() throws Exception {
         TenantId tenant = new TenantId("seq-" + UUID.randomUUID().toString().substring(0, 8));
-        Caller writer = new Caller("seq-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
+        Caller writer = Caller.withRolesOnTenants("seq-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
         List<IntegrateEventsUseCase> sequencers = List.of(scheduledSequencer,
                 new IntegrateEventsService(log, log, log, signer, transactions, Clock.systemUTC(), origins, 37),
                 new IntegrateEventsService(log, log, log, signer, transactions, Clock.systemUTC(), origins, 500));

@@ -1,7 +1,5 @@
 package io.stenographer.bootstrap.log;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
@@ -35,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tampering done the way an insider with database superuser rights would: directly in PostgreSQL,
@@ -216,7 +215,7 @@ class TamperDetectionTest {
 
     private TenantId seededTenant() {
         TenantId tenant = new TenantId("tamper-" + UUID.randomUUID().toString().substring(0, 8));
-        Caller writer = new Caller("tamper-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
+        Caller writer = Caller.withRolesOnTenants("tamper-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
         // Three separate requests, so the log has several checkpoints.
         for (int batch = 0; batch < 3; batch++) {
             List<EventDraft> drafts = new ArrayList<>();
@@ -246,7 +245,7 @@ class TamperDetectionTest {
     }
 
     private static Caller auditor(TenantId tenant) {
-        return new Caller("tamper-auditor", Set.of(Role.AUDITOR), Set.of(tenant));
+        return Caller.withRolesOnTenants("tamper-auditor", Set.of(Role.AUDITOR), Set.of(tenant));
     }
 
     private LogLeaf leaf(TenantId tenant, long index) {

@@ -1,12 +1,9 @@
 package io.stenographer.bootstrap.persistence;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.quarkus.test.junit.QuarkusTest;
-import io.stenographer.application.port.out.LegalHoldsPort;
-import io.stenographer.application.port.out.RetentionPoliciesPort;
-import io.stenographer.application.port.out.RetentionPoliciesPort.PolicyVersionTaken;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort.PolicyVersionTaken;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.ActiveRetentionPolicies;
 import io.stenographer.domain.event.TenantId;
@@ -27,6 +24,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The retention ports against real PostgreSQL 17, injected by their port types and called inside
@@ -38,9 +37,9 @@ class RetentionStoreContractTest {
     private static final Instant T0 = Instant.parse("2026-02-01T08:00:00.123456Z");
 
     @Inject
-    RetentionPoliciesPort policies;
+    StoreRetentionPoliciesPort policies;
     @Inject
-    LegalHoldsPort holds;
+    StoreLegalHoldsPort holds;
     @Inject
     ActiveRetentionPolicies active;
     @Inject

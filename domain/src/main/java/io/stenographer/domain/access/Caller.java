@@ -3,30 +3,68 @@ package io.stenographer.domain.access;
 import io.stenographer.domain.event.TenantId;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The authenticated principal behind a request, with the roles and tenants its token grants. */
-public record Caller(String subject, Set<Role> roles, Set<TenantId> tenants) {
+/**
+ * The authenticated principal behind a request and the (role, tenant) grants its token carries. Every access
+ * check in the application goes through this class: {@link #require(Role, TenantId)} for acting,
+ * {@link #mayRead(TenantId)} for reading events, and {@link #mayReadGovernance(TenantId)} for reading the
+ * records that govern a log (retention policies, legal holds, verification and job runs).
+ */
+public record Caller(String subject, Set<Grant> grants) {
+
+    /** One role on one tenant. */
+    public record Grant(Role role, TenantId tenant) {
+        public Grant {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(tenant, "tenant");
+        }
+    }
 
     public Caller {
         if (subject == null || subject.isBlank()) {
             throw new IllegalArgumentException("caller subject is required");
         }
-        roles = Set.copyOf(Objects.requireNonNull(roles, "roles"));
-        tenants = Set.copyOf(Objects.requireNonNull(tenants, "tenants"));
+        grants = Set.copyOf(Objects.requireNonNull(grants, "grants"));
     }
 
-    public boolean has(Role role) {
-        return roles.contains(role);
+    /** A token that grants every one of its roles on every one of its tenants. */
+    public static Caller withRolesOnTenants(String subject, Set<Role> roles, Set<TenantId> tenants) {
+        Set<Grant> grants = roles.stream()
+                .flatMap(role -> tenants.stream().map(tenant -> new Grant(role, tenant)))
+                .collect(Collectors.toSet());
+        return new Caller(subject, grants);
     }
 
-    public boolean mayAccess(TenantId tenant) {
-        return tenants.contains(tenant);
+    /** The tenants on which the caller holds any role. */
+    public Set<TenantId> tenants() {
+        return grants.stream().map(Grant::tenant).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Throws unless the caller holds {@code role} for {@code tenant}. */
+    public boolean may(Role role, TenantId tenant) {
+        return grants.contains(new Grant(role, tenant));
+    }
+
+    /** Throws unless the caller holds {@code role} on {@code tenant}. */
     public void require(Role role, TenantId tenant) {
-        if (!has(role) || !mayAccess(tenant)) {
+        if (!may(role, tenant)) {
             throw new TenantAccessDenied(subject, role, tenant);
+        }
+    }
+
+    /** Reading a tenant's events, proofs, exports and reports: auditors only. */
+    public boolean mayRead(TenantId tenant) {
+        return may(Role.AUDITOR, tenant);
+    }
+
+    /** Reading what governs a tenant's log: auditors, and the compliance admins who manage it. */
+    public boolean mayReadGovernance(TenantId tenant) {
+        return may(Role.AUDITOR, tenant) || may(Role.COMPLIANCE_ADMIN, tenant);
+    }
+
+    public void requireGovernanceReader(TenantId tenant) {
+        if (!mayReadGovernance(tenant)) {
+            throw new TenantAccessDenied(subject, Role.AUDITOR, tenant);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.stenographer.adapters.rest.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
@@ -60,7 +61,7 @@ final class EventRequestMapper {
 
     /** The named tenant, or the caller's only tenant when none is named. */
     static TenantId tenant(String tenant, Caller caller) {
-        return io.stenographer.adapters.rest.security.CallerResolver.requestedTenant(tenant, caller);
+        return CurrentCaller.tenantOrOnlyOne(tenant, caller);
     }
 
     private static JsonObject metadata(JsonNode node) {

@@ -1,15 +1,14 @@
 package io.stenographer.adapters.rest.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.json.StrictJson;
+import io.stenographer.adapters.rest.logs.InclusionProofResponse;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.GetEventQuery;
-import io.stenographer.adapters.rest.logs.InclusionProofResponse;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.in.QueryEventsQuery;
@@ -28,7 +27,6 @@ import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.Outcome;
-import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.query.ActionFilter;
 import io.stenographer.domain.query.EventCriteria;
@@ -77,15 +75,14 @@ public class EventsResource {
     private final QueryEventsUseCase queryEvents;
     private final GetEventUseCase getEvent;
     private final LogProofsUseCase logProofs;
-    private final CallerResolver callers;
-    private final SecurityIdentity identity;
+    private final CurrentCaller currentCaller;
     private final IngestMetrics metrics;
     private final int maxEventBytes;
     private final int maxBatchBytes;
     private final int maxBatchEvents;
 
     EventsResource(RecordEventsUseCase recordEvents, QueryEventsUseCase queryEvents, GetEventUseCase getEvent,
-            LogProofsUseCase logProofs, CallerResolver callers, SecurityIdentity identity, IngestMetrics metrics,
+            LogProofsUseCase logProofs, CurrentCaller currentCaller, IngestMetrics metrics,
             @ConfigProperty(name = "stenographer.ingest.max-event-bytes", defaultValue = "262144") int maxEventBytes,
             @ConfigProperty(name = "stenographer.ingest.max-batch-bytes", defaultValue = "1048576") int maxBatchBytes,
             @ConfigProperty(name = "stenographer.ingest.max-batch-events", defaultValue = "1000") int maxBatchEvents) {
@@ -93,8 +90,7 @@ public class EventsResource {
         this.queryEvents = queryEvents;
         this.getEvent = getEvent;
         this.logProofs = logProofs;
-        this.callers = callers;
-        this.identity = identity;
+        this.currentCaller = currentCaller;
         this.metrics = metrics;
         this.maxEventBytes = maxEventBytes;
         this.maxBatchBytes = maxBatchBytes;
@@ -118,7 +114,7 @@ public class EventsResource {
             @Parameter(description = "Idempotency key; same as clientEventId") @HeaderParam("Idempotency-Key")
             String idempotencyKey) {
         long started = System.nanoTime();
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         try {
             JsonNode tree = StrictJson.readTree(body, maxEventBytes);
             EventDraft draft = withIdempotencyKey(
@@ -164,7 +160,7 @@ public class EventsResource {
     @APIResponse(responseCode = "413", description = "Too many events or bytes")
     public BatchResponse recordBatch(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         long started = System.nanoTime();
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         try {
             JsonNode tree = StrictJson.readTree(body, maxBatchBytes);
             JsonNode items = tree.get("events");
@@ -269,7 +265,7 @@ public class EventsResource {
                     + "archive segments after checking them against the log; default false")
             @jakarta.ws.rs.QueryParam("includeArchived") String includeArchived) {
         rejectUnknownParameters(uri);
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         EventCriteria criteria = new EventCriteria(
                 EventRequestMapper.tenant(tenant, caller),
                 actor,
@@ -297,7 +293,7 @@ public class EventsResource {
     public EventResponse get(@PathParam("id") String id,
             @Parameter(description = "true: include the inclusion proof against the latest checkpoint")
             @jakarta.ws.rs.QueryParam("proof") String proof) {
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         boolean withProof = QueryParameters.flag("proof", proof);
         EventId eventId = EventId.parse(id);
         EventResponse event = EventResponse.from(getEvent.get(new GetEventQuery(caller, eventId)));

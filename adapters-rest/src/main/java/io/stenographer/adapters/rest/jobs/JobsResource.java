@@ -1,13 +1,12 @@
 package io.stenographer.adapters.rest.jobs;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.security.CallerResolver;
-import io.stenographer.application.port.in.JobRequest;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.JobRunsUseCase;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.FieldViolation;
@@ -36,16 +35,14 @@ public class JobsResource {
     private final RunArchiveJobUseCase archiveJob;
     private final RunPurgeJobUseCase purgeJob;
     private final JobRunsUseCase jobRuns;
-    private final CallerResolver callers;
-    private final SecurityIdentity identity;
+    private final CurrentCaller currentCaller;
 
     JobsResource(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob, JobRunsUseCase jobRuns,
-            CallerResolver callers, SecurityIdentity identity) {
+            CurrentCaller currentCaller) {
         this.archiveJob = archiveJob;
         this.purgeJob = purgeJob;
         this.jobRuns = jobRuns;
-        this.callers = callers;
-        this.identity = identity;
+        this.currentCaller = currentCaller;
     }
 
     @POST
@@ -59,8 +56,8 @@ public class JobsResource {
                     + "job at a time; a run that finds the job busy ends as 'skipped'.")
     public JobRunResponse run(@PathParam("job") String job, @QueryParam("tenant") List<String> tenants,
             @QueryParam("dryRun") String dryRun) {
-        Caller caller = callers.resolve(identity);
-        JobRequest request = JobRequest.manual(caller, tenants(tenants), QueryParameters.flag("dryRun", dryRun));
+        Caller caller = currentCaller.get();
+        RunJobCommand request = RunJobCommand.manual(caller, tenants(tenants), QueryParameters.flag("dryRun", dryRun));
         return switch (job) {
             case "archive" -> JobRunResponse.from(archiveJob.run(request));
             case "purge" -> JobRunResponse.from(purgeJob.run(request));
@@ -87,7 +84,7 @@ public class JobsResource {
                 throw new FieldViolation("limit", "must be an integer from 1 to 100");
             }
         }
-        return jobRuns.recent(callers.resolve(identity), parsed).stream().map(JobRunResponse::from).toList();
+        return jobRuns.recent(currentCaller.get(), parsed).stream().map(JobRunResponse::from).toList();
     }
 
     @GET
@@ -103,7 +100,7 @@ public class JobsResource {
         } catch (IllegalArgumentException e) {
             throw new FieldViolation("id", "must be a UUID");
         }
-        return jobRuns.find(callers.resolve(identity), runId).map(JobRunResponse::from)
+        return jobRuns.find(currentCaller.get(), runId).map(JobRunResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no job run " + id));
     }
 

@@ -1,17 +1,14 @@
 package io.stenographer.adapters.rest.logs;
 
-import io.quarkus.security.identity.SecurityIdentity;
+import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.security.CallerResolver;
-import io.stenographer.adapters.rest.json.StrictJson;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
-import io.stenographer.domain.bundle.TlogProof;
-import jakarta.ws.rs.core.StreamingOutput;
-import io.stenographer.application.port.in.VerifyLogUseCase;
-import java.util.List;
 import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
+import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.domain.bundle.TlogProof;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
@@ -24,6 +21,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -39,16 +38,14 @@ public class LogsResource {
     private final LogProofsUseCase proofs;
     private final VerifyLogUseCase verifyLog;
     private final ExportLogUseCase export;
-    private final CallerResolver callers;
-    private final SecurityIdentity identity;
+    private final CurrentCaller currentCaller;
 
     LogsResource(LogProofsUseCase proofs, VerifyLogUseCase verifyLog, ExportLogUseCase export,
-            CallerResolver callers, SecurityIdentity identity) {
+            CurrentCaller currentCaller) {
         this.proofs = proofs;
         this.export = export;
         this.verifyLog = verifyLog;
-        this.callers = callers;
-        this.identity = identity;
+        this.currentCaller = currentCaller;
     }
 
     @GET
@@ -94,7 +91,7 @@ public class LogsResource {
                     description = "json (default) or tlog-proof: a C2SP tlog-proof file for offline verification")
             @QueryParam("format") String format) {
         LeafSelector selector = new LeafSelector(parseLong("index", index), parseHash(leafHash));
-        var answer = proofs.proveInclusion(callers.resolve(identity), new TenantId(tenant), selector,
+        var answer = proofs.proveInclusion(currentCaller.get(), new TenantId(tenant), selector,
                 parseLong("size", size));
         if (format == null || format.equals("json")) {
             return Response.ok(InclusionProofResponse.from(answer), MediaType.APPLICATION_JSON).build();
@@ -121,7 +118,7 @@ public class LogsResource {
                     + "defaults to the latest checkpoint's size. Recorded as an audit.export event.")
     public Response export(@PathParam("tenant") String tenant, @QueryParam("from") String from,
             @QueryParam("to") String to) {
-        ExportLogUseCase.ExportPlan plan = export.plan(callers.resolve(identity), new TenantId(tenant),
+        ExportLogUseCase.ExportPlan plan = export.plan(currentCaller.get(), new TenantId(tenant),
                 parseLong("from", from), parseLong("to", to));
         StreamingOutput body = out -> export.write(plan, out);
         return Response.ok(body, NDJSON)
@@ -143,7 +140,7 @@ public class LogsResource {
         if (fromSize == null) {
             throw new FieldViolation("from", "is required");
         }
-        return ConsistencyProofResponse.from(proofs.proveConsistency(callers.resolve(identity),
+        return ConsistencyProofResponse.from(proofs.proveConsistency(currentCaller.get(),
                 new TenantId(tenant), fromSize, parseLong("to", to)));
     }
 
@@ -170,7 +167,7 @@ public class LogsResource {
             }
         }
         return VerificationResponse.from(verifyLog.verify(
-                new VerifyLogUseCase.VerifyLogCommand(callers.resolve(identity), new TenantId(tenant), trusted)));
+                new VerifyLogUseCase.VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted)));
     }
 
     @GET
@@ -182,7 +179,7 @@ public class LogsResource {
     public List<VerificationResponse> verifications(@PathParam("tenant") String tenant,
             @QueryParam("limit") String limit) {
         Long parsed = parseLong("limit", limit);
-        return verifyLog.recentRuns(callers.resolve(identity), new TenantId(tenant), parsed == null ? 20 : parsed.intValue())
+        return verifyLog.recentRuns(currentCaller.get(), new TenantId(tenant), parsed == null ? 20 : parsed.intValue())
                 .stream().map(VerificationResponse::from).toList();
     }
 
@@ -199,7 +196,7 @@ public class LogsResource {
         } catch (IllegalArgumentException e) {
             throw new FieldViolation("id", "must be a UUID");
         }
-        return verifyLog.run(callers.resolve(identity), new TenantId(tenant), runId)
+        return verifyLog.run(currentCaller.get(), new TenantId(tenant), runId)
                 .map(VerificationResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no verification run " + id));
     }

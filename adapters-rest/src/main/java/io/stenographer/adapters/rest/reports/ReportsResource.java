@@ -2,15 +2,14 @@ package io.stenographer.adapters.rest.reports;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.CreateReportUseCase.CreateReportCommand;
 import io.stenographer.application.port.in.GetReportUseCase;
-import io.stenographer.adapters.rest.security.CallerResolver;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -58,15 +57,12 @@ public class ReportsResource {
 
     private final CreateReportUseCase create;
     private final GetReportUseCase get;
-    private final CallerResolver callers;
-    private final SecurityIdentity identity;
+    private final CurrentCaller currentCaller;
 
-    ReportsResource(CreateReportUseCase create, GetReportUseCase get, CallerResolver callers,
-            SecurityIdentity identity) {
+    ReportsResource(CreateReportUseCase create, GetReportUseCase get, CurrentCaller currentCaller) {
         this.create = create;
         this.get = get;
-        this.callers = callers;
-        this.identity = identity;
+        this.currentCaller = currentCaller;
     }
 
     @POST
@@ -88,8 +84,8 @@ public class ReportsResource {
     public Response create(byte[] body) {
         CreateReportRequest request = StrictJson.bind(StrictJson.readTree(body, MAX_BODY_BYTES),
                 CreateReportRequest.class, "");
-        Caller caller = callers.resolve(identity);
-        TenantId tenant = CallerResolver.requestedTenant(request.tenant(), caller);
+        Caller caller = currentCaller.get();
+        TenantId tenant = CurrentCaller.tenantOrOnlyOne(request.tenant(), caller);
         if (request.type() == null) {
             throw new FieldViolation("type", "is required");
         }
@@ -109,7 +105,7 @@ public class ReportsResource {
             description = "tenant may be left out when the token grants exactly one; limit 1-100 (default 20).")
     public java.util.List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
             @jakarta.ws.rs.QueryParam("limit") String limit) {
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         int parsed = 20;
         if (limit != null) {
             try {
@@ -118,7 +114,7 @@ public class ReportsResource {
                 throw new FieldViolation("limit", "must be from 1 to 100");
             }
         }
-        return get.recent(caller, CallerResolver.requestedTenant(tenant, caller), parsed).stream()
+        return get.recent(caller, CurrentCaller.tenantOrOnlyOne(tenant, caller), parsed).stream()
                 .map(ReportResponse::from).toList();
     }
 
@@ -128,7 +124,7 @@ public class ReportsResource {
     @Operation(summary = "A report's status", description = "queued, running, succeeded (with links.content, "
             + "size and SHA-256 of the file) or failed (with error). Reports of other tenants answer 404.")
     public ReportResponse status(@PathParam("id") String id) {
-        return ReportResponse.from(get.status(callers.resolve(identity), parseId(id)));
+        return ReportResponse.from(get.status(currentCaller.get(), parseId(id)));
     }
 
     @GET
@@ -138,7 +134,7 @@ public class ReportsResource {
             description = "Streams the file in the format requested at creation, with Content-Disposition and "
                     + "Repr-Digest (SHA-256). 409 until the status is succeeded. Recorded as a report.downloaded event.")
     public Response content(@PathParam("id") String id) {
-        GetReportUseCase.Download download = get.download(callers.resolve(identity), parseId(id));
+        GetReportUseCase.Download download = get.download(currentCaller.get(), parseId(id));
         ReportJob job = download.job();
         StreamingOutput body = out -> {
             try (InputStream in = download.content().open()) {

@@ -1,8 +1,7 @@
 package io.stenographer.adapters.rest.retention;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
-import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.LegalHoldQuery;
 import io.stenographer.application.port.in.LegalHoldsQuery;
 import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
@@ -51,13 +50,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class LegalHoldsResource {
 
     private final ManageLegalHoldsUseCase holds;
-    private final CallerResolver callers;
-    private final SecurityIdentity identity;
+    private final CurrentCaller currentCaller;
 
-    LegalHoldsResource(ManageLegalHoldsUseCase holds, CallerResolver callers, SecurityIdentity identity) {
+    LegalHoldsResource(ManageLegalHoldsUseCase holds, CurrentCaller currentCaller) {
         this.holds = holds;
-        this.callers = callers;
-        this.identity = identity;
+        this.currentCaller = currentCaller;
     }
 
     @POST
@@ -73,7 +70,7 @@ public class LegalHoldsResource {
             mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
     public Response place(@Context UriInfo uri, byte[] body) {
         RequestParameters.rejectUnknown(uri, Set.of());
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         LegalHoldRequest request = RequestParameters.body(body, LegalHoldRequest.class);
         TenantId tenant = RequestParameters.tenant(request.tenant());
         HoldCriteria criteria = new HoldCriteria(request.actorId(), request.resourceType(), request.resourceId(),
@@ -99,7 +96,7 @@ public class LegalHoldsResource {
             @QueryParam("status") String status) {
         RequestParameters.rejectUnknown(uri, Set.of("tenant", "status"));
         TenantId tenantId = RequestParameters.tenant(tenant);
-        return holds.list(new LegalHoldsQuery(callers.resolve(identity), tenantId, status(status)))
+        return holds.list(new LegalHoldsQuery(currentCaller.get(), tenantId, status(status)))
                 .stream().map(LegalHoldResponse::from).toList();
     }
 
@@ -111,7 +108,7 @@ public class LegalHoldsResource {
     @APIResponse(responseCode = "404", description = "No such hold visible to the caller")
     public LegalHoldResponse get(@Context UriInfo uri, @PathParam("id") String id) {
         RequestParameters.rejectUnknown(uri, Set.of());
-        return LegalHoldResponse.from(holds.get(new LegalHoldQuery(callers.resolve(identity), HoldId.parse(id))));
+        return LegalHoldResponse.from(holds.get(new LegalHoldQuery(currentCaller.get(), HoldId.parse(id))));
     }
 
     @POST
@@ -128,7 +125,7 @@ public class LegalHoldsResource {
     @APIResponse(responseCode = "409", description = "Already released")
     public LegalHoldResponse release(@Context UriInfo uri, @PathParam("id") String id, byte[] body) {
         RequestParameters.rejectUnknown(uri, Set.of());
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         HoldId holdId = HoldId.parse(id);
         LegalHoldReleaseRequest request = RequestParameters.body(body, LegalHoldReleaseRequest.class);
         return LegalHoldResponse.from(holds.release(new ReleaseLegalHoldCommand(caller, holdId, request.reason())));

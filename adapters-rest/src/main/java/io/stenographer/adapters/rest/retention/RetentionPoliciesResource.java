@@ -1,8 +1,7 @@
 package io.stenographer.adapters.rest.retention;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
-import io.stenographer.adapters.rest.security.CallerResolver;
+import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
 import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
 import io.stenographer.application.port.in.RetentionPoliciesQuery;
@@ -47,14 +46,11 @@ public class RetentionPoliciesResource {
     private static final Set<String> TENANT_ONLY = Set.of("tenant");
 
     private final ManageRetentionPoliciesUseCase policies;
-    private final CallerResolver callers;
-    private final SecurityIdentity identity;
+    private final CurrentCaller currentCaller;
 
-    RetentionPoliciesResource(ManageRetentionPoliciesUseCase policies, CallerResolver callers,
-            SecurityIdentity identity) {
+    RetentionPoliciesResource(ManageRetentionPoliciesUseCase policies, CurrentCaller currentCaller) {
         this.policies = policies;
-        this.callers = callers;
-        this.identity = identity;
+        this.currentCaller = currentCaller;
     }
 
     @GET
@@ -69,7 +65,7 @@ public class RetentionPoliciesResource {
         RequestParameters.rejectUnknown(uri, TENANT_ONLY);
         TenantId tenantId = RequestParameters.tenant(tenant);
         return RetentionPolicyListResponse.from(tenantId,
-                policies.activePolicies(new RetentionPoliciesQuery(callers.resolve(identity), tenantId)));
+                policies.activePolicies(new RetentionPoliciesQuery(currentCaller.get(), tenantId)));
     }
 
     @POST
@@ -88,7 +84,7 @@ public class RetentionPoliciesResource {
             + "change won")
     public Response create(@Context UriInfo uri, byte[] body) {
         RequestParameters.rejectUnknown(uri, Set.of());
-        Caller caller = callers.resolve(identity);
+        Caller caller = currentCaller.get();
         RetentionPolicyRequest request = RequestParameters.body(body, RetentionPolicyRequest.class);
         TenantId tenant = RequestParameters.tenant(request.tenant());
         RetentionPolicy created = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
@@ -112,7 +108,7 @@ public class RetentionPoliciesResource {
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
         RequestParameters.rejectUnknown(uri, TENANT_ONLY);
         TenantId tenantId = RequestParameters.tenant(tenant);
-        return policies.versions(new RetentionPolicyVersionsQuery(callers.resolve(identity), tenantId,
+        return policies.versions(new RetentionPolicyVersionsQuery(currentCaller.get(), tenantId,
                         new PolicyId(id)))
                 .stream().map(RetentionPolicyResponse::from).toList();
     }
@@ -132,6 +128,6 @@ public class RetentionPoliciesResource {
         RequestParameters.rejectUnknown(uri, TENANT_ONLY);
         TenantId tenantId = RequestParameters.tenant(tenant);
         return RetentionPolicyResponse.from(policies.retire(
-                new RetireRetentionPolicyCommand(callers.resolve(identity), tenantId, new PolicyId(id))));
+                new RetireRetentionPolicyCommand(currentCaller.get(), tenantId, new PolicyId(id))));
     }
 }

@@ -2,9 +2,12 @@ package io.stenographer.adapters.rest.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Caller.Grant;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Optional;
@@ -13,64 +16,93 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Turns a verified token into a {@link Caller}. Roles come from the role claim that quarkus-oidc is
- * configured with; tenants come from {@code stenographer.security.tenant-claim}, a string or an array.
- * A configured prefix lets providers that can only emit groups carry tenants as e.g. {@code tenant:acme}.
+ * Turns a verified token into a {@link Caller}, in one of two forms (docs/SECURITY.md, "Roles and tenants"):
+ * <ul>
+ * <li>Per-tenant grants: values {@code grant:<role>:<tenant>} in {@code stenographer.security.grant-claim}. When a
+ * token carries any, they are its only grants, so a writer of one tenant who audits another cannot audit the
+ * first.</li>
+ * <li>Otherwise every role of the role claim applies to every tenant of {@code stenographer.security.tenant-claim}
+ * (a string or an array; a configured prefix lets providers that can only emit groups carry tenants as
+ * {@code tenant:acme}).</li>
+ * </ul>
+ * The {@code grant:} prefix cannot collide with a tenant value ({@code tenant:}) or a role name. Malformed values
+ * grant nothing and never fail the request.
  */
 @ApplicationScoped
 public class CallerResolver {
 
+    static final String GRANT_PREFIX = "grant:";
+
     private final String tenantClaim;
     private final String tenantValuePrefix;
+    private final String grantClaim;
 
     CallerResolver(@ConfigProperty(name = "stenographer.security.tenant-claim", defaultValue = "tenants")
             String tenantClaim,
-            @ConfigProperty(name = "stenographer.security.tenant-value-prefix") Optional<String> tenantValuePrefix) {
+            @ConfigProperty(name = "stenographer.security.tenant-value-prefix") Optional<String> tenantValuePrefix,
+            @ConfigProperty(name = "stenographer.security.grant-claim", defaultValue = "grants") String grantClaim) {
         this.tenantClaim = tenantClaim;
         this.tenantValuePrefix = tenantValuePrefix.orElse("");
+        this.grantClaim = grantClaim;
     }
 
     public Caller resolve(SecurityIdentity identity) {
+        String subject = identity.getPrincipal().getName();
+        if (!(identity.getPrincipal() instanceof JsonWebToken token)) {
+            return new Caller(subject, Set.of());
+        }
+        Set<Grant> grants = grants(token);
+        if (!grants.isEmpty()) {
+            return new Caller(subject, grants);
+        }
         Set<Role> roles = new HashSet<>();
         for (String role : identity.getRoles()) {
             Role.fromClaimValue(role).ifPresent(roles::add);
         }
         Set<TenantId> tenants = new HashSet<>();
-        if (identity.getPrincipal() instanceof JsonWebToken token) {
-            for (String value : claimValues(token.getClaim(tenantClaim))) {
-                if (value.startsWith(tenantValuePrefix)) {
-                    try {
-                        tenants.add(new TenantId(value.substring(tenantValuePrefix.length())));
-                    } catch (IllegalArgumentException malformed) {
-                        // A malformed tenant value grants nothing; it must not fail the request.
-                    }
+        for (String value : claimValues(token.getClaim(tenantClaim))) {
+            if (value.startsWith(tenantValuePrefix)) {
+                tenantId(value.substring(tenantValuePrefix.length())).ifPresent(tenants::add);
+            }
+        }
+        return Caller.withRolesOnTenants(subject, roles, tenants);
+    }
+
+    private Set<Grant> grants(JsonWebToken token) {
+        Set<Grant> grants = new HashSet<>();
+        for (String value : claimValues(token.getClaim(grantClaim))) {
+            if (!value.startsWith(GRANT_PREFIX)) {
+                continue;
+            }
+            String[] parts = value.substring(GRANT_PREFIX.length()).split(":", -1);
+            if (parts.length == 2) {
+                Optional<Role> role = Role.fromClaimValue(parts[0]);
+                Optional<TenantId> tenant = tenantId(parts[1]);
+                if (role.isPresent() && tenant.isPresent()) {
+                    grants.add(new Grant(role.get(), tenant.get()));
                 }
             }
         }
-        return new Caller(identity.getPrincipal().getName(), roles, tenants);
+        return grants;
     }
 
-    /** The tenant a request names, or the caller's only tenant when it names none. */
-    public static TenantId requestedTenant(String tenant, Caller caller) {
-        if (tenant != null) {
-            return new TenantId(tenant);
+    private static Optional<TenantId> tenantId(String value) {
+        try {
+            return Optional.of(new TenantId(value));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
         }
-        if (caller.tenants().size() == 1) {
-            return caller.tenants().iterator().next();
-        }
-        throw new io.stenographer.domain.event.FieldViolation("tenant",
-                "is required when the token grants more than one tenant");
     }
 
     private static Collection<String> claimValues(Object claim) {
         Set<String> values = new HashSet<>();
         if (claim instanceof String text) {
             values.add(text);
-        } else if (claim instanceof jakarta.json.JsonString text) {
+        } else if (claim instanceof JsonString text) {
             values.add(text.getString());
-        } else if (claim instanceof jakarta.json.JsonArray array) {
+        } else if (claim instanceof JsonArray array) {
             array.forEach(item -> {
-                if (item instanceof jakarta.json.JsonString text) {
+                if (item instanceof JsonString text) {
                     values.add(text.getString());
                 }
             });

@@ -10,7 +10,7 @@ import java.util.List;
  * {@code legal-hold.released}) in the same transaction. A hold of a tenant the caller may not read is
  * reported as not found, so hold ids cannot be used to probe.
  *
- * <p>Jobs read active holds inside their own transaction through {@code LegalHoldsPort.active(tenant)}.
+ * <p>Jobs read active holds inside their own transaction through {@code StoreLegalHoldsPort.active(tenant)}.
  */
 public interface ManageLegalHoldsUseCase {
 

@@ -6,5 +6,5 @@ package io.stenographer.application.port.in;
  */
 public interface RunArchiveJobUseCase {
 
-    JobRun run(JobRequest request);
+    JobRun run(RunJobCommand request);
 }

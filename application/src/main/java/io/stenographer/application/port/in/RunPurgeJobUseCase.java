@@ -6,5 +6,5 @@ package io.stenographer.application.port.in;
  */
 public interface RunPurgeJobUseCase {
 
-    JobRun run(JobRequest request);
+    JobRun run(RunJobCommand request);
 }

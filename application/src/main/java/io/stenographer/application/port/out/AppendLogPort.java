@@ -1,6 +1,6 @@
 package io.stenographer.application.port.out;
 
-import io.stenographer.application.port.out.IntegrationQueuePort.PendingLeaf;
+import io.stenographer.application.port.out.LoadPendingEventsPort.PendingLeaf;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;

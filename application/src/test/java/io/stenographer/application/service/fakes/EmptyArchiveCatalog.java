@@ -1,6 +1,6 @@
 package io.stenographer.application.service.fakes;
 
-import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** A catalog of a deployment that has archived nothing yet. */
-public final class EmptyArchiveCatalog implements ArchiveCatalogPort {
+public final class EmptyArchiveCatalog implements CatalogSegmentsPort {
 
     @Override
     public long archivedUpTo(TenantId tenant) {

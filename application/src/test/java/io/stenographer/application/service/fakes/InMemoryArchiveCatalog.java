@@ -1,6 +1,6 @@
 package io.stenographer.application.service.fakes;
 
-import io.stenographer.application.port.out.ArchiveCatalogPort;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.AuditEvent;
@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * once) and the purge function, which removes only events indexed in a segment that is not deleted, under the
  * same leaf hash the log holds. Every call must run inside a transaction.
  */
-public final class InMemoryArchiveCatalog implements ArchiveCatalogPort, PurgeEventsPort {
+public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeEventsPort {
 
     public record Recorded(SegmentManifest manifest, String lockMode, Instant confirmedRetainUntil,
             List<ArchivedEvent> events, Instant deletedAt, UUID deletedBy) {

@@ -1,12 +1,12 @@
 package io.stenographer.application.service.fakes;
 
-import io.stenographer.application.port.out.JobLockPort;
+import io.stenographer.application.port.out.LockJobPort;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
 /** Cluster-wide job locks; a lock can be held by "another instance". */
-public final class InMemoryJobLocks implements JobLockPort {
+public final class InMemoryJobLocks implements LockJobPort {
 
     private final Set<String> held = new HashSet<>();
     private int acquired;

@@ -1,7 +1,7 @@
 package io.stenographer.application.service.fakes;
 
 import io.stenographer.application.port.in.JobRun;
-import io.stenographer.application.port.out.JobRunsPort;
+import io.stenographer.application.port.out.RecordJobRunsPort;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Job run rows: written once at start, completed once at the end. Every call must run in a transaction. */
-public final class InMemoryJobRuns implements JobRunsPort {
+public final class InMemoryJobRuns implements RecordJobRunsPort {
 
     private final FakeTransactionRunner transactions;
     private final Map<UUID, JobRun> runs = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.stenographer.application.service.fakes;
 
-import io.stenographer.application.port.out.LegalHoldChangesPort;
-import io.stenographer.application.port.out.LegalHoldsPort;
+import io.stenographer.application.port.out.PropagateLegalHoldsPort;
+import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.HoldAlreadyReleased;
 import io.stenographer.domain.retention.HoldId;
@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Holds and releases as append-only maps with transactional semantics; also a {@link LegalHoldChangesPort}
+ * Holds and releases as append-only maps with transactional semantics; also a {@link PropagateLegalHoldsPort}
  * that records what it was told, and in which transaction.
  */
-public final class InMemoryLegalHolds implements LegalHoldsPort, LegalHoldChangesPort,
+public final class InMemoryLegalHolds implements StoreLegalHoldsPort, PropagateLegalHoldsPort,
         FakeTransactionRunner.Participant {
 
     public record Notification(int transaction, String change, LegalHold hold) {

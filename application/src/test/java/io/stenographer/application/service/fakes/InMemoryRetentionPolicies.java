@@ -1,6 +1,6 @@
 package io.stenographer.application.service.fakes;
 
-import io.stenographer.application.port.out.RetentionPoliciesPort;
+import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * {@link InMemoryEventStore}: writes stay pending until commit and vanish on rollback; every call must run
  * inside a transaction.
  */
-public final class InMemoryRetentionPolicies implements RetentionPoliciesPort, FakeTransactionRunner.Participant {
+public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPort, FakeTransactionRunner.Participant {
 
     record Retirement(TenantId tenant, PolicyId id, int version, String by, Instant at) {
     }

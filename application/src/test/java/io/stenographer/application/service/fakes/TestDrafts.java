@@ -43,6 +43,6 @@ public final class TestDrafts {
     }
 
     public static Caller caller(String subject, Role role, TenantId... tenants) {
-        return new Caller(subject, Set.of(role), Arrays.stream(tenants).collect(Collectors.toSet()));
+        return Caller.withRolesOnTenants(subject, Set.of(role), Arrays.stream(tenants).collect(Collectors.toSet()));
     }
 }

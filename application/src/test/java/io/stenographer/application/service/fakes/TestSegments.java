@@ -1,6 +1,6 @@
 package io.stenographer.application.service.fakes;
 
-import io.stenographer.application.port.out.ArchiveCatalogPort.ArchivedEvent;
+import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEvent;
 import io.stenographer.domain.archive.SegmentCheck;
 import io.stenographer.domain.archive.SegmentCodec;
 import io.stenographer.domain.archive.SegmentEntry;

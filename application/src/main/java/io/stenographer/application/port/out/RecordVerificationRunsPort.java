@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Stored verification results: evidence that the log was checked, and what was found. */
-public interface VerificationRunsPort {
+public interface RecordVerificationRunsPort {
 
     void save(VerificationReport report);
 

@@ -13,7 +13,7 @@ import java.util.UUID;
  * records (running, then succeeded or failed), each at most once per report, so a report can be
  * claimed by one worker only and never finish twice.
  */
-public interface ReportJobsPort {
+public interface TrackReportJobsPort {
 
     /** Serialises report creation of one tenant until the transaction ends (limits stay exact). */
     void lockTenant(TenantId tenant);

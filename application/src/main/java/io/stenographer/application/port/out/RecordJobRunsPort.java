@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Bookkeeping of archive and purge runs: one row per run, written at start and at end. */
-public interface JobRunsPort {
+public interface RecordJobRunsPort {
 
     void started(JobRun run);
 

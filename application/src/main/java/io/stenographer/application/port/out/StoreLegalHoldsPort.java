@@ -11,7 +11,7 @@ import java.util.Optional;
  * Stored legal holds. Append-only: placing a hold adds a row, releasing it adds a release row (at most one
  * per hold); nothing is updated or deleted. Every call runs inside the caller's transaction.
  */
-public interface LegalHoldsPort {
+public interface StoreLegalHoldsPort {
 
     /** Stores a newly placed, active hold. */
     void appendHold(LegalHold hold);

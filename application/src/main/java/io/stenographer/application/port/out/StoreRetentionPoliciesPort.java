@@ -12,7 +12,7 @@ import java.util.List;
  * new row beside the version it retires; nothing is ever updated or deleted. Policies that apply to all
  * tenants come from configuration, never from here. Every call runs inside the caller's transaction.
  */
-public interface RetentionPoliciesPort {
+public interface StoreRetentionPoliciesPort {
 
     /**
      * Stores a new version of a tenant's policy ({@code policy.matcher().tenant()} is set).

@@ -9,7 +9,7 @@ import java.io.OutputStream;
 import java.util.UUID;
 
 /** Where generated report files live. Written once, in a stream; readable only after complete. */
-public interface ReportFilesPort {
+public interface StoreReportFilesPort {
 
     /**
      * Streams a report's file into place: it becomes visible only when {@code content} returns normally;

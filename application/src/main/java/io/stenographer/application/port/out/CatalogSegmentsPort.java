@@ -18,7 +18,7 @@ import java.util.UUID;
  * The database's record of what is archived: confirmed segments, an index of the events each holds
  * (which outlives the purged payloads), and deleted archive copies. Append-only.
  */
-public interface ArchiveCatalogPort {
+public interface CatalogSegmentsPort {
 
     /** One past the last archived index of the tenant's log; 0 when nothing is archived. */
     long archivedUpTo(TenantId tenant);

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Events recorded but not yet given a leaf index, and the per-tenant sequencer lock. */
-public interface IntegrationQueuePort {
+public interface LoadPendingEventsPort {
 
     List<TenantId> tenantsWithPendingEvents(int max);
 

@@ -7,7 +7,7 @@ import io.stenographer.domain.retention.LegalHold;
  * the S3 Object Lock legal-hold flag on archived segments). Called inside the use case's transaction, after the
  * hold or release row and its self-audit event were appended: throwing rolls the whole change back.
  */
-public interface LegalHoldChangesPort {
+public interface PropagateLegalHoldsPort {
 
     void placed(LegalHold hold);
 

@@ -1,0 +1,77 @@
+package io.stenographer.bootstrap.log;
+
+import io.quarkus.runtime.Startup;
+import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresVerificationRuns;
+import io.stenographer.application.port.in.ExportLogUseCase;
+import io.stenographer.application.port.in.IntegrateEventsUseCase;
+import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.service.ExportLogService;
+import io.stenographer.application.service.IntegrateEventsService;
+import io.stenographer.application.service.LogProofsService;
+import io.stenographer.application.service.SelfAudit;
+import io.stenographer.application.service.VerifyLogService;
+import io.stenographer.bootstrap.signing.FileSigningKey;
+import io.stenographer.domain.log.LogOrigins;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The tamper-evident log: the signing key, the sequencer, proofs, exports and verification. */
+@ApplicationScoped
+public class LogConfiguration {
+
+    @Produces
+    @Singleton
+    LogOrigins logOrigins(@ConfigProperty(name = "stenographer.log.origin-prefix") String prefix) {
+        return new LogOrigins(prefix);
+    }
+
+    /**
+     * The one signing key, loaded at start-up so that a missing or exposed key stops the service before it
+     * accepts events. Its bean types include both ports it implements, checkpoint and report-manifest signing.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    FileSigningKey signingKey(
+            @ConfigProperty(name = "stenographer.log.signing-key-file") Path keyFile,
+            @ConfigProperty(name = "stenographer.log.key-name") String keyName,
+            @ConfigProperty(name = "stenographer.log.generate-signing-key", defaultValue = "false") boolean generate) {
+        return FileSigningKey.load(keyFile, keyName, generate);
+    }
+
+    @Produces
+    @ApplicationScoped
+    IntegrateEventsUseCase integrateEvents(PostgresMerkleLog log, SignCheckpointPort signer,
+            TransactionRunner transactions, Clock clock, LogOrigins origins,
+            @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves) {
+        return new IntegrateEventsService(log, log, log, signer, transactions, clock, origins, maxLeaves);
+    }
+
+    @Produces
+    @ApplicationScoped
+    LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TransactionRunner transactions) {
+        return new LogProofsService(log, signer, transactions);
+    }
+
+    @Produces
+    @ApplicationScoped
+    VerifyLogUseCase verifyLog(PostgresMerkleLog log, SelfAudit selfAudit, PostgresVerificationRuns runs,
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins) {
+        return new VerifyLogService(log, selfAudit, runs, signer, transactions, clock, origins);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ExportLogUseCase exportLog(PostgresMerkleLog log, SelfAudit selfAudit, SignCheckpointPort signer,
+            TransactionRunner transactions) {
+        return new ExportLogService(log, selfAudit, signer, transactions);
+    }
+}

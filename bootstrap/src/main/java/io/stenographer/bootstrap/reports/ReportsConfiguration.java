@@ -1,0 +1,61 @@
+package io.stenographer.bootstrap.reports;
+
+import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresReportJobs;
+import io.stenographer.adapters.reports.LocalReportFiles;
+import io.stenographer.adapters.reports.PdfReportRenderer;
+import io.stenographer.application.port.in.CreateReportUseCase;
+import io.stenographer.application.port.in.GenerateReportsUseCase;
+import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.application.port.out.StoreReportFilesPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.service.ArchivedEventReader;
+import io.stenographer.application.service.CreateReportService;
+import io.stenographer.application.service.GenerateReportsService;
+import io.stenographer.application.service.GetReportService;
+import io.stenographer.application.service.SelfAudit;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Compliance and FOIA reports (docs/REPORTS.md): requests, the worker, and downloads. */
+@ApplicationScoped
+public class ReportsConfiguration {
+
+    @Produces
+    @ApplicationScoped
+    CreateReportUseCase createReport(PostgresReportJobs jobs, PostgresMerkleLog log, SelfAudit selfAudit,
+            TransactionRunner transactions, Clock clock, RandomGenerator random,
+            @ConfigProperty(name = "stenographer.reports.max-active-per-tenant") int maxActive) {
+        return new CreateReportService(jobs, log, selfAudit, transactions, clock, random, maxActive);
+    }
+
+    @Produces
+    @ApplicationScoped
+    StoreReportFilesPort reportFiles(@ConfigProperty(name = "stenographer.reports.dir") Path directory) {
+        return new LocalReportFiles(directory);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GetReportUseCase getReport(PostgresReportJobs jobs, StoreReportFilesPort files, SelfAudit selfAudit,
+            TransactionRunner transactions) {
+        return new GetReportService(jobs, files, selfAudit, transactions);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log,
+            ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files, SignCheckpointPort signer,
+            SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
+            @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
+        return new GenerateReportsService(jobs, log, archived, selfAudit, files, new PdfReportRenderer(), signer,
+                manifestSigner, transactions, clock, random, maxEvents, pdfMaxRows);
+    }
+}
