@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.LoadLogPort;

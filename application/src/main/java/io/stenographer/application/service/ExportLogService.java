@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ExportLogCommand;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
@@ -48,7 +49,11 @@ public final class ExportLogService implements ExportLogUseCase {
     }
 
     @Override
-    public ExportPlan plan(Caller caller, TenantId tenant, Long from, Long to) {
+    public ExportPlan plan(ExportLogCommand command) {
+        Caller caller = command.caller();
+        TenantId tenant = command.tenant();
+        Long from = command.from();
+        Long to = command.to();
         caller.require(Role.AUDITOR, tenant);
         return transactions.inTransaction(() -> {
             PublishedCheckpoint checkpoint = log.latestCheckpoint(tenant)

@@ -3,6 +3,8 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.in.ReportQuery;
+import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -39,12 +41,17 @@ public final class GetReportService implements GetReportUseCase {
     }
 
     @Override
-    public ReportJob status(Caller caller, UUID id) {
+    public ReportJob status(ReportQuery query) {
+        Caller caller = query.caller();
+        UUID id = query.id();
         return transactions.inTransaction(() -> visible(caller, id));
     }
 
     @Override
-    public List<ReportJob> recent(Caller caller, TenantId tenant, int limit) {
+    public List<ReportJob> recent(ReportsQuery query) {
+        Caller caller = query.caller();
+        TenantId tenant = query.tenant();
+        int limit = query.limit();
         caller.require(Role.AUDITOR, tenant);
         if (limit < 1 || limit > 100) {
             throw new io.stenographer.domain.event.FieldViolation("limit", "must be from 1 to 100");
@@ -53,7 +60,9 @@ public final class GetReportService implements GetReportUseCase {
     }
 
     @Override
-    public Download download(Caller caller, UUID id) {
+    public Download download(ReportQuery query) {
+        Caller caller = query.caller();
+        UUID id = query.id();
         ReportJob job = transactions.inTransaction(() -> {
             ReportJob found = visible(caller, id);
             if (found.status() != ReportStatus.SUCCEEDED) {

@@ -1,6 +1,8 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.JobRunQuery;
+import io.stenographer.application.port.in.JobRunsQuery;
 import io.stenographer.application.port.in.JobRunsUseCase;
 import io.stenographer.application.port.out.RecordJobRunsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -33,7 +35,9 @@ public final class JobRunsService implements JobRunsUseCase {
     }
 
     @Override
-    public List<JobRun> recent(Caller caller, int limit) {
+    public List<JobRun> recent(JobRunsQuery query) {
+        Caller caller = query.caller();
+        int limit = query.limit();
         requireOperationalRole(caller);
         int capped = Math.max(1, Math.min(limit, 100));
         return transactions.inTransaction(() -> runs.recent(SCAN)).stream()
@@ -44,7 +48,9 @@ public final class JobRunsService implements JobRunsUseCase {
     }
 
     @Override
-    public Optional<JobRun> find(Caller caller, UUID id) {
+    public Optional<JobRun> find(JobRunQuery query) {
+        Caller caller = query.caller();
+        UUID id = query.id();
         requireOperationalRole(caller);
         return transactions.inTransaction(() -> runs.find(id)).flatMap(run -> visibleTo(caller, run));
     }

@@ -1,6 +1,9 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ConsistencyProofQuery;
+import io.stenographer.application.port.in.EventInclusionQuery;
 import io.stenographer.application.port.in.EventNotFound;
+import io.stenographer.application.port.in.InclusionProofQuery;
 import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
@@ -43,7 +46,11 @@ public final class LogProofsService implements LogProofsUseCase {
     }
 
     @Override
-    public InclusionAnswer proveInclusion(Caller caller, TenantId tenant, LeafSelector selector, Long treeSize) {
+    public InclusionAnswer proveInclusion(InclusionProofQuery query) {
+        Caller caller = query.caller();
+        TenantId tenant = query.tenant();
+        LeafSelector selector = query.leaf();
+        Long treeSize = query.treeSize();
         caller.require(Role.AUDITOR, tenant);
         return transactions.inTransaction(() -> {
             PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
@@ -57,7 +64,11 @@ public final class LogProofsService implements LogProofsUseCase {
     }
 
     @Override
-    public ConsistencyAnswer proveConsistency(Caller caller, TenantId tenant, long fromSize, Long toSize) {
+    public ConsistencyAnswer proveConsistency(ConsistencyProofQuery query) {
+        Caller caller = query.caller();
+        TenantId tenant = query.tenant();
+        long fromSize = query.fromSize();
+        Long toSize = query.toSize();
         caller.require(Role.AUDITOR, tenant);
         return transactions.inTransaction(() -> {
             PublishedCheckpoint to = checkpoint(tenant, toSize, "to");
@@ -72,7 +83,9 @@ public final class LogProofsService implements LogProofsUseCase {
     }
 
     @Override
-    public Optional<InclusionAnswer> proveEvent(Caller caller, EventId eventId) {
+    public Optional<InclusionAnswer> proveEvent(EventInclusionQuery query) {
+        Caller caller = query.caller();
+        EventId eventId = query.id();
         return transactions.inTransaction(() -> {
             Optional<LogLeaf> leaf = log.leafOfEvent(eventId);
             if (leaf.isEmpty()) {

@@ -1,5 +1,8 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.VerificationRunQuery;
+import io.stenographer.application.port.in.VerificationRunsQuery;
+import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RecordVerificationRunsPort;
@@ -94,18 +97,19 @@ public final class VerifyLogService implements VerifyLogUseCase {
     }
 
     @Override
-    public List<VerificationReport> recentRuns(Caller caller, TenantId tenant, int limit) {
-        caller.requireGovernanceReader(tenant);
+    public List<VerificationReport> recentRuns(VerificationRunsQuery query) {
+        query.caller().requireGovernanceReader(query.tenant());
+        int limit = query.limit();
         if (limit < 1 || limit > 100) {
             throw new FieldViolation("limit", "must be between 1 and 100");
         }
-        return transactions.inTransaction(() -> runs.recent(tenant, limit));
+        return transactions.inTransaction(() -> runs.recent(query.tenant(), limit));
     }
 
     @Override
-    public Optional<VerificationReport> run(Caller caller, TenantId tenant, UUID id) {
-        caller.requireGovernanceReader(tenant);
-        return transactions.inTransaction(() -> runs.find(tenant, id));
+    public Optional<VerificationReport> run(VerificationRunQuery query) {
+        query.caller().requireGovernanceReader(query.tenant());
+        return transactions.inTransaction(() -> runs.find(query.tenant(), query.id()));
     }
 
     /**

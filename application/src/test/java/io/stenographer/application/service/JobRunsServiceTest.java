@@ -1,14 +1,8 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
-import static io.stenographer.application.service.fakes.TestDrafts.auditor;
-import static io.stenographer.application.service.fakes.TestDrafts.caller;
-import static io.stenographer.application.service.fakes.TestDrafts.writer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.JobRunQuery;
+import io.stenographer.application.port.in.JobRunsQuery;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryJobRuns;
 import io.stenographer.domain.access.Caller;
@@ -23,6 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static io.stenographer.application.service.fakes.TestDrafts.auditor;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestDrafts.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobRunsServiceTest {
 
@@ -58,7 +59,7 @@ class JobRunsServiceTest {
     void aCallerSeesOnlyRunsTouchingItsTenantsWithOtherTenantsDetailsRemoved() {
         Caller admin = caller("counsel", Role.COMPLIANCE_ADMIN, ACME);
 
-        List<JobRun> visible = service.recent(admin, 10);
+        List<JobRun> visible = service.recent(new JobRunsQuery(admin, 10));
 
         assertThat(visible).extracting(JobRun::id).containsExactly(acmeOnly.id(), shared.id());
         assertThat(visible.get(0)).isEqualTo(acmeOnly);
@@ -72,21 +73,21 @@ class JobRunsServiceTest {
 
     @Test
     void aCallerOfEveryTenantOfARunSeesItWhole() {
-        assertThat(service.find(auditor("auditor", ACME, GLOBEX), shared.id())).contains(shared);
+        assertThat(service.find(new JobRunQuery(auditor("auditor", ACME, GLOBEX), shared.id()))).contains(shared);
     }
 
     @Test
     void findingAnotherTenantsRunFindsNothingAndTheLimitIsApplied() {
         Caller admin = caller("counsel", Role.COMPLIANCE_ADMIN, ACME);
 
-        assertThat(service.find(admin, globexOnly.id())).isEmpty();
-        assertThat(service.recent(caller("x", Role.COMPLIANCE_ADMIN, INITECH), 10)).isEmpty();
-        assertThat(service.recent(admin, 1)).extracting(JobRun::id).containsExactly(acmeOnly.id());
+        assertThat(service.find(new JobRunQuery(admin, globexOnly.id()))).isEmpty();
+        assertThat(service.recent(new JobRunsQuery(caller("x", Role.COMPLIANCE_ADMIN, INITECH), 10))).isEmpty();
+        assertThat(service.recent(new JobRunsQuery(admin, 1))).extracting(JobRun::id).containsExactly(acmeOnly.id());
     }
 
     @Test
     void aWriterMayNotListRuns() {
-        assertThatThrownBy(() -> service.recent(writer("writer", ACME), 10)).isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> service.recent(new JobRunsQuery(writer("writer", ACME), 10))).isInstanceOf(TenantAccessDenied.class);
         assertThat(transactions.started()).isZero();
     }
 }

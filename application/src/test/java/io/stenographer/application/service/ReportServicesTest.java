@@ -1,8 +1,10 @@
 package io.stenographer.application.service;
 
-import io.stenographer.application.port.in.CreateReportUseCase.CreateReportCommand;
+import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.in.ReportQuery;
+import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
@@ -103,20 +105,20 @@ class ReportServicesTest {
     @Test
     void reportsOfOtherTenantsAreNotFoundAndOnlyFinishedOnesDownload() throws Exception {
         ReportJob job = create.create(command(auditor("ann", ACME), ACME));
-        assertThatThrownBy(() -> get.status(auditor("eve", GLOBEX), job.id())).isInstanceOf(ReportNotFound.class);
-        assertThatThrownBy(() -> get.status(writer("w", ACME), job.id())).isInstanceOf(ReportNotFound.class);
-        assertThatThrownBy(() -> get.status(auditor("ann", ACME), UUID.randomUUID()))
+        assertThatThrownBy(() -> get.status(new ReportQuery(auditor("eve", GLOBEX), job.id()))).isInstanceOf(ReportNotFound.class);
+        assertThatThrownBy(() -> get.status(new ReportQuery(writer("w", ACME), job.id()))).isInstanceOf(ReportNotFound.class);
+        assertThatThrownBy(() -> get.status(new ReportQuery(auditor("ann", ACME), UUID.randomUUID())))
                 .isInstanceOf(ReportNotFound.class);
-        assertThatThrownBy(() -> get.download(auditor("ann", ACME), job.id())).isInstanceOf(ReportNotReady.class);
+        assertThatThrownBy(() -> get.download(new ReportQuery(auditor("ann", ACME), job.id()))).isInstanceOf(ReportNotReady.class);
         jobs.finish(job.id());
-        var download = get.download(auditor("bob", ACME), job.id());
+        var download = get.download(new ReportQuery(auditor("bob", ACME), job.id()));
         assertThat(new String(download.content().open().readAllBytes())).isEqualTo("content of " + job.id());
         assertThat(events.committed()).extracting(e -> e.content().action().value())
                 .containsExactly("report.requested", "report.downloaded");
         assertThat(events.committed().get(1).content().actor().id()).isEqualTo("bob");
-        assertThat(get.recent(auditor("bob", ACME), ACME, 10)).extracting(ReportJob::id).containsExactly(job.id());
-        assertThatThrownBy(() -> get.recent(auditor("eve", GLOBEX), ACME, 10)).isInstanceOf(TenantAccessDenied.class);
-        assertThatThrownBy(() -> get.recent(auditor("bob", ACME), ACME, 0)).isInstanceOf(FieldViolation.class);
+        assertThat(get.recent(new ReportsQuery(auditor("bob", ACME), ACME, 10))).extracting(ReportJob::id).containsExactly(job.id());
+        assertThatThrownBy(() -> get.recent(new ReportsQuery(auditor("eve", GLOBEX), ACME, 10))).isInstanceOf(TenantAccessDenied.class);
+        assertThatThrownBy(() -> get.recent(new ReportsQuery(auditor("bob", ACME), ACME, 0))).isInstanceOf(FieldViolation.class);
     }
 
     private static LoadLogPort log(Map<TenantId, Long> sizes) {

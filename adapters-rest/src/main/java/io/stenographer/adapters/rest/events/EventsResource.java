@@ -8,6 +8,7 @@ import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CurrentCaller;
+import io.stenographer.application.port.in.EventInclusionQuery;
 import io.stenographer.application.port.in.GetEventQuery;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
@@ -47,6 +48,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -300,9 +302,9 @@ public class EventsResource {
         if (!withProof) {
             return event;
         }
-        return event.withProof(logProofs.proveEvent(caller, eventId)
+        return event.withProof(logProofs.proveEvent(new EventInclusionQuery(caller, eventId))
                 .<Object>map(InclusionProofResponse::from)
-                .orElse(java.util.Map.of("status", "pending",
+                .orElse(Map.of("status", "pending",
                         "detail", "the event is recorded and awaits integration into a signed checkpoint")));
     }
 

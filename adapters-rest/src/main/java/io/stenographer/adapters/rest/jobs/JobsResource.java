@@ -4,6 +4,8 @@ import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CurrentCaller;
+import io.stenographer.application.port.in.JobRunQuery;
+import io.stenographer.application.port.in.JobRunsQuery;
 import io.stenographer.application.port.in.JobRunsUseCase;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
 import io.stenographer.application.port.in.RunJobCommand;
@@ -84,7 +86,7 @@ public class JobsResource {
                 throw new FieldViolation("limit", "must be an integer from 1 to 100");
             }
         }
-        return jobRuns.recent(currentCaller.get(), parsed).stream().map(JobRunResponse::from).toList();
+        return jobRuns.recent(new JobRunsQuery(currentCaller.get(), parsed)).stream().map(JobRunResponse::from).toList();
     }
 
     @GET
@@ -100,7 +102,7 @@ public class JobsResource {
         } catch (IllegalArgumentException e) {
             throw new FieldViolation("id", "must be a UUID");
         }
-        return jobRuns.find(currentCaller.get(), runId).map(JobRunResponse::from)
+        return jobRuns.find(new JobRunQuery(currentCaller.get(), runId)).map(JobRunResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no job run " + id));
     }
 

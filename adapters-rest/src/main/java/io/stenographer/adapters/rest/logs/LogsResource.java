@@ -4,9 +4,15 @@ import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CurrentCaller;
+import io.stenographer.application.port.in.ConsistencyProofQuery;
+import io.stenographer.application.port.in.ExportLogCommand;
 import io.stenographer.application.port.in.ExportLogUseCase;
+import io.stenographer.application.port.in.InclusionProofQuery;
 import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
+import io.stenographer.application.port.in.VerificationRunQuery;
+import io.stenographer.application.port.in.VerificationRunsQuery;
+import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.domain.bundle.TlogProof;
 import io.stenographer.domain.event.FieldViolation;
@@ -23,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -91,8 +98,8 @@ public class LogsResource {
                     description = "json (default) or tlog-proof: a C2SP tlog-proof file for offline verification")
             @QueryParam("format") String format) {
         LeafSelector selector = new LeafSelector(parseLong("index", index), parseHash(leafHash));
-        var answer = proofs.proveInclusion(currentCaller.get(), new TenantId(tenant), selector,
-                parseLong("size", size));
+        var answer = proofs.proveInclusion(new InclusionProofQuery(currentCaller.get(), new TenantId(tenant), selector,
+                parseLong("size", size)));
         if (format == null || format.equals("json")) {
             return Response.ok(InclusionProofResponse.from(answer), MediaType.APPLICATION_JSON).build();
         }
@@ -118,8 +125,8 @@ public class LogsResource {
                     + "defaults to the latest checkpoint's size. Recorded as an audit.export event.")
     public Response export(@PathParam("tenant") String tenant, @QueryParam("from") String from,
             @QueryParam("to") String to) {
-        ExportLogUseCase.ExportPlan plan = export.plan(currentCaller.get(), new TenantId(tenant),
-                parseLong("from", from), parseLong("to", to));
+        ExportLogUseCase.ExportPlan plan = export.plan(new ExportLogCommand(currentCaller.get(), new TenantId(tenant),
+                parseLong("from", from), parseLong("to", to)));
         StreamingOutput body = out -> export.write(plan, out);
         return Response.ok(body, NDJSON)
                 .header("Content-Disposition", "attachment; filename=\"" + tenant + "-" + plan.from() + "-"
@@ -140,8 +147,8 @@ public class LogsResource {
         if (fromSize == null) {
             throw new FieldViolation("from", "is required");
         }
-        return ConsistencyProofResponse.from(proofs.proveConsistency(currentCaller.get(),
-                new TenantId(tenant), fromSize, parseLong("to", to)));
+        return ConsistencyProofResponse.from(proofs.proveConsistency(new ConsistencyProofQuery(currentCaller.get(),
+                new TenantId(tenant), fromSize, parseLong("to", to))));
     }
 
     @jakarta.ws.rs.POST
@@ -167,7 +174,7 @@ public class LogsResource {
             }
         }
         return VerificationResponse.from(verifyLog.verify(
-                new VerifyLogUseCase.VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted)));
+                new VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted)));
     }
 
     @GET
@@ -179,7 +186,8 @@ public class LogsResource {
     public List<VerificationResponse> verifications(@PathParam("tenant") String tenant,
             @QueryParam("limit") String limit) {
         Long parsed = parseLong("limit", limit);
-        return verifyLog.recentRuns(currentCaller.get(), new TenantId(tenant), parsed == null ? 20 : parsed.intValue())
+        return verifyLog.recentRuns(new VerificationRunsQuery(currentCaller.get(), new TenantId(tenant),
+                        parsed == null ? 20 : parsed.intValue()))
                 .stream().map(VerificationResponse::from).toList();
     }
 
@@ -190,13 +198,13 @@ public class LogsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One verification run")
     public VerificationResponse verification(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        java.util.UUID runId;
+        UUID runId;
         try {
-            runId = java.util.UUID.fromString(id);
+            runId = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw new FieldViolation("id", "must be a UUID");
         }
-        return verifyLog.run(currentCaller.get(), new TenantId(tenant), runId)
+        return verifyLog.run(new VerificationRunQuery(currentCaller.get(), new TenantId(tenant), runId))
                 .map(VerificationResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no verification run " + id));
     }

@@ -7,9 +7,11 @@ import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.security.CurrentCaller;
+import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.CreateReportUseCase;
-import io.stenographer.application.port.in.CreateReportUseCase.CreateReportCommand;
 import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.application.port.in.ReportQuery;
+import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -114,7 +116,7 @@ public class ReportsResource {
                 throw new FieldViolation("limit", "must be from 1 to 100");
             }
         }
-        return get.recent(caller, CurrentCaller.tenantOrOnlyOne(tenant, caller), parsed).stream()
+        return get.recent(new ReportsQuery(caller, CurrentCaller.tenantOrOnlyOne(tenant, caller), parsed)).stream()
                 .map(ReportResponse::from).toList();
     }
 
@@ -124,7 +126,7 @@ public class ReportsResource {
     @Operation(summary = "A report's status", description = "queued, running, succeeded (with links.content, "
             + "size and SHA-256 of the file) or failed (with error). Reports of other tenants answer 404.")
     public ReportResponse status(@PathParam("id") String id) {
-        return ReportResponse.from(get.status(currentCaller.get(), parseId(id)));
+        return ReportResponse.from(get.status(new ReportQuery(currentCaller.get(), parseId(id))));
     }
 
     @GET
@@ -134,7 +136,7 @@ public class ReportsResource {
             description = "Streams the file in the format requested at creation, with Content-Disposition and "
                     + "Repr-Digest (SHA-256). 409 until the status is succeeded. Recorded as a report.downloaded event.")
     public Response content(@PathParam("id") String id) {
-        GetReportUseCase.Download download = get.download(currentCaller.get(), parseId(id));
+        GetReportUseCase.Download download = get.download(new ReportQuery(currentCaller.get(), parseId(id)));
         ReportJob job = download.job();
         StreamingOutput body = out -> {
             try (InputStream in = download.content().open()) {

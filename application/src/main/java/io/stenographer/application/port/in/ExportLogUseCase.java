@@ -1,6 +1,5 @@
 package io.stenographer.application.port.in;
 
-import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import java.io.IOException;
@@ -10,7 +9,7 @@ import java.io.OutputStream;
 public interface ExportLogUseCase {
 
     /** Checks access, pins the latest checkpoint and records the export; nothing is written yet. */
-    ExportPlan plan(Caller caller, TenantId tenant, Long from, Long to);
+    ExportPlan plan(ExportLogCommand command);
 
     /** Streams the bundle (stenographer.bundle/v1 NDJSON) in chunks; memory stays bounded. */
     void write(ExportPlan plan, OutputStream out) throws IOException;

@@ -1,25 +1,24 @@
 package io.stenographer.application.port.in;
 
-import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.report.ReportJob;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.UUID;
+import java.util.List;
 
 /** A report's status, and its file once generated (each download is recorded in the tenant's log). */
 public interface GetReportUseCase {
 
     /** @throws ReportNotFound when there is no such report in the caller's tenants */
-    ReportJob status(Caller caller, UUID id);
+    ReportJob status(ReportQuery query);
 
     /** The tenant's reports, newest first (at most 100). */
-    java.util.List<ReportJob> recent(Caller caller, io.stenographer.domain.event.TenantId tenant, int limit);
+    List<ReportJob> recent(ReportsQuery query);
 
     /**
      * @throws ReportNotFound when there is no such report in the caller's tenants
      * @throws ReportNotReady when it is not (or could not be) generated
      */
-    Download download(Caller caller, UUID id);
+    Download download(ReportQuery query);
 
     record Download(ReportJob job, Opener content) {
     }

@@ -1,7 +1,6 @@
 package io.stenographer.application.port.in;
 
-import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
@@ -19,19 +18,19 @@ public interface LogProofsUseCase {
     /** Verifier key in C2SP signed-note format; public. */
     String verifierKey();
 
-    InclusionAnswer proveInclusion(Caller caller, TenantId tenant, LeafSelector leaf, Long treeSize);
+    InclusionAnswer proveInclusion(InclusionProofQuery query);
 
-    ConsistencyAnswer proveConsistency(Caller caller, TenantId tenant, long fromSize, Long toSize);
+    ConsistencyAnswer proveConsistency(ConsistencyProofQuery query);
 
     /** Inclusion of one event in the latest checkpoint; empty while the event awaits integration. */
-    Optional<InclusionAnswer> proveEvent(Caller caller, EventId eventId);
+    Optional<InclusionAnswer> proveEvent(EventInclusionQuery query);
 
     /** Which leaf: by index or by leaf hash. */
     record LeafSelector(Long index, Hash leafHash) {
 
         public LeafSelector {
             if ((index == null) == (leafHash == null)) {
-                throw new io.stenographer.domain.event.FieldViolation("index", "give exactly one of index or leafHash");
+                throw new FieldViolation("index", "give exactly one of index or leafHash");
             }
         }
     }

@@ -1,0 +1,21 @@
+package io.stenographer.application.port.in;
+
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.TenantId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Verify a tenant's whole log now.
+ *
+ * @param trustedCheckpoints signed notes the caller kept from earlier (e.g. from a witness); the log must still
+ *     be consistent with each of them
+ */
+public record VerifyLogCommand(Caller caller, TenantId tenant, List<String> trustedCheckpoints) {
+
+    public VerifyLogCommand {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(tenant, "tenant");
+        trustedCheckpoints = List.copyOf(trustedCheckpoints);
+    }
+}
