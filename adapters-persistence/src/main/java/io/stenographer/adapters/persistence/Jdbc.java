@@ -46,6 +46,16 @@ final class Jdbc {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /** Calls a database function for its effect (a function that returns void yields one ignored row). */
+    void call(String sql, Binder binder) {
+        session.doWork((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                statement.execute();
+            }
+        });
+    }
+
     int update(String sql, Binder binder) {
         return session.doReturningWork((Connection connection) -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -50,11 +50,9 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
     @Override
     public void recordSegment(SegmentManifest manifest, String confirmedLockMode, Instant confirmedRetainUntil,
             List<ArchivedEvent> events) {
-        jdbc.update("""
-                INSERT INTO archive_segment (object_key, tenant, from_index, to_index, object_sha256, range_root,
-                    checkpoint_tree_size, manifest, retain_until, archived_at, confirmed_lock_mode,
-                    confirmed_retain_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+        // The function checks contiguity, the checkpoint, the range root and the events, and copies what each
+        // event was about from the event store itself (V8); a forged catalogue row cannot get past it.
+        jdbc.call("SELECT stenographer_record_segment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, manifest.objectKey());
             ps.setString(2, manifest.tenant().value());
             ps.setLong(3, manifest.from());
@@ -67,24 +65,8 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
             ps.setTimestamp(10, Timestamp.from(manifest.archivedAt()));
             ps.setString(11, confirmedLockMode);
             ps.setTimestamp(12, Timestamp.from(confirmedRetainUntil));
-        });
-        jdbc.batch("""
-                INSERT INTO archived_event (tenant, log_index, event_id, segment_key, leaf_hash, actor_id, action,
-                    resource_type, resource_id, outcome, occurred_at, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", events, (ps, event) -> {
-            RetentionSubject subject = event.subject();
-            ps.setString(1, manifest.tenant().value());
-            ps.setLong(2, event.index());
-            ps.setObject(3, event.id().value());
-            ps.setString(4, manifest.objectKey());
-            ps.setBytes(5, event.leafHash().bytes());
-            ps.setString(6, subject.actorId());
-            ps.setString(7, subject.action());
-            ps.setString(8, subject.resourceType());
-            ps.setString(9, subject.resourceId());
-            ps.setString(10, event.outcome());
-            ps.setTimestamp(11, Timestamp.from(subject.occurredAt()));
-            ps.setTimestamp(12, Timestamp.from(subject.receivedAt()));
+            ps.setArray(13, ps.getConnection().createArrayOf("uuid",
+                    events.stream().map(event -> event.id().value()).toArray()));
         });
     }
 
@@ -92,6 +74,12 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
     public Optional<ArchivedSegment> segment(String objectKey) {
         return jdbc.first(SEGMENT + " WHERE s.object_key = ?", ps -> ps.setString(1, objectKey),
                 PostgresArchiveCatalog::segment);
+    }
+
+    @Override
+    public List<ArchivedSegment> liveSegments(TenantId tenant) {
+        return jdbc.query(SEGMENT + " WHERE s.tenant = ? AND d.object_key IS NULL ORDER BY s.from_index",
+                ps -> ps.setString(1, tenant.value()), PostgresArchiveCatalog::segment);
     }
 
     @Override
@@ -188,12 +176,12 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
 
     @Override
     public void recordSegmentDeletion(String objectKey, Instant deletedAt, UUID jobRunId) {
-        jdbc.update("INSERT INTO archive_segment_deletion (object_key, deleted_at, job_run_id) VALUES (?, ?, ?)",
-                ps -> {
-                    ps.setString(1, objectKey);
-                    ps.setTimestamp(2, Timestamp.from(deletedAt));
-                    ps.setObject(3, jobRunId);
-                });
+        // Refused before the segment's retain-until and while a hold covers one of its events (V8).
+        jdbc.call("SELECT stenographer_record_segment_deletion(?, ?, ?)", ps -> {
+            ps.setString(1, objectKey);
+            ps.setTimestamp(2, Timestamp.from(deletedAt));
+            ps.setObject(3, jobRunId);
+        });
     }
 
     @Override

@@ -31,9 +31,11 @@ public class PostgresLegalHolds implements StoreLegalHoldsPort {
             LEFT JOIN legal_hold_release r ON r.hold_id = h.id""";
 
     private final Session session;
+    private final Jdbc jdbc;
 
     PostgresLegalHolds(Session session) {
         this.session = session;
+        this.jdbc = new Jdbc(session);
     }
 
     @Override
@@ -69,19 +71,14 @@ public class PostgresLegalHolds implements StoreLegalHoldsPort {
         if (released.isActive()) {
             throw new IllegalArgumentException("a release needs the release fields");
         }
-        int inserted = session.doReturningWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO legal_hold_release (hold_id, released_by, released_at, reason)
-                    VALUES (?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""")) {
-                insert.setObject(1, released.id().value());
-                insert.setString(2, released.releasedBy());
-                insert.setObject(3, utc(released.releasedAt()));
-                insert.setString(4, released.releaseReason());
-                return insert.executeUpdate();
-            }
-        });
-        if (inserted == 0) {
+        // The function refuses a release without its legal-hold.released event in the tenant's log (V8).
+        boolean inserted = jdbc.query("SELECT stenographer_release_legal_hold(?, ?, ?, ?)", ps -> {
+            ps.setObject(1, released.id().value());
+            ps.setString(2, released.releasedBy());
+            ps.setObject(3, utc(released.releasedAt()));
+            ps.setString(4, released.releaseReason());
+        }, rs -> rs.getBoolean(1)).get(0);
+        if (!inserted) {
             throw new HoldAlreadyReleased(released.id());
         }
     }

@@ -33,9 +33,11 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
                    ON r.tenant = v.tenant AND r.policy_id = v.policy_id AND r.version = v.version""";
 
     private final Session session;
+    private final Jdbc jdbc;
 
     PostgresRetentionPolicies(Session session) {
         this.session = session;
+        this.jdbc = new Jdbc(session);
     }
 
     @Override
@@ -44,46 +46,35 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
         if (tenant == null || !policy.isActive()) {
             throw new IllegalArgumentException("only active, tenant-scoped policy versions are stored");
         }
-        int inserted = session.doReturningWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO retention_policy_version (tenant, policy_id, version, action_pattern, resource_type,
-                        archive_after, retain_for, legal_basis, created_by, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""")) {
-                insert.setString(1, tenant.value());
-                insert.setString(2, policy.id().value());
-                insert.setInt(3, policy.version());
-                insert.setString(4, policy.matcher().actionPattern());
-                insert.setString(5, policy.matcher().resourceType());
-                insert.setString(6, policy.archiveAfter().iso());
-                insert.setString(7, policy.retainFor().iso());
-                insert.setString(8, policy.legalBasis());
-                insert.setString(9, policy.createdBy());
-                insert.setObject(10, utc(policy.createdAt()));
-                return insert.executeUpdate();
-            }
-        });
-        if (inserted == 0) {
+        // The function refuses a version without its retention.policy.created event in the tenant's log (V8).
+        boolean inserted = jdbc.query("SELECT stenographer_add_retention_policy_version(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setString(2, policy.id().value());
+                    ps.setInt(3, policy.version());
+                    ps.setString(4, policy.matcher().actionPattern());
+                    ps.setString(5, policy.matcher().resourceType());
+                    ps.setString(6, policy.archiveAfter().iso());
+                    ps.setString(7, policy.retainFor().iso());
+                    ps.setString(8, policy.legalBasis());
+                    ps.setString(9, policy.createdBy());
+                    ps.setObject(10, utc(policy.createdAt()));
+                }, rs -> rs.getBoolean(1)).get(0);
+        if (!inserted) {
             throw new PolicyVersionTaken(tenant, policy.id(), policy.version());
         }
     }
 
     @Override
     public void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt) {
-        int inserted = session.doReturningWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO retention_policy_retirement (tenant, policy_id, version, retired_by, retired_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""")) {
-                insert.setString(1, tenant.value());
-                insert.setString(2, id.value());
-                insert.setInt(3, version);
-                insert.setString(4, retiredBy);
-                insert.setObject(5, utc(retiredAt));
-                return insert.executeUpdate();
-            }
-        });
-        if (inserted == 0) {
+        boolean inserted = jdbc.query("SELECT stenographer_retire_retention_policy(?, ?, ?, ?, ?)", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setString(2, id.value());
+            ps.setInt(3, version);
+            ps.setString(4, retiredBy);
+            ps.setObject(5, utc(retiredAt));
+        }, rs -> rs.getBoolean(1)).get(0);
+        if (!inserted) {
             throw new PolicyAlreadyRetired(id, version);
         }
     }

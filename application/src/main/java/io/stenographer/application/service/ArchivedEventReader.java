@@ -103,6 +103,18 @@ public final class ArchivedEventReader {
         return events;
     }
 
+    /** Everything wrong with the segment's archive copy: missing, unreadable, or failing its check; empty if sound. */
+    public List<String> problems(SegmentManifest manifest) {
+        try {
+            checkedEntries(manifest);
+            return List.of();
+        } catch (ArchiveSegmentsPort.ArchiveObjectNotFound e) {
+            return List.of("its object is missing from the archive store");
+        } catch (LogIntegrityViolation e) {
+            return List.of(e.getMessage());
+        }
+    }
+
     /** The segment's entries, after its checksum and every leaf hash were checked against the log's tree. */
     private List<SegmentEntry> checkedEntries(SegmentManifest manifest) {
         byte[] object = ArchiveEventsService.readAll(archive.open(manifest.objectKey()));

@@ -84,14 +84,15 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
             caller.require(Role.COMPLIANCE_ADMIN, hold.tenant());
             LegalHold released = hold.release(caller.subject(), Timestamps.truncate(clock.instant()),
                     command.reason());
-            holds.appendRelease(released);
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
             metadata.put("holdId", new JsonString(released.id().toString()));
             put(metadata, "caseReference", released.caseReference());
             metadata.put("reason", new JsonString(released.releaseReason()));
             metadata.put("placedAt", new JsonString(Timestamps.format(released.placedAt())));
             metadata.put("placedBy", new JsonString(released.placedBy()));
+            // The event first: the database refuses a release that left no trace in the tenant's log.
             audit(caller, released, HOLD_RELEASED, metadata);
+            holds.appendRelease(released);
             listeners.forEach(listener -> listener.released(released));
             return released;
         });

@@ -68,19 +68,20 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
             Instant now = Timestamps.truncate(clock.instant());
             RetentionPolicy policy = RetentionPolicy.create(command.id(), version, command.matcher(),
                     command.archiveAfter(), command.retainFor(), command.legalBasis(), caller.subject(), now);
-            try {
-                policies.appendVersion(policy);
-            } catch (PolicyVersionTaken e) {
-                throw new RetentionPolicyConflict(command.id(), "policy '" + command.id()
-                        + "' was changed concurrently; read its versions and try again");
-            }
             Map<String, JsonValue> metadata = describe(policy);
             if (version > 1) {
                 RetentionPolicy previous = versions.get(versions.size() - 1);
                 metadata.put("previousVersion", new JsonNumber(previous.version()));
                 metadata.put("previousRetainFor", new JsonString(previous.retainFor().iso()));
             }
+            // The event first: the database refuses a policy version that left no trace in the tenant's log.
             audit(caller, tenant, POLICY_CREATED, policy.id(), metadata);
+            try {
+                policies.appendVersion(policy);
+            } catch (PolicyVersionTaken e) {
+                throw new RetentionPolicyConflict(command.id(), "policy '" + command.id()
+                        + "' was changed concurrently; read its versions and try again");
+            }
             return policy;
         });
     }
@@ -101,13 +102,14 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
             }
             RetentionPolicy latest = versions.get(versions.size() - 1);
             RetentionPolicy retired = latest.retire(caller.subject(), Timestamps.truncate(clock.instant()));
-            policies.appendRetirement(tenant, retired.id(), retired.version(), retired.retiredBy(),
-                    retired.retiredAt());
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
             metadata.put("policyId", new JsonString(retired.id().value()));
             metadata.put("version", new JsonNumber(retired.version()));
             metadata.put("retainFor", new JsonString(retired.retainFor().iso()));
+            // The event first: the database refuses a retirement that left no trace in the tenant's log.
             audit(caller, tenant, POLICY_RETIRED, retired.id(), metadata);
+            policies.appendRetirement(tenant, retired.id(), retired.version(), retired.retiredBy(),
+                    retired.retiredAt());
             return retired;
         });
     }

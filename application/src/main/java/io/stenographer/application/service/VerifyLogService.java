@@ -61,9 +61,11 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private final TransactionRunner transactions;
     private final Clock clock;
     private final LogOrigins origins;
+    private final RetentionRecordsCheck retentionRecords;
 
     public VerifyLogService(LoadLogPort log, SelfAudit selfAudit, RecordVerificationRunsPort runs,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins) {
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins,
+            RetentionRecordsCheck retentionRecords) {
         this.log = log;
         this.selfAudit = selfAudit;
         this.runs = runs;
@@ -71,6 +73,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
         this.transactions = transactions;
         this.clock = clock;
         this.origins = origins;
+        this.retentionRecords = retentionRecords;
     }
 
     @Override
@@ -262,6 +265,9 @@ public final class VerifyLogService implements VerifyLogUseCase {
                     first.map(LogLeaf::eventId).orElse(null), "leaves [" + published + ", " + treeSize
                             + ") are covered by no checkpoint; the first holds event "
                             + first.map(leaf -> leaf.eventId().toString()).orElse("(none)")));
+        }
+        if (!findings.full()) {
+            retentionRecords.check(tenant, MAX_FINDINGS - findings.list.size()).forEach(findings::add);
         }
         for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, 100))) {
             findings.add(new VerificationFinding(Kind.EVENT_OUTSIDE_LOG, null, outside,

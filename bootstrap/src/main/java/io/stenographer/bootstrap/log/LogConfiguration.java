@@ -1,7 +1,9 @@
 package io.stenographer.bootstrap.log;
 
 import io.quarkus.runtime.Startup;
+import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresRetentionTraces;
 import io.stenographer.adapters.persistence.PostgresVerificationRuns;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
@@ -9,9 +11,11 @@ import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.service.ArchivedEventReader;
 import io.stenographer.application.service.ExportLogService;
 import io.stenographer.application.service.IntegrateEventsService;
 import io.stenographer.application.service.LogProofsService;
+import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
@@ -64,8 +68,10 @@ public class LogConfiguration {
     @Produces
     @ApplicationScoped
     VerifyLogUseCase verifyLog(PostgresMerkleLog log, SelfAudit selfAudit, PostgresVerificationRuns runs,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins) {
-        return new VerifyLogService(log, selfAudit, runs, signer, transactions, clock, origins);
+            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins,
+            PostgresArchiveCatalog catalog, ArchivedEventReader archived, PostgresRetentionTraces traces) {
+        return new VerifyLogService(log, selfAudit, runs, signer, transactions, clock, origins,
+                new RetentionRecordsCheck(catalog, archived, traces, transactions));
     }
 
     @Produces

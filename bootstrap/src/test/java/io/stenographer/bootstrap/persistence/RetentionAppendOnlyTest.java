@@ -1,8 +1,5 @@
 package io.stenographer.bootstrap.persistence;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
@@ -16,6 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Policy versions, retirements, holds and releases are evidence too: the application role may only read and
@@ -43,7 +42,8 @@ class RetentionAppendOnlyTest {
                     granted.put(kind, rs.getBoolean(1));
                 }
             }
-            assertThat(granted).containsExactly(Map.entry("SELECT", true), Map.entry("INSERT", true),
+            // Holds are placed directly; releases and policy changes only through functions that check them (V8).
+            assertThat(granted).containsExactly(Map.entry("SELECT", true), Map.entry("INSERT", table.equals("legal_hold")),
                     Map.entry("UPDATE", false), Map.entry("DELETE", false), Map.entry("TRUNCATE", false),
                     Map.entry("REFERENCES", false), Map.entry("TRIGGER", false));
         }
@@ -59,16 +59,18 @@ class RetentionAppendOnlyTest {
         rows.put("retention_policy_retirement", new String[] {"tenant = '" + tenant + "'", "retired_by"});
         rows.put("legal_hold", new String[] {"id = '" + hold + "'", "reason"});
         rows.put("legal_hold_release", new String[] {"hold_id = '" + hold + "'", "reason"});
+        // The rows are set up as the owner: the app role writes three of them only through checking functions.
         try (Connection app = server().connectionAs(EmbeddedPostgresServer.APP_ROLE);
-                Statement statement = app.createStatement()) {
-            statement.execute("INSERT INTO retention_policy_version (tenant, policy_id, version, archive_after,"
+                Connection owner = server().superuserConnection();
+                Statement setup = owner.createStatement()) {
+            setup.execute("INSERT INTO retention_policy_version (tenant, policy_id, version, archive_after,"
                     + " retain_for, legal_basis, created_by, created_at) VALUES ('" + tenant
                     + "', 'p', 1, 'P1D', 'P7Y', 'basis', 'admin', now())");
-            statement.execute("INSERT INTO retention_policy_retirement (tenant, policy_id, version, retired_by,"
+            setup.execute("INSERT INTO retention_policy_retirement (tenant, policy_id, version, retired_by,"
                     + " retired_at) VALUES ('" + tenant + "', 'p', 1, 'admin', now())");
-            statement.execute("INSERT INTO legal_hold (id, tenant, reason, placed_by, placed_at) VALUES ('" + hold
+            setup.execute("INSERT INTO legal_hold (id, tenant, reason, placed_by, placed_at) VALUES ('" + hold
                     + "', '" + tenant + "', 'litigation', 'counsel', now())");
-            statement.execute("INSERT INTO legal_hold_release (hold_id, released_by, released_at, reason) VALUES ('"
+            setup.execute("INSERT INTO legal_hold_release (hold_id, released_by, released_at, reason) VALUES ('"
                     + hold + "', 'counsel', now(), 'done')");
 
             for (Map.Entry<String, String[]> row : rows.entrySet()) {

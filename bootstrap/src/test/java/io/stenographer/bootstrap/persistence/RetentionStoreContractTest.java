@@ -6,7 +6,13 @@ import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
 import io.stenographer.application.port.out.StoreRetentionPoliciesPort.PolicyVersionTaken;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.ActiveRetentionPolicies;
+import io.stenographer.application.service.SelfAudit;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.retention.HoldAlreadyReleased;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
@@ -20,6 +26,8 @@ import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionSubject;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -44,8 +52,33 @@ class RetentionStoreContractTest {
     ActiveRetentionPolicies active;
     @Inject
     TransactionRunner transactions;
+    @Inject
+    SelfAudit selfAudit;
 
     private final SplittableRandom random = new SplittableRandom();
+
+    // The database takes a version, retirement or release only after its self-audit event (V8), as the services
+    // write them; these helpers do the same.
+    private void appendVersion(RetentionPolicy policy) {
+        trace(policy.matcher().tenant(), "retention.policy.created", "retention-policy", policy.id().value(),
+                policy.version());
+        policies.appendVersion(policy);
+    }
+
+    private void appendRetirement(TenantId tenant, PolicyId id, int version, String by, Instant at) {
+        trace(tenant, "retention.policy.retired", "retention-policy", id.value(), version);
+        policies.appendRetirement(tenant, id, version, by, at);
+    }
+
+    private void appendRelease(LegalHold released) {
+        trace(released.tenant(), "legal-hold.released", "legal-hold", released.id().toString(), 0);
+        holds.appendRelease(released);
+    }
+
+    private void trace(TenantId tenant, String action, String type, String id, int version) {
+        selfAudit.record(Caller.withRolesOnTenants("contract-test", Set.of(Role.COMPLIANCE_ADMIN), Set.of(tenant)),
+                tenant, action, new ResourceRef(type, id), new JsonObject(Map.of("version", new JsonNumber(version))));
+    }
 
     private static TenantId uniqueTenant() {
         return TenantId.of("rs-" + UUID.randomUUID().toString().substring(0, 13));
@@ -74,8 +107,8 @@ class RetentionStoreContractTest {
         TenantId tenant = uniqueTenant();
         RetentionPolicy v1 = version(tenant, "cases", 1, "case.*", "background-check", "P1Y6M", "P7Y", T0);
         RetentionPolicy v2 = version(tenant, "cases", 2, null, null, "PT10M", "P1DT12H", T0.plusSeconds(60));
-        run(() -> policies.appendVersion(v2));
-        run(() -> policies.appendVersion(v1));
+        run(() -> appendVersion(v2));
+        run(() -> appendVersion(v1));
 
         assertThat(inTx(() -> policies.versions(tenant, PolicyId.of("cases")))).containsExactly(v1, v2);
         assertThat(inTx(() -> policies.versions(tenant, PolicyId.of("other")))).isEmpty();
@@ -91,15 +124,15 @@ class RetentionStoreContractTest {
         RetentionPolicy c1 = version(tenant, "c", 1, null, "contract", "P1D", "P4Y", T0);
         RetentionPolicy c2 = version(tenant, "c", 2, null, "contract", "P1D", "P5Y", T0.plusSeconds(2));
         run(() -> {
-            policies.appendVersion(a1);
-            policies.appendVersion(a2);
-            policies.appendVersion(b1);
-            policies.appendVersion(c1);
-            policies.appendVersion(c2);
+            appendVersion(a1);
+            appendVersion(a2);
+            appendVersion(b1);
+            appendVersion(c1);
+            appendVersion(c2);
         });
-        run(() -> policies.appendRetirement(tenant, PolicyId.of("b"), 1, "admin-x", T0.plusSeconds(5)));
+        run(() -> appendRetirement(tenant, PolicyId.of("b"), 1, "admin-x", T0.plusSeconds(5)));
         // Retiring an older version does not retire the policy: its latest version stays active.
-        run(() -> policies.appendRetirement(tenant, PolicyId.of("c"), 1, "admin-x", T0.plusSeconds(5)));
+        run(() -> appendRetirement(tenant, PolicyId.of("c"), 1, "admin-x", T0.plusSeconds(5)));
 
         assertThat(inTx(() -> policies.active(tenant))).containsExactly(a2, c2);
         assertThat(inTx(() -> policies.versions(tenant, PolicyId.of("b")))).singleElement()
@@ -117,18 +150,18 @@ class RetentionStoreContractTest {
     void aTakenVersionOrASecondRetirementIsRefusedAndTheTransactionStaysUsable() {
         TenantId tenant = uniqueTenant();
         RetentionPolicy v1 = version(tenant, "p", 1, null, null, "P1D", "P1Y", T0);
-        run(() -> policies.appendVersion(v1));
+        run(() -> appendVersion(v1));
 
         RetentionPolicy rival = version(tenant, "p", 1, null, null, "P2D", "P2Y", T0.plusSeconds(1));
-        assertThatThrownBy(() -> run(() -> policies.appendVersion(rival))).isInstanceOf(PolicyVersionTaken.class);
-        run(() -> policies.appendRetirement(tenant, PolicyId.of("p"), 1, "admin", T0.plusSeconds(2)));
-        assertThatThrownBy(() -> run(() -> policies.appendRetirement(tenant, PolicyId.of("p"), 1, "admin-2",
+        assertThatThrownBy(() -> run(() -> appendVersion(rival))).isInstanceOf(PolicyVersionTaken.class);
+        run(() -> appendRetirement(tenant, PolicyId.of("p"), 1, "admin", T0.plusSeconds(2)));
+        assertThatThrownBy(() -> run(() -> appendRetirement(tenant, PolicyId.of("p"), 1, "admin-2",
                 T0.plusSeconds(3)))).isInstanceOf(PolicyAlreadyRetired.class);
 
         // ON CONFLICT DO NOTHING: the losing statement does not abort its transaction.
         int seen = inTx(() -> {
             try {
-                policies.appendVersion(rival);
+                appendVersion(rival);
             } catch (PolicyVersionTaken expected) {
                 // the same transaction can go on reading
             }
@@ -162,12 +195,12 @@ class RetentionStoreContractTest {
         assertThat(inTx(() -> holds.active(tenant))).containsExactly(full, whole);
 
         LegalHold released = full.release("counsel-2", T0.plusSeconds(100), "settled");
-        run(() -> holds.appendRelease(released));
+        run(() -> appendRelease(released));
 
         assertThat(inTx(() -> holds.find(full.id()))).contains(released);
         assertThat(inTx(() -> holds.all(tenant))).containsExactly(released, whole);
         assertThat(inTx(() -> holds.active(tenant))).containsExactly(whole);
-        assertThatThrownBy(() -> run(() -> holds.appendRelease(full.release("counsel-3", T0.plusSeconds(200),
+        assertThatThrownBy(() -> run(() -> appendRelease(full.release("counsel-3", T0.plusSeconds(200),
                 "again")))).isInstanceOf(HoldAlreadyReleased.class);
         assertThat(inTx(() -> holds.find(full.id()))).contains(released);
     }

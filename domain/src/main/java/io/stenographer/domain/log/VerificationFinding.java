@@ -28,7 +28,11 @@ public record VerificationFinding(Kind kind, Long index, EventId eventId, String
         /** The check itself could not complete (e.g. the database failed): not a pass. */
         VERIFICATION_INCOMPLETE,
         /** A checkpoint row that cannot be read or does not match its own columns. */
-        CHECKPOINT_MALFORMED
+        CHECKPOINT_MALFORMED,
+        /** A catalogued archive segment whose object is missing, altered, or disagrees with the log's leaves. */
+        ARCHIVE_SEGMENT_UNSOUND,
+        /** A hold release or retention policy change that left no self-audit event in the tenant's log. */
+        RETENTION_CHANGE_UNTRACED
     }
 
     public VerificationFinding {

@@ -29,6 +29,9 @@ public interface CatalogSegmentsPort {
 
     Optional<ArchivedSegment> segment(String objectKey);
 
+    /** The tenant's segments whose archive copy has not been deleted, in index order. */
+    List<ArchivedSegment> liveSegments(TenantId tenant);
+
     /** The segment holding the tenant's leaf at {@code index}, deleted or not; empty if it was never archived. */
     Optional<ArchivedSegment> segmentCovering(TenantId tenant, long index);
 

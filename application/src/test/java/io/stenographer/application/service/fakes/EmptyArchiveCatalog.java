@@ -44,6 +44,11 @@ public final class EmptyArchiveCatalog implements CatalogSegmentsPort {
     }
 
     @Override
+    public List<ArchivedSegment> liveSegments(TenantId tenant) {
+        return List.of();
+    }
+
+    @Override
     public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, int limit) {
         return List.of();
     }

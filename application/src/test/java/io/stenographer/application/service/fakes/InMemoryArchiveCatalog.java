@@ -119,6 +119,16 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     }
 
     @Override
+    public List<ArchivedSegment> liveSegments(TenantId tenant) {
+        requireTransaction();
+        return ofTenant(tenant)
+                .filter(r -> r.deletedAt() == null)
+                .sorted(Comparator.comparingLong(r -> r.manifest().from()))
+                .map(r -> new ArchivedSegment(r.manifest(), null))
+                .toList();
+    }
+
+    @Override
     public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, int limit) {
         requireTransaction();
         return ofTenant(tenant)

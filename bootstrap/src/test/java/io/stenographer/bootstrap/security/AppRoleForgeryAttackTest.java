@@ -1,0 +1,294 @@
+package io.stenographer.bootstrap.security;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
+import io.stenographer.application.port.in.IntegrateEventsUseCase;
+import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
+import io.stenographer.application.port.in.PlaceLegalHoldCommand;
+import io.stenographer.application.port.in.RecordEventsCommand;
+import io.stenographer.application.port.in.RecordEventsResult.Recorded;
+import io.stenographer.application.port.in.RecordEventsUseCase;
+import io.stenographer.application.port.in.VerifyLogCommand;
+import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.bootstrap.support.Await;
+import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
+import io.stenographer.bootstrap.support.TestEvents;
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.Role;
+import io.stenographer.domain.archive.SegmentManifest;
+import io.stenographer.domain.archive.SegmentManifest.PolicyRef;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.log.VerificationFinding.Kind;
+import io.stenographer.domain.log.VerificationReport;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.retention.HoldCriteria;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Attacks by someone holding the application's database password (docs/SECURITY.md): they can read every leaf
+ * hash and call every function the service calls, so each forged write must be refused by the database, or
+ * deletes nothing it should keep and is then named by a verification run.
+ */
+@QuarkusTest
+class AppRoleForgeryAttackTest {
+
+    private static final int EVENTS = 8;
+
+    private final RecordEventsUseCase recordEvents;
+    private final IntegrateEventsUseCase integrate;
+    private final VerifyLogUseCase verifyLog;
+    private final ManageLegalHoldsUseCase holds;
+    private final PostgresMerkleLog log;
+    private final TransactionRunner transactions;
+
+    AppRoleForgeryAttackTest(RecordEventsUseCase recordEvents, IntegrateEventsUseCase integrate,
+            VerifyLogUseCase verifyLog, ManageLegalHoldsUseCase holds, PostgresMerkleLog log,
+            TransactionRunner transactions) {
+        this.recordEvents = recordEvents;
+        this.integrate = integrate;
+        this.verifyLog = verifyLog;
+        this.holds = holds;
+        this.log = log;
+        this.transactions = transactions;
+    }
+
+    @Test
+    void insertingCatalogRowsDirectlyIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        LogLeaf leaf = leaf(tenant, 0);
+        assertRefusedAsApp("permission denied", "INSERT INTO archive_segment (object_key, tenant, from_index,"
+                + " to_index, object_sha256, range_root, checkpoint_tree_size, manifest, retain_until, archived_at,"
+                + " confirmed_lock_mode, confirmed_retain_until) VALUES ('forged', '" + tenant + "', 0, 1, repeat('a',"
+                + " 64), '\\x" + leaf.leafHash().hex() + "', 1, '{}', now(), now(), 'COMPLIANCE', now())");
+        assertRefusedAsApp("permission denied", "INSERT INTO archived_event (tenant, log_index, event_id, segment_key,"
+                + " leaf_hash, actor_id, action, outcome, occurred_at, received_at) VALUES ('" + tenant + "', 0, '"
+                + leaf.eventId() + "', 'forged', '\\x" + leaf.leafHash().hex() + "', 'a', 'case.view', 'success',"
+                + " now(), now())");
+        assertRefusedAsApp("permission denied", "INSERT INTO archive_segment_deletion (object_key, deleted_at,"
+                + " job_run_id) VALUES ('forged', now(), gen_random_uuid())");
+    }
+
+    @Test
+    void aSegmentWhoseRootIsNotTheTreeHashOfItsRangeIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        assertThatThrownBy(() -> recordSegment(tenant, "forged/" + UUID.randomUUID(), 0, 4,
+                leaf(tenant, 0).leafHash().bytes(), eventIds(tenant, 0, 4), EVENTS))
+                .hasMessageContaining("not the tree hash of leaves [0, 4)");
+    }
+
+    @Test
+    void aSegmentThatLeavesAGapOrReachesPastTheCheckpointIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        assertThatThrownBy(() -> recordSegment(tenant, "forged/" + UUID.randomUUID(), 2, 4, rangeRoot(tenant, 2, 4),
+                eventIds(tenant, 2, 4), EVENTS)).hasMessageContaining("catalogue of " + tenant + " ends at 0");
+        // A huge to_index would block the tenant's archiving for good; no checkpoint covers it.
+        assertThatThrownBy(() -> recordSegment(tenant, "forged/" + UUID.randomUUID(), 0, 1_000_000_000L,
+                leaf(tenant, 0).leafHash().bytes(), eventIds(tenant, 0, 1), 1_000_000_000L))
+                .hasMessageContaining("not inside signed checkpoint");
+    }
+
+    @Test
+    void aSegmentNamingOtherEventsThanItsLeavesIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        List<UUID> shuffled = new ArrayList<>(eventIds(tenant, 0, 4));
+        Collections.swap(shuffled, 0, 1);
+        assertThatThrownBy(() -> recordSegment(tenant, "forged/" + UUID.randomUUID(), 0, 4, rangeRoot(tenant, 0, 4),
+                shuffled, EVENTS)).hasMessageContaining("does not name exactly the events");
+    }
+
+    @Test
+    void aWellFormedForgedSegmentThenAPurgeIsNamedByTheNextVerification() throws SQLException {
+        TenantId tenant = seededTenant();
+        String key = "forged/" + UUID.randomUUID();
+        // Everything checkable from the database is right; only the archive copy does not exist.
+        recordSegment(tenant, key, 0, 4, rangeRoot(tenant, 0, 4), eventIds(tenant, 0, 4), EVENTS);
+        assertThat(purgeAsApp(tenant, eventIds(tenant, 0, 4))).isEqualTo(4);
+        VerificationReport report = verify(tenant);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.findings()).anySatisfy(finding -> {
+            assertThat(finding.kind()).isEqualTo(Kind.ARCHIVE_SEGMENT_UNSOUND);
+            assertThat(finding.message()).contains(key).contains("missing from the archive store");
+        });
+    }
+
+    @Test
+    void aHeldEventIsNotPurgedEvenThroughAForgedSegment() throws SQLException {
+        TenantId tenant = seededTenant();
+        String heldActor = "actor-0-1";
+        Caller counsel = Caller.withRolesOnTenants("counsel", Set.of(Role.COMPLIANCE_ADMIN), Set.of(tenant));
+        holds.place(new PlaceLegalHoldCommand(counsel, tenant,
+                new HoldCriteria(heldActor, null, null, null, null, null), "case-7", "litigation"));
+        recordSegment(tenant, "forged/" + UUID.randomUUID(), 0, 4, rangeRoot(tenant, 0, 4), eventIds(tenant, 0, 4),
+                EVENTS);
+        assertThat(purgeAsApp(tenant, eventIds(tenant, 0, 4))).as("all but the held event").isEqualTo(3);
+        assertThat(countAsSuperuser("SELECT count(*) FROM audit_event WHERE tenant = '" + tenant
+                + "' AND actor_id = '" + heldActor + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void insertingAHoldReleaseDirectlyOrWithoutItsEventIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        Caller counsel = Caller.withRolesOnTenants("counsel", Set.of(Role.COMPLIANCE_ADMIN), Set.of(tenant));
+        UUID hold = holds.place(new PlaceLegalHoldCommand(counsel, tenant, HoldCriteria.WHOLE_TENANT, "case-8",
+                "litigation")).id().value();
+        assertRefusedAsApp("permission denied", "INSERT INTO legal_hold_release (hold_id, released_by, released_at,"
+                + " reason) VALUES ('" + hold + "', 'insider', now(), 'quietly')");
+        assertRefusedAsApp("needs its legal-hold.released event",
+                "SELECT stenographer_release_legal_hold('" + hold + "', 'insider', now(), 'quietly')");
+    }
+
+    @Test
+    void insertingAShortenedPolicyVersionDirectlyOrWithoutItsEventIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        assertRefusedAsApp("permission denied", "INSERT INTO retention_policy_version (tenant, policy_id, version,"
+                + " archive_after, retain_for, legal_basis, created_by, created_at) VALUES ('" + tenant
+                + "', 'short', 1, 'PT1H', 'PT1H', 'none', 'insider', now())");
+        assertRefusedAsApp("needs its retention.policy.created event",
+                "SELECT stenographer_add_retention_policy_version('" + tenant + "', 'short', 1, NULL, NULL, 'PT1H',"
+                        + " 'PT1H', 'none', 'insider', now())");
+        assertRefusedAsApp("permission denied", "INSERT INTO retention_policy_retirement (tenant, policy_id, version,"
+                + " retired_by, retired_at) VALUES ('" + tenant + "', 'short', 1, 'insider', now())");
+    }
+
+    @Test
+    void aHoldReleaseWrittenAroundTheServiceIsNamedByVerification() throws SQLException {
+        TenantId tenant = seededTenant();
+        Caller counsel = Caller.withRolesOnTenants("counsel", Set.of(Role.COMPLIANCE_ADMIN), Set.of(tenant));
+        UUID hold = holds.place(new PlaceLegalHoldCommand(counsel, tenant, HoldCriteria.WHOLE_TENANT, "case-9",
+                "litigation")).id().value();
+        // Only the database superuser can still write it directly.
+        try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                Statement sql = db.createStatement()) {
+            sql.execute("INSERT INTO legal_hold_release (hold_id, released_by, released_at, reason) VALUES ('" + hold
+                    + "', 'dba', now(), 'quietly')");
+        }
+        assertThat(verify(tenant).findings()).anySatisfy(finding -> {
+            assertThat(finding.kind()).isEqualTo(Kind.RETENTION_CHANGE_UNTRACED);
+            assertThat(finding.message()).contains("release of legal hold " + hold);
+        });
+    }
+
+    /** As the service records a segment; the manifest is well formed and agrees with the row. */
+    private void recordSegment(TenantId tenant, String key, long from, long to, byte[] root, List<UUID> ids,
+            long checkpointSize) throws SQLException {
+        SegmentManifest manifest = new SegmentManifest(tenant, key, from, to, "a".repeat(64), new Hash(root),
+                checkpointSize, "forged checkpoint", List.of(new PolicyRef("default", 1, "none")),
+                Instant.now().plus(Duration.ofDays(1)), Instant.now());
+        try (Connection app = appConnection();
+                PreparedStatement call = app.prepareStatement("SELECT stenographer_record_segment(?, ?, ?, ?, ?, ?, ?,"
+                        + " ?, now() + interval '1 day', now(), 'COMPLIANCE', now() + interval '1 day', ?)")) {
+            call.setString(1, key);
+            call.setString(2, tenant.value());
+            call.setLong(3, from);
+            call.setLong(4, to);
+            call.setString(5, "a".repeat(64));
+            call.setBytes(6, root);
+            call.setLong(7, checkpointSize);
+            call.setString(8, new String(manifest.toCanonicalBytes(), StandardCharsets.UTF_8));
+            call.setArray(9, app.createArrayOf("uuid", ids.toArray()));
+            call.execute();
+        }
+    }
+
+    private int purgeAsApp(TenantId tenant, List<UUID> ids) throws SQLException {
+        try (Connection app = appConnection();
+                PreparedStatement purge = app.prepareStatement(
+                        "SELECT count(*) FROM stenographer_purge_archived_events(?, ?)")) {
+            purge.setString(1, tenant.value());
+            Array array = app.createArrayOf("uuid", ids.toArray());
+            purge.setArray(2, array);
+            try (ResultSet rs = purge.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static byte[] rangeRoot(TenantId tenant, long from, long to) throws SQLException {
+        try (Connection app = appConnection();
+                PreparedStatement root = app.prepareStatement("SELECT stenographer_range_root(?, ?, ?)")) {
+            root.setString(1, tenant.value());
+            root.setLong(2, from);
+            root.setLong(3, to);
+            try (ResultSet rs = root.executeQuery()) {
+                rs.next();
+                return rs.getBytes(1);
+            }
+        }
+    }
+
+    private List<UUID> eventIds(TenantId tenant, long from, long to) {
+        List<UUID> ids = new ArrayList<>();
+        for (long index = from; index < to; index++) {
+            ids.add(leaf(tenant, index).eventId().value());
+        }
+        return ids;
+    }
+
+    private static void assertRefusedAsApp(String message, String sql) {
+        assertThatThrownBy(() -> {
+            try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+                statement.execute(sql);
+            }
+        }).isInstanceOf(SQLException.class).hasMessageContaining(message);
+    }
+
+    private static long countAsSuperuser(String sql) throws SQLException {
+        try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Connection appConnection() throws SQLException {
+        return EmbeddedPostgresTestResource.server().connectionAs(EmbeddedPostgresServer.APP_ROLE);
+    }
+
+    private TenantId seededTenant() {
+        TenantId tenant = new TenantId("forge-" + UUID.randomUUID().toString().substring(0, 8));
+        Caller writer = Caller.withRolesOnTenants("forge-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
+        List<EventDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            drafts.add(TestEvents.draft(tenant, "actor-0-" + i));
+        }
+        recordEvents.record(new RecordEventsCommand(writer, drafts)).items()
+                .forEach(item -> assertThat(item).isInstanceOf(Recorded.class));
+        Await.until("a checkpoint of size " + EVENTS + " for " + tenant, Await.DEADLINE, () -> {
+            integrate.integratePending();
+            return transactions.inTransaction(() -> log.latestCheckpoint(tenant))
+                    .map(PublishedCheckpoint::treeSize).orElse(0L);
+        }, size -> size == EVENTS);
+        return tenant;
+    }
+
+    private VerificationReport verify(TenantId tenant) {
+        Caller auditor = Caller.withRolesOnTenants("forge-auditor", Set.of(Role.AUDITOR), Set.of(tenant));
+        return verifyLog.verify(new VerifyLogCommand(auditor, tenant, List.of()));
+    }
+
+    private LogLeaf leaf(TenantId tenant, long index) {
+        return transactions.inTransaction(() -> log.leafAt(tenant, index)).orElseThrow();
+    }
+}
