@@ -233,6 +233,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
+        retainUntil = RetentionRules.lockFrom(now, retainUntil);
         byte[] object = SegmentCodec.encode(entries);
         SegmentManifest manifest = new SegmentManifest(tenant, key, from, from + entries.size(),
                 SegmentCheck.sha256Hex(object), MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()),
@@ -294,6 +295,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                 used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
                 retainUntil = RetentionRules.lockUntil(retainUntil, RetentionRules.retainUntil(subject, policy));
             }
+            retainUntil = RetentionRules.lockFrom(now, retainUntil);
             manifest = new SegmentManifest(tenant, key, from, to, SegmentCheck.sha256Hex(object),
                     MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()), checkpoint.treeSize(),
                     checkpoint.signedNote(), List.copyOf(used), retainUntil, now);

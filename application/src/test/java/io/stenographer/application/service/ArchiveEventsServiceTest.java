@@ -36,8 +36,11 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
 import io.stenographer.domain.retention.LegalHold;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.PolicyMatcher;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionRules;
 import io.stenographer.domain.retention.RetentionSubject;
 import java.io.ByteArrayInputStream;
@@ -70,7 +73,7 @@ class ArchiveEventsServiceTest {
     private final InMemoryLegalHolds holds = new InMemoryLegalHolds(transactions);
     private final InMemoryJobRuns runs = new InMemoryJobRuns(transactions);
     private final InMemoryJobLocks locks = new InMemoryJobLocks();
-    private final ActiveRetentionPolicies policies = new ActiveRetentionPolicies(
+    private ActiveRetentionPolicies policies = new ActiveRetentionPolicies(
             new InMemoryRetentionPolicies(transactions), new RetentionPolicies(DEFAULT_POLICY, List.of(PAYMENTS_POLICY)));
     private final List<String> progress = new ArrayList<>();
     private final SplittableRandom runIds = new SplittableRandom(7);
@@ -145,6 +148,23 @@ class ArchiveEventsServiceTest {
         assertThat(run.details().get("eventsArchived")).isEqualTo(new JsonNumber(2));
         // Nothing waits past its archive date at index 2.
         assertThat(progress).containsExactly("archived acme 2", "lag acme PT0S");
+    }
+
+    @Test
+    void aRetentionThatEndedBeforeTheRunStillGetsTheMinimumLockInsteadOfBlockingArchiving() {
+        // archiveAfter == retainFor: by the time the event is archived, its retention has ended.
+        RetentionPolicy sameDay = RetentionPolicy.create(PolicyId.of("default"), 1, PolicyMatcher.ANY,
+                RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P1D"), "test", "ops", NOW.minus(Duration.ofDays(9)));
+        policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
+                RetentionPolicies.onlyDefault(sameDay));
+        logged("case.view", 2);
+        checkpoint(ACME);
+
+        JobRun run = service().run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(catalog.recorded()).singleElement().satisfies(r -> assertThat(r.manifest().retainUntil())
+                .isEqualTo(NOW.plus(RetentionRules.MINIMUM_LOCK)));
     }
 
     @Test

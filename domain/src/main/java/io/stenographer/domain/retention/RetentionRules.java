@@ -1,6 +1,7 @@
 package io.stenographer.domain.retention;
 
 import io.stenographer.domain.event.Timestamps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
@@ -125,6 +126,19 @@ public final class RetentionRules {
      *
      * @param alreadySet the lock the object carries now, or null if it has none
      */
+    /**
+     * The shortest lock an archive copy gets: a copy whose retention already ended (a policy with
+     * {@code retainFor == archiveAfter}, or an archive run that lagged) is still locked this long from now, because a
+     * lock date in the past is refused by every WORM store and would stop the tenant's archiving for good.
+     */
+    public static final Duration MINIMUM_LOCK = Duration.ofDays(1);
+
+    /** {@code wanted}, or {@code now + MINIMUM_LOCK} if that is later. */
+    public static Instant lockFrom(Instant now, Instant wanted) {
+        Instant earliest = now.plus(MINIMUM_LOCK);
+        return wanted.isBefore(earliest) ? earliest : wanted;
+    }
+
     public static Instant lockUntil(Instant alreadySet, Instant wanted) {
         Objects.requireNonNull(wanted, "wanted");
         return alreadySet != null && alreadySet.isAfter(wanted) ? alreadySet : wanted;
