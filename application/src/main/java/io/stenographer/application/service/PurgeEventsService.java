@@ -144,20 +144,52 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 outcome.wouldPurge += released.size();
                 continue;
             }
-            List<Long> removed = transactions.inTransaction(() -> purge.purge(tenant, released));
+            // Holds are read again in the purge's own transaction: one placed since the candidates were judged
+            // keeps its events (the database function refuses held events as well).
+            List<Long> removed = transactions.inTransaction(() -> {
+                List<LegalHold> current = holds.active(tenant);
+                List<EventId> stillFree = candidates.stream()
+                        .filter(candidate -> released.contains(candidate.id()))
+                        .filter(candidate -> current.stream().noneMatch(hold -> hold.covers(candidate.subject())))
+                        .map(PurgeCandidate::id)
+                        .toList();
+                outcome.held += released.size() - stillFree.size();
+                return stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, stillFree);
+            });
             outcome.addPurged(removed);
             counter.purged(tenant, removed.size());
         }
-        deleteExpiredSegments(tenant, request, run, tenantHolds, now, outcome);
+        deleteExpiredSegments(tenant, request, run, tenantPolicies, now, outcome);
     }
 
-    private void deleteExpiredSegments(TenantId tenant, RunJobCommand request, JobRun run, List<LegalHold> tenantHolds,
-            Instant now, TenantOutcome outcome) {
+    private void deleteExpiredSegments(TenantId tenant, RunJobCommand request, JobRun run,
+            RetentionPolicies tenantPolicies, Instant now, TenantOutcome outcome) {
         List<ArchivedSegment> expired = transactions.inTransaction(
                 () -> catalog.segmentsPastRetention(tenant, now, 1_000));
         for (ArchivedSegment segment : expired) {
             String key = segment.manifest().objectKey();
             List<RetentionSubject> subjects = transactions.inTransaction(() -> catalog.subjectsOf(key));
+            // The policy in force now decides, not the one the segment was archived under: a lengthened policy
+            // extends the copy's lock and keeps it.
+            Instant retainUntil = segment.manifest().retainUntil();
+            for (RetentionSubject subject : subjects) {
+                retainUntil = RetentionRules.lockUntil(retainUntil,
+                        RetentionRules.retainUntil(subject, tenantPolicies.resolve(subject)));
+            }
+            if (retainUntil.isAfter(now)) {
+                if (!request.dryRun()) {
+                    Optional<StoredObject> current = archive.describe(key);
+                    if (current.isPresent() && (current.get().retainUntil() == null
+                            || current.get().retainUntil().isBefore(retainUntil))) {
+                        archive.extendLock(key, retainUntil);
+                        outcome.segmentsLockExtended++;
+                    }
+                }
+                outcome.segmentsKept++;
+                continue;
+            }
+            // Holds are read again right before the copy is deleted, not once per run.
+            List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
             RetentionDecision decision = RetentionRules.mayDeleteArchiveCopy(segment.manifest().retainUntil(),
                     subjects, tenantHolds, now);
             if (!decision.allowed()) {
@@ -223,6 +255,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         int segmentsDeleted;
         int segmentsWouldDelete;
         int segmentsKept;
+        int segmentsLockExtended;
         String error;
         final List<long[]> ranges = new ArrayList<>();
 
@@ -253,6 +286,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             json.put("segmentsDeleted", new JsonNumber(segmentsDeleted));
             json.put("segmentsWouldDelete", new JsonNumber(segmentsWouldDelete));
             json.put("segmentsKept", new JsonNumber(segmentsKept));
+            json.put("segmentsLockExtended", new JsonNumber(segmentsLockExtended));
             if (error != null) {
                 json.put("error", new JsonString(error));
             }

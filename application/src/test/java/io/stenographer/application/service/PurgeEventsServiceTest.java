@@ -2,6 +2,8 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
+import io.stenographer.application.port.out.CatalogSegmentsPort;
+import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
@@ -27,7 +29,15 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
 import io.stenographer.domain.retention.LegalHold;
+import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.PolicyMatcher;
+import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetentionRules;
+import io.stenographer.domain.retention.RetentionSubject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,10 +72,32 @@ class PurgeEventsServiceTest {
     private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
 
     private PurgeEventsService service(int batchSize) {
+        return service(batchSize, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, catalog);
+    }
+
+    private PurgeEventsService service(int batchSize, RetentionPolicies configured, CatalogSegmentsPort segmentCatalog,
+            PurgeEventsPort purgePort) {
         ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
-                RetentionPolicies.onlyDefault(DEFAULT_POLICY));
-        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, selfAudit,
-                new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, batchSize, (tenant, n) -> counted.add(tenant.value() + " " + n));
+                configured);
+        return new PurgeEventsService(segmentCatalog, purgePort, archive, policies, holds, log, selfAudit,
+                new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, batchSize,
+                (tenant, n) -> counted.add(tenant.value() + " " + n));
+    }
+
+    /** {@code port}, except that {@code afterward} runs right after each call of {@code method} returns. */
+    @SuppressWarnings("unchecked")
+    private static <T> T after(Class<T> type, T port, String method, Runnable afterward) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, called, args) -> {
+            try {
+                Object result = called.invoke(port, args);
+                if (called.getName().equals(method)) {
+                    afterward.run();
+                }
+                return result;
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
     }
 
     /** An ACME event about case {@code resourceId}, received {@code daysAgo} days before NOW. */
@@ -179,6 +211,59 @@ class PurgeEventsServiceTest {
                     new JsonNumber(0))));
             assertThat(metadata.get("retainUntil")).isEqualTo(new JsonString(EXPIRED.toString()));
         });
+    }
+
+    @Test
+    void aLengthenedPolicyExtendsTheLockOfASegmentArchivedUnderTheShorterOneAndKeepsIt() {
+        // Archived under P1D, whose retention ended yesterday; the policy in force now says ten years.
+        AuditEvent event = logged("C-1", 2);
+        SegmentManifest segment = segments.archive(ACME, 0, 1, EXPIRED, NOW.minus(Duration.ofDays(1)));
+        RetentionPolicy tenYears = RetentionPolicy.create(PolicyId.of("default"), 2, PolicyMatcher.ANY,
+                RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P10Y"), "statute", "ops", NOW.minusSeconds(5));
+
+        JobRun run = service(100, RetentionPolicies.onlyDefault(tenYears), catalog, catalog)
+                .run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(archive.keys()).contains(segment.objectKey());
+        assertThat(archive.deleted()).isEmpty();
+        assertThat(archive.describe(segment.objectKey()).orElseThrow().retainUntil())
+                .isEqualTo(RetentionRules.retainUntil(RetentionSubject.of(event), tenYears));
+        assertThat(acme(run).get("segmentsKept")).isEqualTo(new JsonNumber(1));
+        assertThat(acme(run).get("segmentsLockExtended")).isEqualTo(new JsonNumber(1));
+    }
+
+    @Test
+    void aHoldPlacedAfterTheCandidatesWereJudgedStillKeepsItsEventsInTheHotStore() {
+        AuditEvent event = logged("C-9", 60);
+        AuditEvent other = logged("C-1", 60);
+        segments.archive(ACME, 0, 2, KEEP, NOW.minusSeconds(60));
+        PurgeEventsPort racing = after(PurgeEventsPort.class, catalog, "purgeCandidates", () -> holdCase("C-9"));
+
+        JobRun run = service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, racing)
+                .run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(log.isHot(event.id())).isTrue();
+        assertThat(log.isHot(other.id())).isFalse();
+        assertThat(acme(run).get("eventsHeld")).isEqualTo(new JsonNumber(1));
+    }
+
+    @Test
+    void aHoldPlacedAfterTheExpiredSegmentsWereListedStillKeepsTheArchiveCopy() {
+        AuditEvent old = logged("C-9", 400);
+        SegmentManifest segment = segments.archive(ACME, 0, 1, EXPIRED, NOW.minusSeconds(60));
+        purgeNow(old); // its copy is all that is left
+        CatalogSegmentsPort racing = after(CatalogSegmentsPort.class, catalog, "segmentsPastRetention",
+                () -> holdCase("C-9"));
+
+        JobRun run = service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), racing, catalog)
+                .run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(archive.keys()).contains(segment.objectKey());
+        assertThat(archive.deleted()).isEmpty();
+        assertThat(acme(run).get("segmentsDeleted")).isEqualTo(new JsonNumber(0));
     }
 
     @Test
