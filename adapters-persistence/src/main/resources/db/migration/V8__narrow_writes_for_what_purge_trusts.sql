@@ -6,6 +6,44 @@
 REVOKE INSERT ON archive_segment, archived_event, archive_segment_deletion FROM ${app_role};
 REVOKE INSERT ON legal_hold_release, retention_policy_version, retention_policy_retirement FROM ${app_role};
 
+-- Four eyes: a version that keeps records for less time than the active one is first a proposal, and is stored
+-- only on the approval of a different compliance admin (docs/RETENTION.md, "Shortening a policy").
+CREATE TABLE retention_policy_proposal (
+    id             uuid        PRIMARY KEY,
+    tenant         text        COLLATE "C" NOT NULL,
+    policy_id      text        COLLATE "C" NOT NULL,
+    base_version   integer     NOT NULL,
+    action_pattern text        COLLATE "C",
+    resource_type  text        COLLATE "C",
+    archive_after  text        NOT NULL CHECK (archive_after ~ '^P'),
+    retain_for     text        NOT NULL CHECK (retain_for ~ '^P'),
+    legal_basis    text        NOT NULL CHECK (length(legal_basis) BETWEEN 1 AND 1000),
+    proposed_by    text        NOT NULL,
+    proposed_at    timestamptz NOT NULL,
+    FOREIGN KEY (tenant, policy_id, base_version) REFERENCES retention_policy_version (tenant, policy_id, version)
+);
+CREATE TABLE retention_policy_approval (
+    proposal_id  uuid        PRIMARY KEY REFERENCES retention_policy_proposal (id),
+    tenant       text        COLLATE "C" NOT NULL,
+    policy_id    text        COLLATE "C" NOT NULL,
+    version      integer     NOT NULL,
+    approved_by  text        NOT NULL,
+    approved_at  timestamptz NOT NULL,
+    UNIQUE (tenant, policy_id, version)
+);
+CREATE TRIGGER retention_policy_proposal_no_update_delete BEFORE UPDATE OR DELETE ON retention_policy_proposal
+    FOR EACH ROW EXECUTE FUNCTION stenographer_reject_mutation();
+CREATE TRIGGER retention_policy_proposal_no_truncate BEFORE TRUNCATE ON retention_policy_proposal
+    FOR EACH STATEMENT EXECUTE FUNCTION stenographer_reject_mutation();
+CREATE TRIGGER retention_policy_approval_no_update_delete BEFORE UPDATE OR DELETE ON retention_policy_approval
+    FOR EACH ROW EXECUTE FUNCTION stenographer_reject_mutation();
+CREATE TRIGGER retention_policy_approval_no_truncate BEFORE TRUNCATE ON retention_policy_approval
+    FOR EACH STATEMENT EXECUTE FUNCTION stenographer_reject_mutation();
+REVOKE ALL ON retention_policy_proposal, retention_policy_approval FROM PUBLIC;
+-- A proposal changes nothing by itself; approvals are written only by the version function below.
+GRANT SELECT, INSERT ON retention_policy_proposal TO ${app_role};
+GRANT SELECT ON retention_policy_approval TO ${app_role};
+
 -- True when an unreleased hold of the tenant covers an event with these attributes: the same rule as
 -- HoldCriteria.matches (every given criterion must match; an action pattern is exact or "stem.*").
 CREATE FUNCTION stenographer_is_held(p_tenant text, p_actor_id text, p_action text, p_resource_type text,
@@ -211,14 +249,47 @@ BEGIN
 END;
 $$;
 
+-- A version needs its retention.policy.created event; one that shortens the active version (periods compared from
+-- the same reference instant as RetentionPeriod.compareTo) needs a matching proposal approved by someone else.
 CREATE FUNCTION stenographer_add_retention_policy_version(p_tenant text, p_policy_id text, p_version integer,
         p_action_pattern text, p_resource_type text, p_archive_after text, p_retain_for text, p_legal_basis text,
-        p_created_by text, p_created_at timestamptz)
+        p_created_by text, p_created_at timestamptz, p_proposal_id uuid, p_approved_by text, p_approved_at timestamptz)
     RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = ${flyway:defaultSchema}, pg_temp AS
 $$
+DECLARE
+    active_retain_for text;
+    proposal retention_policy_proposal%ROWTYPE;
 BEGIN
+    SELECT v.retain_for INTO active_retain_for FROM retention_policy_version v
+    WHERE v.tenant = p_tenant AND v.policy_id = p_policy_id AND v.version = p_version - 1
+      AND NOT EXISTS (SELECT 1 FROM retention_policy_retirement r
+                      WHERE r.tenant = v.tenant AND r.policy_id = v.policy_id AND r.version = v.version);
+    IF active_retain_for IS NOT NULL AND (timestamp '2000-01-01' + p_retain_for::interval)
+            < (timestamp '2000-01-01' + active_retain_for::interval) THEN
+        SELECT * INTO proposal FROM retention_policy_proposal WHERE id = p_proposal_id;
+        IF NOT FOUND OR proposal.tenant <> p_tenant OR proposal.policy_id <> p_policy_id
+                OR proposal.base_version <> p_version - 1 OR proposal.retain_for <> p_retain_for
+                OR proposal.archive_after <> p_archive_after OR proposal.legal_basis <> p_legal_basis
+                OR proposal.action_pattern IS DISTINCT FROM p_action_pattern
+                OR proposal.resource_type IS DISTINCT FROM p_resource_type THEN
+            RAISE EXCEPTION 'stenographer: version % of retention policy % shortens retention and needs an approved proposal',
+                p_version, p_policy_id USING ERRCODE = 'check_violation';
+        END IF;
+        IF p_approved_by IS NULL OR p_approved_by = proposal.proposed_by THEN
+            RAISE EXCEPTION 'stenographer: shortening retention policy % needs the approval of a second admin',
+                p_policy_id USING ERRCODE = 'check_violation';
+        END IF;
+        PERFORM stenographer_require_self_audit(p_tenant, 'retention.policy.shortening-approved', 'retention-policy',
+            p_policy_id, p_version);
+        INSERT INTO retention_policy_approval (proposal_id, tenant, policy_id, version, approved_by, approved_at)
+        VALUES (p_proposal_id, p_tenant, p_policy_id, p_version, p_approved_by, p_approved_at)
+        ON CONFLICT DO NOTHING;
+        IF NOT FOUND THEN
+            RETURN false;
+        END IF;
+    END IF;
     PERFORM stenographer_require_self_audit(p_tenant, 'retention.policy.created', 'retention-policy', p_policy_id,
         p_version);
     INSERT INTO retention_policy_version (tenant, policy_id, version, action_pattern, resource_type, archive_after,
@@ -286,7 +357,7 @@ REVOKE ALL ON FUNCTION stenographer_record_segment(text, text, bigint, bigint, t
 REVOKE ALL ON FUNCTION stenographer_record_segment_deletion(text, timestamptz, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION stenographer_release_legal_hold(uuid, text, timestamptz, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION stenographer_add_retention_policy_version(text, text, integer, text, text, text, text, text,
-    text, timestamptz) FROM PUBLIC;
+    text, timestamptz, uuid, text, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION stenographer_retire_retention_policy(text, text, integer, text, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION stenographer_purge_archived_events(text, uuid[]) FROM PUBLIC;
 
@@ -297,7 +368,7 @@ GRANT EXECUTE ON FUNCTION stenographer_record_segment(text, text, bigint, bigint
 GRANT EXECUTE ON FUNCTION stenographer_record_segment_deletion(text, timestamptz, uuid) TO ${app_role};
 GRANT EXECUTE ON FUNCTION stenographer_release_legal_hold(uuid, text, timestamptz, text) TO ${app_role};
 GRANT EXECUTE ON FUNCTION stenographer_add_retention_policy_version(text, text, integer, text, text, text, text,
-    text, text, timestamptz) TO ${app_role};
+    text, text, timestamptz, uuid, text, timestamptz) TO ${app_role};
 GRANT EXECUTE ON FUNCTION stenographer_retire_retention_policy(text, text, integer, text, timestamptz)
     TO ${app_role};
 GRANT EXECUTE ON FUNCTION stenographer_purge_archived_events(text, uuid[]) TO ${app_role};

@@ -7,6 +7,7 @@ import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.PolicyMatcher;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.ShorteningProposal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.hibernate.Session;
 
 /**
@@ -42,13 +45,61 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
 
     @Override
     public void appendVersion(RetentionPolicy policy) {
+        insertVersion(policy, null, null, null);
+    }
+
+    @Override
+    public void appendApprovedVersion(ShorteningProposal proposal, String approvedBy, Instant approvedAt) {
+        insertVersion(proposal.proposed(), proposal.id(), approvedBy, approvedAt);
+    }
+
+    @Override
+    public void appendProposal(ShorteningProposal proposal) {
+        RetentionPolicy policy = proposal.proposed();
+        jdbc.update("""
+                INSERT INTO retention_policy_proposal (id, tenant, policy_id, base_version, action_pattern,
+                    resource_type, archive_after, retain_for, legal_basis, proposed_by, proposed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+            ps.setObject(1, proposal.id());
+            ps.setString(2, policy.matcher().tenant().value());
+            ps.setString(3, policy.id().value());
+            ps.setInt(4, proposal.baseVersion());
+            ps.setString(5, policy.matcher().actionPattern());
+            ps.setString(6, policy.matcher().resourceType());
+            ps.setString(7, policy.archiveAfter().iso());
+            ps.setString(8, policy.retainFor().iso());
+            ps.setString(9, policy.legalBasis());
+            ps.setString(10, proposal.proposedBy());
+            ps.setObject(11, utc(proposal.proposedAt()));
+        });
+    }
+
+    @Override
+    public Optional<ShorteningProposal> proposal(TenantId tenant, UUID id) {
+        return jdbc.first("""
+                SELECT policy_id, base_version, action_pattern, resource_type, archive_after, retain_for, legal_basis,
+                    proposed_by, proposed_at
+                FROM retention_policy_proposal WHERE tenant = ? AND id = ?""", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setObject(2, id);
+        }, rs -> {
+            Instant proposedAt = rs.getObject(9, OffsetDateTime.class).toInstant();
+            RetentionPolicy proposed = RetentionPolicy.create(new PolicyId(rs.getString(1)), rs.getInt(2) + 1,
+                    new PolicyMatcher(tenant, rs.getString(3), rs.getString(4)), RetentionPeriod.parse(rs.getString(5)),
+                    RetentionPeriod.parse(rs.getString(6)), rs.getString(7), rs.getString(8), proposedAt);
+            return new ShorteningProposal(id, proposed, rs.getInt(2), rs.getString(8), proposedAt);
+        });
+    }
+
+    private void insertVersion(RetentionPolicy policy, UUID proposalId, String approvedBy, Instant approvedAt) {
         TenantId tenant = policy.matcher().tenant();
         if (tenant == null || !policy.isActive()) {
             throw new IllegalArgumentException("only active, tenant-scoped policy versions are stored");
         }
-        // The function refuses a version without its retention.policy.created event in the tenant's log (V8).
-        boolean inserted = jdbc.query("SELECT stenographer_add_retention_policy_version(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ps -> {
+        // The function refuses a version without its retention.policy.created event in the tenant's log, and a
+        // shortening one without a proposal approved by a second admin (V8).
+        boolean inserted = jdbc.query(
+                "SELECT stenographer_add_retention_policy_version(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, tenant.value());
                     ps.setString(2, policy.id().value());
                     ps.setInt(3, policy.version());
@@ -59,6 +110,9 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
                     ps.setString(8, policy.legalBasis());
                     ps.setString(9, policy.createdBy());
                     ps.setObject(10, utc(policy.createdAt()));
+                    ps.setObject(11, proposalId);
+                    ps.setString(12, approvedBy);
+                    ps.setObject(13, approvedAt == null ? null : utc(approvedAt));
                 }, rs -> rs.getBoolean(1)).get(0);
         if (!inserted) {
             throw new PolicyVersionTaken(tenant, policy.id(), policy.version());

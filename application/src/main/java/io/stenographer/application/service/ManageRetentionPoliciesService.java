@@ -1,12 +1,16 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ApproveShorteningCommand;
 import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
+import io.stenographer.application.port.in.FourEyesRequired;
 import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
+import io.stenographer.application.port.in.PolicyChange;
 import io.stenographer.application.port.in.RetentionPoliciesQuery;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
+import io.stenographer.application.port.in.ShorteningProposalNotFound;
 import io.stenographer.application.port.out.StoreRetentionPoliciesPort;
 import io.stenographer.application.port.out.StoreRetentionPoliciesPort.PolicyVersionTaken;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -20,13 +24,17 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.retention.PolicyId;
+import io.stenographer.domain.retention.RetentionFloor;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
 
 /**
  * Creates and retires versions of tenant policies, each change with its self-audit event in one transaction,
@@ -36,6 +44,8 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
 
     static final String POLICY_CREATED = "retention.policy.created";
     static final String POLICY_RETIRED = "retention.policy.retired";
+    static final String SHORTENING_PROPOSED = "retention.policy.shortening-proposed";
+    static final String SHORTENING_APPROVED = "retention.policy.shortening-approved";
     static final String RESOURCE_TYPE = "retention-policy";
 
     private final StoreRetentionPoliciesPort policies;
@@ -43,9 +53,14 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
+    private final RandomGenerator random;
+    private final RetentionFloor floor;
 
     public ManageRetentionPoliciesService(StoreRetentionPoliciesPort policies, ActiveRetentionPolicies active,
-            SelfAudit selfAudit, TransactionRunner transactions, Clock clock) {
+            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            RetentionFloor floor) {
+        this.random = random;
+        this.floor = floor;
         this.policies = policies;
         this.active = active;
         this.selfAudit = selfAudit;
@@ -54,10 +69,11 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     }
 
     @Override
-    public RetentionPolicy create(CreateRetentionPolicyCommand command) {
+    public PolicyChange create(CreateRetentionPolicyCommand command) {
         Caller caller = command.caller();
         TenantId tenant = command.tenant();
         caller.require(Role.COMPLIANCE_ADMIN, tenant);
+        floor.check(tenant, command.retainFor());
         if (active.isConfigured(command.id())) {
             throw new RetentionPolicyConflict(command.id(), "'" + command.id()
                     + "' is a configured all-tenant policy; choose another id for a tenant policy");
@@ -68,6 +84,17 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
             Instant now = Timestamps.truncate(clock.instant());
             RetentionPolicy policy = RetentionPolicy.create(command.id(), version, command.matcher(),
                     command.archiveAfter(), command.retainFor(), command.legalBasis(), caller.subject(), now);
+            RetentionPolicy latest = versions.isEmpty() ? null : versions.get(versions.size() - 1);
+            if (ShorteningProposal.shortens(latest, policy.retainFor())) {
+                ShorteningProposal proposal = new ShorteningProposal(new UUID(random.nextLong(), random.nextLong()),
+                        policy, latest.version(), caller.subject(), now);
+                Map<String, JsonValue> metadata = describe(policy);
+                metadata.put("proposalId", new JsonString(proposal.id().toString()));
+                metadata.put("currentRetainFor", new JsonString(latest.retainFor().iso()));
+                audit(caller, tenant, SHORTENING_PROPOSED, policy.id(), metadata);
+                policies.appendProposal(proposal);
+                return PolicyChange.awaitingApproval(proposal);
+            }
             Map<String, JsonValue> metadata = describe(policy);
             if (version > 1) {
                 RetentionPolicy previous = versions.get(versions.size() - 1);
@@ -81,6 +108,45 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
             } catch (PolicyVersionTaken e) {
                 throw new RetentionPolicyConflict(command.id(), "policy '" + command.id()
                         + "' was changed concurrently; read its versions and try again");
+            }
+            return PolicyChange.applied(policy);
+        });
+    }
+
+    @Override
+    public RetentionPolicy approve(ApproveShorteningCommand command) {
+        Caller caller = command.caller();
+        TenantId tenant = command.tenant();
+        caller.require(Role.COMPLIANCE_ADMIN, tenant);
+        return transactions.inTransaction(() -> {
+            ShorteningProposal proposal = policies.proposal(tenant, command.proposalId())
+                    .filter(found -> found.proposed().id().equals(command.policyId()))
+                    .orElseThrow(() -> new ShorteningProposalNotFound(command.proposalId()));
+            if (proposal.proposedBy().equals(caller.subject())) {
+                throw new FourEyesRequired("shortening policy '" + command.policyId() + "' was proposed by "
+                        + caller.subject() + "; a different compliance admin must approve it");
+            }
+            List<RetentionPolicy> versions = policies.versions(tenant, command.policyId());
+            RetentionPolicy latest = versions.get(versions.size() - 1);
+            if (latest.version() != proposal.baseVersion() || !latest.isActive()) {
+                throw new RetentionPolicyConflict(command.policyId(), "policy '" + command.policyId()
+                        + "' changed after this proposal (now version " + latest.version()
+                        + "); propose the change again");
+            }
+            RetentionPolicy policy = proposal.proposed();
+            Map<String, JsonValue> metadata = describe(policy);
+            metadata.put("previousVersion", new JsonNumber(latest.version()));
+            metadata.put("previousRetainFor", new JsonString(latest.retainFor().iso()));
+            metadata.put("proposalId", new JsonString(proposal.id().toString()));
+            metadata.put("proposedBy", new JsonString(proposal.proposedBy()));
+            metadata.put("approvedBy", new JsonString(caller.subject()));
+            audit(caller, tenant, SHORTENING_APPROVED, policy.id(), metadata);
+            audit(caller, tenant, POLICY_CREATED, policy.id(), metadata);
+            try {
+                policies.appendApprovedVersion(proposal, caller.subject(), Timestamps.truncate(clock.instant()));
+            } catch (PolicyVersionTaken e) {
+                throw new RetentionPolicyConflict(command.policyId(), "proposal " + proposal.id()
+                        + " was approved already, or the policy changed concurrently");
             }
             return policy;
         });

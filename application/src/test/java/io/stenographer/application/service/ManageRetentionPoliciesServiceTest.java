@@ -1,19 +1,15 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
-import static io.stenographer.application.service.fakes.TestDrafts.auditor;
-import static io.stenographer.application.service.fakes.TestDrafts.caller;
-import static io.stenographer.application.service.fakes.TestDrafts.writer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.stenographer.application.port.in.ApproveShorteningCommand;
 import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
+import io.stenographer.application.port.in.FourEyesRequired;
+import io.stenographer.application.port.in.PolicyChange;
 import io.stenographer.application.port.in.RetentionPoliciesQuery;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
+import io.stenographer.application.port.in.ShorteningProposalNotFound;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryRetentionPolicies;
@@ -29,15 +25,25 @@ import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.PolicyMatcher;
+import io.stenographer.domain.retention.RetentionFloor;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionSubject;
+import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static io.stenographer.application.service.fakes.TestDrafts.auditor;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static io.stenographer.application.service.fakes.TestDrafts.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ManageRetentionPoliciesServiceTest {
 
@@ -55,7 +61,8 @@ class ManageRetentionPoliciesServiceTest {
             new ActiveRetentionPolicies(stored, RetentionPolicies.onlyDefault(defaultPolicy));
     private final ManageRetentionPoliciesService service =
             new ManageRetentionPoliciesService(stored, active, new SelfAudit(events, clock, new SplittableRandom(5)),
-                    transactions, clock);
+                    transactions, clock, new SplittableRandom(6),
+                    new RetentionFloor(RetentionPeriod.parse("P1D"), Map.of(GLOBEX, RetentionPeriod.parse("P30D"))));
 
     private final Caller admin = caller("admin-1", Role.COMPLIANCE_ADMIN, ACME);
 
@@ -64,9 +71,69 @@ class ManageRetentionPoliciesServiceTest {
                 RetentionPeriod.parse(archiveAfter), RetentionPeriod.parse(retainFor), "Records Act s.12");
     }
 
+    private static RetentionPolicy applied(PolicyChange change) {
+        assertThat(change.awaitingApproval()).isEmpty();
+        return change.applied();
+    }
+
+    @Test
+    void aRetentionBelowTheConfiguredMinimumIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> service.create(create(admin, ACME, "PT1H", "PT1H")))
+                .isInstanceOfSatisfying(FieldViolation.class, e -> {
+                    assertThat(e.field()).isEqualTo("retainFor");
+                    assertThat(e.detail()).contains("at least P1D");
+                });
+        Caller both = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME, GLOBEX);
+        // A tenant's own minimum replaces the global one.
+        assertThatThrownBy(() -> service.create(create(both, GLOBEX, "P1D", "P10D")))
+                .isInstanceOfSatisfying(FieldViolation.class, e -> assertThat(e.detail()).contains("at least P30D"));
+        assertThat(applied(service.create(create(both, ACME, "P1D", "P10D"))).version()).isEqualTo(1);
+    }
+
+    @Test
+    void shorteningByOneAdminStaysPendingUntilASecondAdminApproves() {
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+        PolicyChange change = service.create(create(admin, ACME, "P30D", "P2Y"));
+
+        ShorteningProposal proposal = change.awaitingApproval().orElseThrow();
+        assertThat(proposal.baseVersion()).isEqualTo(1);
+        assertThat(transactions.inTransaction(() -> stored.active(ACME))).singleElement()
+                .satisfies(p -> assertThat(p.retainFor()).isEqualTo(RetentionPeriod.parse("P10Y")));
+        assertThat(events.committed()).extracting(e -> e.content().action().value())
+                .contains("retention.policy.shortening-proposed");
+
+        ApproveShorteningCommand bySelf = new ApproveShorteningCommand(admin, ACME, CASES, proposal.id());
+        assertThatThrownBy(() -> service.approve(bySelf)).isInstanceOf(FourEyesRequired.class);
+
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME);
+        RetentionPolicy approved = service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id()));
+        assertThat(approved.version()).isEqualTo(2);
+        assertThat(approved.retainFor()).isEqualTo(RetentionPeriod.parse("P2Y"));
+        assertThat(transactions.inTransaction(() -> stored.active(ACME))).singleElement()
+                .satisfies(p -> assertThat(p.version()).isEqualTo(2));
+        assertThat(events.committed()).filteredOn(e -> e.content().action().value()
+                .equals("retention.policy.shortening-approved")).singleElement()
+                .satisfies(e -> assertThat(e.content().metadata().get("proposedBy")).isEqualTo(new JsonString("admin-1")));
+        // Approving twice, or a proposal overtaken by a newer version, is a conflict.
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id())))
+                .isInstanceOf(RetentionPolicyConflict.class);
+    }
+
+    @Test
+    void aProposalOfAnotherTenantOrPolicyIsNotFound() {
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+        ShorteningProposal proposal = service.create(create(admin, ACME, "P30D", "P2Y")).awaitingApproval()
+                .orElseThrow();
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME, GLOBEX);
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, GLOBEX, CASES, proposal.id())))
+                .isInstanceOf(ShorteningProposalNotFound.class);
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, ACME, PolicyId.of("other"),
+                proposal.id()))).isInstanceOf(ShorteningProposalNotFound.class);
+    }
+
     @Test
     void theFirstVersionIsOneAndIsRecordedWithItsAuditEventInOneTransaction() {
-        RetentionPolicy created = service.create(create(admin, ACME, "P30D", "P10Y"));
+        RetentionPolicy created = applied(service.create(create(admin, ACME, "P30D", "P10Y")));
 
         assertThat(created.version()).isEqualTo(1);
         assertThat(created.matcher()).isEqualTo(new PolicyMatcher(ACME, "case.*", "background-check"));
@@ -98,7 +165,7 @@ class ManageRetentionPoliciesServiceTest {
     void aNewVersionIsThePreviousPlusOneAndTheActiveSetShowsOnlyTheLatest() {
         service.create(create(admin, ACME, "P30D", "P10Y"));
         clock.advance(Duration.ofMinutes(1));
-        RetentionPolicy second = service.create(create(admin, ACME, "P60D", "P12Y"));
+        RetentionPolicy second = applied(service.create(create(admin, ACME, "P60D", "P12Y")));
 
         assertThat(second.version()).isEqualTo(2);
         AuditEvent audit = events.appends().get(1).events().get(0);
@@ -119,7 +186,7 @@ class ManageRetentionPoliciesServiceTest {
     void policiesAreTenantScoped() {
         Caller both = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME, GLOBEX);
         service.create(create(both, ACME, "P30D", "P10Y"));
-        RetentionPolicy globex = service.create(create(both, GLOBEX, "P1D", "P1Y"));
+        RetentionPolicy globex = applied(service.create(create(both, GLOBEX, "P1D", "P1Y")));
 
         assertThat(globex.version()).isEqualTo(1);
         assertThat(service.activePolicies(new RetentionPoliciesQuery(both, GLOBEX)).all())
@@ -152,7 +219,7 @@ class ManageRetentionPoliciesServiceTest {
         assertThat(stored.committedRetirements()).isEqualTo(1);
         assertThat(events.committed()).hasSize(2);
 
-        RetentionPolicy again = service.create(create(admin, ACME, "P30D", "P10Y"));
+        RetentionPolicy again = applied(service.create(create(admin, ACME, "P30D", "P10Y")));
         assertThat(again.version()).isEqualTo(2);
         assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all()).contains(again);
     }
@@ -226,7 +293,7 @@ class ManageRetentionPoliciesServiceTest {
 
     @Test
     void theJobViewResolvesInsideTheCallersTransactionWithoutACallerCheck() {
-        RetentionPolicy created = service.create(create(admin, ACME, "P30D", "P10Y"));
+        RetentionPolicy created = applied(service.create(create(admin, ACME, "P30D", "P10Y")));
         RetentionPolicies forAcme = transactions.inTransaction(() -> active.forTenant(ACME));
         RetentionPolicies forGlobex = transactions.inTransaction(() -> active.forTenant(GLOBEX));
         assertThat(forAcme.all()).containsExactly(created, defaultPolicy);

@@ -26,9 +26,11 @@ import io.stenographer.application.service.PurgeEventsService;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.bootstrap.archive.ArchiveMetrics;
 import io.stenographer.bootstrap.archive.ArchiveSettings;
+import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.PolicyMatcher;
+import io.stenographer.domain.retention.RetentionFloor;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
@@ -37,7 +39,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -69,6 +74,38 @@ public class RetentionConfiguration {
         }
     }
 
+    /**
+     * The shortest retention a tenant policy may have: {@code stenographer.retention.minimum-retain-for}, replaced for
+     * one tenant by {@code stenographer.retention.tenant-minimum-retain-for.<tenant>}. Configuration only; checked at
+     * start-up.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    RetentionFloor retentionFloor(Config config,
+            @ConfigProperty(name = "stenographer.retention.minimum-retain-for", defaultValue = "P1D") String global,
+            RetentionPolicies configured) {
+        String prefix = "stenographer.retention.tenant-minimum-retain-for.";
+        Map<TenantId, RetentionPeriod> perTenant = new HashMap<>();
+        try {
+            for (String name : config.getPropertyNames()) {
+                if (name.startsWith(prefix)) {
+                    perTenant.put(new TenantId(name.substring(prefix.length()).replace("\"", "")),
+                            RetentionPeriod.parse(name, config.getValue(name, String.class)));
+                }
+            }
+            RetentionFloor floor = new RetentionFloor(
+                    RetentionPeriod.parse("stenographer.retention.minimum-retain-for", global), perTenant);
+            if (configured.defaultPolicy().retainFor().isShorterThan(floor.global())) {
+                throw new IllegalArgumentException("the default policy keeps records for "
+                        + configured.defaultPolicy().retainFor().iso() + ", less than the minimum " + global);
+            }
+            return floor;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid minimum retention in configuration: " + e.getMessage(), e);
+        }
+    }
+
     /** What archive and purge jobs resolve events against, inside their own transactions. */
     @Produces
     @Singleton
@@ -79,8 +116,9 @@ public class RetentionConfiguration {
     @Produces
     @ApplicationScoped
     ManageRetentionPoliciesUseCase manageRetentionPolicies(PostgresRetentionPolicies stored,
-            ActiveRetentionPolicies active, SelfAudit selfAudit, TransactionRunner transactions, Clock clock) {
-        return new ManageRetentionPoliciesService(stored, active, selfAudit, transactions, clock);
+            ActiveRetentionPolicies active, SelfAudit selfAudit, TransactionRunner transactions, Clock clock,
+            RandomGenerator random, RetentionFloor floor) {
+        return new ManageRetentionPoliciesService(stored, active, selfAudit, transactions, clock, random, floor);
     }
 
     /** Every bean implementing {@link PropagateLegalHoldsPort} (the archive's legal-hold sync) is told of changes. */

@@ -166,9 +166,48 @@ class AppRoleForgeryAttackTest {
                 + "', 'short', 1, 'PT1H', 'PT1H', 'none', 'insider', now())");
         assertRefusedAsApp("needs its retention.policy.created event",
                 "SELECT stenographer_add_retention_policy_version('" + tenant + "', 'short', 1, NULL, NULL, 'PT1H',"
-                        + " 'PT1H', 'none', 'insider', now())");
+                        + " 'PT1H', 'none', 'insider', now(), NULL, NULL, NULL)");
         assertRefusedAsApp("permission denied", "INSERT INTO retention_policy_retirement (tenant, policy_id, version,"
                 + " retired_by, retired_at) VALUES ('" + tenant + "', 'short', 1, 'insider', now())");
+    }
+
+    @Test
+    void aShortenedVersionWithItsEventButNoSecondAdminsApprovalIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        // Version 1 through the function, with its event, as the service writes it.
+        forgeSelfAudit(tenant, "retention.policy.created", 1);
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("SELECT stenographer_add_retention_policy_version('" + tenant + "', 'cases', 1, NULL, NULL,"
+                    + " 'P1D', 'P10Y', 'statute', 'admin-a', now(), NULL, NULL, NULL)");
+        }
+        // The insider forges the events too, and even a proposal, but cannot approve it as somebody else would.
+        forgeSelfAudit(tenant, "retention.policy.created", 2);
+        forgeSelfAudit(tenant, "retention.policy.shortening-approved", 2);
+        assertRefusedAsApp("needs an approved proposal", "SELECT stenographer_add_retention_policy_version('" + tenant
+                + "', 'cases', 2, NULL, NULL, 'P1D', 'P1D', 'statute', 'insider', now(), NULL, NULL, NULL)");
+        UUID proposal = UUID.randomUUID();
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO retention_policy_proposal (id, tenant, policy_id, base_version, archive_after,"
+                    + " retain_for, legal_basis, proposed_by, proposed_at) VALUES ('" + proposal + "', '" + tenant
+                    + "', 'cases', 1, 'P1D', 'P1D', 'statute', 'insider', now())");
+        }
+        assertRefusedAsApp("needs the approval of a second admin", "SELECT stenographer_add_retention_policy_version('"
+                + tenant + "', 'cases', 2, NULL, NULL, 'P1D', 'P1D', 'statute', 'insider', now(), '" + proposal
+                + "', 'insider', now())");
+        assertRefusedAsApp("permission denied", "INSERT INTO retention_policy_approval (proposal_id, tenant, policy_id,"
+                + " version, approved_by, approved_at) VALUES ('" + proposal + "', '" + tenant + "', 'cases', 2,"
+                + " 'accomplice', now())");
+    }
+
+    /** A self-audit event as the application role could insert it. */
+    private static void forgeSelfAudit(TenantId tenant, String action, int version) throws SQLException {
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO audit_event (id, tenant, received_at, submitted_by, actor_id, actor_type,"
+                    + " action, resource_type, resource_id, outcome, occurred_at, source_application, metadata,"
+                    + " leaf_hash) VALUES (gen_random_uuid(), '" + tenant + "', now(), 'insider', 'insider', 'user', '"
+                    + action + "', 'retention-policy', 'cases', 'success', now(), 'stenographer', '{\"version\":"
+                    + version + "}', '\\x" + "00".repeat(32) + "')");
+        }
     }
 
     @Test

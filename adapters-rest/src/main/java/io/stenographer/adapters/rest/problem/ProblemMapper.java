@@ -6,11 +6,13 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.EventPastRetention;
+import io.stenographer.application.port.in.FourEyesRequired;
 import io.stenographer.application.port.in.LegalHoldNotFound;
-import io.stenographer.application.port.in.RetentionPolicyConflict;
-import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.in.RetentionPolicyConflict;
+import io.stenographer.application.port.in.RetentionPolicyNotFound;
+import io.stenographer.application.port.in.ShorteningProposalNotFound;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
@@ -164,6 +166,16 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response retentionPolicyNotFound(RetentionPolicyNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response fourEyesRequired(FourEyesRequired e) {
+        return respond(ProblemResponse.of(ProblemType.FOUR_EYES_REQUIRED, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response shorteningProposalNotFound(ShorteningProposalNotFound e) {
         return respond(ProblemResponse.of(ProblemType.NOT_FOUND, e.getMessage()));
     }
 

@@ -26,6 +26,7 @@ public enum ProblemType {
             "The event's retention ended and its archived copy was deleted; its leaf hash remains in the log"),
     // Retention policies and legal holds
     POLICY_CONFLICT("policy-conflict", 409, "The retention policy cannot be changed this way"),
+    FOUR_EYES_REQUIRED("four-eyes-required", 403, "A different compliance admin must approve this change"),
     LEGAL_HOLD_CONFLICT("legal-hold-conflict", 409, "The legal hold cannot be changed this way"),
     // --- Reports (issue 5) ---
     REPORT_NOT_READY("report-not-ready", 409, "The report has not been generated"),

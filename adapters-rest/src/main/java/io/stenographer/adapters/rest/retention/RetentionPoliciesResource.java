@@ -2,12 +2,15 @@ package io.stenographer.adapters.rest.retention;
 
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.security.CurrentCaller;
+import io.stenographer.application.port.in.ApproveShorteningCommand;
 import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
 import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
+import io.stenographer.application.port.in.PolicyChange;
 import io.stenographer.application.port.in.RetentionPoliciesQuery;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
 import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPeriod;
@@ -27,6 +30,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -78,6 +82,9 @@ public class RetentionPoliciesResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = RetentionPolicyRequest.class)))
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
+    @APIResponse(responseCode = "202", description = "The version keeps records for less time than the active one: "
+            + "it is stored once a different compliance admin approves it (four eyes)",
+            content = @Content(schema = @Schema(implementation = ShorteningProposalResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid policy", content = @Content(
             mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
     @APIResponse(responseCode = "409", description = "The id belongs to a configured policy, or a concurrent "
@@ -87,12 +94,46 @@ public class RetentionPoliciesResource {
         Caller caller = currentCaller.get();
         RetentionPolicyRequest request = RequestParameters.body(body, RetentionPolicyRequest.class);
         TenantId tenant = RequestParameters.tenant(request.tenant());
-        RetentionPolicy created = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
+        PolicyChange change = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
                 new PolicyId(request.id()), request.actionPattern(), request.resourceType(),
                 RetentionPeriod.parse("archiveAfter", request.archiveAfter()),
                 RetentionPeriod.parse("retainFor", request.retainFor()), request.legalBasis()));
-        return Response.created(URI.create("/api/v1/retention-policies/" + created.id() + "?tenant=" + tenant))
-                .entity(RetentionPolicyResponse.from(created))
+        if (change.awaitingApproval().isPresent()) {
+            return Response.accepted(ShorteningProposalResponse.from(change.proposal())).build();
+        }
+        return created(change.applied(), tenant);
+    }
+
+    @POST
+    @Path("{id}/proposals/{proposalId}/approval")
+    @RolesAllowed("compliance-admin")
+    @Operation(summary = "Approve a proposal that shortens a tenant's policy",
+            description = "Four eyes: the approver must be a compliance admin of the tenant other than the proposer. "
+                    + "Stores the proposed version; recorded as retention.policy.shortening-approved and "
+                    + "retention.policy.created events. No body.")
+    @APIResponse(responseCode = "201", description = "The stored version",
+            content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
+    @APIResponse(responseCode = "403", description = "The approver proposed it")
+    @APIResponse(responseCode = "404", description = "No such proposal for the tenant's policy")
+    @APIResponse(responseCode = "409", description = "Approved already, or the policy changed since the proposal")
+    public Response approve(@Context UriInfo uri, @PathParam("id") String id, @PathParam("proposalId") String proposalId,
+            @Parameter(required = true) @QueryParam("tenant") String tenant) {
+        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
+        TenantId tenantId = RequestParameters.tenant(tenant);
+        UUID parsed;
+        try {
+            parsed = UUID.fromString(proposalId);
+        } catch (IllegalArgumentException e) {
+            throw new FieldViolation("proposalId", "must be a UUID");
+        }
+        RetentionPolicy approved = policies.approve(new ApproveShorteningCommand(currentCaller.get(), tenantId,
+                new PolicyId(id), parsed));
+        return created(approved, tenantId);
+    }
+
+    private static Response created(RetentionPolicy policy, TenantId tenant) {
+        return Response.created(URI.create("/api/v1/retention-policies/" + policy.id() + "?tenant=" + tenant))
+                .entity(RetentionPolicyResponse.from(policy))
                 .build();
     }
 

@@ -19,9 +19,23 @@ public interface ManageRetentionPoliciesUseCase {
      * Stores a new version of a tenant's policy: version 1 for a new id, otherwise the latest version + 1
      * (also after a retirement, which makes the policy active again).
      *
+     * A version that keeps records for less time than the active one is not stored yet: it becomes a
+     * {@link PolicyChange#awaitingApproval() proposal} that a second compliance admin must {@link #approve}. Every
+     * {@code retainFor} must reach the configured minimum (RetentionFloor), which the API cannot lower.
+     *
      * @throws RetentionPolicyConflict if the id belongs to a configured policy or a concurrent change won
      */
-    RetentionPolicy create(CreateRetentionPolicyCommand command);
+    PolicyChange create(CreateRetentionPolicyCommand command);
+
+    /**
+     * Stores the version a shortening proposal describes, on the approval of a compliance admin other than its
+     * proposer. Both the proposal and the approval are recorded in the tenant's log.
+     *
+     * @throws ShorteningProposalNotFound if there is no such proposal for the tenant's policy
+     * @throws FourEyesRequired if the approver proposed it
+     * @throws RetentionPolicyConflict if the policy changed since the proposal, or it was approved already
+     */
+    RetentionPolicy approve(ApproveShorteningCommand command);
 
     /**
      * Retires the latest version of a tenant's policy.

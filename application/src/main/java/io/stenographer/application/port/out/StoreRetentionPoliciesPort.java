@@ -4,8 +4,11 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Stored, tenant-scoped retention policy versions. Append-only: a change is a new version, a retirement is a
@@ -20,6 +23,16 @@ public interface StoreRetentionPoliciesPort {
      * @throws PolicyVersionTaken if that (tenant, id, version) exists already (a concurrent change won)
      */
     void appendVersion(RetentionPolicy policy);
+
+    /**
+     * Stores the version a shortening proposal describes, with its approval; throws {@link PolicyVersionTaken} when
+     * the version exists already.
+     */
+    void appendApprovedVersion(ShorteningProposal proposal, String approvedBy, Instant approvedAt);
+
+    void appendProposal(ShorteningProposal proposal);
+
+    Optional<ShorteningProposal> proposal(TenantId tenant, UUID id);
 
     /**
      * Records that a version was retired.

@@ -5,6 +5,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Policy versions and retirements as append-only lists, with transactional semantics like
@@ -29,6 +33,8 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
     private final List<Retirement> retirements = new ArrayList<>();
     private final List<RetentionPolicy> pendingVersions = new ArrayList<>();
     private final List<Retirement> pendingRetirements = new ArrayList<>();
+    private final List<ShorteningProposal> proposals = new ArrayList<>();
+    private final List<ShorteningProposal> pendingProposals = new ArrayList<>();
     private RetentionPolicy raceWinner;
 
     public InMemoryRetentionPolicies(FakeTransactionRunner transactions) {
@@ -57,6 +63,33 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
             throw new PolicyVersionTaken(tenant, policy.id(), policy.version());
         }
         pendingVersions.add(policy);
+    }
+
+    /** As the database: only a proposal approved by someone other than its proposer becomes a version. */
+    @Override
+    public void appendApprovedVersion(ShorteningProposal proposal, String approvedBy, Instant approvedAt) {
+        requireTransaction();
+        if (Stream.concat(proposals.stream(), pendingProposals.stream()).noneMatch(proposal::equals)) {
+            throw new IllegalStateException("no such proposal");
+        }
+        if (proposal.proposedBy().equals(approvedBy)) {
+            throw new IllegalStateException("four eyes: the proposer cannot approve");
+        }
+        appendVersion(proposal.proposed());
+    }
+
+    @Override
+    public void appendProposal(ShorteningProposal proposal) {
+        requireTransaction();
+        pendingProposals.add(proposal);
+    }
+
+    @Override
+    public Optional<ShorteningProposal> proposal(TenantId tenant, UUID id) {
+        requireTransaction();
+        return Stream.concat(proposals.stream(), pendingProposals.stream())
+                .filter(p -> p.id().equals(id) && p.proposed().matcher().tenant().equals(tenant))
+                .findFirst();
     }
 
     @Override
@@ -99,10 +132,13 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
         retirements.addAll(pendingRetirements);
         pendingVersions.clear();
         pendingRetirements.clear();
+        proposals.addAll(pendingProposals);
+        pendingProposals.clear();
     }
 
     @Override
     public void rollback() {
+        pendingProposals.clear();
         pendingVersions.clear();
         pendingRetirements.clear();
     }

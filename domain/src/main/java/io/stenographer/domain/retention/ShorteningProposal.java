@@ -1,0 +1,31 @@
+package io.stenographer.domain.retention;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A new policy version that keeps records for less time than the version it replaces. It takes effect only
+ * when a second compliance admin approves it (four eyes); until then the current version stays in force.
+ *
+ * @param proposed the version as it will be stored once approved (its number is {@code baseVersion + 1})
+ */
+public record ShorteningProposal(UUID id, RetentionPolicy proposed, int baseVersion, String proposedBy,
+        Instant proposedAt) {
+
+    public ShorteningProposal {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(proposed, "proposed");
+        Objects.requireNonNull(proposedBy, "proposedBy");
+        Objects.requireNonNull(proposedAt, "proposedAt");
+        if (proposed.version() != baseVersion + 1) {
+            throw new IllegalArgumentException("a proposal replaces version " + baseVersion + " with version "
+                    + (baseVersion + 1) + ", not " + proposed.version());
+        }
+    }
+
+    /** True when {@code next} would keep records for less time than {@code current}. */
+    public static boolean shortens(RetentionPolicy current, RetentionPeriod nextRetainFor) {
+        return current != null && current.isActive() && nextRetainFor.isShorterThan(current.retainFor());
+    }
+}
