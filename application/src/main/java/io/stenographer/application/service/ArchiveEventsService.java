@@ -74,11 +74,16 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private final int maxEventsPerSegment;
     private final int maxSegmentsPerTenant;
     private final ReportArchiveProgressPort progress;
+    private final Duration minimumLock;
 
     public ArchiveEventsService(LoadLogPort log, CatalogSegmentsPort catalog, ArchiveSegmentsPort archive,
             ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, SelfAudit selfAudit, JobRuns jobRuns,
             TransactionRunner transactions, Clock clock, int maxEventsPerSegment, int maxSegmentsPerTenant,
-            ReportArchiveProgressPort progress) {
+            Duration minimumLock, ReportArchiveProgressPort progress) {
+        if (minimumLock.isNegative() || minimumLock.isZero()) {
+            throw new IllegalArgumentException("the minimum lock must be positive");
+        }
+        this.minimumLock = minimumLock;
         if (maxEventsPerSegment < 1 || maxSegmentsPerTenant < 1) {
             throw new IllegalArgumentException("segment and run limits must be positive");
         }
@@ -233,7 +238,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
-        retainUntil = RetentionRules.lockFrom(now, retainUntil);
+        retainUntil = RetentionRules.lockFrom(now, retainUntil, minimumLock);
         byte[] object = SegmentCodec.encode(entries);
         SegmentManifest manifest = new SegmentManifest(tenant, key, from, from + entries.size(),
                 SegmentCheck.sha256Hex(object), MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()),
@@ -295,7 +300,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                 used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
                 retainUntil = RetentionRules.lockUntil(retainUntil, RetentionRules.retainUntil(subject, policy));
             }
-            retainUntil = RetentionRules.lockFrom(now, retainUntil);
+            retainUntil = RetentionRules.lockFrom(now, retainUntil, minimumLock);
             manifest = new SegmentManifest(tenant, key, from, to, SegmentCheck.sha256Hex(object),
                     MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()), checkpoint.treeSize(),
                     checkpoint.signedNote(), List.copyOf(used), retainUntil, now);

@@ -4,10 +4,12 @@ import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PropagateLegalHoldsPort;
 import io.stenographer.application.port.out.StoreLegalHoldsPort;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.retention.HoldPropagation;
 import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionSubject;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,10 +25,12 @@ public final class ArchiveLegalHolds implements PropagateLegalHoldsPort {
     private final CatalogSegmentsPort catalog;
     private final ArchiveSegmentsPort archive;
     private final StoreLegalHoldsPort holds;
+    private final TransactionRunner transactions;
     private final Consumer<String> warnings;
 
     public ArchiveLegalHolds(CatalogSegmentsPort catalog, ArchiveSegmentsPort archive, StoreLegalHoldsPort holds,
-            Consumer<String> warnings) {
+            TransactionRunner transactions, Consumer<String> warnings) {
+        this.transactions = transactions;
         this.catalog = catalog;
         this.archive = archive;
         this.holds = holds;
@@ -34,35 +38,52 @@ public final class ArchiveLegalHolds implements PropagateLegalHoldsPort {
     }
 
     @Override
-    public void placed(LegalHold hold) {
-        Set<String> keys = catalog.liveSegmentsMatching(hold.tenant(), hold.criteria());
-        try {
-            for (String key : keys) {
-                archive.setLegalHold(key, true);
-            }
-        } catch (ArchiveSegmentsPort.ArchiveUnavailable e) {
-            warnings.accept("legal hold " + hold.id() + " is recorded, but the archive could not be reached to flag "
-                    + keys.size() + " segment(s); the next archive run sets the flags: " + e.getMessage());
-        }
+    public HoldPropagation placed(LegalHold hold) {
+        List<String> keys = List.copyOf(transactions.inTransaction(
+                () -> catalog.liveSegmentsMatching(hold.tenant(), hold.criteria())));
+        return flag(hold, keys, true, "the next archive run sets the missing flags");
     }
 
     @Override
-    public void released(LegalHold hold) {
-        List<LegalHold> stillActive = holds.active(hold.tenant()).stream()
-                .filter(other -> !other.id().equals(hold.id()))
-                .toList();
-        try {
+    public HoldPropagation released(LegalHold hold) {
+        List<String> toClear = transactions.inTransaction(() -> {
+            List<LegalHold> stillActive = holds.active(hold.tenant()).stream()
+                    .filter(other -> !other.id().equals(hold.id()))
+                    .toList();
+            List<String> keys = new ArrayList<>();
             for (String key : catalog.liveSegmentsMatching(hold.tenant(), hold.criteria())) {
                 List<RetentionSubject> subjects = catalog.subjectsOf(key);
-                boolean coveredElsewhere = stillActive.stream().anyMatch(other -> subjects.stream()
-                        .anyMatch(other::covers));
-                if (!coveredElsewhere) {
-                    archive.setLegalHold(key, false);
+                if (stillActive.stream().noneMatch(other -> subjects.stream().anyMatch(other::covers))) {
+                    keys.add(key);
                 }
             }
-        } catch (ArchiveSegmentsPort.ArchiveUnavailable e) {
-            warnings.accept("legal hold " + hold.id() + " is released, but the archive could not be reached; its "
-                    + "segments keep the legal-hold flag until it is cleared: " + e.getMessage());
+            return keys;
+        });
+        // A flag left on keeps the copy: the safe side; the purge run reports such segments.
+        return flag(hold, toClear, false, "those segments keep the legal-hold flag until it is cleared");
+    }
+
+    /** One store call per segment, each on its own: one missing object does not stop the others. */
+    private HoldPropagation flag(LegalHold hold, List<String> keys, boolean on, String consequence) {
+        List<String> problems = new ArrayList<>();
+        int applied = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            try {
+                archive.setLegalHold(key, on);
+                applied++;
+            } catch (ArchiveSegmentsPort.ArchiveObjectNotFound e) {
+                problems.add("segment " + key + ": its object is missing from the archive store");
+            } catch (ArchiveSegmentsPort.ArchiveUnavailable e) {
+                problems.add("the archive store could not be reached for " + (keys.size() - i) + " segment(s); "
+                        + consequence);
+                break;
+            }
         }
+        if (!problems.isEmpty()) {
+            warnings.accept("legal hold " + hold.id() + (on ? " is in force" : " is released") + ", but "
+                    + String.join("; ", problems));
+        }
+        return new HoldPropagation(keys.size(), applied, problems);
     }
 }

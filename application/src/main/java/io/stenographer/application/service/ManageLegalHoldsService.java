@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.LegalHoldChange;
 import io.stenographer.application.port.in.LegalHoldNotFound;
 import io.stenographer.application.port.in.LegalHoldQuery;
 import io.stenographer.application.port.in.LegalHoldsQuery;
@@ -13,11 +14,14 @@ import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
+import io.stenographer.domain.retention.HoldPropagation;
 import io.stenographer.domain.retention.LegalHold;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,13 +31,14 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * Places and releases legal holds, each with its self-audit event in one transaction, and tells every
- * {@link PropagateLegalHoldsPort} about the change inside that transaction.
+ * Places and releases legal holds, each with its self-audit event in one short transaction, and then tells every
+ * {@link PropagateLegalHoldsPort} about the committed change; what they could not do is reported and recorded.
  */
 public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
 
     static final String HOLD_PLACED = "legal-hold.placed";
     static final String HOLD_RELEASED = "legal-hold.released";
+    static final String HOLD_ARCHIVE_INCOMPLETE = "legal-hold.archive-flags-incomplete";
     static final String RESOURCE_TYPE = "legal-hold";
 
     private final StoreLegalHoldsPort holds;
@@ -44,7 +49,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     private final RandomGenerator random;
 
     /**
-     * @param listeners told about every placed and released hold, in this order, inside the transaction
+     * @param listeners told about every placed and released hold, in this order, after it committed
      */
     public ManageLegalHoldsService(StoreLegalHoldsPort holds, List<PropagateLegalHoldsPort> listeners,
             SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random) {
@@ -57,13 +62,14 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     }
 
     @Override
-    public LegalHold place(PlaceLegalHoldCommand command) {
+    public LegalHoldChange place(PlaceLegalHoldCommand command) {
         Caller caller = command.caller();
         caller.require(Role.COMPLIANCE_ADMIN, command.tenant());
         Instant now = Timestamps.truncate(clock.instant());
         LegalHold hold = LegalHold.place(HoldId.newTimeOrdered(now, random), command.tenant(), command.criteria(),
                 command.caseReference(), command.reason(), caller.subject(), now);
-        return transactions.inTransaction(() -> {
+        // One short transaction makes the hold effective at once; the archive's flags follow outside it.
+        transactions.inTransaction(() -> {
             holds.appendHold(hold);
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
             metadata.put("holdId", new JsonString(hold.id().toString()));
@@ -71,30 +77,56 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
             put(metadata, "caseReference", hold.caseReference());
             metadata.put("reason", new JsonString(hold.reason()));
             audit(caller, hold, HOLD_PLACED, metadata);
-            listeners.forEach(listener -> listener.placed(hold));
-            return hold;
+            return null;
         });
+        HoldPropagation archive = HoldPropagation.NONE;
+        for (PropagateLegalHoldsPort listener : listeners) {
+            archive = archive.and(listener.placed(hold));
+        }
+        recordIfIncomplete(caller, hold, archive);
+        return new LegalHoldChange(hold, archive);
     }
 
     @Override
-    public LegalHold release(ReleaseLegalHoldCommand command) {
+    public LegalHoldChange release(ReleaseLegalHoldCommand command) {
         Caller caller = command.caller();
-        return transactions.inTransaction(() -> {
+        LegalHold released = transactions.inTransaction(() -> {
             LegalHold hold = visible(caller, command.id());
             caller.require(Role.COMPLIANCE_ADMIN, hold.tenant());
-            LegalHold released = hold.release(caller.subject(), Timestamps.truncate(clock.instant()),
+            LegalHold releasing = hold.release(caller.subject(), Timestamps.truncate(clock.instant()),
                     command.reason());
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
-            metadata.put("holdId", new JsonString(released.id().toString()));
-            put(metadata, "caseReference", released.caseReference());
-            metadata.put("reason", new JsonString(released.releaseReason()));
-            metadata.put("placedAt", new JsonString(Timestamps.format(released.placedAt())));
-            metadata.put("placedBy", new JsonString(released.placedBy()));
+            metadata.put("holdId", new JsonString(releasing.id().toString()));
+            put(metadata, "caseReference", releasing.caseReference());
+            metadata.put("reason", new JsonString(releasing.releaseReason()));
+            metadata.put("placedAt", new JsonString(Timestamps.format(releasing.placedAt())));
+            metadata.put("placedBy", new JsonString(releasing.placedBy()));
             // The event first: the database refuses a release that left no trace in the tenant's log.
-            audit(caller, released, HOLD_RELEASED, metadata);
-            holds.appendRelease(released);
-            listeners.forEach(listener -> listener.released(released));
-            return released;
+            audit(caller, releasing, HOLD_RELEASED, metadata);
+            holds.appendRelease(releasing);
+            return releasing;
+        });
+        HoldPropagation archive = HoldPropagation.NONE;
+        for (PropagateLegalHoldsPort listener : listeners) {
+            archive = archive.and(listener.released(released));
+        }
+        recordIfIncomplete(caller, released, archive);
+        return new LegalHoldChange(released, archive);
+    }
+
+    /** Archive flags left behind are recorded in the tenant's log, where auditors see them, until a run applies them. */
+    private void recordIfIncomplete(Caller caller, LegalHold hold, HoldPropagation archive) {
+        if (archive.complete()) {
+            return;
+        }
+        Map<String, JsonValue> metadata = new LinkedHashMap<>();
+        metadata.put("holdId", new JsonString(hold.id().toString()));
+        metadata.put("segments", new JsonNumber(archive.segments()));
+        metadata.put("applied", new JsonNumber(archive.applied()));
+        metadata.put("problems", new JsonArray(archive.problems().stream().<JsonValue>map(JsonString::new).toList()));
+        transactions.inTransaction(() -> {
+            audit(caller, hold, HOLD_ARCHIVE_INCOMPLETE, metadata);
+            return null;
         });
     }
 

@@ -82,7 +82,7 @@ class ArchiveEventsServiceTest {
     private ArchiveEventsService service(int maxEventsPerSegment, int maxSegmentsPerTenant) {
         return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit,
                 new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, maxEventsPerSegment,
-                maxSegmentsPerTenant, new ReportArchiveProgressPort() {
+                maxSegmentsPerTenant, RetentionRules.DEFAULT_MINIMUM_LOCK, new ReportArchiveProgressPort() {
                     @Override
                     public void lag(TenantId tenant, Duration lag) {
                         progress.add("lag " + tenant.value() + " " + lag);
@@ -164,7 +164,7 @@ class ArchiveEventsServiceTest {
 
         assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(catalog.recorded()).singleElement().satisfies(r -> assertThat(r.manifest().retainUntil())
-                .isEqualTo(NOW.plus(RetentionRules.MINIMUM_LOCK)));
+                .isEqualTo(NOW.plus(RetentionRules.DEFAULT_MINIMUM_LOCK)));
     }
 
     @Test

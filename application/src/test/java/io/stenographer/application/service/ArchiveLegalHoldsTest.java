@@ -1,9 +1,6 @@
 package io.stenographer.application.service;
 
-import static io.stenographer.application.service.fakes.TestDrafts.ACME;
-import static io.stenographer.application.service.fakes.TestDrafts.caller;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.stenographer.application.port.in.LegalHoldChange;
 import io.stenographer.application.port.in.PlaceLegalHoldCommand;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
@@ -18,6 +15,7 @@ import io.stenographer.domain.access.Role;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
+import io.stenographer.domain.retention.HoldPropagation;
 import io.stenographer.domain.retention.LegalHold;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +24,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.caller;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ArchiveLegalHoldsTest {
 
@@ -42,7 +43,7 @@ class ArchiveLegalHoldsTest {
     private final InMemoryArchive archive = new InMemoryArchive(clock);
     private final InMemoryLegalHolds holds = new InMemoryLegalHolds(transactions);
     private final List<String> warnings = new ArrayList<>();
-    private final ArchiveLegalHolds mirror = new ArchiveLegalHolds(catalog, archive, holds, warnings::add);
+    private final ArchiveLegalHolds mirror = new ArchiveLegalHolds(catalog, archive, holds, transactions, warnings::add);
 
     private final LegalHold holdC7 = hold("C-7");
     private final LegalHold holdC8 = hold("C-8");
@@ -74,7 +75,7 @@ class ArchiveLegalHoldsTest {
 
     @Test
     void placingAHoldTurnsTheStoresHoldOnForEverySegmentWithACoveredEventOnly() {
-        inTransaction(() -> mirror.placed(holdC7));
+        mirror.placed(holdC7);
 
         assertThat(archive.legalHold(SEG_C7)).isTrue();
         assertThat(archive.legalHold(SEG_BOTH)).isTrue();
@@ -84,14 +85,14 @@ class ArchiveLegalHoldsTest {
 
     @Test
     void releasingTurnsTheHoldOffOnlyWhereNoOtherActiveHoldStillCoversTheSegment() {
-        inTransaction(() -> mirror.placed(holdC7));
-        inTransaction(() -> mirror.placed(holdC8));
+        mirror.placed(holdC7);
+        mirror.placed(holdC8);
         LegalHold released = holdC7.release("counsel", NOW, "case closed");
         holds.seed(released);
         holds.seed(holdC8);
         int before = archive.holdChanges().size();
 
-        inTransaction(() -> mirror.released(released));
+        mirror.released(released);
 
         assertThat(archive.holdChanges().subList(before, archive.holdChanges().size()))
                 .containsExactly(SEG_C7 + "=OFF");
@@ -108,22 +109,61 @@ class ArchiveLegalHoldsTest {
         ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(mirror),
                 new SelfAudit(events, clock, random), transactions, clock, random);
 
-        LegalHold hold = service.place(new PlaceLegalHoldCommand(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), ACME,
-                new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation"));
+        LegalHoldChange change = service.place(new PlaceLegalHoldCommand(caller("counsel", Role.COMPLIANCE_ADMIN,
+                ACME), ACME, new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation"));
+        LegalHold hold = change.hold();
 
         assertThat(holds.committedHolds()).isEqualTo(1);
-        assertThat(warnings).singleElement().asString().contains(hold.id().toString(), "recorded", "2 segment(s)");
+        assertThat(change.archive().problems()).singleElement().asString().contains("2 segment(s)");
+        assertThat(warnings).singleElement().asString().contains(hold.id().toString(), "in force", "2 segment(s)");
         assertThat(archive.holdChanges()).isEmpty();
     }
 
     @Test
+    void aSegmentWhoseObjectIsMissingIsReportedByNameAndTheOthersAreStillFlagged() {
+        archive.remove(SEG_C7);
+
+        HoldPropagation result = mirror.placed(holdC7);
+
+        assertThat(result.segments()).isEqualTo(2);
+        assertThat(result.applied()).isEqualTo(1);
+        assertThat(result.problems()).singleElement().asString().contains(SEG_C7, "missing");
+        assertThat(archive.legalHold(SEG_BOTH)).isTrue();
+    }
+
+    @Test
+    void aWholeTenantHoldOverTwoThousandSlowSegmentsCommitsAtOnce() {
+        for (int i = 0; i < 2_000; i++) {
+            log.append(TestEvents.event(ACME, "case.view", "C-9", NOW.minus(Duration.ofDays(60)), random));
+        }
+        TestSegments segments = new TestSegments(transactions, log, archive, catalog);
+        for (int i = 0; i < 2_000; i++) {
+            segments.archive(ACME, 4 + i, 5 + i, NOW.plus(Duration.ofDays(365)), NOW);
+        }
+        // 30 ms per store call: 2,003 calls take a minute, twice the transaction timeout.
+        archive.slowDown(Duration.ofMillis(30));
+        transactions.timeoutAfter(clock, Duration.ofSeconds(30));
+        InMemoryEventStore events = new InMemoryEventStore(transactions);
+        ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(mirror),
+                new SelfAudit(events, clock, random), transactions, clock, random);
+
+        LegalHoldChange change = service.place(new PlaceLegalHoldCommand(caller("counsel", Role.COMPLIANCE_ADMIN,
+                ACME), ACME, HoldCriteria.WHOLE_TENANT, "CASE-ALL", "regulator inquiry"));
+
+        assertThat(holds.committedHolds()).isEqualTo(1);
+        assertThat(change.archive().segments()).isEqualTo(2_003);
+        assertThat(change.archive().complete()).isTrue();
+        assertThat(transactions.rolledBack()).isZero();
+    }
+
+    @Test
     void whenTheArchiveIsUnreachableAReleaseWarnsAndDoesNotThrow() {
-        inTransaction(() -> mirror.placed(holdC7));
+        mirror.placed(holdC7);
         archive.goDown();
         LegalHold released = holdC7.release("counsel", NOW, "case closed");
         holds.seed(released);
 
-        inTransaction(() -> mirror.released(released));
+        mirror.released(released);
 
         assertThat(warnings).singleElement().asString().contains(holdC7.id().toString(), "released");
         archive.comeBack();

@@ -26,6 +26,10 @@ public interface ArchiveSettings {
     @WithDefault("100")
     int maxSegmentsPerRun();
 
+    /** The shortest lock a copy gets when its retention has already ended by the time it is archived. */
+    @WithDefault("PT24H")
+    Duration minimumLock();
+
     @WithDefault("500")
     int purgeBatchSize();
 

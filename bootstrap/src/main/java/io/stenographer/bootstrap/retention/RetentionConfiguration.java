@@ -133,8 +133,8 @@ public class RetentionConfiguration {
     @Produces
     @ApplicationScoped
     PropagateLegalHoldsPort archiveLegalHolds(PostgresArchiveCatalog catalog, ArchiveSegmentsPort archive,
-            StoreLegalHoldsPort holds) {
-        return new ArchiveLegalHolds(catalog, archive, holds, LOG::warn);
+            StoreLegalHoldsPort holds, TransactionRunner transactions) {
+        return new ArchiveLegalHolds(catalog, archive, holds, transactions, LOG::warn);
     }
 
     @Produces
@@ -144,7 +144,7 @@ public class RetentionConfiguration {
             SelfAudit selfAudit, JobRuns jobRuns, TransactionRunner transactions, Clock clock,
             ArchiveSettings settings, ArchiveMetrics metrics) {
         return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit, jobRuns, transactions,
-                clock, settings.maxEventsPerSegment(), settings.maxSegmentsPerRun(), metrics);
+                clock, settings.maxEventsPerSegment(), settings.maxSegmentsPerRun(), settings.minimumLock(), metrics);
     }
 
     @Produces

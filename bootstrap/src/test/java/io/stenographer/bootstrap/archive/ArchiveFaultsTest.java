@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.archive;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -161,6 +162,30 @@ class ArchiveFaultsTest {
         ArchiveLifecycleTest.runJob("purge", tenant, false);
         given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/events/" + ids.get(1))
                 .then().statusCode(200);
+    }
+
+    @Test
+    void aHoldOverASegmentWhoseObjectIsMissingIsPlacedAndNamesTheSegment() throws Exception {
+        String tenant = "missing-" + UUID.randomUUID().toString().substring(0, 8);
+        ArchiveLifecycleTest.createPolicy(tenant, "PT0S", "PT1H");
+        List<String> ids = ArchiveLifecycleTest.record(tenant, 3, i -> "user-" + i);
+        Proofs.await(tenant, ids.get(2));
+        assertThat(ArchiveLifecycleTest.runJob("archive", tenant, false).getString("status")).isEqualTo("succeeded");
+        String key = SegmentKeys.segmentKey(TenantId.of(tenant), 0);
+        // S3Mock does not enforce Object Lock, so the object can be removed here as it could not be on AWS S3.
+        try (S3Client s3 = S3MockTestResource.client()) {
+            s3.deleteObject(b -> b.bucket(S3MockTestResource.BUCKET).key(key));
+        }
+
+        given().auth().oauth2(TestTokens.admin("admin", tenant)).contentType("application/json")
+                .body("{\"tenant\":\"" + tenant + "\",\"reason\":\"litigation\"}")
+                .when().post("/api/v1/legal-holds")
+                .then().statusCode(201)
+                .body("status", equalTo("active"))
+                .body("archive.segments", equalTo(1))
+                .body("archive.applied", equalTo(0))
+                .body("archive.complete", equalTo(false))
+                .body("archive.problems[0]", containsString(key));
     }
 
     @Test

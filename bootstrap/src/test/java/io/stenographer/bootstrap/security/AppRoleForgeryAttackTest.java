@@ -151,7 +151,7 @@ class AppRoleForgeryAttackTest {
         TenantId tenant = seededTenant();
         Caller counsel = Caller.withRolesOnTenants("counsel", Set.of(Role.COMPLIANCE_ADMIN), Set.of(tenant));
         UUID hold = holds.place(new PlaceLegalHoldCommand(counsel, tenant, HoldCriteria.WHOLE_TENANT, "case-8",
-                "litigation")).id().value();
+                "litigation")).hold().id().value();
         assertRefusedAsApp("permission denied", "INSERT INTO legal_hold_release (hold_id, released_by, released_at,"
                 + " reason) VALUES ('" + hold + "', 'insider', now(), 'quietly')");
         assertRefusedAsApp("needs its legal-hold.released event",
@@ -215,7 +215,7 @@ class AppRoleForgeryAttackTest {
         TenantId tenant = seededTenant();
         Caller counsel = Caller.withRolesOnTenants("counsel", Set.of(Role.COMPLIANCE_ADMIN), Set.of(tenant));
         UUID hold = holds.place(new PlaceLegalHoldCommand(counsel, tenant, HoldCriteria.WHOLE_TENANT, "case-9",
-                "litigation")).id().value();
+                "litigation")).hold().id().value();
         // Only the database superuser can still write it directly.
         try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
                 Statement sql = db.createStatement()) {

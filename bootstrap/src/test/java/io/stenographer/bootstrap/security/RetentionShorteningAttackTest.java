@@ -25,7 +25,8 @@ class RetentionShorteningAttackTest {
     @Test
     void aRetentionBelowTheConfiguredMinimumIsRefused() {
         String tenant = tenant();
-        create(TestTokens.admin("admin-a", tenant), tenant, "PT1H", "PT1H")
+        // The test profile sets the minimum to PT5S (copies expire within seconds there); the default is P1D.
+        create(TestTokens.admin("admin-a", tenant), tenant, "PT1S", "PT1S")
                 .then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("type", equalTo("urn:stenographer:problem:validation-failed"))
                 .body("field", equalTo("retainFor"));

@@ -127,15 +127,15 @@ public final class RetentionRules {
      * @param alreadySet the lock the object carries now, or null if it has none
      */
     /**
-     * The shortest lock an archive copy gets: a copy whose retention already ended (a policy with
+     * The default shortest lock an archive copy gets: a copy whose retention already ended (a policy with
      * {@code retainFor == archiveAfter}, or an archive run that lagged) is still locked this long from now, because a
      * lock date in the past is refused by every WORM store and would stop the tenant's archiving for good.
      */
-    public static final Duration MINIMUM_LOCK = Duration.ofDays(1);
+    public static final Duration DEFAULT_MINIMUM_LOCK = Duration.ofDays(1);
 
-    /** {@code wanted}, or {@code now + MINIMUM_LOCK} if that is later. */
-    public static Instant lockFrom(Instant now, Instant wanted) {
-        Instant earliest = now.plus(MINIMUM_LOCK);
+    /** {@code wanted}, or {@code now + minimum} if that is later. */
+    public static Instant lockFrom(Instant now, Instant wanted, Duration minimum) {
+        Instant earliest = now.plus(minimum);
         return wanted.isBefore(earliest) ? earliest : wanted;
     }
 

@@ -2,6 +2,7 @@ package io.stenographer.adapters.rest.retention;
 
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.security.CurrentCaller;
+import io.stenographer.application.port.in.LegalHoldChange;
 import io.stenographer.application.port.in.LegalHoldQuery;
 import io.stenographer.application.port.in.LegalHoldsQuery;
 import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
@@ -13,7 +14,6 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
-import io.stenographer.domain.retention.LegalHold;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -77,10 +77,10 @@ public class LegalHoldsResource {
                 request.actionPattern(),
                 request.from() == null ? null : Timestamps.parse("from", request.from()),
                 request.to() == null ? null : Timestamps.parse("to", request.to()));
-        LegalHold hold = holds.place(new PlaceLegalHoldCommand(caller, tenant, criteria, request.caseReference(),
+        LegalHoldChange placed = holds.place(new PlaceLegalHoldCommand(caller, tenant, criteria, request.caseReference(),
                 request.reason()));
-        return Response.created(URI.create("/api/v1/legal-holds/" + hold.id()))
-                .entity(LegalHoldResponse.from(hold))
+        return Response.created(URI.create("/api/v1/legal-holds/" + placed.hold().id()))
+                .entity(LegalHoldResponse.from(placed))
                 .build();
     }
 

@@ -14,13 +14,13 @@ import java.util.List;
  */
 public interface ManageLegalHoldsUseCase {
 
-    LegalHold place(PlaceLegalHoldCommand command);
+    LegalHoldChange place(PlaceLegalHoldCommand command);
 
     /**
      * @throws LegalHoldNotFound if there is no such hold visible to the caller
      * @throws HoldAlreadyReleased if it was released before
      */
-    LegalHold release(ReleaseLegalHoldCommand command);
+    LegalHoldChange release(ReleaseLegalHoldCommand command);
 
     /** The tenant's holds in the given status, oldest first. */
     List<LegalHold> list(LegalHoldsQuery query);

@@ -1,15 +1,17 @@
 package io.stenographer.application.port.out;
 
+import io.stenographer.domain.retention.HoldPropagation;
 import io.stenographer.domain.retention.LegalHold;
 
 /**
  * Told about every placed and released legal hold, for stores that keep their own copy of a hold (for example
- * the S3 Object Lock legal-hold flag on archived segments). Called inside the use case's transaction, after the
- * hold or release row and its self-audit event were appended: throwing rolls the whole change back.
+ * the S3 Object Lock legal-hold flag on archived segments). Called after the change and its self-audit event
+ * committed, outside any transaction, so a slow or broken store can neither delay nor refuse a hold. It does not
+ * throw for store problems: it reports them, and the archive run applies what is missing.
  */
 public interface PropagateLegalHoldsPort {
 
-    void placed(LegalHold hold);
+    HoldPropagation placed(LegalHold hold);
 
-    void released(LegalHold hold);
+    HoldPropagation released(LegalHold hold);
 }

@@ -1,6 +1,9 @@
 package io.stenographer.application.service.fakes;
 
 import io.stenographer.application.port.out.TransactionRunner;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -23,6 +26,14 @@ public final class FakeTransactionRunner implements TransactionRunner {
     private int committed;
     private int rolledBack;
     private int current;
+    private Clock timeoutClock;
+    private Duration timeout;
+
+    /** Like PostgreSQL's transaction timeout: a transaction longer than {@code limit} on {@code clock} fails. */
+    public void timeoutAfter(Clock clock, Duration limit) {
+        this.timeoutClock = clock;
+        this.timeout = limit;
+    }
 
     public void enlist(Participant participant) {
         participants.add(participant);
@@ -35,8 +46,12 @@ public final class FakeTransactionRunner implements TransactionRunner {
         }
         started++;
         current = started;
+        Instant began = timeoutClock == null ? null : timeoutClock.instant();
         try {
             T result = work.get();
+            if (began != null && Duration.between(began, timeoutClock.instant()).compareTo(timeout) > 0) {
+                throw new IllegalStateException("transaction timeout: it ran longer than " + timeout);
+            }
             participants.forEach(Participant::commit);
             committed++;
             return result;

@@ -5,6 +5,7 @@ import io.stenographer.domain.archive.SegmentCheck;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
     }
 
     private final Clock clock;
+    private Duration latency;
     private final Map<String, StoredBytes> objects = new LinkedHashMap<>();
     private final List<Put> puts = new ArrayList<>();
     private final List<String> deleted = new ArrayList<>();
@@ -56,6 +58,19 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
     /** After {@code puts} more accepted puts the store goes down: every later call throws ArchiveUnavailable. */
     public void goDownAfterPuts(int puts) {
         putsUntilDown = puts;
+    }
+
+    /** The object disappears from the store (as if removed around the service), leaving its catalogue row. */
+    public void remove(String key) {
+        objects.remove(key);
+    }
+
+    /** Every legal-hold call takes {@code perCall} on the (mutable) clock, like a slow network to the store. */
+    public void slowDown(Duration perCall) {
+        if (!(clock instanceof MutableClock)) {
+            throw new IllegalStateException("latency needs a MutableClock");
+        }
+        latency = perCall;
     }
 
     public void goDown() {
@@ -173,6 +188,9 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
     @Override
     public StoredObject setLegalHold(String key, boolean on) {
         requireUp();
+        if (latency != null) {
+            ((MutableClock) clock).advance(latency);
+        }
         StoredBytes stored = objects.get(key);
         if (stored == null) {
             throw new ArchiveObjectNotFound(key);

@@ -5,6 +5,7 @@ import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.HoldAlreadyReleased;
 import io.stenographer.domain.retention.HoldId;
+import io.stenographer.domain.retention.HoldPropagation;
 import io.stenographer.domain.retention.LegalHold;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,21 +100,22 @@ public final class InMemoryLegalHolds implements StoreLegalHoldsPort, PropagateL
     }
 
     @Override
-    public void placed(LegalHold hold) {
-        notify("placed", hold);
+    public HoldPropagation placed(LegalHold hold) {
+        return notify("placed", hold);
     }
 
     @Override
-    public void released(LegalHold hold) {
-        notify("released", hold);
+    public HoldPropagation released(LegalHold hold) {
+        return notify("released", hold);
     }
 
-    private void notify(String change, LegalHold hold) {
+    private HoldPropagation notify(String change, LegalHold hold) {
         notifications.add(new Notification(transactions.current(), change, hold));
         if (failNextNotification) {
             failNextNotification = false;
-            throw new IllegalStateException("the archive could not set the legal hold");
+            return new HoldPropagation(1, 0, List.of("segment s-1: the archive could not set the legal hold"));
         }
+        return new HoldPropagation(1, 1, List.of());
     }
 
     @Override
