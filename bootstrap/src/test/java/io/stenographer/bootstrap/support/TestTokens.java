@@ -37,6 +37,11 @@ public final class TestTokens {
         return claims(subject, roles, tenants).sign();
     }
 
+    /** Roles and tenants as usual, plus per-tenant grants ("grant:<role>:<tenant>") that replace their product. */
+    public static String withGrants(String subject, Set<String> roles, List<String> grants, String... tenants) {
+        return claims(subject, roles, tenants).claim("grants", grants).sign();
+    }
+
     /** Signed by a key the issuer never published, under the issuer's key id. */
     public static String badSignature(String subject, Set<String> roles, String... tenants) {
         return claims(subject, roles, tenants).jws().keyId("1").sign(foreignKeys().getPrivate());

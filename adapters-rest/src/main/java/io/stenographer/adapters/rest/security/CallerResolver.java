@@ -10,6 +10,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,7 +27,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * {@code tenant:acme}).</li>
  * </ul>
  * The {@code grant:} prefix cannot collide with a tenant value ({@code tenant:}) or a role name. Malformed values
- * grant nothing and never fail the request.
+ * grant nothing and never fail the request; a token with any {@code grant:} value is judged by its grants alone.
  */
 @ApplicationScoped
 public class CallerResolver {
@@ -51,9 +52,11 @@ public class CallerResolver {
         if (!(identity.getPrincipal() instanceof JsonWebToken token)) {
             return new Caller(subject, Set.of());
         }
-        Set<Grant> grants = grants(token);
-        if (!grants.isEmpty()) {
-            return new Caller(subject, grants);
+        List<String> grantValues = claimValues(token.getClaim(grantClaim)).stream()
+                .filter(value -> value.startsWith(GRANT_PREFIX)).toList();
+        if (!grantValues.isEmpty()) {
+            // Fail closed: a token in grant form never falls back to roles x tenants, even if no grant is valid.
+            return new Caller(subject, grants(grantValues));
         }
         Set<Role> roles = new HashSet<>();
         for (String role : identity.getRoles()) {
@@ -68,12 +71,9 @@ public class CallerResolver {
         return Caller.withRolesOnTenants(subject, roles, tenants);
     }
 
-    private Set<Grant> grants(JsonWebToken token) {
+    private static Set<Grant> grants(List<String> values) {
         Set<Grant> grants = new HashSet<>();
-        for (String value : claimValues(token.getClaim(grantClaim))) {
-            if (!value.startsWith(GRANT_PREFIX)) {
-                continue;
-            }
+        for (String value : values) {
             String[] parts = value.substring(GRANT_PREFIX.length()).split(":", -1);
             if (parts.length == 2) {
                 Optional<Role> role = Role.fromClaimValue(parts[0]);
