@@ -2,16 +2,18 @@ package io.stenographer.bootstrap.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.Architectures.onionArchitecture;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import jakarta.persistence.Entity;
 
@@ -22,16 +24,30 @@ import jakarta.persistence.Entity;
 @AnalyzeClasses(packages = "io.stenographer", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+    /** Every layer must hold classes: an empty or misspelt layer fails instead of passing vacuously. */
     @ArchTest
-    static final ArchRule hexagonal_layers = onionArchitecture()
-            .domainModels("io.stenographer.domain..")
-            .applicationServices("io.stenographer.application..")
-            .adapter("rest", "io.stenographer.adapters.rest..")
-            .adapter("persistence", "io.stenographer.adapters.persistence..")
-            .adapter("archive", "io.stenographer.adapters.archive..")
-            .adapter("reports", "io.stenographer.adapters.reports..")
-            .withOptionalLayers(true)
-            .ignoreDependency(resideIn("io.stenographer.bootstrap.."), anyClass());
+    static final ArchRule hexagonal_layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Domain").definedBy("io.stenographer.domain..")
+            .layer("Application").definedBy("io.stenographer.application..")
+            .layer("Adapters").definedBy("io.stenographer.adapters..")
+            .layer("Bootstrap").definedBy("io.stenographer.bootstrap..")
+            .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Bootstrap")
+            .whereLayer("Application").mayOnlyBeAccessedByLayers("Adapters", "Bootstrap")
+            .whereLayer("Domain").mayOnlyBeAccessedByLayers("Application", "Adapters", "Bootstrap");
+
+    /** Services are built in the composition root only: nothing else may know them. */
+    @ArchTest
+    static final ArchRule only_configurations_know_services = noClasses()
+            .that().resideOutsideOfPackage("io.stenographer.application.service..")
+            .and().haveSimpleNameNotEndingWith("Configuration")
+            .should().dependOnClassesThat().resideInAPackage("io.stenographer.application.service..");
+
+    /** An out-port hidden inside a service (and implemented by an adapter) is still an out-port: put it in port.out. */
+    @ArchTest
+    static final ArchRule no_ports_hidden_in_services = noClasses()
+            .that().resideOutsideOfPackage("io.stenographer.application..")
+            .should().implement(JavaClass.Predicates.resideInAPackage("io.stenographer.application.service.."));
 
     /** The domain is pure Java: only the JDK's java.* packages and itself. */
     @ArchTest
@@ -67,6 +83,13 @@ class ArchitectureTest {
             .and().areInterfaces().and().areTopLevelClasses()
             .should().haveSimpleNameEndingWith("Port").orShould().haveSimpleNameEndingWith("Runner");
 
+    /** Nested interfaces in port.out are parts of a port's signature (a handle, a callback), never ports of their own. */
+    @ArchTest
+    static final ArchRule nested_out_port_types_belong_to_a_port = classes()
+            .that().resideInAPackage("io.stenographer.application.port.out..")
+            .and().areInterfaces().and().areNestedClasses()
+            .should(beDeclaredInsideAPort());
+
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("io.stenographer.(**)")
             .should().beFreeOfCycles();
@@ -88,11 +111,16 @@ class ArchitectureTest {
             .and().haveSimpleNameEndingWith("Service")
             .should().haveModifier(JavaModifier.FINAL);
 
-    private static DescribedPredicate<JavaClass> resideIn(String pattern) {
-        return JavaClass.Predicates.resideInAPackage(pattern);
-    }
-
-    private static DescribedPredicate<JavaClass> anyClass() {
-        return DescribedPredicate.alwaysTrue();
+    private static ArchCondition<JavaClass> beDeclaredInsideAPort() {
+        return new ArchCondition<>("be declared inside a ...Port") {
+            @Override
+            public void check(JavaClass nested, ConditionEvents events) {
+                boolean inPort = nested.getEnclosingClass().map(JavaClass::getSimpleName)
+                        .filter(name -> name.endsWith("Port")).isPresent();
+                if (!inPort) {
+                    events.add(SimpleConditionEvent.violated(nested, nested.getName() + " is not nested in a port"));
+                }
+            }
+        };
     }
 }
