@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import io.stenographer.application.port.in.RecordEventsUseCase;
 import io.stenographer.application.port.out.fixture.EventsRepository;
 import io.stenographer.application.service.fixture.ServiceWithAHiddenPort;
 import io.stenographer.bootstrap.fixture.WiringOutsideTheCompositionRoot;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureRulesCatchViolationsTest {
 
     private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
-            DomainThatUsesTheApplication.class, EventsRepository.class, EventsRepository.Nested.class,
+            DomainThatUsesTheApplication.class, RecordEventsUseCase.class, EventsRepository.class, EventsRepository.Nested.class,
             ServiceWithAHiddenPort.class, ServiceWithAHiddenPort.Progress.class, WiringOutsideTheCompositionRoot.class);
 
     @Test
