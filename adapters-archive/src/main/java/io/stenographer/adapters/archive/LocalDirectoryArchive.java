@@ -1,6 +1,7 @@
 package io.stenographer.adapters.archive;
 
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -191,7 +192,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
             Optional<Manifest> manifest = readManifest(object);
             boolean hold = readLegalHold(object);
             return Optional.of(new StoredObject(key, size, manifest.map(Manifest::sha256).orElse(null),
-                    manifest.map(Manifest::lockMode).orElse(null), manifest.map(Manifest::retainUntil).orElse(null),
+                    manifest.map(Manifest::lock).orElse(Lock.NONE), manifest.map(Manifest::retainUntil).orElse(null),
                     hold));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -309,7 +310,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
                         + manifestPath(object).getFileName() + "); refusing to delete it");
             }
             if (clock.instant().isBefore(stored.retainUntil())) {
-                throw new ArchiveDeletionRefused("archive object " + key + " is retained (" + stored.lockMode()
+                throw new ArchiveDeletionRefused("archive object " + key + " is retained (" + stored.lock()
                         + ") until " + stored.retainUntil() + "; it cannot be deleted before then");
             }
             // Object first: a manifest without its object is harmless, an object without its manifest is not.
@@ -346,6 +347,11 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
     }
 
     private record Manifest(String sha256, String lockMode, Instant retainUntil) {
+
+        /** This directory's manifest file says COMPLIANCE for a lock nobody can shorten, as S3 would. */
+        Lock lock() {
+            return LOCK_MODE.equals(lockMode) ? Lock.WRITE_ONCE : Lock.NONE;
+        }
     }
 
     private Optional<Manifest> readManifest(Path object) throws IOException {

@@ -1,6 +1,7 @@
 package io.stenographer.adapters.archive;
 
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +18,9 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -284,7 +285,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             throw unavailable("GetObjectLegalHold", key, e);
         }
         long size = head.contentLength() == null ? -1 : head.contentLength();
-        return new StoredObject(key, size, sha256, mode, retainUntil, legalHold);
+        return new StoredObject(key, size, sha256, lock(mode), retainUntil, legalHold);
     }
 
     @Override
@@ -369,7 +370,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         ArchiveKeys.requireValid(key);
         Instant until = roundUpToSecond(retainUntil);
         StoredObject current = describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
-        if ("COMPLIANCE".equals(current.lockMode()) && current.retainUntil() != null
+        if (current.lock() == Lock.WRITE_ONCE && current.retainUntil() != null
                 && !current.retainUntil().isBefore(until)) {
             return current;
         }
@@ -421,7 +422,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             throw new ArchiveDeletionRefused("archive object " + key + " is under a legal hold; it cannot be deleted");
         }
         if (current.retainUntil() != null && now.isBefore(current.retainUntil())) {
-            throw new ArchiveDeletionRefused("archive object " + key + " is retained (" + current.lockMode()
+            throw new ArchiveDeletionRefused("archive object " + key + " is retained (" + current.lock()
                     + ") until " + current.retainUntil() + "; it cannot be deleted before then");
         }
         String versionId = head.get().versionId();
@@ -546,5 +547,13 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
      */
     private static boolean isNoLockConfigured(S3Exception e) {
         return e.statusCode() == 404 || isMissingObjectLock(e);
+    }
+
+    /** S3's words stay here: COMPLIANCE cannot be shortened by anyone, GOVERNANCE can by a privileged account. */
+    private static Lock lock(String mode) {
+        if (ObjectLockRetentionMode.COMPLIANCE.toString().equals(mode)) {
+            return Lock.WRITE_ONCE;
+        }
+        return ObjectLockRetentionMode.GOVERNANCE.toString().equals(mode) ? Lock.OVERRIDABLE : Lock.NONE;
     }
 }

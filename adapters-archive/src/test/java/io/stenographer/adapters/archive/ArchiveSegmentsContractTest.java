@@ -1,13 +1,11 @@
 package io.stenographer.adapters.archive;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveChecksumMismatch;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveDeletionRefused;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveObjectExists;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveObjectNotFound;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every {@link ArchiveSegmentsPort} must do, run against each adapter by a subclass. Retention is
@@ -65,7 +65,7 @@ abstract class ArchiveSegmentsContractTest {
         StoredObject put = archive.put(key("segment-0-1.ndjson"), content, sha, until);
 
         assertThat(put.key()).isEqualTo(key("segment-0-1.ndjson"));
-        assertThat(put.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(put.lock()).isEqualTo(Lock.WRITE_ONCE);
         assertThat(put.retainUntil()).isEqualTo(until);
         assertThat(put.sha256Hex()).isEqualTo(sha);
         assertThat(put.size()).isEqualTo(content.length);
@@ -85,7 +85,7 @@ abstract class ArchiveSegmentsContractTest {
         Instant later = until.plus(Duration.ofDays(30));
         StoredObject extended = archive.extendLock(key("extend.ndjson"), later);
         assertThat(extended.retainUntil()).isEqualTo(later);
-        assertThat(extended.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(extended.lock()).isEqualTo(Lock.WRITE_ONCE);
         assertThat(extended.sha256Hex()).isEqualTo(Sha256.hex(content));
         assertThat(archive.describe(key("extend.ndjson"))).contains(extended);
         assertThatThrownBy(() -> archive.extendLock(key("missing.ndjson"), later))
@@ -156,7 +156,7 @@ abstract class ArchiveSegmentsContractTest {
         StoredObject on = archive.setLegalHold(key("held"), true);
         assertThat(on.legalHold()).isTrue();
         assertThat(archive.describe(key("held")).orElseThrow().legalHold()).isTrue();
-        assertThat(on.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(on.lock()).isEqualTo(Lock.WRITE_ONCE);
 
         StoredObject off = archive.setLegalHold(key("held"), false);
         assertThat(off.legalHold()).isFalse();

@@ -1,12 +1,10 @@
 package io.stenographer.adapters.archive;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveDeletionRefused;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveNotWormCapable;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveObjectExists;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +18,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The local directory archive: the contract, plus what it promises on disk. Its locks are enforced by
@@ -120,7 +120,7 @@ class LocalDirectoryArchiveTest extends ArchiveSegmentsContractTest {
         clock.advance(Duration.ofDays(3));
 
         var described = archive.describe(key("orphan")).orElseThrow();
-        assertThat(described.lockMode()).isNull();
+        assertThat(described.lock()).isEqualTo(Lock.NONE);
         assertThat(described.confirms(Sha256.hex(content), Instant.now())).isFalse();
         assertThatThrownBy(() -> archive.delete(key("orphan"))).isInstanceOf(ArchiveDeletionRefused.class)
                 .hasMessageContaining("manifest");

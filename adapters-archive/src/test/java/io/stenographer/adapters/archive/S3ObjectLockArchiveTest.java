@@ -1,14 +1,12 @@
 package io.stenographer.adapters.archive;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveChecksumMismatch;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveNotWormCapable;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveUnavailable;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
+import io.stenographer.testing.S3MockProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,6 +33,8 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRetentionRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The S3 Object Lock adapter against a real S3Mock 4.11.0 process ({@link S3MockProcess}).
@@ -116,7 +116,7 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
         assertThat(recorder.operations()).containsExactly("HeadObject", "PutObject", "PutObjectRetention",
                 "HeadObject", "GetObjectRetention", "GetObjectLegalHold");
 
-        assertThat(stored.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(stored.lock()).isEqualTo(Lock.WRITE_ONCE);
         assertThat(stored.retainUntil()).isEqualTo(until);
         assertThat(stored.sha256Hex()).isEqualTo(sha);
         assertThat(stored.confirms(sha, until)).isTrue();
@@ -145,7 +145,7 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
         assertThat(client.headObject(b -> b.bucket(LOCKED_BUCKET).key(key("meta-only"))
                 .checksumMode(ChecksumMode.ENABLED)).checksumSHA256()).isNull();
         assertThat(described.sha256Hex()).isEqualTo(sha);
-        assertThat(described.lockMode()).as("no retention was ever set on it").isNull();
+        assertThat(described.lock()).as("no retention was ever set on it").isEqualTo(Lock.NONE);
         assertThat(described.confirms(sha, Instant.now())).isFalse();
     }
 
@@ -263,7 +263,7 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
 
         StoredObject described = archive.describe(key("headers-only")).orElseThrow();
 
-        assertThat(described.lockMode()).isNull();
+        assertThat(described.lock()).isEqualTo(Lock.NONE);
         assertThat(described.retainUntil()).isNull();
     }
 
@@ -276,7 +276,7 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
     void s3mock_does_not_enforce_the_lock_only_the_adapters_check_refuses() {
         byte[] content = bytes("locked but deletable on s3mock");
         StoredObject stored = archive.put(key("unenforced"), content, Sha256.hex(content), inOneDay());
-        assertThat(stored.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(stored.lock()).isEqualTo(Lock.WRITE_ONCE);
 
         assertThatThrownBy(() -> archive.delete(key("unenforced")))
                 .isInstanceOf(ArchiveSegmentsPort.ArchiveDeletionRefused.class);
@@ -312,7 +312,7 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
         }
         StoredObject after = archive.describe(key("durable")).orElseThrow();
         assertThat(after.sha256Hex()).isEqualTo(Sha256.hex(content));
-        assertThat(after.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(after.lock()).isEqualTo(Lock.WRITE_ONCE);
     }
 
     @Test

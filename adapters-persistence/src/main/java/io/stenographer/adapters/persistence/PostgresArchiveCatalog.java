@@ -1,5 +1,6 @@
 package io.stenographer.adapters.persistence;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.domain.archive.SegmentManifest;
@@ -48,7 +49,7 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
     }
 
     @Override
-    public void recordSegment(SegmentManifest manifest, String confirmedLockMode, Instant confirmedRetainUntil,
+    public void recordSegment(SegmentManifest manifest, Lock confirmedLock, Instant confirmedRetainUntil,
             List<ArchivedEvent> events) {
         // The function checks contiguity, the checkpoint, the range root and the events, and copies what each
         // event was about from the event store itself (V8); a forged catalogue row cannot get past it.
@@ -63,7 +64,8 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
             ps.setString(8, new String(manifest.toCanonicalBytes(), StandardCharsets.UTF_8));
             ps.setTimestamp(9, Timestamp.from(manifest.retainUntil()));
             ps.setTimestamp(10, Timestamp.from(manifest.archivedAt()));
-            ps.setString(11, confirmedLockMode);
+            // The catalogue column (V5) names a write-once lock as S3 does, and takes no other.
+            ps.setString(11, confirmedLock == Lock.WRITE_ONCE ? "COMPLIANCE" : confirmedLock.name());
             ps.setTimestamp(12, Timestamp.from(confirmedRetainUntil));
             ps.setArray(13, ps.getConnection().createArrayOf("uuid",
                     events.stream().map(event -> event.id().value()).toArray()));

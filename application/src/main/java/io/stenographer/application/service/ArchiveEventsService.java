@@ -4,6 +4,7 @@ import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEvent;
@@ -52,7 +53,7 @@ import java.util.Set;
 
 /**
  * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose
- * archive date has come into a segment, uploads it under a COMPLIANCE lock until the latest retention
+ * archive date has come into a segment, uploads it under a write-once lock until the latest retention
  * end of its events, reads lock and checksum back, and only then records the segment (one short
  * transaction). A segment's key depends only on its first index, so a retry after a crash finds the
  * object, checks it against the log and adopts it; nothing is ever uploaded twice or overwritten.
@@ -261,7 +262,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         // All three read back: lock, checksum (above) and the legal-hold state this segment must carry.
         requireHold(held ? archive.setLegalHold(manifest.objectKey(), true) : stored, held);
         transactions.inTransaction(() -> {
-            catalog.recordSegment(manifest, stored.lockMode(), stored.retainUntil(), planned.index());
+            catalog.recordSegment(manifest, stored.lock(), stored.retainUntil(), planned.index());
             return null;
         });
         return manifest;
@@ -317,7 +318,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                     + "archives never overwrite: " + String.join("; ", problems));
         }
         StoredObject locked = stored;
-        if (!"COMPLIANCE".equals(stored.lockMode()) || stored.retainUntil() == null
+        if (stored.lock() != Lock.WRITE_ONCE || stored.retainUntil() == null
                 || stored.retainUntil().isBefore(manifest.retainUntil())) {
             // The earlier run stopped before its retention was set (a store that ignores lock headers on PUT).
             locked = archive.extendLock(key, manifest.retainUntil());
@@ -341,7 +342,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         SegmentManifest adopted = manifest;
         StoredObject confirmed = locked;
         transactions.inTransaction(() -> {
-            catalog.recordSegment(adopted, confirmed.lockMode(), confirmed.retainUntil(), index);
+            catalog.recordSegment(adopted, confirmed.lock(), confirmed.retainUntil(), index);
             return null;
         });
         return manifest;
@@ -396,9 +397,9 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
 
     private static void requireConfirmed(StoredObject stored, String sha256Hex, Instant retainUntil) {
         if (!stored.confirms(sha256Hex, retainUntil)) {
-            throw new ArchiveNotConfirmed("the archive did not confirm " + stored.key() + ": lock mode "
-                    + stored.lockMode() + ", retain until " + stored.retainUntil() + ", SHA-256 " + stored.sha256Hex()
-                    + " (expected COMPLIANCE until at least " + retainUntil + ", SHA-256 " + sha256Hex + ")");
+            throw new ArchiveNotConfirmed("the archive did not confirm " + stored.key() + ": lock "
+                    + stored.lock() + ", retain until " + stored.retainUntil() + ", SHA-256 " + stored.sha256Hex()
+                    + " (expected WRITE_ONCE until at least " + retainUntil + ", SHA-256 " + sha256Hex + ")");
         }
     }
 

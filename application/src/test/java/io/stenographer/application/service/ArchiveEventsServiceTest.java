@@ -2,6 +2,7 @@ package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.StoredObject;
 import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEvent;
 import io.stenographer.application.port.out.ReportArchiveProgressPort;
@@ -249,7 +250,7 @@ class ArchiveEventsServiceTest {
         assertThat(manifest.archivedAt()).isEqualTo(NOW);
         // The manifest stored beside the segment is the one recorded.
         assertThat(SegmentManifest.parse(archive.bytes(SegmentKeys.manifestKey(SEGMENT_0)))).isEqualTo(manifest);
-        assertThat(recorded.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(recorded.lock()).isEqualTo(Lock.WRITE_ONCE);
         assertThat(recorded.confirmedRetainUntil()).isEqualTo(paymentKeptUntil);
         assertThat(recorded.events()).containsExactly(
                 new ArchivedEvent(0, payment.id(), payment.leafHash(),
@@ -273,20 +274,20 @@ class ArchiveEventsServiceTest {
                 new InMemoryArchive.Put(SegmentKeys.manifestKey(SEGMENT_0), SegmentCheck.sha256Hex(manifestBytes),
                         manifest.retainUntil()));
         StoredObject stored = archive.describe(SEGMENT_0).orElseThrow();
-        assertThat(stored.lockMode()).isEqualTo("COMPLIANCE");
+        assertThat(stored.lock()).isEqualTo(Lock.WRITE_ONCE);
         assertThat(stored.legalHold()).isFalse();
     }
 
     @Test
-    void aStoreThatDoesNotConfirmTheComplianceLockFailsTheRunAndNothingIsRecorded() {
+    void aStoreThatDoesNotConfirmAWriteOnceLockFailsTheRunAndNothingIsRecorded() {
         logged("case.view", 60);
         checkpoint(ACME);
-        archive.answerLockMode("GOVERNANCE");
+        archive.answerLock(Lock.OVERRIDABLE);
 
         JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
-        assertThat(run.error()).contains("did not confirm", SEGMENT_0, "GOVERNANCE");
+        assertThat(run.error()).contains("did not confirm", SEGMENT_0, "OVERRIDABLE");
         assertThat(catalog.recorded()).isEmpty();
         assertThat(runs.all()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(JobRun.Status.FAILED));
         assertThat(selfAudits("archive.run")).isEmpty();

@@ -24,7 +24,7 @@ public interface ArchiveSegmentsPort {
     void checkWormCapable();
 
     /**
-     * Stores a new object under a COMPLIANCE-mode lock until {@code retainUntil}, sending its SHA-256
+     * Stores a new object under a write-once lock until {@code retainUntil}, sending its SHA-256
      * for the store to check, then reads the object's lock, legal hold and checksum back.
      * Throws {@link ArchiveObjectExists} if the key is already taken (use {@link #describe} first), and
      * {@link ArchiveChecksumMismatch} if the content does not match {@code sha256Hex} (nothing is kept).
@@ -41,7 +41,7 @@ public interface ArchiveSegmentsPort {
     InputStream open(String key);
 
     /**
-     * Sets the object's COMPLIANCE lock to at least {@code retainUntil}: extends it, never shortens it (a
+     * Sets the object's write-once lock to at least {@code retainUntil}: extends it, never shortens it (a
      * WORM lock can only grow). For an object an interrupted upload left without its retention. Returns the
      * properties read back afterwards; throws {@link ArchiveObjectNotFound} if there is no such object.
      */
@@ -60,17 +60,28 @@ public interface ArchiveSegmentsPort {
      */
     void delete(String key);
 
+    /** How a stored object is protected from deletion and overwrite; only the store adapters know their own words. */
+    enum Lock {
+        /** No retention is set. */
+        NONE,
+        /** A retention that a privileged account can lift or shorten: not enough for an audit archive. */
+        OVERRIDABLE,
+        /** Write once: nobody, the account owner included, can shorten or lift it before it passes. */
+        WRITE_ONCE
+    }
+
     /** An object's properties as read back from the store. */
-    record StoredObject(String key, long size, String sha256Hex, String lockMode, Instant retainUntil,
+    record StoredObject(String key, long size, String sha256Hex, Lock lock, Instant retainUntil,
             boolean legalHold) {
 
         public StoredObject {
             Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(lock, "lock");
         }
 
         /** True when the store confirms the lock, the checksum and the hold state the caller expects. */
         public boolean confirms(String expectedSha256Hex, Instant expectedRetainUntil) {
-            return "COMPLIANCE".equals(lockMode)
+            return lock == Lock.WRITE_ONCE
                     && expectedSha256Hex.equalsIgnoreCase(sha256Hex == null ? "" : sha256Hex)
                     && retainUntil != null && !retainUntil.isBefore(expectedRetainUntil);
         }

@@ -1,5 +1,6 @@
 package io.stenographer.application.port.out;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
@@ -24,7 +25,7 @@ public interface CatalogSegmentsPort {
     long archivedUpTo(TenantId tenant);
 
     /** Records a segment the archive confirmed, with the index of the events it holds. */
-    void recordSegment(SegmentManifest manifest, String confirmedLockMode, Instant confirmedRetainUntil,
+    void recordSegment(SegmentManifest manifest, Lock confirmedLock, Instant confirmedRetainUntil,
             List<ArchivedEvent> events);
 
     Optional<ArchivedSegment> segment(String objectKey);

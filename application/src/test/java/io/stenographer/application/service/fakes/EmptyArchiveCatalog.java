@@ -1,5 +1,6 @@
 package io.stenographer.application.service.fakes;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.EventId;
@@ -23,7 +24,7 @@ public final class EmptyArchiveCatalog implements CatalogSegmentsPort {
     }
 
     @Override
-    public void recordSegment(SegmentManifest manifest, String confirmedLockMode, Instant confirmedRetainUntil,
+    public void recordSegment(SegmentManifest manifest, Lock confirmedLock, Instant confirmedRetainUntil,
             List<ArchivedEvent> events) {
         throw new UnsupportedOperationException("this catalog stays empty");
     }

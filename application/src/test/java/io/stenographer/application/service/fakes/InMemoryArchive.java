@@ -1,6 +1,7 @@
 package io.stenographer.application.service.fakes;
 
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.domain.archive.SegmentCheck;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -28,14 +29,14 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
     private static final class StoredBytes {
         byte[] content;
         final String sha256Hex;
-        final String lockMode;
+        final Lock lock;
         Instant retainUntil;
         boolean legalHold;
 
-        StoredBytes(byte[] content, String sha256Hex, String lockMode, Instant retainUntil) {
+        StoredBytes(byte[] content, String sha256Hex, Lock lock, Instant retainUntil) {
             this.content = content;
             this.sha256Hex = sha256Hex;
-            this.lockMode = lockMode;
+            this.lock = lock;
             this.retainUntil = retainUntil;
         }
     }
@@ -49,7 +50,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
     private int putsUntilDown = Integer.MAX_VALUE;
     private boolean down;
     private boolean wormCapable = true;
-    private String lockMode = "COMPLIANCE";
+    private Lock lock = Lock.WRITE_ONCE;
 
     public InMemoryArchive(Clock clock) {
         this.clock = clock;
@@ -82,9 +83,9 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
         putsUntilDown = Integer.MAX_VALUE;
     }
 
-    /** New objects get this lock mode (a bucket configured for GOVERNANCE, say) instead of COMPLIANCE. */
-    public void answerLockMode(String mode) {
-        lockMode = mode;
+    /** New objects get this lock (a bucket configured for an overridable lock, say) instead of write-once. */
+    public void answerLock(Lock lock) {
+        this.lock = lock;
     }
 
     public void withoutObjectLock() {
@@ -93,7 +94,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
 
     /** An object left by someone else (an earlier, interrupted run), stored under a COMPLIANCE lock. */
     public void plant(String key, byte[] content, Instant retainUntil) {
-        objects.put(key, new StoredBytes(content.clone(), SegmentCheck.sha256Hex(content), "COMPLIANCE", retainUntil));
+        objects.put(key, new StoredBytes(content.clone(), SegmentCheck.sha256Hex(content), Lock.WRITE_ONCE, retainUntil));
     }
 
     /** The bytes change behind the store's back; the checksum it reports stays the one it was given. */
@@ -143,7 +144,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
         if (!SegmentCheck.sha256Hex(content).equalsIgnoreCase(sha256Hex)) {
             throw new ArchiveChecksumMismatch(key, "content of " + key + " does not match " + sha256Hex);
         }
-        objects.put(key, new StoredBytes(content.clone(), sha256Hex.toLowerCase(java.util.Locale.ROOT), lockMode,
+        objects.put(key, new StoredBytes(content.clone(), sha256Hex.toLowerCase(java.util.Locale.ROOT), lock,
                 retainUntil));
         puts.add(new Put(key, sha256Hex, retainUntil));
         putsUntilDown--;
@@ -158,7 +159,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
     }
 
     private static StoredObject stored(String key, StoredBytes stored) {
-        return new StoredObject(key, stored.content.length, stored.sha256Hex, stored.lockMode, stored.retainUntil,
+        return new StoredObject(key, stored.content.length, stored.sha256Hex, stored.lock, stored.retainUntil,
                 stored.legalHold);
     }
 
@@ -207,7 +208,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
         if (stored == null) {
             return;
         }
-        if (stored.legalHold || "COMPLIANCE".equals(stored.lockMode) && clock.instant().isBefore(stored.retainUntil)) {
+        if (stored.legalHold || stored.lock == Lock.WRITE_ONCE && clock.instant().isBefore(stored.retainUntil)) {
             throw new ArchiveDeletionRefused(key + " is still locked");
         }
         objects.remove(key);

@@ -1,5 +1,6 @@
 package io.stenographer.application.service.fakes;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.domain.archive.SegmentManifest;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeEventsPort {
 
-    public record Recorded(SegmentManifest manifest, String lockMode, Instant confirmedRetainUntil,
+    public record Recorded(SegmentManifest manifest, Lock lock, Instant confirmedRetainUntil,
             List<ArchivedEvent> events, Instant deletedAt, UUID deletedBy) {
     }
 
@@ -72,14 +73,14 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     }
 
     @Override
-    public void recordSegment(SegmentManifest manifest, String confirmedLockMode, Instant confirmedRetainUntil,
+    public void recordSegment(SegmentManifest manifest, Lock confirmedLock, Instant confirmedRetainUntil,
             List<ArchivedEvent> events) {
         requireTransaction();
         if (failNextRecord) {
             failNextRecord = false;
             throw new IllegalStateException("the database connection was lost");
         }
-        if (!"COMPLIANCE".equals(confirmedLockMode) || confirmedRetainUntil.isBefore(manifest.retainUntil())) {
+        if (confirmedLock != Lock.WRITE_ONCE || confirmedRetainUntil.isBefore(manifest.retainUntil())) {
             throw new IllegalStateException("check constraint: the confirmed lock must be COMPLIANCE until at least "
                     + manifest.retainUntil());
         }
@@ -92,7 +93,7 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
         if (events.stream().anyMatch(e -> !known.add(e.id()))) {
             throw new IllegalStateException("unique violation: an event is archived twice");
         }
-        segments.put(manifest.objectKey(), new Recorded(manifest, confirmedLockMode, confirmedRetainUntil,
+        segments.put(manifest.objectKey(), new Recorded(manifest, confirmedLock, confirmedRetainUntil,
                 List.copyOf(events), null, null));
     }
 
@@ -169,7 +170,7 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
         if (r == null || r.deletedAt() != null) {
             throw new IllegalStateException("foreign key or unique violation deleting " + objectKey);
         }
-        segments.put(objectKey, new Recorded(r.manifest(), r.lockMode(), r.confirmedRetainUntil(), r.events(),
+        segments.put(objectKey, new Recorded(r.manifest(), r.lock(), r.confirmedRetainUntil(), r.events(),
                 deletedAt, jobRunId));
     }
 

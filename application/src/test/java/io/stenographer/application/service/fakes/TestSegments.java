@@ -1,5 +1,6 @@
 package io.stenographer.application.service.fakes;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedEvent;
 import io.stenographer.domain.archive.SegmentCheck;
 import io.stenographer.domain.archive.SegmentCodec;
@@ -59,7 +60,7 @@ public final class TestSegments {
         byte[] manifestBytes = manifest.toCanonicalBytes();
         archive.put(SegmentKeys.manifestKey(key), manifestBytes, SegmentCheck.sha256Hex(manifestBytes), retainUntil);
         transactions.inTransaction(() -> {
-            catalog.recordSegment(manifest, "COMPLIANCE", retainUntil, index);
+            catalog.recordSegment(manifest, Lock.WRITE_ONCE, retainUntil, index);
             return null;
         });
         return manifest;
