@@ -2,7 +2,6 @@ package io.stenographer.adapters.persistence;
 
 import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
-import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
@@ -14,8 +13,6 @@ import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.RetentionSubject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -30,7 +27,7 @@ import org.hibernate.Session;
 
 /** Archive segments, the archived-event index, and the purge function, through JDBC. */
 @ApplicationScoped
-public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsPort {
+public class PostgresArchiveCatalog implements CatalogSegmentsPort {
 
     private static final String SEGMENT = """
             SELECT s.manifest, d.deleted_at FROM archive_segment s
@@ -228,36 +225,6 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort, PurgeEventsP
             sql.append(" AND ").append(condition);
             params.add(value);
         }
-    }
-
-    @Override
-    public List<PurgeCandidate> purgeCandidates(TenantId tenant, long fromIndex, int limit) {
-        return jdbc.query("""
-                SELECT a.log_index, a.event_id, a.actor_id, a.action, a.resource_type, a.resource_id,
-                       a.occurred_at, a.received_at
-                FROM archived_event a JOIN audit_event e ON e.id = a.event_id
-                WHERE a.tenant = ? AND a.log_index >= ?
-                ORDER BY a.log_index LIMIT ?""", ps -> {
-            ps.setString(1, tenant.value());
-            ps.setLong(2, fromIndex);
-            ps.setInt(3, limit);
-        }, rs -> new PurgeCandidate(rs.getLong(1), new EventId(rs.getObject(2, UUID.class)),
-                new RetentionSubject(tenant, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant())));
-    }
-
-    @Override
-    public List<Long> purge(TenantId tenant, List<EventId> events) {
-        if (events.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.query("SELECT purged_log_index FROM stenographer_purge_archived_events(?, ?) ORDER BY 1",
-                (PreparedStatement ps) -> {
-                    ps.setString(1, tenant.value());
-                    Array ids = ps.getConnection().createArrayOf("uuid",
-                            events.stream().map(EventId::value).toArray());
-                    ps.setArray(2, ids);
-                }, rs -> rs.getLong(1));
     }
 
     private static ArchivedSegment segment(ResultSet rs) throws SQLException {

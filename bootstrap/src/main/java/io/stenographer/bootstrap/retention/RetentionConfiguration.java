@@ -2,6 +2,7 @@ package io.stenographer.bootstrap.retention;
 
 import io.quarkus.runtime.Startup;
 import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
+import io.stenographer.adapters.persistence.PostgresEventPurge;
 import io.stenographer.adapters.persistence.PostgresJobRuns;
 import io.stenographer.adapters.persistence.PostgresLegalHolds;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
@@ -149,11 +150,11 @@ public class RetentionConfiguration {
 
     @Produces
     @ApplicationScoped
-    RunPurgeJobUseCase purgeJob(PostgresArchiveCatalog catalog, ArchiveSegmentsPort archive,
+    RunPurgeJobUseCase purgeJob(PostgresArchiveCatalog catalog, PostgresEventPurge purge, ArchiveSegmentsPort archive,
             ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, PostgresMerkleLog log, SelfAudit selfAudit,
             JobRuns jobRuns, TransactionRunner transactions, Clock clock, ArchiveSettings settings,
             ArchiveMetrics metrics) {
-        return new PurgeEventsService(catalog, catalog, archive, policies, holds, log, selfAudit, jobRuns,
+        return new PurgeEventsService(catalog, purge, archive, policies, holds, log, selfAudit, jobRuns,
                 transactions, clock, settings.purgeBatchSize(), metrics);
     }
 
