@@ -7,12 +7,10 @@ import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
 import io.stenographer.domain.retention.LegalHold;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,11 +28,9 @@ public class PostgresLegalHolds implements StoreLegalHoldsPort {
             FROM legal_hold h
             LEFT JOIN legal_hold_release r ON r.hold_id = h.id""";
 
-    private final Session session;
     private final Jdbc jdbc;
 
     PostgresLegalHolds(Session session) {
-        this.session = session;
         this.jdbc = new Jdbc(session);
     }
 
@@ -44,25 +40,22 @@ public class PostgresLegalHolds implements StoreLegalHoldsPort {
             throw new IllegalArgumentException("a hold is stored as placed; its release is a row of its own");
         }
         HoldCriteria c = hold.criteria();
-        session.doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO legal_hold (id, tenant, actor_id, resource_type, resource_id, action_pattern,
-                        occurred_from, occurred_to, case_reference, reason, placed_by, placed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                insert.setObject(1, hold.id().value());
-                insert.setString(2, hold.tenant().value());
-                insert.setString(3, c.actorId());
-                insert.setString(4, c.resourceType());
-                insert.setString(5, c.resourceId());
-                insert.setString(6, c.actionPattern());
-                insert.setObject(7, utc(c.from()));
-                insert.setObject(8, utc(c.to()));
-                insert.setString(9, hold.caseReference());
-                insert.setString(10, hold.reason());
-                insert.setString(11, hold.placedBy());
-                insert.setObject(12, utc(hold.placedAt()));
-                insert.executeUpdate();
-            }
+        jdbc.update("""
+                INSERT INTO legal_hold (id, tenant, actor_id, resource_type, resource_id, action_pattern,
+                    occurred_from, occurred_to, case_reference, reason, placed_by, placed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", insert -> {
+            insert.setObject(1, hold.id().value());
+            insert.setString(2, hold.tenant().value());
+            insert.setString(3, c.actorId());
+            insert.setString(4, c.resourceType());
+            insert.setString(5, c.resourceId());
+            insert.setString(6, c.actionPattern());
+            insert.setObject(7, utc(c.from()));
+            insert.setObject(8, utc(c.to()));
+            insert.setString(9, hold.caseReference());
+            insert.setString(10, hold.reason());
+            insert.setString(11, hold.placedBy());
+            insert.setObject(12, utc(hold.placedAt()));
         });
     }
 
@@ -85,49 +78,27 @@ public class PostgresLegalHolds implements StoreLegalHoldsPort {
 
     @Override
     public Optional<LegalHold> find(HoldId id) {
-        List<LegalHold> found = session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(SELECT + " WHERE h.id = ?")) {
-                ps.setObject(1, id.value());
-                return read(ps);
-            }
-        });
-        return found.stream().findFirst();
+        return jdbc.first(SELECT + " WHERE h.id = ?", ps -> ps.setObject(1, id.value()), PostgresLegalHolds::hold);
     }
 
     @Override
     public List<LegalHold> all(TenantId tenant) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    SELECT + " WHERE h.tenant = ? ORDER BY h.placed_at, h.id")) {
-                ps.setString(1, tenant.value());
-                return read(ps);
-            }
-        });
+        return jdbc.query(SELECT + " WHERE h.tenant = ? ORDER BY h.placed_at, h.id",
+                ps -> ps.setString(1, tenant.value()), PostgresLegalHolds::hold);
     }
 
     @Override
     public List<LegalHold> active(TenantId tenant) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    SELECT + " WHERE h.tenant = ? AND r.hold_id IS NULL ORDER BY h.placed_at, h.id")) {
-                ps.setString(1, tenant.value());
-                return read(ps);
-            }
-        });
+        return jdbc.query(SELECT + " WHERE h.tenant = ? AND r.hold_id IS NULL ORDER BY h.placed_at, h.id",
+                ps -> ps.setString(1, tenant.value()), PostgresLegalHolds::hold);
     }
 
-    private static List<LegalHold> read(PreparedStatement ps) throws SQLException {
-        List<LegalHold> holds = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                HoldCriteria criteria = new HoldCriteria(rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), instant(rs, 7), instant(rs, 8));
-                holds.add(new LegalHold(new HoldId(rs.getObject(1, UUID.class)), new TenantId(rs.getString(2)),
-                        criteria, rs.getString(9), rs.getString(10), rs.getString(11), instant(rs, 12),
-                        rs.getString(13), instant(rs, 14), rs.getString(15)));
-            }
-        }
-        return holds;
+    private static LegalHold hold(ResultSet rs) throws SQLException {
+        HoldCriteria criteria = new HoldCriteria(rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), instant(rs, 7), instant(rs, 8));
+        return new LegalHold(new HoldId(rs.getObject(1, UUID.class)), new TenantId(rs.getString(2)), criteria,
+                rs.getString(9), rs.getString(10), rs.getString(11), instant(rs, 12), rs.getString(13),
+                instant(rs, 14), rs.getString(15));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

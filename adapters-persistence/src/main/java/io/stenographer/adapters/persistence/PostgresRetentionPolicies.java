@@ -9,7 +9,6 @@ import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.ShorteningProposal;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -35,11 +34,9 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
             LEFT JOIN retention_policy_retirement r
                    ON r.tenant = v.tenant AND r.policy_id = v.policy_id AND r.version = v.version""";
 
-    private final Session session;
     private final Jdbc jdbc;
 
     PostgresRetentionPolicies(Session session) {
-        this.session = session;
         this.jdbc = new Jdbc(session);
     }
 
@@ -135,26 +132,17 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
 
     @Override
     public List<RetentionPolicy> versions(TenantId tenant, PolicyId id) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    SELECT + " WHERE v.tenant = ? AND v.policy_id = ? ORDER BY v.version")) {
-                ps.setString(1, tenant.value());
-                ps.setString(2, id.value());
-                return read(ps);
-            }
-        });
+        return jdbc.query(SELECT + " WHERE v.tenant = ? AND v.policy_id = ? ORDER BY v.version", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setString(2, id.value());
+        }, PostgresRetentionPolicies::policy);
     }
 
     @Override
     public List<RetentionPolicy> active(TenantId tenant) {
-        List<RetentionPolicy> latest = session.doReturningWork(connection -> {
-            // Every version, newest first per id; the first row of each id decides. Served by the primary key.
-            try (PreparedStatement ps = connection.prepareStatement(
-                    SELECT + " WHERE v.tenant = ? ORDER BY v.policy_id, v.version DESC")) {
-                ps.setString(1, tenant.value());
-                return read(ps);
-            }
-        });
+        // Every version, newest first per id; the first row of each id decides. Served by the primary key.
+        List<RetentionPolicy> latest = jdbc.query(SELECT + " WHERE v.tenant = ? ORDER BY v.policy_id, v.version DESC",
+                ps -> ps.setString(1, tenant.value()), PostgresRetentionPolicies::policy);
         List<RetentionPolicy> active = new ArrayList<>();
         PolicyId previous = null;
         for (RetentionPolicy policy : latest) {
@@ -166,25 +154,19 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
         return active;
     }
 
-    private static List<RetentionPolicy> read(PreparedStatement ps) throws SQLException {
-        List<RetentionPolicy> policies = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                OffsetDateTime retiredAt = rs.getObject(12, OffsetDateTime.class);
-                policies.add(new RetentionPolicy(
-                        new PolicyId(rs.getString(2)),
-                        rs.getInt(3),
-                        new PolicyMatcher(new TenantId(rs.getString(1)), rs.getString(4), rs.getString(5)),
-                        RetentionPeriod.parse("archiveAfter", rs.getString(6)),
-                        RetentionPeriod.parse("retainFor", rs.getString(7)),
-                        rs.getString(8),
-                        rs.getString(9),
-                        rs.getObject(10, OffsetDateTime.class).toInstant(),
-                        retiredAt == null ? null : retiredAt.toInstant(),
-                        rs.getString(11)));
-            }
-        }
-        return policies;
+    private static RetentionPolicy policy(ResultSet rs) throws SQLException {
+        OffsetDateTime retiredAt = rs.getObject(12, OffsetDateTime.class);
+        return new RetentionPolicy(
+                new PolicyId(rs.getString(2)),
+                rs.getInt(3),
+                new PolicyMatcher(new TenantId(rs.getString(1)), rs.getString(4), rs.getString(5)),
+                RetentionPeriod.parse("archiveAfter", rs.getString(6)),
+                RetentionPeriod.parse("retainFor", rs.getString(7)),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getObject(10, OffsetDateTime.class).toInstant(),
+                retiredAt == null ? null : retiredAt.toInstant(),
+                rs.getString(11));
     }
 
     static OffsetDateTime utc(Instant instant) {
