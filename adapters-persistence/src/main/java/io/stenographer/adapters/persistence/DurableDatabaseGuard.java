@@ -4,8 +4,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,25 +30,13 @@ public class DurableDatabaseGuard {
     }
 
     void onStart(@Observes @Priority(1) StartupEvent startup) {
-        List<String> violations;
-        try (Connection connection = dataSource.getConnection()) {
-            violations = DurabilitySettings.violations(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Refusing to start: could not read the database's durability settings: "
-                    + e.getMessage(), e);
-        }
+        List<String> violations = StartupRefusal.enforce(dataSource, DurabilitySettings::violations,
+                "the database's durability settings", acceptDataLoss, ACCEPT_DATA_LOSS,
+                "the database could lose acknowledged events. Turn these settings on for the server, role and"
+                        + " database the service connects with; overriding accepts that receipts may be lost",
+                "DATA LOSS ACCEPTED: acknowledged events may be lost in a crash", LOG);
         if (violations.isEmpty()) {
             LOG.info("database durability confirmed: fsync, synchronous_commit and full_page_writes are on");
-            return;
         }
-        if (acceptDataLoss) {
-            LOG.warnf("DATA LOSS ACCEPTED (%s=true): acknowledged events may be lost in a crash: %s",
-                    ACCEPT_DATA_LOSS, String.join(", ", violations));
-            return;
-        }
-        throw new IllegalStateException("Refusing to start: the database could lose acknowledged events ("
-                + String.join(", ", violations) + "). Turn these settings on for the server, role and database"
-                + " the service connects with; " + ACCEPT_DATA_LOSS + "=true overrides this check and accepts"
-                + " that receipts may be lost.");
     }
 }

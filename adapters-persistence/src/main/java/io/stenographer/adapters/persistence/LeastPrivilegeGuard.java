@@ -37,24 +37,11 @@ public class LeastPrivilegeGuard {
     }
 
     void onStart(@Observes @Priority(2) StartupEvent startup) {
-        List<String> violations;
-        try (Connection connection = dataSource.getConnection()) {
-            violations = violations(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Refusing to start: could not read the database user's privileges: "
-                    + e.getMessage(), e);
-        }
-        if (violations.isEmpty()) {
-            return;
-        }
-        if (allowOwnerCredentials) {
-            LOG.warnf("OWNER CREDENTIALS ALLOWED (%s=true): the serving process could alter the append-only schema: %s",
-                    ALLOW_OWNER_CREDENTIALS, String.join(", ", violations));
-            return;
-        }
-        throw new IllegalStateException("Refusing to start: the service's database user " + String.join(", ", violations)
-                + ". Connect with the application role (e.g. stenographer_app) and give Flyway the owner's credentials"
-                + " (quarkus.flyway.username); " + ALLOW_OWNER_CREDENTIALS + "=true overrides this check.");
+        StartupRefusal.enforce(dataSource, LeastPrivilegeGuard::violations, "the database user's privileges",
+                allowOwnerCredentials, ALLOW_OWNER_CREDENTIALS, "the service's database user could alter the"
+                        + " append-only schema. Connect with the application role (e.g. stenographer_app) and give"
+                        + " Flyway the owner's credentials (quarkus.flyway.username)",
+                "OWNER CREDENTIALS ALLOWED: the serving process could alter the append-only schema", LOG);
     }
 
     /** Why the connection's user could change the schema it serves from; empty when it cannot. */

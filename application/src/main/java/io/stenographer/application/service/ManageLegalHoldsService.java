@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -79,12 +80,7 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
             audit(caller, hold, HOLD_PLACED, metadata);
             return null;
         });
-        HoldPropagation archive = HoldPropagation.NONE;
-        for (PropagateLegalHoldsPort listener : listeners) {
-            archive = archive.and(listener.placed(hold));
-        }
-        recordIfIncomplete(caller, hold, archive);
-        return new LegalHoldChange(hold, archive);
+        return propagated(caller, hold, listener -> listener.placed(hold));
     }
 
     @Override
@@ -106,19 +102,26 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
             holds.appendRelease(releasing);
             return releasing;
         });
-        HoldPropagation archive = HoldPropagation.NONE;
-        for (PropagateLegalHoldsPort listener : listeners) {
-            archive = archive.and(listener.released(released));
-        }
-        recordIfIncomplete(caller, released, archive);
-        return new LegalHoldChange(released, archive);
+        return propagated(caller, released, listener -> listener.released(released));
     }
 
-    /** Archive flags left behind are recorded in the tenant's log, where auditors see them, until a run applies them. */
-    private void recordIfIncomplete(Caller caller, LegalHold hold, HoldPropagation archive) {
-        if (archive.complete()) {
-            return;
+    /**
+     * Tells every listener about the committed change; archive flags left behind are recorded in the tenant's log,
+     * where auditors see them, until an archive run applies them.
+     */
+    private LegalHoldChange propagated(Caller caller, LegalHold hold,
+            Function<PropagateLegalHoldsPort, HoldPropagation> tell) {
+        HoldPropagation archive = HoldPropagation.NONE;
+        for (PropagateLegalHoldsPort listener : listeners) {
+            archive = archive.and(tell.apply(listener));
         }
+        if (!archive.complete()) {
+            recordIncomplete(caller, hold, archive);
+        }
+        return new LegalHoldChange(hold, archive);
+    }
+
+    private void recordIncomplete(Caller caller, LegalHold hold, HoldPropagation archive) {
         Map<String, JsonValue> metadata = new LinkedHashMap<>();
         metadata.put("holdId", new JsonString(hold.id().toString()));
         metadata.put("segments", new JsonNumber(archive.segments()));
