@@ -12,7 +12,6 @@ import io.stenographer.domain.report.ReportParameters;
 import io.stenographer.domain.report.ReportStatus;
 import io.stenographer.domain.report.ReportType;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -34,61 +33,44 @@ public class PostgresReportJobs implements TrackReportJobsPort {
             NOT EXISTS (SELECT 1 FROM report_job_status f WHERE f.report_id = j.id
                         AND f.status IN ('succeeded', 'failed'))""";
 
-    private final Session session;
+    private final Jdbc jdbc;
 
     PostgresReportJobs(Session session) {
-        this.session = session;
+        this.jdbc = new Jdbc(session);
     }
 
     @Override
     public void lockTenant(TenantId tenant) {
-        session.doWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT pg_advisory_xact_lock(hashtext('stenographer.reports'), hashtext(?))")) {
-                ps.setString(1, tenant.value());
-                ps.executeQuery().close();
-            }
-        });
+        jdbc.call("SELECT pg_advisory_xact_lock(hashtext('stenographer.reports'), hashtext(?))",
+                ps -> ps.setString(1, tenant.value()));
     }
 
     @Override
     public long active(TenantId tenant) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT count(*) FROM report_job j WHERE j.tenant = ? AND " + NOT_FINISHED)) {
-                ps.setString(1, tenant.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return jdbc.query("SELECT count(*) FROM report_job j WHERE j.tenant = ? AND " + NOT_FINISHED,
+                ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).get(0);
     }
 
     @Override
     public void add(ReportJob job) {
-        session.doWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    INSERT INTO report_job (id, tenant, report_type, format, parameters, requested_by, requested_at,
-                                            tree_size)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                ps.setObject(1, job.id());
-                ps.setString(2, job.tenant().value());
-                ps.setString(3, job.type().wireName());
-                ps.setString(4, job.format().wireName());
-                ps.setString(5, CanonicalJson.canonicalize(job.parameters().toJson(job.type())));
-                ps.setString(6, job.requestedBy());
-                ps.setTimestamp(7, Timestamp.from(job.requestedAt()));
-                ps.setLong(8, job.treeSize());
-                ps.executeUpdate();
-            }
+        jdbc.update("""
+                INSERT INTO report_job (id, tenant, report_type, format, parameters, requested_by, requested_at,
+                                        tree_size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+            ps.setObject(1, job.id());
+            ps.setString(2, job.tenant().value());
+            ps.setString(3, job.type().wireName());
+            ps.setString(4, job.format().wireName());
+            ps.setString(5, CanonicalJson.canonicalize(job.parameters().toJson(job.type())));
+            ps.setString(6, job.requestedBy());
+            ps.setTimestamp(7, Timestamp.from(job.requestedAt()));
+            ps.setLong(8, job.treeSize());
         });
     }
 
     @Override
     public Optional<ReportJob> find(UUID id) {
-        List<ReportJob> found = jobs(JOBS + " WHERE id = ?", ps -> ps.setObject(1, id));
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return jobs(JOBS + " WHERE id = ?", ps -> ps.setObject(1, id)).stream().findFirst();
     }
 
     @Override
@@ -122,102 +104,79 @@ public class PostgresReportJobs implements TrackReportJobsPort {
 
     @Override
     public List<UUID> runningSince(Instant before) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    SELECT j.report_id FROM report_job_status j
-                    WHERE j.status = 'running' AND j.at < ? AND NOT EXISTS (
-                        SELECT 1 FROM report_job_status f WHERE f.report_id = j.report_id
-                        AND f.status IN ('succeeded', 'failed'))""")) {
-                ps.setTimestamp(1, Timestamp.from(before));
-                List<UUID> ids = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getObject(1, UUID.class));
-                    }
-                }
-                return ids;
-            }
-        });
+        return jdbc.query("""
+                SELECT j.report_id FROM report_job_status j
+                WHERE j.status = 'running' AND j.at < ? AND NOT EXISTS (
+                    SELECT 1 FROM report_job_status f WHERE f.report_id = j.report_id
+                    AND f.status IN ('succeeded', 'failed'))""",
+                ps -> ps.setTimestamp(1, Timestamp.from(before)), rs -> rs.getObject(1, UUID.class));
     }
 
     private boolean status(UUID id, String status, Instant at, Long events, Long bytes, Hash sha256, String error) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    INSERT INTO report_job_status (report_id, status, at, event_count, content_bytes, content_sha256,
-                                                   error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-                ps.setObject(1, id);
-                ps.setString(2, status);
-                ps.setTimestamp(3, Timestamp.from(at));
-                ps.setObject(4, events);
-                ps.setObject(5, bytes);
-                ps.setBytes(6, sha256 == null ? null : sha256.bytes());
-                ps.setString(7, error);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return jdbc.update("""
+                INSERT INTO report_job_status (report_id, status, at, event_count, content_bytes, content_sha256,
+                                               error)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", ps -> {
+            ps.setObject(1, id);
+            ps.setString(2, status);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setObject(4, events);
+            ps.setObject(5, bytes);
+            ps.setBytes(6, sha256 == null ? null : sha256.bytes());
+            ps.setString(7, error);
+        }) == 1;
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+    /** One status row of a report: queued reports have none, finished ones end with succeeded or failed. */
+    private record StatusRow(String status, Instant at, Long events, Long bytes, Hash sha256, String error) {
+
+        static StatusRow read(ResultSet rs) throws SQLException {
+            boolean succeeded = "succeeded".equals(rs.getString(1));
+            return new StatusRow(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                    succeeded ? rs.getLong(3) : null, succeeded ? rs.getLong(4) : null,
+                    succeeded ? new Hash(rs.getBytes(5)) : null, rs.getString(6));
+        }
     }
 
-    private List<ReportJob> jobs(String sql, Binder binder) {
-        return session.doReturningWork(connection -> {
-            List<ReportJob> jobs = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                binder.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.add(request(rs));
-                    }
-                }
-            }
-            List<ReportJob> withStatus = new ArrayList<>(jobs.size());
-            try (PreparedStatement ps = connection.prepareStatement("""
+    private List<ReportJob> jobs(String sql, Jdbc.Binder binder) {
+        List<ReportJob> withStatus = new ArrayList<>();
+        for (ReportJob job : jdbc.query(sql, binder, PostgresReportJobs::request)) {
+            ReportStatus status = ReportStatus.QUEUED;
+            Instant started = null;
+            Instant finished = null;
+            Long events = null;
+            Long bytes = null;
+            Hash sha256 = null;
+            String error = null;
+            for (StatusRow row : jdbc.query("""
                     SELECT status, at, event_count, content_bytes, content_sha256, error FROM report_job_status
-                    WHERE report_id = ? ORDER BY at""")) {
-                for (ReportJob job : jobs) {
-                    ps.setObject(1, job.id());
-                    ReportStatus status = ReportStatus.QUEUED;
-                    Instant started = null;
-                    Instant finished = null;
-                    Long events = null;
-                    Long bytes = null;
-                    Hash sha256 = null;
-                    String error = null;
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Instant at = rs.getTimestamp(2).toInstant();
-                            switch (rs.getString(1)) {
-                                case "running" -> {
-                                    started = at;
-                                    if (!status.finished()) {
-                                        status = ReportStatus.RUNNING;
-                                    }
-                                }
-                                case "succeeded" -> {
-                                    status = ReportStatus.SUCCEEDED;
-                                    finished = at;
-                                    events = rs.getLong(3);
-                                    bytes = rs.getLong(4);
-                                    sha256 = new Hash(rs.getBytes(5));
-                                }
-                                default -> {
-                                    status = ReportStatus.FAILED;
-                                    finished = at;
-                                    error = rs.getString(6);
-                                }
-                            }
+                    WHERE report_id = ? ORDER BY at""", ps -> ps.setObject(1, job.id()), StatusRow::read)) {
+                switch (row.status()) {
+                    case "running" -> {
+                        started = row.at();
+                        if (!status.finished()) {
+                            status = ReportStatus.RUNNING;
                         }
                     }
-                    withStatus.add(new ReportJob(job.id(), job.tenant(), job.type(), job.format(), job.parameters(),
-                            job.requestedBy(), job.requestedAt(), job.treeSize(), status, started, finished, events,
-                            bytes, sha256, error));
+                    case "succeeded" -> {
+                        status = ReportStatus.SUCCEEDED;
+                        finished = row.at();
+                        events = row.events();
+                        bytes = row.bytes();
+                        sha256 = row.sha256();
+                    }
+                    default -> {
+                        status = ReportStatus.FAILED;
+                        finished = row.at();
+                        error = row.error();
+                    }
                 }
             }
-            return withStatus;
-        });
+            withStatus.add(new ReportJob(job.id(), job.tenant(), job.type(), job.format(), job.parameters(),
+                    job.requestedBy(), job.requestedAt(), job.treeSize(), status, started, finished, events, bytes,
+                    sha256, error));
+        }
+        return withStatus;
     }
 
     private static ReportJob request(ResultSet rs) throws SQLException {

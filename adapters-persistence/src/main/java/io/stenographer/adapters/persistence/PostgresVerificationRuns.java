@@ -13,7 +13,6 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.log.VerificationFinding;
 import io.stenographer.domain.log.VerificationReport;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -33,79 +32,61 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
             SELECT id, tenant, started_at, finished_at, tree_size, checkpoints, findings, triggered_by
             FROM verification_run""";
 
-    private final Session session;
+    private final Jdbc jdbc;
 
     PostgresVerificationRuns(Session session) {
-        this.session = session;
+        this.jdbc = new Jdbc(session);
     }
 
     @Override
     public void save(VerificationReport report) {
-        session.doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO verification_run (id, tenant, started_at, finished_at, tree_size, checkpoints, ok,
-                                                  findings, triggered_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                insert.setObject(1, report.id());
-                insert.setString(2, report.tenant().value());
-                insert.setTimestamp(3, Timestamp.from(report.startedAt()));
-                insert.setTimestamp(4, Timestamp.from(report.finishedAt()));
-                insert.setLong(5, report.treeSize());
-                insert.setLong(6, report.checkpointsChecked());
-                insert.setBoolean(7, report.ok());
-                insert.setString(8, CanonicalJson.canonicalize(findingsJson(report)));
-                insert.setString(9, report.triggeredBy());
-                insert.executeUpdate();
-            }
+        jdbc.update("""
+                INSERT INTO verification_run (id, tenant, started_at, finished_at, tree_size, checkpoints, ok,
+                                              findings, triggered_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", insert -> {
+            insert.setObject(1, report.id());
+            insert.setString(2, report.tenant().value());
+            insert.setTimestamp(3, Timestamp.from(report.startedAt()));
+            insert.setTimestamp(4, Timestamp.from(report.finishedAt()));
+            insert.setLong(5, report.treeSize());
+            insert.setLong(6, report.checkpointsChecked());
+            insert.setBoolean(7, report.ok());
+            insert.setString(8, CanonicalJson.canonicalize(findingsJson(report)));
+            insert.setString(9, report.triggeredBy());
         });
     }
 
     @Override
     public List<VerificationReport> recent(TenantId tenant, int limit) {
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    SELECT + " WHERE tenant = ? ORDER BY started_at DESC LIMIT ?")) {
-                ps.setString(1, tenant.value());
-                ps.setInt(2, limit);
-                return read(ps);
-            }
-        });
+        return jdbc.query(SELECT + " WHERE tenant = ? ORDER BY started_at DESC LIMIT ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setInt(2, limit);
+        }, PostgresVerificationRuns::report);
     }
 
     @Override
     public Optional<VerificationReport> find(TenantId tenant, UUID id) {
-        List<VerificationReport> found = session.doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(SELECT + " WHERE tenant = ? AND id = ?")) {
-                ps.setString(1, tenant.value());
-                ps.setObject(2, id);
-                return read(ps);
-            }
-        });
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return jdbc.first(SELECT + " WHERE tenant = ? AND id = ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setObject(2, id);
+        }, PostgresVerificationRuns::report);
     }
 
-    private static List<VerificationReport> read(PreparedStatement ps) throws SQLException {
-        List<VerificationReport> reports = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                JsonObject stored = (JsonObject) JsonParser.parse(rs.getString(7), 8);
-                List<VerificationFinding> findings = new ArrayList<>();
-                for (JsonValue value : ((JsonArray) stored.get("findings")).elements()) {
-                    JsonObject finding = (JsonObject) value;
-                    findings.add(new VerificationFinding(
-                            VerificationFinding.Kind.valueOf(((JsonString) finding.get("kind")).value()),
-                            finding.get("index") == null ? null : (long) ((JsonNumber) finding.get("index")).value(),
-                            finding.get("eventId") == null ? null
-                                    : EventId.parse(((JsonString) finding.get("eventId")).value()),
-                            ((JsonString) finding.get("message")).value()));
-                }
-                reports.add(new VerificationReport(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
-                        rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getLong(5),
-                        (long) ((JsonNumber) stored.get("eventsChecked")).value(), rs.getLong(6), rs.getString(8),
-                        findings, stored.get("truncated") != null));
-            }
+    private static VerificationReport report(ResultSet rs) throws SQLException {
+        JsonObject stored = (JsonObject) JsonParser.parse(rs.getString(7), 8);
+        List<VerificationFinding> findings = new ArrayList<>();
+        for (JsonValue value : ((JsonArray) stored.get("findings")).elements()) {
+            JsonObject finding = (JsonObject) value;
+            findings.add(new VerificationFinding(
+                    VerificationFinding.Kind.valueOf(((JsonString) finding.get("kind")).value()),
+                    finding.get("index") == null ? null : (long) ((JsonNumber) finding.get("index")).value(),
+                    finding.get("eventId") == null ? null : EventId.parse(((JsonString) finding.get("eventId")).value()),
+                    ((JsonString) finding.get("message")).value()));
         }
-        return reports;
+        return new VerificationReport(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
+                rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getLong(5),
+                (long) ((JsonNumber) stored.get("eventsChecked")).value(), rs.getLong(6), rs.getString(8),
+                findings, stored.get("truncated") != null);
     }
 
     private static JsonObject findingsJson(VerificationReport report) {
