@@ -18,7 +18,7 @@ import io.stenographer.domain.archive.SegmentCodec;
 import io.stenographer.domain.archive.SegmentEntry;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.archive.SegmentManifest;
-import io.stenographer.domain.archive.SegmentManifest.PolicyRef;
+import io.stenographer.domain.archive.SegmentPlanner;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonBoolean;
@@ -30,7 +30,6 @@ import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.MerkleTree;
 import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
@@ -45,7 +44,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -214,9 +212,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         List<SegmentEntry> entries = new ArrayList<>();
         List<ArchivedEvent> index = new ArrayList<>();
         List<RetentionSubject> subjects = new ArrayList<>();
-        Set<PolicyRef> used = new LinkedHashSet<>();
         Map<Long, Hash> treeLeaves = new HashMap<>();
-        Instant retainUntil = null;
         for (LeafWithEvent row : rows) {
             LogLeaf leaf = row.leaf();
             if (row.event() == null) {
@@ -232,18 +228,14 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             index.add(new ArchivedEvent(leaf.index(), leaf.eventId(), leaf.leafHash(), subject,
                     row.event().content().outcome().wireName()));
             subjects.add(subject);
-            used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
             treeLeaves.put(leaf.index(), leaf.leafHash());
-            retainUntil = RetentionRules.lockUntil(retainUntil, RetentionRules.retainUntil(subject, policy));
         }
         if (entries.isEmpty()) {
             return Optional.empty();
         }
-        retainUntil = RetentionRules.lockFrom(now, retainUntil, minimumLock);
         byte[] object = SegmentCodec.encode(entries);
-        SegmentManifest manifest = new SegmentManifest(tenant, key, from, from + entries.size(),
-                SegmentCheck.sha256Hex(object), MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()),
-                checkpoint.treeSize(), checkpoint.signedNote(), List.copyOf(used), retainUntil, now);
+        SegmentManifest manifest = SegmentPlanner.manifest(tenant, key, entries, object, checkpoint, tenantPolicies,
+                null, now, minimumLock);
         // Never archive an event that no longer matches its leaf: that is tampering, and the copy would hide it.
         List<String> problems = SegmentCheck.problems(manifest, object, entries, treeLeaves);
         if (!problems.isEmpty()) {
@@ -293,18 +285,8 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         if (!manifestMissing) {
             manifest = SegmentManifest.parse(readAll(archive.open(manifestKey)));
         } else {
-            Set<PolicyRef> used = new LinkedHashSet<>();
-            Instant retainUntil = stored.retainUntil();
-            for (SegmentEntry entry : entries) {
-                RetentionSubject subject = RetentionSubject.of(entry.event());
-                RetentionPolicy policy = tenantPolicies.resolve(subject);
-                used.add(new PolicyRef(policy.id().value(), policy.version(), policy.legalBasis()));
-                retainUntil = RetentionRules.lockUntil(retainUntil, RetentionRules.retainUntil(subject, policy));
-            }
-            retainUntil = RetentionRules.lockFrom(now, retainUntil, minimumLock);
-            manifest = new SegmentManifest(tenant, key, from, to, SegmentCheck.sha256Hex(object),
-                    MerkleTree.root(entries.stream().map(SegmentEntry::leafHash).toList()), checkpoint.treeSize(),
-                    checkpoint.signedNote(), List.copyOf(used), retainUntil, now);
+            manifest = SegmentPlanner.manifest(tenant, key, entries, object, checkpoint, tenantPolicies,
+                    stored.retainUntil(), now, minimumLock);
         }
         Map<Long, Hash> treeLeaves = new HashMap<>();
         List<LogLeaf> leaves = transactions.inTransaction(() -> log.leaves(tenant, from, to));
