@@ -14,6 +14,9 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
 
 /** Maps sealed events to rows and back. Metadata is kept as its canonical JSON text. */
 final class AuditEventRowMapper {
@@ -72,10 +75,10 @@ final class AuditEventRowMapper {
             + "e.source_application, e.source_ip, e.source_user_agent, e.correlation_id, e.metadata, e.client_event_id";
 
     /** Reads the {@link #COLUMNS} starting at column {@code first}, without going through an entity. */
-    static AuditEvent fromColumns(java.sql.ResultSet rs, int first) throws java.sql.SQLException {
+    static AuditEvent fromColumns(ResultSet rs, int first) throws SQLException {
         AuditEventEntity row = new AuditEventEntity();
         int c = first;
-        row.id = rs.getObject(c++, java.util.UUID.class);
+        row.id = rs.getObject(c++, UUID.class);
         row.tenant = rs.getString(c++);
         row.receivedAt = rs.getTimestamp(c++).toInstant();
         row.submittedBy = rs.getString(c++);

@@ -9,6 +9,7 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.query.ActionFilter;
 import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventCursor;
@@ -66,7 +67,7 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
                 .forEach(row -> {
                     AuditEvent event = AuditEventRowMapper.toDomain(row);
                     found.put(row.clientEventId, new IdempotencyRecord(event.id(),
-                            new io.stenographer.domain.merkle.Hash(row.leafHash), event.receivedAt(),
+                            new Hash(row.leafHash), event.receivedAt(),
                             event.content().contentDigest()));
                 });
         return found;

@@ -3,6 +3,7 @@ package io.stenographer.adapters.reports;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.report.Finding;
 import io.stenographer.domain.report.ReportDocument;
@@ -15,6 +16,7 @@ import io.stenographer.domain.report.ReportTable;
 import io.stenographer.domain.report.RuleResult;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -87,7 +89,7 @@ public final class PdfReportRenderer implements RenderReportPort {
     private static void query(Layout l, ReportHeader h) throws IOException {
         l.heading("Query");
         for (Map.Entry<String, JsonValue> member : h.query().members().entrySet()) {
-            String value = member.getValue() instanceof io.stenographer.domain.json.JsonString text ? text.value()
+            String value = member.getValue() instanceof JsonString text ? text.value()
                     : CanonicalJson.canonicalize(member.getValue());
             l.wrapped(member.getKey() + ": " + value, l.regular, 9);
         }
@@ -339,7 +341,7 @@ public final class PdfReportRenderer implements RenderReportPort {
 
         void row(List<String> cells, float width, PDType1Font font, float size) throws IOException {
             float[] widths = new float[cells.size()];
-            java.util.Arrays.fill(widths, width);
+            Arrays.fill(widths, width);
             row(cells, widths, font, size);
         }
 

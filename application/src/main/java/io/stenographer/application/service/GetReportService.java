@@ -10,6 +10,7 @@ import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -54,7 +55,7 @@ public final class GetReportService implements GetReportUseCase {
         int limit = query.limit();
         caller.require(Role.AUDITOR, tenant);
         if (limit < 1 || limit > 100) {
-            throw new io.stenographer.domain.event.FieldViolation("limit", "must be from 1 to 100");
+            throw new FieldViolation("limit", "must be from 1 to 100");
         }
         return transactions.inTransaction(() -> jobs.recent(tenant, limit));
     }

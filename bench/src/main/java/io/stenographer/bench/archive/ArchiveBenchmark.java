@@ -20,6 +20,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -256,7 +258,7 @@ public final class ArchiveBenchmark {
                   AND NOT EXISTS (SELECT 1 FROM archive_segment_deletion d WHERE d.object_key = s.object_key)
                   AND l.tenant = e.tenant AND l.leaf_index = a.log_index AND l.event_id = e.id
                 RETURNING e.id, a.log_index""";
-        java.util.List<Object> ids = new java.util.ArrayList<>();
+        List<Object> ids = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT a.event_id FROM archived_event a JOIN audit_event e"
                 + " ON e.id = a.event_id WHERE a.tenant = ? ORDER BY a.log_index LIMIT ?")) {
             s.setString(1, tenant);

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -176,7 +177,7 @@ public final class LogBenchmark {
                        count(*)
                 FROM log_checkpoint WHERE tenant = ? AND published_at >= ?""")) {
             statement.setString(1, tenant);
-            statement.setTimestamp(2, java.sql.Timestamp.from(from));
+            statement.setTimestamp(2, Timestamp.from(from));
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 long leaves = rs.getLong(1);

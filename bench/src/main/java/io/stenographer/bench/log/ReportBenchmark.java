@@ -4,6 +4,7 @@ import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.report.bundle.ReportBundleVerification;
 import io.stenographer.domain.report.bundle.ReportBundleVerifier;
+import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -140,7 +142,7 @@ public final class ReportBenchmark {
                         Duration.ofSeconds(10)).body().strip());
                 long v0 = System.nanoTime();
                 ReportBundleVerification result;
-                try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                     result = new ReportBundleVerifier(key, null).verify(in);
                 }
                 double verify = (System.nanoTime() - v0) / 1e9;
@@ -195,6 +197,6 @@ public final class ReportBenchmark {
     }
 
     static void log(String message) {
-        System.err.println("[reports " + java.time.LocalTime.now().withNano(0) + "] " + message);
+        System.err.println("[reports " + LocalTime.now().withNano(0) + "] " + message);
     }
 }

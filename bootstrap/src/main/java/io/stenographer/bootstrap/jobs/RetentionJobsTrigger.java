@@ -6,6 +6,7 @@ import io.stenographer.application.port.in.RunArchiveJobUseCase;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,12 +39,12 @@ public class RetentionJobsTrigger {
     }
 
     private static void report(JobRun run) {
-        String job = run.job().name().toLowerCase(java.util.Locale.ROOT);
+        String job = run.job().name().toLowerCase(Locale.ROOT);
         switch (run.status()) {
             case FAILED -> LOG.errorf("%s run %s failed: %s", job, run.id(), run.error());
             case SKIPPED -> LOG.debugf("%s run %s skipped: %s", job, run.id(), run.error());
             default -> LOG.infof("%s run %s %s in %d ms", job, run.id(), run.status().name().toLowerCase(
-                    java.util.Locale.ROOT), run.duration() == null ? 0 : run.duration().toMillis());
+                    Locale.ROOT), run.duration() == null ? 0 : run.duration().toMillis());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.stenographer.domain.retention;
 
 import io.stenographer.domain.event.FieldViolation;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
@@ -85,7 +86,7 @@ public record RetentionPeriod(Period date, Duration time) implements Comparable<
                             Math.multiplyExact(number(m, 3), 7), number(m, 4)));
             Duration time = Duration.ofHours(number(m, 5)).plusMinutes(number(m, 6)).plusSeconds(number(m, 7));
             return new RetentionPeriod(date, time);
-        } catch (ArithmeticException | IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (ArithmeticException | IllegalArgumentException | DateTimeException e) {
             throw new FieldViolation(field, "must be at most " + MAX_YEARS + " years");
         }
     }

@@ -1,5 +1,6 @@
 package io.stenographer.application.port.out;
 
+import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
@@ -49,10 +50,10 @@ public interface LoadLogPort {
      */
     List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to);
 
-    record LeafWithEvent(LogLeaf leaf, io.stenographer.domain.event.AuditEvent event, String unreadable,
+    record LeafWithEvent(LogLeaf leaf, AuditEvent event, String unreadable,
             Hash archivedLeafHash) {
 
-        public LeafWithEvent(LogLeaf leaf, io.stenographer.domain.event.AuditEvent event, String unreadable) {
+        public LeafWithEvent(LogLeaf leaf, AuditEvent event, String unreadable) {
             this(leaf, event, unreadable, null);
         }
 
