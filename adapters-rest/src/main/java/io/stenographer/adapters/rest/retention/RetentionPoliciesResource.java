@@ -1,6 +1,8 @@
 package io.stenographer.adapters.rest.retention;
 
+import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
 import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
@@ -20,13 +22,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -43,7 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 public class RetentionPoliciesResource {
 
-    private static final Set<String> TENANT_ONLY = Set.of("tenant");
+    /** Policy and hold requests are small; anything above this is refused before parsing. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final ManageRetentionPoliciesUseCase policies;
     private final CurrentCaller currentCaller;
@@ -60,10 +60,9 @@ public class RetentionPoliciesResource {
                     + "policies, in precedence order: for an event, the first policy whose matcher matches it governs.")
     @APIResponse(responseCode = "200",
             content = @Content(schema = @Schema(implementation = RetentionPolicyListResponse.class)))
-    public RetentionPolicyListResponse list(@Context UriInfo uri,
+    public RetentionPolicyListResponse list(
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return RetentionPolicyListResponse.from(tenantId,
                 policies.activePolicies(new RetentionPoliciesQuery(currentCaller.get(), tenantId)));
     }
@@ -82,11 +81,11 @@ public class RetentionPoliciesResource {
             mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
     @APIResponse(responseCode = "409", description = "The id belongs to a configured policy, or a concurrent "
             + "change won")
-    public Response create(@Context UriInfo uri, byte[] body) {
-        RequestParameters.rejectUnknown(uri, Set.of());
+    public Response create(byte[] body) {
         Caller caller = currentCaller.get();
-        RetentionPolicyRequest request = RequestParameters.body(body, RetentionPolicyRequest.class);
-        TenantId tenant = RequestParameters.tenant(request.tenant());
+        RetentionPolicyRequest request = StrictJson.readObject(body, MAX_BODY_BYTES,
+                RetentionPolicyRequest.class);
+        TenantId tenant = RequestParameters.requiredTenant(request.tenant());
         RetentionPolicy created = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
                 new PolicyId(request.id()), request.actionPattern(), request.resourceType(),
                 RetentionPeriod.parse("archiveAfter", request.archiveAfter()),
@@ -104,10 +103,9 @@ public class RetentionPoliciesResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class,
             type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
     @APIResponse(responseCode = "404", description = "No such policy for the tenant")
-    public List<RetentionPolicyResponse> versions(@Context UriInfo uri, @PathParam("id") String id,
+    public List<RetentionPolicyResponse> versions(@PathParam("id") String id,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return policies.versions(new RetentionPolicyVersionsQuery(currentCaller.get(), tenantId,
                         new PolicyId(id)))
                 .stream().map(RetentionPolicyResponse::from).toList();
@@ -123,10 +121,9 @@ public class RetentionPoliciesResource {
             content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
     @APIResponse(responseCode = "404", description = "No such policy for the tenant")
     @APIResponse(responseCode = "409", description = "Already retired, or a configured policy")
-    public RetentionPolicyResponse retire(@Context UriInfo uri, @PathParam("id") String id,
+    public RetentionPolicyResponse retire(@PathParam("id") String id,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return RetentionPolicyResponse.from(policies.retire(
                 new RetireRetentionPolicyCommand(currentCaller.get(), tenantId, new PolicyId(id))));
     }
