@@ -47,6 +47,13 @@ class HttpLayerAttackTest {
         assertThat(storedBy(tenant, WRITER)).isZero();
     }
 
+    @Test
+    void uriOverTheLimitIsA414Problem() {
+        RawResponse response = Attack.raw("GET /api/v1/events?actor=" + "a".repeat(10_000)
+                + " HTTP/1.1\r\nHost: localhost", new byte[0]);
+        assertProblem(response.status(), response.contentType(), response.body(), 414, "uri-too-long", null);
+    }
+
     private static String post(String tenant) {
         return "POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + TestTokens.writer(WRITER, tenant) + "\r\nContent-Type: application/json\r\n";

@@ -30,9 +30,12 @@ public class HttpLayerProblems {
     static final String DEV_ONLY_PATHS = "/q/(arc|dev|dev-ui|dev-v1|dev-v2|console)(/.*)?";
 
     private final long maxBodyBytes;
+    private final int maxUriLength;
 
-    HttpLayerProblems(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+    HttpLayerProblems(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "stenographer.http.max-uri-length", defaultValue = "8192") int maxUriLength) {
         this.maxBodyBytes = maxBodySize.asLongValue();
+        this.maxUriLength = maxUriLength;
     }
 
     void install(@Observes Router router) {
@@ -42,6 +45,7 @@ public class HttpLayerProblems {
             router.routeWithRegex(DEV_ONLY_PATHS).order(ORDER).handler(context -> answer(context,
                     ProblemResponse.of(ProblemType.NOT_FOUND, ProblemType.NOT_FOUND.title())));
         }
+        router.route().order(ORDER).handler(this::uriLength);
         router.route().order(ORDER).handler(this::declaredLength);
         // Reads a chunked HTTP/1.1 body (no Content-Length) up to the limit here, so going over it fails the route
         // with 413 (answered below) instead of an empty 413 written while JAX-RS reads the body. Only there: over
@@ -78,6 +82,20 @@ public class HttpLayerProblems {
                     status, "the request was refused by the HTTP layer", null, null);
         };
         answer(context, problem);
+    }
+
+    /**
+     * The codec's own limit (quarkus.http.limits.max-initial-line-length) is set above this one, so a long URI
+     * reaches this route and is told why; only a request line beyond the codec's limit gets its empty 414.
+     */
+    private void uriLength(RoutingContext context) {
+        int length = context.request().uri().length();
+        if (length > maxUriLength) {
+            answer(context, ProblemResponse.of(ProblemType.URI_TOO_LONG, "the URI has " + length
+                    + " characters; the limit is " + maxUriLength + " (narrow the query)"));
+            return;
+        }
+        context.next();
     }
 
     private void declaredLength(RoutingContext context) {
