@@ -106,11 +106,11 @@ final class EventRequestMapper {
                     throw new FieldViolation(path,
                             "integers beyond +/-2^53 cannot be represented exactly (RFC 7493); send them as strings");
                 }
-                double value = node.doubleValue();
-                if (Double.isInfinite(value)) {
-                    throw new FieldViolation(path, "number is out of the IEEE 754 double range");
+                try {
+                    return JsonNumber.exactly(node.decimalValue());
+                } catch (IllegalArgumentException e) {
+                    throw new FieldViolation(path, e.getMessage());
                 }
-                return new JsonNumber(value);
             }
             case BOOLEAN -> {
                 return JsonBoolean.of(node.booleanValue());

@@ -1,12 +1,12 @@
 package io.stenographer.adapters.rest.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.logs.InclusionProofResponse;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.EventInclusionQuery;
 import io.stenographer.application.port.in.GetEventQuery;
@@ -41,16 +41,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -68,10 +64,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "events")
 @SecurityRequirement(name = "bearer")
 public class EventsResource {
-
-    private static final Set<String> QUERY_PARAMETERS = Set.of("tenant", "actor", "action", "resourceType",
-            "resourceId", "outcome", "from", "to", "sourceApplication", "correlationId", "cursor", "limit",
-            "includeArchived");
 
     private final RecordEventsUseCase recordEvents;
     private final QueryEventsUseCase queryEvents;
@@ -165,8 +157,11 @@ public class EventsResource {
         Caller caller = currentCaller.get();
         try {
             JsonNode tree = StrictJson.readTree(body, maxBatchBytes);
+            if (!tree.isObject()) {
+                throw ProblemException.ofField(ProblemType.WRONG_TYPE, StrictJson.BODY, "must be a JSON object");
+            }
             JsonNode items = tree.get("events");
-            if (!tree.isObject() || items == null || !items.isArray()) {
+            if (items == null || !items.isArray()) {
                 throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, "events",
                         "the body must be an object with an 'events' array");
             }
@@ -180,6 +175,13 @@ public class EventsResource {
             if (items.size() > maxBatchEvents) {
                 throw ProblemException.of(ProblemType.BATCH_TOO_LARGE,
                         "the batch holds " + items.size() + " events; the limit is " + maxBatchEvents);
+            }
+            for (int i = 0; i < items.size(); i++) {
+                if (!items.get(i).isObject()) {
+                    // Not an event at all: the envelope is wrong, not one item.
+                    throw ProblemException.ofField(ProblemType.WRONG_TYPE, "events[" + i + "]",
+                            "must be a JSON object");
+                }
             }
             return recordItems(caller, items, idempotencyKey);
         } catch (ProblemException e) {
@@ -249,7 +251,7 @@ public class EventsResource {
     @Operation(summary = "Search events", description = "All filters combine. Pages are keyset-based and ordered "
             + "by (occurredAt, id). Every search is itself recorded as an audit.query event.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventPageResponse.class)))
-    public EventPageResponse search(@Context UriInfo uri,
+    public EventPageResponse search(
             @Parameter(description = "Tenant; optional when the token grants exactly one") @jakarta.ws.rs.QueryParam("tenant") String tenant,
             @jakarta.ws.rs.QueryParam("actor") String actor,
             @Parameter(description = "Exact action, or a prefix such as case.*") @jakarta.ws.rs.QueryParam("action") String action,
@@ -266,7 +268,6 @@ public class EventsResource {
             @Parameter(description = "Also return events already purged from the hot store, read back from their "
                     + "archive segments after checking them against the log; default false")
             @jakarta.ws.rs.QueryParam("includeArchived") String includeArchived) {
-        rejectUnknownParameters(uri);
         Caller caller = currentCaller.get();
         EventCriteria criteria = new EventCriteria(
                 EventRequestMapper.tenant(tenant, caller),
@@ -279,9 +280,10 @@ public class EventsResource {
                 to == null ? null : Timestamps.parse("to", to),
                 sourceApplication,
                 correlationId);
-        PageRequest page = new PageRequest(cursor == null ? null : CursorCodec.decode(cursor), parseLimit(limit));
+        PageRequest page = new PageRequest(cursor == null ? null : CursorCodec.decode(cursor), RequestParameters.integer("limit", limit, PageRequest.DEFAULT_LIMIT, 1,
+                PageRequest.MAX_LIMIT));
         EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page,
-                QueryParameters.flag("includeArchived", includeArchived)));
+                RequestParameters.flag("includeArchived", includeArchived)));
         return new EventPageResponse(result.events().stream().map(EventResponse::from).toList(),
                 result.next() == null ? null : CursorCodec.encode(result.next()));
     }
@@ -296,7 +298,7 @@ public class EventsResource {
             @Parameter(description = "true: include the inclusion proof against the latest checkpoint")
             @jakarta.ws.rs.QueryParam("proof") String proof) {
         Caller caller = currentCaller.get();
-        boolean withProof = QueryParameters.flag("proof", proof);
+        boolean withProof = RequestParameters.flag("proof", proof);
         EventId eventId = EventId.parse(id);
         EventResponse event = EventResponse.from(getEvent.get(new GetEventQuery(caller, eventId)));
         if (!withProof) {
@@ -306,31 +308,6 @@ public class EventsResource {
                 .<Object>map(InclusionProofResponse::from)
                 .orElse(Map.of("status", "pending",
                         "detail", "the event is recorded and awaits integration into a signed checkpoint")));
-    }
-
-    private static int parseLimit(String limit) {
-        if (limit == null) {
-            return PageRequest.DEFAULT_LIMIT;
-        }
-        try {
-            return Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            throw new FieldViolation("limit", "must be an integer between 1 and " + PageRequest.MAX_LIMIT);
-        }
-    }
-
-    private static void rejectUnknownParameters(UriInfo uri) {
-        Set<String> unknown = new TreeSet<>(uri.getQueryParameters().keySet());
-        unknown.removeAll(QUERY_PARAMETERS);
-        if (!unknown.isEmpty()) {
-            throw ProblemException.ofField(ProblemType.UNKNOWN_FIELD, unknown.iterator().next(),
-                    "is not a known query parameter; known: " + new TreeSet<>(QUERY_PARAMETERS));
-        }
-        uri.getQueryParameters().forEach((name, values) -> {
-            if (values.size() > 1) {
-                throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, name, "must be given at most once");
-            }
-        });
     }
 
     private static EventDraft withIdempotencyKey(EventDraft draft, String key) {

@@ -1,8 +1,8 @@
 package io.stenographer.adapters.rest.jobs;
 
-import io.stenographer.adapters.rest.json.QueryParameters;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.JobRunQuery;
 import io.stenographer.application.port.in.JobRunsQuery;
@@ -59,7 +59,7 @@ public class JobsResource {
     public JobRunResponse run(@PathParam("job") String job, @QueryParam("tenant") List<String> tenants,
             @QueryParam("dryRun") String dryRun) {
         Caller caller = currentCaller.get();
-        RunJobCommand request = RunJobCommand.manual(caller, tenants(tenants), QueryParameters.flag("dryRun", dryRun));
+        RunJobCommand request = RunJobCommand.manual(caller, tenants(tenants), RequestParameters.flag("dryRun", dryRun));
         return switch (job) {
             case "archive" -> JobRunResponse.from(archiveJob.run(request));
             case "purge" -> JobRunResponse.from(purgeJob.run(request));
@@ -75,17 +75,7 @@ public class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Recent archive and purge runs touching the caller's tenants, newest first")
     public List<JobRunResponse> runs(@QueryParam("limit") String limit) {
-        int parsed = 20;
-        if (limit != null) {
-            try {
-                parsed = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw new FieldViolation("limit", "must be an integer from 1 to 100");
-            }
-            if (parsed < 1 || parsed > 100) {
-                throw new FieldViolation("limit", "must be an integer from 1 to 100");
-            }
-        }
+        int parsed = RequestParameters.integer("limit", limit, 20, 1, 100);
         return jobRuns.recent(new JobRunsQuery(currentCaller.get(), parsed)).stream().map(JobRunResponse::from).toList();
     }
 

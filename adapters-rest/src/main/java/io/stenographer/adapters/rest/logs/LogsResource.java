@@ -3,6 +3,7 @@ package io.stenographer.adapters.rest.logs;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.ConsistencyProofQuery;
 import io.stenographer.application.port.in.ExportLogCommand;
@@ -97,9 +98,9 @@ public class LogsResource {
             @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
                     description = "json (default) or tlog-proof: a C2SP tlog-proof file for offline verification")
             @QueryParam("format") String format) {
-        LeafSelector selector = new LeafSelector(parseLong("index", index), parseHash(leafHash));
+        LeafSelector selector = new LeafSelector(RequestParameters.nonNegativeLong("index", index), parseHash(leafHash));
         var answer = proofs.proveInclusion(new InclusionProofQuery(currentCaller.get(), new TenantId(tenant), selector,
-                parseLong("size", size)));
+                RequestParameters.nonNegativeLong("size", size)));
         if (format == null || format.equals("json")) {
             return Response.ok(InclusionProofResponse.from(answer), MediaType.APPLICATION_JSON).build();
         }
@@ -126,7 +127,7 @@ public class LogsResource {
     public Response export(@PathParam("tenant") String tenant, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         ExportLogUseCase.ExportPlan plan = export.plan(new ExportLogCommand(currentCaller.get(), new TenantId(tenant),
-                parseLong("from", from), parseLong("to", to)));
+                RequestParameters.nonNegativeLong("from", from), RequestParameters.nonNegativeLong("to", to)));
         StreamingOutput body = out -> export.write(plan, out);
         return Response.ok(body, NDJSON)
                 .header("Content-Disposition", "attachment; filename=\"" + tenant + "-" + plan.from() + "-"
@@ -143,12 +144,12 @@ public class LogsResource {
             description = "'to' defaults to the latest checkpoint.")
     public ConsistencyProofResponse consistency(@PathParam("tenant") String tenant,
             @QueryParam("from") String from, @QueryParam("to") String to) {
-        Long fromSize = parseLong("from", from);
+        Long fromSize = RequestParameters.nonNegativeLong("from", from);
         if (fromSize == null) {
             throw new FieldViolation("from", "is required");
         }
         return ConsistencyProofResponse.from(proofs.proveConsistency(new ConsistencyProofQuery(currentCaller.get(),
-                new TenantId(tenant), fromSize, parseLong("to", to))));
+                new TenantId(tenant), fromSize, RequestParameters.nonNegativeLong("to", to))));
     }
 
     @jakarta.ws.rs.POST
@@ -163,9 +164,9 @@ public class LogsResource {
                     + "audit.verify event. Body is optional.")
     public VerificationResponse verify(@PathParam("tenant") String tenant, byte[] body) {
         List<String> trusted = List.of();
+        // No body at all is "nothing to compare with"; anything sent must be a valid request.
         if (body != null && body.length > 0) {
-            VerificationRequest request = StrictJson.bind(StrictJson.readTree(body, 1 << 20),
-                    VerificationRequest.class, "");
+            VerificationRequest request = StrictJson.readObject(body, 1 << 20, VerificationRequest.class);
             if (request.trustedCheckpoints() != null) {
                 if (request.trustedCheckpoints().size() > 100) {
                     throw new FieldViolation("trustedCheckpoints", "at most 100 checkpoints");
@@ -185,9 +186,8 @@ public class LogsResource {
     @Operation(summary = "Recent verification runs, newest first")
     public List<VerificationResponse> verifications(@PathParam("tenant") String tenant,
             @QueryParam("limit") String limit) {
-        Long parsed = parseLong("limit", limit);
         return verifyLog.recentRuns(new VerificationRunsQuery(currentCaller.get(), new TenantId(tenant),
-                        parsed == null ? 20 : parsed.intValue()))
+                        RequestParameters.integer("limit", limit, 20, 1, 100)))
                 .stream().map(VerificationResponse::from).toList();
     }
 
@@ -207,21 +207,6 @@ public class LogsResource {
         return verifyLog.run(new VerificationRunQuery(currentCaller.get(), new TenantId(tenant), runId))
                 .map(VerificationResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no verification run " + id));
-    }
-
-    static Long parseLong(String field, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            long value = Long.parseLong(text);
-            if (value < 0) {
-                throw new FieldViolation(field, "must not be negative");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new FieldViolation(field, "must be a non-negative integer");
-        }
     }
 
     private static Hash parseHash(String hex) {

@@ -99,9 +99,18 @@ public class ProblemMapper {
         return respond(ProblemResponse.of(ProblemType.FORBIDDEN, "the token lacks the role this endpoint requires"));
     }
 
+    /**
+     * A broken invariant that no message was written for (a {@link FieldViolation} has its own mapper): still the
+     * client's input, so 400, but its message may quote library internals or event contents, so the client gets a
+     * generic one and the log gets where it was thrown, without the message.
+     */
     @ServerExceptionMapper
     public Response illegalArgument(IllegalArgumentException e) {
-        return respond(ProblemResponse.of(ProblemType.VALIDATION_FAILED, e.getMessage()));
+        StackTraceElement origin = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        LOG.warnf("answering 400 for %s thrown at %s (message withheld: it may quote request contents)",
+                e.getClass().getName(), origin);
+        return respond(ProblemResponse.of(ProblemType.VALIDATION_FAILED,
+                "the request is invalid; see the API description for what each field accepts"));
     }
 
     @ServerExceptionMapper
@@ -120,9 +129,11 @@ public class ProblemMapper {
         } else if (e.getResponse().getStatus() >= 500) {
             return internal(e);
         } else {
+            // The framework's message may name its internals; the reason phrase is what the client needs.
             int status = e.getResponse().getStatus();
-            return respond(new ProblemResponse(ProblemType.VALIDATION_FAILED.uri(),
-                    e.getResponse().getStatusInfo().getReasonPhrase(), status, e.getMessage(), null, null));
+            String reason = e.getResponse().getStatusInfo().getReasonPhrase();
+            return respond(new ProblemResponse(ProblemType.VALIDATION_FAILED.uri(), reason, status,
+                    reason == null ? "the request is invalid" : reason, null, null));
         }
         return respond(ProblemResponse.of(type, type.title()));
     }

@@ -10,6 +10,7 @@ public enum ProblemType {
     INVALID_CURSOR("invalid-cursor", 400, "The paging cursor is not valid"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
     BATCH_TOO_LARGE("batch-too-large", 413, "The batch holds too many events"),
+    URI_TOO_LONG("uri-too-long", 414, "The request URI is too long"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Send application/json"),
     IDEMPOTENCY_CONFLICT("idempotency-conflict", 409,
             "This idempotency key was already used for different content"),

@@ -6,6 +6,7 @@ import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.CreateReportUseCase;
@@ -84,8 +85,7 @@ public class ReportsResource {
                     schema = @Schema(implementation = ProblemResponse.class)))
     @RequestBody(content = @Content(schema = @Schema(implementation = CreateReportRequest.class)))
     public Response create(byte[] body) {
-        CreateReportRequest request = StrictJson.bind(StrictJson.readTree(body, MAX_BODY_BYTES),
-                CreateReportRequest.class, "");
+        CreateReportRequest request = StrictJson.readObject(body, MAX_BODY_BYTES, CreateReportRequest.class);
         Caller caller = currentCaller.get();
         TenantId tenant = CurrentCaller.tenantOrOnlyOne(request.tenant(), caller);
         if (request.type() == null) {
@@ -108,14 +108,7 @@ public class ReportsResource {
     public java.util.List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
             @jakarta.ws.rs.QueryParam("limit") String limit) {
         Caller caller = currentCaller.get();
-        int parsed = 20;
-        if (limit != null) {
-            try {
-                parsed = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw new FieldViolation("limit", "must be from 1 to 100");
-            }
-        }
+        int parsed = RequestParameters.integer("limit", limit, 20, 1, 100);
         return get.recent(new ReportsQuery(caller, CurrentCaller.tenantOrOnlyOne(tenant, caller), parsed)).stream()
                 .map(ReportResponse::from).toList();
     }

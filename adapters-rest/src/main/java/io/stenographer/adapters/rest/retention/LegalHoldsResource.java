@@ -1,6 +1,8 @@
 package io.stenographer.adapters.rest.retention;
 
+import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.LegalHoldChange;
 import io.stenographer.application.port.in.LegalHoldQuery;
@@ -22,13 +24,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -49,6 +48,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 public class LegalHoldsResource {
 
+    /** Policy and hold requests are small; anything above this is refused before parsing. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
     private final ManageLegalHoldsUseCase holds;
     private final CurrentCaller currentCaller;
 
@@ -68,11 +70,10 @@ public class LegalHoldsResource {
             content = @Content(schema = @Schema(implementation = LegalHoldResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid hold", content = @Content(
             mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
-    public Response place(@Context UriInfo uri, byte[] body) {
-        RequestParameters.rejectUnknown(uri, Set.of());
+    public Response place(byte[] body) {
         Caller caller = currentCaller.get();
-        LegalHoldRequest request = RequestParameters.body(body, LegalHoldRequest.class);
-        TenantId tenant = RequestParameters.tenant(request.tenant());
+        LegalHoldRequest request = StrictJson.readObject(body, MAX_BODY_BYTES, LegalHoldRequest.class);
+        TenantId tenant = RequestParameters.requiredTenant(request.tenant());
         HoldCriteria criteria = new HoldCriteria(request.actorId(), request.resourceType(), request.resourceId(),
                 request.actionPattern(),
                 request.from() == null ? null : Timestamps.parse("from", request.from()),
@@ -89,13 +90,12 @@ public class LegalHoldsResource {
     @Operation(summary = "A tenant's legal holds, oldest first")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = LegalHoldResponse.class,
             type = SchemaType.ARRAY)))
-    public List<LegalHoldResponse> list(@Context UriInfo uri,
+    public List<LegalHoldResponse> list(
             @Parameter(required = true) @QueryParam("tenant") String tenant,
             @Parameter(description = "active (default), released or all",
                     schema = @Schema(type = SchemaType.STRING, enumeration = {"active", "released", "all"}))
             @QueryParam("status") String status) {
-        RequestParameters.rejectUnknown(uri, Set.of("tenant", "status"));
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return holds.list(new LegalHoldsQuery(currentCaller.get(), tenantId, status(status)))
                 .stream().map(LegalHoldResponse::from).toList();
     }
@@ -106,8 +106,7 @@ public class LegalHoldsResource {
     @Operation(summary = "One legal hold", description = "Holds of tenants the token does not grant answer 404.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = LegalHoldResponse.class)))
     @APIResponse(responseCode = "404", description = "No such hold visible to the caller")
-    public LegalHoldResponse get(@Context UriInfo uri, @PathParam("id") String id) {
-        RequestParameters.rejectUnknown(uri, Set.of());
+    public LegalHoldResponse get(@PathParam("id") String id) {
         return LegalHoldResponse.from(holds.get(new LegalHoldQuery(currentCaller.get(), HoldId.parse(id))));
     }
 
@@ -123,11 +122,11 @@ public class LegalHoldsResource {
             content = @Content(schema = @Schema(implementation = LegalHoldResponse.class)))
     @APIResponse(responseCode = "404", description = "No such hold visible to the caller")
     @APIResponse(responseCode = "409", description = "Already released")
-    public LegalHoldResponse release(@Context UriInfo uri, @PathParam("id") String id, byte[] body) {
-        RequestParameters.rejectUnknown(uri, Set.of());
+    public LegalHoldResponse release(@PathParam("id") String id, byte[] body) {
         Caller caller = currentCaller.get();
         HoldId holdId = HoldId.parse(id);
-        LegalHoldReleaseRequest request = RequestParameters.body(body, LegalHoldReleaseRequest.class);
+        LegalHoldReleaseRequest request = StrictJson.readObject(body, MAX_BODY_BYTES,
+                LegalHoldReleaseRequest.class);
         return LegalHoldResponse.from(holds.release(new ReleaseLegalHoldCommand(caller, holdId, request.reason())));
     }
 

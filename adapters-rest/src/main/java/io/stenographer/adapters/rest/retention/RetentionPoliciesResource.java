@@ -1,6 +1,8 @@
 package io.stenographer.adapters.rest.retention;
 
+import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
+import io.stenographer.adapters.rest.request.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.ApproveShorteningCommand;
 import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
@@ -10,7 +12,6 @@ import io.stenographer.application.port.in.RetentionPoliciesQuery;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPeriod;
@@ -23,14 +24,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -47,7 +44,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 public class RetentionPoliciesResource {
 
-    private static final Set<String> TENANT_ONLY = Set.of("tenant");
+    /** Policy and hold requests are small; anything above this is refused before parsing. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final ManageRetentionPoliciesUseCase policies;
     private final CurrentCaller currentCaller;
@@ -64,10 +62,9 @@ public class RetentionPoliciesResource {
                     + "policies, in precedence order: for an event, the first policy whose matcher matches it governs.")
     @APIResponse(responseCode = "200",
             content = @Content(schema = @Schema(implementation = RetentionPolicyListResponse.class)))
-    public RetentionPolicyListResponse list(@Context UriInfo uri,
+    public RetentionPolicyListResponse list(
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return RetentionPolicyListResponse.from(tenantId,
                 policies.activePolicies(new RetentionPoliciesQuery(currentCaller.get(), tenantId)));
     }
@@ -89,11 +86,11 @@ public class RetentionPoliciesResource {
             mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(implementation = ProblemResponse.class)))
     @APIResponse(responseCode = "409", description = "The id belongs to a configured policy, or a concurrent "
             + "change won")
-    public Response create(@Context UriInfo uri, byte[] body) {
-        RequestParameters.rejectUnknown(uri, Set.of());
+    public Response create(byte[] body) {
         Caller caller = currentCaller.get();
-        RetentionPolicyRequest request = RequestParameters.body(body, RetentionPolicyRequest.class);
-        TenantId tenant = RequestParameters.tenant(request.tenant());
+        RetentionPolicyRequest request = StrictJson.readObject(body, MAX_BODY_BYTES,
+                RetentionPolicyRequest.class);
+        TenantId tenant = RequestParameters.requiredTenant(request.tenant());
         PolicyChange change = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
                 new PolicyId(request.id()), request.actionPattern(), request.resourceType(),
                 RetentionPeriod.parse("archiveAfter", request.archiveAfter()),
@@ -116,18 +113,11 @@ public class RetentionPoliciesResource {
     @APIResponse(responseCode = "403", description = "The approver proposed it")
     @APIResponse(responseCode = "404", description = "No such proposal for the tenant's policy")
     @APIResponse(responseCode = "409", description = "Approved already, or the policy changed since the proposal")
-    public Response approve(@Context UriInfo uri, @PathParam("id") String id, @PathParam("proposalId") String proposalId,
+    public Response approve(@PathParam("id") String id, @PathParam("proposalId") String proposalId,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
-        UUID parsed;
-        try {
-            parsed = UUID.fromString(proposalId);
-        } catch (IllegalArgumentException e) {
-            throw new FieldViolation("proposalId", "must be a UUID");
-        }
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         RetentionPolicy approved = policies.approve(new ApproveShorteningCommand(currentCaller.get(), tenantId,
-                new PolicyId(id), parsed));
+                new PolicyId(id), RequestParameters.uuid("proposalId", proposalId)));
         return created(approved, tenantId);
     }
 
@@ -145,10 +135,9 @@ public class RetentionPoliciesResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class,
             type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
     @APIResponse(responseCode = "404", description = "No such policy for the tenant")
-    public List<RetentionPolicyResponse> versions(@Context UriInfo uri, @PathParam("id") String id,
+    public List<RetentionPolicyResponse> versions(@PathParam("id") String id,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return policies.versions(new RetentionPolicyVersionsQuery(currentCaller.get(), tenantId,
                         new PolicyId(id)))
                 .stream().map(RetentionPolicyResponse::from).toList();
@@ -164,10 +153,9 @@ public class RetentionPoliciesResource {
             content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
     @APIResponse(responseCode = "404", description = "No such policy for the tenant")
     @APIResponse(responseCode = "409", description = "Already retired, or a configured policy")
-    public RetentionPolicyResponse retire(@Context UriInfo uri, @PathParam("id") String id,
+    public RetentionPolicyResponse retire(@PathParam("id") String id,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
-        RequestParameters.rejectUnknown(uri, TENANT_ONLY);
-        TenantId tenantId = RequestParameters.tenant(tenant);
+        TenantId tenantId = RequestParameters.requiredTenant(tenant);
         return RetentionPolicyResponse.from(policies.retire(
                 new RetireRetentionPolicyCommand(currentCaller.get(), tenantId, new PolicyId(id))));
     }
