@@ -6,6 +6,7 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A sealed event as returned to auditors, with its leaf hash. */
@@ -24,7 +25,7 @@ public record EventResponse(
         String occurredAt,
         EventRequest.Source source,
         String correlationId,
-        @JsonRawValue @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)
+        @JsonRawValue @Schema(type = SchemaType.OBJECT)
         String metadata,
         String clientEventId,
         @Schema(description = "Hex SHA-256 leaf hash (RFC 6962) of the canonical sealed event")

@@ -15,7 +15,6 @@ import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.in.QueryEventsQuery;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsCommand;
-import io.stenographer.application.port.in.RecordEventsResult;
 import io.stenographer.application.port.in.RecordEventsResult.Conflicting;
 import io.stenographer.application.port.in.RecordEventsResult.ItemOutcome;
 import io.stenographer.application.port.in.RecordEventsResult.Recorded;
@@ -41,12 +40,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -72,14 +72,12 @@ public class EventsResource {
     private final CurrentCaller currentCaller;
     private final IngestMetrics metrics;
     private final int maxEventBytes;
-    private final int maxBatchBytes;
-    private final int maxBatchEvents;
+    private final EventBatches batches;
 
     EventsResource(RecordEventsUseCase recordEvents, QueryEventsUseCase queryEvents, GetEventUseCase getEvent,
             LogProofsUseCase logProofs, CurrentCaller currentCaller, IngestMetrics metrics,
-            @ConfigProperty(name = "stenographer.ingest.max-event-bytes", defaultValue = "262144") int maxEventBytes,
-            @ConfigProperty(name = "stenographer.ingest.max-batch-bytes", defaultValue = "1048576") int maxBatchBytes,
-            @ConfigProperty(name = "stenographer.ingest.max-batch-events", defaultValue = "1000") int maxBatchEvents) {
+            EventBatches batches,
+            @ConfigProperty(name = "stenographer.ingest.max-event-bytes", defaultValue = "262144") int maxEventBytes) {
         this.recordEvents = recordEvents;
         this.queryEvents = queryEvents;
         this.getEvent = getEvent;
@@ -87,8 +85,7 @@ public class EventsResource {
         this.currentCaller = currentCaller;
         this.metrics = metrics;
         this.maxEventBytes = maxEventBytes;
-        this.maxBatchBytes = maxBatchBytes;
-        this.maxBatchEvents = maxBatchEvents;
+        this.batches = batches;
     }
 
     @POST
@@ -111,7 +108,7 @@ public class EventsResource {
         Caller caller = currentCaller.get();
         try {
             JsonNode tree = StrictJson.readTree(body, maxEventBytes);
-            EventDraft draft = withIdempotencyKey(
+            EventDraft draft = EventBatches.withIdempotencyKey(
                     EventRequestMapper.toDraft(StrictJson.bind(tree, EventRequest.class, ""), caller), idempotencyKey);
             ItemOutcome outcome = recordEvents.record(new RecordEventsCommand(caller, List.of(draft))).items().get(0);
             if (outcome instanceof Recorded recorded) {
@@ -126,7 +123,7 @@ public class EventsResource {
             if (outcome instanceof Rejected rejected) {
                 throw rejected.violation();
             }
-            throw conflict((Conflicting) outcome);
+            throw EventBatches.conflict((Conflicting) outcome);
         } catch (ProblemException e) {
             metrics.rejected(e.problem().slug(), 1);
             throw e;
@@ -137,7 +134,7 @@ public class EventsResource {
             metrics.rejected(ProblemType.TENANT_ACCESS_DENIED.slug(), 1);
             throw e;
         } finally {
-            metrics.latency(false).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            metrics.latency(false).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -156,34 +153,7 @@ public class EventsResource {
         long started = System.nanoTime();
         Caller caller = currentCaller.get();
         try {
-            JsonNode tree = StrictJson.readTree(body, maxBatchBytes);
-            if (!tree.isObject()) {
-                throw ProblemException.ofField(ProblemType.WRONG_TYPE, StrictJson.BODY, "must be a JSON object");
-            }
-            JsonNode items = tree.get("events");
-            if (items == null || !items.isArray()) {
-                throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, "events",
-                        "the body must be an object with an 'events' array");
-            }
-            if (tree.size() != 1) {
-                throw ProblemException.ofField(ProblemType.UNKNOWN_FIELD, "(body)",
-                        "only the 'events' member is allowed");
-            }
-            if (items.isEmpty()) {
-                throw ProblemException.ofField(ProblemType.VALIDATION_FAILED, "events", "must not be empty");
-            }
-            if (items.size() > maxBatchEvents) {
-                throw ProblemException.of(ProblemType.BATCH_TOO_LARGE,
-                        "the batch holds " + items.size() + " events; the limit is " + maxBatchEvents);
-            }
-            for (int i = 0; i < items.size(); i++) {
-                if (!items.get(i).isObject()) {
-                    // Not an event at all: the envelope is wrong, not one item.
-                    throw ProblemException.ofField(ProblemType.WRONG_TYPE, "events[" + i + "]",
-                            "must be a JSON object");
-                }
-            }
-            return recordItems(caller, items, idempotencyKey);
+            return batches.record(caller, body, idempotencyKey);
         } catch (ProblemException e) {
             metrics.rejected(e.problem().slug(), 1);
             throw e;
@@ -191,59 +161,8 @@ public class EventsResource {
             metrics.rejected(ProblemType.TENANT_ACCESS_DENIED.slug(), 1);
             throw e;
         } finally {
-            metrics.latency(true).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            metrics.latency(true).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
-    }
-
-    private BatchResponse recordItems(Caller caller, JsonNode items, String idempotencyKey) {
-        int size = items.size();
-        BatchResponse.Item[] results = new BatchResponse.Item[size];
-        List<EventDraft> drafts = new ArrayList<>(size);
-        List<Integer> draftIndexes = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            String at = "events[" + i + "]";
-            try {
-                EventDraft draft = EventRequestMapper.toDraft(StrictJson.bind(items.get(i), EventRequest.class, at),
-                        caller);
-                if (draft.clientEventId() == null && idempotencyKey != null) {
-                    draft = withIdempotencyKey(draft, idempotencyKey + ":" + i);
-                }
-                drafts.add(draft);
-                draftIndexes.add(i);
-            } catch (ProblemException e) {
-                results[i] = rejectedItem(i, e.problem());
-            } catch (FieldViolation e) {
-                FieldViolation nested = e.under(at);
-                results[i] = rejectedItem(i, ProblemResponse.ofField(ProblemType.VALIDATION_FAILED,
-                        nested.field(), nested.detail()));
-            }
-        }
-        if (!drafts.isEmpty()) {
-            RecordEventsResult result = recordEvents.record(new RecordEventsCommand(caller, drafts));
-            for (int d = 0; d < drafts.size(); d++) {
-                int i = draftIndexes.get(d);
-                results[i] = toItem(i, result.items().get(d));
-            }
-        }
-        int created = 0;
-        int duplicates = 0;
-        int rejected = 0;
-        int conflicts = 0;
-        for (BatchResponse.Item item : results) {
-            switch (item.status()) {
-                case "created" -> created++;
-                case "duplicate" -> duplicates++;
-                case "conflict" -> conflicts++;
-                default -> {
-                    rejected++;
-                    metrics.rejected(item.problem().slug(), 1);
-                }
-            }
-        }
-        metrics.ingested(created, "created");
-        metrics.ingested(duplicates, "duplicate");
-        metrics.rejected(ProblemType.IDEMPOTENCY_CONFLICT.slug(), conflicts);
-        return new BatchResponse(created, duplicates, rejected, conflicts, List.of(results));
     }
 
     @GET
@@ -252,22 +171,22 @@ public class EventsResource {
             + "by (occurredAt, id). Every search is itself recorded as an audit.query event.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventPageResponse.class)))
     public EventPageResponse search(
-            @Parameter(description = "Tenant; optional when the token grants exactly one") @jakarta.ws.rs.QueryParam("tenant") String tenant,
-            @jakarta.ws.rs.QueryParam("actor") String actor,
-            @Parameter(description = "Exact action, or a prefix such as case.*") @jakarta.ws.rs.QueryParam("action") String action,
-            @jakarta.ws.rs.QueryParam("resourceType") String resourceType,
-            @jakarta.ws.rs.QueryParam("resourceId") String resourceId,
+            @Parameter(description = "Tenant; optional when the token grants exactly one") @QueryParam("tenant") String tenant,
+            @QueryParam("actor") String actor,
+            @Parameter(description = "Exact action, or a prefix such as case.*") @QueryParam("action") String action,
+            @QueryParam("resourceType") String resourceType,
+            @QueryParam("resourceId") String resourceId,
             @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"success", "failure", "denied"}))
-            @jakarta.ws.rs.QueryParam("outcome") String outcome,
-            @Parameter(description = "Inclusive lower bound on occurredAt (RFC 3339)") @jakarta.ws.rs.QueryParam("from") String from,
-            @Parameter(description = "Exclusive upper bound on occurredAt (RFC 3339)") @jakarta.ws.rs.QueryParam("to") String to,
-            @jakarta.ws.rs.QueryParam("sourceApplication") String sourceApplication,
-            @jakarta.ws.rs.QueryParam("correlationId") String correlationId,
-            @jakarta.ws.rs.QueryParam("cursor") String cursor,
-            @Parameter(description = "1 to 1000, default 100") @jakarta.ws.rs.QueryParam("limit") String limit,
+            @QueryParam("outcome") String outcome,
+            @Parameter(description = "Inclusive lower bound on occurredAt (RFC 3339)") @QueryParam("from") String from,
+            @Parameter(description = "Exclusive upper bound on occurredAt (RFC 3339)") @QueryParam("to") String to,
+            @QueryParam("sourceApplication") String sourceApplication,
+            @QueryParam("correlationId") String correlationId,
+            @QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit,
             @Parameter(description = "Also return events already purged from the hot store, read back from their "
                     + "archive segments after checking them against the log; default false")
-            @jakarta.ws.rs.QueryParam("includeArchived") String includeArchived) {
+            @QueryParam("includeArchived") String includeArchived) {
         Caller caller = currentCaller.get();
         EventCriteria criteria = new EventCriteria(
                 EventRequestMapper.tenant(tenant, caller),
@@ -296,7 +215,7 @@ public class EventsResource {
     @APIResponse(responseCode = "404", description = "No such event visible to the caller")
     public EventResponse get(@PathParam("id") String id,
             @Parameter(description = "true: include the inclusion proof against the latest checkpoint")
-            @jakarta.ws.rs.QueryParam("proof") String proof) {
+            @QueryParam("proof") String proof) {
         Caller caller = currentCaller.get();
         boolean withProof = RequestParameters.flag("proof", proof);
         EventId eventId = EventId.parse(id);
@@ -308,51 +227,5 @@ public class EventsResource {
                 .<Object>map(InclusionProofResponse::from)
                 .orElse(Map.of("status", "pending",
                         "detail", "the event is recorded and awaits integration into a signed checkpoint")));
-    }
-
-    private static EventDraft withIdempotencyKey(EventDraft draft, String key) {
-        if (key == null) {
-            return draft;
-        }
-        if (draft.clientEventId() != null && !draft.clientEventId().equals(key)) {
-            throw new FieldViolation("clientEventId", "differs from the Idempotency-Key header");
-        }
-        try {
-            return draft.withClientEventId(key);
-        } catch (FieldViolation e) {
-            throw new FieldViolation("Idempotency-Key", e.detail());
-        }
-    }
-
-    private static ProblemException conflict(Conflicting conflicting) {
-        return ProblemException.ofField(ProblemType.IDEMPOTENCY_CONFLICT, "clientEventId",
-                "'" + conflicting.clientEventId() + "' already identifies event " + conflicting.existingId()
-                        + " with different content");
-    }
-
-    private static BatchResponse.Item toItem(int index, ItemOutcome outcome) {
-        if (outcome instanceof Recorded recorded) {
-            return item(index, ReceiptResponse.created(recorded.receipt()));
-        }
-        if (outcome instanceof Replayed replayed) {
-            return item(index, ReceiptResponse.duplicate(replayed.receipt()));
-        }
-        if (outcome instanceof Rejected rejected) {
-            FieldViolation nested = rejected.violation().under("events[" + index + "]");
-            return rejectedItem(index, ProblemResponse.ofField(ProblemType.VALIDATION_FAILED, nested.field(),
-                    nested.detail()));
-        }
-        Conflicting conflicting = (Conflicting) outcome;
-        return new BatchResponse.Item(index, "conflict", conflicting.existingId().toString(), null, null,
-                conflict(conflicting).problem());
-    }
-
-    private static BatchResponse.Item rejectedItem(int index, ProblemResponse problem) {
-        return new BatchResponse.Item(index, "rejected", null, null, null, problem);
-    }
-
-    private static BatchResponse.Item item(int index, ReceiptResponse receipt) {
-        return new BatchResponse.Item(index, receipt.status(), receipt.id(), receipt.leafHash(),
-                receipt.receivedAt(), null);
     }
 }

@@ -21,7 +21,10 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -32,6 +35,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -64,7 +68,7 @@ public class LogsResource {
             description = "text/plain: the C2SP tlog-checkpoint signed note, byte for byte. application/json: "
                     + "the same with its fields broken out.")
     public Response checkpoint(@PathParam("tenant") String tenant,
-            @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+            @HeaderParam("Accept") String accept) {
         var checkpoint = proofs.latestCheckpoint(new TenantId(tenant))
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND,
                         "log '" + tenant + "' has no checkpoint yet"));
@@ -95,7 +99,7 @@ public class LogsResource {
     public Response inclusion(@PathParam("tenant") String tenant,
             @QueryParam("index") String index, @QueryParam("leafHash") String leafHash,
             @QueryParam("size") String size,
-            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+            @Parameter(
                     description = "json (default) or tlog-proof: a C2SP tlog-proof file for offline verification")
             @QueryParam("format") String format) {
         LeafSelector selector = new LeafSelector(RequestParameters.nonNegativeLong("index", index), parseHash(leafHash));
@@ -152,11 +156,11 @@ public class LogsResource {
                 new TenantId(tenant), fromSize, RequestParameters.nonNegativeLong("to", to))));
     }
 
-    @jakarta.ws.rs.POST
+    @POST
     @Path("verifications")
     @RolesAllowed({"auditor", "compliance-admin"})
     @SecurityRequirement(name = "bearer")
-    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a full verification now",
             description = "Recomputes every leaf from the stored events and the tree from the leaves, and checks "

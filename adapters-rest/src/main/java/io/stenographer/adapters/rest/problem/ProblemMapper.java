@@ -18,6 +18,7 @@ import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.report.ReportStatus;
 import io.stenographer.domain.retention.HoldAlreadyReleased;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import jakarta.ws.rs.NotAcceptableException;
@@ -75,7 +76,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response reportNotReady(ReportNotReady e) {
         return respond(ProblemResponse.of(ProblemType.REPORT_NOT_READY, e.getMessage()
-                + (e.status() == io.stenographer.domain.report.ReportStatus.FAILED ? "; see its status for why"
+                + (e.status() == ReportStatus.FAILED ? "; see its status for why"
                         : "; poll its status until it is succeeded")));
     }
 

@@ -7,6 +7,7 @@ import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportStatus;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
@@ -29,7 +30,7 @@ public record ReportResponse(String id, String tenant, String type, String forma
                 job.format().wireName(), job.status().wireName(), query, job.requestedBy(), time(job.requestedAt()),
                 job.treeSize(), time(job.startedAt()), time(job.finishedAt()), job.eventCount(), job.contentBytes(),
                 job.contentSha256() == null ? null : job.contentSha256().hex(), job.format().mediaType(), job.error(),
-                job.status() == io.stenographer.domain.report.ReportStatus.SUCCEEDED
+                job.status() == ReportStatus.SUCCEEDED
                         ? Map.of("self", self, "content", self + "/content") : Map.of("self", self));
     }
 

@@ -35,6 +35,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -105,7 +106,7 @@ public class ReportsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The tenant's reports, newest first",
             description = "tenant may be left out when the token grants exactly one; limit 1-100 (default 20).")
-    public java.util.List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
+    public List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
             @jakarta.ws.rs.QueryParam("limit") String limit) {
         Caller caller = currentCaller.get();
         int parsed = RequestParameters.integer("limit", limit, 20, 1, 100);

@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -133,7 +134,7 @@ public class RetentionPoliciesResource {
     @Operation(summary = "Every version of one policy, oldest first",
             description = "Retired versions show who retired them and when. A configured policy has one version.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class,
-            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
+            type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "404", description = "No such policy for the tenant")
     public List<RetentionPolicyResponse> versions(@PathParam("id") String id,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
