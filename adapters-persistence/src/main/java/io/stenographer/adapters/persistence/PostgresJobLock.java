@@ -9,11 +9,14 @@ import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 /**
  * A PostgreSQL session advisory lock held on a connection of its own for the whole run, so the job's
  * many short transactions stay outside it. If the instance dies, the connection closes and the lock goes
- * with it.
+ * with it. The connection comes from the pool, and a session lock outlives a connection handed back to a
+ * pool, so at the end the connection is aborted, not returned: its session ends, and the lock with it, even
+ * when the unlock statement failed.
  */
 @ApplicationScoped
 public class PostgresJobLock implements LockJobPort {
@@ -60,6 +63,19 @@ public class PostgresJobLock implements LockJobPort {
         }
     }
 
+    /**
+     * Closes the physical connection under the pool's wrapper, so the database session and its locks end; the pool
+     * then discards the closed connection (it is validated on borrow).
+     */
+    private static void endSession(Connection connection) {
+        try {
+            ((Connection) connection.unwrap(PGConnection.class)).close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("ending the job-lock session failed (%s); closing the connection instead", e.getMessage());
+        }
+        closeQuietly(connection);
+    }
+
     private record Held(Connection connection, String job) implements JobLock {
         @Override
         public void close() {
@@ -68,11 +84,10 @@ public class PostgresJobLock implements LockJobPort {
                 unlock.setString(1, job);
                 unlock.execute();
             } catch (SQLException e) {
-                // Closing the connection below ends the session, which releases the lock anyway.
-                LOG.warnf("releasing the %s job lock failed (%s); closing its connection releases it", job,
+                LOG.warnf("releasing the %s job lock failed (%s); ending its session releases it", job,
                         e.getMessage());
             } finally {
-                closeQuietly(connection);
+                endSession(connection);
             }
         }
     }
