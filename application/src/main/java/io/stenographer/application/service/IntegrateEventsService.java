@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.out.AppendLogPort;
 import io.stenographer.application.port.out.LoadLogPort;
@@ -57,14 +58,20 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
     public IntegrationRound integratePending() {
         long integrated = 0;
         Map<TenantId, String> refused = new HashMap<>();
+        Map<TenantId, String> failed = new HashMap<>();
         for (TenantId tenant : transactions.inTransaction(() -> queue.tenantsWithPendingEvents(1_000))) {
             try {
                 integrated += transactions.inTransaction(() -> integrate(tenant));
             } catch (LogIntegrityViolation e) {
                 refused.put(tenant, e.getMessage());
+            } catch (StoreUnavailable e) {
+                throw e; // the database is gone for every tenant: the trigger pauses the loop
+            } catch (RuntimeException e) {
+                // Any other failure stays with its tenant: the tenants after it are still integrated.
+                failed.put(tenant, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        return new IntegrationRound(integrated, refused);
+        return new IntegrationRound(integrated, refused, failed);
     }
 
     private long integrate(TenantId tenant) {

@@ -1,5 +1,6 @@
 package io.stenographer.bootstrap.jobs;
 
+import io.stenographer.application.port.in.IntegrateEventsUseCase.IntegrationRound;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
@@ -65,16 +66,30 @@ public class IntegrationTrigger {
     /** Set while rounds fail because the database is unreachable; only the loop thread touches it. */
     private Instant databaseLostAt;
 
+    private boolean alarmDue(TenantId tenant, Instant now) {
+        Instant last = lastAlarm.get(tenant);
+        if (last == null || last.isBefore(now.minus(ALARM_INTERVAL))) {
+            lastAlarm.put(tenant, now);
+            return true;
+        }
+        return false;
+    }
+
     @ActivateRequestContext
     void integrate() {
         try {
             Instant now = Instant.now();
-            integrateEvents.integratePending().refused().forEach((tenant, reason) -> {
-                Instant last = lastAlarm.get(tenant);
-                if (last == null || last.isBefore(now.minus(ALARM_INTERVAL))) {
-                    lastAlarm.put(tenant, now);
+            IntegrationRound round = integrateEvents.integratePending();
+            round.refused().forEach((tenant, reason) -> {
+                if (alarmDue(tenant, now)) {
                     LOG.errorf("LOG INTEGRITY: not extending the log of %s (its events stay queued): %s",
                             tenant, reason);
+                }
+            });
+            round.failed().forEach((tenant, error) -> {
+                if (alarmDue(tenant, now)) {
+                    LOG.errorf("integrating the log of %s failed (its events stay queued, retried every round): %s",
+                            tenant, error);
                 }
             });
             if (databaseLostAt != null) {

@@ -10,13 +10,15 @@ public interface IntegrateEventsUseCase {
     IntegrationRound integratePending();
 
     /**
-     * @param refused tenants whose log failed an integrity check and was not extended, with the reason;
-     *     one broken log never stops the others
+     * @param refused tenants whose log failed an integrity check and was not extended, with the reason
+     * @param failed  tenants whose round failed for another reason (retried next round), with the error;
+     *     one tenant never stops the others
      */
-    record IntegrationRound(long integrated, Map<TenantId, String> refused) {
+    record IntegrationRound(long integrated, Map<TenantId, String> refused, Map<TenantId, String> failed) {
 
         public IntegrationRound {
             refused = Map.copyOf(refused);
+            failed = Map.copyOf(failed);
         }
     }
 }

@@ -1,0 +1,69 @@
+package io.stenographer.application.service;
+
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stenographer.application.port.in.IntegrateEventsUseCase.IntegrationRound;
+import io.stenographer.application.port.out.AppendLogPort;
+import io.stenographer.application.port.out.LoadPendingEventsPort;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogOrigins;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IntegrateEventsServiceTest {
+
+    private final FakeTransactionRunner transactions = new FakeTransactionRunner();
+    private final List<TenantId> asked = new ArrayList<>();
+
+    /** Two tenants have pending events; reading acme's fails with an error that is not an integrity violation. */
+    private final LoadPendingEventsPort queue = new LoadPendingEventsPort() {
+        @Override
+        public List<TenantId> tenantsWithPendingEvents(int max) {
+            return List.of(ACME, GLOBEX);
+        }
+
+        @Override
+        public boolean tryLockSequencer(TenantId tenant) {
+            return true;
+        }
+
+        @Override
+        public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
+            asked.add(tenant);
+            if (tenant.equals(ACME)) {
+                throw new IllegalStateException("a row acme's adapter cannot read");
+            }
+            return List.of();
+        }
+    };
+
+    @Test
+    void anUnexpectedErrorInOneTenantNeverStopsTheTenantsAfterIt() {
+        IntegrateEventsService service = new IntegrateEventsService(queue, new InMemoryLog(transactions),
+                unused(AppendLogPort.class), unused(SignCheckpointPort.class), transactions,
+                new MutableClock(Instant.parse("2026-06-01T00:00:00Z")), new LogOrigins("test"), 100);
+
+        IntegrationRound round = service.integratePending();
+
+        assertThat(asked).containsExactly(ACME, GLOBEX);
+        assertThat(round.failed()).containsOnlyKeys(ACME);
+        assertThat(round.failed().get(ACME)).contains("IllegalStateException", "cannot read");
+        assertThat(round.refused()).isEmpty();
+        assertThat(transactions.rolledBack()).isEqualTo(1);
+    }
+
+    private static <T> T unused(Class<T> port) {
+        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, (proxy, method, args) -> {
+            throw new AssertionError(port.getSimpleName() + "." + method.getName() + " must not be called");
+        }));
+    }
+}
