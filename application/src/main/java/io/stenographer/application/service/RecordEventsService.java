@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -77,6 +78,11 @@ public final class RecordEventsService implements RecordEventsUseCase {
         List<ItemOutcome> outcomes = new ArrayList<>(command.drafts().size());
         List<SealedEvent> toAppend = new ArrayList<>();
         for (EventDraft draft : command.drafts()) {
+            Optional<FieldViolation> impersonation = SelfAudit.impersonates(draft);
+            if (impersonation.isPresent()) {
+                outcomes.add(new Rejected(impersonation.get()));
+                continue;
+            }
             if (draft.occurredAt().isAfter(latestAllowed)) {
                 outcomes.add(new Rejected(new FieldViolation("occurredAt",
                         "is more than " + maxFutureSkew + " in the future")));

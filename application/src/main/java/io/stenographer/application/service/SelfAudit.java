@@ -9,6 +9,7 @@ import io.stenographer.domain.event.ActorType;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.Outcome;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.SealedEvent;
@@ -19,6 +20,7 @@ import io.stenographer.domain.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,6 +31,29 @@ import java.util.random.RandomGenerator;
 public final class SelfAudit {
 
     public static final String APPLICATION = "stenographer";
+
+    /** The action namespaces of Stenographer's own events; no writer may use them. */
+    public static final List<String> RESERVED_ACTION_PREFIXES = List.of("audit.", "report.", "retention.",
+            "legal-hold.", "archive.", "purge.", "log.");
+
+    /**
+     * Why a writer's event would pass for one of Stenographer's own, if it would: its action is in a reserved
+     * namespace, or it names {@value #APPLICATION} as its source application.
+     */
+    public static Optional<FieldViolation> impersonates(EventDraft draft) {
+        String action = draft.action().value();
+        for (String prefix : RESERVED_ACTION_PREFIXES) {
+            if (action.startsWith(prefix)) {
+                return Optional.of(new FieldViolation("action", "actions under '" + prefix
+                        + "' are reserved for Stenographer's own events"));
+            }
+        }
+        if (draft.source().application().equalsIgnoreCase(APPLICATION)) {
+            return Optional.of(new FieldViolation("source.application", "'" + APPLICATION
+                    + "' is reserved for Stenographer's own events"));
+        }
+        return Optional.empty();
+    }
 
     private final AppendEventsPort appendEvents;
     private final Clock clock;
