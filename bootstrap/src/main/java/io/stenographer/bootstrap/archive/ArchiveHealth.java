@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.HealthGroup;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
+import io.stenographer.bootstrap.operations.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.jboss.logging.Logger;
 
@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  */
 @HealthGroup(ArchiveHealth.GROUP)
 @ApplicationScoped
-public class ArchiveHealth implements HealthCheck {
+public class ArchiveHealth extends DetailedHealthCheck {
 
     public static final String GROUP = "archive";
     private static final Logger LOG = Logger.getLogger(ArchiveHealth.class);
@@ -58,7 +58,7 @@ public class ArchiveHealth implements HealthCheck {
     }
 
     @Override
-    public HealthCheckResponse call() {
+    public HealthCheckResponse detailed() {
         try {
             archive.checkWormCapable();
             available = true;

@@ -2,10 +2,10 @@ package io.stenographer.bootstrap.security;
 
 import io.quarkus.oidc.runtime.TenantConfigBean;
 import io.quarkus.oidc.runtime.TenantConfigContext;
+import io.stenographer.bootstrap.operations.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -21,7 +21,7 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class OidcProviderHealth implements HealthCheck {
+public class OidcProviderHealth extends DetailedHealthCheck {
 
     static final String NAME = "oidc-provider";
 
@@ -36,7 +36,7 @@ public class OidcProviderHealth implements HealthCheck {
     }
 
     @Override
-    public HealthCheckResponse call() {
+    public HealthCheckResponse detailed() {
         TenantConfigContext tenant = tenants.getDefaultTenant();
         if (tenant.oidcConfig() == null || !tenant.oidcConfig().tenantEnabled()) {
             return HealthCheckResponse.named(NAME).up().withData("provider", "disabled").build();
