@@ -40,7 +40,8 @@ public final class BenchTokenIssuer {
             "writer", List.of(List.of("audit-writer"), List.of("acme")),
             "globex-writer", List.of(List.of("audit-writer"), List.of("globex")),
             "auditor", List.of(List.of("auditor"), List.of("acme", "globex")),
-            "admin", List.of(List.of("compliance-admin"), List.of("acme")));
+            "admin", List.of(List.of("compliance-admin"), List.of("acme")),
+            "scraper", List.of(List.of("metrics-reader"), List.of("acme")));
 
     private final KeyPair keys;
     private final String issuer;

@@ -86,7 +86,7 @@ public final class ReportBenchmark {
             Thread sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
-                        String metrics = service.get("/q/metrics", "auditor", Duration.ofSeconds(10)).body();
+                        String metrics = service.get("/q/metrics", "scraper", Duration.ofSeconds(10)).body();
                         maxUsed.accumulateAndGet((long) sum(HEAP_USED, metrics), Math::max);
                         maxLive.accumulateAndGet((long) sum(LIVE, metrics), Math::max);
                         Thread.sleep(200);
@@ -156,7 +156,7 @@ public final class ReportBenchmark {
     }
 
     private static double metric(Service service, Pattern pattern) {
-        return sum(pattern, service.get("/q/metrics", "auditor", Duration.ofSeconds(10)).body());
+        return sum(pattern, service.get("/q/metrics", "scraper", Duration.ofSeconds(10)).body());
     }
 
     private static double sum(Pattern pattern, String text) {

@@ -1,12 +1,5 @@
 package io.stenographer.bootstrap.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.containsStringIgnoringCase;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stenographer.bootstrap.support.Events;
@@ -14,9 +7,16 @@ import io.stenographer.bootstrap.support.TestTokens;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.containsStringIgnoringCase;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 /** Metrics, OpenAPI and Swagger UI, as an operator sees them. */
 @QuarkusTest
@@ -121,8 +121,8 @@ class OperationsTest {
     }
 
     @Test
-    void metricsAreAvailableToAnyAuthenticatedCaller() {
-        given().auth().oauth2(TestTokens.admin("ops-admin", tenant()))
+    void metricsAreAvailableToTheMetricsRole() {
+        given().auth().oauth2(TestTokens.valid("ops-scraper", Set.of("metrics-reader"), tenant()))
                 .when().get("/q/metrics")
                 .then().statusCode(200).body(containsString("stenographer_"));
     }
@@ -165,7 +165,7 @@ class OperationsTest {
     }
 
     private static String metrics() {
-        return given().auth().oauth2(TestTokens.auditor("ops-auditor", tenant()))
+        return given().auth().oauth2(TestTokens.valid("ops-scraper", Set.of("metrics-reader"), tenant()))
                 .when().get("/q/metrics")
                 .then().statusCode(200).extract().asString();
     }

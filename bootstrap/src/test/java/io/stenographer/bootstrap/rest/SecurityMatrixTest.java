@@ -1,11 +1,5 @@
 package io.stenographer.bootstrap.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.startsWith;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -29,6 +23,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Every endpoint against every way a caller can be wrong: no or broken credentials (401), the wrong
@@ -52,7 +51,7 @@ class SecurityMatrixTest {
         RECORD_BATCH(WRITER, true, true),
         QUERY(AUDITOR, false, true),
         READ_BY_ID(AUDITOR, false, true),
-        METRICS(AUDITOR, false, false);
+        METRICS(Set.of("metrics-reader"), false, false);
 
         final Set<String> legitimateRoles;
         final boolean writes;
@@ -151,7 +150,7 @@ class SecurityMatrixTest {
 
     /** Metrics are served outside JAX-RS, so the 403 has no problem body; the status is what counts. */
     @ParameterizedTest(name = "metrics as {0} -> 403")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-writer", "none"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-writer", "auditor", "compliance-admin", "none"})
     void metricsNeedAnOperationalRole(String role) {
         Set<String> roles = role.equals("none") ? NO_ROLES : Set.of(role);
         String body = given().auth().oauth2(TestTokens.valid("matrix-metrics", roles, tenant()))
@@ -244,8 +243,8 @@ class SecurityMatrixTest {
                 .then().statusCode(200).body("events.id", hasItem(fixture.eventId()));
         call(Endpoint.READ_BY_ID, fixture, fixture.tenant(), TestTokens.auditor("a", fixture.tenant()))
                 .then().statusCode(200).body("id", equalTo(fixture.eventId()));
-        call(Endpoint.METRICS, fixture, fixture.tenant(), TestTokens.auditor("a", fixture.tenant()))
-                .then().statusCode(200);
+        call(Endpoint.METRICS, fixture, fixture.tenant(), TestTokens.valid("m", Set.of("metrics-reader"),
+                fixture.tenant())).then().statusCode(200);
     }
 
     @ParameterizedTest(name = "{0} is public")
