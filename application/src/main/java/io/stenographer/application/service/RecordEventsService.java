@@ -98,7 +98,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
                 continue;
             }
             SealedEvent sealed = SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now,
-                    command.caller().subject(), draft));
+                    command.caller().submitter(), draft));
             AuditEvent event = sealed.event();
             Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt());
             if (key != null) {

@@ -1,18 +1,7 @@
 package io.stenographer.bootstrap.oidc;
 
-import static io.stenographer.bootstrap.support.Api.describe;
-import static io.stenographer.bootstrap.support.Api.json;
-import static io.stenographer.bootstrap.support.Api.problemType;
-import static io.stenographer.bootstrap.oidc.SharedKeycloak.INGEST_CLIENT;
-import static io.stenographer.bootstrap.oidc.SharedKeycloak.INGEST_SECRET;
-import static io.stenographer.bootstrap.oidc.SharedKeycloak.OTHER_REALM;
-import static io.stenographer.bootstrap.oidc.SharedKeycloak.PASSWORD_CLIENT;
-import static io.stenographer.bootstrap.oidc.SharedKeycloak.REALM;
-import static io.stenographer.bootstrap.oidc.SharedKeycloak.password;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.stenographer.bootstrap.support.Api;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stenographer.bootstrap.support.Api;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.testing.KeycloakProcess;
 import io.stenographer.testing.ServiceProcess;
@@ -26,6 +15,16 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.stenographer.bootstrap.oidc.SharedKeycloak.INGEST_CLIENT;
+import static io.stenographer.bootstrap.oidc.SharedKeycloak.INGEST_SECRET;
+import static io.stenographer.bootstrap.oidc.SharedKeycloak.OTHER_REALM;
+import static io.stenographer.bootstrap.oidc.SharedKeycloak.PASSWORD_CLIENT;
+import static io.stenographer.bootstrap.oidc.SharedKeycloak.REALM;
+import static io.stenographer.bootstrap.oidc.SharedKeycloak.password;
+import static io.stenographer.bootstrap.support.Api.describe;
+import static io.stenographer.bootstrap.support.Api.json;
+import static io.stenographer.bootstrap.support.Api.problemType;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged service (prod profile, {@code java -jar}) against a real Keycloak with the shipped realm
@@ -78,7 +77,8 @@ class KeycloakEndToEndIT {
         JsonNode event = json(read);
         assertThat(event.path("tenant").asText()).isEqualTo("acme");
         assertThat(event.path("resource").path("id").asText()).isEqualTo(resource);
-        assertThat(event.path("submittedBy").asText()).as("the token's preferred_username").isEqualTo("writer");
+        assertThat(event.path("submittedBy").asText()).as("the token's sub, qualified by its issuer")
+                .isEqualTo(claims(writer).path("sub").asText() + "@" + claims(writer).path("iss").asText());
     }
 
     @Test
@@ -91,7 +91,8 @@ class KeycloakEndToEndIT {
 
         HttpResponse<String> read = api.get("/api/v1/events/" + json(created).path("id").asText(), userToken("auditor"));
         assertThat(read.statusCode()).as(describe(read)).isEqualTo(200);
-        assertThat(json(read).path("submittedBy").asText()).isEqualTo("service-account-" + INGEST_CLIENT);
+        assertThat(json(read).path("submittedBy").asText())
+                .isEqualTo(claims(ingest).path("sub").asText() + "@" + claims(ingest).path("iss").asText());
     }
 
     @Test

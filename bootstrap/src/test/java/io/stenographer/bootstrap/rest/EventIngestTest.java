@@ -1,13 +1,12 @@
 package io.stenographer.bootstrap.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.matchesPattern;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.TestTokens;
 import org.junit.jupiter.api.Test;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 
 @QuarkusTest
 class EventIngestTest {
@@ -29,6 +28,6 @@ class EventIngestTest {
                 .when().get("/api/v1/events")
                 .then().statusCode(200)
                 .body("events.size()", equalTo(1))
-                .body("events[0].submittedBy", equalTo("writer-1"));
+                .body("events[0].submittedBy", equalTo("writer-1@" + TestTokens.ISSUER));
     }
 }

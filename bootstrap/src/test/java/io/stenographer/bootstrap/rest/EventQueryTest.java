@@ -1,9 +1,5 @@
 package io.stenographer.bootstrap.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,6 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Filters, keyset paging, reads by id, and the audit.query trail. Each test seeds its own tenant with
@@ -283,7 +282,7 @@ class EventQueryTest {
         response.then().statusCode(200)
                 .body("id", equalTo(seed.id()))
                 .body("tenant", equalTo(seeded.tenant()))
-                .body("submittedBy", equalTo("seed-writer"))
+                .body("submittedBy", equalTo("seed-writer@" + TestTokens.ISSUER))
                 .body("actor.id", equalTo(seed.actor()))
                 .body("actor.type", equalTo("user"))
                 .body("action", equalTo(seed.action()))

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * {@link #mayRead(TenantId)} for reading events, and {@link #mayReadGovernance(TenantId)} for reading the
  * records that govern a log (retention policies, legal holds, verification and job runs).
  */
-public record Caller(String subject, Set<Grant> grants) {
+public record Caller(String subject, String issuer, Set<Grant> grants) {
 
     /** One role on one tenant. */
     public record Grant(Role role, TenantId tenant) {
@@ -28,12 +28,30 @@ public record Caller(String subject, Set<Grant> grants) {
         grants = Set.copyOf(Objects.requireNonNull(grants, "grants"));
     }
 
+    /** A caller whose token names no issuer (the scheduler, a report's requester, tests). */
+    public Caller(String subject, Set<Grant> grants) {
+        this(subject, null, grants);
+    }
+
+    /**
+     * Who submitted an event, as recorded in it: the token's {@code sub}, qualified by its issuer, so the same
+     * subject of two identity providers can never be confused. Stable where usernames are not.
+     */
+    public String submitter() {
+        return issuer == null ? subject : subject + "@" + issuer;
+    }
+
     /** A token that grants every one of its roles on every one of its tenants. */
     public static Caller withRolesOnTenants(String subject, Set<Role> roles, Set<TenantId> tenants) {
         Set<Grant> grants = roles.stream()
                 .flatMap(role -> tenants.stream().map(tenant -> new Grant(role, tenant)))
                 .collect(Collectors.toSet());
         return new Caller(subject, grants);
+    }
+
+    /** This caller, as named by a token from {@code tokenIssuer}. */
+    public Caller issuedBy(String tokenIssuer) {
+        return new Caller(subject, tokenIssuer, grants);
     }
 
     /** The tenants on which the caller holds any role. */

@@ -17,7 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Turns a verified token into a {@link Caller}, in one of two forms (docs/SECURITY.md, "Roles and tenants"):
+ * Turns a verified token into a {@link Caller}: its subject is the {@code sub} claim, and events it submits record
+ * {@code sub@issuer}. Its grants come in one of two forms (docs/SECURITY.md, "Roles and tenants"):
  * <ul>
  * <li>Per-tenant grants: values {@code grant:<role>:<tenant>} in {@code stenographer.security.grant-claim}. When a
  * token carries any, they are its only grants, so a writer of one tenant who audits another cannot audit the
@@ -48,10 +49,15 @@ public class CallerResolver {
     }
 
     public Caller resolve(SecurityIdentity identity) {
-        String subject = identity.getPrincipal().getName();
         if (!(identity.getPrincipal() instanceof JsonWebToken token)) {
-            return new Caller(subject, Set.of());
+            return new Caller(identity.getPrincipal().getName(), Set.of());
         }
+        // Pinned to sub (stable; a username can be renamed or reused), qualified by the issuer in submittedBy.
+        String subject = token.getSubject() != null ? token.getSubject() : identity.getPrincipal().getName();
+        return resolve(subject, identity, token).issuedBy(token.getIssuer());
+    }
+
+    private Caller resolve(String subject, SecurityIdentity identity, JsonWebToken token) {
         List<String> grantValues = claimValues(token.getClaim(grantClaim)).stream()
                 .filter(value -> value.startsWith(GRANT_PREFIX)).toList();
         if (!grantValues.isEmpty()) {
