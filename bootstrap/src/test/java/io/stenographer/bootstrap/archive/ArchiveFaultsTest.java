@@ -1,19 +1,12 @@
 package io.stenographer.bootstrap.archive;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.stenographer.adapters.archive.S3ArchiveSettings;
 import io.stenographer.adapters.archive.S3ObjectLockArchive;
-import io.stenographer.testing.S3MockProcess;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
-import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.Await;
+import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.S3MockTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
@@ -27,11 +20,13 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.testing.S3MockProcess;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +35,11 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The archive's failure modes against real processes: S3 gone, a crash between upload and record, and a
@@ -199,7 +199,7 @@ class ArchiveFaultsTest {
     }
 
     private static String archiveAvailableGauge() {
-        return given().auth().oauth2(TestTokens.auditor("ops", "ops")).when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+        return given().auth().oauth2(TestTokens.valid("ops", Set.of("metrics-reader"), "ops")).when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
                 .filter(line -> line.startsWith("stenographer_archive_available{"))
                 .map(line -> line.substring(line.lastIndexOf(' ') + 1))
                 .findFirst().orElseThrow(() -> new AssertionError("no stenographer_archive_available gauge"));

@@ -1,9 +1,5 @@
 package io.stenographer.bootstrap.archive;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.stenographer.bootstrap.support.Await;
@@ -12,15 +8,16 @@ import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.S3MockTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.archive.SegmentKeys;
-import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InclusionProof;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +26,9 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Retention end to end against a real S3Mock process and PostgreSQL: a tenant policy that archives at once,
@@ -134,7 +134,7 @@ class ArchiveLifecycleTest {
                 .then().statusCode(200).extract().asString();
         assertThat(bundle.lines().filter(line -> line.contains("\"type\":\"entry\"")))
                 .hasSize(6).filteredOn(line -> !line.contains("\"event\"")).hasSize(4);
-        String metrics = given().auth().oauth2(TestTokens.admin("admin", tenant)).when().get("/q/metrics")
+        String metrics = given().auth().oauth2(TestTokens.valid("scraper", Set.of("metrics-reader"), tenant)).when().get("/q/metrics")
                 .then().statusCode(200).extract().asString();
         assertThat(metrics).contains("stenographer_archive_events_total{tenant=\"" + tenant + "\"}")
                 .contains("stenographer_purge_events_total{tenant=\"" + tenant + "\"}")
