@@ -5,6 +5,7 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.stenographer.bootstrap.support.Api;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
+import io.stenographer.bootstrap.support.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,13 +58,16 @@ final class Attack {
         }
     }
 
-    /** Events a writer submitted to the tenant (searches are recorded too, as the auditor's audit.query events). */
-    static long storedBy(String tenant, String submitter) {
+    /**
+     * Events a writer (a test token's subject) submitted to the tenant; ingest records {@code sub@issuer}. Searches
+     * are recorded too, as the auditor's own audit.query events, which this does not count.
+     */
+    static long storedBy(String tenant, String subject) {
         try (Connection connection = EmbeddedPostgresTestResource.server().superuserConnection();
                 PreparedStatement statement = connection.prepareStatement(
                         "SELECT count(*) FROM audit_event WHERE tenant = ? AND submitted_by = ?")) {
             statement.setString(1, tenant);
-            statement.setString(2, submitter);
+            statement.setString(2, subject + "@" + TestTokens.ISSUER);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

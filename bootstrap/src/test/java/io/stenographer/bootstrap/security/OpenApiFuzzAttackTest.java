@@ -104,7 +104,9 @@ class OpenApiFuzzAttackTest {
                     }
                 }
             }
-            assertThat(storedBy(db, writer)).as("events stored for the fuzzing writer vs. events acknowledged")
+            // Ingested events record the token's sub qualified by its issuer.
+            assertThat(storedBy(db, writer + "@" + TestTokens.ISSUER))
+                    .as("events stored for the fuzzing writer vs. events acknowledged")
                     .isEqualTo(acknowledgedEvents);
         }
         System.out.printf("OpenApiFuzzAttackTest: %d cases over %d operations, seed %d, %d findings%n", tried,
