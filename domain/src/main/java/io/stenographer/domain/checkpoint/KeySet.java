@@ -89,6 +89,16 @@ public final class KeySet {
         return eras;
     }
 
+    /** Whether the key is one of the set's, in any era. */
+    public boolean contains(NoteVerifier key) {
+        return eras.stream().anyMatch(era -> era.key().equals(key));
+    }
+
+    /** The keys as {@code name+keyid}, comma-separated, for messages. */
+    public String label() {
+        return String.join(", ", eras.stream().map(era -> era.key().name() + "+" + era.key().keyIdHex()).toList());
+    }
+
     /**
      * Verifies a checkpoint note and parses it. Signature lines by keys not in the set are ignored,
      * as the signed-note spec says. A signature by a known key must verify and its key must be valid
@@ -122,6 +132,32 @@ public final class KeySet {
             throw new IllegalArgumentException("checkpoint carries no signature by a key in the key set");
         }
         return checkpoint;
+    }
+
+    /**
+     * Whether a note that is not a checkpoint (a report manifest) is signed by some key of the set,
+     * in any era; a known key's signature that fails makes it false, as in {@link NoteVerifier#verify}.
+     */
+    public boolean signedByAny(SignedNote note) {
+        Objects.requireNonNull(note, "note");
+        byte[] message = note.body().getBytes(StandardCharsets.UTF_8);
+        boolean verified = false;
+        for (NoteSignature signature : note.signatures()) {
+            Optional<Era> era = eraOf(signature);
+            if (era.isEmpty()) {
+                continue;
+            }
+            if (!era.get().key().verifySignature(message, signature.signature())) {
+                return false;
+            }
+            verified = true;
+        }
+        return verified;
+    }
+
+    /** Whether the text is, byte for byte, the verifier key of one of the set's keys (no other spelling). */
+    public boolean containsVerifierKey(String verifierKey) {
+        return eras.stream().anyMatch(era -> era.key().toVerifierKey().equals(verifierKey));
     }
 
     private Optional<Era> eraOf(NoteSignature signature) {
