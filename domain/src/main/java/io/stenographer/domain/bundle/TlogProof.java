@@ -165,7 +165,8 @@ public record TlogProof(long index, List<Hash> proof, String checkpoint, byte[] 
         try {
             parsed = trustedKeys.verify(SignedNote.parse(checkpoint));
         } catch (IllegalArgumentException e) {
-            return Verification.failed("checkpoint does not verify with the trusted keys: " + e.getMessage());
+            return Verification.failed("checkpoint signature does not verify with key " + trustedKeys.label() + ": "
+                    + e.getMessage());
         }
         if (!parsed.origin().equals(expectedOrigin)) {
             return Verification.failed("checkpoint origin " + BundleVerifier.quote(parsed.origin())

@@ -160,6 +160,11 @@ public final class KeySet {
         return eras.stream().anyMatch(era -> era.key().toVerifierKey().equals(verifierKey));
     }
 
+    /** Whether the signature line names a key of the set (by name and key id; it may still not verify). */
+    public boolean names(NoteSignature signature) {
+        return eraOf(signature).isPresent();
+    }
+
     private Optional<Era> eraOf(NoteSignature signature) {
         return eras.stream()
                 .filter(era -> era.key().name().equals(signature.keyName()) && era.key().keyId() == signature.keyId())
