@@ -6,7 +6,7 @@ import io.stenographer.domain.bundle.TlogProof;
 import io.stenographer.domain.report.bundle.ReportBundleVerification;
 import io.stenographer.domain.report.bundle.ReportBundleVerifier;
 import io.stenographer.domain.checkpoint.Checkpoint;
-import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.SealedEventFormat;
@@ -82,7 +82,10 @@ public final class VerifierCli {
                   base64 hashes, one per line
 
             VKEY_OR_FILE is a C2SP verifier key (<name>+<hex key id>+<base64 key>) or a file
-            holding one. Options may be written --name VALUE or --name=VALUE.
+            holding one, or a key set (one '<verifier key> <first size> <last size or ->' per
+            line, as GET /api/v1/logs/{tenant}/key-set serves it): each checkpoint must be
+            signed by the key valid at its tree size. Options may be written --name VALUE or
+            --name=VALUE.
 
             Exit status: 0 everything verified; 1 verification failed (details on stderr);
             2 usage error.
@@ -143,7 +146,7 @@ public final class VerifierCli {
     // ---- commands ------------------------------------------------------------------------
 
     private static void verifyBundle(Map<String, String> options, PrintStream out, PrintStream err) {
-        NoteVerifier key = key(options.get("key"));
+        KeySet key = key(options.get("key"));
         Path file = existingFile(options.get("bundle"), "--bundle");
         BundleVerification result;
         try (InputStream in = Files.newInputStream(file)) {
@@ -160,7 +163,7 @@ public final class VerifierCli {
     }
 
     private static void verifyReportBundle(Map<String, String> options, PrintStream out, PrintStream err) {
-        NoteVerifier key = key(options.get("key"));
+        KeySet key = key(options.get("key"));
         Path file = existingFile(options.get("bundle"), "--bundle");
         ReportBundleVerification result;
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -181,7 +184,7 @@ public final class VerifierCli {
         if (byEvent == options.containsKey("leaf-hash")) {
             throw new UsageError("verify-proof needs exactly one of --event and --leaf-hash");
         }
-        NoteVerifier key = key(options.get("key"));
+        KeySet key = key(options.get("key"));
         String origin = options.get("origin");
         Path proofFile = existingFile(options.get("proof"), "--proof");
         Hash leafHash;
@@ -213,16 +216,19 @@ public final class VerifierCli {
     }
 
     private static void verifyCheckpoint(Map<String, String> options, PrintStream out, PrintStream err) {
-        NoteVerifier key = key(options.get("key"));
+        KeySet key = key(options.get("key"));
         Path file = existingFile(options.get("checkpoint"), "--checkpoint");
         Checkpoint checkpoint = verifiedCheckpoint(file, key, "checkpoint");
         requireOrigin(checkpoint, options.get("origin"), "checkpoint");
+        String signers = signedNote(file, "checkpoint").signatures().stream().filter(key::names)
+                .map(signature -> signature.keyName() + "+" + signature.keyIdHex())
+                .distinct().collect(Collectors.joining(", "));
         out.println("OK: checkpoint of " + checkpoint.origin() + " at tree size " + checkpoint.treeSize()
-                + ", root " + checkpoint.rootHash().base64() + ", signed by " + label(key));
+                + ", root " + checkpoint.rootHash().base64() + ", signed by " + signers);
     }
 
     private static void verifyConsistency(Map<String, String> options, PrintStream out, PrintStream err) {
-        NoteVerifier key = key(options.get("key"));
+        KeySet key = key(options.get("key"));
         Path oldFile = existingFile(options.get("old"), "--old");
         Path newFile = existingFile(options.get("new"), "--new");
         Path proofFile = existingFile(options.get("proof"), "--proof");
@@ -251,19 +257,21 @@ public final class VerifierCli {
 
     // ---- pieces --------------------------------------------------------------------------
 
-    private static Checkpoint verifiedCheckpoint(Path file, NoteVerifier key, String what) {
+    private static Checkpoint verifiedCheckpoint(Path file, KeySet keys, String what) {
         SignedNote note = signedNote(file, what);
-        if (!key.verify(note)) {
+        try {
+            Checkpoint.parseBody(note.body());
+        } catch (IllegalArgumentException e) {
+            throw new Failure(what + " " + file + ": checkpoint body is malformed: " + e.getMessage());
+        }
+        try {
+            return keys.verify(note);
+        } catch (IllegalArgumentException e) {
             String signers = note.signatures().stream()
                     .map(signature -> signature.keyName() + "+" + signature.keyIdHex())
                     .distinct().collect(Collectors.joining(", "));
-            throw new Failure(what + " " + file + ": signature does not verify with key " + label(key)
-                    + " (the note carries signatures by " + signers + ")");
-        }
-        try {
-            return Checkpoint.parseBody(note.body());
-        } catch (IllegalArgumentException e) {
-            throw new Failure(what + " " + file + ": checkpoint body is malformed: " + e.getMessage());
+            throw new Failure(what + " " + file + ": signature does not verify with key " + keys.label()
+                    + " (the note carries signatures by " + signers + "): " + e.getMessage());
         }
     }
 
@@ -409,24 +417,22 @@ public final class VerifierCli {
     // ---- input ---------------------------------------------------------------------------
 
     /**
-     * The trusted key: a file holding a verifier key, or the verifier key itself. A file wins when
+     * The trusted keys: a file holding a verifier key or a key set ({@link KeySet#toText()}, as served at
+     * /api/v1/logs/{tenant}/key-set), or a verifier key itself. A file wins when
      * both readings are possible, since a key string is never a path that exists.
      */
-    static NoteVerifier key(String value) {
+    static KeySet key(String value) {
         Path path = pathOrNull(value);
         if (path != null && Files.isRegularFile(path)) {
-            String text = readText(path).strip();
-            if (text.contains("\n")) {
-                throw new UsageError("--key file " + path + " must hold exactly one verifier key line");
-            }
             try {
-                return NoteVerifier.parse(text);
+                return KeySet.parse(readText(path));
             } catch (IllegalArgumentException e) {
-                throw new UsageError("--key file " + path + " does not hold a verifier key: " + e.getMessage());
+                throw new UsageError("--key file " + path + " does not hold a verifier key or key set: "
+                        + e.getMessage());
             }
         }
         try {
-            return NoteVerifier.parse(value);
+            return KeySet.parse(value);
         } catch (IllegalArgumentException e) {
             throw new UsageError("--key is neither an existing file nor a verifier key "
                     + "(<name>+<hex key id>+<base64 key>): " + e.getMessage());
@@ -506,10 +512,6 @@ public final class VerifierCli {
             }
         }
         return options;
-    }
-
-    private static String label(NoteVerifier key) {
-        return key.name() + "+" + key.keyIdHex();
     }
 
     private static String quote(String text) {

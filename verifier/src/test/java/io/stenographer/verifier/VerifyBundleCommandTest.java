@@ -61,7 +61,7 @@ class VerifyBundleCommandTest {
         Cli wrongKey = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", other.verifierKey());
         assertThat(wrongKey.exit()).isEqualTo(1);
         assertThat(wrongKey.err()).contains("FAIL: line 1: checkpoint signature does not verify with key example/acme+"
-                + other.signer.verifier().keyIdHex() + "\n");
+                + other.signer.verifier().keyIdHex() + ": checkpoint carries no signature by a key in the key set\n");
         Cli wrongOrigin = verify(bundle, "--origin", "example/globex");
         assertThat(wrongOrigin.exit()).isEqualTo(1);
         assertThat(wrongOrigin.err()).isEqualTo(

@@ -66,7 +66,8 @@ class VerifyCheckpointCommandTest {
         Path resized = Files.writeString(dir.resolve("resized.note"), note.replace("445646", "445647"));
         assertThat(Cli.run("verify-checkpoint", "--checkpoint", resized.toString(), "--origin", SUMDB_ORIGIN,
                 "--key", SUMDB_KEY).err()).isEqualTo("FAIL: checkpoint " + resized + ": signature does not verify "
-                        + "with key sum.golang.org+033de0ae (the note carries signatures by sum.golang.org+033de0ae)\n");
+                        + "with key sum.golang.org+033de0ae (the note carries signatures by sum.golang.org+033de0ae): "
+                        + "checkpoint signature by sum.golang.org+033de0ae does not verify\n");
         Path file = Files.writeString(dir.resolve("sumdb.note"), note);
         assertThat(Cli.run("verify-checkpoint", "--checkpoint", file.toString(), "--origin", "example/acme",
                 "--key", SUMDB_KEY).err()).isEqualTo(

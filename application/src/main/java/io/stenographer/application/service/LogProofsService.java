@@ -46,6 +46,11 @@ public final class LogProofsService implements LogProofsUseCase {
     }
 
     @Override
+    public String keySet(TenantId tenant) {
+        return signer.keySet(tenant).toText();
+    }
+
+    @Override
     public InclusionAnswer proveInclusion(InclusionProofQuery query) {
         Caller caller = query.caller();
         TenantId tenant = query.tenant();

@@ -10,7 +10,7 @@ import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.checkpoint.Checkpoint;
-import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
@@ -141,7 +141,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private VerificationReport check(Caller caller, TenantId tenant, List<String> trusted) {
         Instant started = clock.instant();
         Findings findings = new Findings();
-        NoteVerifier verifier = signer.verifier();
+        KeySet verifier = signer.keySet(tenant);
         String origin = origins.originOf(tenant);
 
         // Checkpoints to hold the rebuilt tree against, by size: stored ones and the caller's own.
@@ -277,16 +277,19 @@ public final class VerifyLogService implements VerifyLogUseCase {
                 checkpointsChecked, caller.subject(), findings.list, findings.truncated);
     }
 
-    private static Checkpoint acceptSignedCheckpoint(String note, NoteVerifier verifier, String origin, String what,
+    private static Checkpoint acceptSignedCheckpoint(String note, KeySet keys, String origin, String what,
             Findings findings) {
         try {
             SignedNote signed = SignedNote.parse(note);
-            if (!verifier.verify(signed)) {
+            Checkpoint.parseBody(signed.body()); // a malformed body is its own finding, not a signature one
+            Checkpoint checkpoint;
+            try {
+                checkpoint = keys.verify(signed);
+            } catch (IllegalArgumentException e) {
                 findings.add(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
-                        what + ": signature does not verify with key " + verifier.name()));
+                        what + ": signature does not verify with key " + keys.label() + ": " + e.getMessage()));
                 return null;
             }
-            Checkpoint checkpoint = Checkpoint.parseBody(signed.body());
             if (!checkpoint.origin().equals(origin)) {
                 findings.add(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
                         what + ": origin '" + checkpoint.origin() + "' is not this log's origin '" + origin + "'"));

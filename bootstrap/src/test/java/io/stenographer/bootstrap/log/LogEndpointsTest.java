@@ -10,6 +10,7 @@ import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.TestTokens;
 import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.merkle.ConsistencyProof;
@@ -35,6 +36,11 @@ class LogEndpointsTest {
         NoteVerifier verifier = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());
         Checkpoint published = Checkpoint.verifiedFrom(SignedNote.parse(publicNote), verifier);
+        // The key set holds the one key there has been, valid from size 0, and checks the same note.
+        KeySet keySet = KeySet.parse(given().when().get("/api/v1/logs/" + tenant + "/key-set")
+                .then().statusCode(200).extract().asString());
+        assertThat(keySet).isEqualTo(KeySet.single(verifier));
+        assertThat(Checkpoint.verifiedFrom(SignedNote.parse(publicNote), keySet)).isEqualTo(published);
         assertThat(published.origin()).isEqualTo("stenographer.local/" + tenant);
         // Every auditor read is itself logged, so the public tree may already be larger than the proof's.
         assertThat(published.treeSize()).isGreaterThanOrEqualTo(5);

@@ -1,6 +1,7 @@
 package io.stenographer.domain.bundle;
 
 import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.AuditEvent;
@@ -63,7 +64,7 @@ public final class BundleVerifier {
     /** An inclusion proof has at most one hash per level of a tree of at most 2^53 leaves. */
     private static final int MAX_PROOF_HASHES = 53;
 
-    private final NoteVerifier trustedKey;
+    private final KeySet trustedKeys;
     private final String expectedOrigin;
 
     /**
@@ -72,7 +73,16 @@ public final class BundleVerifier {
      *                       trusted key signed
      */
     public BundleVerifier(NoteVerifier trustedKey, String expectedOrigin) {
-        this.trustedKey = Objects.requireNonNull(trustedKey, "trustedKey");
+        this(KeySet.single(Objects.requireNonNull(trustedKey, "trustedKey")), expectedOrigin);
+    }
+
+    /**
+     * @param trustedKeys    the log's key set, obtained out of band: the checkpoint must be signed by
+     *                       the key valid at its size, so bundles exported before a rotation still verify
+     * @param expectedOrigin as above
+     */
+    public BundleVerifier(KeySet trustedKeys, String expectedOrigin) {
+        this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
         this.expectedOrigin = expectedOrigin;
     }
 
@@ -181,10 +191,15 @@ public final class BundleVerifier {
         }
 
         private void verifierKey(String at, String verifierKey) {
-            if (!verifierKey.equals(trustedKey.toVerifierKey())) {
-                fail(at + "header verifierKey " + quote(verifierKey) + " is not the trusted key "
-                        + quote(trustedKey.toVerifierKey()));
+            if (!trustedKeys.containsVerifierKey(verifierKey)) {
+                fail(at + "header verifierKey " + quote(verifierKey) + " is not " + trustedDescription());
             }
+        }
+
+        private String trustedDescription() {
+            return trustedKeys.eras().size() == 1
+                    ? "the trusted key " + quote(trustedKeys.eras().get(0).key().toVerifierKey())
+                    : "in the trusted key set (" + trustedKeys.label() + ")";
         }
 
         private void checkpoint(String at, String text) {
@@ -195,15 +210,18 @@ public final class BundleVerifier {
                 fail(at + "checkpoint is not a valid signed note: " + e.getMessage());
                 return;
             }
-            if (!trustedKey.verify(note)) {
-                fail(at + "checkpoint signature does not verify with key " + keyLabel(trustedKey));
-            }
             Checkpoint checkpoint;
             try {
                 checkpoint = Checkpoint.parseBody(note.body());
             } catch (IllegalArgumentException e) {
                 fail(at + "checkpoint body is malformed: " + e.getMessage());
                 return;
+            }
+            try {
+                trustedKeys.verify(note);
+            } catch (IllegalArgumentException e) {
+                // Reported, not fatal: the entries are still checked against the (untrusted) root.
+                fail(at + "checkpoint signature does not verify with key " + trustedKeys.label() + ": " + e.getMessage());
             }
             if (!checkpoint.origin().equals(origin)) {
                 fail(at + "checkpoint origin " + quote(checkpoint.origin()) + " does not match header origin "

@@ -1,6 +1,7 @@
 package io.stenographer.domain.bundle;
 
 import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.merkle.Hash;
@@ -151,19 +152,21 @@ public record TlogProof(long index, List<Hash> proof, String checkpoint, byte[] 
      * {@link #index()} to its root.
      */
     public Verification verify(Hash leafHash, NoteVerifier trustedKey, String expectedOrigin) {
-        Objects.requireNonNull(leafHash, "leafHash");
         Objects.requireNonNull(trustedKey, "trustedKey");
+        return verify(leafHash, KeySet.single(trustedKey), expectedOrigin);
+    }
+
+    /** As {@link #verify(Hash, NoteVerifier, String)}, with the key valid at the checkpoint's size taken from the log's key set. */
+    public Verification verify(Hash leafHash, KeySet trustedKeys, String expectedOrigin) {
+        Objects.requireNonNull(leafHash, "leafHash");
+        Objects.requireNonNull(trustedKeys, "trustedKeys");
         Objects.requireNonNull(expectedOrigin, "expectedOrigin");
-        SignedNote note = SignedNote.parse(checkpoint);
-        if (!trustedKey.verify(note)) {
-            return Verification.failed("checkpoint signature does not verify with key "
-                    + BundleVerifier.keyLabel(trustedKey));
-        }
         Checkpoint parsed;
         try {
-            parsed = Checkpoint.parseBody(note.body());
+            parsed = trustedKeys.verify(SignedNote.parse(checkpoint));
         } catch (IllegalArgumentException e) {
-            return Verification.failed("checkpoint body is malformed: " + e.getMessage());
+            return Verification.failed("checkpoint signature does not verify with key " + trustedKeys.label() + ": "
+                    + e.getMessage());
         }
         if (!parsed.origin().equals(expectedOrigin)) {
             return Verification.failed("checkpoint origin " + BundleVerifier.quote(parsed.origin())

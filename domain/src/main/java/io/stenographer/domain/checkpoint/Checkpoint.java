@@ -88,6 +88,15 @@ public record Checkpoint(String origin, long treeSize, Hash rootHash, List<Strin
         return parseBody(note.body());
     }
 
+    /**
+     * Verifies the note with the key that was valid at its size, from a log's key set.
+     *
+     * @throws IllegalArgumentException if no key valid at that size signed it, or the body is malformed
+     */
+    public static Checkpoint verifiedFrom(SignedNote note, KeySet keys) {
+        return Objects.requireNonNull(keys, "keys").verify(note);
+    }
+
     private static long parseSize(String line) {
         boolean digitsOnly = !line.isEmpty() && line.chars().allMatch(c -> c >= '0' && c <= '9');
         if (!digitsOnly || (line.length() > 1 && line.charAt(0) == '0')) {

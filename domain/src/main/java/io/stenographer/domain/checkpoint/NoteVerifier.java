@@ -115,7 +115,8 @@ public final class NoteVerifier {
         return verified;
     }
 
-    private boolean verifySignature(byte[] message, byte[] signature) {
+    /** Whether the bytes are a valid signature of the message by this key; the key set checks one line at a time. */
+    boolean verifySignature(byte[] message, byte[] signature) {
         if (signature.length != ED25519_SIGNATURE_LENGTH) {
             return false;
         }

@@ -130,7 +130,8 @@ class BundleVerifierTest {
         assertThat(result.failures()).containsExactly(
                 "line 1: header verifierKey '" + LOG.verifierKey() + "' is not the trusted key '"
                         + other.verifier().toVerifierKey() + "'",
-                "line 1: checkpoint signature does not verify with key example/acme+" + other.verifier().keyIdHex());
+                "line 1: checkpoint signature does not verify with key example/acme+" + other.verifier().keyIdHex()
+                        + ": checkpoint carries no signature by a key in the key set");
         assertThat(result.summary()).isEqualTo("FAILED: 2 failures (45 entries, 45 events, 0 purged read)");
     }
 

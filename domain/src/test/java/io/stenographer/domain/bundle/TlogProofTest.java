@@ -75,7 +75,8 @@ class TlogProofTest {
                 .isEqualTo("checkpoint origin 'example/acme' is not the expected origin 'example/other'");
         NoteSigner stranger = new NoteSigner("example/acme", Ed25519Keys.generate().getPrivate());
         assertThat(proof.verify(leaf, stranger.verifier(), BundleFixture.ORIGIN).message())
-                .isEqualTo("checkpoint signature does not verify with key example/acme+" + stranger.verifier().keyIdHex());
+                .isEqualTo("checkpoint signature does not verify with key example/acme+" + stranger.verifier().keyIdHex()
+                        + ": checkpoint carries no signature by a key in the key set");
         TlogProof elsewhere = new TlogProof(5, proof.proof(), NOTE, null);
         assertThat(elsewhere.verify(leaf, LOG.signer.verifier(), BundleFixture.ORIGIN).ok()).isFalse();
         TlogProof beyond = new TlogProof(13, proof.proof(), NOTE, null);

@@ -89,6 +89,16 @@ public class LogsResource {
     }
 
     @GET
+    @Path("key-set")
+    @PermitAll
+    @Produces(SIGNED_NOTE)
+    @Operation(summary = "Every key this log was signed with and the tree sizes each was valid for (public); "
+            + "the offline verifier's --key accepts it")
+    public String keySet(@PathParam("tenant") String tenant) {
+        return proofs.keySet(new TenantId(tenant));
+    }
+
+    @GET
     @Path("proof/inclusion")
     @RolesAllowed("auditor")
     @SecurityRequirement(name = "bearer")

@@ -18,6 +18,9 @@ public interface LogProofsUseCase {
     /** Verifier key in C2SP signed-note format; public. */
     String verifierKey();
 
+    /** Every key the tenant's log was signed with and the tree sizes each was valid for ({@code KeySet} text); public. */
+    String keySet(TenantId tenant);
+
     InclusionAnswer proveInclusion(InclusionProofQuery query);
 
     ConsistencyAnswer proveConsistency(ConsistencyProofQuery query);

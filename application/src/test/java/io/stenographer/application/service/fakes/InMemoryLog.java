@@ -4,6 +4,7 @@ import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.Ed25519Keys;
 import io.stenographer.domain.checkpoint.NoteSigner;
+import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
@@ -56,12 +57,25 @@ public final class InMemoryLog implements LoadLogPort {
 
     /** Signs and publishes a checkpoint over the tenant's whole tree. */
     public PublishedCheckpoint publishCheckpoint(TenantId tenant, Instant at) {
+        return publishCheckpoint(tenant, at, signer);
+    }
+
+    /** Publishes a checkpoint over the tenant's whole tree signed by the given keys (several: a cosigned one). */
+    public PublishedCheckpoint publishCheckpoint(TenantId tenant, Instant at, NoteSigner... signers) {
         TenantLog log = logs.get(tenant);
         Checkpoint checkpoint = Checkpoint.of("stenographer.test/" + tenant.value(), log.tree.size(), log.tree.root());
-        PublishedCheckpoint published = new PublishedCheckpoint(tenant, checkpoint,
-                checkpoint.sign(signer).serialize(), at);
+        SignedNote note = signers[0].sign(checkpoint.body());
+        for (int i = 1; i < signers.length; i++) {
+            note = note.withSignature(signers[i].signature(checkpoint.body()));
+        }
+        PublishedCheckpoint published = new PublishedCheckpoint(tenant, checkpoint, note.serialize(), at);
         log.checkpoints.add(published);
         return published;
+    }
+
+    /** The key {@link #publishCheckpoint(TenantId, Instant)} signs with. */
+    public NoteSigner signer() {
+        return signer;
     }
 
     /** The tree's root over its first {@code size} leaves. */
@@ -123,7 +137,15 @@ public final class InMemoryLog implements LoadLogPort {
 
     @Override
     public Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes) {
-        throw new UnsupportedOperationException("not needed by the archive services");
+        // The stored subtree hashes are those of the tree itself: nothing here was tampered with.
+        TenantLog log = logs.get(tenant);
+        Map<NodeRef, Hash> hashes = new HashMap<>();
+        for (NodeRef node : nodes) {
+            if (log != null && node.end() <= log.tree.size()) {
+                hashes.put(node, log.tree.subtreeHash(node.start(), node.end()));
+            }
+        }
+        return hashes;
     }
 
     @Override

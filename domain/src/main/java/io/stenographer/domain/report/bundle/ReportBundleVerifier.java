@@ -1,6 +1,7 @@
 package io.stenographer.domain.report.bundle;
 
 import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.AuditEvent;
@@ -55,11 +56,19 @@ public final class ReportBundleVerifier {
     private static final Set<String> LINE_MEMBERS = Set.of("index", "leafHash", "event", "redactions",
             "inclusionProof");
 
-    private final NoteVerifier trustedKey;
+    private final KeySet trustedKeys;
     private final String expectedOrigin;
 
     public ReportBundleVerifier(NoteVerifier trustedKey, String expectedOrigin) {
-        this.trustedKey = Objects.requireNonNull(trustedKey, "trustedKey");
+        this(KeySet.single(Objects.requireNonNull(trustedKey, "trustedKey")), expectedOrigin);
+    }
+
+    /**
+     * With the log's key set: the checkpoint must be signed by the key valid at its size; the manifest
+     * and the bundle's key file by a key of the set, so a report made before a rotation still verifies.
+     */
+    public ReportBundleVerifier(KeySet trustedKeys, String expectedOrigin) {
+        this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
         this.expectedOrigin = expectedOrigin;
     }
 
@@ -213,7 +222,7 @@ public final class ReportBundleVerifier {
                 fail(m + "not a valid signed manifest: " + e.getMessage());
                 return;
             }
-            if (!trustedKey.verify(note)) {
+            if (!trustedKeys.signedByAny(note)) {
                 fail(m + "the signature does not verify with the trusted key " + keyLabel());
             }
             if (reportId != null && !reportId.equals(manifest.reportId())) {
@@ -246,7 +255,8 @@ public final class ReportBundleVerifier {
             switch (name) {
                 case ReportBundleWriter.CHECKPOINT -> checkpoint(bytes);
                 case ReportBundleWriter.KEY -> {
-                    if (!utf8(bytes).equals(trustedKey.toVerifierKey() + "\n")) {
+                    String key = utf8(bytes);
+                    if (!key.endsWith("\n") || !trustedKeys.containsVerifierKey(key.substring(0, key.length() - 1))) {
                         fail(name + ": is not the trusted key " + keyLabel());
                     }
                 }
@@ -265,8 +275,10 @@ public final class ReportBundleVerifier {
                 origin = checkpoint.origin();
                 treeSize = checkpoint.treeSize();
                 root = checkpoint.rootHash();
-                if (!trustedKey.verify(note)) {
-                    fail(c + "the signature does not verify with the trusted key " + keyLabel());
+                try {
+                    trustedKeys.verify(note);
+                } catch (IllegalArgumentException e) {
+                    fail(c + "the signature does not verify with the trusted key " + keyLabel() + ": " + e.getMessage());
                 }
                 if (expectedOrigin != null && !expectedOrigin.equals(origin)) {
                     fail(c + "origin " + origin + " is not the expected origin " + expectedOrigin);
@@ -309,7 +321,7 @@ public final class ReportBundleVerifier {
                     || !origin.equals(ReportJson.string(report, "header.checkpoint.origin")))) {
                 fail(r + "header.checkpoint (origin, treeSize, rootHash) does not match " + ReportBundleWriter.CHECKPOINT);
             }
-            if (!trustedKey.toVerifierKey().equals(ReportJson.string(report, "header.checkpoint.verifierKey"))) {
+            if (!trustedKeys.containsVerifierKey(ReportJson.string(report, "header.checkpoint.verifierKey"))) {
                 fail(r + "header.checkpoint.verifierKey is not the trusted key " + keyLabel());
             }
             if (ReportJson.at(report, "header.eventCount") instanceof JsonNumber count && count.value() >= 0
@@ -435,7 +447,7 @@ public final class ReportBundleVerifier {
     }
 
     private String keyLabel() {
-        return trustedKey.name() + "+" + trustedKey.keyIdHex();
+        return trustedKeys.label();
     }
 
     private static String utf8(byte[] bytes) {
