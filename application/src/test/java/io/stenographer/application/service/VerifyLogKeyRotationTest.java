@@ -1,11 +1,11 @@
 package io.stenographer.application.service;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryLog;
 import io.stenographer.application.service.fakes.MutableClock;
@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The service's log verification after the signing key was rotated mid-log (handover at size 3). */
 class VerifyLogKeyRotationTest {
@@ -62,7 +63,14 @@ class VerifyLogKeyRotationTest {
 
     private final VerifyLogService service = new VerifyLogService(log,
             new SelfAudit(new InMemoryEventStore(transactions), clock, random), new Runs(), signing, transactions,
-            clock, new LogOrigins("stenographer.test"));
+            clock, new LogOrigins("stenographer.test"), noArchive());
+
+    /** Nothing archived and no retention changes: this test is about checkpoints. */
+    private RetentionRecordsCheck noArchive() {
+        EmptyArchiveCatalog catalog = new EmptyArchiveCatalog();
+        return new RetentionRecordsCheck(catalog, new ArchivedEventReader(catalog, new InMemoryArchive(clock), log),
+                (tenant, limit) -> List.of(), transactions);
+    }
 
     private void append(int count) {
         for (int i = 0; i < count; i++) {
@@ -109,7 +117,7 @@ class VerifyLogKeyRotationTest {
                     public NoteVerifier verifier() {
                         return newKey.verifier();
                     }
-                }, transactions, clock, new LogOrigins("stenographer.test"));
+                }, transactions, clock, new LogOrigins("stenographer.test"), noArchive());
         VerificationReport report = currentKeyOnly.verify(
                 new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of()));
         assertThat(report.findings()).singleElement().satisfies(f -> {
