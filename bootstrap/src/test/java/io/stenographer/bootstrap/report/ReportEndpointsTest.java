@@ -146,7 +146,7 @@ class ReportEndpointsTest {
         String tenant = seeded();
         String csv = new String(download(tenant, request(tenant, "foia-export", "csv",
                 ",\"pseudonymiseActors\":false"), "text/csv"), StandardCharsets.UTF_8);
-        assertThat(csv).startsWith("index,leafHash,eventId,").contains("\r\n");
+        assertThat(csv).startsWith("\"index\",\"leafHash\",\"eventId\",").contains("\r\n");
         assertThat(csv).contains(",\"'=HYPERLINK(\"\"http://evil\"\")\",", ",\"'-1+1\",");
         assertThat(csv.split("\r\n")).hasSize(1 + 9);
     }

@@ -1,10 +1,14 @@
 package io.stenographer.domain.report;
 
+import java.util.List;
+
 /**
  * RFC 4180 cells, made safe to open in a spreadsheet. A cell whose first character a spreadsheet could
  * read as the start of a formula ({@code = + - @}, tab, carriage return, or their full-width forms) is
- * prefixed with an apostrophe (OWASP "CSV injection"), and then any cell holding a comma, a double
- * quote, CR or LF, or starting with the apostrophe, is quoted with inner quotes doubled.
+ * prefixed with an apostrophe (OWASP "CSV injection"). Every cell is then quoted, with inner quotes
+ * doubled: a spreadsheet set to split on {@code ;} or tab (European Excel, LibreOffice) would otherwise
+ * split {@code x;=1+1} and start a field with {@code =}. With every cell quoted, every character of the
+ * data lies inside quotes, whichever separator the reader picks, so only our commas can end a field.
  */
 public final class CsvCells {
 
@@ -13,15 +17,10 @@ public final class CsvCells {
 
     public static String escape(String value) {
         if (value == null || value.isEmpty()) {
-            return "";
+            return "\"\"";
         }
         String cell = formulaLike(value.charAt(0)) ? "'" + value : value;
-        boolean quote = cell.charAt(0) == '\'';
-        for (int i = 0; i < cell.length() && !quote; i++) {
-            char c = cell.charAt(i);
-            quote = c == ',' || c == '"' || c == '\r' || c == '\n';
-        }
-        return quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
+        return '"' + cell.replace("\"", "\"\"") + '"';
     }
 
     static boolean formulaLike(char c) {
@@ -32,7 +31,7 @@ public final class CsvCells {
     }
 
     /** One record: cells separated by commas and ended by CRLF. */
-    public static String row(java.util.List<String> cells) {
+    public static String row(List<String> cells) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

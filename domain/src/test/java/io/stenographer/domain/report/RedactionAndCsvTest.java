@@ -67,14 +67,14 @@ class RedactionAndCsvTest {
 
     @Test
     void rfc4180QuotingAndRows() {
-        assertThat(CsvCells.escape("plain")).isEqualTo("plain");
+        assertThat(CsvCells.escape("plain")).isEqualTo("\"plain\"");
         assertThat(CsvCells.escape("a,b")).isEqualTo("\"a,b\"");
         assertThat(CsvCells.escape("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
         assertThat(CsvCells.escape("two\nlines")).isEqualTo("\"two\nlines\"");
-        assertThat(CsvCells.escape("x=1")).isEqualTo("x=1");
-        assertThat(CsvCells.escape(null)).isEmpty();
+        assertThat(CsvCells.escape("x=1")).isEqualTo("\"x=1\"");
+        assertThat(CsvCells.escape(null)).isEqualTo("\"\"");
         assertThat(CsvCells.escape("=HYPERLINK(\"http://evil\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\")\"");
-        assertThat(CsvCells.row(List.of("a", "=b", ""))).isEqualTo("a,\"'=b\",\r\n");
+        assertThat(CsvCells.row(List.of("a", "=b", ""))).isEqualTo("\"a\",\"'=b\",\"\"\r\n");
     }
 
     @Test
@@ -87,8 +87,8 @@ class RedactionAndCsvTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CsvReportWriter.write(built.events(), out);
         String csv = out.toString(StandardCharsets.UTF_8);
-        assertThat(csv).startsWith(String.join(",", CsvReportWriter.COLUMNS) + "\r\n");
-        assertThat(csv).contains(",\"'=cmd|' /C calc'!A0\",", ",\"'-2+3\",", "\"tab\there, \"\"quoted\"\"\"");
+        assertThat(csv).startsWith(CsvCells.row(CsvReportWriter.COLUMNS));
+        assertThat(csv).contains(",\"'=cmd|' /C calc'!A0\",", ",\"'-2+3\",", ",\"tab\there, \"\"quoted\"\"\",");
         assertThat(Arrays.stream(csv.split("\r\n"))).hasSize(3);
     }
 }
