@@ -69,7 +69,7 @@ public final class VerifierCli {
               verify-report-bundle --bundle FILE.zip --key VKEY_OR_FILE [--origin ORIGIN]
                   a compliance report bundle (ZIP): every ZIP byte, the signed manifest and file
                   hashes, the checkpoint signature, each event's leaf hash (unless redacted) and
-                  each inclusion proof
+                  each inclusion proof (a redacting public-records export withholds them)
               verify-proof       --proof FILE.tlog-proof (--event EVENT.json | --leaf-hash HEX)
                                  --origin ORIGIN --key VKEY_OR_FILE
                   a c2sp.org/tlog-proof@v1 file for one sealed event (its leaf hash is recomputed)

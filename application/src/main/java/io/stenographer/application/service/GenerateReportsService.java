@@ -191,11 +191,13 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             throw new ReportTooLarge("the report selects " + selected + " events, more than the limit of "
                     + maxEvents + "; narrow the period or the filters");
         }
+        Redactor redactor = job.type() == ReportType.FOIA_EXPORT ? redactor(job) : null;
+        JsonObject query = job.parameters().toJson(job.type());
         ReportHeader header = new ReportHeader(job.id().toString(), job.tenant(), job.type(), job.format(),
-                job.parameters().toJson(job.type()), definition.ruleVersions(), job.requestedBy(), job.requestedAt(),
+                redactor == null ? query : redactor.publishedQuery(query), definition.ruleVersions(),
+                job.requestedBy(), job.requestedAt(),
                 clock.instant(), checkpoint, checkpointKey.verifier().toVerifierKey(), selected, unavailable);
         ReportDocument document = new ReportDocument(header, definition.summary(), definition.results());
-        Redactor redactor = job.type() == ReportType.FOIA_EXPORT ? redactor(job) : null;
         long[] written = {0};
         ReportEvents events = sink -> {
             written[0] = 0;
@@ -295,8 +297,10 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     }
 
     /** Pass 2: the selected events, published (redacted for FOIA), with proofs for bundles. */
-    private void eventTable(ReportJob job, ReportDefinition definition, Redactor redactor, boolean proofs,
+    private void eventTable(ReportJob job, ReportDefinition definition, Redactor redactor, boolean bundle,
             ReportEvents.Sink sink) throws IOException {
+        boolean redacting = redactor != null && redactor.redactsAnything();
+        boolean proofs = bundle && !redacting;
         StoredTree tree = new StoredTree(log, job.tenant());
         ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
         for (long start = 0; start < job.treeSize(); start += CHUNK) {
@@ -322,17 +326,10 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                 for (int i = 0; i < chosen.size(); i++) {
                     LoadLogPort.LeafWithEvent row = chosen.get(i);
                     AuditEvent event = row.event();
-                    JsonObject published;
-                    List<String> changes;
-                    if (redactor == null) {
-                        published = SealedEventFormat.toJson(event);
-                        changes = List.of();
-                    } else {
-                        Redactor.Redacted redacted = redactor.redact(event);
-                        published = redacted.event();
-                        changes = redacted.changes();
-                    }
-                    out.add(new ReportEntry(row.leaf().index(), row.leaf().leafHash(), published, changes,
+                    Redactor.Redacted published = redactor == null
+                            ? new Redactor.Redacted(SealedEventFormat.toJson(event), List.of())
+                            : redactor.redact(event);
+                    out.add(ReportEntry.publish(row.leaf().index(), row.leaf().leafHash(), published, redacting,
                             computed == null ? null : computed.get(i)));
                 }
                 return out;

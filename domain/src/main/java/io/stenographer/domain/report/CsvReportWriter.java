@@ -38,7 +38,7 @@ public final class CsvReportWriter {
         JsonValue metadata = e.get("metadata");
         List<String> cells = new ArrayList<>(COLUMNS.size());
         cells.add(Long.toString(entry.index()));
-        cells.add(entry.leafHash().hex());
+        cells.add(entry.leafHash() == null ? "" : entry.leafHash().hex());
         cells.add(ReportJson.string(e, "id"));
         cells.add(ReportJson.string(e, "occurredAt"));
         cells.add(ReportJson.string(e, "receivedAt"));

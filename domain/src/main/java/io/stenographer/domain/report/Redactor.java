@@ -33,8 +33,8 @@ import java.util.TreeSet;
  *       unrelated one in the next.</li>
  * </ul>
  *
- * A redacted event is no longer its sealed form, so its leaf hash cannot be recomputed from it; it keeps
- * its leaf hash and inclusion proof, and lists what was changed.
+ * A redacted event is no longer its sealed form, so its leaf hash cannot be recomputed from it; it lists
+ * what was changed, and is published without its leaf hash or a proof ({@link ReportEntry#publish}).
  */
 public final class Redactor {
 
@@ -61,6 +61,26 @@ public final class Redactor {
             throw new IllegalArgumentException("pseudonymisation needs a secret of at least 32 random bytes");
         }
         this.secret = secret == null ? null : secret.clone();
+    }
+
+    /** Whether this redactor changes anything at all (then the report withholds leaf hashes and proofs). */
+    public boolean redactsAnything() {
+        return pseudonymise || !paths.isEmpty();
+    }
+
+    /**
+     * The report's query as published: an actor filter would name the person behind every pseudonym in
+     * the report, and a resource id filter would undo removing {@code resource.id}.
+     */
+    public JsonObject publishedQuery(JsonObject query) {
+        Map<String, JsonValue> members = new LinkedHashMap<>(query.members());
+        if (pseudonymise && members.get("actor") instanceof JsonString actor) {
+            members.put("actor", new JsonString(pseudonym(actor.value())));
+        }
+        if (names.contains("resource.id") && members.containsKey("resourceId")) {
+            members.put("resourceId", new JsonString("[redacted]"));
+        }
+        return new JsonObject(members);
     }
 
     /** Checks one configured path. */

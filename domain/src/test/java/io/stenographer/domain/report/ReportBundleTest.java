@@ -107,14 +107,17 @@ class ReportBundleTest {
     }
 
     @Test
-    void redactedEventsAreProvenIncludedButFlagged() throws Exception {
+    void redactedEventsVerifyAsSignedButCarryNoLeafHashOrProof() throws Exception {
         ReportFixture log = log();
         byte[] zip = bundle(log, new Redactor(List.of("metadata.ssn"), true, SECRET));
         ReportBundleVerification result = verify(log, zip);
         assertThat(result.failures()).isEmpty();
         assertThat(result.redacted()).isEqualTo(6);
+        assertThat(result.unproven()).isEqualTo(6);
+        assertThat(result.summary()).contains("6 without inclusion proof");
         String events = entry(zip, "events.ndjson");
-        assertThat(events).doesNotContain("\"ssn\"", "user-0", "svc-portal").contains("\"redactions\"");
+        assertThat(events).doesNotContain("\"ssn\"", "user-0", "svc-portal", "leafHash", "inclusionProof")
+                .contains("\"redactions\"");
     }
 
     static String entry(byte[] zip, String name) throws Exception {

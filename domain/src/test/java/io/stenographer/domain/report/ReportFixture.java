@@ -78,7 +78,8 @@ public final class ReportFixture {
                     Redactor.Redacted published = redactor == null
                             ? new Redactor.Redacted(SealedEventFormat.toJson(event), List.of())
                             : redactor.redact(event);
-                    sink.accept(new ReportEntry(i, event.leafHash(), published.event(), published.changes(),
+                    sink.accept(ReportEntry.publish(i, event.leafHash(), published,
+                            redactor != null && redactor.redactsAnything(),
                             format == ReportFormat.BUNDLE ? tree.inclusionProof(i, events.size()) : null));
                 }
             }

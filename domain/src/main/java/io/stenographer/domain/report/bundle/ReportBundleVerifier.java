@@ -18,6 +18,7 @@ import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.merkle.MerkleHashes;
 import io.stenographer.domain.report.ReportHeader;
 import io.stenographer.domain.report.ReportJson;
+import io.stenographer.domain.report.ReportType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.zip.CRC32;
@@ -45,7 +47,10 @@ import java.util.zip.Inflater;
  *   <li>the checkpoint is signed by the trusted key (and has the expected origin), the bundle's key is
  *       the trusted key, report.json is pinned to that checkpoint and counts the event lines;</li>
  *   <li>each event line: canonical JSON, increasing index below the tree size, the leaf hash recomputed
- *       from the event unless it is marked redacted, and its inclusion proof leads to the root.</li>
+ *       from the event unless it is marked redacted, and its inclusion proof leads to the root. A
+ *       public-records export that redacts withholds redacted events' leaf hashes and all proofs (they
+ *       would let anyone test guesses of the removed values); such lines are counted as unproven, and
+ *       are accepted only in a {@code foia-export} report.</li>
  * </ul>
  */
 public final class ReportBundleVerifier {
@@ -76,7 +81,7 @@ public final class ReportBundleVerifier {
         Run run = new Run(new ZipReader(in));
         run.execute();
         return new ReportBundleVerification(run.reportId, run.origin, run.treeSize, run.lines, run.redacted,
-                run.failures);
+                run.unproven, run.failures);
     }
 
     /** A structural problem after which the rest of the ZIP cannot be read reliably. */
@@ -102,6 +107,8 @@ public final class ReportBundleVerifier {
         private long declaredEvents = -1;
         private long lines;
         private long redacted;
+        private long unproven;
+        private boolean mayWithholdProofs;
         private long lastIndex = -1;
 
         Run(ZipReader zip) {
@@ -308,6 +315,7 @@ public final class ReportBundleVerifier {
             }
             reportId = ReportJson.string(report, "header.reportId");
             tenant = ReportJson.string(report, "header.tenant");
+            mayWithholdProofs = ReportType.FOIA_EXPORT.wireName().equals(ReportJson.string(report, "header.type"));
             if (!ReportBundleWriter.EVENTS.equals(ReportJson.string(report, "eventsFile"))) {
                 fail(r + "eventsFile must be " + ReportBundleWriter.EVENTS);
             }
@@ -372,16 +380,18 @@ public final class ReportBundleVerifier {
                 fail(at + "index is not in the checkpointed tree of size " + treeSize);
                 return;
             }
-            Hash leafHash;
-            try {
-                String hex = ((JsonString) line.get("leafHash")).value();
-                if (!hex.equals(hex.toLowerCase(java.util.Locale.ROOT))) {
-                    throw new IllegalArgumentException("not lower-case hex");
+            Hash leafHash = null;
+            if (line.get("leafHash") != null || line.get("redactions") == null) {
+                try {
+                    String hex = ((JsonString) line.get("leafHash")).value();
+                    if (!hex.equals(hex.toLowerCase(Locale.ROOT))) {
+                        throw new IllegalArgumentException("not lower-case hex");
+                    }
+                    leafHash = Hash.fromHex(hex);
+                } catch (RuntimeException e) {
+                    fail(at + "leafHash must be 64 lower-case hex digits");
+                    return;
                 }
-                leafHash = Hash.fromHex(hex);
-            } catch (RuntimeException e) {
-                fail(at + "leafHash must be 64 lower-case hex digits");
-                return;
             }
             if (event == null) {
                 fail(at + "event must be a JSON object");
@@ -397,7 +407,13 @@ public final class ReportBundleVerifier {
             } else {
                 sealed(at, event, leafHash);
             }
-            proof(at, line.get("inclusionProof"), index, leafHash);
+            if (line.get("inclusionProof") == null && mayWithholdProofs) {
+                unproven++;
+            } else if (leafHash == null) {
+                fail(at + "an inclusion proof needs the leafHash it proves");
+            } else {
+                proof(at, line.get("inclusionProof"), index, leafHash);
+            }
         }
 
         private void sealed(String at, JsonObject event, Hash leafHash) {

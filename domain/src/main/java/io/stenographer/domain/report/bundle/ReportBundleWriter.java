@@ -6,6 +6,7 @@ import io.stenographer.domain.report.JsonReportWriter;
 import io.stenographer.domain.report.ReportDocument;
 import io.stenographer.domain.report.ReportEvents;
 import io.stenographer.domain.report.ReportHeader;
+import io.stenographer.domain.report.ReportType;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,8 +59,9 @@ public final class ReportBundleWriter {
 
         CanonicalZipWriter.EntryStream out = zip.deflated(EVENTS);
         long[] written = {0};
+        boolean mayWithhold = header.type() == ReportType.FOIA_EXPORT;
         events.forEach(entry -> {
-            if (entry.proof() == null) {
+            if (entry.proof() == null && !mayWithhold) {
                 throw new IllegalStateException("bundle entries need their inclusion proof");
             }
             out.write(CanonicalJson.canonicalBytes(entry.toJson()));
@@ -104,9 +106,11 @@ public final class ReportBundleWriter {
                 Every event in events.ndjson is in the tamper-evident log at the index given, under the
                 signed checkpoint in checkpoint.txt. Every file, and every byte of this ZIP, is covered by
                 MANIFEST.note, which is signed with the same log key. Events listed with "redactions" were
-                redacted for publication: their leaf hash and inclusion proof prove that an event with that
-                hash is in the log, but the published fields cannot be checked against the hash (see
-                docs/REPORTS.md, "What a recipient can verify").
+                redacted for publication. A public-records export that redacts publishes no leaf hash for
+                redacted events and no inclusion proofs at all: they would let anyone test guesses of the
+                removed values (a name, an id) against the signed log. For those events the bundle is the
+                log holder's signed statement, not a proof (see docs/REPORTS.md, "What a recipient can
+                verify").
 
                 CHECK IT, OFFLINE
                 1. Obtain the log's verifier key from a source you trust (not only from this ZIP), e.g.
@@ -118,7 +122,7 @@ public final class ReportBundleWriter {
                        --key '<verifier key>' --origin %s
                    It checks the ZIP structure byte for byte, the manifest signature, every file hash,
                    the checkpoint signature, each event's leaf hash (unredacted events) and each inclusion
-                   proof. Exit status 0 means everything verified.
+                   proof present. Exit status 0 means everything verified.
                 3. By hand: unzip, compare `sha256sum` of each file with the 'file' lines of MANIFEST.note,
                    check the checkpoint and manifest signatures (C2SP signed notes, Ed25519), recompute leaf
                    hashes as SHA-256(0x00 || RFC 8785 JSON of the event) and fold each inclusion proof
