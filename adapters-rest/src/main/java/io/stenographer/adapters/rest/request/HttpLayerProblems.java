@@ -42,8 +42,10 @@ public class HttpLayerProblems {
         if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             // Dev-mode tools list beans, classes and configuration; outside dev mode they must not exist, whatever
             // a build or an extension switches on.
-            router.routeWithRegex(DEV_ONLY_PATHS).order(ORDER).handler(context -> answer(context,
-                    ProblemResponse.of(ProblemType.NOT_FOUND, ProblemType.NOT_FOUND.title())));
+            router.routeWithRegex(DEV_ONLY_PATHS).order(ORDER).handler(context -> context.response()
+                    .setStatusCode(ProblemType.NOT_FOUND.status())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, ProblemResponse.MEDIA_TYPE)
+                    .end(json(ProblemResponse.of(ProblemType.NOT_FOUND, ProblemType.NOT_FOUND.title()))));
         }
         router.route().order(ORDER).handler(this::uriLength);
         router.route().order(ORDER).handler(this::declaredLength);
@@ -118,19 +120,29 @@ public class HttpLayerProblems {
         context.next();
     }
 
-    /** Writes a problem and closes the connection: the rest of an oversized body is not read. */
+    /**
+     * Writes a problem and, over HTTP/1.x, closes the connection: the rest of an oversized body is not read. (HTTP/2
+     * has no Connection header; closing would drop the client's other streams with a GOAWAY.)
+     */
     private static void answer(RoutingContext context, ProblemResponse problem) {
-        String body;
-        try {
-            body = StrictJson.mapper().writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a problem always serialises", e);
+        if (context.request().version() == HttpVersion.HTTP_2) {
+            context.response().setStatusCode(problem.status())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, ProblemResponse.MEDIA_TYPE).end(json(problem));
+            return;
         }
         context.response()
                 .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, ProblemResponse.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(body)
+                .end(json(problem))
                 .onComplete(ended -> context.request().connection().close());
+    }
+
+    private static String json(ProblemResponse problem) {
+        try {
+            return StrictJson.mapper().writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem always serialises", e);
+        }
     }
 }
