@@ -3,7 +3,6 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.ExportLogCommand;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
-import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
@@ -37,14 +36,14 @@ public final class ExportLogService implements ExportLogUseCase {
 
     private final LoadLogPort log;
     private final SelfAudit selfAudit;
-    private final SignCheckpointPort signer;
+    private final TenantKeySets keySets;
     private final TransactionRunner transactions;
 
-    public ExportLogService(LoadLogPort log, SelfAudit selfAudit, SignCheckpointPort signer,
+    public ExportLogService(LoadLogPort log, SelfAudit selfAudit, TenantKeySets keySets,
             TransactionRunner transactions) {
         this.log = log;
         this.selfAudit = selfAudit;
-        this.signer = signer;
+        this.keySets = keySets;
         this.transactions = transactions;
     }
 
@@ -81,7 +80,9 @@ public final class ExportLogService implements ExportLogUseCase {
         BundleWriter writer = BundleWriter.utf8(out);
         PublishedCheckpoint checkpoint = plan.checkpoint();
         writer.header(new BundleHeader(checkpoint.checkpoint().origin(), plan.tenant(), plan.from(), plan.to(),
-                checkpoint.treeSize(), checkpoint.signedNote(), signer.verifier().toVerifierKey()));
+                checkpoint.treeSize(), checkpoint.signedNote(),
+                transactions.inTransaction(() -> keySets.of(plan.tenant())).keyAt(checkpoint.treeSize())
+                        .toVerifierKey()));
         StoredTree tree = new StoredTree(log, plan.tenant());
         for (long chunk = plan.from(); chunk < plan.to(); chunk += CHUNK) {
             long chunkEnd = Math.min(plan.to(), chunk + CHUNK);

@@ -3,7 +3,6 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RenderReportPort;
-import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TrackReportJobsPort;
@@ -11,6 +10,7 @@ import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -65,7 +65,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final SelfAudit selfAudit;
     private final StoreReportFilesPort files;
     private final RenderReportPort renderer;
-    private final SignCheckpointPort checkpointKey;
+    private final TenantKeySets keySets;
     private final SignReportManifestPort manifestSigner;
     private final TransactionRunner transactions;
     private final Clock clock;
@@ -75,7 +75,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
 
     public GenerateReportsService(TrackReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
             SelfAudit selfAudit,
-            StoreReportFilesPort files, RenderReportPort renderer, SignCheckpointPort checkpointKey,
+            StoreReportFilesPort files, RenderReportPort renderer, TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
             RandomGenerator random, long maxEvents, long pdfMaxRows) {
         this.jobs = jobs;
@@ -84,7 +84,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         this.selfAudit = selfAudit;
         this.files = files;
         this.renderer = renderer;
-        this.checkpointKey = checkpointKey;
+        this.keySets = keySets;
         this.manifestSigner = manifestSigner;
         this.transactions = transactions;
         this.clock = clock;
@@ -196,7 +196,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         ReportHeader header = new ReportHeader(job.id().toString(), job.tenant(), job.type(), job.format(),
                 redactor == null ? query : redactor.publishedQuery(query), definition.ruleVersions(),
                 job.requestedBy(), job.requestedAt(),
-                clock.instant(), checkpoint, checkpointKey.verifier().toVerifierKey(), selected, unavailable);
+                clock.instant(), checkpoint, signedBy(job.tenant(), checkpoint.treeSize()), selected, unavailable);
         ReportDocument document = new ReportDocument(header, definition.summary(), definition.results());
         long[] written = {0};
         ReportEvents events = sink -> {
@@ -338,5 +338,10 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                 sink.accept(entry);
             }
         }
+    }
+
+    /** The verifier key the report names: the one whose era covers its checkpoint, not necessarily today's. */
+    private String signedBy(TenantId tenant, long treeSize) {
+        return transactions.inTransaction(() -> keySets.of(tenant)).keyAt(treeSize).toVerifierKey();
     }
 }

@@ -7,10 +7,18 @@ import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort.PendingLeaf;
 import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.TrackSigningKeysPort;
 import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.KeySet;
+import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.PublishedCheckpoint;
@@ -21,33 +29,50 @@ import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One sequencer per tenant. Each tenant is integrated in its own transaction under the tenant's
  * sequencer lock, so indices are assigned by exactly one writer: 0, 1, 2, ... with no gaps. Events
  * whose transactions commit late are simply still queued and are taken by the next round.
+ *
+ * <p>Key rotation happens here too. When a tenant's log was last signed by a key other than the configured one,
+ * the next round announces the rotation with a {@value #KEY_ROTATED} event, integrates it, and publishes that
+ * checkpoint cosigned by the retired and the current key; only then is the new key's era recorded. A key that
+ * is neither current nor configured as retired is never signed over: the tenant's rounds fail until it is.
  */
 public final class IntegrateEventsService implements IntegrateEventsUseCase {
+
+    public static final String KEY_ROTATED = "log.key-rotated";
+    private static final int MAX_TENANTS_PER_ROUND = 1_000;
 
     private final LoadPendingEventsPort queue;
     private final LoadLogPort loadLog;
     private final AppendLogPort appendLog;
     private final SignCheckpointPort signer;
+    private final TrackSigningKeysPort keyHistory;
+    private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final LogOrigins origins;
     private final int maxLeavesPerRound;
 
     public IntegrateEventsService(LoadPendingEventsPort queue, LoadLogPort loadLog, AppendLogPort appendLog,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins,
-            int maxLeavesPerRound) {
+            SignCheckpointPort signer, TrackSigningKeysPort keyHistory, SelfAudit selfAudit,
+            TransactionRunner transactions, Clock clock, LogOrigins origins, int maxLeavesPerRound) {
+        if (maxLeavesPerRound < 2) {
+            throw new IllegalArgumentException("a round must take at least 2 leaves (one may be a rotation's event)");
+        }
         this.queue = queue;
         this.loadLog = loadLog;
         this.appendLog = appendLog;
         this.signer = signer;
+        this.keyHistory = keyHistory;
+        this.selfAudit = selfAudit;
         this.transactions = transactions;
         this.clock = clock;
         this.origins = origins;
@@ -59,7 +84,7 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         long integrated = 0;
         Map<TenantId, String> refused = new HashMap<>();
         Map<TenantId, String> failed = new HashMap<>();
-        for (TenantId tenant : transactions.inTransaction(() -> queue.tenantsWithPendingEvents(1_000))) {
+        for (TenantId tenant : transactions.inTransaction(this::tenantsDue)) {
             try {
                 integrated += transactions.inTransaction(() -> integrate(tenant));
             } catch (LogIntegrityViolation e) {
@@ -74,6 +99,14 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         return new IntegrationRound(integrated, refused, failed);
     }
 
+    private Set<TenantId> tenantsDue() {
+        Set<TenantId> due = new LinkedHashSet<>(queue.tenantsWithPendingEvents(MAX_TENANTS_PER_ROUND));
+        if (!signer.retiredKeys().isEmpty()) {
+            due.addAll(keyHistory.tenantsSignedBy(signer.retiredKeys(), MAX_TENANTS_PER_ROUND));
+        }
+        return due;
+    }
+
     private long integrate(TenantId tenant) {
         if (!queue.tryLockSequencer(tenant)) {
             return 0;
@@ -85,7 +118,14 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
             throw new LogIntegrityViolation("log of tenant " + tenant + " holds " + size
                     + " leaves but its latest checkpoint covers " + published + "; refusing to extend it");
         }
-        List<PendingLeaf> pending = queue.pendingLeaves(tenant, maxLeavesPerRound);
+        NoteVerifier signedBy = keyOfTheLog(tenant, latest);
+        boolean rotating = !signedBy.equals(signer.verifier());
+        List<PendingLeaf> pending = new ArrayList<>(queue.pendingLeaves(tenant,
+                rotating ? maxLeavesPerRound - 1 : maxLeavesPerRound));
+        if (rotating) {
+            // Read before the announcement is stored, so it is not taken twice; it goes into the handover checkpoint.
+            pending.add(announceRotation(tenant, signedBy));
+        }
         if (pending.isEmpty()) {
             return 0;
         }
@@ -109,8 +149,52 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
             }
         }
         Checkpoint checkpoint = Checkpoint.of(origins.originOf(tenant), newSize, newRoot);
-        SignedNote note = signer.sign(checkpoint);
+        SignedNote note = rotating ? signer.cosign(checkpoint, signedBy) : signer.sign(checkpoint);
         appendLog.appendCheckpoint(new PublishedCheckpoint(tenant, checkpoint, note.serialize(), clock.instant()));
+        if (rotating) {
+            keyHistory.recordRotation(tenant, signedBy, signer.verifier(), newSize);
+        }
         return pending.size();
+    }
+
+    /**
+     * The key whose era is open in the tenant's history. A log without a history (new, or older than it) gets
+     * one here: it starts with whichever configured key signed its latest checkpoint, or the current key.
+     */
+    private NoteVerifier keyOfTheLog(TenantId tenant, Optional<PublishedCheckpoint> latest) {
+        Optional<KeySet> history = keyHistory.keySet(tenant);
+        NoteVerifier key;
+        if (history.isPresent()) {
+            key = history.get().current().key();
+        } else {
+            key = latest.map(checkpoint -> configuredKeyThatSigned(tenant, checkpoint)).orElse(signer.verifier());
+            keyHistory.recordFirstKey(tenant, key);
+        }
+        if (!key.equals(signer.verifier()) && !signer.retiredKeys().contains(key)) {
+            throw new IllegalStateException("the log of " + tenant + " is signed by " + key.toVerifierKey()
+                    + ", which is neither the configured signing key nor a configured retired key; this instance"
+                    + " will not sign it (see stenographer.log.retired-signing-key-files)");
+        }
+        return key;
+    }
+
+    private NoteVerifier configuredKeyThatSigned(TenantId tenant, PublishedCheckpoint checkpoint) {
+        SignedNote note = SignedNote.parse(checkpoint.signedNote());
+        List<NoteVerifier> configured = new ArrayList<>(signer.retiredKeys());
+        configured.add(0, signer.verifier());
+        return configured.stream().filter(key -> key.verify(note)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the latest checkpoint of " + tenant
+                        + " is signed by no configured key; configure the key that signed it as retired"));
+    }
+
+    private PendingLeaf announceRotation(TenantId tenant, NoteVerifier retired) {
+        NoteVerifier current = signer.verifier();
+        SealedEvent event = selfAudit.recordReturning(RunJobCommand.SCHEDULER, tenant, KEY_ROTATED,
+                new ResourceRef("signing-key", current.name() + "+" + current.keyIdHex()),
+                new JsonObject(Map.of(
+                        "previousKey", new JsonString(retired.toVerifierKey()),
+                        "newKey", new JsonString(current.toVerifierKey()),
+                        "handover", new JsonString("the checkpoint that first includes this event is signed by both"))));
+        return new PendingLeaf(event.event().id(), event.leafHash(), event.event().receivedAt());
     }
 }

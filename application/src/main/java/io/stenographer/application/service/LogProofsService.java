@@ -27,11 +27,14 @@ public final class LogProofsService implements LogProofsUseCase {
 
     private final LoadLogPort log;
     private final SignCheckpointPort signer;
+    private final TenantKeySets keySets;
     private final TransactionRunner transactions;
 
-    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TransactionRunner transactions) {
+    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TenantKeySets keySets,
+            TransactionRunner transactions) {
         this.log = log;
         this.signer = signer;
+        this.keySets = keySets;
         this.transactions = transactions;
     }
 
@@ -47,7 +50,7 @@ public final class LogProofsService implements LogProofsUseCase {
 
     @Override
     public String keySet(TenantId tenant) {
-        return signer.keySet(tenant).toText();
+        return transactions.inTransaction(() -> keySets.of(tenant)).toText();
     }
 
     @Override

@@ -79,8 +79,17 @@ public final class SelfAudit {
         record(subject, tenant, action, null, metadata);
     }
 
-    private void record(String subject, TenantId tenant, String action, ResourceRef resource, JsonObject metadata) {
-        appendEvents.append(List.of(event(subject, tenant, action, resource, metadata)));
+    /** As above, returning the stored event, for a caller that must integrate it itself (the sequencer). */
+    public SealedEvent recordReturning(String subject, TenantId tenant, String action, ResourceRef resource,
+            JsonObject metadata) {
+        return record(subject, tenant, action, resource, metadata);
+    }
+
+    private SealedEvent record(String subject, TenantId tenant, String action, ResourceRef resource,
+            JsonObject metadata) {
+        SealedEvent event = event(subject, tenant, action, resource, metadata);
+        appendEvents.append(List.of(event));
+        return event;
     }
 
     private SealedEvent event(String subject, TenantId tenant, String action, ResourceRef resource,

@@ -6,7 +6,6 @@ import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RecordVerificationRunsPort;
-import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.checkpoint.Checkpoint;
@@ -57,19 +56,19 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private final LoadLogPort log;
     private final SelfAudit selfAudit;
     private final RecordVerificationRunsPort runs;
-    private final SignCheckpointPort signer;
+    private final TenantKeySets keySets;
     private final TransactionRunner transactions;
     private final Clock clock;
     private final LogOrigins origins;
     private final RetentionRecordsCheck retentionRecords;
 
     public VerifyLogService(LoadLogPort log, SelfAudit selfAudit, RecordVerificationRunsPort runs,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins,
+            TenantKeySets keySets, TransactionRunner transactions, Clock clock, LogOrigins origins,
             RetentionRecordsCheck retentionRecords) {
         this.log = log;
         this.selfAudit = selfAudit;
         this.runs = runs;
-        this.signer = signer;
+        this.keySets = keySets;
         this.transactions = transactions;
         this.clock = clock;
         this.origins = origins;
@@ -141,7 +140,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private VerificationReport check(Caller caller, TenantId tenant, List<String> trusted) {
         Instant started = clock.instant();
         Findings findings = new Findings();
-        KeySet verifier = signer.keySet(tenant);
+        KeySet verifier = transactions.inTransaction(() -> keySets.of(tenant));
         String origin = origins.originOf(tenant);
 
         // Checkpoints to hold the rebuilt tree against, by size: stored ones and the caller's own.

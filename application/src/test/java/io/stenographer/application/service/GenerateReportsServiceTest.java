@@ -5,6 +5,7 @@ import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TrackReportJobsPort;
+import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
@@ -71,7 +72,7 @@ class GenerateReportsServiceTest {
                 new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random),
                 filesPort(), (doc, events, out) -> {
                     throw new UnsupportedOperationException("no PDF here");
-                }, signer(), manifest -> key.sign(manifest.body()), transactions, clock, random, maxEvents, 10);
+                }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock, random, maxEvents, 10);
     }
 
     private void seed(int count) {

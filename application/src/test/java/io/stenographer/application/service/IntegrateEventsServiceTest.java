@@ -9,14 +9,22 @@ import io.stenographer.application.port.out.AppendLogPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.Ed25519Keys;
+import io.stenographer.domain.checkpoint.NoteSigner;
+import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogOrigins;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class IntegrateEventsServiceTest {
@@ -48,9 +56,23 @@ class IntegrateEventsServiceTest {
 
     @Test
     void anUnexpectedErrorInOneTenantNeverStopsTheTenantsAfterIt() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+        NoteSigner key = new NoteSigner("test", Ed25519Keys.generate().getPrivate());
+        SignCheckpointPort signer = new SignCheckpointPort() {
+            @Override
+            public SignedNote sign(Checkpoint checkpoint) {
+                throw new AssertionError("nothing is integrated, so nothing is signed");
+            }
+
+            @Override
+            public NoteVerifier verifier() {
+                return key.verifier();
+            }
+        };
         IntegrateEventsService service = new IntegrateEventsService(queue, new InMemoryLog(transactions),
-                unused(AppendLogPort.class), unused(SignCheckpointPort.class), transactions,
-                new MutableClock(Instant.parse("2026-06-01T00:00:00Z")), new LogOrigins("test"), 100);
+                unused(AppendLogPort.class), signer, new InMemorySigningKeys(),
+                new SelfAudit(new InMemoryEventStore(transactions), clock, new SplittableRandom(1)), transactions,
+                clock, new LogOrigins("test"), 100);
 
         IntegrationRound round = service.integratePending();
 

@@ -8,6 +8,7 @@ import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
 import io.stenographer.application.service.fakes.TestDrafts;
 import io.stenographer.application.service.fakes.TestEvents;
@@ -54,15 +55,11 @@ class VerifyLogKeyRotationTest {
         public NoteVerifier verifier() {
             return newKey.verifier();
         }
-
-        @Override
-        public KeySet keySet(TenantId tenant) {
-            return keys;
-        }
     };
 
     private final VerifyLogService service = new VerifyLogService(log,
-            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new Runs(), signing, transactions,
+            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new Runs(),
+            new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, keys)), transactions,
             clock, new LogOrigins("stenographer.test"), noArchive());
 
     /** Nothing archived and no retention changes: this test is about checkpoints. */
@@ -107,17 +104,8 @@ class VerifyLogKeyRotationTest {
         rotatedLog();
         VerifyLogService currentKeyOnly = new VerifyLogService(log,
                 new SelfAudit(new InMemoryEventStore(transactions), clock, random), new Runs(),
-                new SignCheckpointPort() {
-                    @Override
-                    public SignedNote sign(Checkpoint checkpoint) {
-                        return newKey.sign(checkpoint.body());
-                    }
-
-                    @Override
-                    public NoteVerifier verifier() {
-                        return newKey.verifier();
-                    }
-                }, transactions, clock, new LogOrigins("stenographer.test"), noArchive());
+                new TenantKeySets(signing, new InMemorySigningKeys()), transactions, clock,
+                new LogOrigins("stenographer.test"), noArchive());
         VerificationReport report = currentKeyOnly.verify(
                 new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of()));
         assertThat(report.findings()).singleElement().satisfies(f -> {
@@ -167,5 +155,18 @@ class VerifyLogKeyRotationTest {
         public Optional<VerificationReport> find(TenantId tenant, UUID id) {
             return Optional.empty();
         }
+    }
+
+    @Test
+    void aHandoverCheckpointWithoutTheOldKeysSignatureIsAFinding() {
+        // An era forged in the key history (rotated "to" a key an insider holds) has no cosigned handover.
+        append(2);
+        log.publishCheckpoint(ACME, NOW, oldKey);
+        append(1);
+        log.publishCheckpoint(ACME, NOW, newKey);
+        assertThat(verify().findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
+            assertThat(f.message()).contains("size 3").contains("key handover");
+        });
     }
 }

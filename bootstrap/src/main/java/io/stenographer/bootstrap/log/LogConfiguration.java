@@ -4,6 +4,7 @@ import io.quarkus.runtime.Startup;
 import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresRetentionTraces;
+import io.stenographer.adapters.persistence.PostgresSigningKeys;
 import io.stenographer.adapters.persistence.PostgresVerificationRuns;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
@@ -17,6 +18,7 @@ import io.stenographer.application.service.IntegrateEventsService;
 import io.stenographer.application.service.LogProofsService;
 import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
+import io.stenographer.application.service.TenantKeySets;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
 import io.stenographer.domain.log.LogOrigins;
@@ -25,6 +27,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The tamper-evident log: the signing key, the sequencer, proofs, exports and verification. */
@@ -46,38 +50,48 @@ public class LogConfiguration {
     @Startup
     FileSigningKey signingKey(
             @ConfigProperty(name = "stenographer.log.signing-key-file") Path keyFile,
+            @ConfigProperty(name = "stenographer.log.retired-signing-key-files") Optional<List<Path>> retiredFiles,
             @ConfigProperty(name = "stenographer.log.key-name") String keyName,
             @ConfigProperty(name = "stenographer.log.generate-signing-key", defaultValue = "false") boolean generate) {
-        return FileSigningKey.load(keyFile, keyName, generate);
+        return FileSigningKey.load(keyFile, retiredFiles.orElse(List.of()), keyName, generate);
+    }
+
+    @Produces
+    @ApplicationScoped
+    TenantKeySets tenantKeySets(SignCheckpointPort signer, PostgresSigningKeys history) {
+        return new TenantKeySets(signer, history);
     }
 
     @Produces
     @ApplicationScoped
     IntegrateEventsUseCase integrateEvents(PostgresMerkleLog log, SignCheckpointPort signer,
-            TransactionRunner transactions, Clock clock, LogOrigins origins,
+            PostgresSigningKeys keyHistory, SelfAudit selfAudit, TransactionRunner transactions, Clock clock,
+            LogOrigins origins,
             @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves) {
-        return new IntegrateEventsService(log, log, log, signer, transactions, clock, origins, maxLeaves);
+        return new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions, clock, origins,
+                maxLeaves);
     }
 
     @Produces
     @ApplicationScoped
-    LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TransactionRunner transactions) {
-        return new LogProofsService(log, signer, transactions);
+    LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TenantKeySets keySets,
+            TransactionRunner transactions) {
+        return new LogProofsService(log, signer, keySets, transactions);
     }
 
     @Produces
     @ApplicationScoped
     VerifyLogUseCase verifyLog(PostgresMerkleLog log, SelfAudit selfAudit, PostgresVerificationRuns runs,
-            SignCheckpointPort signer, TransactionRunner transactions, Clock clock, LogOrigins origins,
+            TenantKeySets keySets, TransactionRunner transactions, Clock clock, LogOrigins origins,
             PostgresArchiveCatalog catalog, ArchivedEventReader archived, PostgresRetentionTraces traces) {
-        return new VerifyLogService(log, selfAudit, runs, signer, transactions, clock, origins,
+        return new VerifyLogService(log, selfAudit, runs, keySets, transactions, clock, origins,
                 new RetentionRecordsCheck(catalog, archived, traces, transactions));
     }
 
     @Produces
     @ApplicationScoped
-    ExportLogUseCase exportLog(PostgresMerkleLog log, SelfAudit selfAudit, SignCheckpointPort signer,
+    ExportLogUseCase exportLog(PostgresMerkleLog log, SelfAudit selfAudit, TenantKeySets keySets,
             TransactionRunner transactions) {
-        return new ExportLogService(log, selfAudit, signer, transactions);
+        return new ExportLogService(log, selfAudit, keySets, transactions);
     }
 }

@@ -7,7 +7,6 @@ import io.stenographer.adapters.reports.PdfReportRenderer;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.in.GetReportUseCase;
-import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -16,6 +15,7 @@ import io.stenographer.application.service.CreateReportService;
 import io.stenographer.application.service.GenerateReportsService;
 import io.stenographer.application.service.GetReportService;
 import io.stenographer.application.service.SelfAudit;
+import io.stenographer.application.service.TenantKeySets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
@@ -51,11 +51,11 @@ public class ReportsConfiguration {
     @Produces
     @ApplicationScoped
     GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log,
-            ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files, SignCheckpointPort signer,
+            ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files, TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock, RandomGenerator random,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
-        return new GenerateReportsService(jobs, log, archived, selfAudit, files, new PdfReportRenderer(), signer,
+        return new GenerateReportsService(jobs, log, archived, selfAudit, files, new PdfReportRenderer(), keySets,
                 manifestSigner, transactions, clock, random, maxEvents, pdfMaxRows);
     }
 }

@@ -2,6 +2,7 @@ package io.stenographer.bootstrap.log;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresSigningKeys;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsCommand;
 import io.stenographer.application.port.in.RecordEventsUseCase;
@@ -9,6 +10,7 @@ import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.IntegrateEventsService;
+import io.stenographer.application.service.SelfAudit;
 import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.bootstrap.support.TestEvents;
@@ -55,10 +57,14 @@ class SequencerConcurrencyTest {
     private final TransactionRunner transactions;
     private final AppendEventsPort appendEvents;
     private final LogOrigins origins;
+    private final PostgresSigningKeys keyHistory;
+    private final SelfAudit selfAudit;
 
     SequencerConcurrencyTest(RecordEventsUseCase recordEvents, IntegrateEventsUseCase scheduledSequencer,
             PostgresMerkleLog log, SignCheckpointPort signer, TransactionRunner transactions,
-            AppendEventsPort appendEvents, LogOrigins origins) {
+            AppendEventsPort appendEvents, LogOrigins origins, PostgresSigningKeys keyHistory, SelfAudit selfAudit) {
+        this.keyHistory = keyHistory;
+        this.selfAudit = selfAudit;
         this.recordEvents = recordEvents;
         this.scheduledSequencer = scheduledSequencer;
         this.log = log;
@@ -73,8 +79,10 @@ class SequencerConcurrencyTest {
         TenantId tenant = new TenantId("seq-" + UUID.randomUUID().toString().substring(0, 8));
         Caller writer = Caller.withRolesOnTenants("seq-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
         List<IntegrateEventsUseCase> sequencers = List.of(scheduledSequencer,
-                new IntegrateEventsService(log, log, log, signer, transactions, Clock.systemUTC(), origins, 37),
-                new IntegrateEventsService(log, log, log, signer, transactions, Clock.systemUTC(), origins, 500));
+                new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions,
+                        Clock.systemUTC(), origins, 37),
+                new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions,
+                        Clock.systemUTC(), origins, 500));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicBoolean ingesting = new AtomicBoolean(true);
         CountDownLatch lateEventInserted = new CountDownLatch(1);

@@ -11,6 +11,7 @@ import io.stenographer.application.port.in.RecordEventsResult.Recorded;
 import io.stenographer.application.port.in.RecordEventsUseCase;
 import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
@@ -19,13 +20,18 @@ import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.archive.SegmentManifest.PolicyRef;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.Ed25519Keys;
+import io.stenographer.domain.checkpoint.NoteSigner;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import io.stenographer.domain.retention.HoldCriteria;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -61,10 +67,14 @@ class AppRoleForgeryAttackTest {
     private final ManageLegalHoldsUseCase holds;
     private final PostgresMerkleLog log;
     private final TransactionRunner transactions;
+    private final SignCheckpointPort signer;
+    private final LogOrigins origins;
 
     AppRoleForgeryAttackTest(RecordEventsUseCase recordEvents, IntegrateEventsUseCase integrate,
             VerifyLogUseCase verifyLog, ManageLegalHoldsUseCase holds, PostgresMerkleLog log,
-            TransactionRunner transactions) {
+            TransactionRunner transactions, SignCheckpointPort signer, LogOrigins origins) {
+        this.signer = signer;
+        this.origins = origins;
         this.recordEvents = recordEvents;
         this.integrate = integrate;
         this.verifyLog = verifyLog;
@@ -225,6 +235,56 @@ class AppRoleForgeryAttackTest {
         assertThat(verify(tenant).findings()).anySatisfy(finding -> {
             assertThat(finding.kind()).isEqualTo(Kind.RETENTION_CHANGE_UNTRACED);
             assertThat(finding.message()).contains("release of legal hold " + hold);
+        });
+    }
+
+    @Test
+    void aForgedSigningKeyEraIsRefusedOrNamedByVerification() throws SQLException {
+        TenantId tenant = seededTenant();
+        String appKey = signer.verifier().toVerifierKey();
+        NoteSigner insider = new NoteSigner(signer.verifier().name(), Ed25519Keys.generate().getPrivate());
+        String insiderKey = insider.verifier().toVerifierKey();
+        assertRefusedAsApp("permission denied", "INSERT INTO log_signing_key (tenant, verifier_key, first_size)"
+                + " VALUES ('" + tenant + "', '" + insiderKey + "', 0)");
+        assertRefusedAsApp("permission denied", "UPDATE log_signing_key SET last_size = 0 WHERE tenant = '" + tenant
+                + "'");
+        assertRefusedAsApp("permission denied", "DELETE FROM log_signing_key WHERE tenant = '" + tenant + "'");
+        assertRefusedAsApp("is not signed by", "SELECT stenographer_record_signing_key_rotation('" + tenant + "', '"
+                + insiderKey + "', '" + appKey + "', " + EVENTS + ")");
+        assertRefusedAsApp("must be its latest checkpoint", "SELECT stenographer_record_signing_key_rotation('" + tenant
+                + "', '" + appKey + "', '" + insiderKey + "', 3)");
+        assertRefusedAsApp("needs its log.key-rotated event", "SELECT stenographer_record_signing_key_rotation('"
+                + tenant + "', '" + appKey + "', '" + insiderKey + "', " + EVENTS + ")");
+
+        // The whole forgery the role can write: the announcement as a leaf, a checkpoint over it signed by the
+        // insider's key alone (the old key's half is out of reach), and the new era.
+        Hash announcementHash = new Hash(new byte[32]);
+        UUID announcement = UUID.randomUUID();
+        InMemoryMerkleTree tree = new InMemoryMerkleTree();
+        for (long index = 0; index < EVENTS; index++) {
+            tree.append(leaf(tenant, index).leafHash());
+        }
+        tree.append(announcementHash);
+        Checkpoint forged = Checkpoint.of(origins.originOf(tenant), EVENTS + 1, tree.root());
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO audit_event (id, tenant, received_at, submitted_by, actor_id, actor_type,"
+                    + " action, resource_type, resource_id, outcome, occurred_at, source_application, metadata,"
+                    + " leaf_hash) VALUES ('" + announcement + "', '" + tenant + "', now(), 'insider', 'insider',"
+                    + " 'service', 'log.key-rotated', 'signing-key', 'x', 'success', now(), 'stenographer',"
+                    + " '{\"previousKey\":\"" + appKey + "\",\"newKey\":\"" + insiderKey + "\"}', '\\x"
+                    + announcementHash.hex() + "')");
+            statement.execute("DELETE FROM integration_queue WHERE event_id = '" + announcement + "'");
+            statement.execute("INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES ('" + tenant
+                    + "', " + EVENTS + ", '" + announcement + "', '\\x" + announcementHash.hex() + "')");
+            statement.execute("INSERT INTO log_checkpoint (tenant, tree_size, root_hash, signed_note, published_at)"
+                    + " VALUES ('" + tenant + "', " + (EVENTS + 1) + ", '\\x" + tree.root().hex() + "', '"
+                    + forged.sign(insider).serialize() + "', now())");
+            statement.execute("SELECT stenographer_record_signing_key_rotation('" + tenant + "', '" + appKey + "', '"
+                    + insiderKey + "', " + (EVENTS + 1) + ")");
+        }
+        assertThat(verify(tenant).findings()).anySatisfy(finding -> {
+            assertThat(finding.kind()).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
+            assertThat(finding.message()).contains("key handover").contains(signer.verifier().keyIdHex());
         });
     }
 

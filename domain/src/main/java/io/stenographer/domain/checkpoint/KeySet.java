@@ -85,6 +85,12 @@ public final class KeySet {
                 .orElseThrow(() -> new IllegalStateException("key set has no current key"));
     }
 
+    /** The key that signs checkpoints of this size: at a handover, the new one (the old one cosigned). */
+    public NoteVerifier keyAt(long treeSize) {
+        return eras.stream().filter(era -> era.covers(treeSize)).reduce((a, b) -> b.firstSize() >= a.firstSize() ? b : a)
+                .map(Era::key).orElseThrow(() -> new IllegalArgumentException("no key of the set covers size " + treeSize));
+    }
+
     public List<Era> eras() {
         return eras;
     }
@@ -103,7 +109,8 @@ public final class KeySet {
      * Verifies a checkpoint note and parses it. Signature lines by keys not in the set are ignored,
      * as the signed-note spec says. A signature by a known key must verify and its key must be valid
      * at the checkpoint's size (a key used outside its era is a forgery or a backdating attempt);
-     * at least one such signature is required.
+     * at least one such signature is required. A handover checkpoint, at the size where one key's era ends and the
+     * next one's begins, must be signed by both: the old key vouches for the new one.
      *
      * @throws IllegalArgumentException naming the problem
      */
@@ -112,6 +119,7 @@ public final class KeySet {
         Checkpoint checkpoint = Checkpoint.parseBody(note.body());
         byte[] message = note.body().getBytes(StandardCharsets.UTF_8);
         boolean verified = false;
+        List<Era> signedBy = new ArrayList<>();
         for (NoteSignature signature : note.signatures()) {
             Optional<Era> era = eraOf(signature);
             if (era.isEmpty()) {
@@ -127,9 +135,17 @@ public final class KeySet {
                         + era.get().lastSize().map(String::valueOf).orElse(""));
             }
             verified = true;
+            signedBy.add(era.get());
         }
         if (!verified) {
             throw new IllegalArgumentException("checkpoint carries no signature by a key in the key set");
+        }
+        for (Era era : eras) {
+            if (era.covers(checkpoint.treeSize()) && !signedBy.contains(era)) {
+                throw new IllegalArgumentException("checkpoint of size " + checkpoint.treeSize()
+                        + " is a key handover and must also be signed by " + era.key().name() + "+"
+                        + era.key().keyIdHex());
+            }
         }
         return checkpoint;
     }

@@ -38,6 +38,19 @@ class KeySetTest {
         assertThat(rotatedAt10.verify(cosigned).treeSize()).isEqualTo(10);
         assertThat(SignedNote.parse(cosigned.serialize())).isEqualTo(cosigned);
         assertThat(cosigned.signatures()).hasSize(2);
+        // A verifier that pinned only one of the two keys still follows the log across the handover.
+        assertThat(KeySet.single(oldKey.verifier()).verify(cosigned).treeSize()).isEqualTo(10);
+        assertThat(KeySet.parse(newKey.verifier().toVerifierKey() + " 10 -").verify(cosigned).treeSize())
+                .isEqualTo(10);
+    }
+
+    @Test
+    void aHandoverCheckpointSignedByOnlyOneKeyIsRefusedByTheFullSet() {
+        // A forged era (an attacker's key recorded as "rotated to") cannot produce the old key's half.
+        assertThatThrownBy(() -> rotatedAt10.verify(newKey.sign(body(10))))
+                .hasMessageContaining("key handover").hasMessageContaining(oldKey.verifier().keyIdHex());
+        assertThatThrownBy(() -> rotatedAt10.verify(oldKey.sign(body(10))))
+                .hasMessageContaining("key handover").hasMessageContaining(newKey.verifier().keyIdHex());
     }
 
     @Test
@@ -46,6 +59,16 @@ class KeySetTest {
                 new KeySet.Era(oldKey.verifier(), 0, Optional.of(10L)),
                 new KeySet.Era(newKey.verifier(), 10, Optional.empty()));
         assertThat(rotatedAt10.current().key()).isEqualTo(newKey.verifier());
+    }
+
+    @Test
+    void theKeyAtASizeIsTheNewestEraCoveringIt() {
+        assertThat(rotatedAt10.keyAt(0)).isEqualTo(oldKey.verifier());
+        assertThat(rotatedAt10.keyAt(9)).isEqualTo(oldKey.verifier());
+        assertThat(rotatedAt10.keyAt(10)).isEqualTo(newKey.verifier());
+        assertThat(rotatedAt10.keyAt(11)).isEqualTo(newKey.verifier());
+        KeySet closed = new KeySet(List.of(new KeySet.Era(oldKey.verifier(), 0, Optional.of(5L))));
+        assertThatThrownBy(() -> closed.keyAt(6)).hasMessageContaining("size 6");
     }
 
     @Test

@@ -55,6 +55,19 @@ public final class InMemoryLog implements LoadLogPort {
         return leaf;
     }
 
+    /** The sequencer's write: a leaf for an event this log does not hold in its hot store. */
+    public LogLeaf appendLeaf(TenantId tenant, EventId eventId, Hash leafHash) {
+        TenantLog log = logs.computeIfAbsent(tenant, t -> new TenantLog());
+        LogLeaf leaf = new LogLeaf(tenant, log.tree.append(leafHash), eventId, leafHash);
+        log.leaves.add(leaf);
+        return leaf;
+    }
+
+    /** The sequencer's write: a checkpoint signed elsewhere. */
+    public void addCheckpoint(PublishedCheckpoint checkpoint) {
+        logs.computeIfAbsent(checkpoint.tenant(), t -> new TenantLog()).checkpoints.add(checkpoint);
+    }
+
     /** Signs and publishes a checkpoint over the tenant's whole tree. */
     public PublishedCheckpoint publishCheckpoint(TenantId tenant, Instant at) {
         return publishCheckpoint(tenant, at, signer);
