@@ -1,6 +1,7 @@
 package io.stenographer.domain.report.bundle;
 
 import io.stenographer.domain.report.bundle.CanonicalZipReader.Broken;
+import io.stenographer.domain.bundle.InclusionProofJson;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
@@ -426,18 +427,12 @@ public final class ReportBundleVerifier {
         }
 
         private void proof(String at, JsonValue value, long index, Hash leafHash) {
-            if (!(value instanceof JsonArray array) || array.elements().size() > 64) {
-                fail(at + "inclusionProof must be an array of base64 hashes");
+            List<Hash> path;
+            try {
+                path = InclusionProofJson.read(value);
+            } catch (InclusionProofJson.MalformedProof e) {
+                fail(at + e.getMessage());
                 return;
-            }
-            List<Hash> path = new ArrayList<>();
-            for (JsonValue element : array.elements()) {
-                try {
-                    path.add(Hash.fromBase64(((JsonString) element).value()));
-                } catch (RuntimeException e) {
-                    fail(at + "inclusionProof holds an invalid hash");
-                    return;
-                }
             }
             if (root == null) {
                 fail(at + "no valid checkpoint to check the inclusion proof against");
