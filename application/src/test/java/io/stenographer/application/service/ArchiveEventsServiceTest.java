@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ArchiveTenantOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
@@ -146,7 +147,7 @@ class ArchiveEventsServiceTest {
         assertThat(eventsIn(SEGMENT_0)).containsExactly(first, second);
         assertThat(decode(archive.bytes(SEGMENT_0))).extracting(SegmentEntry::index).containsExactly(0L, 1L);
         assertThat(transactions.inTransaction(() -> catalog.archivedUpTo(ACME))).isEqualTo(2);
-        assertThat(run.details().get("eventsArchived")).isEqualTo(new JsonNumber(2));
+        assertThat(run.outcome().eventsTotal()).isEqualTo(2);
         // Nothing waits past its archive date at index 2.
         assertThat(progress).containsExactly("archived acme 2", "lag acme PT0S");
     }
@@ -321,7 +322,7 @@ class ArchiveEventsServiceTest {
         assertThat(archive.keys()).isEmpty();
         assertThat(catalog.recorded()).isEmpty();
         assertThat(progress).isEmpty();
-        assertThat(run.details().get("eventsArchived")).isEqualTo(new JsonNumber(2));
+        assertThat(run.outcome().eventsTotal()).isEqualTo(2);
         assertThat(selfAudits("archive.run")).singleElement().satisfies(audit -> {
             assertThat(audit.content().metadata().get("dryRun")).isEqualTo(JsonBoolean.TRUE);
             assertThat(audit.content().actor().id()).isEqualTo("counsel");
@@ -376,8 +377,8 @@ class ArchiveEventsServiceTest {
         Recorded recorded = catalog.recorded().get(0);
         assertThat(recorded.manifest().objectSha256()).isEqualTo(SegmentCheck.sha256Hex(orphan));
         assertThat(recorded.events()).extracting(ArchivedEvent::id).containsExactly(event.id());
-        JsonObject acme = (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
-        assertThat(acme.get("segmentsReused")).isEqualTo(new JsonNumber(1));
+        ArchiveTenantOutcome acme = (ArchiveTenantOutcome) run.outcome().tenants().get(ACME);
+        assertThat(acme.segmentsReused()).isEqualTo(1);
     }
 
     @Test
@@ -500,8 +501,8 @@ class ArchiveEventsServiceTest {
         JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(archive.legalHold(SEGMENT_0)).isTrue();
-        JsonObject acme = (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
-        assertThat(acme.get("legalHoldsApplied")).isEqualTo(new JsonNumber(1));
+        ArchiveTenantOutcome acme = (ArchiveTenantOutcome) run.outcome().tenants().get(ACME);
+        assertThat(acme.legalHoldsApplied()).isEqualTo(1);
     }
 
     @Test
