@@ -125,11 +125,7 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
         if (retainUntil == null || !retainUntil.isAfter(clock.instant())) {
             throw new IllegalArgumentException("retainUntil: must be in the future, was " + retainUntil);
         }
-        String actual = Sha256.hex(content);
-        if (!actual.equals(hex)) {
-            throw new ArchiveChecksumMismatch(key, "archive object " + key + ": content does not match the given SHA-256"
-                    + " (given " + hex + ", content has " + actual + "); nothing was stored");
-        }
+        Sha256.requireContentMatches(key, content, hex, "stored");
         Path object = objectPath(key);
         Path manifest = manifestPath(object);
         Path hold = legalHoldPath(object);
