@@ -171,11 +171,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
 
     @Override
     public StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil) {
-        ArchiveKeys.requireValid(key);
-        String hex = Sha256.requireHex(sha256Hex);
-        if (content == null) {
-            throw new IllegalArgumentException("content: must not be null");
-        }
+        String hex = ArchiveKeys.requireWrite(key, content, sha256Hex);
         Instant until = roundUpToSecond(retainUntil);
         if (!until.isAfter(clock.instant())) {
             throw new IllegalArgumentException("retainUntil: must be in the future, was " + retainUntil);
