@@ -1,6 +1,7 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.ArchiveTenantOutcome;
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
@@ -305,6 +306,8 @@ class ArchiveEventsServiceTest {
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(archive.puts()).isEmpty();
         assertThat(catalog.recorded()).isEmpty();
+        assertThat(run.outcome()).as("no tenant was reached: only the failure is recorded")
+                .isEqualTo(new JobOutcome(null, null, "ArchiveNotWormCapable"));
     }
 
     @Test
@@ -341,6 +344,14 @@ class ArchiveEventsServiceTest {
 
         assertThat(failed.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(failed.error()).contains("unreachable");
+        assertThat(failed.outcome().eventsTotal()).as("the run did not finish its tenants").isNull();
+        assertThat(failed.outcome().failedWith()).isEqualTo("ArchiveUnavailable");
+        assertThat((ArchiveTenantOutcome) failed.outcome().tenants().get(ACME)).satisfies(acme -> {
+            assertThat(acme.eventsArchived()).isEqualTo(2);
+            assertThat(acme.segments()).extracting(ArchiveTenantOutcome.Segment::key).containsExactly(SEGMENT_0);
+            assertThat(acme.indexRange()).isEqualTo(new JobOutcome.IndexRange(0, 1));
+            assertThat(acme.error()).contains("unreachable");
+        });
         assertThat(catalog.recorded()).extracting(r -> r.manifest().objectKey()).containsExactly(SEGMENT_0);
         assertThat(archive.keys()).containsExactlyInAnyOrder(SEGMENT_0, SegmentKeys.manifestKey(SEGMENT_0));
         assertThat(selfAudits("archive.run")).as("the confirmed segment is recorded in the log despite the failure")
