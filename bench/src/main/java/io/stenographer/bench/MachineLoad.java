@@ -40,6 +40,16 @@ public final class MachineLoad {
         return 100.0 * (busy - earlier.busy) / (total - earlier.total);
     }
 
+    /** The CPU's model name from /proc/cpuinfo, for benchmark reports. */
+    public static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
     public static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);

@@ -138,10 +138,7 @@ public final class KeycloakProcess implements AutoCloseable {
         }
 
         public Builder httpPort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port must be 1..65535, was " + port);
-            }
-            this.httpPort = port;
+            this.httpPort = ChildProcesses.requirePort(port);
             return this;
         }
 
@@ -151,10 +148,7 @@ public final class KeycloakProcess implements AutoCloseable {
         }
 
         public Builder readyTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.readyTimeout = timeout;
+            this.readyTimeout = ChildProcesses.requirePositive(timeout);
             return this;
         }
 
@@ -239,11 +233,7 @@ public final class KeycloakProcess implements AutoCloseable {
         try {
             stop();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
-            }
+            ChildProcesses.removeShutdownHook(shutdownHook);
         }
     }
 
@@ -301,12 +291,7 @@ public final class KeycloakProcess implements AutoCloseable {
 
     /** The last {@code lines} lines of the log file. */
     public String tail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return ChildProcesses.tail(logFile, lines);
     }
 
     @Override

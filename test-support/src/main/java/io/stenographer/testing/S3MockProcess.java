@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,11 +218,7 @@ public final class S3MockProcess implements AutoCloseable {
     @Override
     public synchronized void close() {
         kill();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
+        ChildProcesses.removeShutdownHook(shutdownHook);
         deleteRecursively(dataDir);
     }
 
@@ -304,12 +299,7 @@ public final class S3MockProcess implements AutoCloseable {
     }
 
     private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return ChildProcesses.tail(logFile, 30);
     }
 
     private static int[] freePorts(int count) throws IOException {

@@ -146,28 +146,35 @@ public final class VerifierCli {
     // ---- commands ------------------------------------------------------------------------
 
     private static void verifyBundle(Map<String, String> options, PrintStream out, PrintStream err) {
-        KeySet key = key(options.get("key"));
-        Path file = existingFile(options.get("bundle"), "--bundle");
-        BundleVerification result;
-        try (InputStream in = Files.newInputStream(file)) {
-            result = new BundleVerifier(key, options.get("origin")).verify(in);
-        } catch (IOException e) {
-            throw new UsageError("cannot read --bundle " + file + ": " + e.getMessage());
-        }
-        if (!result.ok()) {
-            result.failures().forEach(failure -> err.println("FAIL: " + failure));
-            err.println(result.summary() + " in " + file);
-            throw new BundleFailed();
-        }
-        out.println(result.summary());
+        verifyBundleFile(options, out, err, (key, origin, in) -> {
+            BundleVerification result = new BundleVerifier(key, origin).verify(in);
+            return new Verdict(result.ok(), result.failures(), result.summary());
+        });
     }
 
     private static void verifyReportBundle(Map<String, String> options, PrintStream out, PrintStream err) {
+        verifyBundleFile(options, out, err, (key, origin, in) -> {
+            ReportBundleVerification result = new ReportBundleVerifier(key, origin).verify(in);
+            return new Verdict(result.ok(), result.failures(), result.summary());
+        });
+    }
+
+    /** What a bundle verifier concluded, whichever kind of bundle it read. */
+    private record Verdict(boolean ok, List<String> failures, String summary) {
+    }
+
+    private interface BundleCheck {
+        Verdict verify(KeySet key, String origin, InputStream in) throws IOException;
+    }
+
+    /** Reads {@code --bundle} with the {@code --key} and {@code --origin} given; prints the verdict. */
+    private static void verifyBundleFile(Map<String, String> options, PrintStream out, PrintStream err,
+            BundleCheck check) {
         KeySet key = key(options.get("key"));
         Path file = existingFile(options.get("bundle"), "--bundle");
-        ReportBundleVerification result;
+        Verdict result;
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            result = new ReportBundleVerifier(key, options.get("origin")).verify(in);
+            result = check.verify(key, options.get("origin"), in);
         } catch (IOException e) {
             throw new UsageError("cannot read --bundle " + file + ": " + e.getMessage());
         }

@@ -20,6 +20,16 @@ final class ArchiveKeys {
     private ArchiveKeys() {
     }
 
+    /** The arguments of a write: a valid key, content, and its SHA-256 as hex, returned lower-cased. */
+    static String requireWrite(String key, byte[] content, String sha256Hex) {
+        requireValid(key);
+        String hex = Sha256.requireHex(sha256Hex);
+        if (content == null) {
+            throw new IllegalArgumentException("content: must not be null");
+        }
+        return hex;
+    }
+
     /** Returns the key if it follows the rule; throws {@link IllegalArgumentException} naming why not. */
     static String requireValid(String key) {
         if (key == null || key.isEmpty()) {

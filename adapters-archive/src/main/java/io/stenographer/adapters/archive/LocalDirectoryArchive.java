@@ -117,19 +117,11 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
 
     @Override
     public StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil) {
-        ArchiveKeys.requireValid(key);
-        String hex = Sha256.requireHex(sha256Hex);
-        if (content == null) {
-            throw new IllegalArgumentException("content: must not be null");
-        }
+        String hex = ArchiveKeys.requireWrite(key, content, sha256Hex);
         if (retainUntil == null || !retainUntil.isAfter(clock.instant())) {
             throw new IllegalArgumentException("retainUntil: must be in the future, was " + retainUntil);
         }
-        String actual = Sha256.hex(content);
-        if (!actual.equals(hex)) {
-            throw new ArchiveChecksumMismatch(key, "archive object " + key + ": content does not match the given SHA-256"
-                    + " (given " + hex + ", content has " + actual + "); nothing was stored");
-        }
+        Sha256.requireContentMatches(key, content, hex, "stored");
         Path object = objectPath(key);
         Path manifest = manifestPath(object);
         Path hold = legalHoldPath(object);

@@ -171,20 +171,12 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
 
     @Override
     public StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil) {
-        ArchiveKeys.requireValid(key);
-        String hex = Sha256.requireHex(sha256Hex);
-        if (content == null) {
-            throw new IllegalArgumentException("content: must not be null");
-        }
+        String hex = ArchiveKeys.requireWrite(key, content, sha256Hex);
         Instant until = roundUpToSecond(retainUntil);
         if (!until.isAfter(clock.instant())) {
             throw new IllegalArgumentException("retainUntil: must be in the future, was " + retainUntil);
         }
-        String actual = Sha256.hex(content);
-        if (!actual.equals(hex)) {
-            throw new ArchiveChecksumMismatch(key, "archive object " + key + ": content does not match the given SHA-256"
-                    + " (given " + hex + ", content has " + actual + "); nothing was uploaded");
-        }
+        Sha256.requireContentMatches(key, content, hex, "uploaded");
         return upload(key, content, hex, until);
     }
 
@@ -226,17 +218,9 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         } catch (SdkException e) {
             throw unavailable("PutObject", key, e);
         }
-        try {
-            s3.putObjectRetention(b -> b.bucket(bucket).key(key).versionId(response.versionId())
-                    .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
-        } catch (S3Exception e) {
-            if (isMissingObjectLock(e)) {
-                throw notWormCapable();
-            }
-            throw unavailable("PutObjectRetention", key, e);
-        } catch (SdkException e) {
-            throw unavailable("PutObjectRetention", key, e);
-        }
+        objectLockCall("PutObjectRetention", key, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(key)
+                .versionId(response.versionId())
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until))));
         return describe(key).orElseThrow(() -> new ArchiveUnavailable(
                 "S3 archive object s3://" + bucket + "/" + key + " was not found right after it was uploaded", null));
     }
@@ -374,17 +358,8 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
                 && !current.retainUntil().isBefore(until)) {
             return current;
         }
-        try {
-            s3.putObjectRetention(b -> b.bucket(bucket).key(key)
-                    .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
-        } catch (S3Exception e) {
-            if (isMissingObjectLock(e)) {
-                throw notWormCapable();
-            }
-            throw unavailable("PutObjectRetention", key, e);
-        } catch (SdkException e) {
-            throw unavailable("PutObjectRetention", key, e);
-        }
+        objectLockCall("PutObjectRetention", key, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(key)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until))));
         return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
     }
 
@@ -392,20 +367,17 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     public StoredObject setLegalHold(String key, boolean on) {
         ArchiveKeys.requireValid(key);
         HeadObjectResponse head = head(key, "HeadObject").orElseThrow(() -> new ArchiveObjectNotFound(key));
-        try {
-            s3.putObjectLegalHold(b -> b.bucket(bucket).key(key).versionId(head.versionId())
-                    .legalHold(h -> h.status(on ? ObjectLockLegalHoldStatus.ON : ObjectLockLegalHoldStatus.OFF)));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw new ArchiveObjectNotFound(key);
+        objectLockCall("PutObjectLegalHold", key, () -> {
+            try {
+                s3.putObjectLegalHold(b -> b.bucket(bucket).key(key).versionId(head.versionId())
+                        .legalHold(h -> h.status(on ? ObjectLockLegalHoldStatus.ON : ObjectLockLegalHoldStatus.OFF)));
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    throw new ArchiveObjectNotFound(key);
+                }
+                throw e;
             }
-            if (isMissingObjectLock(e)) {
-                throw notWormCapable();
-            }
-            throw unavailable("PutObjectLegalHold", key, e);
-        } catch (SdkException e) {
-            throw unavailable("PutObjectLegalHold", key, e);
-        }
+        });
         return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
     }
 
@@ -536,6 +508,23 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     }
 
     /** 400 InvalidRequest "Bucket is missing Object Lock Configuration" (AWS and S3Mock word it alike). */
+    /**
+     * Sets object-lock state (retention or legal hold): a bucket without Object Lock makes the archive not
+     * WORM-capable; any other refusal or failure leaves it unavailable.
+     */
+    private void objectLockCall(String operation, String key, Runnable call) {
+        try {
+            call.run();
+        } catch (S3Exception e) {
+            if (isMissingObjectLock(e)) {
+                throw notWormCapable();
+            }
+            throw unavailable(operation, key, e);
+        } catch (SdkException e) {
+            throw unavailable(operation, key, e);
+        }
+    }
+
     private static boolean isMissingObjectLock(S3Exception e) {
         return e.statusCode() == 400 && errorMessage(e).toLowerCase(Locale.ROOT).contains("object lock");
     }

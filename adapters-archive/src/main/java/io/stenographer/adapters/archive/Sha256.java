@@ -1,5 +1,6 @@
 package io.stenographer.adapters.archive;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveChecksumMismatch;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -33,6 +34,18 @@ final class Sha256 {
             throw new IllegalArgumentException("sha256: must be 64 hexadecimal digits");
         }
         return sha256Hex.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Refuses to write {@code content} under {@code key} unless its SHA-256 is the given one; {@code nothing}
+     * says what did not happen ("uploaded", "stored").
+     */
+    static void requireContentMatches(String key, byte[] content, String hex, String nothing) {
+        String actual = hex(content);
+        if (!actual.equals(hex)) {
+            throw new ArchiveChecksumMismatch(key, "archive object " + key + ": content does not match the given SHA-256"
+                    + " (given " + hex + ", content has " + actual + "); nothing was " + nothing);
+        }
     }
 
     static String hexToBase64(String sha256Hex) {

@@ -44,7 +44,7 @@ public class PostgresJobRuns implements RecordJobRunsPort {
             ps.setBoolean(6, run.dryRun());
             ps.setString(7, wire(run.status()));
             ps.setTimestamp(8, Timestamp.from(run.startedAt()));
-            ps.setString(9, CanonicalJson.canonicalize(run.details()));
+            ps.setString(9, CanonicalJson.canonicalize(JobOutcomeJson.toJson(run.job(), run.outcome())));
         });
     }
 
@@ -55,7 +55,7 @@ public class PostgresJobRuns implements RecordJobRunsPort {
                 WHERE id = ? AND status = 'running'""", ps -> {
             ps.setString(1, wire(run.status()));
             ps.setTimestamp(2, Timestamp.from(run.finishedAt()));
-            ps.setString(3, CanonicalJson.canonicalize(run.details()));
+            ps.setString(3, CanonicalJson.canonicalize(JobOutcomeJson.toJson(run.job(), run.outcome())));
             ps.setString(4, run.error());
             ps.setString(5, String.join(",", run.tenants().stream().map(TenantId::value).toList()));
             ps.setObject(6, run.id());
@@ -83,11 +83,12 @@ public class PostgresJobRuns implements RecordJobRunsPort {
     private static JobRun run(ResultSet rs) throws SQLException {
         String tenants = rs.getString(5);
         Timestamp finished = rs.getTimestamp(9);
-        return new JobRun(rs.getObject(1, UUID.class), JobRun.Job.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
+        JobRun.Job job = JobRun.Job.valueOf(rs.getString(2).toUpperCase(Locale.ROOT));
+        return new JobRun(rs.getObject(1, UUID.class), job,
                 JobRun.Trigger.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4),
                 tenants.isEmpty() ? List.of() : Arrays.stream(tenants.split(",")).map(TenantId::new).toList(),
                 rs.getBoolean(6), JobRun.Status.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
                 rs.getTimestamp(8).toInstant(), finished == null ? null : finished.toInstant(),
-                (JsonObject) JsonParser.parse(rs.getString(10), 16), rs.getString(11));
+                JobOutcomeJson.fromJson(job, (JsonObject) JsonParser.parse(rs.getString(10), 16)), rs.getString(11));
     }
 }

@@ -14,7 +14,6 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.hibernate.Session;
 
 /**
@@ -43,28 +43,26 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                 FROM pending WHERE pending.tenant IS NOT NULL)
             SELECT tenant FROM pending WHERE tenant IS NOT NULL LIMIT ?""";
 
-    private final Session session;
     private final Jdbc jdbc;
 
     PostgresMerkleLog(Session session) {
-        this.session = session;
         this.jdbc = new Jdbc(session);
     }
 
     @Override
     public List<TenantId> tenantsWithPendingEvents(int max) {
-        return query(PENDING_TENANTS, ps -> ps.setInt(1, max), rs -> new TenantId(rs.getString(1)));
+        return jdbc.query(PENDING_TENANTS, ps -> ps.setInt(1, max), rs -> new TenantId(rs.getString(1)));
     }
 
     @Override
     public boolean tryLockSequencer(TenantId tenant) {
-        return query("SELECT pg_try_advisory_xact_lock(hashtext('stenographer.sequencer'), hashtext(?))",
+        return jdbc.query("SELECT pg_try_advisory_xact_lock(hashtext('stenographer.sequencer'), hashtext(?))",
                 ps -> ps.setString(1, tenant.value()), rs -> rs.getBoolean(1)).get(0);
     }
 
     @Override
     public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
-        return query("""
+        return jdbc.query("""
                 SELECT event_id, leaf_hash, received_at FROM integration_queue
                 WHERE tenant = ? ORDER BY ingest_seq LIMIT ? FOR UPDATE SKIP LOCKED""",
                 ps -> {
@@ -78,80 +76,60 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     @Override
     public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
             List<CompletedSubtree> subtrees) {
-        session.doWork(connection -> {
-            try (PreparedStatement insertLeaf = connection.prepareStatement(
-                    "INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)")) {
-                long index = firstIndex;
-                for (PendingLeaf leaf : leaves) {
-                    insertLeaf.setString(1, tenant.value());
-                    insertLeaf.setLong(2, index++);
-                    insertLeaf.setObject(3, leaf.eventId().value());
-                    insertLeaf.setBytes(4, leaf.leafHash().bytes());
-                    insertLeaf.addBatch();
-                }
-                insertLeaf.executeBatch();
-            }
-            try (PreparedStatement insertNode = connection.prepareStatement(
-                    "INSERT INTO merkle_subtree (tenant, level, node_index, hash) VALUES (?, ?, ?, ?)")) {
-                int batched = 0;
-                for (CompletedSubtree subtree : subtrees) {
-                    if (subtree.level() == 0) {
-                        continue; // leaf hashes live in log_leaf
-                    }
-                    insertNode.setString(1, tenant.value());
-                    insertNode.setShort(2, (short) subtree.level());
-                    insertNode.setLong(3, subtree.index());
-                    insertNode.setBytes(4, subtree.hash().bytes());
-                    insertNode.addBatch();
-                    batched++;
-                }
-                if (batched > 0) {
-                    insertNode.executeBatch();
-                }
-            }
-            try (PreparedStatement dequeue = connection.prepareStatement(
-                    "DELETE FROM integration_queue WHERE event_id = ANY (?)")) {
-                UUID[] ids = leaves.stream().map(leaf -> leaf.eventId().value()).toArray(UUID[]::new);
-                dequeue.setArray(1, connection.createArrayOf("uuid", ids));
-                int removed = dequeue.executeUpdate();
-                if (removed != ids.length) {
-                    throw new LogIntegrityViolation("integration queue changed under the sequencer lock");
-                }
-            }
-        });
+        List<Integer> positions = IntStream.range(0, leaves.size()).boxed().toList();
+        jdbc.batch("INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)", positions,
+                (ps, position) -> {
+                    PendingLeaf leaf = leaves.get(position);
+                    ps.setString(1, tenant.value());
+                    ps.setLong(2, firstIndex + position);
+                    ps.setObject(3, leaf.eventId().value());
+                    ps.setBytes(4, leaf.leafHash().bytes());
+                });
+        // Leaf hashes live in log_leaf; only the inner nodes go to merkle_subtree.
+        List<CompletedSubtree> nodes = subtrees.stream().filter(subtree -> subtree.level() != 0).toList();
+        jdbc.batch("INSERT INTO merkle_subtree (tenant, level, node_index, hash) VALUES (?, ?, ?, ?)", nodes,
+                (ps, subtree) -> {
+                    ps.setString(1, tenant.value());
+                    ps.setShort(2, (short) subtree.level());
+                    ps.setLong(3, subtree.index());
+                    ps.setBytes(4, subtree.hash().bytes());
+                });
+        UUID[] ids = leaves.stream().map(leaf -> leaf.eventId().value()).toArray(UUID[]::new);
+        int removed = jdbc.update("DELETE FROM integration_queue WHERE event_id = ANY (?)",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
+        if (removed != ids.length) {
+            throw new LogIntegrityViolation("integration queue changed under the sequencer lock");
+        }
     }
 
     @Override
     public void appendCheckpoint(PublishedCheckpoint checkpoint) {
-        session.doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO log_checkpoint (tenant, tree_size, root_hash, signed_note, published_at)
-                    VALUES (?, ?, ?, ?, ?)""")) {
-                insert.setString(1, checkpoint.tenant().value());
-                insert.setLong(2, checkpoint.treeSize());
-                insert.setBytes(3, checkpoint.checkpoint().rootHash().bytes());
-                insert.setString(4, checkpoint.signedNote());
-                insert.setTimestamp(5, Timestamp.from(checkpoint.publishedAt()));
-                insert.executeUpdate();
-            }
+        jdbc.update("""
+                INSERT INTO log_checkpoint (tenant, tree_size, root_hash, signed_note, published_at)
+                VALUES (?, ?, ?, ?, ?)""", ps -> {
+            ps.setString(1, checkpoint.tenant().value());
+            ps.setLong(2, checkpoint.treeSize());
+            ps.setBytes(3, checkpoint.checkpoint().rootHash().bytes());
+            ps.setString(4, checkpoint.signedNote());
+            ps.setTimestamp(5, Timestamp.from(checkpoint.publishedAt()));
         });
     }
 
     @Override
     public long treeSize(TenantId tenant) {
-        return query("SELECT COALESCE(max(leaf_index) + 1, 0) FROM log_leaf WHERE tenant = ?",
+        return jdbc.query("SELECT COALESCE(max(leaf_index) + 1, 0) FROM log_leaf WHERE tenant = ?",
                 ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).get(0);
     }
 
     @Override
     public long leafCount(TenantId tenant) {
-        return query("SELECT count(*) FROM log_leaf WHERE tenant = ?",
+        return jdbc.query("SELECT count(*) FROM log_leaf WHERE tenant = ?",
                 ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).get(0);
     }
 
     @Override
     public List<EventId> eventsOutsideTheLog(TenantId tenant, int limit) {
-        return query("""
+        return jdbc.query("""
                 SELECT e.id FROM audit_event e
                 WHERE e.tenant = ?
                   AND NOT EXISTS (SELECT 1 FROM log_leaf l WHERE l.event_id = e.id)
@@ -164,7 +142,7 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
 
     @Override
     public List<TenantId> tenantsWithLogs() {
-        return query("""
+        return jdbc.query("""
                 WITH RECURSIVE logs AS (
                     (SELECT tenant FROM log_checkpoint ORDER BY tenant LIMIT 1)
                     UNION ALL
@@ -176,21 +154,21 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
 
     @Override
     public Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant) {
-        return first(query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size DESC LIMIT 1",
-                ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint));
+        return jdbc.first(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size DESC LIMIT 1",
+                ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint);
     }
 
     @Override
     public Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize) {
-        return first(query(CHECKPOINTS + " WHERE tenant = ? AND tree_size = ?", ps -> {
+        return jdbc.first(CHECKPOINTS + " WHERE tenant = ? AND tree_size = ?", ps -> {
             ps.setString(1, tenant.value());
             ps.setLong(2, treeSize);
-        }, PostgresMerkleLog::checkpoint));
+        }, PostgresMerkleLog::checkpoint);
     }
 
     @Override
     public List<PublishedCheckpoint> checkpoints(TenantId tenant) {
-        return query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size",
+        return jdbc.query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size",
                 ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint);
     }
 
@@ -229,36 +207,25 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
             }
         }
         Map<NodeRef, Hash> found = new HashMap<>();
-        session.doWork(connection -> {
-            if (!leafIndexes.isEmpty()) {
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "SELECT leaf_index, leaf_hash FROM log_leaf WHERE tenant = ? AND leaf_index = ANY (?)")) {
-                    ps.setString(1, tenant.value());
-                    ps.setArray(2, connection.createArrayOf("bigint", leafIndexes.toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            found.put(new NodeRef(0, rs.getLong(1)), new Hash(rs.getBytes(2)));
-                        }
-                    }
-                }
-            }
-            if (!levels.isEmpty()) {
-                try (PreparedStatement ps = connection.prepareStatement("""
-                        SELECT s.level, s.node_index, s.hash
-                        FROM unnest(?::smallint[], ?::bigint[]) AS wanted(level, node_index)
-                        JOIN merkle_subtree s ON s.tenant = ? AND s.level = wanted.level
-                                             AND s.node_index = wanted.node_index""")) {
-                    ps.setArray(1, connection.createArrayOf("smallint", levels.toArray()));
-                    ps.setArray(2, connection.createArrayOf("bigint", nodeIndexes.toArray()));
-                    ps.setString(3, tenant.value());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            found.put(new NodeRef(rs.getShort(1), rs.getLong(2)), new Hash(rs.getBytes(3)));
-                        }
-                    }
-                }
-            }
-        });
+        if (!leafIndexes.isEmpty()) {
+            jdbc.query("SELECT leaf_index, leaf_hash FROM log_leaf WHERE tenant = ? AND leaf_index = ANY (?)", ps -> {
+                ps.setString(1, tenant.value());
+                ps.setArray(2, ps.getConnection().createArrayOf("bigint", leafIndexes.toArray()));
+            }, rs -> Map.entry(new NodeRef(0, rs.getLong(1)), new Hash(rs.getBytes(2))))
+                    .forEach(node -> found.put(node.getKey(), node.getValue()));
+        }
+        if (!levels.isEmpty()) {
+            jdbc.query("""
+                    SELECT s.level, s.node_index, s.hash
+                    FROM unnest(?::smallint[], ?::bigint[]) AS wanted(level, node_index)
+                    JOIN merkle_subtree s ON s.tenant = ? AND s.level = wanted.level
+                                         AND s.node_index = wanted.node_index""", ps -> {
+                ps.setArray(1, ps.getConnection().createArrayOf("smallint", levels.toArray()));
+                ps.setArray(2, ps.getConnection().createArrayOf("bigint", nodeIndexes.toArray()));
+                ps.setString(3, tenant.value());
+            }, rs -> Map.entry(new NodeRef(rs.getShort(1), rs.getLong(2)), new Hash(rs.getBytes(3))))
+                    .forEach(node -> found.put(node.getKey(), node.getValue()));
+        }
         return found;
     }
 
@@ -266,38 +233,39 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
 
     @Override
     public Optional<LogLeaf> leafOfEvent(EventId eventId) {
-        return first(query(LEAVES + " WHERE event_id = ?", ps -> ps.setObject(1, eventId.value()),
-                PostgresMerkleLog::leaf));
+        return jdbc.first(LEAVES + " WHERE event_id = ?", ps -> ps.setObject(1, eventId.value()),
+                PostgresMerkleLog::leaf);
     }
 
     @Override
     public Optional<LogLeaf> leafAt(TenantId tenant, long index) {
-        return first(query(LEAVES + " WHERE tenant = ? AND leaf_index = ?", ps -> {
+        return jdbc.first(LEAVES + " WHERE tenant = ? AND leaf_index = ?", ps -> {
             ps.setString(1, tenant.value());
             ps.setLong(2, index);
-        }, PostgresMerkleLog::leaf));
-    }
-
-    @Override
-    public Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash) {
-        return first(query(LEAVES + " WHERE tenant = ? AND leaf_hash = ? ORDER BY leaf_index LIMIT 1", ps -> {
-            ps.setString(1, tenant.value());
-            ps.setBytes(2, leafHash.bytes());
-        }, PostgresMerkleLog::leaf));
-    }
-
-    @Override
-    public List<LogLeaf> leaves(TenantId tenant, long from, long to) {
-        return query(LEAVES + " WHERE tenant = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index", ps -> {
-            ps.setString(1, tenant.value());
-            ps.setLong(2, from);
-            ps.setLong(3, to);
         }, PostgresMerkleLog::leaf);
     }
 
     @Override
+    public Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash) {
+        return jdbc.first(LEAVES + " WHERE tenant = ? AND leaf_hash = ? ORDER BY leaf_index LIMIT 1", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setBytes(2, leafHash.bytes());
+        }, PostgresMerkleLog::leaf);
+    }
+
+    @Override
+    public List<LogLeaf> leaves(TenantId tenant, long from, long to) {
+        return jdbc.query(LEAVES + " WHERE tenant = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setLong(2, from);
+                    ps.setLong(3, to);
+                }, PostgresMerkleLog::leaf);
+    }
+
+    @Override
     public List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to) {
-        return query("SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, "
+        return jdbc.query("SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, "
                 + AuditEventRowMapper.COLUMNS
                 + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
                 + " LEFT JOIN archived_event a ON a.tenant = l.tenant AND a.log_index = l.leaf_index"
@@ -326,13 +294,5 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     private static LogLeaf leaf(ResultSet rs) throws SQLException {
         return new LogLeaf(new TenantId(rs.getString(1)), rs.getLong(2), new EventId(rs.getObject(3, UUID.class)),
                 new Hash(rs.getBytes(4)));
-    }
-
-    private <T> List<T> query(String sql, Jdbc.Binder binder, Jdbc.RowReader<T> reader) {
-        return jdbc.query(sql, binder, reader);
-    }
-
-    private static <T> Optional<T> first(List<T> rows) {
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 }

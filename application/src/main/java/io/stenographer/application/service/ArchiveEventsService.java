@@ -1,5 +1,7 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ArchiveTenantOutcome;
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
 import io.stenographer.application.port.in.RunJobCommand;
@@ -102,30 +104,28 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
 
     @Override
     public JobRun run(RunJobCommand request) {
-        return jobRuns.run(JobRun.Job.ARCHIVE, request, this::allTenants, (run, tenants, details) -> {
+        return jobRuns.run(JobRun.Job.ARCHIVE, request, this::allTenants, (run, tenants, progress) -> {
             if (!request.dryRun()) {
                 archive.checkWormCapable();
             }
+            progress.tenantsStarted();
             List<String> failures = new ArrayList<>();
             long archived = 0;
-            Map<String, JsonValue> perTenant = new LinkedHashMap<>();
             for (TenantId tenant : tenants) {
                 TenantOutcome outcome = new TenantOutcome();
                 try {
                     archiveTenant(tenant, request, run, outcome);
                 } catch (ArchiveSegmentsPort.ArchiveUnavailable | ArchiveSegmentsPort.ArchiveNotWormCapable e) {
-                    perTenant.put(tenant.value(), outcome.toJson(e.getMessage()));
-                    details.put("tenants", new JsonObject(perTenant));
+                    progress.tenant(tenant, outcome.toOutcome(e.getMessage()));
                     throw e;
                 } catch (RuntimeException e) {
                     failures.add(tenant.value() + ": " + e.getMessage());
                     outcome.error = e.getMessage();
                 }
                 archived += outcome.events;
-                perTenant.put(tenant.value(), outcome.toJson(outcome.error));
+                progress.tenant(tenant, outcome.toOutcome(outcome.error));
             }
-            details.put("tenants", new JsonObject(perTenant));
-            details.put("eventsArchived", new JsonNumber(archived));
+            progress.eventsTotal(archived);
             if (!failures.isEmpty()) {
                 throw new JobRuns.PartialFailure(String.join("; ", failures));
             }
@@ -160,7 +160,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     }
 
     private void recordRun(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome, String error) {
-        Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson(error).members());
+        Map<String, JsonValue> metadata = auditMetadata(outcome.toOutcome(error));
         metadata.put("jobRunId", new JsonString(run.id().toString()));
         metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
         transactions.inTransaction(() -> {
@@ -407,8 +407,35 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         }
     }
 
+    /** The counts an {@code archive.run} event carries (event content: its shape stays as it is). */
+    private static Map<String, JsonValue> auditMetadata(ArchiveTenantOutcome outcome) {
+        Map<String, JsonValue> json = new LinkedHashMap<>();
+        json.put("eventsArchived", new JsonNumber(outcome.eventsArchived()));
+        List<JsonValue> segments = new ArrayList<>();
+        for (ArchiveTenantOutcome.Segment segment : outcome.segments()) {
+            Map<String, JsonValue> members = new LinkedHashMap<>();
+            members.put("key", new JsonString(segment.key()));
+            members.put("from", new JsonNumber(segment.from()));
+            members.put("to", new JsonNumber(segment.to()));
+            members.put("retainUntil", new JsonString(segment.retainUntil().toString()));
+            segments.add(new JsonObject(members));
+        }
+        json.put("segments", new JsonArray(segments));
+        if (outcome.indexRange() != null) {
+            json.put("indexRange", new JsonArray(List.of(new JsonNumber(outcome.indexRange().first()),
+                    new JsonNumber(outcome.indexRange().last()))));
+        }
+        json.put("segmentsReused", new JsonNumber(outcome.segmentsReused()));
+        json.put("legalHoldsApplied", new JsonNumber(outcome.legalHoldsApplied()));
+        json.put("archiveLagSeconds", new JsonNumber(outcome.archiveLagSeconds()));
+        if (outcome.error() != null) {
+            json.put("error", new JsonString(outcome.error()));
+        }
+        return json;
+    }
+
     private static final class TenantOutcome {
-        final List<JsonValue> segments = new ArrayList<>();
+        final List<ArchiveTenantOutcome.Segment> segments = new ArrayList<>();
         long events;
         long firstIndex = -1;
         long lastIndex = -1;
@@ -418,12 +445,8 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         String error;
 
         void add(SegmentManifest manifest) {
-            Map<String, JsonValue> segment = new LinkedHashMap<>();
-            segment.put("key", new JsonString(manifest.objectKey()));
-            segment.put("from", new JsonNumber(manifest.from()));
-            segment.put("to", new JsonNumber(manifest.to()));
-            segment.put("retainUntil", new JsonString(manifest.retainUntil().toString()));
-            segments.add(new JsonObject(segment));
+            segments.add(new ArchiveTenantOutcome.Segment(manifest.objectKey(), manifest.from(), manifest.to(),
+                    manifest.retainUntil()));
             events += manifest.count();
             if (firstIndex < 0) {
                 firstIndex = manifest.from();
@@ -431,20 +454,10 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             lastIndex = manifest.to() - 1;
         }
 
-        JsonObject toJson(String failure) {
-            Map<String, JsonValue> json = new LinkedHashMap<>();
-            json.put("eventsArchived", new JsonNumber(events));
-            json.put("segments", new JsonArray(segments));
-            if (firstIndex >= 0) {
-                json.put("indexRange", new JsonArray(List.of(new JsonNumber(firstIndex), new JsonNumber(lastIndex))));
-            }
-            json.put("segmentsReused", new JsonNumber(reused));
-            json.put("legalHoldsApplied", new JsonNumber(holdsApplied));
-            json.put("archiveLagSeconds", new JsonNumber(lagSeconds));
-            if (failure != null) {
-                json.put("error", new JsonString(failure));
-            }
-            return new JsonObject(json);
+        ArchiveTenantOutcome toOutcome(String failure) {
+            return new ArchiveTenantOutcome(events, segments,
+                    firstIndex < 0 ? null : new JobOutcome.IndexRange(firstIndex, lastIndex), reused, holdsApplied,
+                    lagSeconds, failure);
         }
     }
 }

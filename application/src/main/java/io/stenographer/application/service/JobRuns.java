@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.LockJobPort;
@@ -7,9 +8,6 @@ import io.stenographer.application.port.out.RecordJobRunsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.json.JsonObject;
-import io.stenographer.domain.json.JsonString;
-import io.stenographer.domain.json.JsonValue;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +26,34 @@ import java.util.random.RandomGenerator;
 public final class JobRuns {
 
     interface Work {
-        /** Does the job; {@code details} collects counts and ranges as they happen, also on failure. */
-        void run(JobRun run, List<TenantId> tenants, Map<String, JsonValue> details);
+        /** Does the job; {@code progress} collects what it did as it happens, so a failure keeps it. */
+        void run(JobRun run, List<TenantId> tenants, Progress progress);
+    }
+
+    /** What a run has done so far: tenants as they finish, then the total. */
+    static final class Progress {
+        private Map<TenantId, JobOutcome.TenantOutcome> tenants;
+        private Long eventsTotal;
+
+        /** The run has reached its tenants (a run over none still says so). */
+        void tenantsStarted() {
+            if (tenants == null) {
+                tenants = new LinkedHashMap<>();
+            }
+        }
+
+        void tenant(TenantId tenant, JobOutcome.TenantOutcome outcome) {
+            tenantsStarted();
+            tenants.put(tenant, outcome);
+        }
+
+        void eventsTotal(long events) {
+            eventsTotal = events;
+        }
+
+        JobOutcome outcome() {
+            return new JobOutcome(tenants, eventsTotal, null);
+        }
     }
 
     /** Some tenants failed; the others completed. */
@@ -63,8 +87,8 @@ public final class JobRuns {
         Optional<LockJobPort.JobLock> lock = locks.tryLock(lockName);
         if (lock.isEmpty()) {
             JobRun skipped = new JobRun(id, job, request.trigger(), request.requestedBy(), request.tenants(),
-                    request.dryRun(), JobRun.Status.RUNNING, clock.instant(), null, JsonObject.EMPTY, null);
-            JobRun ended = skipped.end(JobRun.Status.SKIPPED, clock.instant(), JsonObject.EMPTY,
+                    request.dryRun(), JobRun.Status.RUNNING, clock.instant(), null, JobOutcome.NONE, null);
+            JobRun ended = skipped.end(JobRun.Status.SKIPPED, clock.instant(), JobOutcome.NONE,
                     "another instance is running the " + lockName + " job");
             transactions.inTransaction(() -> {
                 runs.started(skipped);
@@ -76,22 +100,24 @@ public final class JobRuns {
         try (LockJobPort.JobLock held = lock.get()) {
             List<TenantId> tenants = request.tenants().isEmpty() ? allTenants.get() : request.tenants();
             JobRun started = new JobRun(id, job, request.trigger(), request.requestedBy(), tenants, request.dryRun(),
-                    JobRun.Status.RUNNING, clock.instant(), null, JsonObject.EMPTY, null);
+                    JobRun.Status.RUNNING, clock.instant(), null, JobOutcome.NONE, null);
             transactions.inTransaction(() -> {
                 runs.started(started);
                 return null;
             });
-            Map<String, JsonValue> details = new LinkedHashMap<>();
+            Progress progress = new Progress();
             JobRun.Status status = JobRun.Status.SUCCEEDED;
+            JobOutcome outcome;
             String error = null;
             try {
-                work.run(started, tenants, details);
+                work.run(started, tenants, progress);
+                outcome = progress.outcome();
             } catch (RuntimeException e) {
                 status = JobRun.Status.FAILED;
                 error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                details.putIfAbsent("failedWith", new JsonString(e.getClass().getSimpleName()));
+                outcome = progress.outcome().failedWith(e.getClass().getSimpleName());
             }
-            JobRun ended = started.end(status, clock.instant(), new JsonObject(details), error);
+            JobRun ended = started.end(status, clock.instant(), outcome, error);
             transactions.inTransaction(() -> {
                 runs.finished(ended);
                 return null;

@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.JobRunQuery;
 import io.stenographer.application.port.in.JobRunsQuery;
@@ -10,11 +11,7 @@ import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.json.JsonObject;
-import io.stenographer.domain.json.JsonValue;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -67,23 +64,11 @@ public final class JobRunsService implements JobRunsUseCase {
         if (visible.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, JsonValue> details = new LinkedHashMap<>();
-        run.details().members().forEach((name, value) -> {
-            if (name.equals("tenants") && value instanceof JsonObject perTenant) {
-                Map<String, JsonValue> mine = new LinkedHashMap<>();
-                perTenant.members().forEach((tenant, counts) -> {
-                    if (visible.contains(new TenantId(tenant))) {
-                        mine.put(tenant, counts);
-                    }
-                });
-                details.put(name, new JsonObject(mine));
-            } else if (visible.size() == run.tenants().size()) {
-                details.put(name, value);
-            }
-        });
-        String error = visible.size() == run.tenants().size() ? run.error()
+        boolean whole = visible.size() == run.tenants().size();
+        JobOutcome outcome = whole ? run.outcome() : run.outcome().onlyFor(visible);
+        String error = whole ? run.error()
                 : run.error() == null ? null : "failed; see the per-tenant details";
         return Optional.of(new JobRun(run.id(), run.job(), run.trigger(), run.requestedBy(), visible, run.dryRun(),
-                run.status(), run.startedAt(), run.finishedAt(), new JsonObject(details), error));
+                run.status(), run.startedAt(), run.finishedAt(), outcome, error));
     }
 }

@@ -1,6 +1,8 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.PurgeTenantOutcome;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
@@ -84,8 +86,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     @Override
     public JobRun run(RunJobCommand request) {
         return jobRuns.run(JobRun.Job.PURGE, request, () -> transactions.inTransaction(log::tenantsWithLogs),
-                (run, tenants, details) -> {
-                    Map<String, JsonValue> perTenant = new LinkedHashMap<>();
+                (run, tenants, progress) -> {
                     long purgedTotal = 0;
                     List<String> failures = new ArrayList<>();
                     for (TenantId tenant : tenants) {
@@ -96,15 +97,14 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                             outcome.error = e.getMessage();
                             failures.add(tenant.value() + ": " + e.getMessage());
                         } finally {
-                            perTenant.put(tenant.value(), outcome.toJson());
-                            details.put("tenants", new JsonObject(perTenant));
+                            progress.tenant(tenant, outcome.toOutcome());
                         }
                         purgedTotal += outcome.purged;
                         if (outcome.error == null) {
                             recordRun(tenant, request, run, outcome);
                         }
                     }
-                    details.put("eventsPurged", new JsonNumber(purgedTotal));
+                    progress.eventsTotal(purgedTotal);
                     if (!failures.isEmpty()) {
                         throw new JobRuns.PartialFailure(String.join("; ", failures));
                     }
@@ -238,13 +238,35 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         if (nothingHappened && request.trigger() == JobRun.Trigger.SCHEDULE) {
             return;
         }
-        Map<String, JsonValue> metadata = new LinkedHashMap<>(outcome.toJson().members());
+        Map<String, JsonValue> metadata = auditMetadata(outcome.toOutcome());
         metadata.put("jobRunId", new JsonString(run.id().toString()));
         metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
         transactions.inTransaction(() -> {
             selfAudit.record(request.requestedBy(), tenant, PURGE_RUN, new JsonObject(metadata));
             return null;
         });
+    }
+
+    /** The counts a {@code purge.run} event carries (event content: its shape stays as it is). */
+    private static Map<String, JsonValue> auditMetadata(PurgeTenantOutcome outcome) {
+        Map<String, JsonValue> json = new LinkedHashMap<>();
+        json.put("eventsPurged", new JsonNumber(outcome.eventsPurged()));
+        json.put("eventsWouldPurge", new JsonNumber(outcome.eventsWouldPurge()));
+        json.put("eventsHeld", new JsonNumber(outcome.eventsHeld()));
+        json.put("eventsNotYetDue", new JsonNumber(outcome.eventsNotYetDue()));
+        List<JsonValue> ranges = new ArrayList<>();
+        for (JobOutcome.IndexRange range : outcome.purgedIndexRanges()) {
+            ranges.add(new JsonArray(List.of(new JsonNumber(range.first()), new JsonNumber(range.last()))));
+        }
+        json.put("purgedIndexRanges", new JsonArray(ranges));
+        json.put("segmentsDeleted", new JsonNumber(outcome.segmentsDeleted()));
+        json.put("segmentsWouldDelete", new JsonNumber(outcome.segmentsWouldDelete()));
+        json.put("segmentsKept", new JsonNumber(outcome.segmentsKept()));
+        json.put("segmentsLockExtended", new JsonNumber(outcome.segmentsLockExtended()));
+        if (outcome.error() != null) {
+            json.put("error", new JsonString(outcome.error()));
+        }
+        return json;
     }
 
     private static final class TenantOutcome {
@@ -272,25 +294,11 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             }
         }
 
-        JsonObject toJson() {
-            Map<String, JsonValue> json = new LinkedHashMap<>();
-            json.put("eventsPurged", new JsonNumber(purged));
-            json.put("eventsWouldPurge", new JsonNumber(wouldPurge));
-            json.put("eventsHeld", new JsonNumber(held));
-            json.put("eventsNotYetDue", new JsonNumber(notYetDue));
-            List<JsonValue> rangeJson = new ArrayList<>();
-            for (long[] range : ranges) {
-                rangeJson.add(new JsonArray(List.of(new JsonNumber(range[0]), new JsonNumber(range[1]))));
-            }
-            json.put("purgedIndexRanges", new JsonArray(rangeJson));
-            json.put("segmentsDeleted", new JsonNumber(segmentsDeleted));
-            json.put("segmentsWouldDelete", new JsonNumber(segmentsWouldDelete));
-            json.put("segmentsKept", new JsonNumber(segmentsKept));
-            json.put("segmentsLockExtended", new JsonNumber(segmentsLockExtended));
-            if (error != null) {
-                json.put("error", new JsonString(error));
-            }
-            return new JsonObject(json);
+        PurgeTenantOutcome toOutcome() {
+            List<JobOutcome.IndexRange> purgedRanges = ranges.stream()
+                    .map(range -> new JobOutcome.IndexRange(range[0], range[1])).toList();
+            return new PurgeTenantOutcome(purged, wouldPurge, held, notYetDue, purgedRanges, segmentsDeleted,
+                    segmentsWouldDelete, segmentsKept, segmentsLockExtended, error);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ArchiveTenantOutcome;
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
@@ -146,7 +148,7 @@ class ArchiveEventsServiceTest {
         assertThat(eventsIn(SEGMENT_0)).containsExactly(first, second);
         assertThat(decode(archive.bytes(SEGMENT_0))).extracting(SegmentEntry::index).containsExactly(0L, 1L);
         assertThat(transactions.inTransaction(() -> catalog.archivedUpTo(ACME))).isEqualTo(2);
-        assertThat(run.details().get("eventsArchived")).isEqualTo(new JsonNumber(2));
+        assertThat(run.outcome().eventsTotal()).isEqualTo(2);
         // Nothing waits past its archive date at index 2.
         assertThat(progress).containsExactly("archived acme 2", "lag acme PT0S");
     }
@@ -304,6 +306,8 @@ class ArchiveEventsServiceTest {
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(archive.puts()).isEmpty();
         assertThat(catalog.recorded()).isEmpty();
+        assertThat(run.outcome()).as("no tenant was reached: only the failure is recorded")
+                .isEqualTo(new JobOutcome(null, null, "ArchiveNotWormCapable"));
     }
 
     @Test
@@ -321,7 +325,7 @@ class ArchiveEventsServiceTest {
         assertThat(archive.keys()).isEmpty();
         assertThat(catalog.recorded()).isEmpty();
         assertThat(progress).isEmpty();
-        assertThat(run.details().get("eventsArchived")).isEqualTo(new JsonNumber(2));
+        assertThat(run.outcome().eventsTotal()).isEqualTo(2);
         assertThat(selfAudits("archive.run")).singleElement().satisfies(audit -> {
             assertThat(audit.content().metadata().get("dryRun")).isEqualTo(JsonBoolean.TRUE);
             assertThat(audit.content().actor().id()).isEqualTo("counsel");
@@ -340,6 +344,14 @@ class ArchiveEventsServiceTest {
 
         assertThat(failed.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(failed.error()).contains("unreachable");
+        assertThat(failed.outcome().eventsTotal()).as("the run did not finish its tenants").isNull();
+        assertThat(failed.outcome().failedWith()).isEqualTo("ArchiveUnavailable");
+        assertThat((ArchiveTenantOutcome) failed.outcome().tenants().get(ACME)).satisfies(acme -> {
+            assertThat(acme.eventsArchived()).isEqualTo(2);
+            assertThat(acme.segments()).extracting(ArchiveTenantOutcome.Segment::key).containsExactly(SEGMENT_0);
+            assertThat(acme.indexRange()).isEqualTo(new JobOutcome.IndexRange(0, 1));
+            assertThat(acme.error()).contains("unreachable");
+        });
         assertThat(catalog.recorded()).extracting(r -> r.manifest().objectKey()).containsExactly(SEGMENT_0);
         assertThat(archive.keys()).containsExactlyInAnyOrder(SEGMENT_0, SegmentKeys.manifestKey(SEGMENT_0));
         assertThat(selfAudits("archive.run")).as("the confirmed segment is recorded in the log despite the failure")
@@ -376,8 +388,8 @@ class ArchiveEventsServiceTest {
         Recorded recorded = catalog.recorded().get(0);
         assertThat(recorded.manifest().objectSha256()).isEqualTo(SegmentCheck.sha256Hex(orphan));
         assertThat(recorded.events()).extracting(ArchivedEvent::id).containsExactly(event.id());
-        JsonObject acme = (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
-        assertThat(acme.get("segmentsReused")).isEqualTo(new JsonNumber(1));
+        ArchiveTenantOutcome acme = (ArchiveTenantOutcome) run.outcome().tenants().get(ACME);
+        assertThat(acme.segmentsReused()).isEqualTo(1);
     }
 
     @Test
@@ -500,8 +512,8 @@ class ArchiveEventsServiceTest {
         JobRun run = service().run(RunJobCommand.scheduled());
 
         assertThat(archive.legalHold(SEGMENT_0)).isTrue();
-        JsonObject acme = (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
-        assertThat(acme.get("legalHoldsApplied")).isEqualTo(new JsonNumber(1));
+        ArchiveTenantOutcome acme = (ArchiveTenantOutcome) run.outcome().tenants().get(ACME);
+        assertThat(acme.legalHoldsApplied()).isEqualTo(1);
     }
 
     @Test

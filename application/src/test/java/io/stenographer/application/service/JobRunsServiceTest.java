@@ -1,5 +1,7 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.ArchiveTenantOutcome;
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.JobRunQuery;
 import io.stenographer.application.port.in.JobRunsQuery;
@@ -9,10 +11,8 @@ import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.json.JsonNumber;
-import io.stenographer.domain.json.JsonObject;
-import io.stenographer.domain.json.JsonString;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,14 +34,12 @@ class JobRunsServiceTest {
     private final InMemoryJobRuns runs = new InMemoryJobRuns(transactions);
     private final JobRunsService service = new JobRunsService(runs, transactions);
 
-    private final JobRun shared = run(List.of(ACME, GLOBEX), new JsonObject(Map.of(
-            "tenants", new JsonObject(Map.of(
-                    "acme", new JsonObject(Map.of("eventsArchived", new JsonNumber(3))),
-                    "globex", new JsonObject(Map.of("error", new JsonString("globex bucket is gone"))))),
-            "eventsArchived", new JsonNumber(3))), "globex: globex bucket is gone");
-    private final JobRun globexOnly = run(List.of(GLOBEX), JsonObject.EMPTY, null);
-    private final JobRun acmeOnly = run(List.of(ACME), new JsonObject(Map.of("eventsArchived", new JsonNumber(1))),
-            null);
+    private static final ArchiveTenantOutcome ACME_ARCHIVED = archived(3, null);
+    private final JobRun shared = run(List.of(ACME, GLOBEX), new JobOutcome(orderedMap(
+            ACME, ACME_ARCHIVED, GLOBEX, archived(0, "globex bucket is gone")), 3L, "PartialFailure"),
+            "globex: globex bucket is gone");
+    private final JobRun globexOnly = run(List.of(GLOBEX), JobOutcome.NONE, null);
+    private final JobRun acmeOnly = run(List.of(ACME), new JobOutcome(null, 1L, null), null);
 
     JobRunsServiceTest() {
         runs.seed(shared);
@@ -49,7 +47,19 @@ class JobRunsServiceTest {
         runs.seed(acmeOnly);
     }
 
-    private static JobRun run(List<TenantId> tenants, JsonObject details, String error) {
+    private static ArchiveTenantOutcome archived(long events, String error) {
+        return new ArchiveTenantOutcome(events, List.of(), null, 0, 0, 0, error);
+    }
+
+    private static Map<TenantId, JobOutcome.TenantOutcome> orderedMap(TenantId first, JobOutcome.TenantOutcome one,
+            TenantId second, JobOutcome.TenantOutcome two) {
+        Map<TenantId, JobOutcome.TenantOutcome> map = new LinkedHashMap<>();
+        map.put(first, one);
+        map.put(second, two);
+        return map;
+    }
+
+    private static JobRun run(List<TenantId> tenants, JobOutcome details, String error) {
         return new JobRun(UUID.randomUUID(), JobRun.Job.ARCHIVE, JobRun.Trigger.SCHEDULE, "stenographer.scheduler",
                 tenants, false, error == null ? JobRun.Status.SUCCEEDED : JobRun.Status.FAILED, T, T.plusSeconds(5),
                 details, error);
@@ -65,8 +75,7 @@ class JobRunsServiceTest {
         assertThat(visible.get(0)).isEqualTo(acmeOnly);
         JobRun mine = visible.get(1);
         assertThat(mine.tenants()).containsExactly(ACME);
-        assertThat(mine.details()).isEqualTo(new JsonObject(Map.of("tenants", new JsonObject(Map.of(
-                "acme", new JsonObject(Map.of("eventsArchived", new JsonNumber(3))))))));
+        assertThat(mine.outcome()).isEqualTo(new JobOutcome(Map.of(ACME, ACME_ARCHIVED), null, null));
         assertThat(mine.error()).isEqualTo("failed; see the per-tenant details").doesNotContain("globex");
         assertThat(mine.status()).isEqualTo(JobRun.Status.FAILED);
     }

@@ -1,6 +1,8 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.application.port.in.PurgeTenantOutcome;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
@@ -118,8 +120,8 @@ class PurgeEventsServiceTest {
         transactions.inTransaction(() -> catalog.purge(ACME, List.of(event.id())));
     }
 
-    private static JsonObject acme(JobRun run) {
-        return (JsonObject) ((JsonObject) run.details().get("tenants")).get("acme");
+    private static PurgeTenantOutcome acme(JobRun run) {
+        return (PurgeTenantOutcome) run.outcome().tenants().get(ACME);
     }
 
     private static JsonArray ranges(long[]... ranges) {
@@ -159,12 +161,13 @@ class PurgeEventsServiceTest {
                 List.of(logged.get(2).id()),
                 List.of(logged.get(4).id(), logged.get(5).id()));
         assertThat(counted).containsExactly("acme 2", "acme 1", "acme 2");
-        JsonObject acme = acme(run);
-        assertThat(acme.get("eventsPurged")).isEqualTo(new JsonNumber(5));
-        assertThat(acme.get("eventsHeld")).isEqualTo(new JsonNumber(1));
-        assertThat(acme.get("eventsNotYetDue")).isEqualTo(new JsonNumber(1));
-        assertThat(acme.get("purgedIndexRanges")).isEqualTo(ranges(new long[] {0, 2}, new long[] {4, 5}));
-        assertThat(run.details().get("eventsPurged")).isEqualTo(new JsonNumber(5));
+        PurgeTenantOutcome acme = acme(run);
+        assertThat(acme.eventsPurged()).isEqualTo(5);
+        assertThat(acme.eventsHeld()).isEqualTo(1);
+        assertThat(acme.eventsNotYetDue()).isEqualTo(1);
+        assertThat(acme.purgedIndexRanges()).containsExactly(new JobOutcome.IndexRange(0, 2),
+                new JobOutcome.IndexRange(4, 5));
+        assertThat(run.outcome().eventsTotal()).isEqualTo(5);
         assertThat(selfAudits("purge.run")).singleElement().satisfies(audit -> {
             assertThat(audit.tenant()).isEqualTo(ACME);
             JsonObject metadata = audit.content().metadata();
@@ -202,8 +205,8 @@ class PurgeEventsServiceTest {
             assertThat(r.deletedAt()).isEqualTo(NOW);
             assertThat(r.deletedBy()).isEqualTo(run.id());
         });
-        assertThat(acme(run).get("segmentsDeleted")).isEqualTo(new JsonNumber(1));
-        assertThat(acme(run).get("segmentsKept")).isEqualTo(new JsonNumber(3));
+        assertThat(acme(run).segmentsDeleted()).isEqualTo(1);
+        assertThat(acme(run).segmentsKept()).isEqualTo(3);
         assertThat(selfAudits("archive.segment.deleted")).singleElement().satisfies(audit -> {
             JsonObject metadata = audit.content().metadata();
             assertThat(metadata.get("segment")).isEqualTo(new JsonString(free.objectKey()));
@@ -229,8 +232,8 @@ class PurgeEventsServiceTest {
         assertThat(archive.deleted()).isEmpty();
         assertThat(archive.describe(segment.objectKey()).orElseThrow().retainUntil())
                 .isEqualTo(RetentionRules.retainUntil(RetentionSubject.of(event), tenYears));
-        assertThat(acme(run).get("segmentsKept")).isEqualTo(new JsonNumber(1));
-        assertThat(acme(run).get("segmentsLockExtended")).isEqualTo(new JsonNumber(1));
+        assertThat(acme(run).segmentsKept()).isEqualTo(1);
+        assertThat(acme(run).segmentsLockExtended()).isEqualTo(1);
     }
 
     @Test
@@ -246,7 +249,7 @@ class PurgeEventsServiceTest {
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(log.isHot(event.id())).isTrue();
         assertThat(log.isHot(other.id())).isFalse();
-        assertThat(acme(run).get("eventsHeld")).isEqualTo(new JsonNumber(1));
+        assertThat(acme(run).eventsHeld()).isEqualTo(1);
     }
 
     @Test
@@ -263,7 +266,7 @@ class PurgeEventsServiceTest {
         assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
         assertThat(archive.keys()).contains(segment.objectKey());
         assertThat(archive.deleted()).isEmpty();
-        assertThat(acme(run).get("segmentsDeleted")).isEqualTo(new JsonNumber(0));
+        assertThat(acme(run).segmentsDeleted()).isEqualTo(0);
     }
 
     @Test
@@ -285,9 +288,9 @@ class PurgeEventsServiceTest {
         assertThat(archive.keys()).contains(expired.objectKey());
         assertThat(catalog.recorded()).allSatisfy(r -> assertThat(r.deletedAt()).isNull());
         assertThat(counted).isEmpty();
-        assertThat(acme(run).get("eventsPurged")).isEqualTo(new JsonNumber(0));
-        assertThat(acme(run).get("eventsWouldPurge")).isEqualTo(new JsonNumber(1));
-        assertThat(acme(run).get("segmentsWouldDelete")).isEqualTo(new JsonNumber(1));
+        assertThat(acme(run).eventsPurged()).isEqualTo(0);
+        assertThat(acme(run).eventsWouldPurge()).isEqualTo(1);
+        assertThat(acme(run).segmentsWouldDelete()).isEqualTo(1);
         assertThat(selfAudits("archive.segment.deleted")).isEmpty();
     }
 
@@ -332,7 +335,7 @@ class PurgeEventsServiceTest {
 
         // The service asks, the database refuses: the event stays, and the run reports nothing purged.
         assertThat(log.isHot(event.id())).isTrue();
-        assertThat(acme(run).get("eventsPurged")).isEqualTo(new JsonNumber(0));
+        assertThat(acme(run).eventsPurged()).isEqualTo(0);
         assertThat(counted).containsExactly("acme 0");
         assertThat(catalog.purgeCalls()).containsExactly(List.<EventId>of(event.id()));
     }

@@ -6,11 +6,9 @@ import io.stenographer.bench.log.MillionLoader;
 import io.stenographer.bench.log.Service;
 import io.stenographer.bench.log.Stats;
 import io.stenographer.domain.event.TenantId;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -307,7 +305,7 @@ public final class ArchiveBenchmark {
         StringBuilder out = new StringBuilder();
         out.append('\n').append("Stenographer retention benchmark: archive and purge (issue 4)\n");
         out.append("started ").append(started).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores (").append(cpuModel()).append("), Java ").append(System.getProperty("java.version"))
+                .append(" cores (").append(MachineLoad.cpuModel()).append("), Java ").append(System.getProperty("java.version"))
                 .append(", archive store ").append(o.store()).append('\n');
         out.append(String.format(Locale.ROOT, "load average at start %.2f, at end %.2f (1 min)%n", loadAtStart,
                 MachineLoad.loadAverage()));
@@ -377,15 +375,6 @@ public final class ArchiveBenchmark {
         out.append(String.format(Locale.ROOT, "   %-44s %8s %8s %8s %8s %8d %9s%n", label, Stats.ms(s.percentileMs(50)),
                 Stats.ms(s.percentileMs(90)), Stats.ms(s.percentileMs(99)), Stats.ms(s.maxMs()), s.count(),
                 Stats.rate(r.rate())));
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
     }
 
     private static void log(String message) {

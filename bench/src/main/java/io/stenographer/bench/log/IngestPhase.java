@@ -207,14 +207,7 @@ final class IngestPhase {
     }
 
     private long queueDepth(String tenant) throws SQLException {
-        try (PreparedStatement statement = db.prepareStatement(
-                "SELECT count(*) FROM integration_queue WHERE tenant = ?")) {
-            statement.setString(1, tenant);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return LogBenchmark.queueDepth(db, tenant);
     }
 
     private void waitForQueue(String tenant, int seconds) throws SQLException {

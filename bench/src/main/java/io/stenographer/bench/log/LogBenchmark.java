@@ -1,5 +1,6 @@
 package io.stenographer.bench.log;
 
+import io.stenographer.bench.MachineLoad;
 import io.stenographer.domain.event.TenantId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class LogBenchmark {
         StringBuilder out = new StringBuilder();
         out.append('\n').append("Stenographer tamper-evident log benchmark (issue 3)\n");
         out.append("started ").append(started).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores (").append(cpuModel()).append("), Java ").append(System.getProperty("java.version"))
+                .append(" cores (").append(MachineLoad.cpuModel()).append("), Java ").append(System.getProperty("java.version"))
                 .append('\n');
         out.append("load average before: ").append(loadBefore).append("; after: ").append(loadAverage()).append('\n');
         out.append("reproduce: ").append(o.command()).append("\n\n");
@@ -190,7 +191,8 @@ public final class LogBenchmark {
         }
     }
 
-    private static long queueDepth(Connection db, String tenant) throws SQLException {
+    /** Events of the tenant waiting for the sequencer. */
+    static long queueDepth(Connection db, String tenant) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement(
                 "SELECT count(*) FROM integration_queue WHERE tenant = ?")) {
             statement.setString(1, tenant);
@@ -207,15 +209,6 @@ public final class LogBenchmark {
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException e) {
             return "n/a";
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
         }
     }
 

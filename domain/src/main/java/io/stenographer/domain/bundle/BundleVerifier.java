@@ -8,7 +8,6 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.SealedEventFormat;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
-import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
@@ -61,8 +60,6 @@ public final class BundleVerifier {
             Set.of("type", "format", "origin", "tenant", "from", "to", "treeSize", "checkpoint", "verifierKey");
     private static final Set<String> ENTRY_MEMBERS = Set.of("type", "index", "leafHash", "event", "inclusionProof");
     private static final Set<String> END_MEMBERS = Set.of("type", "count");
-    /** An inclusion proof has at most one hash per level of a tree of at most 2^53 leaves. */
-    private static final int MAX_PROOF_HASHES = 53;
 
     private final KeySet trustedKeys;
     private final String expectedOrigin;
@@ -369,30 +366,12 @@ public final class BundleVerifier {
                 fail(at + "entry has no 'inclusionProof'");
                 return null;
             }
-            if (!(value instanceof JsonArray array)) {
-                fail(at + "inclusionProof must be an array of base64 hashes");
+            try {
+                return InclusionProofJson.read(value);
+            } catch (InclusionProofJson.MalformedProof e) {
+                fail(at + e.getMessage());
                 return null;
             }
-            if (array.elements().size() > MAX_PROOF_HASHES) {
-                fail(at + "inclusionProof has " + array.elements().size() + " hashes, more than any tree of at most "
-                        + "2^53 leaves needs");
-                return null;
-            }
-            List<Hash> path = new ArrayList<>(array.elements().size());
-            for (int i = 0; i < array.elements().size(); i++) {
-                JsonValue element = array.elements().get(i);
-                if (!(element instanceof JsonString text)) {
-                    fail(at + "inclusionProof hash " + i + " is not a string");
-                    return null;
-                }
-                try {
-                    path.add(Hash.fromBase64(text.value()));
-                } catch (IllegalArgumentException e) {
-                    fail(at + "inclusionProof hash " + i + " is invalid: " + e.getMessage());
-                    return null;
-                }
-            }
-            return path;
         }
 
         private void end(Line line, JsonObject end) {

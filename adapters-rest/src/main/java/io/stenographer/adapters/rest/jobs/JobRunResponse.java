@@ -1,20 +1,17 @@
 package io.stenographer.adapters.rest.jobs;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
-import io.stenographer.domain.json.CanonicalJson;
 import java.util.List;
 import java.util.Locale;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(name = "JobRun")
 public record JobRunResponse(String id, String job, String trigger, String requestedBy, List<String> tenants,
         boolean dryRun, String status, String startedAt, String finishedAt, Long durationMillis,
-        @JsonRawValue @Schema(type = SchemaType.OBJECT,
-                description = "Counts and index ranges per tenant, as the run recorded them") String details,
+        @Schema(description = "Counts and index ranges per tenant, as the run recorded them")
+        JobRunDetailsResponse details,
         String error) {
 
     static JobRunResponse from(JobRun run) {
@@ -23,7 +20,7 @@ public record JobRunResponse(String id, String job, String trigger, String reque
                 Timestamps.format(run.startedAt()),
                 run.finishedAt() == null ? null : Timestamps.format(run.finishedAt()),
                 run.duration() == null ? null : run.duration().toMillis(),
-                CanonicalJson.canonicalize(run.details()), run.error());
+                JobRunDetailsResponse.from(run.job(), run.outcome()), run.error());
     }
 
     private static String wire(Enum<?> value) {

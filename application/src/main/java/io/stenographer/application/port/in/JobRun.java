@@ -1,7 +1,6 @@
 package io.stenographer.application.port.in;
 
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,10 +9,10 @@ import java.util.UUID;
 
 /**
  * One run of the archive or purge job: who started it, over which tenants, what it did (counts and
- * index ranges in {@code details}) and how it ended.
+ * index ranges in its {@code outcome}) and how it ended.
  */
 public record JobRun(UUID id, Job job, Trigger trigger, String requestedBy, List<TenantId> tenants, boolean dryRun,
-        Status status, Instant startedAt, Instant finishedAt, JsonObject details, String error) {
+        Status status, Instant startedAt, Instant finishedAt, JobOutcome outcome, String error) {
 
     public enum Job { ARCHIVE, PURGE }
 
@@ -28,12 +27,12 @@ public record JobRun(UUID id, Job job, Trigger trigger, String requestedBy, List
         Objects.requireNonNull(requestedBy, "requestedBy");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(startedAt, "startedAt");
-        Objects.requireNonNull(details, "details");
+        Objects.requireNonNull(outcome, "outcome");
         tenants = List.copyOf(tenants);
     }
 
-    public JobRun end(Status endStatus, Instant at, JsonObject endDetails, String endError) {
-        return new JobRun(id, job, trigger, requestedBy, tenants, dryRun, endStatus, startedAt, at, endDetails, endError);
+    public JobRun end(Status endStatus, Instant at, JobOutcome endOutcome, String endError) {
+        return new JobRun(id, job, trigger, requestedBy, tenants, dryRun, endStatus, startedAt, at, endOutcome, endError);
     }
 
     public Duration duration() {

@@ -1,5 +1,7 @@
 package io.stenographer.domain.report.bundle;
 
+import io.stenographer.domain.report.bundle.CanonicalZipReader.Broken;
+import io.stenographer.domain.bundle.InclusionProofJson;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
@@ -19,13 +21,13 @@ import io.stenographer.domain.merkle.MerkleHashes;
 import io.stenographer.domain.report.ReportHeader;
 import io.stenographer.domain.report.ReportJson;
 import io.stenographer.domain.report.ReportType;
+import io.stenographer.domain.report.bundle.CanonicalZipReader.Broken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +36,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * Verifies a report bundle (see {@link ReportBundleWriter}) offline, trusting only the log key it is
@@ -78,23 +79,14 @@ public final class ReportBundleVerifier {
     }
 
     public ReportBundleVerification verify(InputStream in) throws IOException {
-        Run run = new Run(new ZipReader(in));
+        Run run = new Run(new CanonicalZipReader(in));
         run.execute();
         return new ReportBundleVerification(run.reportId, run.origin, run.treeSize, run.lines, run.redacted,
                 run.unproven, run.failures);
     }
 
-    /** A structural problem after which the rest of the ZIP cannot be read reliably. */
-    private static final class Broken extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Broken(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private final class Run {
-        private final ZipReader zip;
+        private final CanonicalZipReader zip;
         private final List<String> failures = new ArrayList<>();
         private final List<CanonicalZip.Entry> entries = new ArrayList<>();
         private final List<ReportManifest.FileDigest> digests = new ArrayList<>();
@@ -111,7 +103,7 @@ public final class ReportBundleVerifier {
         private boolean mayWithholdProofs;
         private long lastIndex = -1;
 
-        Run(ZipReader zip) {
+        Run(CanonicalZipReader zip) {
             this.zip = zip;
         }
 
@@ -128,10 +120,10 @@ public final class ReportBundleVerifier {
                 for (String name : ReportBundleWriter.CONTENT_ENTRIES) {
                     entry(name);
                 }
-                long prefixLength = zip.offset;
+                long prefixLength = zip.offset();
                 Hash prefix = zip.snapshot();
                 byte[] manifest = manifestEntry();
-                long centralOffset = zip.offset;
+                long centralOffset = zip.offset();
                 byte[] rest = zip.readRest(entries.size() * 200 + 1_000);
                 if (!Arrays.equals(rest, CanonicalZip.centralDirectory(entries, centralOffset))) {
                     fail("zip: the central directory or end record is not exactly the one the entries call for "
@@ -149,7 +141,7 @@ public final class ReportBundleVerifier {
         }
 
         private void entry(String name) throws IOException, Broken {
-            long offset = zip.offset;
+            long offset = zip.offset();
             byte[] header = zip.localHeader(name);
             if (!Arrays.equals(header, CanonicalZip.localHeader(new CanonicalZip.Entry(name, false, 0, 0, 0, 0)))) {
                 throw new Broken("the local header of " + name + " (entry " + (entries.size() + 1)
@@ -157,7 +149,7 @@ public final class ReportBundleVerifier {
             }
             ByteArrayOutputStream small = new ByteArrayOutputStream();
             LineSplitter splitter = name.equals(ReportBundleWriter.EVENTS) ? new LineSplitter(this::eventLine) : null;
-            ZipReader.Inflated inflated;
+            CanonicalZipReader.Inflated inflated;
             try {
                 inflated = zip.inflate((bytes, from, length) -> {
                     if (splitter != null) {
@@ -188,7 +180,7 @@ public final class ReportBundleVerifier {
         }
 
         private byte[] manifestEntry() throws IOException, Broken {
-            long offset = zip.offset;
+            long offset = zip.offset();
             byte[] fixed = zip.read(30);
             if (fixed == null || CanonicalZip.u32(fixed, 0) != CanonicalZip.LOCAL) {
                 throw new Broken(ReportBundleWriter.MANIFEST + " is missing after " + ReportBundleWriter.EVENTS);
@@ -202,7 +194,7 @@ public final class ReportBundleVerifier {
             CanonicalZip.Entry entry = new CanonicalZip.Entry(ReportBundleWriter.MANIFEST, true, crc, size, size,
                     offset);
             byte[] expected = CanonicalZip.localHeader(entry);
-            if (name == null || !Arrays.equals(concat(fixed, name), expected)) {
+            if (name == null || !Arrays.equals(CanonicalZipReader.concat(fixed, name), expected)) {
                 throw new Broken("the local header of " + ReportBundleWriter.MANIFEST + " is not canonical");
             }
             byte[] content = zip.read((int) size);
@@ -435,18 +427,12 @@ public final class ReportBundleVerifier {
         }
 
         private void proof(String at, JsonValue value, long index, Hash leafHash) {
-            if (!(value instanceof JsonArray array) || array.elements().size() > 64) {
-                fail(at + "inclusionProof must be an array of base64 hashes");
+            List<Hash> path;
+            try {
+                path = InclusionProofJson.read(value);
+            } catch (InclusionProofJson.MalformedProof e) {
+                fail(at + e.getMessage());
                 return;
-            }
-            List<Hash> path = new ArrayList<>();
-            for (JsonValue element : array.elements()) {
-                try {
-                    path.add(Hash.fromBase64(((JsonString) element).value()));
-                } catch (RuntimeException e) {
-                    fail(at + "inclusionProof holds an invalid hash");
-                    return;
-                }
             }
             if (root == null) {
                 fail(at + "no valid checkpoint to check the inclusion proof against");
@@ -475,24 +461,14 @@ public final class ReportBundleVerifier {
         }
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
     // ---- streaming helpers -------------------------------------------------------------------
-
-    private interface Chunk {
-        void accept(byte[] bytes, int from, int length) throws Broken;
-    }
 
     private interface LineHandler {
         void line(byte[] bytes, boolean tooLong);
     }
 
     /** Splits inflated content into lines of at most {@link #MAX_LINE} bytes. */
-    private static final class LineSplitter implements Chunk {
+    private static final class LineSplitter implements CanonicalZipReader.Chunk {
         private final LineHandler handler;
         private ByteArrayOutputStream line = new ByteArrayOutputStream();
         private boolean tooLong;
@@ -531,139 +507,4 @@ public final class ReportBundleVerifier {
             }
         }
     }
-
-    /** Reads the ZIP sequentially, hashing every byte consumed. */
-    private static final class ZipReader {
-        private final InputStream in;
-        private final byte[] buffer = new byte[1 << 16];
-        private final MessageDigest digest = CanonicalZipWriter.sha256();
-        private int position;
-        private int limit;
-        long offset;
-
-        ZipReader(InputStream in) {
-            this.in = in;
-        }
-
-        record Inflated(long crc, long compressedSize, long size, Hash sha256) {
-        }
-
-        private boolean fill() throws IOException {
-            if (position < limit) {
-                return true;
-            }
-            int n = in.read(buffer);
-            if (n <= 0) {
-                return false;
-            }
-            position = 0;
-            limit = n;
-            return true;
-        }
-
-        private void consume(int n) {
-            digest.update(buffer, position, n);
-            position += n;
-            offset += n;
-        }
-
-        /** Exactly n bytes, or null at the end of the stream. */
-        byte[] read(int n) throws IOException {
-            byte[] out = new byte[n];
-            int filled = 0;
-            while (filled < n) {
-                if (!fill()) {
-                    return null;
-                }
-                int take = Math.min(n - filled, limit - position);
-                System.arraycopy(buffer, position, out, filled, take);
-                consume(take);
-                filled += take;
-            }
-            return out;
-        }
-
-        byte[] localHeader(String expectedName) throws IOException, Broken {
-            byte[] fixed = read(30);
-            if (fixed == null || CanonicalZip.u32(fixed, 0) != CanonicalZip.LOCAL) {
-                throw new Broken("expected the local header of " + expectedName + " at offset " + offset);
-            }
-            byte[] name = read(CanonicalZip.u16(fixed, 26) + CanonicalZip.u16(fixed, 28));
-            if (name == null) {
-                throw new Broken("the ZIP ends inside the header of " + expectedName);
-            }
-            String actual = new String(name, StandardCharsets.UTF_8);
-            if (!actual.equals(expectedName)) {
-                throw new Broken("expected entry " + expectedName + ", found '"
-                        + (actual.length() > 64 ? actual.substring(0, 64) : actual) + "'");
-            }
-            return concat(fixed, name);
-        }
-
-        Inflated inflate(Chunk sink) throws IOException, Broken, DataFormatException {
-            Inflater inflater = new Inflater(true);
-            CRC32 crc = new CRC32();
-            MessageDigest content = CanonicalZipWriter.sha256();
-            byte[] out = new byte[1 << 16];
-            long size = 0;
-            long compressed = 0;
-            int given = 0;
-            try {
-                while (true) {
-                    int n = inflater.inflate(out);
-                    if (n > 0) {
-                        crc.update(out, 0, n);
-                        content.update(out, 0, n);
-                        size += n;
-                        if (size > CanonicalZip.MAX_32) {
-                            throw new Broken("an entry inflates beyond 4 GiB");
-                        }
-                        sink.accept(out, 0, n);
-                    }
-                    if (inflater.finished()) {
-                        int used = given - inflater.getRemaining();
-                        consume(used);
-                        compressed += used;
-                        break;
-                    }
-                    if (n > 0) {
-                        continue;
-                    }
-                    if (inflater.needsDictionary() || !inflater.needsInput()) {
-                        throw new DataFormatException("the deflate stream is invalid");
-                    }
-                    consume(given);
-                    compressed += given;
-                    if (!fill()) {
-                        throw new Broken("the ZIP ends inside compressed data");
-                    }
-                    given = limit - position;
-                    inflater.setInput(buffer, position, given);
-                }
-            } finally {
-                inflater.end();
-            }
-            return new Inflated(crc.getValue(), compressed, size, new Hash(content.digest()));
-        }
-
-        /** Everything left, up to max bytes (more is cut, and so never equal to a canonical ending). */
-        byte[] readRest(int max) throws IOException {
-            ByteArrayOutputStream rest = new ByteArrayOutputStream();
-            while (rest.size() <= max && fill()) {
-                int take = Math.min(limit - position, max + 1 - rest.size());
-                rest.write(buffer, position, take);
-                consume(take);
-            }
-            return rest.toByteArray();
-        }
-
-        Hash snapshot() {
-            try {
-                return new Hash(((MessageDigest) digest.clone()).digest());
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException("SHA-256 digests must be cloneable", e);
-            }
-        }
-    }
-
 }
