@@ -7,6 +7,7 @@ import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.PolicyMatcher;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.ShorteningProposal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
@@ -117,16 +118,51 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
     }
 
     @Override
-    public void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt) {
-        boolean inserted = jdbc.query("SELECT stenographer_retire_retention_policy(?, ?, ?, ?, ?)", ps -> {
+    public void appendRetirementProposal(RetirementProposal proposal) {
+        RetentionPolicy retiring = proposal.retiring();
+        jdbc.update("""
+                INSERT INTO retention_policy_retirement_proposal (id, tenant, policy_id, version, proposed_by,
+                    proposed_at)
+                VALUES (?, ?, ?, ?, ?, ?)""", ps -> {
+            ps.setObject(1, proposal.id());
+            ps.setString(2, retiring.matcher().tenant().value());
+            ps.setString(3, retiring.id().value());
+            ps.setInt(4, retiring.version());
+            ps.setString(5, proposal.proposedBy());
+            ps.setObject(6, utc(proposal.proposedAt()));
+        });
+    }
+
+    @Override
+    public Optional<RetirementProposal> retirementProposal(TenantId tenant, UUID id) {
+        // The version as it was proposed for retirement, active: whether it was retired since is for the caller to
+        // judge against the policy's versions.
+        return jdbc.first("""
+                SELECT v.tenant, v.policy_id, v.version, v.action_pattern, v.resource_type, v.archive_after,
+                       v.retain_for, v.legal_basis, v.created_by, v.created_at, NULL::text, NULL::timestamptz, p.proposed_by,
+                       p.proposed_at
+                FROM retention_policy_retirement_proposal p
+                JOIN retention_policy_version v
+                  ON v.tenant = p.tenant AND v.policy_id = p.policy_id AND v.version = p.version
+                WHERE p.tenant = ? AND p.id = ?""", ps -> {
             ps.setString(1, tenant.value());
-            ps.setString(2, id.value());
-            ps.setInt(3, version);
-            ps.setString(4, retiredBy);
-            ps.setObject(5, utc(retiredAt));
+            ps.setObject(2, id);
+        }, rs -> new RetirementProposal(id, policy(rs), rs.getString(13),
+                rs.getObject(14, OffsetDateTime.class).toInstant()));
+    }
+
+    @Override
+    public void appendApprovedRetirement(RetirementProposal proposal, String approvedBy, Instant approvedAt) {
+        // The function takes the tenant, policy, version and proposer from the proposal row itself; it refuses an
+        // approval by the proposer and a retirement without its retention.policy.retired event (V10).
+        boolean inserted = jdbc.query("SELECT stenographer_retire_retention_policy(?, ?, ?)", ps -> {
+            ps.setObject(1, proposal.id());
+            ps.setString(2, approvedBy);
+            ps.setObject(3, utc(approvedAt));
         }, rs -> rs.getBoolean(1)).get(0);
         if (!inserted) {
-            throw new PolicyAlreadyRetired(id, version);
+            RetentionPolicy retiring = proposal.retiring();
+            throw new PolicyAlreadyRetired(retiring.id(), retiring.version());
         }
     }
 

@@ -23,22 +23,26 @@ import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionFloor;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
  * Creates and retires versions of tenant policies, each change with its self-audit event in one transaction,
- * and reads them together with the configured all-tenant policies.
+ * and reads them together with the configured all-tenant policies. Shortening a version and retiring one are first
+ * proposals that a second compliance admin approves (four eyes).
  */
 public final class ManageRetentionPoliciesService implements ManageRetentionPoliciesUseCase {
 
@@ -46,6 +50,8 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     static final String POLICY_RETIRED = "retention.policy.retired";
     static final String SHORTENING_PROPOSED = "retention.policy.shortening-proposed";
     static final String SHORTENING_APPROVED = "retention.policy.shortening-approved";
+    static final String RETIREMENT_PROPOSED = "retention.policy.retirement-proposed";
+    static final String RETIREMENT_APPROVED = "retention.policy.retirement-approved";
     static final String RESOURCE_TYPE = "retention-policy";
 
     private final StoreRetentionPoliciesPort policies;
@@ -119,9 +125,15 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
         TenantId tenant = command.tenant();
         caller.require(Role.COMPLIANCE_ADMIN, tenant);
         return transactions.inTransaction(() -> {
-            ShorteningProposal proposal = policies.proposal(tenant, command.proposalId())
-                    .filter(found -> found.proposed().id().equals(command.policyId()))
-                    .orElseThrow(() -> new ShorteningProposalNotFound(command.proposalId()));
+            Optional<ShorteningProposal> shortening = policies.proposal(tenant, command.proposalId())
+                    .filter(found -> found.proposed().id().equals(command.policyId()));
+            if (shortening.isEmpty()) {
+                RetirementProposal retirement = policies.retirementProposal(tenant, command.proposalId())
+                        .filter(found -> found.retiring().id().equals(command.policyId()))
+                        .orElseThrow(() -> new ShorteningProposalNotFound(command.proposalId()));
+                return approveRetirement(caller, tenant, retirement);
+            }
+            ShorteningProposal proposal = shortening.get();
             if (proposal.proposedBy().equals(caller.subject())) {
                 throw new FourEyesRequired("shortening policy '" + command.policyId() + "' was proposed by "
                         + caller.subject() + "; a different compliance admin must approve it");
@@ -152,8 +164,14 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
         });
     }
 
+    /**
+     * Every retirement is a proposal: the events a tenant policy governs fall back to the next matching policy,
+     * which may keep them for less time (docs/RETENTION.md, "Four eyes"). Working out whether each fallback is
+     * shorter would take the whole precedence order and every future event into account; asking a second admin
+     * each time is simpler and cannot be wrong.
+     */
     @Override
-    public RetentionPolicy retire(RetireRetentionPolicyCommand command) {
+    public RetirementProposal retire(RetireRetentionPolicyCommand command) {
         Caller caller = command.caller();
         TenantId tenant = command.tenant();
         caller.require(Role.COMPLIANCE_ADMIN, tenant);
@@ -167,17 +185,47 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
                 throw new RetentionPolicyNotFound(tenant, command.id());
             }
             RetentionPolicy latest = versions.get(versions.size() - 1);
-            RetentionPolicy retired = latest.retire(caller.subject(), Timestamps.truncate(clock.instant()));
-            Map<String, JsonValue> metadata = new LinkedHashMap<>();
-            metadata.put("policyId", new JsonString(retired.id().value()));
-            metadata.put("version", new JsonNumber(retired.version()));
-            metadata.put("retainFor", new JsonString(retired.retainFor().iso()));
-            // The event first: the database refuses a retirement that left no trace in the tenant's log.
-            audit(caller, tenant, POLICY_RETIRED, retired.id(), metadata);
-            policies.appendRetirement(tenant, retired.id(), retired.version(), retired.retiredBy(),
-                    retired.retiredAt());
-            return retired;
+            if (!latest.isActive()) {
+                throw new PolicyAlreadyRetired(latest.id(), latest.version());
+            }
+            RetirementProposal proposal = new RetirementProposal(new UUID(random.nextLong(), random.nextLong()),
+                    latest, caller.subject(), Timestamps.truncate(clock.instant()));
+            Map<String, JsonValue> metadata = describeRetirement(latest);
+            metadata.put("proposalId", new JsonString(proposal.id().toString()));
+            audit(caller, tenant, RETIREMENT_PROPOSED, latest.id(), metadata);
+            policies.appendRetirementProposal(proposal);
+            return proposal;
         });
+    }
+
+    private RetentionPolicy approveRetirement(Caller caller, TenantId tenant, RetirementProposal proposal) {
+        PolicyId id = proposal.retiring().id();
+        if (proposal.proposedBy().equals(caller.subject())) {
+            throw new FourEyesRequired("retiring policy '" + id + "' was proposed by " + caller.subject()
+                    + "; a different compliance admin must approve it");
+        }
+        List<RetentionPolicy> versions = policies.versions(tenant, id);
+        RetentionPolicy latest = versions.get(versions.size() - 1);
+        if (latest.version() != proposal.retiring().version() || !latest.isActive()) {
+            throw new RetentionPolicyConflict(id, "policy '" + id + "' changed after this proposal (now version "
+                    + latest.version() + (latest.isActive() ? "" : ", retired") + "); propose the change again");
+        }
+        Instant now = Timestamps.truncate(clock.instant());
+        RetentionPolicy retired = latest.retire(proposal.proposedBy(), now);
+        Map<String, JsonValue> metadata = describeRetirement(retired);
+        metadata.put("proposalId", new JsonString(proposal.id().toString()));
+        metadata.put("proposedBy", new JsonString(proposal.proposedBy()));
+        metadata.put("approvedBy", new JsonString(caller.subject()));
+        // The events first: the database refuses a retirement that left no trace in the tenant's log.
+        audit(caller, tenant, RETIREMENT_APPROVED, id, metadata);
+        audit(caller, tenant, POLICY_RETIRED, id, metadata);
+        try {
+            policies.appendApprovedRetirement(proposal, caller.subject(), now);
+        } catch (PolicyAlreadyRetired e) {
+            throw new RetentionPolicyConflict(id, "proposal " + proposal.id()
+                    + " was approved already, or the policy was retired concurrently");
+        }
+        return retired;
     }
 
     @Override
@@ -204,6 +252,14 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     private void audit(Caller caller, TenantId tenant, String action, PolicyId id, Map<String, JsonValue> metadata) {
         selfAudit.record(caller, tenant, action, new ResourceRef(RESOURCE_TYPE, id.value()),
                 new JsonObject(metadata));
+    }
+
+    private static Map<String, JsonValue> describeRetirement(RetentionPolicy policy) {
+        Map<String, JsonValue> metadata = new LinkedHashMap<>();
+        metadata.put("policyId", new JsonString(policy.id().value()));
+        metadata.put("version", new JsonNumber(policy.version()));
+        metadata.put("retainFor", new JsonString(policy.retainFor().iso()));
+        return metadata;
     }
 
     private static Map<String, JsonValue> describe(RetentionPolicy policy) {

@@ -30,6 +30,7 @@ import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionSubject;
+import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,33 +196,74 @@ class ManageRetentionPoliciesServiceTest {
     }
 
     @Test
-    void retiringRecordsARetirementRowAndAnAuditEventAndRemovesThePolicyFromTheActiveSet() {
-        service.create(create(admin, ACME, "P30D", "P10Y"));
+    void retiringByOneAdminStaysPendingUntilASecondAdminApprovesThenRemovesThePolicyFromTheActiveSet() {
+        RetentionPolicy created = applied(service.create(create(admin, ACME, "P30D", "P10Y")));
         clock.advance(Duration.ofMinutes(5));
 
-        RetentionPolicy retired = service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES));
+        RetirementProposal proposal = service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES));
+
+        // The version stays in force: its events would fall back to the 7-year default, a shortening.
+        assertThat(proposal.retiring()).isEqualTo(created);
+        assertThat(proposal.proposedBy()).isEqualTo("admin-1");
+        assertThat(stored.committedRetirements()).isZero();
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all())
+                .containsExactly(created, defaultPolicy);
+        AuditEvent proposed = events.appends().get(1).events().get(0);
+        assertThat(proposed.content().action().value()).isEqualTo("retention.policy.retirement-proposed");
+        assertThat(proposed.content().metadata().get("proposalId")).isEqualTo(new JsonString(proposal.id().toString()));
+
+        ApproveShorteningCommand bySelf = new ApproveShorteningCommand(admin, ACME, CASES, proposal.id());
+        assertThatThrownBy(() -> service.approve(bySelf)).isInstanceOf(FourEyesRequired.class);
+        assertThat(stored.committedRetirements()).isZero();
+
+        clock.advance(Duration.ofMinutes(5));
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME);
+        RetentionPolicy retired = service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id()));
 
         assertThat(retired.isActive()).isFalse();
         assertThat(retired.retiredBy()).isEqualTo("admin-1");
-        assertThat(retired.retiredAt()).isEqualTo(NOW_MICROS.plus(Duration.ofMinutes(5)));
+        assertThat(retired.retiredAt()).isEqualTo(NOW_MICROS.plus(Duration.ofMinutes(10)));
         assertThat(stored.committedRetirements()).isEqualTo(1);
         assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all())
                 .containsExactly(defaultPolicy);
         assertThat(service.versions(new RetentionPolicyVersionsQuery(admin, ACME, CASES)))
                 .singleElement().isEqualTo(retired);
-        AuditEvent audit = events.appends().get(1).events().get(0);
-        assertThat(audit.content().action().value()).isEqualTo("retention.policy.retired");
-        assertThat(audit.content().metadata().get("version")).isEqualTo(new JsonNumber(1));
-        assertThat(transactions.started()).isEqualTo(4);
+        assertThat(events.committed()).extracting(e -> e.content().action().value()).containsExactly(
+                "retention.policy.created", "retention.policy.retirement-proposed",
+                "retention.policy.retirement-approved", "retention.policy.retired");
+        assertThat(events.committed().get(3).content().metadata().get("version")).isEqualTo(new JsonNumber(1));
+        assertThat(events.committed().get(3).content().metadata().get("approvedBy"))
+                .isEqualTo(new JsonString("admin-2"));
 
+        // Approving twice is a conflict; proposing to retire a retired version is refused.
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id())))
+                .isInstanceOf(RetentionPolicyConflict.class);
         assertThatThrownBy(() -> service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES)))
                 .isInstanceOf(PolicyAlreadyRetired.class);
         assertThat(stored.committedRetirements()).isEqualTo(1);
-        assertThat(events.committed()).hasSize(2);
+        assertThat(events.committed()).hasSize(4);
 
         RetentionPolicy again = applied(service.create(create(admin, ACME, "P30D", "P10Y")));
         assertThat(again.version()).isEqualTo(2);
         assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all()).contains(again);
+    }
+
+    @Test
+    void aRetirementProposalOvertakenByANewVersionIsAConflict() {
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+        RetirementProposal proposal = service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES));
+        applied(service.create(create(admin, ACME, "P30D", "P20Y")));
+
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME);
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id())))
+                .isInstanceOf(RetentionPolicyConflict.class).hasMessageContaining("version 2");
+        assertThat(stored.committedRetirements()).isZero();
+        // A retirement proposal is found only under its own tenant and policy.
+        Caller both = caller("admin-3", Role.COMPLIANCE_ADMIN, ACME, GLOBEX);
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(both, GLOBEX, CASES, proposal.id())))
+                .isInstanceOf(ShorteningProposalNotFound.class);
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(both, ACME, PolicyId.of("other"),
+                proposal.id()))).isInstanceOf(ShorteningProposalNotFound.class);
     }
 
     @Test

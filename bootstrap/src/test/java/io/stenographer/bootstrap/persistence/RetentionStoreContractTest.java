@@ -23,6 +23,7 @@ import io.stenographer.domain.retention.PolicyMatcher;
 import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.RetentionSubject;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -65,9 +66,19 @@ class RetentionStoreContractTest {
         policies.appendVersion(policy);
     }
 
+    // A retirement is a proposal by `by`, approved by someone else (V10), as the service writes it.
     private void appendRetirement(TenantId tenant, PolicyId id, int version, String by, Instant at) {
+        RetentionPolicy stored = policies.versions(tenant, id).get(version - 1);
+        RetentionPolicy asProposed = new RetentionPolicy(stored.id(), stored.version(), stored.matcher(),
+                stored.archiveAfter(), stored.retainFor(), stored.legalBasis(), stored.createdBy(), stored.createdAt(),
+                null, null);
+        RetirementProposal proposal = new RetirementProposal(new UUID(random.nextLong(), random.nextLong()),
+                asProposed, by, at);
+        policies.appendRetirementProposal(proposal);
+        assertThat(policies.retirementProposal(tenant, proposal.id())).contains(proposal);
+        trace(tenant, "retention.policy.retirement-approved", "retention-policy", id.value(), version);
         trace(tenant, "retention.policy.retired", "retention-policy", id.value(), version);
-        policies.appendRetirement(tenant, id, version, by, at);
+        policies.appendApprovedRetirement(proposal, "second-" + by, at);
     }
 
     private void appendRelease(LegalHold released) {
@@ -131,8 +142,9 @@ class RetentionStoreContractTest {
             appendVersion(c2);
         });
         run(() -> appendRetirement(tenant, PolicyId.of("b"), 1, "admin-x", T0.plusSeconds(5)));
-        // Retiring an older version does not retire the policy: its latest version stays active.
-        run(() -> appendRetirement(tenant, PolicyId.of("c"), 1, "admin-x", T0.plusSeconds(5)));
+        // An older version cannot be retired (V10: the policy changed after the proposal); the latest stays active.
+        assertThatThrownBy(() -> run(() -> appendRetirement(tenant, PolicyId.of("c"), 1, "admin-x",
+                T0.plusSeconds(5)))).hasStackTraceContaining("changed after the retirement proposal");
 
         assertThat(inTx(() -> policies.active(tenant))).containsExactly(a2, c2);
         assertThat(inTx(() -> policies.versions(tenant, PolicyId.of("b")))).singleElement()

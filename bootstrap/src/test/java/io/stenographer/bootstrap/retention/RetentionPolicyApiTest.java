@@ -83,8 +83,15 @@ class RetentionPolicyApiTest {
         String admin = TestTokens.admin("admin-rp", tenant);
         createPolicy(admin, policy(tenant, "short-lived", null, "invoice", "P1D", "P1Y")).then().statusCode(201);
 
-        given().auth().oauth2(admin).queryParam("tenant", tenant)
+        // Retiring needs four eyes (RetentionRetirementAttackTest): proposed by one admin, approved by another.
+        String approve = given().auth().oauth2(admin).queryParam("tenant", tenant)
                 .when().post("/api/v1/retention-policies/{id}/retirement", "short-lived")
+                .then().statusCode(202)
+                .body("status", equalTo("pending-approval"))
+                .body("baseVersion", equalTo(1))
+                .body("retiring.active", equalTo(true))
+                .extract().jsonPath().getString("approve");
+        given().auth().oauth2(TestTokens.admin("admin-rp-2", tenant)).when().post(approve)
                 .then().statusCode(200)
                 .body("version", equalTo(1))
                 .body("active", equalTo(false))

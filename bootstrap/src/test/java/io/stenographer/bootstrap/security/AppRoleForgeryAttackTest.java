@@ -209,6 +209,38 @@ class AppRoleForgeryAttackTest {
                 + " 'accomplice', now())");
     }
 
+    @Test
+    void aRetirementWithItsEventsButNoSecondAdminsApprovalIsRefused() throws SQLException {
+        TenantId tenant = seededTenant();
+        forgeSelfAudit(tenant, "retention.policy.created", 1);
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("SELECT stenographer_add_retention_policy_version('" + tenant + "', 'cases', 1, NULL, NULL,"
+                    + " 'P1D', 'P10Y', 'statute', 'admin-a', now(), NULL, NULL, NULL)");
+        }
+        // Retiring hands the events to the shorter default; the insider forges every event the retirement needs.
+        forgeSelfAudit(tenant, "retention.policy.retirement-approved", 1);
+        forgeSelfAudit(tenant, "retention.policy.retired", 1);
+        assertRefusedAsApp("does not exist", "SELECT stenographer_retire_retention_policy('" + tenant + "', 'cases', 1,"
+                + " 'insider', now())");
+        assertRefusedAsApp("needs a proposal approved by a second admin", "SELECT stenographer_retire_retention_policy('"
+                + UUID.randomUUID() + "', 'accomplice', now())");
+        UUID proposal = UUID.randomUUID();
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO retention_policy_retirement_proposal (id, tenant, policy_id, version,"
+                    + " proposed_by, proposed_at) VALUES ('" + proposal + "', '" + tenant + "', 'cases', 1, 'insider',"
+                    + " now())");
+        }
+        assertRefusedAsApp("needs the approval of a second admin", "SELECT stenographer_retire_retention_policy('"
+                + proposal + "', 'insider', now())");
+        assertRefusedAsApp("permission denied", "INSERT INTO retention_policy_retirement_approval (proposal_id, tenant,"
+                + " policy_id, version, approved_by, approved_at) VALUES ('" + proposal + "', '" + tenant + "', 'cases',"
+                + " 1, 'accomplice', now())");
+        assertRefusedAsApp("permission denied", "INSERT INTO retention_policy_retirement (tenant, policy_id, version,"
+                + " retired_by, retired_at) VALUES ('" + tenant + "', 'cases', 1, 'insider', now())");
+        assertThat(countAsSuperuser("SELECT count(*) FROM retention_policy_retirement WHERE tenant = '" + tenant
+                + "'")).isZero();
+    }
+
     /** A self-audit event as the application role could insert it. */
     private static void forgeSelfAudit(TenantId tenant, String action, int version) throws SQLException {
         try (Connection app = appConnection(); Statement statement = app.createStatement()) {

@@ -105,11 +105,14 @@ public class RetentionPoliciesResource {
     @POST
     @Path("{id}/proposals/{proposalId}/approval")
     @RolesAllowed("compliance-admin")
-    @Operation(summary = "Approve a proposal that shortens a tenant's policy",
+    @Operation(summary = "Approve a proposal that shortens or retires a tenant's policy",
             description = "Four eyes: the approver must be a compliance admin of the tenant other than the proposer. "
-                    + "Stores the proposed version; recorded as retention.policy.shortening-approved and "
-                    + "retention.policy.created events. No body.")
-    @APIResponse(responseCode = "201", description = "The stored version",
+                    + "A shortening proposal stores the proposed version (retention.policy.shortening-approved and "
+                    + "retention.policy.created events); a retirement proposal retires the version it names "
+                    + "(retention.policy.retirement-approved and retention.policy.retired events). No body.")
+    @APIResponse(responseCode = "201", description = "The stored version (a shortening)",
+            content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
+    @APIResponse(responseCode = "200", description = "The retired version (a retirement)",
             content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
     @APIResponse(responseCode = "403", description = "The approver proposed it")
     @APIResponse(responseCode = "404", description = "No such proposal for the tenant's policy")
@@ -119,6 +122,9 @@ public class RetentionPoliciesResource {
         TenantId tenantId = RequestParameters.requiredTenant(tenant);
         RetentionPolicy approved = policies.approve(new ApproveShorteningCommand(currentCaller.get(), tenantId,
                 new PolicyId(id), RequestParameters.uuid("proposalId", proposalId)));
+        if (!approved.isActive()) {
+            return Response.ok(RetentionPolicyResponse.from(approved)).build();
+        }
         return created(approved, tenantId);
     }
 
@@ -147,17 +153,19 @@ public class RetentionPoliciesResource {
     @POST
     @Path("{id}/retirement")
     @RolesAllowed("compliance-admin")
-    @Operation(summary = "Retire a tenant's policy",
-            description = "Retires the latest version; its events fall back to the next matching policy. Recorded "
-                    + "as a retention.policy.retired event. No body.")
-    @APIResponse(responseCode = "200", description = "The retired version",
-            content = @Content(schema = @Schema(implementation = RetentionPolicyResponse.class)))
+    @Operation(summary = "Propose retiring a tenant's policy",
+            description = "Retiring hands the policy's events to the next matching policy, which may keep them for "
+                    + "less time, so it needs four eyes like shortening: this records a proposal "
+                    + "(retention.policy.retirement-proposed event) and the latest version stays in force until a "
+                    + "different compliance admin approves it at the 'approve' URL. No body.")
+    @APIResponse(responseCode = "202", description = "The proposal, waiting for a second compliance admin",
+            content = @Content(schema = @Schema(implementation = RetirementProposalResponse.class)))
     @APIResponse(responseCode = "404", description = "No such policy for the tenant")
     @APIResponse(responseCode = "409", description = "Already retired, or a configured policy")
-    public RetentionPolicyResponse retire(@PathParam("id") String id,
+    public Response retire(@PathParam("id") String id,
             @Parameter(required = true) @QueryParam("tenant") String tenant) {
         TenantId tenantId = RequestParameters.requiredTenant(tenant);
-        return RetentionPolicyResponse.from(policies.retire(
-                new RetireRetentionPolicyCommand(currentCaller.get(), tenantId, new PolicyId(id))));
+        return Response.accepted(RetirementProposalResponse.from(policies.retire(
+                new RetireRetentionPolicyCommand(currentCaller.get(), tenantId, new PolicyId(id))))).build();
     }
 }

@@ -6,7 +6,7 @@ import io.stenographer.domain.retention.PolicyId;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A second compliance admin approves a proposal that shortens a tenant's policy. */
+/** A second compliance admin approves a proposal that shortens or retires a tenant's policy (four eyes). */
 public record ApproveShorteningCommand(Caller caller, TenantId tenant, PolicyId policyId, UUID proposalId) {
 
     public ApproveShorteningCommand {

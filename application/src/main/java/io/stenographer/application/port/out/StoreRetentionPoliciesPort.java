@@ -4,6 +4,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Instant;
 import java.util.List;
@@ -34,12 +35,18 @@ public interface StoreRetentionPoliciesPort {
 
     Optional<ShorteningProposal> proposal(TenantId tenant, UUID id);
 
+    /** Records a request to retire a version; it changes nothing until a second admin approves it. */
+    void appendRetirementProposal(RetirementProposal proposal);
+
+    Optional<RetirementProposal> retirementProposal(TenantId tenant, UUID id);
+
     /**
-     * Records that a version was retired.
+     * Records that the version a retirement proposal names was retired (by its proposer, at the approval), with the
+     * approval.
      *
-     * @throws PolicyAlreadyRetired if it was retired already (a concurrent retirement won)
+     * @throws PolicyAlreadyRetired if it was retired already (a concurrent approval won)
      */
-    void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt);
+    void appendApprovedRetirement(RetirementProposal proposal, String approvedBy, Instant approvedAt);
 
     /** Every version of one policy, oldest first, each with its retirement applied; empty if there is none. */
     List<RetentionPolicy> versions(TenantId tenant, PolicyId id);

@@ -5,6 +5,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyAlreadyRetired;
 import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
     private final List<Retirement> pendingRetirements = new ArrayList<>();
     private final List<ShorteningProposal> proposals = new ArrayList<>();
     private final List<ShorteningProposal> pendingProposals = new ArrayList<>();
+    private final List<RetirementProposal> retirementProposals = new ArrayList<>();
+    private final List<RetirementProposal> pendingRetirementProposals = new ArrayList<>();
     private RetentionPolicy raceWinner;
 
     public InMemoryRetentionPolicies(FakeTransactionRunner transactions) {
@@ -93,17 +96,40 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
     }
 
     @Override
-    public void appendRetirement(TenantId tenant, PolicyId id, int version, String retiredBy, Instant retiredAt) {
+    public void appendRetirementProposal(RetirementProposal proposal) {
         requireTransaction();
-        if (allVersions().noneMatch(same(tenant, id, version))) {
-            throw new IllegalStateException("no such version to retire");
+        pendingRetirementProposals.add(proposal);
+    }
+
+    @Override
+    public Optional<RetirementProposal> retirementProposal(TenantId tenant, UUID id) {
+        requireTransaction();
+        return Stream.concat(retirementProposals.stream(), pendingRetirementProposals.stream())
+                .filter(p -> p.id().equals(id) && p.retiring().matcher().tenant().equals(tenant))
+                .findFirst();
+    }
+
+    /** As the database: only a proposal approved by someone other than its proposer retires a version. */
+    @Override
+    public void appendApprovedRetirement(RetirementProposal proposal, String approvedBy, Instant approvedAt) {
+        requireTransaction();
+        if (Stream.concat(retirementProposals.stream(), pendingRetirementProposals.stream())
+                .noneMatch(proposal::equals)) {
+            throw new IllegalStateException("no such retirement proposal");
         }
-        boolean taken = java.util.stream.Stream.concat(retirements.stream(), pendingRetirements.stream())
+        if (proposal.proposedBy().equals(approvedBy)) {
+            throw new IllegalStateException("four eyes: the proposer cannot approve");
+        }
+        RetentionPolicy retiring = proposal.retiring();
+        TenantId tenant = retiring.matcher().tenant();
+        PolicyId id = retiring.id();
+        int version = retiring.version();
+        boolean taken = Stream.concat(retirements.stream(), pendingRetirements.stream())
                 .anyMatch(r -> r.tenant().equals(tenant) && r.id().equals(id) && r.version() == version);
         if (taken) {
             throw new PolicyAlreadyRetired(id, version);
         }
-        pendingRetirements.add(new Retirement(tenant, id, version, retiredBy, retiredAt));
+        pendingRetirements.add(new Retirement(tenant, id, version, proposal.proposedBy(), approvedAt));
     }
 
     @Override
@@ -134,11 +160,14 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
         pendingRetirements.clear();
         proposals.addAll(pendingProposals);
         pendingProposals.clear();
+        retirementProposals.addAll(pendingRetirementProposals);
+        pendingRetirementProposals.clear();
     }
 
     @Override
     public void rollback() {
         pendingProposals.clear();
+        pendingRetirementProposals.clear();
         pendingVersions.clear();
         pendingRetirements.clear();
     }
