@@ -117,8 +117,12 @@ class KeyRotationTest {
     }
 
     private IntegrationRound round(SignCheckpointPort signing) {
+        return round(signing, history);
+    }
+
+    private IntegrationRound round(SignCheckpointPort signing, InMemorySigningKeys keyHistory) {
         Sequencer sequencer = new Sequencer();
-        return new IntegrateEventsService(sequencer, log, sequencer, signing, history,
+        return new IntegrateEventsService(sequencer, log, sequencer, signing, keyHistory,
                 new SelfAudit(events, clock, random), transactions, clock, new LogOrigins("stenographer.test"), 100)
                 .integratePending();
     }
@@ -204,11 +208,8 @@ class KeyRotationTest {
         queue(ACME, 2);
         round(keys(keyA));
         InMemorySigningKeys none = new InMemorySigningKeys();
-        Sequencer sequencer = new Sequencer();
         queue(ACME, 1);
-        IntegrationRound round = new IntegrateEventsService(sequencer, log, sequencer, keys(keyB, keyA), none,
-                new SelfAudit(events, clock, random), transactions, clock, new LogOrigins("stenographer.test"), 100)
-                .integratePending();
+        IntegrationRound round = round(keys(keyB, keyA), none);
 
         assertThat(round.failed()).isEmpty();
         assertThat(none.keySet(ACME)).contains(KeySet.single(keyA.verifier()).rotatedTo(keyB.verifier(), 4));
@@ -220,10 +221,7 @@ class KeyRotationTest {
         queue(ACME, 1);
         round(keys(keyA));
         queue(ACME, 150);
-        Sequencer sequencer = new Sequencer();
-        IntegrationRound round = new IntegrateEventsService(sequencer, log, sequencer, keys(keyB, keyA), history,
-                new SelfAudit(events, clock, random), transactions, clock, new LogOrigins("stenographer.test"), 100)
-                .integratePending();
+        IntegrationRound round = round(keys(keyB, keyA));
         assertThat(round.integrated()).as("99 queued events and the announcement").isEqualTo(100);
         assertThat(history.keySet(ACME).orElseThrow().current()).isEqualTo(
                 new KeySet.Era(keyB.verifier(), 101, Optional.empty()));
