@@ -94,8 +94,8 @@ public class PostgresRetentionPolicies implements StoreRetentionPoliciesPort {
         if (tenant == null || !policy.isActive()) {
             throw new IllegalArgumentException("only active, tenant-scoped policy versions are stored");
         }
-        // The function refuses a version without its retention.policy.created event in the tenant's log, and a
-        // shortening one without a proposal approved by a second admin (V8).
+        // The function refuses a version without its retention.policy.created event in the tenant's log, one that
+        // shortens its id's active version without a proposal, and one whose proposal no second admin approved (V8, V11).
         boolean inserted = jdbc.query(
                 "SELECT stenographer_add_retention_policy_version(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, tenant.value());

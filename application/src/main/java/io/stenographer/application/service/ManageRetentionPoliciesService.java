@@ -19,6 +19,7 @@ import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -28,10 +29,13 @@ import io.stenographer.domain.retention.PolicyId;
 import io.stenographer.domain.retention.RetentionFloor;
 import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
+import io.stenographer.domain.retention.RetentionShortenings;
+import io.stenographer.domain.retention.RetentionShortenings.Shortening;
 import io.stenographer.domain.retention.RetirementProposal;
 import io.stenographer.domain.retention.ShorteningProposal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +45,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * Creates and retires versions of tenant policies, each change with its self-audit event in one transaction,
- * and reads them together with the configured all-tenant policies. Shortening a version and retiring one are first
- * proposals that a second compliance admin approves (four eyes).
+ * and reads them together with the configured all-tenant policies. A version that would keep any kind of the tenant's
+ * events for less time than resolution gives them today (a shorter version, a new more specific id, a retired id
+ * created again; see {@link RetentionShortenings}), and every retirement, are first proposals that a second compliance
+ * admin approves (four eyes).
  */
 public final class ManageRetentionPoliciesService implements ManageRetentionPoliciesUseCase {
 
@@ -53,6 +59,7 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     static final String RETIREMENT_PROPOSED = "retention.policy.retirement-proposed";
     static final String RETIREMENT_APPROVED = "retention.policy.retirement-approved";
     static final String RESOURCE_TYPE = "retention-policy";
+    static final int MAX_DESCRIBED_SHORTENINGS = 20;
 
     private final StoreRetentionPoliciesPort policies;
     private final ActiveRetentionPolicies active;
@@ -91,12 +98,17 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
             RetentionPolicy policy = RetentionPolicy.create(command.id(), version, command.matcher(),
                     command.archiveAfter(), command.retainFor(), command.legalBasis(), caller.subject(), now);
             RetentionPolicy latest = versions.isEmpty() ? null : versions.get(versions.size() - 1);
-            if (ShorteningProposal.shortens(latest, policy.retainFor())) {
+            RetentionPolicies today = active.forTenant(tenant);
+            List<Shortening> shortenings = RetentionShortenings.between(today, today.with(policy), tenant);
+            if (ShorteningProposal.shortens(latest, policy.retainFor()) || !shortenings.isEmpty()) {
                 ShorteningProposal proposal = new ShorteningProposal(new UUID(random.nextLong(), random.nextLong()),
-                        policy, latest.version(), caller.subject(), now);
+                        policy, version - 1, caller.subject(), now);
                 Map<String, JsonValue> metadata = describe(policy);
                 metadata.put("proposalId", new JsonString(proposal.id().toString()));
-                metadata.put("currentRetainFor", new JsonString(latest.retainFor().iso()));
+                if (latest != null && latest.isActive()) {
+                    metadata.put("currentRetainFor", new JsonString(latest.retainFor().iso()));
+                }
+                metadata.put("shortens", describe(shortenings));
                 audit(caller, tenant, SHORTENING_PROPOSED, policy.id(), metadata);
                 policies.appendProposal(proposal);
                 return PolicyChange.awaitingApproval(proposal);
@@ -139,16 +151,18 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
                         + caller.subject() + "; a different compliance admin must approve it");
             }
             List<RetentionPolicy> versions = policies.versions(tenant, command.policyId());
-            RetentionPolicy latest = versions.get(versions.size() - 1);
-            if (latest.version() != proposal.baseVersion() || !latest.isActive()) {
+            RetentionPolicy latest = versions.isEmpty() ? null : versions.get(versions.size() - 1);
+            if (changedSince(proposal, latest)) {
                 throw new RetentionPolicyConflict(command.policyId(), "policy '" + command.policyId()
-                        + "' changed after this proposal (now version " + latest.version()
-                        + "); propose the change again");
+                        + "' changed after this proposal (now version " + (latest == null ? 0 : latest.version())
+                        + (latest == null || latest.isActive() ? "" : ", retired") + "); propose the change again");
             }
             RetentionPolicy policy = proposal.proposed();
             Map<String, JsonValue> metadata = describe(policy);
-            metadata.put("previousVersion", new JsonNumber(latest.version()));
-            metadata.put("previousRetainFor", new JsonString(latest.retainFor().iso()));
+            if (latest != null) {
+                metadata.put("previousVersion", new JsonNumber(latest.version()));
+                metadata.put("previousRetainFor", new JsonString(latest.retainFor().iso()));
+            }
             metadata.put("proposalId", new JsonString(proposal.id().toString()));
             metadata.put("proposedBy", new JsonString(proposal.proposedBy()));
             metadata.put("approvedBy", new JsonString(caller.subject()));
@@ -252,6 +266,35 @@ public final class ManageRetentionPoliciesService implements ManageRetentionPoli
     private void audit(Caller caller, TenantId tenant, String action, PolicyId id, Map<String, JsonValue> metadata) {
         selfAudit.record(caller, tenant, action, new ResourceRef(RESOURCE_TYPE, id.value()),
                 new JsonObject(metadata));
+    }
+
+    /**
+     * A proposal is approved only as proposed: on the version it was built on, in the state it was in then. A base
+     * retired at or after the proposal changed since; one retired before it was a retired policy being re-created.
+     */
+    private static boolean changedSince(ShorteningProposal proposal, RetentionPolicy latest) {
+        int latestVersion = latest == null ? 0 : latest.version();
+        if (latestVersion != proposal.baseVersion()) {
+            return true;
+        }
+        return latest != null && !latest.isActive() && !latest.retiredAt().isBefore(proposal.proposedAt());
+    }
+
+    /** At most {@value #MAX_DESCRIBED_SHORTENINGS} kinds of event, so a proposal's event stays small. */
+    private static JsonArray describe(List<Shortening> shortenings) {
+        List<JsonValue> described = new ArrayList<>();
+        for (Shortening shortening : shortenings.subList(0, Math.min(shortenings.size(), MAX_DESCRIBED_SHORTENINGS))) {
+            Map<String, JsonValue> kind = new LinkedHashMap<>();
+            kind.put("action", new JsonString(shortening.action()));
+            if (shortening.resourceType() != null) {
+                kind.put("resourceType", new JsonString(shortening.resourceType()));
+            }
+            kind.put("governedBy", new JsonString(shortening.before().id().value()));
+            kind.put("retainFor", new JsonString(shortening.before().retainFor().iso()));
+            kind.put("wouldRetainFor", new JsonString(shortening.after().retainFor().iso()));
+            described.add(new JsonObject(kind));
+        }
+        return new JsonArray(described);
     }
 
     private static Map<String, JsonValue> describeRetirement(RetentionPolicy policy) {

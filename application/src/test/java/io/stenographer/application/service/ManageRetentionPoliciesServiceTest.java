@@ -88,7 +88,8 @@ class ManageRetentionPoliciesServiceTest {
         // A tenant's own minimum replaces the global one.
         assertThatThrownBy(() -> service.create(create(both, GLOBEX, "P1D", "P10D")))
                 .isInstanceOfSatisfying(FieldViolation.class, e -> assertThat(e.detail()).contains("at least P30D"));
-        assertThat(applied(service.create(create(both, ACME, "P1D", "P10D"))).version()).isEqualTo(1);
+        // Above the floor it is accepted, and, being shorter than the 7-year default it takes events from, proposed.
+        assertThat(service.create(create(both, ACME, "P1D", "P10D")).awaitingApproval()).isPresent();
     }
 
     @Test
@@ -118,6 +119,87 @@ class ManageRetentionPoliciesServiceTest {
         // Approving twice, or a proposal overtaken by a newer version, is a conflict.
         assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id())))
                 .isInstanceOf(RetentionPolicyConflict.class);
+    }
+
+    @Test
+    void aNewMoreSpecificIdThatKeepsLessThanTheBroaderPolicyItOverridesNeedsASecondAdmin() {
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+        PolicyId views = PolicyId.of("case-views");
+        CreateRetentionPolicyCommand narrower = new CreateRetentionPolicyCommand(admin, ACME, views, "case.view",
+                "background-check", RetentionPeriod.parse("P30D"), RetentionPeriod.parse("P1Y"), "Records Act s.3");
+
+        ShorteningProposal proposal = service.create(narrower).awaitingApproval().orElseThrow();
+
+        assertThat(proposal.baseVersion()).isZero();
+        assertThat(proposal.proposed().version()).isEqualTo(1);
+        assertThat(transactions.inTransaction(() -> stored.active(ACME))).extracting(RetentionPolicy::id)
+                .containsExactly(CASES);
+        AuditEvent proposed = events.committed().get(1);
+        assertThat(proposed.content().action().value()).isEqualTo("retention.policy.shortening-proposed");
+        assertThat(proposed.content().metadata().get("currentRetainFor")).isNull();
+        assertThat(proposed.content().metadata().get("shortens").toString())
+                .contains("case.view", "background-check", "cases", "P10Y", "P1Y");
+
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(admin, ACME, views, proposal.id())))
+                .isInstanceOf(FourEyesRequired.class);
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME);
+        RetentionPolicy approved = service.approve(new ApproveShorteningCommand(second, ACME, views, proposal.id()));
+
+        assertThat(approved.version()).isEqualTo(1);
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).resolve(new RetentionSubject(ACME,
+                "u", "case.view", "background-check", "B-1", NOW, NOW))).isEqualTo(approved);
+        assertThat(events.committed().get(events.committed().size() - 1).content().metadata().get("previousVersion"))
+                .isNull();
+    }
+
+    @Test
+    void aNewIdThatOnlyLengthensOrNeverWinsIsStoredAtOnce() {
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+
+        RetentionPolicy longer = applied(service.create(new CreateRetentionPolicyCommand(admin, ACME,
+                PolicyId.of("logins"), "login.*", null, RetentionPeriod.parse("P1D"), RetentionPeriod.parse("P8Y"),
+                "x")));
+        // Same matcher as 'cases' and shorter: the longer one keeps winning, so no event is kept for less time.
+        RetentionPolicy shadowed = applied(service.create(new CreateRetentionPolicyCommand(admin, ACME,
+                PolicyId.of("cases-short"), "case.*", "background-check", RetentionPeriod.parse("P1D"),
+                RetentionPeriod.parse("P1Y"), "x")));
+
+        assertThat(longer.version()).isEqualTo(1);
+        assertThat(shadowed.version()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetiredPolicyCreatedAgainShorterNeedsASecondAdmin() {
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME);
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+        RetirementProposal retirement = service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES));
+        service.approve(new ApproveShorteningCommand(second, ACME, CASES, retirement.id()));
+        clock.advance(Duration.ofMinutes(1));
+
+        // Version 1 is retired, so nothing of the same id is active; the comparison is with the 7-year default.
+        ShorteningProposal proposal = service.create(create(admin, ACME, "P30D", "P1Y")).awaitingApproval()
+                .orElseThrow();
+
+        assertThat(proposal.baseVersion()).isEqualTo(1);
+        RetentionPolicy approved = service.approve(new ApproveShorteningCommand(second, ACME, CASES, proposal.id()));
+        assertThat(approved.version()).isEqualTo(2);
+        assertThat(approved.retainFor()).isEqualTo(RetentionPeriod.parse("P1Y"));
+    }
+
+    @Test
+    void aShorteningProposalWhoseBaseWasRetiredAfterwardsIsAConflict() {
+        Caller second = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME);
+        applied(service.create(create(admin, ACME, "P30D", "P10Y")));
+        ShorteningProposal shortening = service.create(create(admin, ACME, "P30D", "P8Y")).awaitingApproval()
+                .orElseThrow();
+        clock.advance(Duration.ofMinutes(1));
+        RetirementProposal retirement = service.retire(new RetireRetentionPolicyCommand(admin, ACME, CASES));
+        service.approve(new ApproveShorteningCommand(second, ACME, CASES, retirement.id()));
+
+        assertThatThrownBy(() -> service.approve(new ApproveShorteningCommand(second, ACME, CASES, shortening.id())))
+                .isInstanceOf(RetentionPolicyConflict.class).hasMessageContaining("retired");
+        assertThat(service.activePolicies(new RetentionPoliciesQuery(admin, ACME)).all())
+                .containsExactly(defaultPolicy);
     }
 
     @Test
@@ -187,7 +269,7 @@ class ManageRetentionPoliciesServiceTest {
     void policiesAreTenantScoped() {
         Caller both = caller("admin-2", Role.COMPLIANCE_ADMIN, ACME, GLOBEX);
         service.create(create(both, ACME, "P30D", "P10Y"));
-        RetentionPolicy globex = applied(service.create(create(both, GLOBEX, "P1D", "P1Y")));
+        RetentionPolicy globex = applied(service.create(create(both, GLOBEX, "P1D", "P8Y")));
 
         assertThat(globex.version()).isEqualTo(1);
         assertThat(service.activePolicies(new RetentionPoliciesQuery(both, GLOBEX)).all())

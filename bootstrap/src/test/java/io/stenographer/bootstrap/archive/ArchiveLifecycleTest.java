@@ -208,11 +208,14 @@ class ArchiveLifecycleTest {
                 .then().statusCode(200).extract().jsonPath();
     }
 
+    /** A tenant-wide policy; shorter than the 7-year default, so proposed by one admin and approved by another. */
     static void createPolicy(String tenant, String archiveAfter, String retainFor) {
-        given().auth().oauth2(TestTokens.admin("admin", tenant)).contentType("application/json")
+        String approve = given().auth().oauth2(TestTokens.admin("admin", tenant)).contentType("application/json")
                 .body(Map.of("id", "fast-archive", "tenant", tenant, "archiveAfter", archiveAfter,
                         "retainFor", retainFor, "legalBasis", "test: archive at once"))
-                .when().post("/api/v1/retention-policies").then().statusCode(201);
+                .when().post("/api/v1/retention-policies").then().statusCode(202)
+                .extract().jsonPath().getString("approve");
+        given().auth().oauth2(TestTokens.admin("second-admin", tenant)).when().post(approve).then().statusCode(201);
     }
 
     static String placeHold(String tenant, String actor) {

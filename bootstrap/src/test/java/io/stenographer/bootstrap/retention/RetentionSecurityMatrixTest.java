@@ -68,7 +68,7 @@ class RetentionSecurityMatrixTest {
             return switch (this) {
                 case LIST_POLICIES -> request.queryParam("tenant", tenant).get("/api/v1/retention-policies");
                 case CREATE_POLICY -> request.contentType("application/json")
-                        .body(policy(tenant, "matrix-new", "case.*", null, "P1D", "P1Y"))
+                        .body(policy(tenant, "matrix-new", "case.*", null, "P1D", "P8Y"))
                         .post("/api/v1/retention-policies");
                 case POLICY_VERSIONS -> request.queryParam("tenant", tenant)
                         .get("/api/v1/retention-policies/{id}", "matrix");
@@ -89,7 +89,7 @@ class RetentionSecurityMatrixTest {
     private static Fixture fixture() {
         String tenant = tenant("rm");
         String admin = TestTokens.admin("fixture-admin", tenant);
-        RetentionRequests.createPolicy(admin, policy(tenant, "matrix", null, "case", "P1D", "P1Y"))
+        RetentionRequests.createPolicy(admin, policy(tenant, "matrix", null, "case", "P1D", "P8Y"))
                 .then().statusCode(201);
         String holdId = placeHold(admin, Map.of("tenant", tenant, "reason", "fixture hold"))
                 .then().statusCode(201).extract().jsonPath().getString("id");

@@ -210,6 +210,32 @@ class AppRoleForgeryAttackTest {
     }
 
     @Test
+    void aProposedNewIdIsStoredOnlyAsProposedAndWithASecondAdminsApproval() throws SQLException {
+        // A new id can shorten retention by taking events over from a longer policy (the service's judgment, V11):
+        // once proposed, the database holds the version to its proposal and to a second admin.
+        TenantId tenant = seededTenant();
+        forgeSelfAudit(tenant, "retention.policy.created", 1);
+        forgeSelfAudit(tenant, "retention.policy.shortening-approved", 1);
+        assertRefusedAsApp("must build on its latest version", "INSERT INTO retention_policy_proposal (id, tenant,"
+                + " policy_id, base_version, archive_after, retain_for, legal_basis, proposed_by, proposed_at) VALUES ('"
+                + UUID.randomUUID() + "', '" + tenant + "', 'cases', 3, 'P1D', 'P1D', 'statute', 'insider', now())");
+        UUID proposal = UUID.randomUUID();
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO retention_policy_proposal (id, tenant, policy_id, base_version, archive_after,"
+                    + " retain_for, legal_basis, proposed_by, proposed_at) VALUES ('" + proposal + "', '" + tenant
+                    + "', 'cases', 0, 'P1D', 'P2D', 'statute', 'insider', now())");
+        }
+        assertRefusedAsApp("does not match its proposal", "SELECT stenographer_add_retention_policy_version('"
+                + tenant + "', 'cases', 1, NULL, NULL, 'P1D', 'P1D', 'statute', 'insider', now(), '" + proposal
+                + "', 'accomplice', now())");
+        assertRefusedAsApp("needs the approval of a second admin", "SELECT stenographer_add_retention_policy_version('"
+                + tenant + "', 'cases', 1, NULL, NULL, 'P1D', 'P2D', 'statute', 'insider', now(), '" + proposal
+                + "', 'insider', now())");
+        assertThat(countAsSuperuser("SELECT count(*) FROM retention_policy_version WHERE tenant = '" + tenant + "'"))
+                .isZero();
+    }
+
+    @Test
     void aRetirementWithItsEventsButNoSecondAdminsApprovalIsRefused() throws SQLException {
         TenantId tenant = seededTenant();
         forgeSelfAudit(tenant, "retention.policy.created", 1);

@@ -63,6 +63,33 @@ class RetentionShorteningAttackTest {
     }
 
     @Test
+    void aNewMoreSpecificIdThatKeepsLessThanThePolicyItOverridesStaysPending() {
+        String tenant = tenant();
+        String adminA = TestTokens.admin("admin-a", tenant);
+        create(adminA, tenant, "P1D", "P10Y").then().statusCode(201);
+        Map<String, Object> logins = new LinkedHashMap<>();
+        logins.put("id", "logins");
+        logins.put("tenant", tenant);
+        logins.put("actionPattern", "user.login");
+        logins.put("archiveAfter", "P1D");
+        logins.put("retainFor", "P2D");
+        logins.put("legalBasis", "Records Retention Act s.3");
+
+        // 'logins' would take user.login events from 'cases' (P10Y): a shortening, though no 'logins' version exists.
+        Response pending = given().auth().oauth2(adminA).contentType("application/json").body(logins)
+                .when().post("/api/v1/retention-policies");
+        pending.then().statusCode(202).body("status", equalTo("pending-approval")).body("baseVersion", equalTo(0))
+                .body("proposed.version", equalTo(1));
+        given().auth().oauth2(adminA).queryParam("tenant", tenant).when().get("/api/v1/retention-policies/logins")
+                .then().statusCode(404);
+
+        String approve = pending.jsonPath().getString("approve");
+        given().auth().oauth2(adminA).when().post(approve).then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin("admin-b", tenant)).when().post(approve)
+                .then().statusCode(201).body("version", equalTo(1)).body("retainFor", equalTo("P2D"));
+    }
+
+    @Test
     void anAdminOfAnotherTenantCannotApprove() {
         String tenant = tenant();
         String adminA = TestTokens.admin("admin-a", tenant);

@@ -85,6 +85,18 @@ public final class RetentionPolicies {
         return (tenant == null ? "*" : tenant.value()) + "/" + policy.id().value();
     }
 
+    /**
+     * This set with {@code policy} in place of the active version of the same (tenant, id), or added beside the others
+     * when that id has none: the set as it would be once {@code policy} is stored.
+     */
+    public RetentionPolicies with(RetentionPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        List<RetentionPolicy> others = policies.stream().filter(p -> !key(p).equals(key(policy))).toList();
+        List<RetentionPolicy> next = new ArrayList<>(others);
+        next.add(policy);
+        return new RetentionPolicies(key(policy).equals(key(defaultPolicy)) ? policy : defaultPolicy, next);
+    }
+
     /** The policy that governs {@code subject}; see the class comment for the rules. Never fails. */
     public RetentionPolicy resolve(RetentionSubject subject) {
         for (RetentionPolicy policy : policies) {

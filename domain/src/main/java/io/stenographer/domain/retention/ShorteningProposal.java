@@ -5,10 +5,12 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A new policy version that keeps records for less time than the version it replaces. It takes effect only
- * when a second compliance admin approves it (four eyes); until then the current version stays in force.
+ * A new policy version that keeps records for less time: than the version it replaces, or than the policies that
+ * govern the events it would take over ({@link RetentionShortenings}). It takes effect only when a second compliance
+ * admin approves it (four eyes); until then the current policies stay in force.
  *
  * @param proposed the version as it will be stored once approved (its number is {@code baseVersion + 1})
+ * @param baseVersion the id's latest version when proposed, retired or not; 0 for an id that has none
  */
 public record ShorteningProposal(UUID id, RetentionPolicy proposed, int baseVersion, String proposedBy,
         Instant proposedAt) {

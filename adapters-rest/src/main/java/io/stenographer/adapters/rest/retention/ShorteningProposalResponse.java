@@ -3,11 +3,15 @@ package io.stenographer.adapters.rest.retention;
 import io.stenographer.domain.retention.ShorteningProposal;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A policy version that shortens retention, waiting for a second compliance admin's approval. */
+/**
+ * A policy version that would keep some of the tenant's events for less time than today, waiting for a second
+ * compliance admin's approval.
+ */
 @Schema(name = "ShorteningProposal")
 public record ShorteningProposalResponse(
         String proposalId,
         @Schema(enumeration = {"pending-approval"}) String status,
+        @Schema(description = "The policy id's latest version when proposed (retired or not); 0 for a new id")
         int baseVersion,
         String proposedBy,
         String proposedAt,

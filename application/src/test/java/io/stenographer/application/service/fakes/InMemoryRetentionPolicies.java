@@ -84,6 +84,12 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
     @Override
     public void appendProposal(ShorteningProposal proposal) {
         requireTransaction();
+        TenantId tenant = proposal.proposed().matcher().tenant();
+        int latest = allVersions().filter(v -> v.matcher().tenant().equals(tenant)
+                && v.id().equals(proposal.proposed().id())).mapToInt(RetentionPolicy::version).max().orElse(0);
+        if (latest != proposal.baseVersion()) {
+            throw new IllegalStateException("as the database: a proposal builds on the latest version (" + latest + ")");
+        }
         pendingProposals.add(proposal);
     }
 
