@@ -22,12 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * The three event ports over a list, with transactional semantics: appends stay pending until the
  * {@link FakeTransactionRunner} commits and vanish on rollback. Every call must happen inside a
- * transaction, and each call is logged with the number of the transaction it ran in.
+ * transaction, and each call is logged with the number of the transaction it ran in. It passes the same
+ * contract as the PostgreSQL adapter ({@code EventStoreContractTest}): every search filter, keyset order
+ * with ids compared as PostgreSQL compares uuids, and a taken client event id as {@link ClientEventIdTaken}.
  */
 public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPort, SearchEventsPort,
         FakeTransactionRunner.Participant {
@@ -41,9 +44,13 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
     public record Search(int transaction, EventCriteria criteria, PageRequest page) {
     }
 
+    /** PostgreSQL compares uuids bytewise, i.e. as two unsigned longs; {@link UUID#compareTo} is signed. */
+    private static final Comparator<UUID> UUID_ORDER = Comparator
+            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
     private static final Comparator<AuditEvent> KEYSET = Comparator
             .comparing((AuditEvent e) -> e.content().occurredAt())
-            .thenComparing(e -> e.id().value());
+            .thenComparing(e -> e.id().value(), UUID_ORDER);
 
     private final FakeTransactionRunner transactions;
     private final List<AuditEvent> committed = new ArrayList<>();
@@ -83,14 +90,21 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
             racesThrown++;
             throw new ClientEventIdTaken("the fake lost a race for a client event id", null);
         }
+        // As the unique key on (tenant, client_event_id) does: a taken key fails the whole batch, typed, and the
+        // transaction rolls back; nothing of the batch is stored.
+        List<AuditEvent> batch = new ArrayList<>();
         for (AuditEvent event : events) {
             if (event.content().clientEventId() != null
-                    && all().anyMatch(e -> sameKey(e, event))
-                    || pending.stream().anyMatch(e -> e.id().equals(event.id()))) {
+                    && Stream.concat(all(), batch.stream()).anyMatch(e -> sameKey(e, event))) {
+                throw new ClientEventIdTaken("client event id " + event.content().clientEventId()
+                        + " is already recorded", null);
+            }
+            if (Stream.concat(all(), batch.stream()).anyMatch(e -> e.id().equals(event.id()))) {
                 throw new IllegalStateException("the service appended a duplicate: " + event.id());
             }
-            pending.add(event);
+            batch.add(event);
         }
+        pending.addAll(batch);
     }
 
     @Override
@@ -104,7 +118,8 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
         int tx = requireTransaction("findByClientEventIds");
         lookups.add(new Lookup(tx, tenant, List.copyOf(clientEventIds)));
         Map<String, IdempotencyRecord> found = new HashMap<>();
-        all().filter(e -> e.tenant().equals(tenant) && clientEventIds.contains(e.content().clientEventId()))
+        all().filter(e -> e.tenant().equals(tenant) && e.content().clientEventId() != null
+                        && clientEventIds.contains(e.content().clientEventId()))
                 .forEach(e -> found.put(e.content().clientEventId(), new IdempotencyRecord(e.id(), e.leafHash(),
                         e.receivedAt(), e.content().contentDigest())));
         return found;
@@ -119,6 +134,17 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
                 .filter(e -> e.tenant().equals(criteria.tenant()))
                 .filter(e -> criteria.actorId() == null || criteria.actorId().equals(e.content().actor().id()))
                 .filter(e -> criteria.action() == null || criteria.action().matches(e.content().action().value()))
+                .filter(e -> criteria.resourceType() == null || e.content().resource() != null
+                        && criteria.resourceType().equals(e.content().resource().type()))
+                .filter(e -> criteria.resourceId() == null || e.content().resource() != null
+                        && criteria.resourceId().equals(e.content().resource().id()))
+                .filter(e -> criteria.outcome() == null || criteria.outcome() == e.content().outcome())
+                .filter(e -> criteria.from() == null || !e.content().occurredAt().isBefore(criteria.from()))
+                .filter(e -> criteria.to() == null || e.content().occurredAt().isBefore(criteria.to()))
+                .filter(e -> criteria.sourceApplication() == null
+                        || criteria.sourceApplication().equals(e.content().source().application()))
+                .filter(e -> criteria.correlationId() == null
+                        || criteria.correlationId().equals(e.content().correlationId()))
                 .filter(e -> after == null || isAfter(e, after))
                 .sorted(KEYSET)
                 .toList();
@@ -177,7 +203,7 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
 
     private static boolean isAfter(AuditEvent event, EventCursor cursor) {
         int byTime = event.content().occurredAt().compareTo(cursor.occurredAt());
-        return byTime > 0 || byTime == 0 && event.id().value().compareTo(cursor.id().value()) > 0;
+        return byTime > 0 || byTime == 0 && UUID_ORDER.compare(event.id().value(), cursor.id().value()) > 0;
     }
 
     private int requireTransaction(String operation) {

@@ -1,8 +1,6 @@
-package io.stenographer.bootstrap.persistence;
+package io.stenographer.adapters.persistence;
 
-import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
-import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Policy versions, retirements, holds and releases are evidence too: the application role may only read and
  * append them, and the triggers stop even the superuser from rewriting or removing them.
  */
-@QuarkusTest
 class RetentionAppendOnlyTest {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
@@ -124,6 +121,6 @@ class RetentionAppendOnlyTest {
     }
 
     private static EmbeddedPostgresServer server() {
-        return EmbeddedPostgresTestResource.server();
+        return MigratedPostgres.server();
     }
 }

@@ -1,9 +1,7 @@
-package io.stenographer.bootstrap.persistence;
+package io.stenographer.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -17,13 +15,12 @@ import org.junit.jupiter.api.Test;
  * (BENCHMARKS.md, issue 4). Here 200 segments and 20,000 archived events recreate those statistics inside a
  * transaction that is rolled back; the DELETE must start from the requested ids and use unique keys only.
  */
-@QuarkusTest
 class PurgePlanTest {
 
     @Test
     void thePurgeStartsFromTheRequestedIdsAndNeverWalksTheArchive() throws SQLException {
         StringBuilder plans = new StringBuilder();
-        try (Connection superuser = EmbeddedPostgresTestResource.server().superuserConnection()) {
+        try (Connection superuser = MigratedPostgres.server().superuserConnection()) {
             superuser.setAutoCommit(false);
             try (Statement statement = superuser.createStatement()) {
                 statement.execute("""

@@ -1,13 +1,10 @@
-package io.stenographer.bootstrap.report;
+package io.stenographer.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.stenographer.adapters.persistence.PostgresReportJobs;
 import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
 import io.stenographer.application.port.out.TransactionRunner;
-import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.report.ReportFormat;
@@ -15,7 +12,6 @@ import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
 import io.stenographer.domain.report.ReportStatus;
 import io.stenographer.domain.report.ReportType;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,13 +24,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The report tables against the real database: the port's contract and append-only in depth (V6). */
-@QuarkusTest
 class ReportJobsPersistenceTest {
 
-    @Inject
-    PostgresReportJobs jobs;
-    @Inject
-    TransactionRunner transactions;
+    private final PostgresReportJobs jobs = new PostgresReportJobs(MigratedPostgres.session());
+    private final TransactionRunner transactions = MigratedPostgres.transactions();
 
     private static ReportJob job(TenantId tenant) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -88,7 +81,7 @@ class ReportJobsPersistenceTest {
             return jobs.markRunning(job.id(), Instant.now());
         });
         for (String table : List.of("report_job", "report_job_status")) {
-            try (Connection superuser = EmbeddedPostgresTestResource.server().superuserConnection();
+            try (Connection superuser = MigratedPostgres.server().superuserConnection();
                     PreparedStatement privilege = superuser.prepareStatement(
                             "SELECT has_table_privilege(?, ?, ?)")) {
                 for (String kind : List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")) {

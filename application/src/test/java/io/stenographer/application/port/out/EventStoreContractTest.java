@@ -1,17 +1,9 @@
-package io.stenographer.bootstrap.persistence;
+package io.stenographer.application.port.out;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
-import io.stenographer.application.port.out.AppendEventsPort;
-import io.stenographer.application.port.out.ClientEventIdTaken;
-import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.LoadEventsPort.IdempotencyRecord;
-import io.stenographer.application.port.out.SearchEventsPort;
-import io.stenographer.application.port.out.TransactionRunner;
-import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
 import io.stenographer.domain.event.ActorType;
@@ -23,7 +15,6 @@ import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNull;
@@ -36,14 +27,8 @@ import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventCursor;
 import io.stenographer.domain.query.EventPage;
 import io.stenographer.domain.query.PageRequest;
-import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -56,16 +41,22 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The persistence ports against real PostgreSQL 17, exactly as the services see them: injected by
- * their port types, every call inside {@link TransactionRunner}. Each test writes to its own tenant.
+ * What every event store must do, through the ports the services use ({@link AppendEventsPort},
+ * {@link LoadEventsPort}, {@link SearchEventsPort}), every call inside {@link TransactionRunner}. A
+ * subclass runs it against each store: the PostgreSQL adapter (in {@code bootstrap}) and the in-memory
+ * fake the service tests use ({@code InMemoryEventStoreContractTest}), so the fake is held to what
+ * PostgreSQL does. Each test writes to its own tenant, so a store may be shared by all tests.
+ *
+ * <p>Published in the application module's test-jar. Checks only one store can make (its SQL rows, its
+ * triggers) belong in that store's subclass.
  */
-@QuarkusTest
-class EventStoreContractTest {
+public abstract class EventStoreContractTest {
 
-    private static final Instant BASE = Instant.parse("2026-01-10T10:00:00.000001Z");
+    protected static final Instant BASE = Instant.parse("2026-01-10T10:00:00.000001Z");
 
     /** PostgreSQL orders uuid bytewise, i.e. as two unsigned longs; Java's UUID.compareTo is signed. */
     private static final Comparator<UUID> UUID_ORDER = Comparator
@@ -75,37 +66,35 @@ class EventStoreContractTest {
             .comparing((AuditEvent e) -> e.content().occurredAt())
             .thenComparing(e -> e.id().value(), UUID_ORDER);
 
-    @Inject
-    AppendEventsPort appendEvents;
-    @Inject
-    LoadEventsPort loadEvents;
-    @Inject
-    SearchEventsPort searchEvents;
-    @Inject
-    TransactionRunner transactions;
+    /** The three ports of the store under test and the transactions they run in. */
+    public record Store(AppendEventsPort appendEvents, LoadEventsPort loadEvents, SearchEventsPort searchEvents,
+            TransactionRunner transactions) {
+    }
+
+    private AppendEventsPort appendEvents;
+    private LoadEventsPort loadEvents;
+    private SearchEventsPort searchEvents;
+    private TransactionRunner transactions;
+
+    /** The store under test; called before each test. A store shared by all tests is fine (tenants differ). */
+    protected abstract Store store();
+
+    @BeforeEach
+    void storeUnderTest() {
+        Store store = store();
+        appendEvents = store.appendEvents();
+        loadEvents = store.loadEvents();
+        searchEvents = store.searchEvents();
+        transactions = store.transactions();
+    }
 
     private final Random random = new Random();
 
     // ---------------------------------------------------------------- round trip
 
     @Test
-    void aFullEventRoundTripsUnchangedWithTheSameLeafHash() throws SQLException {
-        TenantId tenant = uniqueTenant();
-        JsonObject metadata = object(
-                "zeta", new JsonNumber(1),
-                "alpha", object(
-                        "list", new JsonArray(List.of(new JsonNumber(-0.5), new JsonString("two"), JsonBoolean.TRUE,
-                                JsonNull.INSTANCE, object("deep", object("x", new JsonNumber(1e21))))),
-                        "empty", JsonObject.EMPTY),
-                "text", new JsonString("caf\u00e9 \u20ac \ud83d\ude00 \"quoted\" \\ line\nbreak"),
-                "big", new JsonNumber(12345678901234.0));
-        EventDraft draft = new EventDraft(tenant, new Actor("alice@example.org", ActorType.SERVICE, "Alice \u00c5berg"),
-                Action.of("case.export"), new ResourceRef("case", "C-2026/0001"), "court order 17 \u00a7 3",
-                Outcome.DENIED, Instant.parse("2026-01-10T09:59:58.123456Z"),
-                new Source("portal", "2001:db8::ff00:42:8329", "Mozilla/5.0 (X11)"), "corr-" + UUID.randomUUID(),
-                metadata, "client-" + UUID.randomUUID());
-        AuditEvent event = AuditEvent.record(newId(), Instant.parse("2026-01-10T10:00:00.654321Z"), "writer-1",
-                draft);
+    void aFullEventRoundTripsUnchangedWithTheSameLeafHash() {
+        AuditEvent event = fullEvent(uniqueTenant());
 
         append(event);
         AuditEvent restored = inTx(() -> loadEvents.findById(event.id())).orElseThrow();
@@ -113,23 +102,6 @@ class EventStoreContractTest {
         assertThat(restored).isEqualTo(event);
         assertThat(restored.leafHash()).isEqualTo(event.leafHash());
         assertThat(restored.leafInput()).isEqualTo(event.leafInput());
-        try (Connection connection = server().connectionAs(EmbeddedPostgresServer.APP_ROLE);
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT metadata, leaf_hash, received_at, occurred_at FROM audit_event WHERE id = ?")) {
-            select.setObject(1, event.id().value());
-            try (ResultSet row = select.executeQuery()) {
-                assertThat(row.next()).isTrue();
-                String storedMetadata = row.getString("metadata");
-                assertThat(storedMetadata).isEqualTo(CanonicalJson.canonicalize(metadata));
-                assertThat(storedMetadata).startsWith("{\"alpha\":{\"empty\":{},\"list\":[-0.5,\"two\",true,null,")
-                        .contains("1e+21");
-                assertThat(row.getBytes("leaf_hash")).isEqualTo(event.leafHash().bytes());
-                assertThat(row.getObject("received_at", OffsetDateTime.class).toInstant())
-                        .isEqualTo(event.receivedAt());
-                assertThat(row.getObject("occurred_at", OffsetDateTime.class).toInstant())
-                        .isEqualTo(draft.occurredAt());
-            }
-        }
     }
 
     @Test
@@ -373,6 +345,25 @@ class EventStoreContractTest {
 
     // ---------------------------------------------------------------- helpers
 
+    /** An event with every field set, metadata that canonicalisation reorders, and text beyond ASCII. */
+    protected static AuditEvent fullEvent(TenantId tenant) {
+        JsonObject metadata = object(
+                "zeta", new JsonNumber(1),
+                "alpha", object(
+                        "list", new JsonArray(List.of(new JsonNumber(-0.5), new JsonString("two"), JsonBoolean.TRUE,
+                                JsonNull.INSTANCE, object("deep", object("x", new JsonNumber(1e21))))),
+                        "empty", JsonObject.EMPTY),
+                "text", new JsonString("caf\u00e9 \u20ac \ud83d\ude00 \"quoted\" \\ line\nbreak"),
+                "big", new JsonNumber(12345678901234.0));
+        EventDraft draft = new EventDraft(tenant, new Actor("alice@example.org", ActorType.SERVICE, "Alice \u00c5berg"),
+                Action.of("case.export"), new ResourceRef("case", "C-2026/0001"), "court order 17 \u00a7 3",
+                Outcome.DENIED, Instant.parse("2026-01-10T09:59:58.123456Z"),
+                new Source("portal", "2001:db8::ff00:42:8329", "Mozilla/5.0 (X11)"), "corr-" + UUID.randomUUID(),
+                metadata, "client-" + UUID.randomUUID());
+        return AuditEvent.record(EventId.newTimeOrdered(Instant.now(), new Random()),
+                Instant.parse("2026-01-10T10:00:00.654321Z"), "writer-1", draft);
+    }
+
     private record Case(EventCriteria criteria, Predicate<AuditEvent> matches) {
     }
 
@@ -400,14 +391,14 @@ class EventStoreContractTest {
         return inTx(() -> searchEvents.search(EventCriteria.allOf(tenant), PageRequest.first(1000))).events();
     }
 
-    private void append(AuditEvent... events) {
+    protected final void append(AuditEvent... events) {
         inTx(() -> {
             appendEvents.append(Arrays.stream(events).map(SealedEvent::of).toList());
             return null;
         });
     }
 
-    private <T> T inTx(Supplier<T> work) {
+    protected final <T> T inTx(Supplier<T> work) {
         return transactions.inTransaction(work);
     }
 
@@ -427,12 +418,8 @@ class EventStoreContractTest {
         return AuditEvent.record(id, occurredAt.plusSeconds(2), "writer-1", builder.build());
     }
 
-    private static TenantId uniqueTenant() {
+    protected static TenantId uniqueTenant() {
         return TenantId.of("ct-" + UUID.randomUUID().toString().substring(0, 13));
-    }
-
-    private static EmbeddedPostgresServer server() {
-        return EmbeddedPostgresTestResource.server();
     }
 
     private static JsonObject object(Object... nameValuePairs) {
