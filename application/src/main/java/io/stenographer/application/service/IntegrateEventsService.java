@@ -27,6 +27,7 @@ import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleFrontier;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,14 +60,16 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
     private final TransactionRunner transactions;
     private final Clock clock;
     private final LogOrigins origins;
-    private final int maxLeavesPerRound;
+    private final SequencerLimits limits;
+    /**
+     * The last tenant served by a round that ran out of time: the next round starts after it, so the tenants at the
+     * end of the list are not starved by those at its start. Only the sequencer thread writes it.
+     */
+    private volatile TenantId resumeAfter;
 
     public IntegrateEventsService(LoadPendingEventsPort queue, LoadLogPort loadLog, AppendLogPort appendLog,
             SignCheckpointPort signer, TrackSigningKeysPort keyHistory, SelfAudit selfAudit,
-            TransactionRunner transactions, Clock clock, LogOrigins origins, int maxLeavesPerRound) {
-        if (maxLeavesPerRound < 2) {
-            throw new IllegalArgumentException("a round must take at least 2 leaves (one may be a rotation's event)");
-        }
+            TransactionRunner transactions, Clock clock, LogOrigins origins, SequencerLimits limits) {
         this.queue = queue;
         this.loadLog = loadLog;
         this.appendLog = appendLog;
@@ -76,17 +79,28 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         this.transactions = transactions;
         this.clock = clock;
         this.origins = origins;
-        this.maxLeavesPerRound = maxLeavesPerRound;
+        this.limits = limits;
     }
 
     @Override
     public IntegrationRound integratePending() {
+        Instant deadline = clock.instant().plus(limits.roundBudget());
         long integrated = 0;
         Map<TenantId, String> refused = new HashMap<>();
         Map<TenantId, String> failed = new HashMap<>();
-        for (TenantId tenant : transactions.inTransaction(this::tenantsDue)) {
+        List<TenantId> due = transactions.inTransaction(this::tenantsDue);
+        boolean backlog = due.size() >= MAX_TENANTS_PER_ROUND;
+        TenantId lastServed = null;
+        for (TenantId tenant : due) {
+            if (lastServed != null && !clock.instant().isBefore(deadline)) {
+                backlog = true;
+                break;
+            }
+            lastServed = tenant;
             try {
-                integrated += transactions.inTransaction(() -> integrate(tenant));
+                long taken = transactions.inTransaction(() -> integrate(tenant));
+                integrated += taken;
+                backlog |= taken >= limits.maxLeavesPerRound();
             } catch (LogIntegrityViolation e) {
                 refused.put(tenant, e.getMessage());
             } catch (StoreUnavailable e) {
@@ -96,15 +110,24 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
                 failed.put(tenant, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        return new IntegrationRound(integrated, refused, failed);
+        resumeAfter = lastServed != null && !lastServed.equals(due.get(due.size() - 1)) ? lastServed : null;
+        return new IntegrationRound(integrated, refused, failed, backlog);
     }
 
-    private Set<TenantId> tenantsDue() {
+    /** The tenants to serve, starting after the one a round cut short served last. */
+    private List<TenantId> tenantsDue() {
         Set<TenantId> due = new LinkedHashSet<>(queue.tenantsWithPendingEvents(MAX_TENANTS_PER_ROUND));
         if (!signer.retiredKeys().isEmpty()) {
             due.addAll(keyHistory.tenantsSignedBy(signer.retiredKeys(), MAX_TENANTS_PER_ROUND));
         }
-        return due;
+        TenantId after = resumeAfter;
+        if (after == null) {
+            return List.copyOf(due);
+        }
+        List<TenantId> ordered = new ArrayList<>();
+        due.stream().filter(t -> t.value().compareTo(after.value()) > 0).forEach(ordered::add);
+        due.stream().filter(t -> t.value().compareTo(after.value()) <= 0).forEach(ordered::add);
+        return ordered;
     }
 
     private long integrate(TenantId tenant) {
@@ -121,7 +144,7 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         NoteVerifier signedBy = keyOfTheLog(tenant, latest);
         boolean rotating = !signedBy.equals(signer.verifier());
         List<PendingLeaf> pending = new ArrayList<>(queue.pendingLeaves(tenant,
-                rotating ? maxLeavesPerRound - 1 : maxLeavesPerRound));
+                rotating ? limits.maxLeavesPerRound() - 1 : limits.maxLeavesPerRound()));
         if (rotating) {
             // Read before the announcement is stored, so it is not taken twice; it goes into the handover checkpoint.
             pending.add(announceRotation(tenant, signedBy));

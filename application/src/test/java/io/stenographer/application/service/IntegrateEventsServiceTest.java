@@ -21,6 +21,7 @@ import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogOrigins;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,7 @@ class IntegrateEventsServiceTest {
         IntegrateEventsService service = new IntegrateEventsService(queue, new InMemoryLog(transactions),
                 unused(AppendLogPort.class), signer, new InMemorySigningKeys(),
                 new SelfAudit(new InMemoryEventStore(transactions), clock, new SplittableRandom(1)), transactions,
-                clock, new LogOrigins("test"), 100);
+                clock, new LogOrigins("test"), new SequencerLimits(100, Duration.ofSeconds(1)));
 
         IntegrationRound round = service.integratePending();
 

@@ -5,12 +5,11 @@ import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stenographer.application.port.in.IntegrateEventsUseCase.IntegrationRound;
-import io.stenographer.application.port.out.AppendLogPort;
-import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemorySequencer;
 import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
 import io.stenographer.application.service.fakes.TestEvents;
@@ -24,13 +23,9 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.log.LogOrigins;
-import io.stenographer.domain.log.PublishedCheckpoint;
-import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -49,44 +44,10 @@ class KeyRotationTest {
     private final NoteSigner keyA = signer();
     private final NoteSigner keyB = signer();
     private final NoteSigner keyC = signer();
-    private final Map<TenantId, List<LoadPendingEventsPort.PendingLeaf>> queued = new HashMap<>();
+    private final InMemorySequencer sequencer = new InMemorySequencer(log);
 
     private static NoteSigner signer() {
         return new NoteSigner("stenographer.test", Ed25519Keys.generate().getPrivate());
-    }
-
-    /** The queue and log writes of the sequencer, over the in-memory log. */
-    private final class Sequencer implements LoadPendingEventsPort, AppendLogPort {
-        @Override
-        public List<TenantId> tenantsWithPendingEvents(int max) {
-            return queued.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
-        }
-
-        @Override
-        public boolean tryLockSequencer(TenantId tenant) {
-            return true;
-        }
-
-        @Override
-        public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
-            List<PendingLeaf> pending = queued.getOrDefault(tenant, List.of());
-            return List.copyOf(pending.subList(0, Math.min(limit, pending.size())));
-        }
-
-        @Override
-        public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
-                List<CompletedSubtree> subtrees) {
-            assertThat(log.treeSize(tenant)).isEqualTo(firstIndex);
-            for (PendingLeaf leaf : leaves) {
-                log.appendLeaf(tenant, leaf.eventId(), leaf.leafHash());
-                queued.getOrDefault(tenant, new ArrayList<>()).remove(leaf);
-            }
-        }
-
-        @Override
-        public void appendCheckpoint(PublishedCheckpoint checkpoint) {
-            log.addCheckpoint(checkpoint);
-        }
     }
 
     /** Signs with {@code current}; holds {@code retired} for handovers, as FileSigningKey does. */
@@ -121,17 +82,14 @@ class KeyRotationTest {
     }
 
     private IntegrationRound round(SignCheckpointPort signing, InMemorySigningKeys keyHistory) {
-        Sequencer sequencer = new Sequencer();
         return new IntegrateEventsService(sequencer, log, sequencer, signing, keyHistory,
-                new SelfAudit(events, clock, random), transactions, clock, new LogOrigins("stenographer.test"), 100)
-                .integratePending();
+                new SelfAudit(events, clock, random), transactions, clock, new LogOrigins("stenographer.test"),
+                new SequencerLimits(100, Duration.ofSeconds(1))).integratePending();
     }
 
     private void queue(TenantId tenant, int count) {
         for (int i = 0; i < count; i++) {
-            AuditEvent event = TestEvents.event(tenant, "case.view", "C-" + i, NOW, random);
-            queued.computeIfAbsent(tenant, t -> new ArrayList<>())
-                    .add(new LoadPendingEventsPort.PendingLeaf(event.id(), event.leafHash(), event.receivedAt()));
+            sequencer.queue(TestEvents.event(tenant, "case.view", "C-" + i, NOW, random));
         }
     }
 

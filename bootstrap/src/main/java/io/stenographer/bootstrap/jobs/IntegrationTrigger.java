@@ -12,8 +12,10 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,7 +25,8 @@ import org.jboss.logging.Logger;
  * Runs the sequencer often enough that an accepted event is in a signed checkpoint within a second.
  * Its own thread, not {@code @Scheduled}: Quarkus' scheduler checks triggers once a second, which
  * alone would use up the whole budget. Safe on every instance at once: each tenant is integrated
- * under a PostgreSQL advisory lock.
+ * under a PostgreSQL advisory lock. A round that left a backlog behind is followed by the next one at
+ * once; otherwise the loop waits its period, so an idle service does not poll the database hot.
  */
 @ApplicationScoped
 public class IntegrationTrigger {
@@ -34,6 +37,7 @@ public class IntegrationTrigger {
     private final IntegrateEventsUseCase integrateEvents;
     private final Duration period;
     private ScheduledExecutorService loop;
+    private IntegrationTrigger self;
     /** Last alarm per tenant, so a refused log is reported once a minute, not four times a second. */
     private final Map<TenantId, Instant> lastAlarm = new ConcurrentHashMap<>();
 
@@ -44,13 +48,36 @@ public class IntegrationTrigger {
     }
 
     void start(@Observes StartupEvent startup, IntegrationTrigger self) {
+        this.self = self; // the proxy, so that each round gets its request context
         loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "stenographer-sequencer");
             thread.setDaemon(true);
             return thread;
         });
-        // Fixed delay: a slow round is never overlapped by the next one on this instance.
-        loop.scheduleWithFixedDelay(self::integrate, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleNext(period);
+    }
+
+    /** One round, then the next is scheduled: a round is never overlapped by another on this instance. */
+    private void runRound() {
+        Duration next = period;
+        try {
+            next = delayAfter(self.integrate(), period);
+        } finally {
+            scheduleNext(next); // even after an Error, the loop goes on
+        }
+    }
+
+    private void scheduleNext(Duration delay) {
+        try {
+            loop.schedule(this::runRound, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: no further rounds.
+        }
+    }
+
+    /** No wait after a round that left a backlog; the period after any other, failed rounds included. */
+    static Duration delayAfter(Optional<IntegrationRound> round, Duration period) {
+        return round.filter(IntegrationRound::backlogRemains).isPresent() ? Duration.ZERO : period;
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
@@ -75,8 +102,9 @@ public class IntegrationTrigger {
         return false;
     }
 
+    /** One round, with its alarms logged; empty when it failed as a whole. */
     @ActivateRequestContext
-    void integrate() {
+    Optional<IntegrationRound> integrate() {
         try {
             Instant now = Instant.now();
             IntegrationRound round = integrateEvents.integratePending();
@@ -96,6 +124,7 @@ public class IntegrationTrigger {
                 LOG.infof("integration resumed; the database was unreachable since %s", databaseLostAt);
                 databaseLostAt = null;
             }
+            return Optional.of(round);
         } catch (StoreUnavailable e) {
             // Expected while the database restarts: one line when it starts, not a stack trace per round.
             if (databaseLostAt == null) {
@@ -106,5 +135,6 @@ public class IntegrationTrigger {
             // Never silent, never fatal to the loop: the next round retries.
             LOG.error("integration round failed", e);
         }
+        return Optional.empty();
     }
 }

@@ -18,6 +18,7 @@ import io.stenographer.application.service.IntegrateEventsService;
 import io.stenographer.application.service.LogProofsService;
 import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
+import io.stenographer.application.service.SequencerLimits;
 import io.stenographer.application.service.TenantKeySets;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
@@ -27,6 +28,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -67,9 +69,10 @@ public class LogConfiguration {
     IntegrateEventsUseCase integrateEvents(PostgresMerkleLog log, SignCheckpointPort signer,
             PostgresSigningKeys keyHistory, SelfAudit selfAudit, TransactionRunner transactions, Clock clock,
             LogOrigins origins,
-            @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves) {
+            @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves,
+            @ConfigProperty(name = "stenographer.log.round-budget", defaultValue = "PT0.5S") Duration roundBudget) {
         return new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions, clock, origins,
-                maxLeaves);
+                new SequencerLimits(maxLeaves, roundBudget));
     }
 
     @Produces

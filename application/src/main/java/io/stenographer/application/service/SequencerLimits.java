@@ -1,0 +1,22 @@
+package io.stenographer.application.service;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How much one sequencer round may take on: at most {@code maxLeavesPerRound} leaves per tenant, and no new tenant
+ * is started once {@code roundBudget} has passed. A round cut short by either reports a backlog, and the trigger then
+ * starts the next round at once instead of waiting for its period.
+ */
+public record SequencerLimits(int maxLeavesPerRound, Duration roundBudget) {
+
+    public SequencerLimits {
+        if (maxLeavesPerRound < 2) {
+            throw new IllegalArgumentException("a round must take at least 2 leaves (one may be a rotation's event)");
+        }
+        Objects.requireNonNull(roundBudget, "roundBudget");
+        if (roundBudget.isNegative() || roundBudget.isZero()) {
+            throw new IllegalArgumentException("the round budget must be positive, is " + roundBudget);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.stenographer.application.service;
+
+import static io.stenographer.application.service.fakes.TestDrafts.ACME;
+import static io.stenographer.application.service.fakes.TestDrafts.GLOBEX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.application.port.in.IntegrateEventsUseCase.IntegrationRound;
+import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryEventStore;
+import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemorySequencer;
+import io.stenographer.application.service.fakes.InMemorySigningKeys;
+import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.application.service.fakes.TestEvents;
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogOrigins;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** How much one sequencer round takes on, and what it tells the trigger about the work it left behind. */
+class SequencerPacingTest {
+
+    private static final Instant NOW = Instant.parse("2026-07-01T09:00:00Z");
+    private static final TenantId INITECH = TenantId.of("initech");
+
+    private final FakeTransactionRunner transactions = new FakeTransactionRunner();
+    private final InMemoryLog log = new InMemoryLog(transactions);
+    private final InMemorySequencer sequencer = new InMemorySequencer(log);
+    private final MutableClock clock = new MutableClock(NOW);
+    private final SplittableRandom random = new SplittableRandom(11);
+    private final List<TenantId> served = new ArrayList<>();
+
+    private final SignCheckpointPort signer = new SignCheckpointPort() {
+        @Override
+        public SignedNote sign(Checkpoint checkpoint) {
+            return checkpoint.sign(log.signer());
+        }
+
+        @Override
+        public NoteVerifier verifier() {
+            return log.signer().verifier();
+        }
+    };
+
+    private IntegrateEventsService sequencerWith(int maxLeaves, Duration budget) {
+        return new IntegrateEventsService(sequencer, log, sequencer, signer, new InMemorySigningKeys(),
+                new SelfAudit(new InMemoryEventStore(transactions), clock, random), transactions, clock,
+                new LogOrigins("stenographer.test"), new SequencerLimits(maxLeaves, budget));
+    }
+
+    private void queue(TenantId tenant, int count) {
+        for (int i = 0; i < count; i++) {
+            sequencer.queue(TestEvents.event(tenant, "case.view", "C-" + i, NOW, random));
+        }
+    }
+
+    @Test
+    void aTenantAtItsLeafLimitLeavesABacklogAndTheRoundsAfterItDrainIt() {
+        IntegrateEventsService service = sequencerWith(10, Duration.ofSeconds(1));
+        queue(ACME, 25);
+
+        IntegrationRound first = service.integratePending();
+        assertThat(first.integrated()).isEqualTo(10);
+        assertThat(first.backlogRemains()).isTrue();
+        assertThat(service.integratePending().backlogRemains()).isTrue();
+
+        IntegrationRound last = service.integratePending();
+        assertThat(last.integrated()).isEqualTo(5);
+        assertThat(last.backlogRemains()).as("fewer than the limit were waiting: nothing is left").isFalse();
+        assertThat(sequencer.queued(ACME)).isZero();
+        assertThat(transactions.inTransaction(() -> log.treeSize(ACME))).isEqualTo(25L);
+        IntegrationRound idle = service.integratePending();
+        assertThat(idle.integrated()).isZero();
+        assertThat(idle.backlogRemains()).isFalse();
+    }
+
+    @Test
+    void aRoundOutOfTimeStartsNoNewTenantAndTheNextRoundBeginsAfterTheLastOneServed() {
+        IntegrateEventsService service = sequencerWith(100, Duration.ofSeconds(1));
+        // Each tenant takes 600 ms: two fit in a round (the second starts before the budget is spent).
+        sequencer.onRead(tenant -> {
+            served.add(tenant);
+            clock.advance(Duration.ofMillis(600));
+        });
+        queue(ACME, 1);
+        queue(GLOBEX, 1);
+        queue(INITECH, 1);
+
+        IntegrationRound first = service.integratePending();
+
+        assertThat(served).containsExactly(ACME, GLOBEX);
+        assertThat(first.integrated()).isEqualTo(2);
+        assertThat(first.backlogRemains()).as("initech was left waiting").isTrue();
+        assertThat(sequencer.queued(INITECH)).isEqualTo(1);
+
+        // More arrives for the first two; initech, which the last round could not reach, goes first now.
+        queue(ACME, 1);
+        queue(GLOBEX, 1);
+        served.clear();
+        IntegrationRound second = service.integratePending();
+
+        assertThat(served).containsExactly(INITECH, ACME);
+        assertThat(second.backlogRemains()).isTrue();
+        assertThat(sequencer.queued(INITECH)).isZero();
+
+        served.clear();
+        IntegrationRound third = service.integratePending();
+        assertThat(served).startsWith(GLOBEX);
+        assertThat(third.backlogRemains()).isFalse();
+        assertThat(List.of(ACME, GLOBEX, INITECH)).allSatisfy(t -> assertThat(sequencer.queued(t)).isZero());
+    }
+
+    @Test
+    void aSlowFirstTenantIsStillServedEvenWhenItAloneExceedsTheBudget() {
+        IntegrateEventsService service = sequencerWith(100, Duration.ofMillis(100));
+        sequencer.onRead(tenant -> clock.advance(Duration.ofSeconds(5)));
+        queue(ACME, 3);
+
+        IntegrationRound round = service.integratePending();
+
+        assertThat(round.integrated()).isEqualTo(3);
+        assertThat(round.backlogRemains()).isFalse();
+    }
+
+    @Test
+    void limitsAreChecked() {
+        assertThatThrownBy(() -> new SequencerLimits(1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 leaves");
+        assertThatThrownBy(() -> new SequencerLimits(10, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+    }
+}

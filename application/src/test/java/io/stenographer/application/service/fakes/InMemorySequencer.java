@@ -1,0 +1,78 @@
+package io.stenographer.application.service.fakes;
+
+import io.stenographer.application.port.out.AppendLogPort;
+import io.stenographer.application.port.out.LoadPendingEventsPort;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The sequencer's queue and log writes over an {@link InMemoryLog}: queued leaves are handed out in order and leave
+ * the queue once appended. Tenants are listed in queueing order, not alphabetically as PostgreSQL lists them.
+ */
+public final class InMemorySequencer implements LoadPendingEventsPort, AppendLogPort {
+
+    private final InMemoryLog log;
+    private final Map<TenantId, List<PendingLeaf>> queued = new LinkedHashMap<>();
+    private Consumer<TenantId> onRead = tenant -> { };
+
+    public InMemorySequencer(InMemoryLog log) {
+        this.log = log;
+    }
+
+    public void queue(AuditEvent event) {
+        queued.computeIfAbsent(event.tenant(), t -> new ArrayList<>())
+                .add(new PendingLeaf(event.id(), event.leafHash(), event.receivedAt()));
+    }
+
+    public int queued(TenantId tenant) {
+        return queued.getOrDefault(tenant, List.of()).size();
+    }
+
+    /** Runs before each tenant's pending leaves are read, e.g. to let a clock advance as a slow tenant would. */
+    public void onRead(Consumer<TenantId> action) {
+        this.onRead = action;
+    }
+
+    @Override
+    public List<TenantId> tenantsWithPendingEvents(int max) {
+        return queued.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+                .limit(max).toList();
+    }
+
+    @Override
+    public boolean tryLockSequencer(TenantId tenant) {
+        return true;
+    }
+
+    @Override
+    public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
+        onRead.accept(tenant);
+        List<PendingLeaf> pending = queued.getOrDefault(tenant, List.of());
+        return List.copyOf(pending.subList(0, Math.min(limit, pending.size())));
+    }
+
+    @Override
+    public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
+            List<CompletedSubtree> subtrees) {
+        if (log.treeSize(tenant) != firstIndex) {
+            throw new IllegalStateException("leaves of " + tenant + " appended at " + firstIndex + ", but the tree has "
+                    + log.treeSize(tenant));
+        }
+        for (PendingLeaf leaf : leaves) {
+            log.appendLeaf(tenant, leaf.eventId(), leaf.leafHash());
+            queued.getOrDefault(tenant, new ArrayList<>()).remove(leaf);
+        }
+    }
+
+    @Override
+    public void appendCheckpoint(PublishedCheckpoint checkpoint) {
+        log.addCheckpoint(checkpoint);
+    }
+}
