@@ -8,10 +8,7 @@ import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.KeySet;
-import io.stenographer.domain.checkpoint.SignedNote;
-import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -21,15 +18,14 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.log.LogIntegrityViolation;
-import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.LogOrigins;
+import io.stenographer.domain.log.LogVerifier;
 import io.stenographer.domain.log.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.VerificationFinding;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.MerkleFrontier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,19 +34,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * Trusts nothing derived: every leaf hash is recomputed from its stored event, the tree is rebuilt
  * from those leaves in index order, and every stored or caller-supplied checkpoint is checked against
  * the rebuilt tree and the log's key. Works in chunks, so memory stays bounded at any log size.
+ * The rebuilding and comparing is the domain's {@link LogVerifier}; this service checks the caller,
+ * loads the log through its ports and records the report.
  */
 public final class VerifyLogService implements VerifyLogUseCase {
 
     static final String AUDIT_VERIFY = "audit.verify";
     private static final int CHUNK = 10_000;
-    private static final int MAX_FINDINGS = 1_000;
     private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of());
 
     private final LoadLogPort log;
@@ -137,184 +133,46 @@ public final class VerifyLogService implements VerifyLogUseCase {
         return report;
     }
 
+    /** Loads the log through the ports, chunk by chunk, and feeds it to the domain's {@link LogVerifier}. */
     private VerificationReport check(Caller caller, TenantId tenant, List<String> trusted) {
         Instant started = clock.instant();
-        Findings findings = new Findings();
-        KeySet verifier = transactions.inTransaction(() -> keySets.of(tenant));
-        String origin = origins.originOf(tenant);
+        KeySet keys = transactions.inTransaction(() -> keySets.of(tenant));
+        LogVerifier verifier = new LogVerifier(tenant, keys, origins.originOf(tenant));
 
-        // Checkpoints to hold the rebuilt tree against, by size: stored ones and the caller's own.
-        TreeMap<Long, List<Checkpoint>> expectedRoots = new TreeMap<>();
-        long checkpointsChecked = 0;
         List<PublishedCheckpoint> stored = List.of();
         try {
             stored = transactions.inTransaction(() -> log.checkpoints(tenant));
         } catch (LogIntegrityViolation | IllegalArgumentException e) {
-            findings.add(new VerificationFinding(Kind.CHECKPOINT_MALFORMED, null, null, e.getMessage()));
+            verifier.checkpointsUnreadable(e.getMessage());
         }
-        for (PublishedCheckpoint checkpoint : stored) {
-            checkpointsChecked++;
-            if (acceptSignedCheckpoint(checkpoint.signedNote(), verifier, origin, "stored checkpoint at size "
-                    + checkpoint.treeSize(), findings) != null) {
-                expectedRoots.computeIfAbsent(checkpoint.treeSize(), s -> new ArrayList<>()).add(checkpoint.checkpoint());
-            }
-        }
-        for (String note : trusted) {
-            checkpointsChecked++;
-            Checkpoint checkpoint = acceptSignedCheckpoint(note, verifier, origin, "supplied checkpoint", findings);
-            if (checkpoint != null) {
-                expectedRoots.computeIfAbsent(checkpoint.treeSize(), s -> new ArrayList<>()).add(checkpoint);
-            }
-        }
+        stored.forEach(verifier::storedCheckpoint);
+        trusted.forEach(verifier::suppliedCheckpoint);
 
         long treeSize = transactions.inTransaction(() -> log.treeSize(tenant));
-        if (!expectedRoots.isEmpty() && expectedRoots.lastKey() > treeSize) {
-            findings.add(new VerificationFinding(Kind.LOG_ROLLED_BACK, treeSize, null, "a checkpoint of size "
-                    + expectedRoots.lastKey() + " was published but the log now holds only " + treeSize
-                    + " leaves: it was rolled back, first missing index is " + treeSize));
-        }
-
-        MerkleFrontier frontier = MerkleFrontier.empty();
-        long eventsChecked = 0;
-        for (long from = 0; from < treeSize && !findings.full(); from += CHUNK) {
-            long to = Math.min(treeSize, from + CHUNK);
-            Map<Long, LoadLogPort.LeafWithEvent> byIndex = new LinkedHashMap<>();
+        verifier.treeSize(treeSize);
+        for (long from = 0; from < treeSize && !verifier.full(); from += CHUNK) {
             long chunkFrom = from;
-            for (LoadLogPort.LeafWithEvent row : transactions.inTransaction(
-                    () -> log.leavesWithEvents(tenant, chunkFrom, to))) {
-                byIndex.put(row.leaf().index(), row);
-            }
-            Map<NodeRef, Hash> completedHere = new LinkedHashMap<>();
-            for (long index = from; index < to; index++) {
-                LoadLogPort.LeafWithEvent row = byIndex.get(index);
-                Hash leafHash;
-                if (row == null) {
-                    findings.add(new VerificationFinding(Kind.LEAF_MISSING, index, null,
-                            "index " + index + ": no leaf is stored (row deleted)"));
-                    leafHash = new Hash(new byte[32]);
-                } else {
-                    LogLeaf leaf = row.leaf();
-                    AuditEvent event = row.event();
-                    leafHash = leaf.leafHash();
-                    if (row.unreadable() != null) {
-                        findings.add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(), "index "
-                                + index + ": event " + leaf.eventId() + " was altered into an invalid event: "
-                                + row.unreadable()));
-                    } else if (row.purged()) {
-                        // Purged after archiving: the tree keeps the hash; the payload is checked whenever its
-                        // segment is read back (ArchivedEventReader).
-                        if (!row.archivedLeafHash().equals(leaf.leafHash())) {
-                            findings.add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(), "index "
-                                    + index + ": the archive index records another leaf hash for event "
-                                    + leaf.eventId()));
-                        }
-                    } else if (event == null) {
-                        findings.add(new VerificationFinding(Kind.EVENT_MISSING, index, leaf.eventId(), "index "
-                                + index + ": event " + leaf.eventId() + " is missing from the event store"));
-                    } else {
-                        eventsChecked++;
-                        Hash recomputed = event.leafHash();
-                        if (!recomputed.equals(leaf.leafHash()) || !event.tenant().equals(tenant)) {
-                            findings.add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(),
-                                    "index " + index + ": event " + leaf.eventId()
-                                            + " no longer hashes to its leaf (content or position changed)"));
-                        }
-                        leafHash = recomputed;
-                    }
-                }
-                MerkleFrontier.Append step = frontier.append(leafHash);
-                frontier = step.frontier();
-                for (MerkleFrontier.CompletedSubtree subtree : step.completed()) {
-                    if (subtree.level() > 0) {
-                        completedHere.put(new NodeRef(subtree.level(), subtree.index()), subtree.hash());
-                    }
-                }
-                List<Checkpoint> atSize = expectedRoots.get(frontier.size());
-                if (atSize != null) {
-                    for (Checkpoint checkpoint : atSize) {
-                        if (!checkpoint.rootHash().equals(frontier.root())) {
-                            findings.add(new VerificationFinding(Kind.CHECKPOINT_ROOT_MISMATCH, frontier.size() - 1,
-                                    null, "checkpoint at size " + frontier.size()
-                                            + ": root does not match the tree rebuilt from the events"));
-                        }
-                    }
-                }
-            }
-            Map<NodeRef, Hash> storedSubtrees = transactions.inTransaction(
-                    () -> log.subtreeHashes(tenant, completedHere.keySet()));
-            completedHere.forEach((node, hash) -> {
-                if (!hash.equals(storedSubtrees.get(node))) {
-                    findings.add(new VerificationFinding(Kind.SUBTREE_MISMATCH, node.start(), null,
-                            "stored hash of leaves [" + node.start() + ", " + node.end()
-                                    + ") differs from the rebuilt tree"));
-                }
-            });
+            long to = Math.min(treeSize, from + CHUNK);
+            Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to,
+                    transactions.inTransaction(() -> log.leavesWithEvents(tenant, chunkFrom, to)));
+            verifier.compareSubtrees(rebuilt, transactions.inTransaction(
+                    () -> log.subtreeHashes(tenant, rebuilt.keySet())));
         }
-        long published = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).treeSize();
-        if (treeSize > published) {
+        if (verifier.leavesUnpublished()) {
             // The sequencer may have published a checkpoint between reading the checkpoints and the tree size.
-            published = Math.max(published, transactions.inTransaction(() -> log.latestCheckpoint(tenant))
+            verifier.latestCheckpoint(transactions.inTransaction(() -> log.latestCheckpoint(tenant))
                     .map(PublishedCheckpoint::treeSize).orElse(0L));
         }
-        long unpublishedFrom = published;
-        if (treeSize > published && !findings.full()) {
-            // Integration stores leaves and their checkpoint in one transaction; unpublished leaves were added by hand.
-            Optional<LogLeaf> first = transactions.inTransaction(() -> log.leafAt(tenant, unpublishedFrom));
-            findings.add(new VerificationFinding(Kind.LEAF_UNPUBLISHED, published,
-                    first.map(LogLeaf::eventId).orElse(null), "leaves [" + published + ", " + treeSize
-                            + ") are covered by no checkpoint; the first holds event "
-                            + first.map(leaf -> leaf.eventId().toString()).orElse("(none)")));
+        if (verifier.leavesUnpublished() && !verifier.full()) {
+            long first = verifier.firstUnpublishedIndex();
+            verifier.unpublishedLeaves(transactions.inTransaction(() -> log.leafAt(tenant, first)));
         }
-        if (!findings.full()) {
-            retentionRecords.check(tenant, MAX_FINDINGS - findings.list.size()).forEach(findings::add);
+        if (!verifier.full()) {
+            retentionRecords.check(tenant, verifier.room()).forEach(verifier::add);
         }
         for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, 100))) {
-            findings.add(new VerificationFinding(Kind.EVENT_OUTSIDE_LOG, null, outside,
-                    "event " + outside + " is stored but holds no log position and is not queued (inserted outside ingest)"));
+            verifier.eventOutsideLog(outside);
         }
-        return new VerificationReport(UUID.randomUUID(), tenant, started, clock.instant(), treeSize, eventsChecked,
-                checkpointsChecked, caller.subject(), findings.list, findings.truncated);
-    }
-
-    private static Checkpoint acceptSignedCheckpoint(String note, KeySet keys, String origin, String what,
-            Findings findings) {
-        try {
-            SignedNote signed = SignedNote.parse(note);
-            Checkpoint.parseBody(signed.body()); // a malformed body is its own finding, not a signature one
-            Checkpoint checkpoint;
-            try {
-                checkpoint = keys.verify(signed);
-            } catch (IllegalArgumentException e) {
-                findings.add(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
-                        what + ": signature does not verify with key " + keys.label() + ": " + e.getMessage()));
-                return null;
-            }
-            if (!checkpoint.origin().equals(origin)) {
-                findings.add(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
-                        what + ": origin '" + checkpoint.origin() + "' is not this log's origin '" + origin + "'"));
-                return null;
-            }
-            return checkpoint;
-        } catch (IllegalArgumentException e) {
-            findings.add(new VerificationFinding(Kind.CHECKPOINT_MALFORMED, null, null, what + ": " + e.getMessage()));
-            return null;
-        }
-    }
-
-    private static final class Findings {
-        private final List<VerificationFinding> list = new ArrayList<>();
-        private boolean truncated;
-
-        void add(VerificationFinding finding) {
-            if (list.size() < MAX_FINDINGS) {
-                list.add(finding);
-            } else {
-                truncated = true;
-            }
-        }
-
-        boolean full() {
-            return list.size() >= MAX_FINDINGS;
-        }
+        return verifier.report(UUID.randomUUID(), started, clock.instant(), caller.subject());
     }
 }

@@ -6,6 +6,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
+import io.stenographer.domain.log.StoredLeaf;
 import io.stenographer.domain.merkle.Hash;
 import java.util.Collection;
 import java.util.List;
@@ -51,15 +52,10 @@ public interface LoadLogPort {
     List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to);
 
     record LeafWithEvent(LogLeaf leaf, AuditEvent event, String unreadable,
-            Hash archivedLeafHash) {
+            Hash archivedLeafHash) implements StoredLeaf {
 
         public LeafWithEvent(LogLeaf leaf, AuditEvent event, String unreadable) {
             this(leaf, event, unreadable, null);
-        }
-
-        /** The payload left the hot store after it was archived; the archive index recorded this leaf hash. */
-        public boolean purged() {
-            return event == null && unreadable == null && archivedLeafHash != null;
         }
     }
 

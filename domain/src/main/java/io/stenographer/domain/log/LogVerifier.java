@@ -1,0 +1,309 @@
+package io.stenographer.domain.log;
+
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.KeySet;
+import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.VerificationFinding.Kind;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.MerkleFrontier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * A full verification of one tenant's log, fed with what storage holds and trusting nothing derived: every
+ * checkpoint is checked against the log's key set (the key valid at its size) and origin, every leaf hash is
+ * recomputed from its stored event, the tree is rebuilt from those leaves in index order and held against every
+ * accepted checkpoint and every stored subtree hash. It reads nothing itself; whoever drives it loads the data.
+ *
+ * <p>Feed it in this order: {@link #storedCheckpoint} and {@link #suppliedCheckpoint} for each checkpoint, then
+ * {@link #treeSize}, then the leaves chunk by chunk from index 0 with {@link #rebuild} and
+ * {@link #compareSubtrees}, then {@link #latestCheckpoint} and {@link #unpublishedLeaves} for leaves no checkpoint
+ * covers, and findings of other checks through {@link #add}. Memory stays bounded by the checkpoints and one
+ * chunk, at any log size. At most {@link #MAX_FINDINGS} findings are kept; more only mark the report truncated.
+ * One instance verifies once; it is not thread-safe.
+ */
+public final class LogVerifier {
+
+    public static final int MAX_FINDINGS = 1_000;
+
+    private static final Hash NO_LEAF = new Hash(new byte[32]);
+
+    private final TenantId tenant;
+    private final KeySet keys;
+    private final String origin;
+    private final List<VerificationFinding> findings = new ArrayList<>();
+    private boolean truncated;
+    /** Checkpoints to hold the rebuilt tree against, by size: stored ones and the caller's own. */
+    private final TreeMap<Long, List<Checkpoint>> expectedRoots = new TreeMap<>();
+    private long checkpointsChecked;
+    /** The size the last stored checkpoint covers, raised by {@link #latestCheckpoint}. */
+    private long publishedSize;
+    private long treeSize = -1;
+    private MerkleFrontier frontier = MerkleFrontier.empty();
+    private long eventsChecked;
+
+    /**
+     * @param keys   the log's keys, each with the sizes it may sign
+     * @param origin the log's origin line; a checkpoint naming another one is a finding
+     */
+    public LogVerifier(TenantId tenant, KeySet keys, String origin) {
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.origin = Objects.requireNonNull(origin, "origin");
+    }
+
+    /** The stored checkpoints could not be read at all (a row contradicts its own columns). */
+    public void checkpointsUnreadable(String why) {
+        requireBeforeTreeSize();
+        add(new VerificationFinding(Kind.CHECKPOINT_MALFORMED, null, null, why));
+    }
+
+    /** A checkpoint the log stored; pass them oldest (smallest) first. */
+    public void storedCheckpoint(PublishedCheckpoint checkpoint) {
+        requireBeforeTreeSize();
+        checkpointsChecked++;
+        publishedSize = checkpoint.treeSize(); // the last one stored counts, as the sequencer publishes in order
+        if (accept(checkpoint.signedNote(), "stored checkpoint at size " + checkpoint.treeSize()) != null) {
+            expect(checkpoint.checkpoint());
+        }
+    }
+
+    /** A signed checkpoint note the caller kept earlier: it catches a log rolled back behind it. */
+    public void suppliedCheckpoint(String note) {
+        requireBeforeTreeSize();
+        checkpointsChecked++;
+        Checkpoint checkpoint = accept(note, "supplied checkpoint");
+        if (checkpoint != null) {
+            expect(checkpoint);
+        }
+    }
+
+    /** The number of leaves the log holds now; a checkpoint larger than that means the log was rolled back. */
+    public void treeSize(long size) {
+        requireBeforeTreeSize();
+        if (size < 0) {
+            throw new IllegalArgumentException("tree size must be >= 0, was " + size);
+        }
+        treeSize = size;
+        if (!expectedRoots.isEmpty() && expectedRoots.lastKey() > size) {
+            add(new VerificationFinding(Kind.LOG_ROLLED_BACK, size, null, "a checkpoint of size "
+                    + expectedRoots.lastKey() + " was published but the log now holds only " + size
+                    + " leaves: it was rolled back, first missing index is " + size));
+        }
+    }
+
+    /**
+     * Checks and appends the leaves {@code [from, to)}: {@code from} is where the previous chunk ended (0 first),
+     * {@code rows} are the stored ones in that range (an index without a row is a deleted leaf). Every accepted
+     * checkpoint whose size is reached is compared with the rebuilt root.
+     *
+     * @return the perfect subtrees above the leaves that this chunk completed, with their rebuilt hashes, in the
+     *         order they completed: hold the stored ones against them with {@link #compareSubtrees}
+     */
+    public Map<NodeRef, Hash> rebuild(long from, long to, List<? extends StoredLeaf> rows) {
+        requireTreeSize();
+        if (from != frontier.size()) {
+            throw new IllegalArgumentException("chunks must follow each other: expected " + frontier.size()
+                    + ", was " + from);
+        }
+        if (to < from || to > treeSize) {
+            throw new IllegalArgumentException("chunk end " + to + " must be in [" + from + ", " + treeSize + "]");
+        }
+        Map<Long, StoredLeaf> byIndex = new HashMap<>();
+        for (StoredLeaf row : rows) {
+            byIndex.put(row.leaf().index(), row);
+        }
+        Map<NodeRef, Hash> completedHere = new LinkedHashMap<>();
+        for (long index = from; index < to; index++) {
+            MerkleFrontier.Append step = frontier.append(leafHash(index, byIndex.get(index)));
+            frontier = step.frontier();
+            for (MerkleFrontier.CompletedSubtree subtree : step.completed()) {
+                if (subtree.level() > 0) {
+                    completedHere.put(new NodeRef(subtree.level(), subtree.index()), subtree.hash());
+                }
+            }
+            List<Checkpoint> atSize = expectedRoots.get(frontier.size());
+            if (atSize != null) {
+                for (Checkpoint checkpoint : atSize) {
+                    if (!checkpoint.rootHash().equals(frontier.root())) {
+                        add(new VerificationFinding(Kind.CHECKPOINT_ROOT_MISMATCH, frontier.size() - 1, null,
+                                "checkpoint at size " + frontier.size()
+                                        + ": root does not match the tree rebuilt from the events"));
+                    }
+                }
+            }
+        }
+        return completedHere;
+    }
+
+    /** Holds the stored hashes of the subtrees {@link #rebuild} completed against the rebuilt ones. */
+    public void compareSubtrees(Map<NodeRef, Hash> rebuilt, Map<NodeRef, Hash> stored) {
+        rebuilt.forEach((node, hash) -> {
+            if (!hash.equals(stored.get(node))) {
+                add(new VerificationFinding(Kind.SUBTREE_MISMATCH, node.start(), null,
+                        "stored hash of leaves [" + node.start() + ", " + node.end()
+                                + ") differs from the rebuilt tree"));
+            }
+        });
+    }
+
+    /**
+     * The size of the latest checkpoint as read after the tree size: the sequencer may have published one between
+     * reading the checkpoints and the tree size. Only the larger of it and the last stored one counts.
+     */
+    public void latestCheckpoint(long size) {
+        requireTreeSize();
+        publishedSize = Math.max(publishedSize, size);
+    }
+
+    /** Whether leaves beyond the last checkpoint seen exist. */
+    public boolean leavesUnpublished() {
+        requireTreeSize();
+        return treeSize > publishedSize;
+    }
+
+    /** The first leaf no checkpoint covers; {@link #leavesUnpublished()} says whether there is one. */
+    public long firstUnpublishedIndex() {
+        return publishedSize;
+    }
+
+    /**
+     * Integration stores leaves and their checkpoint in one transaction, so leaves no checkpoint covers were added
+     * by hand: a finding naming the event of the first one ({@code first}, the leaf at
+     * {@link #firstUnpublishedIndex()}). Nothing when every leaf is covered or the findings are already full.
+     */
+    public void unpublishedLeaves(Optional<LogLeaf> first) {
+        if (!leavesUnpublished() || full()) {
+            return;
+        }
+        add(new VerificationFinding(Kind.LEAF_UNPUBLISHED, publishedSize,
+                first.map(LogLeaf::eventId).orElse(null), "leaves [" + publishedSize + ", " + treeSize
+                        + ") are covered by no checkpoint; the first holds event "
+                        + first.map(leaf -> leaf.eventId().toString()).orElse("(none)")));
+    }
+
+    /** An event that is stored but holds no log position and is not queued. */
+    public void eventOutsideLog(EventId event) {
+        add(new VerificationFinding(Kind.EVENT_OUTSIDE_LOG, null, event,
+                "event " + event + " is stored but holds no log position and is not queued (inserted outside ingest)"));
+    }
+
+    /** A finding of a check made elsewhere (archive segments, retention records); kept while there is room. */
+    public void add(VerificationFinding finding) {
+        Objects.requireNonNull(finding, "finding");
+        if (findings.size() < MAX_FINDINGS) {
+            findings.add(finding);
+        } else {
+            truncated = true;
+        }
+    }
+
+    /** Whether no further finding would be kept: the rest of a check may be skipped. */
+    public boolean full() {
+        return findings.size() >= MAX_FINDINGS;
+    }
+
+    /** How many more findings would be kept. */
+    public int room() {
+        return MAX_FINDINGS - findings.size();
+    }
+
+    /** The findings so far, in the order they were found. */
+    public List<VerificationFinding> findings() {
+        return List.copyOf(findings);
+    }
+
+    public VerificationReport report(UUID id, Instant startedAt, Instant finishedAt, String triggeredBy) {
+        requireTreeSize();
+        return new VerificationReport(id, tenant, startedAt, finishedAt, treeSize, eventsChecked, checkpointsChecked,
+                triggeredBy, findings, truncated);
+    }
+
+    /** The leaf hash the rebuilt tree uses at {@code index}: the recomputed one when the event is there. */
+    private Hash leafHash(long index, StoredLeaf row) {
+        if (row == null) {
+            add(new VerificationFinding(Kind.LEAF_MISSING, index, null,
+                    "index " + index + ": no leaf is stored (row deleted)"));
+            return NO_LEAF;
+        }
+        LogLeaf leaf = row.leaf();
+        AuditEvent event = row.event();
+        if (row.unreadable() != null) {
+            add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(), "index "
+                    + index + ": event " + leaf.eventId() + " was altered into an invalid event: "
+                    + row.unreadable()));
+        } else if (row.purged()) {
+            // Purged after archiving: the tree keeps the hash; the payload is checked whenever its segment is read
+            // back (ArchivedEventReader).
+            if (!row.archivedLeafHash().equals(leaf.leafHash())) {
+                add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(), "index "
+                        + index + ": the archive index records another leaf hash for event " + leaf.eventId()));
+            }
+        } else if (event == null) {
+            add(new VerificationFinding(Kind.EVENT_MISSING, index, leaf.eventId(), "index "
+                    + index + ": event " + leaf.eventId() + " is missing from the event store"));
+        } else {
+            eventsChecked++;
+            Hash recomputed = event.leafHash();
+            if (!recomputed.equals(leaf.leafHash()) || !event.tenant().equals(tenant)) {
+                add(new VerificationFinding(Kind.LEAF_MISMATCH, index, leaf.eventId(),
+                        "index " + index + ": event " + leaf.eventId()
+                                + " no longer hashes to its leaf (content or position changed)"));
+            }
+            return recomputed;
+        }
+        return leaf.leafHash();
+    }
+
+    private void expect(Checkpoint checkpoint) {
+        expectedRoots.computeIfAbsent(checkpoint.treeSize(), s -> new ArrayList<>()).add(checkpoint);
+    }
+
+    /** The checkpoint when its note parses, verifies with the key set and names this log; else null and a finding. */
+    private Checkpoint accept(String note, String what) {
+        try {
+            SignedNote signed = SignedNote.parse(note);
+            Checkpoint.parseBody(signed.body()); // a malformed body is its own finding, not a signature one
+            Checkpoint checkpoint;
+            try {
+                checkpoint = keys.verify(signed);
+            } catch (IllegalArgumentException e) {
+                add(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
+                        what + ": signature does not verify with key " + keys.label() + ": " + e.getMessage()));
+                return null;
+            }
+            if (!checkpoint.origin().equals(origin)) {
+                add(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
+                        what + ": origin '" + checkpoint.origin() + "' is not this log's origin '" + origin + "'"));
+                return null;
+            }
+            return checkpoint;
+        } catch (IllegalArgumentException e) {
+            add(new VerificationFinding(Kind.CHECKPOINT_MALFORMED, null, null, what + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private void requireBeforeTreeSize() {
+        if (treeSize >= 0) {
+            throw new IllegalStateException("checkpoints come before the tree size");
+        }
+    }
+
+    private void requireTreeSize() {
+        if (treeSize < 0) {
+            throw new IllegalStateException("the tree size comes first");
+        }
+    }
+}

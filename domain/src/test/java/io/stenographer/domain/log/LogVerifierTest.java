@@ -1,0 +1,575 @@
+package io.stenographer.domain.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.Ed25519Keys;
+import io.stenographer.domain.checkpoint.KeySet;
+import io.stenographer.domain.checkpoint.NoteSigner;
+import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.ActorType;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.log.VerificationFinding.Kind;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import io.stenographer.domain.merkle.MerkleHashes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rebuild-and-compare of a full log verification, fed with an in-memory log the way the service feeds it from
+ * the database: checkpoints, then the tree size, then the leaves chunk by chunk with the stored subtree hashes.
+ */
+class LogVerifierTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final TenantId OTHER = TenantId.of("other");
+    private static final String ORIGIN = "stenographer.test/acme";
+    private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
+
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final NoteSigner key = new NoteSigner("stenographer.test/log", Ed25519Keys.generate().getPrivate());
+    private KeySet keys = KeySet.single(key.verifier());
+
+    /** What storage holds: events, leaf rows (index to row, absent = deleted), subtree hashes, checkpoints. */
+    private final List<AuditEvent> events = new ArrayList<>();
+    private final InMemoryMerkleTree tree = new InMemoryMerkleTree();
+    private final Map<Long, Row> rows = new HashMap<>();
+    private final Map<NodeRef, Hash> subtreeOverrides = new HashMap<>();
+    private final List<NodeRef> subtreesDeleted = new ArrayList<>();
+    private final List<PublishedCheckpoint> stored = new ArrayList<>();
+    private final List<String> supplied = new ArrayList<>();
+    private long treeSize = -1;
+
+    record Row(LogLeaf leaf, AuditEvent event, String unreadable, Hash archivedLeafHash) implements StoredLeaf {
+    }
+
+    // ---- the log ----
+
+    private AuditEvent event(TenantId tenant, int i) {
+        Instant at = NOW.plusSeconds(i);
+        EventDraft draft = new EventDraft(tenant, new Actor("alice", ActorType.USER, "Alice"), Action.of("case.view"),
+                new ResourceRef("case", "C-" + i), null, Outcome.SUCCESS, at.minusSeconds(1),
+                new Source("portal", "192.0.2.10", "test"), "corr-" + i, new JsonObject(Map.of()), null);
+        return AuditEvent.record(EventId.newTimeOrdered(at, random), at, "svc-writer", draft);
+    }
+
+    private void append(int count) {
+        for (int i = 0; i < count; i++) {
+            AuditEvent event = event(ACME, events.size());
+            long index = tree.append(event.leafHash());
+            events.add(event);
+            rows.put(index, new Row(new LogLeaf(ACME, index, event.id(), event.leafHash()), event, null, null));
+        }
+    }
+
+    private SignedNote checkpoint(long size, NoteSigner... signers) {
+        return note(Checkpoint.of(ORIGIN, size, tree.root(size)), signers);
+    }
+
+    private static SignedNote note(Checkpoint checkpoint, NoteSigner... signers) {
+        SignedNote note = signers[0].sign(checkpoint.body());
+        for (int i = 1; i < signers.length; i++) {
+            note = note.withSignature(signers[i].signature(checkpoint.body()));
+        }
+        return note;
+    }
+
+    private void store(SignedNote note) {
+        stored.add(new PublishedCheckpoint(ACME, Checkpoint.parseBody(note.body()), note.serialize(), NOW));
+    }
+
+    /** Publishes a checkpoint of the whole log, signed by the given keys (the log's key when none). */
+    private void publish(NoteSigner... signers) {
+        store(checkpoint(tree.size(), signers.length == 0 ? new NoteSigner[] {key} : signers));
+    }
+
+    private LogLeaf leaf(long index) {
+        return rows.get(index).leaf();
+    }
+
+    // ---- the driver: the order and chunking of VerifyLogService ----
+
+    private LogVerifier verifier() {
+        return new LogVerifier(ACME, keys, ORIGIN);
+    }
+
+    private LogVerifier feed(int chunk) {
+        LogVerifier verifier = verifier();
+        stored.forEach(verifier::storedCheckpoint);
+        supplied.forEach(verifier::suppliedCheckpoint);
+        long size = treeSize >= 0 ? treeSize : tree.size();
+        verifier.treeSize(size);
+        for (long from = 0; from < size && !verifier.full(); from += chunk) {
+            long to = Math.min(size, from + chunk);
+            List<Row> chunkRows = new ArrayList<>();
+            for (long index = from; index < to; index++) {
+                if (rows.containsKey(index)) {
+                    chunkRows.add(rows.get(index));
+                }
+            }
+            Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to, chunkRows);
+            verifier.compareSubtrees(rebuilt, storedSubtrees(rebuilt.keySet()));
+        }
+        return verifier;
+    }
+
+    private Map<NodeRef, Hash> storedSubtrees(Iterable<NodeRef> nodes) {
+        Map<NodeRef, Hash> found = new HashMap<>();
+        for (NodeRef node : nodes) {
+            if (node.end() <= tree.size() && !subtreesDeleted.contains(node)) {
+                found.put(node, subtreeOverrides.getOrDefault(node, tree.subtreeHash(node.start(), node.end())));
+            }
+        }
+        return found;
+    }
+
+    private VerificationReport report(LogVerifier verifier) {
+        return verifier.report(UUID.randomUUID(), NOW, NOW.plusSeconds(1), "auditor-1");
+    }
+
+    private VerificationReport verify() {
+        return report(feed(3));
+    }
+
+    private static List<Kind> kinds(VerificationReport report) {
+        return report.findings().stream().map(VerificationFinding::kind).toList();
+    }
+
+    // ---- an intact log ----
+
+    @Test
+    void anIntactLogWithStoredAndSuppliedCheckpointsHasNoFindings() {
+        append(3);
+        publish();
+        append(4);
+        publish();
+        supplied.add(checkpoint(5, key).serialize());
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.ok()).isTrue();
+        assertThat(report.findingsTruncated()).isFalse();
+        assertThat(report.tenant()).isEqualTo(ACME);
+        assertThat(report.treeSize()).isEqualTo(7);
+        assertThat(report.eventsChecked()).isEqualTo(7);
+        assertThat(report.checkpointsChecked()).isEqualTo(3);
+        assertThat(report.triggeredBy()).isEqualTo("auditor-1");
+    }
+
+    @Test
+    void theChunkSizeDoesNotChangeTheOutcome() {
+        append(13);
+        publish();
+        rows.put(6L, new Row(leaf(6), event(ACME, 99), null, null));
+        for (int chunk : new int[] {1, 2, 3, 4, 5, 8, 13, 100}) {
+            VerificationReport report = report(feed(chunk));
+            // Subtrees are compared at the end of each chunk, so only the order depends on the chunking.
+            assertThat(report.findings()).as("chunk %d", chunk)
+                    .containsExactlyInAnyOrderElementsOf(report(feed(13)).findings());
+            assertThat(kinds(report)).containsOnly(Kind.LEAF_MISMATCH, Kind.SUBTREE_MISMATCH,
+                    Kind.CHECKPOINT_ROOT_MISMATCH).hasSize(5);
+            assertThat(report.eventsChecked()).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void rebuildReturnsTheSubtreesAboveTheLeavesThatTheChunkCompleted() {
+        append(6);
+        LogVerifier verifier = verifier();
+        verifier.treeSize(6);
+
+        assertThat(verifier.rebuild(0, 3, List.of(rows.get(0L), rows.get(1L), rows.get(2L))))
+                .containsExactly(Map.entry(new NodeRef(1, 0), tree.subtreeHash(0, 2)));
+        assertThat(verifier.rebuild(3, 6, List.of(rows.get(3L), rows.get(4L), rows.get(5L))))
+                .containsExactly(Map.entry(new NodeRef(1, 1), tree.subtreeHash(2, 4)),
+                        Map.entry(new NodeRef(2, 0), tree.subtreeHash(0, 4)),
+                        Map.entry(new NodeRef(1, 2), tree.subtreeHash(4, 6)));
+    }
+
+    // ---- leaves ----
+
+    @Test
+    void aTamperedEventIsNamedByIndexAndEventIdAndBreaksTheRootsAndSubtreesAboveIt() {
+        append(4);
+        publish();
+        AuditEvent original = events.get(2);
+        AuditEvent altered = AuditEvent.restore(original.id(), original.receivedAt(), "mallory", original.content());
+        rows.put(2L, new Row(leaf(2), altered, null, null));
+
+        VerificationReport report = report(feed(4));
+
+        assertThat(report.findings()).containsExactly(
+                new VerificationFinding(Kind.LEAF_MISMATCH, 2L, original.id(), "index 2: event " + original.id()
+                        + " no longer hashes to its leaf (content or position changed)"),
+                new VerificationFinding(Kind.CHECKPOINT_ROOT_MISMATCH, 3L, null,
+                        "checkpoint at size 4: root does not match the tree rebuilt from the events"),
+                new VerificationFinding(Kind.SUBTREE_MISMATCH, 2L, null,
+                        "stored hash of leaves [2, 4) differs from the rebuilt tree"),
+                new VerificationFinding(Kind.SUBTREE_MISMATCH, 0L, null,
+                        "stored hash of leaves [0, 4) differs from the rebuilt tree"));
+        assertThat(report.eventsChecked()).isEqualTo(4);
+    }
+
+    @Test
+    void anEventMovedToAnotherTenantNoLongerMatchesItsLeaf() {
+        append(2);
+        AuditEvent foreign = event(OTHER, 1);
+        // The stored leaf hash is the foreign event's own: only the tenant gives it away.
+        rows.put(1L, new Row(new LogLeaf(ACME, 1, foreign.id(), foreign.leafHash()), foreign, null, null));
+
+        assertThat(verify().findings()).extracting(VerificationFinding::kind, VerificationFinding::index)
+                .contains(tuple(Kind.LEAF_MISMATCH, 1L));
+    }
+
+    @Test
+    void aDeletedLeafRowIsMissingAndCountsAsAZeroHash() {
+        append(4);
+        publish();
+        rows.remove(1L);
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings().get(0)).isEqualTo(new VerificationFinding(Kind.LEAF_MISSING, 1L, null,
+                "index 1: no leaf is stored (row deleted)"));
+        // Chunks of 3: [0, 2) is compared after the first chunk; [2, 4) holds no zero hash and still matches.
+        assertThat(kinds(report)).containsExactly(Kind.LEAF_MISSING, Kind.SUBTREE_MISMATCH,
+                Kind.CHECKPOINT_ROOT_MISMATCH, Kind.SUBTREE_MISMATCH);
+        assertThat(report.findings().get(3).message()).isEqualTo(
+                "stored hash of leaves [0, 4) differs from the rebuilt tree");
+        assertThat(report.eventsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void aMissingEventIsNamedButTheTreeKeepsTheStoredLeafHash() {
+        append(4);
+        publish();
+        rows.put(3L, new Row(leaf(3), null, null, null));
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).containsExactly(new VerificationFinding(Kind.EVENT_MISSING, 3L,
+                events.get(3).id(), "index 3: event " + events.get(3).id() + " is missing from the event store"));
+        assertThat(report.eventsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void anEventAlteredIntoAnInvalidOneIsALeafMismatch() {
+        append(2);
+        rows.put(0L, new Row(leaf(0), null, "submittedBy is required", null));
+
+        assertThat(verify().findings()).containsExactly(new VerificationFinding(Kind.LEAF_MISMATCH, 0L,
+                events.get(0).id(), "index 0: event " + events.get(0).id()
+                        + " was altered into an invalid event: submittedBy is required"));
+    }
+
+    @Test
+    void aPurgedEventIsCheckedAgainstTheArchiveIndexOnly() {
+        append(3);
+        publish();
+        rows.put(0L, new Row(leaf(0), null, null, leaf(0).leafHash()));
+        rows.put(1L, new Row(leaf(1), null, null, MerkleHashes.leafHash(new byte[] {1})));
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).containsExactly(new VerificationFinding(Kind.LEAF_MISMATCH, 1L,
+                events.get(1).id(), "index 1: the archive index records another leaf hash for event "
+                        + events.get(1).id()));
+        assertThat(report.eventsChecked()).isEqualTo(1);
+    }
+
+    @Test
+    void aStoredSubtreeThatDiffersOrIsMissingIsNamedByItsRange() {
+        append(8);
+        publish();
+        subtreeOverrides.put(new NodeRef(2, 1), MerkleHashes.leafHash(new byte[] {2}));
+        subtreesDeleted.add(new NodeRef(1, 0));
+
+        assertThat(verify().findings()).containsExactlyInAnyOrder(
+                new VerificationFinding(Kind.SUBTREE_MISMATCH, 0L, null,
+                        "stored hash of leaves [0, 2) differs from the rebuilt tree"),
+                new VerificationFinding(Kind.SUBTREE_MISMATCH, 4L, null,
+                        "stored hash of leaves [4, 8) differs from the rebuilt tree"));
+    }
+
+    // ---- checkpoints ----
+
+    @Test
+    void aCheckpointWithAWrongRootIsNamedAtItsSize() {
+        append(5);
+        store(note(Checkpoint.of(ORIGIN, 3, tree.root(2)), key));
+        publish();
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).containsExactly(new VerificationFinding(Kind.CHECKPOINT_ROOT_MISMATCH, 2L,
+                null, "checkpoint at size 3: root does not match the tree rebuilt from the events"));
+        assertThat(report.checkpointsChecked()).isEqualTo(2);
+    }
+
+    @Test
+    void aCheckpointByAnotherKeyIsASignatureFindingAndItsRootIsNotTrusted() {
+        append(3);
+        NoteSigner stranger = new NoteSigner("stenographer.test/log", Ed25519Keys.generate().getPrivate());
+        store(note(Checkpoint.of(ORIGIN, 3, tree.root(1)), stranger));
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).containsExactly(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
+                "stored checkpoint at size 3: signature does not verify with key " + keys.label()
+                        + ": checkpoint carries no signature by a key in the key set"));
+    }
+
+    @Test
+    void aSignatureThatDoesNotVerifyIsAFinding() {
+        append(3);
+        SignedNote good = checkpoint(3, key);
+        // The log's key line over another body: a signature moved onto this checkpoint.
+        SignedNote moved = new SignedNote(good.body(), key.sign(Checkpoint.of(ORIGIN, 2, tree.root(2)).body())
+                .signatures());
+        supplied.add(moved.serialize());
+
+        assertThat(verify().findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
+            assertThat(f.message()).startsWith("supplied checkpoint: signature does not verify with key "
+                    + keys.label()).contains("does not verify");
+        });
+    }
+
+    @Test
+    void aCheckpointOfAnotherOriginIsASignatureFinding() {
+        append(2);
+        supplied.add(note(Checkpoint.of("stenographer.test/other", 2, tree.root(2)), key).serialize());
+
+        assertThat(verify().findings()).containsExactly(new VerificationFinding(Kind.CHECKPOINT_SIGNATURE, null, null,
+                "supplied checkpoint: origin 'stenographer.test/other' is not this log's origin '" + ORIGIN + "'"));
+    }
+
+    @Test
+    void malformedNotesAndBodiesAreMalformedNotSignatureFindings() {
+        append(2);
+        supplied.add("not a signed note");
+        supplied.add(key.sign("just some text\n").serialize());
+
+        VerificationReport report = verify();
+
+        assertThat(kinds(report)).containsExactly(Kind.CHECKPOINT_MALFORMED, Kind.CHECKPOINT_MALFORMED);
+        assertThat(report.findings()).allSatisfy(f -> assertThat(f.message()).startsWith("supplied checkpoint: "));
+        assertThat(report.checkpointsChecked()).isEqualTo(2);
+    }
+
+    @Test
+    void unreadableStoredCheckpointsAreOneMalformedFinding() {
+        append(1);
+        LogVerifier verifier = verifier();
+        verifier.checkpointsUnreadable("checkpoint row 3 does not match its columns");
+        verifier.treeSize(1);
+
+        assertThat(verifier.findings()).containsExactly(new VerificationFinding(Kind.CHECKPOINT_MALFORMED, null, null,
+                "checkpoint row 3 does not match its columns"));
+    }
+
+    @Test
+    void aCheckpointLargerThanTheLogMeansItWasRolledBack() {
+        append(9);
+        supplied.add(checkpoint(9, key).serialize());
+        treeSize = 7;
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).containsExactly(new VerificationFinding(Kind.LOG_ROLLED_BACK, 7L, null,
+                "a checkpoint of size 9 was published but the log now holds only 7 leaves: it was rolled back,"
+                        + " first missing index is 7"));
+        assertThat(report.treeSize()).isEqualTo(7);
+    }
+
+    // ---- key rotation ----
+
+    private final NoteSigner newKey = new NoteSigner("stenographer.test/log", Ed25519Keys.generate().getPrivate());
+
+    @Test
+    void checkpointsOfEveryKeyEraVerifyWithTheKeyValidAtTheirSize() {
+        keys = KeySet.single(key.verifier()).rotatedTo(newKey.verifier(), 3);
+        append(2);
+        publish(key);
+        append(1);
+        publish(key, newKey);
+        append(2);
+        publish(newKey);
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.checkpointsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void aKeyUsedOutsideItsEraIsASignatureFinding() {
+        keys = KeySet.single(key.verifier()).rotatedTo(newKey.verifier(), 3);
+        append(2);
+        publish(newKey);
+        append(1);
+        publish(key, newKey);
+        append(1);
+        publish(key);
+
+        VerificationReport report = verify();
+
+        assertThat(kinds(report)).containsExactly(Kind.CHECKPOINT_SIGNATURE, Kind.CHECKPOINT_SIGNATURE);
+        assertThat(report.findings().get(0).message()).startsWith("stored checkpoint at size 2:")
+                .contains("valid only for sizes 3..");
+        assertThat(report.findings().get(1).message()).startsWith("stored checkpoint at size 4:")
+                .contains("valid only for sizes 0..3");
+    }
+
+    @Test
+    void aHandoverSignedByTheNewKeyAloneIsASignatureFinding() {
+        keys = KeySet.single(key.verifier()).rotatedTo(newKey.verifier(), 3);
+        append(3);
+        publish(newKey);
+
+        assertThat(verify().findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
+            assertThat(f.message()).contains("size 3").contains("key handover");
+        });
+    }
+
+    // ---- unpublished leaves, other checks ----
+
+    @Test
+    void leavesBeyondTheLastCheckpointAreUnpublishedUnlessALaterCheckpointCoversThem() {
+        append(5);
+        publish();
+        append(2);
+
+        LogVerifier verifier = feed(3);
+        assertThat(verifier.leavesUnpublished()).isTrue();
+        verifier.latestCheckpoint(4); // an older size never lowers what is covered
+        assertThat(verifier.firstUnpublishedIndex()).isEqualTo(5);
+        verifier.unpublishedLeaves(Optional.of(leaf(5)));
+        assertThat(verifier.findings()).containsExactly(new VerificationFinding(Kind.LEAF_UNPUBLISHED, 5L,
+                events.get(5).id(), "leaves [5, 7) are covered by no checkpoint; the first holds event "
+                        + events.get(5).id()));
+
+        LogVerifier raced = feed(3);
+        raced.latestCheckpoint(7); // published by the sequencer after the checkpoints were read
+        assertThat(raced.leavesUnpublished()).isFalse();
+        raced.unpublishedLeaves(Optional.of(leaf(5)));
+        assertThat(raced.findings()).isEmpty();
+    }
+
+    @Test
+    void aLogWithoutCheckpointsIsUnpublishedFromIndexZero() {
+        append(2);
+        LogVerifier verifier = feed(3);
+        verifier.latestCheckpoint(0);
+        verifier.unpublishedLeaves(Optional.empty());
+
+        assertThat(verifier.findings()).containsExactly(new VerificationFinding(Kind.LEAF_UNPUBLISHED, 0L, null,
+                "leaves [0, 2) are covered by no checkpoint; the first holds event (none)"));
+    }
+
+    @Test
+    void eventsOutsideTheLogAndOtherChecksFindingsAreAdded() {
+        append(1);
+        publish();
+        LogVerifier verifier = feed(3);
+        EventId outside = event(ACME, 50).id();
+        verifier.add(new VerificationFinding(Kind.RETENTION_CHANGE_UNTRACED, null, null, "hold H-1 released"));
+        verifier.eventOutsideLog(outside);
+
+        assertThat(report(verifier).findings()).containsExactly(
+                new VerificationFinding(Kind.RETENTION_CHANGE_UNTRACED, null, null, "hold H-1 released"),
+                new VerificationFinding(Kind.EVENT_OUTSIDE_LOG, null, outside, "event " + outside
+                        + " is stored but holds no log position and is not queued (inserted outside ingest)"));
+    }
+
+    // ---- the findings cap ----
+
+    /** The events of leaves [from, to) are gone from the event store: one finding each. */
+    private void eventsMissing(long from, long to) {
+        for (long index = from; index < to; index++) {
+            rows.put(index, new Row(leaf(index), null, null, null));
+        }
+    }
+
+    @Test
+    void findingsStopAtTheCapTheReportSaysItWasTruncatedAndNoFurtherChunkIsRead() {
+        append(1500);
+        eventsMissing(1, 1200); // 1,199 findings in the first two chunks; the third chunk is intact
+        publish();
+
+        LogVerifier verifier = feed(600);
+
+        assertThat(verifier.full()).isTrue();
+        assertThat(verifier.room()).isZero();
+        VerificationReport report = report(verifier);
+        assertThat(report.findings()).hasSize(LogVerifier.MAX_FINDINGS);
+        assertThat(report.findings()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(Kind.EVENT_MISSING));
+        assertThat(report.findings().get(LogVerifier.MAX_FINDINGS - 1).index()).isEqualTo(LogVerifier.MAX_FINDINGS);
+        assertThat(report.findingsTruncated()).isTrue();
+        assertThat(report.eventsChecked()).as("only index 0: leaves [1200, 1500) were never read").isEqualTo(1);
+
+        verifier.unpublishedLeaves(Optional.empty()); // skipped when full
+        verifier.eventOutsideLog(event(ACME, 1).id());
+        assertThat(report(verifier).findings()).hasSize(LogVerifier.MAX_FINDINGS);
+    }
+
+    @Test
+    void belowTheCapNothingIsTruncated() {
+        append(LogVerifier.MAX_FINDINGS);
+        eventsMissing(1, LogVerifier.MAX_FINDINGS);
+        publish();
+
+        LogVerifier verifier = feed(100);
+
+        assertThat(verifier.findings()).hasSize(LogVerifier.MAX_FINDINGS - 1);
+        assertThat(verifier.room()).isEqualTo(1);
+        assertThat(verifier.full()).isFalse();
+        verifier.eventOutsideLog(event(ACME, 1).id());
+        assertThat(verifier.full()).isTrue();
+        assertThat(report(verifier).findingsTruncated()).isFalse();
+        verifier.eventOutsideLog(event(ACME, 2).id());
+        assertThat(report(verifier).findingsTruncated()).isTrue();
+    }
+
+    // ---- the order it is fed in ----
+
+    @Test
+    void checkpointsComeBeforeTheTreeSizeAndChunksFollowEachOther() {
+        append(4);
+        publish();
+        LogVerifier verifier = verifier();
+        assertThatThrownBy(() -> verifier.rebuild(0, 1, List.of())).isInstanceOf(IllegalStateException.class);
+        verifier.treeSize(4);
+        assertThatThrownBy(() -> verifier.storedCheckpoint(stored.get(0)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> verifier.suppliedCheckpoint(checkpoint(4, key).serialize()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> verifier.rebuild(1, 2, List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected 0");
+        assertThatThrownBy(() -> verifier.rebuild(0, 5, List.of())).isInstanceOf(IllegalArgumentException.class);
+        verifier.rebuild(0, 2, List.of(rows.get(0L), rows.get(1L)));
+        verifier.rebuild(2, 4, List.of(rows.get(2L), rows.get(3L)));
+        assertThat(report(verifier).findings()).isEmpty();
+    }
+}
