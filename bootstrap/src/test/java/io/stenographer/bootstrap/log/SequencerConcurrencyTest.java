@@ -10,6 +10,7 @@ import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.IntegrateEventsService;
+import io.stenographer.application.service.SequencerLimits;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
@@ -27,6 +28,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,9 +82,9 @@ class SequencerConcurrencyTest {
         Caller writer = Caller.withRolesOnTenants("seq-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
         List<IntegrateEventsUseCase> sequencers = List.of(scheduledSequencer,
                 new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions,
-                        Clock.systemUTC(), origins, 37),
+                        Clock.systemUTC(), origins, new SequencerLimits(37, Duration.ofMillis(1))),
                 new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions,
-                        Clock.systemUTC(), origins, 500));
+                        Clock.systemUTC(), origins, new SequencerLimits(500, Duration.ofSeconds(1))));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicBoolean ingesting = new AtomicBoolean(true);
         CountDownLatch lateEventInserted = new CountDownLatch(1);
