@@ -20,6 +20,7 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.merkle.ConsistencyProof;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleHashes;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -173,7 +174,7 @@ public final class VerifierCli {
         KeySet key = key(options.get("key"));
         Path file = existingFile(options.get("bundle"), "--bundle");
         Verdict result;
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             result = check.verify(key, options.get("origin"), in);
         } catch (IOException e) {
             throw new UsageError("cannot read --bundle " + file + ": " + e.getMessage());

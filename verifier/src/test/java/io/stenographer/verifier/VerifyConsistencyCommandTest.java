@@ -16,10 +16,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +64,7 @@ class VerifyConsistencyCommandTest {
         String[] args = {"verify-consistency", "--old", old.toString(), "--new", fresh.toString(), "--proof",
             proofFile.toString(), "--key", LOG.verifierKey()};
         if (origin.length > 0) {
-            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--origin",
+            args = Stream.concat(Arrays.stream(args), Stream.of("--origin",
                     origin[0])).toArray(String[]::new);
         }
         return Cli.run(args);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,7 +143,7 @@ abstract class ArchiveSegmentsContractTest {
     @Test
     void open_streams_the_stored_bytes() throws IOException {
         byte[] content = new byte[300_000];
-        new java.util.Random(42).nextBytes(content);
+        new Random(42).nextBytes(content);
         archive.put(key("binary.gz"), content, Sha256.hex(content), inOneDay());
 
         assertThat(readAll(key("binary.gz"))).isEqualTo(content);

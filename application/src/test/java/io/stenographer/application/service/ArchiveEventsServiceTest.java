@@ -47,10 +47,12 @@ import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionRules;
 import io.stenographer.domain.retention.RetentionSubject;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -259,7 +261,7 @@ class ArchiveEventsServiceTest {
                         io.stenographer.domain.retention.RetentionSubject.of(payment), "success"),
                 new ArchivedEvent(1, view.id(), view.leafHash(),
                         io.stenographer.domain.retention.RetentionSubject.of(view), "success"));
-        assertThat(SegmentCheck.problems(manifest, object, decode(object), java.util.Map.of())).isEmpty();
+        assertThat(SegmentCheck.problems(manifest, object, decode(object), Map.of())).isEmpty();
     }
 
     @Test
@@ -453,7 +455,7 @@ class ArchiveEventsServiceTest {
     void anUnreadableOrphanIsRefusedAndTheRunNamesItsKey() {
         logged("case.view", 60);
         checkpoint(ACME);
-        byte[] garbage = "not a segment".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] garbage = "not a segment".getBytes(StandardCharsets.UTF_8);
         archive.plant(SEGMENT_0, garbage, NOW.plus(Duration.ofDays(400)));
 
         JobRun run = service().run(RunJobCommand.scheduled());

@@ -34,11 +34,14 @@ import io.stenographer.domain.report.ReportType;
 import io.stenographer.domain.report.bundle.ReportBundleVerifier;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,7 +206,7 @@ class GenerateReportsServiceTest {
                         }
                         case "subtreeHashes": {
                             Map<io.stenographer.domain.log.NodeRef, Hash> found = new HashMap<>();
-                            for (Object o : (java.util.Collection<?>) args[1]) {
+                            for (Object o : (Collection<?>) args[1]) {
                                 var node = (io.stenographer.domain.log.NodeRef) o;
                                 found.put(node, tree.subtreeHash(node.start(), node.end()));
                             }
@@ -219,7 +222,7 @@ class GenerateReportsServiceTest {
         return new StoreReportFilesPort() {
             @Override
             public Stored write(io.stenographer.domain.event.TenantId tenant, UUID id, ReportFormat format,
-                    Content content) throws java.io.IOException {
+                    Content content) throws IOException {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 content.writeTo(out);
                 files.put(id, out);
@@ -227,7 +230,7 @@ class GenerateReportsServiceTest {
             }
 
             @Override
-            public java.io.InputStream open(io.stenographer.domain.event.TenantId tenant, UUID id,
+            public InputStream open(io.stenographer.domain.event.TenantId tenant, UUID id,
                     ReportFormat format) {
                 throw new UnsupportedOperationException();
             }

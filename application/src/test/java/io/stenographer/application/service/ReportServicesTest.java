@@ -24,6 +24,8 @@ import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
 import io.stenographer.domain.report.ReportStatus;
 import io.stenographer.domain.report.ReportType;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,8 +147,8 @@ class ReportServicesTest {
             }
 
             @Override
-            public java.io.InputStream open(TenantId tenant, UUID id, ReportFormat format) {
-                return new java.io.ByteArrayInputStream(("content of " + id).getBytes());
+            public InputStream open(TenantId tenant, UUID id, ReportFormat format) {
+                return new ByteArrayInputStream(("content of " + id).getBytes());
             }
         };
     }

@@ -15,10 +15,12 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -110,7 +112,7 @@ class ArchiveLifecycleTest {
                 .queryParam("limit", 4).queryParam("cursor", firstPage.getString("nextCursor"))
                 .when().get("/api/v1/events").then().statusCode(200).extract().jsonPath()
                 .getList("events.id", String.class);
-        List<String> all = new java.util.ArrayList<>(firstPage.getList("events.id", String.class));
+        List<String> all = new ArrayList<>(firstPage.getList("events.id", String.class));
         all.addAll(secondPage);
         assertThat(all).as("hot and purged events, paged across both").hasSize(6)
                 .containsExactlyInAnyOrderElementsOf(ids);
@@ -224,7 +226,7 @@ class ArchiveLifecycleTest {
                 .when().post("/api/v1/legal-holds").then().statusCode(201).extract().jsonPath().getString("id");
     }
 
-    static List<String> record(String tenant, int count, java.util.function.IntFunction<String> actor) {
+    static List<String> record(String tenant, int count, IntFunction<String> actor) {
         StringBuilder batch = new StringBuilder("{\"events\":[");
         for (int i = 0; i < count; i++) {
             batch.append(i == 0 ? "" : ",").append(Events.event(tenant, actor.apply(i), "case.view", "C-" + i));

@@ -10,6 +10,7 @@ import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveUnavailab
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class S3MockFromBootstrapTest {
                 archive.checkWormCapable();
                 byte[] content = "segment".getBytes(StandardCharsets.UTF_8);
                 String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-                Instant until = Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                Instant until = Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS);
                 assertThat(archive.put("acme/segment-0-0", content, sha, until).confirms(sha, until)).isTrue();
 
                 s3.kill();

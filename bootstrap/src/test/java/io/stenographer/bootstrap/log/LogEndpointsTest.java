@@ -16,6 +16,8 @@ import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.merkle.ConsistencyProof;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -163,16 +165,16 @@ class LogEndpointsTest {
                 .when().get("/api/v1/logs/" + tenant + "/export")
                 .then().statusCode(200).contentType("application/x-ndjson").extract().asByteArray();
         var verification = new io.stenographer.domain.bundle.BundleVerifier(key, origin)
-                .verify(new java.io.ByteArrayInputStream(bundle));
+                .verify(new ByteArrayInputStream(bundle));
         assertThat(verification.failures()).isEmpty();
         assertThat(verification.entries()).isEqualTo(12);
         assertThat(verification.treeSize()).isGreaterThanOrEqualTo(size);
 
-        int actorAt = new String(bundle, java.nio.charset.StandardCharsets.UTF_8).indexOf("actor-7");
+        int actorAt = new String(bundle, StandardCharsets.UTF_8).indexOf("actor-7");
         byte[] tampered = bundle.clone();
         tampered[actorAt + 6] = (byte) '8';
         var broken = new io.stenographer.domain.bundle.BundleVerifier(key, origin)
-                .verify(new java.io.ByteArrayInputStream(tampered));
+                .verify(new ByteArrayInputStream(tampered));
         assertThat(broken.ok()).isFalse();
         assertThat(String.join("\n", broken.failures())).contains("leaf hash");
 

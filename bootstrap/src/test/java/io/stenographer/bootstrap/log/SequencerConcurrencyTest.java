@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,7 +90,7 @@ class SequencerConcurrencyTest {
         AtomicBoolean ingesting = new AtomicBoolean(true);
         CountDownLatch lateEventInserted = new CountDownLatch(1);
         List<Future<?>> work = new ArrayList<>();
-        Set<EventId> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<EventId> accepted = ConcurrentHashMap.newKeySet();
 
         AuditEvent lateEvent = TestEvents.sealed(tenant, "late-writer");
         work.add(pool.submit(() -> transactions.inTransaction(() -> {

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -418,7 +419,7 @@ class EventQueryTest {
         List<String> ids = answer.getList("items.id", String.class);
         List<String> leafHashes = answer.getList("items.leafHash", String.class);
         assertThat(answer.getList("items.index", Integer.class)).isEqualTo(
-                java.util.stream.IntStream.range(0, SEEDS).boxed().toList());
+                IntStream.range(0, SEEDS).boxed().toList());
         List<View> seeds = new ArrayList<>();
         for (int i = 0; i < SEEDS; i++) {
             View v = model.get(i);

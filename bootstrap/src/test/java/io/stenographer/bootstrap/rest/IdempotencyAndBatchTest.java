@@ -11,6 +11,7 @@ import io.restassured.response.Response;
 import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.bootstrap.support.TestTokens;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -328,7 +329,7 @@ class IdempotencyAndBatchTest {
     private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
         try {
             return JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -327,7 +328,7 @@ class IngestValidationTest {
         return Arguments.of(new Case(name, body, status, type, field));
     }
 
-    private static Arguments json(String name, java.util.function.Consumer<ObjectNode> change, int status,
+    private static Arguments json(String name, Consumer<ObjectNode> change, int status,
             String type, String field) {
         return text(name, t -> {
             ObjectNode event = valid(t);

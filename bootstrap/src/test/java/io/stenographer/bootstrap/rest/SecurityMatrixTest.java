@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,7 +226,7 @@ class SecurityMatrixTest {
 
         // The answer must be indistinguishable from an id that does not exist at all.
         Response missing = given().auth().oauth2(TestTokens.auditor("auditor-a", ownTenant))
-                .when().get("/api/v1/events/{id}", java.util.UUID.randomUUID().toString());
+                .when().get("/api/v1/events/{id}", UUID.randomUUID().toString());
         missing.then().statusCode(404).contentType(PROBLEM_JSON);
         assertThat(response.jsonPath().getString("title")).isEqualTo(missing.jsonPath().getString("title"));
         assertThat(response.jsonPath().getString("type")).isEqualTo(missing.jsonPath().getString("type"));
@@ -310,7 +311,7 @@ class SecurityMatrixTest {
     private static Fixture fixture(boolean seeded) {
         String tenant = tenant();
         if (!seeded) {
-            return new Fixture(tenant, java.util.UUID.randomUUID().toString(), null, null);
+            return new Fixture(tenant, UUID.randomUUID().toString(), null, null);
         }
         String actor = Events.unique("secret-actor");
         Response receipt = given().auth().oauth2(TestTokens.writer("seed-writer", tenant))

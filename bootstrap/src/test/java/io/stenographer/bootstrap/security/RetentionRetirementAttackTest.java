@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,7 +98,7 @@ class RetentionRetirementAttackTest {
                 .get("/api/v1/retention-policies").then().statusCode(200).extract().response();
         List<String> ids = list.jsonPath().getList("policies.id", String.class);
         List<String> periods = list.jsonPath().getList("policies.retainFor", String.class);
-        return java.util.stream.IntStream.range(0, ids.size()).mapToObj(i -> ids.get(i) + ":" + periods.get(i))
+        return IntStream.range(0, ids.size()).mapToObj(i -> ids.get(i) + ":" + periods.get(i))
                 .toList();
     }
 

@@ -1,6 +1,7 @@
 package io.stenographer.domain.checkpoint;
 
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -131,7 +132,7 @@ public final class Ed25519Keys {
         }
     }
 
-    static void requireEd25519(java.security.Key key, String what) {
+    static void requireEd25519(Key key, String what) {
         Objects.requireNonNull(key, what);
         if (!(key instanceof EdECKey)
                 || !"Ed25519".equalsIgnoreCase(((EdECKey) key).getParams().getName())) {

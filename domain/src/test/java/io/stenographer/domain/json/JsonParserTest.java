@@ -3,6 +3,7 @@ package io.stenographer.domain.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ class JsonParserTest {
 
     @Test
     void acceptsAnExactIntegerAsLargeAsTheLargestDouble() {
-        String largest = new java.math.BigDecimal(Double.MAX_VALUE).toBigInteger().toString();
+        String largest = new BigDecimal(Double.MAX_VALUE).toBigInteger().toString();
         assertThat(largest).hasSize(309);
         assertThat(parse(largest)).isEqualTo(new JsonNumber(Double.MAX_VALUE));
         assertThat(rejected(largest + "0").getMessage()).contains("too large");

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -94,7 +95,7 @@ class ReportBundleTest {
         byte[] zip = bundle(log, null);
         ReportBundleVerification appended = verify(log, concat(zip, new byte[] {0}));
         assertThat(appended.failures()).anySatisfy(f -> assertThat(f).contains("central directory"));
-        ReportBundleVerification truncated = verify(log, java.util.Arrays.copyOf(zip, zip.length / 2));
+        ReportBundleVerification truncated = verify(log, Arrays.copyOf(zip, zip.length / 2));
         assertThat(truncated.failures()).anySatisfy(f -> assertThat(f).startsWith("zip: "));
         NoteSigner stranger = new NoteSigner("stenographer.test", Ed25519Keys.generate().getPrivate());
         ReportBundleVerification wrongKey = new ReportBundleVerifier(stranger.verifier(), null)
@@ -132,7 +133,7 @@ class ReportBundleTest {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

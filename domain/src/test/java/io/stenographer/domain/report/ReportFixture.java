@@ -17,6 +17,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class ReportFixture {
     }
 
     public record Built(ReportDefinition definition, ReportDocument document, ReportEvents events) {
-        public List<ReportEntry> entries() throws java.io.IOException {
+        public List<ReportEntry> entries() throws IOException {
             List<ReportEntry> all = new ArrayList<>();
             events.forEach(all::add);
             return all;

@@ -10,6 +10,7 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -229,7 +230,7 @@ class ReportRulesTest {
         for (String key : List.of("a", "a", "b", "c", "d", "c")) {
             counter.add(key);
         }
-        List<String> notes = new java.util.ArrayList<>();
+        List<String> notes = new ArrayList<>();
         ReportTable table = counter.table("By key", "key", 1, notes);
         assertThat(table.rows()).containsExactly(List.of("a", "2"), List.of("(other, beyond 2 tracked)", "3"));
         assertThat(notes).hasSize(2).anySatisfy(n -> assertThat(n).contains("3 are counted together as 'other'"))

@@ -29,6 +29,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -106,8 +107,8 @@ public class ReportsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The tenant's reports, newest first",
             description = "tenant may be left out when the token grants exactly one; limit 1-100 (default 20).")
-    public List<ReportResponse> recent(@jakarta.ws.rs.QueryParam("tenant") String tenant,
-            @jakarta.ws.rs.QueryParam("limit") String limit) {
+    public List<ReportResponse> recent(@QueryParam("tenant") String tenant,
+            @QueryParam("limit") String limit) {
         Caller caller = currentCaller.get();
         int parsed = RequestParameters.integer("limit", limit, 20, 1, 100);
         return get.recent(new ReportsQuery(caller, CurrentCaller.tenantOrOnlyOne(tenant, caller), parsed)).stream()

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -144,7 +145,7 @@ public final class InMemoryArchive implements ArchiveSegmentsPort {
         if (!SegmentCheck.sha256Hex(content).equalsIgnoreCase(sha256Hex)) {
             throw new ArchiveChecksumMismatch(key, "content of " + key + " does not match " + sha256Hex);
         }
-        objects.put(key, new StoredBytes(content.clone(), sha256Hex.toLowerCase(java.util.Locale.ROOT), lock,
+        objects.put(key, new StoredBytes(content.clone(), sha256Hex.toLowerCase(Locale.ROOT), lock,
                 retainUntil));
         puts.add(new Put(key, sha256Hex, retainUntil));
         putsUntilDown--;

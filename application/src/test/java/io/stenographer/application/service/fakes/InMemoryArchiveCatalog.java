@@ -16,6 +16,7 @@ import io.stenographer.domain.retention.RetentionSubject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
                 .anyMatch(r -> r.manifest().from() == manifest.from())) {
             throw new IllegalStateException("unique violation: segment " + manifest.objectKey());
         }
-        Set<EventId> known = new java.util.HashSet<>();
+        Set<EventId> known = new HashSet<>();
         segments.values().forEach(r -> r.events().forEach(e -> known.add(e.id())));
         if (events.stream().anyMatch(e -> !known.add(e.id()))) {
             throw new IllegalStateException("unique violation: an event is archived twice");

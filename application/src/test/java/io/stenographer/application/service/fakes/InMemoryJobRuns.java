@@ -3,6 +3,7 @@ package io.stenographer.application.service.fakes;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.out.RecordJobRunsPort;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class InMemoryJobRuns implements RecordJobRunsPort {
     public List<JobRun> recent(int limit) {
         requireTransaction();
         List<JobRun> newestFirst = new ArrayList<>(runs.values());
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst.stream().limit(limit).toList();
     }
 

@@ -187,7 +187,7 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
     }
 
     private RetentionPolicy withRetirement(RetentionPolicy policy) {
-        return java.util.stream.Stream.concat(retirements.stream(), pendingRetirements.stream())
+        return Stream.concat(retirements.stream(), pendingRetirements.stream())
                 .filter(r -> r.tenant().equals(policy.matcher().tenant()) && r.id().equals(policy.id())
                         && r.version() == policy.version())
                 .findFirst()
@@ -195,8 +195,8 @@ public final class InMemoryRetentionPolicies implements StoreRetentionPoliciesPo
                 .orElse(policy);
     }
 
-    private java.util.stream.Stream<RetentionPolicy> allVersions() {
-        return java.util.stream.Stream.concat(versions.stream(), pendingVersions.stream());
+    private Stream<RetentionPolicy> allVersions() {
+        return Stream.concat(versions.stream(), pendingVersions.stream());
     }
 
     private static Predicate<RetentionPolicy> same(TenantId tenant, PolicyId id, int version) {
