@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public final class MerkleHashes {
 
-    private static final Hash EMPTY_ROOT = new Hash(sha256().digest());
+    /**
+     * One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call, which costs more
+     * than hashing a 64-byte node. Each use starts with a reset, so a digest left half-fed by an exception is harmless.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(MerkleHashes::newSha256);
+    private static final Hash EMPTY_ROOT = new Hash(newSha256().digest());
 
     private MerkleHashes() {
     }
@@ -41,6 +46,12 @@ public final class MerkleHashes {
     }
 
     private static MessageDigest sha256() {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest;
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
