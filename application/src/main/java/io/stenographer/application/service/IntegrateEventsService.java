@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One sequencer per tenant. Each tenant is integrated in its own transaction under the tenant's
@@ -66,6 +67,12 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
      * end of the list are not starved by those at its start. Only the sequencer thread writes it.
      */
     private volatile TenantId resumeAfter;
+    /**
+     * Each tenant's right edge of the tree as this instance last built it. It is used only when it has the size the
+     * database reports under the sequencer lock and the root of the latest signed checkpoint, so a round rolled back
+     * here or written by another instance simply makes it be rebuilt from the stored subtrees.
+     */
+    private final Map<TenantId, MerkleFrontier> frontiers = new ConcurrentHashMap<>();
 
     public IntegrateEventsService(LoadPendingEventsPort queue, LoadLogPort loadLog, AppendLogPort appendLog,
             SignCheckpointPort signer, TrackSigningKeysPort keyHistory, SelfAudit selfAudit,
@@ -153,7 +160,8 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
             return 0;
         }
         StoredTree tree = new StoredTree(loadLog, tenant);
-        MerkleFrontier frontier = tree.compute(source -> MerkleFrontier.of(size, source));
+        MerkleFrontier frontier = cachedFrontier(tenant, size, latest)
+                .orElseGet(() -> tree.compute(source -> MerkleFrontier.of(size, source)));
         List<CompletedSubtree> completed = new ArrayList<>();
         for (PendingLeaf leaf : pending) {
             MerkleFrontier.Append step = frontier.append(leaf.leafHash());
@@ -177,7 +185,18 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         if (rotating) {
             keyHistory.recordRotation(tenant, signedBy, signer.verifier(), newSize);
         }
+        frontiers.put(tenant, frontier);
         return pending.size();
+    }
+
+    private Optional<MerkleFrontier> cachedFrontier(TenantId tenant, long size,
+            Optional<PublishedCheckpoint> latest) {
+        MerkleFrontier cached = frontiers.get(tenant);
+        if (cached == null || cached.size() != size || latest.isEmpty()
+                || !cached.root().equals(latest.get().checkpoint().rootHash())) {
+            return Optional.empty();
+        }
+        return Optional.of(cached);
     }
 
     /**
