@@ -45,4 +45,14 @@ final class ChildProcesses {
             // the JVM is already shutting down
         }
     }
+
+    /** Sleeps between polls; an interrupt ends the wait with an exception and keeps the thread's flag set. */
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

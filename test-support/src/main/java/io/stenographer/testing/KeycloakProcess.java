@@ -362,7 +362,7 @@ public final class KeycloakProcess implements AutoCloseable {
                     throw new IllegalStateException("Keycloak was not ready within " + readyTimeout + " (last probe: "
                             + last + "); last lines of " + logFile + ":\n" + tail(60));
                 }
-                sleep(POLL);
+                ChildProcesses.sleep(POLL);
             }
         }
     }
@@ -398,7 +398,7 @@ public final class KeycloakProcess implements AutoCloseable {
 
     private static void awaitGone(ProcessHandle handle, long deadline) {
         while (handle.isAlive() && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(50));
+            ChildProcesses.sleep(Duration.ofMillis(50));
         }
         if (handle.isAlive()) {
             handle.destroyForcibly();
@@ -422,15 +422,6 @@ public final class KeycloakProcess implements AutoCloseable {
             return m.group(1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -266,7 +266,7 @@ public final class S3MockProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for S3Mock", e);
             }
-            sleep(100);
+            ChildProcesses.sleep(Duration.ofMillis(100));
         }
         destroyQuietly();
         throw new IllegalStateException("S3Mock did not answer on " + endpoint() + " within " + STARTUP_TIMEOUT
@@ -316,15 +316,6 @@ public final class S3MockProcess implements AutoCloseable {
             for (ServerSocket socket : sockets) {
                 socket.close();
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -355,7 +355,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
-            sleep(POLL);
+            ChildProcesses.sleep(POLL);
         }
         throw new IllegalStateException(name + " was not ready within " + timeout + " (last probe: " + last
                 + "); last lines of " + logFile + ":\n" + tail(60));
@@ -515,7 +515,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("process " + pid + " of " + name + " did not end within " + timeout
                         + " of SIGKILL");
             }
-            sleep(Duration.ofMillis(10));
+            ChildProcesses.sleep(Duration.ofMillis(10));
         }
     }
 
@@ -531,15 +531,6 @@ public final class ServiceProcess implements AutoCloseable {
             return !afterComm.startsWith("Z") && !afterComm.startsWith("X");
         } catch (IOException e) {
             return !Files.isDirectory(Path.of("/proc")) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

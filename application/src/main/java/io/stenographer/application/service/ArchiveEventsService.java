@@ -23,7 +23,6 @@ import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.archive.SegmentPlanner;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonArray;
-import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -160,11 +159,9 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     }
 
     private void recordRun(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome, String error) {
-        Map<String, JsonValue> metadata = auditMetadata(outcome.toOutcome(error));
-        metadata.put("jobRunId", new JsonString(run.id().toString()));
-        metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
+        Map<String, JsonValue> counts = auditMetadata(outcome.toOutcome(error));
         transactions.inTransaction(() -> {
-            selfAudit.record(request.requestedBy(), tenant, ARCHIVE_RUN, new JsonObject(metadata));
+            selfAudit.recordJobRun(request, run, tenant, ARCHIVE_RUN, counts);
             return null;
         });
     }

@@ -19,7 +19,6 @@ import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonArray;
-import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -238,11 +237,9 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         if (nothingHappened && request.trigger() == JobRun.Trigger.SCHEDULE) {
             return;
         }
-        Map<String, JsonValue> metadata = auditMetadata(outcome.toOutcome());
-        metadata.put("jobRunId", new JsonString(run.id().toString()));
-        metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
+        Map<String, JsonValue> counts = auditMetadata(outcome.toOutcome());
         transactions.inTransaction(() -> {
-            selfAudit.record(request.requestedBy(), tenant, PURGE_RUN, new JsonObject(metadata));
+            selfAudit.recordJobRun(request, run, tenant, PURGE_RUN, counts);
             return null;
         });
     }

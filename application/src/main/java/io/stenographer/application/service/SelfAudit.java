@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.domain.access.Caller;
@@ -16,10 +17,15 @@ import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -77,6 +83,18 @@ public final class SelfAudit {
     /** On behalf of {@code subject}; the scheduler acts as {@link RunJobCommand#SCHEDULER}, a service. */
     public void record(String subject, TenantId tenant, String action, JsonObject metadata) {
         record(subject, tenant, action, null, metadata);
+    }
+
+    /**
+     * The event a job run leaves in each tenant's log ({@code archive.run}, {@code purge.run}): the job's counts,
+     * then the run it belongs to and whether it was a dry run. Archive and purge write the same envelope.
+     */
+    public void recordJobRun(RunJobCommand request, JobRun run, TenantId tenant, String action,
+            Map<String, JsonValue> counts) {
+        Map<String, JsonValue> metadata = new LinkedHashMap<>(counts);
+        metadata.put("jobRunId", new JsonString(run.id().toString()));
+        metadata.put("dryRun", JsonBoolean.of(request.dryRun()));
+        record(request.requestedBy(), tenant, action, new JsonObject(metadata));
     }
 
     /** As above, returning the stored event, for a caller that must integrate it itself (the sequencer). */

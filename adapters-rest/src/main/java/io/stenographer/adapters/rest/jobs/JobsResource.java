@@ -86,12 +86,7 @@ public class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One archive or purge run")
     public JobRunResponse run(@PathParam("id") String id) {
-        UUID runId;
-        try {
-            runId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new FieldViolation("id", "must be a UUID");
-        }
+        UUID runId = RequestParameters.runId(id);
         return jobRuns.find(new JobRunQuery(currentCaller.get(), runId)).map(JobRunResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no job run " + id));
     }

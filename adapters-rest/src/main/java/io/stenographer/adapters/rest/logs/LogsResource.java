@@ -212,12 +212,7 @@ public class LogsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One verification run")
     public VerificationResponse verification(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        UUID runId;
-        try {
-            runId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new FieldViolation("id", "must be a UUID");
-        }
+        UUID runId = RequestParameters.runId(id);
         return verifyLog.run(new VerificationRunQuery(currentCaller.get(), new TenantId(tenant), runId))
                 .map(VerificationResponse::from)
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "no verification run " + id));

@@ -80,4 +80,16 @@ public final class RequestParameters {
         }
         throw new FieldViolation(name, "must be a UUID");
     }
+
+    /**
+     * The {@code id} of a job or verification run in a path. Any form {@link UUID#fromString} reads is taken (upper
+     * case too), as these paths always have; {@link #uuid} is the strict form.
+     */
+    public static UUID runId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new FieldViolation("id", "must be a UUID");
+        }
+    }
 }
