@@ -22,6 +22,7 @@ import io.stenographer.application.service.SequencerLimits;
 import io.stenographer.application.service.TenantKeySets;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
+import io.stenographer.bootstrap.signing.SigningKeyPassphrase;
 import io.stenographer.domain.log.LogOrigins;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -54,8 +55,10 @@ public class LogConfiguration {
             @ConfigProperty(name = "stenographer.log.signing-key-file") Path keyFile,
             @ConfigProperty(name = "stenographer.log.retired-signing-key-files") Optional<List<Path>> retiredFiles,
             @ConfigProperty(name = "stenographer.log.key-name") String keyName,
-            @ConfigProperty(name = "stenographer.log.generate-signing-key", defaultValue = "false") boolean generate) {
-        return FileSigningKey.load(keyFile, retiredFiles.orElse(List.of()), keyName, generate);
+            @ConfigProperty(name = "stenographer.log.generate-signing-key", defaultValue = "false") boolean generate,
+            @ConfigProperty(name = SigningKeyPassphrase.SETTING) Optional<String> passphrase) {
+        return FileSigningKey.load(keyFile, retiredFiles.orElse(List.of()), keyName, generate,
+                SigningKeyPassphrase.of(passphrase));
     }
 
     @Produces

@@ -20,14 +20,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * The checkpoint signing key, an Ed25519 PKCS#8 PEM file. In embedded mode it is generated on first
- * start, created with owner-only permissions before any key byte is written. Only the verifier key
- * is ever logged.
+ * The checkpoint signing key, an Ed25519 PKCS#8 PEM file, plain or passphrase-encrypted
+ * ({@code -----BEGIN ENCRYPTED PRIVATE KEY-----}, PBES2; see {@link EncryptedPrivateKeyPem}). In embedded mode it is
+ * generated on first start, created with owner-only permissions before any key byte is written, and encrypted when a
+ * passphrase is configured. Only the verifier key is ever logged, never the passphrase.
+ *
+ * <p>One passphrase ({@code stenographer.log.signing-key-passphrase}) opens the current and the retired key files.
+ * An encrypted file without a passphrase, or one the passphrase does not open, stops the start. A plain file while a
+ * passphrase is configured is used with a warning, so that operators can set the passphrase before they encrypt
+ * the files one by one.
  *
  * <p>After a rotation the previous keys stay configured as retired keys, read-only and never generated: each
  * tenant's next checkpoint (the handover) is cosigned by its retired key and the current one. Once every tenant
@@ -52,10 +60,19 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
 
     /** The current key, generated if allowed and missing, and the retired keys, which must all exist. */
     public static FileSigningKey load(Path file, List<Path> retiredFiles, String keyName, boolean generateIfMissing) {
-        NoteSigner current = signer(file, keyName, generateIfMissing);
+        return load(file, retiredFiles, keyName, generateIfMissing, Optional.empty());
+    }
+
+    /**
+     * The current key, generated if allowed and missing (encrypted when there is a passphrase), and the retired keys,
+     * which must all exist; the one passphrase opens every encrypted file among them.
+     */
+    public static FileSigningKey load(Path file, List<Path> retiredFiles, String keyName, boolean generateIfMissing,
+            Optional<SigningKeyPassphrase> passphrase) {
+        NoteSigner current = signer(file, keyName, generateIfMissing, passphrase);
         List<NoteSigner> retired = new ArrayList<>();
         for (Path retiredFile : retiredFiles) {
-            NoteSigner key = signer(retiredFile, keyName, false);
+            NoteSigner key = signer(retiredFile, keyName, false, passphrase);
             if (key.verifier().equals(current.verifier()) || retired.stream()
                     .anyMatch(other -> other.verifier().equals(key.verifier()))) {
                 throw new IllegalStateException("retired signing key " + retiredFile
@@ -70,36 +87,79 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
         return keys;
     }
 
-    private static NoteSigner signer(Path file, String keyName, boolean generateIfMissing) {
+    private static NoteSigner signer(Path file, String keyName, boolean generateIfMissing,
+            Optional<SigningKeyPassphrase> passphrase) {
         try {
             if (!Files.exists(file)) {
                 if (!generateIfMissing) {
                     throw new IllegalStateException("checkpoint signing key " + file + " does not exist; "
                             + "configure stenographer.log.signing-key-file");
                 }
-                generate(file);
+                generate(file, passphrase);
             }
             refuseLoosePermissions(file);
-            PrivateKey key = Ed25519Keys.privateKeyFromPem(Files.readString(file, StandardCharsets.US_ASCII));
-            return new NoteSigner(keyName, key);
+            String pem = Files.readString(file, StandardCharsets.US_ASCII);
+            return new NoteSigner(keyName, privateKey(file, pem, passphrase));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint signing key " + file, e);
         }
     }
 
-    private static void generate(Path file) throws IOException {
+    private static PrivateKey privateKey(Path file, String pem, Optional<SigningKeyPassphrase> passphrase) {
+        if (!EncryptedPrivateKeyPem.isEncrypted(pem)) {
+            if (passphrase.isPresent()) {
+                LOG.warnf("Checkpoint signing key %s is not encrypted although %s is set; it is used as it is."
+                        + " Encrypt it (docs/FORMATS.md, \"Key sets\")", file, SigningKeyPassphrase.SETTING);
+            }
+            return Ed25519Keys.privateKeyFromPem(pem);
+        }
+        if (passphrase.isEmpty()) {
+            throw new IllegalStateException("checkpoint signing key " + file + " is encrypted; set "
+                    + SigningKeyPassphrase.SETTING + " (in production the STENOGRAPHER_SIGNING_KEY_PASSPHRASE"
+                    + " environment variable)");
+        }
+        char[] chars = passphrase.get().chars();
+        byte[] der = null;
+        try {
+            der = EncryptedPrivateKeyPem.decrypt(pem, chars);
+            return Ed25519Keys.privateKeyFromPkcs8(der);
+        } catch (EncryptedPrivateKeyPem.CannotDecrypt | IllegalArgumentException e) {
+            String reason = der == null && e instanceof IllegalArgumentException ? e.getMessage()
+                    : "wrong passphrase or damaged file";
+            throw new IllegalStateException("cannot decrypt " + file + ": " + reason);
+        } finally {
+            Arrays.fill(chars, '\0');
+            if (der != null) {
+                Arrays.fill(der, (byte) 0);
+            }
+        }
+    }
+
+    private static void generate(Path file, Optional<SigningKeyPassphrase> passphrase) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
         KeyPair pair = Ed25519Keys.generate();
+        String pem;
+        if (passphrase.isPresent()) {
+            char[] chars = passphrase.get().chars();
+            try {
+                pem = EncryptedPrivateKeyPem.encrypt(pair.getPrivate(), chars);
+            } finally {
+                Arrays.fill(chars, '\0');
+            }
+        } else {
+            pem = Ed25519Keys.privateKeyToPem(pair.getPrivate());
+        }
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException raced) {
             return;
         }
-        Files.writeString(file, Ed25519Keys.privateKeyToPem(pair.getPrivate()), StandardCharsets.US_ASCII,
+        Files.writeString(file, pem, StandardCharsets.US_ASCII,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
-        LOG.infof("Generated a new checkpoint signing key at %s (mode 0600)", file);
+        LOG.infof("Generated a new checkpoint signing key at %s (mode 0600, %s)", file,
+                passphrase.isPresent() ? "encrypted with the configured passphrase" : "not encrypted");
     }
 
     private static void refuseLoosePermissions(Path file) throws IOException {

@@ -103,7 +103,15 @@ public final class Ed25519Keys {
     }
 
     public static PrivateKey privateKeyFromPem(String pem) {
-        byte[] der = unpem(PRIVATE_PEM, pem);
+        return privateKeyFromPkcs8(unpem(PRIVATE_PEM, pem));
+    }
+
+    /**
+     * An Ed25519 private key from its unencrypted PKCS#8 DER encoding (for example the plaintext of an encrypted
+     * key file). The array is zeroed afterwards.
+     */
+    public static PrivateKey privateKeyFromPkcs8(byte[] der) {
+        Objects.requireNonNull(der, "der");
         try {
             PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
             requireEd25519(key, "PEM private key");
