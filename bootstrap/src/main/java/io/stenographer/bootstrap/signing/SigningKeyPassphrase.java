@@ -18,7 +18,7 @@ public final class SigningKeyPassphrase {
         this.value = value;
     }
 
-    /** No passphrase when the setting is absent or blank. */
+    /** No passphrase when the setting is absent or empty. */
     public static Optional<SigningKeyPassphrase> of(Optional<String> configured) {
         Objects.requireNonNull(configured, "configured");
         return configured.filter(s -> !s.isEmpty()).map(s -> new SigningKeyPassphrase(s.toCharArray()));

@@ -8,7 +8,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -23,20 +22,8 @@ import jakarta.persistence.Entity;
  * selection matches nothing fails instead of passing vacuously.
  */
 @AnalyzeClasses(packages = "io.stenographer",
-        importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.DoNotIncludeTestJars.class})
+        importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-
-    /**
-     * Test code published as a test-jar (application's port contracts and fakes) is test code too. In a reactor
-     * build past {@code package} it is on the classpath as {@code ...-tests.jar}, which
-     * {@link ImportOption.DoNotIncludeTests} (a {@code target/test-classes} pattern) does not recognise.
-     */
-    static final class DoNotIncludeTestJars implements ImportOption {
-        @Override
-        public boolean includes(Location location) {
-            return !location.contains("-tests.jar");
-        }
-    }
 
     /** Every layer must hold classes: an empty or misspelt layer fails instead of passing vacuously. */
     @ArchTest
