@@ -11,10 +11,8 @@ import io.stenographer.application.service.fakes.InMemoryLog;
 import io.stenographer.application.service.fakes.InMemorySequencer;
 import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.application.service.fakes.NoteSigningKey;
 import io.stenographer.application.service.fakes.TestEvents;
-import io.stenographer.domain.checkpoint.Checkpoint;
-import io.stenographer.domain.checkpoint.NoteVerifier;
-import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.ConsistencyProof;
@@ -41,17 +39,7 @@ class SequencerFrontierCacheTest {
     private final SplittableRandom random = new SplittableRandom(17);
     private final AtomicInteger subtreeReads = new AtomicInteger();
 
-    private final SignCheckpointPort signer = new SignCheckpointPort() {
-        @Override
-        public SignedNote sign(Checkpoint checkpoint) {
-            return checkpoint.sign(log.signer());
-        }
-
-        @Override
-        public NoteVerifier verifier() {
-            return log.signer().verifier();
-        }
-    };
+    private final SignCheckpointPort signer = new NoteSigningKey(log.signer());
 
     /** The in-memory log, counting the reads of stored subtree hashes. */
     private final LoadLogPort countingLog = (LoadLogPort) Proxy.newProxyInstance(LoadLogPort.class.getClassLoader(),

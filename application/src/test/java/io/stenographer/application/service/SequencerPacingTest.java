@@ -13,10 +13,8 @@ import io.stenographer.application.service.fakes.InMemoryLog;
 import io.stenographer.application.service.fakes.InMemorySequencer;
 import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
+import io.stenographer.application.service.fakes.NoteSigningKey;
 import io.stenographer.application.service.fakes.TestEvents;
-import io.stenographer.domain.checkpoint.Checkpoint;
-import io.stenographer.domain.checkpoint.NoteVerifier;
-import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogOrigins;
 import java.time.Duration;
@@ -39,17 +37,7 @@ class SequencerPacingTest {
     private final SplittableRandom random = new SplittableRandom(11);
     private final List<TenantId> served = new ArrayList<>();
 
-    private final SignCheckpointPort signer = new SignCheckpointPort() {
-        @Override
-        public SignedNote sign(Checkpoint checkpoint) {
-            return checkpoint.sign(log.signer());
-        }
-
-        @Override
-        public NoteVerifier verifier() {
-            return log.signer().verifier();
-        }
-    };
+    private final SignCheckpointPort signer = new NoteSigningKey(log.signer());
 
     private IntegrateEventsService sequencerWith(int maxLeaves, Duration budget) {
         return new IntegrateEventsService(sequencer, log, sequencer, signer, new InMemorySigningKeys(),
