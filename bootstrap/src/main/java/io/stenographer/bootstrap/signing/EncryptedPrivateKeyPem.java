@@ -1,5 +1,6 @@
 package io.stenographer.bootstrap.signing;
 
+import io.stenographer.domain.checkpoint.Pem;
 import java.io.IOException;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -7,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
 import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
@@ -36,7 +36,6 @@ final class EncryptedPrivateKeyPem {
     static final int ITERATIONS = 600_000;
     private static final String WRITE_ALGORITHM = "PBEWithHmacSHA256AndAES_256";
     private static final String BEGIN = "-----BEGIN " + LABEL + "-----";
-    private static final String END = "-----END " + LABEL + "-----";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private EncryptedPrivateKeyPem() {
@@ -67,7 +66,7 @@ final class EncryptedPrivateKeyPem {
         requirePrintableAscii(passphrase);
         EncryptedPrivateKeyInfo info;
         try {
-            info = new EncryptedPrivateKeyInfo(unpem(pem));
+            info = new EncryptedPrivateKeyInfo(Pem.decode(LABEL, pem));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a valid PKCS#8 EncryptedPrivateKeyInfo");
         }
@@ -121,7 +120,7 @@ final class EncryptedPrivateKeyPem {
             // encoding read as "PBES2" parameters can.
             AlgorithmParameters pbes2 = AlgorithmParameters.getInstance("PBES2");
             pbes2.init(cipher.getParameters().getEncoded());
-            return pem(new EncryptedPrivateKeyInfo(pbes2, encrypted).getEncoded());
+            return Pem.encode(LABEL, new EncryptedPrivateKeyInfo(pbes2, encrypted).getEncoded());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot encrypt the signing key with " + WRITE_ALGORITHM
                     + ": " + e.getClass().getSimpleName());
@@ -148,27 +147,6 @@ final class EncryptedPrivateKeyPem {
                 throw new IllegalArgumentException("the passphrase must be printable ASCII (the JDK's PBES2 takes"
                         + " no other characters)");
             }
-        }
-    }
-
-    private static String pem(byte[] der) {
-        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
-        return BEGIN + "\n" + body + "\n" + END + "\n";
-    }
-
-    private static byte[] unpem(String pem) {
-        String trimmed = pem.strip();
-        if (!trimmed.startsWith(BEGIN) || !trimmed.endsWith(END)) {
-            throw new IllegalArgumentException("PEM must be a single '" + LABEL + "' block");
-        }
-        String base64 = trimmed.substring(BEGIN.length(), trimmed.length() - END.length()).replaceAll("\\s", "");
-        if (base64.contains("-----")) {
-            throw new IllegalArgumentException("PEM must be a single '" + LABEL + "' block");
-        }
-        try {
-            return Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("PEM body is not valid base64");
         }
     }
 }

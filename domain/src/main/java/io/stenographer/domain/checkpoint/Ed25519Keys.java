@@ -14,7 +14,6 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -99,11 +98,11 @@ public final class Ed25519Keys {
     /** PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), the format openssl genpkey -algorithm ed25519 writes. */
     public static String privateKeyToPem(PrivateKey privateKey) {
         requireEd25519(privateKey, "privateKey");
-        return pem(PRIVATE_PEM, privateKey.getEncoded());
+        return Pem.encode(PRIVATE_PEM, privateKey.getEncoded());
     }
 
     public static PrivateKey privateKeyFromPem(String pem) {
-        return privateKeyFromPkcs8(unpem(PRIVATE_PEM, pem));
+        return privateKeyFromPkcs8(Pem.decode(PRIVATE_PEM, pem));
     }
 
     /**
@@ -126,11 +125,11 @@ public final class Ed25519Keys {
     /** X.509 SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----"). */
     public static String publicKeyToPem(PublicKey publicKey) {
         requireEd25519(publicKey, "publicKey");
-        return pem(PUBLIC_PEM, publicKey.getEncoded());
+        return Pem.encode(PUBLIC_PEM, publicKey.getEncoded());
     }
 
     public static PublicKey publicKeyFromPem(String pem) {
-        byte[] der = unpem(PUBLIC_PEM, pem);
+        byte[] der = Pem.decode(PUBLIC_PEM, pem);
         try {
             PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
             requireEd25519(key, "PEM public key");
@@ -145,30 +144,6 @@ public final class Ed25519Keys {
         if (!(key instanceof EdECKey)
                 || !"Ed25519".equalsIgnoreCase(((EdECKey) key).getParams().getName())) {
             throw new IllegalArgumentException(what + " must be an Ed25519 key, was " + key.getAlgorithm());
-        }
-    }
-
-    private static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
-        return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
-    }
-
-    private static byte[] unpem(String label, String pem) {
-        Objects.requireNonNull(pem, "pem");
-        String begin = "-----BEGIN " + label + "-----";
-        String end = "-----END " + label + "-----";
-        String trimmed = pem.strip();
-        if (!trimmed.startsWith(begin) || !trimmed.endsWith(end)) {
-            throw new IllegalArgumentException("PEM must be a single '" + label + "' block");
-        }
-        String base64 = trimmed.substring(begin.length(), trimmed.length() - end.length()).replaceAll("\\s", "");
-        if (base64.contains("-----")) {
-            throw new IllegalArgumentException("PEM must be a single '" + label + "' block");
-        }
-        try {
-            return Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("PEM body is not valid base64: " + e.getMessage(), e);
         }
     }
 
