@@ -9,10 +9,11 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogLeaf;
-import io.stenographer.domain.log.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
+import io.stenographer.domain.tiles.Tile;
+import io.stenographer.domain.tiles.TileLayout;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,28 +74,44 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                         rs.getTimestamp(3).toInstant()));
     }
 
+    /**
+     * One statement for the leaves and one for the stored tile hashes, each from arrays: a round of thousands of
+     * leaves costs three round trips, not thousands. Only the levels tiles hold are stored (0, 8, 16, ...); every
+     * other node is computed from the tile below it.
+     */
     @Override
     public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
             List<CompletedSubtree> subtrees) {
-        List<Integer> positions = IntStream.range(0, leaves.size()).boxed().toList();
-        jdbc.batch("INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)", positions,
-                (ps, position) -> {
-                    PendingLeaf leaf = leaves.get(position);
-                    ps.setString(1, tenant.value());
-                    ps.setLong(2, firstIndex + position);
-                    ps.setObject(3, leaf.eventId().value());
-                    ps.setBytes(4, leaf.leafHash().bytes());
-                });
-        // Leaf hashes live in log_leaf; only the inner nodes go to merkle_subtree.
-        List<CompletedSubtree> nodes = subtrees.stream().filter(subtree -> subtree.level() != 0).toList();
-        jdbc.batch("INSERT INTO merkle_subtree (tenant, level, node_index, hash) VALUES (?, ?, ?, ?)", nodes,
-                (ps, subtree) -> {
-                    ps.setString(1, tenant.value());
-                    ps.setShort(2, (short) subtree.level());
-                    ps.setLong(3, subtree.index());
-                    ps.setBytes(4, subtree.hash().bytes());
-                });
         UUID[] ids = leaves.stream().map(leaf -> leaf.eventId().value()).toArray(UUID[]::new);
+        byte[][] hashes = leaves.stream().map(leaf -> leaf.leafHash().bytes()).toArray(byte[][]::new);
+        int inserted = jdbc.update("""
+                INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash)
+                SELECT ?, ? + ordinality - 1, event_id, leaf_hash
+                FROM unnest(?::uuid[], ?::bytea[]) WITH ORDINALITY AS leaf(event_id, leaf_hash, ordinality)""", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, firstIndex);
+            ps.setArray(3, ps.getConnection().createArrayOf("uuid", ids));
+            ps.setArray(4, ps.getConnection().createArrayOf("bytea", hashes));
+        });
+        if (inserted != ids.length) {
+            throw new LogIntegrityViolation("stored " + inserted + " of " + ids.length + " leaves");
+        }
+        List<CompletedSubtree> stored = subtrees.stream()
+                .filter(subtree -> subtree.level() != 0 && TileLayout.isStoredLevel(subtree.level())).toList();
+        if (!stored.isEmpty()) {
+            jdbc.update("""
+                    INSERT INTO merkle_subtree (tenant, level, node_index, hash)
+                    SELECT ?, level, node_index, hash FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])
+                        AS node(level, node_index, hash)""", ps -> {
+                ps.setString(1, tenant.value());
+                ps.setArray(2, ps.getConnection().createArrayOf("smallint",
+                        stored.stream().map(subtree -> (short) subtree.level()).toArray()));
+                ps.setArray(3, ps.getConnection().createArrayOf("bigint",
+                        stored.stream().map(CompletedSubtree::index).toArray()));
+                ps.setArray(4, ps.getConnection().createArrayOf("bytea",
+                        stored.stream().map(subtree -> subtree.hash().bytes()).toArray(byte[][]::new)));
+            });
+        }
         int removed = jdbc.update("DELETE FROM integration_queue WHERE event_id = ANY (?)",
                 ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
         if (removed != ids.length) {
@@ -193,38 +210,50 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                 rs.getTimestamp(3).toInstant());
     }
 
+    /**
+     * All requested tiles in one statement: each tile is an index range at one stored level, read from the primary
+     * key of log_leaf (level 0) or merkle_subtree (tree level 8L).
+     */
     @Override
-    public Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes) {
-        List<Long> leafIndexes = new ArrayList<>();
-        List<Short> levels = new ArrayList<>();
-        List<Long> nodeIndexes = new ArrayList<>();
-        for (NodeRef node : nodes) {
-            if (node.level() == 0) {
-                leafIndexes.add(node.index());
-            } else {
-                levels.add((short) node.level());
-                nodeIndexes.add(node.index());
+    public Map<Tile, List<Hash>> tiles(TenantId tenant, Collection<Tile> tiles) {
+        List<Tile> wanted = List.copyOf(tiles);
+        Map<Tile, List<Hash>> found = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return found;
+        }
+        Integer[] positions = IntStream.range(0, wanted.size()).boxed().toArray(Integer[]::new);
+        Short[] levels = wanted.stream().map(tile -> (short) tile.treeLevel()).toArray(Short[]::new);
+        Long[] firsts = wanted.stream().map(Tile::firstHash).toArray(Long[]::new);
+        Long[] ends = wanted.stream().map(tile -> tile.firstHash() + tile.width()).toArray(Long[]::new);
+        Map<Integer, List<Hash>> byPosition = new HashMap<>();
+        jdbc.query("""
+                SELECT w.position, l.leaf_index, l.leaf_hash
+                FROM unnest(?::int[], ?::smallint[], ?::bigint[], ?::bigint[]) AS w(position, level, first, stop)
+                JOIN log_leaf l ON w.level = 0 AND l.tenant = ? AND l.leaf_index >= w.first AND l.leaf_index < w.stop
+                UNION ALL
+                SELECT w.position, s.node_index, s.hash
+                FROM unnest(?::int[], ?::smallint[], ?::bigint[], ?::bigint[]) AS w(position, level, first, stop)
+                JOIN merkle_subtree s ON w.level > 0 AND s.tenant = ? AND s.level = w.level
+                                     AND s.node_index >= w.first AND s.node_index < w.stop
+                ORDER BY 1, 2""", ps -> {
+            for (int offset : new int[] {0, 5}) {
+                ps.setArray(offset + 1, ps.getConnection().createArrayOf("int", positions));
+                ps.setArray(offset + 2, ps.getConnection().createArrayOf("smallint", levels));
+                ps.setArray(offset + 3, ps.getConnection().createArrayOf("bigint", firsts));
+                ps.setArray(offset + 4, ps.getConnection().createArrayOf("bigint", ends));
+                ps.setString(offset + 5, tenant.value());
             }
-        }
-        Map<NodeRef, Hash> found = new HashMap<>();
-        if (!leafIndexes.isEmpty()) {
-            jdbc.query("SELECT leaf_index, leaf_hash FROM log_leaf WHERE tenant = ? AND leaf_index = ANY (?)", ps -> {
-                ps.setString(1, tenant.value());
-                ps.setArray(2, ps.getConnection().createArrayOf("bigint", leafIndexes.toArray()));
-            }, rs -> Map.entry(new NodeRef(0, rs.getLong(1)), new Hash(rs.getBytes(2))))
-                    .forEach(node -> found.put(node.getKey(), node.getValue()));
-        }
-        if (!levels.isEmpty()) {
-            jdbc.query("""
-                    SELECT s.level, s.node_index, s.hash
-                    FROM unnest(?::smallint[], ?::bigint[]) AS wanted(level, node_index)
-                    JOIN merkle_subtree s ON s.tenant = ? AND s.level = wanted.level
-                                         AND s.node_index = wanted.node_index""", ps -> {
-                ps.setArray(1, ps.getConnection().createArrayOf("smallint", levels.toArray()));
-                ps.setArray(2, ps.getConnection().createArrayOf("bigint", nodeIndexes.toArray()));
-                ps.setString(3, tenant.value());
-            }, rs -> Map.entry(new NodeRef(rs.getShort(1), rs.getLong(2)), new Hash(rs.getBytes(3))))
-                    .forEach(node -> found.put(node.getKey(), node.getValue()));
+        }, rs -> {
+            int position = rs.getInt(1);
+            long expected = firsts[position] + byPosition.getOrDefault(position, List.of()).size();
+            if (rs.getLong(2) == expected) {
+                // A gap ends the tile: it comes back short and the caller names the missing hashes.
+                byPosition.computeIfAbsent(position, p -> new ArrayList<>()).add(new Hash(rs.getBytes(3)));
+            }
+            return position;
+        });
+        for (int position = 0; position < wanted.size(); position++) {
+            found.put(wanted.get(position), byPosition.getOrDefault(position, List.of()));
         }
         return found;
     }

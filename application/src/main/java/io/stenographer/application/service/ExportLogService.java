@@ -30,6 +30,9 @@ import java.util.Map;
  */
 public final class ExportLogService implements ExportLogUseCase {
 
+    /** Full tiles one export keeps: the upper levels every proof of the run shares (8 KiB each). */
+    private static final int RUN_TILES = 256;
+
     static final String AUDIT_EXPORT = "audit.export";
     private static final int CHUNK = 500;
     public static final long MAX_ENTRIES = 1_000_000;
@@ -83,7 +86,7 @@ public final class ExportLogService implements ExportLogUseCase {
                 checkpoint.treeSize(), checkpoint.signedNote(),
                 transactions.inTransaction(() -> keySets.of(plan.tenant())).keyAt(checkpoint.treeSize())
                         .toVerifierKey()));
-        StoredTree tree = new StoredTree(log, plan.tenant());
+        StoredTree tree = new StoredTree(log, plan.tenant(), checkpoint.treeSize(), new TileCache(RUN_TILES));
         for (long chunk = plan.from(); chunk < plan.to(); chunk += CHUNK) {
             long chunkEnd = Math.min(plan.to(), chunk + CHUNK);
             long chunkStart = chunk;

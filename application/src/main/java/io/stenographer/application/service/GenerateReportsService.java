@@ -55,6 +55,9 @@ import java.util.random.RandomGenerator;
  */
 public final class GenerateReportsService implements GenerateReportsUseCase {
 
+    /** Full tiles one report keeps: the upper levels every proof of the run shares (8 KiB each). */
+    private static final int RUN_TILES = 256;
+
     static final String REPORT_GENERATED = "report.generated";
     static final int CHUNK = 1_000;
     private static final int SECRET_BYTES = 32;
@@ -301,7 +304,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             ReportEvents.Sink sink) throws IOException {
         boolean redacting = redactor != null && redactor.redactsAnything();
         boolean proofs = bundle && !redacting;
-        StoredTree tree = new StoredTree(log, job.tenant());
+        StoredTree tree = new StoredTree(log, job.tenant(), job.treeSize(), new TileCache(RUN_TILES));
         ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
         for (long start = 0; start < job.treeSize(); start += CHUNK) {
             long chunkStart = start;

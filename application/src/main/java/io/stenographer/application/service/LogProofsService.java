@@ -28,10 +28,12 @@ public final class LogProofsService implements LogProofsUseCase {
     private final LoadLogPort log;
     private final SignCheckpointPort signer;
     private final TenantKeySets keySets;
+    private final TileCache tiles;
     private final TransactionRunner transactions;
 
-    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TenantKeySets keySets,
+    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TenantKeySets keySets, TileCache tiles,
             TransactionRunner transactions) {
+        this.tiles = tiles;
         this.log = log;
         this.signer = signer;
         this.keySets = keySets;
@@ -84,7 +86,7 @@ public final class LogProofsService implements LogProofsUseCase {
             if (from.treeSize() > to.treeSize()) {
                 throw new FieldViolation("from", "must not exceed 'to'");
             }
-            ConsistencyProof proof = new StoredTree(log, tenant)
+            ConsistencyProof proof = new StoredTree(log, tenant, to.treeSize(), tiles)
                     .compute(source -> ConsistencyProof.compute(from.treeSize(), to.treeSize(), source));
             return new ConsistencyAnswer(proof, from, to);
         });
@@ -115,7 +117,7 @@ public final class LogProofsService implements LogProofsUseCase {
             throw new FieldViolation("size", "leaf " + leaf.index() + " is not in the tree of size "
                     + checkpoint.treeSize());
         }
-        InclusionProof proof = new StoredTree(log, leaf.tenant())
+        InclusionProof proof = new StoredTree(log, leaf.tenant(), checkpoint.treeSize(), tiles)
                 .compute(source -> InclusionProof.compute(leaf.index(), checkpoint.treeSize(), source));
         return new InclusionAnswer(leaf, proof, checkpoint);
     }

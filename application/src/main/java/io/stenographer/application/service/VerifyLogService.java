@@ -156,7 +156,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
             Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to,
                     transactions.inTransaction(() -> log.leavesWithEvents(tenant, chunkFrom, to)));
             verifier.compareSubtrees(rebuilt, transactions.inTransaction(
-                    () -> log.subtreeHashes(tenant, rebuilt.keySet())));
+                    () -> new StoredTree(log, tenant, treeSize, TileCache.none()).nodeHashes(rebuilt.keySet())));
         }
         if (verifier.leavesUnpublished()) {
             // The sequencer may have published a checkpoint between reading the checkpoints and the tree size.

@@ -26,6 +26,7 @@ import io.stenographer.domain.event.Source;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
@@ -204,11 +205,16 @@ class GenerateReportsServiceTest {
                             }
                             return rows;
                         }
-                        case "subtreeHashes": {
-                            Map<io.stenographer.domain.log.NodeRef, Hash> found = new HashMap<>();
+                        case "tiles": {
+                            Map<Tile, List<Hash>> found = new HashMap<>();
                             for (Object o : (Collection<?>) args[1]) {
-                                var node = (io.stenographer.domain.log.NodeRef) o;
-                                found.put(node, tree.subtreeHash(node.start(), node.end()));
+                                Tile tile = (Tile) o;
+                                long span = 1L << tile.treeLevel();
+                                List<Hash> hashes = new ArrayList<>();
+                                for (long i = tile.firstHash(); i < tile.firstHash() + tile.width(); i++) {
+                                    hashes.add(tree.subtreeHash(i * span, (i + 1) * span));
+                                }
+                                found.put(tile, hashes);
                             }
                             return found;
                         }

@@ -9,6 +9,7 @@ import io.stenographer.adapters.persistence.PostgresVerificationRuns;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.in.ReadTilesUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -16,10 +17,12 @@ import io.stenographer.application.service.ArchivedEventReader;
 import io.stenographer.application.service.ExportLogService;
 import io.stenographer.application.service.IntegrateEventsService;
 import io.stenographer.application.service.LogProofsService;
+import io.stenographer.application.service.ReadTilesService;
 import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.application.service.SequencerLimits;
 import io.stenographer.application.service.TenantKeySets;
+import io.stenographer.application.service.TileCache;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
 import io.stenographer.bootstrap.signing.SigningKeyPassphrase;
@@ -79,10 +82,23 @@ public class LogConfiguration {
     }
 
     @Produces
+    @Singleton
+    TileCache tileCache(@ConfigProperty(name = "stenographer.log.tile-cache-tiles") int tiles) {
+        return new TileCache(tiles);
+    }
+
+    @Produces
     @ApplicationScoped
     LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TenantKeySets keySets,
-            TransactionRunner transactions) {
-        return new LogProofsService(log, signer, keySets, transactions);
+            TileCache tiles, TransactionRunner transactions) {
+        return new LogProofsService(log, signer, keySets, tiles, transactions);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ReadTilesUseCase readTiles(PostgresMerkleLog log, ArchivedEventReader archived, SelfAudit selfAudit,
+            TileCache tiles, TransactionRunner transactions) {
+        return new ReadTilesService(log, archived, selfAudit, tiles, transactions);
     }
 
     @Produces

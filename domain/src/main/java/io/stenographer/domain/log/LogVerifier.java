@@ -8,6 +8,7 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.tiles.TileLayout;
 import io.stenographer.domain.merkle.MerkleFrontier;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,8 +109,9 @@ public final class LogVerifier {
      * {@code rows} are the stored ones in that range (an index without a row is a deleted leaf). Every accepted
      * checkpoint whose size is reached is compared with the rebuilt root.
      *
-     * @return the perfect subtrees above the leaves that this chunk completed, with their rebuilt hashes, in the
-     *         order they completed: hold the stored ones against them with {@link #compareSubtrees}
+     * @return the stored tile hashes above the leaves (tree levels 8, 16, ...) that this chunk completed, with their
+     *         rebuilt hashes, in the order they completed: hold the stored ones against them with
+     *         {@link #compareSubtrees}
      */
     public Map<NodeRef, Hash> rebuild(long from, long to, List<? extends StoredLeaf> rows) {
         requireTreeSize();
@@ -129,7 +131,7 @@ public final class LogVerifier {
             MerkleFrontier.Append step = frontier.append(leafHash(index, byIndex.get(index)));
             frontier = step.frontier();
             for (MerkleFrontier.CompletedSubtree subtree : step.completed()) {
-                if (subtree.level() > 0) {
+                if (subtree.level() > 0 && TileLayout.isStoredLevel(subtree.level())) {
                     completedHere.put(new NodeRef(subtree.level(), subtree.index()), subtree.hash());
                 }
             }

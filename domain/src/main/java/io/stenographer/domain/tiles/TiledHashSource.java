@@ -23,7 +23,7 @@ public final class TiledHashSource implements SubtreeHashSource {
 
     private final long treeSize;
     private final TileReader reader;
-    private final Map<Tile, List<Hash>> read = new HashMap<>();
+    private final Map<Tile, TileTree> read = new HashMap<>();
 
     public TiledHashSource(long treeSize, TileReader reader) {
         this.treeSize = treeSize;
@@ -46,15 +46,7 @@ public final class TiledHashSource implements SubtreeHashSource {
     public Hash nodeHash(NodeRef node) {
         Tile needed = Tile.holding(node);
         Tile widest = widestInTree(needed);
-        List<Hash> hashes = read.computeIfAbsent(widest, tile -> {
-            List<Hash> got = reader.read(tile);
-            if (got.size() != tile.width()) {
-                throw new IllegalArgumentException(tile.path() + " holds " + got.size() + " hashes, not "
-                        + tile.width());
-            }
-            return List.copyOf(got);
-        });
-        return TileLayout.nodeHash(node, hashes);
+        return read.computeIfAbsent(widest, tile -> TileTree.of(tile, reader.read(tile))).hash(node);
     }
 
     private Tile widestInTree(Tile needed) {

@@ -46,6 +46,8 @@ public class LogsResource {
 
     private static final String SIGNED_NOTE = "text/plain; charset=utf-8";
     private static final String NDJSON = "application/x-ndjson";
+    /** tlog-tiles: the checkpoint changes with every round, so it is cached for seconds at most. */
+    static final String CHECKPOINT_CACHING = "public, max-age=2";
 
     private final LogProofsUseCase proofs;
     private final VerifyLogUseCase verifyLog;
@@ -73,9 +75,10 @@ public class LogsResource {
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND,
                         "log '" + tenant + "' has no checkpoint yet"));
         if (accept != null && accept.contains(MediaType.APPLICATION_JSON)) {
-            return Response.ok(CheckpointResponse.from(checkpoint), MediaType.APPLICATION_JSON).build();
+            return Response.ok(CheckpointResponse.from(checkpoint), MediaType.APPLICATION_JSON)
+                    .header("Cache-Control", CHECKPOINT_CACHING).build();
         }
-        return Response.ok(checkpoint.signedNote(), SIGNED_NOTE).build();
+        return Response.ok(checkpoint.signedNote(), SIGNED_NOTE).header("Cache-Control", CHECKPOINT_CACHING).build();
     }
 
     @GET

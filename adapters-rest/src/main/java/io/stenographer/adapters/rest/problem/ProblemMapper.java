@@ -13,6 +13,7 @@ import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.ShorteningProposalNotFound;
+import io.stenographer.application.port.in.TileNotFound;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
@@ -66,6 +67,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response eventNotFound(EventNotFound e) {
         return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no event " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response tileNotFound(TileNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, e.getMessage()));
     }
 
     @ServerExceptionMapper

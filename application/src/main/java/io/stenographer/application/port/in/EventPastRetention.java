@@ -13,8 +13,8 @@ public class EventPastRetention extends RuntimeException {
     private final Instant deletedAt;
 
     public EventPastRetention(EventId id, Instant deletedAt) {
-        super("event " + id + " was deleted at the end of its retention (" + deletedAt + "); its leaf hash remains "
-                + "in the log");
+        super("event " + id + " was deleted at the end of its retention"
+                + (deletedAt == null ? "" : " (" + deletedAt + ")") + "; its leaf hash remains in the log");
         this.id = id;
         this.deletedAt = deletedAt;
     }

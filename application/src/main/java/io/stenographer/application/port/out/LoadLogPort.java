@@ -4,16 +4,16 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
-import io.stenographer.domain.log.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.StoredLeaf;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.tiles.Tile;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads a tenant's Merkle log: leaves, stored subtree hashes and checkpoints. */
+/** Reads a tenant's Merkle log: leaves, its tiles and checkpoints. */
 public interface LoadLogPort {
 
     /** Number of leaves stored: one past the highest index. */
@@ -26,8 +26,11 @@ public interface LoadLogPort {
     /** Every checkpoint of the tenant, oldest first. */
     List<PublishedCheckpoint> checkpoints(TenantId tenant);
 
-    /** Hashes of the requested perfect subtrees (level 0 = leaf hashes); missing ones are absent. */
-    Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes);
+    /**
+     * The stored hashes of each requested tile, in one read: leaf hashes for level 0, the stored hashes of tree
+     * level {@code 8 * L} for level L. A tile comes back shorter than its width when hashes are missing.
+     */
+    Map<Tile, List<Hash>> tiles(TenantId tenant, Collection<Tile> tiles);
 
     Optional<LogLeaf> leafOfEvent(EventId eventId);
 

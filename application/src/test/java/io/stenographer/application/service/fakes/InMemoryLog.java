@@ -9,9 +9,9 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
-import io.stenographer.domain.log.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,16 +149,21 @@ public final class InMemoryLog implements LoadLogPort {
     }
 
     @Override
-    public Map<NodeRef, Hash> subtreeHashes(TenantId tenant, Collection<NodeRef> nodes) {
-        // The stored subtree hashes are those of the tree itself: nothing here was tampered with.
+    public Map<Tile, List<Hash>> tiles(TenantId tenant, Collection<Tile> tiles) {
+        // The stored tile hashes are those of the tree itself: nothing here was tampered with.
         TenantLog log = logs.get(tenant);
-        Map<NodeRef, Hash> hashes = new HashMap<>();
-        for (NodeRef node : nodes) {
-            if (log != null && node.end() <= log.tree.size()) {
-                hashes.put(node, log.tree.subtreeHash(node.start(), node.end()));
+        Map<Tile, List<Hash>> found = new HashMap<>();
+        for (Tile tile : tiles) {
+            List<Hash> hashes = new ArrayList<>();
+            long span = 1L << tile.treeLevel();
+            for (long i = tile.firstHash(); i < tile.firstHash() + tile.width(); i++) {
+                if (log != null && (i + 1) * span <= log.tree.size()) {
+                    hashes.add(log.tree.subtreeHash(i * span, (i + 1) * span));
+                }
             }
+            found.put(tile, hashes);
         }
-        return hashes;
+        return found;
     }
 
     @Override
