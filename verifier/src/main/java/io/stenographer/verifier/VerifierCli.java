@@ -81,6 +81,14 @@ public final class VerifierCli {
                   two signed checkpoints and the RFC 9162 consistency proof between them; the
                   proof file is the API's JSON ({"fromSize":m,"toSize":n,"proof":[...]}) or
                   base64 hashes, one per line
+              verify-tiles       --source DIR_OR_URL --origin ORIGIN --key VKEY_OR_FILE [--full]
+                                 [--leaf INDEX [--leaf-hash HEX | --event EVENT.json]] [--token-file FILE]
+                  a c2sp.org/tlog-tiles log from its checkpoint, tiles and entry bundles alone:
+                  by default, that the tiles hash to the signed checkpoint's root; with --leaf,
+                  that leaf's inclusion (its hash from --leaf-hash, --event or the entry bundle);
+                  with --full, every tile against the tile above it and every entry against its
+                  leaf hash. The source is a directory or a base URL (https, or http to localhost);
+                  --token-file holds a bearer token sent with each request
 
             VKEY_OR_FILE is a C2SP verifier key (<name>+<hex key id>+<base64 key>) or a file
             holding one, or a key set (one '<verifier key> <first size> <last size or ->' per
@@ -105,6 +113,8 @@ public final class VerifierCli {
                 VerifierCli::verifyCheckpoint));
         COMMANDS.put("verify-consistency", new Command(Set.of("old", "new", "proof", "key"), Set.of("origin"),
                 VerifierCli::verifyConsistency));
+        COMMANDS.put("verify-tiles", new Command(Set.of("source", "origin", "key"),
+                Set.of("leaf", "leaf-hash", "event", "token-file"), Set.of("full"), TilesCommand::verifyTiles));
     }
 
     private VerifierCli() {
@@ -139,7 +149,7 @@ public final class VerifierCli {
         } catch (Failure e) {
             err.println("FAIL: " + e.getMessage());
             return FAILED;
-        } catch (BundleFailed e) {
+        } catch (FailuresPrinted e) {
             return FAILED;
         }
     }
@@ -182,7 +192,7 @@ public final class VerifierCli {
         if (!result.ok()) {
             result.failures().forEach(failure -> err.println("FAIL: " + failure));
             err.println(result.summary() + " in " + file);
-            throw new BundleFailed();
+            throw new FailuresPrinted();
         }
         out.println(result.summary());
     }
@@ -200,7 +210,7 @@ public final class VerifierCli {
         if (byEvent) {
             Path eventFile = existingFile(options.get("event"), "--event");
             JsonObject event = sealedEvent(eventFile);
-            leafHash = MerkleHashes.leafHash(CanonicalJson.canonicalBytes(event));
+            leafHash = leafHashOf(event);
             subject = "event " + ((JsonString) event.get("id")).value() + ": ";
         } else {
             try {
@@ -266,11 +276,16 @@ public final class VerifierCli {
     // ---- pieces --------------------------------------------------------------------------
 
     private static Checkpoint verifiedCheckpoint(Path file, KeySet keys, String what) {
-        SignedNote note = signedNote(file, what);
+        return verifiedCheckpoint(readText(file), file.toString(), keys, what);
+    }
+
+    /** A checkpoint note read from {@code where} (a file, a URL), verified with the trusted keys. */
+    static Checkpoint verifiedCheckpoint(String text, String where, KeySet keys, String what) {
+        SignedNote note = signedNote(text, where, what);
         try {
             Checkpoint.parseBody(note.body());
         } catch (IllegalArgumentException e) {
-            throw new Failure(what + " " + file + ": checkpoint body is malformed: " + e.getMessage());
+            throw new Failure(what + " " + where + ": checkpoint body is malformed: " + e.getMessage());
         }
         try {
             return keys.verify(note);
@@ -278,27 +293,36 @@ public final class VerifierCli {
             String signers = note.signatures().stream()
                     .map(signature -> signature.keyName() + "+" + signature.keyIdHex())
                     .distinct().collect(Collectors.joining(", "));
-            throw new Failure(what + " " + file + ": signature does not verify with key " + keys.label()
+            throw new Failure(what + " " + where + ": signature does not verify with key " + keys.label()
                     + " (the note carries signatures by " + signers + "): " + e.getMessage());
         }
     }
 
     private static SignedNote signedNote(Path file, String what) {
+        return signedNote(readText(file), file.toString(), what);
+    }
+
+    private static SignedNote signedNote(String text, String where, String what) {
         try {
-            return SignedNote.parse(readText(file));
+            return SignedNote.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new Failure(what + " " + file + " is not a valid signed note: " + e.getMessage());
+            throw new Failure(what + " " + where + " is not a valid signed note: " + e.getMessage());
         }
     }
 
-    private static void requireOrigin(Checkpoint checkpoint, String origin, String what) {
+    static void requireOrigin(Checkpoint checkpoint, String origin, String what) {
         if (!checkpoint.origin().equals(origin)) {
             throw new Failure(what + " origin " + quote(checkpoint.origin()) + " is not the expected origin "
                     + quote(origin));
         }
     }
 
-    private static JsonObject sealedEvent(Path file) {
+    /** The leaf hash of a sealed event: RFC 6962's, over its canonical JSON. */
+    static Hash leafHashOf(JsonObject sealedEvent) {
+        return MerkleHashes.leafHash(CanonicalJson.canonicalBytes(sealedEvent));
+    }
+
+    static JsonObject sealedEvent(Path file) {
         JsonValue value;
         try {
             value = JsonParser.parse(readText(file), 64);
@@ -447,7 +471,7 @@ public final class VerifierCli {
         }
     }
 
-    private static Path existingFile(String value, String option) {
+    static Path existingFile(String value, String option) {
         Path path = pathOrNull(value);
         if (path == null || !Files.isRegularFile(path)) {
             throw new UsageError(option + " " + value + ": no such file");
@@ -477,13 +501,18 @@ public final class VerifierCli {
         } catch (IOException e) {
             throw new UsageError("cannot read " + file + ": " + e.getMessage());
         }
+        return utf8(bytes, file.toString());
+    }
+
+    /** Bytes read from {@code where}, decoded as strict UTF-8. */
+    static String utf8(byte[] bytes, String where) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new Failure(file + " is not valid UTF-8");
+            throw new Failure(where + " is not valid UTF-8");
         }
     }
 
@@ -500,6 +529,12 @@ public final class VerifierCli {
             if (equals > 0) {
                 name = arg.substring(2, equals);
                 value = arg.substring(equals + 1);
+                if (command.flags().contains(name)) {
+                    throw new UsageError("--" + name + " takes no value");
+                }
+            } else if (command.flags().contains(arg.substring(2))) {
+                name = arg.substring(2);
+                value = "true";
             } else {
                 name = arg.substring(2);
                 if (i + 1 >= args.length) {
@@ -507,7 +542,8 @@ public final class VerifierCli {
                 }
                 value = args[++i];
             }
-            if (!command.required().contains(name) && !command.optional().contains(name)) {
+            if (!command.required().contains(name) && !command.optional().contains(name)
+                    && !command.flags().contains(name)) {
                 throw new UsageError(args[0] + " has no option --" + name);
             }
             if (options.put(name, value) != null) {
@@ -522,7 +558,7 @@ public final class VerifierCli {
         return options;
     }
 
-    private static String quote(String text) {
+    static String quote(String text) {
         StringBuilder out = new StringBuilder("'");
         text.codePoints().limit(100).forEach(cp -> {
             if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
@@ -536,7 +572,12 @@ public final class VerifierCli {
 
     // ---- plumbing ------------------------------------------------------------------------
 
-    private record Command(Set<String> required, Set<String> optional, Action action) {
+    /** A command's options: required and optional ones take a value, flags take none. */
+    private record Command(Set<String> required, Set<String> optional, Set<String> flags, Action action) {
+
+        Command(Set<String> required, Set<String> optional, Action action) {
+            this(required, optional, Set.of(), action);
+        }
     }
 
     @FunctionalInterface
@@ -545,7 +586,7 @@ public final class VerifierCli {
     }
 
     /** The command line is wrong: exit {@value #USAGE}. */
-    private static final class UsageError extends RuntimeException {
+    static final class UsageError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         UsageError(String message) {
@@ -554,7 +595,7 @@ public final class VerifierCli {
     }
 
     /** Something did not verify: exit {@value #FAILED} with this message. */
-    private static final class Failure extends RuntimeException {
+    static final class Failure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Failure(String message) {
@@ -562,11 +603,11 @@ public final class VerifierCli {
         }
     }
 
-    /** The bundle's failures have been printed already: exit {@value #FAILED}. */
-    private static final class BundleFailed extends RuntimeException {
+    /** The failures (a bundle's, a full tiles check's) have been printed already: exit {@value #FAILED}. */
+    static final class FailuresPrinted extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        BundleFailed() {
+        FailuresPrinted() {
             super(null, null, false, false);
         }
     }

@@ -29,7 +29,8 @@ class UsageTest {
             Cli result = Cli.run(help);
             assertThat(result.exit()).isZero();
             assertThat(result.out()).startsWith("Usage: java -jar stenographer-verifier.jar <command> [options]")
-                    .contains("verify-bundle", "verify-proof", "verify-checkpoint", "verify-consistency");
+                    .contains("verify-bundle", "verify-proof", "verify-checkpoint", "verify-consistency",
+                            "verify-tiles");
         }
     }
 
@@ -38,11 +39,13 @@ class UsageTest {
         Path file = Files.writeString(dir.resolve("f"), "x");
         usageError("no command given");
         usageError("unknown command 'verify'; commands are verify-bundle, verify-report-bundle, verify-proof, "
-                + "verify-checkpoint, verify-consistency", "verify");
+                + "verify-checkpoint, verify-consistency, verify-tiles", "verify");
         usageError("verify-bundle needs --key", "verify-bundle", "--bundle", file.toString());
         usageError("verify-bundle has no option --checkpoint", "verify-bundle", "--checkpoint", "x");
         usageError("--bundle needs a value", "verify-bundle", "--bundle");
         usageError("--key is given more than once", "verify-checkpoint", "--key=a", "--key", "b");
+        usageError("--full takes no value", "verify-tiles", "--full=true");
+        usageError("verify-checkpoint has no option --full", "verify-checkpoint", "--full", "x");
         usageError("unexpected argument 'file'; options start with --", "verify-bundle", "file");
         usageError("verify-proof needs exactly one of --event and --leaf-hash", "verify-proof", "--proof", "p",
                 "--origin", "o", "--key", "k");
