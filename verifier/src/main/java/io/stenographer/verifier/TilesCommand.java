@@ -4,7 +4,7 @@ import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
-import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.merkle.MerkleHashes;

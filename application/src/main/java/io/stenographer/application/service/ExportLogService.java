@@ -86,7 +86,7 @@ public final class ExportLogService implements ExportLogUseCase {
                 checkpoint.treeSize(), checkpoint.signedNote(),
                 transactions.inTransaction(() -> keySets.of(plan.tenant())).keyAt(checkpoint.treeSize())
                         .toVerifierKey()));
-        StoredTree tree = new StoredTree(log, plan.tenant(), checkpoint.treeSize(), new TileCache(RUN_TILES));
+        StoredTree tree = new StoredTree(log, plan.tenant(), checkpoint.treeSize(), new LogCache(RUN_TILES));
         for (long chunk = plan.from(); chunk < plan.to(); chunk += CHUNK) {
             long chunkEnd = Math.min(plan.to(), chunk + CHUNK);
             long chunkStart = chunk;

@@ -304,7 +304,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             ReportEvents.Sink sink) throws IOException {
         boolean redacting = redactor != null && redactor.redactsAnything();
         boolean proofs = bundle && !redacting;
-        StoredTree tree = new StoredTree(log, job.tenant(), job.treeSize(), new TileCache(RUN_TILES));
+        StoredTree tree = new StoredTree(log, job.tenant(), job.treeSize(), new LogCache(RUN_TILES));
         ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
         for (long start = 0; start < job.treeSize(); start += CHUNK) {
             long chunkStart = start;

@@ -159,7 +159,7 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
             return 0;
         }
         MerkleFrontier frontier = cachedFrontier(tenant, size, latest)
-                .orElseGet(() -> new StoredTree(loadLog, tenant, size, TileCache.none())
+                .orElseGet(() -> new StoredTree(loadLog, tenant, size, LogCache.none())
                         .compute(source -> MerkleFrontier.of(size, source)));
         if (latest.isPresent() && !frontier.root().equals(latest.get().checkpoint().rootHash())) {
             // The right edge is the signed tree's, so the tree built on it extends the signed one: that is the

@@ -6,6 +6,7 @@ import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.InclusionProofQuery;
 import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.LoadLogPort.LeafInTile;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
@@ -28,12 +29,12 @@ public final class LogProofsService implements LogProofsUseCase {
     private final LoadLogPort log;
     private final SignCheckpointPort signer;
     private final TenantKeySets keySets;
-    private final TileCache tiles;
+    private final LogCache cache;
     private final TransactionRunner transactions;
 
-    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TenantKeySets keySets, TileCache tiles,
+    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TenantKeySets keySets, LogCache cache,
             TransactionRunner transactions) {
-        this.tiles = tiles;
+        this.cache = cache;
         this.log = log;
         this.signer = signer;
         this.keySets = keySets;
@@ -64,12 +65,22 @@ public final class LogProofsService implements LogProofsUseCase {
         caller.require(Role.AUDITOR, tenant);
         return transactions.inTransaction(() -> {
             PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
-            LogLeaf leaf = selector.index() != null
-                    ? log.leafAt(tenant, selector.index())
-                            .orElseThrow(() -> new FieldViolation("index", "no leaf " + selector.index() + " in this log"))
-                    : log.leafWithHash(tenant, selector.leafHash())
-                            .orElseThrow(() -> new FieldViolation("leafHash", "no leaf with this hash in this log"));
-            return inclusion(leaf, checkpoint);
+            StoredTree tree = new StoredTree(log, tenant, checkpoint.treeSize(), cache);
+            LogLeaf leaf;
+            if (selector.index() != null) {
+                if (selector.index() >= checkpoint.treeSize()) {
+                    throw new FieldViolation("size", "leaf " + selector.index() + " is not in the tree of size "
+                            + checkpoint.treeSize());
+                }
+                LeafInTile found = log.leafInItsTile(tenant, selector.index(), checkpoint.treeSize())
+                        .orElseThrow(() -> new FieldViolation("index", "no leaf " + selector.index() + " in this log"));
+                tree.knowTile(found.tile(), found.tileHashes());
+                leaf = found.leaf();
+            } else {
+                leaf = log.leafWithHash(tenant, selector.leafHash())
+                        .orElseThrow(() -> new FieldViolation("leafHash", "no leaf with this hash in this log"));
+            }
+            return inclusion(leaf, checkpoint, tree);
         });
     }
 
@@ -86,7 +97,7 @@ public final class LogProofsService implements LogProofsUseCase {
             if (from.treeSize() > to.treeSize()) {
                 throw new FieldViolation("from", "must not exceed 'to'");
             }
-            ConsistencyProof proof = new StoredTree(log, tenant, to.treeSize(), tiles)
+            ConsistencyProof proof = new StoredTree(log, tenant, to.treeSize(), cache)
                     .compute(source -> ConsistencyProof.compute(from.treeSize(), to.treeSize(), source));
             return new ConsistencyAnswer(proof, from, to);
         });
@@ -108,17 +119,17 @@ public final class LogProofsService implements LogProofsUseCase {
             if (latest.isEmpty() || latest.get().treeSize() <= leaf.get().index()) {
                 return Optional.empty();
             }
-            return Optional.of(inclusion(leaf.get(), latest.get()));
+            return Optional.of(inclusion(leaf.get(), latest.get(),
+                    new StoredTree(log, leaf.get().tenant(), latest.get().treeSize(), cache)));
         });
     }
 
-    private InclusionAnswer inclusion(LogLeaf leaf, PublishedCheckpoint checkpoint) {
+    private InclusionAnswer inclusion(LogLeaf leaf, PublishedCheckpoint checkpoint, StoredTree tree) {
         if (leaf.index() >= checkpoint.treeSize()) {
             throw new FieldViolation("size", "leaf " + leaf.index() + " is not in the tree of size "
                     + checkpoint.treeSize());
         }
-        InclusionProof proof = new StoredTree(log, leaf.tenant(), checkpoint.treeSize(), tiles)
-                .compute(source -> InclusionProof.compute(leaf.index(), checkpoint.treeSize(), source));
+        InclusionProof proof = tree.compute(source -> InclusionProof.compute(leaf.index(), checkpoint.treeSize(), source));
         return new InclusionAnswer(leaf, proof, checkpoint);
     }
 
@@ -130,7 +141,13 @@ public final class LogProofsService implements LogProofsUseCase {
         if (size < 1) {
             throw new FieldViolation(field, "must be at least 1");
         }
-        return log.checkpointAt(tenant, size)
+        Optional<PublishedCheckpoint> cached = cache.checkpoint(tenant, size);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        PublishedCheckpoint stored = log.checkpointAt(tenant, size)
                 .orElseThrow(() -> new FieldViolation(field, "no checkpoint was published at tree size " + size));
+        cache.put(stored);
+        return stored;
     }
 }

@@ -39,10 +39,10 @@ public final class ReadTilesService implements ReadTilesUseCase {
     private final LoadLogPort log;
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
-    private final TileCache cache;
+    private final LogCache cache;
     private final TransactionRunner transactions;
 
-    public ReadTilesService(LoadLogPort log, ArchivedEventReader archived, SelfAudit selfAudit, TileCache cache,
+    public ReadTilesService(LoadLogPort log, ArchivedEventReader archived, SelfAudit selfAudit, LogCache cache,
             TransactionRunner transactions) {
         this.log = log;
         this.archived = archived;
@@ -75,7 +75,7 @@ public final class ReadTilesService implements ReadTilesUseCase {
     }
 
     private List<Hash> hashes(TenantId tenant, Tile tile) {
-        Optional<TileTree> cached = cache.get(tenant, tile);
+        Optional<TileTree> cached = cache.tile(tenant, tile);
         if (cached.isPresent()) {
             return cached.get().hashes().subList(0, tile.width());
         }

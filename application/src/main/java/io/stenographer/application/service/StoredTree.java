@@ -3,7 +3,7 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogIntegrityViolation;
-import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleTree;
 import io.stenographer.domain.merkle.SubtreeHashSource;
@@ -30,7 +30,7 @@ final class StoredTree {
     private final LoadLogPort log;
     private final TenantId tenant;
     private final long treeSize;
-    private final TileCache cache;
+    private final LogCache cache;
     /** Tiles this instance read, by their full-width name: a run of proofs over one tree reads each once. */
     private final Map<Tile, TileTree> trees = new HashMap<>();
 
@@ -38,7 +38,7 @@ final class StoredTree {
      * @param treeSize the size of the tree the computations are about: tiles that are full in it are read whole,
      *                 so the cache can keep them
      */
-    StoredTree(LoadLogPort log, TenantId tenant, long treeSize, TileCache cache) {
+    StoredTree(LoadLogPort log, TenantId tenant, long treeSize, LogCache cache) {
         this.log = log;
         this.tenant = tenant;
         this.treeSize = treeSize;
@@ -66,6 +66,15 @@ final class StoredTree {
         });
     }
 
+    /** A tile read together with something else (a leaf): the computations that need it will not read it again. */
+    void knowTile(Tile tile, List<Hash> hashes) {
+        if (hashes.size() == tile.width()) {
+            TileTree tree = TileTree.of(tile, hashes);
+            trees.put(tile.withWidth(Tile.FULL_WIDTH), tree);
+            cache.putIfFull(tenant, tree);
+        }
+    }
+
     /** The hashes of {@code nodes}, each read off its tile; a node whose tile lacks hashes is absent. */
     Map<NodeRef, Hash> nodeHashes(Collection<NodeRef> nodes) {
         Map<Tile, Tile> widest = new HashMap<>();
@@ -77,7 +86,7 @@ final class StoredTree {
         for (Tile tile : widest.values()) {
             TileTree known = trees.get(tile.withWidth(Tile.FULL_WIDTH));
             if (known == null || known.tile().width() < tile.width()) {
-                cache.get(tenant, tile).ifPresentOrElse(tree -> trees.put(tile.withWidth(Tile.FULL_WIDTH), tree),
+                cache.tile(tenant, tile).ifPresentOrElse(tree -> trees.put(tile.withWidth(Tile.FULL_WIDTH), tree),
                         () -> toRead.add(tile));
             }
         }

@@ -20,7 +20,7 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.LogVerifier;
-import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.VerificationFinding;
 import io.stenographer.domain.log.VerificationFinding.Kind;
@@ -156,7 +156,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
             Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to,
                     transactions.inTransaction(() -> log.leavesWithEvents(tenant, chunkFrom, to)));
             verifier.compareSubtrees(rebuilt, transactions.inTransaction(
-                    () -> new StoredTree(log, tenant, treeSize, TileCache.none()).nodeHashes(rebuilt.keySet())));
+                    () -> new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(rebuilt.keySet())));
         }
         if (verifier.leavesUnpublished()) {
             // The sequencer may have published a checkpoint between reading the checkpoints and the tree size.

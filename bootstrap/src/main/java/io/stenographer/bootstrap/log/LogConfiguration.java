@@ -22,7 +22,7 @@ import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.application.service.SequencerLimits;
 import io.stenographer.application.service.TenantKeySets;
-import io.stenographer.application.service.TileCache;
+import io.stenographer.application.service.LogCache;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
 import io.stenographer.bootstrap.signing.SigningKeyPassphrase;
@@ -83,21 +83,21 @@ public class LogConfiguration {
 
     @Produces
     @Singleton
-    TileCache tileCache(@ConfigProperty(name = "stenographer.log.tile-cache-tiles") int tiles) {
-        return new TileCache(tiles);
+    LogCache logCache(@ConfigProperty(name = "stenographer.log.cache-entries") int entries) {
+        return new LogCache(entries);
     }
 
     @Produces
     @ApplicationScoped
     LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TenantKeySets keySets,
-            TileCache tiles, TransactionRunner transactions) {
+            LogCache tiles, TransactionRunner transactions) {
         return new LogProofsService(log, signer, keySets, tiles, transactions);
     }
 
     @Produces
     @ApplicationScoped
     ReadTilesUseCase readTiles(PostgresMerkleLog log, ArchivedEventReader archived, SelfAudit selfAudit,
-            TileCache tiles, TransactionRunner transactions) {
+            LogCache tiles, TransactionRunner transactions) {
         return new ReadTilesService(log, archived, selfAudit, tiles, transactions);
     }
 

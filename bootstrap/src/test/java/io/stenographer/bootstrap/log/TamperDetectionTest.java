@@ -2,7 +2,10 @@ package io.stenographer.bootstrap.log;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.application.port.in.InclusionProofQuery;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
+import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
 import io.stenographer.application.port.in.RecordEventsCommand;
 import io.stenographer.application.port.in.RecordEventsResult.Recorded;
 import io.stenographer.application.port.in.RecordEventsUseCase;
@@ -20,6 +23,7 @@ import io.stenographer.domain.checkpoint.NoteSigner;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.VerificationFinding;
@@ -34,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Tampering done the way an insider with database superuser rights would: directly in PostgreSQL,
@@ -49,9 +54,11 @@ class TamperDetectionTest {
     private final VerifyLogUseCase verifyLog;
     private final PostgresMerkleLog log;
     private final TransactionRunner transactions;
+    private final LogProofsUseCase proofs;
 
     TamperDetectionTest(RecordEventsUseCase recordEvents, IntegrateEventsUseCase integrate, VerifyLogUseCase verifyLog,
-            PostgresMerkleLog log, TransactionRunner transactions) {
+            PostgresMerkleLog log, TransactionRunner transactions, LogProofsUseCase proofs) {
+        this.proofs = proofs;
         this.recordEvents = recordEvents;
         this.integrate = integrate;
         this.verifyLog = verifyLog;
@@ -174,6 +181,17 @@ class TamperDetectionTest {
             assertThat(f.kind()).isEqualTo(Kind.CHECKPOINT_ROOT_MISMATCH);
             assertThat(f.index()).isGreaterThanOrEqualTo(2);
         });
+    }
+
+    @Test
+    void aProofOverADeletedLeafRowFailsLoudlyInsteadOfProvingSomethingElse() throws SQLException {
+        TenantId tenant = seededTenant();
+        asSuperuser("DELETE FROM log_leaf WHERE tenant = '" + tenant + "' AND leaf_index = 3");
+        for (long index : new long[] {2, 9}) {
+            assertThatThrownBy(() -> proofs.proveInclusion(new InclusionProofQuery(auditor(tenant), tenant,
+                    new LeafSelector(index, null), (long) EVENTS)))
+                    .isInstanceOf(LogIntegrityViolation.class).hasMessageContaining("lacks the stored hashes");
+        }
     }
 
     @Test

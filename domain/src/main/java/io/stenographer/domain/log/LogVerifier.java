@@ -8,6 +8,7 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.tiles.TileLayout;
 import io.stenographer.domain.merkle.MerkleFrontier;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.stenographer.domain.tiles;
 
-import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.merkle.NodeRef;
 
 /**
  * One tile of a C2SP tlog-tiles log: {@code width} consecutive hashes at tree level {@code 8 * level}, starting at

@@ -1,6 +1,6 @@
 package io.stenographer.domain.tiles;
 
-import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleHashes;
 import java.util.ArrayList;

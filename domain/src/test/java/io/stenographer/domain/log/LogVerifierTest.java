@@ -22,6 +22,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import io.stenographer.domain.merkle.MerkleHashes;
 import java.time.Instant;

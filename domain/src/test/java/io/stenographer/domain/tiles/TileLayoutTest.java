@@ -2,7 +2,7 @@ package io.stenographer.domain.tiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stenographer.domain.log.NodeRef;
+import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import io.stenographer.domain.merkle.MerkleHashes;

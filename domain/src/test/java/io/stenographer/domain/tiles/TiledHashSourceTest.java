@@ -62,7 +62,7 @@ class TiledHashSourceTest {
         Hash root = MerkleTree.root(leaves);
         int leaf = index % size;
         Map<Tile, List<Hash>> tiles = tilesBySpecFormula(leaves);
-        Tile levelZero = Tile.holding(new io.stenographer.domain.log.NodeRef(0, leaf));
+        Tile levelZero = Tile.holding(new io.stenographer.domain.merkle.NodeRef(0, leaf));
         Tile stored = tiles.keySet().stream().filter(t -> t.level() == 0 && t.index() == levelZero.index())
                 .findFirst().orElseThrow();
         List<Hash> forged = new ArrayList<>(tiles.get(stored));

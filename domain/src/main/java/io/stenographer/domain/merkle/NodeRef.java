@@ -1,4 +1,4 @@
-package io.stenographer.domain.log;
+package io.stenographer.domain.merkle;
 
 /** A perfect subtree of a log: leaves [index * 2^level, (index + 1) * 2^level). Level 0 is a leaf. */
 public record NodeRef(int level, long index) {
