@@ -66,7 +66,7 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
         return jdbc.query("""
                 SELECT event_id, leaf_hash, received_at FROM integration_queue
-                WHERE tenant = ? ORDER BY ingest_seq LIMIT ? FOR UPDATE SKIP LOCKED""",
+                WHERE tenant = ? ORDER BY ingest_seq LIMIT ?""",
                 ps -> {
                     ps.setString(1, tenant.value());
                     ps.setInt(2, limit);
