@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Log engine benchmark by issue 13's method (a measurement, not a test).
 #
-#   bench/run-log.sh [LogBenchmark options]      the full method, defaults as the issue asks (about 70-90 minutes)
+#   bench/run-log.sh [LogBenchmark options]      the full method, defaults as the issue asks (an estimated 60-75 min)
 #   bench/run-log.sh --rates-only                only the rate search and the time to integrate
 #   bench/run-log.sh --proof-sizes 20000 --rounds 1 --sustain-seconds 10    a smoke run (a few minutes)
 #
@@ -37,7 +37,7 @@
 #              LOGBENCH_READY_TIMEOUT seconds (600), LOGBENCH_JAVA_OPTS (-Xms1g -Xmx3g; the bench keeps
 #              --hash-sample leaf inputs, about 0.6 GB per million, and the ids of one round's events), LOGBENCH_SERVICE_OPTS
 #              (extra -D for the service, empty by default).
-# Disk: 10M events need roughly 15-20 GB in the data directory (deleted at the end unless LOGBENCH_KEEP=1).
+# Disk: 10M events need an estimated 15-20 GB (not measured) in the data directory (deleted at the end unless LOGBENCH_KEEP=1).
 # Results: bench/results/log-<UTC time>.txt and ...-service.log (git-ignored).
 set -euo pipefail
 
