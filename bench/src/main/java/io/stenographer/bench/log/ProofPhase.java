@@ -16,21 +16,38 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Measurement 2: inclusion and consistency proof latency over loopback HTTP, sequential, after
- * warm-up, interleaved with GET /q/health/live (the baseline: the same HTTP round trip with no work
- * behind it) and the public GET .../checkpoint (HTTP + one transaction and one indexed query, no
- * token), so that all four see the same machine. Every proof is verified afterwards with the
- * domain's RFC 9162 code (outside the timing).
+ * Measurement 2: inclusion and consistency proof latency over loopback HTTP, sequential, after warm-up, in
+ * {@code --rounds} rounds of {@code --proofs} requests of each kind. The kinds are interleaved in rotating order so
+ * that all see the same machine:
+ * <ul>
+ *   <li>the BASELINE: an authenticated request that does no work, {@code GET
+ *       /api/v1/logs/{--baseline-tenant}/proof/inclusion?index=0} with the proof tenant's auditor token: the service
+ *       verifies the JWT and refuses it (403) at the role/tenant check, before any database work;</li>
+ *   <li>references: {@code GET /q/health/live} (bare HTTP) and the public {@code GET .../checkpoint};</li>
+ *   <li>inclusion (random index, latest size) and consistency (random published size to the latest).</li>
+ * </ul>
+ * Targets (issue 13): p50 within 0.5 ms of the baseline's p50, p99 at most 1.5x the baseline's p99. Every proof is
+ * verified afterwards with the domain's RFC 9162 code (outside the timing).
  */
 final class ProofPhase {
 
-    record Result(long treeSize, int publishedSizes, Stats health, Stats checkpoint, Stats inclusion,
-            Stats consistency,
-            int inclusionVerified, int consistencyVerified, int failures, double meanInclusionPath,
-            double meanConsistencyPath, String slow) {
+    /** One round: the latencies of each kind. */
+    record Round(Stats baseline, Stats health, Stats checkpoint, Stats inclusion, Stats consistency, String slow) {
+    }
+
+    record Result(long treeSize, int publishedSizes, List<Round> rounds, int inclusionVerified,
+            int consistencyVerified, int requestsPerKind, int failures, double meanInclusionPath,
+            double meanConsistencyPath) {
+
+        Rounds figure(java.util.function.ToDoubleFunction<Round> f) {
+            Rounds r = new Rounds();
+            rounds.forEach(round -> r.add(f.applyAsDouble(round)));
+            return r;
+        }
     }
 
     /** Requests slower than this are counted per tenth of the timed sequence, to tell a stall from a tail. */
@@ -41,6 +58,7 @@ final class ProofPhase {
     private final LogOptions options;
     private final Service service;
     private final Connection db;
+    private int failures;
 
     ProofPhase(LogOptions options, Service service, Connection db) {
         this.options = options;
@@ -62,89 +80,141 @@ final class ProofPhase {
                 }
             }
         }
-        LogBenchmark.log(String.format("proofs against tree size %,d (%d published sizes): %d warm-up + %d timed each",
-                size, published.size(), options.warmup(), options.proofs()));
+        LogBenchmark.log(String.format("proofs against tree size %,d (%d published sizes): %d warm-up + %d rounds x %d "
+                + "timed each", size, published.size(), options.warmup(), options.rounds(), options.proofs()));
         service.token("auditor");
-        SplittableRandom random = new SplittableRandom(42);
-        int failures = 0;
+        SplittableRandom random = new SplittableRandom(42 + size);
+        String baselinePath = baselinePath(options.baselineTenant());
         for (int i = 0; i < options.warmup(); i++) {
-            failures += call(healthPath(), null) == null ? 1 : 0;
-            failures += call(checkpointPath(tenant), null) == null ? 1 : 0;
-            failures += call(inclusionPath(tenant, random.nextLong(size), size), "auditor") == null ? 1 : 0;
-            failures += call(consistencyPath(tenant, published.get(random.nextInt(published.size())), size),
-                    "auditor") == null ? 1 : 0;
+            call(baselinePath, "auditor", 403);
+            call(healthPath(), null, 200);
+            call(checkpointPath(tenant), null, 200);
+            call(inclusionPath(tenant, random.nextLong(size), size), "auditor", 200);
+            call(consistencyPath(tenant, published.get(random.nextInt(published.size())), size), "auditor", 200);
         }
+        failures = 0;
         int n = options.proofs();
-        long[] health = new long[n];
-        long[] checkpoint = new long[n];
-        long[] inclusion = new long[n];
-        long[] consistency = new long[n];
-        String[] inclusionBodies = new String[n];
-        String[] consistencyBodies = new String[n];
-        for (int i = 0; i < n; i++) {
-            String inclusionPath = inclusionPath(tenant, random.nextLong(size), size);
-            String consistencyPath = consistencyPath(tenant, published.get(random.nextInt(published.size())), size);
-            // Rotate the order so no kind always runs first (or right after another kind).
-            for (int k = 0; k < 4; k++) {
-                switch ((i + k) % 4) {
-                    case 0 -> {
-                        long t0 = System.nanoTime();
-                        String body = call(healthPath(), null);
-                        health[i] = System.nanoTime() - t0;
-                        failures += body == null ? 1 : 0;
-                    }
-                    case 1 -> {
-                        long t0 = System.nanoTime();
-                        String body = call(checkpointPath(tenant), null);
-                        checkpoint[i] = System.nanoTime() - t0;
-                        failures += body == null ? 1 : 0;
-                    }
-                    case 2 -> {
-                        long t0 = System.nanoTime();
-                        inclusionBodies[i] = call(inclusionPath, "auditor");
-                        inclusion[i] = System.nanoTime() - t0;
-                    }
-                    default -> {
-                        long t0 = System.nanoTime();
-                        consistencyBodies[i] = call(consistencyPath, "auditor");
-                        consistency[i] = System.nanoTime() - t0;
-                    }
-                }
-            }
-        }
-        // Verify every answer with the domain's proof checks.
+        List<Round> rounds = new ArrayList<>();
         int inclusionOk = 0;
         int consistencyOk = 0;
         long inclusionPathLength = 0;
         long consistencyPathLength = 0;
-        for (int i = 0; i < n; i++) {
-            if (inclusionBodies[i] != null) {
-                JsonObject json = (JsonObject) JsonParser.parse(inclusionBodies[i], 8);
-                List<Hash> path = hashes(json.get("inclusionProof"));
-                inclusionPathLength += path.size();
-                InclusionProof proof = new InclusionProof(number(json, "leafIndex"), number(json, "treeSize"), path);
-                if (proof.verify(Hash.fromHex(text(json, "leafHash")), Hash.fromBase64(text(json, "rootHash")))) {
-                    inclusionOk++;
+        for (int round = 0; round < options.rounds(); round++) {
+            long[] baseline = new long[n];
+            long[] health = new long[n];
+            long[] checkpoint = new long[n];
+            long[] inclusion = new long[n];
+            long[] consistency = new long[n];
+            String[] inclusionBodies = new String[n];
+            String[] consistencyBodies = new String[n];
+            for (int i = 0; i < n; i++) {
+                String inclusionPath = inclusionPath(tenant, random.nextLong(size), size);
+                String consistencyPath = consistencyPath(tenant, published.get(random.nextInt(published.size())), size);
+                // Rotate the order so no kind always runs first (or right after another kind).
+                for (int k = 0; k < 5; k++) {
+                    long t0 = System.nanoTime();
+                    switch ((i + k) % 5) {
+                        case 0 -> {
+                            call(baselinePath, "auditor", 403);
+                            baseline[i] = System.nanoTime() - t0;
+                        }
+                        case 1 -> {
+                            call(healthPath(), null, 200);
+                            health[i] = System.nanoTime() - t0;
+                        }
+                        case 2 -> {
+                            call(checkpointPath(tenant), null, 200);
+                            checkpoint[i] = System.nanoTime() - t0;
+                        }
+                        case 3 -> {
+                            inclusionBodies[i] = call(inclusionPath, "auditor", 200);
+                            inclusion[i] = System.nanoTime() - t0;
+                        }
+                        default -> {
+                            consistencyBodies[i] = call(consistencyPath, "auditor", 200);
+                            consistency[i] = System.nanoTime() - t0;
+                        }
+                    }
                 }
             }
-            if (consistencyBodies[i] != null) {
-                JsonObject json = (JsonObject) JsonParser.parse(consistencyBodies[i], 8);
-                List<Hash> path = hashes(json.get("proof"));
-                consistencyPathLength += path.size();
-                ConsistencyProof proof = new ConsistencyProof(number(json, "fromSize"), number(json, "toSize"), path);
-                if (proof.verify(Hash.fromBase64(text(json, "fromRootHash")),
-                        Hash.fromBase64(text(json, "toRootHash")))) {
-                    consistencyOk++;
+            // Verify every answer with the domain's proof checks.
+            for (int i = 0; i < n; i++) {
+                if (inclusionBodies[i] != null) {
+                    JsonObject json = (JsonObject) JsonParser.parse(inclusionBodies[i], 8);
+                    List<Hash> path = hashes(json.get("inclusionProof"));
+                    inclusionPathLength += path.size();
+                    InclusionProof proof = new InclusionProof(number(json, "leafIndex"), number(json, "treeSize"),
+                            path);
+                    if (proof.verify(Hash.fromHex(text(json, "leafHash")), Hash.fromBase64(text(json, "rootHash")))) {
+                        inclusionOk++;
+                    }
+                }
+                if (consistencyBodies[i] != null) {
+                    JsonObject json = (JsonObject) JsonParser.parse(consistencyBodies[i], 8);
+                    List<Hash> path = hashes(json.get("proof"));
+                    consistencyPathLength += path.size();
+                    ConsistencyProof proof = new ConsistencyProof(number(json, "fromSize"), number(json, "toSize"),
+                            path);
+                    if (proof.verify(Hash.fromBase64(text(json, "fromRootHash")),
+                            Hash.fromBase64(text(json, "toRootHash")))) {
+                        consistencyOk++;
+                    }
                 }
             }
+            String slow = "baseline " + slowByTenth(baseline) + "; inclusion " + slowByTenth(inclusion)
+                    + "; consistency " + slowByTenth(consistency);
+            Round r = new Round(new Stats(baseline, n), new Stats(health, n), new Stats(checkpoint, n),
+                    new Stats(inclusion, n), new Stats(consistency, n), slow);
+            LogBenchmark.log(String.format("  round %d: baseline p50 %s / p99 %s ms; inclusion %s / %s; consistency "
+                            + "%s / %s", round + 1, Stats.ms(r.baseline().percentileMs(50)),
+                    Stats.ms(r.baseline().percentileMs(99)), Stats.ms(r.inclusion().percentileMs(50)),
+                    Stats.ms(r.inclusion().percentileMs(99)), Stats.ms(r.consistency().percentileMs(50)),
+                    Stats.ms(r.consistency().percentileMs(99))));
+            rounds.add(r);
         }
-        failures += (n - inclusionOk) + (n - consistencyOk);
-        String slow = "health " + slowByTenth(health) + "; checkpoint " + slowByTenth(checkpoint) + "; inclusion "
-                + slowByTenth(inclusion) + "; consistency " + slowByTenth(consistency);
-        return new Result(size, published.size(), new Stats(health, n), new Stats(checkpoint, n),
-                new Stats(inclusion, n),
-                new Stats(consistency, n), inclusionOk, consistencyOk, failures,
-                (double) inclusionPathLength / n, (double) consistencyPathLength / n, slow);
+        int total = n * options.rounds();
+        failures += (total - inclusionOk) + (total - consistencyOk);
+        return new Result(size, published.size(), rounds, inclusionOk, consistencyOk, total, failures,
+                (double) inclusionPathLength / total, (double) consistencyPathLength / total);
+    }
+
+    /** The section of the report for one size. */
+    static String report(LogOptions o, Result p) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "   Proof latency at tree size %,d: %d round(s) x %d sequential requests "
+                        + "of each kind after %d warm-up, interleaved, loopback HTTP/1.1 keep-alive; median [min-max] "
+                        + "across rounds%n", p.treeSize(), p.rounds().size(), o.proofs(), o.warmup()));
+        out.append(String.format(Locale.ROOT, "   %-46s %-22s %-22s %-22s%n", "", "p50 ms", "p90 ms", "p99 ms"));
+        row(out, "BASELINE: authenticated, refused 403, no work", p, Round::baseline);
+        row(out, "ref.: GET /q/health/live", p, Round::health);
+        row(out, "ref.: GET .../checkpoint (public)", p, Round::checkpoint);
+        row(out, String.format(Locale.ROOT, "inclusion (random index, %.1f hashes)", p.meanInclusionPath()), p,
+                Round::inclusion);
+        row(out, String.format(Locale.ROOT, "consistency (%d sizes, %.1f hashes)", p.publishedSizes(),
+                p.meanConsistencyPath()), p, Round::consistency);
+        for (String kind : List.of("inclusion", "consistency")) {
+            java.util.function.Function<Round, Stats> of = kind.equals("inclusion") ? Round::inclusion
+                    : Round::consistency;
+            Rounds diff = p.figure(r -> of.apply(r).percentileMs(50) - r.baseline().percentileMs(50));
+            Rounds ratio50 = p.figure(r -> of.apply(r).percentileMs(50) / r.baseline().percentileMs(50));
+            Rounds ratio99 = p.figure(r -> of.apply(r).percentileMs(99) / r.baseline().percentileMs(99));
+            out.append(String.format(Locale.ROOT, "   %-11s p50 - baseline p50 = %s ms (target <= 0.5: %s), p50 ratio %s; "
+                            + "p99 / baseline p99 = %s (target <= 1.5: %s)%n", kind, diff.ms(),
+                    diff.median() <= 0.5 ? "met" : "MISSED", ratio50.ratio(), ratio99.ratio(),
+                    ratio99.median() <= 1.5 ? "met" : "MISSED"));
+        }
+        out.append(String.format(Locale.ROOT, "   requests > 20 ms per round [per tenth]: %s%n",
+                String.join(" | ", p.rounds().stream().map(Round::slow).toList())));
+        out.append(String.format(Locale.ROOT, "   verified client-side: %d/%d inclusion, %d/%d consistency; failures %d%n",
+                p.inclusionVerified(), p.requestsPerKind(), p.consistencyVerified(), p.requestsPerKind(),
+                p.failures()));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String label, Result p, java.util.function.Function<Round, Stats> of) {
+        out.append(String.format(Locale.ROOT, "   %-46s %-22s %-22s %-22s%n", label,
+                p.figure(r -> of.apply(r).percentileMs(50)).ms(), p.figure(r -> of.apply(r).percentileMs(90)).ms(),
+                p.figure(r -> of.apply(r).percentileMs(99)).ms()));
     }
 
     /** Count of slow requests in each tenth of the timed sequence, e.g. "12 [0 0 5 7 0 0 0 0 0 0]". */
@@ -164,15 +234,21 @@ final class ProofPhase {
         return b.append(']').toString();
     }
 
-    /** The body on 200, otherwise null (and the failure printed). */
-    private String call(String path, String user) {
+    /** The body on the expected status, otherwise null (and the failure counted and printed). */
+    private String call(String path, String user, int expected) {
         HttpResponse<String> response = service.get(path, user, TIMEOUT);
-        if (response.statusCode() != 200) {
-            System.err.println("GET " + path + ": HTTP " + response.statusCode() + " "
+        if (response.statusCode() != expected) {
+            failures++;
+            System.err.println("GET " + path + ": HTTP " + response.statusCode() + " (expected " + expected + ") "
                     + Service.abbreviate(response.body()));
             return null;
         }
         return response.body();
+    }
+
+    /** Authenticated, refused by the role/tenant check before any database work. */
+    private static String baselinePath(String otherTenant) {
+        return "/api/v1/logs/" + otherTenant + "/proof/inclusion?index=0";
     }
 
     private static String healthPath() {

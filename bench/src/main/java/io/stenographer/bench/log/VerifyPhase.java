@@ -5,43 +5,67 @@ import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
- * Measurement 3: full verification (POST /api/v1/logs/{tenant}/verifications) over the bulk-loaded
- * log, events/s = eventsChecked / wall time. Baseline in the same run: SHA-256(0x00 || leaf input)
- * over the same canonical leaf inputs, single-threaded in this JVM, i.e. the hashing a verification
- * cannot avoid; and reading the same rows (leaves joined to events) out of PostgreSQL over JDBC, i.e.
- * the I/O it cannot avoid.
+ * Measurement 3: full verification ({@code POST /api/v1/logs/{tenant}/verifications}) over the bulk-loaded log,
+ * events/s = eventsChecked / wall time, against two floors measured in the same run, in each of {@code --rounds}
+ * rounds (the order rotates from round to round):
+ * <ul>
+ *   <li>the READ floor: the columns verification reads, {@code COPY (SELECT ... FROM audit_event WHERE tenant = ...)
+ *       TO STDOUT} through the PostgreSQL CopyManager, rows/s and bytes/s;</li>
+ *   <li>the HASH floor: raw SHA-256(0x00 || leaf input) of the same canonical leaf-input bytes on all cores (one
+ *       thread per core, each with its own digest, over a slice of the kept sample: the first {@code --hash-sample}
+ *       events of the bulk load), events/s and bytes/s.</li>
+ * </ul>
+ * Target (issue 13): verification >= 0.8 x the lower floor.
  */
 final class VerifyPhase {
 
-    record Result(int status, String problem, boolean ok, long treeSize, long eventsChecked, long checkpoints,
-            int findings, double seconds, double rawSeconds, long rawEvents, long rawBytes, long readRows,
-            double readSeconds) {
+    /** The columns verification reads from audit_event (AuditEventRowMapper.COLUMNS at the time of writing). */
+    static final String READ_COLUMNS = "id, tenant, received_at, submitted_by, actor_id, actor_type, "
+            + "actor_display_name, action, resource_type, resource_id, reason, outcome, occurred_at, "
+            + "source_application, source_ip, source_user_agent, correlation_id, metadata, client_event_id, leaf_hash";
+
+    record Round(int status, String problem, boolean ok, long treeSize, long eventsChecked, long checkpoints,
+            int findings, double seconds, long readRows, long readBytes, double readSeconds, long hashEvents,
+            long hashBytes, double hashSeconds) {
+
+        double rate() {
+            return problem != null ? Double.NaN : eventsChecked / seconds;
+        }
 
         double readRate() {
             return readRows / readSeconds;
         }
 
-        double rate() {
-            return eventsChecked / seconds;
+        double hashRate() {
+            return hashEvents / hashSeconds;
         }
 
-        double rawRate() {
-            return rawEvents / rawSeconds;
+        double lowerFloor() {
+            return Math.min(readRate(), hashRate());
         }
     }
 
-    /** Chunk of the second baseline; the same as the service's verification chunk at the time of writing. */
-    static final int READ_CHUNK = 10_000;
+    record Result(List<Round> rounds, int threads, long sampleEvents, long sampleBytes) {
+
+        Rounds figure(java.util.function.ToDoubleFunction<Round> f) {
+            Rounds r = new Rounds();
+            rounds.forEach(round -> r.add(f.applyAsDouble(round)));
+            return r;
+        }
+    }
 
     private final LogOptions options;
     private final Service service;
@@ -53,32 +77,37 @@ final class VerifyPhase {
         this.db = db;
     }
 
-    Result run(byte[][] leafInputs) throws Exception {
-        // Baseline: one warm-up pass over a tenth, then one timed pass over everything.
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte sink = 0;
-        for (int i = 0; i < leafInputs.length / 10; i++) {
-            sha.update((byte) 0x00);
-            sha.update(leafInputs[i]);
-            sink ^= sha.digest()[0];
+    Result run(byte[][] sample) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        long sampleBytes = 0;
+        for (byte[] input : sample) {
+            sampleBytes += input.length + 1;
         }
-        long bytes = 0;
-        long t0 = System.nanoTime();
-        for (byte[] input : leafInputs) {
-            sha.update((byte) 0x00);
-            sha.update(input);
-            sink ^= sha.digest()[0];
-            bytes += input.length + 1;
+        hashFloor(sample, threads, sample.length / 10); // warm-up
+        List<Round> rounds = new ArrayList<>();
+        for (int round = 0; round < options.rounds(); round++) {
+            double[] read = null;
+            double[] hash = null;
+            Round verify = null;
+            for (int k = 0; k < 3; k++) {
+                switch ((round + k) % 3) {
+                    case 0 -> read = readFloor();
+                    case 1 -> hash = hashFloor(sample, threads, sample.length);
+                    default -> verify = verify();
+                }
+            }
+            Round r = new Round(verify.status(), verify.problem(), verify.ok(), verify.treeSize(),
+                    verify.eventsChecked(), verify.checkpoints(), verify.findings(), verify.seconds(), (long) read[0],
+                    (long) read[1], read[2], sample.length, (long) hash[1], hash[2]);
+            LogBenchmark.log(String.format(Locale.ROOT, "  round %d: verification %s events/s; read floor %s rows/s; hash "
+                            + "floor %s events/s", round + 1, Stats.rate(r.rate()), Stats.rate(r.readRate()),
+                    Stats.rate(r.hashRate())));
+            rounds.add(r);
         }
-        double rawSeconds = (System.nanoTime() - t0) / 1e9;
-        LogBenchmark.log(String.format("raw SHA-256 baseline: %,d leaf inputs in %.2f s (sink %d)",
-                leafInputs.length, rawSeconds, sink));
+        return new Result(rounds, threads, sample.length, sampleBytes);
+    }
 
-        // Second baseline: the rows a verification has to read, out of PostgreSQL over JDBC, no hashing.
-        long[] rows = new long[1];
-        double readSeconds = readAll(rows);
-        LogBenchmark.log(String.format("JDBC read baseline: %,d rows in %.2f s", rows[0], readSeconds));
-
+    private Round verify() {
         LogBenchmark.log("POST /api/v1/logs/" + options.proofTenant() + "/verifications (timeout "
                 + options.verifyTimeoutSeconds() + " s)");
         service.token("auditor");
@@ -87,65 +116,123 @@ final class VerifyPhase {
                 "auditor", Duration.ofSeconds(options.verifyTimeoutSeconds()), "{}".getBytes(StandardCharsets.UTF_8));
         double seconds = (System.nanoTime() - t1) / 1e9;
         if (response.statusCode() != 200 && response.statusCode() != 201) {
-            return new Result(response.statusCode(), Service.abbreviate(response.body()), false, 0, 0, 0, 0, seconds,
-                    rawSeconds, leafInputs.length, bytes, rows[0], readSeconds);
+            return new Round(response.statusCode(), Service.abbreviate(response.body()), false, 0, 0, 0, 0, seconds,
+                    0, 0, 0, 0, 0, 0);
         }
         JsonObject report = (JsonObject) JsonParser.parse(response.body(), 8);
-        return new Result(response.statusCode(), null, JsonBoolean.TRUE.equals(report.get("ok")),
+        return new Round(response.statusCode(), null, JsonBoolean.TRUE.equals(report.get("ok")),
                 number(report, "treeSize"), number(report, "eventsChecked"), number(report, "checkpointsChecked"),
-                ((JsonArray) report.get("findings")).elements().size(), seconds, rawSeconds, leafInputs.length,
-                bytes, rows[0], readSeconds);
+                ((JsonArray) report.get("findings")).elements().size(), seconds, 0, 0, 0, 0, 0, 0);
     }
 
-    /**
-     * Every leaf of the tenant joined to its event, all columns read, in leaf-index chunks, one
-     * read-only transaction per chunk: what any verifier must pull out of the database.
-     */
-    private double readAll(long[] rows) throws SQLException {
-        String sql = "SELECT l.leaf_index, l.event_id, l.leaf_hash, e.id, e.tenant, e.received_at, e.submitted_by,"
-                + " e.actor_id, e.actor_type, e.actor_display_name, e.action, e.resource_type, e.resource_id, e.reason,"
-                + " e.outcome, e.occurred_at, e.source_application, e.source_ip, e.source_user_agent,"
-                + " e.correlation_id, e.metadata, e.client_event_id"
-                + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
-                + " WHERE l.tenant = ? AND l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index";
-        long size;
-        try (PreparedStatement statement = db.prepareStatement(
-                "SELECT COALESCE(max(leaf_index) + 1, 0) FROM log_leaf WHERE tenant = ?")) {
-            statement.setString(1, options.proofTenant());
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                size = rs.getLong(1);
+    /** {rows, bytes, seconds} of COPY (SELECT the verified columns FROM audit_event WHERE tenant = ...) TO STDOUT. */
+    private double[] readFloor() throws Exception {
+        String tenant = options.proofTenant().replace("'", "''");
+        String sql = "COPY (SELECT " + READ_COLUMNS + " FROM audit_event WHERE tenant = '" + tenant + "') TO STDOUT";
+        CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
+        long[] counts = new long[2];
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+                counts[1]++;
+                if (b == '\n') {
+                    counts[0]++;
+                }
             }
-        }
-        long checksum = 0;
-        db.setAutoCommit(false);
-        long t0 = System.nanoTime();
-        try (PreparedStatement statement = db.prepareStatement(sql)) {
-            statement.setFetchSize(1_000);
-            for (long from = 0; from < size; from += READ_CHUNK) {
-                statement.setString(1, options.proofTenant());
-                statement.setLong(2, from);
-                statement.setLong(3, Math.min(size, from + READ_CHUNK));
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        checksum += rs.getLong(1) + rs.getBytes(3)[0];
-                        for (int column = 4; column <= 22; column++) {
-                            String value = rs.getString(column);
-                            checksum += value == null ? 0 : value.length();
-                        }
-                        rows[0]++;
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                counts[1] += len;
+                for (int i = off; i < off + len; i++) {
+                    if (b[i] == '\n') {
+                        counts[0]++;
                     }
                 }
-                db.commit();
             }
-        } finally {
-            db.setAutoCommit(true);
+        };
+        long t0 = System.nanoTime();
+        long rows = copy.copyOut(sql, sink);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new double[] {rows, counts[1], seconds};
+    }
+
+    /** {events, bytes, seconds} of SHA-256(0x00 || input) over the first {@code count} inputs, on all threads. */
+    static double[] hashFloor(byte[][] inputs, int threads, int count) throws Exception {
+        long[] bytes = new long[threads];
+        byte[] sinks = new byte[threads];
+        Thread[] workers = new Thread[threads];
+        Throwable[] failure = new Throwable[1];
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            int slice = t;
+            workers[t] = new Thread(() -> {
+                try {
+                    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                    int from = (int) ((long) count * slice / threads);
+                    int to = (int) ((long) count * (slice + 1) / threads);
+                    byte sink = 0;
+                    long n = 0;
+                    for (int i = from; i < to; i++) {
+                        sha.update((byte) 0x00);
+                        sha.update(inputs[i]);
+                        sink ^= sha.digest()[0];
+                        n += inputs[i].length + 1;
+                    }
+                    bytes[slice] = n;
+                    sinks[slice] = sink;
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            }, "sha-" + t);
+            workers[t].start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (checksum == 42) {
-            LogBenchmark.log("(checksum " + checksum + ")");
+        if (failure[0] != null) {
+            throw new IllegalStateException("hashing failed", failure[0]);
         }
-        return seconds;
+        long total = 0;
+        for (long b : bytes) {
+            total += b;
+        }
+        return new double[] {count, total, seconds};
+    }
+
+    /** The section of the report for one size. */
+    static String report(LogOptions o, Result v) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "   Full verification, tenant %s, %d round(s), median [min-max] across "
+                + "rounds%n", o.proofTenant(), v.rounds().size()));
+        out.append(String.format(Locale.ROOT, "   READ floor: COPY (SELECT <%d columns verification reads> FROM "
+                        + "audit_event WHERE tenant = '%s') TO STDOUT: %s rows/s, %s MB/s (%,d rows, %.0f MB)%n",
+                READ_COLUMNS.split(",").length, o.proofTenant(), v.figure(Round::readRate).rate(),
+                v.figure(r -> r.readBytes() / r.readSeconds() / 1e6).format(x -> String.format(Locale.ROOT, "%.0f", x)),
+                v.rounds().get(0).readRows(), v.rounds().get(0).readBytes() / 1e6));
+        out.append(String.format(Locale.ROOT, "   HASH floor: raw SHA-256(0x00||leaf input) on %d threads over a sample "
+                        + "of %,d leaf inputs (%.0f MB): %s events/s, %s MB/s%n", v.threads(), v.sampleEvents(),
+                v.sampleBytes() / 1e6, v.figure(Round::hashRate).rate(),
+                v.figure(r -> r.hashBytes() / r.hashSeconds() / 1e6).format(x -> String.format(Locale.ROOT, "%.0f", x))));
+        for (Round r : v.rounds()) {
+            if (r.problem() != null) {
+                out.append(String.format(Locale.ROOT, "   POST verifications: HTTP %d after %.1f s: %s%n", r.status(),
+                        r.seconds(), r.problem()));
+            }
+        }
+        Round first = v.rounds().get(0);
+        out.append(String.format(Locale.ROOT, "   POST verifications: ok=%s, tree %,d, %,d events checked, %d checkpoints, "
+                        + "%d findings (round 1); %s s = %s events/s%n", first.ok(), first.treeSize(),
+                first.eventsChecked(), first.checkpoints(), first.findings(),
+                v.figure(Round::seconds).format(x -> String.format(Locale.ROOT, "%.1f", x)),
+                v.figure(Round::rate).rate()));
+        Rounds ratio = v.figure(r -> r.rate() / r.lowerFloor());
+        out.append(String.format(Locale.ROOT, "   ratio to the lower floor (%s): %s (target >= 0.8: %s); to the read "
+                        + "floor %s; to the hash floor %s%n",
+                v.figure(Round::readRate).median() <= v.figure(Round::hashRate).median() ? "read" : "hash",
+                ratio.ratio(), ratio.median() >= 0.8 ? "met" : "MISSED",
+                v.figure(r -> r.rate() / r.readRate()).ratio(), v.figure(r -> r.rate() / r.hashRate()).ratio()));
+        return out.toString();
     }
 
     private static long number(JsonObject json, String name) {
