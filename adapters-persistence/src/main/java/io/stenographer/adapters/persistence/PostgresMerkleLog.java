@@ -193,7 +193,7 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     private static final String CHECKPOINTS =
             "SELECT tenant, signed_note, published_at, tree_size FROM log_checkpoint";
 
-    private static PublishedCheckpoint checkpoint(ResultSet rs) throws SQLException {
+    static PublishedCheckpoint checkpoint(ResultSet rs) throws SQLException {
         String note = rs.getString(2);
         long column = rs.getLong(4);
         Checkpoint checkpoint;
@@ -273,36 +273,6 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
             ps.setString(1, tenant.value());
             ps.setLong(2, index);
         }, PostgresMerkleLog::leaf);
-    }
-
-    @Override
-    public Optional<LeafInTile> leafInItsTile(TenantId tenant, long index, long treeSize) {
-        Tile tile = Tile.holding(new NodeRef(0, index));
-        int width = (int) Math.min(Tile.FULL_WIDTH, treeSize - tile.firstHash());
-        if (width < tile.width()) {
-            return Optional.empty();
-        }
-        Tile wide = tile.withWidth(width);
-        List<Hash> hashes = new ArrayList<>(width);
-        LogLeaf[] leaf = new LogLeaf[1];
-        jdbc.query("""
-                SELECT leaf_index, leaf_hash, CASE WHEN leaf_index = ? THEN event_id END
-                FROM log_leaf WHERE tenant = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index""", ps -> {
-            ps.setLong(1, index);
-            ps.setString(2, tenant.value());
-            ps.setLong(3, wide.firstHash());
-            ps.setLong(4, wide.firstHash() + width);
-        }, rs -> {
-            Hash hash = new Hash(rs.getBytes(2));
-            if (rs.getLong(1) == wide.firstHash() + hashes.size()) {
-                hashes.add(hash); // a gap ends the tile short, and the proof names the missing hashes
-            }
-            if (rs.getLong(1) == index) {
-                leaf[0] = new LogLeaf(tenant, index, new EventId(rs.getObject(3, UUID.class)), hash);
-            }
-            return index;
-        });
-        return leaf[0] == null ? Optional.empty() : Optional.of(new LeafInTile(leaf[0], wide, hashes));
     }
 
     @Override

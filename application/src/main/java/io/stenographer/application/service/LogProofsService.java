@@ -6,7 +6,9 @@ import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.InclusionProofQuery;
 import io.stenographer.application.port.in.LogProofsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
-import io.stenographer.application.port.out.LoadLogPort.LeafInTile;
+import io.stenographer.application.port.out.LoadInclusionInputsPort;
+import io.stenographer.application.port.out.LoadInclusionInputsPort.InclusionInputs;
+import io.stenographer.application.port.out.LoadInclusionInputsPort.LeafInTile;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
@@ -27,13 +29,15 @@ import java.util.Optional;
 public final class LogProofsService implements LogProofsUseCase {
 
     private final LoadLogPort log;
+    private final LoadInclusionInputsPort inclusionInputs;
     private final SignCheckpointPort signer;
     private final TenantKeySets keySets;
     private final LogCache cache;
     private final TransactionRunner transactions;
 
-    public LogProofsService(LoadLogPort log, SignCheckpointPort signer, TenantKeySets keySets, LogCache cache,
-            TransactionRunner transactions) {
+    public LogProofsService(LoadLogPort log, LoadInclusionInputsPort inclusionInputs, SignCheckpointPort signer,
+            TenantKeySets keySets, LogCache cache, TransactionRunner transactions) {
+        this.inclusionInputs = inclusionInputs;
         this.cache = cache;
         this.log = log;
         this.signer = signer;
@@ -63,25 +67,29 @@ public final class LogProofsService implements LogProofsUseCase {
         LeafSelector selector = query.leaf();
         Long treeSize = query.treeSize();
         caller.require(Role.AUDITOR, tenant);
-        return transactions.inTransaction(() -> {
-            PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
-            StoredTree tree = new StoredTree(log, tenant, checkpoint.treeSize(), cache);
-            LogLeaf leaf;
-            if (selector.index() != null) {
-                if (selector.index() >= checkpoint.treeSize()) {
-                    throw new FieldViolation("size", "leaf " + selector.index() + " is not in the tree of size "
-                            + checkpoint.treeSize());
-                }
-                LeafInTile found = log.leafInItsTile(tenant, selector.index(), checkpoint.treeSize())
-                        .orElseThrow(() -> new FieldViolation("index", "no leaf " + selector.index() + " in this log"));
-                tree.knowTile(found.tile(), found.tileHashes());
-                leaf = found.leaf();
-            } else {
-                leaf = log.leafWithHash(tenant, selector.leafHash())
+        if (selector.index() == null) {
+            return transactions.inTransaction(() -> {
+                PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
+                LogLeaf leaf = log.leafWithHash(tenant, selector.leafHash())
                         .orElseThrow(() -> new FieldViolation("leafHash", "no leaf with this hash in this log"));
-            }
-            return inclusion(leaf, checkpoint, tree);
-        });
+                return inclusion(leaf, checkpoint, new StoredTree(log, tenant, checkpoint.treeSize(), cache));
+            });
+        }
+        long index = selector.index();
+        if (treeSize != null && treeSize < 1) {
+            throw new FieldViolation("size", "must be at least 1");
+        }
+        InclusionInputs inputs = inclusionInputs.inclusionInputs(tenant, treeSize, index)
+                .orElseThrow(() -> new FieldViolation("size", treeSize == null ? "this log has no checkpoint yet"
+                        : "no checkpoint was published at tree size " + treeSize));
+        PublishedCheckpoint checkpoint = inputs.checkpoint();
+        LeafInTile found = inputs.leaf().orElseThrow(() -> index >= checkpoint.treeSize()
+                ? new FieldViolation("size", "leaf " + index + " is not in the tree of size " + checkpoint.treeSize())
+                : new FieldViolation("index", "no leaf " + index + " in this log"));
+        StoredTree tree = new StoredTree(log, tenant, checkpoint.treeSize(), cache);
+        tree.knowTile(found.tile(), found.tileHashes());
+        // Reads only when an upper tile is not cached yet; otherwise the transaction never touches the database.
+        return transactions.inTransaction(() -> inclusion(found.leaf(), checkpoint, tree));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.stenographer.bootstrap.log;
 
 import io.quarkus.runtime.Startup;
 import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
+import io.stenographer.adapters.persistence.PostgresInclusionInputs;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresRetentionTraces;
 import io.stenographer.adapters.persistence.PostgresSigningKeys;
@@ -89,9 +90,9 @@ public class LogConfiguration {
 
     @Produces
     @ApplicationScoped
-    LogProofsUseCase logProofs(PostgresMerkleLog log, SignCheckpointPort signer, TenantKeySets keySets,
-            LogCache tiles, TransactionRunner transactions) {
-        return new LogProofsService(log, signer, keySets, tiles, transactions);
+    LogProofsUseCase logProofs(PostgresMerkleLog log, PostgresInclusionInputs inclusionInputs,
+            SignCheckpointPort signer, TenantKeySets keySets, LogCache cache, TransactionRunner transactions) {
+        return new LogProofsService(log, inclusionInputs, signer, keySets, cache, transactions);
     }
 
     @Produces

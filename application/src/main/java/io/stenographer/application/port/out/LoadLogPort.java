@@ -36,16 +36,6 @@ public interface LoadLogPort {
 
     Optional<LogLeaf> leafAt(TenantId tenant, long index);
 
-    /**
-     * The leaf at {@code index} together with the level-0 tile holding it, as wide as a tree of {@code treeSize}
-     * leaves has it, in one read: an inclusion proof by index needs nothing else that is not cached.
-     */
-    Optional<LeafInTile> leafInItsTile(TenantId tenant, long index, long treeSize);
-
-    /** @param tileHashes the tile's stored hashes; shorter than its width when rows are missing */
-    record LeafInTile(LogLeaf leaf, Tile tile, List<Hash> tileHashes) {
-    }
-
     Optional<LogLeaf> leafWithHash(TenantId tenant, Hash leafHash);
 
     /** Number of leaf rows actually stored; differs from {@link #treeSize} only when rows went missing. */

@@ -167,17 +167,6 @@ public final class InMemoryLog implements LoadLogPort {
     }
 
     @Override
-    public Optional<LeafInTile> leafInItsTile(TenantId tenant, long index, long treeSize) {
-        Optional<LogLeaf> leaf = leafAt(tenant, index);
-        if (leaf.isEmpty() || index >= treeSize) {
-            return Optional.empty();
-        }
-        Tile holding = Tile.holding(new io.stenographer.domain.merkle.NodeRef(0, index));
-        Tile wide = holding.withWidth((int) Math.min(Tile.FULL_WIDTH, treeSize - holding.firstHash()));
-        return Optional.of(new LeafInTile(leaf.get(), wide, tiles(tenant, List.of(wide)).get(wide)));
-    }
-
-    @Override
     public Optional<LogLeaf> leafOfEvent(EventId eventId) {
         requireTransaction();
         return logs.values().stream().flatMap(log -> log.leaves.stream())
