@@ -6,6 +6,7 @@ import io.stenographer.application.port.in.TileNotFound;
 import io.stenographer.application.port.in.TileQuery;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.LoadLogPort.LeafWithEvent;
+import io.stenographer.application.port.out.StoreTileVisibilityPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
@@ -39,11 +40,13 @@ public final class ReadTilesService implements ReadTilesUseCase {
     private final LoadLogPort log;
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
+    private final StoreTileVisibilityPort visibility;
     private final LogCache cache;
     private final TransactionRunner transactions;
 
-    public ReadTilesService(LoadLogPort log, ArchivedEventReader archived, SelfAudit selfAudit, LogCache cache,
-            TransactionRunner transactions) {
+    public ReadTilesService(LoadLogPort log, ArchivedEventReader archived, SelfAudit selfAudit,
+            StoreTileVisibilityPort visibility, LogCache cache, TransactionRunner transactions) {
+        this.visibility = visibility;
         this.log = log;
         this.archived = archived;
         this.selfAudit = selfAudit;
@@ -52,16 +55,38 @@ public final class ReadTilesService implements ReadTilesUseCase {
     }
 
     @Override
+    public Optional<byte[]> readPublic(TenantId tenant, TilePath path) {
+        if (path.entries()) {
+            return Optional.empty();
+        }
+        return transactions.inTransaction(() -> visibility.visibility(tenant).publicHashTiles()
+                ? Optional.of(TileLayout.encode(hashes(tenant, inSignedTree(tenant, path))))
+                : Optional.empty());
+    }
+
+    /** The tile, when the tree of the latest signed checkpoint has it. */
+    private Tile inSignedTree(TenantId tenant, TilePath path) {
+        long size = log.latestCheckpoint(tenant).map(PublishedCheckpoint::treeSize).orElse(0L);
+        if (!TileLayout.exists(path.tile(), size)) {
+            throw new TileNotFound(path.path() + " is not in the tree of the latest checkpoint (size " + size + ")");
+        }
+        return path.tile();
+    }
+
+    @Override
     public byte[] read(TileQuery query) {
-        query.caller().require(Role.AUDITOR, query.tenant());
+        if (!query.caller().may(Role.AUDITOR, query.tenant())) {
+            // Public hash tiles are public to every caller, not only to anonymous ones.
+            Optional<byte[]> open = readPublic(query.tenant(), query.path());
+            if (open.isPresent()) {
+                return open.get();
+            }
+            query.caller().require(Role.AUDITOR, query.tenant());
+        }
         TilePath path = query.path();
         Tile tile = path.tile();
         return transactions.inTransaction(() -> {
-            long size = log.latestCheckpoint(query.tenant()).map(PublishedCheckpoint::treeSize).orElse(0L);
-            if (!TileLayout.exists(tile, size)) {
-                throw new TileNotFound(path.path() + " is not in the tree of the latest checkpoint (size " + size
-                        + ")");
-            }
+            inSignedTree(query.tenant(), path);
             if (!path.entries()) {
                 return TileLayout.encode(hashes(query.tenant(), tile));
             }

@@ -6,10 +6,12 @@ import io.stenographer.adapters.persistence.PostgresInclusionInputs;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresRetentionTraces;
 import io.stenographer.adapters.persistence.PostgresSigningKeys;
+import io.stenographer.adapters.persistence.PostgresTileVisibility;
 import io.stenographer.adapters.persistence.PostgresVerificationRuns;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
+import io.stenographer.application.port.in.ManageTileVisibilityUseCase;
 import io.stenographer.application.port.in.ReadTilesUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.SignCheckpointPort;
@@ -18,6 +20,7 @@ import io.stenographer.application.service.ArchivedEventReader;
 import io.stenographer.application.service.ExportLogService;
 import io.stenographer.application.service.IntegrateEventsService;
 import io.stenographer.application.service.LogProofsService;
+import io.stenographer.application.service.ManageTileVisibilityService;
 import io.stenographer.application.service.ReadTilesService;
 import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
@@ -98,8 +101,15 @@ public class LogConfiguration {
     @Produces
     @ApplicationScoped
     ReadTilesUseCase readTiles(PostgresMerkleLog log, ArchivedEventReader archived, SelfAudit selfAudit,
-            LogCache tiles, TransactionRunner transactions) {
-        return new ReadTilesService(log, archived, selfAudit, tiles, transactions);
+            PostgresTileVisibility visibility, LogCache cache, TransactionRunner transactions) {
+        return new ReadTilesService(log, archived, selfAudit, visibility, cache, transactions);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ManageTileVisibilityUseCase tileVisibility(PostgresTileVisibility store, SelfAudit selfAudit,
+            TransactionRunner transactions, Clock clock) {
+        return new ManageTileVisibilityService(store, selfAudit, transactions, clock);
     }
 
     @Produces

@@ -126,6 +126,52 @@ class TilesApiTest {
                 .then().statusCode(403).body("type", equalTo("urn:stenographer:problem:tenant-access-denied"));
     }
 
+    @Test
+    void aComplianceAdminCanOpenTheHashTilesToAnyoneButNeverTheEntries() {
+        String tenant = "tiles-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = record(tenant, 5);
+        long size = Proofs.await(tenant, ids.get(4)).getLong("proof.treeSize");
+        String prefix = "/api/v1/logs/" + tenant + "/";
+        String admin = TestTokens.admin("admin-1", tenant);
+        String auditor = TestTokens.auditor("aud", tenant);
+
+        given().when().get(prefix + "tile/0/000.p/1").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().auth().oauth2(auditor).when().get(prefix + "tile-visibility").then().statusCode(200)
+                .body("publicHashTiles", equalTo(false)).body("changedBy", org.hamcrest.Matchers.nullValue());
+        for (String notAdmin : new String[] {auditor, TestTokens.writer("w", tenant), TestTokens.admin("a", "other")}) {
+            given().auth().oauth2(notAdmin).contentType("application/json").body("{\"publicHashTiles\":true}")
+                    .when().put(prefix + "tile-visibility").then().statusCode(403);
+        }
+        for (String bad : new String[] {"{}", "{\"publicHashTiles\":\"yes\"}", "{\"publicHashTiles\":true,\"x\":1}",
+                "[]"}) {
+            given().auth().oauth2(admin).contentType("application/json").body(bad)
+                    .when().put(prefix + "tile-visibility").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+
+        given().auth().oauth2(admin).contentType("application/json").body("{\"publicHashTiles\":true}")
+                .when().put(prefix + "tile-visibility").then().statusCode(200)
+                .body("publicHashTiles", equalTo(true)).body("changedBy", equalTo("admin-1"));
+        byte[] anonymous = given().when().get(prefix + "tile/0/000.p/" + size).then().statusCode(200)
+                .header("Cache-Control", "public, max-age=31536000, immutable").extract().asByteArray();
+        assertThat(anonymous).isEqualTo(get(auditor, tenant, "tile/0/000.p/" + size));
+        given().when().get(prefix + "tile/entries/000.p/1").then().statusCode(401);
+        given().when().get(prefix + "tile/0/000").then().statusCode(404);
+        given().when().get(prefix + "tile/0/01").then().statusCode(400);
+        given().auth().oauth2(TestTokens.auditor("aud", "someone-else")).when().get(prefix + "tile/0/000.p/1")
+                .then().statusCode(200);
+        given().auth().oauth2(TestTokens.auditor("aud", "someone-else")).when().get(prefix + "tile/entries/000.p/1")
+                .then().statusCode(403);
+        given().auth().oauth2(auditor).queryParam("action", "audit.tile-visibility-changed")
+                .when().get("/api/v1/events").then().statusCode(200).body("events.size()", equalTo(1))
+                .body("events[0].metadata.publicHashTiles", equalTo(true));
+
+        given().auth().oauth2(admin).contentType("application/json").body("{\"publicHashTiles\":false}")
+                .when().put(prefix + "tile-visibility").then().statusCode(200).body("publicHashTiles", equalTo(false));
+        given().when().get(prefix + "tile/0/000.p/1").then().statusCode(401);
+    }
+
     private static byte[] get(String token, String tenant, String path) {
         return given().auth().oauth2(token).when().get("/api/v1/logs/" + tenant + "/" + path)
                 .then().statusCode(200).extract().asByteArray();
