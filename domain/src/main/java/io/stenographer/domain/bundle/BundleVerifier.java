@@ -15,23 +15,33 @@ import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonSyntaxException;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.merkle.MerkleHashes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Verifies an export bundle ({@value BundleHeader#FORMAT}, see {@link BundleWriter}) against a
  * trusted log key, trusting nothing else in it.
  *
- * <p>Checks, in one streaming pass with memory for one line (lines longer than
- * {@link #MAX_LINE_BYTES} are rejected unread):
+ * <p>Checks, in one streaming pass with memory for a bounded number of batches of lines (lines longer than
+ * {@link #MAX_LINE_BYTES} are rejected unread), the lines checked in parallel on all cores:
  * <ul>
  *   <li>every line is a JSON object in RFC 8785 canonical form, ended by {@code \n};</li>
  *   <li>the header names the format, the expected origin (when given) and the trusted key; its
@@ -91,12 +101,22 @@ public final class BundleVerifier {
      */
     public BundleVerification verify(InputStream bundle) throws IOException {
         Objects.requireNonNull(bundle, "bundle");
-        return new Run(new LineReader(bundle, MAX_LINE_BYTES)).execute();
+        return verify(bundle, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #verify(InputStream)}, with lines checked on {@code workers} threads besides the reading one
+     * (1 or less: all on the calling thread). The findings do not depend on the number.
+     */
+    BundleVerification verify(InputStream bundle, int workers) throws IOException {
+        Objects.requireNonNull(bundle, "bundle");
+        return new Run(new LineReader(bundle, MAX_LINE_BYTES), workers).execute();
     }
 
     /** One verification pass and its state. */
     private final class Run {
         private final LineReader reader;
+        private final int workers;
         private final List<String> failures = new ArrayList<>();
         private boolean stopped;
 
@@ -111,9 +131,12 @@ public final class BundleVerifier {
         private long eventsPresent;
         private long purged;
         private long expectedIndex;
+        private boolean ended;
+        private boolean finished;
 
-        Run(LineReader reader) {
+        Run(LineReader reader, int workers) {
             this.reader = reader;
+            this.workers = workers;
         }
 
         BundleVerification execute() throws IOException {
@@ -138,12 +161,18 @@ public final class BundleVerifier {
             }
         }
 
+        private void failAll(List<String> messages, int fromIndex, int toIndex) {
+            for (int i = fromIndex; i < toIndex; i++) {
+                fail(messages.get(i));
+            }
+        }
+
         // ---- header ------------------------------------------------------------------------
 
         /** Checks the header; false when it is too broken to check entries against. */
         private boolean header(Line line) {
             String at = "line " + line.number() + ": ";
-            JsonObject header = parseLine(line);
+            JsonObject header = parseLine(line, this::fail);
             if (header == null) {
                 fail(at + "the header is unreadable, so no entry can be checked");
                 return false;
@@ -154,7 +183,7 @@ public final class BundleVerifier {
                     fail(at + "the first line must be the header (type \"header\"), found type " + quote(type));
                     return false;
                 }
-                unexpectedMembers(header, HEADER_MEMBERS, at + "header");
+                unexpectedMembers(header, HEADER_MEMBERS, at + "header", this::fail);
                 String format = string(header, "format", "the header");
                 if (!BundleHeader.FORMAT.equals(format)) {
                     fail(at + "header format " + quote(format) + " is not " + BundleHeader.FORMAT);
@@ -234,57 +263,131 @@ public final class BundleVerifier {
 
         // ---- entries and end ---------------------------------------------------------------
 
+        /**
+         * Reads batches of lines on this thread while workers check them ({@link LineChecks}: everything that
+         * does not depend on earlier lines), then takes the results in line order and does the rest here:
+         * index contiguity, counts, the end line. Failures therefore come out exactly as one sequential pass
+         * finds them, and reading stops at the failure limit as before.
+         */
         private void body() throws IOException {
-            boolean ended = false;
-            Line line;
-            while (!stopped && (line = reader.next()) != null) {
-                String at = "line " + line.number() + ": ";
-                if (ended) {
-                    fail(at + "content after the end line");
-                    return;
+            LineContext context = new LineContext(tenant, treeSize, root);
+            if (workers <= 1) {
+                List<Line> batch;
+                while (!stopped && !finished && !(batch = readBatch()).isEmpty()) {
+                    take(new LineChecks(context).check(batch));
                 }
-                JsonObject object = parseLine(line);
-                if (object == null) {
-                    expectedIndex++; // most likely a damaged entry; keep the following ones aligned
-                    continue;
-                }
-                String type;
-                try {
-                    type = string(object, "type", "the line");
-                } catch (Problem problem) {
-                    fail(at + problem.getMessage());
-                    expectedIndex++;
-                    continue;
-                }
-                switch (type) {
-                    case "entry" -> entry(line, object);
-                    case "end" -> {
-                        end(line, object);
-                        ended = true;
-                    }
-                    case "header" -> fail(at + "a second header line");
-                    default -> fail(at + "unknown line type " + quote(type));
-                }
+            } else {
+                parallelBody(context);
             }
             if (!ended && !stopped) {
                 fail("the bundle ends after line " + reader.lines() + " without an end line: it is truncated");
             }
         }
 
-        private void entry(Line line, JsonObject entry) {
+        private void parallelBody(LineContext context) throws IOException {
+            ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+                Thread thread = new Thread(runnable, "bundle-verifier");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // Bounded: at most this many batches are read ahead of the one being taken.
+            Deque<Future<List<LineCheck>>> inFlight = new ArrayDeque<>();
+            int maxInFlight = 2 * workers + 2;
+            try {
+                boolean more = true;
+                while (!stopped && !finished && (more || !inFlight.isEmpty())) {
+                    while (more && inFlight.size() < maxInFlight) {
+                        List<Line> batch = readBatch();
+                        if (batch.isEmpty()) {
+                            more = false;
+                        } else {
+                            inFlight.add(pool.submit(() -> new LineChecks(context).check(batch)));
+                        }
+                    }
+                    if (!inFlight.isEmpty()) {
+                        take(await(inFlight.poll()));
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private List<LineCheck> await(Future<List<LineCheck>> checks) throws IOException {
+            try {
+                return checks.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while verifying the bundle");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** Up to {@link #BATCH_LINES} lines or about {@link #BATCH_BYTES} bytes; empty at the end of the stream. */
+        private List<Line> readBatch() throws IOException {
+            List<Line> batch = new ArrayList<>(BATCH_LINES);
+            long bytes = 0;
+            Line line;
+            while (batch.size() < BATCH_LINES && bytes < BATCH_BYTES && (line = reader.next()) != null) {
+                batch.add(line);
+                bytes += line.bytes().length;
+            }
+            return batch;
+        }
+
+        private void take(List<LineCheck> checks) {
+            for (LineCheck check : checks) {
+                if (stopped || finished) {
+                    return;
+                }
+                take(check);
+            }
+        }
+
+        /** The part of a line's checks that depends on the lines before it, in the order one pass makes them. */
+        private void take(LineCheck check) {
+            String at = "line " + check.number + ": ";
+            if (ended) {
+                fail(at + "content after the end line");
+                finished = true;
+                return;
+            }
+            List<String> messages = check.messages;
+            switch (check.kind) {
+                case UNREADABLE, UNTYPED -> {
+                    failAll(messages, 0, messages.size());
+                    expectedIndex++; // most likely a damaged entry; keep the following ones aligned
+                }
+                case ENTRY -> entry(check);
+                case END -> {
+                    failAll(messages, 0, messages.size());
+                    end(check.number, check.object);
+                    ended = true;
+                }
+                case HEADER -> {
+                    failAll(messages, 0, messages.size());
+                    fail(at + "a second header line");
+                }
+                case UNKNOWN -> {
+                    failAll(messages, 0, messages.size());
+                    fail(at + "unknown line type " + quote(check.type));
+                }
+            }
+        }
+
+        private void entry(LineCheck check) {
             entries++;
             long expected = expectedIndex++;
-            JsonValue event = entry.get("event");
-            String at = "line " + line.number() + ": entry index " + describeIndex(entry.get("index"))
-                    + " (" + describeEvent(event) + "): ";
-            unexpectedMembers(entry, ENTRY_MEMBERS, at + "entry");
-
-            Long index = null;
-            try {
-                index = integer(entry, "index", "the entry");
-            } catch (Problem problem) {
-                fail(at + problem.getMessage());
-            }
+            String at = check.at;
+            failAll(check.messages, 0, check.indexChecksAt);
+            Long index = check.index;
             if (index != null) {
                 if (index < from || index >= to) {
                     fail(at + "index is outside the header range [" + from + ", " + to + ")");
@@ -299,84 +402,17 @@ public final class BundleVerifier {
             } else if (expected >= to) {
                 fail(at + "more entry lines than the header range [" + from + ", " + to + ") holds");
             }
-
-            Hash leafHash = null;
-            try {
-                String hex = string(entry, "leafHash", "the entry");
-                if (!isLowerHex(hex, 2 * Hash.LENGTH)) {
-                    fail(at + "leafHash is not " + 2 * Hash.LENGTH + " lowercase hex digits");
-                } else {
-                    leafHash = Hash.fromHex(hex);
-                }
-            } catch (Problem problem) {
-                fail(at + problem.getMessage());
-            }
-
-            if (event == null) {
-                purged++;
-            } else {
+            if (check.eventPresent) {
                 eventsPresent++;
-                event(at, event, leafHash);
+            } else {
+                purged++;
             }
-
-            List<Hash> path = proof(at, entry.get("inclusionProof"));
-            if (path != null && leafHash != null && index != null && root != null && index < treeSize) {
-                InclusionProof proof = new InclusionProof(index, treeSize, path);
-                try {
-                    if (!proof.rootFrom(leafHash).equals(root)) {
-                        fail(at + "inclusion proof does not lead to the root of checkpoint size " + treeSize);
-                    }
-                } catch (IllegalArgumentException wrongLength) {
-                    fail(at + "inclusion proof has " + path.size() + " hashes, the wrong number for index " + index
-                            + " in a tree of size " + treeSize);
-                }
-            }
+            failAll(check.messages, check.indexChecksAt, check.messages.size());
         }
 
-        private void event(String at, JsonValue event, Hash leafHash) {
-            if (!(event instanceof JsonObject json)) {
-                fail(at + "event must be a JSON object");
-                return;
-            }
-            AuditEvent sealed = null;
-            try {
-                sealed = SealedEventFormat.fromJson(json);
-            } catch (IllegalArgumentException e) {
-                fail(at + "event is not a valid sealed event: " + e.getMessage());
-            }
-            byte[] canonical = CanonicalJson.canonicalBytes(json);
-            if (sealed != null) {
-                if (!sealed.tenant().value().equals(tenant)) {
-                    fail(at + "event tenant " + quote(sealed.tenant().value()) + " is not the bundle tenant "
-                            + quote(tenant));
-                }
-                if (!Arrays.equals(CanonicalJson.canonicalBytes(SealedEventFormat.toJson(sealed)), canonical)) {
-                    fail(at + "event is not in sealed form: reading and re-sealing its fields changes it "
-                            + "(a non-canonical timestamp or an unknown nested member)");
-                }
-            }
-            if (leafHash != null && !MerkleHashes.leafHash(canonical).equals(leafHash)) {
-                fail(at + "leaf hash does not match the event");
-            }
-        }
-
-        /** The proof hashes, or null (after reporting) when the member is malformed. */
-        private List<Hash> proof(String at, JsonValue value) {
-            if (value == null) {
-                fail(at + "entry has no 'inclusionProof'");
-                return null;
-            }
-            try {
-                return InclusionProofJson.read(value);
-            } catch (InclusionProofJson.MalformedProof e) {
-                fail(at + e.getMessage());
-                return null;
-            }
-        }
-
-        private void end(Line line, JsonObject end) {
-            String at = "line " + line.number() + ": ";
-            unexpectedMembers(end, END_MEMBERS, at + "end line");
+        private void end(long lineNumber, JsonObject end) {
+            String at = "line " + lineNumber + ": ";
+            unexpectedMembers(end, END_MEMBERS, at + "end line", this::fail);
             long count;
             try {
                 count = integer(end, "count", "the end line");
@@ -395,47 +431,273 @@ public final class BundleVerifier {
                 fail(at + "entries " + expectedIndex + " to " + (to - 1) + " are missing before the end line");
             }
         }
+    }
 
-        // ---- lines and members -------------------------------------------------------------
+    /** Lines per batch handed to a worker: large enough that hand-over costs little, small enough to stop soon. */
+    static final int BATCH_LINES = 512;
 
-        /** The line as a canonical JSON object, or null after reporting why it is not one. */
-        private JsonObject parseLine(Line line) {
-            String at = "line " + line.number() + ": ";
-            if (line.tooLong()) {
-                fail(at + "longer than the limit of " + MAX_LINE_BYTES + " bytes");
-                return null;
-            }
-            byte[] bytes = line.bytes();
-            if (!line.terminated()) {
-                fail(at + "the last line does not end with a newline");
-            }
-            if (bytes.length == 0) {
-                fail(at + "empty line");
-                return null;
-            }
-            JsonValue value;
-            try {
-                value = JsonParser.parse(bytes, MAX_DEPTH);
-            } catch (JsonSyntaxException e) {
-                fail(at + "not valid JSON: " + e.getMessage());
-                return null;
-            }
-            if (!(value instanceof JsonObject object)) {
-                fail(at + "not a JSON object");
-                return null;
-            }
-            if (!Arrays.equals(CanonicalJson.canonicalBytes(object), bytes)) {
-                fail(at + (bytes[bytes.length - 1] == '\r' ? "ends with CR: lines must end with LF only"
-                        : "not in RFC 8785 canonical form"));
-            }
-            return object;
+    /** Bytes per batch, so that batches of long lines stay small in memory. */
+    static final long BATCH_BYTES = 1 << 20;
+
+    /** What the checks of a single line need from the header; fixed once the header is read. */
+    private record LineContext(String tenant, long treeSize, Hash root) {
+    }
+
+    private enum LineKind { UNREADABLE, UNTYPED, ENTRY, END, HEADER, UNKNOWN }
+
+    /** A line's findings that need no other line, in the order they are reported. */
+    private static final class LineCheck {
+        final long number;
+        final List<String> messages = new ArrayList<>(0);
+        LineKind kind;
+        String type;
+        JsonObject object; // only kept for the end line
+        // entries:
+        String at;
+        Long index;
+        boolean eventPresent;
+        int indexChecksAt; // messages before this come before the index checks, the others after
+
+        LineCheck(long number) {
+            this.number = number;
+        }
+    }
+
+    /**
+     * Checks lines on their own: canonical JSON, members, the event, the leaf hash and the inclusion proof. Needs
+     * nothing but the header's context, so batches are checked on any thread. One per batch.
+     */
+    private static final class LineChecks {
+        private final LineContext context;
+        private final ConsecutiveProofRoots proofRoots = new ConsecutiveProofRoots();
+
+        LineChecks(LineContext context) {
+            this.context = context;
         }
 
-        private void unexpectedMembers(JsonObject object, Set<String> allowed, String what) {
-            for (String name : object.members().keySet()) {
-                if (!allowed.contains(name)) {
-                    fail(what + " has unexpected member " + quote(name));
+        List<LineCheck> check(List<Line> lines) {
+            List<LineCheck> checks = new ArrayList<>(lines.size());
+            for (Line line : lines) {
+                checks.add(check(line));
+            }
+            return checks;
+        }
+
+        private LineCheck check(Line line) {
+            LineCheck check = new LineCheck(line.number());
+            CanonicalEvent canonicalEvent = new CanonicalEvent();
+            JsonObject object = parseLine(line, check.messages::add, canonicalEvent);
+            if (object == null) {
+                check.kind = LineKind.UNREADABLE;
+                return check;
+            }
+            try {
+                check.type = string(object, "type", "the line");
+            } catch (Problem problem) {
+                check.messages.add("line " + line.number() + ": " + problem.getMessage());
+                check.kind = LineKind.UNTYPED;
+                return check;
+            }
+            switch (check.type) {
+                case "entry" -> {
+                    check.kind = LineKind.ENTRY;
+                    entry(line, object, check, canonicalEvent.bytes);
                 }
+                case "end" -> {
+                    check.kind = LineKind.END;
+                    check.object = object;
+                }
+                case "header" -> check.kind = LineKind.HEADER;
+                default -> check.kind = LineKind.UNKNOWN;
+            }
+            return check;
+        }
+
+        private void entry(Line line, JsonObject entry, LineCheck check, byte[] eventCanonical) {
+            List<String> messages = check.messages;
+            JsonValue event = entry.get("event");
+            String at = "line " + line.number() + ": entry index " + describeIndex(entry.get("index"))
+                    + " (" + describeEvent(event) + "): ";
+            check.at = at;
+            unexpectedMembers(entry, ENTRY_MEMBERS, at + "entry", messages::add);
+
+            Long index = null;
+            try {
+                index = integer(entry, "index", "the entry");
+            } catch (Problem problem) {
+                messages.add(at + problem.getMessage());
+            }
+            check.index = index;
+            check.indexChecksAt = messages.size();
+
+            Hash leafHash = null;
+            try {
+                String hex = string(entry, "leafHash", "the entry");
+                if (!isLowerHex(hex, 2 * Hash.LENGTH)) {
+                    messages.add(at + "leafHash is not " + 2 * Hash.LENGTH + " lowercase hex digits");
+                } else {
+                    leafHash = Hash.fromHex(hex);
+                }
+            } catch (Problem problem) {
+                messages.add(at + problem.getMessage());
+            }
+
+            check.eventPresent = event != null;
+            if (event != null) {
+                event(at, event, eventCanonical, leafHash, messages);
+            }
+
+            List<Hash> path = proof(at, entry.get("inclusionProof"), messages);
+            long treeSize = context.treeSize();
+            if (path != null && leafHash != null && index != null && context.root() != null && index < treeSize) {
+                try {
+                    if (!proofRoots.rootFrom(index, treeSize, path, leafHash).equals(context.root())) {
+                        messages.add(at + "inclusion proof does not lead to the root of checkpoint size " + treeSize);
+                    }
+                } catch (IllegalArgumentException wrongLength) {
+                    messages.add(at + "inclusion proof has " + path.size() + " hashes, the wrong number for index "
+                            + index + " in a tree of size " + treeSize);
+                }
+            }
+        }
+
+        /** @param canonical the event's canonical bytes when already known, else null */
+        private void event(String at, JsonValue event, byte[] canonical, Hash leafHash, List<String> messages) {
+            if (!(event instanceof JsonObject json)) {
+                messages.add(at + "event must be a JSON object");
+                return;
+            }
+            AuditEvent sealed = null;
+            try {
+                sealed = SealedEventFormat.fromJson(json);
+            } catch (IllegalArgumentException e) {
+                messages.add(at + "event is not a valid sealed event: " + e.getMessage());
+            }
+            if (canonical == null) {
+                canonical = CanonicalJson.canonicalBytes(json);
+            }
+            if (sealed != null) {
+                if (!sealed.tenant().value().equals(context.tenant())) {
+                    messages.add(at + "event tenant " + quote(sealed.tenant().value()) + " is not the bundle tenant "
+                            + quote(context.tenant()));
+                }
+                JsonObject resealed = SealedEventFormat.toJson(sealed);
+                // Equal values have equal canonical bytes, so only unequal ones need serialising to compare.
+                if (!resealed.equals(json) && !Arrays.equals(CanonicalJson.canonicalBytes(resealed), canonical)) {
+                    messages.add(at + "event is not in sealed form: reading and re-sealing its fields changes it "
+                            + "(a non-canonical timestamp or an unknown nested member)");
+                }
+            }
+            if (leafHash != null && !MerkleHashes.leafHash(canonical).equals(leafHash)) {
+                messages.add(at + "leaf hash does not match the event");
+            }
+        }
+
+        /** The proof hashes, or null (after reporting) when the member is malformed. */
+        private static List<Hash> proof(String at, JsonValue value, List<String> messages) {
+            if (value == null) {
+                messages.add(at + "entry has no 'inclusionProof'");
+                return null;
+            }
+            try {
+                return InclusionProofJson.read(value);
+            } catch (InclusionProofJson.MalformedProof e) {
+                messages.add(at + e.getMessage());
+                return null;
+            }
+        }
+    }
+
+    // ---- lines and members -----------------------------------------------------------------
+
+    /** The canonical bytes of an entry line's event, when {@link #parseLine} had them to hand. */
+    private static final class CanonicalEvent {
+        byte[] bytes;
+    }
+
+    private static JsonObject parseLine(Line line, Consumer<String> fail) {
+        return parseLine(line, fail, new CanonicalEvent());
+    }
+
+    /** The line as a canonical JSON object, or null after reporting why it is not one. */
+    private static JsonObject parseLine(Line line, Consumer<String> fail, CanonicalEvent canonicalEvent) {
+        String at = "line " + line.number() + ": ";
+        if (line.tooLong()) {
+            fail.accept(at + "longer than the limit of " + MAX_LINE_BYTES + " bytes");
+            return null;
+        }
+        byte[] bytes = line.bytes();
+        if (!line.terminated()) {
+            fail.accept(at + "the last line does not end with a newline");
+        }
+        if (bytes.length == 0) {
+            fail.accept(at + "empty line");
+            return null;
+        }
+        JsonValue value;
+        try {
+            value = JsonParser.parse(bytes, MAX_DEPTH);
+        } catch (JsonSyntaxException e) {
+            fail.accept(at + "not valid JSON: " + e.getMessage());
+            return null;
+        }
+        if (!(value instanceof JsonObject object)) {
+            fail.accept(at + "not a JSON object");
+            return null;
+        }
+        if (!isCanonical(object, bytes, canonicalEvent)) {
+            fail.accept(at + (bytes[bytes.length - 1] == '\r' ? "ends with CR: lines must end with LF only"
+                    : "not in RFC 8785 canonical form"));
+        }
+        return object;
+    }
+
+    private static final byte[] EVENT_MEMBER_PREFIX = "{\"event\":".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Whether {@code bytes} are the canonical form of {@code object}. When "event" is an object and sorts before
+     * every other member (so it comes first in the canonical line), the canonical line is
+     * <code>{"event":</code> + canonical(event) + the canonical rest, so the event is serialised once here and
+     * its bytes kept for the leaf hash instead of a second time.
+     */
+    private static boolean isCanonical(JsonObject object, byte[] bytes, CanonicalEvent canonicalEvent) {
+        if (!(object.get("event") instanceof JsonObject event) || !eventSortsFirst(object)) {
+            return Arrays.equals(CanonicalJson.canonicalBytes(object), bytes);
+        }
+        byte[] eventBytes = CanonicalJson.canonicalBytes(event);
+        canonicalEvent.bytes = eventBytes;
+        Map<String, JsonValue> rest = new LinkedHashMap<>(object.members());
+        rest.remove("event");
+        byte[] restBytes = CanonicalJson.canonicalBytes(new JsonObject(rest)); // "{...}"
+        // Expected: {"event":E,<rest without its "{"> or, with nothing else, {"event":E}
+        int prefix = EVENT_MEMBER_PREFIX.length;
+        int restStart = prefix + eventBytes.length;
+        int expectedLength = restStart + (rest.isEmpty() ? 1 : restBytes.length);
+        if (bytes.length != expectedLength
+                || !Arrays.equals(bytes, 0, prefix, EVENT_MEMBER_PREFIX, 0, prefix)
+                || !Arrays.equals(bytes, prefix, restStart, eventBytes, 0, eventBytes.length)) {
+            return false;
+        }
+        if (rest.isEmpty()) {
+            return bytes[restStart] == '}';
+        }
+        return bytes[restStart] == ','
+                && Arrays.equals(bytes, restStart + 1, bytes.length, restBytes, 1, restBytes.length);
+    }
+
+    private static boolean eventSortsFirst(JsonObject object) {
+        for (String name : object.members().keySet()) {
+            if (name.compareTo("event") < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void unexpectedMembers(JsonObject object, Set<String> allowed, String what, Consumer<String> fail) {
+        for (String name : object.members().keySet()) {
+            if (!allowed.contains(name)) {
+                fail.accept(what + " has unexpected member " + quote(name));
             }
         }
     }
@@ -557,7 +819,7 @@ public final class BundleVerifier {
 
         /** The next line, or null at the end of the stream. */
         Line next() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            ByteArrayOutputStream line = null; // only for a line that spans buffer refills
             boolean tooLong = false;
             boolean any = false;
             while (true) {
@@ -568,7 +830,8 @@ public final class BundleVerifier {
                             return null;
                         }
                         lines++;
-                        return new Line(lines, tooLong ? new byte[0] : line.toByteArray(), false, tooLong);
+                        return new Line(lines, tooLong || line == null ? new byte[0] : line.toByteArray(), false,
+                                tooLong);
                     }
                     position = 0;
                     limit = read;
@@ -580,6 +843,14 @@ public final class BundleVerifier {
                     position++;
                 }
                 int length = position - start;
+                if (line == null && !tooLong && position < limit && length <= maxBytes) {
+                    position++; // the newline; the whole line was in the buffer
+                    lines++;
+                    return new Line(lines, Arrays.copyOfRange(buffer, start, start + length), true, false);
+                }
+                if (line == null) {
+                    line = new ByteArrayOutputStream();
+                }
                 if (!tooLong) {
                     if (line.size() + length > maxBytes) {
                         tooLong = true;
