@@ -2,7 +2,6 @@ package io.stenographer.bootstrap.log;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,13 +35,7 @@ class GoTlogClientTest {
     void goSumdbTlogReadsOurTilesAndChecksItsOwnProofs(@TempDir Path work) throws Exception {
         GoToolchain.ensureInstalled();
         String tenant = "gotiles-" + UUID.randomUUID().toString().substring(0, 8);
-        StringBuilder batch = new StringBuilder("{\"events\":[");
-        for (int i = 0; i < 700; i++) {
-            batch.append(i == 0 ? "" : ",").append(Events.event(tenant, "actor-" + i, "case.view", "C-" + i));
-        }
-        List<String> ids = given().auth().oauth2(TestTokens.writer("writer", tenant)).contentType("application/json")
-                .body(batch.append("]}").toString()).when().post("/api/v1/events/batch")
-                .then().statusCode(200).body("created", equalTo(700)).extract().jsonPath().getList("items.id", String.class);
+        List<String> ids = Events.recordBatch(tenant, 700);
         JsonPath proved = Proofs.await(tenant, ids.get(699));
         NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());

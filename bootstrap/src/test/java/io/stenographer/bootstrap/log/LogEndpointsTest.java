@@ -29,7 +29,7 @@ class LogEndpointsTest {
     @Test
     void receiptLeadsToAnInclusionProofAgainstAPublicSignedCheckpoint() throws Exception {
         String tenant = tenant();
-        List<String> ids = record(tenant, 5);
+        List<String> ids = Events.recordBatch(tenant, 5);
         JsonPath withProof = Proofs.await(tenant, ids.get(4));
         String signedNote = withProof.getString("proof.checkpoint");
 
@@ -79,9 +79,9 @@ class LogEndpointsTest {
     @Test
     void consecutiveCheckpointsAreProvablyConsistent() throws Exception {
         String tenant = tenant();
-        List<String> first = record(tenant, 3);
+        List<String> first = Events.recordBatch(tenant, 3);
         long fromSize = Proofs.await(tenant, first.get(2)).getLong("proof.treeSize");
-        List<String> second = record(tenant, 4);
+        List<String> second = Events.recordBatch(tenant, 4);
         long toSize = Proofs.await(tenant, second.get(3)).getLong("proof.treeSize");
         assertThat(toSize).isGreaterThanOrEqualTo(fromSize + 4);
 
@@ -99,7 +99,7 @@ class LogEndpointsTest {
     @Test
     void proofRequestsAreValidatedAndTenantScoped() throws Exception {
         String tenant = tenant();
-        Proofs.await(tenant, record(tenant, 1).get(0));
+        Proofs.await(tenant, Events.recordBatch(tenant, 1).get(0));
         String auditor = TestTokens.auditor("aud", tenant);
         given().auth().oauth2(auditor).when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
                 .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("index"));
@@ -128,7 +128,7 @@ class LogEndpointsTest {
     @Test
     void verificationOnDemandIsStoredListedAndAudited() throws Exception {
         String tenant = tenant();
-        Proofs.await(tenant, record(tenant, 3).get(2));
+        Proofs.await(tenant, Events.recordBatch(tenant, 3).get(2));
         String admin = TestTokens.admin("admin-1", tenant);
         JsonPath report = given().auth().oauth2(admin).contentType("application/json").body("{}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
@@ -154,7 +154,7 @@ class LogEndpointsTest {
     @Test
     void exportedBundleAndTlogProofVerifyOfflineAndFailAfterOneChangedByte() throws Exception {
         String tenant = tenant();
-        List<String> ids = record(tenant, 12);
+        List<String> ids = Events.recordBatch(tenant, 12);
         long size = Proofs.await(tenant, ids.get(11)).getLong("proof.treeSize");
         NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());
@@ -201,17 +201,6 @@ class LogEndpointsTest {
         return "logs-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static List<String> record(String tenant, int count) {
-        StringBuilder batch = new StringBuilder("{\"events\":[");
-        for (int i = 0; i < count; i++) {
-            batch.append(i == 0 ? "" : ",").append(Events.event(tenant, "actor-" + i, "case.view", "C-" + i));
-        }
-        batch.append("]}");
-        return given().auth().oauth2(TestTokens.writer("writer", tenant)).contentType("application/json")
-                .body(batch.toString()).when().post("/api/v1/events/batch")
-                .then().statusCode(200).body("created", equalTo(count))
-                .extract().jsonPath().getList("items.id", String.class);
-    }
 
     private static List<Hash> hashes(List<String> base64) {
         return base64.stream().map(Hash::fromBase64).toList();

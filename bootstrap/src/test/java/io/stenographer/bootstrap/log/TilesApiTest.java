@@ -39,8 +39,8 @@ class TilesApiTest {
     @Test
     void tilesAndEntryBundlesAreTheSignedTreeAsTheSpecDefinesIt() {
         String tenant = "tiles-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> ids = new ArrayList<>(record(tenant, 300));
-        ids.addAll(record(tenant, 300));
+        List<String> ids = new ArrayList<>(Events.recordBatch(tenant, 300));
+        ids.addAll(Events.recordBatch(tenant, 300));
         Proofs.await(tenant, ids.get(EVENTS - 1));
         String auditor = TestTokens.auditor("aud", tenant);
         NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
@@ -98,7 +98,7 @@ class TilesApiTest {
     @Test
     void tileRequestsAreValidatedScopedAndBoundedByTheSignedTree() {
         String tenant = "tiles-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> ids = record(tenant, 5);
+        List<String> ids = Events.recordBatch(tenant, 5);
         long size = Proofs.await(tenant, ids.get(4)).getLong("proof.treeSize");
         String auditor = TestTokens.auditor("aud", tenant);
         String prefix = "/api/v1/logs/" + tenant + "/";
@@ -129,7 +129,7 @@ class TilesApiTest {
     @Test
     void aComplianceAdminCanOpenTheHashTilesToAnyoneButNeverTheEntries() {
         String tenant = "tiles-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> ids = record(tenant, 5);
+        List<String> ids = Events.recordBatch(tenant, 5);
         long size = Proofs.await(tenant, ids.get(4)).getLong("proof.treeSize");
         String prefix = "/api/v1/logs/" + tenant + "/";
         String admin = TestTokens.admin("admin-1", tenant);
@@ -177,15 +177,4 @@ class TilesApiTest {
                 .then().statusCode(200).extract().asByteArray();
     }
 
-    private static List<String> record(String tenant, int count) {
-        StringBuilder batch = new StringBuilder("{\"events\":[");
-        for (int i = 0; i < count; i++) {
-            batch.append(i == 0 ? "" : ",").append(Events.event(tenant, "actor-" + i, "case.view", "C-" + i));
-        }
-        batch.append("]}");
-        return given().auth().oauth2(TestTokens.writer("writer", tenant)).contentType("application/json")
-                .body(batch.toString()).when().post("/api/v1/events/batch")
-                .then().statusCode(200).body("created", equalTo(count))
-                .extract().jsonPath().getList("items.id", String.class);
-    }
 }
