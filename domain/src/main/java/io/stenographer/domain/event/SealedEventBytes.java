@@ -2,10 +2,10 @@ package io.stenographer.domain.event;
 
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleHashes;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.UUID;
 
 /**
  * The leaf input of a stored event written straight from its stored fields: the bytes {@link AuditEvent#leafInput()}
@@ -17,14 +17,37 @@ import java.util.Arrays;
  * required, no altered metadata text can absorb a neighbouring member: when these bytes hash to a leaf, every field
  * holds what was sealed into it. A text altered into something no valid event holds gives other bytes, so a caller
  * that finds a mismatch rebuilds the event ({@link StoredEventFields#restore()}) to say what is wrong.
- *
- * <p>Instances are not thread-safe; {@link #leafInput} and {@link #leafHash} need none.
  */
 public final class SealedEventBytes {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int EARLIEST_YEAR = 1970;
-    private static final int LATEST_YEAR = 9999;
+    private static final byte[] HEX = ascii("0123456789abcdef");
+    /** Verification hashes millions of events: each thread writes into one buffer, hashed in place. */
+    private static final ThreadLocal<SealedEventBytes> WRITERS = ThreadLocal.withInitial(SealedEventBytes::new);
+    /** 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range {@link Timestamps} accepts. */
+    private static final long EARLIEST_SECOND = 0;
+    private static final long LATEST_SECOND = 253_402_300_799L;
+
+    private static final byte[] ACTION = ascii("{\"action\":");
+    private static final byte[] ACTOR_DISPLAY_NAME = ascii(",\"actor\":{\"displayName\":");
+    private static final byte[] ACTOR_ID_AFTER_NAME = ascii(",\"id\":");
+    private static final byte[] ACTOR_ID = ascii(",\"actor\":{\"id\":");
+    private static final byte[] ACTOR_TYPE = ascii(",\"type\":");
+    private static final byte[] CLIENT_EVENT_ID = ascii(",\"clientEventId\":");
+    private static final byte[] CORRELATION_ID = ascii(",\"correlationId\":");
+    private static final byte[] FORMAT_ID = ascii(",\"format\":\"" + SealedEventFormat.FORMAT + "\",\"id\":\"");
+    private static final byte[] METADATA = ascii("\",\"metadata\":");
+    private static final byte[] OCCURRED_AT = ascii(",\"occurredAt\":");
+    private static final byte[] OUTCOME = ascii(",\"outcome\":");
+    private static final byte[] REASON = ascii(",\"reason\":");
+    private static final byte[] RECEIVED_AT = ascii(",\"receivedAt\":");
+    private static final byte[] RESOURCE_ID = ascii(",\"resource\":{\"id\":");
+    private static final byte[] RESOURCE_TYPE = ascii(",\"type\":");
+    private static final byte[] SOURCE_APPLICATION = ascii("},\"source\":{\"application\":");
+    private static final byte[] SOURCE_APPLICATION_NO_RESOURCE = ascii(",\"source\":{\"application\":");
+    private static final byte[] SOURCE_IP = ascii(",\"ip\":");
+    private static final byte[] SOURCE_USER_AGENT = ascii(",\"userAgent\":");
+    private static final byte[] SUBMITTED_BY = ascii("},\"submittedBy\":");
+    private static final byte[] TENANT = ascii(",\"tenant\":");
 
     private byte[] out = new byte[1024];
     private int length;
@@ -40,67 +63,82 @@ public final class SealedEventBytes {
      *                                  holds a lone surrogate
      */
     public static byte[] leafInput(StoredEventFields fields) {
-        SealedEventBytes writer = new SealedEventBytes();
+        SealedEventBytes writer = WRITERS.get();
         writer.write(fields);
         return Arrays.copyOf(writer.out, writer.length);
     }
 
-    /** SHA-256(0x00 || {@link #leafInput}); the same exceptions. */
+    /** SHA-256(0x00 || {@link #leafInput}), hashed where it was written; the same exceptions. */
     public static Hash leafHash(StoredEventFields fields) {
-        return MerkleHashes.leafHash(leafInput(fields));
+        SealedEventBytes writer = WRITERS.get();
+        writer.write(fields);
+        return MerkleHashes.leafHash(writer.out, 0, writer.length);
     }
 
     private void write(StoredEventFields f) {
+        length = 0;
         // Keys in UTF-16 code unit order, the order RFC 8785 section 3.2.3 asks for.
-        raw("{\"action\":");
+        raw(ACTION);
         string(required("action", f.action()));
-        raw(",\"actor\":{");
         if (f.actorDisplayName() != null) {
-            raw("\"displayName\":");
+            raw(ACTOR_DISPLAY_NAME);
             string(f.actorDisplayName());
-            raw(",");
+            raw(ACTOR_ID_AFTER_NAME);
+        } else {
+            raw(ACTOR_ID);
         }
-        raw("\"id\":");
         string(required("actor.id", f.actorId()));
-        raw(",\"type\":");
+        raw(ACTOR_TYPE);
         string(required("actor.type", f.actorType()));
-        raw("}");
-        optional("clientEventId", f.clientEventId());
-        optional("correlationId", f.correlationId());
-        raw(",\"format\":\"" + SealedEventFormat.FORMAT + "\",\"id\":\"");
-        raw(required("id", f.id()).toString());
-        raw("\",\"metadata\":");
+        ensure(1);
+        out[length++] = '}';
+        if (f.clientEventId() != null) {
+            raw(CLIENT_EVENT_ID);
+            string(f.clientEventId());
+        }
+        if (f.correlationId() != null) {
+            raw(CORRELATION_ID);
+            string(f.correlationId());
+        }
+        raw(FORMAT_ID);
+        uuid(required("id", f.id()));
+        raw(METADATA);
         utf8(required("metadata", f.metadata()));
-        raw(",\"occurredAt\":");
+        raw(OCCURRED_AT);
         timestamp(required("occurredAt", f.occurredAt()));
-        raw(",\"outcome\":");
+        raw(OUTCOME);
         string(required("outcome", f.outcome()));
-        optional("reason", f.reason());
-        raw(",\"receivedAt\":");
+        if (f.reason() != null) {
+            raw(REASON);
+            string(f.reason());
+        }
+        raw(RECEIVED_AT);
         timestamp(required("receivedAt", f.receivedAt()));
         if (f.resourceType() != null) {
             // As when the event is rebuilt: without a type there is no resource, whatever the id column holds.
-            raw(",\"resource\":{\"id\":");
+            raw(RESOURCE_ID);
             string(required("resource.id", f.resourceId()));
-            raw(",\"type\":");
+            raw(RESOURCE_TYPE);
             string(f.resourceType());
-            raw("}");
+            raw(SOURCE_APPLICATION);
+        } else {
+            raw(SOURCE_APPLICATION_NO_RESOURCE);
         }
-        raw(",\"source\":{\"application\":");
         string(required("source.application", f.sourceApplication()));
         if (f.sourceIp() != null) {
-            raw(",\"ip\":");
+            raw(SOURCE_IP);
             string(f.sourceIp());
         }
         if (f.sourceUserAgent() != null) {
-            raw(",\"userAgent\":");
+            raw(SOURCE_USER_AGENT);
             string(f.sourceUserAgent());
         }
-        raw("},\"submittedBy\":");
+        raw(SUBMITTED_BY);
         string(required("submittedBy", f.submittedBy()));
-        raw(",\"tenant\":");
+        raw(TENANT);
         string(required("tenant", f.tenant()));
-        raw("}");
+        ensure(1);
+        out[length++] = '}';
     }
 
     private static <T> T required(String field, T value) {
@@ -110,37 +148,68 @@ public final class SealedEventBytes {
         return value;
     }
 
-    private void optional(String name, String value) {
-        if (value != null) {
-            raw(",\"" + name + "\":");
-            string(value);
-        }
+    /** As {@code UUID.toString()}: lower-case hex in 8-4-4-4-12 groups. */
+    private void uuid(UUID id) {
+        ensure(36);
+        long high = id.getMostSignificantBits();
+        long low = id.getLeastSignificantBits();
+        hex(high >>> 32, 8);
+        out[length++] = '-';
+        hex(high >>> 16, 4);
+        out[length++] = '-';
+        hex(high, 4);
+        out[length++] = '-';
+        hex(low >>> 48, 4);
+        out[length++] = '-';
+        hex(low, 12);
     }
 
-    /** The one sealed form of an instant: UTC, {@code uuuu-MM-ddTHH:mm:ss.SSSSSSZ}, as {@link Timestamps}. */
+    private void hex(long value, int digits) {
+        for (int i = digits - 1; i >= 0; i--) {
+            out[length + i] = HEX[(int) (value & 0xF)];
+            value >>>= 4;
+        }
+        length += digits;
+    }
+
+    /**
+     * The one sealed form of an instant: UTC, {@code uuuu-MM-ddTHH:mm:ss.SSSSSSZ}, as {@link Timestamps}. The date
+     * comes from the day number by H. Hinnant's civil-from-days algorithm, with no date objects per field.
+     */
     private void timestamp(Instant instant) {
         if (instant.getNano() % 1_000 != 0) {
             throw new IllegalArgumentException("timestamp " + instant + " is finer than microseconds");
         }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-        if (t.getYear() < EARLIEST_YEAR || t.getYear() > LATEST_YEAR) {
+        long seconds = instant.getEpochSecond();
+        if (seconds < EARLIEST_SECOND || seconds > LATEST_SECOND) {
             throw new IllegalArgumentException("timestamp " + instant + " is outside 1970-9999");
         }
-        ensure(30);
+        long days = seconds / 86_400;
+        int secondOfDay = (int) (seconds % 86_400);
+        long z = days + 719_468; // days since 0000-03-01
+        long era = z / 146_097;
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long monthFromMarch = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * monthFromMarch + 2) / 5 + 1);
+        int month = (int) (monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        ensure(29);
         out[length++] = '"';
-        digits(t.getYear(), 4);
+        digits(year, 4);
         out[length++] = '-';
-        digits(t.getMonthValue(), 2);
+        digits(month, 2);
         out[length++] = '-';
-        digits(t.getDayOfMonth(), 2);
+        digits(day, 2);
         out[length++] = 'T';
-        digits(t.getHour(), 2);
+        digits(secondOfDay / 3_600, 2);
         out[length++] = ':';
-        digits(t.getMinute(), 2);
+        digits(secondOfDay / 60 % 60, 2);
         out[length++] = ':';
-        digits(t.getSecond(), 2);
+        digits(secondOfDay % 60, 2);
         out[length++] = '.';
-        digits(t.getNano() / 1_000, 6);
+        digits(instant.getNano() / 1_000, 6);
         out[length++] = 'Z';
         out[length++] = '"';
     }
@@ -153,12 +222,10 @@ public final class SealedEventBytes {
         length += width;
     }
 
-    /** ASCII text that needs no escaping: keys and punctuation. */
-    private void raw(String ascii) {
-        ensure(ascii.length());
-        for (int i = 0; i < ascii.length(); i++) {
-            out[length++] = (byte) ascii.charAt(i);
-        }
+    private void raw(byte[] ascii) {
+        ensure(ascii.length);
+        System.arraycopy(ascii, 0, out, length, ascii.length);
+        length += ascii.length;
     }
 
     /** A JSON string, escaped exactly as {@code CanonicalJson} escapes it, in UTF-8. */
@@ -246,5 +313,9 @@ public final class SealedEventBytes {
         if (length + more > out.length) {
             out = Arrays.copyOf(out, Math.max(out.length * 2, length + more));
         }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -66,6 +66,20 @@ class SealedEventBytesPropertiesTest {
                 .filter(s -> s.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF));
     }
 
+    /** Calendar edges the uniform instants seldom reach: epoch, leap days, century rules, the last instant. */
+    @Example
+    void calendarEdgesAreWrittenAsTimestampsFormatsThem() {
+        AuditEvent sample = SealedEventArbitraries.events().sample();
+        for (String edge : new String[] {"1970-01-01T00:00:00Z", "1972-02-29T12:00:00.5Z", "1999-12-31T23:59:59Z",
+                "2000-02-29T23:59:59.999999Z", "2000-03-01T00:00:00Z", "2100-02-28T00:00:00.000001Z",
+                "2100-03-01T00:00:00Z", "2400-02-29T01:02:03Z", "9999-12-31T23:59:59.999999Z"}) {
+            AuditEvent event = AuditEvent.restore(sample.id(), Instant.parse(edge), sample.submittedBy(),
+                    sample.content());
+            assertThat(SealedEventBytes.leafInput(StoredEventFields.of(event))).as(edge)
+                    .isEqualTo(event.leafInput());
+        }
+    }
+
     @Example
     void aFieldThatCannotBeWrittenAsAValidEventsIsRefused() {
         AuditEvent event = SealedEventArbitraries.events().sample();
