@@ -1,19 +1,10 @@
 package io.stenographer.adapters.persistence;
 
-import io.stenographer.domain.event.Action;
-import io.stenographer.domain.event.Actor;
-import io.stenographer.domain.event.ActorType;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
-import io.stenographer.domain.event.EventId;
-import io.stenographer.domain.event.Outcome;
-import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.SealedEvent;
-import io.stenographer.domain.event.Source;
-import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.StoredEventFields;
 import io.stenographer.domain.json.CanonicalJson;
-import io.stenographer.domain.json.JsonObject;
-import io.stenographer.domain.json.JsonParser;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -54,19 +45,10 @@ final class AuditEventRowMapper {
     }
 
     static AuditEvent toDomain(AuditEventEntity row) {
-        EventDraft content = new EventDraft(
-                new TenantId(row.tenant),
-                new Actor(row.actorId, ActorType.fromWireName("actor.type", row.actorType), row.actorDisplayName),
-                new Action(row.action),
-                row.resourceType == null ? null : new ResourceRef(row.resourceType, row.resourceId),
-                row.reason,
-                Outcome.fromWireName("outcome", row.outcome),
-                row.occurredAt,
-                new Source(row.sourceApplication, row.sourceIp, row.sourceUserAgent),
-                row.correlationId,
-                (JsonObject) JsonParser.parse(row.metadata, EventDraft.MAX_METADATA_DEPTH + 1),
-                row.clientEventId);
-        return AuditEvent.restore(new EventId(row.id), row.receivedAt, row.submittedBy, content);
+        return new StoredEventFields(row.id, row.tenant, row.receivedAt, row.submittedBy, row.actorId, row.actorType,
+                row.actorDisplayName, row.action, row.resourceType, row.resourceId, row.reason, row.outcome,
+                row.occurredAt, row.sourceApplication, row.sourceIp, row.sourceUserAgent, row.correlationId,
+                row.metadata, row.clientEventId).restore();
     }
 
     /** Columns read by {@link #fromColumns}, in order, for plain-JDBC readers of the same table. */

@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.log;
 import io.quarkus.runtime.Startup;
 import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
 import io.stenographer.adapters.persistence.PostgresInclusionInputs;
+import io.stenographer.adapters.persistence.PostgresLeafFields;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresRetentionTraces;
 import io.stenographer.adapters.persistence.PostgresSigningKeys;
@@ -114,10 +115,11 @@ public class LogConfiguration {
 
     @Produces
     @ApplicationScoped
-    VerifyLogUseCase verifyLog(PostgresMerkleLog log, SelfAudit selfAudit, PostgresVerificationRuns runs,
-            TenantKeySets keySets, TransactionRunner transactions, Clock clock, LogOrigins origins,
-            PostgresArchiveCatalog catalog, ArchivedEventReader archived, PostgresRetentionTraces traces) {
-        return new VerifyLogService(log, selfAudit, runs, keySets, transactions, clock, origins,
+    VerifyLogUseCase verifyLog(PostgresMerkleLog log, PostgresLeafFields leafFields, SelfAudit selfAudit,
+            PostgresVerificationRuns runs, TenantKeySets keySets, TransactionRunner transactions, Clock clock,
+            LogOrigins origins, PostgresArchiveCatalog catalog, ArchivedEventReader archived,
+            PostgresRetentionTraces traces) {
+        return new VerifyLogService(log, leafFields, selfAudit, runs, keySets, transactions, clock, origins,
                 new RetentionRecordsCheck(catalog, archived, traces, transactions));
     }
 

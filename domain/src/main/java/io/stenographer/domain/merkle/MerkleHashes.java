@@ -29,6 +29,15 @@ public final class MerkleHashes {
         return new Hash(digest.digest());
     }
 
+    /** SHA-256(0x00 || leafInput[offset, offset + length)), for a leaf input written into a reused buffer. */
+    public static Hash leafHash(byte[] buffer, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(buffer, "buffer").length);
+        MessageDigest digest = sha256();
+        digest.update((byte) 0x00);
+        digest.update(buffer, offset, length);
+        return new Hash(digest.digest());
+    }
+
     /** SHA-256(0x01 || left || right). */
     public static Hash nodeHash(Hash left, Hash right) {
         Objects.requireNonNull(left, "left");

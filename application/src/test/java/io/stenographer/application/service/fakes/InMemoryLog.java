@@ -1,5 +1,6 @@
 package io.stenographer.application.service.fakes;
 
+import io.stenographer.application.port.out.LoadLeafFieldsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.Ed25519Keys;
@@ -7,6 +8,7 @@ import io.stenographer.domain.checkpoint.NoteSigner;
 import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.StoredEventFields;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
@@ -27,7 +29,7 @@ import java.util.Optional;
  * store's copy of each event (removed when purged) and Ed25519-signed checkpoints. Every read must run
  * inside a {@link FakeTransactionRunner} transaction.
  */
-public final class InMemoryLog implements LoadLogPort {
+public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
 
     private static final class TenantLog {
         final InMemoryMerkleTree tree = new InMemoryMerkleTree();
@@ -208,6 +210,15 @@ public final class InMemoryLog implements LoadLogPort {
         return leaves(tenant, from, to).stream()
                 .map(leaf -> new LeafWithEvent(leaf, hot.get(leaf.eventId()), null,
                         hot.containsKey(leaf.eventId()) ? null : leaf.leafHash()))
+                .toList();
+    }
+
+    @Override
+    public List<LeafFields> leavesWithFields(TenantId tenant, long from, long to) {
+        return leaves(tenant, from, to).stream()
+                .map(leaf -> hot.containsKey(leaf.eventId())
+                        ? new LeafFields(leaf, StoredEventFields.of(hot.get(leaf.eventId())), null)
+                        : new LeafFields(leaf, null, leaf.leafHash()))
                 .toList();
     }
 
