@@ -253,22 +253,18 @@ final class EntryLineFastPath implements CanonicalJsonValidator.TopLevelMembers 
     }
 
     private static int base64Value(byte b) {
-        if (b >= 'A' && b <= 'Z') {
-            return b - 'A';
+        return BASE64_VALUES[b & 0xff];
+    }
+
+    /** Each byte's value in the standard base64 alphabet, -1 outside it. */
+    private static final int[] BASE64_VALUES = new int[256];
+
+    static {
+        Arrays.fill(BASE64_VALUES, -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.length(); i++) {
+            BASE64_VALUES[alphabet.charAt(i)] = i;
         }
-        if (b >= 'a' && b <= 'z') {
-            return b - 'a' + 26;
-        }
-        if (b >= '0' && b <= '9') {
-            return b - '0' + 52;
-        }
-        if (b == '+') {
-            return 62;
-        }
-        if (b == '/') {
-            return 63;
-        }
-        return -1;
     }
 
     private static byte[] ascii(String text) {

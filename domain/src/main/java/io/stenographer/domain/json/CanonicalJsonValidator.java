@@ -32,6 +32,15 @@ public final class CanonicalJsonValidator {
         }
     }
 
+    /** Printable ASCII other than the quote and the backslash: written raw, needing no further look. */
+    private static final boolean[] PLAIN_STRING_BYTE = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN_STRING_BYTE[c] = c != '"' && c != '\\';
+        }
+    }
+
     private final byte[] bytes;
     private final int end;
     private final int maxDepth;
@@ -227,6 +236,10 @@ public final class CanonicalJsonValidator {
         pos++; // opening quote
         boolean plain = true;
         while (true) {
+            // Most bytes are printable ASCII that stands for itself: skip them in a tight loop.
+            while (pos < end && PLAIN_STRING_BYTE[bytes[pos] & 0xff]) {
+                pos++;
+            }
             int c = peek() & 0xff;
             if (c == '"') {
                 pos++;
