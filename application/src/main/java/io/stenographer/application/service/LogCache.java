@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What of every tenant's log never changes once it exists, kept after its first read: full tiles (with the
- * subtrees inside them) and parsed checkpoints by tree size. Proofs over cached tiles against a cached checkpoint
+ * What of every tenant's log never changes once it exists, kept after its first read: tiles (with the subtrees
+ * inside them; a tile of a given width never changes, full or partial) and parsed checkpoints by tree size. Proofs over cached tiles against a cached checkpoint
  * read nothing but the leaf. Bounded; the least recently used entry goes first. Only paths that read committed data
  * fill it: the sequencer reads its own uncommitted rows and must not.
  */
@@ -47,14 +47,21 @@ public final class LogCache {
         };
     }
 
-    /** The full tile, when it was read before; it serves any narrower request for the same tile. */
+    /** The tile as read before, when it was read at least as wide as {@code tile}: its prefix is the same. */
     synchronized Optional<TileTree> tile(TenantId tenant, Tile tile) {
-        return Optional.ofNullable(tiles.get(new TileKey(tenant, tile.level(), tile.index())));
+        TileTree known = tiles.get(new TileKey(tenant, tile.level(), tile.index()));
+        return known != null && known.tile().width() >= tile.width() ? Optional.of(known) : Optional.empty();
     }
 
-    synchronized void putIfFull(TenantId tenant, TileTree tree) {
-        if (tree.tile().isFull()) {
-            tiles.put(new TileKey(tenant, tree.tile().level(), tree.tile().index()), tree);
+    /**
+     * Keeps the widest version of each tile. A partial tile never changes either: its first W hashes are those of
+     * every later, wider version, so the right edge of the tree stays cached until the tree grows past it.
+     */
+    synchronized void putIfWider(TenantId tenant, TileTree tree) {
+        TileKey key = new TileKey(tenant, tree.tile().level(), tree.tile().index());
+        TileTree known = tiles.get(key);
+        if (known == null || known.tile().width() < tree.tile().width()) {
+            tiles.put(key, tree);
         }
     }
 

@@ -109,7 +109,7 @@ public final class ReadTilesService implements ReadTilesUseCase {
             throw new LogIntegrityViolation("log of tenant " + tenant + " holds " + stored.size() + " of the "
                     + tile.width() + " hashes of " + tile.path() + "; run a verification");
         }
-        cache.putIfFull(tenant, TileTree.of(tile, stored));
+        cache.putIfWider(tenant, TileTree.of(tile, stored));
         return stored;
     }
 

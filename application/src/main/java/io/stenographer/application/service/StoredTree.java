@@ -71,7 +71,7 @@ final class StoredTree {
         if (hashes.size() == tile.width()) {
             TileTree tree = TileTree.of(tile, hashes);
             trees.put(tile.withWidth(Tile.FULL_WIDTH), tree);
-            cache.putIfFull(tenant, tree);
+            cache.putIfWider(tenant, tree);
         }
     }
 
@@ -95,7 +95,7 @@ final class StoredTree {
                 if (hashes.size() == tile.width()) {
                     TileTree tree = TileTree.of(tile, hashes);
                     trees.put(tile.withWidth(Tile.FULL_WIDTH), tree);
-                    cache.putIfFull(tenant, tree);
+                    cache.putIfWider(tenant, tree);
                 }
             });
         }

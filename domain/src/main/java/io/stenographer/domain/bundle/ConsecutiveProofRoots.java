@@ -2,11 +2,12 @@ package io.stenographer.domain.bundle;
 
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
-import io.stenographer.domain.merkle.MerkleHashes;
+import io.stenographer.domain.merkle.InclusionFold;
 import java.util.List;
 
 /**
- * Computes the root an inclusion proof leads to, exactly as {@link InclusionProof#rootFrom} does, but reuses
+ * Computes the root an inclusion proof leads to with the same walk as {@link InclusionProof#rootFrom}
+ * ({@link InclusionFold}), but reuses
  * the upper part of the previous proof's computation when both meet there.
  *
  * <p>Why it is the same computation: {@code rootFrom} is a loop whose state before each step is the node
@@ -41,47 +42,26 @@ final class ConsecutiveProofRoots {
             return new InclusionProof(leafIndex, treeSize, path).rootFrom(leafHash); // its checks, its messages
         }
         boolean comparable = previousPath != null && previousTreeSize == treeSize;
-        long fn = leafIndex;
-        long sn = treeSize - 1;
-        Hash r = leafHash;
+        InclusionFold fold = new InclusionFold(leafIndex, treeSize, leafHash);
         int j = 0; // the previous computation's step whose sn is the first not above this one's
         for (int k = 0; k < path.size(); k++) {
-            fns[k] = fn;
-            sns[k] = sn;
-            nodes[k] = r;
+            fns[k] = fold.fn();
+            sns[k] = fold.sn();
+            nodes[k] = fold.node();
             if (comparable) {
-                while (j < previousSteps && previousSn[j] > sn) {
+                while (j < previousSteps && previousSn[j] > fold.sn()) {
                     j++;
                 }
-                if (j < previousSteps && previousSn[j] == sn && previousFn[j] == fn
-                        && previousSteps - j == path.size() - k && previousNode[j].equals(r)
+                if (j < previousSteps && previousSn[j] == fold.sn() && previousFn[j] == fold.fn()
+                        && previousSteps - j == path.size() - k && previousNode[j].equals(fold.node())
                         && sameHashes(path, k, previousPath, j)) {
                     remember(treeSize, path, k, j, previousRoot);
                     return previousRoot;
                 }
             }
-            Hash p = path.get(k);
-            if (sn == 0) {
-                throw new IllegalArgumentException("inclusion proof path is too long for leafIndex " + leafIndex
-                        + " in a tree of size " + treeSize);
-            }
-            if ((fn & 1) == 1 || fn == sn) {
-                r = MerkleHashes.nodeHash(p, r);
-                // Skip the levels where this node has no right sibling (right edge of the tree).
-                while ((fn & 1) == 0 && fn != 0) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            } else {
-                r = MerkleHashes.nodeHash(r, p);
-            }
-            fn >>= 1;
-            sn >>= 1;
+            fold.apply(path.get(k));
         }
-        if (sn != 0) {
-            throw new IllegalArgumentException("inclusion proof path is too short for leafIndex " + leafIndex
-                    + " in a tree of size " + treeSize);
-        }
+        Hash r = fold.root();
         remember(treeSize, path, path.size(), previousSteps, r);
         return r;
     }

@@ -56,33 +56,11 @@ public record InclusionProof(long leafIndex, long treeSize, List<Hash> path) {
      * @throws IllegalArgumentException if the path length does not fit the index and size
      */
     public Hash rootFrom(Hash leafHash) {
-        Objects.requireNonNull(leafHash, "leafHash");
-        long fn = leafIndex;
-        long sn = treeSize - 1;
-        Hash r = leafHash;
+        InclusionFold fold = new InclusionFold(leafIndex, treeSize, leafHash);
         for (Hash p : path) {
-            if (sn == 0) {
-                throw new IllegalArgumentException("inclusion proof path is too long for leafIndex " + leafIndex
-                        + " in a tree of size " + treeSize);
-            }
-            if ((fn & 1) == 1 || fn == sn) {
-                r = MerkleHashes.nodeHash(p, r);
-                // Skip the levels where this node has no right sibling (right edge of the tree).
-                while ((fn & 1) == 0 && fn != 0) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            } else {
-                r = MerkleHashes.nodeHash(r, p);
-            }
-            fn >>= 1;
-            sn >>= 1;
+            fold.apply(p);
         }
-        if (sn != 0) {
-            throw new IllegalArgumentException("inclusion proof path is too short for leafIndex " + leafIndex
-                    + " in a tree of size " + treeSize);
-        }
-        return r;
+        return fold.root();
     }
 
     /** Whether this proof shows {@code leafHash} at {@code leafIndex} under {@code expectedRoot}. */

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -90,6 +91,15 @@ final class BundleFixture {
             throw new AssertionError(e);
         }
         return out.toByteArray();
+    }
+
+    /** The bundle's lines, editable; the last one is empty when the bundle ends with a newline. */
+    static List<String> lines(byte[] bundle) {
+        return new ArrayList<>(Arrays.asList(text(bundle).split("\n", -1)));
+    }
+
+    static byte[] join(List<String> lines) {
+        return bytes(String.join("\n", lines));
     }
 
     static String text(byte[] bundle) {

@@ -40,14 +40,6 @@ class BundleVerifierParallelTest {
         }
     }
 
-    private static List<String> lines(byte[] bundle) {
-        return new ArrayList<>(Arrays.asList(text(bundle).split("\n", -1)));
-    }
-
-    private static byte[] join(List<String> lines) {
-        return bytes(String.join("\n", lines));
-    }
-
     /** Line n (1-based) with proof hash {@code hash} replaced by another valid hash, the line kept canonical. */
     private static String withProofHash(List<String> lines, int n, int hash, String base64) {
         JsonObject entry = (JsonObject) JsonParser.parse(lines.get(n - 1), 64);
@@ -69,13 +61,13 @@ class BundleVerifierParallelTest {
 
     @Test
     void aDamagedUpperProofHashInTheMiddleIsNamedAtItsLine() {
-        List<String> lines = lines(BUNDLE);
+        List<String> lines = BundleFixture.lines(BUNDLE);
         int entry = 1000; // line 1002; its neighbours share its upper proof hashes
         int hashes = ((JsonArray) ((JsonObject) JsonParser.parse(lines.get(entry + 1), 64)).get("inclusionProof"))
                 .elements().size();
         lines.set(entry + 1, withProofHash(lines, entry + 2, hashes - 1, LOG.tree.leafHash(5).base64()));
         for (int workers : new int[] {1, 2}) {
-            assertThat(verify(join(lines), workers).failures()).as("%d workers", workers).singleElement().asString()
+            assertThat(verify(BundleFixture.join(lines), workers).failures()).as("%d workers", workers).singleElement().asString()
                     .startsWith("line 1002: entry index 1000 (event ")
                     .endsWith("): inclusion proof does not lead to the root of checkpoint size " + SIZE);
         }
@@ -83,13 +75,13 @@ class BundleVerifierParallelTest {
 
     @Test
     void aSwappedPairOfEntriesAcrossABatchBoundaryIsCaught() {
-        List<String> lines = lines(BUNDLE);
+        List<String> lines = BundleFixture.lines(BUNDLE);
         int first = BundleVerifier.BATCH_LINES; // lines 512 and 513 land in different batches
         String kept = lines.get(first - 1);
         lines.set(first - 1, lines.get(first));
         lines.set(first, kept);
-        List<String> failures = verify(join(lines), 2).failures();
-        assertThat(failures).isEqualTo(verify(join(lines), 1).failures()).isNotEmpty();
+        List<String> failures = verify(BundleFixture.join(lines), 2).failures();
+        assertThat(failures).isEqualTo(verify(BundleFixture.join(lines), 1).failures()).isNotEmpty();
         assertThat(failures.get(0)).startsWith("line 512: entry index 511 (").contains(
                 "index 511 where index 510 was expected: entries must run contiguously from 0");
     }
@@ -107,7 +99,7 @@ class BundleVerifierParallelTest {
     void parallelAndSequentialPassesFindTheSameAfterRandomDamage(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 6) int damages, @ForAll @IntRange(min = 2, max = 5) int workers) {
         Random random = new Random(seed);
-        List<String> lines = lines(BUNDLE);
+        List<String> lines = BundleFixture.lines(BUNDLE);
         for (int d = 0; d < damages; d++) {
             int n = 1 + random.nextInt(lines.size() - 1); // 1-based, never the trailing empty piece
             switch (random.nextInt(6)) {
@@ -137,7 +129,7 @@ class BundleVerifierParallelTest {
                 default -> lines.set(n - 1, lines.get(n - 1).replace("\"type\":\"entry\"", "\"type\":\"entri\""));
             }
         }
-        byte[] damaged = join(lines);
+        byte[] damaged = BundleFixture.join(lines);
         BundleVerification sequential = verify(damaged, 1);
         assertThat(verify(damaged, workers)).isEqualTo(sequential);
         assertThat(sequential.ok()).isEqualTo(Arrays.equals(damaged, BUNDLE)); // every real change is found

@@ -43,17 +43,9 @@ class BundleVerifierTest {
         }
     }
 
-    private static List<String> lines(byte[] bundle) {
-        return new ArrayList<>(Arrays.asList(text(bundle).split("\n", -1)));
-    }
-
-    private static byte[] join(List<String> lines) {
-        return bytes(String.join("\n", lines));
-    }
-
     /** Replaces one member of line {@code n} (1-based), keeping the line canonical. */
     private static byte[] withMember(byte[] bundle, int n, String name, JsonValue value) {
-        List<String> lines = lines(bundle);
+        List<String> lines = BundleFixture.lines(bundle);
         JsonObject line = (JsonObject) JsonParser.parse(lines.get(n - 1), 64);
         Map<String, JsonValue> members = new LinkedHashMap<>(line.members());
         if (value == null) {
@@ -62,7 +54,7 @@ class BundleVerifierTest {
             members.put(name, value);
         }
         lines.set(n - 1, CanonicalJson.canonicalize(new JsonObject(members)));
-        return join(lines);
+        return BundleFixture.join(lines);
     }
 
     @Test
@@ -82,7 +74,7 @@ class BundleVerifierTest {
 
     @Test
     void linesAreCanonicalAndFollowTheDocumentedShape() {
-        List<String> lines = lines(LOG.bundle(0, 2, i -> i == 1));
+        List<String> lines = BundleFixture.lines(LOG.bundle(0, 2, i -> i == 1));
         assertThat(lines).hasSize(5).last().isEqualTo(""); // final newline
         assertThat(lines.get(0)).startsWith("{\"checkpoint\":\"example/acme\\n45\\n")
                 .contains("\"format\":\"stenographer.bundle/v1\"", "\"from\":0", "\"to\":2", "\"treeSize\":45",
@@ -157,25 +149,25 @@ class BundleVerifierTest {
     @Test
     void detectsMissingDuplicatedAndSwappedEntries() {
         byte[] bundle = LOG.bundle(10, 20, i -> false);
-        List<String> lines = lines(bundle);
+        List<String> lines = BundleFixture.lines(bundle);
 
         List<String> missing = new ArrayList<>(lines);
         missing.remove(5); // index 14
-        assertThat(verify(join(missing)).failures()).containsExactly(
+        assertThat(verify(BundleFixture.join(missing)).failures()).containsExactly(
                 "line 6: entry index 15 (event " + LOG.events.get(15).id()
                         + "): index 15 where index 14 was expected: entries must run contiguously from 10",
                 "line 11: end line count 10 does not match the 9 entry lines");
 
         List<String> duplicated = new ArrayList<>(lines);
         duplicated.add(6, lines.get(5));
-        assertThat(verify(join(duplicated)).failures()).first().asString()
+        assertThat(verify(BundleFixture.join(duplicated)).failures()).first().asString()
                 .isEqualTo("line 7: entry index 14 (event " + LOG.events.get(14).id()
                         + "): index 14 where index 15 was expected: entries must run contiguously from 10");
 
         List<String> lastMissing = new ArrayList<>(lines);
         lastMissing.remove(10); // index 19
         lastMissing.set(10, "{\"count\":9,\"type\":\"end\"}");
-        assertThat(verify(join(lastMissing)).failures()).containsExactly(
+        assertThat(verify(BundleFixture.join(lastMissing)).failures()).containsExactly(
                 "line 11: end line count 9 does not match the header range [10, 20), which holds 10 entries",
                 "line 11: entries 19 to 19 are missing before the end line");
     }
@@ -183,8 +175,8 @@ class BundleVerifierTest {
     @Test
     void detectsTruncationTrailingContentAndBrokenLines() {
         byte[] bundle = LOG.bundle(0, 3, i -> false);
-        List<String> lines = lines(bundle);
-        assertThat(verify(join(lines.subList(0, 3))).failures()).containsExactly(
+        List<String> lines = BundleFixture.lines(bundle);
+        assertThat(verify(BundleFixture.join(lines.subList(0, 3))).failures()).containsExactly(
                 "line 3: the last line does not end with a newline",
                 "the bundle ends after line 3 without an end line: it is truncated");
         assertThat(verify(bytes(text(bundle) + "{}\n")).failures())
@@ -199,7 +191,7 @@ class BundleVerifierTest {
                 "line 1: the header is unreadable, so no entry can be checked");
         List<String> broken = new ArrayList<>(lines);
         broken.set(2, broken.get(2).substring(0, 40));
-        assertThat(verify(join(broken)).failures()).containsExactly(
+        assertThat(verify(BundleFixture.join(broken)).failures()).containsExactly(
                 "line 3: not valid JSON: unexpected end of input, expected a member name or '}' (at offset 40)",
                 "line 5: end line count 3 does not match the 2 entry lines");
     }
@@ -208,7 +200,7 @@ class BundleVerifierTest {
     void rejectsAnEventOfAnotherTenantEvenWithAMatchingHash() {
         BundleFixture log = new BundleFixture(3);
         byte[] bundle = log.bundle(0, 3, i -> false);
-        String header = lines(bundle).get(0);
+        String header = BundleFixture.lines(bundle).get(0);
         String retargeted = text(bundle).replace(header,
                 CanonicalJson.canonicalize(withTenant((JsonObject) JsonParser.parse(header, 64), "globex")));
         assertThat(verify(bytes(retargeted), log.signer.verifier(), null).failures())
@@ -225,7 +217,7 @@ class BundleVerifierTest {
     @Test
     void rejectsEventsThatAreNotInSealedForm() {
         byte[] bundle = LOG.bundle(0, 1, i -> false);
-        JsonObject entry = (JsonObject) JsonParser.parse(lines(bundle).get(1), 64);
+        JsonObject entry = (JsonObject) JsonParser.parse(BundleFixture.lines(bundle).get(1), 64);
         JsonObject event = (JsonObject) entry.get("event");
         Map<String, JsonValue> actor = new LinkedHashMap<>(((JsonObject) event.get("actor")).members());
         actor.put("role", new JsonString("admin")); // fromJson ignores nested extras; the hash would not
@@ -273,7 +265,7 @@ class BundleVerifierTest {
     @Test
     void aWrongProofNamesTheEntry() {
         byte[] bundle = LOG.bundle(0, 45, i -> i == 30);
-        JsonObject entry = (JsonObject) JsonParser.parse(lines(bundle).get(31), 64);
+        JsonObject entry = (JsonObject) JsonParser.parse(BundleFixture.lines(bundle).get(31), 64);
         List<JsonValue> path = new ArrayList<>(((io.stenographer.domain.json.JsonArray) entry.get("inclusionProof"))
                 .elements());
         path.set(2, new JsonString(LOG.tree.leafHash(3).base64()));
@@ -305,9 +297,9 @@ class BundleVerifierTest {
     void rejectsOverlongLinesWithoutKeepingThem() {
         byte[] bundle = LOG.bundle(0, 1, i -> false);
         String huge = "{\"type\":\"entry\",\"x\":\"" + "a".repeat(BundleVerifier.MAX_LINE_BYTES) + "\"}";
-        List<String> lines = lines(bundle);
+        List<String> lines = BundleFixture.lines(bundle);
         lines.add(2, huge);
-        assertThat(verify(join(lines)).failures()).first().asString()
+        assertThat(verify(BundleFixture.join(lines)).failures()).first().asString()
                 .isEqualTo("line 3: longer than the limit of 1048576 bytes");
     }
 
