@@ -38,13 +38,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
 /**
  * Trusts nothing derived: every leaf hash is recomputed from its stored event, the tree is rebuilt
  * from those leaves in index order, and every stored or caller-supplied checkpoint is checked against
- * the rebuilt tree and the log's key. Works in chunks, so memory stays bounded at any log size. Each
- * chunk's events are hashed straight from their stored fields on all cores ({@link LeafWithStoredFields});
+ * the rebuilt tree and the log's key. Works in ranges, so memory stays bounded at any log size. Each
+ * range's events are hashed straight from their stored fields on all cores ({@link LeafWithStoredFields});
  * only an event whose hash differs is rebuilt, to say what is wrong with it.
  * The rebuilding and comparing is the domain's {@link LogVerifier}; this service checks the caller,
  * loads the log through its ports and records the report.
@@ -53,6 +55,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
     static final String AUDIT_VERIFY = "audit.verify";
     private static final int CHUNK = 10_000;
+    /** Events may be up to 256 KiB, so a range also ends once its stored fields reach this many bytes. */
+    private static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of());
 
     private final LoadLogPort log;
@@ -119,9 +123,9 @@ public final class VerifyLogService implements VerifyLogUseCase {
     }
 
     /**
-     * The check reads the log in short read-only transactions, one per chunk: log rows never change, so
-     * the chunks add up to one consistent picture, and no transaction timeout caps the log size. Storing
-     * the report and its audit event is one transaction.
+     * The check reads the leaves with their events in one streamed statement and the rest in short read-only
+     * transactions: log rows never change, so the reads add up to one consistent picture, and no transaction
+     * timeout caps the log size. Storing the report and its audit event is one transaction.
      */
     private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted) {
         VerificationReport report = check(caller, tenant, trusted);
@@ -141,7 +145,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
         return report;
     }
 
-    /** Loads the log through the ports, chunk by chunk, and feeds it to the domain's {@link LogVerifier}. */
+    /** Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. */
     private VerificationReport check(Caller caller, TenantId tenant, List<String> trusted) {
         Instant started = clock.instant();
         KeySet keys = transactions.inTransaction(() -> keySets.of(tenant));
@@ -158,14 +162,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
         long treeSize = transactions.inTransaction(() -> log.treeSize(tenant));
         verifier.treeSize(treeSize);
-        for (long from = 0; from < treeSize && !verifier.full(); from += CHUNK) {
-            long chunkFrom = from;
-            long to = Math.min(treeSize, from + CHUNK);
-            List<LeafFields> rows = transactions.inTransaction(() -> leafFields.leavesWithFields(tenant, chunkFrom, to));
-            Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to, checkedInParallel(rows));
-            verifier.compareSubtrees(rebuilt, transactions.inTransaction(
-                    () -> new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(rebuilt.keySet())));
-        }
+        checkLeaves(tenant, treeSize, verifier);
         if (verifier.leavesUnpublished()) {
             // The sequencer may have published a checkpoint between reading the checkpoints and the tree size.
             verifier.latestCheckpoint(transactions.inTransaction(() -> log.latestCheckpoint(tenant))
@@ -185,9 +182,53 @@ public final class VerifyLogService implements VerifyLogUseCase {
     }
 
     /**
-     * Hashing is most of the check's CPU and each leaf's is independent, so a chunk's leaves are hashed on all cores
-     * (the common fork-join pool and this thread); the verifier then takes them in index order, as before.
+     * Reading and hashing overlap: while the next range streams in on this thread, the previous one is hashed on the
+     * other cores (the common fork-join pool), and each range is rebuilt and compared in index order once its hashes
+     * are ready. At most two ranges are held at a time.
      */
+    private void checkLeaves(TenantId tenant, long treeSize, LogVerifier verifier) {
+        CheckedRange[] pending = new CheckedRange[1];
+        leafFields.streamLeavesWithFields(tenant, 0, treeSize, CHUNK, CHUNK_BYTES, (from, to, rows) -> {
+            CheckedRange next = new CheckedRange(from, to,
+                    CompletableFuture.supplyAsync(() -> checkedInParallel(rows)));
+            if (pending[0] != null) {
+                pending[0].compare(verifier, tenant, treeSize);
+            }
+            pending[0] = next;
+            return !verifier.full();
+        });
+        if (pending[0] != null && !verifier.full()) {
+            pending[0].compare(verifier, tenant, treeSize);
+        }
+    }
+
+    /** One streamed range whose leaves are being hashed. */
+    private final class CheckedRange {
+
+        private final long from;
+        private final long to;
+        private final CompletableFuture<List<LeafWithStoredFields>> checked;
+
+        CheckedRange(long from, long to, CompletableFuture<List<LeafWithStoredFields>> checked) {
+            this.from = from;
+            this.to = to;
+            this.checked = checked;
+        }
+
+        void compare(LogVerifier verifier, TenantId tenant, long treeSize) {
+            List<LeafWithStoredFields> leaves;
+            try {
+                leaves = checked.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to, leaves);
+            verifier.compareSubtrees(rebuilt, transactions.inTransaction(
+                    () -> new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(rebuilt.keySet())));
+        }
+    }
+
+    /** Each leaf's hash is independent of the others', so a range's leaves are hashed on all cores. */
     private static List<LeafWithStoredFields> checkedInParallel(List<LeafFields> rows) {
         LeafWithStoredFields[] checked = new LeafWithStoredFields[rows.size()];
         IntStream.range(0, checked.length).parallel().forEach(i -> {

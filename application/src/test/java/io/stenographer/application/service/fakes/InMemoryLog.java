@@ -213,13 +213,23 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
                 .toList();
     }
 
+    /** As the adapter: outside any transaction, in consecutive ranges of at most {@code maxRows} leaves. */
     @Override
-    public List<LeafFields> leavesWithFields(TenantId tenant, long from, long to) {
-        return leaves(tenant, from, to).stream()
-                .map(leaf -> hot.containsKey(leaf.eventId())
-                        ? new LeafFields(leaf, StoredEventFields.of(hot.get(leaf.eventId())), null)
-                        : new LeafFields(leaf, null, leaf.leafHash()))
-                .toList();
+    public void streamLeavesWithFields(TenantId tenant, long from, long to, int maxRows, long maxBytes,
+            LeafRanges ranges) {
+        List<LogLeaf> all = logs.containsKey(tenant) ? logs.get(tenant).leaves : List.of();
+        for (long start = from; start < to; start += maxRows) {
+            long end = Math.min(to, start + maxRows);
+            List<LeafFields> rows = all.subList((int) Math.min(start, all.size()), (int) Math.min(end, all.size()))
+                    .stream()
+                    .map(leaf -> hot.containsKey(leaf.eventId())
+                            ? new LeafFields(leaf, StoredEventFields.of(hot.get(leaf.eventId())), null)
+                            : new LeafFields(leaf, null, leaf.leafHash()))
+                    .toList();
+            if (!ranges.next(start, end, rows)) {
+                return;
+            }
+        }
     }
 
     @Override
