@@ -39,7 +39,23 @@ final class VerifyPhase {
 
     record Round(int status, String problem, boolean ok, long treeSize, long eventsChecked, long checkpoints,
             int findings, double seconds, long readRows, long readBytes, double readSeconds, long hashEvents,
-            long hashBytes, double hashSeconds) {
+            long hashBytes, double hashSeconds, double verifyCpu, double readCpu, long statementRows,
+            double statementSeconds, double statementCpu) {
+
+        Round withCpu(double verify, double read, double[] statement) {
+            return new Round(status, problem, ok, treeSize, eventsChecked, checkpoints, findings, seconds, readRows,
+                    readBytes, readSeconds, hashEvents, hashBytes, hashSeconds, verify, read, (long) statement[0],
+                    statement[2], statement[3]);
+        }
+
+        /** Microseconds of CPU, all processes together, per event verified. */
+        double verifyCpuMicrosPerEvent() {
+            return verifyCpu / eventsChecked * 1e6;
+        }
+
+        double statementRate() {
+            return statementRows / statementSeconds;
+        }
 
         double rate() {
             return problem != null ? Double.NaN : eventsChecked / seconds;
@@ -88,17 +104,25 @@ final class VerifyPhase {
         for (int round = 0; round < options.rounds(); round++) {
             double[] read = null;
             double[] hash = null;
+            double[] statement = null;
             Round verify = null;
-            for (int k = 0; k < 3; k++) {
-                switch ((round + k) % 3) {
+            double verifyCpu = 0;
+            for (int k = 0; k < 4; k++) {
+                switch ((round + k) % 4) {
                     case 0 -> read = readFloor();
                     case 1 -> hash = hashFloor(sample, threads, sample.length);
-                    default -> verify = verify();
+                    case 2 -> statement = statementFloor();
+                    default -> {
+                        CpuBusy before = CpuBusy.now();
+                        verify = verify();
+                        verifyCpu = CpuBusy.now().coreSecondsSince(before);
+                    }
                 }
             }
             Round r = new Round(verify.status(), verify.problem(), verify.ok(), verify.treeSize(),
                     verify.eventsChecked(), verify.checkpoints(), verify.findings(), verify.seconds(), (long) read[0],
-                    (long) read[1], read[2], sample.length, (long) hash[1], hash[2]);
+                    (long) read[1], read[2], sample.length, (long) hash[1], hash[2], 0, 0, 0, 0, 0)
+                    .withCpu(verifyCpu, read[3], statement);
             LogBenchmark.log(String.format(Locale.ROOT, "  round %d: verification %s events/s; read floor %s rows/s; hash "
                             + "floor %s events/s", round + 1, Stats.rate(r.rate()), Stats.rate(r.readRate()),
                     Stats.rate(r.hashRate())));
@@ -117,12 +141,12 @@ final class VerifyPhase {
         double seconds = (System.nanoTime() - t1) / 1e9;
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             return new Round(response.statusCode(), Service.abbreviate(response.body()), false, 0, 0, 0, 0, seconds,
-                    0, 0, 0, 0, 0, 0);
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         JsonObject report = (JsonObject) JsonParser.parse(response.body(), 8);
         return new Round(response.statusCode(), null, JsonBoolean.TRUE.equals(report.get("ok")),
                 number(report, "treeSize"), number(report, "eventsChecked"), number(report, "checkpointsChecked"),
-                ((JsonArray) report.get("findings")).elements().size(), seconds, 0, 0, 0, 0, 0, 0);
+                ((JsonArray) report.get("findings")).elements().size(), seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** {rows, bytes, seconds} of COPY (SELECT the verified columns FROM audit_event WHERE tenant = ...) TO STDOUT. */
@@ -150,10 +174,44 @@ final class VerifyPhase {
                 }
             }
         };
+        CpuBusy before = CpuBusy.now();
         long t0 = System.nanoTime();
         long rows = copy.copyOut(sql, sink);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new double[] {rows, counts[1], seconds};
+        return new double[] {rows, counts[1], seconds, CpuBusy.now().coreSecondsSince(before)};
+    }
+
+    /**
+     * {rows, bytes, seconds, core-seconds} of the very statement verification streams (PostgresLeafFields: the
+     * leaves joined with their events and archive rows, binary COPY in index order), read and dropped: what
+     * PostgreSQL alone needs to send what verification reads.
+     */
+    private double[] statementFloor() throws Exception {
+        String tenant = options.proofTenant().replace("'", "''");
+        String sql = "COPY (SELECT l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, e." + READ_COLUMNS
+                .replace(", leaf_hash", "").replace(", ", ", e.")
+                + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
+                + " LEFT JOIN archived_event a ON a.tenant = l.tenant AND a.log_index = l.leaf_index"
+                + " AND a.event_id = l.event_id WHERE l.tenant = '" + tenant + "' AND l.leaf_index >= 0"
+                + " ORDER BY l.leaf_index) TO STDOUT (FORMAT binary)";
+        CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
+        long[] bytes = new long[1];
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+                bytes[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                bytes[0] += len;
+            }
+        };
+        CpuBusy before = CpuBusy.now();
+        long t0 = System.nanoTime();
+        long rows = copy.copyOut(sql, sink);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new double[] {rows, bytes[0], seconds, CpuBusy.now().coreSecondsSince(before)};
     }
 
     /** {events, bytes, seconds} of SHA-256(0x00 || input) over the first {@code count} inputs, on all threads. */
@@ -226,6 +284,17 @@ final class VerifyPhase {
                 first.eventsChecked(), first.checkpoints(), first.findings(),
                 v.figure(Round::seconds).format(x -> String.format(Locale.ROOT, "%.1f", x)),
                 v.figure(Round::rate).rate()));
+        out.append(String.format(Locale.ROOT, "   STATEMENT floor: verification's own statement (binary COPY of the leaves "
+                        + "joined with their events, in index order), read and dropped: %s rows/s; CPU all processes: "
+                        + "%s us/row%n", v.figure(Round::statementRate).rate(),
+                v.figure(r -> r.statementCpu() / r.statementRows() * 1e6).format(x -> String.format(Locale.ROOT,
+                        "%.2f", x))));
+        out.append(String.format(Locale.ROOT, "   CPU, all processes (service, PostgreSQL, this client) on %d cores: "
+                        + "verification %s us/event (cores busy %s); read floor %s us/row%n",
+                Runtime.getRuntime().availableProcessors(),
+                v.figure(Round::verifyCpuMicrosPerEvent).format(x -> String.format(Locale.ROOT, "%.2f", x)),
+                v.figure(r -> r.verifyCpu() / r.seconds()).format(x -> String.format(Locale.ROOT, "%.2f", x)),
+                v.figure(r -> r.readCpu() / r.readRows() * 1e6).format(x -> String.format(Locale.ROOT, "%.2f", x))));
         Rounds ratio = v.figure(r -> r.rate() / r.lowerFloor());
         out.append(String.format(Locale.ROOT, "   ratio to the lower floor (%s): %s (target >= 0.8: %s); to the read "
                         + "floor %s; to the hash floor %s%n",
