@@ -28,11 +28,19 @@ public class PostgresLeafFields implements LoadLeafFieldsPort {
 
     /** COPY takes no bind parameters: the tenant is written into the statement, so only the domain's form is let in. */
     private static final Pattern TENANT_LITERAL = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /**
+     * Walks the leaves in index order and looks each event up by its key: rows stream out as they are found. Left to
+     * itself the planner merge-joins on the event id and then sorts a whole log by index on disk before the first
+     * row (half the speed at 1M leaves, and nothing to overlap with); {@code OFFSET 0} keeps the lookup a per-leaf
+     * subquery. The archive index is looked up only for a leaf whose event row is gone (purged after archiving),
+     * the only case its hash is used in.
+     */
     private static final String LEAVES_WITH_FIELDS =
-            "COPY (SELECT l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, " + AuditEventRowMapper.COLUMNS
-            + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
-            + " LEFT JOIN archived_event a ON a.tenant = l.tenant AND a.log_index = l.leaf_index"
-            + " AND a.event_id = l.event_id"
+            "COPY (SELECT l.leaf_index, l.event_id, l.leaf_hash, CASE WHEN e.id IS NULL THEN (SELECT a.leaf_hash"
+            + " FROM archived_event a WHERE a.tenant = l.tenant AND a.log_index = l.leaf_index"
+            + " AND a.event_id = l.event_id) END, e.*"
+            + " FROM log_leaf l LEFT JOIN LATERAL (SELECT " + AuditEventRowMapper.COLUMNS
+            + " FROM audit_event e WHERE e.id = l.event_id OFFSET 0) e ON true"
             + " WHERE l.tenant = '%s' AND l.leaf_index >= %d AND l.leaf_index < %d ORDER BY l.leaf_index)"
             + " TO STDOUT (FORMAT binary)";
     private static final int FIELDS = 4 + AuditEventRowMapper.COLUMNS.split(",").length;

@@ -185,9 +185,11 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     }
 
     @Override
-    public List<PublishedCheckpoint> checkpoints(TenantId tenant) {
-        return jdbc.query(CHECKPOINTS + " WHERE tenant = ? ORDER BY tree_size",
-                ps -> ps.setString(1, tenant.value()), PostgresMerkleLog::checkpoint);
+    public List<PublishedCheckpoint> checkpointsAbove(TenantId tenant, long treeSize) {
+        return jdbc.query(CHECKPOINTS + " WHERE tenant = ? AND tree_size > ? ORDER BY tree_size", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, treeSize);
+        }, PostgresMerkleLog::checkpoint);
     }
 
     private static final String CHECKPOINTS =

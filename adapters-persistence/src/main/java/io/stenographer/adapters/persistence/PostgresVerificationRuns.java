@@ -32,6 +32,10 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
             SELECT id, tenant, started_at, finished_at, tree_size, checkpoints, findings, triggered_by
             FROM verification_run""";
 
+    /** Kept in the findings document, which is open to new members, so older rows read as they are. */
+    private static final String ANCHORED_AT = "anchoredAtSize";
+    private static final String ANCHOR = "newestAcceptedCheckpoint";
+
     private final Jdbc jdbc;
 
     PostgresVerificationRuns(Session session) {
@@ -39,7 +43,7 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
     }
 
     @Override
-    public void save(VerificationReport report) {
+    public void save(VerificationReport report, String newestAcceptedCheckpoint) {
         jdbc.update("""
                 INSERT INTO verification_run (id, tenant, started_at, finished_at, tree_size, checkpoints, ok,
                                               findings, triggered_by)
@@ -51,9 +55,21 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
             insert.setLong(5, report.treeSize());
             insert.setLong(6, report.checkpointsChecked());
             insert.setBoolean(7, report.ok());
-            insert.setString(8, CanonicalJson.canonicalize(findingsJson(report)));
+            insert.setString(8, CanonicalJson.canonicalize(findingsJson(report, newestAcceptedCheckpoint)));
             insert.setString(9, report.triggeredBy());
         });
+    }
+
+    @Override
+    public Optional<String> newestAcceptedCheckpoint(TenantId tenant) {
+        return jdbc.first("SELECT ok, findings FROM verification_run WHERE tenant = ? ORDER BY started_at DESC LIMIT 1",
+                ps -> ps.setString(1, tenant.value()), rs -> {
+                    if (!rs.getBoolean(1)) {
+                        return Optional.<String>empty();
+                    }
+                    JsonValue anchor = ((JsonObject) JsonParser.parse(rs.getString(2), 8)).get(ANCHOR);
+                    return anchor instanceof JsonString note ? Optional.of(note.value()) : Optional.<String>empty();
+                }).flatMap(anchor -> anchor);
     }
 
     @Override
@@ -85,11 +101,13 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
         }
         return new VerificationReport(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
                 rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getLong(5),
-                (long) ((JsonNumber) stored.get("eventsChecked")).value(), rs.getLong(6), rs.getString(8),
+                (long) ((JsonNumber) stored.get("eventsChecked")).value(), rs.getLong(6),
+                stored.get(ANCHORED_AT) == null ? 0 : (long) ((JsonNumber) stored.get(ANCHORED_AT)).value(),
+                rs.getString(8),
                 findings, stored.get("truncated") != null);
     }
 
-    private static JsonObject findingsJson(VerificationReport report) {
+    private static JsonObject findingsJson(VerificationReport report, String newestAcceptedCheckpoint) {
         List<JsonValue> findings = new ArrayList<>();
         for (VerificationFinding finding : report.findings()) {
             Map<String, JsonValue> members = new LinkedHashMap<>();
@@ -108,6 +126,12 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
         root.put("findings", new JsonArray(findings));
         if (report.findingsTruncated()) {
             root.put("truncated", new JsonString("true"));
+        }
+        if (report.anchoredAtSize() > 0) {
+            root.put(ANCHORED_AT, new JsonNumber(report.anchoredAtSize()));
+        }
+        if (newestAcceptedCheckpoint != null) {
+            root.put(ANCHOR, new JsonString(newestAcceptedCheckpoint));
         }
         return new JsonObject(root);
     }

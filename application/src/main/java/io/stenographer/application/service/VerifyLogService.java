@@ -86,7 +86,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
     @Override
     public VerificationReport verify(VerifyLogCommand command) {
         command.caller().requireGovernanceReader(command.tenant());
-        return verifyAndRecord(command.caller(), command.tenant(), command.trustedCheckpoints());
+        return verifyAndRecord(command.caller(), command.tenant(), command.trustedCheckpoints(),
+                command.allCheckpoints());
     }
 
     @Override
@@ -94,11 +95,11 @@ public final class VerifyLogService implements VerifyLogUseCase {
         List<VerificationReport> reports = new ArrayList<>();
         for (TenantId tenant : transactions.inTransaction(log::tenantsWithLogs)) {
             try {
-                reports.add(verifyAndRecord(SYSTEM, tenant, List.of()));
+                reports.add(verifyAndRecord(SYSTEM, tenant, List.of(), false));
             } catch (RuntimeException e) {
                 // One tenant's failure must not skip the others; an unfinished check is reported, never a pass.
                 Instant now = clock.instant();
-                reports.add(new VerificationReport(UUID.randomUUID(), tenant, now, now, 0, 0, 0, SYSTEM.subject(),
+                reports.add(new VerificationReport(UUID.randomUUID(), tenant, now, now, 0, 0, 0, 0, SYSTEM.subject(),
                         List.of(new VerificationFinding(Kind.VERIFICATION_INCOMPLETE, null, null,
                                 "verification could not complete: " + e)), false));
             }
@@ -127,33 +128,46 @@ public final class VerifyLogService implements VerifyLogUseCase {
      * transactions: log rows never change, so the reads add up to one consistent picture, and no transaction
      * timeout caps the log size. Storing the report and its audit event is one transaction.
      */
-    private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted) {
-        VerificationReport report = check(caller, tenant, trusted);
-        return transactions.inTransaction(() -> record(caller, tenant, report));
+    private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted,
+            boolean allCheckpoints) {
+        Instant started = clock.instant();
+        LogVerifier verifier = check(tenant, trusted, allCheckpoints);
+        VerificationReport report = verifier.report(UUID.randomUUID(), started, clock.instant(), caller.subject());
+        String anchor = verifier.newestAcceptedCheckpoint().orElse(null);
+        return transactions.inTransaction(() -> record(caller, tenant, report, anchor));
     }
 
-    private VerificationReport record(Caller caller, TenantId tenant, VerificationReport report) {
-        runs.save(report);
+    private VerificationReport record(Caller caller, TenantId tenant, VerificationReport report, String anchor) {
+        runs.save(report, anchor);
         Map<String, JsonValue> metadata = new LinkedHashMap<>();
         metadata.put("runId", new JsonString(report.id().toString()));
         metadata.put("ok", JsonBoolean.of(report.ok()));
         metadata.put("treeSize", new JsonNumber(report.treeSize()));
         metadata.put("eventsChecked", new JsonNumber(report.eventsChecked()));
         metadata.put("checkpointsChecked", new JsonNumber(report.checkpointsChecked()));
+        metadata.put("anchoredAtSize", new JsonNumber(report.anchoredAtSize()));
         metadata.put("findings", new JsonNumber(report.findings().size()));
         selfAudit.record(caller, tenant, AUDIT_VERIFY, new JsonObject(metadata));
         return report;
     }
 
-    /** Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. */
-    private VerificationReport check(Caller caller, TenantId tenant, List<String> trusted) {
-        Instant started = clock.instant();
+    /**
+     * Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. Stored
+     * checkpoints are checked incrementally unless {@code allCheckpoints}: the newest one an earlier run with no
+     * findings accepted is checked again, and only those above it besides.
+     */
+    private LogVerifier check(TenantId tenant, List<String> trusted, boolean allCheckpoints) {
         KeySet keys = transactions.inTransaction(() -> keySets.of(tenant));
         LogVerifier verifier = new LogVerifier(tenant, keys, origins.originOf(tenant));
 
+        if (!allCheckpoints) {
+            transactions.inTransaction(() -> runs.newestAcceptedCheckpoint(tenant))
+                    .ifPresent(verifier::anchorFromEarlierRun);
+        }
+        long above = verifier.anchoredAtSize();
         List<PublishedCheckpoint> stored = List.of();
         try {
-            stored = transactions.inTransaction(() -> log.checkpoints(tenant));
+            stored = transactions.inTransaction(() -> log.checkpointsAbove(tenant, above));
         } catch (LogIntegrityViolation | IllegalArgumentException e) {
             verifier.checkpointsUnreadable(e.getMessage());
         }
@@ -178,7 +192,7 @@ public final class VerifyLogService implements VerifyLogUseCase {
         for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, 100))) {
             verifier.eventOutsideLog(outside);
         }
-        return verifier.report(UUID.randomUUID(), started, clock.instant(), caller.subject());
+        return verifier;
     }
 
     /**

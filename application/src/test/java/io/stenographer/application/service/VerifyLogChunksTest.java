@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.stenographer.application.port.in.VerifyLogCommand;
-import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemoryVerificationRuns;
 import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
 import io.stenographer.application.service.fakes.TestDrafts;
@@ -63,7 +63,7 @@ class VerifyLogChunksTest {
     };
 
     private final VerifyLogService service = new VerifyLogService(log, log,
-            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new NoRuns(),
+            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
             new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, KeySet.single(log.signer().verifier()))),
             transactions, clock, new LogOrigins("stenographer.test"), noArchive());
 
@@ -81,7 +81,7 @@ class VerifyLogChunksTest {
     }
 
     private VerificationReport verify() {
-        return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of()));
+        return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), false));
     }
 
     @Test
@@ -112,27 +112,37 @@ class VerifyLogChunksTest {
         assertThat(report.eventsChecked()).isEqualTo(EVENTS);
     }
 
+    @Test
+    void checkpointsAreCheckedIncrementallyFromTheLastSoundRunUnlessAllAreAskedFor() {
+        appendAndPublish();
+        VerificationReport first = verify();
+        assertThat(first.anchoredAtSize()).isZero();
+        assertThat(first.checkpointsChecked()).isEqualTo(1);
+
+        appendAndPublish();
+        VerificationReport second = verify();
+        assertThat(second.findings()).isEmpty();
+        assertThat(second.anchoredAtSize()).as("the first run's checkpoint, checked again").isEqualTo(EVENTS);
+        assertThat(second.checkpointsChecked()).isEqualTo(2);
+        assertThat(second.eventsChecked()).as("every leaf, whatever the anchor").isEqualTo(2L * EVENTS);
+
+        VerificationReport all = service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME,
+                List.of(), true));
+        assertThat(all.anchoredAtSize()).isZero();
+        assertThat(all.checkpointsChecked()).isEqualTo(2);
+
+        alterReason(5, "edited");
+        assertThat(verify().ok()).isFalse();
+        VerificationReport afterFindings = verify();
+        assertThat(afterFindings.anchoredAtSize()).as("a run with findings leaves no anchor").isZero();
+        assertThat(afterFindings.findings()).extracting(f -> f.kind()).contains(Kind.LEAF_MISMATCH);
+    }
+
     private void alterReason(int index, String reason) {
         AuditEvent event = log.hotEvent(leaves.get(index).eventId()).orElseThrow();
         EventDraft c = event.content();
         log.replaceHotEvent(event.id(), AuditEvent.restore(event.id(), event.receivedAt(), event.submittedBy(),
                 new EventDraft(c.tenant(), c.actor(), c.action(), c.resource(), reason, c.outcome(), c.occurredAt(),
                         c.source(), c.correlationId(), c.metadata(), c.clientEventId())));
-    }
-
-    private static final class NoRuns implements RecordVerificationRunsPort {
-        @Override
-        public void save(VerificationReport report) {
-        }
-
-        @Override
-        public List<VerificationReport> recent(TenantId tenant, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<VerificationReport> find(TenantId tenant, UUID id) {
-            return Optional.empty();
-        }
     }
 }

@@ -1,13 +1,13 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.VerifyLogCommand;
-import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
 import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemoryVerificationRuns;
 import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.MutableClock;
 import io.stenographer.application.service.fakes.TestDrafts;
@@ -58,7 +58,7 @@ class VerifyLogKeyRotationTest {
     };
 
     private final VerifyLogService service = new VerifyLogService(log, log,
-            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new Runs(),
+            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
             new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, keys)), transactions,
             clock, new LogOrigins("stenographer.test"), noArchive());
 
@@ -76,7 +76,7 @@ class VerifyLogKeyRotationTest {
     }
 
     private VerificationReport verify() {
-        return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of()));
+        return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), false));
     }
 
     /** Size 2 by the old key, 3 cosigned (the handover), 5 by the new key. */
@@ -103,11 +103,11 @@ class VerifyLogKeyRotationTest {
         // What the service did before key sets: the old checkpoint cannot be checked.
         rotatedLog();
         VerifyLogService currentKeyOnly = new VerifyLogService(log, log,
-                new SelfAudit(new InMemoryEventStore(transactions), clock, random), new Runs(),
+                new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
                 new TenantKeySets(signing, new InMemorySigningKeys()), transactions, clock,
                 new LogOrigins("stenographer.test"), noArchive());
         VerificationReport report = currentKeyOnly.verify(
-                new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of()));
+                new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), false));
         assertThat(report.findings()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
             assertThat(f.message()).startsWith("stored checkpoint at size 2: signature does not verify");
@@ -137,26 +137,6 @@ class VerifyLogKeyRotationTest {
             assertThat(f.message()).contains("size 6").contains("no signature by a key in the key set");
         });
     }
-
-    private static final class Runs implements RecordVerificationRunsPort {
-        private final List<VerificationReport> saved = new ArrayList<>();
-
-        @Override
-        public void save(VerificationReport report) {
-            saved.add(report);
-        }
-
-        @Override
-        public List<VerificationReport> recent(TenantId tenant, int limit) {
-            return saved;
-        }
-
-        @Override
-        public Optional<VerificationReport> find(TenantId tenant, UUID id) {
-            return Optional.empty();
-        }
-    }
-
     @Test
     void aHandoverCheckpointWithoutTheOldKeysSignatureIsAFinding() {
         // An era forged in the key history (rotated "to" a key an insider holds) has no cosigned handover.

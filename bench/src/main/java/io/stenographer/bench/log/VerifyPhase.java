@@ -188,12 +188,12 @@ final class VerifyPhase {
      */
     private double[] statementFloor() throws Exception {
         String tenant = options.proofTenant().replace("'", "''");
-        String sql = "COPY (SELECT l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, e." + READ_COLUMNS
-                .replace(", leaf_hash", "").replace(", ", ", e.")
-                + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
-                + " LEFT JOIN archived_event a ON a.tenant = l.tenant AND a.log_index = l.leaf_index"
-                + " AND a.event_id = l.event_id WHERE l.tenant = '" + tenant + "' AND l.leaf_index >= 0"
-                + " ORDER BY l.leaf_index) TO STDOUT (FORMAT binary)";
+        String sql = "COPY (SELECT l.leaf_index, l.event_id, l.leaf_hash, CASE WHEN e.id IS NULL THEN (SELECT "
+                + "a.leaf_hash FROM archived_event a WHERE a.tenant = l.tenant AND a.log_index = l.leaf_index AND "
+                + "a.event_id = l.event_id) END, e.* FROM log_leaf l LEFT JOIN LATERAL (SELECT e."
+                + READ_COLUMNS.replace(", leaf_hash", "").replace(", ", ", e.")
+                + " FROM audit_event e WHERE e.id = l.event_id OFFSET 0) e ON true WHERE l.tenant = '" + tenant
+                + "' AND l.leaf_index >= 0 ORDER BY l.leaf_index) TO STDOUT (FORMAT binary)";
         CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
         long[] bytes = new long[1];
         OutputStream sink = new OutputStream() {

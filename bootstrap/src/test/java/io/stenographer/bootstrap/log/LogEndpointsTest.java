@@ -149,6 +149,23 @@ class LogEndpointsTest {
         given().auth().oauth2(TestTokens.writer("w", tenant)).contentType("application/json").body("{}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(403);
+
+        // The next run re-checks the newest checkpoint the sound run accepted, then only newer ones; on request, all.
+        assertThat(report.getLong("anchoredAtSize")).isZero();
+        JsonPath next = given().auth().oauth2(admin).contentType("application/json").body("{}")
+                .when().post("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(next.getBoolean("ok")).isTrue();
+        assertThat(next.getLong("anchoredAtSize")).isPositive();
+        assertThat(next.getLong("eventsChecked")).isEqualTo(next.getLong("treeSize"));
+        JsonPath all = given().auth().oauth2(admin).contentType("application/json").body("{\"allCheckpoints\":true}")
+                .when().post("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(all.getLong("anchoredAtSize")).isZero();
+        assertThat(all.getLong("checkpointsChecked")).isGreaterThanOrEqualTo(next.getLong("checkpointsChecked"));
+        given().auth().oauth2(admin).contentType("application/json").body("{\"allCheckpoints\":\"yes\"}")
+                .when().post("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(400);
     }
 
     @Test

@@ -169,7 +169,7 @@ class SequencerConcurrencyTest {
 
         // Every stored checkpoint's root is the root of that prefix of the leaves, and is signed.
         InMemoryMerkleTree tree = InMemoryMerkleTree.of(leafHashes);
-        var checkpoints = transactions.inTransaction(() -> log.checkpoints(tenant));
+        var checkpoints = transactions.inTransaction(() -> log.checkpointsAbove(tenant, 0));
         assertThat(checkpoints).isNotEmpty();
         assertThat(checkpoints.get(checkpoints.size() - 1).treeSize()).isEqualTo(accepted.size());
         for (var checkpoint : checkpoints) {

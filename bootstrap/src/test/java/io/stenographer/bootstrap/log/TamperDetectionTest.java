@@ -230,7 +230,7 @@ class TamperDetectionTest {
                 "DELETE FROM log_leaf WHERE tenant = '" + tenant + "' AND leaf_index >= " + (EVENTS - 4),
                 "DELETE FROM log_checkpoint WHERE tenant = '" + tenant + "' AND tree_size > " + (EVENTS - 4));
         VerificationReport report = transactions.inTransaction(() -> verifyLog.verify(new VerifyLogCommand(
-                auditor(tenant), tenant, List.of(published))));
+                auditor(tenant), tenant, List.of(published), false)));
         assertThat(report.findings()).anySatisfy(f -> assertFinding(f, Kind.LOG_ROLLED_BACK, EVENTS - 4, null));
     }
 
@@ -277,7 +277,7 @@ class TamperDetectionTest {
     }
 
     private VerificationReport verify(TenantId tenant) {
-        return verifyLog.verify(new VerifyLogCommand(auditor(tenant), tenant, List.of()));
+        return verifyLog.verify(new VerifyLogCommand(auditor(tenant), tenant, List.of(), false));
     }
 
     private static Caller auditor(TenantId tenant) {

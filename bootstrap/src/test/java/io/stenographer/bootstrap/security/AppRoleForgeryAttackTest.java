@@ -442,7 +442,7 @@ class AppRoleForgeryAttackTest {
 
     private VerificationReport verify(TenantId tenant) {
         Caller auditor = Caller.withRolesOnTenants("forge-auditor", Set.of(Role.AUDITOR), Set.of(tenant));
-        return verifyLog.verify(new VerifyLogCommand(auditor, tenant, List.of()));
+        return verifyLog.verify(new VerifyLogCommand(auditor, tenant, List.of(), false));
     }
 
     private LogLeaf leaf(TenantId tenant, long index) {

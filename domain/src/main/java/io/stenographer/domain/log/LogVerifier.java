@@ -28,7 +28,8 @@ import java.util.UUID;
  * recomputed from its stored event, the tree is rebuilt from those leaves in index order and held against every
  * accepted checkpoint and every stored subtree hash. It reads nothing itself; whoever drives it loads the data.
  *
- * <p>Feed it in this order: {@link #storedCheckpoint} and {@link #suppliedCheckpoint} for each checkpoint, then
+ * <p>Feed it in this order: {@link #anchorFromEarlierRun} when an earlier run found the log sound, then
+ * {@link #storedCheckpoint} (above the anchor) and {@link #suppliedCheckpoint} for each checkpoint, then
  * {@link #treeSize}, then the leaves chunk by chunk from index 0 with {@link #rebuild} and
  * {@link #compareSubtrees}, then {@link #latestCheckpoint} and {@link #unpublishedLeaves} for leaves no checkpoint
  * covers, and findings of other checks through {@link #add}. Memory stays bounded by the checkpoints and one
@@ -49,6 +50,11 @@ public final class LogVerifier {
     /** Checkpoints to hold the rebuilt tree against, by size: stored ones and the caller's own. */
     private final TreeMap<Long, List<Checkpoint>> expectedRoots = new TreeMap<>();
     private long checkpointsChecked;
+    /** Set by {@link #anchorFromEarlierRun}: stored checkpoints up to this size were checked by that run. */
+    private long anchoredAtSize;
+    /** The note of the largest stored (or anchor) checkpoint that was accepted, for the next run to anchor on. */
+    private String newestAcceptedNote;
+    private long newestAcceptedSize;
     /** The size the last stored checkpoint covers, raised by {@link #latestCheckpoint}. */
     private long publishedSize;
     private long treeSize = -1;
@@ -78,6 +84,47 @@ public final class LogVerifier {
         publishedSize = checkpoint.treeSize(); // the last one stored counts, as the sequencer publishes in order
         if (accept(checkpoint.signedNote(), "stored checkpoint at size " + checkpoint.treeSize()) != null) {
             expect(checkpoint.checkpoint());
+            noteAccepted(checkpoint.signedNote(), checkpoint.treeSize());
+        }
+    }
+
+    /**
+     * The newest checkpoint an earlier run with no findings accepted, instead of every stored checkpoint up to it:
+     * it is checked again here (signature, origin, and its root against the tree rebuilt from today's leaves, which
+     * a rolled-back or rewritten log fails), and the caller passes only the stored checkpoints above its size. Call
+     * before those. A rewritten older checkpoint row is then not looked at again; it could only pass a client with
+     * a valid signature, that is, with the signing key.
+     */
+    public void anchorFromEarlierRun(String note) {
+        requireBeforeTreeSize();
+        checkpointsChecked++;
+        Checkpoint checkpoint = accept(note, "checkpoint an earlier verification accepted");
+        if (checkpoint != null) {
+            expect(checkpoint);
+            anchoredAtSize = checkpoint.treeSize();
+            publishedSize = Math.max(publishedSize, checkpoint.treeSize());
+            noteAccepted(note, checkpoint.treeSize());
+        }
+    }
+
+    /**
+     * The signed note of the largest stored checkpoint (or anchor) accepted, when the run found nothing: the next
+     * run's {@link #anchorFromEarlierRun}. Empty when anything was found, so a run with findings never shortens the
+     * next one.
+     */
+    public Optional<String> newestAcceptedCheckpoint() {
+        return findings.isEmpty() && !truncated ? Optional.ofNullable(newestAcceptedNote) : Optional.empty();
+    }
+
+    /** The size {@link #anchorFromEarlierRun} accepted, 0 when there is none: pass only checkpoints above it. */
+    public long anchoredAtSize() {
+        return anchoredAtSize;
+    }
+
+    private void noteAccepted(String note, long size) {
+        if (size >= newestAcceptedSize) {
+            newestAcceptedSize = size;
+            newestAcceptedNote = note;
         }
     }
 
@@ -230,7 +277,7 @@ public final class LogVerifier {
     public VerificationReport report(UUID id, Instant startedAt, Instant finishedAt, String triggeredBy) {
         requireTreeSize();
         return new VerificationReport(id, tenant, startedAt, finishedAt, treeSize, eventsChecked, checkpointsChecked,
-                triggeredBy, findings, truncated);
+                anchoredAtSize, triggeredBy, findings, truncated);
     }
 
     /** The leaf hash the rebuilt tree uses at {@code index}: the recomputed one when the event is there. */

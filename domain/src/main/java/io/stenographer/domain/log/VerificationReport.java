@@ -6,7 +6,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The outcome of recomputing a tenant's whole log from its stored events. */
+/**
+ * The outcome of recomputing a tenant's whole log from its stored events.
+ *
+ * @param anchoredAtSize 0 when every stored checkpoint was checked; otherwise the size of the checkpoint an earlier
+ *     run with no findings accepted, checked again by this run, which then checked only the stored checkpoints
+ *     above it (every leaf and stored tile hash is checked either way)
+ */
 public record VerificationReport(
         UUID id,
         TenantId tenant,
@@ -15,6 +21,7 @@ public record VerificationReport(
         long treeSize,
         long eventsChecked,
         long checkpointsChecked,
+        long anchoredAtSize,
         String triggeredBy,
         List<VerificationFinding> findings,
         boolean findingsTruncated) {

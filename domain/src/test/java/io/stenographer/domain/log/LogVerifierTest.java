@@ -58,6 +58,8 @@ class LogVerifierTest {
     private final List<NodeRef> subtreesDeleted = new ArrayList<>();
     private final List<PublishedCheckpoint> stored = new ArrayList<>();
     private final List<String> supplied = new ArrayList<>();
+    /** What the previous run with no findings left, as the service passes it: null for a first run. */
+    private String anchor;
     private long treeSize = -1;
 
     record Row(LogLeaf leaf, AuditEvent event, String unreadable, Hash archivedLeafHash) implements StoredLeaf {
@@ -115,7 +117,10 @@ class LogVerifierTest {
 
     private LogVerifier feed(int chunk) {
         LogVerifier verifier = verifier();
-        stored.forEach(verifier::storedCheckpoint);
+        if (anchor != null) {
+            verifier.anchorFromEarlierRun(anchor);
+        }
+        stored.stream().filter(c -> c.treeSize() > verifier.anchoredAtSize()).forEach(verifier::storedCheckpoint);
         supplied.forEach(verifier::suppliedCheckpoint);
         long size = treeSize >= 0 ? treeSize : tree.size();
         verifier.treeSize(size);
@@ -153,6 +158,79 @@ class LogVerifierTest {
 
     private static List<Kind> kinds(VerificationReport report) {
         return report.findings().stream().map(VerificationFinding::kind).toList();
+    }
+
+    // ---- checkpoints checked incrementally ----
+
+    @Test
+    void aRunAnchoredOnThePreviousRunsNewestCheckpointChecksItAgainAndOnlyTheNewerOnes() {
+        append(3);
+        publish();
+        append(4);
+        publish();
+        LogVerifier first = feed(3);
+        assertThat(report(first).checkpointsChecked()).isEqualTo(2);
+        assertThat(report(first).anchoredAtSize()).isZero();
+        anchor = first.newestAcceptedCheckpoint().orElseThrow();
+        assertThat(Checkpoint.parseBody(SignedNote.parse(anchor).body()).treeSize()).isEqualTo(7);
+
+        append(2);
+        publish();
+        append(1);
+        publish();
+        LogVerifier second = feed(3);
+        VerificationReport report = report(second);
+
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.anchoredAtSize()).isEqualTo(7);
+        assertThat(report.checkpointsChecked()).as("the anchor and the two newer ones").isEqualTo(3);
+        assertThat(Checkpoint.parseBody(SignedNote.parse(second.newestAcceptedCheckpoint().orElseThrow()).body())
+                .treeSize()).isEqualTo(10);
+    }
+
+    @Test
+    void aLogRewrittenOrRolledBackBelowTheAnchorIsStillCaught() {
+        append(6);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        append(2);
+        publish();
+
+        Row original = rows.get(2L);
+        AuditEvent other = event(ACME, 99);
+        rows.put(2L, new Row(original.leaf(), other, null, null));
+        assertThat(kinds(verify())).contains(Kind.LEAF_MISMATCH, Kind.CHECKPOINT_ROOT_MISMATCH);
+
+        rows.put(2L, original);
+        stored.clear(); // the insider removed every checkpoint above the leaves kept: the anchor remains
+        treeSize = 4;
+        assertThat(kinds(verify())).containsExactly(Kind.LOG_ROLLED_BACK);
+    }
+
+    @Test
+    void anAnchorThatDoesNotVerifyIsAFindingAndEveryStoredCheckpointIsChecked() {
+        append(5);
+        publish();
+        append(1);
+        publish();
+        NoteSigner stranger = new NoteSigner("stenographer.test/log", Ed25519Keys.generate().getPrivate());
+        anchor = checkpoint(5, stranger).serialize();
+
+        VerificationReport report = verify();
+
+        assertThat(report.anchoredAtSize()).isZero();
+        assertThat(report.checkpointsChecked()).isEqualTo(3);
+        assertThat(kinds(report)).containsExactly(Kind.CHECKPOINT_SIGNATURE);
+    }
+
+    @Test
+    void aRunWithFindingsLeavesNoAnchorSoTheNextOneChecksEverything() {
+        append(4);
+        publish();
+        rows.remove(1L);
+        LogVerifier broken = feed(3);
+        assertThat(report(broken).ok()).isFalse();
+        assertThat(broken.newestAcceptedCheckpoint()).isEmpty();
     }
 
     // ---- an intact log ----

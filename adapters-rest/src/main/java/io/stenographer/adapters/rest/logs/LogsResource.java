@@ -177,10 +177,12 @@ public class LogsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a full verification now",
             description = "Recomputes every leaf from the stored events and the tree from the leaves, and checks "
-                    + "every stored checkpoint and any supplied one. The report is stored and recorded as an "
-                    + "audit.verify event. Body is optional.")
+                    + "the stored checkpoints (above the newest one the previous sound run accepted, which is "
+                    + "checked again; all of them with allCheckpoints) and any supplied one. The report is stored and "
+                    + "recorded as an audit.verify event. Body is optional.")
     public VerificationResponse verify(@PathParam("tenant") String tenant, byte[] body) {
         List<String> trusted = List.of();
+        boolean allCheckpoints = false;
         // No body at all is "nothing to compare with"; anything sent must be a valid request.
         if (body != null && body.length > 0) {
             VerificationRequest request = StrictJson.readObject(body, 1 << 20, VerificationRequest.class);
@@ -190,9 +192,10 @@ public class LogsResource {
                 }
                 trusted = request.trustedCheckpoints();
             }
+            allCheckpoints = Boolean.TRUE.equals(request.allCheckpoints());
         }
         return VerificationResponse.from(verifyLog.verify(
-                new VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted)));
+                new VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted, allCheckpoints)));
     }
 
     @GET

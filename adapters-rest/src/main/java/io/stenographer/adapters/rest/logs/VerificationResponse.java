@@ -9,7 +9,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(name = "VerificationReport")
 public record VerificationResponse(String id, String tenant, boolean ok, String startedAt, String finishedAt,
-        long treeSize, long eventsChecked, long checkpointsChecked, String triggeredBy, List<Finding> findings,
+        long treeSize, long eventsChecked, long checkpointsChecked,
+        @Schema(description = "0 when every stored checkpoint was checked; otherwise the size of the newest "
+                + "checkpoint the previous run (with no findings) accepted: checked again here against the tree "
+                + "rebuilt from today's leaves, and only stored checkpoints above it besides")
+        long anchoredAtSize, String triggeredBy, List<Finding> findings,
         boolean findingsTruncated) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,7 +28,7 @@ public record VerificationResponse(String id, String tenant, boolean ok, String 
     public static VerificationResponse from(VerificationReport report) {
         return new VerificationResponse(report.id().toString(), report.tenant().value(), report.ok(),
                 Timestamps.format(report.startedAt()), Timestamps.format(report.finishedAt()), report.treeSize(),
-                report.eventsChecked(), report.checkpointsChecked(), report.triggeredBy(),
+                report.eventsChecked(), report.checkpointsChecked(), report.anchoredAtSize(), report.triggeredBy(),
                 report.findings().stream().map(Finding::from).toList(), report.findingsTruncated());
     }
 }

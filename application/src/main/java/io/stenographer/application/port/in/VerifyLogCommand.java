@@ -10,8 +10,11 @@ import java.util.Objects;
  *
  * @param trustedCheckpoints signed notes the caller kept from earlier (e.g. from a witness); the log must still
  *     be consistent with each of them
+ * @param allCheckpoints      check every stored checkpoint, not only those above the newest one an earlier run
+ *     with no findings accepted
  */
-public record VerifyLogCommand(Caller caller, TenantId tenant, List<String> trustedCheckpoints) {
+public record VerifyLogCommand(Caller caller, TenantId tenant, List<String> trustedCheckpoints,
+        boolean allCheckpoints) {
 
     public VerifyLogCommand {
         Objects.requireNonNull(caller, "caller");

@@ -15,7 +15,7 @@ public interface LoadLeafFieldsPort {
      * where leaves are missing. A range holds at most {@code maxRows} rows and ends early once its stored fields
      * pass {@code maxBytes}, so memory stays bounded by bytes, not only by count. Each row carries its event's
      * stored fields read in the same statement: {@code fields} is null when the event row is missing or was purged
-     * after archiving ({@code archivedLeafHash} set). Nothing is validated: an altered column comes back as it is
+     * after archiving ({@code archivedLeafHash} set; it is read only for a leaf without its event row). Nothing is validated: an altered column comes back as it is
      * stored. The stream stops early when {@code ranges} returns false.
      */
     void streamLeavesWithFields(TenantId tenant, long from, long to, int maxRows, long maxBytes, LeafRanges ranges);

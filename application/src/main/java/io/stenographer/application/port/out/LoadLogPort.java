@@ -23,8 +23,8 @@ public interface LoadLogPort {
 
     Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize);
 
-    /** Every checkpoint of the tenant, oldest first. */
-    List<PublishedCheckpoint> checkpoints(TenantId tenant);
+    /** The tenant's checkpoints larger than {@code treeSize} (0: every one), oldest first. */
+    List<PublishedCheckpoint> checkpointsAbove(TenantId tenant, long treeSize);
 
     /**
      * The stored hashes of each requested tile, in one read: leaf hashes for level 0, the stored hashes of tree

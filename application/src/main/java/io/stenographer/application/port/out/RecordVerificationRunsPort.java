@@ -9,7 +9,14 @@ import java.util.UUID;
 /** Stored verification results: evidence that the log was checked, and what was found. */
 public interface RecordVerificationRunsPort {
 
-    void save(VerificationReport report);
+    /**
+     * @param newestAcceptedCheckpoint the signed note the next run may anchor on ({@code LogVerifier
+     *     #newestAcceptedCheckpoint}), or null
+     */
+    void save(VerificationReport report, String newestAcceptedCheckpoint);
+
+    /** The anchor the tenant's most recent run left: none when that run had findings, so the next checks all. */
+    Optional<String> newestAcceptedCheckpoint(TenantId tenant);
 
     List<VerificationReport> recent(TenantId tenant, int limit);
 

@@ -141,13 +141,15 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
 
     @Override
     public Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize) {
-        return checkpoints(tenant).stream().filter(c -> c.treeSize() == treeSize).findFirst();
+        return checkpointsAbove(tenant, 0).stream().filter(c -> c.treeSize() == treeSize).findFirst();
     }
 
     @Override
-    public List<PublishedCheckpoint> checkpoints(TenantId tenant) {
+    public List<PublishedCheckpoint> checkpointsAbove(TenantId tenant, long treeSize) {
         requireTransaction();
-        return logs.containsKey(tenant) ? List.copyOf(logs.get(tenant).checkpoints) : List.of();
+        return logs.containsKey(tenant)
+                ? logs.get(tenant).checkpoints.stream().filter(c -> c.treeSize() > treeSize).toList()
+                : List.of();
     }
 
     @Override

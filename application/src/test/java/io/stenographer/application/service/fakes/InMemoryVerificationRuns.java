@@ -1,0 +1,46 @@
+package io.stenographer.application.service.fakes;
+
+import io.stenographer.application.port.out.RecordVerificationRunsPort;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.log.VerificationReport;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Stored verification runs, newest last, with the anchor each run left, as the adapter keeps them. */
+public final class InMemoryVerificationRuns implements RecordVerificationRunsPort {
+
+    private final List<VerificationReport> saved = new ArrayList<>();
+    private final List<String> anchors = new ArrayList<>();
+
+    @Override
+    public void save(VerificationReport report, String newestAcceptedCheckpoint) {
+        saved.add(report);
+        anchors.add(newestAcceptedCheckpoint);
+    }
+
+    @Override
+    public Optional<String> newestAcceptedCheckpoint(TenantId tenant) {
+        for (int i = saved.size() - 1; i >= 0; i--) {
+            if (saved.get(i).tenant().equals(tenant)) {
+                return saved.get(i).ok() ? Optional.ofNullable(anchors.get(i)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<VerificationReport> recent(TenantId tenant, int limit) {
+        List<VerificationReport> newestFirst = new ArrayList<>(saved.stream().filter(r -> r.tenant().equals(tenant))
+                .toList());
+        Collections.reverse(newestFirst);
+        return newestFirst.subList(0, Math.min(limit, newestFirst.size()));
+    }
+
+    @Override
+    public Optional<VerificationReport> find(TenantId tenant, UUID id) {
+        return saved.stream().filter(r -> r.tenant().equals(tenant) && r.id().equals(id)).findFirst();
+    }
+}
