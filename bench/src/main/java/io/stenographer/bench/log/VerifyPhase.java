@@ -296,6 +296,8 @@ final class VerifyPhase {
                 v.figure(r -> r.verifyCpu() / r.seconds()).format(x -> String.format(Locale.ROOT, "%.2f", x)),
                 v.figure(r -> r.readCpu() / r.readRows() * 1e6).format(x -> String.format(Locale.ROOT, "%.2f", x))));
         Rounds ratio = v.figure(r -> r.rate() / r.lowerFloor());
+        out.append(String.format(Locale.ROOT, "   ratio to the statement floor (the rows verification reads, leaves with "
+                + "their events): %s%n", v.figure(r -> r.rate() / r.statementRate()).ratio()));
         out.append(String.format(Locale.ROOT, "   ratio to the lower floor (%s): %s (target >= 0.8: %s); to the read "
                         + "floor %s; to the hash floor %s%n",
                 v.figure(Round::readRate).median() <= v.figure(Round::hashRate).median() ? "read" : "hash",
