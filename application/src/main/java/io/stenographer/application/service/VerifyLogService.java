@@ -4,8 +4,6 @@ import io.stenographer.application.port.in.VerificationRunQuery;
 import io.stenographer.application.port.in.VerificationRunsQuery;
 import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
-import io.stenographer.application.port.out.LoadLeafFieldsPort;
-import io.stenographer.application.port.out.LoadLeafFieldsPort.LeafFields;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RecordVerificationRunsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -19,7 +17,6 @@ import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
-import io.stenographer.domain.log.LeafWithStoredFields;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.LogVerifier;
@@ -38,9 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.stream.IntStream;
 
 /**
  * Trusts nothing derived: every leaf hash is recomputed from its stored event, the tree is rebuilt
@@ -54,13 +48,10 @@ import java.util.stream.IntStream;
 public final class VerifyLogService implements VerifyLogUseCase {
 
     static final String AUDIT_VERIFY = "audit.verify";
-    private static final int CHUNK = 10_000;
-    /** Events may be up to 256 KiB, so a range also ends once its stored fields reach this many bytes. */
-    private static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of());
 
     private final LoadLogPort log;
-    private final LoadLeafFieldsPort leafFields;
+    private final ParallelLeafReads leafReads;
     private final SelfAudit selfAudit;
     private final RecordVerificationRunsPort runs;
     private final TenantKeySets keySets;
@@ -69,11 +60,11 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private final LogOrigins origins;
     private final RetentionRecordsCheck retentionRecords;
 
-    public VerifyLogService(LoadLogPort log, LoadLeafFieldsPort leafFields, SelfAudit selfAudit, RecordVerificationRunsPort runs,
+    public VerifyLogService(LoadLogPort log, ParallelLeafReads leafReads, SelfAudit selfAudit, RecordVerificationRunsPort runs,
             TenantKeySets keySets, TransactionRunner transactions, Clock clock, LogOrigins origins,
             RetentionRecordsCheck retentionRecords) {
         this.log = log;
-        this.leafFields = leafFields;
+        this.leafReads = leafReads;
         this.selfAudit = selfAudit;
         this.runs = runs;
         this.keySets = keySets;
@@ -196,59 +187,16 @@ public final class VerifyLogService implements VerifyLogUseCase {
     }
 
     /**
-     * Reading and hashing overlap: while the next range streams in on this thread, the previous one is hashed on the
-     * other cores (the common fork-join pool), and each range is rebuilt and compared in index order once its hashes
-     * are ready. At most two ranges are held at a time.
+     * Reading and hashing overlap: the ranges stream in on their own threads, one database statement per stream,
+     * and are hashed on the common pool as they arrive; this thread rebuilds the tree and compares the stored tile
+     * hashes in index order as each range's hashes are ready.
      */
     private void checkLeaves(TenantId tenant, long treeSize, LogVerifier verifier) {
-        CheckedRange[] pending = new CheckedRange[1];
-        leafFields.streamLeavesWithFields(tenant, 0, treeSize, CHUNK, CHUNK_BYTES, (from, to, rows) -> {
-            CheckedRange next = new CheckedRange(from, to,
-                    CompletableFuture.supplyAsync(() -> checkedInParallel(rows)));
-            if (pending[0] != null) {
-                pending[0].compare(verifier, tenant, treeSize);
-            }
-            pending[0] = next;
-            return !verifier.full();
-        });
-        if (pending[0] != null && !verifier.full()) {
-            pending[0].compare(verifier, tenant, treeSize);
-        }
-    }
-
-    /** One streamed range whose leaves are being hashed. */
-    private final class CheckedRange {
-
-        private final long from;
-        private final long to;
-        private final CompletableFuture<List<LeafWithStoredFields>> checked;
-
-        CheckedRange(long from, long to, CompletableFuture<List<LeafWithStoredFields>> checked) {
-            this.from = from;
-            this.to = to;
-            this.checked = checked;
-        }
-
-        void compare(LogVerifier verifier, TenantId tenant, long treeSize) {
-            List<LeafWithStoredFields> leaves;
-            try {
-                leaves = checked.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
-            Map<NodeRef, Hash> rebuilt = verifier.rebuild(from, to, leaves);
+        leafReads.inIndexOrder(tenant, treeSize, range -> {
+            Map<NodeRef, Hash> rebuilt = verifier.rebuild(range.from(), range.to(), range.leaves());
             verifier.compareSubtrees(rebuilt, transactions.inTransaction(
                     () -> new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(rebuilt.keySet())));
-        }
-    }
-
-    /** Each leaf's hash is independent of the others', so a range's leaves are hashed on all cores. */
-    private static List<LeafWithStoredFields> checkedInParallel(List<LeafFields> rows) {
-        LeafWithStoredFields[] checked = new LeafWithStoredFields[rows.size()];
-        IntStream.range(0, checked.length).parallel().forEach(i -> {
-            LeafFields row = rows.get(i);
-            checked[i] = LeafWithStoredFields.check(row.leaf(), row.fields(), row.archivedLeafHash());
+            return !verifier.full();
         });
-        return List.of(checked);
     }
 }

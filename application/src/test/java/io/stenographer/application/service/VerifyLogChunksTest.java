@@ -62,7 +62,7 @@ class VerifyLogChunksTest {
         }
     };
 
-    private final VerifyLogService service = new VerifyLogService(log, log,
+    private final VerifyLogService service = new VerifyLogService(log, new ParallelLeafReads(log, 3, 4_000),
             new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
             new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, KeySet.single(log.signer().verifier()))),
             transactions, clock, new LogOrigins("stenographer.test"), noArchive());

@@ -57,7 +57,7 @@ class VerifyLogKeyRotationTest {
         }
     };
 
-    private final VerifyLogService service = new VerifyLogService(log, log,
+    private final VerifyLogService service = new VerifyLogService(log, new ParallelLeafReads(log, 1, 1),
             new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
             new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, keys)), transactions,
             clock, new LogOrigins("stenographer.test"), noArchive());
@@ -102,7 +102,7 @@ class VerifyLogKeyRotationTest {
     void withOnlyTheCurrentKeyThePastCheckpointFails() {
         // What the service did before key sets: the old checkpoint cannot be checked.
         rotatedLog();
-        VerifyLogService currentKeyOnly = new VerifyLogService(log, log,
+        VerifyLogService currentKeyOnly = new VerifyLogService(log, new ParallelLeafReads(log, 1, 1),
                 new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
                 new TenantKeySets(signing, new InMemorySigningKeys()), transactions, clock,
                 new LogOrigins("stenographer.test"), noArchive());

@@ -28,6 +28,7 @@ import io.stenographer.application.service.SelfAudit;
 import io.stenographer.application.service.SequencerLimits;
 import io.stenographer.application.service.TenantKeySets;
 import io.stenographer.application.service.LogCache;
+import io.stenographer.application.service.ParallelLeafReads;
 import io.stenographer.application.service.VerifyLogService;
 import io.stenographer.bootstrap.signing.FileSigningKey;
 import io.stenographer.bootstrap.signing.SigningKeyPassphrase;
@@ -118,8 +119,13 @@ public class LogConfiguration {
     VerifyLogUseCase verifyLog(PostgresMerkleLog log, PostgresLeafFields leafFields, SelfAudit selfAudit,
             PostgresVerificationRuns runs, TenantKeySets keySets, TransactionRunner transactions, Clock clock,
             LogOrigins origins, PostgresArchiveCatalog catalog, ArchivedEventReader archived,
-            PostgresRetentionTraces traces) {
-        return new VerifyLogService(log, leafFields, selfAudit, runs, keySets, transactions, clock, origins,
+            PostgresRetentionTraces traces,
+            @ConfigProperty(name = "stenographer.log.verify-streams") int verifyStreams,
+            @ConfigProperty(name = "stenographer.log.verify-stripe-leaves") long stripeLeaves) {
+        int streams = verifyStreams > 0 ? verifyStreams
+                : ParallelLeafReads.streamsFor(Runtime.getRuntime().availableProcessors());
+        return new VerifyLogService(log, new ParallelLeafReads(leafFields, streams, stripeLeaves), selfAudit,
+                runs, keySets, transactions, clock, origins,
                 new RetentionRecordsCheck(catalog, archived, traces, transactions));
     }
 
