@@ -69,6 +69,8 @@ mkdir -p "$RESULTS"
 bench_snapshot_and_build "$REPO"
 # shellcheck disable=SC2086 # SERVICE_OPTS is a list of -D options
 bench_start_service $SERVICE_OPTS
+# The service JVM and the postmaster, for CPU time per event by process.
+PG_PID="$(head -n 1 "$DATA_DIR/pgdata/postmaster.pid" 2>/dev/null || true)"
 
 # (3) run the benchmark -------------------------------------------------------------------------
 REPRODUCE="$(bench_reproduce '^LOGBENCH_[A-Z_]+=' bench/run-log.sh "$@")"
@@ -81,6 +83,8 @@ REPRODUCE="$(bench_reproduce '^LOGBENCH_[A-Z_]+=' bench/run-log.sh "$@")"
         --jdbc-url "jdbc:postgresql://127.0.0.1:$PG_PORT/stenographer" \
         --jdbc-user stenographer_owner \
         --command "$REPRODUCE" \
+        --service-pid "$SERVICE_PID" \
+        ${PG_PID:+--postgres-pid "$PG_PID"} \
         "$@"
 } | tee "$OUT"
 bench_log "results in $OUT"

@@ -10,30 +10,30 @@ import java.nio.file.Path;
  * backends it already reaped) and by this load generator, from /proc (Linux, 100 ticks a second).
  * CPU time per event is far less sensitive to other load on a shared machine than events per second.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final long servicePid;
     private final long postgresPid;
 
-    ProcessCpu(long servicePid, long postgresPid) {
+    public ProcessCpu(long servicePid, long postgresPid) {
         this.servicePid = servicePid;
         this.postgresPid = postgresPid;
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return servicePid > 0 || postgresPid > 0;
     }
 
     /** CPU seconds so far; NaN where unknown. */
-    record Sample(double service, double postgres, double bench) {
-        Sample minus(Sample earlier) {
+    public record Sample(double service, double postgres, double bench) {
+        public Sample minus(Sample earlier) {
             return new Sample(service - earlier.service, postgres - earlier.postgres, bench - earlier.bench);
         }
     }
 
-    Sample now() {
+    public Sample now() {
         double service = servicePid > 0 ? seconds(ticks(servicePid, false)) : Double.NaN;
         double postgres = Double.NaN;
         if (postgresPid > 0) {

@@ -37,7 +37,9 @@ record LogOptions(
         int proofs,
         int warmup,
         int integrateTimeoutSeconds,
-        int verifyTimeoutSeconds) {
+        int verifyTimeoutSeconds,
+        long servicePid,
+        long postgresPid) {
 
     static LogOptions parse(String[] args) {
         CommandLine given = CommandLine.parse(flags(args));
@@ -72,7 +74,9 @@ record LogOptions(
                 given.positive("proofs", 2_000),
                 given.positive("warmup", 300),
                 given.positive("integrate-timeout-seconds", 3_600),
-                given.positive("verify-timeout-seconds", 1_800));
+                given.positive("verify-timeout-seconds", 1_800),
+                Long.parseLong(given.take("service-pid", "0")),
+                Long.parseLong(given.take("postgres-pid", "0")));
         given.requireAllTaken();
         return options;
     }

@@ -1,5 +1,6 @@
 package io.stenographer.bench.log;
 
+import io.stenographer.bench.ProcessCpu;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNumber;
@@ -39,18 +40,26 @@ final class VerifyPhase {
 
     record Round(int status, String problem, boolean ok, long treeSize, long eventsChecked, long checkpoints,
             int findings, double seconds, long readRows, long readBytes, double readSeconds, long hashEvents,
-            long hashBytes, double hashSeconds, double verifyCpu, double readCpu, long statementRows,
+            long hashBytes, double hashSeconds, ProcessCpu.Sample verifyCpu, double readCpu, long statementRows,
             double statementSeconds, double statementCpu) {
 
-        Round withCpu(double verify, double read, double[] statement) {
+        Round withCpu(ProcessCpu.Sample verify, double read, double[] statement) {
             return new Round(status, problem, ok, treeSize, eventsChecked, checkpoints, findings, seconds, readRows,
                     readBytes, readSeconds, hashEvents, hashBytes, hashSeconds, verify, read, (long) statement[0],
                     statement[2], statement[3]);
         }
 
-        /** Microseconds of CPU, all processes together, per event verified. */
+        /** Microseconds of CPU per event verified: the service, PostgreSQL and this client together. */
         double verifyCpuMicrosPerEvent() {
-            return verifyCpu / eventsChecked * 1e6;
+            return total(verifyCpu) / eventsChecked * 1e6;
+        }
+
+        double verifyServiceMicrosPerEvent() {
+            return verifyCpu.service() / eventsChecked * 1e6;
+        }
+
+        double verifyPostgresMicrosPerEvent() {
+            return verifyCpu.postgres() / eventsChecked * 1e6;
         }
 
         double statementRate() {
@@ -86,11 +95,18 @@ final class VerifyPhase {
     private final LogOptions options;
     private final Service service;
     private final Connection db;
+    private final ProcessCpu cpu;
 
     VerifyPhase(LogOptions options, Service service, Connection db) {
         this.options = options;
         this.service = service;
         this.db = db;
+        this.cpu = new ProcessCpu(options.servicePid(), options.postgresPid());
+    }
+
+    /** CPU seconds of the three parties together; NaN when a process is unknown (no PIDs given). */
+    static double total(ProcessCpu.Sample used) {
+        return used.service() + used.postgres() + used.bench();
     }
 
     Result run(byte[][] sample) throws Exception {
@@ -106,22 +122,22 @@ final class VerifyPhase {
             double[] hash = null;
             double[] statement = null;
             Round verify = null;
-            double verifyCpu = 0;
+            ProcessCpu.Sample verifyCpu = null;
             for (int k = 0; k < 4; k++) {
                 switch ((round + k) % 4) {
                     case 0 -> read = readFloor();
                     case 1 -> hash = hashFloor(sample, threads, sample.length);
                     case 2 -> statement = statementFloor();
                     default -> {
-                        CpuBusy before = CpuBusy.now();
+                        ProcessCpu.Sample before = cpu.now();
                         verify = verify();
-                        verifyCpu = CpuBusy.now().coreSecondsSince(before);
+                        verifyCpu = cpu.now().minus(before);
                     }
                 }
             }
             Round r = new Round(verify.status(), verify.problem(), verify.ok(), verify.treeSize(),
                     verify.eventsChecked(), verify.checkpoints(), verify.findings(), verify.seconds(), (long) read[0],
-                    (long) read[1], read[2], sample.length, (long) hash[1], hash[2], 0, 0, 0, 0, 0)
+                    (long) read[1], read[2], sample.length, (long) hash[1], hash[2], null, 0, 0, 0, 0)
                     .withCpu(verifyCpu, read[3], statement);
             LogBenchmark.log(String.format(Locale.ROOT, "  round %d: verification %s events/s; read floor %s rows/s; hash "
                             + "floor %s events/s", round + 1, Stats.rate(r.rate()), Stats.rate(r.readRate()),
@@ -141,12 +157,12 @@ final class VerifyPhase {
         double seconds = (System.nanoTime() - t1) / 1e9;
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             return new Round(response.statusCode(), Service.abbreviate(response.body()), false, 0, 0, 0, 0, seconds,
-                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                    0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0);
         }
         JsonObject report = (JsonObject) JsonParser.parse(response.body(), 8);
         return new Round(response.statusCode(), null, JsonBoolean.TRUE.equals(report.get("ok")),
                 number(report, "treeSize"), number(report, "eventsChecked"), number(report, "checkpointsChecked"),
-                ((JsonArray) report.get("findings")).elements().size(), seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                ((JsonArray) report.get("findings")).elements().size(), seconds, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0);
     }
 
     /** {rows, bytes, seconds} of COPY (SELECT the verified columns FROM audit_event WHERE tenant = ...) TO STDOUT. */
@@ -174,11 +190,11 @@ final class VerifyPhase {
                 }
             }
         };
-        CpuBusy before = CpuBusy.now();
+        ProcessCpu.Sample before = cpu.now();
         long t0 = System.nanoTime();
         long rows = copy.copyOut(sql, sink);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new double[] {rows, counts[1], seconds, CpuBusy.now().coreSecondsSince(before)};
+        return new double[] {rows, counts[1], seconds, total(cpu.now().minus(before))};
     }
 
     /**
@@ -207,11 +223,11 @@ final class VerifyPhase {
                 bytes[0] += len;
             }
         };
-        CpuBusy before = CpuBusy.now();
+        ProcessCpu.Sample before = cpu.now();
         long t0 = System.nanoTime();
         long rows = copy.copyOut(sql, sink);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new double[] {rows, bytes[0], seconds, CpuBusy.now().coreSecondsSince(before)};
+        return new double[] {rows, bytes[0], seconds, total(cpu.now().minus(before))};
     }
 
     /** {events, bytes, seconds} of SHA-256(0x00 || input) over the first {@code count} inputs, on all threads. */
@@ -285,15 +301,18 @@ final class VerifyPhase {
                 v.figure(Round::seconds).format(x -> String.format(Locale.ROOT, "%.1f", x)),
                 v.figure(Round::rate).rate()));
         out.append(String.format(Locale.ROOT, "   STATEMENT floor: verification's own statement (binary COPY of the leaves "
-                        + "joined with their events, in index order), read and dropped: %s rows/s; CPU all processes: "
-                        + "%s us/row%n", v.figure(Round::statementRate).rate(),
+                        + "joined with their events, in index order), read and dropped: %s rows/s; CPU of PostgreSQL "
+                        + "and this client: %s us/row%n", v.figure(Round::statementRate).rate(),
                 v.figure(r -> r.statementCpu() / r.statementRows() * 1e6).format(x -> String.format(Locale.ROOT,
                         "%.2f", x))));
-        out.append(String.format(Locale.ROOT, "   CPU, all processes (service, PostgreSQL, this client) on %d cores: "
-                        + "verification %s us/event (cores busy %s); read floor %s us/row%n",
+        out.append(String.format(Locale.ROOT, "   CPU by process (/proc/PID/stat: the service JVM, PostgreSQL's "
+                        + "postmaster and backends, this client) on %d cores: verification %s us/event (service %s, "
+                        + "PostgreSQL %s; cores busy %s); read floor %s us/row%n",
                 Runtime.getRuntime().availableProcessors(),
                 v.figure(Round::verifyCpuMicrosPerEvent).format(x -> String.format(Locale.ROOT, "%.2f", x)),
-                v.figure(r -> r.verifyCpu() / r.seconds()).format(x -> String.format(Locale.ROOT, "%.2f", x)),
+                v.figure(Round::verifyServiceMicrosPerEvent).format(x -> String.format(Locale.ROOT, "%.2f", x)),
+                v.figure(Round::verifyPostgresMicrosPerEvent).format(x -> String.format(Locale.ROOT, "%.2f", x)),
+                v.figure(r -> total(r.verifyCpu()) / r.seconds()).format(x -> String.format(Locale.ROOT, "%.2f", x)),
                 v.figure(r -> r.readCpu() / r.readRows() * 1e6).format(x -> String.format(Locale.ROOT, "%.2f", x))));
         Rounds ratio = v.figure(r -> r.rate() / r.lowerFloor());
         out.append(String.format(Locale.ROOT, "   ratio to the statement floor (the rows verification reads, leaves with "
