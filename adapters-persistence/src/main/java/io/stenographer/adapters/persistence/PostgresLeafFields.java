@@ -85,8 +85,7 @@ public class PostgresLeafFields implements LoadLeafFieldsPort {
         while (copy.next(FIELDS)) {
             LeafFields row = row(tenant, copy);
             long index = row.leaf().index();
-            // A range ends at a fixed multiple of maxRows, or early once it holds maxBytes.
-            long rangeEnd = Math.min(to, rangeStart - Math.floorMod(rangeStart - from, maxRows) + maxRows);
+            long rangeEnd = rangeEnd(from, to, rangeStart, maxRows);
             while (index >= rangeEnd) {
                 if (!ranges.next(rangeStart, rangeEnd, rows)) {
                     return;
@@ -94,7 +93,7 @@ public class PostgresLeafFields implements LoadLeafFieldsPort {
                 rows = new ArrayList<>();
                 rangeStart = rangeEnd;
                 bytesAtRangeStart = copy.bytesRead();
-                rangeEnd = Math.min(to, rangeStart - Math.floorMod(rangeStart - from, maxRows) + maxRows);
+                rangeEnd = rangeEnd(from, to, rangeStart, maxRows);
             }
             rows.add(row);
             if (copy.bytesRead() - bytesAtRangeStart >= maxBytes && index + 1 < to) {
@@ -107,13 +106,18 @@ public class PostgresLeafFields implements LoadLeafFieldsPort {
             }
         }
         while (rangeStart < to) {
-            long rangeEnd = Math.min(to, rangeStart - Math.floorMod(rangeStart - from, maxRows) + maxRows);
+            long rangeEnd = rangeEnd(from, to, rangeStart, maxRows);
             if (!ranges.next(rangeStart, rangeEnd, rows)) {
                 return;
             }
             rows = new ArrayList<>();
             rangeStart = rangeEnd;
         }
+    }
+
+    /** A range ends at the next multiple of {@code maxRows} from {@code from} (or at {@code to}); the byte bound may end it earlier. */
+    private static long rangeEnd(long from, long to, long rangeStart, int maxRows) {
+        return Math.min(to, rangeStart - Math.floorMod(rangeStart - from, maxRows) + maxRows);
     }
 
     private static LeafFields row(TenantId tenant, BinaryCopyRows copy) throws SQLException {

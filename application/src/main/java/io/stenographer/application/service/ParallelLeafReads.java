@@ -59,7 +59,7 @@ public final class ParallelLeafReads {
         this.stripeLeaves = stripeLeaves;
     }
 
-    /** One statement per core pair beyond the first, at most four: the backend, not the hashing, limits a stream. */
+    /** One statement per four cores, at least one and at most four: one backend, not the hashing, limits a stream. */
     public static int streamsFor(int cores) {
         return Math.max(1, Math.min(4, cores / 4));
     }
