@@ -116,8 +116,9 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
     /**
      * The check reads the leaves with their events in streamed statements (one or several at once, each its own
-     * snapshot) and the rest in short read-only transactions: log rows never change, so the reads add up to one consistent picture, and no transaction
-     * timeout caps the log size. Storing the report and its audit event is one transaction.
+     * snapshot) and the rest in short read-only transactions: log rows never change, so the reads add up to one
+     * consistent picture, and no transaction timeout caps the log size. Storing the report and its audit event is
+     * one transaction.
      */
     private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted,
             boolean allCheckpoints) {
