@@ -37,9 +37,10 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, LoadLogPort {
 
+    /** Distinct tenants of the queue after a given one, by skipping along its index: one probe per tenant. */
     private static final String PENDING_TENANTS = """
             WITH RECURSIVE pending AS (
-                (SELECT tenant FROM integration_queue ORDER BY tenant LIMIT 1)
+                (SELECT tenant FROM integration_queue WHERE tenant > ? ORDER BY tenant LIMIT 1)
                 UNION ALL
                 SELECT (SELECT q.tenant FROM integration_queue q WHERE q.tenant > pending.tenant
                         ORDER BY q.tenant LIMIT 1)
@@ -53,8 +54,22 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     }
 
     @Override
-    public List<TenantId> tenantsWithPendingEvents(int max) {
-        return jdbc.query(PENDING_TENANTS, ps -> ps.setInt(1, max), rs -> new TenantId(rs.getString(1)));
+    public List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max) {
+        List<TenantId> tenants = new ArrayList<>(pendingTenantsAfter(after.map(TenantId::value).orElse(""), max));
+        if (after.isPresent() && tenants.size() < max) {
+            // Wrap around: the tenants up to and including the one passed, which the first read did not reach.
+            pendingTenantsAfter("", max - tenants.size()).stream()
+                    .filter(tenant -> tenant.value().compareTo(after.get().value()) <= 0)
+                    .forEach(tenants::add);
+        }
+        return tenants;
+    }
+
+    private List<TenantId> pendingTenantsAfter(String after, int max) {
+        return jdbc.query(PENDING_TENANTS, ps -> {
+            ps.setString(1, after);
+            ps.setInt(2, max);
+        }, rs -> new TenantId(rs.getString(1)));
     }
 
     @Override

@@ -28,13 +28,19 @@ import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One sequencer per tenant. Each tenant is integrated in its own transaction under the tenant's
@@ -62,10 +68,13 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
     private final LogOrigins origins;
     private final SequencerLimits limits;
     /**
-     * The last tenant served by a round that ran out of time: the next round starts after it, so the tenants at the
-     * end of the list are not starved by those at its start. Only the sequencer thread writes it.
+     * The last tenant started by a round that could not reach every tenant (out of time, or more tenants waiting than
+     * one round takes): the next round starts after it, so no tenant waits for its alphabetical position. Only the
+     * thread that runs the rounds writes it.
      */
     private volatile TenantId resumeAfter;
+    /** Threads that integrate several tenants at once; null for one at a time, on the caller's thread. */
+    private final ExecutorService workers;
     /**
      * Each tenant's right edge of the tree as this instance last built it. It is used only when it has the size the
      * database reports under the sequencer lock and the root of the latest signed checkpoint, so a round rolled back
@@ -86,54 +95,102 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         this.clock = clock;
         this.origins = origins;
         this.limits = limits;
+        this.workers = limits.workers() == 1 ? null : workerPool(limits.workers());
+    }
+
+    /** Daemon threads that end after a minute idle, so an instance that was replaced leaves none behind. */
+    private static ExecutorService workerPool(int size) {
+        AtomicInteger created = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "stenographer-sequencer-" + created.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     @Override
     public IntegrationRound integratePending() {
         Instant deadline = clock.instant().plus(limits.roundBudget());
-        long integrated = 0;
-        Map<TenantId, String> refused = new HashMap<>();
-        Map<TenantId, String> failed = new HashMap<>();
         List<TenantId> due = transactions.inTransaction(this::tenantsDue);
-        boolean backlog = due.size() >= MAX_TENANTS_PER_ROUND;
-        TenantId lastServed = null;
-        for (TenantId tenant : due) {
-            if (lastServed != null && !clock.instant().isBefore(deadline)) {
-                backlog = true;
-                break;
+        RoundTally tally = new RoundTally(due, deadline);
+        if (workers == null || due.size() < 2) {
+            tally.serveUntilDone();
+        } else {
+            CompletableFuture<?>[] running = new CompletableFuture<?>[Math.min(limits.workers(), due.size())];
+            for (int i = 0; i < running.length; i++) {
+                running[i] = CompletableFuture.runAsync(tally::serveUntilDone, workers);
             }
-            lastServed = tenant;
-            try {
-                long taken = transactions.inTransaction(() -> integrate(tenant));
-                integrated += taken;
-                backlog |= taken >= limits.maxLeavesPerRound();
-            } catch (LogIntegrityViolation e) {
-                refused.put(tenant, e.getMessage());
-            } catch (StoreUnavailable e) {
-                throw e; // the database is gone for every tenant: the trigger pauses the loop
-            } catch (RuntimeException e) {
-                // Any other failure stays with its tenant: the tenants after it are still integrated.
-                failed.put(tenant, e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
+            // Every worker has finished before the round returns, even when one failed: rounds never overlap.
+            CompletableFuture.allOf(running).join();
         }
-        resumeAfter = lastServed != null && !lastServed.equals(due.get(due.size() - 1)) ? lastServed : null;
-        return new IntegrationRound(integrated, refused, failed, backlog);
+        if (tally.lost != null) {
+            throw tally.lost; // the database is gone for every tenant: the trigger pauses the loop
+        }
+        int started = Math.min(tally.next.get(), due.size());
+        boolean backlog = tally.backlog || started < due.size() || due.size() >= MAX_TENANTS_PER_ROUND;
+        // The next round starts after the last tenant started when this one could not reach them all.
+        resumeAfter = started > 0 && (started < due.size() || due.size() >= MAX_TENANTS_PER_ROUND)
+                ? due.get(started - 1) : null;
+        return new IntegrationRound(tally.integrated.sum(), Map.copyOf(tally.refused), Map.copyOf(tally.failed),
+                backlog);
     }
 
-    /** The tenants to serve, starting after the one a round cut short served last. */
+    /** The tenants of one round, taken in order by the workers, and what became of each. */
+    private final class RoundTally {
+        private final List<TenantId> due;
+        private final Instant deadline;
+        private final AtomicInteger next = new AtomicInteger();
+        private final LongAdder integrated = new LongAdder();
+        private final Map<TenantId, String> refused = new ConcurrentHashMap<>();
+        private final Map<TenantId, String> failed = new ConcurrentHashMap<>();
+        private volatile boolean backlog;
+        private volatile StoreUnavailable lost;
+
+        RoundTally(List<TenantId> due, Instant deadline) {
+            this.due = due;
+            this.deadline = deadline;
+        }
+
+        /** Takes the next tenant until none is left, time is up (the first is always served) or the store is lost. */
+        void serveUntilDone() {
+            while (lost == null) {
+                if (next.get() > 0 && !clock.instant().isBefore(deadline)) {
+                    return;
+                }
+                int position = next.getAndIncrement();
+                if (position >= due.size()) {
+                    return;
+                }
+                TenantId tenant = due.get(position);
+                try {
+                    long taken = transactions.inTransaction(() -> integrate(tenant));
+                    integrated.add(taken);
+                    if (taken >= limits.maxLeavesPerRound()) {
+                        backlog = true;
+                    }
+                } catch (LogIntegrityViolation e) {
+                    refused.put(tenant, e.getMessage());
+                } catch (StoreUnavailable e) {
+                    lost = e;
+                } catch (RuntimeException e) {
+                    // Any other failure stays with its tenant: the tenants after it are still integrated.
+                    failed.put(tenant, e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The tenants to serve, starting after the last one a round that could not reach them all started. */
     private List<TenantId> tenantsDue() {
-        Set<TenantId> due = new LinkedHashSet<>(queue.tenantsWithPendingEvents(MAX_TENANTS_PER_ROUND));
+        Optional<TenantId> after = Optional.ofNullable(resumeAfter);
+        Set<TenantId> due = new LinkedHashSet<>(queue.tenantsWithPendingEvents(after, MAX_TENANTS_PER_ROUND));
         if (!signer.retiredKeys().isEmpty()) {
             due.addAll(keyHistory.tenantsSignedBy(signer.retiredKeys(), MAX_TENANTS_PER_ROUND));
         }
-        TenantId after = resumeAfter;
-        if (after == null) {
-            return List.copyOf(due);
-        }
-        List<TenantId> ordered = new ArrayList<>();
-        due.stream().filter(t -> t.value().compareTo(after.value()) > 0).forEach(ordered::add);
-        due.stream().filter(t -> t.value().compareTo(after.value()) <= 0).forEach(ordered::add);
-        return ordered;
+        return List.copyOf(due);
     }
 
     private long integrate(TenantId tenant) {

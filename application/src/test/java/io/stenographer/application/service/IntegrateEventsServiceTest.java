@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class IntegrateEventsServiceTest {
     /** Two tenants have pending events; reading acme's fails with an error that is not an integrity violation. */
     private final LoadPendingEventsPort queue = new LoadPendingEventsPort() {
         @Override
-        public List<TenantId> tenantsWithPendingEvents(int max) {
+        public List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max) {
             return List.of(ACME, GLOBEX);
         }
 

@@ -120,10 +120,43 @@ class SequencerPacingTest {
     }
 
     @Test
+    void moreTenantsThanOneRoundTakesAreAllReachedInTurnAndNewWorkAtTheStartStarvesNoOne() {
+        IntegrateEventsService service = sequencerWith(100, Duration.ofHours(1));
+        sequencer.onRead(served::add);
+        List<TenantId> tenants = new ArrayList<>();
+        for (int t = 0; t < 2_500; t++) {
+            TenantId tenant = TenantId.of(String.format("t%04d", t));
+            tenants.add(tenant);
+            queue(tenant, 1);
+        }
+
+        IntegrationRound first = service.integratePending();
+        assertThat(served).isEqualTo(tenants.subList(0, 1_000));
+        assertThat(first.backlogRemains()).as("more tenants are waiting than one round takes").isTrue();
+
+        // The first tenants have new events again; the ones after the first thousand still go first.
+        queue(tenants.get(0), 1);
+        queue(tenants.get(1), 1);
+        served.clear();
+        service.integratePending();
+        assertThat(served).isEqualTo(tenants.subList(1_000, 2_000));
+
+        served.clear();
+        IntegrationRound third = service.integratePending();
+        List<TenantId> expected = new ArrayList<>(tenants.subList(2_000, 2_500));
+        expected.addAll(tenants.subList(0, 2));
+        assertThat(served).isEqualTo(expected);
+        assertThat(third.backlogRemains()).isFalse();
+        assertThat(tenants).allSatisfy(tenant -> assertThat(sequencer.queued(tenant)).isZero());
+    }
+
+    @Test
     void limitsAreChecked() {
         assertThatThrownBy(() -> new SequencerLimits(1, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 leaves");
         assertThatThrownBy(() -> new SequencerLimits(10, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+        assertThatThrownBy(() -> new SequencerLimits(10, Duration.ofSeconds(1), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
     }
 }

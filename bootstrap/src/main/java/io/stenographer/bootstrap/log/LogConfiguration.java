@@ -82,9 +82,10 @@ public class LogConfiguration {
             PostgresSigningKeys keyHistory, SelfAudit selfAudit, TransactionRunner transactions, Clock clock,
             LogOrigins origins,
             @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves,
-            @ConfigProperty(name = "stenographer.log.round-budget", defaultValue = "PT0.5S") Duration roundBudget) {
+            @ConfigProperty(name = "stenographer.log.round-budget", defaultValue = "PT0.5S") Duration roundBudget,
+            @ConfigProperty(name = "stenographer.log.sequencer-workers", defaultValue = "4") int workers) {
         return new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions, clock, origins,
-                new SequencerLimits(maxLeaves, roundBudget));
+                new SequencerLimits(maxLeaves, roundBudget, workers));
     }
 
     @Produces

@@ -7,6 +7,7 @@ import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsCommand;
 import io.stenographer.application.port.in.RecordEventsUseCase;
 import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.IntegrateEventsService;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -176,6 +178,94 @@ class SequencerConcurrencyTest {
             assertThat(checkpoint.checkpoint().rootHash()).isEqualTo(tree.root(checkpoint.treeSize()));
             assertThat(signer.verifier().verify(
                     io.stenographer.domain.checkpoint.SignedNote.parse(checkpoint.signedNote()))).isTrue();
+        }
+    }
+
+    /**
+     * Workers integrate several tenants at once: the first worker's tenant waits, inside its transaction, until a
+     * second worker has started another tenant, so the round can only finish if two ran at the same time. Every
+     * tenant's log is then exactly its events, gapless, with a checkpoint of their root.
+     */
+    @Test
+    void workersIntegrateSeveralTenantsAtOnceAndEachLogIsExact() throws Exception {
+        String prefix = "workers-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<TenantId> tenants = new ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+            TenantId tenant = new TenantId(prefix + t);
+            tenants.add(tenant);
+            Caller writer = Caller.withRolesOnTenants("workers-writer", Set.of(Role.AUDIT_WRITER), Set.of(tenant));
+            List<io.stenographer.domain.event.EventDraft> drafts = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                drafts.add(TestEvents.draft(tenant, "actor-" + i));
+            }
+            recordEvents.record(new RecordEventsCommand(writer, drafts));
+        }
+        CountDownLatch secondWorkerStarted = new CountDownLatch(1);
+        Set<String> workerThreads = ConcurrentHashMap.newKeySet();
+        AtomicBoolean overlapped = new AtomicBoolean();
+        TransactionRunner watching = new TransactionRunner() {
+            @Override
+            public <T> T inTransaction(java.util.function.Supplier<T> work) {
+                String thread = Thread.currentThread().getName();
+                if (thread.startsWith("stenographer-sequencer-") && workerThreads.add(thread)) {
+                    if (workerThreads.size() == 1) {
+                        try {
+                            overlapped.set(secondWorkerStarted.await(30, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    } else {
+                        secondWorkerStarted.countDown();
+                    }
+                }
+                return transactions.inTransaction(work);
+            }
+        };
+        // These tenants are due in every round even once the scheduled sequencer, which may take some of them
+        // first, has emptied their queues: the workers start either way.
+        LoadPendingEventsPort theseTenants = new LoadPendingEventsPort() {
+            @Override
+            public List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max) {
+                return tenants;
+            }
+
+            @Override
+            public boolean tryLockSequencer(TenantId tenant) {
+                return log.tryLockSequencer(tenant);
+            }
+
+            @Override
+            public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
+                return log.pendingLeaves(tenant, limit);
+            }
+        };
+        IntegrateEventsService sequencer = new IntegrateEventsService(theseTenants, log, log, signer, keyHistory,
+                selfAudit, watching, Clock.systemUTC(), origins, new SequencerLimits(1_000, Duration.ofMinutes(5), 4));
+
+        Await.until("every worker tenant's checkpoint at 5", Await.DEADLINE, () -> {
+            sequencer.integratePending();
+            return tenants.stream().filter(tenant -> transactions.inTransaction(() -> log.latestCheckpoint(tenant))
+                    .map(PublishedCheckpoint::treeSize).orElse(0L) == 5).count();
+        }, complete -> complete == tenants.size());
+
+        assertThat(overlapped).as("a second worker started a tenant while the first was inside its own").isTrue();
+        assertThat(workerThreads).hasSizeGreaterThan(1);
+        for (TenantId tenant : tenants) {
+            List<Hash> leafHashes = new ArrayList<>();
+            try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                    PreparedStatement ps = db.prepareStatement("SELECT leaf_index, leaf_hash FROM log_leaf"
+                            + " WHERE tenant = ? ORDER BY leaf_index")) {
+                ps.setString(1, tenant.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        assertThat(rs.getLong(1)).isEqualTo(leafHashes.size());
+                        leafHashes.add(new Hash(rs.getBytes(2)));
+                    }
+                }
+            }
+            assertThat(leafHashes).hasSize(5);
+            PublishedCheckpoint latest = transactions.inTransaction(() -> log.latestCheckpoint(tenant)).orElseThrow();
+            assertThat(latest.checkpoint().rootHash()).isEqualTo(InMemoryMerkleTree.of(leafHashes).root());
         }
     }
 

@@ -5,11 +5,17 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Events recorded but not yet given a leaf index, and the per-tenant sequencer lock. */
 public interface LoadPendingEventsPort {
 
-    List<TenantId> tenantsWithPendingEvents(int max);
+    /**
+     * Up to {@code max} tenants with queued events in tenant order, starting after {@code after} (from the first when
+     * empty) and wrapping around to the first: a sequencer that passes the last tenant it served reaches every tenant
+     * however many there are.
+     */
+    List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max);
 
     /**
      * Takes the tenant's sequencer lock for the rest of the current transaction; false when another

@@ -7,14 +7,17 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The sequencer's queue and log writes over an {@link InMemoryLog}: queued leaves are handed out in order and leave
- * the queue once appended. Tenants are listed in queueing order, not alphabetically as PostgreSQL lists them.
+ * the queue once appended. Tenants are listed in tenant order from the one asked for, wrapping around, as the
+ * PostgreSQL adapter lists them.
  */
 public final class InMemorySequencer implements LoadPendingEventsPort, AppendLogPort {
 
@@ -41,9 +44,14 @@ public final class InMemorySequencer implements LoadPendingEventsPort, AppendLog
     }
 
     @Override
-    public List<TenantId> tenantsWithPendingEvents(int max) {
-        return queued.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
-                .limit(max).toList();
+    public List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max) {
+        List<TenantId> pending = queued.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(Map.Entry::getKey).sorted(Comparator.comparing(TenantId::value)).toList();
+        String from = after.map(TenantId::value).orElse("");
+        List<TenantId> ordered = new ArrayList<>();
+        pending.stream().filter(t -> t.value().compareTo(from) > 0).forEach(ordered::add);
+        pending.stream().filter(t -> t.value().compareTo(from) <= 0).forEach(ordered::add);
+        return ordered.subList(0, Math.min(max, ordered.size()));
     }
 
     @Override
