@@ -21,6 +21,8 @@ import io.stenographer.domain.archive.SegmentEntry;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.archive.SegmentPlanner;
+import io.stenographer.domain.event.SealedEventBytes;
+import io.stenographer.domain.event.StoredEventFields;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonNumber;
@@ -71,20 +73,20 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private final JobRuns jobRuns;
     private final TransactionRunner transactions;
     private final Clock clock;
-    private final int maxEventsPerSegment;
+    private final SegmentLimits segmentLimits;
     private final int maxSegmentsPerTenant;
     private final ReportArchiveProgressPort progress;
     private final Duration minimumLock;
 
     public ArchiveEventsService(LoadLogPort log, CatalogSegmentsPort catalog, ArchiveSegmentsPort archive,
             ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, SelfAudit selfAudit, JobRuns jobRuns,
-            TransactionRunner transactions, Clock clock, int maxEventsPerSegment, int maxSegmentsPerTenant,
+            TransactionRunner transactions, Clock clock, SegmentLimits segmentLimits, int maxSegmentsPerTenant,
             Duration minimumLock, ReportArchiveProgressPort progress) {
         if (minimumLock.isNegative() || minimumLock.isZero()) {
             throw new IllegalArgumentException("the minimum lock must be positive");
         }
         this.minimumLock = minimumLock;
-        if (maxEventsPerSegment < 1 || maxSegmentsPerTenant < 1) {
+        if (maxSegmentsPerTenant < 1) {
             throw new IllegalArgumentException("segment and run limits must be positive");
         }
         this.log = log;
@@ -96,7 +98,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         this.jobRuns = jobRuns;
         this.transactions = transactions;
         this.clock = clock;
-        this.maxEventsPerSegment = maxEventsPerSegment;
+        this.segmentLimits = segmentLimits;
         this.maxSegmentsPerTenant = maxSegmentsPerTenant;
         this.progress = progress;
     }
@@ -201,31 +203,58 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             List<RetentionSubject> subjects) {
     }
 
-    /** The longest run of due events from {@code from}, as a segment ready to upload; empty if none is due. */
+    /**
+     * How large a segment may grow: it ends at whichever limit comes first, but always holds at least one event.
+     * The events are read {@value #READ_PAGE} at a time, so memory is bounded by the byte limit, not the count.
+     */
+    public record SegmentLimits(int maxEvents, long maxBytes) {
+        public SegmentLimits {
+            if (maxEvents < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("segment and run limits must be positive");
+            }
+        }
+    }
+
+    private static final int READ_PAGE = 256;
+
+    /**
+     * The longest run of due events from {@code from} within the segment limits, as a segment ready to upload;
+     * empty if none is due.
+     */
     private Optional<PlannedSegment> plan(TenantId tenant, String key, long from, PublishedCheckpoint checkpoint,
             RetentionPolicies tenantPolicies, Instant now) {
-        long end = Math.min(checkpoint.treeSize(), from + maxEventsPerSegment);
-        List<LeafWithEvent> rows = transactions.inTransaction(() -> log.leavesWithEvents(tenant, from, end));
+        long end = Math.min(checkpoint.treeSize(), from + segmentLimits.maxEvents());
         List<SegmentEntry> entries = new ArrayList<>();
         List<ArchivedEvent> index = new ArrayList<>();
         List<RetentionSubject> subjects = new ArrayList<>();
         Map<Long, Hash> treeLeaves = new HashMap<>();
-        for (LeafWithEvent row : rows) {
-            LogLeaf leaf = row.leaf();
-            if (row.event() == null) {
-                throw new LogIntegrityViolation("index " + leaf.index() + " of " + tenant + " (event " + leaf.eventId()
-                        + ") has no readable event and is not archived; run a verification");
+        long bytes = 0;
+        boolean cut = false;
+        for (long page = from; page < end && !cut; page += READ_PAGE) {
+            long pageFrom = page;
+            long pageTo = Math.min(end, page + READ_PAGE);
+            List<LeafWithEvent> rows = transactions.inTransaction(() -> log.leavesWithEvents(tenant, pageFrom, pageTo));
+            for (LeafWithEvent row : rows) {
+                LogLeaf leaf = row.leaf();
+                if (row.event() == null) {
+                    throw new LogIntegrityViolation("index " + leaf.index() + " of " + tenant + " (event "
+                            + leaf.eventId() + ") has no readable event and is not archived; run a verification");
+                }
+                RetentionSubject subject = RetentionSubject.of(row.event());
+                RetentionPolicy policy = tenantPolicies.resolve(subject);
+                long size = SealedEventBytes.leafInput(StoredEventFields.of(row.event())).length;
+                if (!RetentionRules.mayArchive(subject, policy, true, now).allowed()
+                        || (!entries.isEmpty() && bytes + size > segmentLimits.maxBytes())) {
+                    cut = true;
+                    break;
+                }
+                bytes += size;
+                entries.add(new SegmentEntry(leaf.index(), leaf.leafHash(), row.event()));
+                index.add(new ArchivedEvent(leaf.index(), leaf.eventId(), leaf.leafHash(), subject,
+                        row.event().content().outcome().wireName()));
+                subjects.add(subject);
+                treeLeaves.put(leaf.index(), leaf.leafHash());
             }
-            RetentionSubject subject = RetentionSubject.of(row.event());
-            RetentionPolicy policy = tenantPolicies.resolve(subject);
-            if (!RetentionRules.mayArchive(subject, policy, true, now).allowed()) {
-                break;
-            }
-            entries.add(new SegmentEntry(leaf.index(), leaf.leafHash(), row.event()));
-            index.add(new ArchivedEvent(leaf.index(), leaf.eventId(), leaf.leafHash(), subject,
-                    row.event().content().outcome().wireName()));
-            subjects.add(subject);
-            treeLeaves.put(leaf.index(), leaf.leafHash());
         }
         if (entries.isEmpty()) {
             return Optional.empty();

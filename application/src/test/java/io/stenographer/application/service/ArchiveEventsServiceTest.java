@@ -29,6 +29,8 @@ import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.archive.SegmentManifest.PolicyRef;
 import io.stenographer.domain.event.ActorType;
 import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.SealedEventBytes;
+import io.stenographer.domain.event.StoredEventFields;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonBoolean;
@@ -83,11 +85,12 @@ class ArchiveEventsServiceTest {
     private final List<String> progress = new ArrayList<>();
     private final SplittableRandom runIds = new SplittableRandom(7);
     private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
+    private long maxSegmentBytes = 32L << 20;
 
     private ArchiveEventsService service(int maxEventsPerSegment, int maxSegmentsPerTenant) {
         return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit,
-                new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, maxEventsPerSegment,
-                maxSegmentsPerTenant, RetentionRules.DEFAULT_MINIMUM_LOCK, new ReportArchiveProgressPort() {
+                new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock,
+                new ArchiveEventsService.SegmentLimits(maxEventsPerSegment, maxSegmentBytes), maxSegmentsPerTenant, RetentionRules.DEFAULT_MINIMUM_LOCK, new ReportArchiveProgressPort() {
                     @Override
                     public void lag(TenantId tenant, Duration lag) {
                         progress.add("lag " + tenant.value() + " " + lag);
@@ -182,6 +185,65 @@ class ArchiveEventsServiceTest {
 
         assertThat(catalog.recorded()).singleElement()
                 .satisfies(r -> assertThat(r.manifest().to()).isEqualTo(1));
+    }
+
+    @Test
+    void segmentsAreAlsoCutByBytesAndAnEventLargerThanTheLimitGetsASegmentOfItsOwn() {
+        List<AuditEvent> logged = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            logged.add(logged("case.view", 60 - i));
+        }
+        checkpoint(ACME);
+        long[] sizes = logged.stream()
+                .mapToLong(e -> SealedEventBytes.leafInput(StoredEventFields.of(e)).length).toArray();
+        maxSegmentBytes = sizes[0] + sizes[1] + sizes[2];
+
+        JobRun run = service(100, 10).run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        List<SegmentManifest> segments = catalog.recorded().stream().map(r -> r.manifest()).toList();
+        assertThat(segments.get(0).from()).isZero();
+        assertThat(segments.get(segments.size() - 1).to()).isEqualTo(7);
+        for (int s = 0; s < segments.size(); s++) {
+            SegmentManifest segment = segments.get(s);
+            long bytes = 0;
+            for (long i = segment.from(); i < segment.to(); i++) {
+                bytes += sizes[(int) i];
+            }
+            assertThat(bytes).as("segment %s", segment.objectKey()).isLessThanOrEqualTo(maxSegmentBytes);
+            if (s + 1 < segments.size()) {
+                assertThat(segments.get(s + 1).from()).isEqualTo(segment.to());
+                assertThat(bytes + sizes[(int) segment.to()]).as("the next event would not have fit")
+                        .isGreaterThan(maxSegmentBytes);
+            }
+        }
+        assertThat(segments.get(0).to()).isEqualTo(3);
+
+        // A limit below one event's size still archives, one event per segment.
+        logged("case.view", 50);
+        checkpoint(ACME);
+        maxSegmentBytes = 1;
+        service(100, 10).run(RunJobCommand.scheduled());
+        assertThat(catalog.recorded().get(catalog.recorded().size() - 1).manifest())
+                .satisfies(m -> assertThat(m.to() - m.from()).isEqualTo(1));
+        assertThat(transactions.inTransaction(() -> catalog.archivedUpTo(ACME))).isEqualTo(8);
+    }
+
+    @Test
+    void aSegmentLongerThanOneReadPageIsOneContiguousSegment() {
+        for (int i = 0; i < 300; i++) {
+            logged("case.view", 60);
+        }
+        checkpoint(ACME);
+
+        service(1_000, 10).run(RunJobCommand.scheduled());
+
+        assertThat(catalog.recorded()).singleElement().satisfies(r -> {
+            assertThat(r.manifest().from()).isZero();
+            assertThat(r.manifest().to()).isEqualTo(300);
+        });
+        assertThat(decode(archive.bytes(SEGMENT_0))).extracting(SegmentEntry::index)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 300).boxed().toList());
     }
 
     @Test

@@ -22,6 +22,13 @@ public interface ArchiveSettings {
     @WithDefault("10000")
     int maxEventsPerSegment();
 
+    /**
+     * A segment is also cut once its events' canonical bytes reach this, so the memory a run needs is bounded by
+     * bytes, whatever size events writers send (at least one event per segment).
+     */
+    @WithDefault("33554432")
+    long maxSegmentBytes();
+
     /** Per tenant and run, so one run's work (and a manual run's HTTP request) stays bounded. */
     @WithDefault("100")
     int maxSegmentsPerRun();

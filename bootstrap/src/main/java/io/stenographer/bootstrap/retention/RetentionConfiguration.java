@@ -18,6 +18,7 @@ import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.ActiveRetentionPolicies;
 import io.stenographer.application.service.ArchiveEventsService;
+import io.stenographer.application.service.ArchiveEventsService.SegmentLimits;
 import io.stenographer.application.service.ArchiveLegalHolds;
 import io.stenographer.application.service.JobRuns;
 import io.stenographer.application.service.JobRunsService;
@@ -145,7 +146,8 @@ public class RetentionConfiguration {
             SelfAudit selfAudit, JobRuns jobRuns, TransactionRunner transactions, Clock clock,
             ArchiveSettings settings, ArchiveMetrics metrics) {
         return new ArchiveEventsService(log, catalog, archive, policies, holds, selfAudit, jobRuns, transactions,
-                clock, settings.maxEventsPerSegment(), settings.maxSegmentsPerRun(), settings.minimumLock(), metrics);
+                clock, new SegmentLimits(settings.maxEventsPerSegment(), settings.maxSegmentBytes()),
+                settings.maxSegmentsPerRun(), settings.minimumLock(), metrics);
     }
 
     @Produces
