@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.concurrent.Executors;
 
 /**
@@ -41,7 +43,10 @@ public final class BenchTokenIssuer {
             "globex-writer", List.of(List.of("audit-writer"), List.of("globex")),
             "auditor", List.of(List.of("auditor"), List.of("acme", "globex")),
             "admin", List.of(List.of("compliance-admin"), List.of("acme")),
-            "scraper", List.of(List.of("metrics-reader"), List.of("acme")));
+            "scraper", List.of(List.of("metrics-reader"), List.of("acme")),
+            // The tenants benchmark's fleet: t0000..t0999 (short names keep the token under the 20 KiB header limit).
+            "fleet-writer", List.of(List.of("audit-writer"), IntStream.range(0, 1_000)
+                    .mapToObj(t -> String.format(Locale.ROOT, "t%04d", t)).toList()));
 
     private final KeyPair keys;
     private final String issuer;

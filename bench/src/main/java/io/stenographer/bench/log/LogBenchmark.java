@@ -104,6 +104,7 @@ public final class LogBenchmark {
                     }
                     double[] sequencer = sequencerRate(db, options.proofTenant(), loadFrom);
                     log(String.format("tree size %,d after %.1f s", reached, integrateSeconds));
+                    settle(db);
 
                     ProofPhase.Result proofs = new ProofPhase(options, service, db).run();
                     log("== full verification at " + reached + " ==");
@@ -141,6 +142,23 @@ public final class LogBenchmark {
     }
 
     /** [leaves/s between the first and last checkpoint since {@code from}, leaves per checkpoint, mean gap ms]. */
+    /**
+     * VACUUM (ANALYZE) of the tables just loaded, before anything is measured: otherwise autovacuum, which a bulk
+     * load of millions of rows triggers, runs at a moment of its choosing and its CPU lands in one measurement.
+     */
+    private static void settle(Connection db) throws SQLException {
+        long started = System.nanoTime();
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(true);
+        try (var statement = db.createStatement()) {
+            statement.execute("VACUUM (ANALYZE) audit_event, log_leaf, merkle_subtree, log_checkpoint");
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+        log(String.format("VACUUM (ANALYZE) of the loaded tables in %.1f s, so autovacuum does not run inside the"
+                + " measurements", (System.nanoTime() - started) / 1e9));
+    }
+
     private static double[] sequencerRate(Connection db, String tenant, Instant from) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement("""
                 SELECT max(tree_size) - min(tree_size), extract(epoch FROM max(published_at) - min(published_at)),
