@@ -13,7 +13,6 @@ import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
-import io.stenographer.domain.tiles.SparseTile;
 import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.tiles.TileLayout;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -93,9 +92,8 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
 
     /**
      * One statement for the leaves and one for the stored tile hashes, each from arrays: a round of thousands of
-     * leaves costs three round trips, not thousands. Only the levels tiles hold are stored (0, 8, 16, ...), and the
-     * stride roots (level 4) that let an inclusion proof read 32 hashes of its tile instead of 256; every other node
-     * is computed from the tile below it.
+     * leaves costs three round trips, not thousands. Only the levels tiles hold are stored (0, 8, 16, ...); every
+     * other node is computed from the tile below it.
      */
     @Override
     public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
@@ -115,8 +113,7 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
             throw new LogIntegrityViolation("stored " + inserted + " of " + ids.length + " leaves");
         }
         List<CompletedSubtree> stored = subtrees.stream()
-                .filter(subtree -> subtree.level() != 0 && (TileLayout.isStoredLevel(subtree.level())
-                        || subtree.level() == SparseTile.STRIDE_LEVEL)).toList();
+                .filter(subtree -> subtree.level() != 0 && TileLayout.isStoredLevel(subtree.level())).toList();
         if (!stored.isEmpty()) {
             jdbc.update("""
                     INSERT INTO merkle_subtree (tenant, level, node_index, hash)
@@ -276,20 +273,6 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
         for (int position = 0; position < wanted.size(); position++) {
             found.put(wanted.get(position), byPosition.getOrDefault(position, List.of()));
         }
-        return found;
-    }
-
-    @Override
-    public Map<NodeRef, Hash> strideRoots(TenantId tenant, long from, long to) {
-        Map<NodeRef, Hash> found = new HashMap<>();
-        jdbc.query("""
-                SELECT node_index, hash FROM merkle_subtree
-                WHERE tenant = ? AND level = ? AND node_index >= ? AND node_index < ?""", ps -> {
-            ps.setString(1, tenant.value());
-            ps.setInt(2, SparseTile.STRIDE_LEVEL);
-            ps.setLong(3, from);
-            ps.setLong(4, to);
-        }, rs -> found.put(new NodeRef(SparseTile.STRIDE_LEVEL, rs.getLong(1)), new Hash(rs.getBytes(2))));
         return found;
     }
 

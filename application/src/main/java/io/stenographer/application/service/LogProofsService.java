@@ -28,8 +28,6 @@ import java.util.Optional;
  */
 public final class LogProofsService implements LogProofsUseCase {
 
-    private static final System.Logger LOG = System.getLogger(LogProofsService.class.getName());
-
     private final LoadLogPort log;
     private final LoadInclusionInputsPort inclusionInputs;
     private final SignCheckpointPort signer;
@@ -89,22 +87,9 @@ public final class LogProofsService implements LogProofsUseCase {
                 ? new FieldViolation("size", "leaf " + index + " is not in the tree of size " + checkpoint.treeSize())
                 : new FieldViolation("index", "no leaf " + index + " in this log"));
         StoredTree tree = new StoredTree(log, tenant, checkpoint.treeSize(), cache);
-        if (found.sparse().isEmpty()) {
-            tree.knowTile(found.tile(), found.tileHashes());
-            // Reads only when an upper tile is not cached yet; otherwise the transaction never touches the database.
-            return transactions.inTransaction(() -> inclusion(found.leaf(), checkpoint, tree));
-        }
-        tree.knowSparse(found.sparse().get());
-        InclusionAnswer answer = transactions.inTransaction(() -> inclusion(found.leaf(), checkpoint, tree));
-        if (answer.proof().verify(found.leaf().leafHash(), checkpoint.checkpoint().rootHash())) {
-            return answer;
-        }
-        // A stride root that is wrong yet agrees with its own leaves cannot reach an auditor: the whole tile decides.
-        LOG.log(System.Logger.Level.WARNING, "log of tenant {0}: the stride roots of {1} do not lead to the root at"
-                + " size {2}; proved from the whole tile instead", tenant.value(), found.tile().path(),
-                String.valueOf(checkpoint.treeSize()));
-        return transactions.inTransaction(() -> inclusion(found.leaf(), checkpoint,
-                new StoredTree(log, tenant, checkpoint.treeSize(), LogCache.none())));
+        tree.knowTile(found.tile(), found.tileHashes());
+        // Reads only when an upper tile is not cached yet; otherwise the transaction never touches the database.
+        return transactions.inTransaction(() -> inclusion(found.leaf(), checkpoint, tree));
     }
 
     @Override

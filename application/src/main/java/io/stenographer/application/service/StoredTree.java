@@ -7,7 +7,6 @@ import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleTree;
 import io.stenographer.domain.merkle.SubtreeHashSource;
-import io.stenographer.domain.tiles.SparseTile;
 import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.tiles.TileTree;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -35,7 +33,6 @@ final class StoredTree {
     private final LogCache cache;
     /** Tiles this instance read, by their full-width name: a run of proofs over one tree reads each once. */
     private final Map<Tile, TileTree> trees = new HashMap<>();
-    private SparseTile sparse;
 
     /**
      * @param treeSize the size of the tree the computations are about: tiles that are full in it are read whole,
@@ -78,27 +75,8 @@ final class StoredTree {
         }
     }
 
-    /**
-     * A full level-0 tile read by strides: the nodes it holds are taken from it, not read. The tile is not cached;
-     * its other strides are not known.
-     */
-    void knowSparse(SparseTile tile) {
-        sparse = tile;
-    }
-
     /** The hashes of {@code nodes}, each read off its tile; a node whose tile lacks hashes is absent. */
     Map<NodeRef, Hash> nodeHashes(Collection<NodeRef> nodes) {
-        Map<NodeRef, Hash> hashes = new HashMap<>();
-        List<NodeRef> fromTiles = new ArrayList<>();
-        for (NodeRef node : nodes) {
-            Optional<Hash> known = sparse == null ? Optional.empty() : sparse.hash(node);
-            known.ifPresentOrElse(hash -> hashes.put(node, hash), () -> fromTiles.add(node));
-        }
-        hashes.putAll(tileHashes(fromTiles));
-        return hashes;
-    }
-
-    private Map<NodeRef, Hash> tileHashes(Collection<NodeRef> nodes) {
         Map<Tile, Tile> widest = new HashMap<>();
         for (NodeRef node : nodes) {
             Tile needed = widthInTree(Tile.holding(node));

@@ -26,11 +26,9 @@ import io.stenographer.domain.log.VerificationFinding;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.tiles.SparseTile;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,15 +195,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private void checkLeaves(TenantId tenant, long treeSize, LogVerifier verifier) {
         leafReads.inIndexOrder(tenant, treeSize, range -> {
             Map<NodeRef, Hash> rebuilt = verifier.rebuild(range.from(), range.to(), range.leaves());
-            List<NodeRef> inTiles = rebuilt.keySet().stream()
-                    .filter(node -> node.level() != SparseTile.STRIDE_LEVEL).toList();
-            verifier.compareSubtrees(rebuilt, transactions.inTransaction(() -> {
-                Map<NodeRef, Hash> stored = new HashMap<>(
-                        new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(inTiles));
-                stored.putAll(log.strideRoots(tenant, range.from() >> SparseTile.STRIDE_LEVEL,
-                        range.to() >> SparseTile.STRIDE_LEVEL));
-                return stored;
-            }));
+            verifier.compareSubtrees(rebuilt, transactions.inTransaction(
+                    () -> new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(rebuilt.keySet())));
             return !verifier.full();
         });
     }

@@ -5,7 +5,6 @@ import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.application.port.in.InclusionProofQuery;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
-import io.stenographer.application.port.in.LogProofsUseCase.InclusionAnswer;
 import io.stenographer.application.port.in.LogProofsUseCase.LeafSelector;
 import io.stenographer.application.port.in.RecordEventsCommand;
 import io.stenographer.application.port.in.RecordEventsResult.Recorded;
@@ -176,11 +175,9 @@ class TamperDetectionTest {
                 "UPDATE log_leaf SET leaf_index = 2 WHERE tenant = '" + tenant + "' AND leaf_index = 5",
                 "UPDATE log_leaf SET leaf_index = 5 WHERE tenant = '" + tenant + "' AND leaf_index = 999999");
         List<VerificationFinding> findings = verify(tenant).findings();
-        // Leaf rows and events moved together, so only the hashes stored above them give it away: every
-        // checkpoint that covers index 2 (the first one moved) and none before it, and the stride root of [0, 16).
-        assertThat(findings).filteredOn(f -> f.kind() == Kind.SUBTREE_MISMATCH).singleElement()
-                .satisfies(f -> assertThat(f.message()).contains("[0, 16)"));
-        assertThat(findings).filteredOn(f -> f.kind() != Kind.SUBTREE_MISMATCH).isNotEmpty().allSatisfy(f -> {
+        // Leaf rows and events moved together, so only the signed roots give it away: every checkpoint that
+        // covers index 2 (the first one moved) and none before it.
+        assertThat(findings).isNotEmpty().allSatisfy(f -> {
             assertThat(f.kind()).isEqualTo(Kind.CHECKPOINT_ROOT_MISMATCH);
             assertThat(f.index()).isGreaterThanOrEqualTo(2);
         });
@@ -205,25 +202,6 @@ class TamperDetectionTest {
         assertThat(verify(tenant).findings()).singleElement().satisfies(f -> {
             assertFinding(f, Kind.SUBTREE_MISMATCH, 0, null);
             assertThat(f.message()).contains("[0, 256)");
-        });
-    }
-
-    @Test
-    void aForgedStrideRootNeverReachesAnAuditorAndVerificationNamesIt() throws SQLException {
-        TenantId tenant = seededTenant(300);
-        asSuperuser("UPDATE merkle_subtree SET hash = '\\x" + "ab".repeat(32) + "' WHERE tenant = '" + tenant
-                + "' AND level = 4 AND node_index = 5");
-        // Leaf 85 is in the forged stride (its leaves disagree with the root); 10 and 255 are proved through it.
-        for (long index : new long[] {10, 85, 255}) {
-            InclusionAnswer answer = proofs.proveInclusion(new InclusionProofQuery(auditor(tenant), tenant,
-                    new LeafSelector(index, null), null));
-            assertThat(answer.leaf().leafHash()).isEqualTo(leaf(tenant, index).leafHash());
-            assertThat(answer.proof().verify(answer.leaf().leafHash(), answer.checkpoint().checkpoint().rootHash()))
-                    .as("proof of leaf %d", index).isTrue();
-        }
-        assertThat(verify(tenant).findings()).singleElement().satisfies(f -> {
-            assertFinding(f, Kind.SUBTREE_MISMATCH, 80, null);
-            assertThat(f.message()).contains("[80, 96)");
         });
     }
 

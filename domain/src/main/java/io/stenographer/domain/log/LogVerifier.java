@@ -9,7 +9,6 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.NodeRef;
-import io.stenographer.domain.tiles.SparseTile;
 import io.stenographer.domain.tiles.TileLayout;
 import io.stenographer.domain.merkle.MerkleFrontier;
 import java.time.Instant;
@@ -180,8 +179,7 @@ public final class LogVerifier {
             MerkleFrontier.Append step = frontier.append(leafHash(index, byIndex.get(index)));
             frontier = step.frontier();
             for (MerkleFrontier.CompletedSubtree subtree : step.completed()) {
-                if (subtree.level() > 0 && (TileLayout.isStoredLevel(subtree.level())
-                        || subtree.level() == SparseTile.STRIDE_LEVEL)) {
+                if (subtree.level() > 0 && TileLayout.isStoredLevel(subtree.level())) {
                     completedHere.put(new NodeRef(subtree.level(), subtree.index()), subtree.hash());
                 }
             }
@@ -199,17 +197,10 @@ public final class LogVerifier {
         return completedHere;
     }
 
-    /**
-     * Holds the stored hashes of the subtrees {@link #rebuild} completed against the rebuilt ones. A missing stride
-     * root is no finding: logs written before they were stored have none, and proofs then read the whole tile.
-     */
+    /** Holds the stored hashes of the subtrees {@link #rebuild} completed against the rebuilt ones. */
     public void compareSubtrees(Map<NodeRef, Hash> rebuilt, Map<NodeRef, Hash> stored) {
         rebuilt.forEach((node, hash) -> {
-            Hash found = stored.get(node);
-            if (found == null && node.level() == SparseTile.STRIDE_LEVEL) {
-                return;
-            }
-            if (!hash.equals(found)) {
+            if (!hash.equals(stored.get(node))) {
                 add(new VerificationFinding(Kind.SUBTREE_MISMATCH, node.start(), null,
                         "stored hash of leaves [" + node.start() + ", " + node.end()
                                 + ") differs from the rebuilt tree"));

@@ -7,7 +7,6 @@ import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.StoredLeaf;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.tiles.Tile;
 import java.util.Collection;
 import java.util.List;
@@ -32,12 +31,6 @@ public interface LoadLogPort {
      * level {@code 8 * L} for level L. A tile comes back shorter than its width when hashes are missing.
      */
     Map<Tile, List<Hash>> tiles(TenantId tenant, Collection<Tile> tiles);
-
-    /**
-     * The stored stride roots (tree level 4) with node index in [{@code from}, {@code to}). A log written before
-     * they were stored has none; proofs then read whole tiles.
-     */
-    Map<NodeRef, Hash> strideRoots(TenantId tenant, long from, long to);
 
     Optional<LogLeaf> leafOfEvent(EventId eventId);
 

@@ -13,8 +13,6 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.NodeRef;
-import io.stenographer.domain.tiles.SparseTile;
 import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import java.time.Instant;
@@ -168,17 +166,6 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
                 }
             }
             found.put(tile, hashes);
-        }
-        return found;
-    }
-
-    @Override
-    public Map<NodeRef, Hash> strideRoots(TenantId tenant, long from, long to) {
-        TenantLog log = logs.get(tenant);
-        Map<NodeRef, Hash> found = new HashMap<>();
-        int level = SparseTile.STRIDE_LEVEL;
-        for (long node = from; log != null && node < to && (node + 1) << level <= log.tree.size(); node++) {
-            found.put(new NodeRef(level, node), log.tree.subtreeHash(node << level, (node + 1) << level));
         }
         return found;
     }
