@@ -228,9 +228,24 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                 rs.getTimestamp(3).toInstant());
     }
 
+    /** Parameters: positions, tree levels, first and end index of each tile, then the tenant twice. */
+    static final String TILES = """
+            SELECT w.position, t.hash_index, t.hash
+            FROM unnest(?::int[], ?::smallint[], ?::bigint[], ?::bigint[]) AS w(position, level, first, stop)
+            CROSS JOIN LATERAL (
+                SELECT l.leaf_index AS hash_index, l.leaf_hash AS hash FROM log_leaf l
+                WHERE w.level = 0 AND l.tenant = ? AND l.leaf_index >= w.first AND l.leaf_index < w.stop
+                UNION ALL
+                SELECT s.node_index, s.hash FROM merkle_subtree s
+                WHERE w.level > 0 AND s.tenant = ? AND s.level = w.level
+                  AND s.node_index >= w.first AND s.node_index < w.stop) t
+            ORDER BY 1, 2""";
+
     /**
      * All requested tiles in one statement: each tile is an index range at one stored level, read from the primary
-     * key of log_leaf (level 0) or merkle_subtree (tree level 8L).
+     * key of log_leaf (level 0) or merkle_subtree (tree level 8L). Each tile is its own lateral range scan: joined
+     * as sets, the planner hashed the requested tiles and seq-scanned merkle_subtree in parallel once it held a few
+     * hundred thousand rows (372 ms instead of 1 for a 256-hash tile; docs/QUERY-PLANS.md).
      */
     @Override
     public Map<Tile, List<Hash>> tiles(TenantId tenant, Collection<Tile> tiles) {
@@ -244,23 +259,13 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
         Long[] firsts = wanted.stream().map(Tile::firstHash).toArray(Long[]::new);
         Long[] ends = wanted.stream().map(tile -> tile.firstHash() + tile.width()).toArray(Long[]::new);
         Map<Integer, List<Hash>> byPosition = new HashMap<>();
-        jdbc.query("""
-                SELECT w.position, l.leaf_index, l.leaf_hash
-                FROM unnest(?::int[], ?::smallint[], ?::bigint[], ?::bigint[]) AS w(position, level, first, stop)
-                JOIN log_leaf l ON w.level = 0 AND l.tenant = ? AND l.leaf_index >= w.first AND l.leaf_index < w.stop
-                UNION ALL
-                SELECT w.position, s.node_index, s.hash
-                FROM unnest(?::int[], ?::smallint[], ?::bigint[], ?::bigint[]) AS w(position, level, first, stop)
-                JOIN merkle_subtree s ON w.level > 0 AND s.tenant = ? AND s.level = w.level
-                                     AND s.node_index >= w.first AND s.node_index < w.stop
-                ORDER BY 1, 2""", ps -> {
-            for (int offset : new int[] {0, 5}) {
-                ps.setArray(offset + 1, ps.getConnection().createArrayOf("int", positions));
-                ps.setArray(offset + 2, ps.getConnection().createArrayOf("smallint", levels));
-                ps.setArray(offset + 3, ps.getConnection().createArrayOf("bigint", firsts));
-                ps.setArray(offset + 4, ps.getConnection().createArrayOf("bigint", ends));
-                ps.setString(offset + 5, tenant.value());
-            }
+        jdbc.query(TILES, ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("int", positions));
+            ps.setArray(2, ps.getConnection().createArrayOf("smallint", levels));
+            ps.setArray(3, ps.getConnection().createArrayOf("bigint", firsts));
+            ps.setArray(4, ps.getConnection().createArrayOf("bigint", ends));
+            ps.setString(5, tenant.value());
+            ps.setString(6, tenant.value());
         }, rs -> {
             int position = rs.getInt(1);
             long expected = firsts[position] + byPosition.getOrDefault(position, List.of()).size();
