@@ -105,8 +105,20 @@ public final class TenantsBenchmark {
                     + " above 1.2x: %,d of %,d (target: none)%n", many.worstTenantP99() / solo.p99(),
                     many.tenantsAbove(1.2 * solo.p99()), many.tenantsMeasured()));
         }
+        double[] soloP99 = soloResults.stream().mapToDouble(Result::p99).sorted().toArray();
+        double[] fleetP99 = fleetResults.stream().mapToDouble(Result::p99).sorted().toArray();
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ratio[r] = fleetResults.get(r).worstTenantP99() / soloResults.get(r).p99();
+        }
+        java.util.Arrays.sort(ratio);
+        out.append(String.format(Locale.ROOT, "   median [min-max] across rounds: single-tenant p99 %s [%s-%s] ms; fleet p99"
+                + " %s [%s-%s] ms; worst tenant p99 / single-tenant p99 %.2f [%.2f-%.2f] (target <= 1.2)%n",
+                Stats.ms(soloP99[rounds / 2]), Stats.ms(soloP99[0]), Stats.ms(soloP99[rounds - 1]),
+                Stats.ms(fleetP99[rounds / 2]), Stats.ms(fleetP99[0]), Stats.ms(fleetP99[rounds - 1]),
+                ratio[rounds / 2], ratio[0], ratio[rounds - 1]));
         out.append("   failed requests: ").append(failedRequests.get()).append('\n');
-        out.append("   reproduce: cd <repo> && ").append(command).append('\n');
+        out.append("   reproduce: ").append(command).append('\n');
         return out.toString();
     }
 
