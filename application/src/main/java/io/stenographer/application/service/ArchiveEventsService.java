@@ -87,7 +87,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         }
         this.minimumLock = minimumLock;
         if (maxSegmentsPerTenant < 1) {
-            throw new IllegalArgumentException("segment and run limits must be positive");
+            throw new IllegalArgumentException("the segments per run must be positive");
         }
         this.log = log;
         this.catalog = catalog;
@@ -210,7 +210,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     public record SegmentLimits(int maxEvents, long maxBytes) {
         public SegmentLimits {
             if (maxEvents < 1 || maxBytes < 1) {
-                throw new IllegalArgumentException("segment and run limits must be positive");
+                throw new IllegalArgumentException("segment limits must be positive");
             }
         }
     }

@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One sequencer per tenant. Each tenant is integrated in its own transaction under the tenant's
  * sequencer lock, so indices are assigned by exactly one writer: 0, 1, 2, ... with no gaps. Events
- * whose transactions commit late are simply still queued and are taken by the next round.
+ * whose transactions commit late are simply still queued and are taken by the next round. Several tenants may be
+ * integrated at once ({@link SequencerLimits#workers()}); the lock, not the thread, keeps each log single-writer.
  *
  * <p>Key rotation happens here too. When a tenant's log was last signed by a key other than the configured one,
  * the next round announces the rotation with a {@value #KEY_ROTATED} event, integrates it, and publishes that
