@@ -85,6 +85,10 @@ class TwoServicesOneDatabaseIT {
                 .properties(connection)
                 .property("stenographer.embedded-postgres.enabled", "false")
                 .property("stenographer.log.signing-key-file", key.toString())
+                // Two workers each for three tenants: one service can hold at most two tenants' locks while its
+                // rounds wait at the checkpoint insert, so the other always finds a third to be caught on. With
+                // the default four, one service could hold all three and the other would never enter a round.
+                .property("stenographer.log.sequencer-workers", "2")
                 .env(oidc.serviceEnvironment());
     }
 
