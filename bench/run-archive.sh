@@ -12,8 +12,8 @@
 # 5. stops everything and deletes the data.
 #
 # Service options set here: max-segments-per-run=1000 (so one archive run covers 1M events at 10,000 per
-# segment), the scheduled archive/purge jobs off (only the measured manual runs), and the demo user
-# "admin" made compliance-admin of the two benchmark tenants (acme, initech) instead of acme alone.
+# segment) and the scheduled archive/purge jobs off (only the measured manual runs). BenchTokenIssuer's "admin"
+# is compliance-admin of the two benchmark tenants (acme, initech).
 #
 # Environment: ARCHBENCH_HTTP_PORT (18110), ARCHBENCH_PG_PORT (54359), ARCHBENCH_DATA_DIR (/tmp/steno-archbench),
 #              ARCHBENCH_WORK_DIR (/tmp/steno-archbench-src), ARCHBENCH_KEEP (0: clean up),
@@ -97,7 +97,6 @@ bench_start_service \
     -Dstenographer.archive.max-segments-per-run=1000 \
     -Dstenographer.archive.cron=off \
     -Dstenographer.purge.cron=off \
-    "-Dquarkus.oidc.devservices.roles.admin=compliance-admin,tenant:acme,tenant:initech" \
     ${SERVICE_OPTS[@]+"${SERVICE_OPTS[@]}"}
 
 REPRODUCE="$(bench_reproduce '^ARCHBENCH_[A-Z0-9_]+=' bench/run-archive.sh "$@")"

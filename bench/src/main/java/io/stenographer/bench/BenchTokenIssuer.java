@@ -42,7 +42,8 @@ public final class BenchTokenIssuer {
             "writer", List.of(List.of("audit-writer"), List.of("acme")),
             "globex-writer", List.of(List.of("audit-writer"), List.of("globex")),
             "auditor", List.of(List.of("auditor"), List.of("acme", "globex")),
-            "admin", List.of(List.of("compliance-admin"), List.of("acme")),
+            // Compliance admin of the archive benchmark's two tenants.
+            "admin", List.of(List.of("compliance-admin"), List.of("acme", "initech")),
             "scraper", List.of(List.of("metrics-reader"), List.of("acme")),
             // The tenants benchmark's fleet: t0000..t0999 (short names keep the token under the 20 KiB header limit).
             "fleet-writer", List.of(List.of("audit-writer"), IntStream.range(0, 1_000)
