@@ -1,23 +1,32 @@
 package io.stenographer.adapters.persistence;
 
 import io.stenographer.application.port.out.PurgeEventsPort;
+import io.stenographer.application.port.out.PurgePartitionsPort;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.RetentionSubject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
 
 /**
- * The one path that removes events from the hot store. It only calls the database's
- * {@code stenographer_purge_archived_events}, which deletes nothing but archived, unheld events inside their
- * segment (V8); the application role holds no DELETE privilege.
+ * The two paths that remove events from the hot store. They only call the database's
+ * {@code stenographer_purge_archived_events} (V8), which deletes nothing but archived, unheld events inside their
+ * segment, and {@code stenographer_drop_event_partition} (V15), which drops a month only when every event in it is
+ * such an event; the application role holds no DELETE privilege and owns no partition.
  */
 @ApplicationScoped
-public class PostgresEventPurge implements PurgeEventsPort {
+public class PostgresEventPurge implements PurgeEventsPort, PurgePartitionsPort {
+
+    /** check_violation (the function refused) and lock_not_available (the store was too busy to detach). */
+    private static final Set<String> KEPT_STATES = Set.of("23514", "55P03");
 
     private final Jdbc jdbc;
 
@@ -53,5 +62,83 @@ public class PostgresEventPurge implements PurgeEventsPort {
                             events.stream().map(EventId::value).toArray());
                     ps.setArray(2, ids);
                 }, rs -> rs.getLong(1));
+    }
+
+    @Override
+    public long resumeIndex(TenantId tenant) {
+        return jdbc.first("SELECT next_index FROM purge_cursor WHERE tenant = ?",
+                ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public void resumeFrom(TenantId tenant, long index) {
+        jdbc.update("""
+                INSERT INTO purge_cursor (tenant, next_index, updated_at) VALUES (?, ?, now())
+                ON CONFLICT (tenant) DO UPDATE SET next_index = excluded.next_index, updated_at = excluded.updated_at
+                WHERE purge_cursor.next_index < excluded.next_index""", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, index);
+        });
+    }
+
+    @Override
+    public List<HotPartition> partitionsEndedBefore(Instant now) {
+        return jdbc.query("""
+                SELECT p.name, p.from_id, p.to_id, p.received_to FROM event_partition p
+                WHERE p.received_to <= ? AND NOT EXISTS (SELECT 1 FROM event_partition_drop d WHERE d.name = p.name)
+                ORDER BY p.received_to""", ps -> ps.setTimestamp(1, Timestamp.from(now)),
+                rs -> new HotPartition(rs.getString(1),
+                        rs.getObject(2) == null ? null : new EventId(rs.getObject(2, UUID.class)),
+                        new EventId(rs.getObject(3, UUID.class)), rs.getTimestamp(4).toInstant()));
+    }
+
+    @Override
+    public List<PartitionKind> kindsOf(HotPartition partition) {
+        // One pass over the partition (pruned by the id range), archived events found by a join on their unique id.
+        return jdbc.query("""
+                SELECT e.tenant, e.action, e.resource_type, max(e.received_at), count(*), count(a.event_id)
+                FROM audit_event e LEFT JOIN archived_event a ON a.event_id = e.id AND a.tenant = e.tenant
+                WHERE e.id >= ? AND e.id < ?
+                GROUP BY e.tenant, e.action, e.resource_type""", ps -> {
+            ps.setObject(1, partition.fromId() != null ? partition.fromId().value() : new UUID(0, 0));
+            ps.setObject(2, partition.toId().value());
+        }, rs -> new PartitionKind(new TenantId(rs.getString(1)), rs.getString(2), rs.getString(3),
+                rs.getTimestamp(4).toInstant(), rs.getLong(5), rs.getLong(6)));
+    }
+
+    @Override
+    public List<PartitionEvent> eventsOf(HotPartition partition, EventId after, int limit) {
+        // The id range prunes the scan to the one partition; archived events are found by their unique event id.
+        String lower = after != null ? "e.id > ?" : "e.id >= ?";
+        return jdbc.query("""
+                SELECT e.id, e.tenant, e.actor_id, e.action, e.resource_type, e.resource_id, e.occurred_at,
+                       e.received_at, a.event_id IS NOT NULL
+                FROM audit_event e LEFT JOIN archived_event a ON a.event_id = e.id AND a.tenant = e.tenant
+                """ + "WHERE " + lower + " AND e.id < ? ORDER BY e.id LIMIT ?", ps -> {
+            UUID first = partition.fromId() != null ? partition.fromId().value() : new UUID(0, 0);
+            ps.setObject(1, after != null ? after.value() : first);
+            ps.setObject(2, partition.toId().value());
+            ps.setInt(3, limit);
+        }, rs -> new PartitionEvent(new EventId(rs.getObject(1, UUID.class)),
+                new RetentionSubject(new TenantId(rs.getString(2)), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(),
+                        rs.getTimestamp(8).toInstant()),
+                rs.getBoolean(9)));
+    }
+
+    @Override
+    public List<PurgedRange> drop(HotPartition partition) {
+        try {
+            return jdbc.query("SELECT purged_tenant, first_index, last_index FROM stenographer_drop_event_partition(?)",
+                    ps -> ps.setString(1, partition.name()),
+                    rs -> new PurgedRange(new TenantId(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && KEPT_STATES.contains(sql.getSQLState())) {
+                    throw new PartitionKept("partition " + partition.name() + " kept: " + sql.getMessage(), e);
+                }
+            }
+            throw e;
+        }
     }
 }

@@ -62,15 +62,20 @@ final class MigratedPostgres {
 
     /** The Hibernate session the {@link Jdbc} adapters are built with: only its JDBC work methods answer. */
     static Session session() {
+        return sessionOn(MigratedPostgres::current);
+    }
+
+    /** A session whose JDBC work runs on the connection {@code connection} supplies at the time. */
+    static Session sessionOn(Supplier<Connection> connection) {
         return (Session) Proxy.newProxyInstance(MigratedPostgres.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> {
                     try {
                         switch (method.getName()) {
                             case "doWork":
-                                ((Work) args[0]).execute(current());
+                                ((Work) args[0]).execute(connection.get());
                                 return null;
                             case "doReturningWork":
-                                return ((ReturningWork<?>) args[0]).execute(current());
+                                return ((ReturningWork<?>) args[0]).execute(connection.get());
                             case "toString":
                                 return "MigratedPostgres.session()";
                             case "hashCode":

@@ -12,6 +12,12 @@ import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedSegment;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.application.port.out.PurgeEventsPort.PurgeCandidate;
+import io.stenographer.application.port.out.PurgePartitionsPort;
+import io.stenographer.application.port.out.PurgePartitionsPort.HotPartition;
+import io.stenographer.application.port.out.PurgePartitionsPort.PartitionEvent;
+import io.stenographer.application.port.out.PurgePartitionsPort.PartitionKept;
+import io.stenographer.application.port.out.PurgePartitionsPort.PartitionKind;
+import io.stenographer.application.port.out.PurgePartitionsPort.PurgedRange;
 import io.stenographer.application.port.out.ReportPurgeProgressPort;
 import io.stenographer.application.port.out.StoreLegalHoldsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -26,20 +32,27 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionDecision;
 import io.stenographer.domain.retention.RetentionPolicies;
+import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionRules;
 import io.stenographer.domain.retention.RetentionSubject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The purge job. Step 1 removes from the hot store, in small batches each in its own short transaction,
- * the archived events that the domain rules release (confirmed copy, past archive-after, no hold); the
- * database function removes nothing that is not in a confirmed segment. Step 2 deletes archive copies
+ * The purge job. Step 1 drops whole months: a partition of the hot store whose every event the domain rules release
+ * leaves in one DETACH and DROP, which the database refuses unless every event in it is archived and unheld. Step 2
+ * removes, in small batches each in its own short transaction, the released events of the months that stay (confirmed
+ * copy, past archive-after, no hold), resuming each tenant where its previous run left off; the database function
+ * removes nothing that is not in a confirmed segment. Step 3 deletes archive copies
  * whose retention ended, which no hold covers and whose events have all left the hot store. Log leaves
  * and subtree hashes are never touched, so every purged event stays provably included.
  */
@@ -47,9 +60,11 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
 
     static final String PURGE_RUN = "purge.run";
     static final String SEGMENT_DELETED = "archive.segment.deleted";
+    private static final int PARTITION_PAGE = 1_000;
 
     private final CatalogSegmentsPort catalog;
     private final PurgeEventsPort purge;
+    private final PurgePartitionsPort partitions;
     private final ArchiveSegmentsPort archive;
     private final ActiveRetentionPolicies policies;
     private final StoreLegalHoldsPort holds;
@@ -61,8 +76,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     private final int batchSize;
     private final ReportPurgeProgressPort counter;
 
-    public PurgeEventsService(CatalogSegmentsPort catalog, PurgeEventsPort purge, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit,
+    public PurgeEventsService(CatalogSegmentsPort catalog, PurgeEventsPort purge, PurgePartitionsPort partitions,
+            ArchiveSegmentsPort archive, ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit,
             JobRuns jobRuns, TransactionRunner transactions, Clock clock, int batchSize,
             ReportPurgeProgressPort counter) {
         if (batchSize < 1 || batchSize > 1000) {
@@ -70,6 +85,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         }
         this.catalog = catalog;
         this.purge = purge;
+        this.partitions = partitions;
         this.archive = archive;
         this.policies = policies;
         this.holds = holds;
@@ -86,12 +102,22 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     public JobRun run(RunJobCommand request) {
         return jobRuns.run(JobRun.Job.PURGE, request, () -> transactions.inTransaction(log::tenantsWithLogs),
                 (run, tenants, progress) -> {
-                    long purgedTotal = 0;
+                    Map<TenantId, TenantOutcome> outcomes = new LinkedHashMap<>();
+                    tenants.forEach(tenant -> outcomes.put(tenant, new TenantOutcome()));
                     List<String> failures = new ArrayList<>();
-                    for (TenantId tenant : tenants) {
-                        TenantOutcome outcome = new TenantOutcome();
+                    List<HotPartition> wouldDrop = new ArrayList<>();
+                    try {
+                        wouldDrop.addAll(purgeWholePartitions(request, outcomes));
+                    } catch (RuntimeException e) {
+                        // The per-event purge below still reaches every released event.
+                        failures.add("partitions: " + e.getMessage());
+                    }
+                    long purgedTotal = 0;
+                    for (Map.Entry<TenantId, TenantOutcome> entry : outcomes.entrySet()) {
+                        TenantId tenant = entry.getKey();
+                        TenantOutcome outcome = entry.getValue();
                         try {
-                            purgeTenant(tenant, request, run, outcome);
+                            purgeTenant(tenant, request, run, outcome, wouldDrop);
                         } catch (RuntimeException e) {
                             outcome.error = e.getMessage();
                             failures.add(tenant.value() + ": " + e.getMessage());
@@ -110,11 +136,110 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 });
     }
 
-    private void purgeTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome) {
+    /**
+     * Drops each month that has ended, oldest first, once every event in it is released; a month with one event
+     * not yet due, held or not archived stays whole, and its released events go through the per-event purge.
+     */
+    private List<HotPartition> purgeWholePartitions(RunJobCommand request, Map<TenantId, TenantOutcome> outcomes) {
+        List<HotPartition> wouldDrop = new ArrayList<>();
+        Instant now = clock.instant();
+        Map<TenantId, RetentionPolicies> tenantPolicies = new HashMap<>();
+        Map<TenantId, List<LegalHold>> tenantHolds = new HashMap<>();
+        for (HotPartition partition : transactions.inTransaction(() -> partitions.partitionsEndedBefore(now))) {
+            Map<TenantId, Long> released = new HashMap<>();
+            boolean allReleased = true;
+            boolean anyHold = false;
+            // Policy and due date depend only on tenant, action, resource type and receipt: a kind is due when its
+            // latest event is. Events are judged one by one only where a hold may cover some of them.
+            for (PartitionKind kind : transactions.inTransaction(() -> partitions.kindsOf(partition))) {
+                TenantId tenant = kind.tenant();
+                if (!outcomes.containsKey(tenant) || kind.archived() < kind.events()) {
+                    // A run for some tenants never removes another tenant's events; nothing unarchived leaves.
+                    allReleased = false;
+                    break;
+                }
+                RetentionPolicy policy = tenantPolicies.computeIfAbsent(tenant,
+                        t -> transactions.inTransaction(() -> this.policies.forTenant(t)))
+                        .resolve(tenant, kind.action(), kind.resourceType());
+                if (now.isBefore(RetentionRules.archiveDueAt(kind.latestReceivedAt(), policy))) {
+                    allReleased = false;
+                    break;
+                }
+                anyHold |= !tenantHolds.computeIfAbsent(tenant,
+                        t -> transactions.inTransaction(() -> holds.active(t))).isEmpty();
+                released.merge(tenant, kind.events(), Long::sum);
+            }
+            if (allReleased && anyHold) {
+                allReleased = noEventHeld(partition, tenantHolds);
+            }
+            if (!allReleased || released.isEmpty()) {
+                continue;
+            }
+            if (request.dryRun()) {
+                released.forEach((tenant, n) -> outcomes.get(tenant).wouldPurge += n);
+                wouldDrop.add(partition);
+                continue;
+            }
+            List<PurgedRange> purged;
+            try {
+                purged = transactions.inTransaction(() -> partitions.drop(partition));
+            } catch (PartitionKept kept) {
+                continue;
+            }
+            Map<TenantId, Long> counts = new HashMap<>();
+            for (PurgedRange range : purged) {
+                // Only judged tenants: an event arriving since is not archived yet, so the drop would refuse.
+                outcomes.computeIfAbsent(range.tenant(), t -> new TenantOutcome())
+                        .addPurgedRange(range.first(), range.last());
+                counts.merge(range.tenant(), range.last() - range.first() + 1, Long::sum);
+            }
+            counts.forEach(counter::purged);
+        }
+        return wouldDrop;
+    }
+
+    /** Reads the partition's events one by one and answers whether none is under one of the tenants' holds. */
+    private boolean noEventHeld(HotPartition partition, Map<TenantId, List<LegalHold>> tenantHolds) {
+        EventId after = null;
+        while (true) {
+            EventId from = after;
+            List<PartitionEvent> page = transactions.inTransaction(
+                    () -> partitions.eventsOf(partition, from, PARTITION_PAGE));
+            if (page.isEmpty()) {
+                return true;
+            }
+            for (PartitionEvent event : page) {
+                List<LegalHold> holdsNow = tenantHolds.getOrDefault(event.subject().tenant(), List.of());
+                if (holdsNow.stream().anyMatch(hold -> hold.covers(event.subject()))) {
+                    return false;
+                }
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** Whether the id lies in the partition's range (ids compare as unsigned bytes, as PostgreSQL's uuid does). */
+    private static boolean contains(HotPartition partition, EventId id) {
+        return (partition.fromId() == null || unsignedCompare(partition.fromId(), id) <= 0)
+                && unsignedCompare(id, partition.toId()) < 0;
+    }
+
+    private static int unsignedCompare(EventId a, EventId b) {
+        int high = Long.compareUnsigned(a.value().getMostSignificantBits(), b.value().getMostSignificantBits());
+        return high != 0 ? high
+                : Long.compareUnsigned(a.value().getLeastSignificantBits(), b.value().getLeastSignificantBits());
+    }
+
+    /** @param wouldDrop in a dry run, the months step 1 counted whole; their events are not counted twice */
+    private void purgeTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome,
+            List<HotPartition> wouldDrop) {
         Instant now = clock.instant();
         RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
         List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
-        long cursor = 0;
+        long stored = transactions.inTransaction(() -> purge.resumeIndex(tenant));
+        long cursor = outcome.skipPurgedRanges(stored);
+        // The lowest index this run leaves in the hot store: the next run resumes there, never below it.
+        Long firstKept = null;
         while (true) {
             long from = cursor;
             List<PurgeCandidate> candidates = transactions.inTransaction(
@@ -135,28 +260,39 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                     outcome.notYetDue++;
                 }
             }
-            cursor = candidates.get(candidates.size() - 1).index() + 1;
-            if (released.isEmpty()) {
-                continue;
+            cursor = outcome.skipPurgedRanges(candidates.get(candidates.size() - 1).index() + 1);
+            List<Long> removed = List.of();
+            if (!released.isEmpty() && request.dryRun()) {
+                outcome.wouldPurge += released.stream()
+                        .filter(id -> wouldDrop.stream().noneMatch(partition -> contains(partition, id))).count();
+            } else if (!released.isEmpty()) {
+                // Holds are read again in the purge's own transaction: one placed since the candidates were judged
+                // keeps its events (the database function refuses held events as well).
+                removed = transactions.inTransaction(() -> {
+                    List<LegalHold> current = holds.active(tenant);
+                    List<EventId> stillFree = candidates.stream()
+                            .filter(candidate -> released.contains(candidate.id()))
+                            .filter(candidate -> current.stream().noneMatch(hold -> hold.covers(candidate.subject())))
+                            .map(PurgeCandidate::id)
+                            .toList();
+                    outcome.held += released.size() - stillFree.size();
+                    return stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, stillFree);
+                });
+                outcome.addPurged(removed);
+                counter.purged(tenant, removed.size());
             }
-            if (request.dryRun()) {
-                outcome.wouldPurge += released.size();
-                continue;
+            if (firstKept == null) {
+                Set<Long> gone = new HashSet<>(removed);
+                firstKept = candidates.stream().map(PurgeCandidate::index).filter(index -> !gone.contains(index))
+                        .findFirst().orElse(null);
             }
-            // Holds are read again in the purge's own transaction: one placed since the candidates were judged
-            // keeps its events (the database function refuses held events as well).
-            List<Long> removed = transactions.inTransaction(() -> {
-                List<LegalHold> current = holds.active(tenant);
-                List<EventId> stillFree = candidates.stream()
-                        .filter(candidate -> released.contains(candidate.id()))
-                        .filter(candidate -> current.stream().noneMatch(hold -> hold.covers(candidate.subject())))
-                        .map(PurgeCandidate::id)
-                        .toList();
-                outcome.held += released.size() - stillFree.size();
-                return stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, stillFree);
+        }
+        long resumeNext = firstKept != null ? firstKept : cursor;
+        if (!request.dryRun() && resumeNext > stored) {
+            transactions.inTransaction(() -> {
+                purge.resumeFrom(tenant, resumeNext);
+                return null;
             });
-            outcome.addPurged(removed);
-            counter.purged(tenant, removed.size());
         }
         deleteExpiredSegments(tenant, request, run, tenantPolicies, now, outcome);
     }
@@ -276,24 +412,51 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         int segmentsKept;
         int segmentsLockExtended;
         String error;
-        final List<long[]> ranges = new ArrayList<>();
+        /** Purged leaves: first index to last index. */
+        final TreeMap<Long, Long> ranges = new TreeMap<>();
 
-        /** Collapses the purged indices into contiguous ranges for the run's record. */
+        /** A range of leaves a dropped partition purged. */
+        void addPurgedRange(long first, long last) {
+            addRange(first, last);
+            purged += last - first + 1;
+        }
+
+        /** The indices the per-event purge removed. */
         void addPurged(List<Long> indices) {
             for (long index : indices) {
-                long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-                if (last != null && last[1] + 1 == index) {
-                    last[1] = index;
-                } else {
-                    ranges.add(new long[] {index, index});
-                }
+                addRange(index, index);
                 purged++;
             }
         }
 
+        /** The first index at or after {@code index} that this run has not already purged. */
+        long skipPurgedRanges(long index) {
+            Map.Entry<Long, Long> covering = ranges.floorEntry(index);
+            return covering != null && covering.getValue() >= index ? covering.getValue() + 1 : index;
+        }
+
+        /** Keeps the purged indices as disjoint, non-adjacent ranges, whatever order they arrive in. */
+        private void addRange(long first, long last) {
+            long start = first;
+            long end = last;
+            Map.Entry<Long, Long> before = ranges.floorEntry(start);
+            if (before != null && before.getValue() + 1 >= start) {
+                start = before.getKey();
+                end = Math.max(end, before.getValue());
+                ranges.remove(before.getKey());
+            }
+            Map.Entry<Long, Long> next = ranges.ceilingEntry(start);
+            while (next != null && next.getKey() <= end + 1) {
+                end = Math.max(end, next.getValue());
+                ranges.remove(next.getKey());
+                next = ranges.ceilingEntry(start);
+            }
+            ranges.put(start, end);
+        }
+
         PurgeTenantOutcome toOutcome() {
-            List<JobOutcome.IndexRange> purgedRanges = ranges.stream()
-                    .map(range -> new JobOutcome.IndexRange(range[0], range[1])).toList();
+            List<JobOutcome.IndexRange> purgedRanges = ranges.entrySet().stream()
+                    .map(range -> new JobOutcome.IndexRange(range.getKey(), range.getValue())).toList();
             return new PurgeTenantOutcome(purged, wouldPurge, held, notYetDue, purgedRanges, segmentsDeleted,
                     segmentsWouldDelete, segmentsKept, segmentsLockExtended, error);
         }

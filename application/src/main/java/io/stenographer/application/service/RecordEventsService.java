@@ -92,7 +92,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
             String digest = key == null ? null : draft.contentDigest();
             IdempotencyRecord earlier = key == null ? null : known.get(draft.tenant()).get(key);
             if (earlier != null) {
-                outcomes.add(earlier.contentDigest().equals(digest)
+                outcomes.add(earlier.sameContentAs(digest)
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt()))
                         : new Conflicting(key, earlier.id()));
                 continue;

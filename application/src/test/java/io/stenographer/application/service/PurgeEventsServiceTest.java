@@ -6,6 +6,7 @@ import io.stenographer.application.port.in.PurgeTenantOutcome;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
+import io.stenographer.application.port.out.PurgePartitionsPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
@@ -73,6 +74,10 @@ class PurgeEventsServiceTest {
     private final SplittableRandom runIds = new SplittableRandom(7);
     private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
 
+    {
+        catalog.checkHoldsIn(holds::active);
+    }
+
     private PurgeEventsService service(int batchSize) {
         return service(batchSize, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, catalog);
     }
@@ -81,7 +86,7 @@ class PurgeEventsServiceTest {
             PurgeEventsPort purgePort) {
         ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
                 configured);
-        return new PurgeEventsService(segmentCatalog, purgePort, archive, policies, holds, log, selfAudit,
+        return new PurgeEventsService(segmentCatalog, purgePort, catalog, archive, policies, holds, log, selfAudit,
                 new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, batchSize,
                 (tenant, n) -> counted.add(tenant.value() + " " + n));
     }
@@ -240,6 +245,7 @@ class PurgeEventsServiceTest {
     void aHoldPlacedAfterTheCandidatesWereJudgedStillKeepsItsEventsInTheHotStore() {
         AuditEvent event = logged("C-9", 60);
         AuditEvent other = logged("C-1", 60);
+        logged("C-2", 60); // not archived: its month stays whole, so these two go one by one
         segments.archive(ACME, 0, 2, KEEP, NOW.minusSeconds(60));
         PurgeEventsPort racing = after(PurgeEventsPort.class, catalog, "purgeCandidates", () -> holdCase("C-9"));
 
@@ -250,6 +256,85 @@ class PurgeEventsServiceTest {
         assertThat(log.isHot(event.id())).isTrue();
         assertThat(log.isHot(other.id())).isFalse();
         assertThat(acme(run).eventsHeld()).isEqualTo(1);
+    }
+
+    @Test
+    void aMonthWhoseEveryEventIsReleasedLeavesTheHotStoreWholeAndItsLeavesAreRecorded() {
+        List<AuditEvent> april = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            april.add(logged("C-1", 45));
+        }
+        AuditEvent may = logged("C-1", 10); // archived, not yet due: May stays
+        segments.archive(ACME, 0, 6, KEEP, NOW.minusSeconds(60));
+
+        JobRun run = service(2).run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(catalog.droppedPartitions()).containsExactly("audit_event_2026-04");
+        assertThat(april).allSatisfy(event -> assertThat(log.isHot(event.id())).isFalse());
+        assertThat(log.isHot(may.id())).isTrue();
+        assertThat(catalog.purgeCalls()).isEmpty();
+        assertThat(counted).containsExactly("acme 5");
+        assertThat(acme(run).eventsPurged()).isEqualTo(5);
+        assertThat(acme(run).eventsNotYetDue()).isEqualTo(1);
+        assertThat(acme(run).purgedIndexRanges()).containsExactly(new JobOutcome.IndexRange(0, 4));
+        // The per-event purge starts after the dropped month and stops at the event it kept.
+        assertThat(catalog.resumeIndices()).containsEntry(ACME, 5L);
+    }
+
+    @Test
+    void aHoldPlacedWhileAMonthWasJudgedKeepsTheMonthWholeAndTheHeldEventHot() {
+        AuditEvent held = logged("C-9", 45);
+        AuditEvent free = logged("C-1", 45);
+        segments.archive(ACME, 0, 2, KEEP, NOW.minusSeconds(60));
+        InMemoryArchiveCatalog racing = catalog;
+        PurgePartitionsPort judgedThenHeld = after(PurgePartitionsPort.class, racing, "kindsOf",
+                () -> holdCase("C-9"));
+        ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
+                RetentionPolicies.onlyDefault(DEFAULT_POLICY));
+        PurgeEventsService service = new PurgeEventsService(catalog, catalog, judgedThenHeld, archive, policies, holds,
+                log, selfAudit, new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, 100,
+                (tenant, n) -> counted.add(tenant.value() + " " + n));
+
+        JobRun run = service.run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(catalog.droppedPartitions()).isEmpty();
+        assertThat(log.isHot(held.id())).isTrue();
+        assertThat(log.isHot(free.id())).isFalse();
+        assertThat(acme(run).eventsHeld()).isEqualTo(1);
+        assertThat(acme(run).eventsPurged()).isEqualTo(1);
+    }
+
+    @Test
+    void theNextRunResumesAtTheFirstEventThisOneKeptAndNeverBelowIt() {
+        logged("C-1", 60);
+        logged("C-1", 60);
+        logged("C-7", 60);
+        logged("C-1", 60);
+        logged("C-1", 60); // not archived: its month stays whole
+        segments.archive(ACME, 0, 4, KEEP, NOW.minusSeconds(60));
+        holdCase("C-7");
+        List<Long> startedFrom = new ArrayList<>();
+        PurgeEventsPort watched = (PurgeEventsPort) Proxy.newProxyInstance(PurgeEventsPort.class.getClassLoader(),
+                new Class<?>[] {PurgeEventsPort.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("purgeCandidates")) {
+                        startedFrom.add((Long) args[1]);
+                    }
+                    try {
+                        return method.invoke(catalog, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, watched).run(RunJobCommand.scheduled());
+        assertThat(catalog.resumeIndices()).containsEntry(ACME, 2L);
+        startedFrom.clear();
+        service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, watched).run(RunJobCommand.scheduled());
+
+        assertThat(startedFrom).first().isEqualTo(2L);
+        assertThat(catalog.resumeIndices()).containsEntry(ACME, 2L);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,8 +73,11 @@ public final class ArchiveBenchmark {
             db.setAutoCommit(true);
 
             // 1. seed --------------------------------------------------------------------------------
-            MillionLoader.Result loadT = seed(service, db, o.tenant(), o.events(), o.copyChunk());
-            MillionLoader.Result loadU = seed(service, db, o.purgeLoadTenant(), o.loadEvents(), o.copyChunk());
+            MillionLoader.Result loadT = seed(service, db, o.tenant(), o.events(), o.copyChunk(), null);
+            // U's events were received 40 days ago, in a month that has ended: its purge drops that month's
+            // partition whole (docs/STORAGE.md). T's are received now, so its purge goes event by event.
+            MillionLoader.Result loadU = seed(service, db, o.purgeLoadTenant(), o.loadEvents(), o.copyChunk(),
+                    Instant.now().minus(40, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS));
             waitIntegrated(service, o.tenant(), o.events(), o.integrateTimeoutSeconds());
             waitIntegrated(service, o.purgeLoadTenant(), o.loadEvents(), o.integrateTimeoutSeconds());
             createPolicy(service, o.adminUser(), o.tenant());
@@ -101,6 +105,9 @@ public final class ArchiveBenchmark {
                     archiveT.status(), archiveT.events(), archiveT.durationMillis(), Stats.rate(archiveT.rate()),
                     archiveT.segments()));
             require(archiveT, "archive", o.events());
+
+            String storage = storageOnDisk(db, (long) o.events() + o.loadEvents());
+            log("storage on disk after archiving " + o.tenant() + ":\n" + storage);
 
             // 3. purge ---------------------------------------------------------------------------------
             log("== purge baseline: plain batched DELETE of a copy of the same rows ==");
@@ -168,18 +175,46 @@ public final class ArchiveBenchmark {
             long hotLeft = hotRows(db, o.tenant());
 
             report(o, started, loadAtStart, loadT, loadU, rawArchive, archiveT, plainDelete, purgeT, hotLeft,
-                    archiveU, purgeU, quiet, during, phases, purgePlan);
+                    archiveU, purgeU, quiet, during, phases, purgePlan, storage);
         }
     }
 
-    private static MillionLoader.Result seed(Service service, Connection db, String tenant, int events, int chunk)
-            throws Exception {
+    /** Bytes on disk of each table, with its indexes and TOAST, and per event of the two loaded tenants. */
+    private static String storageOnDisk(Connection db, long events) throws Exception {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "   %-44s %14s %10s%n", "table",
+                "bytes", "per event"));
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT 'audit_event: heap and TOAST, all partitions',
+                       sum(pg_total_relation_size(i.inhrelid) - pg_indexes_size(i.inhrelid))
+                FROM pg_inherits i WHERE i.inhparent = 'audit_event'::regclass
+                UNION ALL
+                SELECT 'audit_event: its 10 indexes, all partitions', sum(pg_indexes_size(i.inhrelid))
+                FROM pg_inherits i WHERE i.inhparent = 'audit_event'::regclass
+                UNION ALL
+                SELECT t, pg_total_relation_size(t::regclass)
+                FROM unnest(ARRAY['event_client_key', 'log_leaf', 'merkle_subtree', 'log_checkpoint',
+                                  'archived_event', 'archive_segment', 'integration_queue']) t""")) {
+            long total = 0;
+            while (rs.next()) {
+                long bytes = rs.getLong(2);
+                total += bytes;
+                out.append(String.format(Locale.ROOT, "   %-44s %,14d %10.1f%n", rs.getString(1), bytes,
+                        (double) bytes / events));
+            }
+            out.append(String.format(Locale.ROOT, "   %-44s %,14d %10.1f%n", "total", total, (double) total / events));
+        }
+        return out.toString();
+    }
+
+    private static MillionLoader.Result seed(Service service, Connection db, String tenant, int events, int chunk,
+            Instant receivedAt) throws Exception {
         log("== bulk load " + events + " events into '" + tenant + "' ==");
         long before = service.checkpointSize(tenant);
         if (before != 0) {
             throw new IllegalStateException("tenant " + tenant + " already has a log (tree size " + before + ")");
         }
-        MillionLoader.Result load = new MillionLoader(db).load(new TenantId(tenant), events, chunk);
+        MillionLoader.Result load = new MillionLoader(db).load(new TenantId(tenant), 0, events, chunk, events,
+                receivedAt);
         log(String.format(Locale.ROOT, "COPY done in %.1f s (%s events/s)", load.seconds(),
                 Stats.rate(load.events() / load.seconds())));
         // Drop the leaf inputs the log benchmark keeps for its SHA-256 baseline.
@@ -301,7 +336,7 @@ public final class ArchiveBenchmark {
     private static void report(ArchiveOptions o, String started, double loadAtStart, MillionLoader.Result loadT,
             MillionLoader.Result loadU, Baselines.Timed raw, Job archive, Baselines.Timed delete, Job purge,
             long hotLeft, Job archiveU, Job purgeU, PacedIngest.Result quiet, PacedIngest.Result during,
-            StringBuilder phases, String purgePlan) {
+            StringBuilder phases, String purgePlan, String storage) {
         StringBuilder out = new StringBuilder();
         out.append('\n').append("Stenographer retention benchmark: archive and purge (issue 4)\n");
         out.append("started ").append(started).append(", ").append(Runtime.getRuntime().availableProcessors())
@@ -339,6 +374,10 @@ public final class ArchiveBenchmark {
         out.append(String.format(Locale.ROOT, "   ratio job / baseline: %.2f (the job takes %.1fx as long)%n%n",
                 purge.rate() / delete.rate(), delete.rate() / purge.rate()));
 
+        out.append(String.format(Locale.ROOT, "Storage on disk after archiving %s (%,d events loaded in all)%n", o.tenant(),
+                (long) o.events() + o.loadEvents()));
+        out.append(storage).append('\n');
+
         out.append(String.format(Locale.ROOT, "3. Ingest latency, tenant %s: %d writers, single-event POST, "
                 + "%d ms pause after each%n", o.ingestTenant(), o.ingestWriters(), o.ingestPauseMillis()));
         out.append(String.format(Locale.ROOT, "   %-44s %8s %8s %8s %8s %8s %9s%n", "", "p50 ms", "p90 ms", "p99 ms",
@@ -349,10 +388,11 @@ public final class ArchiveBenchmark {
         out.append(String.format(Locale.ROOT, "   ratio during / without: p50 %.2f, p99 %.2f%n",
                 during.latency().percentileMs(50) / quiet.latency().percentileMs(50),
                 during.latency().percentileMs(99) / quiet.latency().percentileMs(99)));
-        out.append(String.format(Locale.ROOT, "   that purge, under ingest: %,d events in %.1f s = %s events/s "
-                        + "(%.2f of the unloaded purge rate); failed ingest requests %d without, %d during%n%n",
-                purgeU.events(), purgeU.durationMillis() / 1000.0, Stats.rate(purgeU.rate()),
-                purgeU.rate() / purge.rate(), quiet.failed(), during.failed()));
+        out.append(String.format(Locale.ROOT, "   that purge, under ingest, drops %s's ended month whole: %,d events in "
+                        + "%.1f s = %s events/s = %.2f of the plain DELETE baseline (%.2f of the event-by-event purge "
+                        + "above); failed ingest requests %d without, %d during%n%n",
+                o.purgeLoadTenant(), purgeU.events(), purgeU.durationMillis() / 1000.0, Stats.rate(purgeU.rate()),
+                purgeU.rate() / delete.rate(), purgeU.rate() / purge.rate(), quiet.failed(), during.failed()));
         if (!"succeeded".equals(purge.status()) || !"succeeded".equals(purgeU.status())) {
             out.append("   NOTE: a purge job did not succeed; its error, as the service recorded it:\n");
             for (Job j : new Job[] {purge, purgeU}) {

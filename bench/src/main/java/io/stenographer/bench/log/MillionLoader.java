@@ -52,6 +52,12 @@ public final class MillionLoader {
      * distinct events) and keeps the leaf inputs of the first {@code keep} of them.
      */
     public Result load(TenantId tenant, int first, int events, int chunk, int keep) throws Exception {
+        return load(tenant, first, events, chunk, keep, null);
+    }
+
+    /** As above, every event received at {@code receivedAt} (its id too is of that instant); null: now. */
+    public Result load(TenantId tenant, int first, int events, int chunk, int keep, Instant receivedAt)
+            throws Exception {
         byte[][] leafInputs = new byte[Math.min(keep, events)][];
         long[] inputBytes = new long[1];
         BlockingQueue<String> chunks = new ArrayBlockingQueue<>(2);
@@ -60,14 +66,15 @@ public final class MillionLoader {
         Thread generator = new Thread(() -> {
             try {
                 SplittableRandom random = new SplittableRandom(20261127L + first);
-                Instant occurredAt = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+                Instant occurredAt = (receivedAt != null ? receivedAt : Instant.now()).minus(1, ChronoUnit.HOURS)
+                        .truncatedTo(ChronoUnit.MILLIS);
                 for (int from = 0; from < events; from += chunk) {
                     long t0 = System.nanoTime();
                     int to = Math.min(events, from + chunk);
-                    Instant receivedAt = Instant.now();
+                    Instant received = receivedAt != null ? receivedAt : Instant.now();
                     StringBuilder csv = new StringBuilder((to - from) * 760);
                     for (int i = from; i < to; i++) {
-                        AuditEvent event = Events.sealed(tenant, first + i, occurredAt, receivedAt, random);
+                        AuditEvent event = Events.sealed(tenant, first + i, occurredAt, received, random);
                         byte[] leafInput = event.leafInput();
                         inputBytes[0] += leafInput.length;
                         if (i < leafInputs.length) {

@@ -156,7 +156,7 @@ public class RetentionConfiguration {
             ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, PostgresMerkleLog log, SelfAudit selfAudit,
             JobRuns jobRuns, TransactionRunner transactions, Clock clock, ArchiveSettings settings,
             ArchiveMetrics metrics) {
-        return new PurgeEventsService(catalog, purge, archive, policies, holds, log, selfAudit, jobRuns,
+        return new PurgeEventsService(catalog, purge, purge, archive, policies, holds, log, selfAudit, jobRuns,
                 transactions, clock, settings.purgeBatchSize(), metrics);
     }
 

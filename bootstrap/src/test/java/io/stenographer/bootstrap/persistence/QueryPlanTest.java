@@ -184,6 +184,8 @@ class QueryPlanTest {
         start = System.nanoTime();
         try (Statement s = connection.createStatement()) {
             s.execute("SET LOCAL session_replication_role = origin");
+            // As PostgresEventStore.search runs every page (see there).
+            s.execute("SET LOCAL enable_sort = off");
             s.execute("ANALYZE audit_event");
         }
         analyzeMillis = (System.nanoTime() - start) / 1_000_000;
@@ -232,11 +234,13 @@ class QueryPlanTest {
 
         for (Plan plan : List.of(first, deep, firstSteady, deepSteady)) {
             assertThat(plan.scans()).as("%s: scans of audit_event", filter).isNotEmpty()
+                    .filteredOn(scan -> !scan.ofAnEmptyPartition())
+                    .isNotEmpty()
                     .allSatisfy(scan -> {
                         assertThat(scan.type()).as("%s", filter).isIn("Index Scan", "Index Only Scan");
                         assertThat(scan.index()).as("%s", filter).startsWith("audit_event_");
                     });
-            assertThat(plan.json()).as("%s", filter).doesNotContain("Seq Scan").doesNotContain("Bitmap Heap Scan");
+            assertThat(plan.json()).as("%s", filter).doesNotContain("Bitmap Heap Scan");
             assertThat(plan.buffers()).as("%s: buffers of one page", filter).isLessThan(MAX_PAGE_BUFFERS);
         }
         assertThat(first.rows()).isEqualTo(firstSteady.rows());
@@ -276,7 +280,8 @@ class QueryPlanTest {
         }
         record(common, sharedStatement ? "after rare, shared" : "after rare, own", "first", plan);
 
-        assertThat(plan.scans()).allSatisfy(scan -> assertThat(scan.type()).isIn("Index Scan", "Index Only Scan"));
+        assertThat(plan.scans()).filteredOn(scan -> !scan.ofAnEmptyPartition())
+                .allSatisfy(scan -> assertThat(scan.type()).isIn("Index Scan", "Index Only Scan"));
         assertThat(plan.buffers()).as("a common prefix after a rare one: %s", plan.summary())
                 .isLessThan(MAX_PAGE_BUFFERS);
     }
@@ -476,7 +481,16 @@ class QueryPlanTest {
 
     // ---------------------------------------------------------------- plan JSON
 
-    record Scan(String type, String index) {
+    /** A scan of one partition of the event store, with what it read and returned. */
+    record Scan(String type, String index, long buffers, long rows) {
+
+        /**
+         * A month created ahead of time holds no row yet; the planner may read its zero pages sequentially and sort
+         * nothing, which costs nothing. Any scan that reads a page or returns a row must be an index scan.
+         */
+        boolean ofAnEmptyPartition() {
+            return type.equals("Seq Scan") && buffers == 0 && rows == 0;
+        }
     }
 
     record Plan(String json, List<Scan> scans, List<String> nodes, long buffers, long rows, double executionMillis) {
@@ -504,9 +518,12 @@ class QueryPlanTest {
             String type = ((JsonString) node.get("Node Type")).value();
             nodes.add(type);
             JsonValue relation = node.get("Relation Name");
-            if (relation instanceof JsonString name && name.value().equals("audit_event")) {
+            // The event store is partitioned by month (V15): a scan names the partition it reads.
+            if (relation instanceof JsonString name && name.value().startsWith("audit_event")) {
                 JsonValue index = node.get("Index Name");
-                scans.add(new Scan(type, index instanceof JsonString text ? text.value() : "(none)"));
+                scans.add(new Scan(type, index instanceof JsonString text ? text.value() : "(none)",
+                        number(node, "Shared Hit Blocks") + number(node, "Shared Read Blocks"),
+                        number(node, "Actual Rows")));
             }
             if (node.get("Plans") instanceof JsonArray children) {
                 for (JsonValue child : children.elements()) {

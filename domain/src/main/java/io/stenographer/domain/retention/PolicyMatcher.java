@@ -36,9 +36,14 @@ public record PolicyMatcher(TenantId tenant, String actionPattern, String resour
     }
 
     public boolean matches(RetentionSubject subject) {
-        return (tenant == null || tenant.equals(subject.tenant()))
-                && (resourceType == null || resourceType.equals(subject.resourceType()))
-                && ActionPatterns.matches(actionPattern, subject.action());
+        return matches(subject.tenant(), subject.action(), subject.resourceType());
+    }
+
+    /** Only these three attributes of an event decide which policies match it. */
+    public boolean matches(TenantId eventTenant, String action, String eventResourceType) {
+        return (tenant == null || tenant.equals(eventTenant))
+                && (resourceType == null || resourceType.equals(eventResourceType))
+                && ActionPatterns.matches(actionPattern, action);
     }
 
     /** Higher is more specific; see the class comment for the exact order. */

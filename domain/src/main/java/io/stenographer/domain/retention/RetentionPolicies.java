@@ -99,8 +99,13 @@ public final class RetentionPolicies {
 
     /** The policy that governs {@code subject}; see the class comment for the rules. Never fails. */
     public RetentionPolicy resolve(RetentionSubject subject) {
+        return resolve(subject.tenant(), subject.action(), subject.resourceType());
+    }
+
+    /** The policy that governs every event of this tenant, action and resource type (null: no resource). */
+    public RetentionPolicy resolve(TenantId tenant, String action, String resourceType) {
         for (RetentionPolicy policy : policies) {
-            if (policy.matcher().matches(subject)) {
+            if (policy.matcher().matches(tenant, action, resourceType)) {
                 return policy; // sorted by PRECEDENCE: the first match is the winner
             }
         }

@@ -33,7 +33,12 @@ public final class RetentionRules {
 
     /** When the event may be archived: {@code receivedAt + archiveAfter}. */
     public static Instant archiveDueAt(RetentionSubject subject, RetentionPolicy policy) {
-        return policy.archiveAfter().addTo(subject.receivedAt());
+        return archiveDueAt(subject.receivedAt(), policy);
+    }
+
+    /** When an event received then, under this policy, may leave the hot store; later receipts are due later. */
+    public static Instant archiveDueAt(Instant receivedAt, RetentionPolicy policy) {
+        return policy.archiveAfter().addTo(receivedAt);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.stenographer.application.service.fakes;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
+import io.stenographer.application.port.out.PurgePartitionsPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
@@ -12,9 +13,13 @@ import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventCursor;
 import io.stenographer.domain.query.PageRequest;
 import io.stenographer.domain.retention.HoldCriteria;
+import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionSubject;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +38,7 @@ import java.util.stream.Stream;
  * once) and the purge function, which removes only events indexed in a segment that is not deleted, under the
  * same leaf hash the log holds. Every call must run inside a transaction.
  */
-public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeEventsPort {
+public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeEventsPort, PurgePartitionsPort {
 
     public record Recorded(SegmentManifest manifest, Lock lock, Instant confirmedRetainUntil,
             List<ArchivedEvent> events, Instant deletedAt, UUID deletedBy) {
@@ -42,6 +48,10 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     private final InMemoryLog log;
     private final Map<String, Recorded> segments = new LinkedHashMap<>();
     private final List<List<EventId>> purgeCalls = new ArrayList<>();
+    private final Map<TenantId, Long> resumeIndices = new LinkedHashMap<>();
+    private final Set<String> droppedPartitions = new HashSet<>();
+    private final Set<String> refusedPartitions = new HashSet<>();
+    private Function<TenantId, List<LegalHold>> activeHolds = tenant -> List.of();
     private boolean failNextRecord;
 
     public InMemoryArchiveCatalog(FakeTransactionRunner transactions, InMemoryLog log) {
@@ -232,6 +242,126 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
         }
         removed.sort(null);
         return removed;
+    }
+
+    @Override
+    public long resumeIndex(TenantId tenant) {
+        requireTransaction();
+        return resumeIndices.getOrDefault(tenant, 0L);
+    }
+
+    @Override
+    public void resumeFrom(TenantId tenant, long index) {
+        requireTransaction();
+        resumeIndices.merge(tenant, index, Math::max);
+    }
+
+    /** Where each tenant's per-event purge resumes. */
+    public Map<TenantId, Long> resumeIndices() {
+        return Map.copyOf(resumeIndices);
+    }
+
+    /** One partition per calendar month (UTC) of receipt, as the database keeps them. */
+    @Override
+    public List<HotPartition> partitionsEndedBefore(Instant now) {
+        requireTransaction();
+        YearMonth current = YearMonth.from(now.atOffset(ZoneOffset.UTC));
+        return log.hotEvents().stream()
+                .map(event -> YearMonth.from(event.receivedAt().atOffset(ZoneOffset.UTC)))
+                .filter(month -> month.isBefore(current))
+                .distinct()
+                .sorted()
+                .map(InMemoryArchiveCatalog::partition)
+                .filter(partition -> !droppedPartitions.contains(partition.name()))
+                .toList();
+    }
+
+    @Override
+    public List<PartitionKind> kindsOf(HotPartition partition) {
+        requireTransaction();
+        Set<EventId> archived = new HashSet<>();
+        segments.values().stream().filter(r -> r.deletedAt() == null)
+                .forEach(r -> r.events().forEach(e -> archived.add(e.id())));
+        Map<List<Object>, List<AuditEvent>> kinds = new LinkedHashMap<>();
+        inPartition(partition).forEach(event -> kinds.computeIfAbsent(Arrays.asList(event.tenant(),
+                event.content().action().value(),
+                event.content().resource() == null ? null : event.content().resource().type()),
+                k -> new ArrayList<>()).add(event));
+        return kinds.values().stream().map(events -> {
+            AuditEvent first = events.get(0);
+            return new PartitionKind(first.tenant(), first.content().action().value(),
+                    first.content().resource() == null ? null : first.content().resource().type(),
+                    events.stream().map(AuditEvent::receivedAt).max(Comparator.naturalOrder()).orElseThrow(),
+                    events.size(), events.stream().filter(event -> archived.contains(event.id())).count());
+        }).toList();
+    }
+
+    @Override
+    public List<PartitionEvent> eventsOf(HotPartition partition, EventId after, int limit) {
+        requireTransaction();
+        Set<EventId> archived = new HashSet<>();
+        segments.values().stream().filter(r -> r.deletedAt() == null)
+                .forEach(r -> r.events().forEach(e -> archived.add(e.id())));
+        return inPartition(partition)
+                .filter(event -> after == null || event.id().value().compareTo(after.value()) > 0)
+                .limit(limit)
+                .map(event -> new PartitionEvent(event.id(), RetentionSubject.of(event), archived.contains(event.id())))
+                .toList();
+    }
+
+    @Override
+    public List<PurgedRange> drop(HotPartition partition) {
+        requireTransaction();
+        if (refusedPartitions.contains(partition.name())) {
+            throw new PartitionKept("refused by the test", null);
+        }
+        // As the database function does: an event under a hold placed since the judging keeps the whole month.
+        if (inPartition(partition).anyMatch(event -> activeHolds.apply(event.tenant()).stream()
+                .anyMatch(hold -> hold.covers(RetentionSubject.of(event))))) {
+            throw new PartitionKept("an event of " + partition.name() + " is held", null);
+        }
+        List<PurgedRange> ranges = new ArrayList<>();
+        for (AuditEvent event : inPartition(partition).toList()) {
+            ArchivedEvent archived = ofTenant(event.tenant()).filter(r -> r.deletedAt() == null)
+                    .flatMap(r -> r.events().stream()).filter(e -> e.id().equals(event.id())).findFirst()
+                    .orElseThrow(() -> new PartitionKept("event " + event.id() + " is not archived", null));
+            ranges.add(new PurgedRange(event.tenant(), archived.index(), archived.index()));
+        }
+        inPartition(partition).toList().forEach(event -> log.removeHot(event.id()));
+        droppedPartitions.add(partition.name());
+        return ranges;
+    }
+
+    /** Where the database function reads the holds it refuses to drop under. */
+    public void checkHoldsIn(Function<TenantId, List<LegalHold>> holds) {
+        this.activeHolds = holds;
+    }
+
+    /** Makes the database refuse to drop this partition, as it does when a hold arrived after the judging. */
+    public void refuseToDrop(String partitionName) {
+        refusedPartitions.add(partitionName);
+    }
+
+    public Set<String> droppedPartitions() {
+        return Set.copyOf(droppedPartitions);
+    }
+
+    private Stream<AuditEvent> inPartition(HotPartition partition) {
+        return log.hotEvents().stream()
+                .filter(event -> partition(YearMonth.from(event.receivedAt().atOffset(ZoneOffset.UTC))).name()
+                        .equals(partition.name()))
+                .sorted(Comparator.comparing(event -> event.id().value()));
+    }
+
+    private static HotPartition partition(YearMonth month) {
+        Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        return new HotPartition("audit_event_" + month, idFloor(from), idFloor(to), to);
+    }
+
+    /** The smallest UUIDv7 of the instant's millisecond, as the database's partition bounds are. */
+    private static EventId idFloor(Instant at) {
+        return new EventId(new UUID(at.toEpochMilli() << 16, 0));
     }
 
     private Stream<Recorded> ofTenant(TenantId tenant) {

@@ -120,6 +120,11 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
         return Optional.ofNullable(hot.get(id));
     }
 
+    /** Every event in the hot store. */
+    java.util.Collection<AuditEvent> hotEvents() {
+        return List.copyOf(hot.values());
+    }
+
     /** Removes an event from the hot store (only the purge fake calls this). */
     void removeHot(EventId id) {
         hot.remove(id);
