@@ -240,13 +240,17 @@ CREATE FUNCTION stenographer_drop_event_partition(p_name text)
     RETURNS TABLE (purged_tenant text, first_index bigint, last_index bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = ${flyway:defaultSchema}, pg_temp
-    SET lock_timeout = '2s' AS
+    SET lock_timeout = '2s'
+    SET work_mem = '64MB' AS
 $$
 DECLARE
     registered event_partition%ROWTYPE;
     refused    bigint;
-    ranges     jsonb;
     total      bigint;
+    spans      jsonb;
+    span       jsonb;
+    ranges     jsonb := '[]';
+    islands    jsonb;
 BEGIN
     SELECT * INTO registered FROM event_partition WHERE name = p_name;
     IF NOT FOUND OR EXISTS (SELECT 1 FROM event_partition_drop d WHERE d.name = p_name)
@@ -262,37 +266,49 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended('stenographer.event-partitions', 0));
     LOCK TABLE legal_hold, legal_hold_release, archive_segment_deletion IN SHARE MODE;
     EXECUTE format('LOCK TABLE %I IN SHARE MODE', p_name);
-    -- Set-based: one join per rule. The hold rule is stenographer_is_held, asked only for events of tenants that
-    -- have an unreleased hold at all, so a month of tenants without holds costs no call per row.
+    -- One pass, joins only. An archived_event row is written only by stenographer_record_segment, which takes it
+    -- from the leaf of that event inside the segment's confirmed range, and neither table can change; so the
+    -- archived row under the same event id, tenant and leaf hash stands for "archived, confirmed, with its leaf".
+    -- The hold rule is stenographer_is_held, asked only for events of tenants that have an unreleased hold.
     EXECUTE format($check$
-        SELECT count(*) FROM %I e
-        LEFT JOIN archived_event a ON a.event_id = e.id AND a.tenant = e.tenant AND a.leaf_hash = e.leaf_hash
-        LEFT JOIN archive_segment s ON s.object_key = a.segment_key AND s.tenant = e.tenant
-                                   AND a.log_index >= s.from_index AND a.log_index < s.to_index
-        LEFT JOIN log_leaf l ON l.tenant = e.tenant AND l.leaf_index = a.log_index AND l.event_id = e.id
-        WHERE s.object_key IS NULL OR l.event_id IS NULL
-           OR EXISTS (SELECT 1 FROM archive_segment_deletion d WHERE d.object_key = a.segment_key)
-           OR (EXISTS (SELECT 1 FROM legal_hold h
-                       WHERE h.tenant = e.tenant
-                         AND NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id))
-               AND stenographer_is_held(e.tenant, e.actor_id, e.action, e.resource_type, e.resource_id,
-                                        e.occurred_at))
-        $check$, p_name) INTO refused;
+        SELECT coalesce(sum(refused), 0), coalesce(sum(events), 0),
+               coalesce(jsonb_agg(jsonb_build_array(tenant, first_index, last_index, events) ORDER BY tenant), '[]')
+        FROM (SELECT e.tenant, min(a.log_index) AS first_index, max(a.log_index) AS last_index,
+                     count(*) AS events,
+                     count(*) FILTER (WHERE a.event_id IS NULL OR d.object_key IS NOT NULL
+                         OR (held.tenant IS NOT NULL
+                             AND stenographer_is_held(e.tenant, e.actor_id, e.action, e.resource_type,
+                                                      e.resource_id, e.occurred_at))) AS refused
+              FROM %I e
+              LEFT JOIN archived_event a ON a.event_id = e.id AND a.tenant = e.tenant AND a.leaf_hash = e.leaf_hash
+              LEFT JOIN archive_segment_deletion d ON d.object_key = a.segment_key
+              LEFT JOIN (SELECT DISTINCT h.tenant FROM legal_hold h
+                         WHERE NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id)) held
+                     ON held.tenant = e.tenant
+              GROUP BY e.tenant) per_tenant
+        $check$, p_name) INTO refused, total, spans;
     IF refused > 0 THEN
         RAISE EXCEPTION 'stenographer: % events of partition % are not archived or are held; it is kept', refused,
             p_name USING ERRCODE = 'check_violation';
     END IF;
-    -- The purged leaves as contiguous index ranges per tenant (gaps and islands), for the run's record.
-    EXECUTE format($ranges$
-        SELECT coalesce(jsonb_agg(jsonb_build_array(tenant, first_index, last_index) ORDER BY tenant, first_index),
-                        '[]'),
-               coalesce(sum(last_index - first_index + 1), 0)
-        FROM (SELECT tenant, min(log_index) AS first_index, max(log_index) AS last_index
-              FROM (SELECT a.tenant, a.log_index,
-                           a.log_index - row_number() OVER (PARTITION BY a.tenant ORDER BY a.log_index) AS island
-                    FROM %I e JOIN archived_event a ON a.event_id = e.id) numbered
-              GROUP BY tenant, island) islands
-        $ranges$, p_name) INTO ranges, total;
+    -- The purged leaves as contiguous index ranges per tenant, for the run's record: one range when a tenant's
+    -- events fill [first, last], else gaps and islands over that tenant's events.
+    FOR span IN SELECT value FROM jsonb_array_elements(spans) LOOP
+        IF (span ->> 2)::bigint - (span ->> 1)::bigint + 1 = (span ->> 3)::bigint THEN
+            ranges := ranges || jsonb_build_array(jsonb_build_array(span ->> 0, (span ->> 1)::bigint,
+                                                                     (span ->> 2)::bigint));
+        ELSE
+            EXECUTE format($islands$
+                SELECT jsonb_agg(jsonb_build_array($1, first_index, last_index) ORDER BY first_index)
+                FROM (SELECT min(log_index) AS first_index, max(log_index) AS last_index
+                      FROM (SELECT a.log_index, a.log_index - row_number() OVER (ORDER BY a.log_index) AS island
+                            FROM %I e JOIN archived_event a ON a.event_id = e.id AND a.tenant = e.tenant
+                            WHERE e.tenant = $1) numbered
+                      GROUP BY island) grouped
+                $islands$, p_name) INTO islands USING span ->> 0;
+            ranges := ranges || islands;
+        END IF;
+    END LOOP;
     SET LOCAL lock_timeout = '200ms';
     EXECUTE format('ALTER TABLE audit_event DETACH PARTITION %I', p_name);
     EXECUTE format('DROP TABLE %I', p_name);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
+import org.jboss.logging.Logger;
 
 /**
  * The two paths that remove events from the hot store. They only call the database's
@@ -27,6 +28,7 @@ public class PostgresEventPurge implements PurgeEventsPort, PurgePartitionsPort 
 
     /** check_violation (the function refused) and lock_not_available (the store was too busy to detach). */
     private static final Set<String> KEPT_STATES = Set.of("23514", "55P03");
+    private static final Logger LOG = Logger.getLogger(PostgresEventPurge.class);
 
     private final Jdbc jdbc;
 
@@ -94,16 +96,16 @@ public class PostgresEventPurge implements PurgeEventsPort, PurgePartitionsPort 
 
     @Override
     public List<PartitionKind> kindsOf(HotPartition partition) {
-        // One pass over the partition (pruned by the id range), archived events found by a join on their unique id.
+        // One pass over the partition, pruned to it by the id range.
         return jdbc.query("""
-                SELECT e.tenant, e.action, e.resource_type, max(e.received_at), count(*), count(a.event_id)
-                FROM audit_event e LEFT JOIN archived_event a ON a.event_id = e.id AND a.tenant = e.tenant
+                SELECT e.tenant, e.action, e.resource_type, max(e.received_at), count(*)
+                FROM audit_event e
                 WHERE e.id >= ? AND e.id < ?
                 GROUP BY e.tenant, e.action, e.resource_type""", ps -> {
             ps.setObject(1, partition.fromId() != null ? partition.fromId().value() : new UUID(0, 0));
             ps.setObject(2, partition.toId().value());
         }, rs -> new PartitionKind(new TenantId(rs.getString(1)), rs.getString(2), rs.getString(3),
-                rs.getTimestamp(4).toInstant(), rs.getLong(5), rs.getLong(6)));
+                rs.getTimestamp(4).toInstant(), rs.getLong(5)));
     }
 
     @Override
@@ -135,6 +137,7 @@ public class PostgresEventPurge implements PurgeEventsPort, PurgePartitionsPort 
         } catch (RuntimeException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof SQLException sql && KEPT_STATES.contains(sql.getSQLState())) {
+                    LOG.infof("partition %s of the event store kept: %s", partition.name(), sql.getMessage());
                     throw new PartitionKept("partition " + partition.name() + " kept: " + sql.getMessage(), e);
                 }
             }

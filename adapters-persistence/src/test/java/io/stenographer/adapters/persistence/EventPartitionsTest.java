@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stenographer.application.port.out.PurgePartitionsPort.HotPartition;
 import io.stenographer.application.port.out.PurgePartitionsPort.PartitionEvent;
 import io.stenographer.application.port.out.PurgePartitionsPort.PartitionKept;
+import io.stenographer.application.port.out.PurgePartitionsPort.PartitionKind;
 import io.stenographer.application.port.out.PurgePartitionsPort.PurgedRange;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
@@ -59,6 +60,8 @@ class EventPartitionsTest {
             for (int n = 0; n < 4; n++) {
                 alpha.add(event(ALPHA, n, Instant.parse("2026-10-05T10:00:00Z").plusSeconds(n)));
             }
+            // One of this month between them: October's leaves of alpha are two islands, [0, 1] and [3, 4].
+            alpha.add(2, event(ALPHA, 9, receivedNow()));
             List<AuditEvent> beta = List.of(event(BETA, 0, Instant.parse("2026-11-03T08:00:00Z")),
                     event(BETA, 1, Instant.parse("2026-11-03T08:00:01Z")));
             ScratchDatabase.appendWithLeaves(app, ALPHA, alpha, 0);
@@ -71,6 +74,9 @@ class EventPartitionsTest {
             assertThat(past.fromId()).isNull();
             List<PartitionEvent> firstPage = purge.eventsOf(past, null, 4);
             List<PartitionEvent> secondPage = purge.eventsOf(past, firstPage.get(3).id(), 4);
+            assertThat(purge.kindsOf(past)).containsExactlyInAnyOrder(
+                    new PartitionKind(ALPHA, "case.view", "case", alpha.get(4).receivedAt(), 4),
+                    new PartitionKind(BETA, "case.view", "case", beta.get(1).receivedAt(), 2));
             assertThat(firstPage).hasSize(4);
             assertThat(secondPage).hasSize(2);
             assertThat(firstPage.get(0).subject().tenant()).isEqualTo(ALPHA);
@@ -84,7 +90,7 @@ class EventPartitionsTest {
                         assertThat(e.getMessage()).contains("event_client_key_uq");
                     });
 
-            archive(app, ALPHA, alpha, 0, 4);
+            archive(app, ALPHA, alpha, 0, 5);
             archive(app, BETA, beta, 0, 1);
             assertThatThrownBy(() -> purge.drop(past)).isInstanceOf(PartitionKept.class)
                     .hasMessageContaining("1 events of partition " + before + " are not archived or are held");
@@ -95,13 +101,13 @@ class EventPartitionsTest {
                     + " placed_by, placed_at) VALUES (?, ?, ?, 'litigation', 'counsel', now())")) {
                 place.setObject(1, hold);
                 place.setString(2, ALPHA.value());
-                place.setString(3, alpha.get(2).content().actor().id());
+                place.setString(3, alpha.get(3).content().actor().id());
                 place.executeUpdate();
             }
             assertThatThrownBy(() -> purge.drop(past)).isInstanceOf(PartitionKept.class)
                     .hasMessageContaining("1 events of partition " + before);
             assertThat(count(app, "SELECT count(*) FROM audit_event WHERE tenant IN ('part-alpha', 'part-beta')"))
-                    .isEqualTo(6);
+                    .isEqualTo(7);
 
             release(app, hold);
             String thisMonth = "audit_event_" + currentMonth().toString().replace('-', '_');
@@ -112,12 +118,15 @@ class EventPartitionsTest {
 
             List<PurgedRange> purged = purge.drop(past);
 
-            assertThat(purged).containsExactly(new PurgedRange(ALPHA, 0, 3), new PurgedRange(BETA, 0, 1));
+            assertThat(purged).containsExactly(new PurgedRange(ALPHA, 0, 1), new PurgedRange(ALPHA, 3, 4),
+                    new PurgedRange(BETA, 0, 1));
             assertThat(count(app, "SELECT count(*) FROM audit_event WHERE tenant IN ('part-alpha', 'part-beta')"
                     + " AND received_at < '2026-12-01'")).isZero();
             assertThat(count(app, "SELECT count(*) FROM log_leaf WHERE tenant IN ('part-alpha', 'part-beta')"))
-                    .as("every leaf stays, the release's included").isEqualTo(7);
-            assertThat(count(app, "SELECT count(*) FROM archived_event")).isEqualTo(6);
+                    .as("every leaf stays, the release's included").isEqualTo(8);
+            assertThat(count(app, "SELECT count(*) FROM archived_event")).isEqualTo(7);
+            assertThat(count(app, "SELECT count(*) FROM audit_event WHERE id = '" + alpha.get(2).id() + "'"))
+                    .as("this month's event stays").isEqualTo(1);
             assertThat(count(app, "SELECT count(*) FROM pg_class WHERE relname = '" + before + "'")).isZero();
             assertThat(count(app, "SELECT events FROM event_partition_drop WHERE name = '" + before + "'"))
                     .isEqualTo(6);
@@ -210,7 +219,7 @@ class EventPartitionsTest {
                 Outcome.SUCCESS, receivedNow(), new Source("stenographer", null, null), null, JsonObject.EMPTY, null);
         Instant now = receivedNow();
         AuditEvent released = AuditEvent.record(EventId.newTimeOrdered(now, RANDOM), now, "stenographer", draft);
-        ScratchDatabase.appendWithLeaves(app, ALPHA, List.of(released), 4);
+        ScratchDatabase.appendWithLeaves(app, ALPHA, List.of(released), 5);
         try (PreparedStatement call = app.prepareStatement(
                 "SELECT stenographer_release_legal_hold(?, 'counsel', now(), 'settled')")) {
             call.setObject(1, hold);

@@ -105,9 +105,11 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                     Map<TenantId, TenantOutcome> outcomes = new LinkedHashMap<>();
                     tenants.forEach(tenant -> outcomes.put(tenant, new TenantOutcome()));
                     List<String> failures = new ArrayList<>();
-                    List<HotPartition> wouldDrop = new ArrayList<>();
                     try {
-                        wouldDrop.addAll(purgeWholePartitions(request, outcomes));
+                        if (!request.dryRun()) {
+                            // A dry run judges every event one by one below, which counts the same events.
+                            purgeWholePartitions(outcomes);
+                        }
                     } catch (RuntimeException e) {
                         // The per-event purge below still reaches every released event.
                         failures.add("partitions: " + e.getMessage());
@@ -117,7 +119,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                         TenantId tenant = entry.getKey();
                         TenantOutcome outcome = entry.getValue();
                         try {
-                            purgeTenant(tenant, request, run, outcome, wouldDrop);
+                            purgeTenant(tenant, request, run, outcome);
                         } catch (RuntimeException e) {
                             outcome.error = e.getMessage();
                             failures.add(tenant.value() + ": " + e.getMessage());
@@ -140,21 +142,20 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
      * Drops each month that has ended, oldest first, once every event in it is released; a month with one event
      * not yet due, held or not archived stays whole, and its released events go through the per-event purge.
      */
-    private List<HotPartition> purgeWholePartitions(RunJobCommand request, Map<TenantId, TenantOutcome> outcomes) {
-        List<HotPartition> wouldDrop = new ArrayList<>();
+    private void purgeWholePartitions(Map<TenantId, TenantOutcome> outcomes) {
         Instant now = clock.instant();
         Map<TenantId, RetentionPolicies> tenantPolicies = new HashMap<>();
         Map<TenantId, List<LegalHold>> tenantHolds = new HashMap<>();
         for (HotPartition partition : transactions.inTransaction(() -> partitions.partitionsEndedBefore(now))) {
-            Map<TenantId, Long> released = new HashMap<>();
+            boolean anyEvent = false;
             boolean allReleased = true;
             boolean anyHold = false;
             // Policy and due date depend only on tenant, action, resource type and receipt: a kind is due when its
             // latest event is. Events are judged one by one only where a hold may cover some of them.
             for (PartitionKind kind : transactions.inTransaction(() -> partitions.kindsOf(partition))) {
                 TenantId tenant = kind.tenant();
-                if (!outcomes.containsKey(tenant) || kind.archived() < kind.events()) {
-                    // A run for some tenants never removes another tenant's events; nothing unarchived leaves.
+                if (!outcomes.containsKey(tenant)) {
+                    // A run for some tenants never removes another tenant's events.
                     allReleased = false;
                     break;
                 }
@@ -167,17 +168,12 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 }
                 anyHold |= !tenantHolds.computeIfAbsent(tenant,
                         t -> transactions.inTransaction(() -> holds.active(t))).isEmpty();
-                released.merge(tenant, kind.events(), Long::sum);
+                anyEvent = true;
             }
             if (allReleased && anyHold) {
                 allReleased = noEventHeld(partition, tenantHolds);
             }
-            if (!allReleased || released.isEmpty()) {
-                continue;
-            }
-            if (request.dryRun()) {
-                released.forEach((tenant, n) -> outcomes.get(tenant).wouldPurge += n);
-                wouldDrop.add(partition);
+            if (!allReleased || !anyEvent) {
                 continue;
             }
             List<PurgedRange> purged;
@@ -195,7 +191,6 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             }
             counts.forEach(counter::purged);
         }
-        return wouldDrop;
     }
 
     /** Reads the partition's events one by one and answers whether none is under one of the tenants' holds. */
@@ -218,21 +213,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         }
     }
 
-    /** Whether the id lies in the partition's range (ids compare as unsigned bytes, as PostgreSQL's uuid does). */
-    private static boolean contains(HotPartition partition, EventId id) {
-        return (partition.fromId() == null || unsignedCompare(partition.fromId(), id) <= 0)
-                && unsignedCompare(id, partition.toId()) < 0;
-    }
-
-    private static int unsignedCompare(EventId a, EventId b) {
-        int high = Long.compareUnsigned(a.value().getMostSignificantBits(), b.value().getMostSignificantBits());
-        return high != 0 ? high
-                : Long.compareUnsigned(a.value().getLeastSignificantBits(), b.value().getLeastSignificantBits());
-    }
-
-    /** @param wouldDrop in a dry run, the months step 1 counted whole; their events are not counted twice */
-    private void purgeTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome,
-            List<HotPartition> wouldDrop) {
+    private void purgeTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome) {
         Instant now = clock.instant();
         RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
         List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
@@ -263,8 +244,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             cursor = outcome.skipPurgedRanges(candidates.get(candidates.size() - 1).index() + 1);
             List<Long> removed = List.of();
             if (!released.isEmpty() && request.dryRun()) {
-                outcome.wouldPurge += released.stream()
-                        .filter(id -> wouldDrop.stream().noneMatch(partition -> contains(partition, id))).count();
+                outcome.wouldPurge += released.size();
             } else if (!released.isEmpty()) {
                 // Holds are read again in the purge's own transaction: one placed since the candidates were judged
                 // keeps its events (the database function refuses held events as well).

@@ -18,7 +18,8 @@ public interface PurgePartitionsPort {
 
     /**
      * What the partition holds, grouped by what decides an event's policy and due date: tenant, action and
-     * resource type, with the latest receipt, the number of events and how many of them are archived.
+     * resource type, with the latest receipt and the number of events. Whether they are archived is for
+     * {@link #drop} to check, in the same pass that drops.
      */
     List<PartitionKind> kindsOf(HotPartition partition);
 
@@ -38,8 +39,7 @@ public interface PurgePartitionsPort {
     }
 
     /** @param resourceType null for events without a resource */
-    record PartitionKind(TenantId tenant, String action, String resourceType, Instant latestReceivedAt, long events,
-            long archived) {
+    record PartitionKind(TenantId tenant, String action, String resourceType, Instant latestReceivedAt, long events) {
     }
 
     record PartitionEvent(EventId id, RetentionSubject subject, boolean archived) {

@@ -279,9 +279,6 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     @Override
     public List<PartitionKind> kindsOf(HotPartition partition) {
         requireTransaction();
-        Set<EventId> archived = new HashSet<>();
-        segments.values().stream().filter(r -> r.deletedAt() == null)
-                .forEach(r -> r.events().forEach(e -> archived.add(e.id())));
         Map<List<Object>, List<AuditEvent>> kinds = new LinkedHashMap<>();
         inPartition(partition).forEach(event -> kinds.computeIfAbsent(Arrays.asList(event.tenant(),
                 event.content().action().value(),
@@ -292,7 +289,7 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
             return new PartitionKind(first.tenant(), first.content().action().value(),
                     first.content().resource() == null ? null : first.content().resource().type(),
                     events.stream().map(AuditEvent::receivedAt).max(Comparator.naturalOrder()).orElseThrow(),
-                    events.size(), events.stream().filter(event -> archived.contains(event.id())).count());
+                    events.size());
         }).toList();
     }
 
