@@ -18,6 +18,7 @@ import io.stenographer.domain.tiles.TileLayout;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -327,20 +328,66 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                     ps.setLong(2, from);
                     ps.setLong(3, to);
                     ps.setFetchSize(1_000);
-                }, rs -> {
-                    LogLeaf leaf = leaf(rs);
-                    byte[] archived = rs.getBytes(5);
-                    Hash archivedLeafHash = archived == null ? null : new Hash(archived);
-                    if (rs.getObject(6) == null) {
-                        return new LeafWithEvent(leaf, null, null, archivedLeafHash);
-                    }
-                    try {
-                        return new LeafWithEvent(leaf, AuditEventRowMapper.fromColumns(rs, 6), null, archivedLeafHash);
-                    } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
-                        // A row altered into something no valid event looks like: report, do not crash.
-                        return new LeafWithEvent(leaf, null, String.valueOf(e.getMessage()), archivedLeafHash);
-                    }
-                });
+                }, PostgresMerkleLog::leafWithEvent);
+    }
+
+    private static LeafWithEvent leafWithEvent(ResultSet rs) throws SQLException {
+        LogLeaf leaf = leaf(rs);
+        byte[] archived = rs.getBytes(5);
+        Hash archivedLeafHash = archived == null ? null : new Hash(archived);
+        if (rs.getObject(6) == null) {
+            return new LeafWithEvent(leaf, null, null, archivedLeafHash);
+        }
+        try {
+            return new LeafWithEvent(leaf, AuditEventRowMapper.fromColumns(rs, 6), null, archivedLeafHash);
+        } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+            // A row altered into something no valid event looks like: report, do not crash.
+            return new LeafWithEvent(leaf, null, String.valueOf(e.getMessage()), archivedLeafHash);
+        }
+    }
+
+    @Override
+    public long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize) {
+        // Hot events through the time index and their unique leaf; purged ones through archived_event's time index,
+        // which keeps their index. An event both hot and archived counts once.
+        List<Long> indices = jdbc.query("""
+                SELECT l.leaf_index FROM audit_event e JOIN log_leaf l ON l.event_id = e.id AND l.tenant = e.tenant
+                WHERE e.tenant = ? AND e.occurred_at >= ? AND e.occurred_at < ? AND l.leaf_index < ?
+                UNION
+                SELECT a.log_index FROM archived_event a
+                WHERE a.tenant = ? AND a.occurred_at >= ? AND a.occurred_at < ? AND a.log_index < ?
+                ORDER BY 1""", ps -> {
+            for (int offset : new int[] {0, 4}) {
+                ps.setString(offset + 1, tenant.value());
+                ps.setTimestamp(offset + 2, Timestamp.from(from));
+                ps.setTimestamp(offset + 3, Timestamp.from(to));
+                ps.setLong(offset + 4, treeSize);
+            }
+            ps.setFetchSize(10_000);
+        }, rs -> rs.getLong(1));
+        return indices.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public List<LeafWithEvent> leavesWithEventsAt(TenantId tenant, long[] indices) {
+        if (indices.length == 0) {
+            return List.of();
+        }
+        if (indices[indices.length - 1] - indices[0] + 1 == indices.length) {
+            // Contiguous (a period covering this part of the log): the range scan reads them in order.
+            return leavesWithEvents(tenant, indices[0], indices[indices.length - 1] + 1);
+        }
+        return jdbc.query("SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash, a.leaf_hash, "
+                + AuditEventRowMapper.COLUMNS
+                + " FROM log_leaf l LEFT JOIN audit_event e ON e.id = l.event_id"
+                + " LEFT JOIN archived_event a ON a.tenant = l.tenant AND a.log_index = l.leaf_index"
+                + " AND a.event_id = l.event_id"
+                + " WHERE l.tenant = ? AND l.leaf_index = ANY (?) ORDER BY l.leaf_index", ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setArray(2, ps.getConnection().createArrayOf("bigint",
+                            java.util.Arrays.stream(indices).boxed().toArray()));
+                    ps.setFetchSize(1_000);
+                }, PostgresMerkleLog::leafWithEvent);
     }
 
     private static LogLeaf leaf(ResultSet rs) throws SQLException {

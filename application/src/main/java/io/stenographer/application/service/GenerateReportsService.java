@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,10 +43,10 @@ import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
- * Generates queued reports. A report reads the log range [0, pinned tree size) twice, in index order,
- * in chunks of {@value #CHUNK} leaves, each chunk in its own short read transaction (log rows never
- * change, so the chunks add up to one consistent picture; memory stays bounded and no transaction
- * timeout caps the log size):
+ * Generates queued reports. A report finds, through the time indexes, the leaves below its pinned tree size whose
+ * events occurred in its period, then reads those leaves twice, in index order, in chunks of {@value #CHUNK}, each
+ * chunk in its own short read transaction (log rows never change, so the chunks add up to one consistent picture;
+ * memory stays bounded and no transaction timeout caps the log size):
  * <ol>
  *   <li>pass 1 feeds the report's rules and counts the event table;</li>
  *   <li>pass 2 streams the event table into the file (with inclusion proofs for bundles), after the
@@ -179,8 +180,11 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         ReportDefinition definition = ReportDefinition.of(job.type(), job.parameters());
         long unavailable = 0;
         ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
-        for (long start = 0; start < job.treeSize(); start += CHUNK) {
-            for (LoadLogPort.LeafWithEvent row : chunk(job, start, fromArchive)) {
+        // Every report has a period on occurredAt, and nothing outside it can count: only its events are read.
+        long[] inPeriod = transactions.inTransaction(() -> log.leafIndicesOccurredIn(job.tenant(),
+                job.parameters().from(), job.parameters().to(), job.treeSize()));
+        for (int start = 0; start < inPeriod.length; start += CHUNK) {
+            for (LoadLogPort.LeafWithEvent row : chunk(job, inPeriod, start, fromArchive)) {
                 if (row.event() == null) {
                     unavailable++;
                 } else {
@@ -204,7 +208,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         long[] written = {0};
         ReportEvents events = sink -> {
             written[0] = 0;
-            eventTable(job, definition, redactor, job.format() == ReportFormat.BUNDLE, entry -> {
+            eventTable(job, inPeriod, definition, redactor, job.format() == ReportFormat.BUNDLE, entry -> {
                 written[0]++;
                 sink.accept(entry);
             });
@@ -279,15 +283,16 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         return complete;
     }
 
-    private List<LoadLogPort.LeafWithEvent> chunk(ReportJob job, long start,
+    /** The leaves at {@code indices[start .. start + CHUNK)}, with their events, in one short read transaction. */
+    private List<LoadLogPort.LeafWithEvent> chunk(ReportJob job, long[] indices, int start,
             ArchivedEventReader.IndexCursor fromArchive) {
-        long end = Math.min(job.treeSize(), start + CHUNK);
+        long[] wanted = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + CHUNK));
         return transactions.inTransaction(() -> {
-            List<LoadLogPort.LeafWithEvent> rows = withArchived(log.leavesWithEvents(job.tenant(), start, end),
+            List<LoadLogPort.LeafWithEvent> rows = withArchived(log.leavesWithEventsAt(job.tenant(), wanted),
                     fromArchive);
-            if (rows.size() != end - start) {
-                throw new LogIntegrityViolation("leaves [" + start + ", " + end + ") of " + job.tenant()
-                        + " are incomplete; run a verification");
+            if (rows.size() != wanted.length) {
+                throw new LogIntegrityViolation(wanted.length - rows.size() + " of the leaves from index " + wanted[0]
+                        + " of " + job.tenant() + " are missing; run a verification");
             }
             for (LoadLogPort.LeafWithEvent row : rows) {
                 if (row.unreadable() != null) {
@@ -300,18 +305,17 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     }
 
     /** Pass 2: the selected events, published (redacted for FOIA), with proofs for bundles. */
-    private void eventTable(ReportJob job, ReportDefinition definition, Redactor redactor, boolean bundle,
-            ReportEvents.Sink sink) throws IOException {
+    private void eventTable(ReportJob job, long[] inPeriod, ReportDefinition definition, Redactor redactor,
+            boolean bundle, ReportEvents.Sink sink) throws IOException {
         boolean redacting = redactor != null && redactor.redactsAnything();
         boolean proofs = bundle && !redacting;
         StoredTree tree = new StoredTree(log, job.tenant(), job.treeSize(), new LogCache(RUN_TILES));
         ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
-        for (long start = 0; start < job.treeSize(); start += CHUNK) {
-            long chunkStart = start;
-            long end = Math.min(job.treeSize(), start + CHUNK);
+        for (int start = 0; start < inPeriod.length; start += CHUNK) {
+            long[] wanted = Arrays.copyOfRange(inPeriod, start, Math.min(inPeriod.length, start + CHUNK));
             List<ReportEntry> entries = transactions.inTransaction(() -> {
-                List<LoadLogPort.LeafWithEvent> rows = withArchived(
-                        log.leavesWithEvents(job.tenant(), chunkStart, end), fromArchive);
+                List<LoadLogPort.LeafWithEvent> rows = withArchived(log.leavesWithEventsAt(job.tenant(), wanted),
+                        fromArchive);
                 List<LoadLogPort.LeafWithEvent> chosen = new ArrayList<>();
                 for (LoadLogPort.LeafWithEvent row : rows) {
                     if (row.event() != null && definition.selects(row.event())) {

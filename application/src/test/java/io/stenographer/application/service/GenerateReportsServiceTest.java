@@ -69,6 +69,8 @@ class GenerateReportsServiceTest {
     private final Map<UUID, Instant> runningSince = new HashMap<>();
     private final Map<UUID, ByteArrayOutputStream> files = new HashMap<>();
     private boolean dropLeaf;
+    /** Every leaf index the worker read. */
+    private final List<Long> read = new ArrayList<>();
 
     private GenerateReportsService service(long maxEvents) {
         SplittableRandom random = new SplittableRandom(3);
@@ -134,9 +136,30 @@ class GenerateReportsServiceTest {
         dropLeaf = true;
         ReportJob job = queue(ReportType.DENIED_ACCESS, ReportFormat.JSON);
         GenerateReportsUseCase.Outcome outcome = service(1_000).generateNext().orElseThrow();
-        assertThat(outcome.error()).contains("incomplete; run a verification");
+        assertThat(outcome.error()).contains("are missing; run a verification");
         assertThat(outcome.cause()).isNotNull();
         assertThat(statuses.get(job.id())).startsWith("failed: ");
+    }
+
+    @Test
+    void aReportReadsOnlyTheLeavesOfItsPeriod() {
+        for (int i = 0; i < 10; i++) {
+            // Received during the report's hour, but they occurred two days before it: outside its period.
+            Instant received = NOW.minusSeconds(3000).plusMillis(100L * i);
+            log.add(AuditEvent.record(EventId.newTimeOrdered(received, new SplittableRandom(100 + i)), received,
+                    "svc", new EventDraft(ACME, new Actor("u-old", ActorType.USER, null), Action.of("case.view"),
+                            null, null, Outcome.SUCCESS, received.minus(Duration.ofDays(2)),
+                            new Source("portal", null, null), null, null, null)));
+        }
+        seed(10);
+        ReportJob job = queue(ReportType.FOIA_EXPORT, ReportFormat.JSON);
+
+        GenerateReportsUseCase.Outcome outcome = service(1_000).generateNext().orElseThrow();
+
+        assertThat(outcome.error()).isNull();
+        assertThat(outcome.events()).isEqualTo(10);
+        assertThat(read).isNotEmpty().allSatisfy(index -> assertThat(index).isBetween(10L, 19L));
+        assertThat(files.get(job.id()).toString(StandardCharsets.UTF_8)).doesNotContain("u-old");
     }
 
     @Test
@@ -189,6 +212,34 @@ class GenerateReportsServiceTest {
                             Checkpoint checkpoint = Checkpoint.of("test/acme", (long) args[1], tree.root((long) args[1]));
                             return Optional.of(new PublishedCheckpoint(ACME, checkpoint,
                                     checkpoint.sign(key).serialize(), NOW));
+                        }
+                        case "leafIndicesOccurredIn": {
+                            Instant from = (Instant) args[1];
+                            Instant to = (Instant) args[2];
+                            long treeSize = (long) args[3];
+                            List<Long> found = new ArrayList<>();
+                            for (int i = 0; i < Math.min(treeSize, log.size()); i++) {
+                                Instant at = log.get(i).content().occurredAt();
+                                if (!at.isBefore(from) && at.isBefore(to)) {
+                                    found.add((long) i);
+                                }
+                            }
+                            return found.stream().mapToLong(Long::longValue).toArray();
+                        }
+                        case "leavesWithEventsAt": {
+                            long[] indices = (long[]) args[1];
+                            assertThat(indices.length).isLessThanOrEqualTo(GenerateReportsService.CHUNK);
+                            List<LoadLogPort.LeafWithEvent> rows = new ArrayList<>();
+                            for (long i : indices) {
+                                read.add(i);
+                                if (dropLeaf && i == 17) {
+                                    continue;
+                                }
+                                AuditEvent event = log.get((int) i);
+                                rows.add(new LoadLogPort.LeafWithEvent(new LogLeaf(ACME, i, event.id(),
+                                        event.leafHash()), event, null));
+                            }
+                            return rows;
                         }
                         case "leavesWithEvents": {
                             long from = (long) args[1];

@@ -7,6 +7,7 @@ import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.merkle.MerkleHashes;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -58,6 +59,15 @@ public final class MillionLoader {
     /** As above, every event received at {@code receivedAt} (its id too is of that instant); null: now. */
     public Result load(TenantId tenant, int first, int events, int chunk, int keep, Instant receivedAt)
             throws Exception {
+        return load(tenant, first, events, chunk, keep, receivedAt, Duration.ZERO);
+    }
+
+    /**
+     * As above, with occurrence times spread evenly over {@code occurredSpread} before the last one, in index
+     * order (zero: all at one instant), as a log that grew over that time would hold them.
+     */
+    public Result load(TenantId tenant, int first, int events, int chunk, int keep, Instant receivedAt,
+            Duration occurredSpread) throws Exception {
         byte[][] leafInputs = new byte[Math.min(keep, events)][];
         long[] inputBytes = new long[1];
         BlockingQueue<String> chunks = new ArrayBlockingQueue<>(2);
@@ -74,7 +84,9 @@ public final class MillionLoader {
                     Instant received = receivedAt != null ? receivedAt : Instant.now();
                     StringBuilder csv = new StringBuilder((to - from) * 760);
                     for (int i = from; i < to; i++) {
-                        AuditEvent event = Events.sealed(tenant, first + i, occurredAt, received, random);
+                        Instant occurred = occurredSpread.isZero() ? occurredAt : occurredAt.minusMillis(
+                                occurredSpread.toMillis() / events * (events - 1L - i));
+                        AuditEvent event = Events.sealed(tenant, first + i, occurred, received, random);
                         byte[] leafInput = event.leafInput();
                         inputBytes[0] += leafInput.length;
                         if (i < leafInputs.length) {

@@ -46,6 +46,7 @@ public final class ReportBenchmark {
         String jdbcUrl = arg(args, "--jdbc-url", "jdbc:postgresql://127.0.0.1:18101/stenographer");
         String tenant = arg(args, "--tenant", "globex");
         int events = Integer.parseInt(arg(args, "--events", "1000000"));
+        int spreadDays = Integer.parseInt(arg(args, "--spread-days", "100"));
         Path work = Path.of(arg(args, "--work-dir", "/tmp/steno-reportbench-files"));
         String command = arg(args, "--command", "(not given)");
         Service service = new Service(baseUrl);
@@ -55,7 +56,9 @@ public final class ReportBenchmark {
         log("== bulk load " + events + " events into '" + tenant + "' ==");
         long loadStart = System.nanoTime();
         try (Connection db = DriverManager.getConnection(jdbcUrl, "stenographer_owner", "")) {
-            MillionLoader.Result load = new MillionLoader(db).load(new TenantId(tenant), events, 20_000);
+            // Occurrence times spread evenly over spread-days, so one day holds events / spread-days of them.
+            MillionLoader.Result load = new MillionLoader(db).load(new TenantId(tenant), 0, events, 20_000, events,
+                    null, Duration.ofDays(spreadDays));
             log(String.format("COPY done in %.1f s", load.seconds()));
         }
         long size = 0;
@@ -75,10 +78,17 @@ public final class ReportBenchmark {
 
         // Both reports are pinned to the same checkpoint (the first one's): the CSV report's own
         // report.requested/generated events land in the same tenant's log and must not count.
-        String period = "\"from\":\"" + Instant.now().minus(1, ChronoUnit.DAYS) + "\",\"to\":\""
-                + Instant.now().plus(1, ChronoUnit.HOURS) + "\",\"pseudonymiseActors\":false";
+        Instant now = Instant.now();
+        String wholeLog = "\"from\":\"" + now.minus(spreadDays + 1L, ChronoUnit.DAYS) + "\",\"to\":\""
+                + now.plus(1, ChronoUnit.HOURS) + "\",\"pseudonymiseActors\":false";
+        // One day in the middle of the spread: about events / spread-days events of the whole log.
+        Instant dayStart = now.minus(spreadDays / 2L, ChronoUnit.DAYS);
+        String oneDay = "\"from\":\"" + dayStart + "\",\"to\":\"" + dayStart.plus(1, ChronoUnit.DAYS)
+                + "\",\"pseudonymiseActors\":false";
         String pin = "";
-        for (String format : new String[] {"csv", "bundle"}) {
+        for (String run : new String[] {"csv", "bundle", "csv 1 day"}) {
+            String format = run.substring(0, run.indexOf(' ') < 0 ? run.length() : run.indexOf(' '));
+            String period = run.endsWith("1 day") ? oneDay : wholeLog;
             String body = "{\"tenant\":\"" + tenant + "\",\"type\":\"foia-export\",\"format\":\"" + format
                     + "\",\"parameters\":{" + period + pin + "}}";
             AtomicLong maxUsed = new AtomicLong();
@@ -109,7 +119,7 @@ public final class ReportBenchmark {
             String status;
             String report;
             do {
-                Service.sleep(500);
+                Service.sleep(100);
                 report = service.get("/api/v1/reports/" + id, "auditor", Duration.ofSeconds(30)).body();
                 status = field(report, "status");
             } while (!status.equals("succeeded") && !status.equals("failed"));
@@ -122,10 +132,10 @@ public final class ReportBenchmark {
             long eventCount = Long.parseLong(number(report, "eventCount"));
             pin = ",\"treeSize\":" + number(report, "treeSize");
             long bytes = Long.parseLong(number(report, "contentBytes"));
-            log(String.format("%s: %,d events in %.1f s", format, eventCount, seconds));
-            out.append(String.format(Locale.ROOT, "%-6s %,d events: POST -> succeeded %.1f s (%,.0f events/s); file "
+            log(String.format("%s: %,d events in %.1f s", run, eventCount, seconds));
+            out.append(String.format(Locale.ROOT, "%-9s %,d events: POST -> succeeded %.1f s (%,.0f events/s); file "
                             + "%,.1f MB; service heap used max %.0f MiB (sampled), old-gen live data after GC max %.0f MiB%n",
-                    format, eventCount, seconds, eventCount / seconds, bytes / 1e6, maxUsed.get() / 1048576.0,
+                    run, eventCount, seconds, eventCount / seconds, bytes / 1e6, maxUsed.get() / 1048576.0,
                     maxLive.get() / 1048576.0));
 
             if (format.equals("bundle")) {

@@ -16,8 +16,8 @@ import java.util.Objects;
  * exports, the pseudonyms) differ.
  *
  * @param eventCount        events in the report's event table
- * @param eventsUnavailable leaves in the range whose event payload was purged (after archiving) and
- *                          so could not be evaluated
+ * @param eventsUnavailable leaves of the period whose event payload is gone (purged, and its archive copy deleted
+ *                          at the end of its retention) and so could not be evaluated
  */
 public record ReportHeader(String reportId, TenantId tenant, ReportType type, ReportFormat format, JsonObject query,
         List<String> ruleVersions, String requestedBy, Instant requestedAt, Instant generatedAt,

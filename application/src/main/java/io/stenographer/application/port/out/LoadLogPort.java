@@ -9,6 +9,7 @@ import io.stenographer.domain.log.StoredLeaf;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.tiles.Tile;
 import java.util.Collection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,16 @@ public interface LoadLogPort {
      * ({@code archivedLeafHash} set), {@code unreadable} says why a row that exists could not be read.
      */
     List<LeafWithEvent> leavesWithEvents(TenantId tenant, long from, long to);
+
+    /**
+     * The leaf indices below {@code treeSize} of the tenant's events that occurred in {@code [from, to)}, hot or
+     * purged after archiving, ascending: what a report over that period reads, found through the time indexes
+     * instead of by scanning the log.
+     */
+    long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize);
+
+    /** As {@link #leavesWithEvents}, for these ascending indices; a missing leaf is simply absent. */
+    List<LeafWithEvent> leavesWithEventsAt(TenantId tenant, long[] indices);
 
     record LeafWithEvent(LogLeaf leaf, AuditEvent event, String unreadable,
             Hash archivedLeafHash) implements StoredLeaf {

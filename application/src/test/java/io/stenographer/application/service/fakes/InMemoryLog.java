@@ -42,6 +42,8 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     private final Map<TenantId, TenantLog> logs = new LinkedHashMap<>();
     /** The hot store: events still held in the database, by id. */
     private final Map<EventId, AuditEvent> hot = new HashMap<>();
+    /** When each event occurred, kept after a purge as archived_event keeps it. */
+    private final Map<EventId, java.time.Instant> occurred = new HashMap<>();
 
     public InMemoryLog(FakeTransactionRunner transactions) {
         this.transactions = transactions;
@@ -54,6 +56,7 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
         LogLeaf leaf = new LogLeaf(event.tenant(), index, event.id(), event.leafHash());
         log.leaves.add(leaf);
         hot.put(event.id(), event);
+        occurred.put(event.id(), event.content().occurredAt());
         return leaf;
     }
 
@@ -218,6 +221,25 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
                 .map(leaf -> new LeafWithEvent(leaf, hot.get(leaf.eventId()), null,
                         hot.containsKey(leaf.eventId()) ? null : leaf.leafHash()))
                 .toList();
+    }
+
+    @Override
+    public long[] leafIndicesOccurredIn(TenantId tenant, java.time.Instant from, java.time.Instant to, long treeSize) {
+        requireTransaction();
+        return leaves(tenant, 0, treeSize).stream()
+                .filter(leaf -> occurred.containsKey(leaf.eventId()))
+                .filter(leaf -> !occurred.get(leaf.eventId()).isBefore(from) && occurred.get(leaf.eventId()).isBefore(to))
+                .mapToLong(LogLeaf::index).toArray();
+    }
+
+    @Override
+    public List<LeafWithEvent> leavesWithEventsAt(TenantId tenant, long[] indices) {
+        requireTransaction();
+        List<LeafWithEvent> rows = new java.util.ArrayList<>();
+        for (long index : indices) {
+            rows.addAll(leavesWithEvents(tenant, index, index + 1));
+        }
+        return rows;
     }
 
     /** As the adapter: outside any transaction, in consecutive ranges of at most {@code maxRows} leaves. */
