@@ -20,12 +20,9 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -175,44 +172,11 @@ class PostgresLeafFieldsTest {
     private static void store(TenantId tenant, List<AuditEvent> events, List<Long> leafIndices) throws SQLException {
         try (Connection superuser = MigratedPostgres.server().superuserConnection()) {
             superuser.setAutoCommit(false);
-            try (PreparedStatement insert = superuser.prepareStatement("INSERT INTO audit_event (id, tenant, "
-                    + "received_at, submitted_by, actor_id, actor_type, actor_display_name, action, resource_type, "
-                    + "resource_id, reason, outcome, occurred_at, source_application, source_ip, source_user_agent, "
-                    + "correlation_id, metadata, client_event_id, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    + "?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                    PreparedStatement leaf = superuser.prepareStatement(
-                            "INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)")) {
-                for (AuditEvent event : events) {
-                    StoredEventFields f = StoredEventFields.of(event);
-                    int p = 1;
-                    insert.setObject(p++, f.id());
-                    insert.setString(p++, f.tenant());
-                    insert.setObject(p++, OffsetDateTime.ofInstant(f.receivedAt(), ZoneOffset.UTC));
-                    for (String text : new String[] {f.submittedBy(), f.actorId(), f.actorType(),
-                            f.actorDisplayName(), f.action(), f.resourceType(), f.resourceId(), f.reason(),
-                            f.outcome()}) {
-                        insert.setString(p++, text);
-                    }
-                    insert.setObject(p++, OffsetDateTime.ofInstant(f.occurredAt(), ZoneOffset.UTC));
-                    for (String text : new String[] {f.sourceApplication(), f.sourceIp(), f.sourceUserAgent(),
-                            f.correlationId(), f.metadata(), f.clientEventId()}) {
-                        insert.setString(p++, text);
-                    }
-                    insert.setBytes(p, event.leafHash().bytes());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-                for (long index : leafIndices) {
-                    AuditEvent event = events.get((int) index);
-                    leaf.setString(1, tenant.value());
-                    leaf.setLong(2, index);
-                    leaf.setObject(3, event.id().value());
-                    leaf.setBytes(4, event.leafHash().bytes());
-                    leaf.addBatch();
-                }
-                leaf.executeBatch();
-                superuser.commit();
+            ScratchDatabase.insertEvents(superuser, events);
+            for (long index : leafIndices) {
+                ScratchDatabase.insertLeaf(superuser, tenant, index, events.get((int) index));
             }
+            superuser.commit();
         }
     }
 

@@ -62,17 +62,23 @@ final class ScratchDatabase {
         return DriverManager.getConnection(url, EmbeddedPostgresServer.OWNER_ROLE, EmbeddedPostgresServer.OWNER_ROLE);
     }
 
-    /** Appends the events as the event store writes them, then gives them leaves from {@code firstIndex} on. */
+    /** Appends each event as the event store writes it, then its leaf, numbering leaves from {@code firstIndex}. */
     static void appendWithLeaves(Connection connection, TenantId tenant, List<AuditEvent> events, long firstIndex)
             throws SQLException {
+        long index = firstIndex;
+        for (AuditEvent event : events) {
+            insertEvents(connection, List.of(event));
+            insertLeaf(connection, tenant, index++, event);
+        }
+    }
+
+    /** The events as the event store writes them, in one batch. */
+    static void insertEvents(Connection connection, List<AuditEvent> events) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_event (id, tenant, "
                 + "received_at, submitted_by, actor_id, actor_type, actor_display_name, action, resource_type, "
                 + "resource_id, reason, outcome, occurred_at, source_application, source_ip, source_user_agent, "
                 + "correlation_id, metadata, client_event_id, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement leaf = connection.prepareStatement(
-                        "INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)")) {
-            long index = firstIndex;
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditEvent event : events) {
                 StoredEventFields f = StoredEventFields.of(event);
                 int p = 1;
@@ -89,13 +95,21 @@ final class ScratchDatabase {
                     insert.setString(p++, text);
                 }
                 insert.setBytes(p, event.leafHash().bytes());
-                insert.executeUpdate();
-                leaf.setString(1, tenant.value());
-                leaf.setLong(2, index++);
-                leaf.setObject(3, event.id().value());
-                leaf.setBytes(4, event.leafHash().bytes());
-                leaf.executeUpdate();
+                insert.addBatch();
             }
+            insert.executeBatch();
+        }
+    }
+
+    /** The event's leaf at {@code index} of the tenant's log. */
+    static void insertLeaf(Connection connection, TenantId tenant, long index, AuditEvent event) throws SQLException {
+        try (PreparedStatement leaf = connection.prepareStatement(
+                "INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash) VALUES (?, ?, ?, ?)")) {
+            leaf.setString(1, tenant.value());
+            leaf.setLong(2, index);
+            leaf.setObject(3, event.id().value());
+            leaf.setBytes(4, event.leafHash().bytes());
+            leaf.executeUpdate();
         }
     }
 }

@@ -201,6 +201,16 @@ class GenerateReportsServiceTest {
         };
     }
 
+    /** The leaf at {@code index} with its event; none for the leaf a test dropped. */
+    private Optional<LoadLogPort.LeafWithEvent> row(long index) {
+        if (dropLeaf && index == 17) {
+            return Optional.empty();
+        }
+        AuditEvent event = log.get((int) index);
+        return Optional.of(new LoadLogPort.LeafWithEvent(new LogLeaf(ACME, index, event.id(), event.leafHash()), event,
+                null));
+    }
+
     private LoadLogPort logPort() {
         return (LoadLogPort) Proxy.newProxyInstance(LoadLogPort.class.getClassLoader(),
                 new Class<?>[] {LoadLogPort.class}, (proxy, method, args) -> {
@@ -232,12 +242,7 @@ class GenerateReportsServiceTest {
                             List<LoadLogPort.LeafWithEvent> rows = new ArrayList<>();
                             for (long i : indices) {
                                 read.add(i);
-                                if (dropLeaf && i == 17) {
-                                    continue;
-                                }
-                                AuditEvent event = log.get((int) i);
-                                rows.add(new LoadLogPort.LeafWithEvent(new LogLeaf(ACME, i, event.id(),
-                                        event.leafHash()), event, null));
+                                row(i).ifPresent(rows::add);
                             }
                             return rows;
                         }
@@ -247,12 +252,7 @@ class GenerateReportsServiceTest {
                             assertThat(to - from).isLessThanOrEqualTo(GenerateReportsService.CHUNK);
                             List<LoadLogPort.LeafWithEvent> rows = new ArrayList<>();
                             for (long i = from; i < to; i++) {
-                                if (dropLeaf && i == 17) {
-                                    continue;
-                                }
-                                AuditEvent event = log.get((int) i);
-                                rows.add(new LoadLogPort.LeafWithEvent(new LogLeaf(ACME, i, event.id(),
-                                        event.leafHash()), event, null));
+                                row(i).ifPresent(rows::add);
                             }
                             return rows;
                         }
