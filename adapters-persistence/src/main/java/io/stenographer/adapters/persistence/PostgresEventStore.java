@@ -67,8 +67,8 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
     @Override
     public Map<String, IdempotencyRecord> findByClientEventIds(TenantId tenant, Collection<String> clientEventIds) {
         Map<UUID, String> keysByEvent = new HashMap<>();
-        jdbc.query("SELECT client_event_id, event_id FROM event_client_key WHERE tenant = ? AND client_event_id = ANY (?)",
-                ps -> {
+        jdbc.query("SELECT client_event_id, event_id FROM event_client_key"
+                + " WHERE tenant = ? AND client_event_id = ANY (?)", ps -> {
                     ps.setString(1, tenant.value());
                     ps.setArray(2, ps.getConnection().createArrayOf("text", clientEventIds.toArray()));
                 }, rs -> keysByEvent.put(rs.getObject(2, UUID.class), rs.getString(1)));

@@ -77,8 +77,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     private final ReportPurgeProgressPort counter;
 
     public PurgeEventsService(CatalogSegmentsPort catalog, PurgeEventsPort purge, PurgePartitionsPort partitions,
-            ArchiveSegmentsPort archive, ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit,
-            JobRuns jobRuns, TransactionRunner transactions, Clock clock, int batchSize,
+            ArchiveSegmentsPort archive, ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, LoadLogPort log,
+            SelfAudit selfAudit, JobRuns jobRuns, TransactionRunner transactions, Clock clock, int batchSize,
             ReportPurgeProgressPort counter) {
         if (batchSize < 1 || batchSize > 1000) {
             throw new IllegalArgumentException("purge batch size must be 1..1000, was " + batchSize);
@@ -147,7 +147,6 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         Map<TenantId, RetentionPolicies> tenantPolicies = new HashMap<>();
         Map<TenantId, List<LegalHold>> tenantHolds = new HashMap<>();
         for (HotPartition partition : transactions.inTransaction(() -> partitions.partitionsEndedBefore(now))) {
-            boolean anyEvent = false;
             boolean allReleased = true;
             boolean anyHold = false;
             // Policy and due date depend only on tenant, action, resource type and receipt: a kind is due when its
@@ -168,14 +167,15 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 }
                 anyHold |= !tenantHolds.computeIfAbsent(tenant,
                         t -> transactions.inTransaction(() -> holds.active(t))).isEmpty();
-                anyEvent = true;
             }
             if (allReleased && anyHold) {
                 allReleased = noEventHeld(partition, tenantHolds);
             }
-            if (!allReleased || !anyEvent) {
+            if (!allReleased) {
                 continue;
             }
+            // An ended month with no event left (its events went one by one) is dropped too, so the number of
+            // partitions stays bounded.
             List<PurgedRange> purged;
             try {
                 purged = transactions.inTransaction(() -> partitions.drop(partition));

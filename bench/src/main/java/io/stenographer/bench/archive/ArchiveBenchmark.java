@@ -374,8 +374,8 @@ public final class ArchiveBenchmark {
         out.append(String.format(Locale.ROOT, "   ratio job / baseline: %.2f (the job takes %.1fx as long)%n%n",
                 purge.rate() / delete.rate(), delete.rate() / purge.rate()));
 
-        out.append(String.format(Locale.ROOT, "Storage on disk after archiving %s (%,d events loaded in all)%n", o.tenant(),
-                (long) o.events() + o.loadEvents()));
+        out.append(String.format(Locale.ROOT, "Storage on disk after archiving %s (%,d events loaded in all)%n",
+                o.tenant(), (long) o.events() + o.loadEvents()));
         out.append(storage).append('\n');
 
         out.append(String.format(Locale.ROOT, "3. Ingest latency, tenant %s: %d writers, single-event POST, "
@@ -388,8 +388,8 @@ public final class ArchiveBenchmark {
         out.append(String.format(Locale.ROOT, "   ratio during / without: p50 %.2f, p99 %.2f%n",
                 during.latency().percentileMs(50) / quiet.latency().percentileMs(50),
                 during.latency().percentileMs(99) / quiet.latency().percentileMs(99)));
-        out.append(String.format(Locale.ROOT, "   that purge, under ingest, drops %s's ended month whole: %,d events in "
-                        + "%.1f s = %s events/s = %.2f of the plain DELETE baseline (%.2f of the event-by-event purge "
+        out.append(String.format(Locale.ROOT, "   that purge, under ingest, drops %s's ended month whole: %,d "
+                        + "events in %.1f s = %s events/s = %.2f of the plain DELETE baseline (%.2f of the event-by-event purge "
                         + "above); failed ingest requests %d without, %d during%n%n",
                 o.purgeLoadTenant(), purgeU.events(), purgeU.durationMillis() / 1000.0, Stats.rate(purgeU.rate()),
                 purgeU.rate() / delete.rate(), purgeU.rate() / purge.rate(), quiet.failed(), during.failed()));

@@ -228,7 +228,8 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
         requireTransaction();
         return leaves(tenant, 0, treeSize).stream()
                 .filter(leaf -> occurred.containsKey(leaf.eventId()))
-                .filter(leaf -> !occurred.get(leaf.eventId()).isBefore(from) && occurred.get(leaf.eventId()).isBefore(to))
+                .filter(leaf -> !occurred.get(leaf.eventId()).isBefore(from)
+                        && occurred.get(leaf.eventId()).isBefore(to))
                 .mapToLong(LogLeaf::index).toArray();
     }
 
