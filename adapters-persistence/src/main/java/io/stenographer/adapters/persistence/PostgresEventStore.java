@@ -71,7 +71,8 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
                 + " WHERE tenant = ? AND client_event_id = ANY (?)", ps -> {
                     ps.setString(1, tenant.value());
                     ps.setArray(2, ps.getConnection().createArrayOf("text", clientEventIds.toArray()));
-                }, rs -> keysByEvent.put(rs.getObject(2, UUID.class), rs.getString(1)));
+                }, rs -> Map.entry(rs.getObject(2, UUID.class), rs.getString(1)))
+                .forEach(key -> keysByEvent.put(key.getKey(), key.getValue()));
         Map<String, IdempotencyRecord> found = new HashMap<>();
         if (keysByEvent.isEmpty()) {
             return found;

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.Arrays;
 import org.hibernate.Session;
 
 /**
@@ -385,7 +386,7 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                 + " WHERE l.tenant = ? AND l.leaf_index = ANY (?) ORDER BY l.leaf_index", ps -> {
                     ps.setString(1, tenant.value());
                     ps.setArray(2, ps.getConnection().createArrayOf("bigint",
-                            java.util.Arrays.stream(indices).boxed().toArray()));
+                            Arrays.stream(indices).boxed().toArray()));
                     ps.setFetchSize(1_000);
                 }, PostgresMerkleLog::leafWithEvent);
     }

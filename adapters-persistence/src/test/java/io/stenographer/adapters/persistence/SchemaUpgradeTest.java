@@ -19,7 +19,6 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
-import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Upgrading a populated store to the partitioned schema (V15): nothing is copied or lost, the existing rows become
@@ -84,7 +82,7 @@ class SchemaUpgradeTest {
                 assertThat(where.next()).as("every migrated row is in the first partition").isFalse();
             }
 
-            PostgresLeafFields leaves = new PostgresLeafFields(dataSource(database));
+            PostgresLeafFields leaves = new PostgresLeafFields(database.appDataSource());
             for (Map.Entry<TenantId, List<AuditEvent>> log : logs.entrySet()) {
                 List<Hash> recomputed = new ArrayList<>();
                 leaves.streamLeavesWithFields(log.getKey(), 0, 150, 64, 1 << 20, (from, to, rows) -> {
@@ -148,13 +146,5 @@ class SchemaUpgradeTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static PGSimpleDataSource dataSource(ScratchDatabase database) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(database.url());
-        dataSource.setUser(EmbeddedPostgresServer.APP_ROLE);
-        dataSource.setPassword(EmbeddedPostgresServer.APP_ROLE);
-        return dataSource;
     }
 }

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A database of its own on the module's embedded server, for tests that need a store nobody else writes to (a
@@ -56,6 +57,15 @@ final class ScratchDatabase {
     /** As the application role, the role the service's pool uses. */
     Connection app() throws SQLException {
         return DriverManager.getConnection(url, EmbeddedPostgresServer.APP_ROLE, EmbeddedPostgresServer.APP_ROLE);
+    }
+
+    /** A data source as the application role, for adapters that open their own connections. */
+    PGSimpleDataSource appDataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser(EmbeddedPostgresServer.APP_ROLE);
+        dataSource.setPassword(EmbeddedPostgresServer.APP_ROLE);
+        return dataSource;
     }
 
     Connection owner() throws SQLException {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.SplittableRandom;
 
 /**
  * Memory bounded by bytes (issue 14): a service started with a small heap (bench/run-memory.sh gives it -Xmx512m)
@@ -140,7 +141,7 @@ public final class MemoryBenchmark {
                     }
                     // Distinct bytes per event, so compression cannot make the data small.
                     StringBuilder filler = new StringBuilder(metadataBytes);
-                    java.util.SplittableRandom random = new java.util.SplittableRandom(i);
+                    SplittableRandom random = new SplittableRandom(i);
                     while (filler.length() < metadataBytes - 64) {
                         filler.append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
                     }

@@ -43,7 +43,7 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     /** The hot store: events still held in the database, by id. */
     private final Map<EventId, AuditEvent> hot = new HashMap<>();
     /** When each event occurred, kept after a purge as archived_event keeps it. */
-    private final Map<EventId, java.time.Instant> occurred = new HashMap<>();
+    private final Map<EventId, Instant> occurred = new HashMap<>();
 
     public InMemoryLog(FakeTransactionRunner transactions) {
         this.transactions = transactions;
@@ -124,7 +124,7 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     }
 
     /** Every event in the hot store. */
-    java.util.Collection<AuditEvent> hotEvents() {
+    Collection<AuditEvent> hotEvents() {
         return List.copyOf(hot.values());
     }
 
@@ -224,7 +224,7 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     }
 
     @Override
-    public long[] leafIndicesOccurredIn(TenantId tenant, java.time.Instant from, java.time.Instant to, long treeSize) {
+    public long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize) {
         requireTransaction();
         return leaves(tenant, 0, treeSize).stream()
                 .filter(leaf -> occurred.containsKey(leaf.eventId()))
@@ -236,7 +236,7 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     @Override
     public List<LeafWithEvent> leavesWithEventsAt(TenantId tenant, long[] indices) {
         requireTransaction();
-        List<LeafWithEvent> rows = new java.util.ArrayList<>();
+        List<LeafWithEvent> rows = new ArrayList<>();
         for (long index : indices) {
             rows.addAll(leavesWithEvents(tenant, index, index + 1));
         }
