@@ -163,15 +163,16 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     }
 
     @Override
-    public List<EventId> eventsOutsideTheLog(TenantId tenant, int limit) {
+    public List<EventId> eventsOutsideTheLog(TenantId tenant, Instant receivedFrom, int limit) {
         return jdbc.query("""
                 SELECT e.id FROM audit_event e
-                WHERE e.tenant = ?
+                WHERE e.tenant = ? AND e.id >= stenographer_uuid7_floor(?)
                   AND NOT EXISTS (SELECT 1 FROM log_leaf l WHERE l.event_id = e.id)
                   AND NOT EXISTS (SELECT 1 FROM integration_queue q WHERE q.event_id = e.id)
                 ORDER BY e.ingest_seq LIMIT ?""", ps -> {
             ps.setString(1, tenant.value());
-            ps.setInt(2, limit);
+            ps.setTimestamp(2, Timestamp.from(receivedFrom));
+            ps.setInt(3, limit);
         }, rs -> new EventId(rs.getObject(1, UUID.class)));
     }
 

@@ -34,6 +34,7 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
 
     /** Kept in the findings document, which is open to new members, so older rows read as they are. */
     private static final String ANCHORED_AT = "anchoredAtSize";
+    private static final String LEAVES_FROM = "leavesCheckedFrom";
     private static final String ANCHOR = "newestAcceptedCheckpoint";
 
     private final Jdbc jdbc;
@@ -61,14 +62,16 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
     }
 
     @Override
-    public Optional<String> newestAcceptedCheckpoint(TenantId tenant) {
-        return jdbc.first("SELECT ok, findings FROM verification_run WHERE tenant = ? ORDER BY started_at DESC LIMIT 1",
-                ps -> ps.setString(1, tenant.value()), rs -> {
+    public Optional<Anchor> anchor(TenantId tenant) {
+        return jdbc.first("SELECT ok, findings, started_at FROM verification_run WHERE tenant = ?"
+                + " ORDER BY started_at DESC LIMIT 1", ps -> ps.setString(1, tenant.value()), rs -> {
                     if (!rs.getBoolean(1)) {
-                        return Optional.<String>empty();
+                        return Optional.<Anchor>empty();
                     }
                     JsonValue anchor = ((JsonObject) JsonParser.parse(rs.getString(2), 8)).get(ANCHOR);
-                    return anchor instanceof JsonString note ? Optional.of(note.value()) : Optional.<String>empty();
+                    return anchor instanceof JsonString note
+                            ? Optional.of(new Anchor(note.value(), rs.getTimestamp(3).toInstant()))
+                            : Optional.<Anchor>empty();
                 }).flatMap(anchor -> anchor);
     }
 
@@ -103,6 +106,7 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
                 rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getLong(5),
                 (long) ((JsonNumber) stored.get("eventsChecked")).value(), rs.getLong(6),
                 stored.get(ANCHORED_AT) == null ? 0 : (long) ((JsonNumber) stored.get(ANCHORED_AT)).value(),
+                stored.get(LEAVES_FROM) == null ? 0 : (long) ((JsonNumber) stored.get(LEAVES_FROM)).value(),
                 rs.getString(8),
                 findings, stored.get("truncated") != null);
     }
@@ -129,6 +133,9 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
         }
         if (report.anchoredAtSize() > 0) {
             root.put(ANCHORED_AT, new JsonNumber(report.anchoredAtSize()));
+        }
+        if (report.leavesCheckedFrom() > 0) {
+            root.put(LEAVES_FROM, new JsonNumber(report.leavesCheckedFrom()));
         }
         if (newestAcceptedCheckpoint != null) {
             root.put(ANCHOR, new JsonString(newestAcceptedCheckpoint));

@@ -65,15 +65,18 @@ public final class ParallelLeafReads {
     }
 
     /**
-     * Hands {@code consumer} the ranges that cover {@code [0, treeSize)} in index order, on this thread, until it
+     * Hands {@code consumer} the ranges that cover {@code [from, treeSize)} in index order, on this thread, until it
      * returns false. A read that fails ends the call with its exception, after the other reads are stopped.
      */
-    public void inIndexOrder(TenantId tenant, long treeSize, Predicate<CheckedRange> consumer) {
-        if (treeSize <= 0) {
+    public void inIndexOrder(TenantId tenant, long from, long treeSize, Predicate<CheckedRange> consumer) {
+        if (from < 0) {
+            throw new IllegalArgumentException("from must be >= 0, was " + from);
+        }
+        if (treeSize <= from) {
             return;
         }
-        long stripe = streams == 1 ? treeSize : stripeLeaves;
-        long stripes = (treeSize + stripe - 1) / stripe;
+        long stripe = streams == 1 ? treeSize - from : stripeLeaves;
+        long stripes = (treeSize - from + stripe - 1) / stripe;
         int readers = (int) Math.min(streams, stripes);
         List<BlockingQueue<Object>> queues = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(readers, task -> {
@@ -86,12 +89,12 @@ public final class ParallelLeafReads {
                 BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD_PER_STREAM);
                 queues.add(queue);
                 int first = k;
-                pool.execute(() -> read(tenant, treeSize, stripe, first, readers, queue));
+                pool.execute(() -> read(tenant, from, treeSize, stripe, first, readers, queue));
             }
             for (long s = 0; s < stripes; s++) {
                 BlockingQueue<Object> queue = queues.get((int) (s % readers));
-                long stripeEnd = Math.min(treeSize, (s + 1) * stripe);
-                long covered = s * stripe;
+                long stripeEnd = Math.min(treeSize, from + (s + 1) * stripe);
+                long covered = from + s * stripe;
                 while (covered < stripeEnd) {
                     Object item = take(queue);
                     if (item instanceof RuntimeException failure) {
@@ -117,12 +120,13 @@ public final class ParallelLeafReads {
     }
 
     /** Stream {@code first}: stripes {@code first, first + readers, ...}, each with one statement. */
-    private void read(TenantId tenant, long treeSize, long stripe, int first, int readers, BlockingQueue<Object> queue) {
+    private void read(TenantId tenant, long from, long treeSize, long stripe, int first, int readers,
+            BlockingQueue<Object> queue) {
         try {
-            for (long s = first; s * stripe < treeSize; s += readers) {
-                long from = s * stripe;
+            for (long s = first; from + s * stripe < treeSize; s += readers) {
+                long start = from + s * stripe;
                 boolean[] going = {true};
-                leafFields.streamLeavesWithFields(tenant, from, Math.min(treeSize, from + stripe), MAX_ROWS,
+                leafFields.streamLeavesWithFields(tenant, start, Math.min(treeSize, start + stripe), MAX_ROWS,
                         MAX_BYTES, (rangeFrom, rangeTo, rows) -> going[0] = handOver(queue, new CheckedRange(
                                 rangeFrom, rangeTo, CompletableFuture.supplyAsync(() -> checked(rows)))));
                 if (!going[0]) {

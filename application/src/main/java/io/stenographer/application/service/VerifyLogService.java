@@ -6,6 +6,7 @@ import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RecordVerificationRunsPort;
+import io.stenographer.application.port.out.RecordVerificationRunsPort.Anchor;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.checkpoint.KeySet;
@@ -25,8 +26,11 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.VerificationFinding;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
+import io.stenographer.domain.merkle.ConsistencyProof;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.MerkleFrontier;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +43,10 @@ import java.util.UUID;
 /**
  * Trusts nothing derived: every leaf hash is recomputed from its stored event, the tree is rebuilt
  * from those leaves in index order, and every stored or caller-supplied checkpoint is checked against
- * the rebuilt tree and the log's key. Works in ranges, so memory stays bounded at any log size. Each
+ * the rebuilt tree and the log's key. Works in ranges, so memory stays bounded at any log size.
+ * An incremental run does the same from the newest checkpoint the last sound run accepted, on the stored tree's
+ * edge at that size, which must fold to that checkpoint's signed root; it proves the checkpoints below and above
+ * consistent with it through the stored tree. Its cost follows what was appended since, not the log's size. Each
  * range's events are hashed straight from their stored fields on all cores ({@link LeafWithStoredFields});
  * only an event whose hash differs is rebuilt, to say what is wrong with it.
  * The rebuilding and comparing is the domain's {@link LogVerifier}; this service checks the caller,
@@ -48,6 +55,8 @@ import java.util.UUID;
 public final class VerifyLogService implements VerifyLogUseCase {
 
     static final String AUDIT_VERIFY = "audit.verify";
+    /** How long before its run's start an event may have been received yet not committed: ingest's timeout, ample. */
+    private static final Duration EVENTS_IN_FLIGHT = Duration.ofHours(1);
     private static final Caller SYSTEM = new Caller("stenographer-scheduler", Set.of());
 
     private final LoadLogPort log;
@@ -77,20 +86,19 @@ public final class VerifyLogService implements VerifyLogUseCase {
     @Override
     public VerificationReport verify(VerifyLogCommand command) {
         command.caller().requireGovernanceReader(command.tenant());
-        return verifyAndRecord(command.caller(), command.tenant(), command.trustedCheckpoints(),
-                command.allCheckpoints());
+        return verifyAndRecord(command.caller(), command.tenant(), command.trustedCheckpoints(), command.full());
     }
 
     @Override
-    public List<VerificationReport> verifyAll() {
+    public List<VerificationReport> verifyAll(boolean full) {
         List<VerificationReport> reports = new ArrayList<>();
         for (TenantId tenant : transactions.inTransaction(log::tenantsWithLogs)) {
             try {
-                reports.add(verifyAndRecord(SYSTEM, tenant, List.of(), false));
+                reports.add(verifyAndRecord(SYSTEM, tenant, List.of(), full));
             } catch (RuntimeException e) {
                 // One tenant's failure must not skip the others; an unfinished check is reported, never a pass.
                 Instant now = clock.instant();
-                reports.add(new VerificationReport(UUID.randomUUID(), tenant, now, now, 0, 0, 0, 0, SYSTEM.subject(),
+                reports.add(new VerificationReport(UUID.randomUUID(), tenant, now, now, 0, 0, 0, 0, 0, SYSTEM.subject(),
                         List.of(new VerificationFinding(Kind.VERIFICATION_INCOMPLETE, null, null,
                                 "verification could not complete: " + e)), false));
             }
@@ -120,10 +128,9 @@ public final class VerifyLogService implements VerifyLogUseCase {
      * consistent picture, and no transaction timeout caps the log size. Storing the report and its audit event is
      * one transaction.
      */
-    private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted,
-            boolean allCheckpoints) {
+    private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted, boolean full) {
         Instant started = clock.instant();
-        LogVerifier verifier = check(tenant, trusted, allCheckpoints);
+        LogVerifier verifier = check(tenant, trusted, full);
         VerificationReport report = verifier.report(UUID.randomUUID(), started, clock.instant(), caller.subject());
         String anchor = verifier.newestAcceptedCheckpoint().orElse(null);
         return transactions.inTransaction(() -> record(caller, tenant, report, anchor));
@@ -138,24 +145,24 @@ public final class VerifyLogService implements VerifyLogUseCase {
         metadata.put("eventsChecked", new JsonNumber(report.eventsChecked()));
         metadata.put("checkpointsChecked", new JsonNumber(report.checkpointsChecked()));
         metadata.put("anchoredAtSize", new JsonNumber(report.anchoredAtSize()));
+        metadata.put("leavesCheckedFrom", new JsonNumber(report.leavesCheckedFrom()));
         metadata.put("findings", new JsonNumber(report.findings().size()));
         selfAudit.record(caller, tenant, AUDIT_VERIFY, new JsonObject(metadata));
         return report;
     }
 
     /**
-     * Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. Stored
-     * checkpoints are checked incrementally unless {@code allCheckpoints}: the newest one an earlier run with no
-     * findings accepted is checked again, and only those above it besides.
+     * Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. Unless
+     * {@code full}, the run continues from the newest checkpoint an earlier run with no findings accepted: that one is
+     * checked again, then only the checkpoints, leaves and events above it. A full run never reads an anchor, so
+     * nothing stored in the database can shorten it.
      */
-    private LogVerifier check(TenantId tenant, List<String> trusted, boolean allCheckpoints) {
+    private LogVerifier check(TenantId tenant, List<String> trusted, boolean full) {
         KeySet keys = transactions.inTransaction(() -> keySets.of(tenant));
         LogVerifier verifier = new LogVerifier(tenant, keys, origins.originOf(tenant));
 
-        if (!allCheckpoints) {
-            transactions.inTransaction(() -> runs.newestAcceptedCheckpoint(tenant))
-                    .ifPresent(verifier::anchorFromEarlierRun);
-        }
+        Optional<Anchor> anchor = full ? Optional.empty() : transactions.inTransaction(() -> runs.anchor(tenant));
+        anchor.ifPresent(earlier -> verifier.anchorFromEarlierRun(earlier.note()));
         long above = verifier.anchoredAtSize();
         List<PublishedCheckpoint> stored = List.of();
         try {
@@ -168,7 +175,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
 
         long treeSize = transactions.inTransaction(() -> log.treeSize(tenant));
         verifier.treeSize(treeSize);
-        checkLeaves(tenant, treeSize, verifier);
+        boolean resumed = verifier.mayResumeAtAnchor() && resumeAtAnchor(tenant, treeSize, verifier);
+        checkLeaves(tenant, verifier.leavesCheckedFrom(), treeSize, verifier);
         if (verifier.leavesUnpublished()) {
             // The sequencer may have published a checkpoint between reading the checkpoints and the tree size.
             verifier.latestCheckpoint(transactions.inTransaction(() -> log.latestCheckpoint(tenant))
@@ -181,10 +189,44 @@ public final class VerifyLogService implements VerifyLogUseCase {
         if (!verifier.full()) {
             retentionRecords.check(tenant, verifier.room()).forEach(verifier::add);
         }
-        for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, 100))) {
+        // Events received before the anchor's run were looked at by it or by the runs it continued.
+        Instant receivedFrom = resumed ? anchor.get().runStartedAt().minus(EVENTS_IN_FLIGHT) : Instant.EPOCH;
+        for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, receivedFrom, 100))) {
             verifier.eventOutsideLog(outside);
         }
         return verifier;
+    }
+
+    /**
+     * Reads the stored tree's edge at the anchor's size (one tile read per level at most) and the consistency proofs
+     * the verifier wants, as the log serves them to clients, in one read-only transaction.
+     *
+     * @return whether the leaf checks start at the anchor; false when the stored tree below it changed, with a finding
+     */
+    private boolean resumeAtAnchor(TenantId tenant, long treeSize, LogVerifier verifier) {
+        return transactions.inTransaction(() -> {
+            StoredTree tree = new StoredTree(log, tenant, treeSize, LogCache.none());
+            MerkleFrontier atAnchor;
+            try {
+                atAnchor = tree.compute(source -> MerkleFrontier.of(verifier.anchoredAtSize(), source));
+            } catch (LogIntegrityViolation e) {
+                verifier.storedTreeBelowAnchorUnreadable(e.getMessage());
+                return false;
+            }
+            if (!verifier.resumeAtAnchor(atAnchor)) {
+                return false;
+            }
+            for (long[] sizes : verifier.consistencyProofsWanted()) {
+                try {
+                    verifier.consistencyProof(tree.compute(source -> ConsistencyProof.compute(sizes[0], sizes[1],
+                            source)));
+                } catch (LogIntegrityViolation e) {
+                    verifier.add(new VerificationFinding(Kind.SUBTREE_MISMATCH, null, null, "no consistency proof "
+                            + "from size " + sizes[0] + " to " + sizes[1] + " can be built: " + e.getMessage()));
+                }
+            }
+            return true;
+        });
     }
 
     /**
@@ -192,8 +234,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
      * and are hashed on the common pool as they arrive; this thread rebuilds the tree and compares the stored tile
      * hashes in index order as each range's hashes are ready.
      */
-    private void checkLeaves(TenantId tenant, long treeSize, LogVerifier verifier) {
-        leafReads.inIndexOrder(tenant, treeSize, range -> {
+    private void checkLeaves(TenantId tenant, long from, long treeSize, LogVerifier verifier) {
+        leafReads.inIndexOrder(tenant, from, treeSize, range -> {
             Map<NodeRef, Hash> rebuilt = verifier.rebuild(range.from(), range.to(), range.leaves());
             verifier.compareSubtrees(rebuilt, transactions.inTransaction(
                     () -> new StoredTree(log, tenant, treeSize, LogCache.none()).nodeHashes(rebuilt.keySet())));

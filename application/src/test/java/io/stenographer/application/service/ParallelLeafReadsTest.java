@@ -60,7 +60,7 @@ class ParallelLeafReadsTest {
         Leaves leaves = new Leaves();
         List<Long> indices = new ArrayList<>();
         long[] covered = {0};
-        new ParallelLeafReads(leaves, 3, 50).inIndexOrder(ACME, 1_003, range -> {
+        new ParallelLeafReads(leaves, 3, 50).inIndexOrder(ACME, 0, 1_003, range -> {
             assertThat(range.from()).isEqualTo(covered[0]);
             covered[0] = range.to();
             for (LeafWithStoredFields leaf : range.leaves()) {
@@ -76,10 +76,23 @@ class ParallelLeafReadsTest {
     }
 
     @Test
+    void anIncrementalReadStartsAtItsFirstLeafAndReadsNothingBelow() {
+        Leaves leaves = new Leaves();
+        List<Long> indices = new ArrayList<>();
+        new ParallelLeafReads(leaves, 2, 50).inIndexOrder(ACME, 930, 1_003, range -> {
+            range.leaves().forEach(leaf -> indices.add(leaf.leaf().index()));
+            return true;
+        });
+        assertThat(indices).hasSize(73).isSorted().doesNotHaveDuplicates();
+        assertThat(indices.get(0)).isEqualTo(930);
+        assertThat(leaves.statements).hasValue(2); // [930, 980) and [980, 1003)
+    }
+
+    @Test
     void oneStreamReadsTheWholeLogWithOneStatement() {
         Leaves leaves = new Leaves();
         List<CheckedRange> ranges = new ArrayList<>();
-        new ParallelLeafReads(leaves, 1, 50).inIndexOrder(ACME, 300, ranges::add);
+        new ParallelLeafReads(leaves, 1, 50).inIndexOrder(ACME, 0, 300, ranges::add);
         assertThat(leaves.statements).hasValue(1);
         assertThat(ranges.get(ranges.size() - 1).to()).isEqualTo(300);
     }
@@ -88,7 +101,7 @@ class ParallelLeafReadsTest {
     void aConsumerThatStopsEndsTheReadsEarly() {
         Leaves leaves = new Leaves();
         List<Long> seen = new ArrayList<>();
-        new ParallelLeafReads(leaves, 2, 20).inIndexOrder(ACME, 10_000, range -> {
+        new ParallelLeafReads(leaves, 2, 20).inIndexOrder(ACME, 0, 10_000, range -> {
             seen.add(range.from());
             return range.to() < 30;
         });
@@ -100,7 +113,7 @@ class ParallelLeafReadsTest {
         Leaves leaves = new Leaves();
         leaves.failAt = 130;
         List<Long> seen = new ArrayList<>();
-        assertThatThrownBy(() -> new ParallelLeafReads(leaves, 3, 40).inIndexOrder(ACME, 400, range -> {
+        assertThatThrownBy(() -> new ParallelLeafReads(leaves, 3, 40).inIndexOrder(ACME, 0, 400, range -> {
             seen.add(range.to());
             return true;
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("database unavailable at 130");
@@ -111,7 +124,7 @@ class ParallelLeafReadsTest {
     @Test
     void anEmptyLogReadsNothing() {
         Leaves leaves = new Leaves();
-        new ParallelLeafReads(leaves, 4, 10).inIndexOrder(ACME, 0, range -> {
+        new ParallelLeafReads(leaves, 4, 10).inIndexOrder(ACME, 0, 0, range -> {
             throw new AssertionError("no range expected");
         });
         assertThat(leaves.statements).hasValue(0);

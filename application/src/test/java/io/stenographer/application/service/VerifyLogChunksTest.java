@@ -26,6 +26,7 @@ import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
+import io.stenographer.domain.merkle.Hash;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,10 @@ class VerifyLogChunksTest {
         return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), false));
     }
 
+    private VerificationReport verifyFully() {
+        return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), true));
+    }
+
     @Test
     void everyEventOfEveryChunkIsChecked() {
         appendAndPublish();
@@ -113,29 +118,50 @@ class VerifyLogChunksTest {
     }
 
     @Test
-    void checkpointsAreCheckedIncrementallyFromTheLastSoundRunUnlessAllAreAskedFor() {
+    void leavesAndCheckpointsAreCheckedIncrementallyFromTheLastSoundRunUnlessAFullRunIsAskedFor() {
         appendAndPublish();
         VerificationReport first = verify();
         assertThat(first.anchoredAtSize()).isZero();
+        assertThat(first.full()).as("no earlier run to continue").isTrue();
         assertThat(first.checkpointsChecked()).isEqualTo(1);
 
         appendAndPublish();
         VerificationReport second = verify();
         assertThat(second.findings()).isEmpty();
         assertThat(second.anchoredAtSize()).as("the first run's checkpoint, checked again").isEqualTo(EVENTS);
+        assertThat(second.leavesCheckedFrom()).isEqualTo(EVENTS);
         assertThat(second.checkpointsChecked()).isEqualTo(2);
-        assertThat(second.eventsChecked()).as("every leaf, whatever the anchor").isEqualTo(2L * EVENTS);
+        assertThat(second.eventsChecked()).as("only the leaves appended since").isEqualTo(EVENTS);
 
-        VerificationReport all = service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME,
-                List.of(), true));
+        VerificationReport all = verifyFully();
         assertThat(all.anchoredAtSize()).isZero();
+        assertThat(all.full()).isTrue();
         assertThat(all.checkpointsChecked()).isEqualTo(2);
+        assertThat(all.eventsChecked()).isEqualTo(2L * EVENTS);
 
         alterReason(5, "edited");
-        assertThat(verify().ok()).isFalse();
+        assertThat(verify().ok()).as("below the anchor: beyond an incremental run").isTrue();
+        assertThat(verifyFully().findings()).extracting(f -> f.kind()).contains(Kind.LEAF_MISMATCH);
         VerificationReport afterFindings = verify();
         assertThat(afterFindings.anchoredAtSize()).as("a run with findings leaves no anchor").isZero();
+        assertThat(afterFindings.full()).isTrue();
         assertThat(afterFindings.findings()).extracting(f -> f.kind()).contains(Kind.LEAF_MISMATCH);
+    }
+
+    @Test
+    void aTileRewrittenBelowTheAnchorIsFoundByTheNextIncrementalRunWhichThenChecksEveryLeaf() {
+        appendAndPublish();
+        assertThat(verify().ok()).isTrue();
+        appendAndPublish();
+        // The level-8 hash of leaves [0, 256) lies on the stored tree's edge at the anchor (size 10,300).
+        log.overwriteTileHash(ACME, 8, 0, new Hash(new byte[32]));
+
+        VerificationReport report = verify();
+
+        assertThat(report.findings()).extracting(f -> f.kind()).contains(Kind.SUBTREE_MISMATCH);
+        assertThat(report.findings().get(0).message()).contains("10300 leaves below");
+        assertThat(report.full()).isTrue();
+        assertThat(report.eventsChecked()).isEqualTo(2L * EVENTS);
     }
 
     private void alterReason(int index, String reason) {

@@ -81,7 +81,7 @@ public final class MemoryBenchmark {
 
         t0 = System.nanoTime();
         String verified = post(service, "auditor", "/api/v1/logs/" + tenant + "/verifications",
-                "{\"allCheckpoints\":true}", 200);
+                "{\"full\":true}", 200);
         if (!verified.contains("\"ok\":true")) {
             throw new IllegalStateException("verification found something: " + Service.abbreviate(verified));
         }

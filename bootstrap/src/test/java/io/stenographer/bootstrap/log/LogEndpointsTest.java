@@ -150,20 +150,27 @@ class LogEndpointsTest {
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(403);
 
-        // The next run re-checks the newest checkpoint the sound run accepted, then only newer ones; on request, all.
+        // The next run continues from the newest checkpoint the sound run accepted: it re-checks that one, then only
+        // newer checkpoints and leaves; on request, all of them.
         assertThat(report.getLong("anchoredAtSize")).isZero();
+        assertThat(report.getBoolean("full")).isTrue();
         JsonPath next = given().auth().oauth2(admin).contentType("application/json").body("{}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(next.getBoolean("ok")).isTrue();
         assertThat(next.getLong("anchoredAtSize")).isPositive();
-        assertThat(next.getLong("eventsChecked")).isEqualTo(next.getLong("treeSize"));
-        JsonPath all = given().auth().oauth2(admin).contentType("application/json").body("{\"allCheckpoints\":true}")
+        assertThat(next.getBoolean("full")).isFalse();
+        assertThat(next.getLong("leavesCheckedFrom")).isEqualTo(next.getLong("anchoredAtSize"));
+        assertThat(next.getLong("eventsChecked")).isEqualTo(next.getLong("treeSize") - next.getLong("anchoredAtSize"));
+        JsonPath all = given().auth().oauth2(admin).contentType("application/json").body("{\"full\":true}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(200).extract().jsonPath();
+        assertThat(all.getBoolean("ok")).isTrue();
         assertThat(all.getLong("anchoredAtSize")).isZero();
+        assertThat(all.getLong("leavesCheckedFrom")).isZero();
+        assertThat(all.getLong("eventsChecked")).isEqualTo(all.getLong("treeSize"));
         assertThat(all.getLong("checkpointsChecked")).isGreaterThanOrEqualTo(next.getLong("checkpointsChecked"));
-        given().auth().oauth2(admin).contentType("application/json").body("{\"allCheckpoints\":\"yes\"}")
+        given().auth().oauth2(admin).contentType("application/json").body("{\"full\":\"yes\"}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(400);
     }

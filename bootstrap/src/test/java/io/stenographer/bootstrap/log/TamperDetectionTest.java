@@ -32,9 +32,11 @@ import io.stenographer.domain.log.VerificationReport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,7 +84,7 @@ class TamperDetectionTest {
         TenantId broken = seededTenant();
         TenantId clean = seededTenant();
         asSuperuser("UPDATE audit_event SET reason = 'rewritten' WHERE id = '" + leaf(broken, 1).eventId() + "'");
-        List<VerificationReport> reports = verifyLog.verifyAll();
+        List<VerificationReport> reports = verifyLog.verifyAll(true);
         assertThat(reports).filteredOn(r -> r.tenant().equals(broken)).singleElement()
                 .satisfies(r -> assertThat(r.findings()).anySatisfy(f -> assertFinding(f, Kind.LEAF_MISMATCH, 1, null)));
         assertThat(reports).filteredOn(r -> r.tenant().equals(clean)).singleElement()
@@ -134,11 +136,7 @@ class TamperDetectionTest {
         TenantId tenant = seededTenant();
         LogLeaf template = leaf(tenant, 0);
         UUID forged = UUID.randomUUID();
-        asSuperuser("INSERT INTO audit_event (id, tenant, received_at, submitted_by, actor_id, actor_type, action, "
-                + "outcome, occurred_at, source_application, metadata, leaf_hash) "
-                + "SELECT '" + forged + "', tenant, received_at, submitted_by, 'mallory', actor_type, action, outcome, "
-                + "occurred_at, source_application, metadata, leaf_hash FROM audit_event WHERE id = '"
-                + template.eventId() + "'");
+        asSuperuser(insertCopyOf(template, forged));
         assertThat(verify(tenant).findings())
                 .anySatisfy(f -> assertFinding(f, Kind.EVENT_OUTSIDE_LOG, null, new EventId(forged)));
     }
@@ -203,6 +201,67 @@ class TamperDetectionTest {
             assertFinding(f, Kind.SUBTREE_MISMATCH, 0, null);
             assertThat(f.message()).contains("[0, 256)");
         });
+    }
+
+    @Test
+    void anIncrementalRunChecksWhatCameAfterTheLastSoundRunAndOnlyAFullRunRecomputesWhatCameBefore()
+            throws SQLException {
+        TenantId tenant = seededTenant(300);
+        VerificationReport first = verify(tenant);
+        assertThat(first.ok()).isTrue();
+        assertThat(first.full()).as("no earlier run to continue").isTrue();
+        LogLeaf below = leaf(tenant, 7);
+        asSuperuser("UPDATE audit_event SET reason = 'rewritten' WHERE id = '" + below.eventId() + "'");
+        UUID outside = EventId.newTimeOrdered(Instant.now(), new SplittableRandom()).value();
+        asSuperuser(insertCopyOf(below, outside));
+        long size = awaitIntegrated(tenant); // the first run's own audit.verify event, at least
+
+        VerificationReport incremental = verify(tenant);
+        assertThat(incremental.leavesCheckedFrom()).isEqualTo(300);
+        assertThat(incremental.anchoredAtSize()).isEqualTo(300);
+        assertThat(incremental.treeSize()).isGreaterThanOrEqualTo(size);
+        assertThat(incremental.eventsChecked()).isEqualTo(incremental.treeSize() - 300);
+        assertThat(incremental.findings()).as("an event received since the last run is still looked at")
+                .singleElement().satisfies(f -> assertFinding(f, Kind.EVENT_OUTSIDE_LOG, null, new EventId(outside)));
+
+        VerificationReport full = verifyLog.verify(new VerifyLogCommand(auditor(tenant), tenant, List.of(), true));
+        assertThat(full.full()).isTrue();
+        assertThat(full.findings()).anySatisfy(f -> assertFinding(f, Kind.LEAF_MISMATCH, 7, below.eventId()));
+    }
+
+    @Test
+    void aStoredTileHashRewrittenBelowTheLastSoundRunMakesTheIncrementalRunCheckEveryLeaf() throws SQLException {
+        TenantId tenant = seededTenant(300);
+        assertThat(verify(tenant).ok()).isTrue();
+        // Leaves [0, 256) are on the stored tree's edge at 300, the size the run accepted.
+        asSuperuser("UPDATE merkle_subtree SET hash = '\\x" + "ab".repeat(32) + "' WHERE tenant = '" + tenant
+                + "' AND level = 8 AND node_index = 0");
+
+        VerificationReport report = verify(tenant);
+
+        assertThat(report.full()).isTrue();
+        assertThat(report.findings()).first().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.SUBTREE_MISMATCH);
+            assertThat(f.message()).contains("300 leaves below", "every leaf is checked again");
+        });
+        assertThat(report.findings()).anySatisfy(f -> assertFinding(f, Kind.SUBTREE_MISMATCH, 0, null));
+    }
+
+    private static String insertCopyOf(LogLeaf template, UUID id) {
+        return "INSERT INTO audit_event (id, tenant, received_at, submitted_by, actor_id, actor_type, action, "
+                + "outcome, occurred_at, source_application, metadata, leaf_hash) "
+                + "SELECT '" + id + "', tenant, received_at, submitted_by, 'mallory', actor_type, action, outcome, "
+                + "occurred_at, source_application, metadata, leaf_hash FROM audit_event WHERE id = '"
+                + template.eventId() + "'";
+    }
+
+    /** Integrates what is pending for the tenant and returns the size of its newest checkpoint then. */
+    private long awaitIntegrated(TenantId tenant) {
+        long before = latestTreeSize(tenant);
+        return Await.until("a checkpoint above " + before + " for " + tenant, Await.DEADLINE, () -> {
+            integrate.integratePending();
+            return latestTreeSize(tenant);
+        }, size -> size > before);
     }
 
     @Test

@@ -7,10 +7,11 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.VerificationFinding.Kind;
+import io.stenographer.domain.merkle.ConsistencyProof;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.MerkleFrontier;
 import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.tiles.TileLayout;
-import io.stenographer.domain.merkle.MerkleFrontier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +31,9 @@ import java.util.UUID;
  *
  * <p>Feed it in this order: {@link #anchorFromEarlierRun} when an earlier run found the log sound, then
  * {@link #storedCheckpoint} (above the anchor) and {@link #suppliedCheckpoint} for each checkpoint, then
- * {@link #treeSize}, then the leaves chunk by chunk from index 0 with {@link #rebuild} and
- * {@link #compareSubtrees}, then {@link #latestCheckpoint} and {@link #unpublishedLeaves} for leaves no checkpoint
+ * {@link #treeSize}, then, for an incremental run, {@link #resumeAtAnchor} and the {@link #consistencyProof}s it
+ * asks for, then the leaves chunk by chunk from where the checks start (index 0, or the anchor's size once resumed)
+ * with {@link #rebuild} and {@link #compareSubtrees}, then {@link #latestCheckpoint} and {@link #unpublishedLeaves} for leaves no checkpoint
  * covers, and findings of other checks through {@link #add}. Memory stays bounded by the checkpoints and one
  * chunk, at any log size. At most {@link #MAX_FINDINGS} findings are kept; more only mark the report truncated.
  * One instance verifies once; it is not thread-safe.
@@ -52,6 +54,10 @@ public final class LogVerifier {
     private long checkpointsChecked;
     /** Set by {@link #anchorFromEarlierRun}: stored checkpoints up to this size were checked by that run. */
     private long anchoredAtSize;
+    /** The checkpoint {@link #anchorFromEarlierRun} accepted, null when there is none. */
+    private Checkpoint anchor;
+    /** The first leaf this run recomputes: 0, or the anchor's size once {@link #resumeAtAnchor} succeeded. */
+    private long leavesCheckedFrom;
     /** The note of the largest stored (or anchor) checkpoint that was accepted, for the next run to anchor on. */
     private String newestAcceptedNote;
     private long newestAcceptedSize;
@@ -101,6 +107,7 @@ public final class LogVerifier {
         Checkpoint checkpoint = accept(note, "checkpoint an earlier verification accepted");
         if (checkpoint != null) {
             expect(checkpoint);
+            anchor = checkpoint;
             anchoredAtSize = checkpoint.treeSize();
             publishedSize = Math.max(publishedSize, checkpoint.treeSize());
             noteAccepted(note, checkpoint.treeSize());
@@ -149,6 +156,114 @@ public final class LogVerifier {
             add(new VerificationFinding(Kind.LOG_ROLLED_BACK, size, null, "a checkpoint of size "
                     + expectedRoots.lastKey() + " was published but the log now holds only " + size
                     + " leaves: it was rolled back, first missing index is " + size));
+        }
+    }
+
+    /**
+     * Whether the leaf checks may start at the accepted anchor instead of index 0: there is one, and the log still
+     * reaches its size (a shorter log is a rollback, found by {@link #treeSize}, and is checked from 0).
+     */
+    public boolean mayResumeAtAnchor() {
+        requireTreeSize();
+        return anchor != null && anchor.treeSize() <= treeSize && frontier.size() == 0;
+    }
+
+    /**
+     * Starts the leaf checks at the anchor's size, on the right edge of the stored tree there: the hashes of the
+     * perfect subtrees covering {@code [0, anchor size)}, read from the stored tile hashes. They must fold to the root
+     * the anchor signs; that authenticates them, since a different edge with the same root is a SHA-256 collision.
+     * The leaves below were recomputed by the earlier runs this one continues; a full run recomputes them again.
+     *
+     * @return false, with a finding, when the stored edge does not fold to the anchor's root: the tree below the
+     *     anchor was changed since that run, so feed the leaves from index 0 instead
+     */
+    public boolean resumeAtAnchor(MerkleFrontier atAnchor) {
+        if (!mayResumeAtAnchor()) {
+            throw new IllegalStateException("no accepted anchor within the log to resume at, or leaves already fed");
+        }
+        if (atAnchor.size() != anchor.treeSize()) {
+            throw new IllegalArgumentException("the edge must be the tree's at the anchor size " + anchor.treeSize()
+                    + ", was at " + atAnchor.size());
+        }
+        if (!atAnchor.root().equals(anchor.rootHash())) {
+            storedTreeBelowAnchorChanged("its stored subtree hashes fold to another root");
+            return false;
+        }
+        frontier = atAnchor;
+        leavesCheckedFrom = atAnchor.size();
+        for (Checkpoint checkpoint : expectedRoots.getOrDefault(atAnchor.size(), List.of())) {
+            if (!checkpoint.rootHash().equals(anchor.rootHash())) {
+                add(new VerificationFinding(Kind.CHECKPOINT_ROOT_MISMATCH, atAnchor.size() - 1, null,
+                        "checkpoint at size " + atAnchor.size() + ": root differs from the accepted anchor's"));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The stored tree at the anchor's size could not be read (hashes missing): a finding; feed the leaves from index
+     * 0, which names what is missing.
+     */
+    public void storedTreeBelowAnchorUnreadable(String why) {
+        requireTreeSize();
+        storedTreeBelowAnchorChanged(why);
+    }
+
+    private void storedTreeBelowAnchorChanged(String why) {
+        add(new VerificationFinding(Kind.SUBTREE_MISMATCH, null, null, "the stored tree of the "
+                + anchor.treeSize() + " leaves below the checkpoint an earlier run accepted was changed since ("
+                + why + "): every leaf is checked again"));
+    }
+
+    /** The first leaf this run recomputes from its event: 0, or the anchor's size once resumed there. */
+    public long leavesCheckedFrom() {
+        return leavesCheckedFrom;
+    }
+
+    /**
+     * The consistency proofs a resumed run checks, as {@code {fromSize, toSize}} pairs: every supplied checkpoint
+     * below the anchor against the anchor (the rebuild starts above them), and the anchor against the largest
+     * checkpoint above it, each computed from the stored tree as the log serves it to clients. Empty unless resumed.
+     */
+    public List<long[]> consistencyProofsWanted() {
+        if (leavesCheckedFrom == 0) {
+            return List.of();
+        }
+        List<long[]> wanted = new ArrayList<>();
+        for (long size : expectedRoots.headMap(leavesCheckedFrom, false).keySet()) {
+            wanted.add(new long[] {size, leavesCheckedFrom});
+        }
+        Long largest = expectedRoots.lastKey();
+        if (largest > leavesCheckedFrom && largest <= treeSize) {
+            wanted.add(new long[] {leavesCheckedFrom, largest});
+        }
+        return wanted;
+    }
+
+    /** Holds one of {@link #consistencyProofsWanted} against the accepted checkpoints of its two sizes. */
+    public void consistencyProof(ConsistencyProof proof) {
+        List<Checkpoint> from = expectedRoots.get(proof.fromSize());
+        List<Checkpoint> to = expectedRoots.get(proof.toSize());
+        if (leavesCheckedFrom == 0 || from == null || to == null) {
+            throw new IllegalArgumentException("not resumed, or no accepted checkpoint at size " + proof.fromSize()
+                    + " or " + proof.toSize());
+        }
+        if (proof.fromSize() == leavesCheckedFrom) {
+            // The rebuild checks the newer root itself, so a proof that fails is the stored tree's fault.
+            if (!proof.verify(anchor.rootHash(), to.get(0).rootHash())) {
+                add(new VerificationFinding(Kind.SUBTREE_MISMATCH, null, null, "the consistency proof from the "
+                        + "anchor at size " + proof.fromSize() + " to size " + proof.toSize()
+                        + " that the stored tree gives clients does not verify"));
+            }
+            return;
+        }
+        for (Checkpoint older : from) {
+            if (!proof.verify(older.rootHash(), anchor.rootHash())) {
+                add(new VerificationFinding(Kind.CHECKPOINT_ROOT_MISMATCH,
+                        proof.fromSize() == 0 ? null : proof.fromSize() - 1, null,
+                        "checkpoint at size " + proof.fromSize() + " is not consistent with the anchor at size "
+                                + proof.toSize() + ": the consistency proof from the stored tree does not verify"));
+            }
         }
     }
 
@@ -277,7 +392,7 @@ public final class LogVerifier {
     public VerificationReport report(UUID id, Instant startedAt, Instant finishedAt, String triggeredBy) {
         requireTreeSize();
         return new VerificationReport(id, tenant, startedAt, finishedAt, treeSize, eventsChecked, checkpointsChecked,
-                anchoredAtSize, triggeredBy, findings, truncated);
+                anchoredAtSize, leavesCheckedFrom, triggeredBy, findings, truncated);
     }
 
     /** The leaf hash the rebuilt tree uses at {@code index}: the recomputed one when the event is there. */

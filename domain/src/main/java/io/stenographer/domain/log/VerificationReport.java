@@ -7,11 +7,14 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The outcome of recomputing a tenant's whole log from its stored events.
+ * The outcome of recomputing a tenant's log from its stored events.
  *
- * @param anchoredAtSize 0 when every stored checkpoint was checked; otherwise the size of the checkpoint an earlier
- *     run with no findings accepted, checked again by this run, which then checked only the stored checkpoints
- *     above it (every leaf and stored tile hash is checked either way)
+ * @param anchoredAtSize    0 when every stored checkpoint was checked; otherwise the size of the checkpoint an
+ *     earlier run with no findings accepted, checked again by this run, which then checked only the stored
+ *     checkpoints above it
+ * @param leavesCheckedFrom the first leaf recomputed from its event: 0 for a full run; the anchor's size for an
+ *     incremental one, whose leaves below were recomputed by the earlier runs it continues and are held to the
+ *     anchor's signed root through the stored tree's edge and consistency proofs
  */
 public record VerificationReport(
         UUID id,
@@ -22,6 +25,7 @@ public record VerificationReport(
         long eventsChecked,
         long checkpointsChecked,
         long anchoredAtSize,
+        long leavesCheckedFrom,
         String triggeredBy,
         List<VerificationFinding> findings,
         boolean findingsTruncated) {
@@ -30,6 +34,11 @@ public record VerificationReport(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenant, "tenant");
         findings = List.copyOf(findings);
+    }
+
+    /** Whether every leaf was recomputed from its event, not only those above an earlier run's anchor. */
+    public boolean full() {
+        return leavesCheckedFrom == 0;
     }
 
     public boolean ok() {

@@ -21,10 +21,13 @@ import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.log.VerificationFinding.Kind;
+import io.stenographer.domain.merkle.ConsistencyProof;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.merkle.NodeRef;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import io.stenographer.domain.merkle.MerkleFrontier;
 import io.stenographer.domain.merkle.MerkleHashes;
+import io.stenographer.domain.merkle.NodeRef;
+import io.stenographer.domain.merkle.SubtreeHashSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,6 +119,15 @@ class LogVerifierTest {
     }
 
     private LogVerifier feed(int chunk) {
+        return feed(chunk, false);
+    }
+
+    /** An incremental run resumes at the anchor on the stored tree's edge and checks the proofs it asks for. */
+    private LogVerifier feedIncrementally(int chunk) {
+        return feed(chunk, true);
+    }
+
+    private LogVerifier feed(int chunk, boolean incremental) {
         LogVerifier verifier = verifier();
         if (anchor != null) {
             verifier.anchorFromEarlierRun(anchor);
@@ -124,7 +136,13 @@ class LogVerifierTest {
         supplied.forEach(verifier::suppliedCheckpoint);
         long size = treeSize >= 0 ? treeSize : tree.size();
         verifier.treeSize(size);
-        for (long from = 0; from < size && !verifier.full(); from += chunk) {
+        if (incremental && verifier.mayResumeAtAnchor()
+                && verifier.resumeAtAnchor(MerkleFrontier.of(verifier.anchoredAtSize(), storedTree()))) {
+            for (long[] sizes : verifier.consistencyProofsWanted()) {
+                verifier.consistencyProof(ConsistencyProof.compute(sizes[0], sizes[1], storedTree()));
+            }
+        }
+        for (long from = verifier.leavesCheckedFrom(); from < size && !verifier.full(); from += chunk) {
             long to = Math.min(size, from + chunk);
             List<Row> chunkRows = new ArrayList<>();
             for (long index = from; index < to; index++) {
@@ -136,6 +154,14 @@ class LogVerifierTest {
             verifier.compareSubtrees(rebuilt, storedSubtrees(rebuilt.keySet()));
         }
         return verifier;
+    }
+
+    /** The stored tree as proofs read it: perfect subtrees, with the overrides an insider wrote. */
+    private SubtreeHashSource storedTree() {
+        return (start, end) -> {
+            int level = Long.numberOfTrailingZeros(end - start);
+            return subtreeOverrides.getOrDefault(new NodeRef(level, start >>> level), tree.subtreeHash(start, end));
+        };
     }
 
     private Map<NodeRef, Hash> storedSubtrees(Iterable<NodeRef> nodes) {
@@ -205,6 +231,128 @@ class LogVerifierTest {
         stored.clear(); // the insider removed every checkpoint above the leaves kept: the anchor remains
         treeSize = 4;
         assertThat(kinds(verify())).containsExactly(Kind.LOG_ROLLED_BACK);
+    }
+
+    // ---- leaves checked incrementally ----
+
+    @Test
+    void anIncrementalRunRecomputesOnlyTheLeavesAboveTheAnchorAndAFullRunStillRecomputesThemAll() {
+        append(6);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        append(3);
+        publish();
+        append(2);
+        publish();
+        // Rewritten below the anchor: beyond an incremental run's reach, which is why a full run is scheduled too.
+        Row original = rows.get(2L);
+        rows.put(2L, new Row(original.leaf(), event(ACME, 99), null, null));
+
+        LogVerifier incremental = feedIncrementally(3);
+        VerificationReport report = report(incremental);
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.full()).isFalse();
+        assertThat(report.leavesCheckedFrom()).isEqualTo(6);
+        assertThat(report.eventsChecked()).isEqualTo(5);
+        assertThat(Checkpoint.parseBody(SignedNote.parse(incremental.newestAcceptedCheckpoint().orElseThrow())
+                .body()).treeSize()).isEqualTo(11);
+
+        VerificationReport full = report(feed(3));
+        assertThat(full.full()).isTrue();
+        assertThat(full.eventsChecked()).isEqualTo(11);
+        assertThat(kinds(full)).contains(Kind.LEAF_MISMATCH);
+    }
+
+    @Test
+    void aNewLeafThatNoLongerMatchesIsCaughtAboveTheAnchor() {
+        append(6);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        append(4);
+        publish();
+        Row original = rows.get(8L);
+        rows.put(8L, new Row(original.leaf(), event(ACME, 99), null, null));
+
+        VerificationReport report = report(feedIncrementally(2));
+
+        assertThat(report.leavesCheckedFrom()).isEqualTo(6);
+        assertThat(kinds(report)).contains(Kind.LEAF_MISMATCH, Kind.CHECKPOINT_ROOT_MISMATCH);
+    }
+
+    @Test
+    void aStoredTreeChangedBelowTheAnchorIsAFindingAndEveryLeafIsCheckedAgain() {
+        append(6);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        append(2);
+        publish();
+        subtreeOverrides.put(new NodeRef(2, 0), new Hash(new byte[32])); // leaves [0, 4), on the edge at size 6
+
+        VerificationReport report = report(feedIncrementally(3));
+
+        assertThat(kinds(report)).containsExactly(Kind.SUBTREE_MISMATCH);
+        assertThat(report.findings().get(0).message()).contains("6 leaves below", "every leaf is checked again");
+        assertThat(report.full()).isTrue();
+        assertThat(report.eventsChecked()).isEqualTo(8);
+    }
+
+    @Test
+    void aStoredTreeGivingABadConsistencyProofAboveTheAnchorIsAFinding() {
+        append(6);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        append(2);
+        publish();
+        // Leaves [6, 8): on the proof from 6 to 8, not on the edge at 6, and level 1 is no stored tile level.
+        subtreeOverrides.put(new NodeRef(1, 3), new Hash(new byte[32]));
+
+        VerificationReport report = report(feedIncrementally(3));
+
+        assertThat(kinds(report)).containsExactly(Kind.SUBTREE_MISMATCH);
+        assertThat(report.findings().get(0).message()).contains("consistency proof from the anchor at size 6 to "
+                + "size 8");
+        assertThat(report.leavesCheckedFrom()).isEqualTo(6);
+    }
+
+    @Test
+    void aSuppliedCheckpointBelowTheAnchorIsProvedConsistentWithIt() {
+        append(3);
+        publish();
+        String kept = stored.get(0).signedNote();
+        append(3);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        append(2);
+        publish();
+
+        supplied.add(kept);
+        VerificationReport consistent = report(feedIncrementally(3));
+        assertThat(consistent.findings()).isEmpty();
+        assertThat(consistent.leavesCheckedFrom()).isEqualTo(6);
+        assertThat(consistent.checkpointsChecked()).as("the anchor, the stored one above, the supplied one")
+                .isEqualTo(3);
+
+        // A note the log's key signed over another history of three leaves: a fork the log must not be consistent with.
+        supplied.set(0, note(Checkpoint.of(ORIGIN, 3, InMemoryMerkleTree.of(List.of(
+                event(ACME, 97).leafHash(), event(ACME, 98).leafHash(), event(ACME, 99).leafHash())).root()), key)
+                .serialize());
+        VerificationReport forked = report(feedIncrementally(3));
+        assertThat(kinds(forked)).containsExactly(Kind.CHECKPOINT_ROOT_MISMATCH);
+        assertThat(forked.findings().get(0).message()).contains("size 3 is not consistent with the anchor at size 6");
+    }
+
+    @Test
+    void aLogRolledBackBelowTheAnchorIsNotResumedButCheckedFromIndexZero() {
+        append(6);
+        publish();
+        anchor = feed(3).newestAcceptedCheckpoint().orElseThrow();
+        stored.clear();
+        treeSize = 4;
+
+        LogVerifier verifier = feedIncrementally(2);
+
+        assertThat(verifier.leavesCheckedFrom()).isZero();
+        assertThat(kinds(report(verifier))).containsExactly(Kind.LOG_ROLLED_BACK);
     }
 
     @Test

@@ -175,14 +175,17 @@ public class LogsResource {
     @SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run a full verification now",
-            description = "Recomputes every leaf from the stored events and the tree from the leaves, and checks "
-                    + "the stored checkpoints (above the newest one the previous sound run accepted, which is "
-                    + "checked again; all of them with allCheckpoints) and any supplied one. The report is stored and "
-                    + "recorded as an audit.verify event. Body is optional.")
+    @Operation(summary = "Run a verification now",
+            description = "Recomputes leaves from the stored events and the tree from the leaves, and checks the "
+                    + "stored checkpoints and any supplied one. By default it continues from the newest checkpoint "
+                    + "the previous sound run accepted: that one is checked again, the stored tree below it must "
+                    + "fold to its signed root, supplied checkpoints below it are proved consistent with it, and only "
+                    + "leaves, checkpoints and events above it are recomputed. With full, every leaf and every "
+                    + "stored checkpoint is. The report is stored and recorded as an audit.verify event. Body is "
+                    + "optional.")
     public VerificationResponse verify(@PathParam("tenant") String tenant, byte[] body) {
         List<String> trusted = List.of();
-        boolean allCheckpoints = false;
+        boolean full = false;
         // No body at all is "nothing to compare with"; anything sent must be a valid request.
         if (body != null && body.length > 0) {
             VerificationRequest request = StrictJson.readObject(body, 1 << 20, VerificationRequest.class);
@@ -192,10 +195,10 @@ public class LogsResource {
                 }
                 trusted = request.trustedCheckpoints();
             }
-            allCheckpoints = Boolean.TRUE.equals(request.allCheckpoints());
+            full = Boolean.TRUE.equals(request.full());
         }
         return VerificationResponse.from(verifyLog.verify(
-                new VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted, allCheckpoints)));
+                new VerifyLogCommand(currentCaller.get(), new TenantId(tenant), trusted, full)));
     }
 
     @GET

@@ -8,7 +8,7 @@ public record VerificationRequest(
         @Schema(description = "Signed checkpoint notes kept from earlier; the log must still be consistent with "
                 + "each (detects rollback)", maxItems = 100)
         List<String> trustedCheckpoints,
-        @Schema(description = "Check every stored checkpoint, not only those above the newest one the previous run "
-                + "accepted (default false; leaves and tile hashes are always all checked)")
-        Boolean allCheckpoints) {
+        @Schema(description = "Recompute every leaf and check every stored checkpoint, not only those above the "
+                + "newest checkpoint the previous sound run accepted (default false)")
+        Boolean full) {
 }

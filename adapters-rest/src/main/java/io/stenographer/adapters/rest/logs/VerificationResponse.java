@@ -13,7 +13,13 @@ public record VerificationResponse(String id, String tenant, boolean ok, String 
         @Schema(description = "0 when every stored checkpoint was checked; otherwise the size of the newest "
                 + "checkpoint the previous run (with no findings) accepted: checked again here against the tree "
                 + "rebuilt from today's leaves, and only stored checkpoints above it besides")
-        long anchoredAtSize, String triggeredBy, List<Finding> findings,
+        long anchoredAtSize,
+        @Schema(description = "The first leaf recomputed from its event: 0 for a full run, the anchor's size for an "
+                + "incremental one (the stored tree below it was held to the anchor's signed root instead)")
+        long leavesCheckedFrom,
+        @Schema(description = "Whether every leaf was recomputed (leavesCheckedFrom is 0)")
+        boolean full,
+        String triggeredBy, List<Finding> findings,
         boolean findingsTruncated) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +34,8 @@ public record VerificationResponse(String id, String tenant, boolean ok, String 
     public static VerificationResponse from(VerificationReport report) {
         return new VerificationResponse(report.id().toString(), report.tenant().value(), report.ok(),
                 Timestamps.format(report.startedAt()), Timestamps.format(report.finishedAt()), report.treeSize(),
-                report.eventsChecked(), report.checkpointsChecked(), report.anchoredAtSize(), report.triggeredBy(),
+                report.eventsChecked(), report.checkpointsChecked(), report.anchoredAtSize(),
+                report.leavesCheckedFrom(), report.full(), report.triggeredBy(),
                 report.findings().stream().map(Finding::from).toList(), report.findingsTruncated());
     }
 }

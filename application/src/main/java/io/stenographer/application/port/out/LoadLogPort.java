@@ -8,8 +8,8 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.log.StoredLeaf;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.tiles.Tile;
-import java.util.Collection;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +42,12 @@ public interface LoadLogPort {
     /** Number of leaf rows actually stored; differs from {@link #treeSize} only when rows went missing. */
     long leafCount(TenantId tenant);
 
-    /** Stored events of the tenant that hold no leaf and are not queued: they bypassed ingest. */
-    List<EventId> eventsOutsideTheLog(TenantId tenant, int limit);
+    /**
+     * Stored events of the tenant received since {@code receivedFrom} (by their time-ordered ids, so only the
+     * partitions of that period are read) that hold no leaf and are not queued: they bypassed ingest. Pass
+     * {@link Instant#EPOCH} for every event.
+     */
+    List<EventId> eventsOutsideTheLog(TenantId tenant, Instant receivedFrom, int limit);
 
     /** Tenants that have a log. */
     List<TenantId> tenantsWithLogs();

@@ -2,6 +2,7 @@ package io.stenographer.application.port.out;
 
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.VerificationReport;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,8 +16,18 @@ public interface RecordVerificationRunsPort {
      */
     void save(VerificationReport report, String newestAcceptedCheckpoint);
 
-    /** The anchor the tenant's most recent run left: none when that run had findings, so the next checks all. */
-    Optional<String> newestAcceptedCheckpoint(TenantId tenant);
+    /**
+     * Where the tenant's most recent run found the log sound, for the next incremental run to continue from: none
+     * when that run had findings, so the next one checks everything.
+     *
+     * @param note         the signed note of the largest checkpoint that run accepted
+     * @param runStartedAt when that run started: events received before it were checked by it or by the runs it
+     *     continued
+     */
+    record Anchor(String note, Instant runStartedAt) {
+    }
+
+    Optional<Anchor> anchor(TenantId tenant);
 
     List<VerificationReport> recent(TenantId tenant, int limit);
 

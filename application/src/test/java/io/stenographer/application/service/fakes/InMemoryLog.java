@@ -44,6 +44,8 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     private final Map<EventId, AuditEvent> hot = new HashMap<>();
     /** When each event occurred, kept after a purge as archived_event keeps it. */
     private final Map<EventId, Instant> occurred = new HashMap<>();
+    /** Stored tile hashes an insider overwrote, by tenant, tree level and index. */
+    private final Map<String, Hash> tileOverrides = new HashMap<>();
 
     public InMemoryLog(FakeTransactionRunner transactions) {
         this.transactions = transactions;
@@ -160,9 +162,14 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
                 : List.of();
     }
 
+    /** Tampering with a stored tile: the hash of the perfect subtree {@code index} at tree {@code level} changes. */
+    public void overwriteTileHash(TenantId tenant, int level, long index, Hash hash) {
+        tileOverrides.put(tenant.value() + "/" + level + "/" + index, hash);
+    }
+
     @Override
     public Map<Tile, List<Hash>> tiles(TenantId tenant, Collection<Tile> tiles) {
-        // The stored tile hashes are those of the tree itself: nothing here was tampered with.
+        // The stored tile hashes are those of the tree itself, unless overwritten.
         TenantLog log = logs.get(tenant);
         Map<Tile, List<Hash>> found = new HashMap<>();
         for (Tile tile : tiles) {
@@ -170,7 +177,8 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
             long span = 1L << tile.treeLevel();
             for (long i = tile.firstHash(); i < tile.firstHash() + tile.width(); i++) {
                 if (log != null && (i + 1) * span <= log.tree.size()) {
-                    hashes.add(log.tree.subtreeHash(i * span, (i + 1) * span));
+                    Hash overwritten = tileOverrides.get(tenant.value() + "/" + tile.treeLevel() + "/" + i);
+                    hashes.add(overwritten != null ? overwritten : log.tree.subtreeHash(i * span, (i + 1) * span));
                 }
             }
             found.put(tile, hashes);
@@ -204,7 +212,7 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     }
 
     @Override
-    public List<EventId> eventsOutsideTheLog(TenantId tenant, int limit) {
+    public List<EventId> eventsOutsideTheLog(TenantId tenant, Instant receivedFrom, int limit) {
         requireTransaction();
         return List.of();
     }

@@ -22,10 +22,12 @@ public final class InMemoryVerificationRuns implements RecordVerificationRunsPor
     }
 
     @Override
-    public Optional<String> newestAcceptedCheckpoint(TenantId tenant) {
+    public Optional<Anchor> anchor(TenantId tenant) {
         for (int i = saved.size() - 1; i >= 0; i--) {
-            if (saved.get(i).tenant().equals(tenant)) {
-                return saved.get(i).ok() ? Optional.ofNullable(anchors.get(i)) : Optional.empty();
+            VerificationReport run = saved.get(i);
+            if (run.tenant().equals(tenant)) {
+                return run.ok() && anchors.get(i) != null ? Optional.of(new Anchor(anchors.get(i), run.startedAt()))
+                        : Optional.empty();
             }
         }
         return Optional.empty();
