@@ -4,6 +4,7 @@ import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.application.port.out.SpoolReportEventsPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
@@ -15,6 +16,7 @@ import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.log.LogIntegrityViolation;
+import io.stenographer.domain.log.LogLeaf;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.report.CsvReportWriter;
@@ -44,13 +46,13 @@ import java.util.random.RandomGenerator;
 
 /**
  * Generates queued reports. A report finds, through the time indexes, the leaves below its pinned tree size whose
- * events occurred in its period, then reads those leaves twice, in index order, in chunks of {@value #CHUNK}, each
+ * events occurred in its period, then reads those leaves once, in index order, in chunks of {@value #CHUNK}, each
  * chunk in its own short read transaction (log rows never change, so the chunks add up to one consistent picture;
  * memory stays bounded and no transaction timeout caps the log size):
  * <ol>
- *   <li>pass 1 feeds the report's rules and counts the event table;</li>
- *   <li>pass 2 streams the event table into the file (with inclusion proofs for bundles), after the
- *       header, summary and findings, so every format can be written front to back.</li>
+ *   <li>pass 1 feeds the report's rules, counts the event table and spools every event the report considers;</li>
+ *   <li>pass 2 streams the event table from the spool into the file (with inclusion proofs for bundles, read from
+ *       the stored tree), after the header, summary and findings, so every format can be written front to back.</li>
  * </ol>
  * Only the status records and the {@value #REPORT_GENERATED} event share a transaction.
  */
@@ -68,6 +70,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
     private final StoreReportFilesPort files;
+    private final SpoolReportEventsPort spools;
     private final RenderReportPort renderer;
     private final TenantKeySets keySets;
     private final SignReportManifestPort manifestSigner;
@@ -78,8 +81,8 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final long pdfMaxRows;
 
     public GenerateReportsService(TrackReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
-            SelfAudit selfAudit,
-            StoreReportFilesPort files, RenderReportPort renderer, TenantKeySets keySets,
+            SelfAudit selfAudit, StoreReportFilesPort files, SpoolReportEventsPort spools, RenderReportPort renderer,
+            TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
             RandomGenerator random, long maxEvents, long pdfMaxRows) {
         this.jobs = jobs;
@@ -87,6 +90,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         this.archived = archived;
         this.selfAudit = selfAudit;
         this.files = files;
+        this.spools = spools;
         this.renderer = renderer;
         this.keySets = keySets;
         this.manifestSigner = manifestSigner;
@@ -174,6 +178,12 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     }
 
     private Generated run(ReportJob job) throws IOException {
+        try (SpoolReportEventsPort.Spool spool = spools.create(job.tenant(), job.id())) {
+            return run(job, spool);
+        }
+    }
+
+    private Generated run(ReportJob job, SpoolReportEventsPort.Spool spool) throws IOException {
         PublishedCheckpoint checkpoint = transactions.inTransaction(() -> log.checkpointAt(job.tenant(),
                 job.treeSize())).orElseThrow(() -> new LogIntegrityViolation("the checkpoint at tree size "
                         + job.treeSize() + " of " + job.tenant() + " that the report is pinned to is missing"));
@@ -187,12 +197,13 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             for (LoadLogPort.LeafWithEvent row : chunk(job, inPeriod, start, fromArchive)) {
                 if (row.event() == null) {
                     unavailable++;
-                } else {
-                    definition.consider(row.event());
+                } else if (definition.consider(row.event())) {
+                    spool.append(row.leaf(), row.event());
                 }
             }
         }
         definition.finish();
+        spool.finishWriting();
         long selected = definition.selectedCount();
         if (selected > maxEvents) {
             throw new ReportTooLarge("the report selects " + selected + " events, more than the limit of "
@@ -208,7 +219,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         long[] written = {0};
         ReportEvents events = sink -> {
             written[0] = 0;
-            eventTable(job, inPeriod, definition, redactor, job.format() == ReportFormat.BUNDLE, entry -> {
+            eventTable(job, spool, definition, redactor, job.format() == ReportFormat.BUNDLE, entry -> {
                 written[0]++;
                 sink.accept(entry);
             });
@@ -304,47 +315,52 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         });
     }
 
-    /** Pass 2: the selected events, published (redacted for FOIA), with proofs for bundles. */
-    private void eventTable(ReportJob job, long[] inPeriod, ReportDefinition definition, Redactor redactor,
-            boolean bundle, ReportEvents.Sink sink) throws IOException {
+    /**
+     * Pass 2: the selected events, published (redacted for FOIA), with proofs for bundles, from the spool. Proofs are
+     * computed {@value #CHUNK} events at a time, so the subtree hashes they share are read in one round trip.
+     */
+    private void eventTable(ReportJob job, SpoolReportEventsPort.Spool spool, ReportDefinition definition,
+            Redactor redactor, boolean bundle, ReportEvents.Sink sink) throws IOException {
         boolean redacting = redactor != null && redactor.redactsAnything();
         boolean proofs = bundle && !redacting;
         StoredTree tree = new StoredTree(log, job.tenant(), job.treeSize(), new LogCache(RUN_TILES));
-        ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
-        for (int start = 0; start < inPeriod.length; start += CHUNK) {
-            long[] wanted = Arrays.copyOfRange(inPeriod, start, Math.min(inPeriod.length, start + CHUNK));
-            List<ReportEntry> entries = transactions.inTransaction(() -> {
-                List<LoadLogPort.LeafWithEvent> rows = withArchived(log.leavesWithEventsAt(job.tenant(), wanted),
-                        fromArchive);
-                List<LoadLogPort.LeafWithEvent> chosen = new ArrayList<>();
-                for (LoadLogPort.LeafWithEvent row : rows) {
-                    if (row.event() != null && definition.selects(row.event())) {
-                        chosen.add(row);
-                    }
-                }
-                List<InclusionProof> computed = proofs && !chosen.isEmpty() ? tree.compute(source -> {
-                    List<InclusionProof> list = new ArrayList<>(chosen.size());
-                    for (LoadLogPort.LeafWithEvent row : chosen) {
-                        list.add(InclusionProof.compute(row.leaf().index(), job.treeSize(), source));
-                    }
-                    return list;
-                }) : null;
-                List<ReportEntry> out = new ArrayList<>(chosen.size());
-                for (int i = 0; i < chosen.size(); i++) {
-                    LoadLogPort.LeafWithEvent row = chosen.get(i);
-                    AuditEvent event = row.event();
-                    Redactor.Redacted published = redactor == null
-                            ? new Redactor.Redacted(SealedEventFormat.toJson(event), List.of())
-                            : redactor.redact(event);
-                    out.add(ReportEntry.publish(row.leaf().index(), row.leaf().leafHash(), published, redacting,
-                            computed == null ? null : computed.get(i)));
-                }
-                return out;
-            });
-            for (ReportEntry entry : entries) {
-                sink.accept(entry);
+        List<LogLeaf> leaves = new ArrayList<>(CHUNK);
+        List<AuditEvent> events = new ArrayList<>(CHUNK);
+        spool.forEach((leaf, event) -> {
+            if (!definition.selects(event)) {
+                return;
             }
+            leaves.add(leaf);
+            events.add(event);
+            if (leaves.size() == CHUNK) {
+                publish(job, tree, proofs, redactor, redacting, leaves, events, sink);
+            }
+        });
+        publish(job, tree, proofs, redactor, redacting, leaves, events, sink);
+    }
+
+    private void publish(ReportJob job, StoredTree tree, boolean proofs, Redactor redactor, boolean redacting,
+            List<LogLeaf> leaves, List<AuditEvent> events, ReportEvents.Sink sink) throws IOException {
+        if (leaves.isEmpty()) {
+            return;
         }
+        List<InclusionProof> computed = proofs ? transactions.inTransaction(() -> tree.compute(source -> {
+            List<InclusionProof> list = new ArrayList<>(leaves.size());
+            for (LogLeaf leaf : leaves) {
+                list.add(InclusionProof.compute(leaf.index(), job.treeSize(), source));
+            }
+            return list;
+        })) : null;
+        for (int i = 0; i < leaves.size(); i++) {
+            AuditEvent event = events.get(i);
+            Redactor.Redacted published = redactor == null
+                    ? new Redactor.Redacted(SealedEventFormat.toJson(event), List.of())
+                    : redactor.redact(event);
+            sink.accept(ReportEntry.publish(leaves.get(i).index(), leaves.get(i).leafHash(), published, redacting,
+                    computed == null ? null : computed.get(i)));
+        }
+        leaves.clear();
+        events.clear();
     }
 
     /** The verifier key the report names: the one whose era covers its checkpoint, not necessarily today's. */

@@ -5,6 +5,7 @@ import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TrackReportJobsPort;
+import io.stenographer.application.service.fakes.InMemoryReportSpools;
 import io.stenographer.application.service.fakes.InMemorySigningKeys;
 import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
@@ -71,12 +72,13 @@ class GenerateReportsServiceTest {
     private boolean dropLeaf;
     /** Every leaf index the worker read. */
     private final List<Long> read = new ArrayList<>();
+    private final InMemoryReportSpools spools = new InMemoryReportSpools();
 
     private GenerateReportsService service(long maxEvents) {
         SplittableRandom random = new SplittableRandom(3);
         return new GenerateReportsService(jobsPort(), logPort(),
                 new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random),
-                filesPort(), (doc, events, out) -> {
+                filesPort(), spools, (doc, events, out) -> {
                     throw new UnsupportedOperationException("no PDF here");
                 }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock, random, maxEvents, 10);
     }
@@ -111,6 +113,10 @@ class GenerateReportsServiceTest {
         assertThat(verification.failures()).isEmpty();
         assertThat(verification.events()).isEqualTo(2_500);
         assertThat(verification.redacted()).isEqualTo(2_500); // pseudonymised by default
+        assertThat(read).as("pass 2 writes from the spool, so every leaf is read once").hasSize(2_500)
+                .doesNotHaveDuplicates();
+        assertThat(spools.created()).isEqualTo(1);
+        assertThat(spools.open()).isZero();
         assertThat(appended.committed()).singleElement().satisfies(event -> {
             assertThat(event.content().action().value()).isEqualTo("report.generated");
             assertThat(event.content().actor().id()).isEqualTo("ann");
@@ -128,6 +134,7 @@ class GenerateReportsServiceTest {
         assertThat(statuses.get(job.id())).isEqualTo("failed: " + outcome.error());
         assertThat(files).doesNotContainKey(job.id());
         assertThat(appended.committed()).isEmpty();
+        assertThat(spools.open()).as("a failed report's spool is gone too").isZero();
     }
 
     @Test
@@ -158,7 +165,8 @@ class GenerateReportsServiceTest {
 
         assertThat(outcome.error()).isNull();
         assertThat(outcome.events()).isEqualTo(10);
-        assertThat(read).isNotEmpty().allSatisfy(index -> assertThat(index).isBetween(10L, 19L));
+        assertThat(read).hasSize(10).doesNotHaveDuplicates()
+                .allSatisfy(index -> assertThat(index).isBetween(10L, 19L));
         assertThat(files.get(job.id()).toString(StandardCharsets.UTF_8)).doesNotContain("u-old");
     }
 

@@ -3,11 +3,13 @@ package io.stenographer.bootstrap.reports;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresReportJobs;
 import io.stenographer.adapters.reports.LocalReportFiles;
+import io.stenographer.adapters.reports.LocalReportSpool;
 import io.stenographer.adapters.reports.PdfReportRenderer;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.application.port.out.SpoolReportEventsPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.ArchivedEventReader;
@@ -18,6 +20,7 @@ import io.stenographer.application.service.SelfAudit;
 import io.stenographer.application.service.TenantKeySets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.random.RandomGenerator;
@@ -43,6 +46,13 @@ public class ReportsConfiguration {
 
     @Produces
     @ApplicationScoped
+    SpoolReportEventsPort reportSpools(@ConfigProperty(name = "stenographer.reports.dir") Path directory)
+            throws IOException {
+        return new LocalReportSpool(directory);
+    }
+
+    @Produces
+    @ApplicationScoped
     GetReportUseCase getReport(PostgresReportJobs jobs, StoreReportFilesPort files, SelfAudit selfAudit,
             TransactionRunner transactions) {
         return new GetReportService(jobs, files, selfAudit, transactions);
@@ -51,11 +61,12 @@ public class ReportsConfiguration {
     @Produces
     @ApplicationScoped
     GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log,
-            ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files, TenantKeySets keySets,
+            ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files,
+            SpoolReportEventsPort spools, TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock, RandomGenerator random,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
-        return new GenerateReportsService(jobs, log, archived, selfAudit, files, new PdfReportRenderer(), keySets,
+        return new GenerateReportsService(jobs, log, archived, selfAudit, files, spools, new PdfReportRenderer(), keySets,
                 manifestSigner, transactions, clock, random, maxEvents, pdfMaxRows);
     }
 }
