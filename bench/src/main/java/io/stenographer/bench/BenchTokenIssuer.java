@@ -46,6 +46,9 @@ public final class BenchTokenIssuer {
             "admin", List.of(List.of("compliance-admin"), List.of("acme", "initech")),
             "scraper", List.of(List.of("metrics-reader"), List.of("acme")),
             // The tenants benchmark's fleet: t0000..t0999 (short names keep the token under the 20 KiB header limit).
+            // The query benchmark's auditor: its big tenant and the ten small ones beside it.
+            "query-auditor", List.of(List.of("auditor"), IntStream.rangeClosed(0, 10)
+                    .mapToObj(t -> t == 0 ? "acme" : String.format(Locale.ROOT, "q%02d", t)).toList()),
             "fleet-writer", List.of(List.of("audit-writer"), IntStream.range(0, 1_000)
                     .mapToObj(t -> String.format(Locale.ROOT, "t%04d", t)).toList()));
 

@@ -76,9 +76,12 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort {
     }
 
     @Override
-    public List<ArchivedSegment> liveSegments(TenantId tenant) {
-        return jdbc.query(SEGMENT + " WHERE s.tenant = ? AND d.object_key IS NULL ORDER BY s.from_index",
-                ps -> ps.setString(1, tenant.value()), PostgresArchiveCatalog::segment);
+    public List<ArchivedSegment> liveSegments(TenantId tenant, long fromIndex) {
+        return jdbc.query(SEGMENT + " WHERE s.tenant = ? AND s.from_index >= ? AND d.object_key IS NULL"
+                + " ORDER BY s.from_index", ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setLong(2, fromIndex);
+                }, PostgresArchiveCatalog::segment);
     }
 
     @Override

@@ -35,6 +35,7 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
     /** Kept in the findings document, which is open to new members, so older rows read as they are. */
     private static final String ANCHORED_AT = "anchoredAtSize";
     private static final String LEAVES_FROM = "leavesCheckedFrom";
+    private static final String SEGMENTS_UP_TO = "segmentsCheckedUpTo";
     private static final String ANCHOR = "newestAcceptedCheckpoint";
 
     private final Jdbc jdbc;
@@ -44,7 +45,7 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
     }
 
     @Override
-    public void save(VerificationReport report, String newestAcceptedCheckpoint) {
+    public void save(VerificationReport report, String newestAcceptedCheckpoint, long segmentsCheckedUpTo) {
         jdbc.update("""
                 INSERT INTO verification_run (id, tenant, started_at, finished_at, tree_size, checkpoints, ok,
                                               findings, triggered_by)
@@ -56,7 +57,8 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
             insert.setLong(5, report.treeSize());
             insert.setLong(6, report.checkpointsChecked());
             insert.setBoolean(7, report.ok());
-            insert.setString(8, CanonicalJson.canonicalize(findingsJson(report, newestAcceptedCheckpoint)));
+            insert.setString(8, CanonicalJson.canonicalize(findingsJson(report, newestAcceptedCheckpoint,
+                    segmentsCheckedUpTo)));
             insert.setString(9, report.triggeredBy());
         });
     }
@@ -68,9 +70,11 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
                     if (!rs.getBoolean(1)) {
                         return Optional.<Anchor>empty();
                     }
-                    JsonValue anchor = ((JsonObject) JsonParser.parse(rs.getString(2), 8)).get(ANCHOR);
-                    return anchor instanceof JsonString note
-                            ? Optional.of(new Anchor(note.value(), rs.getTimestamp(3).toInstant()))
+                    JsonObject stored = (JsonObject) JsonParser.parse(rs.getString(2), 8);
+                    // A run stored before incremental verification has no catalogue mark: read every segment back.
+                    long segments = stored.get(SEGMENTS_UP_TO) instanceof JsonNumber upTo ? (long) upTo.value() : 0;
+                    return stored.get(ANCHOR) instanceof JsonString note
+                            ? Optional.of(new Anchor(note.value(), rs.getTimestamp(3).toInstant(), segments))
                             : Optional.<Anchor>empty();
                 }).flatMap(anchor -> anchor);
     }
@@ -111,7 +115,8 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
                 findings, stored.get("truncated") != null);
     }
 
-    private static JsonObject findingsJson(VerificationReport report, String newestAcceptedCheckpoint) {
+    private static JsonObject findingsJson(VerificationReport report, String newestAcceptedCheckpoint,
+            long segmentsCheckedUpTo) {
         List<JsonValue> findings = new ArrayList<>();
         for (VerificationFinding finding : report.findings()) {
             Map<String, JsonValue> members = new LinkedHashMap<>();
@@ -139,6 +144,7 @@ public class PostgresVerificationRuns implements RecordVerificationRunsPort {
         }
         if (newestAcceptedCheckpoint != null) {
             root.put(ANCHOR, new JsonString(newestAcceptedCheckpoint));
+            root.put(SEGMENTS_UP_TO, new JsonNumber(segmentsCheckedUpTo));
         }
         return new JsonObject(root);
     }

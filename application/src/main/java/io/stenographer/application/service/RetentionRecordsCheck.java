@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The part of a log verification that covers what retention trusts: every live archive segment is read back
+ * The part of a log verification that covers what retention trusts: the live archive segments are read back
  * from the archive store and checked (object present, digest, range root, every leaf against the log), so a
  * catalogue row forged with the application's database credentials is reported by name; and every hold
- * release and policy change must have left its self-audit event.
+ * release and policy change must have left its self-audit event. A full run reads every live segment back; an
+ * incremental one those recorded since the run it continues (their objects are under a WORM lock meanwhile).
  */
 public final class RetentionRecordsCheck {
 
@@ -31,13 +32,22 @@ public final class RetentionRecordsCheck {
         this.transactions = transactions;
     }
 
-    /** At most {@code limit} findings. */
-    public List<VerificationFinding> check(TenantId tenant, int limit) {
+    /**
+     * What a check found, at most {@code limit} findings, and where the catalogue ended when it was read: the next
+     * incremental run reads back the segments from there.
+     */
+    public record Result(List<VerificationFinding> findings, long segmentsCheckedUpTo) {
+    }
+
+    /** Reads back the live segments starting at {@code segmentsFrom} or later (0: all of them). */
+    public Result check(TenantId tenant, int limit, long segmentsFrom) {
         List<VerificationFinding> findings = new ArrayList<>();
-        for (ArchivedSegment segment : transactions.inTransaction(() -> catalog.liveSegments(tenant))) {
+        long checkedUpTo = segmentsFrom;
+        for (ArchivedSegment segment : transactions.inTransaction(() -> catalog.liveSegments(tenant, segmentsFrom))) {
             if (findings.size() >= limit) {
-                return findings;
+                return new Result(findings, checkedUpTo);
             }
+            checkedUpTo = Math.max(checkedUpTo, segment.manifest().to());
             // One short transaction per segment: the read-back can take a while, the catalogue never changes.
             List<String> problems = transactions.inTransaction(() -> archived.problems(segment.manifest()));
             if (!problems.isEmpty()) {
@@ -53,6 +63,6 @@ public final class RetentionRecordsCheck {
             findings.add(new VerificationFinding(Kind.RETENTION_CHANGE_UNTRACED, null, null,
                     change + " has no self-audit event in the log: it was written around the service"));
         }
-        return findings;
+        return new Result(findings, checkedUpTo);
     }
 }

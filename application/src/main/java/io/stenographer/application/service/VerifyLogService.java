@@ -130,14 +130,16 @@ public final class VerifyLogService implements VerifyLogUseCase {
      */
     private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted, boolean full) {
         Instant started = clock.instant();
-        LogVerifier verifier = check(tenant, trusted, full);
-        VerificationReport report = verifier.report(UUID.randomUUID(), started, clock.instant(), caller.subject());
-        String anchor = verifier.newestAcceptedCheckpoint().orElse(null);
-        return transactions.inTransaction(() -> record(caller, tenant, report, anchor));
+        Checked checked = check(tenant, trusted, full);
+        VerificationReport report = checked.verifier().report(UUID.randomUUID(), started, clock.instant(),
+                caller.subject());
+        String anchor = checked.verifier().newestAcceptedCheckpoint().orElse(null);
+        return transactions.inTransaction(() -> record(caller, tenant, report, anchor, checked.segmentsCheckedUpTo()));
     }
 
-    private VerificationReport record(Caller caller, TenantId tenant, VerificationReport report, String anchor) {
-        runs.save(report, anchor);
+    private VerificationReport record(Caller caller, TenantId tenant, VerificationReport report, String anchor,
+            long segmentsCheckedUpTo) {
+        runs.save(report, anchor, segmentsCheckedUpTo);
         Map<String, JsonValue> metadata = new LinkedHashMap<>();
         metadata.put("runId", new JsonString(report.id().toString()));
         metadata.put("ok", JsonBoolean.of(report.ok()));
@@ -157,7 +159,11 @@ public final class VerifyLogService implements VerifyLogUseCase {
      * checked again, then only the checkpoints, leaves and events above it. A full run never reads an anchor, so
      * nothing stored in the database can shorten it.
      */
-    private LogVerifier check(TenantId tenant, List<String> trusted, boolean full) {
+    /** What a run found, and where the archive catalogue ended when it read the segments back. */
+    private record Checked(LogVerifier verifier, long segmentsCheckedUpTo) {
+    }
+
+    private Checked check(TenantId tenant, List<String> trusted, boolean full) {
         KeySet keys = transactions.inTransaction(() -> keySets.of(tenant));
         LogVerifier verifier = new LogVerifier(tenant, keys, origins.originOf(tenant));
 
@@ -186,15 +192,20 @@ public final class VerifyLogService implements VerifyLogUseCase {
             long first = verifier.firstUnpublishedIndex();
             verifier.unpublishedLeaves(transactions.inTransaction(() -> log.leafAt(tenant, first)));
         }
+        long segmentsCheckedUpTo = 0;
         if (!verifier.full()) {
-            retentionRecords.check(tenant, verifier.room()).forEach(verifier::add);
+            RetentionRecordsCheck.Result retention = retentionRecords.check(tenant, verifier.room(),
+                    resumed ? anchor.get().segmentsCheckedUpTo() : 0);
+            retention.findings().forEach(verifier::add);
+            segmentsCheckedUpTo = retention.segmentsCheckedUpTo();
         }
-        // Events received before the anchor's run were looked at by it or by the runs it continued.
+        // Events received before the anchor's run were looked at by it or by the runs it continued, and segments
+        // recorded before it were read back.
         Instant receivedFrom = resumed ? anchor.get().runStartedAt().minus(EVENTS_IN_FLIGHT) : Instant.EPOCH;
         for (EventId outside : transactions.inTransaction(() -> log.eventsOutsideTheLog(tenant, receivedFrom, 100))) {
             verifier.eventOutsideLog(outside);
         }
-        return verifier;
+        return new Checked(verifier, segmentsCheckedUpTo);
     }
 
     /**

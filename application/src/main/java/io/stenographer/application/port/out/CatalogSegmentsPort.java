@@ -30,8 +30,12 @@ public interface CatalogSegmentsPort {
 
     Optional<ArchivedSegment> segment(String objectKey);
 
-    /** The tenant's segments whose archive copy has not been deleted, in index order. */
-    List<ArchivedSegment> liveSegments(TenantId tenant);
+    /**
+     * The tenant's segments starting at {@code fromIndex} or later whose archive copy has not been deleted, in index
+     * order. Segments are recorded in index order, each continuing the catalogue, so those recorded after a moment are
+     * those starting at or after where the catalogue ended then.
+     */
+    List<ArchivedSegment> liveSegments(TenantId tenant, long fromIndex);
 
     /** The segment holding the tenant's leaf at {@code index}, deleted or not; empty if it was never archived. */
     Optional<ArchivedSegment> segmentCovering(TenantId tenant, long index);

@@ -45,7 +45,7 @@ public final class EmptyArchiveCatalog implements CatalogSegmentsPort {
     }
 
     @Override
-    public List<ArchivedSegment> liveSegments(TenantId tenant) {
+    public List<ArchivedSegment> liveSegments(TenantId tenant, long fromIndex) {
         return List.of();
     }
 

@@ -131,10 +131,10 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     }
 
     @Override
-    public List<ArchivedSegment> liveSegments(TenantId tenant) {
+    public List<ArchivedSegment> liveSegments(TenantId tenant, long fromIndex) {
         requireTransaction();
         return ofTenant(tenant)
-                .filter(r -> r.deletedAt() == null)
+                .filter(r -> r.deletedAt() == null && r.manifest().from() >= fromIndex)
                 .sorted(Comparator.comparingLong(r -> r.manifest().from()))
                 .map(r -> new ArchivedSegment(r.manifest(), null))
                 .toList();

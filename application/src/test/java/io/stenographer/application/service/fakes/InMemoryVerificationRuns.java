@@ -14,11 +14,13 @@ public final class InMemoryVerificationRuns implements RecordVerificationRunsPor
 
     private final List<VerificationReport> saved = new ArrayList<>();
     private final List<String> anchors = new ArrayList<>();
+    private final List<Long> segmentMarks = new ArrayList<>();
 
     @Override
-    public void save(VerificationReport report, String newestAcceptedCheckpoint) {
+    public void save(VerificationReport report, String newestAcceptedCheckpoint, long segmentsCheckedUpTo) {
         saved.add(report);
         anchors.add(newestAcceptedCheckpoint);
+        segmentMarks.add(segmentsCheckedUpTo);
     }
 
     @Override
@@ -26,7 +28,8 @@ public final class InMemoryVerificationRuns implements RecordVerificationRunsPor
         for (int i = saved.size() - 1; i >= 0; i--) {
             VerificationReport run = saved.get(i);
             if (run.tenant().equals(tenant)) {
-                return run.ok() && anchors.get(i) != null ? Optional.of(new Anchor(anchors.get(i), run.startedAt()))
+                return run.ok() && anchors.get(i) != null
+                        ? Optional.of(new Anchor(anchors.get(i), run.startedAt(), segmentMarks.get(i)))
                         : Optional.empty();
             }
         }
