@@ -153,16 +153,16 @@ public final class VerifyLogService implements VerifyLogUseCase {
         return report;
     }
 
-    /**
-     * Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. Unless
-     * {@code full}, the run continues from the newest checkpoint an earlier run with no findings accepted: that one is
-     * checked again, then only the checkpoints, leaves and events above it. A full run never reads an anchor, so
-     * nothing stored in the database can shorten it.
-     */
     /** What a run found, and where the archive catalogue ended when it read the segments back. */
     private record Checked(LogVerifier verifier, long segmentsCheckedUpTo) {
     }
 
+    /**
+     * Loads the log through the ports, range by range, and feeds it to the domain's {@link LogVerifier}. Unless
+     * {@code full}, the run continues from the newest checkpoint an earlier run with no findings accepted: that one is
+     * checked again, then only the checkpoints, leaves, events and archive segments above it. A full run never reads
+     * an anchor, so nothing stored in the database can shorten it.
+     */
     private Checked check(TenantId tenant, List<String> trusted, boolean full) {
         KeySet keys = transactions.inTransaction(() -> keySets.of(tenant));
         LogVerifier verifier = new LogVerifier(tenant, keys, origins.originOf(tenant));
