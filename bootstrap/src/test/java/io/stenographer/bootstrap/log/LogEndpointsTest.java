@@ -170,6 +170,10 @@ class LogEndpointsTest {
         assertThat(all.getLong("leavesCheckedFrom")).isZero();
         assertThat(all.getLong("eventsChecked")).isEqualTo(all.getLong("treeSize"));
         assertThat(all.getLong("checkpointsChecked")).isGreaterThanOrEqualTo(next.getLong("checkpointsChecked"));
+        // The request's former field is refused by name, so an old client does not silently get an incremental run.
+        given().auth().oauth2(admin).contentType("application/json").body("{\"allCheckpoints\":true}")
+                .when().post("/api/v1/logs/" + tenant + "/verifications")
+                .then().statusCode(400).body("field", equalTo("allCheckpoints"));
         given().auth().oauth2(admin).contentType("application/json").body("{\"full\":\"yes\"}")
                 .when().post("/api/v1/logs/" + tenant + "/verifications")
                 .then().statusCode(400);
