@@ -227,13 +227,14 @@ public final class VerifyLogService implements VerifyLogUseCase {
             if (!verifier.resumeAtAnchor(atAnchor)) {
                 return false;
             }
-            for (long[] sizes : verifier.consistencyProofsWanted()) {
+            for (LogVerifier.ProofSizes sizes : verifier.consistencyProofsWanted()) {
                 try {
-                    verifier.consistencyProof(tree.compute(source -> ConsistencyProof.compute(sizes[0], sizes[1],
-                            source)));
+                    verifier.consistencyProof(tree.compute(source -> ConsistencyProof.compute(sizes.fromSize(),
+                            sizes.toSize(), source)));
                 } catch (LogIntegrityViolation e) {
                     verifier.add(new VerificationFinding(Kind.SUBTREE_MISMATCH, null, null, "no consistency proof "
-                            + "from size " + sizes[0] + " to " + sizes[1] + " can be built: " + e.getMessage()));
+                            + "from size " + sizes.fromSize() + " to " + sizes.toSize() + " can be built: "
+                            + e.getMessage()));
                 }
             }
             return true;

@@ -220,22 +220,26 @@ public final class LogVerifier {
         return leavesCheckedFrom;
     }
 
+    /** Two tree sizes a consistency proof is wanted between. */
+    public record ProofSizes(long fromSize, long toSize) {
+    }
+
     /**
-     * The consistency proofs a resumed run checks, as {@code {fromSize, toSize}} pairs: every supplied checkpoint
+     * The consistency proofs a resumed run checks: every supplied checkpoint
      * below the anchor against the anchor (the rebuild starts above them), and the anchor against the largest
      * checkpoint above it, each computed from the stored tree as the log serves it to clients. Empty unless resumed.
      */
-    public List<long[]> consistencyProofsWanted() {
+    public List<ProofSizes> consistencyProofsWanted() {
         if (leavesCheckedFrom == 0) {
             return List.of();
         }
-        List<long[]> wanted = new ArrayList<>();
+        List<ProofSizes> wanted = new ArrayList<>();
         for (long size : expectedRoots.headMap(leavesCheckedFrom, false).keySet()) {
-            wanted.add(new long[] {size, leavesCheckedFrom});
+            wanted.add(new ProofSizes(size, leavesCheckedFrom));
         }
         Long largest = expectedRoots.lastKey();
         if (largest > leavesCheckedFrom && largest <= treeSize) {
-            wanted.add(new long[] {leavesCheckedFrom, largest});
+            wanted.add(new ProofSizes(leavesCheckedFrom, largest));
         }
         return wanted;
     }

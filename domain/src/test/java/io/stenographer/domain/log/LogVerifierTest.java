@@ -138,8 +138,8 @@ class LogVerifierTest {
         verifier.treeSize(size);
         if (incremental && verifier.mayResumeAtAnchor()
                 && verifier.resumeAtAnchor(MerkleFrontier.of(verifier.anchoredAtSize(), storedTree()))) {
-            for (long[] sizes : verifier.consistencyProofsWanted()) {
-                verifier.consistencyProof(ConsistencyProof.compute(sizes[0], sizes[1], storedTree()));
+            for (LogVerifier.ProofSizes sizes : verifier.consistencyProofsWanted()) {
+                verifier.consistencyProof(ConsistencyProof.compute(sizes.fromSize(), sizes.toSize(), storedTree()));
             }
         }
         for (long from = verifier.leavesCheckedFrom(); from < size && !verifier.full(); from += chunk) {
