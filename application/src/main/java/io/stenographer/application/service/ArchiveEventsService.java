@@ -35,7 +35,6 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.retention.LegalHold;
 import io.stenographer.domain.retention.RetentionPolicies;
-import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionRules;
 import io.stenographer.domain.retention.RetentionSubject;
 import java.io.ByteArrayInputStream;
@@ -54,7 +53,8 @@ import java.util.Set;
 
 /**
  * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose
- * archive date has come into a segment, uploads it under a write-once lock until the latest retention
+ * archive copy is due ({@link RetentionRules#archiveCopyDueAt}: the earliest date of the tenant's policies, so an
+ * event under a longer policy never holds back the events behind it) into a segment, uploads it under a write-once lock until the latest retention
  * end of its events, reads lock and checksum back, and only then records the segment (one short
  * transaction). A segment's key depends only on its first index, so a retry after a crash finds the
  * object, checks it against the log and adopts it; nothing is ever uploaded twice or overwritten.
@@ -218,7 +218,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private static final int READ_PAGE = 256;
 
     /**
-     * The longest run of due events from {@code from} within the segment limits, as a segment ready to upload;
+     * The longest run of events from {@code from} whose copy is due within the segment limits, as a segment ready to upload;
      * empty if none is due.
      */
     private Optional<PlannedSegment> plan(TenantId tenant, String key, long from, PublishedCheckpoint checkpoint,
@@ -241,9 +241,8 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                             + leaf.eventId() + ") has no readable event and is not archived; run a verification");
                 }
                 RetentionSubject subject = RetentionSubject.of(row.event());
-                RetentionPolicy policy = tenantPolicies.resolve(subject);
                 long size = SealedEventBytes.leafInput(StoredEventFields.of(row.event())).length;
-                if (!RetentionRules.mayArchive(subject, policy, true, now).allowed()
+                if (!RetentionRules.mayArchive(subject, tenantPolicies, true, now).allowed()
                         || (!entries.isEmpty() && bytes + size > segmentLimits.maxBytes())) {
                     cut = true;
                     break;
@@ -388,7 +387,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         return changed;
     }
 
-    /** How long the oldest event that is due but not archived has been waiting. */
+    /** How long the oldest event whose copy is due but not made has been waiting. */
     private Duration lagAfter(TenantId tenant, long next, PublishedCheckpoint checkpoint,
             RetentionPolicies tenantPolicies, Instant now) {
         if (next >= checkpoint.treeSize()) {
@@ -399,7 +398,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             return Duration.ZERO;
         }
         RetentionSubject subject = RetentionSubject.of(rows.get(0).event());
-        Instant due = RetentionRules.archiveDueAt(subject, tenantPolicies.resolve(subject));
+        Instant due = RetentionRules.archiveCopyDueAt(subject, tenantPolicies);
         return due.isBefore(now) ? Duration.between(due, now) : Duration.ZERO;
     }
 

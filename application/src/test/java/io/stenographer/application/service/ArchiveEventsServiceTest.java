@@ -135,7 +135,7 @@ class ArchiveEventsServiceTest {
     }
 
     @Test
-    void archivesOnlyTheDuePrefixInIndexOrderAndAnEventNotYetDueStopsTheSegment() {
+    void archivesOnlyTheDuePrefixInIndexOrderAndAnEventNotDueUnderAnyPolicyStopsTheSegment() {
         AuditEvent first = logged("case.view", 60);
         AuditEvent second = logged("case.view", 50);
         logged("case.view", 10); // due in 20 days
@@ -156,6 +156,34 @@ class ArchiveEventsServiceTest {
         assertThat(run.outcome().eventsTotal()).isEqualTo(2);
         // Nothing waits past its archive date at index 2.
         assertThat(progress).containsExactly("archived acme 2", "lag acme PT0S");
+    }
+
+    @Test
+    void anEventUnderALongerArchiveAfterIsCopiedWithTheEventsAroundItInsteadOfHoldingThemBack() {
+        // case.* events stay in the hot store a year; everything else 30 days.
+        RetentionPolicy cases = RetentionPolicy.create(PolicyId.of("cases"), 1,
+                new PolicyMatcher(null, "case.*", null), RetentionPeriod.parse("P1Y"), RetentionPeriod.parse("P12Y"),
+                "case law", "ops", NOW.minus(Duration.ofDays(400)));
+        policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
+                new RetentionPolicies(DEFAULT_POLICY, List.of(PAYMENTS_POLICY, cases)));
+        logged("case.view", 60); // its own archive date is 305 days away
+        logged("payment.refund", 50);
+        AuditEvent lastCase = logged("case.view", 40);
+        logged("payment.refund", 35);
+        logged("payment.refund", 5); // not due under any policy: the segment ends before it
+        checkpoint(ACME);
+
+        JobRun run = service().run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(catalog.recorded()).singleElement().satisfies(r -> {
+            assertThat(r.manifest().from()).isZero();
+            assertThat(r.manifest().to()).isEqualTo(4);
+            // The copy is locked to the latest retention end among its events: the last case event's twelve years.
+            assertThat(r.manifest().retainUntil()).isEqualTo(RetentionRules.retainUntil(
+                    RetentionSubject.of(lastCase), cases));
+        });
+        assertThat(progress).containsExactly("archived acme 4", "lag acme PT0S");
     }
 
     @Test

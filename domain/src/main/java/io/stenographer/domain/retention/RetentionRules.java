@@ -54,20 +54,38 @@ public final class RetentionRules {
         return until.isBefore(due) ? due : until;
     }
 
-    /** May the event be copied to the archive: it is integrated into its log and its archive date has come. */
-    public static RetentionDecision mayArchive(RetentionSubject subject, RetentionPolicy policy, boolean integrated,
-            Instant now) {
-        requireApplies(subject, policy);
+    /**
+     * When the event may be copied to the archive: the earliest archive date that any policy able to apply to its
+     * tenant gives its receipt. Segments follow index order, so a copy date of its own would let one event under a
+     * longer {@code archiveAfter} hold back every event behind it. Copying early is safe: the event leaves the hot
+     * store only at its own policy's date ({@link #mayLeaveHotStore}), and its copy is locked to its own retention end.
+     */
+    public static Instant archiveCopyDueAt(RetentionSubject subject, RetentionPolicies policies) {
+        Instant earliest = null;
+        for (RetentionPolicy policy : policies.applicableTo(subject.tenant())) {
+            Instant due = archiveDueAt(subject, policy);
+            if (earliest == null || due.isBefore(earliest)) {
+                earliest = due;
+            }
+        }
+        return earliest; // never null: the default policy applies to every tenant
+    }
+
+    /** May the event be copied to the archive: it is integrated into its log and {@link #archiveCopyDueAt} has come. */
+    public static RetentionDecision mayArchive(RetentionSubject subject, RetentionPolicies policies,
+            boolean integrated, Instant now) {
+        Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(now, "now");
         if (!integrated) {
             return RetentionDecision.deny("not yet integrated into the log");
         }
-        Instant due = archiveDueAt(subject, policy);
+        Instant due = archiveCopyDueAt(subject, policies);
         if (now.isBefore(due)) {
-            return RetentionDecision.deny("archive due at " + Timestamps.format(due) + " under " + describe(policy));
+            return RetentionDecision.deny("archive copy due at " + Timestamps.format(due)
+                    + ", the earliest date of the tenant's policies");
         }
-        return RetentionDecision.allow("integrated, and archive due since " + Timestamps.format(due) + " under "
-                + describe(policy));
+        return RetentionDecision.allow("integrated, and archive copy due since " + Timestamps.format(due)
+                + "; it leaves the hot store under " + describe(policies.resolve(subject)));
     }
 
     /**

@@ -47,24 +47,46 @@ class RetentionRulesTest {
 
     @Test
     void mayArchiveOnceIntegratedAndExactlyFromTheDueInstant() {
-        assertThat(RetentionRules.mayArchive(EVENT, POLICY, true, DUE.minusNanos(1000)).allowed()).isFalse();
-        RetentionDecision atDue = RetentionRules.mayArchive(EVENT, POLICY, true, DUE);
+        RetentionPolicies only = RetentionPolicies.onlyDefault(POLICY);
+        assertThat(RetentionRules.mayArchive(EVENT, only, true, DUE.minusNanos(1000)).allowed()).isFalse();
+        RetentionDecision atDue = RetentionRules.mayArchive(EVENT, only, true, DUE);
         assertThat(atDue.allowed()).isTrue();
         assertThat(atDue.reason()).contains("2026-04-01T09:30:00.123456Z").contains("'p' v1");
-        assertThat(RetentionRules.mayArchive(EVENT, POLICY, true, UNTIL.plusSeconds(1)).allowed()).isTrue();
+        assertThat(RetentionRules.mayArchive(EVENT, only, true, UNTIL.plusSeconds(1)).allowed()).isTrue();
 
-        RetentionDecision notIntegrated = RetentionRules.mayArchive(EVENT, POLICY, false, UNTIL);
+        RetentionDecision notIntegrated = RetentionRules.mayArchive(EVENT, only, false, UNTIL);
         assertThat(notIntegrated.allowed()).isFalse();
         assertThat(notIntegrated.reason()).contains("not yet integrated");
-        assertThat(RetentionRules.mayArchive(EVENT, POLICY, true, DUE.minusSeconds(1)).reason())
-                .contains("archive due at 2026-04-01T09:30:00.123456Z");
+        assertThat(RetentionRules.mayArchive(EVENT, only, true, DUE.minusSeconds(1)).reason())
+                .contains("archive copy due at 2026-04-01T09:30:00.123456Z");
+    }
+
+    @Test
+    void theCopyIsDueAtTheEarliestDateOfTheTenantsPoliciesWhileLeavingWaitsForTheEventsOwn() {
+        // The event resolves to the 60-day default; a 1-day policy for logins and a globex-only one exist beside it.
+        RetentionPolicies policies = new RetentionPolicies(POLICY, List.of(
+                policy("logins", new PolicyMatcher(null, "user.login", null), "P1D", "P1Y"),
+                policy("globex", new PolicyMatcher(GLOBEX, null, null), "PT1H", "P1Y")));
+        Instant dayAfter = RECEIVED.plus(java.time.Duration.ofDays(1));
+
+        assertThat(RetentionRules.archiveCopyDueAt(EVENT, policies)).as("globex's policy never applies to acme")
+                .isEqualTo(dayAfter);
+        assertThat(RetentionRules.mayArchive(EVENT, policies, true, dayAfter.minusNanos(1000)).allowed()).isFalse();
+        RetentionDecision copy = RetentionRules.mayArchive(EVENT, policies, true, dayAfter);
+        assertThat(copy.allowed()).isTrue();
+        assertThat(copy.reason()).contains("leaves the hot store under policy 'p' v1");
+        assertThat(RetentionRules.mayLeaveHotStore(EVENT, policies.resolve(EVENT), true, List.of(), dayAfter)
+                .allowed()).as("its own 60 days have not passed").isFalse();
+        assertThat(RetentionRules.mayLeaveHotStore(EVENT, policies.resolve(EVENT), true, List.of(), DUE).allowed())
+                .isTrue();
     }
 
     @Test
     void zeroArchiveAfterArchivesAtOnce() {
         RetentionPolicy immediate = policy("now", PolicyMatcher.ANY, "P0D", "P1Y");
-        assertThat(RetentionRules.mayArchive(EVENT, immediate, true, RECEIVED).allowed()).isTrue();
-        assertThat(RetentionRules.mayArchive(EVENT, immediate, false, RECEIVED).allowed()).isFalse();
+        RetentionPolicies only = RetentionPolicies.onlyDefault(immediate);
+        assertThat(RetentionRules.mayArchive(EVENT, only, true, RECEIVED).allowed()).isTrue();
+        assertThat(RetentionRules.mayArchive(EVENT, only, false, RECEIVED).allowed()).isFalse();
     }
 
     @Test
@@ -128,8 +150,6 @@ class RetentionRulesTest {
     @Test
     void aPolicyThatDoesNotApplyToTheEventIsACallerError() {
         RetentionPolicy globexOnly = policy("g", new PolicyMatcher(GLOBEX, null, null), "P1D", "P1Y");
-        assertThatThrownBy(() -> RetentionRules.mayArchive(EVENT, globexOnly, true, UNTIL))
-                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RetentionRules.mayLeaveHotStore(EVENT, globexOnly, true, List.of(), UNTIL))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -157,9 +177,12 @@ class RetentionRulesTest {
             @ForAll @LongRange(min = 0, max = 40L * 366 * 86400) long secondsAfterReceipt) {
         RetentionPolicy policy = policy("p", PolicyMatcher.ANY, "P" + archiveDays + "D",
                 "P" + (extraYears + 2) + "Y");
+        // A shorter policy for another action may make the copy earlier, never the leaving.
+        RetentionPolicies policies = new RetentionPolicies(policy, List.of(policy("other",
+                new PolicyMatcher(null, "user.login", null), "P" + (archiveDays / 2) + "D", "P1Y")));
         Instant now = RECEIVED.plusSeconds(secondsAfterReceipt);
         boolean mayLeave = RetentionRules.mayLeaveHotStore(EVENT, policy, true, List.of(), now).allowed();
-        boolean mayArchive = RetentionRules.mayArchive(EVENT, policy, true, now).allowed();
+        boolean mayArchive = RetentionRules.mayArchive(EVENT, policies, true, now).allowed();
         boolean mayDelete = RetentionRules.mayDeleteArchiveCopy(RetentionRules.retainUntil(EVENT, policy),
                 List.of(EVENT), List.of(), now).allowed();
         if (mayLeave) {
