@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -67,19 +68,85 @@ public class PostgresEventPurge implements PurgeEventsPort, PurgePartitionsPort 
     }
 
     @Override
-    public long resumeIndex(TenantId tenant) {
-        return jdbc.first("SELECT next_index FROM purge_cursor WHERE tenant = ?",
-                ps -> ps.setString(1, tenant.value()), rs -> rs.getLong(1)).orElse(0L);
+    public PurgeCursor cursor(TenantId tenant) {
+        return jdbc.first("SELECT next_index, holds_seen FROM purge_cursor WHERE tenant = ?",
+                ps -> ps.setString(1, tenant.value()), rs -> new PurgeCursor(rs.getLong(1), rs.getString(2)))
+                .orElse(new PurgeCursor(0, null));
     }
 
     @Override
-    public void resumeFrom(TenantId tenant, long index) {
+    public void saveCursor(TenantId tenant, long nextIndex, String holdsSeen) {
         jdbc.update("""
-                INSERT INTO purge_cursor (tenant, next_index, updated_at) VALUES (?, ?, now())
-                ON CONFLICT (tenant) DO UPDATE SET next_index = excluded.next_index, updated_at = excluded.updated_at
-                WHERE purge_cursor.next_index < excluded.next_index""", ps -> {
+                INSERT INTO purge_cursor (tenant, next_index, holds_seen, updated_at) VALUES (?, ?, ?, now())
+                ON CONFLICT (tenant) DO UPDATE SET next_index = greatest(purge_cursor.next_index, excluded.next_index),
+                    holds_seen = excluded.holds_seen, updated_at = excluded.updated_at""", ps -> {
             ps.setString(1, tenant.value());
-            ps.setLong(2, index);
+            ps.setLong(2, nextIndex);
+            ps.setString(3, holdsSeen);
+        });
+    }
+
+    @Override
+    public Revisits revisits(TenantId tenant, boolean held, Instant upTo, RevisitKey after, int limit) {
+        // Keyset on purge_deferred_revisit_ix; the event itself is looked up by id, pruned to its partition.
+        List<RevisitRow> rows = jdbc.query("""
+                SELECT d.log_index, d.event_id, e.id IS NOT NULL, a.actor_id, a.action, a.resource_type,
+                       a.resource_id, a.occurred_at, a.received_at, d.revisit_at
+                FROM (SELECT log_index, event_id, revisit_at FROM purge_deferred
+                      WHERE tenant = ? AND held = ? AND revisit_at <= ? AND (revisit_at, log_index) > (?, ?)
+                      ORDER BY revisit_at, log_index LIMIT ?) d
+                JOIN archived_event a ON a.tenant = ? AND a.log_index = d.log_index AND a.event_id = d.event_id
+                LEFT JOIN audit_event e ON e.id = d.event_id AND e.tenant = ?
+                ORDER BY d.revisit_at, d.log_index""", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setBoolean(2, held);
+            ps.setTimestamp(3, Timestamp.from(upTo == null ? Instant.parse("9999-12-31T00:00:00Z") : upTo));
+            ps.setTimestamp(4, Timestamp.from(after.revisitAt()));
+            ps.setLong(5, after.index());
+            ps.setInt(6, limit);
+            ps.setString(7, tenant.value());
+            ps.setString(8, tenant.value());
+        }, rs -> new RevisitRow(new PurgeCandidate(rs.getLong(1), new EventId(rs.getObject(2, UUID.class)),
+                new RetentionSubject(tenant, rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                        rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant())), rs.getBoolean(3),
+                new RevisitKey(rs.getTimestamp(10).toInstant(), rs.getLong(1))));
+        List<PurgeCandidate> hot = new ArrayList<>();
+        List<Long> gone = new ArrayList<>();
+        for (RevisitRow row : rows) {
+            if (row.inHotStore()) {
+                hot.add(row.candidate());
+            } else {
+                gone.add(row.candidate().index());
+            }
+        }
+        return new Revisits(hot, gone, rows.isEmpty() ? null : rows.get(rows.size() - 1).key());
+    }
+
+    private record RevisitRow(PurgeCandidate candidate, boolean inHotStore, RevisitKey key) {
+    }
+
+    @Override
+    public void defer(TenantId tenant, List<Deferral> deferrals) {
+        jdbc.batch("""
+                INSERT INTO purge_deferred (tenant, log_index, event_id, revisit_at, held) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (tenant, log_index) DO UPDATE SET revisit_at = excluded.revisit_at, held = excluded.held
+                """, deferrals, (ps, deferral) -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, deferral.index());
+            ps.setObject(3, deferral.id().value());
+            ps.setTimestamp(4, Timestamp.from(deferral.revisitAt()));
+            ps.setBoolean(5, deferral.held());
+        });
+    }
+
+    @Override
+    public void forget(TenantId tenant, List<Long> indices) {
+        if (indices.isEmpty()) {
+            return;
+        }
+        jdbc.update("DELETE FROM purge_deferred WHERE tenant = ? AND log_index = ANY (?)", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setArray(2, ps.getConnection().createArrayOf("bigint", indices.toArray()));
         });
     }
 

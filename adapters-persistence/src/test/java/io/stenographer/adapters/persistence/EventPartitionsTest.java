@@ -3,6 +3,11 @@ package io.stenographer.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stenographer.application.port.out.PurgeEventsPort.Deferral;
+import io.stenographer.application.port.out.PurgeEventsPort.PurgeCandidate;
+import io.stenographer.application.port.out.PurgeEventsPort.PurgeCursor;
+import io.stenographer.application.port.out.PurgeEventsPort.RevisitKey;
+import io.stenographer.application.port.out.PurgeEventsPort.Revisits;
 import io.stenographer.application.port.out.PurgePartitionsPort.HotPartition;
 import io.stenographer.application.port.out.PurgePartitionsPort.PartitionEvent;
 import io.stenographer.application.port.out.PurgePartitionsPort.PartitionKept;
@@ -116,7 +121,40 @@ class EventPartitionsTest {
             assertThatThrownBy(() -> purge.drop(current)).isInstanceOf(PartitionKept.class)
                     .hasMessageContaining("still receives events");
 
+            // The per-event purge's deferrals: due ones come back, held ones only when asked, in index order.
+            Instant now = Instant.now();
+            purge.defer(ALPHA, List.of(new Deferral(0, alpha.get(0).id(), now.minusSeconds(60), false),
+                    new Deferral(2, alpha.get(2).id(), now.plusSeconds(3600), false),
+                    new Deferral(3, alpha.get(3).id(), now.plusSeconds(3600), true)));
+            assertThat(purge.revisits(ALPHA, false, now, RevisitKey.START, 10)).satisfies(revisits -> {
+                assertThat(revisits.inHotStore()).extracting(PurgeCandidate::index).containsExactly(0L);
+                assertThat(revisits.inHotStore().get(0).subject().receivedAt()).isEqualTo(alpha.get(0).receivedAt());
+                assertThat(revisits.gone()).isEmpty();
+                assertThat(revisits.last().index()).isZero();
+            });
+            assertThat(purge.revisits(ALPHA, false, null, RevisitKey.START, 1).inHotStore())
+                    .extracting(PurgeCandidate::index).as("by revisit time first").containsExactly(0L);
+            Revisits second = purge.revisits(ALPHA, false, null,
+                    purge.revisits(ALPHA, false, null, RevisitKey.START, 1).last(), 1);
+            assertThat(second.inHotStore()).extracting(PurgeCandidate::index).containsExactly(2L);
+            assertThat(purge.revisits(ALPHA, false, null, second.last(), 1).isEmpty()).isTrue();
+            assertThat(purge.revisits(ALPHA, true, null, RevisitKey.START, 10).inHotStore())
+                    .extracting(PurgeCandidate::index).containsExactly(3L);
+            assertThat(purge.revisits(BETA, false, null, RevisitKey.START, 10).isEmpty()).isTrue();
+            purge.saveCursor(ALPHA, 5, "holds-a");
+            purge.saveCursor(ALPHA, 3, "holds-b");
+            assertThat(purge.cursor(ALPHA)).as("never moved back").isEqualTo(new PurgeCursor(5, "holds-b"));
+
             List<PurgedRange> purged = purge.drop(past);
+
+            // Deferred events the dropped month took are reported gone, to be forgotten; this month's stays.
+            Revisits afterDrop = purge.revisits(ALPHA, false, null, RevisitKey.START, 10);
+            assertThat(afterDrop.gone()).containsExactly(0L);
+            assertThat(afterDrop.inHotStore()).extracting(PurgeCandidate::index).containsExactly(2L);
+            assertThat(purge.revisits(ALPHA, true, null, RevisitKey.START, 10).gone()).containsExactly(3L);
+            purge.forget(ALPHA, List.of(0L, 3L));
+            assertThat(purge.revisits(ALPHA, true, null, RevisitKey.START, 10).isEmpty()).isTrue();
+            assertThat(purge.revisits(ALPHA, false, now, RevisitKey.START, 10).isEmpty()).isTrue();
 
             assertThat(purged).containsExactly(new PurgedRange(ALPHA, 0, 1), new PurgedRange(ALPHA, 3, 4),
                     new PurgedRange(BETA, 0, 1));

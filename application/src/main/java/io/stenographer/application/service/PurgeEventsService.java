@@ -11,7 +11,11 @@ import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.CatalogSegmentsPort.ArchivedSegment;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
+import io.stenographer.application.port.out.PurgeEventsPort.Deferral;
 import io.stenographer.application.port.out.PurgeEventsPort.PurgeCandidate;
+import io.stenographer.application.port.out.PurgeEventsPort.PurgeCursor;
+import io.stenographer.application.port.out.PurgeEventsPort.RevisitKey;
+import io.stenographer.application.port.out.PurgeEventsPort.Revisits;
 import io.stenographer.application.port.out.PurgePartitionsPort;
 import io.stenographer.application.port.out.PurgePartitionsPort.HotPartition;
 import io.stenographer.application.port.out.PurgePartitionsPort.PartitionEvent;
@@ -51,8 +55,9 @@ import java.util.TreeMap;
  * The purge job. Step 1 drops whole months: a partition of the hot store whose every event the domain rules release
  * leaves in one DETACH and DROP, which the database refuses unless every event in it is archived and unheld. Step 2
  * removes, in small batches each in its own short transaction, the released events of the months that stay (confirmed
- * copy, past archive-after, no hold), resuming each tenant where its previous run left off; the database function
- * removes nothing that is not in a confirmed segment. Step 3 deletes archive copies
+ * copy, past archive-after, no hold), resuming each tenant where its previous run left off. Each archived event is read
+ * once: one that stays is deferred to its archive date (or, if held, to the next change of the tenant's holds) and is
+ * read again only then. The database function removes nothing that is not in a confirmed segment. Step 3 deletes archive copies
  * whose retention ended, which no hold covers and whose events have all left the hot store. Log leaves
  * and subtree hashes are never touched, so every purged event stays provably included.
  */
@@ -217,64 +222,142 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         Instant now = clock.instant();
         RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
         List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
-        long stored = transactions.inTransaction(() -> purge.resumeIndex(tenant));
-        long cursor = outcome.skipPurgedRanges(stored);
-        // The lowest index this run leaves in the hot store: the next run resumes there, never below it.
-        Long firstKept = null;
+        PurgeCursor cursor = transactions.inTransaction(() -> purge.cursor(tenant));
+        String holdsNow = holdsFingerprint(tenantHolds);
+        // Held events are looked at again only when the tenant's holds changed: a release may free them.
+        boolean holdsChanged = !holdsNow.equals(cursor.holdsSeen());
+        Judge judge = new Judge(tenant, request, tenantPolicies, tenantHolds, now, outcome);
+        revisit(tenant, false, now, judge);
+        if (holdsChanged) {
+            revisit(tenant, true, null, judge);
+        }
+        long next = outcome.skipPurgedRanges(cursor.nextIndex());
         while (true) {
-            long from = cursor;
+            long from = next;
             List<PurgeCandidate> candidates = transactions.inTransaction(
                     () -> purge.purgeCandidates(tenant, from, batchSize));
             if (candidates.isEmpty()) {
                 break;
             }
-            List<EventId> released = new ArrayList<>();
-            for (PurgeCandidate candidate : candidates) {
-                RetentionSubject subject = candidate.subject();
-                RetentionDecision decision = RetentionRules.mayLeaveHotStore(subject,
-                        tenantPolicies.resolve(subject), true, tenantHolds, now);
-                if (decision.allowed()) {
-                    released.add(candidate.id());
-                } else if (tenantHolds.stream().anyMatch(hold -> hold.covers(subject))) {
-                    outcome.held++;
-                } else {
-                    outcome.notYetDue++;
-                }
-            }
-            cursor = outcome.skipPurgedRanges(candidates.get(candidates.size() - 1).index() + 1);
-            List<Long> removed = List.of();
-            if (!released.isEmpty() && request.dryRun()) {
-                outcome.wouldPurge += released.size();
-            } else if (!released.isEmpty()) {
-                // Holds are read again in the purge's own transaction: one placed since the candidates were judged
-                // keeps its events (the database function refuses held events as well).
-                removed = transactions.inTransaction(() -> {
-                    List<LegalHold> current = holds.active(tenant);
-                    List<EventId> stillFree = candidates.stream()
-                            .filter(candidate -> released.contains(candidate.id()))
-                            .filter(candidate -> current.stream().noneMatch(hold -> hold.covers(candidate.subject())))
-                            .map(PurgeCandidate::id)
-                            .toList();
-                    outcome.held += released.size() - stillFree.size();
-                    return stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, stillFree);
-                });
-                outcome.addPurged(removed);
-                counter.purged(tenant, removed.size());
-            }
-            if (firstKept == null) {
-                Set<Long> gone = new HashSet<>(removed);
-                firstKept = candidates.stream().map(PurgeCandidate::index).filter(index -> !gone.contains(index))
-                        .findFirst().orElse(null);
-            }
+            judge.judge(candidates, List.of(), false);
+            next = outcome.skipPurgedRanges(candidates.get(candidates.size() - 1).index() + 1);
         }
-        long resumeNext = firstKept != null ? firstKept : cursor;
-        if (!request.dryRun() && resumeNext > stored) {
+        if (!request.dryRun()) {
+            long resumeNext = next;
             transactions.inTransaction(() -> {
-                purge.resumeFrom(tenant, resumeNext);
+                purge.saveCursor(tenant, resumeNext, holdsNow);
                 return null;
             });
         }
         deleteExpiredSegments(tenant, request, run, tenantPolicies, now, outcome);
+    }
+
+    /** Judges again the deferred events whose time came (or the held ones), page by page. */
+    private void revisit(TenantId tenant, boolean held, Instant upTo, Judge judge) {
+        RevisitKey after = RevisitKey.START;
+        while (true) {
+            RevisitKey from = after;
+            Revisits revisits = transactions.inTransaction(
+                    () -> purge.revisits(tenant, held, upTo, from, batchSize));
+            if (revisits.isEmpty()) {
+                return;
+            }
+            judge.judge(revisits.inHotStore(), revisits.gone(), true);
+            after = revisits.last();
+        }
+    }
+
+    /** Judges a page of archived events: the released ones leave the hot store, the others are deferred. */
+    private final class Judge {
+        private final TenantId tenant;
+        private final RunJobCommand request;
+        private final RetentionPolicies tenantPolicies;
+        private final List<LegalHold> tenantHolds;
+        private final Instant now;
+        private final TenantOutcome outcome;
+
+        Judge(TenantId tenant, RunJobCommand request, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
+                Instant now, TenantOutcome outcome) {
+            this.tenant = tenant;
+            this.request = request;
+            this.tenantPolicies = tenantPolicies;
+            this.tenantHolds = tenantHolds;
+            this.now = now;
+            this.outcome = outcome;
+        }
+
+        void judge(List<PurgeCandidate> candidates, List<Long> gone, boolean deferredBefore) {
+            List<PurgeCandidate> released = new ArrayList<>();
+            List<Deferral> kept = new ArrayList<>();
+            for (PurgeCandidate candidate : candidates) {
+                RetentionSubject subject = candidate.subject();
+                RetentionPolicy policy = tenantPolicies.resolve(subject);
+                if (RetentionRules.mayLeaveHotStore(subject, policy, true, tenantHolds, now).allowed()) {
+                    released.add(candidate);
+                } else {
+                    boolean held = tenantHolds.stream().anyMatch(hold -> hold.covers(subject));
+                    if (held) {
+                        outcome.held++;
+                    } else {
+                        outcome.notYetDue++;
+                    }
+                    kept.add(new Deferral(candidate.index(), candidate.id(),
+                            RetentionRules.archiveDueAt(subject, policy), held));
+                }
+            }
+            if (request.dryRun()) {
+                outcome.wouldPurge += released.size();
+                return;
+            }
+            List<Long> removed = transactions.inTransaction(() -> {
+                // Holds are read again in the purge's own transaction: one placed since the candidates were judged
+                // keeps its events (the database function refuses held events as well).
+                List<LegalHold> current = holds.active(tenant);
+                List<EventId> stillFree = new ArrayList<>();
+                for (PurgeCandidate candidate : released) {
+                    if (current.stream().anyMatch(hold -> hold.covers(candidate.subject()))) {
+                        outcome.held++;
+                        kept.add(new Deferral(candidate.index(), candidate.id(), now, true));
+                    } else {
+                        stillFree.add(candidate.id());
+                    }
+                }
+                List<Long> purged = stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, stillFree);
+                Set<Long> purgedSet = new HashSet<>(purged);
+                for (PurgeCandidate candidate : released) {
+                    if (stillFree.contains(candidate.id()) && !purgedSet.contains(candidate.index())) {
+                        // The database kept it (its copy is no longer confirmed): look again next run, not this one.
+                        kept.add(new Deferral(candidate.index(), candidate.id(), now.plusSeconds(1), false));
+                    }
+                }
+                purge.defer(tenant, kept);
+                if (deferredBefore) {
+                    List<Long> forgotten = new ArrayList<>(gone);
+                    forgotten.addAll(purged);
+                    purge.forget(tenant, forgotten);
+                }
+                return purged;
+            });
+            outcome.addPurged(removed);
+            if (!released.isEmpty()) {
+                counter.purged(tenant, removed.size());
+            }
+        }
+    }
+
+    /** Names the tenant's active holds, so a run can tell whether they changed since the previous one. */
+    static String holdsFingerprint(List<LegalHold> activeHolds) {
+        return activeHolds.stream().map(hold -> hold.id().toString()).sorted()
+                .reduce((a, b) -> a + "," + b).map(PurgeEventsService::sha256Hex).orElse("none");
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private void deleteExpiredSegments(TenantId tenant, RunJobCommand request, JobRun run,

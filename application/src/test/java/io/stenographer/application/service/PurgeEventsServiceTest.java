@@ -278,8 +278,12 @@ class PurgeEventsServiceTest {
         assertThat(acme(run).eventsPurged()).isEqualTo(5);
         assertThat(acme(run).eventsNotYetDue()).isEqualTo(1);
         assertThat(acme(run).purgedIndexRanges()).containsExactly(new JobOutcome.IndexRange(0, 4));
-        // The per-event purge starts after the dropped month and stops at the event it kept.
-        assertThat(catalog.resumeIndices()).containsEntry(ACME, 5L);
+        // The per-event purge starts after the dropped month, passes the event it kept and defers it to its date.
+        assertThat(catalog.resumeIndices()).containsEntry(ACME, 6L);
+        assertThat(catalog.deferred(ACME)).containsOnlyKeys(5L).hasEntrySatisfying(5L, deferral -> {
+            assertThat(deferral.revisitAt()).isEqualTo(NOW.minus(Duration.ofDays(10)).plus(Duration.ofDays(30)));
+            assertThat(deferral.held()).isFalse();
+        });
     }
 
     @Test
@@ -307,13 +311,14 @@ class PurgeEventsServiceTest {
     }
 
     @Test
-    void theNextRunResumesAtTheFirstEventThisOneKeptAndNeverBelowIt() {
+    void eachArchivedEventIsReadOnceAndAKeptOneAgainOnlyWhenItsDateComesOrTheHoldsChange() {
         logged("C-1", 60);
         logged("C-1", 60);
-        logged("C-7", 60);
+        AuditEvent held = logged("C-7", 60);
+        AuditEvent early = logged("C-1", 10); // archived early: its own date is 20 days away
         logged("C-1", 60);
         logged("C-1", 60); // not archived: its month stays whole
-        segments.archive(ACME, 0, 4, KEEP, NOW.minusSeconds(60));
+        segments.archive(ACME, 0, 5, KEEP, NOW.minusSeconds(60));
         holdCase("C-7");
         List<Long> startedFrom = new ArrayList<>();
         PurgeEventsPort watched = (PurgeEventsPort) Proxy.newProxyInstance(PurgeEventsPort.class.getClassLoader(),
@@ -327,14 +332,35 @@ class PurgeEventsServiceTest {
                         throw e.getCause();
                     }
                 });
+        RetentionPolicies only = RetentionPolicies.onlyDefault(DEFAULT_POLICY);
 
-        service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, watched).run(RunJobCommand.scheduled());
-        assertThat(catalog.resumeIndices()).containsEntry(ACME, 2L);
+        service(100, only, catalog, watched).run(RunJobCommand.scheduled());
+        assertThat(catalog.candidatesRead()).isEqualTo(5);
+        assertThat(catalog.resumeIndices()).containsEntry(ACME, 5L);
+        assertThat(catalog.deferred(ACME)).containsOnlyKeys(2L, 3L);
+
         startedFrom.clear();
-        service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, watched).run(RunJobCommand.scheduled());
+        JobRun quiet = service(100, only, catalog, watched).run(RunJobCommand.scheduled());
+        assertThat(startedFrom).containsExactly(5L);
+        assertThat(catalog.candidatesRead()).as("nothing kept is read again while nothing changed").isEqualTo(5);
+        assertThat(acme(quiet).eventsHeld()).isZero();
 
-        assertThat(startedFrom).first().isEqualTo(2L);
-        assertThat(catalog.resumeIndices()).containsEntry(ACME, 2L);
+        clock.advance(Duration.ofDays(21));
+        service(100, only, catalog, watched).run(RunJobCommand.scheduled());
+        assertThat(log.isHot(early.id())).as("read again once its date came").isFalse();
+        assertThat(log.isHot(held.id())).isTrue();
+        assertThat(catalog.candidatesRead()).as("the held event waits for a change of holds").isEqualTo(6);
+        assertThat(catalog.deferred(ACME)).containsOnlyKeys(2L);
+
+        transactions.inTransaction(() -> {
+            LegalHold hold = holds.active(ACME).get(0);
+            holds.appendRelease(hold.release("counsel", clock.instant(), "case closed"));
+            return null;
+        });
+        service(100, only, catalog, watched).run(RunJobCommand.scheduled());
+        assertThat(log.isHot(held.id())).isFalse();
+        assertThat(catalog.deferred(ACME)).isEmpty();
+        assertThat(catalog.resumeIndices()).containsEntry(ACME, 5L);
     }
 
     @Test
@@ -403,7 +429,9 @@ class PurgeEventsServiceTest {
         service(100).run(RunJobCommand.manual(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), List.of(ACME), false));
         assertThat(selfAudits("purge.run")).singleElement().satisfies(audit -> {
             assertThat(audit.content().actor().id()).isEqualTo("counsel");
-            assertThat(audit.content().metadata().get("eventsNotYetDue")).isEqualTo(new JsonNumber(1));
+            assertThat(audit.content().metadata().get("eventsPurged")).isEqualTo(new JsonNumber(0));
+            // The scheduled run judged the event and deferred it to its date: this run did not read it again.
+            assertThat(audit.content().metadata().get("eventsNotYetDue")).isEqualTo(new JsonNumber(0));
         });
     }
 

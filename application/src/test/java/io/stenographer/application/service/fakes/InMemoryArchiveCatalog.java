@@ -21,12 +21,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -49,6 +51,9 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     private final Map<String, Recorded> segments = new LinkedHashMap<>();
     private final List<List<EventId>> purgeCalls = new ArrayList<>();
     private final Map<TenantId, Long> resumeIndices = new LinkedHashMap<>();
+    private final Map<TenantId, String> holdsSeen = new HashMap<>();
+    private final Map<TenantId, TreeMap<Long, Deferral>> deferred = new HashMap<>();
+    private long candidatesRead;
     private final Set<String> droppedPartitions = new HashSet<>();
     private final Set<String> refusedPartitions = new HashSet<>();
     private Function<TenantId, List<LegalHold>> activeHolds = tenant -> List.of();
@@ -206,12 +211,14 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     @Override
     public List<PurgeCandidate> purgeCandidates(TenantId tenant, long fromIndex, int limit) {
         requireTransaction();
-        return ofTenant(tenant).flatMap(r -> r.events().stream())
+        List<PurgeCandidate> page = ofTenant(tenant).flatMap(r -> r.events().stream())
                 .filter(e -> e.index() >= fromIndex && log.isHot(e.id()))
                 .sorted(Comparator.comparingLong(ArchivedEvent::index))
                 .limit(limit)
                 .map(e -> new PurgeCandidate(e.index(), e.id(), e.subject()))
                 .toList();
+        candidatesRead += page.size();
+        return page;
     }
 
     @Override
@@ -245,15 +252,65 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     }
 
     @Override
-    public long resumeIndex(TenantId tenant) {
+    public PurgeCursor cursor(TenantId tenant) {
         requireTransaction();
-        return resumeIndices.getOrDefault(tenant, 0L);
+        return new PurgeCursor(resumeIndices.getOrDefault(tenant, 0L), holdsSeen.get(tenant));
     }
 
     @Override
-    public void resumeFrom(TenantId tenant, long index) {
+    public void saveCursor(TenantId tenant, long nextIndex, String holds) {
         requireTransaction();
-        resumeIndices.merge(tenant, index, Math::max);
+        resumeIndices.merge(tenant, nextIndex, Math::max);
+        holdsSeen.put(tenant, holds);
+    }
+
+    @Override
+    public Revisits revisits(TenantId tenant, boolean held, Instant upTo, RevisitKey after, int limit) {
+        requireTransaction();
+        Comparator<Deferral> order = Comparator.comparing(Deferral::revisitAt).thenComparingLong(Deferral::index);
+        Deferral afterKey = new Deferral(after.index(), null, after.revisitAt(), held);
+        List<Deferral> due = deferred.computeIfAbsent(tenant, t -> new TreeMap<>()).values().stream()
+                .filter(d -> d.held() == held && (upTo == null || !d.revisitAt().isAfter(upTo)))
+                .filter(d -> order.compare(d, afterKey) > 0)
+                .sorted(order)
+                .limit(limit)
+                .toList();
+        List<PurgeCandidate> hot = new ArrayList<>();
+        List<Long> gone = new ArrayList<>();
+        for (Deferral deferral : due) {
+            Optional<ArchivedEvent> archived = ofTenant(tenant).flatMap(r -> r.events().stream())
+                    .filter(e -> e.index() == deferral.index()).findFirst();
+            if (archived.isPresent() && log.isHot(deferral.id())) {
+                hot.add(new PurgeCandidate(deferral.index(), deferral.id(), archived.get().subject()));
+            } else {
+                gone.add(deferral.index());
+            }
+        }
+        candidatesRead += due.size();
+        Deferral last = due.isEmpty() ? null : due.get(due.size() - 1);
+        return new Revisits(hot, gone, last == null ? null : new RevisitKey(last.revisitAt(), last.index()));
+    }
+
+    @Override
+    public void defer(TenantId tenant, List<Deferral> deferrals) {
+        requireTransaction();
+        deferrals.forEach(d -> deferred.computeIfAbsent(tenant, t -> new TreeMap<>()).put(d.index(), d));
+    }
+
+    @Override
+    public void forget(TenantId tenant, List<Long> indices) {
+        requireTransaction();
+        indices.forEach(deferred.computeIfAbsent(tenant, t -> new TreeMap<>())::remove);
+    }
+
+    /** The events each tenant's purge deferred, by index. */
+    public Map<Long, Deferral> deferred(TenantId tenant) {
+        return Map.copyOf(deferred.getOrDefault(tenant, new TreeMap<>()));
+    }
+
+    /** How many archived events the purge has read, walking and revisiting, since this catalogue was made. */
+    public long candidatesRead() {
+        return candidatesRead;
     }
 
     /** Where each tenant's per-event purge resumes. */
