@@ -1,25 +1,24 @@
 package io.stenographer.domain.archive;
 
 import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.SealedEventBytes;
 import io.stenographer.domain.event.SealedEventFormat;
-import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.event.StoredEventFields;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.json.JsonString;
-import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.merkle.Hash;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -50,8 +49,7 @@ public final class SegmentCodec {
                     throw new IllegalArgumentException("segment entries must be contiguous: expected index "
                             + expected + ", got " + entry.index());
                 }
-                gzip.write(CanonicalJson.canonicalBytes(line(entry)));
-                gzip.write('\n');
+                writeLine(gzip, entry);
                 expected++;
             }
         } catch (IOException e) {
@@ -80,12 +78,18 @@ public final class SegmentCodec {
         return entries;
     }
 
-    private static JsonObject line(SegmentEntry entry) {
-        Map<String, JsonValue> members = new LinkedHashMap<>();
-        members.put("index", new JsonNumber(entry.index()));
-        members.put("leafHash", new JsonString(entry.leafHash().hex()));
-        members.put("event", SealedEventFormat.toJson(entry.event()));
-        return new JsonObject(members);
+    private static final byte[] LINE_START = "{\"event\":".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * One canonical line, written as bytes: the members in RFC 8785 order (event, index, leafHash), the event as its
+     * leaf input, which is its canonical form ({@link SealedEventBytes}, proved byte-for-byte equal to canonicalising
+     * {@link SealedEventFormat#toJson}), and the index as an integer, as the canonical number form writes it.
+     */
+    private static void writeLine(OutputStream out, SegmentEntry entry) throws IOException {
+        out.write(LINE_START);
+        out.write(SealedEventBytes.leafInput(StoredEventFields.of(entry.event())));
+        out.write((",\"index\":" + entry.index() + ",\"leafHash\":\"" + entry.leafHash().hex() + "\"}\n")
+                .getBytes(StandardCharsets.US_ASCII));
     }
 
     private static SegmentEntry parseLine(String text, int lineNumber) {

@@ -80,6 +80,28 @@ class SegmentCodecTest {
     }
 
     @Test
+    void eachLineIsTheCanonicalFormOfItsJsonTreeByteForByte() throws Exception {
+        // Lines are written as bytes (the event as its leaf input); they must be what canonicalising the documented
+        // line object gives, so anyone can re-derive them (docs/FORMATS.md).
+        byte[] object = SegmentCodec.encode(all);
+        String text = new String(new java.util.zip.GZIPInputStream(new ByteArrayInputStream(object)).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
+        assertThat(text).endsWith("\n");
+        assertThat(lines).hasSize(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            SegmentEntry entry = all.get(i);
+            Map<String, io.stenographer.domain.json.JsonValue> members = new java.util.LinkedHashMap<>();
+            members.put("index", new io.stenographer.domain.json.JsonNumber(entry.index()));
+            members.put("leafHash", new JsonString(entry.leafHash().hex()));
+            members.put("event", io.stenographer.domain.event.SealedEventFormat.toJson(entry.event()));
+            String canonical = new String(io.stenographer.domain.json.CanonicalJson.canonicalBytes(
+                    new JsonObject(members)), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(lines.get(i)).isEqualTo(canonical);
+        }
+    }
+
+    @Test
     void theManifestSurvivesItsOwnJson() {
         byte[] object = SegmentCodec.encode(all);
         SegmentManifest manifest = manifest(all, object);
