@@ -321,7 +321,8 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     /**
      * Leaves with their events, completed by a condition on {@code l.leaf_index}. Each event is its own lookup by id
      * ({@code OFFSET 0} keeps it a per-leaf subquery, pruned to the event's partition): joined as sets, a page of 256
-     * leaves averaged about 30 ms in the archive benchmark at 300k events, half of the archive job's time (BENCHMARKS.md).
+     * leaves averaged about 30 ms in the archive benchmark at 300k events, half of the archive job's time
+     * (BENCHMARKS.md).
      * The archive index is read only for a leaf whose event row is gone, the only case its hash is used in.
      */
     private static final String LEAVES_WITH_EVENTS = "SELECT l.tenant, l.leaf_index, l.event_id, l.leaf_hash,"

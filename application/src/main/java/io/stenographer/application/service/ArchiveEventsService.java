@@ -52,10 +52,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose
- * archive copy is due ({@link RetentionRules#archiveCopyDueAt}: the earliest date of the tenant's policies, so an
- * event under a longer policy never holds back the events behind it) into a segment, uploads it under a write-once lock until the latest retention
- * end of its events, reads lock and checksum back, and only then records the segment (one short
+ * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose archive copy is
+ * due ({@link RetentionRules#archiveCopyDueAt}: the earliest date of the tenant's policies, so an event under a longer
+ * policy never holds back the events behind it) into a segment, uploads it under a write-once lock until the latest
+ * retention end of its events, reads lock and checksum back, and only then records the segment (one short
  * transaction). A segment's key depends only on its first index, so a retry after a crash finds the
  * object, checks it against the log and adopts it; nothing is ever uploaded twice or overwritten.
  */
@@ -218,8 +218,8 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private static final int READ_PAGE = 256;
 
     /**
-     * The longest run of events from {@code from} whose copy is due within the segment limits, as a segment ready to upload;
-     * empty if none is due.
+     * The longest run of events from {@code from} whose copy is due, within the segment limits, as a segment ready to
+     * upload; empty if none is due.
      */
     private Optional<PlannedSegment> plan(TenantId tenant, String key, long from, PublishedCheckpoint checkpoint,
             RetentionPolicies tenantPolicies, Instant now) {

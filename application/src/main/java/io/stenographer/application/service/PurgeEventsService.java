@@ -39,12 +39,17 @@ import io.stenographer.domain.retention.RetentionPolicies;
 import io.stenographer.domain.retention.RetentionPolicy;
 import io.stenographer.domain.retention.RetentionRules;
 import io.stenographer.domain.retention.RetentionSubject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,8 +62,8 @@ import java.util.TreeMap;
  * removes, in small batches each in its own short transaction, the released events of the months that stay (confirmed
  * copy, past archive-after, no hold), resuming each tenant where its previous run left off. Each archived event is read
  * once: one that stays is deferred to its archive date (or, if held, to the next change of the tenant's holds) and is
- * read again only then. The database function removes nothing that is not in a confirmed segment. Step 3 deletes archive copies
- * whose retention ended, which no hold covers and whose events have all left the hot store. Log leaves
+ * read again only then. The database function removes nothing that is not in a confirmed segment. Step 3 deletes
+ * archive copies whose retention ended, which no hold covers and whose events have all left the hot store. Log leaves
  * and subtree hashes are never touched, so every purged event stays provably included.
  */
 public final class PurgeEventsService implements RunPurgeJobUseCase {
@@ -313,7 +318,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 // Holds are read again in the purge's own transaction: one placed since the candidates were judged
                 // keeps its events (the database function refuses held events as well).
                 List<LegalHold> current = holds.active(tenant);
-                List<EventId> stillFree = new ArrayList<>();
+                Set<EventId> stillFree = new LinkedHashSet<>();
                 for (PurgeCandidate candidate : released) {
                     if (current.stream().anyMatch(hold -> hold.covers(candidate.subject()))) {
                         outcome.held++;
@@ -322,7 +327,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                         stillFree.add(candidate.id());
                     }
                 }
-                List<Long> purged = stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, stillFree);
+                List<Long> purged = stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, List.copyOf(stillFree));
                 Set<Long> purgedSet = new HashSet<>(purged);
                 for (PurgeCandidate candidate : released) {
                     if (stillFree.contains(candidate.id()) && !purgedSet.contains(candidate.index())) {
@@ -353,9 +358,9 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
 
     private static String sha256Hex(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }

@@ -19,7 +19,7 @@ public interface PurgeEventsPort {
     /** Archived events still in the hot store with {@code index >= fromIndex}, in index order. */
     List<PurgeCandidate> purgeCandidates(TenantId tenant, long fromIndex, int limit);
 
-    /** Where the tenant's per-event purge resumes, and the legal holds it last judged under (nulls before its first). */
+    /** Where the tenant's per-event purge resumes, and the holds it last judged under (0 and null before its first). */
     PurgeCursor cursor(TenantId tenant);
 
     /** Records where the next per-event purge of the tenant resumes (never moves it back), and the holds it judged. */
