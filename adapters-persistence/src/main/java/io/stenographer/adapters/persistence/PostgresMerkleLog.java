@@ -1,6 +1,7 @@
 package io.stenographer.adapters.persistence;
 
 import io.stenographer.application.port.out.AppendLogPort;
+import io.stenographer.application.port.out.AppendLogPort.LogExtension;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.domain.checkpoint.Checkpoint;
@@ -16,6 +17,8 @@ import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.tiles.TileLayout;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.Arrays;
@@ -74,80 +78,130 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     }
 
     @Override
-    public boolean tryLockSequencer(TenantId tenant) {
-        return jdbc.query("SELECT pg_try_advisory_xact_lock(hashtext('stenographer.sequencer'), hashtext(?))",
-                ps -> ps.setString(1, tenant.value()), rs -> rs.getBoolean(1)).get(0);
+    public Set<TenantId> tryLockSequencers(Collection<TenantId> tenants) {
+        return Set.copyOf(jdbc.query("""
+                SELECT tenant FROM unnest(?::text[]) AS wanted(tenant)
+                WHERE pg_try_advisory_xact_lock(hashtext('stenographer.sequencer'), hashtext(tenant))""",
+                ps -> ps.setArray(1, textArray(ps, tenants)), rs -> new TenantId(rs.getString(1))));
     }
 
+    /** Each tenant's oldest queued leaves, through its own index range: one statement for the whole group. */
     @Override
-    public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
-        return jdbc.query("""
-                SELECT event_id, leaf_hash, received_at FROM integration_queue
-                WHERE tenant = ? ORDER BY ingest_seq LIMIT ?""",
+    public Map<TenantId, List<PendingLeaf>> pendingLeaves(Collection<TenantId> tenants, int limitEach) {
+        Map<TenantId, List<PendingLeaf>> pending = new HashMap<>();
+        jdbc.query("""
+                SELECT wanted.tenant, q.event_id, q.leaf_hash, q.received_at
+                FROM unnest(?::text[]) AS wanted(tenant)
+                CROSS JOIN LATERAL (
+                    SELECT event_id, leaf_hash, received_at, ingest_seq FROM integration_queue
+                    WHERE tenant = wanted.tenant ORDER BY ingest_seq LIMIT ?) q
+                ORDER BY wanted.tenant, q.ingest_seq""",
                 ps -> {
-                    ps.setString(1, tenant.value());
-                    ps.setInt(2, limit);
+                    ps.setArray(1, textArray(ps, tenants));
+                    ps.setInt(2, limitEach);
                 },
-                rs -> new PendingLeaf(new EventId(rs.getObject(1, UUID.class)), new Hash(rs.getBytes(2)),
-                        rs.getTimestamp(3).toInstant()));
+                rs -> pending.computeIfAbsent(new TenantId(rs.getString(1)), tenant -> new ArrayList<>())
+                        .add(new PendingLeaf(new EventId(rs.getObject(2, UUID.class)), new Hash(rs.getBytes(3)),
+                                rs.getTimestamp(4).toInstant())));
+        return pending;
     }
 
     /**
-     * One statement for the leaves and one for the stored tile hashes, each from arrays: a round of thousands of
-     * leaves costs three round trips, not thousands. Only the levels tiles hold are stored (0, 8, 16, ...); every
-     * other node is computed from the tile below it.
+     * Every extension in four statements, whatever the number of tenants: the leaves, the stored tile hashes, the
+     * queue entries they replace and the checkpoints, each from arrays. Only the levels tiles hold are stored (0, 8,
+     * 16, ...); every other node is computed from the tile below it.
      */
     @Override
-    public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
-            List<CompletedSubtree> subtrees) {
-        UUID[] ids = leaves.stream().map(leaf -> leaf.eventId().value()).toArray(UUID[]::new);
-        byte[][] hashes = leaves.stream().map(leaf -> leaf.leafHash().bytes()).toArray(byte[][]::new);
+    public void extendLogs(List<LogExtension> extensions) {
+        List<String> leafTenants = new ArrayList<>();
+        List<Long> indices = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        List<byte[]> hashes = new ArrayList<>();
+        List<String> nodeTenants = new ArrayList<>();
+        List<Short> levels = new ArrayList<>();
+        List<Long> nodeIndices = new ArrayList<>();
+        List<byte[]> nodeHashes = new ArrayList<>();
+        for (LogExtension extension : extensions) {
+            long index = extension.firstIndex();
+            for (PendingLeaf leaf : extension.leaves()) {
+                leafTenants.add(extension.tenant().value());
+                indices.add(index++);
+                ids.add(leaf.eventId().value());
+                hashes.add(leaf.leafHash().bytes());
+            }
+            for (CompletedSubtree subtree : extension.subtrees()) {
+                if (subtree.level() != 0 && TileLayout.isStoredLevel(subtree.level())) {
+                    nodeTenants.add(extension.tenant().value());
+                    levels.add((short) subtree.level());
+                    nodeIndices.add(subtree.index());
+                    nodeHashes.add(subtree.hash().bytes());
+                }
+            }
+        }
         int inserted = jdbc.update("""
                 INSERT INTO log_leaf (tenant, leaf_index, event_id, leaf_hash)
-                SELECT ?, ? + ordinality - 1, event_id, leaf_hash
-                FROM unnest(?::uuid[], ?::bytea[]) WITH ORDINALITY AS leaf(event_id, leaf_hash, ordinality)""", ps -> {
-            ps.setString(1, tenant.value());
-            ps.setLong(2, firstIndex);
-            ps.setArray(3, ps.getConnection().createArrayOf("uuid", ids));
-            ps.setArray(4, ps.getConnection().createArrayOf("bytea", hashes));
+                SELECT * FROM unnest(?::text[], ?::bigint[], ?::uuid[], ?::bytea[])""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text", leafTenants.toArray()));
+            ps.setArray(2, ps.getConnection().createArrayOf("bigint", indices.toArray()));
+            ps.setArray(3, ps.getConnection().createArrayOf("uuid", ids.toArray()));
+            ps.setArray(4, ps.getConnection().createArrayOf("bytea", hashes.toArray(byte[][]::new)));
         });
-        if (inserted != ids.length) {
-            throw new LogIntegrityViolation("stored " + inserted + " of " + ids.length + " leaves");
+        if (inserted != ids.size()) {
+            throw new LogIntegrityViolation("stored " + inserted + " of " + ids.size() + " leaves");
         }
-        List<CompletedSubtree> stored = subtrees.stream()
-                .filter(subtree -> subtree.level() != 0 && TileLayout.isStoredLevel(subtree.level())).toList();
-        if (!stored.isEmpty()) {
+        if (!levels.isEmpty()) {
             jdbc.update("""
                     INSERT INTO merkle_subtree (tenant, level, node_index, hash)
-                    SELECT ?, level, node_index, hash FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])
-                        AS node(level, node_index, hash)""", ps -> {
-                ps.setString(1, tenant.value());
-                ps.setArray(2, ps.getConnection().createArrayOf("smallint",
-                        stored.stream().map(subtree -> (short) subtree.level()).toArray()));
-                ps.setArray(3, ps.getConnection().createArrayOf("bigint",
-                        stored.stream().map(CompletedSubtree::index).toArray()));
-                ps.setArray(4, ps.getConnection().createArrayOf("bytea",
-                        stored.stream().map(subtree -> subtree.hash().bytes()).toArray(byte[][]::new)));
+                    SELECT * FROM unnest(?::text[], ?::smallint[], ?::bigint[], ?::bytea[])""", ps -> {
+                ps.setArray(1, ps.getConnection().createArrayOf("text", nodeTenants.toArray()));
+                ps.setArray(2, ps.getConnection().createArrayOf("smallint", levels.toArray()));
+                ps.setArray(3, ps.getConnection().createArrayOf("bigint", nodeIndices.toArray()));
+                ps.setArray(4, ps.getConnection().createArrayOf("bytea", nodeHashes.toArray(byte[][]::new)));
             });
         }
         int removed = jdbc.update("DELETE FROM integration_queue WHERE event_id = ANY (?)",
-                ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
-        if (removed != ids.length) {
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids.toArray())));
+        if (removed != ids.size()) {
             throw new LogIntegrityViolation("integration queue changed under the sequencer lock");
         }
-    }
-
-    @Override
-    public void appendCheckpoint(PublishedCheckpoint checkpoint) {
+        List<PublishedCheckpoint> checkpoints = extensions.stream().map(LogExtension::checkpoint).toList();
         jdbc.update("""
                 INSERT INTO log_checkpoint (tenant, tree_size, root_hash, signed_note, published_at)
-                VALUES (?, ?, ?, ?, ?)""", ps -> {
-            ps.setString(1, checkpoint.tenant().value());
-            ps.setLong(2, checkpoint.treeSize());
-            ps.setBytes(3, checkpoint.checkpoint().rootHash().bytes());
-            ps.setString(4, checkpoint.signedNote());
-            ps.setTimestamp(5, Timestamp.from(checkpoint.publishedAt()));
+                SELECT * FROM unnest(?::text[], ?::bigint[], ?::bytea[], ?::text[], ?::timestamptz[])""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text",
+                    checkpoints.stream().map(checkpoint -> checkpoint.tenant().value()).toArray()));
+            ps.setArray(2, ps.getConnection().createArrayOf("bigint",
+                    checkpoints.stream().map(PublishedCheckpoint::treeSize).toArray()));
+            ps.setArray(3, ps.getConnection().createArrayOf("bytea",
+                    checkpoints.stream().map(checkpoint -> checkpoint.checkpoint().rootHash().bytes())
+                            .toArray(byte[][]::new)));
+            ps.setArray(4, ps.getConnection().createArrayOf("text",
+                    checkpoints.stream().map(PublishedCheckpoint::signedNote).toArray()));
+            ps.setArray(5, ps.getConnection().createArrayOf("timestamptz",
+                    checkpoints.stream().map(checkpoint -> Timestamp.from(checkpoint.publishedAt())).toArray()));
         });
+    }
+
+    /** Each tenant's size (its highest leaf index, one index probe) and latest checkpoint, for many at once. */
+    @Override
+    public Map<TenantId, LogHead> heads(Collection<TenantId> tenants) {
+        Map<TenantId, LogHead> heads = new HashMap<>();
+        jdbc.query("""
+                SELECT wanted.tenant, c.signed_note, c.published_at, c.tree_size,
+                       COALESCE((SELECT l.leaf_index + 1 FROM log_leaf l WHERE l.tenant = wanted.tenant
+                                 ORDER BY l.leaf_index DESC LIMIT 1), 0)
+                FROM unnest(?::text[]) AS wanted(tenant)
+                LEFT JOIN LATERAL (
+                    SELECT signed_note, published_at, tree_size FROM log_checkpoint
+                    WHERE tenant = wanted.tenant ORDER BY tree_size DESC LIMIT 1) c ON true""",
+                ps -> ps.setArray(1, textArray(ps, tenants)),
+                rs -> heads.put(new TenantId(rs.getString(1)), new LogHead(rs.getLong(5),
+                        rs.getString(2) == null ? Optional.empty() : Optional.of(checkpoint(rs)))));
+        return heads;
+    }
+
+    static Array textArray(PreparedStatement ps, Collection<TenantId> tenants) throws SQLException {
+        return ps.getConnection().createArrayOf("text", tenants.stream().map(TenantId::value).toArray());
     }
 
     @Override

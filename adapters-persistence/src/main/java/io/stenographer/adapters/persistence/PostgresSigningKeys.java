@@ -5,7 +5,12 @@ import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hibernate.Session;
 
@@ -32,6 +37,26 @@ public class PostgresSigningKeys implements TrackSigningKeysPort {
                     return new KeySet.Era(key, first, rs.wasNull() ? Optional.empty() : Optional.of(last));
                 });
         return eras.isEmpty() ? Optional.empty() : Optional.of(new KeySet(eras));
+    }
+
+    @Override
+    public Map<TenantId, KeySet> keySets(Collection<TenantId> tenants) {
+        Map<TenantId, List<KeySet.Era>> eras = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT tenant, verifier_key, first_size, last_size FROM log_signing_key
+                WHERE tenant = ANY (?) ORDER BY tenant, first_size, last_size NULLS LAST""",
+                ps -> ps.setArray(1, PostgresMerkleLog.textArray(ps, tenants)),
+                rs -> {
+                    NoteVerifier key = NoteVerifier.parse(rs.getString(2));
+                    long first = rs.getLong(3);
+                    long last = rs.getLong(4);
+                    Optional<Long> closedAt = rs.wasNull() ? Optional.empty() : Optional.of(last);
+                    return eras.computeIfAbsent(new TenantId(rs.getString(1)), tenant -> new ArrayList<>())
+                            .add(new KeySet.Era(key, first, closedAt));
+                });
+        Map<TenantId, KeySet> keySets = new HashMap<>();
+        eras.forEach((tenant, history) -> keySets.put(tenant, new KeySet(history)));
+        return keySets;
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.stenographer.application.service;
 import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.out.AppendLogPort;
+import io.stenographer.application.port.out.AppendLogPort.LogExtension;
 import io.stenographer.application.port.out.LoadLogPort;
+import io.stenographer.application.port.out.LoadLogPort.LogHead;
 import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort.PendingLeaf;
 import io.stenographer.application.port.out.SignCheckpointPort;
@@ -22,12 +24,12 @@ import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.PublishedCheckpoint;
-import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleFrontier;
 import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +45,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One sequencer per tenant. Each tenant is integrated in its own transaction under the tenant's
- * sequencer lock, so indices are assigned by exactly one writer: 0, 1, 2, ... with no gaps. Events
- * whose transactions commit late are simply still queued and are taken by the next round. Several tenants may be
- * integrated at once ({@link SequencerLimits#workers()}); the lock, not the thread, keeps each log single-writer.
+ * One sequencer per tenant. Each tenant is integrated under the tenant's sequencer lock, so indices are assigned by
+ * exactly one writer: 0, 1, 2, ... with no gaps. Events whose transactions commit late are simply still queued and
+ * are taken by the next round. Tenants are integrated in groups, one transaction per group, with each statement
+ * serving the whole group; several groups run at once ({@link SequencerLimits#workers()}). The lock, not the thread,
+ * keeps each log single-writer, and a group that fails is retried tenant by tenant, so a failure stays with its
+ * tenant.
  *
  * <p>Key rotation happens here too. When a tenant's log was last signed by a key other than the configured one,
  * the next round announces the rotation with a {@value #KEY_ROTATED} event, integrates it, and publishes that
@@ -116,11 +120,11 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
     public IntegrationRound integratePending() {
         Instant deadline = clock.instant().plus(limits.roundBudget());
         List<TenantId> due = transactions.inTransaction(this::tenantsDue);
-        RoundTally tally = new RoundTally(due, deadline);
-        if (workers == null || due.size() < 2) {
+        RoundTally tally = new RoundTally(groupsOf(due), deadline);
+        if (workers == null || tally.groups.size() < 2) {
             tally.serveUntilDone();
         } else {
-            CompletableFuture<?>[] running = new CompletableFuture<?>[Math.min(limits.workers(), due.size())];
+            CompletableFuture<?>[] running = new CompletableFuture<?>[Math.min(limits.workers(), tally.groups.size())];
             for (int i = 0; i < running.length; i++) {
                 running[i] = CompletableFuture.runAsync(tally::serveUntilDone, workers);
             }
@@ -130,7 +134,7 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         if (tally.lost != null) {
             throw tally.lost; // the database is gone for every tenant: the trigger pauses the loop
         }
-        int started = Math.min(tally.next.get(), due.size());
+        int started = tally.tenantsStarted();
         boolean backlog = tally.backlog || started < due.size() || due.size() >= MAX_TENANTS_PER_ROUND;
         // The next round starts after the last tenant started when this one could not reach them all.
         resumeAfter = started > 0 && (started < due.size() || due.size() >= MAX_TENANTS_PER_ROUND)
@@ -139,9 +143,23 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
                 backlog);
     }
 
-    /** The tenants of one round, taken in order by the workers, and what became of each. */
+    /**
+     * Consecutive groups of the due tenants, each integrated in one transaction: a round over a thousand tenants
+     * costs a few dozen commits instead of a thousand. Groups are small enough that every worker gets one.
+     */
+    private List<List<TenantId>> groupsOf(List<TenantId> due) {
+        int size = Math.max(1, Math.min(limits.tenantsPerTransaction(),
+                (due.size() + limits.workers() - 1) / limits.workers()));
+        List<List<TenantId>> groups = new ArrayList<>();
+        for (int from = 0; from < due.size(); from += size) {
+            groups.add(due.subList(from, Math.min(due.size(), from + size)));
+        }
+        return groups;
+    }
+
+    /** The groups of one round, taken in order by the workers, and what became of each tenant. */
     private final class RoundTally {
-        private final List<TenantId> due;
+        private final List<List<TenantId>> groups;
         private final Instant deadline;
         private final AtomicInteger next = new AtomicInteger();
         private final LongAdder integrated = new LongAdder();
@@ -150,38 +168,57 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         private volatile boolean backlog;
         private volatile StoreUnavailable lost;
 
-        RoundTally(List<TenantId> due, Instant deadline) {
-            this.due = due;
+        RoundTally(List<List<TenantId>> groups, Instant deadline) {
+            this.groups = groups;
             this.deadline = deadline;
         }
 
-        /** Takes the next tenant until none is left, time is up (the first is always served) or the store is lost. */
+        /** Takes the next group until none is left, time is up (the first is always served) or the store is lost. */
         void serveUntilDone() {
             while (lost == null) {
                 if (next.get() > 0 && !clock.instant().isBefore(deadline)) {
                     return;
                 }
                 int position = next.getAndIncrement();
-                if (position >= due.size()) {
+                if (position >= groups.size()) {
                     return;
                 }
-                TenantId tenant = due.get(position);
-                try {
-                    long taken = transactions.inTransaction(() -> integrate(tenant));
-                    integrated.add(taken);
-                    if (taken >= limits.maxLeavesPerRound()) {
-                        backlog = true;
-                    }
-                } catch (LogIntegrityViolation e) {
-                    refused.put(tenant, e.getMessage());
-                } catch (StoreUnavailable e) {
-                    lost = e;
-                } catch (RuntimeException e) {
-                    // Any other failure stays with its tenant: the tenants after it are still integrated.
-                    failed.put(tenant, e.getClass().getSimpleName() + ": " + e.getMessage());
+                serve(groups.get(position));
+            }
+        }
+
+        /**
+         * One transaction for the group. When it fails, nothing of it is kept and each of its tenants is tried again
+         * in a transaction of its own, so a failure stays with its tenant and the others are still integrated.
+         */
+        private void serve(List<TenantId> group) {
+            try {
+                Integrated done = transactions.inTransaction(() -> integrate(group));
+                // Only now are the grown trees committed, so only now are their right edges worth keeping.
+                frontiers.putAll(done.frontiers());
+                integrated.add(done.leaves());
+                backlog |= done.backlog();
+            } catch (StoreUnavailable e) {
+                lost = e;
+            } catch (RuntimeException e) {
+                if (group.size() > 1) {
+                    group.stream().takeWhile(tenant -> lost == null).forEach(tenant -> serve(List.of(tenant)));
+                } else if (e instanceof LogIntegrityViolation) {
+                    refused.put(group.get(0), e.getMessage());
+                } else {
+                    failed.put(group.get(0), e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
             }
         }
+
+        int tenantsStarted() {
+            return groups.subList(0, Math.min(next.get(), groups.size())).stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /** What one group's transaction did: leaves integrated, whether a tenant had more, the trees it grew. */
+    private record Integrated(long leaves, boolean backlog, Map<TenantId, MerkleFrontier> frontiers) {
+        static final Integrated NOTHING = new Integrated(0, false, Map.of());
     }
 
     /** The tenants to serve, starting after the last one a round that could not reach them all started. */
@@ -194,54 +231,88 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
         return List.copyOf(due);
     }
 
-    private long integrate(TenantId tenant) {
-        if (!queue.tryLockSequencer(tenant)) {
-            return 0;
+    /**
+     * Integrates the group's tenants that no one else is sequencing, reading and writing all of them together. Any
+     * failure throws, so the transaction keeps nothing of any tenant of the group.
+     */
+    private Integrated integrate(List<TenantId> group) {
+        Set<TenantId> locked = queue.tryLockSequencers(group);
+        List<TenantId> tenants = group.stream().filter(locked::contains).toList();
+        if (tenants.isEmpty()) {
+            return Integrated.NOTHING;
         }
-        long size = loadLog.treeSize(tenant);
-        Optional<PublishedCheckpoint> latest = loadLog.latestCheckpoint(tenant);
-        long published = latest.map(PublishedCheckpoint::treeSize).orElse(0L);
-        if (published != size) {
-            throw new LogIntegrityViolation("log of tenant " + tenant + " holds " + size
-                    + " leaves but its latest checkpoint covers " + published + "; refusing to extend it");
+        Map<TenantId, LogHead> heads = loadLog.heads(tenants);
+        Map<TenantId, KeySet> histories = keyHistory.keySets(tenants);
+        int leavesEach = leavesPerTenant(tenants.size());
+        Map<TenantId, List<PendingLeaf>> pending = queue.pendingLeaves(tenants, leavesEach);
+        List<LogExtension> extensions = new ArrayList<>();
+        List<Runnable> rotationsToRecord = new ArrayList<>();
+        Map<TenantId, MerkleFrontier> grown = new HashMap<>();
+        boolean backlog = false;
+        for (TenantId tenant : tenants) {
+            LogHead head = heads.get(tenant);
+            long size = head.treeSize();
+            Optional<PublishedCheckpoint> latest = head.latest();
+            long published = latest.map(PublishedCheckpoint::treeSize).orElse(0L);
+            if (published != size) {
+                throw new LogIntegrityViolation("log of tenant " + tenant + " holds " + size
+                        + " leaves but its latest checkpoint covers " + published + "; refusing to extend it");
+            }
+            NoteVerifier signedBy = keyOfTheLog(tenant, Optional.ofNullable(histories.get(tenant)), latest);
+            boolean rotating = !signedBy.equals(signer.verifier());
+            List<PendingLeaf> leaves = new ArrayList<>(pending.getOrDefault(tenant, List.of()));
+            if (rotating) {
+                if (leaves.size() >= leavesEach) {
+                    leaves = new ArrayList<>(leaves.subList(0, leavesEach - 1)); // room for the announcement
+                }
+                // Read before the announcement is stored, so it is not taken twice; it goes into the handover
+                // checkpoint.
+                leaves.add(announceRotation(tenant, signedBy));
+            }
+            if (leaves.isEmpty()) {
+                continue;
+            }
+            backlog |= leaves.size() >= leavesEach;
+            MerkleFrontier frontier = cachedFrontier(tenant, size, latest)
+                    .orElseGet(() -> new StoredTree(loadLog, tenant, size, LogCache.none())
+                            .compute(source -> MerkleFrontier.of(size, source)));
+            if (latest.isPresent() && !frontier.root().equals(latest.get().checkpoint().rootHash())) {
+                // The right edge is the signed tree's, so the tree built on it extends the signed one: that is the
+                // consistency check, with no proof to compute.
+                throw new LogIntegrityViolation("the stored tree of tenant " + tenant + " at size " + size
+                        + " does not have the root of its latest checkpoint; refusing to extend it");
+            }
+            List<CompletedSubtree> completed = new ArrayList<>();
+            for (PendingLeaf leaf : leaves) {
+                MerkleFrontier.Append step = frontier.append(leaf.leafHash());
+                frontier = step.frontier();
+                completed.addAll(step.completed());
+            }
+            long newSize = frontier.size();
+            Checkpoint checkpoint = Checkpoint.of(origins.originOf(tenant), newSize, frontier.root());
+            SignedNote note = rotating ? signer.cosign(checkpoint, signedBy) : signer.sign(checkpoint);
+            extensions.add(new LogExtension(size, leaves, completed,
+                    new PublishedCheckpoint(tenant, checkpoint, note.serialize(), clock.instant())));
+            if (rotating) {
+                rotationsToRecord.add(() -> keyHistory.recordRotation(tenant, signedBy, signer.verifier(), newSize));
+            }
+            grown.put(tenant, frontier);
         }
-        NoteVerifier signedBy = keyOfTheLog(tenant, latest);
-        boolean rotating = !signedBy.equals(signer.verifier());
-        List<PendingLeaf> pending = new ArrayList<>(queue.pendingLeaves(tenant,
-                rotating ? limits.maxLeavesPerRound() - 1 : limits.maxLeavesPerRound()));
-        if (rotating) {
-            // Read before the announcement is stored, so it is not taken twice; it goes into the handover checkpoint.
-            pending.add(announceRotation(tenant, signedBy));
+        if (!extensions.isEmpty()) {
+            appendLog.extendLogs(extensions);
         }
-        if (pending.isEmpty()) {
-            return 0;
-        }
-        MerkleFrontier frontier = cachedFrontier(tenant, size, latest)
-                .orElseGet(() -> new StoredTree(loadLog, tenant, size, LogCache.none())
-                        .compute(source -> MerkleFrontier.of(size, source)));
-        if (latest.isPresent() && !frontier.root().equals(latest.get().checkpoint().rootHash())) {
-            // The right edge is the signed tree's, so the tree built on it extends the signed one: that is the
-            // consistency check, with no proof to compute.
-            throw new LogIntegrityViolation("the stored tree of tenant " + tenant + " at size " + size
-                    + " does not have the root of its latest checkpoint; refusing to extend it");
-        }
-        List<CompletedSubtree> completed = new ArrayList<>();
-        for (PendingLeaf leaf : pending) {
-            MerkleFrontier.Append step = frontier.append(leaf.leafHash());
-            frontier = step.frontier();
-            completed.addAll(step.completed());
-        }
-        appendLog.appendLeaves(tenant, size, pending, completed);
-        long newSize = frontier.size();
-        Hash newRoot = frontier.root();
-        Checkpoint checkpoint = Checkpoint.of(origins.originOf(tenant), newSize, newRoot);
-        SignedNote note = rotating ? signer.cosign(checkpoint, signedBy) : signer.sign(checkpoint);
-        appendLog.appendCheckpoint(new PublishedCheckpoint(tenant, checkpoint, note.serialize(), clock.instant()));
-        if (rotating) {
-            keyHistory.recordRotation(tenant, signedBy, signer.verifier(), newSize);
-        }
-        frontiers.put(tenant, frontier);
-        return pending.size();
+        rotationsToRecord.forEach(Runnable::run); // the handover checkpoint is stored first
+        return new Integrated(extensions.stream().mapToLong(extension -> extension.leaves().size()).sum(), backlog,
+                grown);
+    }
+
+    /**
+     * All of a round's leaves for a tenant alone; a share of them, but at least a thousand, for each tenant of a
+     * group, so a group's leaves stay bounded in memory and a busy tenant in a group still drains quickly.
+     */
+    private int leavesPerTenant(int tenants) {
+        int max = limits.maxLeavesPerRound();
+        return tenants == 1 ? max : Math.max(max / tenants, Math.min(1_000, max));
     }
 
     private Optional<MerkleFrontier> cachedFrontier(TenantId tenant, long size,
@@ -258,8 +329,8 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
      * The key whose era is open in the tenant's history. A log without a history (new, or older than it) gets
      * one here: it starts with whichever configured key signed its latest checkpoint, or the current key.
      */
-    private NoteVerifier keyOfTheLog(TenantId tenant, Optional<PublishedCheckpoint> latest) {
-        Optional<KeySet> history = keyHistory.keySet(tenant);
+    private NoteVerifier keyOfTheLog(TenantId tenant, Optional<KeySet> history,
+            Optional<PublishedCheckpoint> latest) {
         NoteVerifier key;
         if (history.isPresent()) {
             key = history.get().current().key();

@@ -24,8 +24,11 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -42,17 +45,17 @@ class IntegrateEventsServiceTest {
         }
 
         @Override
-        public boolean tryLockSequencer(TenantId tenant) {
-            return true;
+        public Set<TenantId> tryLockSequencers(Collection<TenantId> tenants) {
+            return Set.copyOf(tenants);
         }
 
         @Override
-        public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
-            asked.add(tenant);
-            if (tenant.equals(ACME)) {
+        public Map<TenantId, List<PendingLeaf>> pendingLeaves(Collection<TenantId> tenants, int limitEach) {
+            asked.addAll(tenants);
+            if (tenants.contains(ACME)) {
                 throw new IllegalStateException("a row acme's adapter cannot read");
             }
-            return List.of();
+            return Map.of();
         }
     };
 
@@ -78,11 +81,13 @@ class IntegrateEventsServiceTest {
 
         IntegrationRound round = service.integratePending();
 
-        assertThat(asked).containsExactly(ACME, GLOBEX);
+        // Both tenants together first; when that group fails, each alone, so globex is still served.
+        assertThat(asked).containsExactly(ACME, GLOBEX, ACME, GLOBEX);
         assertThat(round.failed()).containsOnlyKeys(ACME);
         assertThat(round.failed().get(ACME)).contains("IllegalStateException", "cannot read");
         assertThat(round.refused()).isEmpty();
-        assertThat(transactions.rolledBack()).isEqualTo(1);
+        assertThat(transactions.rolledBack()).isEqualTo(2);
+        assertThat(transactions.committed()).as("tenants due, then globex alone").isEqualTo(2);
     }
 
     private static <T> T unused(Class<T> port) {

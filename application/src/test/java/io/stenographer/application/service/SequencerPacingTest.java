@@ -17,6 +17,7 @@ import io.stenographer.application.service.fakes.NoteSigningKey;
 import io.stenographer.application.service.fakes.TestEvents;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogOrigins;
+import io.stenographer.domain.merkle.Hash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,9 +41,13 @@ class SequencerPacingTest {
     private final SignCheckpointPort signer = new NoteSigningKey(log.signer());
 
     private IntegrateEventsService sequencerWith(int maxLeaves, Duration budget) {
+        return sequencerWith(new SequencerLimits(maxLeaves, budget));
+    }
+
+    private IntegrateEventsService sequencerWith(SequencerLimits limits) {
         return new IntegrateEventsService(sequencer, log, sequencer, signer, new InMemorySigningKeys(),
                 new SelfAudit(new InMemoryEventStore(transactions), clock, random), transactions, clock,
-                new LogOrigins("stenographer.test"), new SequencerLimits(maxLeaves, budget));
+                new LogOrigins("stenographer.test"), limits);
     }
 
     private void queue(TenantId tenant, int count) {
@@ -73,7 +78,8 @@ class SequencerPacingTest {
 
     @Test
     void aRoundOutOfTimeStartsNoNewTenantAndTheNextRoundBeginsAfterTheLastOneServed() {
-        IntegrateEventsService service = sequencerWith(100, Duration.ofSeconds(1));
+        // One tenant per transaction, so the budget is checked between tenants.
+        IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofSeconds(1), 1, 1));
         // Each tenant takes 600 ms: two fit in a round (the second starts before the budget is spent).
         sequencer.onRead(tenant -> {
             served.add(tenant);
@@ -151,6 +157,53 @@ class SequencerPacingTest {
     }
 
     @Test
+    void tenantsAreIntegratedInGroupsOfOneTransactionEach() {
+        IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofHours(1), 1, 4));
+        List<TenantId> tenants = new ArrayList<>();
+        for (int t = 0; t < 10; t++) {
+            TenantId tenant = TenantId.of("group-" + t);
+            tenants.add(tenant);
+            queue(tenant, t + 1);
+        }
+
+        IntegrationRound round = service.integratePending();
+
+        assertThat(round.integrated()).isEqualTo(55);
+        assertThat(transactions.committed()).as("the tenants due, then groups of 4, 4 and 2").isEqualTo(4);
+        for (int t = 0; t < 10; t++) {
+            TenantId tenant = tenants.get(t);
+            long size = t + 1;
+            assertThat(sequencer.queued(tenant)).isZero();
+            assertThat(transactions.inTransaction(() -> log.latestCheckpoint(tenant)).orElseThrow().checkpoint()
+                    .rootHash()).isEqualTo(log.root(tenant, size));
+        }
+    }
+
+    @Test
+    void aTenantRefusedInsideAGroupKeepsNothingAndTheOthersAreStillIntegrated() {
+        IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofHours(1), 1, 3));
+        queue(ACME, 2);
+        queue(GLOBEX, 2);
+        queue(INITECH, 2);
+        // Globex's log holds a leaf that no checkpoint covers: the sequencer must refuse to extend it.
+        transactions.inTransaction(() -> log.appendLeaf(GLOBEX, TestEvents.event(GLOBEX, "case.view", "X", NOW,
+                random).id(), new Hash(new byte[32])));
+
+        IntegrationRound round = service.integratePending();
+
+        assertThat(round.refused()).containsOnlyKeys(GLOBEX);
+        assertThat(round.integrated()).isEqualTo(4);
+        assertThat(sequencer.queued(GLOBEX)).as("nothing of globex was taken").isEqualTo(2);
+        assertThat(transactions.inTransaction(() -> log.latestCheckpoint(GLOBEX))).isEmpty();
+        for (TenantId served : List.of(ACME, INITECH)) {
+            assertThat(sequencer.queued(served)).isZero();
+            assertThat(transactions.inTransaction(() -> log.latestCheckpoint(served)).orElseThrow().treeSize())
+                    .isEqualTo(2);
+        }
+        assertThat(transactions.rolledBack()).as("the group, then globex alone").isEqualTo(2);
+    }
+
+    @Test
     void limitsAreChecked() {
         assertThatThrownBy(() -> new SequencerLimits(1, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 leaves");
@@ -158,5 +211,7 @@ class SequencerPacingTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
         assertThatThrownBy(() -> new SequencerLimits(10, Duration.ofSeconds(1), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
+        assertThatThrownBy(() -> new SequencerLimits(10, Duration.ofSeconds(1), 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenants per transaction");
     }
 }

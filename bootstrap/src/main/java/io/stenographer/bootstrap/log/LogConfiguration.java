@@ -83,9 +83,11 @@ public class LogConfiguration {
             LogOrigins origins,
             @ConfigProperty(name = "stenographer.log.max-leaves-per-round", defaultValue = "20000") int maxLeaves,
             @ConfigProperty(name = "stenographer.log.round-budget", defaultValue = "PT0.5S") Duration roundBudget,
-            @ConfigProperty(name = "stenographer.log.sequencer-workers", defaultValue = "4") int workers) {
+            @ConfigProperty(name = "stenographer.log.sequencer-workers", defaultValue = "4") int workers,
+            @ConfigProperty(name = "stenographer.log.sequencer-tenants-per-transaction",
+                    defaultValue = "" + SequencerLimits.TENANTS_PER_TRANSACTION) int tenantsPerTransaction) {
         return new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions, clock, origins,
-                new SequencerLimits(maxLeaves, roundBudget, workers));
+                new SequencerLimits(maxLeaves, roundBudget, workers, tenantsPerTransaction));
     }
 
     @Produces

@@ -31,8 +31,10 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -43,6 +45,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.stenographer.domain.checkpoint.Ed25519Keys;
+import io.stenographer.domain.checkpoint.NoteSigner;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -230,13 +234,13 @@ class SequencerConcurrencyTest {
             }
 
             @Override
-            public boolean tryLockSequencer(TenantId tenant) {
-                return log.tryLockSequencer(tenant);
+            public Set<TenantId> tryLockSequencers(Collection<TenantId> group) {
+                return log.tryLockSequencers(group);
             }
 
             @Override
-            public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
-                return log.pendingLeaves(tenant, limit);
+            public Map<TenantId, List<PendingLeaf>> pendingLeaves(Collection<TenantId> group, int limitEach) {
+                return log.pendingLeaves(group, limitEach);
             }
         };
         IntegrateEventsService sequencer = new IntegrateEventsService(theseTenants, log, log, signer, keyHistory,
@@ -266,6 +270,56 @@ class SequencerConcurrencyTest {
             assertThat(leafHashes).hasSize(5);
             PublishedCheckpoint latest = transactions.inTransaction(() -> log.latestCheckpoint(tenant)).orElseThrow();
             assertThat(latest.checkpoint().rootHash()).isEqualTo(InMemoryMerkleTree.of(leafHashes).root());
+        }
+        // The group reads say of each tenant what its own reads say, and a tenant never seen is still answered.
+        TenantId unseen = new TenantId(prefix + "unseen");
+        List<TenantId> asked = new ArrayList<>(tenants);
+        asked.add(unseen);
+        var heads = transactions.inTransaction(() -> log.heads(asked));
+        assertThat(heads).containsOnlyKeys(asked);
+        assertThat(heads.get(unseen).treeSize()).isZero();
+        assertThat(heads.get(unseen).latest()).isEmpty();
+        for (TenantId tenant : tenants) {
+            assertThat(heads.get(tenant).treeSize()).isEqualTo(5);
+            assertThat(heads.get(tenant).latest()).isEqualTo(transactions.inTransaction(
+                    () -> log.latestCheckpoint(tenant)));
+        }
+        var keySets = transactions.inTransaction(() -> keyHistory.keySets(asked));
+        assertThat(keySets).containsOnlyKeys(tenants);
+        tenants.forEach(tenant -> assertThat(Optional.of(keySets.get(tenant)))
+                .isEqualTo(transactions.inTransaction(() -> keyHistory.keySet(tenant))));
+    }
+
+    /** A history with a closed era and an open one reads the same for a group as for the tenant alone. */
+    @Test
+    void aGroupReadOfKeyHistoriesKeepsOpenErasOpen() throws Exception {
+        String prefix = "keys-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        TenantId rotated = new TenantId(prefix + "rotated");
+        TenantId single = new TenantId(prefix + "single");
+        String retired = new NoteSigner("retired.example", Ed25519Keys.generate().getPrivate()).verifier()
+                .toVerifierKey();
+        String current = signer.verifier().toVerifierKey();
+        try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                PreparedStatement ps = db.prepareStatement("INSERT INTO log_signing_key"
+                        + " (tenant, verifier_key, first_size, last_size) VALUES (?, ?, ?, ?)")) {
+            Object[][] rows = {{rotated, retired, 0L, 7L}, {rotated, current, 7L, null}, {single, current, 0L, null}};
+            for (Object[] row : rows) {
+                ps.setString(1, ((TenantId) row[0]).value());
+                ps.setString(2, (String) row[1]);
+                ps.setLong(3, (Long) row[2]);
+                ps.setObject(4, row[3], java.sql.Types.BIGINT);
+                ps.executeUpdate();
+            }
+        }
+
+        var keySets = transactions.inTransaction(() -> keyHistory.keySets(List.of(rotated, single)));
+
+        assertThat(keySets.get(rotated).current().key()).isEqualTo(signer.verifier());
+        assertThat(keySets.get(rotated).current().lastSize()).isEmpty();
+        assertThat(keySets.get(single).current().key()).isEqualTo(signer.verifier());
+        for (TenantId tenant : List.of(rotated, single)) {
+            assertThat(Optional.of(keySets.get(tenant)))
+                    .isEqualTo(transactions.inTransaction(() -> keyHistory.keySet(tenant)));
         }
     }
 

@@ -22,6 +22,13 @@ public interface LoadLogPort {
 
     Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant);
 
+    /** Each tenant's tree size and latest checkpoint, read together for many tenants at once; every tenant is a key. */
+    Map<TenantId, LogHead> heads(Collection<TenantId> tenants);
+
+    /** Where a tenant's log ends: the leaves stored and the latest checkpoint, if any. */
+    record LogHead(long treeSize, Optional<PublishedCheckpoint> latest) {
+    }
+
     Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize);
 
     /** The tenant's checkpoints larger than {@code treeSize} (0: every one), oldest first. */

@@ -4,8 +4,11 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Events recorded but not yet given a leaf index, and the per-tenant sequencer lock. */
 public interface LoadPendingEventsPort {
@@ -18,13 +21,17 @@ public interface LoadPendingEventsPort {
     List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max);
 
     /**
-     * Takes the tenant's sequencer lock for the rest of the current transaction; false when another
-     * instance holds it. This is what makes one sequencer per tenant safe across instances.
+     * Takes the sequencer lock of each of {@code tenants} that no other transaction holds, for the rest of the
+     * current transaction, and returns the tenants it locked. This is what makes one sequencer per tenant safe
+     * across workers and instances.
      */
-    boolean tryLockSequencer(TenantId tenant);
+    Set<TenantId> tryLockSequencers(Collection<TenantId> tenants);
 
-    /** The oldest pending events of the tenant that are committed and visible now, in arrival order. */
-    List<PendingLeaf> pendingLeaves(TenantId tenant, int limit);
+    /**
+     * Each tenant's oldest pending events that are committed and visible now, at most {@code limitEach} per tenant,
+     * in arrival order; a tenant with none is absent.
+     */
+    Map<TenantId, List<PendingLeaf>> pendingLeaves(Collection<TenantId> tenants, int limitEach);
 
     record PendingLeaf(EventId eventId, Hash leafHash, Instant receivedAt) {
     }

@@ -3,7 +3,9 @@ package io.stenographer.application.port.out;
 import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.event.TenantId;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +16,9 @@ public interface TrackSigningKeysPort {
 
     /** The tenant's key history; empty for a log whose first key was never recorded. */
     Optional<KeySet> keySet(TenantId tenant);
+
+    /** The key histories of many tenants in one read; a tenant without one is absent. */
+    Map<TenantId, KeySet> keySets(Collection<TenantId> tenants);
 
     /** The key that signs a log from its start (a new log, or one older than the key history). */
     void recordFirstKey(TenantId tenant, NoteVerifier key);

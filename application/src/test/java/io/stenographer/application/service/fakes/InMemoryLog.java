@@ -150,6 +150,13 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     }
 
     @Override
+    public Map<TenantId, LogHead> heads(Collection<TenantId> tenants) {
+        Map<TenantId, LogHead> heads = new HashMap<>();
+        tenants.forEach(tenant -> heads.put(tenant, new LogHead(treeSize(tenant), latestCheckpoint(tenant))));
+        return heads;
+    }
+
+    @Override
     public Optional<PublishedCheckpoint> checkpointAt(TenantId tenant, long treeSize) {
         return checkpointsAbove(tenant, 0).stream().filter(c -> c.treeSize() == treeSize).findFirst();
     }

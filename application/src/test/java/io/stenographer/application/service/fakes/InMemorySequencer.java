@@ -4,14 +4,14 @@ import io.stenographer.application.port.out.AppendLogPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.log.PublishedCheckpoint;
-import io.stenographer.domain.merkle.MerkleFrontier.CompletedSubtree;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -55,32 +55,36 @@ public final class InMemorySequencer implements LoadPendingEventsPort, AppendLog
     }
 
     @Override
-    public boolean tryLockSequencer(TenantId tenant) {
-        return true;
+    public Set<TenantId> tryLockSequencers(Collection<TenantId> tenants) {
+        return Set.copyOf(tenants);
     }
 
     @Override
-    public List<PendingLeaf> pendingLeaves(TenantId tenant, int limit) {
-        onRead.accept(tenant);
-        List<PendingLeaf> pending = queued.getOrDefault(tenant, List.of());
-        return List.copyOf(pending.subList(0, Math.min(limit, pending.size())));
-    }
-
-    @Override
-    public void appendLeaves(TenantId tenant, long firstIndex, List<PendingLeaf> leaves,
-            List<CompletedSubtree> subtrees) {
-        if (log.treeSize(tenant) != firstIndex) {
-            throw new IllegalStateException("leaves of " + tenant + " appended at " + firstIndex + ", but the tree has "
-                    + log.treeSize(tenant));
+    public Map<TenantId, List<PendingLeaf>> pendingLeaves(Collection<TenantId> tenants, int limitEach) {
+        Map<TenantId, List<PendingLeaf>> pending = new LinkedHashMap<>();
+        for (TenantId tenant : tenants) {
+            onRead.accept(tenant);
+            List<PendingLeaf> queue = queued.getOrDefault(tenant, List.of());
+            if (!queue.isEmpty()) {
+                pending.put(tenant, List.copyOf(queue.subList(0, Math.min(limitEach, queue.size()))));
+            }
         }
-        for (PendingLeaf leaf : leaves) {
-            log.appendLeaf(tenant, leaf.eventId(), leaf.leafHash());
-            queued.getOrDefault(tenant, new ArrayList<>()).remove(leaf);
-        }
+        return pending;
     }
 
     @Override
-    public void appendCheckpoint(PublishedCheckpoint checkpoint) {
-        log.addCheckpoint(checkpoint);
+    public void extendLogs(List<LogExtension> extensions) {
+        for (LogExtension extension : extensions) {
+            TenantId tenant = extension.tenant();
+            if (log.treeSize(tenant) != extension.firstIndex()) {
+                throw new IllegalStateException("leaves of " + tenant + " appended at " + extension.firstIndex()
+                        + ", but the tree has " + log.treeSize(tenant));
+            }
+            for (PendingLeaf leaf : extension.leaves()) {
+                log.appendLeaf(tenant, leaf.eventId(), leaf.leafHash());
+                queued.getOrDefault(tenant, new ArrayList<>()).remove(leaf);
+            }
+            log.addCheckpoint(extension.checkpoint());
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.stenographer.application.port.out.TrackSigningKeysPort;
 import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.event.TenantId;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,13 @@ public final class InMemorySigningKeys implements TrackSigningKeysPort {
     public InMemorySigningKeys with(TenantId tenant, KeySet keys) {
         histories.put(tenant, keys);
         return this;
+    }
+
+    @Override
+    public Map<TenantId, KeySet> keySets(Collection<TenantId> tenants) {
+        Map<TenantId, KeySet> found = new HashMap<>();
+        tenants.forEach(tenant -> keySet(tenant).ifPresent(keys -> found.put(tenant, keys)));
+        return found;
     }
 
     @Override
