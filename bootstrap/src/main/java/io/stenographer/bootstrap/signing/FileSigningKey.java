@@ -99,7 +99,8 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
             }
             refuseLoosePermissions(file);
             String pem = Files.readString(file, StandardCharsets.US_ASCII);
-            return new NoteSigner(keyName, privateKey(file, pem, passphrase));
+            PrivateKey key = privateKey(file, pem, passphrase);
+            return new NoteSigner(keyName, key, BouncyCastleEd25519.of(key));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint signing key " + file, e);
         }

@@ -85,10 +85,12 @@ class TwoServicesOneDatabaseIT {
                 .properties(connection)
                 .property("stenographer.embedded-postgres.enabled", "false")
                 .property("stenographer.log.signing-key-file", key.toString())
-                // Two workers each for three tenants: one service can hold at most two tenants' locks while its
-                // rounds wait at the checkpoint insert, so the other always finds a third to be caught on. With
-                // the default four, one service could hold all three and the other would never enter a round.
+                // Two workers of one tenant each for three tenants: one service can hold at most two tenants' locks
+                // while its rounds wait at the checkpoint insert, so the other always finds a third to be caught on.
+                // With the defaults (four workers, groups of tenants), one service could hold all three and the
+                // other would never enter a round.
                 .property("stenographer.log.sequencer-workers", "2")
+                .property("stenographer.log.sequencer-tenants-per-transaction", "1")
                 .env(oidc.serviceEnvironment());
     }
 
