@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * Its own thread, not {@code @Scheduled}: Quarkus' scheduler checks triggers once a second, which
  * alone would use up the whole budget. Safe on every instance at once: each tenant is integrated
  * under a PostgreSQL advisory lock. A round that left a backlog behind is followed by the next one at
- * once; otherwise the loop waits its period, so an idle service does not poll the database hot.
+ * once; otherwise rounds start a period apart, so an idle service does not poll the database hot.
  */
 @ApplicationScoped
 public class IntegrationTrigger {
@@ -61,7 +61,9 @@ public class IntegrationTrigger {
     private void runRound() {
         Duration next = period;
         try {
-            next = delayAfter(self.integrate(), period);
+            long started = System.nanoTime();
+            Optional<IntegrationRound> round = self.integrate();
+            next = delayAfter(round, period, Duration.ofNanos(System.nanoTime() - started));
         } finally {
             scheduleNext(next); // even after an Error, the loop goes on
         }
@@ -75,9 +77,20 @@ public class IntegrationTrigger {
         }
     }
 
-    /** No wait after a round that left a backlog; the period after any other, failed rounds included. */
-    static Duration delayAfter(Optional<IntegrationRound> round, Duration period) {
-        return round.filter(IntegrationRound::backlogRemains).isPresent() ? Duration.ZERO : period;
+    /**
+     * No wait after a round that left a backlog. After one that caught up, what is left of the period since the round
+     * started, so rounds start a period apart however long each takes (with many tenants a round takes a good part of
+     * the period, and waiting the whole period after it would add that to every event's time to a checkpoint). The
+     * whole period after a failed round, so a failing database is not retried hot.
+     */
+    static Duration delayAfter(Optional<IntegrationRound> round, Duration period, Duration roundTook) {
+        if (round.isEmpty()) {
+            return period;
+        }
+        if (round.get().backlogRemains() || roundTook.compareTo(period) >= 0) {
+            return Duration.ZERO;
+        }
+        return period.minus(roundTook);
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
