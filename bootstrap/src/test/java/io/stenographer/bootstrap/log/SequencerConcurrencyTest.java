@@ -28,6 +28,7 @@ import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,6 +149,89 @@ class SequencerConcurrencyTest {
                             .map(PublishedCheckpoint::treeSize).orElse(0L);
                 }, size -> size >= accepted.size());
 
+        assertThat(accepted).hasSizeGreaterThan(100);
+        assertThat(exactLogOf(tenant, accepted)).contains(lateEvent.id());
+    }
+
+    /**
+     * Three sequencers that integrate tenants in groups (the scheduled one and two more, with other group sizes and
+     * worker counts) run against writers whose batches mix sixteen tenants. Groups overlap, so a group often gets
+     * only some of its tenants' locks. Every tenant's log must still be exactly its accepted events, gapless, with
+     * every checkpoint the root of its prefix.
+     */
+    @Test
+    void groupedSequencersTakeOnlyTheTenantsTheyLockAndEveryLogIsExact() throws Exception {
+        String prefix = "groups-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<TenantId> tenants = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            tenants.add(new TenantId(prefix + t));
+        }
+        Caller writer = Caller.withRolesOnTenants("groups-writer", Set.of(Role.AUDIT_WRITER), Set.copyOf(tenants));
+        List<IntegrateEventsUseCase> sequencers = List.of(
+                new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions,
+                        Clock.systemUTC(), origins, new SequencerLimits(500, Duration.ofSeconds(1), 2, 5)),
+                new IntegrateEventsService(log, log, log, signer, keyHistory, selfAudit, transactions,
+                        Clock.systemUTC(), origins, new SequencerLimits(7, Duration.ofSeconds(1), 3, 4)));
+        Map<TenantId, Set<EventId>> accepted = new ConcurrentHashMap<>();
+        tenants.forEach(tenant -> accepted.put(tenant, ConcurrentHashMap.newKeySet()));
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        AtomicBoolean ingesting = new AtomicBoolean(true);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int first = w;
+            writers.add(pool.submit(() -> {
+                for (int round = 0; round < 30; round++) {
+                    List<io.stenographer.domain.event.EventDraft> drafts = new ArrayList<>();
+                    List<TenantId> tenantOfDraft = new ArrayList<>();
+                    for (int i = 0; i < 1 + round % 9; i++) {
+                        TenantId tenant = tenants.get((first * 5 + round + i * 3) % tenants.size());
+                        drafts.add(TestEvents.draft(tenant, "actor-" + round));
+                        tenantOfDraft.add(tenant);
+                    }
+                    var items = recordEvents.record(new RecordEventsCommand(writer, drafts)).items();
+                    for (int i = 0; i < items.size(); i++) {
+                        var receipt = ((io.stenographer.application.port.in.RecordEventsResult.Recorded) items.get(i))
+                                .receipt();
+                        accepted.get(tenantOfDraft.get(i)).add(receipt.id());
+                    }
+                }
+                return null;
+            }));
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (IntegrateEventsUseCase sequencer : sequencers) {
+            running.add(pool.submit(() -> {
+                while (ingesting.get()) {
+                    sequencer.integratePending();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : writers) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        ingesting.set(false);
+        for (Future<?> f : running) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        for (TenantId tenant : tenants) {
+            Await.until("a checkpoint of " + tenant + " covering its " + accepted.get(tenant).size() + " events",
+                    Await.DEADLINE, () -> {
+                        sequencers.get(0).integratePending();
+                        return transactions.inTransaction(() -> log.latestCheckpoint(tenant))
+                                .map(PublishedCheckpoint::treeSize).orElse(0L);
+                    }, size -> size >= accepted.get(tenant).size());
+            assertThat(accepted.get(tenant)).isNotEmpty();
+            exactLogOf(tenant, accepted.get(tenant));
+        }
+    }
+
+    /**
+     * Checks that the tenant's log holds exactly {@code accepted}, once each, at indices 0..n-1, and that every
+     * stored checkpoint is signed and has the root of that prefix of the leaves; returns the events in log order.
+     */
+    private List<EventId> exactLogOf(TenantId tenant, Set<EventId> accepted) throws SQLException {
         List<Long> indexes = new ArrayList<>();
         List<EventId> eventsInOrder = new ArrayList<>();
         List<Hash> leafHashes = new ArrayList<>();
@@ -163,17 +247,13 @@ class SequencerConcurrencyTest {
                 }
             }
         }
-        assertThat(accepted).hasSizeGreaterThan(100);
         assertThat(eventsInOrder).doesNotHaveDuplicates();
         assertThat(new HashSet<>(eventsInOrder)).isEqualTo(accepted);
-        assertThat(eventsInOrder).contains(lateEvent.id());
         List<Long> expected = new ArrayList<>();
         for (long i = 0; i < accepted.size(); i++) {
             expected.add(i);
         }
         assertThat(indexes).isEqualTo(expected);
-
-        // Every stored checkpoint's root is the root of that prefix of the leaves, and is signed.
         InMemoryMerkleTree tree = InMemoryMerkleTree.of(leafHashes);
         var checkpoints = transactions.inTransaction(() -> log.checkpointsAbove(tenant, 0));
         assertThat(checkpoints).isNotEmpty();
@@ -183,6 +263,7 @@ class SequencerConcurrencyTest {
             assertThat(signer.verifier().verify(
                     io.stenographer.domain.checkpoint.SignedNote.parse(checkpoint.signedNote()))).isTrue();
         }
+        return eventsInOrder;
     }
 
     /**
