@@ -167,7 +167,7 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
         List<PublishedCheckpoint> checkpoints = extensions.stream().map(LogExtension::checkpoint).toList();
         jdbc.update("""
                 INSERT INTO log_checkpoint (tenant, tree_size, root_hash, signed_note, published_at)
-                SELECT * FROM unnest(?::text[], ?::bigint[], ?::bytea[], ?::text[], ?::timestamptz[])""", ps -> {
+                SELECT * FROM unnest(?::text[], ?::bigint[], ?::bytea[], ?::text[], ?::text[]::timestamptz[])""", ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("text",
                     checkpoints.stream().map(checkpoint -> checkpoint.tenant().value()).toArray()));
             ps.setArray(2, ps.getConnection().createArrayOf("bigint",
@@ -177,8 +177,10 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
                             .toArray(byte[][]::new)));
             ps.setArray(4, ps.getConnection().createArrayOf("text",
                     checkpoints.stream().map(PublishedCheckpoint::signedNote).toArray()));
-            ps.setArray(5, ps.getConnection().createArrayOf("timestamptz",
-                    checkpoints.stream().map(checkpoint -> Timestamp.from(checkpoint.publishedAt())).toArray()));
+            // ISO-8601 instants with their Z: a Timestamp array would be sent without a zone and read in the
+            // session's, so a server not on UTC would store every checkpoint's time shifted.
+            ps.setArray(5, ps.getConnection().createArrayOf("text",
+                    checkpoints.stream().map(checkpoint -> checkpoint.publishedAt().toString()).toArray()));
         });
     }
 

@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,8 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
      * thread that runs the rounds writes it.
      */
     private volatile TenantId resumeAfter;
+    /** The tenants the last round could not integrate; only the thread that runs the rounds writes it. */
+    private volatile Set<TenantId> failedLastRound = Set.of();
     /** Threads that integrate several tenants at once; null for one at a time, on the caller's thread. */
     private final ExecutorService workers;
     /**
@@ -131,6 +134,9 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
             // Every worker has finished before the round returns, even when one failed: rounds never overlap.
             CompletableFuture.allOf(running).join();
         }
+        Set<TenantId> failedNow = new HashSet<>(tally.refused.keySet());
+        failedNow.addAll(tally.failed.keySet());
+        failedLastRound = Set.copyOf(failedNow);
         if (tally.lost != null) {
             throw tally.lost; // the database is gone for every tenant: the trigger pauses the loop
         }
@@ -145,14 +151,33 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
 
     /**
      * Consecutive groups of the due tenants, each integrated in one transaction: a round over a thousand tenants
-     * costs a few dozen commits instead of a thousand. Groups are small enough that every worker gets one.
+     * costs a few dozen commits instead of a thousand. Groups are small enough that every worker gets one. A tenant
+     * that failed or was refused in the last round gets a group of its own, in its place, so it does not make its
+     * neighbours' work be thrown away and done again in every round.
      */
     private List<List<TenantId>> groupsOf(List<TenantId> due) {
         int size = Math.max(1, Math.min(limits.tenantsPerTransaction(),
                 (due.size() + limits.workers() - 1) / limits.workers()));
+        Set<TenantId> alone = failedLastRound;
         List<List<TenantId>> groups = new ArrayList<>();
-        for (int from = 0; from < due.size(); from += size) {
-            groups.add(due.subList(from, Math.min(due.size(), from + size)));
+        List<TenantId> current = new ArrayList<>();
+        for (TenantId tenant : due) {
+            if (alone.contains(tenant)) {
+                if (!current.isEmpty()) {
+                    groups.add(current);
+                    current = new ArrayList<>();
+                }
+                groups.add(List.of(tenant));
+                continue;
+            }
+            current.add(tenant);
+            if (current.size() == size) {
+                groups.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
         }
         return groups;
     }
@@ -197,7 +222,9 @@ public final class IntegrateEventsService implements IntegrateEventsUseCase {
                 // Only now are the grown trees committed, so only now are their right edges worth keeping.
                 frontiers.putAll(done.frontiers());
                 integrated.add(done.leaves());
-                backlog |= done.backlog();
+                if (done.backlog()) {
+                    backlog = true; // a plain write: |= on a volatile would lose another worker's true
+                }
             } catch (StoreUnavailable e) {
                 lost = e;
             } catch (RuntimeException e) {

@@ -204,6 +204,31 @@ class SequencerPacingTest {
     }
 
     @Test
+    void aTenantThatFailedLastRoundIsServedAloneSoItsNeighboursAreNotRolledBackAgain() {
+        IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofHours(1), 1, 3));
+        queue(ACME, 2);
+        queue(GLOBEX, 2);
+        queue(INITECH, 2);
+        transactions.inTransaction(() -> log.appendLeaf(GLOBEX, TestEvents.event(GLOBEX, "case.view", "X", NOW,
+                random).id(), new Hash(new byte[32])));
+        service.integratePending();
+        queue(ACME, 3);
+        queue(INITECH, 3);
+        int rolledBackBefore = transactions.rolledBack();
+
+        IntegrationRound second = service.integratePending();
+
+        assertThat(second.refused()).containsOnlyKeys(GLOBEX);
+        assertThat(second.integrated()).isEqualTo(6);
+        assertThat(transactions.rolledBack() - rolledBackBefore).as("globex alone, no group thrown away")
+                .isEqualTo(1);
+        for (TenantId served : List.of(ACME, INITECH)) {
+            assertThat(transactions.inTransaction(() -> log.latestCheckpoint(served)).orElseThrow().treeSize())
+                    .isEqualTo(5);
+        }
+    }
+
+    @Test
     void limitsAreChecked() {
         assertThatThrownBy(() -> new SequencerLimits(1, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 leaves");

@@ -371,6 +371,91 @@ class SequencerConcurrencyTest {
                 .isEqualTo(transactions.inTransaction(() -> keyHistory.keySet(tenant))));
     }
 
+    /**
+     * A group whose writes all reached the database and then failed keeps nothing of any of its tenants; each is then
+     * tried alone, so the healthy ones end with exactly their events and one checkpoint, and the failing one with
+     * nothing. The events are appended inside the sequencer's own transaction, so no other sequencer (the scheduled
+     * one runs all along) can integrate them first, and a rolled-back attempt leaves them unstored as well.
+     */
+    @Test
+    void aGroupThatFailsAfterItsWritesKeepsNothingAndItsHealthyTenantsAreIntegratedAlone() throws Exception {
+        String prefix = "rollback-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        TenantId first = new TenantId(prefix + "a");
+        TenantId failing = new TenantId(prefix + "b");
+        TenantId last = new TenantId(prefix + "c");
+        List<TenantId> tenants = List.of(first, failing, last);
+        Map<TenantId, List<io.stenographer.domain.event.SealedEvent>> events = new ConcurrentHashMap<>();
+        for (TenantId tenant : tenants) {
+            List<io.stenographer.domain.event.SealedEvent> sealed = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                sealed.add(io.stenographer.domain.event.SealedEvent.of(TestEvents.sealed(tenant, "actor-" + i)));
+            }
+            events.put(tenant, sealed);
+        }
+        LoadPendingEventsPort appendingFirst = new LoadPendingEventsPort() {
+            @Override
+            public List<TenantId> tenantsWithPendingEvents(Optional<TenantId> after, int max) {
+                return tenants;
+            }
+
+            @Override
+            public Set<TenantId> tryLockSequencers(Collection<TenantId> group) {
+                Set<TenantId> locked = log.tryLockSequencers(group);
+                locked.forEach(tenant -> appendEvents.append(events.get(tenant)));
+                return locked;
+            }
+
+            @Override
+            public Map<TenantId, List<PendingLeaf>> pendingLeaves(Collection<TenantId> group, int limitEach) {
+                return log.pendingLeaves(group, limitEach);
+            }
+        };
+        List<Map<TenantId, Long>> sizesWrittenBeforeFailing = new ArrayList<>();
+        io.stenographer.application.port.out.AppendLogPort failingAfterWrites = extensions -> {
+            log.extendLogs(extensions);
+            List<TenantId> written = extensions.stream()
+                    .map(io.stenographer.application.port.out.AppendLogPort.LogExtension::tenant).toList();
+            if (written.contains(failing)) {
+                Map<TenantId, Long> sizes = new java.util.HashMap<>();
+                log.heads(written).forEach((tenant, head) -> sizes.put(tenant, head.treeSize()));
+                sizesWrittenBeforeFailing.add(sizes);
+                throw new IllegalStateException("the disk filled up after the writes");
+            }
+        };
+        IntegrateEventsService sequencer = new IntegrateEventsService(appendingFirst, log, failingAfterWrites, signer,
+                keyHistory, selfAudit, transactions, Clock.systemUTC(), origins,
+                new SequencerLimits(1_000, Duration.ofMinutes(5), 1, 64));
+
+        java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        IntegrateEventsUseCase.IntegrationRound round = sequencer.integratePending();
+        java.time.Instant after = java.time.Instant.now().plusMillis(1);
+
+        assertThat(sizesWrittenBeforeFailing).as("the group's writes, then the failing tenant's alone").containsExactly(
+                Map.of(first, 5L, failing, 5L, last, 5L), Map.of(failing, 5L));
+        assertThat(round.failed()).containsOnlyKeys(failing);
+        assertThat(round.integrated()).isEqualTo(10);
+        for (TenantId healthy : List.of(first, last)) {
+            Set<EventId> ids = new HashSet<>();
+            events.get(healthy).forEach(event -> ids.add(event.event().id()));
+            exactLogOf(healthy, ids);
+            var checkpoints = transactions.inTransaction(() -> log.checkpointsAbove(healthy, 0));
+            assertThat(checkpoints).hasSize(1);
+            assertThat(checkpoints.get(0).publishedAt()).as("stored as the instant it was, whatever the zone")
+                    .isBetween(before, after);
+        }
+        var failingHead = transactions.inTransaction(() -> log.heads(List.of(failing))).get(failing);
+        assertThat(failingHead.treeSize()).isZero();
+        assertThat(failingHead.latest()).isEmpty();
+        try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM audit_event WHERE tenant = ?")) {
+            ps.setString(1, failing.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the failing tenant's events went with its transactions").isZero();
+            }
+        }
+    }
+
     /** A history with a closed era and an open one reads the same for a group as for the tenant alone. */
     @Test
     void aGroupReadOfKeyHistoriesKeepsOpenErasOpen() throws Exception {
