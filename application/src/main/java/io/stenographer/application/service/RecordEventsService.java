@@ -93,18 +93,20 @@ public final class RecordEventsService implements RecordEventsUseCase {
             IdempotencyRecord earlier = key == null ? null : known.get(draft.tenant()).get(key);
             if (earlier != null) {
                 outcomes.add(earlier.sameContentAs(digest)
-                        ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt()))
+                        ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
+                                earlier.submittedBy()))
                         : new Conflicting(key, earlier.id()));
                 continue;
             }
             SealedEvent sealed = SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now,
                     command.caller().submitter(), draft));
             AuditEvent event = sealed.event();
-            Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt());
+            Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt(), event.submittedBy());
             if (key != null) {
                 // A key repeated inside one batch behaves like a retry of its first occurrence.
                 known.get(draft.tenant()).put(key,
-                        new IdempotencyRecord(event.id(), receipt.leafHash(), event.receivedAt(), digest));
+                        new IdempotencyRecord(event.id(), receipt.leafHash(), event.receivedAt(),
+                                event.submittedBy(), digest));
             }
             toAppend.add(sealed);
             outcomes.add(new Recorded(receipt));

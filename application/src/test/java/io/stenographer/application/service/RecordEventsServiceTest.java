@@ -60,7 +60,7 @@ class RecordEventsServiceTest {
         assertThat(stored.receivedAt()).isEqualTo(NOW_MICROS);
         assertThat(stored.id().value().version()).isEqualTo(7);
         assertThat(result.items()).containsExactly(
-                new Recorded(new Receipt(stored.id(), stored.leafHash(), NOW_MICROS)));
+                new Recorded(new Receipt(stored.id(), stored.leafHash(), NOW_MICROS, stored.submittedBy())));
     }
 
     @Test
@@ -200,7 +200,8 @@ class RecordEventsServiceTest {
         assertThat(transactions.rolledBack()).isEqualTo(1);
         assertThat(transactions.committed()).isEqualTo(1);
         assertThat(result.items().get(0)).isEqualTo(
-                new Replayed(new Receipt(winner.id(), winner.leafHash(), winner.receivedAt())));
+                new Replayed(new Receipt(winner.id(), winner.leafHash(), winner.receivedAt(),
+                        winner.submittedBy())));
         assertThat(result.items().get(1)).isInstanceOf(Recorded.class);
         // The first attempt's writes were rolled back; the retry appended only what was still new.
         assertThat(store.appends()).extracting(InMemoryEventStore.Append::transaction).containsExactly(1, 2);

@@ -59,6 +59,12 @@ class ArchitectureTest {
     static final ArchRule domain_is_pure_java = classes().that().resideInAPackage("io.stenographer.domain..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.stenographer.domain..");
 
+    /** The in-app client ships inside other applications: the JDK, the domain and itself, nothing else. */
+    @ArchTest
+    static final ArchRule client_is_jdk_and_domain_only = classes().that().resideInAPackage("io.stenographer.client..")
+            .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "io.stenographer.domain..", "io.stenographer.client..");
+
     /** The application layer is plain Java too: no framework types in use cases or ports. */
     @ArchTest
     static final ArchRule application_is_framework_free = classes()

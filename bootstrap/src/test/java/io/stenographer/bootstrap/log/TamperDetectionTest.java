@@ -187,7 +187,7 @@ class TamperDetectionTest {
         asSuperuser("DELETE FROM log_leaf WHERE tenant = '" + tenant + "' AND leaf_index = 3");
         for (long index : new long[] {2, 9}) {
             assertThatThrownBy(() -> proofs.proveInclusion(new InclusionProofQuery(auditor(tenant), tenant,
-                    new LeafSelector(index, null), (long) EVENTS)))
+                    LeafSelector.atIndex(index), (long) EVENTS)))
                     .isInstanceOf(LogIntegrityViolation.class).hasMessageContaining("lacks the stored hashes");
         }
     }

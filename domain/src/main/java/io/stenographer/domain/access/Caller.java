@@ -75,6 +75,20 @@ public record Caller(String subject, String issuer, Set<Grant> grants) {
         return may(Role.AUDITOR, tenant);
     }
 
+    /**
+     * Fetching a tenant's inclusion and consistency proofs: auditors, and its writers, so a client can check the
+     * receipts it was given. Proofs reveal only hashes, indices and signed checkpoints, never an event's content.
+     */
+    public boolean mayProve(TenantId tenant) {
+        return may(Role.AUDITOR, tenant) || may(Role.AUDIT_WRITER, tenant);
+    }
+
+    public void requireProofReader(TenantId tenant) {
+        if (!mayProve(tenant)) {
+            throw new TenantAccessDenied(subject, Role.AUDITOR, tenant);
+        }
+    }
+
     /** Reading what governs a tenant's log: auditors, and the compliance admins who manage it. */
     public boolean mayReadGovernance(TenantId tenant) {
         return may(Role.AUDITOR, tenant) || may(Role.COMPLIANCE_ADMIN, tenant);

@@ -12,6 +12,8 @@ public record BatchResponse(int created, int duplicates, int rejected, int confl
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Item(int index,
             @Schema(enumeration = {"created", "duplicate", "rejected", "conflict"}) String status,
-            String id, String leafHash, String receivedAt, ProblemResponse problem) {
+            String id, String leafHash, String receivedAt,
+            @Schema(description = "Who the server sealed the event as submitted by (token issuer and subject)")
+            String submittedBy, ProblemResponse problem) {
     }
 }

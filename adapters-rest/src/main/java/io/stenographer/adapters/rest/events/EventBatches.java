@@ -157,16 +157,16 @@ class EventBatches {
                     nested.detail()));
         }
         Conflicting conflicting = (Conflicting) outcome;
-        return new BatchResponse.Item(index, "conflict", conflicting.existingId().toString(), null, null,
+        return new BatchResponse.Item(index, "conflict", conflicting.existingId().toString(), null, null, null,
                 conflict(conflicting).problem());
     }
 
     private static BatchResponse.Item rejectedItem(int index, ProblemResponse problem) {
-        return new BatchResponse.Item(index, "rejected", null, null, null, problem);
+        return new BatchResponse.Item(index, "rejected", null, null, null, null, problem);
     }
 
     private static BatchResponse.Item item(int index, ReceiptResponse receipt) {
         return new BatchResponse.Item(index, receipt.status(), receipt.id(), receipt.leafHash(),
-                receipt.receivedAt(), null);
+                receipt.receivedAt(), receipt.submittedBy(), null);
     }
 }

@@ -8,6 +8,7 @@ import io.stenographer.domain.event.Actor;
 import io.stenographer.domain.event.ActorType;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.MetadataNumbers;
 import io.stenographer.domain.event.Outcome;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.Source;
@@ -16,11 +17,9 @@ import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNull;
-import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.Map;
 /** Maps the wire shape of an event to a validated domain draft. */
 final class EventRequestMapper {
 
-    private static final BigInteger MAX_EXACT_INTEGER = BigInteger.ONE.shiftLeft(53);
     // Deeper than the domain limit, so the domain reports the depth rule itself; shallower than the stack.
     private static final int CONVERSION_DEPTH_GUARD = 64;
 
@@ -102,15 +100,7 @@ final class EventRequestMapper {
                 }
             }
             case NUMBER -> {
-                if (node.isIntegralNumber() && node.bigIntegerValue().abs().compareTo(MAX_EXACT_INTEGER) > 0) {
-                    throw new FieldViolation(path,
-                            "integers beyond +/-2^53 cannot be represented exactly (RFC 7493); send them as strings");
-                }
-                try {
-                    return JsonNumber.exactly(node.decimalValue());
-                } catch (IllegalArgumentException e) {
-                    throw new FieldViolation(path, e.getMessage());
-                }
+                return MetadataNumbers.exact(path, node.decimalValue(), node.isIntegralNumber());
             }
             case BOOLEAN -> {
                 return JsonBoolean.of(node.booleanValue());

@@ -10,15 +10,17 @@ public record ReceiptResponse(
         String id,
         @Schema(description = "Hex SHA-256 leaf hash (RFC 6962) of the canonical sealed event") String leafHash,
         String receivedAt,
+        @Schema(description = "Who the server sealed the event as submitted by; with id and receivedAt a client "
+                + "recomputes leafHash from what it sent") String submittedBy,
         @Schema(enumeration = {"created", "duplicate"}) String status) {
 
     static ReceiptResponse created(Receipt receipt) {
         return new ReceiptResponse(receipt.id().toString(), receipt.leafHash().hex(),
-                Timestamps.format(receipt.receivedAt()), "created");
+                Timestamps.format(receipt.receivedAt()), receipt.submittedBy(), "created");
     }
 
     static ReceiptResponse duplicate(Receipt receipt) {
         return new ReceiptResponse(receipt.id().toString(), receipt.leafHash().hex(),
-                Timestamps.format(receipt.receivedAt()), "duplicate");
+                Timestamps.format(receipt.receivedAt()), receipt.submittedBy(), "duplicate");
     }
 }

@@ -17,6 +17,7 @@ import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.domain.bundle.TlogProof;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import jakarta.annotation.security.PermitAll;
@@ -103,19 +104,21 @@ public class LogsResource {
 
     @GET
     @Path("proof/inclusion")
-    @RolesAllowed("auditor")
+    @RolesAllowed({"auditor", "audit-writer"})
     @SecurityRequirement(name = "bearer")
     @Produces({MediaType.APPLICATION_JSON, SIGNED_NOTE})
     @Operation(summary = "Inclusion proof by leaf index or leaf hash",
             description = "Against the checkpoint of tree size 'size' (default: the latest). Give exactly one "
-                    + "of index or leafHash (hex).")
+                    + "of index, leafHash (hex) or eventId. Auditors and the tenant's writers (who check their "
+                    + "receipts) may ask: a proof holds only hashes.")
     public Response inclusion(@PathParam("tenant") String tenant,
             @QueryParam("index") String index, @QueryParam("leafHash") String leafHash,
-            @QueryParam("size") String size,
+            @QueryParam("eventId") String eventId, @QueryParam("size") String size,
             @Parameter(
                     description = "json (default) or tlog-proof: a C2SP tlog-proof file for offline verification")
             @QueryParam("format") String format) {
-        LeafSelector selector = new LeafSelector(RequestParameters.nonNegativeLong("index", index), parseHash(leafHash));
+        LeafSelector selector = new LeafSelector(RequestParameters.nonNegativeLong("index", index), parseHash(leafHash),
+                eventId == null ? null : new EventId(RequestParameters.uuid("eventId", eventId)));
         var answer = proofs.proveInclusion(new InclusionProofQuery(currentCaller.get(), new TenantId(tenant), selector,
                 RequestParameters.nonNegativeLong("size", size)));
         if (format == null || format.equals("json")) {
@@ -154,11 +157,11 @@ public class LogsResource {
 
     @GET
     @Path("proof/consistency")
-    @RolesAllowed("auditor")
+    @RolesAllowed({"auditor", "audit-writer"})
     @SecurityRequirement(name = "bearer")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Consistency proof between two published tree sizes",
-            description = "'to' defaults to the latest checkpoint.")
+            description = "'to' defaults to the latest checkpoint. Auditors and the tenant's writers may ask.")
     public ConsistencyProofResponse consistency(@PathParam("tenant") String tenant,
             @QueryParam("from") String from, @QueryParam("to") String to) {
         Long fromSize = RequestParameters.nonNegativeLong("from", from);

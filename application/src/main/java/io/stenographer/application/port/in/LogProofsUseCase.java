@@ -1,5 +1,7 @@
 package io.stenographer.application.port.in;
 
+import io.stenographer.domain.event.EventId;
+
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
@@ -28,13 +30,18 @@ public interface LogProofsUseCase {
     /** Inclusion of one event in the latest checkpoint; empty while the event awaits integration. */
     Optional<InclusionAnswer> proveEvent(EventInclusionQuery query);
 
-    /** Which leaf: by index or by leaf hash. */
-    record LeafSelector(Long index, Hash leafHash) {
+    /** Which leaf: by index, by leaf hash or by the id of its event. */
+    record LeafSelector(Long index, Hash leafHash, EventId eventId) {
 
         public LeafSelector {
-            if ((index == null) == (leafHash == null)) {
-                throw new FieldViolation("index", "give exactly one of index or leafHash");
+            int given = (index == null ? 0 : 1) + (leafHash == null ? 0 : 1) + (eventId == null ? 0 : 1);
+            if (given != 1) {
+                throw new FieldViolation("index", "give exactly one of index, leafHash or eventId");
             }
+        }
+
+        public static LeafSelector atIndex(long index) {
+            return new LeafSelector(index, null, null);
         }
     }
 

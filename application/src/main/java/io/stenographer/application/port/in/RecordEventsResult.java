@@ -13,8 +13,11 @@ public record RecordEventsResult(List<ItemOutcome> items) {
         items = List.copyOf(items);
     }
 
-    /** What the client gets back for an accepted event. */
-    public record Receipt(EventId id, Hash leafHash, Instant receivedAt) {
+    /**
+     * What the client gets back for an accepted event: with the fields the server sealed (id, receivedAt,
+     * submittedBy) a client recomputes the leaf hash from what it sent, instead of trusting {@code leafHash}.
+     */
+    public record Receipt(EventId id, Hash leafHash, Instant receivedAt, String submittedBy) {
     }
 
     public sealed interface ItemOutcome permits Recorded, Replayed, Rejected, Conflicting {

@@ -23,11 +23,12 @@ public interface LoadEventsPort {
      * @param contentDigest null once the event has been purged from the hot store: its key stays taken, but a
      *                      retry can no longer be told apart from a different event
      */
-    record IdempotencyRecord(EventId id, Hash leafHash, Instant receivedAt, String contentDigest) {
+    record IdempotencyRecord(EventId id, Hash leafHash, Instant receivedAt, String submittedBy,
+            String contentDigest) {
 
         /** The key of an event that has left the hot store. */
         public static IdempotencyRecord purged(EventId id) {
-            return new IdempotencyRecord(id, null, null, null);
+            return new IdempotencyRecord(id, null, null, null, null);
         }
 
         public boolean sameContentAs(String digest) {

@@ -1,0 +1,872 @@
+package io.stenographer.client;
+
+import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonNumber;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonParser;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.log.LogOrigins;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.InclusionProof;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Sends audit events to Stenographer from inside an application.
+ *
+ * <pre>{@code
+ * AuditClient audit = AuditClient.builder(URI.create("https://audit.example.org"))
+ *         .tenant("city-portal").application("case-portal").tokens(() -> token)
+ *         .verifierKey("stenographer.local+1a2b3c4d+AaBb...").build();
+ * audit.logEvent("officer-17", "case.view", Map.of("caseId", "C-1"));          // queued, batched, retried
+ * Receipt receipt = audit.logAndWait(Event.builder("case.export").actor("officer-17").build());
+ * receipt.verify();                                                              // proof checked here
+ * }</pre>
+ *
+ * Events are validated in the caller's thread with the server's rules, given an idempotency key, queued, and sent
+ * by one sender thread through the batch endpoint. Transient failures (network, 429, 502, 503, 504) are retried
+ * under the same keys, so a retry can never record an event twice. Nothing is dropped silently: every event's
+ * future completes with its receipt or with an exception that says why.
+ */
+public final class AuditClient implements AutoCloseable {
+
+    static final String BATCH_PATH = "/api/v1/events/batch";
+    private static final int RESPONSE_DEPTH = 64;
+    private static final byte[] OPEN = "{\"events\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CLOSE = "]}".getBytes(StandardCharsets.UTF_8);
+
+    private final TenantId tenant;
+    private final String application;
+    private final Settings settings;
+    private final HttpTransport transport;
+    private final TrustedLog trustedLog;
+    private final IntegrityListener listener;
+    private final Clock clock;
+    private final ArrayBlockingQueue<Pending> queue;
+    private final Set<CompletableFuture<Receipt>> outstanding = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger flushing = new AtomicInteger();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder retried = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final Thread sender;
+    private volatile boolean closing;
+    private volatile boolean abandoned;
+
+    /** One queued event: what was validated, its request bytes, and the caller's future. */
+    private record Pending(EventDraft draft, byte[] json, CompletableFuture<Receipt> future) {
+    }
+
+    /** The tunable limits, checked once by the builder. */
+    private record Settings(int batchSize, int maxBatchBytes, Duration linger, QueueFullPolicy queueFullPolicy,
+            Duration blockTimeout, Duration deliveryTimeout, Duration initialBackoff, Duration maxBackoff,
+            Duration verifyTimeout, Duration closeTimeout) {
+    }
+
+    private AuditClient(Builder b) {
+        this.tenant = b.tenant;
+        this.application = b.application;
+        this.clock = b.clock;
+        this.settings = new Settings(b.batchSize, b.maxBatchBytes, b.linger, b.queueFullPolicy, b.blockTimeout,
+                b.deliveryTimeout, b.initialBackoff, b.maxBackoff, b.verifyTimeout, b.closeTimeout);
+        HttpClient http = b.httpClient != null ? b.httpClient
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.transport = new HttpTransport(http, b.baseUri, b.tokens, b.requestTimeout);
+        this.trustedLog = b.verifierKey == null ? null
+                : new TrustedLog(b.verifierKey, new LogOrigins(b.originPrefix).originOf(b.tenant), b.stateDirectory);
+        this.listener = b.listener;
+        this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+        this.sender = new Thread(this::sendUntilClosed, "stenographer-audit-sender");
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    public static Builder builder(URI baseUri) {
+        return new Builder(baseUri);
+    }
+
+    /** The seed document's call: user {@code userId} did {@code action}, with free-form metadata. */
+    public CompletableFuture<Receipt> logEvent(String userId, String action, Map<String, ?> metadata) {
+        return log(Event.builder(action).actor(userId).metadata(metadata).build());
+    }
+
+    public CompletableFuture<Receipt> logEvent(String userId, String action) {
+        return logEvent(userId, action, null);
+    }
+
+    /** {@link #logEvent(String, String, Map)} on a record: {@code resourceType}/{@code resourceId}. */
+    public CompletableFuture<Receipt> logEvent(String userId, String action, String resourceType, String resourceId,
+            Map<String, ?> metadata) {
+        return log(Event.builder(action).actor(userId).resource(resourceType, resourceId).metadata(metadata).build());
+    }
+
+    /**
+     * Validates and queues the event; the future completes with its receipt once the service durably recorded it.
+     *
+     * @throws InvalidEventException if the event breaks a rule of the event model (nothing is sent)
+     * @throws QueueFullException if the queue stayed full (FAIL at once, BLOCK after its timeout)
+     * @throws IllegalStateException if the client is closed
+     */
+    public CompletableFuture<Receipt> log(Event event) {
+        Objects.requireNonNull(event, "event");
+        if (closing) {
+            throw new IllegalStateException("the audit client is closed");
+        }
+        String key = event.clientEventId() != null ? event.clientEventId() : "c-" + UUID.randomUUID();
+        EventDraft draft = EventDrafts.draft(event, tenant, application, clock.instant(), key);
+        byte[] json = CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft));
+        CompletableFuture<Receipt> future = new CompletableFuture<>();
+        Pending pending = new Pending(draft, json, future);
+        outstanding.add(future);
+        future.whenComplete((receipt, error) -> outstanding.remove(future));
+        boolean queued;
+        try {
+            queued = settings.queueFullPolicy() == QueueFullPolicy.FAIL ? queue.offer(pending)
+                    : queue.offer(pending, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            queued = false;
+        }
+        if (!queued) {
+            outstanding.remove(future);
+            failed.increment();
+            throw new QueueFullException("the audit queue of " + (queue.size() + queue.remainingCapacity())
+                    + " events is full" + (settings.queueFullPolicy() == QueueFullPolicy.BLOCK
+                    ? " and stayed full for " + settings.blockTimeout() : "") + "; the event was not logged");
+        }
+        return future;
+    }
+
+    /**
+     * {@link #log(Event)}, then waits for the receipt.
+     *
+     * @throws AuditClientException the reason the event was not recorded (its subclasses say which)
+     */
+    public Receipt logAndWait(Event event) {
+        CompletableFuture<Receipt> future = log(event);
+        try {
+            return future.get(settings.deliveryTimeout().toMillis() + settings.linger().toMillis() + 60_000,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditClientException("interrupted while waiting for the receipt of " + event.clientEventId(),
+                    e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuditClientException failure) {
+                throw failure;
+            }
+            throw new AuditClientException("logging failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AuditClientException("no answer for the event within the delivery timeout", e);
+        }
+    }
+
+    /** Sends what is queued now without lingering, and waits until each of those events has its outcome. */
+    public void flush(Duration timeout) {
+        List<CompletableFuture<Receipt>> waiting = List.copyOf(outstanding);
+        flushing.incrementAndGet();
+        try {
+            CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // each failure is reported through its own event's future
+        } catch (TimeoutException e) {
+            throw new AuditClientException(waiting.stream().filter(f -> !f.isDone()).count()
+                    + " events still undelivered after " + timeout, e);
+        } finally {
+            flushing.decrementAndGet();
+        }
+    }
+
+    public ClientMetrics metrics() {
+        return new ClientMetrics(queue.size(), sent.sum(), retried.sum(), rejected.sum(), failed.sum());
+    }
+
+    /**
+     * Fetches the log's latest checkpoint and checks it against the pinned key and the last verified checkpoint,
+     * with a consistency proof; call it periodically to watch the log between receipts.
+     *
+     * @return the checkpoint now trusted
+     * @throws LogIntegrityException if the log was rolled back or forked, or the checkpoint is not trusted
+     */
+    public VerifiedCheckpoint checkLog() {
+        TrustedLog log = requireTrustedLog();
+        HttpTransport.Answer answer = get("/api/v1/logs/" + path(tenant.value()) + "/checkpoint");
+        if (answer.status() != 200) {
+            throw rejection(answer);
+        }
+        JsonObject body = object(answer.body());
+        String note = string(body, "signedNote");
+        return reported(() -> {
+            Checkpoint latest = log.signed(note);
+            log.advanceTo(latest, note, this::consistencyPath);
+            return new VerifiedCheckpoint(latest.treeSize(), latest.rootHash().base64(), note);
+        });
+    }
+
+    /** The last checkpoint this client verified, as its signed note; empty before the first verification. */
+    public Optional<String> lastVerifiedCheckpoint() {
+        return trustedLog == null ? Optional.empty() : Optional.ofNullable(trustedLog.trustedNote());
+    }
+
+    /**
+     * Stops taking events, delivers what is queued (waiting up to the close timeout), then stops the sender. Events
+     * still undelivered then fail with {@link DeliveryFailedException}.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            sender.join(settings.closeTimeout().toMillis());
+            if (sender.isAlive()) {
+                abandoned = true;
+                sender.interrupt();
+                sender.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandoned = true;
+            sender.interrupt();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            fail(List.of(left), new DeliveryFailedException("the audit client was closed before the event was sent",
+                    null));
+        }
+    }
+
+    // ---- sending -------------------------------------------------------------------------------------------------
+
+    private void sendUntilClosed() {
+        Pending carried = null;
+        while (true) {
+            Pending first;
+            try {
+                first = carried != null ? carried : queue.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            carried = null;
+            if (first == null) {
+                if (closing || abandoned) {
+                    return;
+                }
+                continue;
+            }
+            List<Pending> batch = new ArrayList<>();
+            batch.add(first);
+            long bytes = OPEN.length + CLOSE.length + first.json().length;
+            long lingerEnd = System.nanoTime() + settings.linger().toNanos();
+            while (batch.size() < settings.batchSize()) {
+                Pending next = queue.poll();
+                if (next == null) {
+                    long left = lingerEnd - System.nanoTime();
+                    if (left <= 0 || closing || flushing.get() > 0) {
+                        break;
+                    }
+                    try {
+                        next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        fail(batch, new DeliveryFailedException("the audit client was closed", e));
+                        return;
+                    }
+                    if (next == null) {
+                        continue;
+                    }
+                }
+                if (bytes + 1 + next.json().length > settings.maxBatchBytes()) {
+                    carried = next;
+                    break;
+                }
+                batch.add(next);
+                bytes += 1 + next.json().length;
+            }
+            deliver(batch);
+            if (Thread.currentThread().isInterrupted()) {
+                if (carried != null) {
+                    fail(List.of(carried), new DeliveryFailedException("the audit client was closed", null));
+                }
+                return;
+            }
+        }
+    }
+
+    /** Sends one batch until it is answered, refused, or the delivery timeout runs out. */
+    private void deliver(List<Pending> batch) {
+        byte[] body = envelope(batch);
+        long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
+        int attempt = 0;
+        String lastProblem;
+        Throwable lastError;
+        while (true) {
+            HttpTransport.Answer answer = null;
+            try {
+                answer = transport.post(BATCH_PATH, body);
+                lastProblem = "HTTP " + answer.status();
+                lastError = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(batch, new DeliveryFailedException("the audit client was closed before the service answered",
+                        e));
+                return;
+            } catch (IOException | RuntimeException e) {
+                // RuntimeException: the token supplier's, e.g. an identity provider that is away for a moment.
+                lastProblem = e.toString();
+                lastError = e;
+            }
+            if (answer != null) {
+                int status = answer.status();
+                if (status == 200) {
+                    complete(batch, answer.body());
+                    return;
+                }
+                if (status == 413 && batch.size() > 1) {
+                    // Too large for this service's limits: halves are new requests of the same events and keys.
+                    deliver(batch.subList(0, batch.size() / 2));
+                    deliver(batch.subList(batch.size() / 2, batch.size()));
+                    return;
+                }
+                if (!isTransient(status)) {
+                    rejected.add(batch.size());
+                    AuditClientException refusal = rejection(answer);
+                    batch.forEach(pending -> pending.future().completeExceptionally(refusal));
+                    return;
+                }
+            }
+            attempt++;
+            Duration wait = backoff(attempt, answer == null ? Optional.empty() : answer.retryAfter());
+            if (abandoned || System.nanoTime() + wait.toNanos() > deadline) {
+                fail(batch, new DeliveryFailedException("gave up after " + attempt + " attempts within "
+                        + settings.deliveryTimeout() + "; last: " + lastProblem, lastError));
+                return;
+            }
+            retried.increment();
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(batch, new DeliveryFailedException("the audit client was closed while waiting to retry", e));
+                return;
+            }
+        }
+    }
+
+    static boolean isTransient(int status) {
+        return status == 429 || status == 502 || status == 503 || status == 504;
+    }
+
+    /** Exponential with jitter (half to the whole step), and never sooner than the service's Retry-After. */
+    private Duration backoff(int attempt, Optional<Duration> retryAfter) {
+        long step = Math.min(settings.maxBackoff().toMillis(),
+                settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+        long jittered = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
+        long wait = Math.max(jittered, retryAfter.map(Duration::toMillis).orElse(0L));
+        return Duration.ofMillis(wait);
+    }
+
+    private static byte[] envelope(List<Pending> batch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(OPEN);
+        for (int i = 0; i < batch.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(batch.get(i).json());
+        }
+        out.writeBytes(CLOSE);
+        return out.toByteArray();
+    }
+
+    /** Maps each item of the batch answer to its own event's future. */
+    private void complete(List<Pending> batch, byte[] body) {
+        List<JsonValue> items;
+        try {
+            items = ((JsonArray) object(body).get("items")).elements();
+        } catch (RuntimeException e) {
+            fail(batch, new AuditClientException("the service's batch answer is not readable: " + e.getMessage(), e));
+            return;
+        }
+        if (items.size() != batch.size()) {
+            fail(batch, new AuditClientException("the service answered " + items.size() + " items for a batch of "
+                    + batch.size()));
+            return;
+        }
+        for (JsonValue value : items) {
+            JsonObject item = (JsonObject) value;
+            int index = (int) ((JsonNumber) item.get("index")).value();
+            Pending pending = batch.get(index);
+            String status = string(item, "status");
+            try {
+                switch (status) {
+                    case "created", "duplicate" -> {
+                        pending.future().complete(receipt(pending, item, status.equals("duplicate")));
+                        sent.increment();
+                    }
+                    case "conflict" -> {
+                        rejected.increment();
+                        pending.future().completeExceptionally(new IdempotencyConflictException(
+                                pending.draft().clientEventId(), UUID.fromString(string(item, "id")),
+                                problemDetail((JsonObject) item.get("problem"))));
+                    }
+                    default -> {
+                        rejected.increment();
+                        pending.future().completeExceptionally(problem(400, (JsonObject) item.get("problem")));
+                    }
+                }
+            } catch (LogIntegrityException e) {
+                failed.increment();
+                listener.onIntegrityViolation(e);
+                pending.future().completeExceptionally(e);
+            } catch (RuntimeException e) {
+                failed.increment();
+                pending.future().completeExceptionally(new AuditClientException(
+                        "the service's answer for this event is not readable: " + e.getMessage(), e));
+            }
+        }
+    }
+
+    /** The receipt, after recomputing the leaf hash from what was sent and the fields the server sealed. */
+    private Receipt receipt(Pending pending, JsonObject item, boolean duplicate) {
+        UUID id = UUID.fromString(string(item, "id"));
+        Instant receivedAt = Timestamps.parse("receivedAt", string(item, "receivedAt"));
+        String submittedBy = string(item, "submittedBy");
+        Hash claimed = Hash.fromHex(string(item, "leafHash"));
+        Hash recomputed = AuditEvent.restore(new EventId(id), receivedAt, submittedBy, pending.draft()).leafHash();
+        if (!recomputed.equals(claimed)) {
+            throw new LogIntegrityException.ReceiptMismatch("the service's leaf hash " + claimed.hex() + " for event "
+                    + id + " is not the hash of the event sent (" + recomputed.hex() + ")");
+        }
+        return new Receipt(id, recomputed, receivedAt, submittedBy, pending.draft().clientEventId(), duplicate, this);
+    }
+
+    private void fail(List<Pending> batch, AuditClientException reason) {
+        failed.add(batch.size());
+        batch.forEach(pending -> pending.future().completeExceptionally(reason));
+    }
+
+    // ---- verifying -----------------------------------------------------------------------------------------------
+
+    Receipt.Inclusion verify(Receipt receipt, Duration timeout) {
+        TrustedLog log = requireTrustedLog();
+        Duration limit = timeout != null ? timeout : settings.verifyTimeout();
+        long deadline = System.nanoTime() + limit.toNanos();
+        long pause = 50;
+        String path = "/api/v1/logs/" + path(tenant.value()) + "/proof/inclusion?eventId=" + receipt.eventId();
+        while (true) {
+            HttpTransport.Answer answer = getOrNull(path);
+            if (answer != null && answer.status() == 200) {
+                JsonObject proof = object(answer.body());
+                return reported(() -> checkInclusion(log, receipt, proof));
+            }
+            if (answer != null && !isTransient(answer.status()) && !notIntegratedYet(answer)) {
+                throw rejection(answer);
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+                throw new NotYetIntegratedException("event " + receipt.eventId() + " was not in a signed checkpoint"
+                        + " within " + limit);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AuditClientException("interrupted while waiting for the event's integration", e);
+            }
+            pause = Math.min(pause * 2, 1_000);
+        }
+    }
+
+    private Receipt.Inclusion checkInclusion(TrustedLog log, Receipt receipt, JsonObject proof) {
+        if (!receipt.eventId().toString().equals(string(proof, "eventId"))) {
+            throw new LogIntegrityException.InclusionFailed("asked for the proof of event " + receipt.eventId()
+                    + ", the service proved event " + string(proof, "eventId"));
+        }
+        Hash proved = Hash.fromHex(string(proof, "leafHash"));
+        if (!proved.equals(receipt.leafHashValue())) {
+            throw new LogIntegrityException.InclusionFailed("the log holds leaf " + proved.hex() + " for event "
+                    + receipt.eventId() + ", not the hash of the event sent (" + receipt.leafHash() + ")");
+        }
+        String note = string(proof, "checkpoint");
+        Checkpoint checkpoint = log.signed(note);
+        long leafIndex = (long) ((JsonNumber) proof.get("leafIndex")).value();
+        long treeSize = (long) ((JsonNumber) proof.get("treeSize")).value();
+        if (treeSize != checkpoint.treeSize()) {
+            throw new LogIntegrityException.InclusionFailed("the proof is for a tree of " + treeSize
+                    + " leaves, its checkpoint signs one of " + checkpoint.treeSize());
+        }
+        InclusionProof inclusion;
+        try {
+            inclusion = new InclusionProof(leafIndex, treeSize, hashes(proof.get("inclusionProof")));
+        } catch (IllegalArgumentException e) {
+            throw new LogIntegrityException.InclusionFailed("the inclusion proof is malformed: " + e.getMessage());
+        }
+        if (!inclusion.verify(receipt.leafHashValue(), checkpoint.rootHash())) {
+            throw new LogIntegrityException.InclusionFailed("the inclusion proof of event " + receipt.eventId()
+                    + " at index " + leafIndex + " does not lead to the signed root of size " + treeSize);
+        }
+        log.advanceTo(checkpoint, note, this::consistencyPath);
+        return new Receipt.Inclusion(leafIndex, treeSize, checkpoint.rootHash().base64(), note);
+    }
+
+    private List<Hash> consistencyPath(long fromSize, long toSize) {
+        HttpTransport.Answer answer = get("/api/v1/logs/" + path(tenant.value()) + "/proof/consistency?from="
+                + fromSize + "&to=" + toSize);
+        if (answer.status() != 200) {
+            throw new AuditClientException("the service gave no consistency proof from " + fromSize + " to "
+                    + toSize + ": " + rejection(answer).getMessage());
+        }
+        return hashes(object(answer.body()).get("proof"));
+    }
+
+    private <T> T reported(Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (LogIntegrityException e) {
+            listener.onIntegrityViolation(e);
+            throw e;
+        }
+    }
+
+    private TrustedLog requireTrustedLog() {
+        if (trustedLog == null) {
+            throw new IllegalStateException("pin the log's verifier key (Builder.verifierKey) to verify receipts");
+        }
+        return trustedLog;
+    }
+
+    private static boolean notIntegratedYet(HttpTransport.Answer answer) {
+        if (answer.status() != 400) {
+            return false;
+        }
+        try {
+            JsonValue field = object(answer.body()).get("field");
+            return field instanceof JsonString name && (name.value().equals("eventId") || name.value().equals("size"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---- answers -------------------------------------------------------------------------------------------------
+
+    private HttpTransport.Answer get(String path) {
+        try {
+            return transport.get(path);
+        } catch (IOException e) {
+            throw new AuditClientException("cannot reach the audit service: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditClientException("interrupted", e);
+        }
+    }
+
+    private HttpTransport.Answer getOrNull(String path) {
+        try {
+            return transport.get(path);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditClientException("interrupted", e);
+        }
+    }
+
+    private static AuditClientException rejection(HttpTransport.Answer answer) {
+        try {
+            return problem(answer.status(), object(answer.body()));
+        } catch (RuntimeException unreadable) {
+            return new EventRejectedException(answer.status(), null, null,
+                    new String(answer.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static EventRejectedException problem(int status, JsonObject problem) {
+        if (problem == null) {
+            return new EventRejectedException(status, null, null, null);
+        }
+        String type = optional(problem, "type");
+        String field = optional(problem, "field");
+        if ("urn:stenographer:problem:idempotency-conflict".equals(type)) {
+            return new IdempotencyConflictException(null, null, problemDetail(problem));
+        }
+        return new EventRejectedException(status, type, field, problemDetail(problem));
+    }
+
+    /** The field-level message when there is one (the same words the client's own validation uses). */
+    private static String problemDetail(JsonObject problem) {
+        if (problem == null) {
+            return null;
+        }
+        if (problem.get("errors") instanceof JsonArray errors && errors.elements().size() == 1
+                && errors.elements().get(0) instanceof JsonObject first && first.get("detail") instanceof JsonString d) {
+            return d.value();
+        }
+        return optional(problem, "detail");
+    }
+
+    private static JsonObject object(byte[] body) {
+        JsonValue parsed = JsonParser.parse(body, RESPONSE_DEPTH);
+        if (!(parsed instanceof JsonObject object)) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        return object;
+    }
+
+    private static String string(JsonObject object, String name) {
+        if (!(object.get(name) instanceof JsonString text)) {
+            throw new IllegalArgumentException("'" + name + "' is missing or not a string");
+        }
+        return text.value();
+    }
+
+    private static String optional(JsonObject object, String name) {
+        return object.get(name) instanceof JsonString text ? text.value() : null;
+    }
+
+    private static List<Hash> hashes(JsonValue value) {
+        if (!(value instanceof JsonArray array)) {
+            throw new IllegalArgumentException("expected an array of hashes");
+        }
+        List<Hash> hashes = new ArrayList<>();
+        for (JsonValue element : array.elements()) {
+            hashes.add(Hash.fromBase64(((JsonString) element).value()));
+        }
+        return hashes;
+    }
+
+    private static String path(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    }
+
+    // ---- configuration -------------------------------------------------------------------------------------------
+
+    /** Settings with their defaults; {@link #build()} checks them and starts the sender thread. */
+    public static final class Builder {
+        private final URI baseUri;
+        private TenantId tenant;
+        private String application;
+        private Supplier<String> tokens;
+        private int batchSize = 256;
+        private int maxBatchBytes = 1_000_000;
+        private Duration linger = Duration.ofMillis(100);
+        private int queueCapacity = 10_000;
+        private QueueFullPolicy queueFullPolicy = QueueFullPolicy.BLOCK;
+        private Duration blockTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration deliveryTimeout = Duration.ofMinutes(5);
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(10);
+        private Duration verifyTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private NoteVerifier verifierKey;
+        private String originPrefix = "stenographer.local";
+        private Path stateDirectory;
+        private IntegrityListener listener = violation -> { };
+        private HttpClient httpClient;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(URI baseUri) {
+            this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
+            if (!"https".equals(baseUri.getScheme()) && !"http".equals(baseUri.getScheme())) {
+                throw new IllegalArgumentException("baseUri must be an http or https URI, was " + baseUri);
+            }
+        }
+
+        /** The tenant every event is recorded for; required. */
+        public Builder tenant(String tenant) {
+            try {
+                this.tenant = new TenantId(tenant);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tenant: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /** {@code source.application} of every event; required. */
+        public Builder application(String application) {
+            this.application = application;
+            return this;
+        }
+
+        /** Bearer tokens, asked for before every request; see {@link ClientCredentialsTokens}. Required. */
+        public Builder tokens(Supplier<String> tokens) {
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
+        /** Events per request, 1 to 1,000; default 256. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = within("batchSize", batchSize, 1, 1_000);
+            return this;
+        }
+
+        /** Request body limit; keep it under the service's (1 MiB by default). Default 1,000,000 bytes. */
+        public Builder maxBatchBytes(int maxBatchBytes) {
+            this.maxBatchBytes = within("maxBatchBytes", maxBatchBytes, 1_024, 64 << 20);
+            return this;
+        }
+
+        /** How long the sender waits for a batch to fill; default 100 ms. */
+        public Builder linger(Duration linger) {
+            this.linger = atMost("linger", linger, Duration.ofSeconds(60));
+            return this;
+        }
+
+        /** Events held in memory before {@link QueueFullPolicy} applies; default 10,000. */
+        public Builder queueCapacity(int queueCapacity) {
+            this.queueCapacity = within("queueCapacity", queueCapacity, 1, 10_000_000);
+            return this;
+        }
+
+        public Builder queueFullPolicy(QueueFullPolicy policy) {
+            this.queueFullPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** BLOCK's wait for room; default 5 s. */
+        public Builder blockTimeout(Duration timeout) {
+            this.blockTimeout = atMost("blockTimeout", timeout, Duration.ofHours(1));
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive("requestTimeout", timeout);
+            return this;
+        }
+
+        /** How long a batch is retried before its events fail with {@link DeliveryFailedException}; default 5 min. */
+        public Builder deliveryTimeout(Duration timeout) {
+            this.deliveryTimeout = positive("deliveryTimeout", timeout);
+            return this;
+        }
+
+        /** First retry wait (doubled each time, with jitter) and the largest; defaults 100 ms and 10 s. */
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = positive("initial backoff", initial);
+            this.maxBackoff = positive("max backoff", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff must not be less than the initial one");
+            }
+            return this;
+        }
+
+        /** How long {@link Receipt#verify()} waits for integration; default 30 s. */
+        public Builder verifyTimeout(Duration timeout) {
+            this.verifyTimeout = positive("verifyTimeout", timeout);
+            return this;
+        }
+
+        /** How long {@link AuditClient#close()} waits to deliver what is queued; default 30 s. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = atMost("closeTimeout", timeout, Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * The log's checkpoint key, in C2SP verifier-key form ({@code GET /api/v1/logs/{tenant}/verifier-key}),
+         * obtained out of band and pinned here: receipts are verified against it and nothing else.
+         */
+        public Builder verifierKey(String verifierKey) {
+            this.verifierKey = NoteVerifier.parse(verifierKey);
+            return this;
+        }
+
+        /** The service's {@code stenographer.log.origin-prefix}; default {@code stenographer.local}. */
+        public Builder originPrefix(String originPrefix) {
+            new LogOrigins(originPrefix);
+            this.originPrefix = originPrefix;
+            return this;
+        }
+
+        /** Where the last verified checkpoint is kept across restarts; default: memory only. */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = directory;
+            return this;
+        }
+
+        public Builder integrityListener(IntegrityListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** A preconfigured client, e.g. with TLS settings; default: a new one with a 5 s connect timeout. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public AuditClient build() {
+            if (tenant == null) {
+                throw new IllegalStateException("tenant is required");
+            }
+            if (application == null || application.isBlank()) {
+                throw new IllegalStateException("application (source.application of every event) is required");
+            }
+            if (tokens == null) {
+                throw new IllegalStateException("tokens is required: a supplier of bearer tokens");
+            }
+            return new AuditClient(this);
+        }
+
+        private static int within(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", was " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return value;
+        }
+
+        private static Duration atMost(String name, Duration value, Duration max) {
+            if (value == null || value.isNegative() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be 0 to " + max);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package io.stenographer.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.FieldViolation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The client against {@link FakeAuditService}: batching, retries, failure modes, and every lie it must catch. */
+class AuditClientTest {
+
+    private final FakeAuditService service = new FakeAuditService();
+    private final List<LogIntegrityException> alerts = new CopyOnWriteArrayList<>();
+    private AuditClient client;
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        service.close();
+    }
+
+    private AuditClient start(AuditClient.Builder builder) {
+        client = builder.integrityListener(alerts::add).build();
+        return client;
+    }
+
+    private static Receipt receiptOf(CompletableFuture<Receipt> future) throws Exception {
+        return future.get(20, TimeUnit.SECONDS);
+    }
+
+    private static Throwable failureOf(CompletableFuture<Receipt> future) throws Exception {
+        try {
+            future.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the event was recorded; a failure was expected");
+    }
+
+    @Test
+    void logsEventsVerifiesTheirProofsAndFollowsTheLogWithConsistencyProofs() throws Exception {
+        start(service.client());
+        Receipt first = receiptOf(client.logEvent("officer-17", "case.view", Map.of("caseId", "C-1")));
+        Receipt.Inclusion firstInclusion = first.verify();
+        List<Receipt> more = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            more.add(receiptOf(client.log(Event.builder("case.export").actor("officer-17")
+                    .resource("case", "C-" + i).reason("FOIA request " + i).build())));
+        }
+        Receipt.Inclusion last = more.get(5).verify();
+
+        assertThat(first.submittedBy()).isEqualTo(FakeAuditService.SUBMITTER);
+        assertThat(first.duplicate()).isFalse();
+        assertThat(firstInclusion.leafIndex()).isZero();
+        assertThat(last.leafIndex()).isEqualTo(6);
+        assertThat(last.treeSize()).isEqualTo(7);
+        assertThat(client.lastVerifiedCheckpoint()).contains(last.signedCheckpoint());
+        assertThat(client.checkLog().treeSize()).isEqualTo(7);
+        assertThat(client.metrics().sent()).isEqualTo(7);
+        assertThat(service.authorizations).allMatch(header -> header.equals("Bearer token-1"));
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void aFullBatchIsSentWithoutWaitingForTheLinger() throws Exception {
+        start(service.client().batchSize(3).linger(Duration.ofSeconds(60)));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(client.logEvent("u-" + i, "case.view"));
+        }
+        for (CompletableFuture<Receipt> future : futures) {
+            receiptOf(future); // within 20 s, although the linger is an hour
+        }
+        assertThat(service.batchKeys).hasSize(1);
+        assertThat(service.batchKeys.get(0)).hasSize(3);
+    }
+
+    @Test
+    void aLoneEventIsSentWhenTheLingerEnds() throws Exception {
+        start(service.client().batchSize(256).linger(Duration.ofMillis(100)));
+        receiptOf(client.logEvent("u-1", "case.view"));
+        assertThat(service.batchKeys).containsExactly(List.of(service.batchKeys.get(0).get(0)));
+    }
+
+    @Test
+    void batchesStayUnderTheByteLimit() throws Exception {
+        start(service.client().batchSize(100).maxBatchBytes(4_096).linger(Duration.ofMillis(200)));
+        String padding = "x".repeat(900);
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            futures.add(client.logEvent("u-" + i, "case.view", Map.of("note", padding)));
+        }
+        for (CompletableFuture<Receipt> future : futures) {
+            receiptOf(future);
+        }
+        assertThat(service.batchBytes).allMatch(bytes -> bytes <= 4_096);
+        assertThat(service.batchKeys.stream().mapToInt(List::size).sum()).isEqualTo(12);
+        assertThat(service.batchKeys).hasSizeGreaterThan(3);
+    }
+
+    @Test
+    void transientFailuresAreRetriedUnderTheSameKeysAndRetryAfterIsHonoured() throws Exception {
+        service.scriptedStatuses.addAll(List.of(503, 429, 502));
+        service.retryAfter = "1";
+        start(service.client());
+
+        Receipt receipt = receiptOf(client.logEvent("u-1", "case.view"));
+
+        assertThat(service.batchKeys).hasSize(4);
+        assertThat(new HashSet<>(service.batchKeys)).hasSize(1);
+        assertThat(service.batchKeys.get(0)).containsExactly(receipt.clientEventId());
+        for (int i = 1; i < 4; i++) {
+            assertThat(Duration.between(service.batchArrivals.get(i - 1), service.batchArrivals.get(i)))
+                    .as("the wait before attempt %d", i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(990));
+        }
+        assertThat(client.metrics().retried()).isEqualTo(3);
+        assertThat(service.recordedEvents()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 409, 413, 500})
+    void refusalsAreNeverRetriedAndReachTheCaller(int status) throws Exception {
+        service.scriptedStatuses.add(status);
+        start(service.client());
+
+        Throwable failure = failureOf(client.logEvent("u-1", "case.view"));
+
+        assertThat(failure).isInstanceOf(EventRejectedException.class);
+        assertThat(((EventRejectedException) failure).status()).isEqualTo(status);
+        assertThat(service.batchKeys).hasSize(1);
+        assertThat(client.metrics().rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchTooLargeForTheServiceIsSplitAndEveryEventStillArrives() throws Exception {
+        service.scriptedStatuses.add(413);
+        start(service.client().batchSize(4).linger(Duration.ofSeconds(60)));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            futures.add(client.logEvent("u-" + i, "case.view"));
+        }
+        for (CompletableFuture<Receipt> future : futures) {
+            receiptOf(future);
+        }
+        assertThat(service.batchKeys).extracting(List::size).containsExactly(4, 2, 2);
+        assertThat(service.recordedEvents()).isEqualTo(4);
+    }
+
+    @Test
+    void aServiceAwayPastTheDeliveryTimeoutFailsTheEventLoudly() throws Exception {
+        for (int i = 0; i < 1_000; i++) {
+            service.scriptedStatuses.add(503);
+        }
+        start(service.client().deliveryTimeout(Duration.ofMillis(300)));
+
+        Throwable failure = failureOf(client.logEvent("u-1", "case.view"));
+
+        assertThat(failure).isInstanceOf(DeliveryFailedException.class).hasMessageContaining("HTTP 503");
+        assertThat(client.metrics().failed()).isEqualTo(1);
+        assertThat(client.metrics().retried()).isPositive();
+    }
+
+    @Test
+    void theSameKeyTwiceGetsTheFirstReceiptBackMarkedDuplicate() throws Exception {
+        start(service.client());
+        Event event = Event.builder("case.view").actor("u-1").clientEventId("order-4711")
+                .occurredAt(Instant.parse("2026-12-06T10:15:30.123456Z")).build();
+        Receipt first = receiptOf(client.log(event));
+        Receipt again = receiptOf(client.log(event));
+
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.eventId()).isEqualTo(first.eventId());
+        assertThat(again.leafHash()).isEqualTo(first.leafHash());
+        assertThat(service.recordedEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void anInvalidEventIsRefusedBeforeSendingWithTheServersMessage() {
+        start(service.client());
+        FieldViolation servers = null;
+        try {
+            new Action("Case View");
+        } catch (FieldViolation e) {
+            servers = e;
+        }
+
+        assertThatThrownBy(() -> client.logEvent("u-1", "Case View"))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.field()).isEqualTo("action");
+                    assertThat(e.getMessage()).isEqualTo("action: " + e.detail());
+                });
+        assertThat(servers).isNotNull();
+        assertThatThrownBy(() -> client.logEvent("u-1", "case.view", Map.of("when", Instant.now())))
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.field()).isEqualTo("metadata.when"));
+        assertThatThrownBy(() -> client.log(Event.builder("case.view").build()))
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.field()).startsWith("actor"));
+        assertThat(service.batchKeys).isEmpty();
+    }
+
+    @Test
+    void whenTheQueueIsFullFailThrowsAtOnceAndBlockThrowsAfterItsTimeout() throws Exception {
+        service.gate = new CountDownLatch(1);
+        start(service.client().queueCapacity(1).queueFullPolicy(QueueFullPolicy.FAIL));
+        CompletableFuture<Receipt> inFlight = client.logEvent("u-1", "case.view");
+        assertThat(service.firstBatchArrived.await(20, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Receipt> queued = client.logEvent("u-2", "case.view");
+
+        assertThatThrownBy(() -> client.logEvent("u-3", "case.view")).isInstanceOf(QueueFullException.class);
+        service.gate.countDown();
+        receiptOf(inFlight);
+        receiptOf(queued);
+        assertThat(client.metrics().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void blockWaitsForRoomUntilItsTimeout() throws Exception {
+        service.gate = new CountDownLatch(1);
+        start(service.client().queueCapacity(1).blockTimeout(Duration.ofMillis(300)));
+        CompletableFuture<Receipt> inFlight = client.logEvent("u-1", "case.view");
+        assertThat(service.firstBatchArrived.await(20, TimeUnit.SECONDS)).isTrue();
+        client.logEvent("u-2", "case.view");
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client.logEvent("u-3", "case.view")).isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("stayed full");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+        service.gate.countDown();
+        receiptOf(inFlight);
+    }
+
+    @Test
+    void closeDeliversWhatIsQueuedAndRefusesNewEvents() throws Exception {
+        start(service.client().linger(Duration.ofSeconds(60)).batchSize(1_000));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            futures.add(client.logEvent("u-" + i, "case.view"));
+        }
+        client.close();
+        for (CompletableFuture<Receipt> future : futures) {
+            assertThat(future).isCompleted();
+            receiptOf(future);
+        }
+        assertThatThrownBy(() -> client.logEvent("u-9", "case.view")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aReceiptWhoseLeafHashIsNotTheEventsIsCaught() throws Exception {
+        service.lie = FakeAuditService.Lie.WRONG_LEAF_HASH_IN_RECEIPT;
+        start(service.client());
+
+        Throwable failure = failureOf(client.logEvent("u-1", "case.view"));
+
+        assertThat(failure).isInstanceOf(LogIntegrityException.ReceiptMismatch.class);
+        assertThat(alerts).containsExactly((LogIntegrityException) failure);
+    }
+
+    @Test
+    void aBadInclusionProofIsCaught() throws Exception {
+        start(service.client());
+        client.logEvent("u-0", "case.view");
+        Receipt receipt = receiptOf(client.logEvent("u-1", "case.view"));
+        service.lie = FakeAuditService.Lie.BAD_INCLUSION_PROOF;
+
+        assertThatThrownBy(receipt::verify).isInstanceOf(LogIntegrityException.InclusionFailed.class);
+        assertThat(alerts).singleElement().isInstanceOf(LogIntegrityException.InclusionFailed.class);
+    }
+
+    @Test
+    void aCheckpointSignedByAnotherKeyIsCaught() throws Exception {
+        start(service.client());
+        Receipt receipt = receiptOf(client.logEvent("u-1", "case.view"));
+        service.lie = FakeAuditService.Lie.FOREIGN_SIGNATURE;
+
+        assertThatThrownBy(receipt::verify).isInstanceOf(LogIntegrityException.UntrustedCheckpoint.class)
+                .hasMessageContaining("not signed by the pinned key");
+        assertThat(alerts).singleElement().isInstanceOf(LogIntegrityException.UntrustedCheckpoint.class);
+    }
+
+    @Test
+    void aForkedLogIsCaughtByTheConsistencyProof() throws Exception {
+        start(service.client());
+        receiptOf(client.logEvent("u-1", "case.view")).verify();
+        receiptOf(client.logEvent("u-2", "case.view")).verify();
+        Receipt later = receiptOf(client.logEvent("u-3", "case.view"));
+        service.lie = FakeAuditService.Lie.FORK;
+
+        assertThatThrownBy(later::verify).isInstanceOf(LogIntegrityException.LogForked.class);
+        assertThat(alerts).singleElement().isInstanceOf(LogIntegrityException.LogForked.class);
+    }
+
+    @Test
+    void aRolledBackLogIsCaughtEvenAfterARestartThroughTheStateDirectory(@TempDir Path state) throws Exception {
+        start(service.client().stateDirectory(state));
+        receiptOf(client.logEvent("u-1", "case.view"));
+        receiptOf(client.logEvent("u-2", "case.view"));
+        receiptOf(client.logEvent("u-3", "case.view")).verify();
+        client.close();
+        assertThat(Files.readString(state.resolve(TrustedLog.STATE_FILE))).contains("\n3\n");
+
+        service.lie = FakeAuditService.Lie.ROLLBACK;
+        alerts.clear();
+        start(service.client().stateDirectory(state));
+
+        assertThatThrownBy(client::checkLog).isInstanceOf(LogIntegrityException.LogRolledBack.class)
+                .hasMessageContaining("already verified one with 3");
+        assertThat(alerts).singleElement().isInstanceOf(LogIntegrityException.LogRolledBack.class);
+    }
+
+    @Test
+    void verifyWaitsForIntegrationAndGivesUpAtItsTimeout() throws Exception {
+        start(service.client());
+        Receipt receipt = receiptOf(client.logEvent("u-1", "case.view"));
+        Receipt forged = new Receipt(java.util.UUID.randomUUID(), io.stenographer.domain.merkle.Hash.fromHex(
+                receipt.leafHash()), receipt.receivedAt(), receipt.submittedBy(), "k", false, client);
+
+        assertThatThrownBy(() -> forged.verify(Duration.ofMillis(300)))
+                .isInstanceOf(NotYetIntegratedException.class);
+        assertThat(receipt.verify().leafIndex()).isZero();
+    }
+
+    @Test
+    void configurationIsChecked() {
+        assertThatThrownBy(() -> AuditClient.builder(java.net.URI.create("ftp://x")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> service.client().batchSize(1_001)).hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> service.client().tenant("Not A Tenant")).hasMessageContaining("tenant");
+        assertThatThrownBy(() -> AuditClient.builder(service.uri()).tenant("acme").tokens(() -> "t").build())
+                .hasMessageContaining("application");
+        assertThatThrownBy(() -> service.client().verifierKey("not a key"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
