@@ -1,5 +1,6 @@
 package io.stenographer.client;
 
+import io.stenographer.client.Outgoing.Pending;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.event.AuditEvent;
@@ -84,12 +85,20 @@ public final class AuditClient implements AutoCloseable {
     private final LongAdder retried = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder spooled = new LongAdder();
+    /** SPOOL mode only (else null): the spool, the callers' events on their way into it, and their futures. */
+    private final Spool spool;
+    private final ArrayBlockingQueue<SpoolRequest> intake;
+    private final Map<Long, Pending> spooledHere = new ConcurrentHashMap<>();
+    private final Object spoolSignal = new Object();
+    private final SpoolListener spoolListener;
+    private final Thread spoolWriter;
     private final Thread sender;
     private volatile boolean closing;
     private volatile boolean abandoned;
 
-    /** One queued event: what was validated, its request bytes, and the caller's future. */
-    private record Pending(EventDraft draft, byte[] json, CompletableFuture<Receipt> future) {
+    /** An event handed to the spool writer; {@code spooled} completes once it is on disk. */
+    private record SpoolRequest(Pending pending, CompletableFuture<Void> spooled) {
     }
 
     /** The tunable limits, checked once by the builder. */
@@ -107,13 +116,31 @@ public final class AuditClient implements AutoCloseable {
         HttpClient http = b.httpClient != null ? b.httpClient
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.transport = new HttpTransport(http, b.baseUri, b.tokens, b.requestTimeout);
+        Path stateDirectory = b.stateDirectory != null ? b.stateDirectory
+                : b.queueFullPolicy == QueueFullPolicy.SPOOL ? b.spoolDirectory : null;
         this.trustedLog = b.verifierKey == null ? null
-                : new TrustedLog(b.verifierKey, new LogOrigins(b.originPrefix).originOf(b.tenant), b.stateDirectory);
+                : new TrustedLog(b.verifierKey, new LogOrigins(b.originPrefix).originOf(b.tenant), stateDirectory);
         this.listener = b.listener;
+        this.spoolListener = b.spoolListener;
         this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
-        this.sender = new Thread(this::sendUntilClosed, "stenographer-audit-sender");
-        this.sender.setDaemon(true);
-        this.sender.start();
+        if (b.queueFullPolicy == QueueFullPolicy.SPOOL) {
+            this.spool = new Spool(b.spoolDirectory, b.spoolSegmentBytes, b.maxSpoolBytes);
+            this.intake = new ArrayBlockingQueue<>(b.queueCapacity);
+            this.spoolWriter = daemon(this::spoolUntilClosed, "stenographer-audit-spool");
+            this.sender = daemon(this::sendSpooledUntilClosed, "stenographer-audit-sender");
+        } else {
+            this.spool = null;
+            this.intake = null;
+            this.spoolWriter = null;
+            this.sender = daemon(this::sendUntilClosed, "stenographer-audit-sender");
+        }
+    }
+
+    private static Thread daemon(Runnable work, String name) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     public static Builder builder(URI baseUri) {
@@ -154,6 +181,10 @@ public final class AuditClient implements AutoCloseable {
         Pending pending = new Pending(draft, json, future);
         outstanding.add(future);
         future.whenComplete((receipt, error) -> outstanding.remove(future));
+        if (spool != null) {
+            spoolAndWait(pending);
+            return future;
+        }
         boolean queued;
         try {
             queued = settings.queueFullPolicy() == QueueFullPolicy.FAIL ? queue.offer(pending)
@@ -170,6 +201,36 @@ public final class AuditClient implements AutoCloseable {
                     ? " and stayed full for " + settings.blockTimeout() : "") + "; the event was not logged");
         }
         return future;
+    }
+
+    /** SPOOL mode: returns once the event is on disk (its append shared one fsync with those of other callers). */
+    private void spoolAndWait(Pending pending) {
+        SpoolRequest request = new SpoolRequest(pending, new CompletableFuture<>());
+        try {
+            if (!intake.offer(request, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new QueueFullException("the spool writer took no event for " + settings.blockTimeout()
+                        + "; the event was not logged");
+            }
+            request.spooled().get(settings.blockTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refused(pending, new QueueFullException("interrupted before the event was spooled; it was not "
+                    + "logged"));
+        } catch (ExecutionException e) {
+            throw refused(pending, e.getCause() instanceof AuditClientException failure ? failure
+                    : new AuditClientException("the event could not be spooled: " + e.getCause(), e.getCause()));
+        } catch (TimeoutException e) {
+            throw refused(pending, new AuditClientException("the spool did not confirm the event in time; it may "
+                    + "still be delivered"));
+        } catch (QueueFullException e) {
+            throw refused(pending, e);
+        }
+    }
+
+    private AuditClientException refused(Pending pending, AuditClientException reason) {
+        outstanding.remove(pending.future());
+        failed.increment();
+        return reason;
     }
 
     /**
@@ -216,7 +277,9 @@ public final class AuditClient implements AutoCloseable {
     }
 
     public ClientMetrics metrics() {
-        return new ClientMetrics(queue.size(), sent.sum(), retried.sum(), rejected.sum(), failed.sum());
+        long queued = spool == null ? queue.size()
+                : intake.size() + spool.lastSequence() - spool.acknowledgedSequence();
+        return new ClientMetrics(queued, spooled.sum(), sent.sum(), retried.sum(), rejected.sum(), failed.sum());
     }
 
     /**
@@ -254,6 +317,9 @@ public final class AuditClient implements AutoCloseable {
     public void close() {
         closing = true;
         try {
+            if (spoolWriter != null) {
+                spoolWriter.join(settings.closeTimeout().toMillis());
+            }
             sender.join(settings.closeTimeout().toMillis());
             if (sender.isAlive()) {
                 abandoned = true;
@@ -270,10 +336,18 @@ public final class AuditClient implements AutoCloseable {
             fail(List.of(left), new DeliveryFailedException("the audit client was closed before the event was sent",
                     null));
         }
+        if (spool != null) {
+            List<Pending> kept = List.copyOf(spooledHere.values());
+            spooledHere.clear();
+            fail(kept, new DeliveryFailedException(givenUp("the audit client was closed before the event was sent"),
+                    null));
+            spool.close();
+        }
     }
 
     // ---- sending -------------------------------------------------------------------------------------------------
 
+    /** Memory mode: batches taken from the queue, each delivered before the next is taken. */
     private void sendUntilClosed() {
         Pending carried = null;
         while (true) {
@@ -290,7 +364,7 @@ public final class AuditClient implements AutoCloseable {
                 }
                 continue;
             }
-            List<Pending> batch = new ArrayList<>();
+            List<Outgoing> batch = new ArrayList<>();
             batch.add(first);
             long bytes = OPEN.length + CLOSE.length + first.json().length;
             long lingerEnd = System.nanoTime() + settings.linger().toNanos();
@@ -318,7 +392,7 @@ public final class AuditClient implements AutoCloseable {
                 batch.add(next);
                 bytes += 1 + next.json().length;
             }
-            deliver(batch);
+            deliver(batch, System.nanoTime() + settings.deliveryTimeout().toNanos());
             if (Thread.currentThread().isInterrupted()) {
                 if (carried != null) {
                     fail(List.of(carried), new DeliveryFailedException("the audit client was closed", null));
@@ -328,10 +402,109 @@ public final class AuditClient implements AutoCloseable {
         }
     }
 
-    /** Sends one batch until it is answered, refused, or the delivery timeout runs out. */
-    private void deliver(List<Pending> batch) {
+    /**
+     * SPOOL mode, first half: takes what callers hand in, appends it to the spool in one forced write, and only then
+     * lets their {@code log()} calls return. Events of one append share one fsync.
+     */
+    private void spoolUntilClosed() {
+        while (true) {
+            SpoolRequest first;
+            try {
+                first = intake.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (first == null) {
+                if (closing) {
+                    return;
+                }
+                continue;
+            }
+            List<SpoolRequest> group = new ArrayList<>();
+            group.add(first);
+            intake.drainTo(group, settings.batchSize() - 1);
+            try {
+                long sequence = spool.append(group.stream().map(request -> request.pending().json()).toList());
+                for (SpoolRequest request : group) {
+                    spooledHere.put(sequence++, request.pending());
+                }
+                spooled.add(group.size());
+                group.forEach(request -> request.spooled().complete(null));
+                synchronized (spoolSignal) {
+                    spoolSignal.notifyAll();
+                }
+            } catch (RuntimeException e) {
+                group.forEach(request -> request.spooled().completeExceptionally(e));
+            }
+        }
+    }
+
+    /**
+     * SPOOL mode, second half: reads the spool in order from where the service last answered, delivers, and notes
+     * each answered batch. Retries have no deadline: the events are on disk until the service takes them.
+     */
+    private void sendSpooledUntilClosed() {
+        Spool.Cursor cursor = new Spool.Cursor();
+        long bodyLimit = settings.maxBatchBytes() - OPEN.length - CLOSE.length - settings.batchSize();
+        while (!abandoned) {
+            List<Spool.Record> records = spool.next(cursor, settings.batchSize(), bodyLimit);
+            if (records.size() < settings.batchSize() && !closing && flushing.get() == 0) {
+                long lingerEnd = System.nanoTime() + settings.linger().toNanos();
+                while (records.size() < settings.batchSize() && System.nanoTime() < lingerEnd && !closing) {
+                    if (!awaitSpooled(Math.min(TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime()) + 1,
+                            records.isEmpty() ? 50 : 5))) {
+                        return;
+                    }
+                    records.addAll(spool.next(cursor, settings.batchSize() - records.size(),
+                            bodyLimit - records.stream().mapToLong(record -> record.payload().length).sum()));
+                    if (records.isEmpty()) {
+                        lingerEnd = System.nanoTime() + settings.linger().toNanos();
+                    }
+                }
+            }
+            if (records.isEmpty()) {
+                if (closing && intake.isEmpty() && spool.lastSequence() <= spool.acknowledgedSequence()) {
+                    return;
+                }
+                if (!awaitSpooled(50)) {
+                    return;
+                }
+                continue;
+            }
+            List<Outgoing> batch = new ArrayList<>(records.size());
+            for (Spool.Record record : records) {
+                Pending here = spooledHere.remove(record.sequence());
+                batch.add(here != null ? here : Outgoing.Recovered.of(record.payload(), spoolListener));
+            }
+            if (deliver(batch, Long.MAX_VALUE)) {
+                spool.acknowledge(records.get(records.size() - 1).sequence());
+            } else {
+                return; // abandoned at close: the records stay spooled for the next run
+            }
+        }
+    }
+
+    /** Waits for the spool writer's signal; false when interrupted (the client is being abandoned). */
+    private boolean awaitSpooled(long millis) {
+        synchronized (spoolSignal) {
+            try {
+                spoolSignal.wait(Math.max(1, millis));
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Sends one batch until the service answers it, refuses it, or {@code deadline} (a {@link System#nanoTime()})
+     * passes. Every event of the batch then has its outcome.
+     *
+     * @return true when the service answered every event; false when they were given up on
+     */
+    private boolean deliver(List<Outgoing> batch, long deadline) {
         byte[] body = envelope(batch);
-        long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
         int attempt = 0;
         String lastProblem;
         Throwable lastError;
@@ -343,9 +516,9 @@ public final class AuditClient implements AutoCloseable {
                 lastError = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(batch, new DeliveryFailedException("the audit client was closed before the service answered",
-                        e));
-                return;
+                fail(batch, new DeliveryFailedException(givenUp("the audit client was closed before the service "
+                        + "answered"), e));
+                return false;
             } catch (IOException | RuntimeException e) {
                 // RuntimeException: the token supplier's, e.g. an identity provider that is away for a moment.
                 lastProblem = e.toString();
@@ -355,37 +528,43 @@ public final class AuditClient implements AutoCloseable {
                 int status = answer.status();
                 if (status == 200) {
                     complete(batch, answer.body());
-                    return;
+                    return true;
                 }
                 if (status == 413 && batch.size() > 1) {
                     // Too large for this service's limits: halves are new requests of the same events and keys.
-                    deliver(batch.subList(0, batch.size() / 2));
-                    deliver(batch.subList(batch.size() / 2, batch.size()));
-                    return;
+                    return deliver(batch.subList(0, batch.size() / 2), deadline)
+                            && deliver(batch.subList(batch.size() / 2, batch.size()), deadline);
                 }
                 if (!isTransient(status)) {
                     rejected.add(batch.size());
                     AuditClientException refusal = rejection(answer);
-                    batch.forEach(pending -> pending.future().completeExceptionally(refusal));
-                    return;
+                    batch.forEach(outgoing -> outgoing.fail(refusal));
+                    return true;
                 }
             }
             attempt++;
             Duration wait = backoff(attempt, answer == null ? Optional.empty() : answer.retryAfter());
-            if (abandoned || System.nanoTime() + wait.toNanos() > deadline) {
-                fail(batch, new DeliveryFailedException("gave up after " + attempt + " attempts within "
-                        + settings.deliveryTimeout() + "; last: " + lastProblem, lastError));
-                return;
+            boolean pastDeadline = deadline != Long.MAX_VALUE && System.nanoTime() + wait.toNanos() - deadline > 0;
+            if (abandoned || pastDeadline) {
+                fail(batch, new DeliveryFailedException(givenUp("gave up after " + attempt + " attempts"
+                        + (abandoned ? " when the client was closed" : " within " + settings.deliveryTimeout())
+                        + "; last: " + lastProblem), lastError));
+                return false;
             }
             retried.increment();
             try {
                 Thread.sleep(wait.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(batch, new DeliveryFailedException("the audit client was closed while waiting to retry", e));
-                return;
+                fail(batch, new DeliveryFailedException(givenUp("the audit client was closed while waiting to "
+                        + "retry"), e));
+                return false;
             }
         }
+    }
+
+    private String givenUp(String why) {
+        return spool == null ? why : why + "; the events stay in the spool and are delivered by the next run";
     }
 
     static boolean isTransient(int status) {
@@ -401,7 +580,7 @@ public final class AuditClient implements AutoCloseable {
         return Duration.ofMillis(wait);
     }
 
-    private static byte[] envelope(List<Pending> batch) {
+    private static byte[] envelope(List<Outgoing> batch) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(OPEN);
         for (int i = 0; i < batch.size(); i++) {
@@ -414,8 +593,8 @@ public final class AuditClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Maps each item of the batch answer to its own event's future. */
-    private void complete(List<Pending> batch, byte[] body) {
+    /** Maps each item of the batch answer to its own event. */
+    private void complete(List<Outgoing> batch, byte[] body) {
         List<JsonValue> items;
         try {
             items = ((JsonArray) object(body).get("items")).elements();
@@ -431,54 +610,53 @@ public final class AuditClient implements AutoCloseable {
         for (JsonValue value : items) {
             JsonObject item = (JsonObject) value;
             int index = (int) ((JsonNumber) item.get("index")).value();
-            Pending pending = batch.get(index);
+            Outgoing outgoing = batch.get(index);
             String status = string(item, "status");
             try {
                 switch (status) {
                     case "created", "duplicate" -> {
-                        pending.future().complete(receipt(pending, item, status.equals("duplicate")));
+                        outgoing.succeed(receipt(outgoing, item, status.equals("duplicate")));
                         sent.increment();
                     }
                     case "conflict" -> {
                         rejected.increment();
-                        pending.future().completeExceptionally(new IdempotencyConflictException(
-                                pending.draft().clientEventId(), UUID.fromString(string(item, "id")),
-                                problemDetail((JsonObject) item.get("problem"))));
+                        outgoing.fail(new IdempotencyConflictException(outgoing.clientEventId(),
+                                UUID.fromString(string(item, "id")), problemDetail((JsonObject) item.get("problem"))));
                     }
                     default -> {
                         rejected.increment();
-                        pending.future().completeExceptionally(problem(400, (JsonObject) item.get("problem")));
+                        outgoing.fail(problem(400, (JsonObject) item.get("problem")));
                     }
                 }
             } catch (LogIntegrityException e) {
                 failed.increment();
                 listener.onIntegrityViolation(e);
-                pending.future().completeExceptionally(e);
+                outgoing.fail(e);
             } catch (RuntimeException e) {
                 failed.increment();
-                pending.future().completeExceptionally(new AuditClientException(
-                        "the service's answer for this event is not readable: " + e.getMessage(), e));
+                outgoing.fail(new AuditClientException("the service's answer for this event is not readable: "
+                        + e.getMessage(), e));
             }
         }
     }
 
     /** The receipt, after recomputing the leaf hash from what was sent and the fields the server sealed. */
-    private Receipt receipt(Pending pending, JsonObject item, boolean duplicate) {
+    private Receipt receipt(Outgoing outgoing, JsonObject item, boolean duplicate) {
         UUID id = UUID.fromString(string(item, "id"));
         Instant receivedAt = Timestamps.parse("receivedAt", string(item, "receivedAt"));
         String submittedBy = string(item, "submittedBy");
         Hash claimed = Hash.fromHex(string(item, "leafHash"));
-        Hash recomputed = AuditEvent.restore(new EventId(id), receivedAt, submittedBy, pending.draft()).leafHash();
+        Hash recomputed = outgoing.sealedWith(new EventId(id), receivedAt, submittedBy).leafHash();
         if (!recomputed.equals(claimed)) {
             throw new LogIntegrityException.ReceiptMismatch("the service's leaf hash " + claimed.hex() + " for event "
                     + id + " is not the hash of the event sent (" + recomputed.hex() + ")");
         }
-        return new Receipt(id, recomputed, receivedAt, submittedBy, pending.draft().clientEventId(), duplicate, this);
+        return new Receipt(id, recomputed, receivedAt, submittedBy, outgoing.clientEventId(), duplicate, this);
     }
 
-    private void fail(List<Pending> batch, AuditClientException reason) {
+    private void fail(List<? extends Outgoing> batch, AuditClientException reason) {
         failed.add(batch.size());
-        batch.forEach(pending -> pending.future().completeExceptionally(reason));
+        batch.forEach(outgoing -> outgoing.fail(reason));
     }
 
     // ---- verifying -----------------------------------------------------------------------------------------------
@@ -696,6 +874,10 @@ public final class AuditClient implements AutoCloseable {
         private NoteVerifier verifierKey;
         private String originPrefix = "stenographer.local";
         private Path stateDirectory;
+        private Path spoolDirectory;
+        private long maxSpoolBytes = 1L << 30;
+        private long spoolSegmentBytes = 16L << 20;
+        private SpoolListener spoolListener = SpoolListener.NONE;
         private IntegrityListener listener = violation -> { };
         private HttpClient httpClient;
         private Clock clock = Clock.systemUTC();
@@ -813,6 +995,35 @@ public final class AuditClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * SPOOL mode's directory: the spool's segments, its acknowledgement file and (unless a state directory is set)
+         * the last verified checkpoint. One client at a time per directory.
+         */
+        public Builder spoolDirectory(Path directory) {
+            this.spoolDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The most the spool may hold on disk before {@code log()} refuses events; default 1 GiB. */
+        public Builder maxSpoolBytes(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("maxSpoolBytes must be at least 1 MiB");
+            }
+            this.maxSpoolBytes = bytes;
+            return this;
+        }
+
+        Builder spoolSegmentBytes(long bytes) {
+            this.spoolSegmentBytes = bytes;
+            return this;
+        }
+
+        /** Where outcomes of events spooled by an earlier run are reported; see {@link SpoolListener}. */
+        public Builder spoolListener(SpoolListener listener) {
+            this.spoolListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** Where the last verified checkpoint is kept across restarts; default: memory only. */
         public Builder stateDirectory(Path directory) {
             this.stateDirectory = directory;
@@ -844,6 +1055,9 @@ public final class AuditClient implements AutoCloseable {
             }
             if (tokens == null) {
                 throw new IllegalStateException("tokens is required: a supplier of bearer tokens");
+            }
+            if (queueFullPolicy == QueueFullPolicy.SPOOL && spoolDirectory == null) {
+                throw new IllegalStateException("SPOOL needs a spoolDirectory");
             }
             return new AuditClient(this);
         }

@@ -5,5 +5,11 @@ public enum QueueFullPolicy {
     /** Wait up to the configured timeout for room, then throw {@link QueueFullException}. The default. */
     BLOCK,
     /** Throw {@link QueueFullException} at once. */
-    FAIL
+    FAIL,
+    /**
+     * Every event is first appended to the spool directory and forced to disk ({@code log()} returns once it is);
+     * the sender delivers from there, in order, retrying without a deadline, and a restarted application delivers
+     * what an earlier run left, under the same idempotency keys. The spool's size limit is the only refusal.
+     */
+    SPOOL
 }

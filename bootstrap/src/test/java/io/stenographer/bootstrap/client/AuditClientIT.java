@@ -1,0 +1,225 @@
+package io.stenographer.bootstrap.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
+import io.stenographer.bootstrap.support.Api;
+import io.stenographer.bootstrap.support.OidcStub;
+import io.stenographer.client.AuditClient;
+import io.stenographer.client.Event;
+import io.stenographer.client.EventRejectedException;
+import io.stenographer.client.InvalidEventException;
+import io.stenographer.client.LogIntegrityException;
+import io.stenographer.client.Receipt;
+import io.stenographer.testing.ServiceProcess;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-app client against the packaged service (java -jar quarkus-run.jar, prod profile, its own embedded
+ * PostgreSQL): receipts it recomputes and verifies, consistency across checkpoints, the server's own refusals, and
+ * an outage the client rides out with retries under its idempotency keys.
+ */
+class AuditClientIT {
+
+    private static final String TENANT = "client-portal";
+    /** Small enough that one fat event exceeds it, so the service answers 413 for real. */
+    private static final int SERVICE_BATCH_BYTES = 16_384;
+
+    private static EmbeddedPostgresServer database;
+    private static OidcStub oidc;
+    private static ServiceProcess service;
+    private static String writerToken;
+    private static String verifierKey;
+
+    @BeforeAll
+    static void start() throws IOException {
+        database = EmbeddedPostgresServer.start(null, 0);
+        oidc = OidcStub.start();
+        writerToken = oidc.token("portal-backend", Set.of("audit-writer"), 2, TENANT);
+        service = ServiceProcess.builder(Files.createTempDirectory(Path.of("target"), "client-it-"))
+                .name("client-it")
+                .properties(database.quarkusConfig())
+                .property("stenographer.embedded-postgres.enabled", "false")
+                .property("stenographer.ingest.max-batch-bytes", String.valueOf(SERVICE_BATCH_BYTES))
+                .env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true")
+                .env(oidc.serviceEnvironment())
+                .start();
+        // Obtained out of band, as an operator would hand it to the application's configuration.
+        verifierKey = new Api(service.baseUri()).get("/api/v1/logs/" + TENANT + "/verifier-key", null).body().trim();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        if (oidc != null) {
+            oidc.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private static AuditClient.Builder client(List<LogIntegrityException> alerts) {
+        return AuditClient.builder(service.baseUri()).tenant(TENANT).application("case-portal")
+                .tokens(() -> writerToken).verifierKey(verifierKey).maxBatchBytes(SERVICE_BATCH_BYTES - 1_024)
+                .integrityListener(alerts::add).verifyTimeout(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void receiptsAreRecomputedVerifiedAndTheLogFollowedAcrossCheckpoints() throws Exception {
+        List<LogIntegrityException> alerts = new CopyOnWriteArrayList<>();
+        try (AuditClient audit = client(alerts).batchSize(50).build()) {
+            Receipt first = audit.logEvent("officer-17", "case.view", Map.of("caseId", "C-1")).get(60,
+                    TimeUnit.SECONDS);
+            Receipt.Inclusion firstProof = first.verify();
+
+            List<CompletableFuture<Receipt>> more = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                more.add(audit.log(Event.builder("case.export").actor("officer-17", Event.ActorType.USER, "Иван Петров")
+                        .resource("case", "C-" + i).reason("FOIA request " + i).source("203.0.113.7", "Firefox")
+                        .metadata(Map.of("format", "pdf", "pages", i)).build()));
+            }
+            List<Receipt> receipts = new ArrayList<>();
+            for (CompletableFuture<Receipt> future : more) {
+                receipts.add(future.get(60, TimeUnit.SECONDS));
+            }
+            Receipt.Inclusion lastProof = receipts.get(119).verify();
+            Receipt.Inclusion middleProof = receipts.get(60).verify();
+
+            assertThat(first.submittedBy()).contains("portal-backend");
+            assertThat(lastProof.treeSize()).isGreaterThan(firstProof.treeSize());
+            assertThat(middleProof.leafIndex()).isLessThan(lastProof.leafIndex());
+            assertThat(audit.checkLog().treeSize()).isGreaterThanOrEqualTo(lastProof.treeSize());
+            assertThat(audit.lastVerifiedCheckpoint()).isPresent();
+            assertThat(audit.metrics().sent()).isEqualTo(121);
+            assertThat(receipts).extracting(Receipt::eventId).doesNotHaveDuplicates();
+        }
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void theClientRefusesWhatTheServiceRefusesWithTheSameFieldAndMessage() throws Exception {
+        Map<String, String> badEvents = Map.of(
+                "{\"action\":\"Case View\",\"actor\":{\"id\":\"u\",\"type\":\"user\"},\"outcome\":\"success\","
+                        + "\"occurredAt\":\"2026-12-06T10:00:00Z\",\"source\":{\"application\":\"case-portal\"}}",
+                "action",
+                "{\"action\":\"case.view\",\"actor\":{\"id\":\"u\",\"type\":\"user\"},\"outcome\":\"success\","
+                        + "\"occurredAt\":\"2026-12-06T10:00:00Z\",\"source\":{\"application\":\"case-portal\"},"
+                        + "\"metadata\":{\"big\":9007199254740993}}",
+                "metadata.big");
+        List<Event> sameEvents = List.of(
+                Event.builder("Case View").actor("u").build(),
+                Event.builder("case.view").actor("u").metadata(Map.of("big", 9_007_199_254_740_993L)).build());
+        try (AuditClient audit = client(new ArrayList<>()).build()) {
+            int i = 0;
+            for (Map.Entry<String, String> bad : List.copyOf(badEvents.entrySet())) {
+                String serverDetail = serverDetailFor(bad.getKey(), bad.getValue());
+                Event same = bad.getValue().equals("action") ? sameEvents.get(0) : sameEvents.get(1);
+                assertThatThrownBy(() -> audit.log(same)).isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.field()).isEqualTo(bad.getValue());
+                    assertThat(e.detail()).isEqualTo(serverDetail);
+                });
+                i++;
+            }
+            assertThat(i).isEqualTo(2);
+            assertThat(audit.metrics().sent()).isZero();
+        }
+    }
+
+    /** The service's field-level message for one bad event sent raw to the single-event endpoint. */
+    private static String serverDetailFor(String event, String field) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        service.baseUri().resolve("/api/v1/events"))
+                .header("Authorization", "Bearer " + writerToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        var problem = Api.json(response);
+        assertThat(problem.get("field").asText()).isEqualTo(field);
+        return problem.get("errors").get(0).get("detail").asText();
+    }
+
+    @Test
+    void anEventTheServiceFindsTooLargeIsSurfacedAs413AndNotRetried() throws Exception {
+        try (AuditClient audit = client(new ArrayList<>()).maxBatchBytes(1 << 20).build()) {
+            CompletableFuture<Receipt> fat = audit.logEvent("u", "case.view", Map.of("note", "x".repeat(20_000)));
+            Throwable failure = null;
+            try {
+                fat.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = e.getCause();
+            }
+            assertThat(failure).isInstanceOfSatisfying(EventRejectedException.class,
+                    e -> assertThat(e.status()).isEqualTo(413));
+            assertThat(audit.metrics().retried()).isZero();
+            assertThat(audit.metrics().rejected()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The service is stopped while the application keeps logging (BLOCK mode, in memory) and started again: the
+     * client retries under the same idempotency keys, so every event is in the log exactly once.
+     */
+    @Test
+    void anOutageIsRiddenOutWithEveryEventRecordedExactlyOnce() throws Exception {
+        String marker = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        try (AuditClient audit = client(new ArrayList<>()).batchSize(20).deliveryTimeout(Duration.ofMinutes(4))
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(2)).build()) {
+            for (int i = 0; i < 40; i++) {
+                futures.add(audit.logEvent("u-" + i, "case.view", "case", marker, null));
+            }
+            futures.get(39).get(60, TimeUnit.SECONDS);
+            service.stop();
+            for (int i = 40; i < 100; i++) {
+                futures.add(audit.logEvent("u-" + i, "case.view", "case", marker, null));
+            }
+            service.start();
+            for (CompletableFuture<Receipt> future : futures) {
+                future.get(240, TimeUnit.SECONDS);
+            }
+            assertThat(audit.metrics().retried()).as("requests sent again while the service was away")
+                    .isPositive();
+        }
+        assertThat(storedEventsAbout(marker)).isEqualTo(100);
+        assertThat(futures.stream().map(CompletableFuture::join).map(Receipt::eventId).distinct().count())
+                .isEqualTo(100);
+    }
+
+    private static long storedEventsAbout(String resourceId) throws SQLException {
+        try (Connection db = database.superuserConnection();
+                PreparedStatement ps = db.prepareStatement(
+                        "SELECT count(*) FROM audit_event WHERE tenant = ? AND resource_id = ?")) {
+            ps.setString(1, TENANT);
+            ps.setString(2, resourceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
