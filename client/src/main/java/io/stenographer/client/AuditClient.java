@@ -615,8 +615,9 @@ public final class AuditClient implements AutoCloseable {
             try {
                 switch (status) {
                     case "created", "duplicate" -> {
-                        outgoing.succeed(receipt(outgoing, item, status.equals("duplicate")));
-                        sent.increment();
+                        Receipt receipt = receipt(outgoing, item, status.equals("duplicate"));
+                        sent.increment(); // counted before the caller can see the receipt
+                        outgoing.succeed(receipt);
                     }
                     case "conflict" -> {
                         rejected.increment();

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuditClientIT {
 
-    private static final String TENANT = "client-portal";
+    static final String TENANT = "client-portal";
     /** Small enough that one fat event exceeds it, so the service answers 413 for real. */
     private static final int SERVICE_BATCH_BYTES = 16_384;
 
@@ -208,6 +208,94 @@ class AuditClientIT {
         assertThat(storedEventsAbout(marker)).isEqualTo(100);
         assertThat(futures.stream().map(CompletableFuture::join).map(Receipt::eventId).distinct().count())
                 .isEqualTo(100);
+    }
+
+    /**
+     * The issue's outage: the service is stopped for 30 s while an application keeps logging in SPOOL mode; the
+     * application is SIGKILLed during the outage and started again. Every event it logged arrives exactly once, in
+     * the order it logged them.
+     */
+    @Test
+    void anApplicationKilledDuringAnOutageLosesNothingAndDuplicatesNothing() throws Exception {
+        String producer = "spool-" + UUID.randomUUID().toString().substring(0, 8);
+        int count = 400;
+        Path work = Files.createTempDirectory(Path.of("target"), "spooling-app-").toAbsolutePath();
+        Path progress = work.resolve("progress.txt");
+        Process first = application(work, producer, count);
+        awaitProgress(progress, 60, first);
+        service.stop();
+        long outageStarted = System.nanoTime();
+        awaitProgress(progress, 200, first);
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Process second = application(work, producer, count);
+        long outage = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - outageStarted);
+        if (outage > 0) {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(outage));
+        }
+        service.start();
+        assertThat(second.waitFor(5, TimeUnit.MINUTES)).as("the restarted application delivers and exits").isTrue();
+        assertThat(second.exitValue()).as(Files.readString(work.resolve("app.log"))).isZero();
+
+        List<Integer> inLogOrder = sequenceInLogOrder(producer);
+        long integrationDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (inLogOrder.size() < count && System.nanoTime() < integrationDeadline) {
+            Thread.sleep(100); // the last events are recorded; the sequencer integrates them within a round or two
+            inLogOrder = sequenceInLogOrder(producer);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(i);
+        }
+        assertThat(inLogOrder).as("every event once, in the order logged").isEqualTo(expected);
+    }
+
+    private static Process application(Path work, String producer, int count) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                SpoolingApplication.class.getName(), service.baseUri().toString(), writerToken, verifierKey,
+                work.resolve("spool").toString(), producer, String.valueOf(count), work.resolve("progress.txt")
+                        .toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("app.log").toFile()))
+                .start();
+    }
+
+    private static void awaitProgress(Path progress, int atLeast, Process app) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(progress) && Files.readAllLines(progress).stream().filter(line -> !line.isBlank())
+                    .count() >= atLeast) {
+                return;
+            }
+            if (!app.isAlive()) {
+                throw new AssertionError("the application exited with " + app.exitValue() + " before logging "
+                        + atLeast + " events");
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the application did not log " + atLeast + " events within 2 minutes");
+    }
+
+    /** The producer's {@code seq} metadata of its events, in leaf order, duplicates included. */
+    private static List<Integer> sequenceInLogOrder(String producer) throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        java.util.regex.Pattern seq = java.util.regex.Pattern.compile("\"seq\":(\\d+)");
+        try (Connection db = database.superuserConnection();
+                PreparedStatement ps = db.prepareStatement("SELECT e.metadata FROM audit_event e"
+                        + " JOIN log_leaf l ON l.event_id = e.id WHERE e.tenant = ? AND e.resource_id = ?"
+                        + " ORDER BY l.leaf_index")) {
+            ps.setString(1, TENANT);
+            ps.setString(2, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    var matcher = seq.matcher(rs.getString(1));
+                    assertThat(matcher.find()).isTrue();
+                    out.add(Integer.parseInt(matcher.group(1)));
+                }
+            }
+        }
+        return out;
     }
 
     private static long storedEventsAbout(String resourceId) throws SQLException {

@@ -1,0 +1,112 @@
+package io.stenographer.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SPOOL mode against {@link FakeAuditService}: events on disk first, delivered in order, and across restarts. */
+class SpoolModeTest {
+
+    private final FakeAuditService service = new FakeAuditService();
+
+    @TempDir
+    Path spoolDirectory;
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    private AuditClient.Builder spooling() {
+        return service.client().queueFullPolicy(QueueFullPolicy.SPOOL).spoolDirectory(spoolDirectory);
+    }
+
+    @Test
+    void eventsAreSpooledThenDeliveredInOrderAndAcknowledged() throws Exception {
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        try (AuditClient client = spooling().batchSize(7).build()) {
+            for (int i = 0; i < 30; i++) {
+                futures.add(client.log(Event.builder("case.view").actor("u").clientEventId("k-" + i).build()));
+            }
+            for (CompletableFuture<Receipt> future : futures) {
+                future.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(client.metrics().spooled()).isEqualTo(30);
+            assertThat(client.metrics().sent()).isEqualTo(30);
+            futures.get(29).get().verify();
+        }
+        List<String> sentInOrder = service.batchKeys.stream().flatMap(List::stream).toList();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            expected.add("k-" + i);
+        }
+        assertThat(sentInOrder).isEqualTo(expected);
+        assertThat(service.batchKeys).allMatch(batch -> batch.size() <= 7);
+        assertThat(Files.readString(spoolDirectory.resolve(Spool.ACKNOWLEDGED)).trim()).isEqualTo("30");
+        assertThat(spoolDirectory.resolve(TrustedLog.STATE_FILE)).as("the monitor's state lives in the spool too")
+                .exists();
+    }
+
+    @Test
+    void whatTheServiceNeverTookIsDeliveredByTheNextRunUnderTheSameKeys() throws Exception {
+        for (int i = 0; i < 100_000; i++) {
+            service.scriptedStatuses.add(503);
+        }
+        List<CompletableFuture<Receipt>> abandoned = new ArrayList<>();
+        try (AuditClient away = spooling().closeTimeout(Duration.ofMillis(300)).build()) {
+            for (int i = 0; i < 12; i++) {
+                abandoned.add(away.log(Event.builder("case.view").actor("u").clientEventId("k-" + i).build()));
+            }
+            assertThat(away.metrics().spooled()).as("log() returned only once each event was on disk").isEqualTo(12);
+        }
+        for (CompletableFuture<Receipt> future : abandoned) {
+            assertThat(future).isCompletedExceptionally();
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(DeliveryFailedException.class)
+                        .hasMessageContaining("stay in the spool");
+            }
+        }
+        service.scriptedStatuses.clear();
+
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        try (AuditClient next = spooling().spoolListener(new SpoolListener() {
+            @Override
+            public void delivered(Receipt receipt) {
+                delivered.add(receipt.clientEventId());
+            }
+
+            @Override
+            public void failed(String clientEventId, AuditClientException reason) {
+                refused.add(clientEventId);
+            }
+        }).build()) {
+            Receipt fresh = next.log(Event.builder("case.view").actor("u").clientEventId("k-new").build())
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(fresh.clientEventId()).isEqualTo("k-new");
+        }
+
+        assertThat(delivered).hasSize(12).allMatch(key -> key.matches("k-\\d+"));
+        assertThat(refused).isEmpty();
+        assertThat(service.recordedEvents()).as("each once: the earlier attempts were all refused with 503")
+                .isEqualTo(13);
+        List<String> lastRun = service.batchKeys.get(service.batchKeys.size() - 1);
+        assertThat(lastRun.get(lastRun.size() - 1)).as("recovered events go first, then the new one")
+                .isEqualTo("k-new");
+    }
+}
