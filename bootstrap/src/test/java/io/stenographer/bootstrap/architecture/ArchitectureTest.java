@@ -62,8 +62,16 @@ class ArchitectureTest {
     /** The in-app client ships inside other applications: the JDK, the domain and itself, nothing else. */
     @ArchTest
     static final ArchRule client_is_jdk_and_domain_only = classes().that().resideInAPackage("io.stenographer.client..")
+            .and().resideOutsideOfPackage("io.stenographer.client.cdi..")
             .should().onlyDependOnClassesThat()
             .resideInAnyPackage("java..", "io.stenographer.domain..", "io.stenographer.client..");
+
+    /** Its CDI binding adds the CDI and interceptor APIs, and nothing of this service. */
+    @ArchTest
+    static final ArchRule client_cdi_is_client_and_jakarta_only = classes()
+            .that().resideInAPackage("io.stenographer.client.cdi..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta.enterprise..",
+                    "jakarta.inject..", "jakarta.interceptor..", "jakarta.annotation..", "io.stenographer.client..");
 
     /** The application layer is plain Java too: no framework types in use cases or ports. */
     @ArchTest

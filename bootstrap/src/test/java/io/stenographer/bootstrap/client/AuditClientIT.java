@@ -12,6 +12,7 @@ import io.stenographer.client.EventRejectedException;
 import io.stenographer.client.InvalidEventException;
 import io.stenographer.client.LogIntegrityException;
 import io.stenographer.client.Receipt;
+import io.stenographer.examples.portal.CasePortal;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -296,6 +297,74 @@ class AuditClientIT {
             }
         }
         return out;
+    }
+
+    /**
+     * The Python client (client-python, standard library only) against the same packaged service, run by the
+     * machine's python3: its unit tests, and its integration test, which logs events with floats, nested metadata
+     * and non-Latin names and checks every receipt's leaf hash against what the service sealed.
+     */
+    @Test
+    void thePythonClientLogsThroughTheServiceAndChecksEveryReceipt() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path output = Files.createTempFile(Path.of("target"), "python-client-", ".log");
+        ProcessBuilder python = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s",
+                "client-python/tests", "-v").directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        python.environment().put("STENOGRAPHER_URL", service.baseUri().toString());
+        python.environment().put("STENOGRAPHER_TOKEN", writerToken);
+        python.environment().put("STENOGRAPHER_TENANT", TENANT);
+        python.environment().put("STENOGRAPHER_MAX_BATCH_BYTES", String.valueOf(SERVICE_BATCH_BYTES - 1_024));
+        python.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        Process run = python.start();
+        boolean ended = run.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            run.destroyForcibly();
+        }
+        String log = Files.readString(output);
+        assertThat(ended).as("python3 ended within 5 minutes:\n" + log).isTrue();
+        assertThat(run.exitValue()).as(log).isZero();
+        assertThat(log).contains("PYTHON CLIENT OK").doesNotContain("skipped");
+    }
+
+    /** The example portal of examples/case-portal: each officer action is an event, a denied export too. */
+    @Test
+    void theExamplePortalAuditsEveryOfficerAction() throws Exception {
+        String caseId = "C-" + UUID.randomUUID().toString().substring(0, 8);
+        String sealed = "S-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CasePortal portal = new CasePortal(0, client(new ArrayList<>()).build())) {
+            HttpClient http = HttpClient.newHttpClient();
+            java.util.function.Function<String, HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portal.port()
+                            + path)).header("X-Officer", "officer-17").build(), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertThat(get.apply("/cases/" + caseId).statusCode()).isEqualTo(200);
+            assertThat(get.apply("/cases/" + caseId + "/export").statusCode()).isEqualTo(200);
+            assertThat(get.apply("/cases/" + sealed + "/export").statusCode()).isEqualTo(403);
+        }
+        assertThat(storedActions(caseId)).containsExactly("officer-17 case.view success",
+                "officer-17 case.export success");
+        assertThat(storedActions(sealed)).containsExactly("officer-17 case.export denied");
+    }
+
+    private static List<String> storedActions(String resourceId) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection db = database.superuserConnection();
+                PreparedStatement ps = db.prepareStatement("SELECT actor_id, action, outcome FROM audit_event"
+                        + " WHERE tenant = ? AND resource_id = ? ORDER BY id")) {
+            ps.setString(1, TENANT);
+            ps.setString(2, resourceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                }
+            }
+        }
+        return rows;
     }
 
     private static long storedEventsAbout(String resourceId) throws SQLException {

@@ -1,0 +1,24 @@
+package io.stenographer.bootstrap.client;
+
+import io.stenographer.client.cdi.Audited;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** An application's service, as {@code AuditedInterceptorTest} calls it: each method is audited by annotation. */
+@ApplicationScoped
+public class AuditedCaseRecords {
+
+    @Audited(action = "case.export", resourceType = "case", resourceId = "caseId", waitForReceipt = true)
+    public String export(String caseId, String format) {
+        return caseId + "." + format;
+    }
+
+    @Audited(action = "case.export", resourceType = "case", resourceId = "caseId", waitForReceipt = true)
+    public String exportMissing(String caseId) {
+        throw new IllegalStateException("no case " + caseId);
+    }
+
+    @Audited(action = "case.view", resourceType = "case", resourceId = "caseId", waitForReceipt = true)
+    public String viewSealed(String caseId) {
+        throw new SecurityException("case " + caseId + " is sealed");
+    }
+}

@@ -1,0 +1,73 @@
+"""Exceptions raised by the Stenographer audit client.
+
+Every error derives from AuditClientError, so one ``except`` clause catches them all.
+"""
+
+from typing import Optional
+
+
+class AuditClientError(Exception):
+    """Base class of every error this package raises."""
+
+
+class InvalidEventError(AuditClientError):
+    """The event breaks a rule of the event model; nothing was sent."""
+
+    def __init__(self, field: str, detail: str):
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+class QueueFullError(AuditClientError):
+    """The send queue stayed full; the event was not logged."""
+
+
+class EventRejectedError(AuditClientError):
+    """The service refused the event (or the whole batch); retrying the same event will not help."""
+
+    def __init__(self, status: int, problem_type: Optional[str] = None, field: Optional[str] = None,
+                 detail: Optional[str] = None):
+        text = f"the service refused the event with status {status}"
+        if problem_type:
+            text += f" ({problem_type})"
+        if field or detail:
+            text += ": " + ": ".join(part for part in (field, detail) if part)
+        super().__init__(text)
+        self.status = status
+        self.problem_type = problem_type
+        self.field = field
+        self.detail = detail
+
+
+class IdempotencyConflictError(AuditClientError):
+    """The clientEventId was used before for an event with other content."""
+
+    def __init__(self, client_event_id: Optional[str], existing_event_id: Optional[str],
+                 detail: Optional[str] = None):
+        super().__init__(detail or f"'{client_event_id}' already identifies event {existing_event_id} "
+                                   "with different content")
+        self.client_event_id = client_event_id
+        self.existing_event_id = existing_event_id
+        self.detail = detail
+
+
+class DeliveryFailedError(AuditClientError):
+    """The event could not be delivered in time (or the client was closed).
+
+    Logging it again with the same client_event_id is safe: the service answers "duplicate"
+    if an earlier attempt did reach it.
+    """
+
+
+class ReceiptMismatchError(AuditClientError):
+    """The service's leaf hash is not the hash of the event that was sent: the log cannot be trusted."""
+
+    def __init__(self, client_event_id: Optional[str], event_id: Optional[str], expected: str,
+                 reported: Optional[str]):
+        super().__init__(f"receipt for {client_event_id} (event {event_id}) reports leaf hash {reported}, "
+                         f"but the event sent hashes to {expected}")
+        self.client_event_id = client_event_id
+        self.event_id = event_id
+        self.expected_leaf_hash = expected
+        self.reported_leaf_hash = reported

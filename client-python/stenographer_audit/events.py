@@ -1,0 +1,133 @@
+"""The event's wire shape, the checks made before sending, and the leaf hash of a sealed event."""
+
+import hashlib
+import math
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Dict, Mapping, Optional
+
+from . import jcs
+from .errors import InvalidEventError
+
+SEALED_FORMAT = "stenographer.event/v1"
+OUTCOMES = ("success", "failure", "denied")
+ACTOR_TYPES = ("user", "service")
+MAX_ACTION_LENGTH = 128
+
+_ACTION = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC with exactly six fraction digits, the only form the service seals."""
+    utc = moment.astimezone(timezone.utc)
+    # Explicit padding: strftime's %Y does not pad years below 1000 on every platform.
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+            f"{utc.second:02d}.{utc.microsecond:06d}Z")
+
+
+def build_event(*, tenant: str, application: str, user_id: str, action: str,
+                metadata: Optional[Mapping[str, Any]] = None, resource_type: Optional[str] = None,
+                resource_id: Optional[str] = None, reason: Optional[str] = None, outcome: str = "success",
+                occurred_at: Optional[datetime] = None, actor_type: str = "user",
+                actor_display_name: Optional[str] = None, source_ip: Optional[str] = None,
+                user_agent: Optional[str] = None, correlation_id: Optional[str] = None,
+                client_event_id: Optional[str] = None) -> Dict[str, Any]:
+    """The event as the service's request shape, checked for the rules a client can get wrong cheaply.
+
+    The service checks everything else and answers with the field at fault. Absent optional members are
+    omitted, never null, because the sealed form (and so the leaf hash) omits them.
+    """
+    if not isinstance(user_id, str) or not user_id.strip():
+        raise InvalidEventError("actor.id", "is required")
+    if not isinstance(action, str) or not action.strip():
+        raise InvalidEventError("action", "is required")
+    if len(action) > MAX_ACTION_LENGTH:
+        raise InvalidEventError("action", f"must be at most {MAX_ACTION_LENGTH} characters")
+    if not _ACTION.fullmatch(action):
+        raise InvalidEventError("action", "must be dotted lower-case segments such as 'case.export' "
+                                          "(letters, digits, '_' and '-')")
+    if outcome not in OUTCOMES:
+        raise InvalidEventError("outcome", "must be one of success, failure, denied")
+    if actor_type not in ACTOR_TYPES:
+        raise InvalidEventError("actor.type", "must be one of user, service")
+    if occurred_at is None:
+        occurred_at = datetime.now(timezone.utc)
+    elif not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
+        raise InvalidEventError("occurredAt", "must be a timezone-aware datetime")
+    if metadata is None:
+        metadata = {}
+    elif not isinstance(metadata, Mapping):
+        raise InvalidEventError("metadata", "must be a mapping")
+
+    actor: Dict[str, Any] = {"id": user_id, "type": actor_type}
+    _put(actor, "displayName", actor_display_name)
+    event: Dict[str, Any] = {"tenant": tenant, "actor": actor, "action": action}
+    if resource_type is not None or resource_id is not None:
+        resource: Dict[str, Any] = {}
+        _put(resource, "type", resource_type)
+        _put(resource, "id", resource_id)
+        event["resource"] = resource
+    _put(event, "reason", reason)
+    event["outcome"] = outcome
+    event["occurredAt"] = format_timestamp(occurred_at)
+    source: Dict[str, Any] = {"application": application}
+    _put(source, "ip", source_ip)
+    _put(source, "userAgent", user_agent)
+    event["source"] = source
+    _put(event, "correlationId", correlation_id)
+    # A private plain copy: the caller may change its dict later, and the leaf hash must be of what was sent.
+    event["metadata"] = _plain_json(metadata, "metadata")
+    event["clientEventId"] = client_event_id if client_event_id is not None else f"py-{uuid.uuid4()}"
+    return event
+
+
+def _put(members: Dict[str, Any], name: str, value: Optional[str]) -> None:
+    if value is not None:
+        members[name] = value
+
+
+def _plain_json(value: Any, path: str) -> Any:
+    """A copy of a metadata value made of plain dict/list/str/int/float/bool/None, or InvalidEventError.
+
+    Plain types make the JSON sent and the canonical form hashed later agree (no enum or tuple surprises).
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        if abs(value) > jcs.MAX_EXACT_INTEGER:
+            raise InvalidEventError(path, "integers beyond +/-2^53 cannot be represented exactly (RFC 7493); "
+                                          "send them as strings")
+        return int(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise InvalidEventError(path, "must be a finite number")
+        return float(value)
+    if isinstance(value, Mapping):
+        copy = {}
+        for key, member in value.items():
+            if not isinstance(key, str):
+                raise InvalidEventError(path, "must have string keys")
+            copy[str(key)] = _plain_json(member, f"{path}.{key}")
+        return copy
+    if isinstance(value, (list, tuple)):
+        return [_plain_json(element, f"{path}[{i}]") for i, element in enumerate(value)]
+    raise InvalidEventError(path, "must be a string, number, boolean, null, list or mapping, not "
+                            + type(value).__name__)
+
+
+def sealed_event(sent: Mapping[str, Any], event_id: str, received_at: str, submitted_by: str) -> Dict[str, Any]:
+    """The event as the service sealed it: what was sent plus the members the service adds."""
+    sealed = dict(sent)
+    sealed["format"] = SEALED_FORMAT
+    sealed["id"] = event_id
+    sealed["receivedAt"] = received_at
+    sealed["submittedBy"] = submitted_by
+    return sealed
+
+
+def leaf_hash(sealed: Mapping[str, Any]) -> str:
+    """RFC 6962 leaf hash of a sealed event: SHA-256(0x00 || canonical bytes), lower-case hex."""
+    return hashlib.sha256(b"\x00" + jcs.canonical_bytes(sealed)).hexdigest()
