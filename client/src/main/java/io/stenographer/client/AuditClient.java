@@ -316,11 +316,17 @@ public final class AuditClient implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         try {
             if (spoolWriter != null) {
-                spoolWriter.join(settings.closeTimeout().toMillis());
+                // The spool writer only ever waits for the disk: it finishes what callers handed in.
+                spoolWriter.join();
             }
-            sender.join(settings.closeTimeout().toMillis());
+            // join(0) would wait for ever: a zero close timeout waits for nothing.
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left > 0) {
+                sender.join(left);
+            }
             if (sender.isAlive()) {
                 abandoned = true;
                 sender.interrupt();

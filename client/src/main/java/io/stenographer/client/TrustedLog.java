@@ -56,6 +56,11 @@ final class TrustedLog {
 
     /** Parses a signed note and checks it is signed by the pinned key, for the pinned origin. */
     Checkpoint signed(String noteText) {
+        synchronized (this) {
+            if (noteText.equals(trustedNote)) {
+                return trusted; // these very bytes were verified already
+            }
+        }
         SignedNote note;
         try {
             note = SignedNote.parse(noteText);

@@ -266,6 +266,21 @@ class AuditClientTest {
     }
 
     @Test
+    void closeWithAZeroTimeoutGivesUpAtOnceAndSaysSo() throws Exception {
+        for (int i = 0; i < 100_000; i++) {
+            service.scriptedStatuses.add(503);
+        }
+        start(service.client().closeTimeout(Duration.ZERO));
+        CompletableFuture<Receipt> waiting = client.logEvent("u-1", "case.view");
+        assertThat(service.firstBatchArrived.await(20, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture.runAsync(client::close).get(30, TimeUnit.SECONDS);
+
+        assertThat(failureOf(waiting)).isInstanceOf(DeliveryFailedException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void aReceiptWhoseLeafHashIsNotTheEventsIsCaught() throws Exception {
         service.lie = FakeAuditService.Lie.WRONG_LEAF_HASH_IN_RECEIPT;
         start(service.client());
