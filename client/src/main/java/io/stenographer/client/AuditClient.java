@@ -26,6 +26,12 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +49,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -78,7 +85,15 @@ public final class AuditClient implements AutoCloseable {
     private final TrustedLog trustedLog;
     private final IntegrityListener listener;
     private final Clock clock;
-    private final ArrayBlockingQueue<Pending> queue;
+    /** Memory mode: what {@code log()} hands over, validated and serialized later by the sender. */
+    private final ArrayBlockingQueue<Logged> queue;
+    /** Memory mode: batches being delivered at once, at most {@code maxInFlightBatches}. */
+    private final Semaphore inFlight;
+    private final ExecutorService deliveries;
+    private final FailureListener failureListener;
+    /** Idempotency keys: a random prefix of this client instance and a counter, unique without a random draw each. */
+    private final String keyPrefix;
+    private final AtomicLong keys = new AtomicLong();
     private final Set<CompletableFuture<Receipt>> outstanding = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
     private final LongAdder sent = new LongAdder();
@@ -95,14 +110,20 @@ public final class AuditClient implements AutoCloseable {
     private final Thread spoolWriter;
     private final Thread sender;
     private volatile boolean closing;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean abandoned;
+
+    /** An event as {@code log()} took it in memory mode; {@code loggedAt} is its default occurredAt. */
+    private record Logged(Event event, String key, Instant loggedAt, CompletableFuture<Receipt> future) {
+    }
 
     /** An event handed to the spool writer; {@code spooled} completes once it is on disk. */
     private record SpoolRequest(Pending pending, CompletableFuture<Void> spooled) {
     }
 
     /** The tunable limits, checked once by the builder. */
-    private record Settings(int batchSize, int maxBatchBytes, Duration linger, QueueFullPolicy queueFullPolicy,
+    private record Settings(int batchSize, int maxBatchBytes, int maxInFlightBatches, Duration linger,
+            QueueFullPolicy queueFullPolicy,
             Duration blockTimeout, Duration deliveryTimeout, Duration initialBackoff, Duration maxBackoff,
             Duration verifyTimeout, Duration closeTimeout) {
     }
@@ -111,7 +132,7 @@ public final class AuditClient implements AutoCloseable {
         this.tenant = b.tenant;
         this.application = b.application;
         this.clock = b.clock;
-        this.settings = new Settings(b.batchSize, b.maxBatchBytes, b.linger, b.queueFullPolicy, b.blockTimeout,
+        this.settings = new Settings(b.batchSize, b.maxBatchBytes, b.maxInFlightBatches, b.linger, b.queueFullPolicy, b.blockTimeout,
                 b.deliveryTimeout, b.initialBackoff, b.maxBackoff, b.verifyTimeout, b.closeTimeout);
         HttpClient http = b.httpClient != null ? b.httpClient
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -123,6 +144,18 @@ public final class AuditClient implements AutoCloseable {
         this.listener = b.listener;
         this.spoolListener = b.spoolListener;
         this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+        this.failureListener = b.failureListener;
+        byte[] prefix = new byte[8];
+        new SecureRandom().nextBytes(prefix);
+        this.keyPrefix = "c-" + HexFormat.of().formatHex(prefix) + "-";
+        int deliverers = b.queueFullPolicy == QueueFullPolicy.SPOOL ? 1 : b.maxInFlightBatches;
+        this.inFlight = new Semaphore(deliverers);
+        AtomicInteger delivererNumber = new AtomicInteger();
+        this.deliveries = Executors.newFixedThreadPool(deliverers, work -> {
+            Thread thread = new Thread(work, "stenographer-audit-delivery-" + delivererNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         if (b.queueFullPolicy == QueueFullPolicy.SPOOL) {
             this.spool = new Spool(b.spoolDirectory, b.spoolSegmentBytes, b.maxSpoolBytes);
             this.intake = new ArrayBlockingQueue<>(b.queueCapacity);
@@ -163,10 +196,13 @@ public final class AuditClient implements AutoCloseable {
     }
 
     /**
-     * Validates and queues the event; the future completes with its receipt once the service durably recorded it.
+     * Queues the event and returns at once; the future completes with its receipt once the service durably recorded
+     * it, or with the reason it was not. The sender validates the event with the service's own rules before anything
+     * is sent: an invalid one completes its future with {@link InvalidEventException}. In SPOOL mode the event is
+     * validated here and this call returns once it is on disk.
      *
-     * @throws InvalidEventException if the event breaks a rule of the event model (nothing is sent)
      * @throws QueueFullException if the queue stayed full (FAIL at once, BLOCK after its timeout)
+     * @throws InvalidEventException in SPOOL mode, for an event that breaks a rule of the event model
      * @throws IllegalStateException if the client is closed
      */
     public CompletableFuture<Receipt> log(Event event) {
@@ -174,21 +210,21 @@ public final class AuditClient implements AutoCloseable {
         if (closing) {
             throw new IllegalStateException("the audit client is closed");
         }
-        String key = event.clientEventId() != null ? event.clientEventId() : "c-" + UUID.randomUUID();
-        EventDraft draft = EventDrafts.draft(event, tenant, application, clock.instant(), key);
-        byte[] json = CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft));
+        String key = event.clientEventId() != null ? event.clientEventId() : keyPrefix + keys.incrementAndGet();
         CompletableFuture<Receipt> future = new CompletableFuture<>();
-        Pending pending = new Pending(draft, json, future);
-        outstanding.add(future);
-        future.whenComplete((receipt, error) -> outstanding.remove(future));
         if (spool != null) {
+            Pending pending = prepared(event, key, clock.instant(), future);
+            outstanding.add(future);
+            report(future, key);
             spoolAndWait(pending);
             return future;
         }
+        Logged logged = new Logged(event, key, clock.instant(), future);
+        outstanding.add(future);
         boolean queued;
         try {
-            queued = settings.queueFullPolicy() == QueueFullPolicy.FAIL ? queue.offer(pending)
-                    : queue.offer(pending, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            queued = settings.queueFullPolicy() == QueueFullPolicy.FAIL ? queue.offer(logged)
+                    : queue.offer(logged, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             queued = false;
@@ -201,6 +237,26 @@ public final class AuditClient implements AutoCloseable {
                     ? " and stayed full for " + settings.blockTimeout() : "") + "; the event was not logged");
         }
         return future;
+    }
+
+    /** The event validated (with the service's rules) and serialized once: retries resend these bytes. */
+    private Pending prepared(Event event, String key, Instant loggedAt, CompletableFuture<Receipt> future) {
+        EventDraft draft = EventDrafts.draft(event, tenant, application, loggedAt, key);
+        return new Pending(draft, CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft)), future);
+    }
+
+    /**
+     * Once the future completes, drops it from those {@link #flush} waits for and tells the failure listener if it
+     * failed. Attached by the sender in memory mode, so {@code log()} itself stays a hand-over.
+     */
+    private void report(CompletableFuture<Receipt> future, String key) {
+        future.whenComplete((receipt, error) -> {
+            outstanding.remove(future);
+            if (error != null) {
+                failureListener.onFailure(key, error instanceof AuditClientException known ? known
+                        : new AuditClientException("logging failed: " + error, error));
+            }
+        });
     }
 
     /** SPOOL mode: returns once the event is on disk (its append shared one fsync with those of other callers). */
@@ -315,6 +371,9 @@ public final class AuditClient implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closed already: a second call must not wait for delivery slots the first one took
+        }
         closing = true;
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         try {
@@ -327,20 +386,28 @@ public final class AuditClient implements AutoCloseable {
             if (left > 0) {
                 sender.join(left);
             }
-            if (sender.isAlive()) {
+            long rest = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            int deliverers = spool == null ? settings.maxInFlightBatches() : 1;
+            boolean delivered = !sender.isAlive() && (spool != null
+                    || inFlight.tryAcquire(deliverers, Math.max(0, rest), TimeUnit.MILLISECONDS));
+            if (!delivered) {
                 abandoned = true;
                 sender.interrupt();
+                deliveries.shutdownNow();
                 sender.join(10_000);
+                deliveries.awaitTermination(10, TimeUnit.SECONDS);
             }
+            deliveries.shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandoned = true;
             sender.interrupt();
         }
-        Pending left;
+        Logged left;
         while ((left = queue.poll()) != null) {
-            fail(List.of(left), new DeliveryFailedException("the audit client was closed before the event was sent",
-                    null));
+            failed.increment();
+            left.future().completeExceptionally(new DeliveryFailedException(
+                    "the audit client was closed before the event was sent", null));
         }
         if (spool != null) {
             List<Pending> kept = List.copyOf(spooledHere.values());
@@ -353,19 +420,22 @@ public final class AuditClient implements AutoCloseable {
 
     // ---- sending -------------------------------------------------------------------------------------------------
 
-    /** Memory mode: batches taken from the queue, each delivered before the next is taken. */
+    /**
+     * Memory mode: takes events from the queue, validates and serializes them, cuts batches (count, bytes, linger)
+     * and hands each to a delivery thread, at most {@code maxInFlightBatches} at once.
+     */
     private void sendUntilClosed() {
         Pending carried = null;
         while (true) {
             Pending first;
             try {
-                first = carried != null ? carried : queue.poll(50, TimeUnit.MILLISECONDS);
+                first = carried != null ? carried : take(queue.poll(50, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
                 return;
             }
             carried = null;
             if (first == null) {
-                if (closing || abandoned) {
+                if ((closing && queue.isEmpty()) || abandoned) {
                     return;
                 }
                 continue;
@@ -374,37 +444,61 @@ public final class AuditClient implements AutoCloseable {
             batch.add(first);
             long bytes = OPEN.length + CLOSE.length + first.json().length;
             long lingerEnd = System.nanoTime() + settings.linger().toNanos();
-            while (batch.size() < settings.batchSize()) {
-                Pending next = queue.poll();
-                if (next == null) {
-                    long left = lingerEnd - System.nanoTime();
-                    if (left <= 0 || closing || flushing.get() > 0) {
-                        break;
-                    }
-                    try {
-                        next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        fail(batch, new DeliveryFailedException("the audit client was closed", e));
-                        return;
-                    }
+            try {
+                while (batch.size() < settings.batchSize()) {
+                    Logged next = queue.poll();
                     if (next == null) {
+                        long left = lingerEnd - System.nanoTime();
+                        if (left <= 0 || closing || flushing.get() > 0) {
+                            break;
+                        }
+                        next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            continue;
+                        }
+                    }
+                    Pending pending = take(next);
+                    if (pending == null) {
                         continue;
                     }
+                    if (bytes + 1 + pending.json().length > settings.maxBatchBytes()) {
+                        carried = pending;
+                        break;
+                    }
+                    batch.add(pending);
+                    bytes += 1 + pending.json().length;
                 }
-                if (bytes + 1 + next.json().length > settings.maxBatchBytes()) {
-                    carried = next;
-                    break;
-                }
-                batch.add(next);
-                bytes += 1 + next.json().length;
-            }
-            deliver(batch, System.nanoTime() + settings.deliveryTimeout().toNanos());
-            if (Thread.currentThread().isInterrupted()) {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                fail(batch, new DeliveryFailedException("the audit client was closed", e));
                 if (carried != null) {
                     fail(List.of(carried), new DeliveryFailedException("the audit client was closed", null));
                 }
                 return;
             }
+            long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
+            deliveries.execute(() -> {
+                try {
+                    deliver(batch, deadline);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+    }
+
+    /** A queued event made ready to send, or null when it is invalid (its future then says why). */
+    private Pending take(Logged logged) {
+        if (logged == null) {
+            return null;
+        }
+        report(logged.future(), logged.key()); // log() already keeps it among the outstanding
+        try {
+            return prepared(logged.event(), logged.key(), logged.loggedAt(), logged.future());
+        } catch (InvalidEventException e) {
+            rejected.increment();
+            logged.future().completeExceptionally(e);
+            return null;
         }
     }
 
@@ -429,17 +523,23 @@ public final class AuditClient implements AutoCloseable {
             List<SpoolRequest> group = new ArrayList<>();
             group.add(first);
             intake.drainTo(group, settings.batchSize() - 1);
+            // Registered before the append: the sender may read the records the moment they are written, and must
+            // find their callers. This thread is the only one that appends, so the numbers are known in advance.
+            long sequence = spool.lastSequence() + 1;
+            for (SpoolRequest request : group) {
+                spooledHere.put(sequence++, request.pending());
+            }
             try {
-                long sequence = spool.append(group.stream().map(request -> request.pending().json()).toList());
-                for (SpoolRequest request : group) {
-                    spooledHere.put(sequence++, request.pending());
-                }
+                spool.append(group.stream().map(request -> request.pending().json()).toList());
                 spooled.add(group.size());
                 group.forEach(request -> request.spooled().complete(null));
                 synchronized (spoolSignal) {
                     spoolSignal.notifyAll();
                 }
             } catch (RuntimeException e) {
+                for (long unwritten = spool.lastSequence() + 1; unwritten < sequence; unwritten++) {
+                    spooledHere.remove(unwritten);
+                }
                 group.forEach(request -> request.spooled().completeExceptionally(e));
             }
         }
@@ -868,6 +968,8 @@ public final class AuditClient implements AutoCloseable {
         private Supplier<String> tokens;
         private int batchSize = 256;
         private int maxBatchBytes = 1_000_000;
+        private int maxInFlightBatches = 4;
+        private FailureListener failureListener = FailureListener.LOG;
         private Duration linger = Duration.ofMillis(100);
         private int queueCapacity = 10_000;
         private QueueFullPolicy queueFullPolicy = QueueFullPolicy.BLOCK;
@@ -927,6 +1029,21 @@ public final class AuditClient implements AutoCloseable {
         /** Request body limit; keep it under the service's (1 MiB by default). Default 1,000,000 bytes. */
         public Builder maxBatchBytes(int maxBatchBytes) {
             this.maxBatchBytes = within("maxBatchBytes", maxBatchBytes, 1_024, 64 << 20);
+            return this;
+        }
+
+        /**
+         * Batches delivered at once (memory modes; SPOOL sends one at a time, in spool order); default 4. Events of
+         * one batch reach the log in order; with 1, all events do.
+         */
+        public Builder maxInFlightBatches(int batches) {
+            this.maxInFlightBatches = within("maxInFlightBatches", batches, 1, 64);
+            return this;
+        }
+
+        /** Told of every event that ends without a receipt; default: one ERROR line through System.Logger. */
+        public Builder failureListener(FailureListener listener) {
+            this.failureListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -29,6 +29,7 @@ class AuditClientTest {
 
     private final FakeAuditService service = new FakeAuditService();
     private final List<LogIntegrityException> alerts = new CopyOnWriteArrayList<>();
+    private final List<AuditClientException> failures = new CopyOnWriteArrayList<>();
     private AuditClient client;
 
     @AfterEach
@@ -40,7 +41,7 @@ class AuditClientTest {
     }
 
     private AuditClient start(AuditClient.Builder builder) {
-        client = builder.integrityListener(alerts::add).build();
+        client = builder.integrityListener(alerts::add).failureListener((key, reason) -> failures.add(reason)).build();
         return client;
     }
 
@@ -195,7 +196,7 @@ class AuditClientTest {
     }
 
     @Test
-    void anInvalidEventIsRefusedBeforeSendingWithTheServersMessage() {
+    void anInvalidEventIsRefusedBeforeSendingWithTheServersMessage() throws Exception {
         start(service.client());
         FieldViolation servers = null;
         try {
@@ -204,50 +205,80 @@ class AuditClientTest {
             servers = e;
         }
 
-        assertThatThrownBy(() -> client.logEvent("u-1", "Case View"))
+        FieldViolation expected = servers;
+        assertThat(failureOf(client.logEvent("u-1", "Case View")))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                     assertThat(e.field()).isEqualTo("action");
+                    assertThat(e.detail()).isEqualTo(expected.detail());
                     assertThat(e.getMessage()).isEqualTo("action: " + e.detail());
                 });
-        assertThat(servers).isNotNull();
-        assertThatThrownBy(() -> client.logEvent("u-1", "case.view", Map.of("when", Instant.now())))
+        assertThat(failureOf(client.logEvent("u-1", "case.view", Map.of("when", Instant.now()))))
                 .isInstanceOfSatisfying(InvalidEventException.class,
                         e -> assertThat(e.field()).isEqualTo("metadata.when"));
-        assertThatThrownBy(() -> client.log(Event.builder("case.view").build()))
+        assertThat(failureOf(client.log(Event.builder("case.view").build())))
                 .isInstanceOfSatisfying(InvalidEventException.class,
                         e -> assertThat(e.field()).startsWith("actor"));
+        assertThatThrownBy(() -> client.logAndWait(Event.builder("Case View").actor("u").build()))
+                .isInstanceOf(InvalidEventException.class);
         assertThat(service.batchKeys).isEmpty();
+        assertThat(client.metrics().rejected()).isEqualTo(4);
+        assertThat(failures).hasSize(4).allMatch(failure -> failure instanceof InvalidEventException);
     }
 
+    /**
+     * With the one delivery held at the service and batches of one event, the sender can take at most one more event
+     * before it waits for the delivery slot, and the queue holds one: so within three more events, one is refused.
+     */
     @Test
-    void whenTheQueueIsFullFailThrowsAtOnceAndBlockThrowsAfterItsTimeout() throws Exception {
+    void whenTheQueueIsFullFailThrowsAtOnce() throws Exception {
         service.gate = new CountDownLatch(1);
-        start(service.client().queueCapacity(1).queueFullPolicy(QueueFullPolicy.FAIL));
-        CompletableFuture<Receipt> inFlight = client.logEvent("u-1", "case.view");
+        start(service.client().queueCapacity(1).batchSize(1).maxInFlightBatches(1).queueFullPolicy(QueueFullPolicy.FAIL));
+        List<CompletableFuture<Receipt>> accepted = new ArrayList<>();
+        accepted.add(client.logEvent("u-1", "case.view"));
         assertThat(service.firstBatchArrived.await(20, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Receipt> queued = client.logEvent("u-2", "case.view");
+        QueueFullException refused = null;
+        for (int i = 2; i <= 4 && refused == null; i++) {
+            try {
+                accepted.add(client.logEvent("u-" + i, "case.view"));
+            } catch (QueueFullException e) {
+                refused = e;
+            }
+        }
 
-        assertThatThrownBy(() -> client.logEvent("u-3", "case.view")).isInstanceOf(QueueFullException.class);
+        assertThat(refused).as("one of the next three events is refused").isNotNull();
         service.gate.countDown();
-        receiptOf(inFlight);
-        receiptOf(queued);
+        for (CompletableFuture<Receipt> future : accepted) {
+            receiptOf(future);
+        }
         assertThat(client.metrics().failed()).isEqualTo(1);
+        assertThat(failures).as("a refusal the caller saw is not reported again").isEmpty();
     }
 
     @Test
     void blockWaitsForRoomUntilItsTimeout() throws Exception {
         service.gate = new CountDownLatch(1);
-        start(service.client().queueCapacity(1).blockTimeout(Duration.ofMillis(300)));
-        CompletableFuture<Receipt> inFlight = client.logEvent("u-1", "case.view");
+        start(service.client().queueCapacity(1).batchSize(1).maxInFlightBatches(1).blockTimeout(Duration.ofMillis(300)));
+        List<CompletableFuture<Receipt>> accepted = new ArrayList<>();
+        accepted.add(client.logEvent("u-1", "case.view"));
         assertThat(service.firstBatchArrived.await(20, TimeUnit.SECONDS)).isTrue();
-        client.logEvent("u-2", "case.view");
+        QueueFullException refused = null;
+        long waited = 0;
+        for (int i = 2; i <= 4 && refused == null; i++) {
+            long started = System.nanoTime();
+            try {
+                accepted.add(client.logEvent("u-" + i, "case.view"));
+            } catch (QueueFullException e) {
+                refused = e;
+                waited = System.nanoTime() - started;
+            }
+        }
 
-        long started = System.nanoTime();
-        assertThatThrownBy(() -> client.logEvent("u-3", "case.view")).isInstanceOf(QueueFullException.class)
-                .hasMessageContaining("stayed full");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+        assertThat(refused).isNotNull().hasMessageContaining("stayed full");
+        assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
         service.gate.countDown();
-        receiptOf(inFlight);
+        for (CompletableFuture<Receipt> future : accepted) {
+            receiptOf(future);
+        }
     }
 
     @Test
@@ -262,6 +293,8 @@ class AuditClientTest {
             assertThat(future).isCompleted();
             receiptOf(future);
         }
+        // A second close returns at once (it once waited the whole close timeout for slots the first had taken).
+        CompletableFuture.runAsync(client::close).get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> client.logEvent("u-9", "case.view")).isInstanceOf(IllegalStateException.class);
     }
 

@@ -140,10 +140,11 @@ class AuditClientIT {
             for (Map.Entry<String, String> bad : List.copyOf(badEvents.entrySet())) {
                 String serverDetail = serverDetailFor(bad.getKey(), bad.getValue());
                 Event same = bad.getValue().equals("action") ? sameEvents.get(0) : sameEvents.get(1);
-                assertThatThrownBy(() -> audit.log(same)).isInstanceOfSatisfying(InvalidEventException.class, e -> {
-                    assertThat(e.field()).isEqualTo(bad.getValue());
-                    assertThat(e.detail()).isEqualTo(serverDetail);
-                });
+                assertThatThrownBy(() -> audit.logAndWait(same)).isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> {
+                            assertThat(e.field()).isEqualTo(bad.getValue());
+                            assertThat(e.detail()).isEqualTo(serverDetail);
+                        });
                 i++;
             }
             assertThat(i).isEqualTo(2);
