@@ -67,17 +67,15 @@ public final class LogProofsService implements LogProofsUseCase {
         LeafSelector selector = query.leaf();
         Long treeSize = query.treeSize();
         caller.requireProofReader(tenant);
+        Long byEvent = null;
         if (selector.eventId() != null) {
-            return transactions.inTransaction(() -> {
-                PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
-                // Another tenant's event is answered exactly as an unknown one: ids reveal nothing across tenants.
-                LogLeaf leaf = log.leafOfEvent(selector.eventId()).filter(found -> found.tenant().equals(tenant))
-                        .orElseThrow(() -> new FieldViolation("eventId",
-                                "no leaf of this event in this log (yet: integration takes a moment)"));
-                return inclusion(leaf, checkpoint, new StoredTree(log, tenant, checkpoint.treeSize(), cache));
-            });
+            // Another tenant's event is answered exactly as an unknown one: ids reveal nothing across tenants.
+            byEvent = transactions.inTransaction(() -> log.leafOfEvent(selector.eventId()))
+                    .filter(found -> found.tenant().equals(tenant)).map(LogLeaf::index)
+                    .orElseThrow(() -> new FieldViolation("eventId",
+                            "no leaf of this event in this log (yet: integration takes a moment)"));
         }
-        if (selector.index() == null) {
+        if (selector.index() == null && byEvent == null) {
             return transactions.inTransaction(() -> {
                 PublishedCheckpoint checkpoint = checkpoint(tenant, treeSize, "size");
                 LogLeaf leaf = log.leafWithHash(tenant, selector.leafHash())
@@ -85,7 +83,8 @@ public final class LogProofsService implements LogProofsUseCase {
                 return inclusion(leaf, checkpoint, new StoredTree(log, tenant, checkpoint.treeSize(), cache));
             });
         }
-        long index = selector.index();
+        // By index, and by event once its index is known: the leaf, its tile and the checkpoint in one read.
+        long index = byEvent != null ? byEvent : selector.index();
         if (treeSize != null && treeSize < 1) {
             throw new FieldViolation("size", "must be at least 1");
         }
