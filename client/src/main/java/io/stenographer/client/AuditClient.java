@@ -114,7 +114,20 @@ public final class AuditClient implements AutoCloseable {
     private volatile boolean abandoned;
 
     /** An event as {@code log()} took it in memory mode; {@code loggedAt} is its default occurredAt. */
-    private record Logged(Event event, String key, Instant loggedAt, CompletableFuture<Receipt> future) {
+    private record Logged(Event event, long number, Instant loggedAt, CompletableFuture<Receipt> future) {
+
+        /** Queued by {@link #flush}: once the sender takes it, every event queued before it is being tracked. */
+        static Logged flushMarker(CompletableFuture<Receipt> taken) {
+            return new Logged(null, 0, null, taken);
+        }
+
+        boolean isFlushMarker() {
+            return event == null;
+        }
+
+        String key(String prefix) {
+            return event.clientEventId() != null ? event.clientEventId() : prefix + number;
+        }
     }
 
     /** An event handed to the spool writer; {@code spooled} completes once it is on disk. */
@@ -134,8 +147,11 @@ public final class AuditClient implements AutoCloseable {
         this.clock = b.clock;
         this.settings = new Settings(b.batchSize, b.maxBatchBytes, b.maxInFlightBatches, b.linger, b.queueFullPolicy, b.blockTimeout,
                 b.deliveryTimeout, b.initialBackoff, b.maxBackoff, b.verifyTimeout, b.closeTimeout);
+        // Plain http stays HTTP/1.1: an h2c upgrade offer on each new connection buys nothing here.
         HttpClient http = b.httpClient != null ? b.httpClient
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                        .version("https".equals(b.baseUri.getScheme()) ? HttpClient.Version.HTTP_2
+                                : HttpClient.Version.HTTP_1_1).build();
         this.transport = new HttpTransport(http, b.baseUri, b.tokens, b.requestTimeout);
         Path stateDirectory = b.stateDirectory != null ? b.stateDirectory
                 : b.queueFullPolicy == QueueFullPolicy.SPOOL ? b.spoolDirectory : null;
@@ -210,17 +226,17 @@ public final class AuditClient implements AutoCloseable {
         if (closing) {
             throw new IllegalStateException("the audit client is closed");
         }
-        String key = event.clientEventId() != null ? event.clientEventId() : keyPrefix + keys.incrementAndGet();
         CompletableFuture<Receipt> future = new CompletableFuture<>();
         if (spool != null) {
+            String key = event.clientEventId() != null ? event.clientEventId() : keyPrefix + keys.incrementAndGet();
             Pending pending = prepared(event, key, clock.instant(), future);
             outstanding.add(future);
             report(future, key);
             spoolAndWait(pending);
             return future;
         }
-        Logged logged = new Logged(event, key, clock.instant(), future);
-        outstanding.add(future);
+        // Everything else (the key's text, validation, serialization, tracking) is the sender's work.
+        Logged logged = new Logged(event, keys.incrementAndGet(), clock.instant(), future);
         boolean queued;
         try {
             queued = settings.queueFullPolicy() == QueueFullPolicy.FAIL ? queue.offer(logged)
@@ -230,7 +246,6 @@ public final class AuditClient implements AutoCloseable {
             queued = false;
         }
         if (!queued) {
-            outstanding.remove(future);
             failed.increment();
             throw new QueueFullException("the audit queue of " + (queue.size() + queue.remainingCapacity())
                     + " events is full" + (settings.queueFullPolicy() == QueueFullPolicy.BLOCK
@@ -313,20 +328,35 @@ public final class AuditClient implements AutoCloseable {
         }
     }
 
-    /** Sends what is queued now without lingering, and waits until each of those events has its outcome. */
+    /**
+     * Sends what is queued now without lingering, and waits until each event logged before the call has its
+     * outcome.
+     *
+     * @throws AuditClientException if some are still undelivered at the timeout
+     */
     public void flush(Duration timeout) {
-        List<CompletableFuture<Receipt>> waiting = List.copyOf(outstanding);
+        long deadline = System.nanoTime() + timeout.toNanos();
         flushing.incrementAndGet();
+        List<CompletableFuture<Receipt>> waiting = List.of();
         try {
+            if (spool == null) {
+                // Events in the queue are tracked only once the sender takes them: wait until it took this marker.
+                CompletableFuture<Receipt> marker = new CompletableFuture<>();
+                if (!queue.offer(Logged.flushMarker(marker), timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new AuditClientException("the queue stayed full for " + timeout + "; nothing was flushed");
+                }
+                marker.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            waiting = List.copyOf(outstanding);
             CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             // each failure is reported through its own event's future
         } catch (TimeoutException e) {
             throw new AuditClientException(waiting.stream().filter(f -> !f.isDone()).count()
-                    + " events still undelivered after " + timeout, e);
+                    + " tracked events still undelivered after " + timeout, e);
         } finally {
             flushing.decrementAndGet();
         }
@@ -405,7 +435,11 @@ public final class AuditClient implements AutoCloseable {
         }
         Logged left;
         while ((left = queue.poll()) != null) {
-            failed.increment();
+            if (!left.isFlushMarker()) {
+                failed.increment();
+                failureListener.onFailure(left.key(keyPrefix), new DeliveryFailedException(
+                        "the audit client was closed before the event was sent", null));
+            }
             left.future().completeExceptionally(new DeliveryFailedException(
                     "the audit client was closed before the event was sent", null));
         }
@@ -492,9 +526,15 @@ public final class AuditClient implements AutoCloseable {
         if (logged == null) {
             return null;
         }
-        report(logged.future(), logged.key()); // log() already keeps it among the outstanding
+        if (logged.isFlushMarker()) {
+            logged.future().complete(null);
+            return null;
+        }
+        String key = logged.key(keyPrefix);
+        outstanding.add(logged.future());
+        report(logged.future(), key);
         try {
-            return prepared(logged.event(), logged.key(), logged.loggedAt(), logged.future());
+            return prepared(logged.event(), key, logged.loggedAt(), logged.future());
         } catch (InvalidEventException e) {
             rejected.increment();
             logged.future().completeExceptionally(e);

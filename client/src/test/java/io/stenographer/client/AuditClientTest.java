@@ -97,6 +97,22 @@ class AuditClientTest {
     }
 
     @Test
+    void flushSendsWithoutLingeringAndReturnsOnceEachEarlierEventHasItsOutcome() {
+        start(service.client().batchSize(256).linger(Duration.ofSeconds(60)));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            futures.add(client.logEvent("u-" + i, "case.view"));
+        }
+        futures.add(client.logEvent("u-5", "Not An Action"));
+
+        client.flush(Duration.ofSeconds(20));
+
+        assertThat(futures).allMatch(CompletableFuture::isDone);
+        assertThat(futures.subList(0, 5)).noneMatch(CompletableFuture::isCompletedExceptionally);
+        assertThat(futures.get(5)).isCompletedExceptionally();
+    }
+
+    @Test
     void aLoneEventIsSentWhenTheLingerEnds() throws Exception {
         start(service.client().batchSize(256).linger(Duration.ofMillis(100)));
         receiptOf(client.logEvent("u-1", "case.view"));
