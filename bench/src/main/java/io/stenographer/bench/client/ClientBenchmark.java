@@ -80,7 +80,7 @@ public final class ClientBenchmark {
         int events = line.positive("events", 100_000);
         int rounds = line.positive("rounds", 3);
         int rawConnections = line.positive("raw-connections", 4);
-        int spoolProducers = line.positive("spool-producers", 64);
+        int spoolProducers = line.positive("spool-producers", 256);
         int verifySamples = line.positive("verify-samples", 300);
         Path scratch = Path.of(line.take("scratch", "/tmp/steno-clientbench-scratch"));
         line.requireAllTaken();
