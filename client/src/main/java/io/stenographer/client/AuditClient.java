@@ -267,7 +267,7 @@ public final class AuditClient implements AutoCloseable {
     private void report(CompletableFuture<Receipt> future, String key) {
         future.whenComplete((receipt, error) -> {
             outstanding.remove(future);
-            if (error != null) {
+            if (error != null && !(error instanceof DeliveryFailedException kept && kept.keptInSpool())) {
                 failureListener.onFailure(key, error instanceof AuditClientException known ? known
                         : new AuditClientException("logging failed: " + error, error));
             }
@@ -446,8 +446,11 @@ public final class AuditClient implements AutoCloseable {
         if (spool != null) {
             List<Pending> kept = List.copyOf(spooledHere.values());
             spooledHere.clear();
-            fail(kept, new DeliveryFailedException(givenUp("the audit client was closed before the event was sent"),
-                    null));
+            if (!kept.isEmpty()) {
+                System.getLogger(AuditClient.class.getName()).log(System.Logger.Level.WARNING, kept.size()
+                        + " logged events are still in the spool; the next run of the application delivers them");
+            }
+            fail(kept, gaveUp("the audit client was closed before the event was sent", null));
             spool.close();
         }
     }
@@ -662,8 +665,7 @@ public final class AuditClient implements AutoCloseable {
                 lastError = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(batch, new DeliveryFailedException(givenUp("the audit client was closed before the service "
-                        + "answered"), e));
+                fail(batch, gaveUp("the audit client was closed before the service answered", e));
                 return false;
             } catch (IOException | RuntimeException e) {
                 // RuntimeException: the token supplier's, e.g. an identity provider that is away for a moment.
@@ -692,9 +694,9 @@ public final class AuditClient implements AutoCloseable {
             Duration wait = backoff(attempt, answer == null ? Optional.empty() : answer.retryAfter());
             boolean pastDeadline = deadline != Long.MAX_VALUE && System.nanoTime() + wait.toNanos() - deadline > 0;
             if (abandoned || pastDeadline) {
-                fail(batch, new DeliveryFailedException(givenUp("gave up after " + attempt + " attempts"
+                fail(batch, gaveUp("gave up after " + attempt + " attempts"
                         + (abandoned ? " when the client was closed" : " within " + settings.deliveryTimeout())
-                        + "; last: " + lastProblem), lastError));
+                        + "; last: " + lastProblem, lastError));
                 return false;
             }
             retried.increment();
@@ -702,15 +704,17 @@ public final class AuditClient implements AutoCloseable {
                 Thread.sleep(wait.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(batch, new DeliveryFailedException(givenUp("the audit client was closed while waiting to "
-                        + "retry"), e));
+                fail(batch, gaveUp("the audit client was closed while waiting to retry", e));
                 return false;
             }
         }
     }
 
-    private String givenUp(String why) {
-        return spool == null ? why : why + "; the events stay in the spool and are delivered by the next run";
+    /** Given up in this run; in SPOOL mode the events stay on disk for the next one, and the exception says so. */
+    private DeliveryFailedException gaveUp(String why, Throwable cause) {
+        return spool == null ? new DeliveryFailedException(why, cause)
+                : new DeliveryFailedException(why + "; the events stay in the spool and are delivered by the next run",
+                        cause, true);
     }
 
     static boolean isTransient(int status) {

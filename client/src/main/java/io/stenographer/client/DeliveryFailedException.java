@@ -7,7 +7,19 @@ package io.stenographer.client;
  */
 public final class DeliveryFailedException extends AuditClientException {
 
+    private final boolean keptInSpool;
+
     public DeliveryFailedException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    DeliveryFailedException(String message, Throwable cause, boolean keptInSpool) {
         super(message, cause);
+        this.keptInSpool = keptInSpool;
+    }
+
+    /** SPOOL mode: the event is safe on disk and the next run of the application delivers it. */
+    public boolean keptInSpool() {
+        return keptInSpool;
     }
 }

@@ -66,7 +66,9 @@ class SpoolModeTest {
             service.scriptedStatuses.add(503);
         }
         List<CompletableFuture<Receipt>> abandoned = new ArrayList<>();
-        try (AuditClient away = spooling().closeTimeout(Duration.ofMillis(300)).build()) {
+        List<String> reportedLost = new CopyOnWriteArrayList<>();
+        try (AuditClient away = spooling().closeTimeout(Duration.ofMillis(300))
+                .failureListener((key, reason) -> reportedLost.add(key)).build()) {
             for (int i = 0; i < 12; i++) {
                 abandoned.add(away.log(Event.builder("case.view").actor("u").clientEventId("k-" + i).build()));
             }
@@ -77,10 +79,12 @@ class SpoolModeTest {
             try {
                 future.get();
             } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(DeliveryFailedException.class)
+                assertThat(e.getCause()).isInstanceOfSatisfying(DeliveryFailedException.class,
+                        failure -> assertThat(failure.keptInSpool()).isTrue())
                         .hasMessageContaining("stay in the spool");
             }
         }
+        assertThat(reportedLost).as("events safe in the spool are not reported as lost").isEmpty();
         service.scriptedStatuses.clear();
 
         Set<String> delivered = ConcurrentHashMap.newKeySet();
