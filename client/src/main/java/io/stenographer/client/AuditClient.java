@@ -66,10 +66,12 @@ import java.util.function.Supplier;
  * receipt.verify();                                                              // proof checked here
  * }</pre>
  *
- * Events are validated in the caller's thread with the server's rules, given an idempotency key, queued, and sent
- * by one sender thread through the batch endpoint. Transient failures (network, 429, 502, 503, 504) are retried
- * under the same keys, so a retry can never record an event twice. Nothing is dropped silently: every event's
- * future completes with its receipt or with an exception that says why.
+ * {@code log()} queues the event; the sender thread gives it its idempotency key, validates it with the server's
+ * rules, and sends it in batches through the batch endpoint, up to {@code maxInFlightBatches} at once. Transient
+ * failures (network, 429, 502, 503, 504) are retried under the same keys, so a retry can never record an event
+ * twice. Nothing is dropped silently: every event's future completes with its receipt or with an exception that
+ * says why, and the {@link FailureListener} hears of every failure. Futures complete on the client's delivery
+ * threads: keep callbacks short, or use the {@code ...Async} forms for blocking work.
  */
 public final class AuditClient implements AutoCloseable {
 
@@ -110,6 +112,9 @@ public final class AuditClient implements AutoCloseable {
     private final Thread spoolWriter;
     private final Thread sender;
     private volatile boolean closing;
+    /** Set by close() before its last sweep of the queue, and by the spool writer before it stops taking events. */
+    private volatile boolean drained;
+    private volatile boolean writerDone;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean abandoned;
 
@@ -245,6 +250,10 @@ public final class AuditClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             queued = false;
         }
+        if (queued && drained && queue.remove(logged)) {
+            // close() swept the queue already: nobody would ever send this event.
+            throw new IllegalStateException("the audit client is closed");
+        }
         if (!queued) {
             failed.increment();
             throw new QueueFullException("the audit queue of " + (queue.size() + queue.remainingCapacity())
@@ -281,6 +290,10 @@ public final class AuditClient implements AutoCloseable {
             if (!intake.offer(request, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new QueueFullException("the spool writer took no event for " + settings.blockTimeout()
                         + "; the event was not logged");
+            }
+            if (writerDone && intake.remove(request)) {
+                outstanding.remove(pending.future());
+                throw new IllegalStateException("the audit client is closed");
             }
             request.spooled().get(settings.blockTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -385,7 +398,7 @@ public final class AuditClient implements AutoCloseable {
         String note = string(body, "signedNote");
         return reported(() -> {
             Checkpoint latest = log.signed(note);
-            log.advanceTo(latest, note, this::consistencyPath);
+            log.advanceTo(latest, note, this::consistencyPath, true);
             return new VerifiedCheckpoint(latest.treeSize(), latest.rootHash().base64(), note);
         });
     }
@@ -433,6 +446,7 @@ public final class AuditClient implements AutoCloseable {
             abandoned = true;
             sender.interrupt();
         }
+        drained = true;
         Logged left;
         while ((left = queue.poll()) != null) {
             if (!left.isFlushMarker()) {
@@ -517,6 +531,8 @@ public final class AuditClient implements AutoCloseable {
             deliveries.execute(() -> {
                 try {
                     deliver(batch, deadline);
+                } catch (RuntimeException e) {
+                    fail(batch, new AuditClientException("delivery failed: " + e.getClass().getSimpleName(), e));
                 } finally {
                     inFlight.release();
                 }
@@ -542,6 +558,13 @@ public final class AuditClient implements AutoCloseable {
             rejected.increment();
             logged.future().completeExceptionally(e);
             return null;
+        } catch (RuntimeException e) {
+            // Anything else about one event (text the JSON model refuses, metadata changed while being read) fails
+            // that event, never the sender.
+            rejected.increment();
+            logged.future().completeExceptionally(new InvalidEventException("metadata",
+                    "cannot be read as JSON (" + e.getClass().getSimpleName() + ")"));
+            return null;
         }
     }
 
@@ -559,7 +582,10 @@ public final class AuditClient implements AutoCloseable {
             }
             if (first == null) {
                 if (closing) {
-                    return;
+                    writerDone = true; // log() takes back what it hands in after this; the rest is written below
+                    if (intake.isEmpty()) {
+                        return;
+                    }
                 }
                 continue;
             }
@@ -605,7 +631,8 @@ public final class AuditClient implements AutoCloseable {
                         return;
                     }
                     records.addAll(spool.next(cursor, settings.batchSize() - records.size(),
-                            bodyLimit - records.stream().mapToLong(record -> record.payload().length).sum()));
+                            bodyLimit - records.stream().mapToLong(record -> record.payload().length).sum(),
+                            records.isEmpty()));
                     if (records.isEmpty()) {
                         lingerEnd = System.nanoTime() + settings.linger().toNanos();
                     }
@@ -675,19 +702,34 @@ public final class AuditClient implements AutoCloseable {
             if (answer != null) {
                 int status = answer.status();
                 if (status == 200) {
-                    complete(batch, answer.body());
-                    return true;
+                    if (complete(batch, answer.body())) {
+                        return true;
+                    }
+                    if (spool == null) {
+                        fail(batch, new AuditClientException("the service's batch answer is not readable"));
+                        return true;
+                    }
+                    lastProblem = "a batch answer that is not readable";
                 }
                 if (status == 413 && batch.size() > 1) {
                     // Too large for this service's limits: halves are new requests of the same events and keys.
                     return deliver(batch.subList(0, batch.size() / 2), deadline)
                             && deliver(batch.subList(batch.size() / 2, batch.size()), deadline);
                 }
-                if (!isTransient(status)) {
-                    rejected.add(batch.size());
-                    AuditClientException refusal = rejection(answer);
-                    batch.forEach(outgoing -> outgoing.fail(refusal));
-                    return true;
+                if (!isTransient(status) && status != 200) {
+                    // A 413 for one event is an answer about that event: final even in SPOOL mode, or it would
+                    // hold the spool back for ever.
+                    if (spool == null || status == 413) {
+                        rejected.add(batch.size());
+                        AuditClientException refusal = rejection(answer);
+                        batch.forEach(outgoing -> outgoing.fail(refusal));
+                        return true;
+                    }
+                    // SPOOL: a refusal of the whole batch (a token, a path, the service's own fault) is no answer
+                    // about the events, which stay on disk until one comes; said where operators look.
+                    System.getLogger(AuditClient.class.getName()).log(System.Logger.Level.WARNING,
+                            "the service refused a spooled batch of " + batch.size() + " events with HTTP " + status
+                                    + "; they stay in the spool and are sent again");
                 }
             }
             attempt++;
@@ -743,26 +785,29 @@ public final class AuditClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Maps each item of the batch answer to its own event. */
-    private void complete(List<Outgoing> batch, byte[] body) {
+    /**
+     * Maps each item of the batch answer to its own event. The items must name each index of the batch exactly
+     * once; an event the answer leaves out, or names twice, fails rather than wait for ever.
+     */
+    private boolean complete(List<Outgoing> batch, byte[] body) {
         List<JsonValue> items;
         try {
             items = ((JsonArray) object(body).get("items")).elements();
         } catch (RuntimeException e) {
-            fail(batch, new AuditClientException("the service's batch answer is not readable: " + e.getMessage(), e));
-            return;
+            return false; // the caller decides: fail the events, or keep them spooled and try again
         }
-        if (items.size() != batch.size()) {
-            fail(batch, new AuditClientException("the service answered " + items.size() + " items for a batch of "
-                    + batch.size()));
-            return;
-        }
+        boolean[] answered = new boolean[batch.size()];
         for (JsonValue value : items) {
-            JsonObject item = (JsonObject) value;
-            int index = (int) ((JsonNumber) item.get("index")).value();
-            Outgoing outgoing = batch.get(index);
-            String status = string(item, "status");
+            Outgoing outgoing = null;
             try {
+                JsonObject item = (JsonObject) value;
+                int index = (int) ((JsonNumber) item.get("index")).value();
+                if (index < 0 || index >= batch.size() || answered[index]) {
+                    continue;
+                }
+                answered[index] = true;
+                outgoing = batch.get(index);
+                String status = string(item, "status");
                 switch (status) {
                     case "created", "duplicate" -> {
                         Receipt receipt = receipt(outgoing, item, status.equals("duplicate"));
@@ -784,11 +829,19 @@ public final class AuditClient implements AutoCloseable {
                 listener.onIntegrityViolation(e);
                 outgoing.fail(e);
             } catch (RuntimeException e) {
-                failed.increment();
-                outgoing.fail(new AuditClientException("the service's answer for this event is not readable: "
-                        + e.getMessage(), e));
+                if (outgoing != null) {
+                    failed.increment();
+                    outgoing.fail(new AuditClientException("the service's answer for this event is not readable"));
+                }
             }
         }
+        for (int i = 0; i < answered.length; i++) {
+            if (!answered[i]) {
+                failed.increment();
+                batch.get(i).fail(new AuditClientException("the service's batch answer has no item for this event"));
+            }
+        }
+        return true;
     }
 
     /** The receipt, after recomputing the leaf hash from what was sent and the fields the server sealed. */
@@ -869,7 +922,8 @@ public final class AuditClient implements AutoCloseable {
             throw new LogIntegrityException.InclusionFailed("the inclusion proof of event " + receipt.eventId()
                     + " at index " + leafIndex + " does not lead to the signed root of size " + treeSize);
         }
-        log.advanceTo(checkpoint, note, this::consistencyPath);
+        // The proof's checkpoint may be older than one another thread verified meanwhile: not a rollback.
+        log.advanceTo(checkpoint, note, this::consistencyPath, false);
         return new Receipt.Inclusion(leafIndex, treeSize, checkpoint.rootHash().base64(), note);
     }
 
@@ -1030,7 +1084,7 @@ public final class AuditClient implements AutoCloseable {
         private Path spoolDirectory;
         private long maxSpoolBytes = 1L << 30;
         private long spoolSegmentBytes = 16L << 20;
-        private SpoolListener spoolListener = SpoolListener.NONE;
+        private SpoolListener spoolListener = SpoolListener.LOG;
         private IntegrityListener listener = violation -> { };
         private HttpClient httpClient;
         private Clock clock = Clock.systemUTC();

@@ -11,6 +11,7 @@ import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.Source;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNull;
@@ -84,7 +85,10 @@ final class EventDrafts {
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 throw new FieldViolation(path, "must be a finite number");
             }
-            return new JsonNumber(d);
+            // Judged as the service reads it: by its canonical text, so 1e18 (written 1000000000000000000) is an
+            // integer beyond 2^53 here too.
+            String text = CanonicalJson.formatNumber(d);
+            return MetadataNumbers.exact(path, new BigDecimal(text), text.indexOf('.') < 0 && text.indexOf('e') < 0);
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, JsonValue> members = new LinkedHashMap<>();

@@ -32,6 +32,12 @@ final class HttpTransport {
         this.requestTimeout = requestTimeout;
     }
 
+    /** The path under the base URI, which may itself have a path (a service mounted under /audit). */
+    private URI at(String path) {
+        String root = base.toString();
+        return URI.create((root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + path);
+    }
+
     Answer post(String path, byte[] json) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build());
@@ -42,7 +48,7 @@ final class HttpTransport {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(at(path)).timeout(requestTimeout)
                 .header("Accept", "application/json");
         String token = tokens.get();
         if (token != null) {

@@ -47,6 +47,11 @@ final class Spool implements AutoCloseable {
     private long nextSequence;
     private long acknowledged;
     private long totalBytes;
+    /** Held while the spool is open: two clients on one directory would send and delete each other's records. */
+    private final FileChannel lockFile;
+    private final java.nio.channels.FileLock lock;
+    /** Set when a failed append could not be undone: nothing more is appended, so nothing lands after garbage. */
+    private IOException broken;
 
     Spool(Path directory, long segmentBytes, long maxBytes) {
         this.directory = directory;
@@ -54,6 +59,18 @@ final class Spool implements AutoCloseable {
         this.maxBytes = maxBytes;
         try {
             Files.createDirectories(directory);
+            lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock taken;
+            try {
+                taken = lockFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                taken = null;
+            }
+            if (taken == null) {
+                lockFile.close();
+                throw new AuditClientException("the spool directory " + directory + " is in use by another client");
+            }
+            lock = taken;
             acknowledged = readAcknowledged();
             nextSequence = acknowledged + 1;
             recovered = recover();
@@ -82,10 +99,16 @@ final class Spool implements AutoCloseable {
             throw new QueueFullException("the spool in " + directory + " holds " + totalBytes
                     + " bytes and may not grow past " + maxBytes + "; the events were not logged");
         }
+        if (broken != null) {
+            throw new UncheckedIOException("the spool in " + directory + " stopped after a write it could not undo",
+                    broken);
+        }
         long first = nextSequence;
+        long sizeBefore = currentSize;
         try {
             if (current == null || currentSize >= segmentBytes) {
                 roll();
+                sizeBefore = 0;
             }
             ByteBuffer buffer = ByteBuffer.allocate((int) bytes);
             for (byte[] payload : payloads) {
@@ -101,6 +124,18 @@ final class Spool implements AutoCloseable {
             totalBytes += bytes;
             return first;
         } catch (IOException e) {
+            // Undo the append whole, so the sender never reads these records and the next append follows whole
+            // records only; its callers are told it failed.
+            nextSequence = first;
+            try {
+                if (current != null) {
+                    current.truncate(sizeBefore);
+                    current.force(true);
+                }
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+                broken = e;
+            }
             throw new UncheckedIOException("cannot append to the spool in " + directory, e);
         }
     }
@@ -116,6 +151,11 @@ final class Spool implements AutoCloseable {
      * payload bytes than {@code maxBytes} unless the first alone is larger. Moves the cursor past them.
      */
     synchronized List<Record> next(Cursor cursor, int max, long maxBytes) {
+        return next(cursor, max, maxBytes, true);
+    }
+
+    /** {@link #next(Cursor, int, long)}; {@code firstMayExceed} false when adding to a batch already begun. */
+    synchronized List<Record> next(Cursor cursor, int max, long maxBytes, boolean firstMayExceed) {
         List<Record> out = new ArrayList<>();
         long bytes = 0;
         try {
@@ -144,7 +184,7 @@ final class Spool implements AutoCloseable {
                     cursor.offset += HEADER + record.payload().length;
                     continue;
                 }
-                if (!out.isEmpty() && bytes + record.payload().length > maxBytes) {
+                if ((!out.isEmpty() || !firstMayExceed) && bytes + record.payload().length > maxBytes) {
                     break;
                 }
                 out.add(record);
@@ -230,6 +270,8 @@ final class Spool implements AutoCloseable {
             if (current != null) {
                 current.close();
             }
+            lock.release();
+            lockFile.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -284,6 +326,13 @@ final class Spool implements AutoCloseable {
                 if (record.sequence() > acknowledged) {
                     pending++;
                 }
+            }
+            if (Files.size(entry.getValue()) == 0) {
+                // Created by a run that crashed before its first record was whole: nothing to keep, and the next
+                // segment may need its name.
+                Files.delete(entry.getValue());
+                segments.remove(entry.getKey());
+                continue;
             }
             totalBytes += Files.size(entry.getValue());
         }

@@ -10,14 +10,16 @@ public interface SpoolListener {
 
     void failed(String clientEventId, AuditClientException reason);
 
-    /** Logs nothing; the default. Refusals of recovered events are still counted in the client's metrics. */
-    SpoolListener NONE = new SpoolListener() {
+    /** The default: a refusal is one ERROR line (the key and the kind of refusal, never content); receipts pass. */
+    SpoolListener LOG = new SpoolListener() {
         @Override
         public void delivered(Receipt receipt) {
         }
 
         @Override
         public void failed(String clientEventId, AuditClientException reason) {
+            System.getLogger(AuditClient.class.getName()).log(System.Logger.Level.ERROR, "spooled audit event "
+                    + clientEventId + " of an earlier run was not recorded: " + reason.getClass().getSimpleName());
         }
     };
 }

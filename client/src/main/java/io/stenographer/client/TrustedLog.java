@@ -87,17 +87,29 @@ final class TrustedLog {
     }
 
     /**
-     * Accepts a checkpoint the service presented as its latest: it must extend the last verified one. Smaller is a
-     * rollback; the same size with another root, or a larger one whose consistency proof fails, is a fork.
+     * Accepts a checkpoint the service presented: it must be consistent with the last verified one. A larger one
+     * becomes the verified one. A smaller one is a rollback when the service presented it as its latest
+     * ({@code claimedLatest}); otherwise it is an older view (a proof fetched while another thread verified a newer
+     * checkpoint) and must be a prefix of the verified one. The same size with another root, or a failing
+     * consistency proof, is a fork.
      */
-    synchronized void advanceTo(Checkpoint latest, String noteText, ConsistencyProofs proofs) {
+    synchronized void advanceTo(Checkpoint latest, String noteText, ConsistencyProofs proofs, boolean claimedLatest) {
         if (trusted == null) {
             remember(latest, noteText);
             return;
         }
         if (latest.treeSize() < trusted.treeSize()) {
-            throw new LogIntegrityException.LogRolledBack("the log's latest checkpoint has " + latest.treeSize()
-                    + " leaves, but this client already verified one with " + trusted.treeSize());
+            if (claimedLatest) {
+                throw new LogIntegrityException.LogRolledBack("the log's latest checkpoint has " + latest.treeSize()
+                        + " leaves, but this client already verified one with " + trusted.treeSize());
+            }
+            ConsistencyProof older = new ConsistencyProof(latest.treeSize(), trusted.treeSize(),
+                    proofs.between(latest.treeSize(), trusted.treeSize()));
+            if (!older.verify(latest.rootHash(), trusted.rootHash())) {
+                throw new LogIntegrityException.LogForked("the checkpoint of size " + latest.treeSize()
+                        + " is not a prefix of the verified one of size " + trusted.treeSize());
+            }
+            return;
         }
         if (latest.treeSize() == trusted.treeSize()) {
             if (!latest.rootHash().equals(trusted.rootHash())) {

@@ -330,6 +330,32 @@ class AuditClientTest {
     }
 
     @Test
+    void anEventTheJsonModelRefusesFailsAloneAndTheSenderGoesOn() throws Exception {
+        start(service.client());
+        String cutInsideAnEmoji = "case \uD83D";
+
+        Throwable failure = failureOf(client.logEvent("u-1", "case.view", Map.of("title", cutInsideAnEmoji)));
+        Receipt next = receiptOf(client.logEvent("u-2", "case.view"));
+
+        assertThat(failure).isInstanceOf(InvalidEventException.class);
+        assertThat(next.eventId()).isNotNull();
+        assertThat(failures).singleElement().isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void anOlderCheckpointFromAProofIsAViewNotARollbackButTheLatestMustNotShrink() throws Exception {
+        start(service.client());
+        Receipt first = receiptOf(client.logEvent("u-1", "case.view"));
+        receiptOf(client.logEvent("u-2", "case.view"));
+        receiptOf(client.logEvent("u-3", "case.view")).verify();
+        service.lie = FakeAuditService.Lie.ROLLBACK; // proofs against the size of their leaf, latest shrunk to 1
+
+        assertThat(first.verify().treeSize()).as("a proof against an older, consistent checkpoint").isEqualTo(1);
+        assertThat(alerts).isEmpty();
+        assertThatThrownBy(client::checkLog).isInstanceOf(LogIntegrityException.LogRolledBack.class);
+    }
+
+    @Test
     void aReceiptWhoseLeafHashIsNotTheEventsIsCaught() throws Exception {
         service.lie = FakeAuditService.Lie.WRONG_LEAF_HASH_IN_RECEIPT;
         start(service.client());

@@ -52,6 +52,10 @@ class EventDraftsTest {
                     assertThat(e.field()).isEqualTo("metadata.big");
                     assertThat(e.detail()).contains("2^53");
                 });
+        assertThatThrownBy(() -> draft(Map.of("huge", 1e18)))
+                .as("written 1000000000000000000, an integer the service refuses beyond 2^53")
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("metadata.huge"));
+        assertThat(draft(Map.of("fine", 1e300)).metadata().get("fine")).isNotNull();
         assertThatThrownBy(() -> draft(Map.of("nested", Map.of("x", Double.NaN))))
                 .isInstanceOfSatisfying(InvalidEventException.class,
                         e -> assertThat(e.field()).isEqualTo("metadata.nested.x"));

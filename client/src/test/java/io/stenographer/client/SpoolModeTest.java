@@ -61,6 +61,28 @@ class SpoolModeTest {
     }
 
     @Test
+    void aRefusalOfTheWholeBatchKeepsTheEventsSpooledUntilTheServiceTakesThem() throws Exception {
+        service.scriptedStatuses.addAll(List.of(401, 500));
+        try (AuditClient client = spooling().build()) {
+            Receipt receipt = client.log(Event.builder("case.view").actor("u").clientEventId("k-1").build())
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(receipt.clientEventId()).isEqualTo("k-1");
+            assertThat(client.metrics().rejected()).isZero();
+        }
+        assertThat(service.batchKeys).hasSize(3).allMatch(keys -> keys.equals(List.of("k-1")));
+        assertThat(service.recordedEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondClientOnTheSameSpoolDirectoryIsRefused() {
+        try (AuditClient first = spooling().build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> spooling().build())
+                    .isInstanceOf(AuditClientException.class).hasMessageContaining("in use by another client");
+        }
+        spooling().build().close(); // free again once the first is closed
+    }
+
+    @Test
     void whatTheServiceNeverTookIsDeliveredByTheNextRunUnderTheSameKeys() throws Exception {
         for (int i = 0; i < 100_000; i++) {
             service.scriptedStatuses.add(503);

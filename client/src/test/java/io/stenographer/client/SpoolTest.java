@@ -94,6 +94,20 @@ class SpoolTest {
     }
 
     @Test
+    void aSegmentACrashLeftEmptyIsRemovedSoTheNextRunCanWrite() throws IOException {
+        try (Spool spool = new Spool(directory, 1 << 20, 1 << 20)) {
+            spool.append(payloads("a", 2));
+            spool.acknowledge(2);
+        }
+        Files.createFile(directory.resolve(String.format("spool-%020d.log", 3))); // created, never written
+
+        try (Spool reopened = new Spool(directory, 1 << 20, 1 << 20)) {
+            assertThat(reopened.append(payloads("b", 1))).isEqualTo(3);
+            assertThat(texts(reopened.next(new Spool.Cursor(), 10, 1 << 20))).containsExactly("{\"clientEventId\":\"b0\"}");
+        }
+    }
+
+    @Test
     void damageBeforeTheEndIsRefusedNotGuessedAround() throws IOException {
         try (Spool spool = new Spool(directory, 60, 1 << 20)) {
             spool.append(payloads("a", 2));

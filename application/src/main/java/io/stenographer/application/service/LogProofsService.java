@@ -13,6 +13,7 @@ import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
+import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -67,6 +68,11 @@ public final class LogProofsService implements LogProofsUseCase {
         LeafSelector selector = query.leaf();
         Long treeSize = query.treeSize();
         caller.requireProofReader(tenant);
+        if (!caller.mayRead(tenant) && selector.eventId() == null) {
+            // A writer checks its own receipts by the event id it holds. By index or leaf hash it could list the
+            // ids (and, UUIDv7, the arrival times) of every other application's events in the tenant.
+            throw new TenantAccessDenied(caller.subject(), Role.AUDITOR, tenant);
+        }
         Long byEvent = null;
         if (selector.eventId() != null) {
             // Another tenant's event is answered exactly as an unknown one: ids reveal nothing across tenants.

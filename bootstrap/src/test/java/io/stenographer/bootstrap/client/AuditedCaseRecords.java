@@ -12,6 +12,12 @@ public class AuditedCaseRecords {
         return caseId + "." + format;
     }
 
+    /** The default: the event is queued and the call returns without waiting for the receipt. */
+    @Audited(action = "case.print", resourceType = "case", resourceId = "caseId")
+    public String print(String caseId) {
+        return "printed " + caseId;
+    }
+
     @Audited(action = "case.export", resourceType = "case", resourceId = "caseId", waitForReceipt = true)
     public String exportMissing(String caseId) {
         throw new IllegalStateException("no case " + caseId);

@@ -46,9 +46,10 @@ class AuditedInterceptorTest {
     @Test
     void eachCallIsAnEventWithTheUserAsActorAndTheCallsOutcome() throws Exception {
         String tenant = "audited-" + UUID.randomUUID().toString().substring(0, 8);
-        clients.use(AuditClient.builder(URI.create(service.toString())).tenant(tenant).application("case-portal")
-                .tokens(() -> TestTokens.writer("case-portal-backend", tenant))
-                .verifierKey(signer.verifier().toVerifierKey()).linger(Duration.ofMillis(5)).build());
+        AuditClient audit = AuditClient.builder(URI.create(service.toString())).tenant(tenant)
+                .application("case-portal").tokens(() -> TestTokens.writer("case-portal-backend", tenant))
+                .verifierKey(signer.verifier().toVerifierKey()).linger(Duration.ofMillis(5)).build();
+        clients.use(audit);
 
         String officer = TestTokens.valid("officer-17", Set.of("case-officer"), tenant);
 
@@ -60,12 +61,15 @@ class AuditedInterceptorTest {
                 .then().statusCode(greaterThanOrEqualTo(400));
         assertThat(cases.export("C-4", "csv")).as("called with no login, e.g. from a scheduled job")
                 .isEqualTo("C-4.csv");
+        assertThat(cases.print("C-5")).as("not waiting for the receipt").isEqualTo("printed C-5");
+        audit.flush(Duration.ofSeconds(30));
 
         assertThat(eventsOf(tenant)).containsExactly(
                 "officer-17 case.export case C-1 success {\"method\":\"AuditedCaseRecords.export\"}",
                 "officer-17 case.export case C-2 failure {\"method\":\"AuditedCaseRecords.exportMissing\"}",
                 "officer-17 case.view case C-3 denied {\"method\":\"AuditedCaseRecords.viewSealed\"}",
-                "anonymous case.export case C-4 success {\"method\":\"AuditedCaseRecords.export\"}");
+                "anonymous case.export case C-4 success {\"method\":\"AuditedCaseRecords.export\"}",
+                "anonymous case.print case C-5 success {\"method\":\"AuditedCaseRecords.print\"}");
         clients.use(null);
     }
 

@@ -19,8 +19,10 @@ import java.lang.annotation.Target;
  *
  * The actor is the authenticated user (the container's {@code java.security.Principal}), the outcome is
  * {@code success} when the method returns, {@code denied} when it throws a security exception, {@code failure}
- * otherwise. The event is queued after the method ran; if it cannot be queued, the call fails with the
- * client's exception instead of returning as if it had been audited.
+ * otherwise. The event is queued after the method ran; if the queue refuses it, the call fails with the client's
+ * exception instead of returning as if it had been audited. An event the client later finds invalid or cannot
+ * deliver is reported to the client's {@link io.stenographer.client.FailureListener}; with
+ * {@link #waitForReceipt()} the call itself fails.
  */
 @InterceptorBinding
 @Inherited

@@ -109,8 +109,8 @@ public class LogsResource {
     @Produces({MediaType.APPLICATION_JSON, SIGNED_NOTE})
     @Operation(summary = "Inclusion proof by leaf index or leaf hash",
             description = "Against the checkpoint of tree size 'size' (default: the latest). Give exactly one "
-                    + "of index, leafHash (hex) or eventId. Auditors and the tenant's writers (who check their "
-                    + "receipts) may ask: a proof holds only hashes.")
+                    + "of index, leafHash (hex) or eventId. Auditors may use any; the tenant's writers, who check "
+                    + "their receipts, by eventId only.")
     public Response inclusion(@PathParam("tenant") String tenant,
             @QueryParam("index") String index, @QueryParam("leafHash") String leafHash,
             @QueryParam("eventId") String eventId, @QueryParam("size") String size,
