@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
 import io.stenographer.bootstrap.support.Api;
+import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.OidcStub;
 import io.stenographer.client.AuditClient;
 import io.stenographer.client.Event;
@@ -239,12 +240,15 @@ class AuditClientIT {
         assertThat(second.waitFor(5, TimeUnit.MINUTES)).as("the restarted application delivers and exits").isTrue();
         assertThat(second.exitValue()).as(Files.readString(work.resolve("app.log"))).isZero();
 
-        List<Integer> inLogOrder = sequenceInLogOrder(producer);
-        long integrationDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (inLogOrder.size() < count && System.nanoTime() < integrationDeadline) {
-            Thread.sleep(100); // the last events are recorded; the sequencer integrates them within a round or two
-            inLogOrder = sequenceInLogOrder(producer);
-        }
+        // The last events are recorded; the sequencer integrates them within a round or two.
+        List<Integer> inLogOrder = Await.until("all " + count + " events of " + producer + " in the log",
+                Await.DEADLINE, () -> {
+                    try {
+                        return sequenceInLogOrder(producer);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, leaves -> leaves.size() >= count);
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             expected.add(i);
@@ -263,20 +267,23 @@ class AuditClientIT {
                 .start();
     }
 
-    private static void awaitProgress(Path progress, int atLeast, Process app) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(progress) && Files.readAllLines(progress).stream().filter(line -> !line.isBlank())
-                    .count() >= atLeast) {
-                return;
-            }
+    private static void awaitProgress(Path progress, int atLeast, Process app) {
+        Await.until("the application to have logged " + atLeast + " events", Duration.ofMinutes(2), () -> {
             if (!app.isAlive()) {
                 throw new AssertionError("the application exited with " + app.exitValue() + " before logging "
                         + atLeast + " events");
             }
-            Thread.sleep(20);
+            return loggedSoFar(progress);
+        }, logged -> logged >= atLeast);
+    }
+
+    private static long loggedSoFar(Path progress) {
+        try {
+            return Files.exists(progress)
+                    ? Files.readAllLines(progress).stream().filter(line -> !line.isBlank()).count() : 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        throw new AssertionError("the application did not log " + atLeast + " events within 2 minutes");
     }
 
     /** The producer's {@code seq} metadata of its events, in leaf order, duplicates included. */
