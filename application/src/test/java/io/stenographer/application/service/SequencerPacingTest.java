@@ -179,15 +179,22 @@ class SequencerPacingTest {
         }
     }
 
-    @Test
-    void aTenantRefusedInsideAGroupKeepsNothingAndTheOthersAreStillIntegrated() {
-        IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofHours(1), 1, 3));
+    /**
+     * Two queued events each for acme, globex and initech; globex's log holds a leaf that no checkpoint covers, so
+     * the sequencer must refuse to extend it.
+     */
+    private void twoEventsEachWithGlobexRefused() {
         queue(ACME, 2);
         queue(GLOBEX, 2);
         queue(INITECH, 2);
-        // Globex's log holds a leaf that no checkpoint covers: the sequencer must refuse to extend it.
         transactions.inTransaction(() -> log.appendLeaf(GLOBEX, TestEvents.event(GLOBEX, "case.view", "X", NOW,
                 random).id(), new Hash(new byte[32])));
+    }
+
+    @Test
+    void aTenantRefusedInsideAGroupKeepsNothingAndTheOthersAreStillIntegrated() {
+        IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofHours(1), 1, 3));
+        twoEventsEachWithGlobexRefused();
 
         IntegrationRound round = service.integratePending();
 
@@ -206,11 +213,7 @@ class SequencerPacingTest {
     @Test
     void aTenantThatFailedLastRoundIsServedAloneSoItsNeighboursAreNotRolledBackAgain() {
         IntegrateEventsService service = sequencerWith(new SequencerLimits(100, Duration.ofHours(1), 1, 3));
-        queue(ACME, 2);
-        queue(GLOBEX, 2);
-        queue(INITECH, 2);
-        transactions.inTransaction(() -> log.appendLeaf(GLOBEX, TestEvents.event(GLOBEX, "case.view", "X", NOW,
-                random).id(), new Hash(new byte[32])));
+        twoEventsEachWithGlobexRefused();
         service.integratePending();
         queue(ACME, 3);
         queue(INITECH, 3);
