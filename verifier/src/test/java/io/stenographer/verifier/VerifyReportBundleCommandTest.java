@@ -48,7 +48,7 @@ class VerifyReportBundleCommandTest {
         PublishedCheckpoint pinned = new PublishedCheckpoint(LogFixture.TENANT, checkpoint, LOG.checkpoint(size), from);
         ReportHeader header = new ReportHeader("report-1", LogFixture.TENANT, ReportType.FOIA_EXPORT,
                 ReportFormat.BUNDLE, parameters.toJson(ReportType.FOIA_EXPORT), definition.ruleVersions(), "auditor",
-                from, from, pinned, LOG.verifierKey(), definition.selectedCount(), 0);
+                from, pinned, LOG.verifierKey(), definition.selectedCount(), 0);
         Redactor redactor = new Redactor(List.of("metadata.form"), false, null);
         ReportEvents events = sink -> {
             for (int i = 0; i < LOG.events.size(); i++) {

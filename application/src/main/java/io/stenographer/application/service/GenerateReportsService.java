@@ -1,6 +1,7 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.GenerateReportsUseCase;
+import io.stenographer.application.port.out.DeriveReportSecretPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
@@ -42,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.random.RandomGenerator;
 
 /**
  * Generates queued reports. A report finds, through the time indexes, the leaves below its pinned tree size whose
@@ -63,7 +63,6 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
 
     static final String REPORT_GENERATED = "report.generated";
     static final int CHUNK = 1_000;
-    private static final int SECRET_BYTES = 32;
 
     private final TrackReportJobsPort jobs;
     private final LoadLogPort log;
@@ -76,7 +75,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final SignReportManifestPort manifestSigner;
     private final TransactionRunner transactions;
     private final Clock clock;
-    private final RandomGenerator random;
+    private final DeriveReportSecretPort secrets;
     private final long maxEvents;
     private final long pdfMaxRows;
 
@@ -84,7 +83,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             SelfAudit selfAudit, StoreReportFilesPort files, SpoolReportEventsPort spools, RenderReportPort renderer,
             TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
-            RandomGenerator random, long maxEvents, long pdfMaxRows) {
+            DeriveReportSecretPort secrets, long maxEvents, long pdfMaxRows) {
         this.jobs = jobs;
         this.log = log;
         this.archived = archived;
@@ -96,7 +95,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         this.manifestSigner = manifestSigner;
         this.transactions = transactions;
         this.clock = clock;
-        this.random = random;
+        this.secrets = secrets;
         this.maxEvents = maxEvents;
         this.pdfMaxRows = pdfMaxRows;
     }
@@ -213,8 +212,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         JsonObject query = job.parameters().toJson(job.type());
         ReportHeader header = new ReportHeader(job.id().toString(), job.tenant(), job.type(), job.format(),
                 redactor == null ? query : redactor.publishedQuery(query), definition.ruleVersions(),
-                job.requestedBy(), job.requestedAt(),
-                clock.instant(), checkpoint, signedBy(job.tenant(), checkpoint.treeSize()), selected, unavailable);
+                job.requestedBy(), job.requestedAt(), checkpoint, signedBy(job.tenant(), checkpoint.treeSize()), selected, unavailable);
         ReportDocument document = new ReportDocument(header, definition.summary(), definition.results());
         long[] written = {0};
         ReportEvents events = sink -> {
@@ -270,8 +268,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     }
 
     private Redactor redactor(ReportJob job) {
-        byte[] secret = new byte[SECRET_BYTES];
-        random.nextBytes(secret);
+        byte[] secret = secrets.pseudonymSecret(job.tenant(), job.id());
         return new Redactor(job.parameters().redactFields(), job.parameters().pseudonymiseActors(), secret);
     }
 

@@ -80,7 +80,8 @@ class GenerateReportsServiceTest {
                 new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random),
                 filesPort(), spools, (doc, events, out) -> {
                     throw new UnsupportedOperationException("no PDF here");
-                }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock, random, maxEvents, 10);
+                }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock,
+                (tenant, reportId) -> new byte[32], maxEvents, 10);
     }
 
     private void seed(int count) {

@@ -8,6 +8,7 @@ import io.stenographer.adapters.reports.PdfReportRenderer;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.application.port.out.DeriveReportSecretPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
 import io.stenographer.application.port.out.SpoolReportEventsPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
@@ -63,10 +64,11 @@ public class ReportsConfiguration {
     GenerateReportsUseCase generateReports(PostgresReportJobs jobs, PostgresMerkleLog log,
             ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files,
             SpoolReportEventsPort spools, TenantKeySets keySets,
-            SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
+            DeriveReportSecretPort secrets,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
         return new GenerateReportsService(jobs, log, archived, selfAudit, files, spools, new PdfReportRenderer(), keySets,
-                manifestSigner, transactions, clock, random, maxEvents, pdfMaxRows);
+                manifestSigner, transactions, clock, secrets, maxEvents, pdfMaxRows);
     }
 }

@@ -1,5 +1,6 @@
 package io.stenographer.bootstrap.signing;
 
+import io.stenographer.application.port.out.DeriveReportSecretPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
 import io.stenographer.domain.report.bundle.ReportManifest;
@@ -8,6 +9,7 @@ import io.stenographer.domain.checkpoint.Ed25519Keys;
 import io.stenographer.domain.checkpoint.NoteSigner;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.TenantId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +20,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +46,7 @@ import org.jboss.logging.Logger;
  * tenant's next checkpoint (the handover) is cosigned by its retired key and the current one. Once every tenant
  * has rotated ({@code GET /api/v1/logs/{tenant}/key-set}), the retired files may be removed.
  */
-public final class FileSigningKey implements SignCheckpointPort, SignReportManifestPort {
+public final class FileSigningKey implements SignCheckpointPort, SignReportManifestPort, DeriveReportSecretPort {
 
     private static final Logger LOG = Logger.getLogger(FileSigningKey.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -180,6 +185,22 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
     @Override
     public SignedNote signManifest(ReportManifest manifest) {
         return signer.sign(manifest.body());
+    }
+
+    /**
+     * The hash of the log key's signature over a label no checkpoint or manifest can start with: Ed25519 signatures
+     * are deterministic (RFC 8032), so the secret is the same on every instance and every run, and the signature
+     * itself is never shown.
+     */
+    @Override
+    public byte[] pseudonymSecret(TenantId tenant, UUID reportId) {
+        String label = "stenographer.report-pseudonym-secret/v1\n" + tenant.value() + "\n" + reportId + "\n";
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(
+                    signer.sign(label).serialize().getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
     }
 
     @Override

@@ -12,15 +12,16 @@ import java.util.Objects;
  * What a report is and where it stands: the query (effective parameters), the rule versions, who asked
  * and who generated it, when, and the signed checkpoint it is pinned to. Everything in a report is
  * computed from the leaves with index below {@code checkpoint.treeSize()}, so the same request gives
- * the same result; only {@code reportId}, {@code requestedAt}, {@code generatedAt} (and, in public-records
- * exports, the pseudonyms) differ.
+ * the same result; only {@code reportId} and {@code requestedAt} differ. The file states no generation time:
+ * its bytes are a function of the request and the log, so a report regenerated (for example after its instance
+ * died) has the same digest. When it was generated is in its status and its {@code report.generated} event.
  *
  * @param eventCount        events in the report's event table
  * @param eventsUnavailable leaves of the period whose event payload is gone (purged, and its archive copy deleted
  *                          at the end of its retention) and so could not be evaluated
  */
 public record ReportHeader(String reportId, TenantId tenant, ReportType type, ReportFormat format, JsonObject query,
-        List<String> ruleVersions, String requestedBy, Instant requestedAt, Instant generatedAt,
+        List<String> ruleVersions, String requestedBy, Instant requestedAt,
         PublishedCheckpoint checkpoint, String verifierKey, long eventCount, long eventsUnavailable) {
 
     public static final String FORMAT = "stenographer.report/v1";
@@ -34,7 +35,6 @@ public record ReportHeader(String reportId, TenantId tenant, ReportType type, Re
         ruleVersions = List.copyOf(ruleVersions);
         Objects.requireNonNull(requestedBy, "requestedBy");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        Objects.requireNonNull(generatedAt, "generatedAt");
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(verifierKey, "verifierKey");
         if (!checkpoint.tenant().equals(tenant)) {
@@ -71,7 +71,6 @@ public record ReportHeader(String reportId, TenantId tenant, ReportType type, Re
                 .put("requestedBy", requestedBy)
                 .put("requestedAt", Timestamps.format(requestedAt))
                 .put("generatedBy", "stenographer")
-                .put("generatedAt", Timestamps.format(generatedAt))
                 .put("checkpoint", pinned)
                 .put("eventCount", eventCount)
                 .put("eventsUnavailable", eventsUnavailable)

@@ -68,7 +68,7 @@ public final class ReportFixture {
         definition.finish();
         PublishedCheckpoint checkpoint = checkpoint();
         ReportHeader header = new ReportHeader("r-1", TENANT, type, format, parameters.toJson(type),
-                definition.ruleVersions(), "auditor-1", T0, T0, checkpoint, signer.verifier().toVerifierKey(),
+                definition.ruleVersions(), "auditor-1", T0, checkpoint, signer.verifier().toVerifierKey(),
                 definition.selectedCount(), 0);
         ReportDocument document = new ReportDocument(header, definition.summary(), definition.results());
         InMemoryMerkleTree tree = tree();
