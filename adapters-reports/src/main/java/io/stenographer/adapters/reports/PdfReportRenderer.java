@@ -3,6 +3,7 @@ package io.stenographer.adapters.reports;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.report.Finding;
@@ -17,81 +18,119 @@ import io.stenographer.domain.report.RuleResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 /**
- * The report for people, with Apache PDFBox: a title page; the query and period; summary tables; an
- * activity-over-time bar chart; the rules' findings and notes; the event table (at most the rows the
- * service passes); the signed checkpoint and root hash with instructions to verify them; and
- * "Page i of N" on every page. Only the PDF standard fonts are used: characters they cannot show are
- * printed as '?'.
+ * The report for people, as one PDF/A-3b file with Apache PDFBox: a title page; the query and period; summary tables;
+ * an activity-over-time bar chart; the rules' findings and notes; the event table (at most the rows the service
+ * passes), each row with its event id and leaf hash; the signed checkpoint with instructions to verify it; "Page i of
+ * N" on every page; and the report's verifiable bundle attached ({@link PdfArchive}). Text goes through
+ * {@link ReportText}: embedded Noto/Droid/DejaVu subsets, shaped and reordered, escapes instead of '?', and cut cells
+ * that say so. The bytes depend only on the report (no clock, fixed /ID), so regenerating gives the same digest.
  */
 public final class PdfReportRenderer implements RenderReportPort {
 
-    private static final PDRectangle PAGE = PDRectangle.A4;
-    private static final float MARGIN = 48;
+    static final PDRectangle PAGE = PDRectangle.A4;
+    static final float MARGIN = 48;
     private static final int MAX_TABLE_ROWS = 40;
     private static final int MAX_FINDINGS = 300;
+    private static final int MAX_WRAPPED_LINES = 12;
+
+    private final ReportText text;
+
+    public PdfReportRenderer(ReportFonts fonts) {
+        this.text = new ReportText(fonts);
+    }
+
+    /**
+     * A renderer that loads its fonts from {@code directory} on first use (a service that never renders a PDF does not
+     * need them); while they are missing every PDF fails, naming the files and the command that installs them.
+     */
+    public static RenderReportPort loadingFontsFrom(java.nio.file.Path directory) {
+        return new RenderReportPort() {
+            private PdfReportRenderer loaded;
+
+            private synchronized PdfReportRenderer renderer() {
+                if (loaded == null) {
+                    loaded = new PdfReportRenderer(ReportFonts.load(directory));
+                }
+                return loaded;
+            }
+
+            @Override
+            public void renderPdf(ReportDocument document, ReportEvents rows, Bundle bundle, OutputStream out)
+                    throws IOException {
+                renderer().renderPdf(document, rows, bundle, out);
+            }
+        };
+    }
 
     @Override
-    public void renderPdf(ReportDocument document, ReportEvents events, OutputStream out) throws IOException {
-        try (PDDocument pdf = new PDDocument()) {
-            Layout layout = new Layout(pdf);
+    public void renderPdf(ReportDocument document, ReportEvents rows, Bundle bundle, OutputStream out)
+            throws IOException {
+        // Scratch on disk: the attached bundle can be far larger than the pages.
+        try (PDDocument pdf = new PDDocument(IOUtils.createTempFileOnlyStreamCache())) {
             ReportHeader header = document.header();
-            PDDocumentInformation info = pdf.getDocumentInformation();
-            info.setTitle(header.title() + " " + header.reportId());
-            info.setProducer("Stenographer");
+            Layout layout = new Layout(pdf, text);
             titlePage(layout, header);
             layout.newPage();
             query(layout, header);
             summary(layout, document.summary(), document.results());
             chart(layout, document.summary());
             findings(layout, document);
-            eventTable(layout, header, events);
+            eventTable(layout, header, rows);
             verification(layout, header);
             layout.finish();
-            pageNumbers(pdf);
+            pageNumbers(layout);
+            PdfArchive.make(pdf, header, bundle);
             pdf.save(out);
         }
     }
 
     private static void titlePage(Layout l, ReportHeader h) throws IOException {
         l.y -= 120;
-        l.text(h.title(), l.bold, 24);
+        l.wrapped(h.title(), ReportFonts.Style.BOLD, 24);
         l.gap(10);
-        l.text("Tenant: " + h.tenant().value(), l.regular, 12);
+        l.wrapped("Tenant: " + h.tenant().value(), ReportFonts.Style.REGULAR, 12);
         l.wrapped("Period: " + ReportJson.string(h.query(), "from") + " to " + ReportJson.string(h.query(), "to")
-                + " (occurredAt, end exclusive)", l.regular, 12);
-        l.text("Report id: " + h.reportId(), l.regular, 12);
-        l.text("Requested by " + h.requestedBy() + " at " + Timestamps.format(h.requestedAt()), l.regular, 12);
-        l.text("Generated by Stenographer from the log as of the checkpoint below", l.regular, 12);
+                + " (occurredAt, end exclusive)", ReportFonts.Style.REGULAR, 12);
+        l.wrapped("Report id: " + h.reportId(), ReportFonts.Style.REGULAR, 12);
+        l.wrapped("Requested by " + h.requestedBy() + " at " + Timestamps.format(h.requestedAt()),
+                ReportFonts.Style.REGULAR, 12);
+        l.wrapped("Generated by Stenographer from the log as of the checkpoint below; regenerating it gives the same"
+                + " file, byte for byte", ReportFonts.Style.REGULAR, 10);
         l.gap(10);
-        l.text("Pinned to the signed checkpoint of " + h.checkpoint().checkpoint().origin() + " at tree size "
-                + h.checkpoint().treeSize(), l.regular, 12);
-        l.text("Root hash: " + h.checkpoint().checkpoint().rootHash().base64(), l.mono, 9);
+        l.wrapped("Pinned to the signed checkpoint of " + h.checkpoint().checkpoint().origin() + " at tree size "
+                + h.checkpoint().treeSize(), ReportFonts.Style.REGULAR, 12);
+        l.line("Root hash: " + h.checkpoint().checkpoint().rootHash().base64(), ReportFonts.Style.MONO, 9);
         l.gap(10);
-        l.text("Events in this report: " + h.eventCount(), l.bold, 12);
+        l.line("Events in this report: " + h.eventCount(), ReportFonts.Style.BOLD, 12);
         if (h.eventsUnavailable() > 0) {
-            l.text(h.eventsUnavailable() + " events in the range were purged after archiving and not evaluated",
-                    l.regular, 10);
+            l.wrapped(h.eventsUnavailable() + " events in the range were purged after archiving and not evaluated",
+                    ReportFonts.Style.REGULAR, 10);
         }
-        l.text("Rules: " + String.join(", ", h.ruleVersions()), l.regular, 10);
+        l.wrapped("Rules: " + String.join(", ", h.ruleVersions()), ReportFonts.Style.REGULAR, 10);
+        l.gap(10);
+        l.wrapped("This file is PDF/A-3b. The attachment " + BUNDLE_ATTACHMENT + " is the report's verifiable bundle"
+                + " (every event in full, the signed checkpoint, inclusion proofs, a signed manifest); see the last"
+                + " section for how to check it and that it matches the table printed here.",
+                ReportFonts.Style.REGULAR, 10);
     }
 
     private static void query(Layout l, ReportHeader h) throws IOException {
         l.heading("Query");
         for (Map.Entry<String, JsonValue> member : h.query().members().entrySet()) {
-            String value = member.getValue() instanceof JsonString text ? text.value()
+            String value = member.getValue() instanceof JsonString string ? string.value()
                     : CanonicalJson.canonicalize(member.getValue());
-            l.wrapped(member.getKey() + ": " + value, l.regular, 9);
+            l.wrapped(member.getKey() + ": " + value, ReportFonts.Style.REGULAR, 9);
         }
     }
 
@@ -109,19 +148,21 @@ public final class PdfReportRenderer implements RenderReportPort {
 
     private static void table(Layout l, ReportTable table) throws IOException {
         l.ensure(40);
-        l.text(table.title(), l.bold, 10);
-        float width = (PAGE.getWidth() - 2 * MARGIN) / table.columns().size();
-        l.row(table.columns(), width, l.bold, 8);
+        l.line(table.title(), ReportFonts.Style.BOLD, 10);
+        float[] widths = new float[table.columns().size()];
+        Arrays.fill(widths, (PAGE.getWidth() - 2 * MARGIN) / widths.length);
+        l.row(table.columns(), widths, ReportFonts.Style.BOLD, 8);
         int shown = 0;
         for (List<String> row : table.rows()) {
             if (shown++ == MAX_TABLE_ROWS) {
-                l.text("... " + (table.rows().size() - MAX_TABLE_ROWS) + " more rows in the JSON report", l.regular, 8);
+                l.line("... " + (table.rows().size() - MAX_TABLE_ROWS) + " more rows in the attached bundle",
+                        ReportFonts.Style.REGULAR, 8);
                 break;
             }
-            l.row(row, width, l.regular, 8);
+            l.row(row, widths, ReportFonts.Style.REGULAR, 8);
         }
         if (table.rows().isEmpty()) {
-            l.text("(none)", l.regular, 8);
+            l.line("(none)", ReportFonts.Style.REGULAR, 8);
         }
         l.gap(6);
     }
@@ -155,12 +196,12 @@ public final class PdfReportRenderer implements RenderReportPort {
         }
         c.fill();
         c.setNonStrokingColor(0f, 0f, 0f);
-        l.at(MARGIN, bottom + height - 6, Long.toString(max), l.regular, 7);
-        l.at(MARGIN, bottom, "0", l.regular, 7);
+        l.draw(MARGIN, bottom + height - 6, l.text.fit(Long.toString(max), ReportFonts.Style.REGULAR, 7, 28), 7);
+        l.draw(MARGIN, bottom, l.text.fit("0", ReportFonts.Style.REGULAR, 7, 28), 7);
         l.y = bottom - 10;
-        l.text("Bars: events per " + s.bucket() + " from " + Timestamps.format(buckets.get(0).start()) + " (first bar) to "
-                + Timestamps.format(buckets.get(buckets.size() - 1).start()) + " (last bar); tallest = " + max,
-                l.regular, 8);
+        l.wrapped("Bars: events per " + s.bucket() + " from " + Timestamps.format(buckets.get(0).start())
+                + " (first bar) to " + Timestamps.format(buckets.get(buckets.size() - 1).start())
+                + " (last bar); tallest = " + max, ReportFonts.Style.REGULAR, 8);
         l.gap(6);
     }
 
@@ -168,45 +209,65 @@ public final class PdfReportRenderer implements RenderReportPort {
         l.heading("Findings");
         List<Finding> findings = document.findings();
         if (findings.isEmpty()) {
-            l.text("No findings.", l.regular, 10);
+            l.line("No findings.", ReportFonts.Style.REGULAR, 10);
         }
         int shown = 0;
         for (Finding f : findings) {
             if (shown++ == MAX_FINDINGS) {
-                l.text("... " + (findings.size() - MAX_FINDINGS) + " more findings in the JSON report", l.regular, 9);
+                l.line("... " + (findings.size() - MAX_FINDINGS) + " more findings in the attached bundle",
+                        ReportFonts.Style.REGULAR, 9);
                 break;
             }
-            l.wrapped("[" + f.rule() + " " + f.kind() + "] " + f.detail(), l.regular, 9);
+            l.wrapped("[" + f.rule() + " " + f.kind() + "] " + f.detail(), ReportFonts.Style.REGULAR, 9);
         }
         for (String note : document.notes()) {
-            l.wrapped("Note: " + note, l.regular, 8);
+            l.wrapped("Note: " + note, ReportFonts.Style.REGULAR, 8);
         }
     }
 
-    private static final List<String> COLUMNS = List.of("index", "occurredAt (UTC)", "actor", "action", "resource",
+    static final List<String> COLUMNS = List.of("index", "occurredAt (UTC)", "actor", "action", "resource",
             "outcome", "reason");
     private static final float[] WIDTHS = {40, 92, 70, 70, 80, 40, 107};
+    /** Printed before each row's event id and leaf hash; the PDF verifier reads the table back by them. */
+    static final String EVENT_LABEL = "event";
+    static final String LEAF_LABEL = "leaf";
+    static final String WITHHELD = "withheld";
 
     private static void eventTable(Layout l, ReportHeader header, ReportEvents events) throws IOException {
         l.heading("Events");
-        l.row(COLUMNS, WIDTHS, l.bold, 7);
+        l.wrapped("Each row is one event; the line under it gives its event id, its leaf hash (hex; withheld for a"
+                + " redacted event) and its metadata. A cell ending in " + ReportText.TRUNCATED + " was cut to fit;"
+                + " [U+XXXX] stands for a character no embedded font can draw. The attached bundle holds every value"
+                + " in full.", ReportFonts.Style.REGULAR, 8);
+        l.row(COLUMNS, WIDTHS, ReportFonts.Style.BOLD, 7);
         long[] rows = {0};
         events.forEach((ReportEntry entry) -> {
-            String resource = ReportJson.string(entry.event(), "resource.type") == null ? ""
-                    : ReportJson.string(entry.event(), "resource.type") + "/" + ReportJson.string(entry.event(), "resource.id");
-            l.row(List.of(Long.toString(entry.index()), shortTime(ReportJson.string(entry.event(), "occurredAt")),
-                    nz(ReportJson.string(entry.event(), "actor.id")), nz(ReportJson.string(entry.event(), "action")),
-                    resource, nz(ReportJson.string(entry.event(), "outcome")),
-                    nz(ReportJson.string(entry.event(), "reason")) + (entry.redacted() ? " [redacted]" : "")),
-                    WIDTHS, l.regular, 7);
+            JsonObject event = entry.event();
+            String resource = ReportJson.string(event, "resource.type") == null ? ""
+                    : ReportJson.string(event, "resource.type") + "/" + ReportJson.string(event, "resource.id");
+            String actor = nz(ReportJson.string(event, "actor.id"));
+            String displayName = ReportJson.string(event, "actor.displayName");
+            if (displayName != null) {
+                actor += " (" + displayName + ")";
+            }
+            l.ensure(20);
+            l.row(List.of(Long.toString(entry.index()), shortTime(ReportJson.string(event, "occurredAt")), actor,
+                    nz(ReportJson.string(event, "action")), resource, nz(ReportJson.string(event, "outcome")),
+                    nz(ReportJson.string(event, "reason")) + (entry.redacted() ? " [redacted]" : "")),
+                    WIDTHS, ReportFonts.Style.REGULAR, 7);
+            JsonValue metadata = event.members().get("metadata");
+            l.line(EVENT_LABEL + " " + nz(ReportJson.string(event, "id")) + "  " + LEAF_LABEL + " "
+                    + (entry.leafHash() == null ? WITHHELD : entry.leafHash().hex())
+                    + (metadata == null ? "" : "  metadata " + CanonicalJson.canonicalize(metadata)),
+                    ReportFonts.Style.MONO, 5.5f);
             rows[0]++;
         });
         if (rows[0] < header.eventCount()) {
-            l.wrapped("This PDF lists the first " + rows[0] + " of " + header.eventCount()
-                    + " events; request the CSV, JSON or bundle format for all of them.", l.bold, 9);
+            l.wrapped("This PDF prints the first " + rows[0] + " of " + header.eventCount()
+                    + " events; the attached bundle holds all of them.", ReportFonts.Style.BOLD, 9);
         }
         if (header.eventCount() == 0) {
-            l.text("No events.", l.regular, 9);
+            l.line("No events.", ReportFonts.Style.REGULAR, 9);
         }
     }
 
@@ -214,66 +275,56 @@ public final class PdfReportRenderer implements RenderReportPort {
         l.heading("Signed checkpoint and how to verify it");
         l.wrapped("This report was computed from the leaves 0 to " + (h.checkpoint().treeSize() - 1) + " of the log "
                 + h.checkpoint().checkpoint().origin() + ". The checkpoint below is a C2SP signed note; its root hash "
-                + "commits to every one of those events.", l.regular, 9);
-        l.text("Root hash (base64): " + h.checkpoint().checkpoint().rootHash().base64(), l.mono, 8);
-        l.text("Root hash (hex): " + h.checkpoint().checkpoint().rootHash().hex(), l.mono, 8);
-        l.text("Verifier key: " + h.verifierKey(), l.mono, 7);
+                + "commits to every one of those events.", ReportFonts.Style.REGULAR, 9);
+        l.line("Root hash (base64): " + h.checkpoint().checkpoint().rootHash().base64(), ReportFonts.Style.MONO, 8);
+        l.line("Root hash (hex): " + h.checkpoint().checkpoint().rootHash().hex(), ReportFonts.Style.MONO, 7);
+        l.wrapped("Verifier key: " + h.verifierKey(), ReportFonts.Style.MONO, 7);
         l.gap(4);
         for (String line : h.checkpoint().signedNote().split("\n")) {
-            l.text(line, l.mono, 7);
+            l.wrapped(line, ReportFonts.Style.MONO, 7);
         }
         l.gap(6);
         l.wrapped("To verify: 1) obtain the log's verifier key from a source you trust and compare it with the key "
-                + "above; 2) save the checkpoint text above exactly, one line per line and a blank line before the "
-                + "signature, as note.txt, and run: java -jar stenographer-verifier.jar verify-checkpoint --checkpoint "
-                + "note.txt --origin " + h.checkpoint().checkpoint().origin() + " --key '<verifier key>'; 3) to prove "
-                + "each event is in the log, request this report as a verifiable bundle and run verify-report-bundle "
-                + "(see VERIFY.txt in the bundle and docs/REPORTS.md).", l.regular, 9);
+                + "above; 2) run: java -jar stenographer-pdf-verifier.jar verify-report-pdf --pdf THIS.pdf --key "
+                + "'<verifier key>'. It extracts the attached " + BUNDLE_ATTACHMENT + ", checks its manifest signature,"
+                + " checkpoint and inclusion proofs, and checks that every row printed here has the event id and leaf"
+                + " hash of the bundle's event at the same place (docs/REPORTS.md).", ReportFonts.Style.REGULAR, 9);
     }
 
-    /** "2026-03-01T09:15:02.123456Z" as "2026-03-01 09:15:02Z" (UTC); the JSON and CSV keep microseconds. */
+    /** "2026-03-01T09:15:02.123456Z" as "2026-03-01 09:15:02Z" (UTC); the bundle keeps microseconds. */
     private static String shortTime(String timestamp) {
         return timestamp == null || timestamp.length() < 19 ? nz(timestamp)
                 : timestamp.substring(0, 10) + " " + timestamp.substring(11, 19) + "Z";
     }
 
-    private static String nz(String text) {
-        return text == null ? "" : text;
+    private static String nz(String value) {
+        return value == null ? "" : value;
     }
 
-    private static void pageNumbers(PDDocument pdf) throws IOException {
-        int total = pdf.getNumberOfPages();
-        PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+    private static void pageNumbers(Layout l) throws IOException {
+        int total = l.pdf.getNumberOfPages();
         for (int i = 0; i < total; i++) {
-            PDPage page = pdf.getPage(i);
-            try (PDPageContentStream c = new PDPageContentStream(pdf, page, PDPageContentStream.AppendMode.APPEND,
+            PDPage page = l.pdf.getPage(i);
+            try (PDPageContentStream c = new PDPageContentStream(l.pdf, page, PDPageContentStream.AppendMode.APPEND,
                     true, true)) {
-                String label = "Page " + (i + 1) + " of " + total;
-                c.beginText();
-                c.setFont(font, 8);
-                c.newLineAtOffset(PAGE.getWidth() - MARGIN - font.getStringWidth(label) / 1000 * 8, 24);
-                c.showText(label);
-                c.endText();
+                ReportText.Line label = l.text.fit("Page " + (i + 1) + " of " + total, ReportFonts.Style.REGULAR, 8,
+                        200);
+                l.draw(c, PAGE.getWidth() - MARGIN - label.width() / 1000 * 8, 24, label, 8);
             }
         }
     }
 
-    /** The characters of WinAnsiEncoding outside Latin-1, e.g. the em dash of signed-note signature lines. */
-    private static final String WIN_ANSI_EXTRA =
-            "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019"
-            + "\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178";
-
     /** A cursor over pages: text flows down and onto new pages. */
     private static final class Layout {
         final PDDocument pdf;
-        final PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-        final PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
-        final PDType1Font mono = new PDType1Font(Standard14Fonts.FontName.COURIER);
+        final ReportText text;
+        private final Map<ReportFonts.Face, PDType0Font> loaded = new HashMap<>();
         PDPageContentStream content;
         float y;
 
-        Layout(PDDocument pdf) throws IOException {
+        Layout(PDDocument pdf, ReportText text) throws IOException {
             this.pdf = pdf;
+            this.text = text;
             newPage();
         }
 
@@ -301,85 +352,65 @@ public final class PdfReportRenderer implements RenderReportPort {
             y -= space;
         }
 
-        void heading(String text) throws IOException {
+        void heading(String title) throws IOException {
             ensure(60);
             gap(8);
-            text(text, bold, 14);
+            line(title, ReportFonts.Style.BOLD, 14);
             gap(4);
         }
 
-        void text(String text, PDType1Font font, float size) throws IOException {
+        /** One line, cut to the text width if longer. */
+        void line(String value, ReportFonts.Style style, float size) throws IOException {
             ensure(size + 4);
             y -= size + 3;
-            at(MARGIN, y, text, font, size);
+            draw(MARGIN, y, text.fit(value, style, size, PAGE.getWidth() - 2 * MARGIN), size);
         }
 
-        void at(float x, float atY, String text, PDType1Font font, float size) throws IOException {
-            content.beginText();
-            content.setFont(font, size);
-            content.newLineAtOffset(x, atY);
-            content.showText(safe(text));
-            content.endText();
-        }
-
-        void wrapped(String text, PDType1Font font, float size) throws IOException {
-            float width = PAGE.getWidth() - 2 * MARGIN;
-            StringBuilder line = new StringBuilder();
-            for (String word : safe(text).split(" ")) {
-                String candidate = line.length() == 0 ? word : line + " " + word;
-                if (font.getStringWidth(candidate) / 1000 * size > width && line.length() > 0) {
-                    text(line.toString(), font, size);
-                    line = new StringBuilder(word);
-                } else {
-                    line = new StringBuilder(candidate);
-                }
-            }
-            if (line.length() > 0) {
-                text(fit(line.toString(), font, size, width), font, size);
+        /** Wrapped over at most {@value #MAX_WRAPPED_LINES} lines, the last cut if it must be. */
+        void wrapped(String value, ReportFonts.Style style, float size) throws IOException {
+            for (ReportText.Line line : text.wrap(value, style, size, PAGE.getWidth() - 2 * MARGIN,
+                    MAX_WRAPPED_LINES)) {
+                ensure(size + 4);
+                y -= size + 3;
+                draw(MARGIN, y, line, size);
             }
         }
 
-        void row(List<String> cells, float width, PDType1Font font, float size) throws IOException {
-            float[] widths = new float[cells.size()];
-            Arrays.fill(widths, width);
-            row(cells, widths, font, size);
-        }
-
-        void row(List<String> cells, float[] widths, PDType1Font font, float size) throws IOException {
+        void row(List<String> cells, float[] widths, ReportFonts.Style style, float size) throws IOException {
             ensure(size + 4);
             y -= size + 3;
             float x = MARGIN;
             for (int i = 0; i < cells.size(); i++) {
-                at(x, y, fit(safe(cells.get(i)), font, size, widths[i] - 3), font, size);
+                draw(x, y, text.fit(cells.get(i), style, size, widths[i] - 3), size);
                 x += widths[i];
             }
         }
 
-        static String fit(String text, PDType1Font font, float size, float width) throws IOException {
-            if (font.getStringWidth(text) / 1000 * size <= width) {
-                return text;
-            }
-            String cut = text;
-            while (!cut.isEmpty() && font.getStringWidth(cut + "...") / 1000 * size > width) {
-                cut = cut.substring(0, cut.length() - 1);
-            }
-            return cut + "...";
+        void draw(float x, float atY, ReportText.Line line, float size) throws IOException {
+            draw(content, x, atY, line, size);
         }
 
-        /** Keeps what the standard fonts' WinAnsi encoding can show; control characters become spaces. */
-        static String safe(String text) {
-            StringBuilder out = new StringBuilder(text.length());
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c < 0x20 || c == 0x7f) {
-                    out.append(' ');
-                } else if (c < 0x7f || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.indexOf(c) >= 0) {
-                    out.append(c);
-                } else {
-                    out.append('?');
-                }
+        void draw(PDPageContentStream stream, float x, float atY, ReportText.Line line, float size)
+                throws IOException {
+            if (line.runs().isEmpty()) {
+                return;
             }
-            return out.toString();
+            stream.beginText();
+            stream.newLineAtOffset(x, atY);
+            for (ReportText.Run run : line.runs()) {
+                stream.setFont(font(run.face()), size);
+                stream.showText(run.text());
+            }
+            stream.endText();
+        }
+
+        private PDType0Font font(ReportFonts.Face face) throws IOException {
+            PDType0Font font = loaded.get(face);
+            if (font == null) {
+                font = PDType0Font.load(pdf, face.file.toFile());
+                loaded.put(face, font);
+            }
+            return font;
         }
     }
 }

@@ -1,0 +1,276 @@
+package io.stenographer.adapters.reports;
+
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.text.ArabicShaping;
+import com.ibm.icu.text.ArabicShapingException;
+import java.text.Bidi;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns report text into lines a PDF can draw without lying about it:
+ * <ul>
+ *   <li>a code point no font draws, and every control character, is shown as {@code [U+XXXX]}, never as '?';</li>
+ *   <li>Arabic is shaped (ICU4J) and right-to-left text reordered (java.text.Bidi levels, rule L2 of UAX #9, mirrored
+ *       brackets), because PDFBox does neither;</li>
+ *   <li>text longer than its space is cut at a character boundary and ends with {@value #TRUNCATED}.</li>
+ * </ul>
+ * Every step is linear in the text: widths are summed once, never re-measured per removed character.
+ */
+final class ReportText {
+
+    static final String TRUNCATED = "\u2026[truncated]";
+    private static final int ARABIC_OPTIONS = ArabicShaping.LETTERS_SHAPE | ArabicShaping.TEXT_DIRECTION_LOGICAL
+            | ArabicShaping.LENGTH_GROW_SHRINK;
+
+    /** Consecutive glyphs of one face, in visual order, with their width in 1/1000 em. */
+    record Run(ReportFonts.Face face, String text, float width) {
+    }
+
+    /** One drawable line: runs left to right, its width in 1/1000 em, whether it was cut. */
+    record Line(List<Run> runs, float width, boolean truncated) {
+    }
+
+    /** A base character with its combining marks: never split, never reordered apart. */
+    private record Cluster(int[] codePoints, ReportFonts.Face[] faces, float width, boolean space) {
+    }
+
+    private final ReportFonts fonts;
+
+    ReportText(ReportFonts fonts) {
+        this.fonts = fonts;
+    }
+
+    /** The text as one line of at most {@code maxWidth} points at {@code size}; cut and marked when longer. */
+    Line fit(String text, ReportFonts.Style style, float size, float maxWidth) {
+        List<Cluster> clusters = clusters(text, style);
+        float limit = maxWidth * 1000 / size;
+        if (total(clusters, 0, clusters.size()) <= limit) {
+            return line(clusters, style, false);
+        }
+        return cut(clusters, 0, style, limit);
+    }
+
+    /**
+     * The text in lines of at most {@code maxWidth} points, broken after spaces where there are any and between
+     * characters where there are none (CJK, long tokens); at most {@code maxLines}, the last cut and marked.
+     */
+    List<Line> wrap(String text, ReportFonts.Style style, float size, float maxWidth, int maxLines) {
+        List<Cluster> clusters = clusters(text, style);
+        float limit = maxWidth * 1000 / size;
+        List<Line> lines = new ArrayList<>();
+        int start = 0;
+        while (start < clusters.size()) {
+            if (lines.size() == maxLines - 1 && total(clusters, start, clusters.size()) > limit) {
+                lines.add(cut(clusters, start, style, limit));
+                return lines;
+            }
+            float width = 0;
+            int end = start;
+            int lastSpace = -1;
+            while (end < clusters.size() && width + clusters.get(end).width() <= limit) {
+                if (clusters.get(end).space()) {
+                    lastSpace = end;
+                }
+                width += clusters.get(end).width();
+                end++;
+            }
+            if (end < clusters.size() && lastSpace > start) {
+                end = lastSpace;
+            }
+            end = Math.max(end, start + 1); // a single glyph wider than the line still moves on
+            lines.add(line(clusters.subList(start, end), style, false));
+            start = end;
+            while (start < clusters.size() && clusters.get(start).space()) {
+                start++;
+            }
+        }
+        if (lines.isEmpty()) {
+            lines.add(new Line(List.of(), 0, false));
+        }
+        return lines;
+    }
+
+    /** The longest prefix from {@code start} that fits with the marker after it. */
+    private Line cut(List<Cluster> clusters, int start, ReportFonts.Style style, float limit) {
+        List<Cluster> marker = clusters(TRUNCATED, style);
+        float room = limit - total(marker, 0, marker.size());
+        float width = 0;
+        int end = start;
+        while (end < clusters.size() && width + clusters.get(end).width() <= room) {
+            width += clusters.get(end).width();
+            end++;
+        }
+        List<Cluster> kept = new ArrayList<>(clusters.subList(start, end));
+        kept.addAll(marker);
+        return line(kept, style, true);
+    }
+
+    private static float total(List<Cluster> clusters, int from, int to) {
+        float sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += clusters.get(i).width();
+        }
+        return sum;
+    }
+
+    /** Escaped, shaped, in logical order. */
+    private List<Cluster> clusters(String text, ReportFonts.Style style) {
+        String shaped = shapeArabic(escape(text, style));
+        List<Cluster> clusters = new ArrayList<>();
+        List<Integer> codePoints = new ArrayList<>();
+        shaped.codePoints().forEach(cp -> {
+            if (!codePoints.isEmpty() && isMark(cp)) {
+                codePoints.add(cp);
+                return;
+            }
+            if (!codePoints.isEmpty()) {
+                clusters.add(cluster(codePoints, style));
+                codePoints.clear();
+            }
+            codePoints.add(cp);
+        });
+        if (!codePoints.isEmpty()) {
+            clusters.add(cluster(codePoints, style));
+        }
+        return clusters;
+    }
+
+    private Cluster cluster(List<Integer> codePoints, ReportFonts.Style style) {
+        int[] cps = codePoints.stream().mapToInt(Integer::intValue).toArray();
+        ReportFonts.Face[] faces = new ReportFonts.Face[cps.length];
+        ReportFonts.Face base = fonts.faceFor(style, cps[0]);
+        float width = 0;
+        for (int i = 0; i < cps.length; i++) {
+            // a mark stays in its base's font when that font has it, so it sits on its base
+            faces[i] = base != null && base.draws(cps[i]) ? base : fonts.faceFor(style, cps[i]);
+            width += faces[i].advance(cps[i]);
+        }
+        return new Cluster(cps, faces, width, cps[0] == ' ');
+    }
+
+    /** Controls, and code points no face of the style draws, become {@code [U+XXXX]} in plain ASCII. */
+    private String escape(String text, ReportFonts.Style style) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp) || fonts.faceFor(style, cp) == null) {
+                out.append(String.format("[U+%04X]", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+
+    /** Contextual forms (and lam-alef ligatures) where the font draws them; escaped as a whole when it cannot. */
+    private String shapeArabic(String text) {
+        if (text.codePoints().noneMatch(cp -> UCharacter.getIntPropertyValue(cp, com.ibm.icu.lang.UProperty.SCRIPT)
+                == com.ibm.icu.lang.UScript.ARABIC)) {
+            return text;
+        }
+        try {
+            String shaped = new ArabicShaping(ARABIC_OPTIONS).shape(text);
+            return shaped.codePoints().allMatch(cp -> fonts.faceFor(ReportFonts.Style.REGULAR, cp) != null)
+                    ? shaped : text;
+        } catch (ArabicShapingException e) {
+            return text;
+        }
+    }
+
+    private static boolean isMark(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
+    }
+
+    /** Reorders clusters for display (UAX #9 L2 on the clusters' levels) and groups them into runs of one face. */
+    private Line line(List<Cluster> logical, ReportFonts.Style style, boolean truncated) {
+        StringBuilder text = new StringBuilder();
+        int[] charStart = new int[logical.size()];
+        for (int i = 0; i < logical.size(); i++) {
+            charStart[i] = text.length();
+            for (int cp : logical.get(i).codePoints()) {
+                text.appendCodePoint(cp);
+            }
+        }
+        List<Cluster> visual = new ArrayList<>(logical);
+        int[] levels = new int[logical.size()];
+        char[] chars = text.toString().toCharArray();
+        if (Bidi.requiresBidi(chars, 0, chars.length)) {
+            Bidi bidi = new Bidi(text.toString(), Bidi.DIRECTION_DEFAULT_LEFT_TO_RIGHT);
+            int highest = 0;
+            int lowestOdd = Integer.MAX_VALUE;
+            for (int i = 0; i < levels.length; i++) {
+                levels[i] = bidi.getLevelAt(charStart[i]);
+                highest = Math.max(highest, levels[i]);
+                if (levels[i] % 2 == 1) {
+                    lowestOdd = Math.min(lowestOdd, levels[i]);
+                }
+            }
+            int[] order = new int[levels.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            for (int level = highest; level >= lowestOdd && level > 0; level--) {
+                for (int i = 0; i < order.length; i++) {
+                    if (levels[order[i]] >= level) {
+                        int j = i;
+                        while (j + 1 < order.length && levels[order[j + 1]] >= level) {
+                            j++;
+                        }
+                        for (int a = i, b = j; a < b; a++, b--) {
+                            int swap = order[a];
+                            order[a] = order[b];
+                            order[b] = swap;
+                        }
+                        i = j;
+                    }
+                }
+            }
+            visual.clear();
+            for (int index : order) {
+                Cluster cluster = logical.get(index);
+                visual.add(levels[index] % 2 == 1 ? mirrored(cluster, style) : cluster);
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        StringBuilder runText = new StringBuilder();
+        ReportFonts.Face runFace = null;
+        float runWidth = 0;
+        float width = 0;
+        for (Cluster cluster : visual) {
+            for (int i = 0; i < cluster.codePoints().length; i++) {
+                ReportFonts.Face face = cluster.faces()[i];
+                if (face != runFace && runText.length() > 0) {
+                    runs.add(new Run(runFace, runText.toString(), runWidth));
+                    runText.setLength(0);
+                    runWidth = 0;
+                }
+                runFace = face;
+                runText.appendCodePoint(cluster.codePoints()[i]);
+                float advance = face.advance(cluster.codePoints()[i]);
+                runWidth += advance;
+                width += advance;
+            }
+        }
+        if (runText.length() > 0) {
+            runs.add(new Run(runFace, runText.toString(), runWidth));
+        }
+        return new Line(runs, width, truncated);
+    }
+
+    /** In right-to-left text an opening bracket is drawn as its mirror image (UAX #9 L4). */
+    private Cluster mirrored(Cluster cluster, ReportFonts.Style style) {
+        int base = cluster.codePoints()[0];
+        int mirror = UCharacter.getMirror(base);
+        if (mirror == base || fonts.faceFor(style, mirror) == null) {
+            return cluster;
+        }
+        int[] cps = cluster.codePoints().clone();
+        ReportFonts.Face[] faces = cluster.faces().clone();
+        cps[0] = mirror;
+        faces[0] = fonts.faceFor(style, mirror);
+        float width = cluster.width() - cluster.faces()[0].advance(base) + faces[0].advance(mirror);
+        return new Cluster(cps, faces, width, cluster.space());
+    }
+}

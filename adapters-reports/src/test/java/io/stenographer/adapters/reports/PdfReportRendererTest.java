@@ -1,0 +1,175 @@
+package io.stenographer.adapters.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.application.port.out.RenderReportPort;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.report.Redactor;
+import io.stenographer.domain.report.ReportFixture;
+import io.stenographer.domain.report.ReportType;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentNameDictionary;
+import org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecification;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Test;
+
+class PdfReportRendererTest {
+
+    /** Names in nine scripts, each short enough for the actor column, so each must come back whole. */
+    private static final Map<String, String> NAMES = Map.of(
+            "latin", "Zoë Ñúñez", "greek", "Σωκράτης", "cyrillic", "Иван Петров", "arabic", "محمد علي",
+            "hebrew", "דוד לוי", "chinese", "李小龙", "japanese", "やまだ太郎", "korean", "김민준",
+            "armenian", "Արամ");
+
+    private static ReportFixture corpus() {
+        ReportFixture log = new ReportFixture();
+        int i = 0;
+        for (Map.Entry<String, String> name : NAMES.entrySet()) {
+            SampleReports.add(log, "u" + i, name.getValue(), "reason " + name.getKey(),
+                    ReportFixture.T0.plusSeconds(60L * ++i), null);
+        }
+        // decomposed é (combining acute), an emoji DejaVu draws, a private-use character no font draws, a tab
+        SampleReports.add(log, "u-marks", "Rene\u0301e", "smile \uD83D\uDE00", ReportFixture.T0.plusSeconds(900),
+                null);
+        SampleReports.add(log, "u-pua", null, "pua \uE000", ReportFixture.T0.plusSeconds(910), null);
+        SampleReports.add(log, "u-tab", null, "tab\tend", ReportFixture.T0.plusSeconds(920), null);
+        // right to left with numbers and brackets inside
+        SampleReports.add(log, "u-bidi", null, "טופס (12) נשלח", ReportFixture.T0.plusSeconds(960), null);
+        return log;
+    }
+
+    private static String text(byte[] pdf) throws IOException {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            return nfkc(new PDFTextStripper().getText(document));
+        }
+    }
+
+    private static String nfkc(String text) {
+        return Normalizer.normalize(text, Normalizer.Form.NFKC);
+    }
+
+    @Test
+    void everyReportTypeIsValidPdfA3bByVeraPdf() throws Exception {
+        for (ReportType type : ReportType.values()) {
+            ReportFixture log = corpus();
+            for (int i = 0; i < 30; i++) {
+                log.add("u-" + (i % 4), i % 3 == 0 ? "case.export" : "case.view", "C-" + (i % 5),
+                        i % 7 == 0 ? Outcome.DENIED : Outcome.SUCCESS, i % 2 == 0 ? null : "ticket " + i,
+                        ReportFixture.T0.plusSeconds(1000 + 600L * i), null);
+            }
+            Redactor redactor = type == ReportType.FOIA_EXPORT
+                    ? new Redactor(List.of("reason", "source.ip"), true, new byte[32]) : null;
+            byte[] pdf = SampleReports.render(log, type, redactor);
+            assertThat(SampleReports.pdfA3bFailures(pdf)).as(type + " report").isEmpty();
+        }
+    }
+
+    @Test
+    void namesInNineScriptsComeBackExactlyAndWhatCannotBeDrawnIsEscaped() throws Exception {
+        byte[] pdf = SampleReports.render(corpus(), ReportType.RECORD_ACCESS, null);
+
+        assertThat(SampleReports.pdfA3bFailures(pdf)).isEmpty();
+        String text = text(pdf);
+        for (Map.Entry<String, String> name : NAMES.entrySet()) {
+            assertThat(text).as(name.getKey()).contains(nfkc(name.getValue()));
+        }
+        assertThat(text).doesNotContain("?").contains("Renée").contains("\uD83D\uDE00")
+                .contains("[U+E000]").contains("tab[U+0009]end").contains("טופס (12) נשלח");
+        Files.createDirectories(Path.of("target/report-pages"));
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            for (int page = 0; page < document.getNumberOfPages(); page++) {
+                BufferedImage image = new PDFRenderer(document).renderImageWithDPI(page, 110);
+                ImageIO.write(image, "png", Path.of("target/report-pages/record-access-" + (page + 1) + ".png")
+                        .toFile());
+            }
+        }
+    }
+
+    @Test
+    void aReasonOfTheMaximumLengthAnd64KiBOfMetadataAreCutAndSaySoWhileTheBundleKeepsThem() throws Exception {
+        ReportFixture log = new ReportFixture();
+        String reason = "x".repeat(EventDraft.MAX_REASON_LENGTH - 4) + "TAIL";
+        String bulk = "m".repeat(EventDraft.MAX_METADATA_BYTES - 64);
+        SampleReports.add(log, "u1", "Ann", reason, ReportFixture.T0.plusSeconds(5),
+                new JsonObject(Map.of("blob", new JsonString(bulk))));
+
+        long started = System.nanoTime();
+        byte[] pdf = SampleReports.render(log, ReportType.RECORD_ACCESS, null);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(SampleReports.pdfA3bFailures(pdf)).isEmpty();
+        String text = text(pdf);
+        assertThat(text).contains(nfkc("xxxx" + ReportText.TRUNCATED)).doesNotContain("TAIL")
+                .contains("\"blob\":\"mmmm").contains(nfkc("mmm" + ReportText.TRUNCATED));
+        assertThat(bundleEntry(attachment(pdf), "events.ndjson")).contains(reason).contains(bulk);
+        assertThat(millis).as("one cut per cell, not one measurement per removed character").isLessThan(20_000);
+    }
+
+    @Test
+    void theSameReportRendersToTheSameBytes() throws Exception {
+        ReportFixture log = corpus();
+        assertThat(SampleReports.render(log, ReportType.ACTOR_ACTIVITY, null))
+                .isEqualTo(SampleReports.render(log, ReportType.ACTOR_ACTIVITY, null));
+    }
+
+    @Test
+    void theAttachmentIsTheReportsBundleAndEveryFontIsEmbedded() throws Exception {
+        byte[] pdf = SampleReports.render(corpus(), ReportType.RECORD_ACCESS, null);
+
+        byte[] zip = attachment(pdf);
+        assertThat(zip).startsWith(0x50, 0x4b, 0x03, 0x04);
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            assertThat(document.getDocumentCatalog().getCOSObject().getDictionaryObject("AF")).isNotNull();
+            assertThat(document.getDocumentCatalog().getMetadata().exportXMPMetadata().readAllBytes())
+                    .asString().contains("<pdfaid:part>3</pdfaid:part>").contains("r-1")
+                    .contains(PdfArchive.GENERATOR).contains("tree size " + 13);
+            for (var page : document.getPages()) {
+                for (var name : page.getResources().getFontNames()) {
+                    PDFont font = page.getResources().getFont(name);
+                    assertThat(font.isEmbedded()).as(font.getName()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void missingFontsAreRefusedNamingTheFilesAndTheInstallCommand(@org.junit.jupiter.api.io.TempDir Path empty) {
+        assertThatThrownBy(() -> ReportFonts.load(empty)).hasMessageContaining("NotoSans-Regular.ttf")
+                .hasMessageContaining("apt-get install -y fonts-noto-core fonts-droid-fallback");
+    }
+
+    static String bundleEntry(byte[] zip, String name) throws IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().equals(name)) {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError("no " + name + " in the attached bundle");
+    }
+
+    static byte[] attachment(byte[] pdf) throws IOException {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            PDDocumentNameDictionary names = document.getDocumentCatalog().getNames();
+            PDComplexFileSpecification spec = names.getEmbeddedFiles().getNames()
+                    .get(RenderReportPort.BUNDLE_ATTACHMENT);
+            return spec.getEmbeddedFile().toByteArray();
+        }
+    }
+}
