@@ -21,7 +21,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.fontbox.ttf.TTFParser;
+import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -407,7 +410,12 @@ public final class PdfReportRenderer implements RenderReportPort {
         private PDType0Font font(ReportFonts.Face face) throws IOException {
             PDType0Font font = loaded.get(face);
             if (font == null) {
-                font = PDType0Font.load(pdf, face.file.toFile());
+                TrueTypeFont file = new TTFParser().parse(new RandomAccessReadBufferedFile(face.file.toFile()));
+                // Glyph substitution off: PDFBox applies it per shown string with freshly compiled patterns (minutes
+                // for a large table), and ReportText already did the shaping these scripts need.
+                file.setEnableGsub(false);
+                pdf.registerTrueTypeFontForClosing(file);
+                font = PDType0Font.load(pdf, file, true);
                 loaded.put(face, font);
             }
             return font;

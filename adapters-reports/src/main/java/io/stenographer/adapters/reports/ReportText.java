@@ -20,6 +20,8 @@ import java.util.List;
 final class ReportText {
 
     static final String TRUNCATED = "\u2026[truncated]";
+    /** Narrower than any visible glyph of the report fonts, in 1/1000 em (a full stop is about 270). */
+    private static final float MIN_ADVANCE = 150;
     private static final int ARABIC_OPTIONS = ArabicShaping.LETTERS_SHAPE | ArabicShaping.TEXT_DIRECTION_LOGICAL
             | ArabicShaping.LENGTH_GROW_SHRINK;
 
@@ -43,8 +45,15 @@ final class ReportText {
 
     /** The text as one line of at most {@code maxWidth} points at {@code size}; cut and marked when longer. */
     Line fit(String text, ReportFonts.Style style, float size, float maxWidth) {
-        List<Cluster> clusters = clusters(text, style);
         float limit = maxWidth * 1000 / size;
+        String head = head(text, limit, 1);
+        if (head != null) {
+            List<Cluster> clusters = clusters(head, style);
+            if (total(clusters, 0, clusters.size()) > limit) {
+                return cut(clusters, 0, style, limit);
+            }
+        }
+        List<Cluster> clusters = clusters(text, style);
         if (total(clusters, 0, clusters.size()) <= limit) {
             return line(clusters, style, false);
         }
@@ -56,8 +65,30 @@ final class ReportText {
      * characters where there are none (CJK, long tokens); at most {@code maxLines}, the last cut and marked.
      */
     List<Line> wrap(String text, ReportFonts.Style style, float size, float maxWidth, int maxLines) {
-        List<Cluster> clusters = clusters(text, style);
         float limit = maxWidth * 1000 / size;
+        String head = head(text, limit, maxLines);
+        if (head != null) {
+            List<Line> lines = wrap(clusters(head, style), style, limit, maxLines);
+            if (lines.get(lines.size() - 1).truncated()) {
+                return lines;
+            }
+        }
+        return wrap(clusters(text, style), style, limit, maxLines);
+    }
+
+    /**
+     * A prefix of a long text that, unless it is mostly zero-width marks, is already wider than {@code lines} lines:
+     * only it is shaped and measured, so a 64 KiB value costs what a line costs. Null when the text is short.
+     */
+    private static String head(String text, float limit, int lines) {
+        int bound = lines * (16 + 4 * (int) (limit / MIN_ADVANCE));
+        if (text.length() <= 2 * bound) {
+            return null;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, bound));
+    }
+
+    private List<Line> wrap(List<Cluster> clusters, ReportFonts.Style style, float limit, int maxLines) {
         List<Line> lines = new ArrayList<>();
         int start = 0;
         while (start < clusters.size()) {
@@ -164,8 +195,7 @@ final class ReportText {
 
     /** Contextual forms (and lam-alef ligatures) where the font draws them; escaped as a whole when it cannot. */
     private String shapeArabic(String text) {
-        if (text.codePoints().noneMatch(cp -> UCharacter.getIntPropertyValue(cp, com.ibm.icu.lang.UProperty.SCRIPT)
-                == com.ibm.icu.lang.UScript.ARABIC)) {
+        if (text.codePoints().noneMatch(ReportText::isArabic)) {
             return text;
         }
         try {
@@ -175,6 +205,12 @@ final class ReportText {
         } catch (ArabicShapingException e) {
             return text;
         }
+    }
+
+    /** The Arabic blocks ICU shapes (letters and presentation forms). */
+    private static boolean isArabic(int cp) {
+        return cp >= 0x0600 && cp <= 0x06FF || cp >= 0x0750 && cp <= 0x077F || cp >= 0x08A0 && cp <= 0x08FF
+                || cp >= 0xFB50 && cp <= 0xFDFF || cp >= 0xFE70 && cp <= 0xFEFF;
     }
 
     private static boolean isMark(int cp) {

@@ -38,7 +38,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 public final class PdfReportVerifierCli {
 
     static final String ATTACHMENT = "report-bundle.zip";
-    static final int OK = 0;
+    public static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
     private static final int MAX_ATTACHMENT_BYTES = Integer.MAX_VALUE - 8;
@@ -60,7 +60,7 @@ public final class PdfReportVerifierCli {
     }
 
     /** One verification; the exit status is returned so tests can call it. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> options;
         try {
             options = options(args);
