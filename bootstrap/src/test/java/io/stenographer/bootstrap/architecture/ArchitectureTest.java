@@ -66,6 +66,13 @@ class ArchitectureTest {
             .should().onlyDependOnClassesThat()
             .resideInAnyPackage("java..", "io.stenographer.domain..", "io.stenographer.client..");
 
+    /** The PDF report verifier runs on an auditor's machine: the domain and PDFBox, nothing of the service. */
+    @ArchTest
+    static final ArchRule pdf_verifier_is_domain_and_pdfbox_only = classes()
+            .that().resideInAPackage("io.stenographer.verifier.pdf..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.stenographer.domain..",
+                    "io.stenographer.verifier.pdf..", "org.apache.pdfbox..");
+
     /** Its CDI binding adds the CDI and interceptor APIs, and nothing of this service. */
     @ArchTest
     static final ArchRule client_cdi_is_client_and_jakarta_only = classes()
