@@ -19,9 +19,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -118,14 +120,42 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
     @Override
     public StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil) {
         String hex = ArchiveKeys.requireWrite(key, content, sha256Hex);
+        requireFuture(retainUntil);
+        Sha256.requireContentMatches(key, content, hex, "stored");
+        return store(key, hex, content.length, retainUntil, tmp -> writeDurably(tmp, content));
+    }
+
+    /**
+     * Copies the content to a hidden temporary file while hashing it, outside the archive's lock (it may be large),
+     * and publishes it only if it has the announced size and SHA-256 ({@link ArchiveChecksumMismatch} otherwise,
+     * nothing kept).
+     */
+    @Override
+    public StoredObject put(String key, ContentSource content, long size, String sha256Hex, Instant retainUntil) {
+        ArchiveKeys.requireValid(key);
+        String hex = Sha256.requireHex(sha256Hex);
+        if (content == null || size < 0) {
+            throw new IllegalArgumentException("content: must be given, with its size");
+        }
+        requireFuture(retainUntil);
+        return store(key, hex, size, retainUntil, tmp -> copyDurably(key, content, tmp, size, hex));
+    }
+
+    private void requireFuture(Instant retainUntil) {
         if (retainUntil == null || !retainUntil.isAfter(clock.instant())) {
             throw new IllegalArgumentException("retainUntil: must be in the future, was " + retainUntil);
         }
-        Sha256.requireContentMatches(key, content, hex, "stored");
+    }
+
+    /** Writes an object's bytes into a new temporary file. */
+    private interface ObjectWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    private StoredObject store(String key, String hex, long size, Instant retainUntil, ObjectWriter writer) {
         Path object = objectPath(key);
         Path manifest = manifestPath(object);
         Path hold = legalHoldPath(object);
-        lock.lock();
         Path tmpObject = null;
         Path tmpManifest = null;
         try {
@@ -134,42 +164,75 @@ public final class LocalDirectoryArchive implements ArchiveSegmentsPort {
             }
             Path dir = object.getParent();
             Files.createDirectories(dir);
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("key", key);
-            fields.put("sha256", hex);
-            fields.put("size", (long) content.length);
-            fields.put("lockMode", LOCK_MODE);
-            fields.put("retainUntil", retainUntil.toString());
-            fields.put("storedAt", clock.instant().toString());
             tmpObject = tempSibling(object);
-            writeDurably(tmpObject, content);
+            writer.write(tmpObject);
             makeReadOnly(tmpObject);
-            tmpManifest = tempSibling(manifest);
-            writeDurably(tmpManifest, FlatJson.write(fields).getBytes(StandardCharsets.UTF_8));
-            makeReadOnly(tmpManifest);
-            // No object exists, so any manifest or hold file here is left from a crash or an interrupted
-            // delete and protects nothing.
-            deleteFile(hold);
-            if (Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(tmpManifest, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                publishWithoutReplacing(tmpManifest, manifest);
-            }
+            lock.lock();
             try {
-                publishWithoutReplacing(tmpObject, object);
-            } catch (FileAlreadyExistsException e) {
-                throw new ArchiveObjectExists(key);
+                if (Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new ArchiveObjectExists(key);
+                }
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("key", key);
+                fields.put("sha256", hex);
+                fields.put("size", size);
+                fields.put("lockMode", LOCK_MODE);
+                fields.put("retainUntil", retainUntil.toString());
+                fields.put("storedAt", clock.instant().toString());
+                tmpManifest = tempSibling(manifest);
+                writeDurably(tmpManifest, FlatJson.write(fields).getBytes(StandardCharsets.UTF_8));
+                makeReadOnly(tmpManifest);
+                // No object exists, so any manifest or hold file here is left from a crash or an interrupted
+                // delete and protects nothing.
+                deleteFile(hold);
+                if (Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(tmpManifest, manifest, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    publishWithoutReplacing(tmpManifest, manifest);
+                }
+                try {
+                    publishWithoutReplacing(tmpObject, object);
+                } catch (FileAlreadyExistsException e) {
+                    throw new ArchiveObjectExists(key);
+                }
+                syncDirectory(dir);
+            } finally {
+                lock.unlock();
             }
-            syncDirectory(dir);
         } catch (IOException e) {
             throw unavailable("store", key, e);
         } finally {
             deleteQuietly(tmpObject);
             deleteQuietly(tmpManifest);
-            lock.unlock();
         }
         return describe(key).orElseThrow(() -> new ArchiveUnavailable(
                 "local archive object " + key + " was not found right after it was stored", null));
+    }
+
+    private static void copyDurably(String key, ContentSource content, Path tmp, long size, String hex)
+            throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        long copied = 0;
+        try (InputStream in = content.open();
+                FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+                copied += n;
+            }
+            channel.force(true);
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (copied != size || !actual.equals(hex)) {
+            throw new ArchiveChecksumMismatch(key, "archive object " + key + ": content does not match the given size"
+                    + " and SHA-256 (given " + size + " bytes, " + hex + "; content has " + copied + " bytes, " + actual
+                    + "); nothing was stored");
+        }
     }
 
     @Override

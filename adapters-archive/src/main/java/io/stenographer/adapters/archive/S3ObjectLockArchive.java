@@ -5,6 +5,7 @@ import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -181,10 +182,40 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     }
 
     /**
+     * Streams the content from {@code content} (opened again if the SDK retries). It is not hashed here first,
+     * since it may be gigabytes that the caller has just hashed while writing them: the store verifies the
+     * {@code x-amz-checksum-sha256} sent with it and refuses a mismatch ({@link ArchiveChecksumMismatch}, nothing
+     * kept), on AWS S3 as on S3Mock.
+     */
+    @Override
+    public StoredObject put(String key, ContentSource content, long size, String sha256Hex, Instant retainUntil) {
+        ArchiveKeys.requireValid(key);
+        String hex = Sha256.requireHex(sha256Hex);
+        if (content == null || size < 0) {
+            throw new IllegalArgumentException("content: must be given, with its size");
+        }
+        Instant until = roundUpToSecond(retainUntil);
+        if (!until.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("retainUntil: must be in the future, was " + retainUntil);
+        }
+        return upload(key, RequestBody.fromContentProvider(() -> {
+            try {
+                return content.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the content of " + key + " could not be read", e);
+            }
+        }, size, "application/octet-stream"), size, hex, until);
+    }
+
+    /**
      * The upload itself, without the local hash check of {@link #put}: the tests call it with a wrong
      * checksum to see the store's own verification refuse it.
      */
     StoredObject upload(String key, byte[] content, String hex, Instant until) {
+        return upload(key, RequestBody.fromBytes(content), content.length, hex, until);
+    }
+
+    private StoredObject upload(String key, RequestBody body, long size, String hex, Instant until) {
         if (head(key, "HeadObject").isPresent()) {
             throw new ArchiveObjectExists(key);
         }
@@ -194,14 +225,14 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
                     .bucket(bucket)
                     .key(key)
                     .ifNoneMatch("*")
-                    .contentLength((long) content.length)
+                    .contentLength(size)
                     .contentType("application/octet-stream")
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                     .checksumSHA256(Sha256.hexToBase64(hex))
                     .metadata(Map.of(SHA256_METADATA, hex))
                     .objectLockMode(ObjectLockMode.COMPLIANCE)
                     .objectLockRetainUntilDate(until)
-                    .build(), RequestBody.fromBytes(content));
+                    .build(), body);
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
                 // 412: If-None-Match found an object; 409: a concurrent conditional write won the race.
@@ -344,8 +375,17 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
             }
         }
 
+        /**
+         * The SDK checks a body against the store's {@code x-amz-checksum-sha256} as it ends ("Data read has a different
+         * checksum than expected"): that is changed bytes, not a failed read.
+         */
         private IOException translate(SdkException e) {
-            return new IOException("reading archive object " + target + " failed: " + e.getMessage(), e);
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.toLowerCase(Locale.ROOT).contains("checksum")) {
+                return new ArchiveContentMismatch("archive object " + target + " does not match the SHA-256 the store"
+                        + " recorded for it: " + message, e);
+            }
+            return new IOException("reading archive object " + target + " failed: " + message, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stenographer.adapters.archive;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveContentMismatch;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +10,8 @@ import java.util.HexFormat;
 /**
  * Hashes the bytes as the caller reads them and, when the end of the stream is reached, compares the
  * SHA-256 with the one the store reported for the object: a mismatch makes the final read throw an
- * {@link IOException} naming the key, so a caller that reads to the end cannot silently get altered
- * bytes. (The caller should still compare with its own manifest, as the port says: this only proves
+ * {@link ArchiveContentMismatch} (an {@link IOException}) naming the key, so a caller that reads to the end
+ * cannot silently get altered bytes. (The caller should still compare with its own manifest, as the port says: this only proves
  * the bytes match what the store recorded at upload.) Reads that stop before the end check nothing.
  */
 final class VerifyingInputStream extends FilterInputStream {
@@ -85,7 +86,7 @@ final class VerifyingInputStream extends FilterInputStream {
         checked = true;
         String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equalsIgnoreCase(expectedSha256Hex)) {
-            throw new IOException("archive object " + key + " does not match the SHA-256 the store recorded for it"
+            throw new ArchiveContentMismatch("archive object " + key + " does not match the SHA-256 the store recorded for it"
                     + " (recorded " + expectedSha256Hex + ", read " + actual + ")");
         }
     }

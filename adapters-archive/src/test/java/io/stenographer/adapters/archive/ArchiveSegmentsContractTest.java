@@ -263,6 +263,38 @@ abstract class ArchiveSegmentsContractTest {
         assertThatThrownBy(() -> archive.delete(bad)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Report files: content too large to hold in memory is streamed from its source, checked the same way. */
+    @Test
+    void a_streamed_put_stores_large_content_under_the_same_lock_and_checks() throws IOException {
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(19).nextBytes(content);
+        String sha = Sha256.hex(content);
+        Instant until = inOneDay();
+        int[] opened = {0};
+
+        StoredObject put = archive.put(key("reports/large.zip"), () -> {
+            opened[0]++;
+            return new java.io.ByteArrayInputStream(content);
+        }, content.length, sha, until);
+
+        assertThat(opened[0]).isPositive();
+        assertThat(put.confirms(sha, until)).isTrue();
+        assertThat(put.size()).isEqualTo(content.length);
+        assertThat(readAll(key("reports/large.zip"))).isEqualTo(content);
+        assertThatThrownBy(() -> archive.put(key("reports/large.zip"), () -> new java.io.ByteArrayInputStream(content),
+                content.length, sha, until)).isInstanceOf(ArchiveObjectExists.class);
+    }
+
+    @Test
+    void a_streamed_put_whose_content_does_not_match_its_sha256_keeps_nothing() {
+        byte[] content = bytes("the report as generated");
+        String otherSha = Sha256.hex(bytes("another report"));
+
+        assertThatThrownBy(() -> archive.put(key("reports/wrong.json"), () -> new java.io.ByteArrayInputStream(content),
+                content.length, otherSha, inOneDay())).isInstanceOf(ArchiveChecksumMismatch.class);
+        assertThat(archive.describe(key("reports/wrong.json"))).isEmpty();
+    }
+
     protected byte[] readAll(String key) throws IOException {
         try (InputStream in = archive.open(key)) {
             return in.readAllBytes();

@@ -106,7 +106,7 @@ class LocalDirectoryArchiveTest extends ArchiveSegmentsContractTest {
                 .as("describe reports the manifest's checksum, it does not re-hash")
                 .isEqualTo(Sha256.hex(content));
         try (InputStream in = archive.open(key("tampered"))) {
-            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class)
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(ArchiveSegmentsPort.ArchiveContentMismatch.class)
                     .hasMessageContaining(key("tampered"))
                     .hasMessageContaining("does not match");
         }

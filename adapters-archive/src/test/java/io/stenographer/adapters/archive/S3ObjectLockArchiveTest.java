@@ -122,6 +122,34 @@ class S3ObjectLockArchiveTest extends ArchiveSegmentsContractTest {
         assertThat(stored.confirms(sha, until)).isTrue();
     }
 
+    /**
+     * Report files are streamed from a scratch copy instead of sent from memory: the same lock and checksum headers, the
+     * length declared up front, and the store (not this process) checks the content against the SHA-256. S3Mock keeps
+     * the retention PutObjectRetention sets but does not enforce it; AWS S3 would.
+     */
+    @Test
+    void a_streamed_upload_carries_the_same_lock_checksum_and_no_overwrite_condition() {
+        byte[] content = new byte[2 * 1024 * 1024 + 3];
+        new java.util.Random(23).nextBytes(content);
+        String sha = Sha256.hex(content);
+        Instant until = inOneDay();
+
+        StoredObject stored = archive.put(key("reports/stream.zip"), () -> new java.io.ByteArrayInputStream(content),
+                content.length, sha, until);
+
+        Recorder.Call put = recorder.single("PutObject");
+        assertThat(put.header("x-amz-object-lock-mode")).isEqualTo("COMPLIANCE");
+        assertThat(Instant.parse(put.header("x-amz-object-lock-retain-until-date"))).isEqualTo(until);
+        assertThat(put.header("x-amz-checksum-sha256")).isEqualTo(Sha256.hexToBase64(sha));
+        assertThat(put.header("If-None-Match")).isEqualTo("*");
+        // Over plain HTTP the SDK streams a body it cannot sign up front as aws-chunked, declaring the real length.
+        String declared = put.header("x-amz-decoded-content-length") != null
+                ? put.header("x-amz-decoded-content-length") : put.header("Content-Length");
+        assertThat(declared).isEqualTo(String.valueOf(content.length));
+        assertThat(stored.confirms(sha, until)).isTrue();
+        assertThat(stored.size()).isEqualTo(content.length);
+    }
+
     @Test
     void the_checksum_read_back_is_the_one_s3mock_computed_and_returned_in_x_amz_checksum_sha256() {
         byte[] content = bytes("checksum source");

@@ -1,5 +1,6 @@
 package io.stenographer.application.port.out;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Objects;
@@ -31,6 +32,29 @@ public interface ArchiveSegmentsPort {
      */
     StoredObject put(String key, byte[] content, String sha256Hex, Instant retainUntil);
 
+    /**
+     * As {@link #put(String, byte[], String, Instant)}, for content too large to hold in memory (report files): the
+     * {@code size} bytes {@code content} yields, opened once per attempt, which must hash to {@code sha256Hex}
+     * ({@link ArchiveChecksumMismatch} otherwise, and nothing is kept). Both store adapters stream; this default
+     * reads the content into memory first, for in-memory stores.
+     */
+    default StoredObject put(String key, ContentSource content, long size, String sha256Hex, Instant retainUntil) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("this store cannot hold objects of " + size + " bytes");
+        }
+        byte[] bytes;
+        try (InputStream in = content.open()) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ArchiveUnavailable("the content of " + key + " could not be read: " + e.getMessage(), e);
+        }
+        if (bytes.length != size) {
+            throw new ArchiveChecksumMismatch(key, "archive object " + key + ": the content has " + bytes.length
+                    + " bytes, not the " + size + " announced; nothing was stored");
+        }
+        return put(key, bytes, sha256Hex, retainUntil);
+    }
+
     /** The object's properties as the store reports them now, or empty if there is no such object. */
     Optional<StoredObject> describe(String key);
 
@@ -59,6 +83,28 @@ public interface ArchiveSegmentsPort {
      * does nothing, so an interrupted purge can simply be repeated.
      */
     void delete(String key);
+
+    /** Where the bytes of a streamed {@link #put} come from: a fresh stream over the same bytes on every call. */
+    interface ContentSource {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Reading an object to its end gave bytes that do not match the SHA-256 the store recorded for it: the object was
+     * changed or damaged in the store. Thrown by the streams {@link #open} returns; other {@link IOException}s from
+     * them mean the store could not be read.
+     */
+    final class ArchiveContentMismatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public ArchiveContentMismatch(String message) {
+            super(message);
+        }
+
+        public ArchiveContentMismatch(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** How a stored object is protected from deletion and overwrite; only the store adapters know their own words. */
     enum Lock {
