@@ -6,12 +6,14 @@ import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.report.ReportClaim;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
 import io.stenographer.domain.report.ReportStatus;
 import io.stenographer.domain.report.ReportType;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -19,10 +21,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
 
-/** Report requests and their append-only status records (V6__reports.sql). */
+/**
+ * Report requests and their append-only status records (V6__reports.sql), and the claims workers generate them under
+ * (V18__report_claims_and_heartbeats.sql). Claiming is serialised across instances by one transaction-scoped advisory
+ * lock and chosen in one query; each report's claim changes (takeover, heartbeat, finishing) are serialised by a lock
+ * of its own, so a claim that was taken over can neither beat nor finish afterwards.
+ */
 @ApplicationScoped
 public class PostgresReportJobs implements TrackReportJobsPort {
 
@@ -32,6 +40,19 @@ public class PostgresReportJobs implements TrackReportJobsPort {
     private static final String NOT_FINISHED = """
             NOT EXISTS (SELECT 1 FROM report_job_status f WHERE f.report_id = j.id
                         AND f.status IN ('succeeded', 'failed'))""";
+    /** Unfinished reports with their latest claim (none while queued). */
+    private static final String OPEN = """
+            SELECT j.id, j.tenant, j.requested_at, c.attempt, c.instance_id, c.heartbeat_at
+            FROM report_job j
+            LEFT JOIN LATERAL (SELECT attempt, instance_id, heartbeat_at FROM report_job_claim c
+                               WHERE c.report_id = j.id ORDER BY attempt DESC LIMIT 1) c ON true
+            WHERE""" + " " + NOT_FINISHED;
+    /** The claim is its report's latest and the report is not finished (after the report's lock). */
+    private static final String CURRENT = """
+            EXISTS (SELECT 1 FROM report_job_claim c WHERE c.report_id = ? AND c.attempt = ? AND c.instance_id = ?)
+            AND NOT EXISTS (SELECT 1 FROM report_job_claim n WHERE n.report_id = ? AND n.attempt > ?)
+            AND NOT EXISTS (SELECT 1 FROM report_job_status f WHERE f.report_id = ?
+                            AND f.status IN ('succeeded', 'failed'))""";
 
     private final Jdbc jdbc;
 
@@ -82,49 +103,157 @@ public class PostgresReportJobs implements TrackReportJobsPort {
     }
 
     @Override
-    public List<ReportJob> queued(int limit) {
-        return jobs(JOBS + " j WHERE NOT EXISTS (SELECT 1 FROM report_job_status s WHERE s.report_id = j.id)"
-                + " ORDER BY requested_at LIMIT ?", ps -> ps.setInt(1, limit));
+    public void lockClaims() {
+        jdbc.call("SELECT pg_advisory_xact_lock(hashtext('stenographer.report-claims'), 0)", ps -> {
+        });
+    }
+
+    /** Serialises the changes of one report's claims until the transaction ends. */
+    private void lockReport(UUID id) {
+        jdbc.call("SELECT pg_advisory_xact_lock(hashtext('stenographer.report-claim'), hashtext(?))",
+                ps -> ps.setString(1, id.toString()));
     }
 
     @Override
-    public boolean markRunning(UUID id, Instant at) {
-        return status(id, "running", at, null, null, null, null);
+    public Optional<ReportClaim> claimNext(String instance, Instant now, Instant staleBefore, int maxRunningPerTenant,
+            int maxAttempts, Set<UUID> excluded) {
+        // Tenants with fewer live claims first, then the oldest request: one tenant's queue cannot starve the others.
+        Optional<Candidate> candidate = jdbc.first("WITH open AS (" + OPEN + """
+                ), live AS (
+                    SELECT tenant, count(*) AS claims FROM open WHERE heartbeat_at >= ? GROUP BY tenant
+                )
+                SELECT o.id, coalesce(o.attempt, 0) + 1
+                FROM open o LEFT JOIN live l ON l.tenant = o.tenant
+                WHERE (o.attempt IS NULL OR o.heartbeat_at < ?)
+                  AND coalesce(o.attempt, 0) < ?
+                  AND coalesce(l.claims, 0) < ?
+                  AND o.id <> ALL (?)
+                ORDER BY coalesce(l.claims, 0), o.requested_at, o.id
+                LIMIT 1""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(staleBefore));
+            ps.setTimestamp(2, Timestamp.from(staleBefore));
+            ps.setInt(3, maxAttempts);
+            ps.setInt(4, maxRunningPerTenant);
+            ps.setArray(5, ps.getConnection().createArrayOf("uuid", excluded.toArray()));
+        }, rs -> new Candidate(rs.getObject(1, UUID.class), rs.getInt(2)));
+        if (candidate.isEmpty()) {
+            return Optional.empty();
+        }
+        UUID id = candidate.get().id();
+        int attempt = candidate.get().attempt();
+        lockReport(id);
+        // Checked again under the report's lock: the previous claim may have beaten or finished since the choice.
+        int claimed = jdbc.update("""
+                INSERT INTO report_job_claim (report_id, attempt, instance_id, claimed_at, heartbeat_at)
+                SELECT ?, ?, ?, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM report_job_claim c WHERE c.report_id = ?
+                                  AND (c.attempt >= ? OR c.heartbeat_at >= ?))
+                  AND NOT EXISTS (SELECT 1 FROM report_job_status f WHERE f.report_id = ?
+                                  AND f.status IN ('succeeded', 'failed'))
+                ON CONFLICT DO NOTHING""", ps -> {
+            ps.setObject(1, id);
+            ps.setInt(2, attempt);
+            ps.setString(3, instance);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setObject(6, id);
+            ps.setInt(7, attempt);
+            ps.setTimestamp(8, Timestamp.from(staleBefore));
+            ps.setObject(9, id);
+        });
+        if (claimed == 0) {
+            return Optional.empty();
+        }
+        if (attempt == 1) {
+            status(id, "running", now, null, null, null, null);
+        }
+        return find(id).map(job -> new ReportClaim(job, attempt, instance));
+    }
+
+    private record Candidate(UUID id, int attempt) {
     }
 
     @Override
-    public boolean markSucceeded(UUID id, Instant at, long eventCount, long contentBytes, Hash contentSha256) {
-        return status(id, "succeeded", at, eventCount, contentBytes, contentSha256, null);
+    public List<ReportClaim> abandoned(Instant staleBefore, int maxAttempts) {
+        List<ReportClaim> abandoned = new ArrayList<>();
+        for (Stale stale : jdbc.query("SELECT o.id, o.attempt, o.instance_id FROM (" + OPEN + """
+                ) o WHERE o.attempt >= ? AND o.heartbeat_at < ? ORDER BY o.requested_at, o.id""", ps -> {
+            ps.setInt(1, maxAttempts);
+            ps.setTimestamp(2, Timestamp.from(staleBefore));
+        }, rs -> new Stale(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3)))) {
+            find(stale.id()).ifPresent(job -> abandoned.add(new ReportClaim(job, stale.attempt(), stale.instance())));
+        }
+        return abandoned;
+    }
+
+    private record Stale(UUID id, int attempt, String instance) {
     }
 
     @Override
-    public boolean markFailed(UUID id, Instant at, String error) {
-        return status(id, "failed", at, null, null, null, error);
+    public boolean heartbeat(ReportClaim claim, Instant at) {
+        lockReport(claim.job().id());
+        return jdbc.update("""
+                UPDATE report_job_claim SET heartbeat_at = greatest(heartbeat_at, ?)
+                WHERE report_id = ? AND attempt = ? AND""" + " " + CURRENT, ps -> {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setObject(2, claim.job().id());
+            ps.setInt(3, claim.attempt());
+            bindCurrent(ps, 4, claim);
+        }) == 1;
     }
 
     @Override
-    public List<UUID> runningSince(Instant before) {
-        return jdbc.query("""
-                SELECT j.report_id FROM report_job_status j
-                WHERE j.status = 'running' AND j.at < ? AND NOT EXISTS (
-                    SELECT 1 FROM report_job_status f WHERE f.report_id = j.report_id
-                    AND f.status IN ('succeeded', 'failed'))""",
-                ps -> ps.setTimestamp(1, Timestamp.from(before)), rs -> rs.getObject(1, UUID.class));
+    public boolean markSucceeded(ReportClaim claim, Instant at, long eventCount, long contentBytes,
+            Hash contentSha256) {
+        return finish(claim, "succeeded", at, eventCount, contentBytes, contentSha256, null);
+    }
+
+    @Override
+    public boolean markFailed(ReportClaim claim, Instant at, String error) {
+        return finish(claim, "failed", at, null, null, null, error);
+    }
+
+    /** Records the end of a report, only for its latest claim. */
+    private boolean finish(ReportClaim claim, String status, Instant at, Long events, Long bytes, Hash sha256,
+            String error) {
+        UUID id = claim.job().id();
+        lockReport(id);
+        return jdbc.update("""
+                INSERT INTO report_job_status (report_id, status, at, event_count, content_bytes, content_sha256,
+                                               error)
+                SELECT ?, ?, ?, ?, ?, ?, ? WHERE""" + " " + CURRENT + " ON CONFLICT DO NOTHING", ps -> {
+            bindStatus(ps, id, status, at, events, bytes, sha256, error);
+            bindCurrent(ps, 8, claim);
+        }) == 1;
+    }
+
+    private static void bindCurrent(PreparedStatement ps, int first, ReportClaim claim) throws SQLException {
+        UUID id = claim.job().id();
+        ps.setObject(first, id);
+        ps.setInt(first + 1, claim.attempt());
+        ps.setString(first + 2, claim.instance());
+        ps.setObject(first + 3, id);
+        ps.setInt(first + 4, claim.attempt());
+        ps.setObject(first + 5, id);
     }
 
     private boolean status(UUID id, String status, Instant at, Long events, Long bytes, Hash sha256, String error) {
         return jdbc.update("""
                 INSERT INTO report_job_status (report_id, status, at, event_count, content_bytes, content_sha256,
                                                error)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", ps -> {
-            ps.setObject(1, id);
-            ps.setString(2, status);
-            ps.setTimestamp(3, Timestamp.from(at));
-            ps.setObject(4, events);
-            ps.setObject(5, bytes);
-            ps.setBytes(6, sha256 == null ? null : sha256.bytes());
-            ps.setString(7, error);
-        }) == 1;
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                ps -> bindStatus(ps, id, status, at, events, bytes, sha256, error)) == 1;
+    }
+
+    private static void bindStatus(PreparedStatement ps, UUID id, String status, Instant at, Long events, Long bytes,
+            Hash sha256, String error) throws SQLException {
+        ps.setObject(1, id);
+        ps.setString(2, status);
+        ps.setTimestamp(3, Timestamp.from(at));
+        ps.setObject(4, events);
+        ps.setObject(5, bytes);
+        ps.setBytes(6, sha256 == null ? null : sha256.bytes());
+        ps.setString(7, error);
     }
 
     /** One status row of a report: queued reports have none, finished ones end with succeeded or failed. */

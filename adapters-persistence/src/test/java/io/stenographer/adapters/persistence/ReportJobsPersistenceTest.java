@@ -7,6 +7,7 @@ import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.report.ReportClaim;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
@@ -20,14 +21,36 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
-/** The report tables against the real database: the port's contract and append-only in depth (V6). */
+/**
+ * The report tables against the real database: the port's contract and append-only in depth (V6). Claims, heartbeats
+ * and takeovers (V18) are {@link ReportClaimsPersistenceTest}'s.
+ */
 class ReportJobsPersistenceTest {
 
-    private final PostgresReportJobs jobs = new PostgresReportJobs(MigratedPostgres.session());
-    private final TransactionRunner transactions = MigratedPostgres.transactions();
+    private ReportsDatabase database;
+    private PostgresReportJobs jobs;
+    private TransactionRunner transactions;
+
+    /** A database of the test's own: claiming chooses among every report in it. */
+    @BeforeEach
+    void freshDatabase(TestInfo test) throws SQLException {
+        database = ReportsDatabase.fresh("report_jobs_" + test.getTestMethod().orElseThrow().getName().toLowerCase());
+        jobs = new PostgresReportJobs(database.session());
+        transactions = database.transactions();
+    }
+
+    private ReportClaim claim(Instant now) {
+        return transactions.inTransaction(() -> {
+            jobs.lockClaims();
+            return jobs.claimNext("instance-1", now, now.minusSeconds(60), 1, 3, Set.of());
+        }).orElseThrow();
+    }
 
     private static ReportJob job(TenantId tenant) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -42,7 +65,6 @@ class ReportJobsPersistenceTest {
     void aRequestRoundTripsAndIsClaimedOnceAndFinishedOnce() {
         TenantId tenant = new TenantId("persist-" + UUID.randomUUID().toString().substring(0, 8));
         ReportJob job = job(tenant);
-        // Request and claim in one transaction: the running report worker never sees it queued.
         transactions.inTransaction(() -> {
             jobs.lockTenant(tenant);
             jobs.add(job);
@@ -50,18 +72,16 @@ class ReportJobsPersistenceTest {
             assertThat(read).isEqualTo(job);
             assertThat(read.parameters().deniedThreshold()).isEqualTo(7);
             assertThat(jobs.active(tenant)).isEqualTo(1);
-            assertThat(jobs.markRunning(job.id(), Instant.now())).isTrue();
             return null;
         });
-        assertThat(transactions.inTransaction(() -> jobs.markRunning(job.id(), Instant.now()))).isFalse();
+        ReportClaim claim = claim(Instant.now());
+        assertThat(claim.job().id()).isEqualTo(job.id());
         assertThat(transactions.inTransaction(() -> jobs.find(job.id())).orElseThrow().status())
                 .isEqualTo(ReportStatus.RUNNING);
-        assertThat(transactions.inTransaction(() -> jobs.runningSince(Instant.now().plusSeconds(1))))
-                .contains(job.id());
         Hash sha = new Hash(new byte[32]);
-        assertThat(transactions.inTransaction(() -> jobs.markSucceeded(job.id(), Instant.now(), 5, 99, sha)))
+        assertThat(transactions.inTransaction(() -> jobs.markSucceeded(claim, Instant.now(), 5, 99, sha)))
                 .isTrue();
-        assertThat(transactions.inTransaction(() -> jobs.markFailed(job.id(), Instant.now(), "late"))).isFalse();
+        assertThat(transactions.inTransaction(() -> jobs.markFailed(claim, Instant.now(), "late"))).isFalse();
         ReportJob done = transactions.inTransaction(() -> jobs.find(job.id())).orElseThrow();
         assertThat(done.status()).isEqualTo(ReportStatus.SUCCEEDED);
         assertThat(done.eventCount()).isEqualTo(5);
@@ -69,8 +89,6 @@ class ReportJobsPersistenceTest {
         assertThat(done.contentSha256()).isEqualTo(sha);
         assertThat(done.error()).isNull();
         assertThat(transactions.inTransaction(() -> jobs.active(tenant))).isZero();
-        assertThat(transactions.inTransaction(() -> jobs.runningSince(Instant.now().plusSeconds(1))))
-                .doesNotContain(job.id());
     }
 
     @Test
@@ -78,10 +96,11 @@ class ReportJobsPersistenceTest {
         ReportJob job = job(new TenantId("persist-" + UUID.randomUUID().toString().substring(0, 8)));
         transactions.inTransaction(() -> {
             jobs.add(job);
-            return jobs.markRunning(job.id(), Instant.now());
+            return null;
         });
+        claim(Instant.now());
         for (String table : List.of("report_job", "report_job_status")) {
-            try (Connection superuser = MigratedPostgres.server().superuserConnection();
+            try (Connection superuser = database.superuser();
                     PreparedStatement privilege = superuser.prepareStatement(
                             "SELECT has_table_privilege(?, ?, ?)")) {
                 for (String kind : List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")) {

@@ -23,6 +23,7 @@ import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.report.CsvReportWriter;
 import io.stenographer.domain.report.JsonReportWriter;
 import io.stenographer.domain.report.Redactor;
+import io.stenographer.domain.report.ReportClaim;
 import io.stenographer.domain.report.ReportDefinition;
 import io.stenographer.domain.report.ReportDocument;
 import io.stenographer.domain.report.ReportEntry;
@@ -36,6 +37,7 @@ import io.stenographer.domain.report.bundle.ReportManifest;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +45,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Generates queued reports. A report finds, through the time indexes, the leaves below its pinned tree size whose
@@ -55,6 +59,12 @@ import java.util.UUID;
  *       the stored tree), after the header, summary and findings, so every format can be written front to back.</li>
  * </ol>
  * Only the status records and the {@value #REPORT_GENERATED} event share a transaction.
+ *
+ * <p>Each report is generated under a claim (attempt n by one instance). A claim whose heartbeat is older than
+ * {@link Claiming#takeoverAfter()} is taken over by attempt n + 1, which generates the report again from scratch; the
+ * bytes are a function of the job and the pinned log, so every attempt writes the same file (and the file store keeps
+ * the first of identical files). Only the latest claim may record the result, and an attempt that learns it lost its
+ * claim stops at the next chunk.
  */
 public final class GenerateReportsService implements GenerateReportsUseCase {
 
@@ -78,12 +88,15 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final DeriveReportSecretPort secrets;
     private final long maxEvents;
     private final long pdfMaxRows;
+    private final Claiming claiming;
+    /** Reports this instance is generating: never claimed again here while they run, whatever their heartbeat. */
+    private final Set<UUID> generating = ConcurrentHashMap.newKeySet();
 
     public GenerateReportsService(TrackReportJobsPort jobs, LoadLogPort log, ArchivedEventReader archived,
             SelfAudit selfAudit, StoreReportFilesPort files, SpoolReportEventsPort spools, RenderReportPort renderer,
             TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
-            DeriveReportSecretPort secrets, long maxEvents, long pdfMaxRows) {
+            DeriveReportSecretPort secrets, long maxEvents, long pdfMaxRows, Claiming claiming) {
         this.jobs = jobs;
         this.log = log;
         this.archived = archived;
@@ -98,28 +111,65 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         this.secrets = secrets;
         this.maxEvents = maxEvents;
         this.pdfMaxRows = pdfMaxRows;
+        this.claiming = claiming;
     }
 
-    @Override
-    public Optional<Outcome> generateNext() {
-        Optional<ReportJob> claimed = transactions.inTransaction(() -> {
-            for (ReportJob job : jobs.queued(8)) {
-                if (jobs.markRunning(job.id(), clock.instant())) {
-                    return Optional.of(job);
-                }
+    /**
+     * How this instance claims reports.
+     *
+     * @param instance            this instance's id, unique among running instances
+     * @param takeoverAfter       a claim whose heartbeat is older than this is taken over by another attempt
+     * @param maxAttempts         a report interrupted this many times is failed instead of claimed again
+     * @param maxRunningPerTenant live claims per tenant, across all instances
+     */
+    public record Claiming(String instance, Duration takeoverAfter, int maxAttempts, int maxRunningPerTenant) {
+
+        public Claiming {
+            if (instance == null || instance.isBlank()) {
+                throw new IllegalArgumentException("an instance id is required");
             }
-            return Optional.<ReportJob>empty();
-        });
-        return claimed.map(this::generate);
+            if (takeoverAfter == null || takeoverAfter.isNegative() || takeoverAfter.isZero()) {
+                throw new IllegalArgumentException("takeover-after must be positive");
+            }
+            if (maxAttempts < 1 || maxRunningPerTenant < 1) {
+                throw new IllegalArgumentException("max-attempts and max-running-per-tenant must be at least 1");
+            }
+        }
     }
 
     @Override
-    public int failInterrupted(Duration maxRunTime) {
+    public String instance() {
+        return claiming.instance();
+    }
+
+    @Override
+    public Optional<ReportClaim> claimNext() {
+        Instant now = clock.instant();
+        Set<UUID> busy = Set.copyOf(generating);
+        Optional<ReportClaim> claimed = transactions.inTransaction(() -> {
+            jobs.lockClaims();
+            return jobs.claimNext(claiming.instance(), now, now.minus(claiming.takeoverAfter()),
+                    claiming.maxRunningPerTenant(), claiming.maxAttempts(), busy);
+        });
+        claimed.ifPresent(claim -> generating.add(claim.job().id()));
+        return claimed;
+    }
+
+    @Override
+    public boolean heartbeat(ReportClaim claim) {
+        return transactions.inTransaction(() -> jobs.heartbeat(claim, clock.instant()));
+    }
+
+    @Override
+    public int failAbandoned() {
+        Instant now = clock.instant();
         return transactions.inTransaction(() -> {
+            jobs.lockClaims();
             int failed = 0;
-            for (UUID id : jobs.runningSince(clock.instant().minus(maxRunTime))) {
-                if (jobs.markFailed(id, clock.instant(), "interrupted: generation did not finish within "
-                        + maxRunTime + "; request the report again")) {
+            for (ReportClaim claim : jobs.abandoned(now.minus(claiming.takeoverAfter()), claiming.maxAttempts())) {
+                if (jobs.markFailed(claim, now, "interrupted " + claim.attempt() + " times: the instance generating"
+                        + " it stopped each time before it finished; request the report again, perhaps for a shorter"
+                        + " period")) {
                     failed++;
                 }
             }
@@ -127,11 +177,20 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         });
     }
 
-    private Outcome generate(ReportJob job) {
+    @Override
+    public Outcome generate(ReportClaim claim, BooleanSupplier stillClaimed) {
         try {
-            Generated generated = run(job);
+            return generate(claim, claim.job(), stillClaimed);
+        } finally {
+            generating.remove(claim.job().id());
+        }
+    }
+
+    private Outcome generate(ReportClaim claim, ReportJob job, BooleanSupplier stillClaimed) {
+        try {
+            Generated generated = run(job, stillClaimed);
             boolean recorded = transactions.inTransaction(() -> {
-                boolean marked = jobs.markSucceeded(job.id(), clock.instant(), generated.events(),
+                boolean marked = jobs.markSucceeded(claim, clock.instant(), generated.events(),
                         generated.stored().bytes(), generated.stored().sha256());
                 if (marked) {
                     selfAudit.record(requester(job), job.tenant(), REPORT_GENERATED,
@@ -143,21 +202,46 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                 }
                 return marked;
             });
-            return recorded ? new Outcome(job.id(), generated.events(), null, null)
-                    : new Outcome(job.id(), generated.events(), "the report had already been failed", null);
+            return recorded ? new Outcome(job.id(), claim.attempt(), generated.events(), null, null, false)
+                    : lost(claim, generated.events());
+        } catch (ClaimLost e) {
+            return lost(claim, 0);
         } catch (IllegalArgumentException | LogIntegrityViolation | ReportTooLarge e) {
-            fail(job, e.getMessage());
-            return new Outcome(job.id(), 0, e.getMessage(), e instanceof LogIntegrityViolation ? e : null);
+            return fail(claim, e.getMessage())
+                    ? new Outcome(job.id(), claim.attempt(), 0, e.getMessage(),
+                            e instanceof LogIntegrityViolation ? e : null, false)
+                    : lost(claim, 0);
         } catch (IOException | RuntimeException e) {
             String incident = UUID.randomUUID().toString();
             String message = "internal error while generating the report, incident " + incident;
-            fail(job, message);
-            return new Outcome(job.id(), 0, message, e);
+            return fail(claim, message) ? new Outcome(job.id(), claim.attempt(), 0, message, e, false)
+                    : lost(claim, 0);
         }
     }
 
-    private void fail(ReportJob job, String message) {
-        transactions.inTransaction(() -> jobs.markFailed(job.id(), clock.instant(), message));
+    private static Outcome lost(ReportClaim claim, long events) {
+        return new Outcome(claim.job().id(), claim.attempt(), events, "attempt " + claim.attempt() + " stopped"
+                + " without recording anything: its claim was lost (another instance took the report over, or it"
+                + " finished) or this instance is stopping", null, true);
+    }
+
+    private boolean fail(ReportClaim claim, String message) {
+        return transactions.inTransaction(() -> jobs.markFailed(claim, clock.instant(), message));
+    }
+
+    /** Thrown at the next chunk once the worker learns its claim was lost (or that it must stop). */
+    private static final class ClaimLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClaimLost() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void checkClaim(BooleanSupplier stillClaimed) {
+        if (!stillClaimed.getAsBoolean()) {
+            throw new ClaimLost();
+        }
     }
 
     private static Caller requester(ReportJob job) {
@@ -176,13 +260,14 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         }
     }
 
-    private Generated run(ReportJob job) throws IOException {
+    private Generated run(ReportJob job, BooleanSupplier stillClaimed) throws IOException {
         try (SpoolReportEventsPort.Spool spool = spools.create(job.tenant(), job.id())) {
-            return run(job, spool);
+            return run(job, spool, stillClaimed);
         }
     }
 
-    private Generated run(ReportJob job, SpoolReportEventsPort.Spool spool) throws IOException {
+    private Generated run(ReportJob job, SpoolReportEventsPort.Spool spool, BooleanSupplier stillClaimed)
+            throws IOException {
         PublishedCheckpoint checkpoint = transactions.inTransaction(() -> log.checkpointAt(job.tenant(),
                 job.treeSize())).orElseThrow(() -> new LogIntegrityViolation("the checkpoint at tree size "
                         + job.treeSize() + " of " + job.tenant() + " that the report is pinned to is missing"));
@@ -193,6 +278,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         long[] inPeriod = transactions.inTransaction(() -> log.leafIndicesOccurredIn(job.tenant(),
                 job.parameters().from(), job.parameters().to(), job.treeSize()));
         for (int start = 0; start < inPeriod.length; start += CHUNK) {
+            checkClaim(stillClaimed);
             for (LoadLogPort.LeafWithEvent row : chunk(job, inPeriod, start, fromArchive)) {
                 if (row.event() == null) {
                     unavailable++;
@@ -217,16 +303,21 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         long[] written = {0};
         ReportEvents events = sink -> {
             written[0] = 0;
-            eventTable(job, spool, definition, redactor, job.format() == ReportFormat.BUNDLE, entry -> {
+            eventTable(job, spool, definition, redactor, stillClaimed,
+                    job.format() == ReportFormat.BUNDLE || job.format() == ReportFormat.PDF, entry -> {
                 written[0]++;
                 sink.accept(entry);
             });
         };
+        checkClaim(stillClaimed);
+        // An attempt that lost its claim may have stored the file already; the store keeps the first of identical files.
         StoreReportFilesPort.Stored stored = files.write(job.tenant(), job.id(), job.format(), out -> {
             switch (job.format()) {
                 case JSON -> JsonReportWriter.write(document, events, out);
                 case CSV -> CsvReportWriter.write(events, out);
-                case PDF -> renderer.renderPdf(document, firstRows(events, pdfMaxRows), out);
+                case PDF -> renderer.renderPdf(document, firstRows(events, pdfMaxRows),
+                        bundle -> ReportBundleWriter.write(document, events,
+                                body -> manifestSigner.signManifest(ReportManifest.parse(body)), bundle), out);
                 case BUNDLE -> ReportBundleWriter.write(document, events,
                         body -> manifestSigner.signManifest(ReportManifest.parse(body)), out);
             }
@@ -317,7 +408,8 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
      * computed {@value #CHUNK} events at a time, so the subtree hashes they share are read in one round trip.
      */
     private void eventTable(ReportJob job, SpoolReportEventsPort.Spool spool, ReportDefinition definition,
-            Redactor redactor, boolean bundle, ReportEvents.Sink sink) throws IOException {
+            Redactor redactor, BooleanSupplier stillClaimed, boolean bundle, ReportEvents.Sink sink)
+            throws IOException {
         boolean redacting = redactor != null && redactor.redactsAnything();
         boolean proofs = bundle && !redacting;
         StoredTree tree = new StoredTree(log, job.tenant(), job.treeSize(), new LogCache(RUN_TILES));
@@ -330,6 +422,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             leaves.add(leaf);
             events.add(event);
             if (leaves.size() == CHUNK) {
+                checkClaim(stillClaimed);
                 publish(job, tree, proofs, redactor, redacting, leaves, events, sink);
             }
         });

@@ -29,6 +29,7 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.tiles.Tile;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
+import io.stenographer.domain.report.ReportClaim;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
@@ -49,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -67,7 +69,6 @@ class GenerateReportsServiceTest {
     private final List<AuditEvent> log = new ArrayList<>();
     private final Map<UUID, ReportJob> jobs = new LinkedHashMap<>();
     private final Map<UUID, String> statuses = new HashMap<>();
-    private final Map<UUID, Instant> runningSince = new HashMap<>();
     private final Map<UUID, ByteArrayOutputStream> files = new HashMap<>();
     private boolean dropLeaf;
     /** Every leaf index the worker read. */
@@ -78,10 +79,11 @@ class GenerateReportsServiceTest {
         SplittableRandom random = new SplittableRandom(3);
         return new GenerateReportsService(jobsPort(), logPort(),
                 new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random),
-                filesPort(), spools, (doc, events, out) -> {
+                filesPort(), spools, (doc, events, bundle, out) -> {
                     throw new UnsupportedOperationException("no PDF here");
                 }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock,
-                (tenant, reportId) -> new byte[32], maxEvents, 10);
+                (tenant, reportId) -> new byte[32], maxEvents, 10,
+                new GenerateReportsService.Claiming("instance-1", Duration.ofSeconds(60), 3, 1));
     }
 
     private void seed(int count) {
@@ -179,19 +181,6 @@ class GenerateReportsServiceTest {
         String csv = files.get(job.id()).toString(StandardCharsets.UTF_8);
         assertThat(csv.split("\r\n")).hasSize(5);
         assertThat(csv).doesNotContain(",\"success\",").contains(",\"denied\",");
-    }
-
-    @Test
-    void reportsRunningLongerThanAllowedAreFailedAsInterrupted() {
-        seed(1);
-        ReportJob job = queue(ReportType.FOIA_EXPORT, ReportFormat.JSON);
-        jobsPort().markRunning(job.id(), NOW);
-        clock.advance(Duration.ofHours(2));
-        assertThat(service(10).failInterrupted(Duration.ofHours(2))).isZero();
-        assertThat(statuses.get(job.id())).isEqualTo("running");
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(service(10).failInterrupted(Duration.ofHours(2))).isEqualTo(1);
-        assertThat(statuses.get(job.id())).startsWith("failed: interrupted");
     }
 
     // ---- fakes ----------------------------------------------------------------------------
@@ -330,24 +319,38 @@ class GenerateReportsServiceTest {
             }
 
             @Override
-            public List<ReportJob> queued(int limit) {
-                return jobs.values().stream().filter(job -> !statuses.containsKey(job.id())).limit(limit).toList();
+            public void lockClaims() {
+            }
+
+            /** One attempt per report here; takeovers are ReportTakeoverTest's. */
+            @Override
+            public Optional<ReportClaim> claimNext(String instance, Instant now, Instant staleBefore, int maxRunning,
+                    int maxAttempts, Set<UUID> excluded) {
+                return jobs.values().stream().filter(job -> !statuses.containsKey(job.id())).findFirst()
+                        .map(job -> {
+                            statuses.put(job.id(), "running");
+                            return new ReportClaim(job, 1, instance);
+                        });
             }
 
             @Override
-            public boolean markRunning(UUID id, Instant at) {
-                runningSince.putIfAbsent(id, at);
-                return statuses.putIfAbsent(id, "running") == null;
+            public List<ReportClaim> abandoned(Instant staleBefore, int maxAttempts) {
+                return List.of();
             }
 
             @Override
-            public boolean markSucceeded(UUID id, Instant at, long eventCount, long bytes, Hash sha256) {
-                return finish(id, "succeeded");
+            public boolean heartbeat(ReportClaim claim, Instant at) {
+                return "running".equals(statuses.get(claim.job().id()));
             }
 
             @Override
-            public boolean markFailed(UUID id, Instant at, String error) {
-                return finish(id, "failed: " + error);
+            public boolean markSucceeded(ReportClaim claim, Instant at, long eventCount, long bytes, Hash sha256) {
+                return finish(claim.job().id(), "succeeded");
+            }
+
+            @Override
+            public boolean markFailed(ReportClaim claim, Instant at, String error) {
+                return finish(claim.job().id(), "failed: " + error);
             }
 
             private boolean finish(UUID id, String status) {
@@ -356,12 +359,6 @@ class GenerateReportsServiceTest {
                 }
                 statuses.put(id, status);
                 return true;
-            }
-
-            @Override
-            public List<UUID> runningSince(Instant before) {
-                return statuses.entrySet().stream().filter(e -> e.getValue().equals("running"))
-                        .map(Map.Entry::getKey).filter(id -> runningSince.get(id).isBefore(before)).toList();
             }
         };
     }

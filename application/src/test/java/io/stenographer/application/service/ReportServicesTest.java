@@ -19,6 +19,7 @@ import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.report.ReportClaim;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -194,28 +196,34 @@ class ReportServicesTest {
         }
 
         @Override
-        public List<ReportJob> queued(int limit) {
+        public void lockClaims() {
+        }
+
+        @Override
+        public Optional<ReportClaim> claimNext(String instance, Instant now, Instant staleBefore,
+                int maxRunningPerTenant, int maxAttempts, Set<UUID> excluded) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<ReportClaim> abandoned(Instant staleBefore, int maxAttempts) {
             return List.of();
         }
 
         @Override
-        public boolean markRunning(UUID id, Instant at) {
+        public boolean heartbeat(ReportClaim claim, Instant at) {
             return false;
         }
 
         @Override
-        public boolean markSucceeded(UUID id, Instant at, long eventCount, long contentBytes, Hash contentSha256) {
+        public boolean markSucceeded(ReportClaim claim, Instant at, long eventCount, long contentBytes,
+                Hash contentSha256) {
             return false;
         }
 
         @Override
-        public boolean markFailed(UUID id, Instant at, String error) {
+        public boolean markFailed(ReportClaim claim, Instant at, String error) {
             return false;
-        }
-
-        @Override
-        public List<UUID> runningSince(Instant before) {
-            return List.of();
         }
     }
 }

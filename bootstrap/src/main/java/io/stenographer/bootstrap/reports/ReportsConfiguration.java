@@ -9,6 +9,7 @@ import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.GenerateReportsUseCase;
 import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.out.DeriveReportSecretPort;
+import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
 import io.stenographer.application.port.out.SpoolReportEventsPort;
 import io.stenographer.application.port.out.StoreReportFilesPort;
@@ -24,6 +25,8 @@ import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -66,9 +69,17 @@ public class ReportsConfiguration {
             SpoolReportEventsPort spools, TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
             DeriveReportSecretPort secrets,
+            @ConfigProperty(name = "stenographer.reports.fonts-dir") Path fontsDirectory,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
-            @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows) {
-        return new GenerateReportsService(jobs, log, archived, selfAudit, files, spools, new PdfReportRenderer(), keySets,
-                manifestSigner, transactions, clock, secrets, maxEvents, pdfMaxRows);
+            @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows,
+            @ConfigProperty(name = "stenographer.reports.takeover-after") Duration takeoverAfter,
+            @ConfigProperty(name = "stenographer.reports.max-attempts") int maxAttempts,
+            @ConfigProperty(name = "stenographer.reports.max-running-per-tenant") int maxRunningPerTenant) {
+        RenderReportPort pdfRenderer = PdfReportRenderer.loadingFontsFrom(fontsDirectory);
+        return new GenerateReportsService(jobs, log, archived, selfAudit, files, spools, pdfRenderer, keySets,
+                manifestSigner, transactions, clock, secrets, maxEvents, pdfMaxRows,
+                // A new id at every start: a restarted instance takes over its own earlier claims like any other.
+                new GenerateReportsService.Claiming(UUID.randomUUID().toString(), takeoverAfter, maxAttempts,
+                        maxRunningPerTenant));
     }
 }
