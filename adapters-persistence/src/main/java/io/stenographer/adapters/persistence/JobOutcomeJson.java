@@ -5,6 +5,7 @@ import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobOutcome.IndexRange;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.PurgeTenantOutcome;
+import io.stenographer.application.port.in.ReportFilesTenantOutcome;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonNumber;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * A job run's outcome as the {@code job_run.counts} column holds it, both ways. The layout:
  * <pre>
- * {"tenants": {"&lt;tenant&gt;": {..counts..}, ..}, "eventsArchived" | "eventsPurged": N, "failedWith": "&lt;exception&gt;"}
+ * {"tenants": {"&lt;tenant&gt;": {..counts..}, ..}, "eventsArchived" | "eventsPurged" | "reportFilesPurged": N,
+ *  "failedWith": "&lt;exception&gt;"}
  * </pre>
  * each member present only when the run got that far. The REST API serves the same layout.
  */
@@ -51,7 +53,11 @@ final class JobOutcomeJson {
             tenants = new LinkedHashMap<>();
             for (Map.Entry<String, JsonValue> entry : perTenant.members().entrySet()) {
                 JsonObject counts = (JsonObject) entry.getValue();
-                tenants.put(new TenantId(entry.getKey()), job == JobRun.Job.ARCHIVE ? archive(counts) : purge(counts));
+                tenants.put(new TenantId(entry.getKey()), switch (job) {
+                    case ARCHIVE -> archive(counts);
+                    case PURGE -> purge(counts);
+                    case REPORT_FILES -> reportFiles(counts);
+                });
             }
         }
         Long total = json.get(totalName(job)) instanceof JsonNumber number ? (long) number.value() : null;
@@ -60,7 +66,11 @@ final class JobOutcomeJson {
     }
 
     private static String totalName(JobRun.Job job) {
-        return job == JobRun.Job.ARCHIVE ? "eventsArchived" : "eventsPurged";
+        return switch (job) {
+            case ARCHIVE -> "eventsArchived";
+            case PURGE -> "eventsPurged";
+            case REPORT_FILES -> "reportFilesPurged";
+        };
     }
 
     private static JsonObject tenant(JobOutcome.TenantOutcome counts) {
@@ -94,6 +104,13 @@ final class JobOutcomeJson {
             json.put("segmentsWouldDelete", new JsonNumber(purge.segmentsWouldDelete()));
             json.put("segmentsKept", new JsonNumber(purge.segmentsKept()));
             json.put("segmentsLockExtended", new JsonNumber(purge.segmentsLockExtended()));
+        } else if (counts instanceof ReportFilesTenantOutcome files) {
+            json.put("filesPurged", new JsonNumber(files.filesPurged()));
+            json.put("filesWouldPurge", new JsonNumber(files.filesWouldPurge()));
+            json.put("filesHeld", new JsonNumber(files.filesHeld()));
+            json.put("filesLocked", new JsonNumber(files.filesLocked()));
+            json.put("filesBelowFloor", new JsonNumber(files.filesBelowFloor()));
+            json.put("bytesPurged", new JsonNumber(files.bytesPurged()));
         }
         if (counts.error() != null) {
             json.put("error", new JsonString(counts.error()));
@@ -125,6 +142,12 @@ final class JobOutcomeJson {
                 number(json, "eventsHeld"), number(json, "eventsNotYetDue"), ranges,
                 (int) number(json, "segmentsDeleted"), (int) number(json, "segmentsWouldDelete"),
                 (int) number(json, "segmentsKept"), (int) number(json, "segmentsLockExtended"), string(json, "error"));
+    }
+
+    private static ReportFilesTenantOutcome reportFiles(JsonObject json) {
+        return new ReportFilesTenantOutcome(number(json, "filesPurged"), number(json, "filesWouldPurge"),
+                number(json, "filesHeld"), number(json, "filesLocked"), number(json, "filesBelowFloor"),
+                number(json, "bytesPurged"), string(json, "error"));
     }
 
     private static JsonArray range(IndexRange range) {

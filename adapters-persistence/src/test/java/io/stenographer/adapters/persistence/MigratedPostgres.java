@@ -39,7 +39,8 @@ final class MigratedPostgres {
             Flyway.configure()
                     .dataSource(started.jdbcUrl(), EmbeddedPostgresServer.OWNER_ROLE, EmbeddedPostgresServer.OWNER_ROLE)
                     .locations("classpath:db/migration")
-                    .placeholders(Map.of("app_role", EmbeddedPostgresServer.APP_ROLE))
+                    .placeholders(Map.of("app_role", EmbeddedPostgresServer.APP_ROLE,
+                            "report_files_retention_floor", "PT1S"))
                     .load()
                     .migrate();
             server = started;

@@ -44,7 +44,8 @@ final class ScratchDatabase {
         Flyway.configure()
                 .dataSource(url, EmbeddedPostgresServer.OWNER_ROLE, EmbeddedPostgresServer.OWNER_ROLE)
                 .locations("classpath:db/migration")
-                .placeholders(Map.of("app_role", EmbeddedPostgresServer.APP_ROLE))
+                .placeholders(Map.of("app_role", EmbeddedPostgresServer.APP_ROLE,
+                        "report_files_retention_floor", "PT1S"))
                 .target(version)
                 .load()
                 .migrate();

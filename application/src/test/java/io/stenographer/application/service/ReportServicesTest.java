@@ -1,16 +1,20 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.CreateReportCommand;
+import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.ReportQuery;
 import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.LoadLogPort;
-import io.stenographer.application.port.out.StoreReportFilesPort;
 import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
+import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
+import io.stenographer.application.service.fakes.InMemoryLegalHolds;
+import io.stenographer.application.service.fakes.InMemoryReportFiles;
+import io.stenographer.application.service.fakes.InMemoryReportStaging;
 import io.stenographer.application.service.fakes.MutableClock;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.TenantAccessDenied;
@@ -20,13 +24,13 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.report.ReportClaim;
+import io.stenographer.domain.report.ReportFileRetention;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
 import io.stenographer.domain.report.ReportStatus;
 import io.stenographer.domain.report.ReportType;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
+import io.stenographer.domain.retention.RetentionPeriod;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +63,12 @@ class ReportServicesTest {
     private final SelfAudit selfAudit = new SelfAudit(events, clock, random);
     private final CreateReportService create = new CreateReportService(jobs, log(Map.of(ACME, 42L)), selfAudit,
             transactions, clock, random, 2);
-    private final GetReportService get = new GetReportService(jobs, files(), selfAudit, transactions);
+    private final InMemoryReportFiles reportFiles = new InMemoryReportFiles(transactions, clock,
+            RetentionPeriod.parse("P1D"), jobs, new InMemoryLegalHolds(transactions), id -> true);
+    private final ReportFiles fileStore = new ReportFiles(new InMemoryReportStaging(), reportFiles,
+            new InMemoryArchive(clock), transactions, clock, 1024,
+            new ReportFileRetention(RetentionPeriod.parse("P90D"), RetentionPeriod.parse("P1D")));
+    private final GetReportService get = new GetReportService(jobs, reportFiles, fileStore, selfAudit, transactions);
 
     private CreateReportCommand command(Caller caller, TenantId tenant) {
         return new CreateReportCommand(caller, tenant, ReportType.FOIA_EXPORT, ReportFormat.CSV, PERIOD);
@@ -113,14 +122,17 @@ class ReportServicesTest {
         assertThatThrownBy(() -> get.status(new ReportQuery(writer("w", ACME), job.id()))).isInstanceOf(ReportNotFound.class);
         assertThatThrownBy(() -> get.status(new ReportQuery(auditor("ann", ACME), UUID.randomUUID())))
                 .isInstanceOf(ReportNotFound.class);
-        assertThatThrownBy(() -> get.download(new ReportQuery(auditor("ann", ACME), job.id()))).isInstanceOf(ReportNotReady.class);
+        assertThatThrownBy(() -> get.download(new ReportQuery(auditor("ann", ACME), job.id()),
+                GetReportUseCase.Part.whole())).isInstanceOf(ReportNotReady.class);
         jobs.finish(job.id());
-        var download = get.download(new ReportQuery(auditor("bob", ACME), job.id()));
+        fileStore.write(ACME, job.id(), ReportFormat.CSV, out -> out.write(("content of " + job.id()).getBytes()));
+        var download = get.download(new ReportQuery(auditor("bob", ACME), job.id()), GetReportUseCase.Part.whole());
         assertThat(new String(download.content().open().readAllBytes())).isEqualTo("content of " + job.id());
         assertThat(events.committed()).extracting(e -> e.content().action().value())
                 .containsExactly("report.requested", "report.downloaded");
         assertThat(events.committed().get(1).content().actor().id()).isEqualTo("bob");
-        assertThat(get.recent(new ReportsQuery(auditor("bob", ACME), ACME, 10))).extracting(ReportJob::id).containsExactly(job.id());
+        assertThat(get.recent(new ReportsQuery(auditor("bob", ACME), ACME, 10))).extracting(view -> view.job().id())
+                .containsExactly(job.id());
         assertThatThrownBy(() -> get.recent(new ReportsQuery(auditor("eve", GLOBEX), ACME, 10))).isInstanceOf(TenantAccessDenied.class);
         assertThatThrownBy(() -> get.recent(new ReportsQuery(auditor("bob", ACME), ACME, 0))).isInstanceOf(FieldViolation.class);
     }
@@ -139,20 +151,6 @@ class ReportServicesTest {
     private static PublishedCheckpoint checkpoint(TenantId tenant, long size) {
         Checkpoint body = Checkpoint.of("test/" + tenant, size, new Hash(new byte[32]));
         return new PublishedCheckpoint(tenant, body, body.body() + "\n— test AAAA\n", NOW);
-    }
-
-    private static StoreReportFilesPort files() {
-        return new StoreReportFilesPort() {
-            @Override
-            public Stored write(TenantId tenant, UUID id, ReportFormat format, Content content) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public InputStream open(TenantId tenant, UUID id, ReportFormat format) {
-                return new ByteArrayInputStream(("content of " + id).getBytes());
-            }
-        };
     }
 
     /** Requests and status in memory, recording the transaction of each write. */

@@ -5,12 +5,13 @@ import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
+import io.stenographer.application.port.in.RunReportFilePurgeUseCase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the archive and purge jobs on their crons. Every instance fires; the jobs' cluster-wide lock lets
+ * Runs the archive, purge and report-file purge jobs on their crons. Every instance fires; the jobs' cluster-wide lock lets
  * one of them work and records the others as skipped.
  */
 @ApplicationScoped
@@ -20,10 +21,13 @@ public class RetentionJobsTrigger {
 
     private final RunArchiveJobUseCase archiveJob;
     private final RunPurgeJobUseCase purgeJob;
+    private final RunReportFilePurgeUseCase reportFilesJob;
 
-    RetentionJobsTrigger(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob) {
+    RetentionJobsTrigger(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob,
+            RunReportFilePurgeUseCase reportFilesJob) {
         this.archiveJob = archiveJob;
         this.purgeJob = purgeJob;
+        this.reportFilesJob = reportFilesJob;
     }
 
     @Scheduled(identity = "archive", cron = "${stenographer.archive.cron}",
@@ -36,6 +40,12 @@ public class RetentionJobsTrigger {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {
         report(purgeJob.run(RunJobCommand.scheduled()));
+    }
+
+    @Scheduled(identity = "report-files", cron = "${stenographer.reports.files.purge-cron}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeReportFiles() {
+        report(reportFilesJob.run(RunJobCommand.scheduled()));
     }
 
     private static void report(JobRun run) {

@@ -1,8 +1,8 @@
 package io.stenographer.bootstrap.reports;
 
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresReportFiles;
 import io.stenographer.adapters.persistence.PostgresReportJobs;
-import io.stenographer.adapters.reports.LocalReportFiles;
 import io.stenographer.adapters.reports.LocalReportSpool;
 import io.stenographer.adapters.reports.PdfReportRenderer;
 import io.stenographer.application.port.in.CreateReportUseCase;
@@ -18,6 +18,7 @@ import io.stenographer.application.service.ArchivedEventReader;
 import io.stenographer.application.service.CreateReportService;
 import io.stenographer.application.service.GenerateReportsService;
 import io.stenographer.application.service.GetReportService;
+import io.stenographer.application.service.ReportFiles;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.application.service.TenantKeySets;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,12 +45,6 @@ public class ReportsConfiguration {
 
     @Produces
     @ApplicationScoped
-    StoreReportFilesPort reportFiles(@ConfigProperty(name = "stenographer.reports.dir") Path directory) {
-        return new LocalReportFiles(directory);
-    }
-
-    @Produces
-    @ApplicationScoped
     SpoolReportEventsPort reportSpools(@ConfigProperty(name = "stenographer.reports.dir") Path directory)
             throws IOException {
         return new LocalReportSpool(directory);
@@ -57,9 +52,9 @@ public class ReportsConfiguration {
 
     @Produces
     @ApplicationScoped
-    GetReportUseCase getReport(PostgresReportJobs jobs, StoreReportFilesPort files, SelfAudit selfAudit,
-            TransactionRunner transactions) {
-        return new GetReportService(jobs, files, selfAudit, transactions);
+    GetReportUseCase getReport(PostgresReportJobs jobs, PostgresReportFiles catalog, ReportFiles files,
+            SelfAudit selfAudit, TransactionRunner transactions) {
+        return new GetReportService(jobs, catalog, files, selfAudit, transactions);
     }
 
     @Produces

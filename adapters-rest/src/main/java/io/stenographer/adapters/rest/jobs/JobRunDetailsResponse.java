@@ -5,6 +5,7 @@ import io.stenographer.application.port.in.ArchiveTenantOutcome;
 import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.PurgeTenantOutcome;
+import io.stenographer.application.port.in.ReportFilesTenantOutcome;
 import io.stenographer.domain.event.TenantId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "JobRunDetails")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRunDetailsResponse(
-        @Schema(type = SchemaType.OBJECT, description = "Per tenant: an ArchiveTenantCounts (archive job) or a "
-                + "PurgeTenantCounts (purge job)") Map<String, Object> tenants,
-        Long eventsArchived, Long eventsPurged, String failedWith) {
+        @Schema(type = SchemaType.OBJECT, description = "Per tenant: an ArchiveTenantCounts (archive job), a "
+                + "PurgeTenantCounts (purge job) or a ReportFilesTenantCounts (report-files job)")
+        Map<String, Object> tenants,
+        Long eventsArchived, Long eventsPurged, Long reportFilesPurged, String failedWith) {
 
     static JobRunDetailsResponse from(JobRun.Job job, JobOutcome outcome) {
         Map<String, Object> tenants = null;
@@ -31,14 +33,31 @@ public record JobRunDetailsResponse(
                 tenants.put(entry.getKey().value(), counts(entry.getValue()));
             }
         }
-        boolean archive = job == JobRun.Job.ARCHIVE;
-        return new JobRunDetailsResponse(tenants, archive ? outcome.eventsTotal() : null,
-                archive ? null : outcome.eventsTotal(), outcome.failedWith());
+        Long total = outcome.eventsTotal();
+        return new JobRunDetailsResponse(tenants, job == JobRun.Job.ARCHIVE ? total : null,
+                job == JobRun.Job.PURGE ? total : null, job == JobRun.Job.REPORT_FILES ? total : null,
+                outcome.failedWith());
     }
 
     private static Object counts(JobOutcome.TenantOutcome outcome) {
-        return outcome instanceof ArchiveTenantOutcome archive ? ArchiveTenantCounts.from(archive)
-                : PurgeTenantCounts.from((PurgeTenantOutcome) outcome);
+        if (outcome instanceof ArchiveTenantOutcome archive) {
+            return ArchiveTenantCounts.from(archive);
+        }
+        if (outcome instanceof ReportFilesTenantOutcome files) {
+            return ReportFilesTenantCounts.from(files);
+        }
+        return PurgeTenantCounts.from((PurgeTenantOutcome) outcome);
+    }
+
+    @Schema(name = "ReportFilesTenantCounts")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReportFilesTenantCounts(long filesPurged, long filesWouldPurge, long filesHeld, long filesLocked,
+            long filesBelowFloor, long bytesPurged, String error) {
+
+        static ReportFilesTenantCounts from(ReportFilesTenantOutcome outcome) {
+            return new ReportFilesTenantCounts(outcome.filesPurged(), outcome.filesWouldPurge(), outcome.filesHeld(),
+                    outcome.filesLocked(), outcome.filesBelowFloor(), outcome.bytesPurged(), outcome.error());
+        }
     }
 
     private static List<Long> range(JobOutcome.IndexRange range) {

@@ -10,6 +10,7 @@ import io.stenographer.application.port.in.JobRunsUseCase;
 import io.stenographer.application.port.in.RunArchiveJobUseCase;
 import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.in.RunPurgeJobUseCase;
+import io.stenographer.application.port.in.RunReportFilePurgeUseCase;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -29,20 +30,22 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/jobs")
-@Tag(name = "Jobs", description = "Archive and purge runs")
+@Tag(name = "Jobs", description = "Archive, purge and report-file purge runs")
 public class JobsResource {
 
     private static final int MAX_TENANTS_PER_RUN = 50;
 
     private final RunArchiveJobUseCase archiveJob;
     private final RunPurgeJobUseCase purgeJob;
+    private final RunReportFilePurgeUseCase reportFilesJob;
     private final JobRunsUseCase jobRuns;
     private final CurrentCaller currentCaller;
 
-    JobsResource(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob, JobRunsUseCase jobRuns,
-            CurrentCaller currentCaller) {
+    JobsResource(RunArchiveJobUseCase archiveJob, RunPurgeJobUseCase purgeJob,
+            RunReportFilePurgeUseCase reportFilesJob, JobRunsUseCase jobRuns, CurrentCaller currentCaller) {
         this.archiveJob = archiveJob;
         this.purgeJob = purgeJob;
+        this.reportFilesJob = reportFilesJob;
         this.jobRuns = jobRuns;
         this.currentCaller = currentCaller;
     }
@@ -52,8 +55,9 @@ public class JobsResource {
     @RolesAllowed("compliance-admin")
     @SecurityRequirement(name = "bearer")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run the archive or purge job now for the named tenants",
-            description = "Runs synchronously and answers with the finished run. With dryRun=true nothing is "
+    @Operation(summary = "Run the archive, purge or report-files job now for the named tenants",
+            description = "job: archive, purge, or report-files (purges report files whose retention ended). Runs "
+                    + "synchronously and answers with the finished run. With dryRun=true nothing is "
                     + "uploaded, purged or deleted: the run reports what it would do. Only one instance runs a "
                     + "job at a time; a run that finds the job busy ends as 'skipped'.")
     public JobRunResponse run(@PathParam("job") String job, @QueryParam("tenant") List<String> tenants,
@@ -63,8 +67,9 @@ public class JobsResource {
         return switch (job) {
             case "archive" -> JobRunResponse.from(archiveJob.run(request));
             case "purge" -> JobRunResponse.from(purgeJob.run(request));
+            case "report-files" -> JobRunResponse.from(reportFilesJob.run(request));
             default -> throw ProblemException.of(ProblemType.NOT_FOUND, "no job '" + job
-                    + "'; the jobs are 'archive' and 'purge'");
+                    + "'; the jobs are 'archive', 'purge' and 'report-files'");
         };
     }
 
@@ -73,7 +78,7 @@ public class JobsResource {
     @RolesAllowed({"compliance-admin", "auditor"})
     @SecurityRequirement(name = "bearer")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Recent archive and purge runs touching the caller's tenants, newest first")
+    @Operation(summary = "Recent archive, purge and report-files runs touching the caller's tenants, newest first")
     public List<JobRunResponse> runs(@QueryParam("limit") String limit) {
         int parsed = RequestParameters.integer("limit", limit, 20, 1, 100);
         return jobRuns.recent(new JobRunsQuery(currentCaller.get(), parsed)).stream().map(JobRunResponse::from).toList();
@@ -84,7 +89,7 @@ public class JobsResource {
     @RolesAllowed({"compliance-admin", "auditor"})
     @SecurityRequirement(name = "bearer")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "One archive or purge run")
+    @Operation(summary = "One archive, purge or report-files run")
     public JobRunResponse run(@PathParam("id") String id) {
         UUID runId = RequestParameters.runId(id);
         return jobRuns.find(new JobRunQuery(currentCaller.get(), runId)).map(JobRunResponse::from)

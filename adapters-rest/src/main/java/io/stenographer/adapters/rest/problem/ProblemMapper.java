@@ -8,6 +8,9 @@ import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.EventPastRetention;
 import io.stenographer.application.port.in.FourEyesRequired;
 import io.stenographer.application.port.in.LegalHoldNotFound;
+import io.stenographer.application.port.in.ReportFileCorrupted;
+import io.stenographer.application.port.in.ReportFileGone;
+import io.stenographer.application.port.in.ReportFileUnavailable;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
@@ -84,6 +87,24 @@ public class ProblemMapper {
         return respond(ProblemResponse.of(ProblemType.REPORT_NOT_READY, e.getMessage()
                 + (e.status() == ReportStatus.FAILED ? "; see its status for why"
                         : "; poll its status until it is succeeded")));
+    }
+
+    @ServerExceptionMapper
+    public Response reportFileGone(ReportFileGone e) {
+        return respond(ProblemResponse.of(ProblemType.REPORT_FILE_GONE, e.getMessage()));
+    }
+
+    /** Evidence that a stored report file was changed or damaged: loud in the log, plain to the client, no file bytes. */
+    @ServerExceptionMapper
+    public Response reportFileCorrupted(ReportFileCorrupted e) {
+        LOG.errorf("REPORT FILE INTEGRITY VIOLATION: %s", e.getMessage());
+        return respond(ProblemResponse.of(ProblemType.REPORT_FILE_INTEGRITY, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response reportFileUnavailable(ReportFileUnavailable e) {
+        LOG.warnf("answering 503: %s (%s)", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
+        return unavailable(e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -31,6 +31,12 @@ public enum ProblemType {
     LEGAL_HOLD_CONFLICT("legal-hold-conflict", 409, "The legal hold cannot be changed this way"),
     // --- Reports (issue 5) ---
     REPORT_NOT_READY("report-not-ready", 409, "The report has not been generated"),
+    REPORT_FILE_GONE("report-file-gone", 410,
+            "The report's file was purged at the end of its retention; its record and digest remain"),
+    REPORT_FILE_INTEGRITY("report-file-integrity-violation", 500,
+            "The report's stored file does not match the digest recorded when it was generated"),
+    RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416, "The requested range lies outside the file"),
+    PRECONDITION_FAILED("precondition-failed", 412, "A precondition of the request does not hold"),
     TOO_MANY_REPORTS("too-many-reports", 429, "Too many reports are queued or running for this tenant");
 
     private final String slug;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
+import io.stenographer.adapters.rest.problem.ProblemMapper;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.adapters.rest.request.RequestParameters;
@@ -11,6 +12,7 @@ import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.GetReportUseCase;
+import io.stenographer.application.port.in.GetReportUseCase.Part;
 import io.stenographer.application.port.in.ReportQuery;
 import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.domain.access.Caller;
@@ -18,6 +20,7 @@ import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
+import io.stenographer.domain.report.ReportFile;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
 import io.stenographer.domain.report.ReportParameters;
@@ -30,12 +33,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -119,7 +124,8 @@ public class ReportsResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A report's status", description = "queued, running, succeeded (with links.content, "
-            + "size and SHA-256 of the file) or failed (with error). Reports of other tenants answer 404.")
+            + "size and SHA-256 of the file, and the file's state: available until fileExpiresAt, or purged) or "
+            + "failed (with error). Reports of other tenants answer 404.")
     public ReportResponse status(@PathParam("id") String id) {
         return ReportResponse.from(get.status(new ReportQuery(currentCaller.get(), parseId(id))));
     }
@@ -128,23 +134,94 @@ public class ReportsResource {
     @Path("{id}/content")
     @Produces({MediaType.APPLICATION_JSON, "text/csv", "application/pdf", "application/zip"})
     @Operation(summary = "Download a generated report",
-            description = "Streams the file in the format requested at creation, with Content-Disposition and "
-                    + "Repr-Digest (SHA-256). 409 until the status is succeeded. Recorded as a report.downloaded event.")
-    public Response content(@PathParam("id") String id) {
-        GetReportUseCase.Download download = get.download(new ReportQuery(currentCaller.get(), parseId(id)));
-        ReportJob job = download.job();
+            description = "The file in the format requested at creation, from any instance, checked against its "
+                    + "recorded SHA-256 before anything is sent (500 report-file-integrity-violation, with no body of "
+                    + "the file, when the stored bytes differ). ETag is the quoted SHA-256 (strong); If-None-Match "
+                    + "answers 304, If-Match 412; Range serves one byte range as 206 (several ranges: the whole file; "
+                    + "unsatisfiable: 416), If-Range with the ETag. 409 until the status is succeeded, 410 once the "
+                    + "file was purged at the end of its retention. Each 200, 206 and 304 is recorded as a "
+                    + "report.downloaded event in the tenant's log.")
+    @APIResponse(responseCode = "200", description = "The whole file")
+    @APIResponse(responseCode = "206", description = "One byte range of the file, with Content-Range")
+    @APIResponse(responseCode = "304", description = "If-None-Match matched: the caller's copy is current")
+    @APIResponse(responseCode = "410", description = "The file was purged at the end of its retention",
+            content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
+                    schema = @Schema(implementation = ProblemResponse.class)))
+    @APIResponse(responseCode = "416", description = "The range starts beyond the end of the file",
+            content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
+                    schema = @Schema(implementation = ProblemResponse.class)))
+    public Response content(@PathParam("id") String id, @Context HttpHeaders headers,
+            @Context RoutingContext routing) {
+        ReportQuery query = new ReportQuery(currentCaller.get(), parseId(id));
+        Conditions conditions = conditions(get.file(query), headers);
+        if (conditions.early() != null) {
+            return conditions.early();
+        }
+        GetReportUseCase.Download download = get.download(query, conditions.part());
+        // Closed when the response ends, whether or not the body was written (a HEAD, a client that went away).
+        routing.addEndHandler(ended -> download.close());
+        Response.ResponseBuilder response = conditions.headers(Response.status(conditions.status()));
+        if (download.content() == null) {
+            return response.build();
+        }
         StreamingOutput body = out -> {
             try (InputStream in = download.content().open()) {
                 in.transferTo(out);
+            } finally {
+                download.close();
             }
         };
-        return Response.ok(body, job.format().mediaType())
-                .header("Content-Disposition", "attachment; filename=\"report-" + job.type().wireName() + "-"
-                        + job.id() + "." + job.format().extension() + "\"")
-                .header("Content-Length", job.contentBytes())
-                .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(job.contentSha256().bytes())
-                        + ":")
+        return response.entity(body).type(download.job().format().mediaType())
+                .header(HttpHeaders.CONTENT_LENGTH, download.content().length())
                 .build();
+    }
+
+    /** What the validators and the Range header decide, before the file is read. */
+    private record Conditions(ReportJob job, ReportFile file, String entityTag, int status, Part part,
+            HttpRanges.Single range, Response early) {
+
+        Response.ResponseBuilder headers(Response.ResponseBuilder response) {
+            response.header(HttpHeaders.ETAG, entityTag)
+                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                    .header("Accept-Ranges", "bytes");
+            if (status == 304) {
+                return response;
+            }
+            response.header("Content-Disposition", "attachment; filename=\"report-" + job.type().wireName() + "-"
+                            + job.id() + "." + job.format().extension() + "\"")
+                    .header("Repr-Digest", "sha-256=:" + file.sha256().base64() + ":");
+            if (range != null) {
+                response.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + file.bytes());
+            }
+            return response;
+        }
+    }
+
+    private static Conditions conditions(GetReportUseCase.ReportView view, HttpHeaders headers) {
+        ReportFile file = view.file();
+        String entityTag = HttpRanges.entityTag(file.sha256().hex());
+        ReportJob job = view.job();
+        if (HttpRanges.matchFails(headers.getRequestHeader(HttpHeaders.IF_MATCH), entityTag)) {
+            return new Conditions(job, file, entityTag, 412, null, null, ProblemMapper.respond(ProblemResponse.of(
+                    ProblemType.PRECONDITION_FAILED, "If-Match names none of this file's entity tag " + entityTag)));
+        }
+        if (HttpRanges.noneMatchFails(headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH), entityTag)) {
+            return new Conditions(job, file, entityTag, 304, Part.notModified(), null, null);
+        }
+        HttpRanges.Ranged ranged = HttpRanges.ranged(headers.getRequestHeader("Range"),
+                headers.getHeaderString("If-Range"), entityTag, file.bytes());
+        if (ranged instanceof HttpRanges.Unsatisfiable) {
+            return new Conditions(job, file, entityTag, 416, null, null, Response.fromResponse(ProblemMapper.respond(
+                    ProblemResponse.of(ProblemType.RANGE_NOT_SATISFIABLE, "the range starts at or beyond the end of"
+                            + " the file, which has " + file.bytes() + " bytes")))
+                    .header("Content-Range", "bytes */" + file.bytes())
+                    .header(HttpHeaders.ETAG, entityTag)
+                    .build());
+        }
+        if (ranged instanceof HttpRanges.Single single) {
+            return new Conditions(job, file, entityTag, 206, Part.range(single.first(), single.last()), single, null);
+        }
+        return new Conditions(job, file, entityTag, 200, Part.whole(), null, null);
     }
 
     private static UUID parseId(String id) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * run did not finish its tenants, it did not fail).
  *
  * @param tenants     per tenant in the order they ran, or null when the run stopped before any tenant
- * @param eventsTotal events archived (archive job) or purged (purge job) over all tenants, or null
+ * @param eventsTotal events archived (archive job) or purged (purge job), or report files purged (report-file
+ *                    purge), over all tenants, or null
  * @param failedWith  the simple name of the exception that ended the run, or null
  */
 public record JobOutcome(Map<TenantId, TenantOutcome> tenants, Long eventsTotal, String failedWith) {
@@ -21,7 +22,8 @@ public record JobOutcome(Map<TenantId, TenantOutcome> tenants, Long eventsTotal,
     public static final JobOutcome NONE = new JobOutcome(null, null, null);
 
     /** One tenant's part of a run; which kind depends on the job. */
-    public sealed interface TenantOutcome permits ArchiveTenantOutcome, PurgeTenantOutcome {
+    public sealed interface TenantOutcome permits ArchiveTenantOutcome, PurgeTenantOutcome,
+            ReportFilesTenantOutcome {
         /** Why this tenant failed, or null. */
         String error();
     }

@@ -8,13 +8,14 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One run of the archive or purge job: who started it, over which tenants, what it did (counts and
+ * One run of the archive, purge or report-file purge job: who started it, over which tenants, what it did (counts and
  * index ranges in its {@code outcome}) and how it ended.
  */
 public record JobRun(UUID id, Job job, Trigger trigger, String requestedBy, List<TenantId> tenants, boolean dryRun,
         Status status, Instant startedAt, Instant finishedAt, JobOutcome outcome, String error) {
 
-    public enum Job { ARCHIVE, PURGE }
+    /** {@code REPORT_FILES}: the purge of report files whose retention ended (docs/REPORTS.md). */
+    public enum Job { ARCHIVE, PURGE, REPORT_FILES }
 
     public enum Trigger { SCHEDULE, MANUAL }
 
