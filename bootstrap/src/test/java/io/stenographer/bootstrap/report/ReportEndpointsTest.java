@@ -164,10 +164,39 @@ class ReportEndpointsTest {
             assertThat(text).contains("Denied access report", "Tenant: " + tenant, "Query", "deniedThreshold: 5",
                     "Summary", "Denied events by actor", "mallory", "Activity over time", "Findings",
                     "repeated-denials", "Events", "Signed checkpoint and how to verify it", "Page 1 of " + pages,
-                    "Page " + pages + " of " + pages, "verify-report-bundle");
+                    "Page " + pages + " of " + pages, "verify-report-pdf");
             assertThat(text).contains(json.getString("header.checkpoint.rootHash"));
             assertThat(text).contains("stenographer.local/" + tenant);
         }
+        assertThat(PdfChecks.pdfA3bFailures(pdf)).isEmpty();
+        assertThat(PdfChecks.verifyOffline(pdf, tenant)).startsWith("OK: ");
+    }
+
+    /** The reported bug: six accesses by people named in Chinese and Cyrillic came out as "???" and "???? ??????". */
+    @Test
+    void aRecordAccessPdfPrintsNamesInEveryScriptAndVerifiesOffline() throws Exception {
+        String tenant = "rep-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> events = new ArrayList<>();
+        String[] actors = {"李小龙", "Иван Петров", "محمد", "דוד", "Σωκράτης", "김민준"};
+        for (int i = 0; i < actors.length; i++) {
+            events.add(event(tenant, actors[i], "case.view", "BC-77", "success", "ticket " + i, i));
+        }
+        record(tenant, events);
+        awaitTreeSize(tenant, events.size());
+
+        byte[] pdf = download(tenant, request(tenant, "record-access", "pdf",
+                ",\"resourceType\":\"background-check\",\"resourceId\":\"BC-77\""), "application/pdf");
+
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            String text = java.text.Normalizer.normalize(new PDFTextStripper().getText(document),
+                    java.text.Normalizer.Form.NFKC);
+            for (String actor : actors) {
+                assertThat(text).contains(actor);
+            }
+            assertThat(text).doesNotContain("???");
+        }
+        assertThat(PdfChecks.pdfA3bFailures(pdf)).isEmpty();
+        assertThat(PdfChecks.verifyOffline(pdf, tenant)).contains("the 6 event rows printed in the PDF");
     }
 
     @Test
