@@ -33,6 +33,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -140,7 +141,7 @@ public class ReportsResource {
                     + "answers 304, If-Match 412; Range serves one byte range as 206 (several ranges: the whole file; "
                     + "unsatisfiable: 416), If-Range with the ETag. 409 until the status is succeeded, 410 once the "
                     + "file was purged at the end of its retention. Each 200, 206 and 304 is recorded as a "
-                    + "report.downloaded event in the tenant's log.")
+                    + "report.downloaded event in the tenant's log; HEAD answers the headers only and is not recorded.")
     @APIResponse(responseCode = "200", description = "The whole file")
     @APIResponse(responseCode = "206", description = "One byte range of the file, with Content-Range")
     @APIResponse(responseCode = "304", description = "If-None-Match matched: the caller's copy is current")
@@ -156,6 +157,13 @@ public class ReportsResource {
         Conditions conditions = conditions(get.file(query), headers);
         if (conditions.early() != null) {
             return conditions.early();
+        }
+        if (routing.request().method() == HttpMethod.HEAD) {
+            // The headers only, as the status endpoint shows them: nothing is read, checked or recorded.
+            Response.ResponseBuilder head = conditions.headers(Response.status(conditions.status()));
+            return conditions.status() == 304 ? head.build() : head.type(conditions.job().format().mediaType())
+                    .header(HttpHeaders.CONTENT_LENGTH, conditions.range() == null ? conditions.file().bytes()
+                            : conditions.range().length()).build();
         }
         GetReportUseCase.Download download = get.download(query, conditions.part());
         // Closed when the response ends, whether or not the body was written (a HEAD, a client that went away).
