@@ -7,6 +7,7 @@ import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobOutcome.IndexRange;
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.in.PurgeTenantOutcome;
+import io.stenographer.application.port.in.ReportFilesTenantOutcome;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
@@ -61,6 +62,18 @@ class JobOutcomeJsonTest {
                 + "\"eventsNotYetDue\":1,\"eventsPurged\":5,\"eventsWouldPurge\":0,\"purgedIndexRanges\":[[0,2],[4,5]],"
                 + "\"segmentsDeleted\":1,\"segmentsKept\":3,\"segmentsLockExtended\":1,\"segmentsWouldDelete\":0}}}");
         assertThat(read(JobRun.Job.PURGE, text)).isEqualTo(outcome);
+    }
+
+    @Test
+    void aReportFilePurgeRunIsStoredInItsLayoutAndReadBack() {
+        JobOutcome outcome = new JobOutcome(Map.of(ACME, new ReportFilesTenantOutcome(2, 0, 1, 1, 0, 40_000, null)),
+                2L, null);
+
+        String text = stored(JobRun.Job.REPORT_FILES, outcome);
+
+        assertThat(text).isEqualTo("{\"reportFilesPurged\":2,\"tenants\":{\"acme\":{\"bytesPurged\":40000,"
+                + "\"filesBelowFloor\":0,\"filesHeld\":1,\"filesLocked\":1,\"filesPurged\":2,\"filesWouldPurge\":0}}}");
+        assertThat(read(JobRun.Job.REPORT_FILES, text)).isEqualTo(outcome);
     }
 
     @Test
