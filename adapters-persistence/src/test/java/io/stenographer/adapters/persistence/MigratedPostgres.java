@@ -27,7 +27,7 @@ import org.hibernate.jdbc.Work;
 final class MigratedPostgres {
 
     private static EmbeddedPostgresServer server;
-    private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
+    private static final ThreadTransactions TRANSACTIONS = new ThreadTransactions(MigratedPostgres::appConnection);
 
     private MigratedPostgres() {
     }
@@ -58,12 +58,12 @@ final class MigratedPostgres {
      * it throws. Like the production runner, a call inside a running transaction joins it.
      */
     static TransactionRunner transactions() {
-        return MigratedPostgres::inTransaction;
+        return TRANSACTIONS;
     }
 
     /** The Hibernate session the {@link Jdbc} adapters are built with: only its JDBC work methods answer. */
     static Session session() {
-        return sessionOn(MigratedPostgres::current);
+        return sessionOn(TRANSACTIONS::current);
     }
 
     /** A session whose JDBC work runs on the connection {@code connection} supplies at the time. */
@@ -92,35 +92,5 @@ final class MigratedPostgres {
                         throw new GenericJDBCException("JDBC work failed: " + e.getMessage(), e);
                     }
                 });
-    }
-
-    private static <T> T inTransaction(Supplier<T> work) {
-        if (CURRENT.get() != null) {
-            return work.get();
-        }
-        try (Connection connection = appConnection()) {
-            connection.setAutoCommit(false);
-            CURRENT.set(connection);
-            try {
-                T result = work.get();
-                connection.commit();
-                return result;
-            } catch (RuntimeException | Error e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                CURRENT.remove();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("test transaction failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static Connection current() {
-        Connection connection = CURRENT.get();
-        if (connection == null) {
-            throw new IllegalStateException("JDBC work outside a transaction");
-        }
-        return connection;
     }
 }

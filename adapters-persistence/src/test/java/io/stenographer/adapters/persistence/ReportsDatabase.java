@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.function.Supplier;
 import org.hibernate.Session;
 
 /**
@@ -20,7 +19,7 @@ final class ReportsDatabase {
     private static boolean templateReady;
 
     private final String url;
-    private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final ThreadTransactions transactions = new ThreadTransactions(this::app);
 
     private ReportsDatabase(String url) {
         this.url = url;
@@ -45,18 +44,12 @@ final class ReportsDatabase {
 
     /** One transaction per call as the application role; a call inside a running one joins it. */
     TransactionRunner transactions() {
-        return this::inTransaction;
+        return transactions;
     }
 
     /** The session the adapters are built with: JDBC work on this thread's transaction. */
     Session session() {
-        return MigratedPostgres.sessionOn(() -> {
-            Connection connection = current.get();
-            if (connection == null) {
-                throw new IllegalStateException("JDBC work outside a transaction");
-            }
-            return connection;
-        });
+        return MigratedPostgres.sessionOn(transactions::current);
     }
 
     Connection superuser() throws SQLException {
@@ -65,27 +58,5 @@ final class ReportsDatabase {
 
     Connection app() throws SQLException {
         return DriverManager.getConnection(url, EmbeddedPostgresServer.APP_ROLE, EmbeddedPostgresServer.APP_ROLE);
-    }
-
-    private <T> T inTransaction(Supplier<T> work) {
-        if (current.get() != null) {
-            return work.get();
-        }
-        try (Connection connection = app()) {
-            connection.setAutoCommit(false);
-            current.set(connection);
-            try {
-                T result = work.get();
-                connection.commit();
-                return result;
-            } catch (RuntimeException | Error e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                current.remove();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("test transaction failed: " + e.getMessage(), e);
-        }
     }
 }

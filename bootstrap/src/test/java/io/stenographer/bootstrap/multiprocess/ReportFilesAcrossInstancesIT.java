@@ -8,6 +8,7 @@ import io.stenographer.bootstrap.support.Api;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.LogChecks;
 import io.stenographer.bootstrap.support.OidcStub;
+import io.stenographer.testing.Closing;
 import io.stenographer.testing.S3MockProcess;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
@@ -89,15 +90,7 @@ class ReportFilesAcrossInstancesIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] {first, second, oidc, s3, database}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                System.out.println("report-files: closing " + resource + " failed: " + e);
-            }
-        }
+        Closing.all("report-files", first, second, oidc, s3, database);
     }
 
     @Test

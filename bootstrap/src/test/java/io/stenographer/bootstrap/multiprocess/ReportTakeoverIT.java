@@ -9,6 +9,7 @@ import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.LogChecks;
 import io.stenographer.bootstrap.support.OidcStub;
+import io.stenographer.testing.Closing;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -106,15 +107,7 @@ class ReportTakeoverIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] {first, second, oidc, database}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                System.out.println("report-takeover: closing " + resource + " failed: " + e);
-            }
-        }
+        Closing.all("report-takeover", first, second, oidc, database);
     }
 
     @Test

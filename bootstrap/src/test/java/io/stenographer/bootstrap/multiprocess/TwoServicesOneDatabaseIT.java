@@ -10,6 +10,7 @@ import io.stenographer.bootstrap.support.LogChecks;
 import io.stenographer.bootstrap.support.LogChecks.SeenCheckpoint;
 import io.stenographer.bootstrap.support.OidcStub;
 import io.stenographer.domain.checkpoint.NoteVerifier;
+import io.stenographer.testing.Closing;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,15 +97,7 @@ class TwoServicesOneDatabaseIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] {first, second, oidc, database}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                System.out.println("two-services: closing " + resource + " failed: " + e);
-            }
-        }
+        Closing.all("two-services", first, second, oidc, database);
     }
 
     @Test
