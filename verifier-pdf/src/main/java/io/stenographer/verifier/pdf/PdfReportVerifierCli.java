@@ -142,7 +142,7 @@ public final class PdfReportVerifierCli {
                         + "; the bundle has " + expected[1]);
             }
         }
-        return "OK: " + bundle.summary() + "; the " + printed.size() + " event rows printed in the PDF are the "
+        return bundle.summary() + "; the " + printed.size() + " event rows printed in the PDF are the "
                 + "bundle's first " + printed.size() + " events, with the same event ids and leaf hashes";
     }
 
