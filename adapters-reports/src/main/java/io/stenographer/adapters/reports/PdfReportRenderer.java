@@ -240,8 +240,9 @@ public final class PdfReportRenderer implements RenderReportPort {
         l.heading("Events");
         l.wrapped("Each row is one event; the line under it gives its event id, its leaf hash (hex; withheld for a"
                 + " redacted event) and its metadata. A cell ending in " + ReportText.TRUNCATED + " was cut to fit;"
-                + " [U+XXXX] stands for a character no embedded font can draw. The attached bundle holds every value"
-                + " in full.", ReportFonts.Style.REGULAR, 8);
+                + " " + ReportText.OPEN + "U+XXXX" + ReportText.CLOSE + " stands for a character no embedded font can"
+                + " draw (or for one of these brackets). The attached bundle holds every value in full.",
+                ReportFonts.Style.REGULAR, 8);
         l.row(COLUMNS, WIDTHS, ReportFonts.Style.BOLD, 7);
         long[] rows = {0};
         events.forEach((ReportEntry entry) -> {

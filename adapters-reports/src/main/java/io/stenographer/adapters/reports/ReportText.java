@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Turns report text into lines a PDF can draw without lying about it:
  * <ul>
- *   <li>a code point no font draws, and every control character, is shown as {@code [U+XXXX]}, never as '?';</li>
+ *   <li>a code point no font draws, and every control character, is shown as {@code ⟦U+XXXX⟧}, never as '?'; the
+ *       white square brackets are escaped themselves when the text has them, so an escape (or the cut marker) in a
+ *       PDF was always put there by the renderer, never typed by whoever wrote the event;</li>
  *   <li>Arabic is shaped (ICU4J) and right-to-left text reordered (java.text.Bidi levels, rule L2 of UAX #9, mirrored
  *       brackets), because PDFBox does neither;</li>
  *   <li>text longer than its space is cut at a character boundary and ends with {@value #TRUNCATED}.</li>
@@ -19,7 +21,9 @@ import java.util.List;
  */
 final class ReportText {
 
-    static final String TRUNCATED = "\u2026[truncated]";
+    static final String OPEN = "\u27E6";
+    static final String CLOSE = "\u27E7";
+    static final String TRUNCATED = "\u2026" + OPEN + "truncated" + CLOSE;
     /** Narrower than any visible glyph of the report fonts, in 1/1000 em (a full stop is about 270). */
     private static final float MIN_ADVANCE = 150;
     private static final int ARABIC_OPTIONS = ArabicShaping.LETTERS_SHAPE | ArabicShaping.TEXT_DIRECTION_LOGICAL
@@ -124,7 +128,7 @@ final class ReportText {
 
     /** The longest prefix from {@code start} that fits with the marker after it. */
     private Line cut(List<Cluster> clusters, int start, ReportFonts.Style style, float limit) {
-        List<Cluster> marker = clusters(TRUNCATED, style);
+        List<Cluster> marker = clusters(TRUNCATED, style, false);
         float room = limit - total(marker, 0, marker.size());
         float width = 0;
         int end = start;
@@ -147,7 +151,12 @@ final class ReportText {
 
     /** Escaped, shaped, in logical order. */
     private List<Cluster> clusters(String text, ReportFonts.Style style) {
-        String shaped = shapeArabic(escape(text, style));
+        return clusters(text, style, true);
+    }
+
+    /** {@code escaped}: false only for the renderer's own marker, whose brackets are meant. */
+    private List<Cluster> clusters(String text, ReportFonts.Style style, boolean escaped) {
+        String shaped = shapeArabic(escaped ? escape(text, style) : text);
         List<Cluster> clusters = new ArrayList<>();
         List<Integer> codePoints = new ArrayList<>();
         shaped.codePoints().forEach(cp -> {
@@ -180,12 +189,12 @@ final class ReportText {
         return new Cluster(cps, faces, width, cps[0] == ' ');
     }
 
-    /** Controls, and code points no face of the style draws, become {@code [U+XXXX]} in plain ASCII. */
+    /** Controls, code points no face of the style draws, and the escape brackets become {@code ⟦U+XXXX⟧}. */
     private String escape(String text, ReportFonts.Style style) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp) || fonts.faceFor(style, cp) == null) {
-                out.append(String.format("[U+%04X]", cp));
+            if (Character.isISOControl(cp) || fonts.faceFor(style, cp) == null || cp == 0x27E6 || cp == 0x27E7) {
+                out.append(OPEN).append(String.format("U+%04X", cp)).append(CLOSE);
             } else {
                 out.appendCodePoint(cp);
             }

@@ -48,6 +48,8 @@ class PdfReportRendererTest {
                 null);
         SampleReports.add(log, "u-pua", null, "pua \uE000", ReportFixture.T0.plusSeconds(910), null);
         SampleReports.add(log, "u-tab", null, "tab\tend", ReportFixture.T0.plusSeconds(920), null);
+        // a user who types an escape gets it escaped: only the renderer draws the white square brackets
+        SampleReports.add(log, "u-forge", null, "\u27E6A\u27E7", ReportFixture.T0.plusSeconds(930), null);
         // right to left with numbers and brackets inside
         SampleReports.add(log, "u-bidi", null, "טופס (12) נשלח", ReportFixture.T0.plusSeconds(960), null);
         return log;
@@ -89,7 +91,8 @@ class PdfReportRendererTest {
             assertThat(text).as(name.getKey()).contains(nfkc(name.getValue()));
         }
         assertThat(text).doesNotContain("?").contains("Renée").contains("\uD83D\uDE00")
-                .contains("[U+E000]").contains("tab[U+0009]end").contains("טופס (12) נשלח");
+                .contains("\u27E6U+E000\u27E7").contains("tab\u27E6U+0009\u27E7end")
+                .contains("\u27E6U+27E6\u27E7A\u27E6U+27E7\u27E7").contains("טופס (12) נשלח");
         Files.createDirectories(Path.of("target/report-pages"));
         try (PDDocument document = Loader.loadPDF(pdf)) {
             for (int page = 0; page < document.getNumberOfPages(); page++) {
@@ -137,7 +140,7 @@ class PdfReportRendererTest {
             assertThat(document.getDocumentCatalog().getCOSObject().getDictionaryObject("AF")).isNotNull();
             assertThat(document.getDocumentCatalog().getMetadata().exportXMPMetadata().readAllBytes())
                     .asString().contains("<pdfaid:part>3</pdfaid:part>").contains("r-1")
-                    .contains(PdfArchive.GENERATOR).contains("tree size " + 13);
+                    .contains(PdfArchive.GENERATOR).contains("tree size " + 14);
             for (var page : document.getPages()) {
                 for (var name : page.getResources().getFontNames()) {
                     PDFont font = page.getResources().getFont(name);
