@@ -238,11 +238,10 @@ public final class PdfReportRenderer implements RenderReportPort {
 
     private static void eventTable(Layout l, ReportHeader header, ReportEvents events) throws IOException {
         l.heading("Events");
-        l.wrapped("Each row is one event; the line under it gives its event id, its leaf hash (hex; withheld for a"
+        l.legend("Each row is one event; the line under it gives its event id, its leaf hash (hex; withheld for a"
                 + " redacted event) and its metadata. A cell ending in " + ReportText.TRUNCATED + " was cut to fit;"
                 + " " + ReportText.OPEN + "U+XXXX" + ReportText.CLOSE + " stands for a character no embedded font can"
-                + " draw (or for one of these brackets). The attached bundle holds every value in full.",
-                ReportFonts.Style.REGULAR, 8);
+                + " draw (or for one of these brackets). The attached bundle holds every value in full.", 8);
         l.row(COLUMNS, WIDTHS, ReportFonts.Style.BOLD, 7);
         long[] rows = {0};
         events.forEach((ReportEntry entry) -> {
@@ -374,6 +373,16 @@ public final class PdfReportRenderer implements RenderReportPort {
         void wrapped(String value, ReportFonts.Style style, float size) throws IOException {
             for (ReportText.Line line : text.wrap(value, style, size, PAGE.getWidth() - 2 * MARGIN,
                     MAX_WRAPPED_LINES)) {
+                ensure(size + 4);
+                y -= size + 3;
+                draw(MARGIN, y, line, size);
+            }
+        }
+
+        /** The renderer's own text, whose escape brackets are meant. */
+        void legend(String value, float size) throws IOException {
+            for (ReportText.Line line : text.wrapOwn(value, ReportFonts.Style.REGULAR, size,
+                    PAGE.getWidth() - 2 * MARGIN)) {
                 ensure(size + 4);
                 y -= size + 3;
                 draw(MARGIN, y, line, size);

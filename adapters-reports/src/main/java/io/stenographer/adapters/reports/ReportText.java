@@ -80,6 +80,11 @@ final class ReportText {
         return wrap(clusters(text, style), style, limit, maxLines);
     }
 
+    /** The renderer's own words (a legend that shows the escape brackets), wrapped without escaping them. */
+    List<Line> wrapOwn(String text, ReportFonts.Style style, float size, float maxWidth) {
+        return wrap(clusters(text, style, false), style, maxWidth * 1000 / size, Integer.MAX_VALUE);
+    }
+
     /**
      * A prefix of a long text that, unless it is mostly zero-width marks, is already wider than {@code lines} lines:
      * only it is shaped and measured, so a 64 KiB value costs what a line costs. Null when the text is short.

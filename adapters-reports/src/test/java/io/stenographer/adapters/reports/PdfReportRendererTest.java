@@ -92,7 +92,8 @@ class PdfReportRendererTest {
         }
         assertThat(text).doesNotContain("?").contains("Renée").contains("\uD83D\uDE00")
                 .contains("\u27E6U+E000\u27E7").contains("tab\u27E6U+0009\u27E7end")
-                .contains("\u27E6U+27E6\u27E7A\u27E6U+27E7\u27E7").contains("טופס (12) נשלח");
+                .contains("\u27E6U+27E6\u27E7A\u27E6U+27E7\u27E7")
+                .as("the legend shows the real marker").contains(nfkc("ending in " + ReportText.TRUNCATED + " was cut")).contains("טופס (12) נשלח");
         Files.createDirectories(Path.of("target/report-pages"));
         try (PDDocument document = Loader.loadPDF(pdf)) {
             for (int page = 0; page < document.getNumberOfPages(); page++) {
