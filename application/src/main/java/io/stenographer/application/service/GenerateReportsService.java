@@ -212,11 +212,29 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                             e instanceof LogIntegrityViolation ? e : null, false)
                     : lost(claim, 0);
         } catch (IOException | RuntimeException e) {
+            if (stopping(e)) {
+                // Interrupted I/O while the instance stops: left to be taken over, not failed.
+                return lost(claim, 0);
+            }
             String incident = UUID.randomUUID().toString();
             String message = "internal error while generating the report, incident " + incident;
             return fail(claim, message) ? new Outcome(job.id(), claim.attempt(), 0, message, e, false)
                     : lost(claim, 0);
         }
+    }
+
+    /** Whether the failure is this worker being stopped (an interrupt surfaces as interrupted or closed I/O). */
+    private static boolean stopping(Throwable failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.nio.channels.ClosedByInterruptException
+                    || cause instanceof java.io.InterruptedIOException || cause instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Outcome lost(ReportClaim claim, long events) {

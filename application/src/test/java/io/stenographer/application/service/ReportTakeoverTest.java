@@ -171,6 +171,25 @@ class ReportTakeoverTest {
     }
 
     @Test
+    void aWorkerInterruptedBecauseItsInstanceStopsRecordsNothingAndLeavesTheReportToBeTakenOver() {
+        ReportJob job = queue(ReportFormat.JSON);
+        ReportClaim claim = first.claimNext().orElseThrow();
+        AtomicInteger checks = new AtomicInteger();
+        // Stopping interrupts the workers; interrupted file I/O surfaces as a closed channel.
+        GenerateReportsUseCase.Outcome outcome = first.generate(claim, () -> {
+            if (checks.incrementAndGet() == 2) {
+                throw new java.io.UncheckedIOException(new java.nio.channels.ClosedByInterruptException());
+            }
+            return true;
+        });
+
+        assertThat(outcome.lost()).isTrue();
+        assertThat(jobs.result(job.id())).as("not failed: it can still be completed").isEmpty();
+        clock.advance(TAKEOVER.plusSeconds(1));
+        assertThat(second.claimNext()).hasValueSatisfying(taken -> assertThat(taken.attempt()).isEqualTo(2));
+    }
+
+    @Test
     void theLoserCannotRecordItsResultAndTheWinnerWritesTheSameBytes() {
         ReportJob job = queue(ReportFormat.JSON);
         ReportClaim claim = first.claimNext().orElseThrow();
