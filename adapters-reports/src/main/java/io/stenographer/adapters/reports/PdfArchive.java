@@ -151,6 +151,10 @@ final class PdfArchive {
             try (OutputStream out = Files.newOutputStream(staged)) {
                 bundle.writeTo(out);
             }
+            if (Files.size(staged) > Integer.MAX_VALUE) {
+                throw new IOException("the report's bundle is larger than a PDF attachment's 2 GiB size entry; request"
+                        + " it in the bundle format");
+            }
             PDEmbeddedFile file;
             try (InputStream in = Files.newInputStream(staged)) {
                 file = new PDEmbeddedFile(pdf, in);

@@ -1,6 +1,7 @@
 package io.stenographer.adapters.reports;
 
 import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.text.ArabicShaping;
 import com.ibm.icu.text.ArabicShapingException;
 import java.text.Bidi;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * Turns report text into lines a PDF can draw without lying about it:
  * <ul>
- *   <li>a code point no font draws, and every control character, is shown as {@code ⟦U+XXXX⟧}, never as '?'; the
+ *   <li>a code point no font draws, and every control, bidi-control or invisible character, is shown as
+ *       {@code ⟦U+XXXX⟧}, never as '?' and never obeyed; the
  *       white square brackets are escaped themselves when the text has them, so an escape (or the cut marker) in a
  *       PDF was always put there by the renderer, never typed by whoever wrote the event;</li>
  *   <li>Arabic is shaped (ICU4J) and right-to-left text reordered (java.text.Bidi levels, rule L2 of UAX #9, mirrored
@@ -24,6 +26,7 @@ final class ReportText {
     static final String OPEN = "\u27E6";
     static final String CLOSE = "\u27E7";
     static final String TRUNCATED = "\u2026" + OPEN + "truncated" + CLOSE;
+    static final String REDACTED = OPEN + "redacted" + CLOSE;
     /** Narrower than any visible glyph of the report fonts, in 1/1000 em (a full stop is about 270). */
     private static final float MIN_ADVANCE = 150;
     private static final int ARABIC_OPTIONS = ArabicShaping.LETTERS_SHAPE | ArabicShaping.TEXT_DIRECTION_LOGICAL
@@ -49,15 +52,24 @@ final class ReportText {
 
     /** The text as one line of at most {@code maxWidth} points at {@code size}; cut and marked when longer. */
     Line fit(String text, ReportFonts.Style style, float size, float maxWidth) {
+        return fit(text, style, size, maxWidth, true);
+    }
+
+    /** The renderer's own words (markers included), on one line, not escaped. */
+    Line fitOwn(String text, ReportFonts.Style style, float size, float maxWidth) {
+        return fit(text, style, size, maxWidth, false);
+    }
+
+    private Line fit(String text, ReportFonts.Style style, float size, float maxWidth, boolean escaped) {
         float limit = maxWidth * 1000 / size;
         String head = head(text, limit, 1);
         if (head != null) {
-            List<Cluster> clusters = clusters(head, style);
+            List<Cluster> clusters = clusters(head, style, escaped);
             if (total(clusters, 0, clusters.size()) > limit) {
                 return cut(clusters, 0, style, limit);
             }
         }
-        List<Cluster> clusters = clusters(text, style);
+        List<Cluster> clusters = clusters(text, style, escaped);
         if (total(clusters, 0, clusters.size()) <= limit) {
             return line(clusters, style, false);
         }
@@ -198,13 +210,24 @@ final class ReportText {
     private String escape(String text, ReportFonts.Style style) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp) || fonts.faceFor(style, cp) == null || cp == 0x27E6 || cp == 0x27E7) {
+            if (invisible(cp) || fonts.faceFor(style, cp) == null || cp == 0x27E6 || cp == 0x27E7) {
                 out.append(OPEN).append(String.format("U+%04X", cp)).append(CLOSE);
             } else {
                 out.appendCodePoint(cp);
             }
         });
         return out.toString();
+    }
+
+    /**
+     * Characters that change what is shown without being seen: controls, bidi overrides and isolates (an RLO would draw
+     * "BC-2026-\u202E2400" as "BC-2026-0042"), zero-width and other default-ignorable characters ("ad\u200Bmin"
+     * looks like "admin"), and line or paragraph separators. Each is shown as its escape instead.
+     */
+    private static boolean invisible(int cp) {
+        return Character.isISOControl(cp) || UCharacter.hasBinaryProperty(cp, UProperty.BIDI_CONTROL)
+                || UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT)
+                || cp == 0x2028 || cp == 0x2029;
     }
 
     /** Contextual forms (and lam-alef ligatures) where the font draws them; escaped as a whole when it cannot. */
