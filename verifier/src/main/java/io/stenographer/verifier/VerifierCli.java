@@ -90,6 +90,13 @@ public final class VerifierCli {
                   leaf hash. The source is a directory or a base URL (https, or http to localhost);
                   --token-file holds a bearer token sent with each request
 
+              verify-stream      --stream FILE.ndjson --key VKEY_OR_FILE [--origin ORIGIN] [--format native|ocsf]
+                  a captured stream (docs/STREAMING.md): gaps, duplicates (identical ones counted,
+                  changed ones failed), each event's leaf hash recomputed from the sealed event it
+                  carries (and, for OCSF, the mapped fields against it), each checkpoint record's
+                  signature and consistency proof, and inclusion of the events under them. CEF
+                  streams do not carry the sealed event and cannot be verified
+
             VKEY_OR_FILE is a C2SP verifier key (<name>+<hex key id>+<base64 key>) or a file
             holding one, or a key set (one '<verifier key> <first size> <last size or ->' per
             line, as GET /api/v1/logs/{tenant}/key-set serves it): each checkpoint must be
@@ -115,6 +122,8 @@ public final class VerifierCli {
                 VerifierCli::verifyConsistency));
         COMMANDS.put("verify-tiles", new Command(Set.of("source", "origin", "key"),
                 Set.of("leaf", "leaf-hash", "event", "token-file"), Set.of("full"), TilesCommand::verifyTiles));
+        COMMANDS.put("verify-stream", new Command(Set.of("stream", "key"), Set.of("origin", "format"),
+                StreamCommand::verifyStream));
     }
 
     private VerifierCli() {

@@ -39,7 +39,7 @@ class UsageTest {
         Path file = Files.writeString(dir.resolve("f"), "x");
         usageError("no command given");
         usageError("unknown command 'verify'; commands are verify-bundle, verify-report-bundle, verify-proof, "
-                + "verify-checkpoint, verify-consistency, verify-tiles", "verify");
+                + "verify-checkpoint, verify-consistency, verify-tiles, verify-stream", "verify");
         usageError("verify-bundle needs --key", "verify-bundle", "--bundle", file.toString());
         usageError("verify-bundle has no option --checkpoint", "verify-bundle", "--checkpoint", "x");
         usageError("--bundle needs a value", "verify-bundle", "--bundle");
