@@ -30,10 +30,12 @@ import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
  * {@code verify-report-pdf --pdf FILE.pdf --key VKEY_OR_FILE [--origin ORIGIN]}: checks a Stenographer PDF report
- * offline. It extracts the attached {@value #ATTACHMENT}, verifies it as the core verifier's
- * {@code verify-report-bundle} does (manifest signature, checkpoint, every inclusion proof), then reads the printed
- * event table back and checks that row i shows the event id and leaf hash of the bundle's event i. A PDF whose
- * printed rows were edited, reordered or made up, or whose bundle was swapped for another report's, fails.
+ * offline. It refuses a PDF changed after it was written (an incremental update), extracts the attached
+ * {@value #ATTACHMENT} and verifies it as the core verifier's {@code verify-report-bundle} does (manifest signature,
+ * checkpoint, every inclusion proof), checks that the PDF's XMP names the same report and checkpoint as the bundle,
+ * then reads back the printed id lines (only text in the renderer's 5.5-point mono face, at the start of a line) and
+ * checks that line i shows the event id and leaf hash of the bundle's event i. The other printed cells are not compared;
+ * the strong check of a whole file is its SHA-256 against the {@code report.generated} event in the signed log.
  */
 public final class PdfReportVerifierCli {
 
@@ -43,7 +45,10 @@ public final class PdfReportVerifierCli {
     static final int USAGE = 2;
     private static final int MAX_ATTACHMENT_BYTES = Integer.MAX_VALUE - 8;
     /** A printed row's second line, as the renderer writes it: {@code event <uuid>  leaf <hex | withheld>}. */
-    private static final Pattern ROW = Pattern.compile("event\\s+([0-9a-f-]{36})\\s+leaf\\s+([0-9a-f]{64}|withheld)");
+    private static final Pattern ROW = Pattern.compile("^event\\s+([0-9a-f-]{36})\\s+leaf\\s+([0-9a-f]{64}|withheld)");
+    /** The renderer draws each row's id line, and nothing else, at this size in Noto Sans Mono. */
+    private static final float ID_LINE_SIZE = 5.5f;
+    private static final Pattern CHECKPOINT_RELATION = Pattern.compile("checkpoint (\\S+) (\\d+) ([A-Za-z0-9+/=]+)");
     private static final String USAGE_TEXT = """
             Usage: java -jar stenographer-pdf-verifier.jar verify-report-pdf --pdf FILE.pdf --key VKEY_OR_FILE \
             [--origin ORIGIN]
@@ -104,14 +109,22 @@ public final class PdfReportVerifierCli {
 
     private static String verify(Path file, KeySet keys, String origin, List<String> failures) throws IOException {
         byte[] zip;
-        String text;
+        List<String> idLines;
+        String xmp;
+        if (updates(Files.readAllBytes(file)) > 1) {
+            failures.add("the PDF was changed after it was written (it has an incremental update); request the report"
+                    + " again from the service");
+            return null;
+        }
         try (PDDocument pdf = Loader.loadPDF(file.toFile())) {
             zip = attachment(pdf);
             if (zip == null) {
                 failures.add("the PDF has no attached " + ATTACHMENT + "; it is not a verifiable Stenographer report");
                 return null;
             }
-            text = new PDFTextStripper().getText(pdf);
+            idLines = idLines(pdf);
+            xmp = pdf.getDocumentCatalog().getMetadata() == null ? ""
+                    : new String(pdf.getDocumentCatalog().getMetadata().toByteArray(), StandardCharsets.UTF_8);
         }
         ReportBundleVerification bundle = new ReportBundleVerifier(keys, origin)
                 .verify(new ByteArrayInputStream(zip));
@@ -119,11 +132,14 @@ public final class PdfReportVerifierCli {
             bundle.failures().forEach(failure -> failures.add("attached bundle: " + failure));
             return null;
         }
+        checkIdentity(xmp, bundle, zip, failures);
         List<String[]> events = bundleEvents(zip);
         List<String[]> printed = new ArrayList<>();
-        Matcher row = ROW.matcher(text);
-        while (row.find()) {
-            printed.add(new String[] {row.group(1), row.group(2)});
+        for (String line : idLines) {
+            Matcher row = ROW.matcher(line);
+            if (row.find()) {
+                printed.add(new String[] {row.group(1), row.group(2)});
+            }
         }
         if (printed.size() > events.size()) {
             failures.add("the PDF prints " + printed.size() + " event rows but its bundle holds " + events.size());
@@ -146,6 +162,74 @@ public final class PdfReportVerifierCli {
                 + "bundle's first " + printed.size() + " events, with the same event ids and leaf hashes";
     }
 
+    /** How many times the file was written: one cross-reference section per save, more after an incremental update. */
+    private static int updates(byte[] pdf) {
+        String text = new String(pdf, StandardCharsets.ISO_8859_1);
+        int count = 0;
+        for (int at = text.indexOf("startxref"); at >= 0; at = text.indexOf("startxref", at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** The XMP's report id and checkpoint must be the bundle's: a bundle of another report does not pass. */
+    private static void checkIdentity(String xmp, ReportBundleVerification bundle, byte[] zip, List<String> failures)
+            throws IOException {
+        if (!xmp.contains("<rdf:li>" + bundle.reportId() + "</rdf:li>") && !xmp.contains(">" + bundle.reportId() + "<")) {
+            failures.add("the PDF's metadata does not name report " + bundle.reportId() + ", the attached bundle's");
+        }
+        Matcher relation = CHECKPOINT_RELATION.matcher(xmp);
+        String root = io.stenographer.domain.checkpoint.Checkpoint.parseBody(io.stenographer.domain.checkpoint.SignedNote
+                .parse(entry(zip, ReportBundleWriter.CHECKPOINT)).body()).rootHash().base64();
+        if (!relation.find() || !relation.group(1).equals(bundle.origin())
+                || Long.parseLong(relation.group(2)) != bundle.treeSize() || !relation.group(3).equals(root)) {
+            failures.add("the PDF's metadata does not name the attached bundle's checkpoint (" + bundle.origin() + " at "
+                    + bundle.treeSize() + ", root " + root + ")");
+        }
+    }
+
+    /**
+     * The text of the id lines, one string a line: words drawn in the mono face at the id lines' size. No other text
+     * of the PDF (findings, query values, metadata an event carries) is read as a row.
+     */
+    private static List<String> idLines(PDDocument pdf) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        PDFTextStripper stripper = new PDFTextStripper() {
+            @Override
+            protected void writeString(String text, List<org.apache.pdfbox.text.TextPosition> positions) {
+                if (!positions.isEmpty() && idFace(positions.get(0))) {
+                    line.append(line.length() == 0 ? "" : " ").append(text);
+                }
+            }
+
+            @Override
+            protected void writeLineSeparator() {
+                flush();
+            }
+
+            @Override
+            protected void endPage(org.apache.pdfbox.pdmodel.PDPage page) {
+                flush();
+            }
+
+            private void flush() {
+                if (line.length() > 0) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+            }
+        };
+        stripper.getText(pdf);
+        return lines;
+    }
+
+    private static boolean idFace(org.apache.pdfbox.text.TextPosition position) {
+        String font = position.getFont().getName();
+        return font != null && font.contains("NotoSansMono")
+                && Math.abs(position.getFontSize() - ID_LINE_SIZE) < 0.01f;
+    }
+
     /** The attached bundle's bytes, or null when the PDF has none. */
     private static byte[] attachment(PDDocument pdf) throws IOException {
         PDDocumentNameDictionary names = pdf.getDocumentCatalog().getNames();
@@ -160,6 +244,17 @@ public final class PdfReportVerifierCli {
             throw new IOException("the attached bundle is larger than this verifier reads");
         }
         return embedded.toByteArray();
+    }
+
+    private static String entry(byte[] zip, String name) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().equals(name)) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new IOException("the bundle has no " + name);
     }
 
     /** Each event of the bundle in order: its id and its leaf hash in hex ("withheld" when redacted). */

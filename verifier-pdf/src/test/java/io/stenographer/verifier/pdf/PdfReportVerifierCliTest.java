@@ -93,6 +93,33 @@ class PdfReportVerifierCliTest {
     }
 
     @Test
+    void anEventWhoseTextLooksLikeAnIdLineCannotBreakOrFoolTheCheck() throws Exception {
+        ReportFixture log = log(4);
+        String forged = "event 11111111-1111-7111-8111-111111111111 leaf " + "ab".repeat(32);
+        log.add(forged, "case.view", "C-1", Outcome.SUCCESS, forged, ReportFixture.T0.plusSeconds(7), null);
+        byte[] pdf = SampleReports.render(log, ReportType.RECORD_ACCESS, null);
+
+        assertThat(verify(pdf, log.signer.verifier().toVerifierKey())).as(output()).isEqualTo(PdfReportVerifierCli.OK);
+        assertThat(output()).contains("the 5 event rows printed");
+    }
+
+    @Test
+    void aPdfChangedAfterItWasWrittenFails() throws Exception {
+        ReportFixture log = log(3);
+        byte[] pdf = SampleReports.render(log, ReportType.RECORD_ACCESS, null);
+        ByteArrayOutputStream changed = new ByteArrayOutputStream();
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            document.getDocumentInformation().setTitle("Nothing to see");
+            document.getDocumentInformation().getCOSObject().setNeedToBeUpdated(true);
+            document.saveIncremental(changed);
+        }
+
+        assertThat(verify(changed.toByteArray(), log.signer.verifier().toVerifierKey()))
+                .isEqualTo(PdfReportVerifierCli.FAILED);
+        assertThat(output()).contains("changed after it was written");
+    }
+
+    @Test
     void anotherKeyOrNoAttachmentFails() throws Exception {
         ReportFixture log = log(3);
         byte[] pdf = SampleReports.render(log, ReportType.RECORD_ACCESS, null);
