@@ -60,11 +60,14 @@ public class DevReportFonts {
         }
     }
 
-    /** The script from the module directory (quarkus:dev) or the repository root. */
+    /** The project's script: from the module directory (quarkus:dev) up to the project root (the one with .mvn). */
     private static Path script() {
         for (Path base = Path.of("").toAbsolutePath(); base != null; base = base.getParent()) {
             if (Files.isRegularFile(base.resolve(SCRIPT))) {
                 return base.resolve(SCRIPT);
+            }
+            if (Files.isDirectory(base.resolve(".mvn"))) {
+                return null;
             }
         }
         return null;

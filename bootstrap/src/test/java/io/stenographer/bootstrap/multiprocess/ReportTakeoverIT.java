@@ -58,7 +58,8 @@ import org.junit.jupiter.api.Test;
  * instance that nobody interrupts: the survivor is stopped, the job's progress (its status and claim rows, and
  * nothing else) is removed by the superuser with triggers off, which puts the job back in the queue exactly as it was
  * requested, and the killed service is started again to generate it. Its file must have the taken-over file's
- * SHA-256 and bytes. Only the job's progress records are touched: the request, the log and the checkpoint it is
+ * SHA-256 and bytes. Only the job's progress records and its file record are removed (so the clean run's file is
+ * recorded afresh, with its own digest, not compared with the first): the request, the log and the checkpoint it is
  * pinned to stay as they were.
  *
  * <p>Heartbeats every 0.5 s and a takeover after 3 s (instead of 10 s and 60 s) keep the run short. Every wait polls
@@ -239,7 +240,10 @@ class ReportTakeoverIT {
                         && Set.of("succeeded", "failed").contains(Api.json(answer).path("status").asText())));
     }
 
-    /** The file, from the service that generated it (each has its own report directory). */
+    /**
+     * The file, from {@code service}. Large files go to the archive store, here each service's own local directory (a
+     * production deployment shares one), so the file is read from the service that stored it.
+     */
     private static byte[] download(ServiceProcess service, UUID report) throws IOException, InterruptedException {
         HttpResponse<byte[]> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(service.baseUri() + "/api/v1/reports/" + report + "/content"))
@@ -297,12 +301,18 @@ class ReportTakeoverIT {
         db.setAutoCommit(false);
         try (Statement replica = db.createStatement();
                 PreparedStatement status = db.prepareStatement("DELETE FROM report_job_status WHERE report_id = ?");
-                PreparedStatement claims = db.prepareStatement("DELETE FROM report_job_claim WHERE report_id = ?")) {
+                PreparedStatement claims = db.prepareStatement("DELETE FROM report_job_claim WHERE report_id = ?");
+                PreparedStatement content = db.prepareStatement("DELETE FROM report_file_content WHERE report_id = ?");
+                PreparedStatement file = db.prepareStatement("DELETE FROM report_file WHERE report_id = ?")) {
             replica.execute("SET LOCAL session_replication_role = replica");
             status.setObject(1, report);
             assertThat(status.executeUpdate()).as("running and succeeded").isEqualTo(2);
             claims.setObject(1, report);
             assertThat(claims.executeUpdate()).isEqualTo(2);
+            content.setObject(1, report);
+            content.executeUpdate();
+            file.setObject(1, report);
+            assertThat(file.executeUpdate()).as("the taken-over file's record").isEqualTo(1);
             db.commit();
         } finally {
             db.setAutoCommit(true);
