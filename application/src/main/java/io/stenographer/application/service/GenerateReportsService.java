@@ -166,7 +166,13 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         return transactions.inTransaction(() -> {
             jobs.lockClaims();
             int failed = 0;
-            for (ReportClaim claim : jobs.abandoned(now.minus(claiming.takeoverAfter()), claiming.maxAttempts())) {
+            // Twice the takeover silence: a last attempt whose beats were held up (a database blip) is not failed
+            // while it still runs, and never one this instance is generating.
+            for (ReportClaim claim : jobs.abandoned(now.minus(claiming.takeoverAfter().multipliedBy(2)),
+                    claiming.maxAttempts())) {
+                if (generating.contains(claim.job().id())) {
+                    continue;
+                }
                 if (jobs.markFailed(claim, now, "interrupted " + claim.attempt() + " times: the instance generating"
                         + " it stopped each time before it finished; request the report again, perhaps for a shorter"
                         + " period")) {
