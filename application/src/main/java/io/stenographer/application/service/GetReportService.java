@@ -4,6 +4,7 @@ import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.in.ReportFileGone;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
+import io.stenographer.application.port.in.ReportFileCorrupted;
 import io.stenographer.application.port.in.ReportQuery;
 import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.application.port.out.CatalogReportFilesPort;
@@ -37,6 +38,7 @@ import java.util.UUID;
 public final class GetReportService implements GetReportUseCase {
 
     static final String REPORT_DOWNLOADED = "report.downloaded";
+    static final String REPORT_FILE_INTEGRITY_FAILED = "report.file.integrity-failed";
 
     private final TrackReportJobsPort jobs;
     private final CatalogReportFilesPort catalog;
@@ -96,7 +98,21 @@ public final class GetReportService implements GetReportUseCase {
             });
             return new Download(view.job(), file, part, null);
         }
-        ReportFiles.Checked checked = files.checked(file);
+        ReportFiles.Checked checked;
+        try {
+            checked = files.checked(file);
+        } catch (ReportFileCorrupted e) {
+            // Evidence that failed its digest is itself evidence: the tenant's log says who found it, and when.
+            transactions.inTransaction(() -> {
+                selfAudit.record(caller, view.job().tenant(), REPORT_FILE_INTEGRITY_FAILED, new JsonObject(Map.of(
+                        "reportId", new JsonString(view.job().id().toString()),
+                        "sha256", new JsonString(file.sha256().hex()),
+                        "bytes", new JsonNumber(file.bytes()),
+                        "detail", new JsonString(e.getMessage()))));
+                return null;
+            });
+            throw e;
+        }
         try {
             transactions.inTransaction(() -> {
                 record(caller, view.job(), file, part);

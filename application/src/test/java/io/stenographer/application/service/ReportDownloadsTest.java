@@ -109,14 +109,18 @@ class ReportDownloadsTest {
     }
 
     @Test
-    void aTamperedFileIsRefusedBeforeAnythingIsHandedOutOrRecorded() throws Exception {
+    void aTamperedFileIsRefusedBeforeAnythingIsHandedOutAndTheFailureIsLogged() throws Exception {
         ReportJob job = generated(text("original content"));
         catalog.tamper(job.id(), text("altered content!"));
         ReportQuery query = new ReportQuery(auditor("bob", ACME), job.id());
 
         assertThatThrownBy(() -> get.download(query, Part.whole())).isInstanceOf(ReportFileCorrupted.class);
         assertThatThrownBy(() -> get.download(query, Part.range(0, 3))).isInstanceOf(ReportFileCorrupted.class);
-        assertThat(events.committed()).isEmpty();
+        assertThat(events.committed()).as("no download recorded; each failed check is").hasSize(2)
+                .allSatisfy(event -> {
+                    assertThat(event.content().action().value()).isEqualTo("report.file.integrity-failed");
+                    assertThat(event.content().actor().id()).isEqualTo("bob");
+                });
         assertThat(staging.open()).isZero();
     }
 

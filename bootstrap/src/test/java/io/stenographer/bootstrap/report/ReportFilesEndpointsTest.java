@@ -219,6 +219,8 @@ class ReportFilesEndpointsTest {
             }
         }
         assertThat(selfAudit(tenant, "report.downloaded")).as("nothing was handed out").hasSize(before);
+        assertThat(selfAudit(tenant, "report.file.integrity-failed")).as("each failed check is in the tenant's log")
+                .hasSize(4).allSatisfy(metadata -> assertThat(metadata).contains("do not match the digest recorded"));
     }
 
     @Test
