@@ -126,7 +126,7 @@ class VerifyStreamCommandTest {
         List<String> lines = clean();
         StreamCheckpointRecord genuine = checkpoint(8, 16);
         String note = genuine.note();
-        int at = Cli.base64FlipOffset(note, note.lastIndexOf(' ') + 6);
+        int at = Cli.base64FlipOffset(note, note.lastIndexOf(' ') + 9); // past the 4-byte key id
         String forged = note.substring(0, at) + (char) (note.charAt(at) ^ 1) + note.substring(at + 1);
         lines.set(17, StreamRecordFormat.write(new StreamCheckpointRecord("acme", forged, 8, 16,
                 genuine.consistencyProof(), genuine.frontier())));

@@ -31,7 +31,7 @@ import java.util.TreeMap;
  *       not the capture starts at index 0. A range with leaves missing from the capture proves nothing about them.</li>
  * </ul>
  *
- * <p>Memory: one leaf hash and event id per index seen (about 150 bytes each).
+ * <p>Memory: one leaf hash and event id per index seen (a few hundred bytes each).
  */
 public final class StreamVerifier {
 
