@@ -220,10 +220,9 @@ public final class StreamVerifier {
 
     /** The verdict on everything read. */
     public StreamVerification finish() {
-        if (maxIndex >= 0) {
-            gaps();
-        }
-        long proven = inclusion();
+        long[] indices = byIndex.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        gaps(indices);
+        long proven = inclusion(indices);
         boolean ok = failureCount == 0;
         StringBuilder summary = new StringBuilder(ok ? "OK: " : "FAILED: " + failureCount
                 + (failureCount == 1 ? " failure (" : " failures ("));
@@ -249,22 +248,18 @@ public final class StreamVerifier {
                 checkpointRecords, proven);
     }
 
-    private void gaps() {
+    /** Walks the sorted indices seen, so the work is bounded by what the capture holds, not by the numbers in it. */
+    private void gaps(long[] indices) {
         List<String> missing = new ArrayList<>();
         long missingCount = 0;
-        long index = minIndex;
-        while (index <= maxIndex) {
-            if (byIndex.containsKey(index)) {
-                index++;
-                continue;
-            }
-            long start = index;
-            while (!byIndex.containsKey(index)) {
-                index++;
-            }
-            missingCount += index - start;
-            if (missing.size() < MAX_RANGES_LISTED) {
-                missing.add(start == index - 1 ? String.valueOf(start) : start + ".." + (index - 1));
+        for (int k = 1; k < indices.length; k++) {
+            long start = indices[k - 1] + 1;
+            long end = indices[k]; // exclusive
+            if (start < end) {
+                missingCount += end - start;
+                if (missing.size() < MAX_RANGES_LISTED) {
+                    missing.add(start == end - 1 ? String.valueOf(start) : start + ".." + (end - 1));
+                }
             }
         }
         if (missingCount > 0) {
@@ -275,19 +270,15 @@ public final class StreamVerifier {
     }
 
     /** Checks each checkpoint record's range against the leaves; returns how many events are proven included. */
-    private long inclusion() {
-        java.util.BitSet proven = new java.util.BitSet();
-        long base = maxIndex < 0 ? 0 : minIndex;
+    private long inclusion(long[] indices) {
+        boolean[] proven = new boolean[indices.length];
         for (Range range : ranges) {
             if (range.from() == range.to()) {
                 continue;
             }
-            long missing = 0;
-            for (long i = range.from(); i < range.to(); i++) {
-                if (!byIndex.containsKey(i)) {
-                    missing++;
-                }
-            }
+            int first = lowerBound(indices, range.from());
+            int end = lowerBound(indices, range.to());
+            long missing = (range.to() - range.from()) - (end - first);
             String what = "checkpoint record on line " + range.line() + " (size " + range.to() + "): ";
             if (missing > 0) {
                 note(what + "inclusion of indices " + range.from() + ".." + (range.to() - 1)
@@ -296,40 +287,53 @@ public final class StreamVerifier {
                 continue;
             }
             MerkleFrontier frontier = new MerkleFrontier(range.from(), range.frontier());
-            for (long i = range.from(); i < range.to(); i++) {
-                frontier = frontier.append(byIndex.get(i).leafHash()).frontier();
+            for (int k = first; k < end; k++) {
+                frontier = frontier.append(byIndex.get(indices[k]).leafHash()).frontier();
             }
             if (!frontier.root().equals(range.root())) {
                 fail(what + "the events at indices " + range.from() + ".." + (range.to() - 1)
                         + " do not hash to the signed root: they are not the log's leaves at those indices");
                 continue;
             }
-            for (long i = range.from(); i < range.to(); i++) {
-                if (i - base <= Integer.MAX_VALUE - 1) {
-                    proven.set((int) (i - base));
+            for (int k = first; k < end; k++) {
+                proven[k] = true;
+            }
+        }
+        long provenCount = 0;
+        long uncovered = 0;
+        long firstUncovered = -1;
+        for (int k = 0; k < indices.length; k++) {
+            if (proven[k]) {
+                provenCount++;
+            } else {
+                uncovered++;
+                if (firstUncovered < 0) {
+                    firstUncovered = indices[k];
                 }
             }
         }
-        long provenCount = proven.cardinality();
-        if (maxIndex >= 0 && provenCount < events) {
-            long uncovered = 0;
-            long firstUncovered = -1;
-            for (long i = minIndex; i <= maxIndex; i++) {
-                if (byIndex.containsKey(i) && !proven.get((int) (i - base))) {
-                    uncovered++;
-                    if (firstUncovered < 0) {
-                        firstUncovered = i;
-                    }
-                }
-            }
-            if (uncovered > 0) {
-                note(uncovered + (uncovered == 1 ? " event is" : " events are") + " not proven included (the first "
-                        + "at index " + firstUncovered + "): no checkpoint record in the capture covers them whole"
-                        + (largestSize >= 0 && firstUncovered >= largestSize
-                                ? " (they follow the last checkpoint record, size " + largestSize + ")" : ""));
-            }
+        if (uncovered > 0) {
+            note(uncovered + (uncovered == 1 ? " event is" : " events are") + " not proven included (the first "
+                    + "at index " + firstUncovered + "): no checkpoint record in the capture covers them whole"
+                    + (largestSize >= 0 && firstUncovered >= largestSize
+                            ? " (they follow the last checkpoint record, size " + largestSize + ")" : ""));
         }
         return provenCount;
+    }
+
+    /** The position of the first element of {@code sorted} that is at least {@code key}. */
+    private static int lowerBound(long[] sorted, long key) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] < key) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     private void fail(String message) {

@@ -242,4 +242,15 @@ class StreamVerifierTest {
         assertThat(result.failures()).hasSize(2).allMatch(failure -> failure.endsWith("checkpoint origin "
                 + "'example/acme' is not the expected origin 'example/globex'"));
     }
+
+    @Test
+    void aRecordWithAHugeIndexCostsNoMoreThanItsLine() {
+        List<String> lines = clean();
+        lines.remove(lines.size() - 1); // index 24, sent again at index 2^53
+        lines.add(StreamRecordFormat.write(new StreamRecord(1L << 53, LOG.events.get(24).leafHash(),
+                StreamFixture.TENANT, LOG.record(24).event())));
+        StreamVerification result = LOG.verify(lines); // a loop over the indices in between would never end
+        assertThat(result.failures()).containsExactly("gap: " + ((1L << 53) - 24) + " indices between 0 and "
+                + (1L << 53) + " never arrived: 24.." + ((1L << 53) - 1));
+    }
 }
