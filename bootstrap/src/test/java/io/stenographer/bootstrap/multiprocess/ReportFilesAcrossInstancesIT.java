@@ -8,6 +8,7 @@ import io.stenographer.bootstrap.support.Api;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.LogChecks;
 import io.stenographer.bootstrap.support.OidcStub;
+import io.stenographer.bootstrap.support.SharedDatabaseServices;
 import io.stenographer.testing.Closing;
 import io.stenographer.testing.S3MockProcess;
 import io.stenographer.testing.ServiceProcess;
@@ -64,16 +65,11 @@ class ReportFilesAcrossInstancesIT {
         oidc = OidcStub.start();
         writerToken = oidc.token("files-writer", Set.of("audit-writer"), 2, TENANT);
         auditorToken = oidc.token("files-auditor", Set.of("auditor"), 2, TENANT);
-        key = Files.createTempDirectory(Path.of("target"), "files-key-").toAbsolutePath()
-                .resolve("checkpoint-signing-key.pem");
+        key = SharedDatabaseServices.keyFile("files-key");
     }
 
     private static ServiceProcess.Builder service(String name) throws IOException {
-        return ServiceProcess.builder(Files.createTempDirectory(Path.of("target"), name + "-"))
-                .name(name)
-                .properties(database.quarkusConfig())
-                .property("stenographer.embedded-postgres.enabled", "false")
-                .property("stenographer.log.signing-key-file", key.toString())
+        return SharedDatabaseServices.builder(name, database.quarkusConfig(), key, oidc)
                 .property("stenographer.archive.store", "s3")
                 .property("stenographer.archive.s3.bucket", BUCKET)
                 .property("stenographer.archive.s3.region", S3MockProcess.REGION)
@@ -84,8 +80,7 @@ class ReportFilesAcrossInstancesIT {
                 // Files above 4 KiB go to the archive store.
                 .property("stenographer.reports.files.inline-max-bytes", "4096")
                 .property("stenographer.reports.workers", "1")
-                .property("stenographer.reports.poll-every", "PT0.1S")
-                .env(oidc.serviceEnvironment());
+                .property("stenographer.reports.poll-every", "PT0.1S");
     }
 
     @AfterAll

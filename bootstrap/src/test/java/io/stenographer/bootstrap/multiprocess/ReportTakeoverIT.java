@@ -9,6 +9,7 @@ import io.stenographer.bootstrap.support.Await;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.LogChecks;
 import io.stenographer.bootstrap.support.OidcStub;
+import io.stenographer.bootstrap.support.SharedDatabaseServices;
 import io.stenographer.testing.Closing;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
@@ -87,23 +88,17 @@ class ReportTakeoverIT {
         oidc = OidcStub.start();
         writerToken = oidc.token("takeover-writer", Set.of("audit-writer"), 2, TENANT);
         auditorToken = oidc.token("takeover-auditor", Set.of("auditor"), 2, TENANT);
-        Path key = Files.createTempDirectory(Path.of("target"), "takeover-key-").toAbsolutePath()
-                .resolve("checkpoint-signing-key.pem");
+        Path key = SharedDatabaseServices.keyFile("takeover-key");
         first = service("report-first", key).env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true").start();
         second = service("report-second", key).start();
     }
 
     private static ServiceProcess.Builder service(String name, Path key) throws IOException {
-        return ServiceProcess.builder(Files.createTempDirectory(Path.of("target"), name + "-"))
-                .name(name)
-                .properties(database.quarkusConfig())
-                .property("stenographer.embedded-postgres.enabled", "false")
-                .property("stenographer.log.signing-key-file", key.toString())
+        return SharedDatabaseServices.builder(name, database.quarkusConfig(), key, oidc)
                 .property("stenographer.reports.workers", "1")
                 .property("stenographer.reports.poll-every", "PT0.1S")
                 .property("stenographer.reports.heartbeat-every", "PT0.5S")
-                .property("stenographer.reports.takeover-after", "PT3S")
-                .env(oidc.serviceEnvironment());
+                .property("stenographer.reports.takeover-after", "PT3S");
     }
 
     @AfterAll

@@ -9,11 +9,11 @@ import io.stenographer.bootstrap.support.IngestLedger;
 import io.stenographer.bootstrap.support.LogChecks;
 import io.stenographer.bootstrap.support.LogChecks.SeenCheckpoint;
 import io.stenographer.bootstrap.support.OidcStub;
+import io.stenographer.bootstrap.support.SharedDatabaseServices;
 import io.stenographer.domain.checkpoint.NoteVerifier;
 import io.stenographer.testing.Closing;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,8 +72,7 @@ class TwoServicesOneDatabaseIT {
         auditorToken = oidc.token("duo-auditor", Set.of("auditor"), 2, tenants);
         adminToken = oidc.token("duo-admin", Set.of("compliance-admin"), 2, tenants);
         // One log, one key: both instances sign with the same checkpoint key, as a deployment shares its secret.
-        Path key = Files.createTempDirectory(Path.of("target"), "duo-key-").toAbsolutePath()
-                .resolve("checkpoint-signing-key.pem");
+        Path key = SharedDatabaseServices.keyFile("duo-key");
         first = service(FIRST, key).env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true").start();
         second = service(SECOND, key).start();
     }
@@ -81,18 +80,13 @@ class TwoServicesOneDatabaseIT {
     private static ServiceProcess.Builder service(String name, Path key) throws IOException {
         Map<String, String> connection = new HashMap<>(database.quarkusConfig());
         connection.put("quarkus.datasource.jdbc.url", database.applicationJdbcUrl() + "&ApplicationName=" + name);
-        return ServiceProcess.builder(Files.createTempDirectory(Path.of("target"), name + "-"))
-                .name(name)
-                .properties(connection)
-                .property("stenographer.embedded-postgres.enabled", "false")
-                .property("stenographer.log.signing-key-file", key.toString())
+        return SharedDatabaseServices.builder(name, connection, key, oidc)
                 // Two workers of one tenant each for three tenants: one service can hold at most two tenants' locks
                 // while its rounds wait at the checkpoint insert, so the other always finds a third to be caught on.
                 // With the defaults (four workers, groups of tenants), one service could hold all three and the
                 // other would never enter a round.
                 .property("stenographer.log.sequencer-workers", "2")
-                .property("stenographer.log.sequencer-tenants-per-transaction", "1")
-                .env(oidc.serviceEnvironment());
+                .property("stenographer.log.sequencer-tenants-per-transaction", "1");
     }
 
     @AfterAll
