@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,14 +32,7 @@ public final class LocalReportSpool implements SpoolReportEventsPort {
     private final Path directory;
 
     public LocalReportSpool(Path reportsDirectory) throws IOException {
-        this.directory = reportsDirectory.resolve(".spool");
-        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, "*.spool")) {
-            for (Path leftover : leftovers) {
-                Files.deleteIfExists(leftover);
-            }
-        }
+        this.directory = ScratchDirectory.prepare(reportsDirectory.resolve(".spool"), "*.spool");
     }
 
     @Override

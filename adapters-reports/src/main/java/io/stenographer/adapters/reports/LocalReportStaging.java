@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,14 +33,7 @@ public final class LocalReportStaging implements StageReportFilesPort {
     private final Path directory;
 
     public LocalReportStaging(Path reportsDirectory) throws IOException {
-        this.directory = reportsDirectory.resolve(".staging");
-        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, "*.part")) {
-            for (Path leftover : leftovers) {
-                Files.deleteIfExists(leftover);
-            }
-        }
+        this.directory = ScratchDirectory.prepare(reportsDirectory.resolve(".staging"), "*.part");
     }
 
     public Path directory() {
