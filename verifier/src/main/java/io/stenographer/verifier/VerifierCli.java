@@ -94,8 +94,10 @@ public final class VerifierCli {
                   a captured stream (docs/STREAMING.md): gaps, duplicates (identical ones counted,
                   changed ones failed), each event's leaf hash recomputed from the sealed event it
                   carries (and, for OCSF, the mapped fields against it), each checkpoint record's
-                  signature and consistency proof, and inclusion of the events under them. CEF
-                  streams do not carry the sealed event and cannot be verified
+                  signature and consistency proof, and inclusion of the events under them.
+                  Truncated records (events too large for a syslog sink's messages) fill their
+                  index but are reported as not verifiable from the stream: fetch those events
+                  from the API. CEF streams do not carry the sealed event and cannot be verified
 
             VKEY_OR_FILE is a C2SP verifier key (<name>+<hex key id>+<base64 key>) or a file
             holding one, or a key set (one '<verifier key> <first size> <last size or ->' per

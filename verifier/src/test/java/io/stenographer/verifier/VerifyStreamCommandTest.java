@@ -13,6 +13,7 @@ import io.stenographer.domain.stream.OcsfMapping;
 import io.stenographer.domain.stream.StreamCheckpointRecord;
 import io.stenographer.domain.stream.StreamRecord;
 import io.stenographer.domain.stream.StreamRecordFormat;
+import io.stenographer.domain.stream.StreamTruncatedRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,6 +177,20 @@ class VerifyStreamCommandTest {
         lines.set(10, CanonicalJson.canonicalize(new JsonObject(changed)));
         failsWith(verify(lines, "--format", "ocsf"), "line 11: index 9: OCSF field actor.user.uid is \"officer-1\" "
                 + "but the sealed event it carries says \"officer-9\"\n");
+    }
+
+    @Test
+    void aTruncatedRecordPassesButIsReportedAsNotVerifiableFromTheStream() throws IOException {
+        List<String> lines = clean();
+        lines.set(5, StreamRecordFormat.write(StreamTruncatedRecord.of(StreamRecord.of(5, LOG.events.get(5)))));
+        Cli result = verify(lines);
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("NOTE: 1 record was truncated to fit the sink's message size, so its event "
+                + "is not in the stream and cannot be verified from it: fetch them from the API: 5 (event "
+                + LOG.events.get(5).id() + ")\n");
+        assertThat(result.out()).endsWith("OK: 29 events (indices 0..29), 1 truncated (not verifiable from the "
+                + "stream: fetch them from the API), 0 identical duplicates, 3 checkpoint records; 23 of 29 events "
+                + "proven included under a signed checkpoint of example/acme\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.stenographer.domain.stream;
 
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonBoolean;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
@@ -21,6 +22,7 @@ import java.util.Set;
  * {"event":{...sealed event...},"index":5,"kind":"event","leafHash":"&lt;hex&gt;","tenant":"acme"}
  * {"checkpoint":"&lt;signed note&gt;","consistencyProof":["&lt;base64&gt;",...],"fromIndex":0,"frontier":[...],
  *  "kind":"checkpoint","tenant":"acme","toIndex":10}
+ * {"eventId":"&lt;uuid&gt;","index":6,"kind":"event-truncated","leafHash":"&lt;hex&gt;","tenant":"acme","truncated":true}
  * </pre>
  *
  * <p>The writer writes canonical lines; the parser is strict about members and types but accepts any JSON spelling
@@ -41,6 +43,8 @@ public final class StreamRecordFormat {
     public static final long MAX_INDEX = 1L << 53;
 
     private static final Set<String> EVENT_MEMBERS = Set.of("kind", "index", "leafHash", "tenant", "event");
+    private static final Set<String> TRUNCATED_MEMBERS = Set.of("kind", "index", "leafHash", "tenant", "eventId",
+            "truncated");
     private static final Set<String> CHECKPOINT_MEMBERS = Set.of("kind", "tenant", "checkpoint", "fromIndex",
             "toIndex", "consistencyProof", "frontier");
 
@@ -66,6 +70,13 @@ public final class StreamRecordFormat {
             members.put("toIndex", new JsonNumber(checkpoint.toIndex()));
             members.put("consistencyProof", hashes(checkpoint.consistencyProof()));
             members.put("frontier", hashes(checkpoint.frontier()));
+        } else if (line instanceof StreamTruncatedRecord truncated) {
+            members.put("kind", new JsonString("event-truncated"));
+            members.put("index", new JsonNumber(truncated.index()));
+            members.put("leafHash", new JsonString(truncated.leafHash().hex()));
+            members.put("tenant", new JsonString(truncated.tenant()));
+            members.put("eventId", new JsonString(truncated.eventId()));
+            members.put("truncated", JsonBoolean.TRUE);
         }
         return new JsonObject(members);
     }
@@ -130,8 +141,23 @@ public final class StreamRecordFormat {
                     throw new StreamFormatException("checkpoint record: " + e.getMessage());
                 }
             }
+            case "event-truncated" -> {
+                members(json, TRUNCATED_MEMBERS, "a truncated event record");
+                if (!JsonBoolean.TRUE.equals(json.get("truncated"))) {
+                    throw new StreamFormatException("a truncated event record needs 'truncated': true");
+                }
+                long index = integer(json, "index", "the truncated event record");
+                Hash leafHash = hexHash(string(json, "leafHash", "the truncated event record"), "leafHash");
+                String tenant = string(json, "tenant", "the truncated event record");
+                String eventId = string(json, "eventId", "the truncated event record");
+                try {
+                    return new StreamTruncatedRecord(index, leafHash, tenant, eventId);
+                } catch (IllegalArgumentException e) {
+                    throw new StreamFormatException("the truncated event record's eventId is not a UUID");
+                }
+            }
             default -> throw new StreamFormatException("unknown record kind " + quote(kind)
-                    + "; kinds are 'event' and 'checkpoint'");
+                    + "; kinds are 'event', 'event-truncated' and 'checkpoint'");
         }
     }
 

@@ -3,6 +3,7 @@ package io.stenographer.domain.stream;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.KeySet;
 import io.stenographer.domain.checkpoint.SignedNote;
+import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.merkle.ConsistencyProof;
 import io.stenographer.domain.merkle.Hash;
@@ -29,6 +30,9 @@ import java.util.TreeMap;
  *   <li>inclusion: the frontier of {@code fromIndex} extended with the capture's leaves {@code fromIndex..toIndex-1}
  *       must give the signed root. That proves every leaf of the range is the tree's leaf at its index, whether or
  *       not the capture starts at index 0. A range with leaves missing from the capture proves nothing about them.</li>
+ *   <li>truncated records (events too large for the sink's messages) fill their index, so they are no gap, and their
+ *       claimed leaf hash takes part in the inclusion check; but their event is not in the stream, so they are
+ *       reported as not verifiable from it (fetch them from the API) and never counted as proven included.</li>
  * </ul>
  *
  * <p>Memory: one leaf hash and event id per index seen (a few hundred bytes each).
@@ -57,6 +61,7 @@ public final class StreamVerifier {
     private long failureCount;
     private long lines;
     private long events;
+    private long truncated;
     private long duplicates;
     private long checkpointRecords;
     private long duplicateCheckpoints;
@@ -64,7 +69,11 @@ public final class StreamVerifier {
     private long maxIndex = -1;
     private long largestSize = -1;
 
-    private record Seen(String eventId, Hash leafHash) {
+    private record Seen(String eventId, Hash leafHash, boolean truncated) {
+
+        boolean sameEvent(Seen other) {
+            return eventId.equals(other.eventId) && leafHash.equals(other.leafHash);
+        }
     }
 
     private record Range(long from, long to, List<Hash> frontier, Hash root, long line) {
@@ -112,6 +121,8 @@ public final class StreamVerifier {
         if (record instanceof StreamRecord event) {
             mismatches.forEach(mismatch -> fail(at + "index " + event.index() + ": " + mismatch));
             event(at, event);
+        } else if (record instanceof StreamTruncatedRecord stub) {
+            truncated(at, stub);
         } else {
             checkpoint(at, (StreamCheckpointRecord) record);
         }
@@ -136,10 +147,15 @@ public final class StreamVerifier {
                     + leaf.leafHash().hex() + "): the event was changed");
         }
         String id = leaf.event().id().toString();
-        Seen seen = new Seen(id, leaf.leafHash());
+        Seen seen = new Seen(id, leaf.leafHash(), false);
         Seen before = byIndex.get(index);
         if (before != null) {
-            if (before.equals(seen)) {
+            if (before.truncated() && before.sameEvent(seen)) {
+                // the full event after its truncated stand-in (say, captured from another sink): now verifiable
+                byIndex.put(index, seen);
+                truncated--;
+                events++;
+            } else if (before.sameEvent(seen)) {
                 duplicates++;
             } else {
                 fail(at + "delivered again with other content: first event " + before.eventId() + " with leaf hash "
@@ -153,6 +169,34 @@ public final class StreamVerifier {
             return;
         }
         events++;
+        byIndex.put(index, seen);
+        indexById.put(id, index);
+        minIndex = Math.min(minIndex, index);
+        maxIndex = Math.max(maxIndex, index);
+    }
+
+    private void truncated(String at, StreamTruncatedRecord record) {
+        long index = record.index();
+        at = at + "index " + index + ": ";
+        String id = EventId.parse(record.eventId()).toString(); // one spelling, as the events' ids are compared
+        Seen seen = new Seen(id, record.leafHash(), true);
+        Seen before = byIndex.get(index);
+        if (before != null) {
+            if (before.sameEvent(seen)) {
+                duplicates++;
+            } else {
+                fail(at + "delivered again with other content: first event " + before.eventId() + " with leaf hash "
+                        + before.leafHash().hex() + ", now a truncated record of event " + id + " with leaf hash "
+                        + record.leafHash().hex());
+            }
+            return;
+        }
+        Long otherIndex = indexById.get(id);
+        if (otherIndex != null) {
+            fail(at + "event " + id + " was already delivered at index " + otherIndex);
+            return;
+        }
+        truncated++;
         byIndex.put(index, seen);
         indexById.put(id, index);
         minIndex = Math.min(minIndex, index);
@@ -223,12 +267,17 @@ public final class StreamVerifier {
         long[] indices = byIndex.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
         gaps(indices);
         long proven = inclusion(indices);
+        noteTruncated(indices);
         boolean ok = failureCount == 0;
         StringBuilder summary = new StringBuilder(ok ? "OK: " : "FAILED: " + failureCount
                 + (failureCount == 1 ? " failure (" : " failures ("));
         summary.append(events).append(events == 1 ? " event" : " events");
         if (maxIndex >= 0) {
             summary.append(" (indices ").append(minIndex).append("..").append(maxIndex).append(')');
+        }
+        if (truncated > 0) {
+            summary.append(", ").append(truncated)
+                    .append(" truncated (not verifiable from the stream: fetch them from the API)");
         }
         summary.append(", ").append(duplicates).append(" identical duplicate").append(duplicates == 1 ? "" : "s")
                 .append(", ").append(checkpointRecords).append(" checkpoint record")
@@ -245,7 +294,7 @@ public final class StreamVerifier {
             summary.append(')');
         }
         return new StreamVerification(ok, failureCount, failures, notes, summary.toString(), events, duplicates,
-                checkpointRecords, proven);
+                checkpointRecords, proven, truncated);
     }
 
     /** Walks the sorted indices seen, so the work is bounded by what the capture holds, not by the numbers in it. */
@@ -296,7 +345,8 @@ public final class StreamVerifier {
                 continue;
             }
             for (int k = first; k < end; k++) {
-                proven[k] = true;
+                // a truncated record's leaf hash is now proven, but not that its event is the one the API returns
+                proven[k] = !byIndex.get(indices[k]).truncated();
             }
         }
         long provenCount = 0;
@@ -305,7 +355,7 @@ public final class StreamVerifier {
         for (int k = 0; k < indices.length; k++) {
             if (proven[k]) {
                 provenCount++;
-            } else {
+            } else if (!byIndex.get(indices[k]).truncated()) {
                 uncovered++;
                 if (firstUncovered < 0) {
                     firstUncovered = indices[k];
@@ -319,6 +369,27 @@ public final class StreamVerifier {
                             ? " (they follow the last checkpoint record, size " + largestSize + ")" : ""));
         }
         return provenCount;
+    }
+
+    /** Names the truncated records (the first few), so their events can be fetched from the API. */
+    private void noteTruncated(long[] indices) {
+        if (truncated == 0) {
+            return;
+        }
+        List<String> listed = new ArrayList<>();
+        for (long index : indices) {
+            Seen seen = byIndex.get(index);
+            if (seen.truncated()) {
+                if (listed.size() == MAX_RANGES_LISTED) {
+                    listed.add("...");
+                    break;
+                }
+                listed.add(index + " (event " + seen.eventId() + ")");
+            }
+        }
+        note(truncated + (truncated == 1 ? " record was" : " records were") + " truncated to fit the sink's message "
+                + "size, so " + (truncated == 1 ? "its event is" : "their events are") + " not in the stream and "
+                + "cannot be verified from it: fetch them from the API: " + String.join(", ", listed));
     }
 
     /** The position of the first element of {@code sorted} that is at least {@code key}. */

@@ -39,6 +39,22 @@ class StreamRecordFormatTest {
     }
 
     @Test
+    void aTruncatedRecordCarriesTheIndexLeafHashTenantAndEventIdWithoutTheEvent() {
+        StreamTruncatedRecord record = StreamTruncatedRecord.of(LOG.record(7));
+        String line = StreamRecordFormat.write(record);
+        assertThat(line).isEqualTo("{\"eventId\":\"" + LOG.events.get(7).id() + "\",\"index\":7,"
+                + "\"kind\":\"event-truncated\",\"leafHash\":\"" + LOG.events.get(7).leafHash().hex()
+                + "\",\"tenant\":\"acme\",\"truncated\":true}");
+        assertThat(StreamRecordFormat.parse(line)).isEqualTo(record);
+        assertRefused(line.replace("\"truncated\":true", "\"truncated\":false"),
+                "a truncated event record needs 'truncated': true");
+        assertRefused(line.replace("\"truncated\":true", "\"event\":{}"),
+                "a truncated event record has no member 'event'");
+        assertRefused(line.replace(LOG.events.get(7).id().toString(), "not-a-uuid"),
+                "the truncated event record's eventId is not a UUID");
+    }
+
+    @Test
     void aReserialisedLineReadsTheSame() {
         String line = StreamRecordFormat.write(LOG.record(2));
         String spaced = line.replace(",\"index\":", ", \"index\" : ");
@@ -49,7 +65,7 @@ class StreamRecordFormatTest {
     void malformedLinesAreRefusedWithTheReason() {
         String line = StreamRecordFormat.write(LOG.record(1));
         assertRefused(line.replace("\"kind\":\"event\"", "\"kind\":\"note\""),
-                "unknown record kind 'note'; kinds are 'event' and 'checkpoint'");
+                "unknown record kind 'note'; kinds are 'event', 'event-truncated' and 'checkpoint'");
         assertRefused(line.replace("\"kind\":\"event\"", "\"kind\":\"event\",\"extra\":1"),
                 "an event record has no member 'extra'");
         assertRefused(line.replace("\"index\":1", "\"index\":1.5"),

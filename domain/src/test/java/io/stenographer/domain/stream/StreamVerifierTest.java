@@ -3,6 +3,7 @@ package io.stenographer.domain.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stenographer.domain.checkpoint.Checkpoint;
+import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
@@ -252,5 +253,70 @@ class StreamVerifierTest {
         StreamVerification result = LOG.verify(lines); // a loop over the indices in between would never end
         assertThat(result.failures()).containsExactly("gap: " + ((1L << 53) - 24) + " indices between 0 and "
                 + (1L << 53) + " never arrived: 24.." + ((1L << 53) - 1));
+    }
+    @Test
+    void aTruncatedRecordFillsItsIndexButIsNotProven() {
+        List<String> lines = clean();
+        lines.set(4, StreamRecordFormat.write(StreamTruncatedRecord.of(LOG.record(4)))); // index 4
+        lines.set(13, StreamRecordFormat.write(StreamTruncatedRecord.of(LOG.record(12)))); // index 12
+        StreamVerification result = LOG.verify(lines);
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.truncated()).isEqualTo(2);
+        assertThat(result.summary()).isEqualTo("OK: 23 events (indices 0..24), 2 truncated (not verifiable from the "
+                + "stream: fetch them from the API), 0 identical duplicates, 2 checkpoint records; 18 of 23 events "
+                + "proven included under a signed checkpoint of example/acme");
+        assertThat(result.notes()).contains("2 records were truncated to fit the sink's message size, so their events "
+                + "are not in the stream and cannot be verified from it: fetch them from the API: 4 (event "
+                + LOG.events.get(4).id() + "), 12 (event " + LOG.events.get(12).id() + ")");
+    }
+
+    @Test
+    void aTruncatedRecordWithAWrongLeafHashFailsItsRange() {
+        List<String> lines = clean();
+        lines.set(4, StreamRecordFormat.write(new StreamTruncatedRecord(4, LOG.events.get(5).leafHash(),
+                StreamFixture.TENANT, LOG.events.get(4).id().toString())));
+        StreamVerification result = LOG.verify(lines);
+        assertThat(result.failures()).containsExactly("checkpoint record on line 11 (size 10): the events at "
+                + "indices 0..9 do not hash to the signed root: they are not the log's leaves at those indices");
+    }
+
+    @Test
+    void theFullEventAfterItsTruncatedRecordIsVerifiedAndATruncatedRepeatIsADuplicate() {
+        List<String> lines = clean();
+        lines.add(0, StreamRecordFormat.write(StreamTruncatedRecord.of(LOG.record(3))));
+        lines.add(StreamRecordFormat.write(StreamTruncatedRecord.of(LOG.record(7))));
+        StreamVerification result = LOG.verify(lines);
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.truncated()).isZero();
+        assertThat(result.duplicates()).isEqualTo(1);
+        assertThat(result.summary()).startsWith("OK: 25 events (indices 0..24), 1 identical duplicate,");
+    }
+
+    @Test
+    void aTruncatedRecordOfAnotherEventFails() {
+        List<String> lines = clean();
+        lines.add(StreamRecordFormat.write(StreamTruncatedRecord.of(new StreamRecord(3, LOG.events.get(4).leafHash(),
+                StreamFixture.TENANT, LOG.record(4).event()))));
+        StreamVerification result = LOG.verify(lines);
+        assertThat(result.failures()).singleElement().asString().startsWith("line 28: index 3: delivered again with "
+                + "other content: first event " + LOG.events.get(3).id());
+    }
+
+    @Test
+    void truncatedRecordsAreReadInAnOcsfCaptureToo() {
+        List<String> lines = new ArrayList<>();
+        for (String line : LOG.stream(0, 10, 10)) {
+            StreamLine record = StreamRecordFormat.parse(line);
+            lines.add(record instanceof StreamRecord event
+                    ? (event.index() == 6 ? StreamRecordFormat.write(StreamTruncatedRecord.of(event))
+                            : CanonicalJson.canonicalize(
+                                    OcsfFormat.toOcsf(event, OcsfMapping.DEFAULT)))
+                    : line);
+        }
+        StreamVerification result = LOG.verify(lines, StreamVerifier.Format.OCSF);
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.summary()).isEqualTo("OK: 9 events (indices 0..9), 1 truncated (not verifiable from the "
+                + "stream: fetch them from the API), 0 identical duplicates, 1 checkpoint record; 9 of 9 events "
+                + "proven included under a signed checkpoint of example/acme");
     }
 }
