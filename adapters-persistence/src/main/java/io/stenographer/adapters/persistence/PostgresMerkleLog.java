@@ -266,6 +266,24 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
         }, PostgresMerkleLog::checkpoint);
     }
 
+    @Override
+    public Optional<PublishedCheckpoint> firstCheckpointAbove(TenantId tenant, long treeSize) {
+        return jdbc.first(CHECKPOINTS + " WHERE tenant = ? AND tree_size > ? ORDER BY tree_size LIMIT 1", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, treeSize);
+        }, PostgresMerkleLog::checkpoint);
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> lastCheckpointBetween(TenantId tenant, long above, long atMost) {
+        return jdbc.first(CHECKPOINTS + " WHERE tenant = ? AND tree_size > ? AND tree_size <= ?"
+                + " ORDER BY tree_size DESC LIMIT 1", ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setLong(2, above);
+                    ps.setLong(3, atMost);
+                }, PostgresMerkleLog::checkpoint);
+    }
+
     private static final String CHECKPOINTS =
             "SELECT tenant, signed_note, published_at, tree_size FROM log_checkpoint";
 

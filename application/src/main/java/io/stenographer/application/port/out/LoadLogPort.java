@@ -34,6 +34,12 @@ public interface LoadLogPort {
     /** The tenant's checkpoints larger than {@code treeSize} (0: every one), oldest first. */
     List<PublishedCheckpoint> checkpointsAbove(TenantId tenant, long treeSize);
 
+    /** The tenant's smallest checkpoint larger than {@code treeSize}: when the leaf at that index was published. */
+    Optional<PublishedCheckpoint> firstCheckpointAbove(TenantId tenant, long treeSize);
+
+    /** The tenant's largest checkpoint of a size in {@code (above, atMost]}, if any. */
+    Optional<PublishedCheckpoint> lastCheckpointBetween(TenantId tenant, long above, long atMost);
+
     /**
      * The stored hashes of each requested tile, in one read: leaf hashes for level 0, the stored hashes of tree
      * level {@code 8 * L} for level L. A tile comes back shorter than its width when hashes are missing.

@@ -162,6 +162,17 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
     }
 
     @Override
+    public Optional<PublishedCheckpoint> firstCheckpointAbove(TenantId tenant, long treeSize) {
+        return checkpointsAbove(tenant, treeSize).stream().findFirst();
+    }
+
+    @Override
+    public Optional<PublishedCheckpoint> lastCheckpointBetween(TenantId tenant, long above, long atMost) {
+        return checkpointsAbove(tenant, above).stream().filter(c -> c.treeSize() <= atMost)
+                .reduce((first, second) -> second);
+    }
+
+    @Override
     public List<PublishedCheckpoint> checkpointsAbove(TenantId tenant, long treeSize) {
         requireTransaction();
         return logs.containsKey(tenant)
