@@ -8,6 +8,8 @@ import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.EventPastRetention;
 import io.stenographer.application.port.in.FourEyesRequired;
 import io.stenographer.application.port.in.LegalHoldNotFound;
+import io.stenographer.application.port.in.SinkConflict;
+import io.stenographer.application.port.in.SinkNotFound;
 import io.stenographer.application.port.in.ReportFileCorrupted;
 import io.stenographer.application.port.in.ReportFileGone;
 import io.stenographer.application.port.in.ReportFileUnavailable;
@@ -236,6 +238,16 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response legalHoldReleased(HoldAlreadyReleased e) {
         return respond(ProblemResponse.of(ProblemType.LEGAL_HOLD_CONFLICT, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response sinkNotFound(SinkNotFound e) {
+        return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no stream sink " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response sinkConflict(SinkConflict e) {
+        return respond(ProblemResponse.of(ProblemType.SINK_CONFLICT, e.getMessage()));
     }
 
     // --- Identity provider ---

@@ -37,7 +37,9 @@ public enum ProblemType {
             "The report's stored file does not match the digest recorded when it was generated"),
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416, "The requested range lies outside the file"),
     PRECONDITION_FAILED("precondition-failed", 412, "A precondition of the request does not hold"),
-    TOO_MANY_REPORTS("too-many-reports", 429, "Too many reports are queued or running for this tenant");
+    TOO_MANY_REPORTS("too-many-reports", 429, "Too many reports are queued or running for this tenant"),
+    // --- Streams (issue 16) ---
+    SINK_CONFLICT("sink-conflict", 409, "The sink cannot be changed this way");
 
     private final String slug;
     private final int status;
