@@ -42,24 +42,25 @@ public class PostgresSinks implements StoreSinksPort, LeaseSinksPort {
     private static final String HELD = """
             id = ? AND lease_owner = ? AND generation = ? AND lease_until > now() AND state = 'active'""";
     /**
-     * One statement: the due active sinks nobody holds, longest due first, locked without waiting for the rows another
-     * claimer has locked (SKIP LOCKED), and leased; a row another claimer leased and committed meanwhile is checked
-     * again against its new lease before it is locked. The next attempt of a sink is due {@code retryAfter} after its
-     * last save, so the longest due is the least recently served.
+     * One statement: the due active sinks nobody holds, least recently served first (every claim, save and release
+     * moves a sink's {@code updated_at}, so a caught-up sink that is claimed and released goes to the back and cannot
+     * starve the others), locked without waiting for the rows another claimer has locked (SKIP LOCKED), and leased. A
+     * row another claimer leased and committed meanwhile is checked again against its new lease before it is locked.
      */
     private static final String CLAIM = """
             WITH due AS MATERIALIZED (
-                SELECT id FROM stream_sink
+                SELECT id, updated_at AS served_at FROM stream_sink
                 WHERE state = 'active' AND (lease_until IS NULL OR lease_until < now()) AND next_attempt_at <= now()
-                ORDER BY next_attempt_at, id
+                ORDER BY updated_at, id
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED
             ), leased AS (
                 UPDATE stream_sink SET lease_owner = ?, lease_until = now() + ?::bigint * interval '1 microsecond'
                 WHERE id IN (SELECT id FROM due)
-                RETURNING next_attempt_at AS due_at, %s
+                RETURNING %s
             )
-            SELECT * FROM leased ORDER BY due_at, id""".formatted(StreamSinkRows.COLUMNS);
+            SELECT leased.* FROM leased JOIN due ON due.id = leased.id ORDER BY due.served_at, leased.id"""
+            .formatted(StreamSinkRows.COLUMNS);
     /** What every administrative change does besides its own change. */
     private static final String NEW_GENERATION = "generation = generation + 1, lease_owner = NULL, lease_until = NULL";
 

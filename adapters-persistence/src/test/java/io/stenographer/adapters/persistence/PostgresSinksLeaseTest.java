@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Delivery leases ({@code LeaseSinksPort}) against the real database (V20), each test on a database of its own (a
  * claim chooses among every sink): concurrent claimers never share a sink, an expired lease is taken over and its
- * former holder can no longer renew, save or release, a sink whose next attempt is not due is left alone, and every
- * save is fenced by owner, generation and the lease's time, so an admin change in between wins.
+ * former holder can no longer renew, save or release, a sink whose next attempt is not due is left alone, the least
+ * recently served sink comes first (so an idle one cannot starve the others), and every save is fenced by owner,
+ * generation and the lease's time, so an admin change in between wins.
  */
 class PostgresSinksLeaseTest {
 
@@ -85,7 +86,7 @@ class PostgresSinksLeaseTest {
     }
 
     @Test
-    void aClaimLeasesDueActiveSinksByTheDatabasesClockWithTheirSecretsLongestDueFirst() throws SQLException {
+    void aClaimLeasesDueActiveSinksByTheDatabasesClockWithTheirSecretsLeastRecentlyServedFirst() throws SQLException {
         fresh("sinks_claim");
         TenantId tenant = tenant();
         Instant at = now();
@@ -95,8 +96,6 @@ class PostgresSinksLeaseTest {
         Sink bus = active(tenant, "bus", at);
         Sink paused = active(tenant, "paused", at);
         run(() -> sinks.changeState(paused.id(), SinkState.PAUSED));
-        // The hook has waited longest.
-        setAndCheck("UPDATE stream_sink SET next_attempt_at = now() - interval '1 minute' WHERE id = ?", hook.id());
 
         List<SinkLease> leases = claim("instance-a", 10);
 
@@ -117,6 +116,26 @@ class PostgresSinksLeaseTest {
         assertThatThrownBy(() -> claim("instance-b", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tx(() -> sinks.claim("instance-b", Duration.ZERO, 1)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSinkJustServedGoesToTheBackSoACaughtUpSinkCannotStarveTheOthers() throws SQLException {
+        fresh("sinks_round_robin");
+        TenantId tenant = tenant();
+        Instant at = now();
+        Sink idle = active(tenant, "idle", at);
+        Sink busy = active(tenant, "busy", at);
+
+        SinkLease first = claim("worker", 1).get(0);
+        assertThat(first.id()).isEqualTo(idle.id());
+        run(() -> sinks.release(first)); // caught up: nothing to send, nothing to save
+        SinkLease second = claim("worker", 1).get(0);
+        assertThat(second.id()).as("not the idle sink again").isEqualTo(busy.id());
+        assertThat(tx(() -> sinks.save(second, second.progress().attempting(new SinkProgress.Inflight(0, 5, -1)),
+                null))).isTrue();
+        run(() -> sinks.release(second));
+
+        assertThat(claim("worker", 1)).extracting(SinkLease::id).containsExactly(idle.id());
     }
 
     @Test
