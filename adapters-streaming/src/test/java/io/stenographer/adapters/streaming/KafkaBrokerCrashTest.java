@@ -13,23 +13,30 @@ import io.stenographer.domain.stream.StreamRecord;
 import io.stenographer.domain.stream.StreamRecordFormat;
 import io.stenographer.domain.stream.StreamVerification;
 import io.stenographer.testing.KafkaBrokerProcess;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker crashes (SIGKILL) while a sink streams to it: the send in progress, or the next one, fails within its
- * bound; after a restart the same batch is sent again and delivered, and a consumer finds every index, in order,
- * with duplicates only where a failed batch was resent (at-least-once), never a gap. This class kills its broker,
+ * The broker crashes (SIGKILL) in the middle of a batch while a sink streams to it: the send fails within its
+ * bound, and so do the sends while it is down; after a restart the same batch is sent again and delivered, and a
+ * consumer finds every index, in order, with duplicates exactly where the failed batch had been acknowledged in part
+ * (at-least-once), never a gap. This class kills its broker,
  * so it starts its own rather than the module's shared one.
  */
 class KafkaBrokerCrashTest {
@@ -37,6 +44,8 @@ class KafkaBrokerCrashTest {
     private static final int EVENTS = 2_000;
     private static final int BATCH = 20;
     private static final String TOPIC = "audit-crash";
+    /** The record whose send kills the broker: the 11th event of the batch [400, 420). */
+    private static final int KILL_AT_INDEX = 410;
 
     private static KafkaBrokerProcess kafka;
 
@@ -99,22 +108,26 @@ class KafkaBrokerCrashTest {
         KafkaTestLog log = new KafkaTestLog("acme", EVENTS, 42);
         Sink sink = log.sink(kafka.bootstrapServers(), TOPIC, SinkFormat.NATIVE);
         KafkaSender.Settings settings = KafkaSenderTest.FAST;
-        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, settings)) {
+        // The broker dies in the middle of the batch [400, 420): when the producer is handed the record of index
+        // 410, the records 400..409 before it are flushed (acknowledged, on the broker's disk), then SIGKILL.
+        AtomicInteger sends = new AtomicInteger();
+        AtomicBoolean killed = new AtomicBoolean();
+        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, settings,
+                config -> killingAt(new KafkaProducer<>(config), sends, killed))) {
             Delivery delivery = new Delivery(log, sink, sender);
             Thread thread = new Thread(delivery, "kafka-crash-delivery");
             thread.start();
             try {
-                await("400 events delivered", Duration.ofSeconds(60), () -> delivery.cursor.get() >= 400, delivery);
-                kafka.kill(); // mid-stream: the loop keeps sending
+                await("the broker killed mid-batch", Duration.ofSeconds(60), killed::get, delivery);
                 int cursorAtKill = delivery.cursor.get();
+                assertThat(cursorAtKill).isEqualTo(KILL_AT_INDEX / BATCH * BATCH);
                 await("a send failed", Duration.ofSeconds(60), () -> !delivery.failures.isEmpty(), delivery);
-                assertThat(delivery.cursor.get()).isLessThan(EVENTS);
+                assertThat(delivery.cursor.get()).isEqualTo(cursorAtKill);
                 kafka.restart();
                 await("every event delivered", Duration.ofSeconds(120), () -> delivery.cursor.get() == EVENTS,
                         delivery);
                 thread.join(Duration.ofSeconds(30).toMillis());
                 assertThat(delivery.crashed).isNull();
-                assertThat(cursorAtKill).isLessThan(EVENTS);
             } finally {
                 if (thread.isAlive()) {
                     thread.interrupt();
@@ -135,6 +148,7 @@ class KafkaBrokerCrashTest {
         long highest = -1;
         Map<Long, String> firstContent = new HashMap<>();
         int duplicates = 0;
+        List<Long> duplicated = new ArrayList<>();
         List<String> values = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             values.add(record.value());
@@ -146,6 +160,7 @@ class KafkaBrokerCrashTest {
                 String before = firstContent.putIfAbsent(event.index(), record.value());
                 if (before != null) {
                     duplicates++;
+                    duplicated.add(event.index());
                     assertThat(record.value()).as("a duplicate is the same record").isEqualTo(before);
                     assertThat(KafkaTopics.header(record, KafkaSender.EVENT_ID_HEADER))
                             .isEqualTo(event.eventId());
@@ -153,6 +168,9 @@ class KafkaBrokerCrashTest {
             }
         }
         assertThat(firstContent.keySet()).hasSize(EVENTS);
+        // at-least-once: exactly what was acknowledged of the failed batch arrived twice
+        assertThat(duplicated).containsExactlyElementsOf(LongStream.range(KILL_AT_INDEX / BATCH * BATCH, KILL_AT_INDEX).boxed()
+                .toList());
         assertThat(highest).isEqualTo(EVENTS - 1);
         StreamVerification verdict = log.verify(values);
         System.out.println("KafkaBrokerCrashTest: " + records.size() + " records read, " + duplicates
@@ -162,6 +180,30 @@ class KafkaBrokerCrashTest {
         assertThat(verdict.events()).isEqualTo(EVENTS);
         assertThat(verdict.duplicates()).isEqualTo(duplicates);
         assertThat(verdict.provenEvents()).isEqualTo(EVENTS);
+    }
+
+    /**
+     * The producer, except that the send of the stream's record {@code KILL_AT_INDEX} first flushes what was sent
+     * before it (so that it is acknowledged) and then kills the broker, once.
+     */
+    @SuppressWarnings("unchecked")
+    private static Producer<byte[], byte[]> killingAt(Producer<byte[], byte[]> producer, AtomicInteger sends,
+            AtomicBoolean killed) {
+        return (Producer<byte[], byte[]>) Proxy.newProxyInstance(KafkaBrokerCrashTest.class.getClassLoader(),
+                new Class<?>[] {Producer.class}, (proxy, method, args) -> {
+                    // every batch before the kill was delivered whole: 20 events and a checkpoint record each
+                    if (method.getName().equals("send") && sends.getAndIncrement() == KILL_AT_INDEX / BATCH * (BATCH + 1) + KILL_AT_INDEX % BATCH
+                            && !killed.get()) {
+                        producer.flush();
+                        kafka.kill();
+                        killed.set(true);
+                    }
+                    try {
+                        return method.invoke(producer, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition, Delivery delivery) {
