@@ -278,6 +278,39 @@ class KafkaSenderTest {
     }
 
     @Test
+    void aProducerUnusedForTheIdleTimeIsClosedOnAnotherSinksSend() {
+        String topic = topic();
+        KafkaTopics.create(kafka.bootstrapServers(), topic, 1);
+        KafkaTestLog log = new KafkaTestLog("acme", 3, 9);
+        Sink idle = log.sink(kafka.bootstrapServers(), topic, SinkFormat.NATIVE);
+        Sink other = log.sink("kafka.internal:9092", "audit", SinkFormat.NATIVE);
+        Duration idleClose = Duration.ofMillis(50);
+        TargetAddressGuard guard = target -> {
+            if (target.host().equals("kafka.internal")) {
+                throw new TargetAddressGuard.TargetRefused("kafka.internal is private");
+            }
+            return LOOPBACK_ALLOWED.check(target);
+        };
+        sender = new KafkaSender(guard, new KafkaSender.Settings(FAST.requestTimeout(), FAST.deliveryTimeout(),
+                FAST.maxBlock(), FAST.linger(), "lz4", idleClose), config -> {
+                    configs.add(config);
+                    return closingCounted(new KafkaProducer<>(config), closedProducers);
+                });
+        assertThat(sender.send(idle, List.of(), log.batch(idle, 0, 3, false))).isEqualTo(new Delivered());
+        assertThat(configs.get(0).get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("lz4");
+        long sent = System.nanoTime();
+        while (System.nanoTime() - sent <= idleClose.toNanos() * 2) {
+            Thread.onSpinWait(); // the idle time must pass: a clock condition, polled
+        }
+        sender.send(other, List.of(), log.batch(other, 0, 3, false));
+        assertThat(closedProducers).hasValue(1);
+        assertThat(sender.openProducers()).isZero();
+        // the sink comes back: a new producer
+        assertThat(sender.send(idle, List.of(), log.batch(idle, 0, 3, false))).isEqualTo(new Delivered());
+        assertThat(configs).hasSize(2);
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new KafkaSender.Settings(Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), Duration.ofMillis(5), "none", Duration.ofMinutes(1)))
