@@ -69,7 +69,7 @@ class PostgresSinksLeaseTest {
 
     private Sink active(TenantId tenant, String name, Instant at) {
         Sink sink = kafka(tenant, name, at);
-        run(() -> sinks.insert(sink, List.of(), SinkProgress.startingAt(0, at)));
+        run(() -> sinks.insert(sink, List.of(), SinkProgress.startingAt(0)));
         return sink;
     }
 
@@ -92,7 +92,7 @@ class PostgresSinksLeaseTest {
         Instant at = now();
         WebhookSecret secret = hmac();
         Sink hook = webhook(tenant, "hook", List.of(secret), at);
-        run(() -> sinks.insert(hook, List.of(secret), SinkProgress.startingAt(3, at)));
+        run(() -> sinks.insert(hook, List.of(secret), SinkProgress.startingAt(3)));
         Sink bus = active(tenant, "bus", at);
         Sink paused = active(tenant, "paused", at);
         run(() -> sinks.changeState(paused.id(), SinkState.PAUSED));
@@ -104,7 +104,7 @@ class PostgresSinksLeaseTest {
         assertThat(lease.owner()).isEqualTo("instance-a");
         assertThat(lease.tenant()).isEqualTo(tenant);
         assertThat(lease.sink()).isEqualTo(hook);
-        assertThat(lease.progress()).isEqualTo(SinkProgress.startingAt(3, at));
+        assertThat(lease.progress()).isEqualTo(SinkProgress.startingAt(3));
         assertThat(lease.secrets()).containsExactly(secret);
         assertThat(leases.get(1).secrets()).isEmpty();
         assertThat(lease.generation()).isEqualTo(leases.get(1).generation()).isZero();
@@ -266,11 +266,11 @@ class PostgresSinksLeaseTest {
         Instant at = now();
         WebhookSecret secret = hmac();
         Sink hook = webhook(tenant(), "hook", List.of(secret), at);
-        run(() -> sinks.insert(hook, List.of(secret), SinkProgress.startingAt(0, at)));
+        run(() -> sinks.insert(hook, List.of(secret), SinkProgress.startingAt(0)));
         List<Runnable> changes = List.of(
                 () -> sinks.changeState(hook.id(), SinkState.ACTIVE),
                 () -> sinks.replaceSecrets(hook.id(), List.of(hmac())),
-                () -> sinks.restart(hook.id(), SinkProgress.startingAt(0, at)));
+                () -> sinks.restart(hook.id(), SinkProgress.startingAt(0)));
         long generation = 0;
         for (Runnable change : changes) {
             SinkLease lease = claim("instance-a", 1).get(0);

@@ -43,7 +43,7 @@ class PostgresSinksSchemaTest {
         WebhookSecret secret = hmac();
         hook = webhook(tenant(), "hook", List.of(secret), now());
         database.transactions().inTransaction(() -> {
-            sinks.insert(hook, List.of(secret), SinkProgress.startingAt(10, now()));
+            sinks.insert(hook, List.of(secret), SinkProgress.startingAt(10));
             return null;
         });
         where = " WHERE id = '" + hook.id() + "'";

@@ -95,7 +95,7 @@ class PostgresSinksStoreTest {
         // Nulls everywhere they may be, and an inflight batch without a checkpoint.
         SinkProgress fresh = new SinkProgress(0, 0, 0, null, 0, 0, null, null, null, 0, Duration.ZERO,
                 new SinkProgress.Inflight(0, 5, -1));
-        SinkProgress started = SinkProgress.startingAt(42, at);
+        SinkProgress started = SinkProgress.startingAt(42);
 
         insert(hook, List.of(first, second), failing);
         insert(bus, List.of(), fresh);
@@ -128,9 +128,9 @@ class PostgresSinksStoreTest {
         Sink gone = kafka(tenant, "gone", at.minusSeconds(1));
         Sink foreign = kafka(other, "a", at.minusSeconds(2));
         for (Sink sink : List.of(newest, middle, gone, foreign)) {
-            insert(sink, List.of(), SinkProgress.startingAt(0, at));
+            insert(sink, List.of(), SinkProgress.startingAt(0));
         }
-        insert(oldest, List.of(secret), SinkProgress.startingAt(0, at));
+        insert(oldest, List.of(secret), SinkProgress.startingAt(0));
         run(() -> sinks.changeState(middle.id(), SinkState.PAUSED));
         run(() -> sinks.delete(gone.id()));
 
@@ -148,13 +148,13 @@ class PostgresSinksStoreTest {
         WebhookSecret secret = hmac();
         Sink hook = webhook(tenant, "hook", List.of(secret), now());
 
-        assertThatThrownBy(() -> insert(hook, List.of(hmac()), SinkProgress.startingAt(0, now())))
+        assertThatThrownBy(() -> insert(hook, List.of(hmac()), SinkProgress.startingAt(0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprints");
-        insert(hook, List.of(secret), SinkProgress.startingAt(0, now()));
+        insert(hook, List.of(secret), SinkProgress.startingAt(0));
         assertThatThrownBy(() -> run(() -> sinks.replaceSecrets(hook.id(), List.of())))
                 .as("a webhook is always signed").hasMessageContaining("signing secrets");
         Sink bus = kafka(tenant, "bus", now());
-        insert(bus, List.of(), SinkProgress.startingAt(0, now()));
+        insert(bus, List.of(), SinkProgress.startingAt(0));
         assertThatThrownBy(() -> run(() -> sinks.replaceSecrets(bus.id(), List.of(hmac()))))
                 .hasMessageContaining("only webhook sinks");
         assertThat(secretsInTable(hook)).containsExactly(secret.serialize());
@@ -167,7 +167,7 @@ class PostgresSinksStoreTest {
         WebhookSecret old = hmac();
         WebhookSecret next = ed25519();
         Sink hook = webhook(tenant, "hook", List.of(old), now());
-        insert(hook, List.of(old), SinkProgress.startingAt(0, now()));
+        insert(hook, List.of(old), SinkProgress.startingAt(0));
 
         for (Object shown : List.of(find(hook), transactions.inTransaction(() -> sinks.list(tenant)))) {
             assertThat(shown.toString()).as("find and list carry fingerprints only")
@@ -200,15 +200,15 @@ class PostgresSinksStoreTest {
         fresh("sinks_unique_name");
         TenantId tenant = tenant();
         Sink first = kafka(tenant, "siem", now());
-        insert(first, List.of(), SinkProgress.startingAt(0, now()));
+        insert(first, List.of(), SinkProgress.startingAt(0));
 
-        assertThatThrownBy(() -> insert(syslog(tenant, "siem", now()), List.of(), SinkProgress.startingAt(0, now())))
+        assertThatThrownBy(() -> insert(syslog(tenant, "siem", now()), List.of(), SinkProgress.startingAt(0)))
                 .satisfies(e -> assertThat(sqlState(e)).isEqualTo("23505"));
-        insert(syslog(tenant(), "siem", now()), List.of(), SinkProgress.startingAt(0, now()));
-        insert(syslog(tenant, "SIEM", now()), List.of(), SinkProgress.startingAt(0, now()));
+        insert(syslog(tenant(), "siem", now()), List.of(), SinkProgress.startingAt(0));
+        insert(syslog(tenant, "SIEM", now()), List.of(), SinkProgress.startingAt(0));
         run(() -> sinks.delete(first.id()));
         Sink again = kafka(tenant, "siem", now());
-        insert(again, List.of(), SinkProgress.startingAt(0, now()));
+        insert(again, List.of(), SinkProgress.startingAt(0));
 
         assertThat(list(tenant)).extracting(Sink::name).containsExactly("SIEM", "siem");
         assertThat(find(first).sink().name()).isEqualTo("siem");
@@ -221,7 +221,7 @@ class PostgresSinksStoreTest {
         WebhookSecret a = hmac();
         WebhookSecret b = ed25519();
         Sink hook = webhook(tenant, "hook", List.of(a, b), now());
-        insert(hook, List.of(a, b), SinkProgress.startingAt(5, now()));
+        insert(hook, List.of(a, b), SinkProgress.startingAt(5));
         long generation = generation(hook);
 
         run(() -> sinks.delete(hook.id()));
@@ -238,7 +238,7 @@ class PostgresSinksStoreTest {
         for (Runnable change : List.<Runnable>of(() -> sinks.delete(hook.id()),
                 () -> sinks.changeState(hook.id(), SinkState.ACTIVE),
                 () -> sinks.replaceSecrets(hook.id(), List.of(a)),
-                () -> sinks.restart(hook.id(), SinkProgress.startingAt(0, now())))) {
+                () -> sinks.restart(hook.id(), SinkProgress.startingAt(0)))) {
             assertThatThrownBy(() -> run(change)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("not deleted");
         }
@@ -259,7 +259,7 @@ class PostgresSinksStoreTest {
         fresh("sinks_resume");
         Instant at = now();
         Sink bus = kafka(tenant(), "bus", at);
-        SinkProgress failing = SinkProgress.startingAt(7, at).attempting(new SinkProgress.Inflight(7, 9, -1))
+        SinkProgress failing = SinkProgress.startingAt(7).attempting(new SinkProgress.Inflight(7, 9, -1))
                 .failedAttempt("broker down", at, Duration.ofHours(2));
         insert(bus, List.of(), failing);
         run(() -> sinks.changeState(bus.id(), SinkState.DEAD));
@@ -287,7 +287,7 @@ class PostgresSinksStoreTest {
         insert(bus, List.of(), far);
         long generation = generation(bus);
 
-        SinkProgress replay = far.replayingFrom(10, at.plusSeconds(1));
+        SinkProgress replay = far.replayingFrom(10);
         run(() -> sinks.restart(bus.id(), replay.attempting(new SinkProgress.Inflight(10, 20, -1))));
 
         assertThat(find(bus).progress()).isEqualTo(replay);

@@ -200,6 +200,11 @@ public final class DeliverStreamsService implements DeliverStreamsUseCase {
      */
     private Prepared prepare(SinkLease lease) {
         return transactions.inTransaction(() -> {
+            // A full lease before every send: the configuration makes a lease outlast the longest attempt, so no
+            // other instance can take the sink while this batch is on the wire.
+            if (!leases.renew(lease, limits.lease())) {
+                return null;
+            }
             SinkProgress progress = lease.progress();
             Inflight inflight = progress.inflight();
             TenantId tenant = lease.tenant();

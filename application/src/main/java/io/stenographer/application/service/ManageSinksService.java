@@ -95,7 +95,7 @@ public final class ManageSinksService implements ManageSinksUseCase {
             long published = publishedSize(tenant);
             long start = command.startIndex() == null ? published : command.startIndex();
             requireReplayable(tenant, start, published, "startIndex");
-            SinkProgress progress = SinkProgress.startingAt(start, now);
+            SinkProgress progress = SinkProgress.startingAt(start);
             sinks.insert(sink, command.secrets(), progress);
             Map<String, JsonValue> metadata = describe(sink);
             metadata.put("startIndex", new JsonNumber(start));
@@ -166,8 +166,7 @@ public final class ManageSinksService implements ManageSinksUseCase {
             caller.require(Role.COMPLIANCE_ADMIN, sink.tenant());
             long published = publishedSize(sink.tenant());
             requireReplayable(sink.tenant(), command.fromIndex(), published, "fromIndex");
-            SinkProgress progress = stored.progress().replayingFrom(command.fromIndex(),
-                    Timestamps.truncate(clock.instant()));
+            SinkProgress progress = stored.progress().replayingFrom(command.fromIndex());
             sinks.restart(sink.id(), progress);
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
             metadata.put("sinkId", new JsonString(sink.id().toString()));

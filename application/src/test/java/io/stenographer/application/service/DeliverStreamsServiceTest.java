@@ -302,16 +302,21 @@ class DeliverStreamsServiceTest {
         ingest(3, true);
         Sink sink = create(0L, new SinkSettings(10, 1000, Duration.ofSeconds(10), Duration.ofMinutes(10), 65_536,
                 null), SinkFormat.NATIVE).sink();
+        delivery.deliver(WORKER, 1);
+        assertThat(receiver.acknowledged.get(0).checkpoint()).as("the first batch carries the checkpoint its records"
+                + " fall under").hasValueSatisfying(c -> assertThat(c.toIndex()).isEqualTo(3));
+        ingest(2, true);
         clock.advance(Duration.ofSeconds(1));
         delivery.deliver(WORKER, 1);
-        assertThat(receiver.acknowledged.get(0).checkpoint()).isEmpty();
+        assertThat(receiver.acknowledged.get(1).checkpoint()).as("neither records nor time due").isEmpty();
 
         clock.advance(Duration.ofSeconds(10));
         delivery.deliver(WORKER, 1);
 
-        StreamBatch checkpointOnly = receiver.acknowledged.get(1);
+        StreamBatch checkpointOnly = receiver.acknowledged.get(2);
         assertThat(checkpointOnly.events()).isEmpty();
-        assertThat(checkpointOnly.checkpoint().orElseThrow().toIndex()).isEqualTo(3);
-        assertThat(verify(sink, StreamVerifier.Format.NATIVE).provenEvents()).isEqualTo(3);
+        assertThat(checkpointOnly.checkpoint().orElseThrow().fromIndex()).isEqualTo(3);
+        assertThat(checkpointOnly.checkpoint().orElseThrow().toIndex()).isEqualTo(5);
+        assertThat(verify(sink, StreamVerifier.Format.NATIVE).provenEvents()).isEqualTo(5);
     }
 }

@@ -73,10 +73,19 @@ public class StreamsConfiguration {
             @ConfigProperty(name = "stenographer.streams.tls.trust-certificates") Optional<String> trust,
             @ConfigProperty(name = "stenographer.streams.connect-timeout") Duration connectTimeout,
             @ConfigProperty(name = "stenographer.streams.read-timeout") Duration readTimeout,
-            @ConfigProperty(name = "stenographer.streams.kafka.delivery-timeout") Duration kafkaDeliveryTimeout) {
+            @ConfigProperty(name = "stenographer.streams.kafka.delivery-timeout") Duration kafkaDeliveryTimeout,
+            @ConfigProperty(name = "stenographer.streams.lease") Duration lease) {
         List<Path> certificates = Arrays.stream(trust.orElse("").split(",")).map(String::trim)
                 .filter(path -> !path.isEmpty()).map(Path::of).toList();
         StreamTls tls = certificates.isEmpty() ? StreamTls.defaults() : StreamTls.withExtraCertificates(certificates);
+        Duration longestAttempt = kafkaDeliveryTimeout.compareTo(connectTimeout.plus(readTimeout)) > 0
+                ? kafkaDeliveryTimeout : connectTimeout.plus(readTimeout);
+        if (lease.compareTo(longestAttempt.multipliedBy(2)) < 0) {
+            // Otherwise a slow attempt could outlive its lease and another instance send the same range meanwhile.
+            throw new IllegalStateException("stenographer.streams.lease (" + lease + ") must be at least twice the "
+                    + "longest delivery attempt (" + longestAttempt + ": the Kafka delivery timeout, or the connect "
+                    + "plus read timeout)");
+        }
         Duration requestTimeout = kafkaDeliveryTimeout.dividedBy(2);
         kafka = new KafkaSender(guard, new KafkaSender.Settings(requestTimeout, kafkaDeliveryTimeout, requestTimeout,
                 Duration.ofMillis(5), "none", Duration.ofMinutes(10)));

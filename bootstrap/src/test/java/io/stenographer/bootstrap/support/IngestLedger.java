@@ -181,6 +181,14 @@ public final class IngestLedger {
         return lost;
     }
 
+    /** The ids of every acknowledged event, per tenant. */
+    public Map<String, Set<String>> acknowledgedEventIds() {
+        Map<String, Set<String>> ids = new java.util.TreeMap<>();
+        acknowledged.values().forEach(r -> ids.computeIfAbsent(r.tenant(), t -> new java.util.HashSet<>())
+                .add(r.eventId()));
+        return ids;
+    }
+
     public int acknowledgedCount() {
         return acknowledged.size();
     }

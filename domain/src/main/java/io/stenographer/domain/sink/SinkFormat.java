@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What a sink's event records look like (docs/STREAMING.md §2-4). Checkpoint records are always native: they are
+ * What a sink's event records look like (docs/STREAMING.md §6-8). Checkpoint records are always native: they are
  * what a receiver verifies against, and no SIEM schema has a place for them.
  */
 public enum SinkFormat {

@@ -9,7 +9,7 @@ import java.time.Instant;
  * (the size of the previous one, or the index the sink started from). A batch being attempted is recorded in
  * {@code inflight} before it is first sent, so every retry sends the same records with the same message id.
  *
- * @param lastCheckpointAt when the last checkpoint record was delivered, or when the sink (re)started
+ * @param lastCheckpointAt when the last checkpoint record was delivered; null before the first (one is due)
  * @param failingSince     when the current run of failures began; null while deliveries succeed
  * @param retryAfter       how long to wait before the next attempt, counted by the database's clock
  */
@@ -53,14 +53,17 @@ public record SinkProgress(long cursor, long checkpointFrom, long recordsSinceCh
         }
     }
 
-    /** A sink that starts (or restarts, on replay) at {@code from}. */
-    public static SinkProgress startingAt(long from, Instant now) {
-        return new SinkProgress(from, from, 0, now, 0, 0, null, null, null, 0, Duration.ZERO, null);
+    /**
+     * A sink that starts at {@code from}. No checkpoint record yet, so one is due at once: the first batch ends at a
+     * signed checkpoint and carries it, the checkpoint its first records fall under.
+     */
+    public static SinkProgress startingAt(long from) {
+        return new SinkProgress(from, from, 0, null, 0, 0, null, null, null, 0, Duration.ZERO, null);
     }
 
-    /** The same counts, delivering again from {@code from}: what a replay does. */
-    public SinkProgress replayingFrom(long from, Instant now) {
-        return new SinkProgress(from, from, 0, now, delivered, failed, lastError, lastErrorAt, null, 0, Duration.ZERO,
+    /** The same counts, delivering again from {@code from} as from a fresh start: what a replay does. */
+    public SinkProgress replayingFrom(long from) {
+        return new SinkProgress(from, from, 0, null, delivered, failed, lastError, lastErrorAt, null, 0, Duration.ZERO,
                 null);
     }
 
