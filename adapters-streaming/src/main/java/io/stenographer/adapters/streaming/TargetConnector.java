@@ -1,0 +1,108 @@
+package io.stenographer.adapters.streaming;
+
+import io.stenographer.adapters.streaming.TargetAddressGuard.TargetRefused;
+import io.stenographer.domain.sink.HostPort;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Opens a TLS connection to a sink's host the only way the transports do: the guard resolves and checks the host,
+ * the socket connects to one of the addresses it returned (never to the name, so DNS cannot answer differently for
+ * the connection), and TLS checks the certificate against the host name.
+ */
+final class TargetConnector {
+
+    private static final int MAX_REASON_CHARS = 300;
+
+    private final TargetAddressGuard guard;
+    private final StreamTls tls;
+    private final SocketFactory sockets;
+    private final int connectMillis;
+    private final int readMillis;
+
+    TargetConnector(TargetAddressGuard guard, StreamTls tls, SocketFactory sockets, Duration connectTimeout,
+            Duration readTimeout) {
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.tls = Objects.requireNonNull(tls, "tls");
+        this.sockets = Objects.requireNonNull(sockets, "sockets");
+        this.connectMillis = millis(connectTimeout, "connectTimeout");
+        this.readMillis = millis(readTimeout, "readTimeout");
+    }
+
+    private static int millis(Duration timeout, String name) {
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be positive, was " + timeout);
+        }
+        return (int) timeout.toMillis();
+    }
+
+    /**
+     * A TLS socket, handshake done, reads timing out after the read timeout. Each address is tried in turn until one
+     * accepts the TCP connection; a TLS failure is final (another address of the same name would not fix it).
+     *
+     * @throws IOException whose message says which address failed and how (no secret, no content)
+     */
+    SSLSocket open(HostPort target) throws TargetRefused, IOException {
+        List<InetAddress> addresses = guard.check(target);
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            String where = (address.getAddress().length == 16 ? "[" + address.getHostAddress() + "]"
+                    : address.getHostAddress()) + ":" + target.port();
+            Socket socket = sockets.createSocket();
+            try {
+                socket.connect(new InetSocketAddress(address, target.port()), connectMillis);
+            } catch (IOException e) {
+                closeQuietly(socket);
+                last = new IOException("connect to " + where + ": " + describe(e), e);
+                continue;
+            }
+            try {
+                socket.setSoTimeout(readMillis);
+                return tls.handshake(socket, target.host(), target.port());
+            } catch (IOException e) {
+                closeQuietly(socket);
+                throw new IOException("TLS with " + where + ": " + describe(e), e);
+            }
+        }
+        throw last;
+    }
+
+    /** A short reason for an I/O failure: what JDK messages say about sockets and TLS, never payload. */
+    static String describe(IOException e) {
+        String reason;
+        if (e instanceof SocketTimeoutException) {
+            reason = "timed out";
+        } else if (e instanceof ConnectException) {
+            reason = "connection refused";
+        } else if (e instanceof SSLHandshakeException) {
+            reason = "handshake failed: " + e.getMessage();
+        } else if (e instanceof SSLException) {
+            reason = "TLS error: " + e.getMessage();
+        } else if (e.getClass() == IOException.class && e.getMessage() != null) {
+            reason = e.getMessage(); // this adapter's own: already a sentence
+        } else {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        return reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS - 3) + "..." : reason;
+    }
+
+    static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+}
