@@ -78,17 +78,21 @@ public class StreamsConfiguration {
         List<Path> certificates = Arrays.stream(trust.orElse("").split(",")).map(String::trim)
                 .filter(path -> !path.isEmpty()).map(Path::of).toList();
         StreamTls tls = certificates.isEmpty() ? StreamTls.defaults() : StreamTls.withExtraCertificates(certificates);
-        Duration longestAttempt = kafkaDeliveryTimeout.compareTo(connectTimeout.plus(readTimeout)) > 0
-                ? kafkaDeliveryTimeout : connectTimeout.plus(readTimeout);
+        // The producer waits at most maxBlock for metadata, then deliveryTimeout for acknowledgements.
+        Duration requestTimeout = kafkaDeliveryTimeout.dividedBy(2);
+        Duration maxBlock = requestTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? requestTimeout : Duration.ofSeconds(5);
+        KafkaSender.Settings kafkaSettings = new KafkaSender.Settings(requestTimeout, kafkaDeliveryTimeout, maxBlock,
+                Duration.ofMillis(5), "none", Duration.ofMinutes(10));
+        Duration kafkaAttempt = kafkaSettings.sendBound();
+        Duration longestAttempt = kafkaAttempt.compareTo(connectTimeout.plus(readTimeout)) > 0
+                ? kafkaAttempt : connectTimeout.plus(readTimeout);
         if (lease.compareTo(longestAttempt.multipliedBy(2)) < 0) {
             // Otherwise a slow attempt could outlive its lease and another instance send the same range meanwhile.
             throw new IllegalStateException("stenographer.streams.lease (" + lease + ") must be at least twice the "
-                    + "longest delivery attempt (" + longestAttempt + ": the Kafka delivery timeout, or the connect "
-                    + "plus read timeout)");
+                    + "longest delivery attempt (" + longestAttempt + ": a Kafka send's bound, or the connect plus "
+                    + "read timeout)");
         }
-        Duration requestTimeout = kafkaDeliveryTimeout.dividedBy(2);
-        kafka = new KafkaSender(guard, new KafkaSender.Settings(requestTimeout, kafkaDeliveryTimeout, requestTimeout,
-                Duration.ofMillis(5), "none", Duration.ofMinutes(10)));
+        kafka = new KafkaSender(guard, kafkaSettings);
         Map<SinkTransport, io.stenographer.adapters.streaming.TransportSender> senders =
                 new EnumMap<>(SinkTransport.class);
         senders.put(SinkTransport.KAFKA, kafka);

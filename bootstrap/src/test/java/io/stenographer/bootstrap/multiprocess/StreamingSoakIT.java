@@ -105,7 +105,7 @@ class StreamingSoakIT {
         return SharedDatabaseServices.builder(name, database.quarkusConfig(), key, oidc)
                 .property("stenographer.streams.workers", "2")
                 .property("stenographer.streams.poll-every", "PT0.1S")
-                .property("stenographer.streams.lease", "PT10S")
+                .property("stenographer.streams.lease", "PT24S")
                 .property("stenographer.streams.slice", "PT1S")
                 .property("stenographer.streams.first-backoff", "PT0.2S")
                 .property("stenographer.streams.max-backoff", "PT1S")
@@ -148,6 +148,7 @@ class StreamingSoakIT {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Boolean> alternate = new AtomicReference<>(false);
         Supplier<Api> target = () -> {
+            pace();
             alternate.set(!alternate.get());
             return firstAlive.get() && alternate.get() ? firstApi : secondApi;
         };
@@ -219,6 +220,15 @@ class StreamingSoakIT {
                         assertThat(request.verifiedBy()).hasSize(2);
                     }
                 });
+    }
+
+    /** Continuous, not flat out: about 50 requests a second per writer, so the soak's size stays what it says. */
+    private static void pace() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void check(String name, List<String> capture, KeySet keys, StreamVerifier.Format format,
