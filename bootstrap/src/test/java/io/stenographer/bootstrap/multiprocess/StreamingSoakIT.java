@@ -155,8 +155,7 @@ class StreamingSoakIT {
         ExecutorService writers = Executors.newFixedThreadPool(2);
         List<Future<?>> running = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
-            boolean batches = w == 1;
-            running.add(writers.submit(() -> ledger.write(target, batches, writing)));
+            running.add(writers.submit(() -> ledger.write(target, false, writing)));
         }
         long started = System.nanoTime();
         for (int round = 1; round <= RESTARTS; round++) {
@@ -222,7 +221,7 @@ class StreamingSoakIT {
                 });
     }
 
-    /** Continuous, not flat out: about 50 requests a second per writer, so the soak's size stays what it says. */
+    /** Continuous, not flat out: at most 50 single events a second per writer, so the soak stays short. */
     private static void pace() {
         try {
             Thread.sleep(20);
