@@ -11,7 +11,8 @@ import io.stenographer.application.port.in.ReplaySinkCommand;
 import io.stenographer.application.port.in.SinkQuery;
 import io.stenographer.application.port.in.SinkStatus;
 import io.stenographer.application.port.out.SendStreamRecordsPort;
-import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
+import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
+import io.stenographer.application.service.fakes.TestSegments;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryEventStore;
@@ -56,8 +57,9 @@ class DeliverStreamsServiceTest {
     private final InMemoryLog log = new InMemoryLog(transactions);
     private final InMemoryEventStore audit = new InMemoryEventStore(transactions);
     private final InMemorySinks sinks = new InMemorySinks(clock);
-    private final ArchivedEventReader archived = new ArchivedEventReader(new EmptyArchiveCatalog(),
-            new InMemoryArchive(clock), log);
+    private final InMemoryArchive archive = new InMemoryArchive(clock);
+    private final InMemoryArchiveCatalog catalog = new InMemoryArchiveCatalog(transactions, log);
+    private final ArchivedEventReader archived = new ArchivedEventReader(catalog, archive, log);
     private final SelfAudit selfAudit = new SelfAudit(audit, clock, random);
     private final ScriptedReceiver receiver = new ScriptedReceiver();
     private final DeliverStreamsService delivery = new DeliverStreamsService(sinks, log, archived, receiver, selfAudit,
@@ -149,6 +151,33 @@ class DeliverStreamsServiceTest {
         assertThat(status.progress().cursor()).isEqualTo(21);
         assertThat(status.progress().delivered()).isEqualTo(21);
         assertThat(status.lagEvents()).isZero();
+    }
+
+    @Test
+    void purgedEventsAreReadBackFromTheirCheckedArchiveSegmentAndAnIndexPastRetentionStopsTheSink() {
+        ingest(6, true);
+        TestSegments segments = new TestSegments(transactions, log, archive, catalog);
+        var manifest = segments.archive(ACME, 0, 4, NOW.plus(Duration.ofDays(365)), NOW);
+        List<io.stenographer.domain.event.EventId> purgeable = transactions.inTransaction(
+                () -> log.leaves(ACME, 0, 4).stream().map(leaf -> leaf.eventId()).toList());
+        transactions.inTransaction(() -> catalog.purge(ACME, purgeable));
+        Sink sink = create(0L, settings(10, 1), SinkFormat.NATIVE).sink();
+
+        delivery.deliver(WORKER, 1);
+
+        StreamVerification verification = verify(sink, StreamVerifier.Format.NATIVE);
+        assertThat(verification.ok()).as(verification.failures().toString()).isTrue();
+        assertThat(verification.provenEvents()).isEqualTo(6);
+
+        // Once the segment is deleted at the end of its retention, index 0 can no longer be replayed.
+        transactions.inTransaction(() -> {
+            catalog.recordSegmentDeletion(manifest.objectKey(), NOW, java.util.UUID.randomUUID());
+            return null;
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> manage.replay(new ReplaySinkCommand(admin,
+                sink.id(), 0))).isInstanceOf(io.stenographer.application.port.in.SinkConflict.class)
+                .hasMessageContaining("past retention");
+        assertThat(manage.replay(new ReplaySinkCommand(admin, sink.id(), 4)).progress().cursor()).isEqualTo(4);
     }
 
     @Test
