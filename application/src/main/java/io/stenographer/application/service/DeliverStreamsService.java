@@ -9,12 +9,16 @@ import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.log.LogLeaf;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.merkle.MerkleHashes;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.sink.Sink;
 import io.stenographer.domain.sink.SinkProgress;
@@ -273,11 +277,14 @@ public final class DeliverStreamsService implements DeliverStreamsUseCase {
                     throw new LogIntegrityViolation("event " + leaf.eventId() + " at index " + leaf.index()
                             + " is missing or unreadable; run a verification");
                 }
-                if (!event.leafHash().equals(leaf.leafHash())) {
+                // The sealed form is built, canonicalised and hashed once: it is both the check and the record.
+                JsonObject sealed = SealedEventFormat.toJson(event);
+                Hash leafHash = MerkleHashes.leafHash(CanonicalJson.canonicalBytes(sealed));
+                if (!leafHash.equals(leaf.leafHash())) {
                     throw new LogIntegrityViolation("event " + leaf.eventId() + " does not hash to its leaf at index "
                             + leaf.index() + "; run a verification");
                 }
-                events.add(StreamRecord.of(leaf.index(), event));
+                events.add(new StreamRecord(leaf.index(), leafHash, tenant.value(), sealed));
             }
         }
         Optional<StreamCheckpointRecord> checkpoint = Optional.empty();
