@@ -4,7 +4,8 @@
 # 3 active sinks beside ingest p99 with none; --rounds rounds (default 3), each figure beside its baseline.
 #
 #   bench/run-streams.sh                                   3 rounds, outage of 100,000 events (about 12 minutes)
-#   bench/run-streams.sh --outage-events 1000000           the issue's 1M outage (about 2 minutes more per round)
+#   STREAMBENCH_JAVA_OPTS="-Xms1g -Xmx12g" bench/run-streams.sh --outage-events 1000000 --max-catchup-seconds 900
+#                                                          the issue's 1M outage (over an hour at the rates measured)
 #   bench/run-streams.sh --rounds 1 --phase-seconds 15 --outage-events 20000 --warmup-seconds 5    a quick look
 #
 # 1. builds (offline) from a private snapshot of this checkout; 2. makes the receivers' TLS certificate; 3. starts the
