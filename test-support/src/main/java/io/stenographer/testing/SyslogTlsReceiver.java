@@ -49,6 +49,12 @@ import javax.net.ssl.SSLSocket;
  * boundary is closed cleanly (close_notify back) after every message read was parsed and recorded: that close is
  * what a sender waiting for it takes as the acknowledgement. {@link #stop()} and {@link #start()} take the receiver
  * down (resetting open connections) and bring it back on the same port.
+ *
+ * <p>Two modes play a receiver that crashes or gives up and so closes TCP (a FIN) without TLS close_notify, which
+ * no sender may take for an acknowledgement: {@link #finInsteadOfCloseNotify()} after reading everything up to the
+ * client's close_notify (TLS 1.3 only: on TLS 1.2 the JDK's socket answers close_notify in the read that meets it),
+ * and {@link #finAfterMessages(int)} right after the n-th message of a connection (any TLS version; it then reads
+ * and records the rest, so that nothing unread turns its close into a reset).
  */
 public final class SyslogTlsReceiver implements AutoCloseable {
 
@@ -98,6 +104,9 @@ public final class SyslogTlsReceiver implements AutoCloseable {
     private final List<Message> messages = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private int cleanCloses;
+    private int finCloses;
+    private boolean finInsteadOfCloseNotify;
+    private int finAfterMessages = -1;
     private int droppedConnections;
     private ServerSocket listener;
     private Thread acceptor;
@@ -190,6 +199,42 @@ public final class SyslogTlsReceiver implements AutoCloseable {
         return cleanCloses;
     }
 
+    /**
+     * From now on a connection that ends with the client's close_notify at a frame boundary is answered with a bare
+     * FIN (the plain socket closed, no close_notify, no reset) after every message read was recorded. On TLS 1.3
+     * only: TLS 1.2's JDK socket has already answered with its close_notify when it reads the client's.
+     */
+    public synchronized SyslogTlsReceiver finInsteadOfCloseNotify() {
+        finInsteadOfCloseNotify = true;
+        return this;
+    }
+
+    /**
+     * From now on each connection sends a FIN without close_notify (TCP output shut down under TLS) right after its
+     * {@code count}-th message, then goes on reading and recording until the client's close_notify or the end of the
+     * stream and closes the plain socket, never with close_notify or a reset.
+     */
+    public synchronized SyslogTlsReceiver finAfterMessages(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1 (the handshake comes first), was " + count);
+        }
+        finAfterMessages = count;
+        return this;
+    }
+
+    /** Connections that ended with a FIN and no close_notify from this receiver, in either FIN mode. */
+    public synchronized int finCloses() {
+        return finCloses;
+    }
+
+    /** Waits until {@code count} connections were closed with a bare FIN. */
+    public synchronized void awaitFinCloses(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (finCloses < count) {
+            waitUntil(deadline, () -> finCloses + " FIN closes, not " + count + ", in " + timeout);
+        }
+    }
+
     /** Connections that ended otherwise (a reset, no close_notify, a half frame), violations aside. */
     public synchronized int droppedConnections() {
         return droppedConnections;
@@ -248,11 +293,19 @@ public final class SyslogTlsReceiver implements AutoCloseable {
     }
 
     private void serve(Socket plain) {
+        boolean finAtEnd;
+        int finAfter;
+        synchronized (this) {
+            finAtEnd = finInsteadOfCloseNotify;
+            finAfter = finAfterMessages;
+        }
+        boolean finned = false;
         try {
             SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
             socket.setUseClientMode(false);
             socket.setEnabledProtocols(protocols);
             InputStream in = new BufferedInputStream(socket.getInputStream());
+            int read = 0;
             while (true) {
                 byte[] frame;
                 try {
@@ -260,6 +313,11 @@ public final class SyslogTlsReceiver implements AutoCloseable {
                 } catch (Violation v) {
                     violation(plain, v.getMessage());
                     return;
+                } catch (IOException e) {
+                    if (finned) {
+                        break; // TLS 1.2 failing to answer the client's close_notify on our shut-down output
+                    }
+                    throw e;
                 }
                 if (frame == null) {
                     break; // close_notify at a frame boundary
@@ -275,6 +333,19 @@ public final class SyslogTlsReceiver implements AutoCloseable {
                     messages.add(message);
                     notifyAll();
                 }
+                if (++read == finAfter) {
+                    plain.shutdownOutput(); // a FIN under TLS: no close_notify
+                    finned = true;
+                }
+            }
+            if (finned || finAtEnd) {
+                synchronized (this) {
+                    finCloses++;
+                    open.remove(plain);
+                    notifyAll();
+                }
+                closeQuietly(plain); // a FIN (no linger 0: no reset), and no close_notify
+                return;
             }
             synchronized (this) {
                 cleanCloses++;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -103,14 +104,7 @@ public final class StreamTls {
     public SSLSocket handshake(Socket connected, String host, int port) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(connected, host, port, true);
         try {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setProtocols(PROTOCOLS.stream()
-                    .filter(Arrays.asList(tls.getSupportedProtocols())::contains).toArray(String[]::new));
-            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 2818 / 6125 host name check
-            if (!IP_LITERAL.matcher(host).matches()) {
-                parameters.setServerNames(List.of(new SNIHostName(host))); // SNI carries names, never addresses
-            }
-            tls.setSSLParameters(parameters);
+            tls.setSSLParameters(clientParameters(tls.getSSLParameters(), tls.getSupportedProtocols(), host));
             tls.setUseClientMode(true);
             tls.startHandshake();
             return tls;
@@ -118,5 +112,27 @@ public final class StreamTls {
             tls.close();
             throw e;
         }
+    }
+
+    /**
+     * A client {@link SSLEngine} for {@code host:port} configured as {@link #handshake} configures a socket: the
+     * same context (trust anchors), TLS 1.3 and 1.2 only, the certificate checked against {@code host}, SNI set to it
+     * when it is a name. The caller runs the handshake.
+     */
+    public SSLEngine clientEngine(String host, int port) {
+        SSLEngine engine = context.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(clientParameters(engine.getSSLParameters(), engine.getSupportedProtocols(), host));
+        return engine;
+    }
+
+    private static SSLParameters clientParameters(SSLParameters parameters, String[] supported, String host) {
+        parameters.setProtocols(PROTOCOLS.stream().filter(Arrays.asList(supported)::contains)
+                .toArray(String[]::new));
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 2818 / 6125 host name check
+        if (!IP_LITERAL.matcher(host).matches()) {
+            parameters.setServerNames(List.of(new SNIHostName(host))); // SNI carries names, never addresses
+        }
+        return parameters;
     }
 }

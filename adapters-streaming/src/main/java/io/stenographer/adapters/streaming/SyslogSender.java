@@ -19,7 +19,6 @@ import io.stenographer.domain.stream.StreamTruncatedRecord;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Delivers a batch as RFC 5424 messages over TLS with RFC 5425 octet-counting framing ({@code MSG-LEN SP
@@ -52,12 +50,16 @@ import javax.net.ssl.SSLSocket;
  * is sent as its {@link StreamTruncatedRecord} (index, leaf hash, tenant, event id; the event is in the API). A
  * checkpoint record is never cut: one that does not fit fails the batch, naming the size it needs.
  *
- * <p>Acknowledgement: syslog has none, so after the last message the sender closes its side of TLS (close_notify,
- * {@link SSLSocket#shutdownOutput()}; with TLS 1.3 the connection stays open for reading) and waits, at most the
- * read timeout, for the receiver to close its side (end of stream). Only then is the batch {@link Delivered}: the
- * receiver has read everything up to the close_notify. It does not prove the receiver stored the messages, and a
- * receiver that closes on close_notify without reading first (or that drops what it cannot parse and still closes
- * cleanly) acknowledges what it did not keep; a reset connection or a timeout is {@link Failed}.
+ * <p>Acknowledgement: syslog has none, so after the last message the sender closes its side of TLS (sends
+ * close_notify; with TLS 1.3 the connection stays open for reading) and waits, at most the read timeout, for the
+ * receiver's own close_notify. Only that is an acknowledgement: the batch is {@link Delivered} when the receiver has
+ * read everything up to our close_notify and closed TLS in turn. TLS runs in an {@link javax.net.ssl.SSLEngine} over
+ * the plain socket so the sender sees the receiver's close_notify itself: an {@link javax.net.ssl.SSLSocket} takes a
+ * bare TCP end of stream (FIN) for one unless the JVM-wide {@code com.sun.net.ssl.requireCloseNotify} is set, and a
+ * receiver that crashed or gave up after reading part of the batch would look as if it had acknowledged it. A FIN
+ * without close_notify, a reset connection, a TLS alert or a timeout is {@link Failed}. The acknowledgement does not
+ * prove the receiver stored the messages: a receiver that closes TLS on close_notify without reading first (or that
+ * drops what it cannot parse and still closes cleanly) acknowledges what it did not keep.
  */
 public final class SyslogSender implements TransportSender {
 
@@ -133,41 +135,26 @@ public final class SyslogSender implements TransportSender {
         } catch (TooLarge e) {
             return new Failed(where + ": " + e.getMessage());
         }
-        SSLSocket connection;
+        EngineTlsConnection connection;
         try {
-            connection = connector.open(address);
+            connection = connector.openEngine(address);
         } catch (TargetRefused e) {
             return new Failed(where + ": refused by the SSRF guard: " + e.getMessage());
         } catch (IOException e) {
             return new Failed(where + ": " + e.getMessage());
         }
-        try (SSLSocket socket = connection) {
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        try (EngineTlsConnection tls = connection) {
+            OutputStream out = new BufferedOutputStream(tls.output(), 1 << 14); // a full TLS record per write
             for (byte[] message : messages) {
                 out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
                 out.write(message);
             }
             out.flush();
-            socket.shutdownOutput(); // close_notify: "that is all"
-            awaitClose(socket.getInputStream());
+            tls.closeAndAwaitPeerClose(MAX_DISCARDED_BYTES); // our close_notify, "that is all"; then the receiver's
         } catch (IOException e) {
             return new Failed(where + ": " + TargetConnector.describe(e) + " (nothing may be assumed delivered)");
         }
         return new Delivered();
-    }
-
-    /** Returns when the receiver closed its side; data it sends first is discarded, within a bound. */
-    private static void awaitClose(InputStream in) throws IOException {
-        byte[] buffer = new byte[4096];
-        int discarded = 0;
-        int read;
-        while ((read = in.read(buffer)) >= 0) {
-            discarded += read;
-            if (discarded > MAX_DISCARDED_BYTES) {
-                throw new IOException("the receiver sent more than " + MAX_DISCARDED_BYTES
-                        + " bytes instead of closing the connection");
-            }
-        }
     }
 
     /** The SYSLOG-MSG of every line of the batch, in order, each within the sink's largest message. */

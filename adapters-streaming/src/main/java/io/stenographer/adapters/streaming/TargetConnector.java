@@ -54,6 +54,46 @@ final class TargetConnector {
      * @throws IOException whose message says which address failed and how (no secret, no content)
      */
     SSLSocket open(HostPort target) throws TargetRefused, IOException {
+        return open(target, tls::handshake);
+    }
+
+    /**
+     * A TLS connection run by an {@link javax.net.ssl.SSLEngine} over the plain socket (so that the transport sees
+     * every TLS record itself, the peer's close_notify included), handshake done, reads timing out after the read
+     * timeout; addresses tried as {@link #open(HostPort)} does.
+     */
+    EngineTlsConnection openEngine(HostPort target) throws TargetRefused, IOException {
+        return open(target, (socket, host, port) -> EngineTlsConnection.handshake(socket,
+                tls.clientEngine(host, port)));
+    }
+
+    /** Layers TLS over a connected plain socket, completing the handshake; on failure the socket may be left open. */
+    @FunctionalInterface
+    interface TlsLayer<T> {
+        T over(Socket connected, String host, int port) throws IOException;
+    }
+
+    private <T> T open(HostPort target, TlsLayer<T> layer) throws TargetRefused, IOException {
+        Connected connected = connect(target);
+        try {
+            return layer.over(connected.socket(), target.host(), target.port());
+        } catch (IOException e) {
+            closeQuietly(connected.socket());
+            throw new IOException("TLS with " + connected.where() + ": " + describe(e), e);
+        }
+    }
+
+    /** A connected plain socket and the address it is connected to, as reasons name it. */
+    record Connected(Socket socket, String where) {
+    }
+
+    /**
+     * The step every transport shares: the guard resolves and checks the host, and a plain socket connects to one of
+     * the addresses it returned (each in turn until one accepts), its reads timing out after the read timeout.
+     *
+     * @throws IOException naming the last address that failed and how
+     */
+    Connected connect(HostPort target) throws TargetRefused, IOException {
         List<InetAddress> addresses = guard.check(target);
         IOException last = null;
         for (InetAddress address : addresses) {
@@ -69,11 +109,11 @@ final class TargetConnector {
             }
             try {
                 socket.setSoTimeout(readMillis);
-                return tls.handshake(socket, target.host(), target.port());
             } catch (IOException e) {
                 closeQuietly(socket);
                 throw new IOException("TLS with " + where + ": " + describe(e), e);
             }
+            return new Connected(socket, where);
         }
         throw last;
     }
