@@ -166,11 +166,16 @@ class StreamingSoakIT {
             webhook.stop();
             syslog.stop();
             kafka.kill();
+            // Each sink must have tried its receiver while it was down (a failed attempt), unless it had nothing to
+            // send (caught up with the published log). The statuses are printed if the deadline passes.
             Await.until("every sink to fail an attempt while its receiver is down (round " + round + ")", DEADLINE,
-                    () -> {
-                        Map<String, Long> failed = failedCounts(secondApi, sinks);
-                        return sinks.stream().allMatch(id -> failed.get(id) > failedBefore.get(id));
-                    });
+                    () -> statuses(secondApi),
+                    seen -> sinks.stream().allMatch(id -> {
+                        JsonNode status = seen.get(id).get("status");
+                        return status.get("failed").asLong() > failedBefore.get(id)
+                                || status.get("cursor").asLong() == status.get("publishedSize").asLong();
+                    }),
+                    Object::toString);
             webhook.start();
             syslog.start();
             kafka.restart();
@@ -192,16 +197,11 @@ class StreamingSoakIT {
             LogChecks.awaitEverythingIntegrated(db, List.of(TENANT), DEADLINE);
             published = LogChecks.latestCheckpoint(secondApi, TENANT).treeSize();
         }
-        Await.until("every sink delivered the whole log with a checkpoint record at its end", DEADLINE, () -> {
-            JsonNode list = Api.json(secondApi.get("/api/v1/sinks?tenant=" + TENANT, adminToken));
-            for (JsonNode sink : list) {
-                JsonNode status = sink.get("status");
-                if (status.get("cursor").asLong() != published || status.get("checkpointFrom").asLong() != published) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        Await.until("every sink delivered the whole log with a checkpoint record at its end", DEADLINE,
+                () -> statuses(secondApi), seen -> seen.values().stream().map(sink -> sink.get("status"))
+                        .allMatch(status -> status.get("cursor").asLong() == published
+                                && status.get("checkpointFrom").asLong() == published),
+                Object::toString);
         System.out.printf("streaming-soak: %d events acknowledged, %d leaves, delivered to 3 sinks in %d ms through"
                 + " %d receiver restarts and one instance kill%n", ledger.acknowledgedCount(), published,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), RESTARTS);
@@ -255,6 +255,14 @@ class StreamingSoakIT {
         HttpResponse<String> created = api.post("/api/v1/sinks", adminToken, json);
         assertThat(created.statusCode()).as(Api.describe(created)).isEqualTo(201);
         return Api.json(created).get("id").asText();
+    }
+
+    private static Map<String, JsonNode> statuses(Api api) {
+        Map<String, JsonNode> statuses = new java.util.TreeMap<>();
+        for (JsonNode sink : Api.json(api.get("/api/v1/sinks?tenant=" + TENANT, adminToken))) {
+            statuses.put(sink.get("id").asText(), sink);
+        }
+        return statuses;
     }
 
     private static Map<String, Long> failedCounts(Api api, List<String> sinks) {
