@@ -167,7 +167,17 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
             throw new IllegalArgumentException("sink " + sink.id() + " is not a Kafka sink: " + sink.target().transport());
         }
         closeIdle(sink.id());
-        Entry entry = lockedEntry(sink.id(), target);
+        Entry entry;
+        try {
+            entry = lockedEntry(sink.id(), target, System.nanoTime() + settings.sendBound().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Failed("kafka topic " + target.topic() + ": interrupted");
+        }
+        if (entry == null) {
+            // Only after a lease was lost mid-send: the earlier holder's attempt is still running.
+            return new Failed("kafka topic " + target.topic() + ": an earlier attempt for this sink is still running");
+        }
         try {
             if (closed) {
                 return new Failed("the Kafka transport is shut down");
@@ -198,8 +208,11 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
         }
     }
 
-    /** The sink's entry for {@code target}, locked; an entry for another target is retired and replaced. */
-    private Entry lockedEntry(SinkId sink, SinkTarget.Kafka target) {
+    /**
+     * The sink's entry for {@code target}, locked; an entry for another target is retired and replaced. Null when the
+     * entry stayed locked by another send until the deadline: a send that waits without bound would hold its worker.
+     */
+    private Entry lockedEntry(SinkId sink, SinkTarget.Kafka target, long deadlineNanos) throws InterruptedException {
         while (true) {
             List<Entry> replaced = new ArrayList<>(1);
             Entry entry = entries.compute(sink, (id, old) -> {
@@ -212,7 +225,9 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
                 return new Entry(target);
             });
             replaced.forEach(KafkaSender::retire);
-            entry.lock.lock();
+            if (!entry.lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return null;
+            }
             if (!entry.retired) {
                 return entry;
             }
@@ -239,7 +254,8 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
                     }
                 }
             }
-            producer.flush();
+            // No flush(): it waits without a bound of its own; the records leave after linger.ms, and each wait
+            // below is bounded by what is left of the send's deadline.
         } catch (RuntimeException e) {
             return new Failed(notAcknowledged(target, lines.size(), futures.size() + 1, describe(e)));
         }

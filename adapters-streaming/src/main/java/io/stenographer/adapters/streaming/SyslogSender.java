@@ -23,7 +23,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -82,19 +81,19 @@ public final class SyslogSender implements TransportSender {
     private final int facility;
 
     /**
-     * @param readTimeout how long to wait for each read, and so for the receiver's close after ours
+     * @param timeouts    the read timeout is how long each read waits, and so for the receiver's close after ours
      * @param hostname    the HOSTNAME field: this service's name (printable US-ASCII, at most 255), or "-"
      * @param facility    0..23; {@link #FACILITY_LOG_AUDIT} or {@link #FACILITY_AUTHPRIV} suit an audit log
      */
-    public SyslogSender(TargetAddressGuard guard, StreamTls tls, Duration connectTimeout, Duration readTimeout,
-            Clock clock, String hostname, int facility) {
-        this(guard, tls, connectTimeout, readTimeout, clock, hostname, facility, SocketFactory.getDefault());
+    public SyslogSender(TargetAddressGuard guard, StreamTls tls, ConnectionTimeouts timeouts, Clock clock,
+            String hostname, int facility) {
+        this(guard, tls, timeouts, clock, hostname, facility, SocketFactory.getDefault());
     }
 
     /** With the factory of the plain sockets, which tests use to see every address connected to. */
-    public SyslogSender(TargetAddressGuard guard, StreamTls tls, Duration connectTimeout, Duration readTimeout,
-            Clock clock, String hostname, int facility, SocketFactory sockets) {
-        this.connector = new TargetConnector(guard, tls, sockets, connectTimeout, readTimeout);
+    public SyslogSender(TargetAddressGuard guard, StreamTls tls, ConnectionTimeouts timeouts, Clock clock,
+            String hostname, int facility, SocketFactory sockets) {
+        this.connector = new TargetConnector(guard, tls, sockets, timeouts);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.hostname = headerField(hostname, 255, "hostname");
         this.procId = String.valueOf(ProcessHandle.current().pid());
@@ -135,24 +134,26 @@ public final class SyslogSender implements TransportSender {
         } catch (TooLarge e) {
             return new Failed(where + ": " + e.getMessage());
         }
-        EngineTlsConnection connection;
-        try {
-            connection = connector.openEngine(address);
-        } catch (TargetRefused e) {
-            return new Failed(where + ": refused by the SSRF guard: " + e.getMessage());
-        } catch (IOException e) {
-            return new Failed(where + ": " + e.getMessage());
-        }
-        try (EngineTlsConnection tls = connection) {
-            OutputStream out = new BufferedOutputStream(tls.output(), 1 << 14); // a full TLS record per write
-            for (byte[] message : messages) {
-                out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
-                out.write(message);
+        try (TargetConnector.Attempt attempt = connector.attempt()) {
+            EngineTlsConnection connection;
+            try {
+                connection = connector.openEngine(address, attempt);
+            } catch (TargetRefused e) {
+                return new Failed(where + ": refused by the SSRF guard: " + e.getMessage());
+            } catch (IOException e) {
+                return new Failed(where + ": " + e.getMessage());
             }
-            out.flush();
-            tls.closeAndAwaitPeerClose(MAX_DISCARDED_BYTES); // our close_notify, "that is all"; then the receiver's
-        } catch (IOException e) {
-            return new Failed(where + ": " + TargetConnector.describe(e) + " (nothing may be assumed delivered)");
+            try (EngineTlsConnection tls = connection) {
+                OutputStream out = new BufferedOutputStream(tls.output(), 1 << 14); // a full TLS record per write
+                for (byte[] message : messages) {
+                    out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
+                    out.write(message);
+                }
+                out.flush();
+                tls.closeAndAwaitPeerClose(MAX_DISCARDED_BYTES); // our close_notify, "that is all"; then theirs
+            } catch (IOException e) {
+                return new Failed(where + ": " + attempt.describe(e) + " (nothing may be assumed delivered)");
+            }
         }
         return new Delivered();
     }

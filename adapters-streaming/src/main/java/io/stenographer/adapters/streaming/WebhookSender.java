@@ -32,7 +32,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -66,8 +65,6 @@ import javax.net.ssl.SSLSocket;
  */
 public final class WebhookSender implements TransportSender {
 
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     public static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
     /** The body's {@code type}, per the specification's payload recommendation. */
     public static final String BATCH_TYPE = "stenographer.stream.batch";
@@ -78,15 +75,14 @@ public final class WebhookSender implements TransportSender {
     private final TargetConnector connector;
     private final Clock clock;
 
-    public WebhookSender(TargetAddressGuard guard, StreamTls tls, Duration connectTimeout, Duration readTimeout,
-            Clock clock) {
-        this(guard, tls, connectTimeout, readTimeout, clock, SocketFactory.getDefault());
+    public WebhookSender(TargetAddressGuard guard, StreamTls tls, ConnectionTimeouts timeouts, Clock clock) {
+        this(guard, tls, timeouts, clock, SocketFactory.getDefault());
     }
 
     /** With the factory of the plain sockets, which tests use to see every address connected to. */
-    public WebhookSender(TargetAddressGuard guard, StreamTls tls, Duration connectTimeout, Duration readTimeout,
-            Clock clock, SocketFactory sockets) {
-        this.connector = new TargetConnector(guard, tls, sockets, connectTimeout, readTimeout);
+    public WebhookSender(TargetAddressGuard guard, StreamTls tls, ConnectionTimeouts timeouts, Clock clock,
+            SocketFactory sockets) {
+        this.connector = new TargetConnector(guard, tls, sockets, timeouts);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -109,22 +105,24 @@ public final class WebhookSender implements TransportSender {
         } catch (GeneralSecurityException e) {
             return new Failed(where + ": cannot sign (" + e.getClass().getSimpleName() + ")");
         }
-        SSLSocket connection;
-        try {
-            connection = connector.open(address);
-        } catch (TargetRefused e) {
-            return new Failed(where + ": refused by the SSRF guard: " + e.getMessage());
-        } catch (IOException e) {
-            return new Failed(where + ": " + e.getMessage());
-        }
         int status;
-        try (SSLSocket socket = connection) {
-            OutputStream out = socket.getOutputStream();
-            out.write(request);
-            out.flush();
-            status = readStatus(new BufferedInputStream(socket.getInputStream()));
-        } catch (IOException e) {
-            return new Failed(where + ": " + TargetConnector.describe(e));
+        try (TargetConnector.Attempt attempt = connector.attempt()) {
+            SSLSocket connection;
+            try {
+                connection = connector.open(address, attempt);
+            } catch (TargetRefused e) {
+                return new Failed(where + ": refused by the SSRF guard: " + e.getMessage());
+            } catch (IOException e) {
+                return new Failed(where + ": " + e.getMessage());
+            }
+            try (SSLSocket socket = connection) {
+                OutputStream out = socket.getOutputStream();
+                out.write(request);
+                out.flush();
+                status = readStatus(new BufferedInputStream(socket.getInputStream()));
+            } catch (IOException e) {
+                return new Failed(where + ": " + attempt.describe(e));
+            }
         }
         if (status >= 200 && status <= 299) {
             return new Delivered();

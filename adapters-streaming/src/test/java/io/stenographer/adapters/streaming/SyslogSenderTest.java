@@ -43,6 +43,7 @@ import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The syslog transport against a strict RFC 5425 / 5424 receiver over real TLS. */
@@ -78,7 +79,8 @@ class SyslogSenderTest {
 
     private SyslogSender sender() {
         return new SyslogSender(guard, StreamTls.withExtraCertificates(List.of(certificate.certificatePem())),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), clock, "stenographer-1.example.com",
+                new ConnectionTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)), clock,
+                "stenographer-1.example.com",
                 SyslogSender.FACILITY_LOG_AUDIT, sockets);
     }
 
@@ -336,7 +338,8 @@ class SyslogSenderTest {
             Sink sink = LOG.sink(new SinkTarget.Syslog(new HostPort("localhost", silent.getLocalPort())),
                     SinkFormat.NATIVE, SinkSettings.DEFAULTS, List.of());
             SyslogSender impatient = new SyslogSender(guard, StreamTls.withExtraCertificates(
-                    List.of(certificate.certificatePem())), Duration.ofSeconds(5), Duration.ofMillis(500), clock,
+                    List.of(certificate.certificatePem())), new ConnectionTimeouts(Duration.ofSeconds(5),
+                    Duration.ofMillis(500), Duration.ofSeconds(30)), clock,
                     "stenographer-1.example.com", SyslogSender.FACILITY_AUTHPRIV, sockets);
 
             Outcome outcome = impatient.send(sink, List.of(), LOG.batch(sink, 0, 2, false));
@@ -346,6 +349,25 @@ class SyslogSenderTest {
             assertThat(endOfStreamSeen.await(10, TimeUnit.SECONDS)).isTrue(); // it did get the close_notify
         } finally {
             testOver.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aReceiverThatTricklesDataInsteadOfClosingIsCutOffAtTheAttemptTimeout() throws Exception {
+        // every read gets a byte within the read timeout, and the close_notify never comes
+        try (TricklingTlsServer trickling = new TricklingTlsServer(certificate, "x")) {
+            Sink sink = LOG.sink(new SinkTarget.Syslog(new HostPort("localhost", trickling.port())),
+                    SinkFormat.NATIVE, SinkSettings.DEFAULTS, List.of());
+            SyslogSender sender = new SyslogSender(guard, StreamTls.withExtraCertificates(
+                    List.of(certificate.certificatePem())), new ConnectionTimeouts(Duration.ofSeconds(1),
+                    Duration.ofMillis(500), Duration.ofMillis(1500)), clock,
+                    "stenographer-1.example.com", SyslogSender.FACILITY_AUTHPRIV, sockets);
+
+            Outcome outcome = sender.send(sink, List.of(), LOG.batch(sink, 0, 2, false));
+
+            assertThat(outcome).isEqualTo(new Failed("syslog localhost:" + trickling.port() + ": no complete answer"
+                    + " within the attempt timeout of PT1.5S (nothing may be assumed delivered)"));
         }
     }
 

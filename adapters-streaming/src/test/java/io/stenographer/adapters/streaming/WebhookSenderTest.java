@@ -36,6 +36,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The webhook transport against a receiver that verifies Standard Webhooks signatures with its own code. */
@@ -83,7 +84,8 @@ class WebhookSenderTest {
     }
 
     private WebhookSender sender(StreamTls tls, Duration readTimeout) {
-        return new WebhookSender(guard, tls, Duration.ofSeconds(5), readTimeout, clock, sockets);
+        return new WebhookSender(guard, tls, new ConnectionTimeouts(Duration.ofSeconds(5), readTimeout,
+                Duration.ofSeconds(30)), clock, sockets);
     }
 
     private WebhookSender sender() {
@@ -268,6 +270,25 @@ class WebhookSenderTest {
             assertThat(outcome).isEqualTo(new Failed("webhook localhost:" + receiver.port() + ": timed out"));
         } finally {
             receiver.release();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aReceiverThatTricklesItsAnswerIsCutOffAtTheAttemptTimeout() throws Exception {
+        // each byte comes within the read timeout, and the head never ends: only the attempt's bound stops it
+        try (TricklingTlsServer trickling = new TricklingTlsServer(certificate, "HTTP/1.1 200 OK\r\nX-Slow: a")) {
+            String whsec = hmacSecret();
+            Sink sink = sink("https://localhost:" + trickling.port() + "/hook", SinkFormat.NATIVE,
+                    List.of(secret(whsec)));
+            WebhookSender sender = new WebhookSender(guard, StreamTls.withExtraCertificates(List.of(
+                    certificate.certificatePem())), new ConnectionTimeouts(Duration.ofSeconds(1),
+                    Duration.ofMillis(500), Duration.ofMillis(1500)), clock, sockets);
+
+            Outcome outcome = sender.send(sink, List.of(secret(whsec)), LOG.batch(sink, 0, 1, false));
+
+            assertThat(outcome).isEqualTo(new Failed("webhook localhost:" + trickling.port() + ": no complete answer"
+                    + " within the attempt timeout of PT1.5S"));
         }
     }
 

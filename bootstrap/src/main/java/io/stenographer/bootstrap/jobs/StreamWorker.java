@@ -80,7 +80,9 @@ public class StreamWorker {
                     LOG.debugf("stream delivery by %s: %d failed attempt(s)", owner, pass.failures());
                 }
             } while (pass.sinks() > 0 && !Thread.currentThread().isInterrupted());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever is thrown must end here: a scheduled task that throws is never run again, and this
+            // worker's sinks would wait for another instance's lease.
             LOG.error("stream delivery round failed; the next round retries", e);
         }
     }

@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.streams;
 import io.quarkus.runtime.ShutdownEvent;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresSinks;
+import io.stenographer.adapters.streaming.ConnectionTimeouts;
 import io.stenographer.adapters.streaming.KafkaSender;
 import io.stenographer.adapters.streaming.NetworkBlock;
 import io.stenographer.adapters.streaming.ResolvingAddressGuard;
@@ -73,31 +74,32 @@ public class StreamsConfiguration {
             @ConfigProperty(name = "stenographer.streams.tls.trust-certificates") Optional<String> trust,
             @ConfigProperty(name = "stenographer.streams.connect-timeout") Duration connectTimeout,
             @ConfigProperty(name = "stenographer.streams.read-timeout") Duration readTimeout,
+            @ConfigProperty(name = "stenographer.streams.attempt-timeout") Duration attemptTimeout,
             @ConfigProperty(name = "stenographer.streams.kafka.delivery-timeout") Duration kafkaDeliveryTimeout,
             @ConfigProperty(name = "stenographer.streams.lease") Duration lease) {
         List<Path> certificates = Arrays.stream(trust.orElse("").split(",")).map(String::trim)
                 .filter(path -> !path.isEmpty()).map(Path::of).toList();
         StreamTls tls = certificates.isEmpty() ? StreamTls.defaults() : StreamTls.withExtraCertificates(certificates);
+        ConnectionTimeouts timeouts = new ConnectionTimeouts(connectTimeout, readTimeout, attemptTimeout);
         // The producer waits at most maxBlock for metadata, then deliveryTimeout for acknowledgements.
         Duration requestTimeout = kafkaDeliveryTimeout.dividedBy(2);
         Duration maxBlock = requestTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? requestTimeout : Duration.ofSeconds(5);
         KafkaSender.Settings kafkaSettings = new KafkaSender.Settings(requestTimeout, kafkaDeliveryTimeout, maxBlock,
                 Duration.ofMillis(5), "none", Duration.ofMinutes(10));
-        Duration kafkaAttempt = kafkaSettings.sendBound();
-        Duration longestAttempt = kafkaAttempt.compareTo(connectTimeout.plus(readTimeout)) > 0
-                ? kafkaAttempt : connectTimeout.plus(readTimeout);
+        Duration longestAttempt = kafkaSettings.sendBound().compareTo(attemptTimeout) > 0
+                ? kafkaSettings.sendBound() : attemptTimeout;
         if (lease.compareTo(longestAttempt.multipliedBy(2)) < 0) {
             // Otherwise a slow attempt could outlive its lease and another instance send the same range meanwhile.
             throw new IllegalStateException("stenographer.streams.lease (" + lease + ") must be at least twice the "
-                    + "longest delivery attempt (" + longestAttempt + ": a Kafka send's bound, or the connect plus "
-                    + "read timeout)");
+                    + "longest delivery attempt (" + longestAttempt + ": stenographer.streams.attempt-timeout, or a "
+                    + "Kafka send's bound, which is the delivery timeout plus up to 10 s)");
         }
         kafka = new KafkaSender(guard, kafkaSettings);
         Map<SinkTransport, io.stenographer.adapters.streaming.TransportSender> senders =
                 new EnumMap<>(SinkTransport.class);
         senders.put(SinkTransport.KAFKA, kafka);
-        senders.put(SinkTransport.WEBHOOK, new WebhookSender(guard, tls, connectTimeout, readTimeout, clock));
-        senders.put(SinkTransport.SYSLOG, new SyslogSender(guard, tls, connectTimeout, readTimeout, clock,
+        senders.put(SinkTransport.WEBHOOK, new WebhookSender(guard, tls, timeouts, clock));
+        senders.put(SinkTransport.SYSLOG, new SyslogSender(guard, tls, timeouts, clock,
                 SyslogSender.localHostName(), SyslogSender.FACILITY_LOG_AUDIT));
         return new StreamTransports(senders);
     }

@@ -111,6 +111,7 @@ class StreamingSoakIT {
                 .property("stenographer.streams.max-backoff", "PT1S")
                 .property("stenographer.streams.connect-timeout", "PT1S")
                 .property("stenographer.streams.read-timeout", "PT3S")
+                .property("stenographer.streams.attempt-timeout", "PT8S")
                 .property("stenographer.streams.kafka.delivery-timeout", "PT4S")
                 // The test receivers listen on loopback, which the SSRF guard refuses unless allowed.
                 .property("stenographer.streams.allowed-networks", "127.0.0.0/8")
