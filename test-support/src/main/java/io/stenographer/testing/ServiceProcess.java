@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *         .property("quarkus.oidc.token.issuer", issuer)
  *         .env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true")
  *         .start()) {                       // returns once /q/health/ready answers 200
- *     URI api = service.baseUri();          // http://127.0.0.1:<port>
+ *     URI api = service.baseUri();          // https://127.0.0.1:<port>
  *     service.killPostgres9();              // SIGKILL the embedded PostgreSQL's postmaster
  *     service.kill9();                      // SIGKILL the service itself
  *     service.restart();                    // same port, data dir and settings; waits for readiness
@@ -52,6 +52,10 @@ import java.util.concurrent.TimeUnit;
  *   environment variables in Quarkus). The child inherits this JVM's environment except variables starting
  *   with {@code STENOGRAPHER_} or {@code QUARKUS_}, so a developer's shell cannot change a test.</li>
  *   <li><b>Port:</b> {@link Builder#httpPort(int)} or a free one ({@link FreePorts}); kept across restarts.</li>
+ *   <li><b>HTTPS:</b> the service serves HTTPS on that port with the JVM's {@link ServiceCertificate} (PEM files in
+ *   the TLS registry), as the prod profile requires; its plain-HTTP listener stays off. This JVM's default
+ *   SSLContext trusts the certificate. {@link Builder#withoutServerCertificate()} starts it with none, for the test
+ *   that the service then refuses to start.</li>
  *   <li><b>Output:</b> stdout and stderr go to {@link #logFile()} (default
  *   {@code target/service-runs/<name>-<port>.log}), appended across restarts with a marker line per start;
  *   start failures include its last lines.</li>
@@ -84,7 +88,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Path logFile;
     private final Duration readyTimeout;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ServiceCertificate certificate;
+    private final HttpClient http;
     private final Thread shutdownHook;
     private Process process;
     private int starts;
@@ -97,6 +102,9 @@ public final class ServiceProcess implements AutoCloseable {
         this.env = Map.copyOf(builder.env);
         this.properties = Map.copyOf(builder.properties);
         this.jvmOptions = List.copyOf(builder.jvmOptions);
+        this.certificate = builder.serverCertificate;
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        this.http = (certificate != null ? client.sslContext(certificate.clientContext()) : client).build();
         this.logFile = (builder.logFile != null ? builder.logFile
                 : Path.of("target", "service-runs", name + "-" + httpPort + ".log")).toAbsolutePath();
         this.readyTimeout = builder.readyTimeout;
@@ -144,6 +152,7 @@ public final class ServiceProcess implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private Path logFile;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private ServiceCertificate serverCertificate = ServiceCertificate.shared();
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -212,6 +221,18 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        /** No server certificate: the prod profile must then refuse to start (HTTPS is required). */
+        public Builder withoutServerCertificate() {
+            this.serverCertificate = null;
+            return this;
+        }
+
+        /** Another certificate than the JVM's shared one (the caller's clients must trust it). */
+        public Builder serverCertificate(ServiceCertificate certificate) {
+            this.serverCertificate = Objects.requireNonNull(certificate, "certificate");
+            return this;
+        }
+
         /** Launches the service and waits until its readiness check answers 200. */
         public ServiceProcess start() {
             ServiceProcess service = build();
@@ -230,9 +251,9 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code https://127.0.0.1:<port>} ({@code http://} for a service started without a certificate). */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + httpPort);
+        return URI.create((certificate != null ? "https" : "http") + "://127.0.0.1:" + httpPort);
     }
 
     public int httpPort() {
@@ -447,6 +468,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        if (certificate != null) {
+            certificate.serverProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.add("-Dquarkus.http.ssl-port=" + httpPort);
+        }
+        // Without a certificate the plain listener is on this port (and the service should refuse to start).
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-jar");

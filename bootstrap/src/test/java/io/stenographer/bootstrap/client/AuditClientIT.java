@@ -14,6 +14,7 @@ import io.stenographer.client.InvalidEventException;
 import io.stenographer.client.LogIntegrityException;
 import io.stenographer.client.Receipt;
 import io.stenographer.examples.portal.CasePortal;
+import io.stenographer.testing.ServiceCertificate;
 import io.stenographer.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -261,10 +262,13 @@ class AuditClientIT {
 
     private static Process application(Path work, String producer, int count) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx128m"));
+        command.addAll(ServiceCertificate.shared().clientJvmOptions()); // the service speaks HTTPS only
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 SpoolingApplication.class.getName(), service.baseUri().toString(), writerToken, verifierKey,
                 work.resolve("spool").toString(), producer, String.valueOf(count), work.resolve("progress.txt")
-                        .toString())
+                        .toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("app.log").toFile()))
                 .start();
@@ -323,6 +327,8 @@ class AuditClientIT {
                 "client-python/tests", "-v").directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         python.environment().put("STENOGRAPHER_URL", service.baseUri().toString());
+        // python's default TLS context reads its trust anchors from here: the service's certificate only
+        python.environment().put("SSL_CERT_FILE", ServiceCertificate.shared().certificatePem().toString());
         python.environment().put("STENOGRAPHER_TOKEN", writerToken);
         python.environment().put("STENOGRAPHER_TENANT", TENANT);
         python.environment().put("STENOGRAPHER_MAX_BATCH_BYTES", String.valueOf(SERVICE_BATCH_BYTES - 1_024));
