@@ -3,7 +3,6 @@ package io.stenographer.bootstrap;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.stenographer.adapters.persistence.embedded.EmbeddedPostgresServer;
-import io.stenographer.bootstrap.dev.DevCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.microprofile.config.Config;
@@ -47,14 +46,6 @@ public class StenographerMain {
             });
             LOG.infof("Embedded PostgreSQL 17 on port %d, data in %s (fsync, synchronous_commit and"
                     + " full_page_writes on)", server.port(), dataDir);
-        }
-        if (config.getOptionalValue("stenographer.http.dev-certificate", Boolean.class).orElse(false)) {
-            Path dir = Path.of(config.getOptionalValue("stenographer.data-dir", String.class).orElse(".stenographer"),
-                    "dev-tls").toAbsolutePath();
-            DevCertificate.ensure(dir).forEach(System::setProperty);
-            LOG.infof("dev run: HTTPS on port %s with a generated certificate (trust %s, e.g. curl --cacert)",
-                    config.getOptionalValue("quarkus.http.ssl-port", String.class).orElse("8443"),
-                    dir.resolve("dev-server.pem"));
         }
         Quarkus.run(args);
     }
