@@ -10,7 +10,7 @@ import java.util.Optional;
  * types so the composition root can fill it from its own configuration. Proposed keys (see
  * docs/ARCHIVE.md): {@code stenographer.archive.s3.bucket}, {@code .region}, {@code .endpoint},
  * {@code .path-style}, {@code .access-key-id}, {@code .secret-access-key}, {@code .connect-timeout},
- * {@code .call-timeout}, {@code .max-attempts}.
+ * {@code .call-timeout}, {@code .max-attempts}, {@code .server-side-encryption}, {@code .kms-key-id}.
  *
  * @param bucket          the bucket; it must have been created with Object Lock enabled
  * @param region          the bucket's AWS region, e.g. {@code eu-central-1}
@@ -26,10 +26,13 @@ import java.util.Optional;
  * @param callTimeout     how long one attempt of one S3 call may take, including reading the answer
  *                        (raise it for large segments on slow links)
  * @param maxAttempts     attempts per call, first one included (the SDK's standard retry strategy)
+ * @param serverSideEncryption what every upload requests and must be reported back (SSE-S3 by default);
+ *                        {@link ServerSideEncryption.Unencrypted} only with an endpoint override, since AWS S3 always
+ *                        supports SSE-S3 and there is no reason to store an audit archive there unencrypted
  */
 public record S3ArchiveSettings(String bucket, String region, Optional<URI> endpoint, boolean pathStyle,
         Optional<String> accessKeyId, Optional<String> secretAccessKey, Duration connectTimeout,
-        Duration callTimeout, int maxAttempts) {
+        Duration callTimeout, int maxAttempts, ServerSideEncryption serverSideEncryption) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -54,9 +57,23 @@ public record S3ArchiveSettings(String bucket, String region, Optional<URI> endp
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("s3 archive max-attempts: must be at least 1");
         }
+        Objects.requireNonNull(serverSideEncryption, "serverSideEncryption");
+        if (serverSideEncryption instanceof ServerSideEncryption.Unencrypted && endpoint.isEmpty()) {
+            throw new IllegalArgumentException("s3 archive server-side-encryption: "
+                    + ServerSideEncryption.UNENCRYPTED_VALUE + " is only for S3-compatible stores (an endpoint"
+                    + " override) that refuse the SSE headers; AWS S3 always supports " + ServerSideEncryption.AES256_VALUE);
+        }
     }
 
-    /** AWS S3 in {@code region}, default credential chain, default timeouts and attempts. */
+    /** As the canonical constructor, with SSE-S3 (the default). */
+    public S3ArchiveSettings(String bucket, String region, Optional<URI> endpoint, boolean pathStyle,
+            Optional<String> accessKeyId, Optional<String> secretAccessKey, Duration connectTimeout,
+            Duration callTimeout, int maxAttempts) {
+        this(bucket, region, endpoint, pathStyle, accessKeyId, secretAccessKey, connectTimeout, callTimeout,
+                maxAttempts, new ServerSideEncryption.SseS3());
+    }
+
+    /** AWS S3 in {@code region}, default credential chain, default timeouts and attempts, SSE-S3. */
     public static S3ArchiveSettings aws(String bucket, String region) {
         return new S3ArchiveSettings(bucket, region, Optional.empty(), false, Optional.empty(), Optional.empty(),
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_ATTEMPTS);
@@ -64,17 +81,23 @@ public record S3ArchiveSettings(String bucket, String region, Optional<URI> endp
 
     public S3ArchiveSettings withEndpoint(URI endpointOverride, boolean usePathStyle) {
         return new S3ArchiveSettings(bucket, region, Optional.of(endpointOverride), usePathStyle, accessKeyId,
-                secretAccessKey, connectTimeout, callTimeout, maxAttempts);
+                secretAccessKey, connectTimeout, callTimeout, maxAttempts, serverSideEncryption);
     }
 
     public S3ArchiveSettings withStaticCredentials(String keyId, String secret) {
         return new S3ArchiveSettings(bucket, region, endpoint, pathStyle, Optional.of(keyId), Optional.of(secret),
-                connectTimeout, callTimeout, maxAttempts);
+                connectTimeout, callTimeout, maxAttempts, serverSideEncryption);
     }
 
     public S3ArchiveSettings withTimeouts(Duration connect, Duration call, int attempts) {
         return new S3ArchiveSettings(bucket, region, endpoint, pathStyle, accessKeyId, secretAccessKey, connect,
-                call, attempts);
+                call, attempts, serverSideEncryption);
+    }
+
+    /** The server-side encryption every upload requests (validated by {@link ServerSideEncryption}). */
+    public S3ArchiveSettings withServerSideEncryption(ServerSideEncryption encryption) {
+        return new S3ArchiveSettings(bucket, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                connectTimeout, callTimeout, maxAttempts, encryption);
     }
 
     /** Never prints the credentials. */
@@ -83,7 +106,8 @@ public record S3ArchiveSettings(String bucket, String region, Optional<URI> endp
         return "S3ArchiveSettings[bucket=" + bucket + ", region=" + region + ", endpoint="
                 + endpoint.map(URI::toString).orElse("(AWS)") + ", pathStyle=" + pathStyle + ", credentials="
                 + (accessKeyId.isPresent() ? "static" : "default chain") + ", connectTimeout="
-                + connectTimeout + ", callTimeout=" + callTimeout + ", maxAttempts=" + maxAttempts + "]";
+                + connectTimeout + ", callTimeout=" + callTimeout + ", maxAttempts=" + maxAttempts
+                + ", serverSideEncryption=" + serverSideEncryption + "]";
     }
 
     private static void requirePositive(Duration d, String name) {

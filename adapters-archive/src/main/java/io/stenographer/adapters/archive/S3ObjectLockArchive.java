@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -77,6 +78,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@link #describe} fall back to the {@code x-amz-meta-sha256} metadata, which is merely the value this
  * adapter sent.
  *
+ * <p>Server-side encryption: every PutObject requests the configured {@link ServerSideEncryption} (SSE-S3 by
+ * default, or SSE-KMS), and the HeadObject after the upload must report exactly that back (for SSE-KMS with a key,
+ * that key); otherwise the upload fails with {@link ArchiveUnavailable}, since a store that ignores the header would
+ * otherwise keep audit data unencrypted without anyone noticing. The object stays (it may already be locked), so
+ * {@link #describe} also refuses an object the store reports as not encrypted at all: the archive job's next run
+ * would otherwise adopt it as archived. It does not demand the configured algorithm or key there, so objects written
+ * under an earlier setting stay readable and purgeable after a change from SSE-S3 to SSE-KMS.
+ *
  * <p>Errors: network failures, timeouts, 5xx and unexpected answers become {@link ArchiveUnavailable}
  * (messages carry the operation, bucket, key, HTTP status and S3 error code, never credentials); a
  * missing object is an empty {@link #describe} or {@link ArchiveObjectNotFound}.
@@ -90,14 +99,27 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
 
     private final S3Client s3;
     private final String bucket;
+    private final ServerSideEncryption encryption;
     private final Clock clock;
     private final boolean ownsClient;
 
+    /** With SSE-S3, the default. */
     S3ObjectLockArchive(S3Client s3, String bucket, Clock clock, boolean ownsClient) {
+        this(s3, bucket, new ServerSideEncryption.SseS3(), clock, ownsClient);
+    }
+
+    /** The tests' hook: a client built by {@link #buildClient} with their own interceptors. */
+    S3ObjectLockArchive(S3Client s3, String bucket, ServerSideEncryption encryption, Clock clock, boolean ownsClient) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.encryption = Objects.requireNonNull(encryption, "encryption");
         this.clock = clock;
         this.ownsClient = ownsClient;
+        if (encryption instanceof ServerSideEncryption.Unencrypted) {
+            LOG.log(System.Logger.Level.WARNING, "S3 archive s3://{0}: server-side encryption is OFF ({1}); archived"
+                    + " audit data is stored unencrypted at rest and nothing checks it", bucket,
+                    ServerSideEncryption.UNENCRYPTED_VALUE);
+        }
     }
 
     /** Builds an S3 client from the settings; {@link #close()} releases it. No request is made yet. */
@@ -110,7 +132,8 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
      * before it deletes (AWS S3 applies its own clock as well).
      */
     public static S3ObjectLockArchive connect(S3ArchiveSettings settings, Clock clock) {
-        return new S3ObjectLockArchive(buildClient(settings, List.of()), settings.bucket(), clock, true);
+        return new S3ObjectLockArchive(buildClient(settings, List.of()), settings.bucket(),
+                settings.serverSideEncryption(), clock, true);
     }
 
     static S3Client buildClient(S3ArchiveSettings settings, List<ExecutionInterceptor> interceptors) {
@@ -219,20 +242,24 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         if (head(key, "HeadObject").isPresent()) {
             throw new ArchiveObjectExists(key);
         }
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .ifNoneMatch("*")
+                .contentLength(size)
+                .contentType("application/octet-stream")
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                .checksumSHA256(Sha256.hexToBase64(hex))
+                .metadata(Map.of(SHA256_METADATA, hex))
+                .objectLockMode(ObjectLockMode.COMPLIANCE)
+                .objectLockRetainUntilDate(until);
+        encryption.headerValue().ifPresent(request::serverSideEncryption);
+        if (encryption instanceof ServerSideEncryption.SseKms kms) {
+            kms.keyId().ifPresent(request::ssekmsKeyId);
+        }
         PutObjectResponse response;
         try {
-            response = s3.putObject(PutObjectRequest.builder()
-                    .bucket(bucket)
-                    .key(key)
-                    .ifNoneMatch("*")
-                    .contentLength(size)
-                    .contentType("application/octet-stream")
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                    .checksumSHA256(Sha256.hexToBase64(hex))
-                    .metadata(Map.of(SHA256_METADATA, hex))
-                    .objectLockMode(ObjectLockMode.COMPLIANCE)
-                    .objectLockRetainUntilDate(until)
-                    .build(), body);
+            response = s3.putObject(request.build(), body);
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
                 // 412: If-None-Match found an object; 409: a concurrent conditional write won the race.
@@ -252,14 +279,53 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
         objectLockCall("PutObjectRetention", key, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(key)
                 .versionId(response.versionId())
                 .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until))));
-        return describe(key).orElseThrow(() -> new ArchiveUnavailable(
+        HeadObjectResponse head = head(key, "HeadObject").orElseThrow(() -> new ArchiveUnavailable(
                 "S3 archive object s3://" + bucket + "/" + key + " was not found right after it was uploaded", null));
+        // What the store says it applied, never what was sent: a store that ignores the header must not pass.
+        if (!encryption.isSatisfiedBy(head.serverSideEncryptionAsString(), head.ssekmsKeyId())) {
+            throw new ArchiveUnavailable("S3 archive object s3://" + bucket + "/" + key + ": server-side encryption "
+                    + encryption + " was requested, but the store reports " + reported(head) + ". The object was"
+                    + " stored (and may be locked), but it is not accepted as archived. Check the store's SSE support,"
+                    + " the bucket's encryption settings and stenographer.archive.s3.server-side-encryption /"
+                    + " .kms-key-id (docs/ARCHIVE.md)", null);
+        }
+        return describe(key, head);
     }
 
+    /**
+     * Refuses an object the store reports as not encrypted at rest at all (see the class comment for why the
+     * configured algorithm and key are not demanded here).
+     */
     @Override
     public Optional<StoredObject> describe(String key) {
         ArchiveKeys.requireValid(key);
+        return head(key, "HeadObject").map(head -> {
+            if (!(encryption instanceof ServerSideEncryption.Unencrypted) && !isEncrypted(head)) {
+                throw new ArchiveUnavailable("S3 archive object s3://" + bucket + "/" + key + ": the store reports "
+                        + reported(head) + ", so it is not encrypted at rest; it is not accepted as archived"
+                        + " (configured: " + encryption + ", see docs/ARCHIVE.md)", null);
+            }
+            return describe(key, head);
+        });
+    }
+
+    /** Reads state without the encryption check: legal holds and retention must work on any object. */
+    private Optional<StoredObject> describeAsStored(String key) {
         return head(key, "HeadObject").map(head -> describe(key, head));
+    }
+
+    private static boolean isEncrypted(HeadObjectResponse head) {
+        String algorithm = head.serverSideEncryptionAsString();
+        return "AES256".equals(algorithm) || "aws:kms".equals(algorithm) || "aws:kms:dsse".equals(algorithm);
+    }
+
+    private static String reported(HeadObjectResponse head) {
+        String algorithm = head.serverSideEncryptionAsString();
+        if (algorithm == null || algorithm.isEmpty()) {
+            return "no server-side encryption (no x-amz-server-side-encryption header)";
+        }
+        return "x-amz-server-side-encryption: " + algorithm
+                + (head.ssekmsKeyId() == null ? "" : ", key " + head.ssekmsKeyId());
     }
 
     private StoredObject describe(String key, HeadObjectResponse head) {
@@ -393,14 +459,14 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
     public StoredObject extendLock(String key, Instant retainUntil) {
         ArchiveKeys.requireValid(key);
         Instant until = roundUpToSecond(retainUntil);
-        StoredObject current = describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+        StoredObject current = describeAsStored(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
         if (current.lock() == Lock.WRITE_ONCE && current.retainUntil() != null
                 && !current.retainUntil().isBefore(until)) {
             return current;
         }
         objectLockCall("PutObjectRetention", key, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(key)
                 .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until))));
-        return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+        return describeAsStored(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
     }
 
     @Override
@@ -418,7 +484,7 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
                 throw e;
             }
         });
-        return describe(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
+        return describeAsStored(key).orElseThrow(() -> new ArchiveObjectNotFound(key));
     }
 
     @Override
@@ -510,6 +576,10 @@ public final class S3ObjectLockArchive implements ArchiveSegmentsPort, AutoClose
                 case 403 -> " (check the credentials and the role's S3 permissions, see docs/ARCHIVE.md)";
                 default -> "";
             };
+            if (errorCode(s3e).startsWith("KMS.")) {
+                hint = " (the KMS key: check stenographer.archive.s3.kms-key-id, that the key exists and is enabled in"
+                        + " the bucket's region, and the role's kms:GenerateDataKey permission)";
+            }
             return new ArchiveUnavailable("S3 " + operation + " of " + target + " failed: HTTP " + s3e.statusCode()
                     + " " + errorCode(s3e) + requestId + hint, e);
         }
