@@ -70,5 +70,16 @@ public interface ArchiveSettings {
 
         @WithDefault("3")
         int maxAttempts();
+
+        /**
+         * What every upload requests and must be reported back: {@code aes256} (SSE-S3, the default) or
+         * {@code aws:kms} (SSE-KMS). {@code none-unencrypted-at-rest} turns it off, only with an {@code endpoint}
+         * override, for S3-compatible stores that refuse the header (docs/ARCHIVE.md).
+         */
+        @WithDefault("aes256")
+        String serverSideEncryption();
+
+        /** The KMS key id or key ARN (not an alias) for {@code aws:kms}; unset: the account's {@code aws/s3} key. */
+        Optional<String> kmsKeyId();
     }
 }

@@ -2,6 +2,7 @@ package io.stenographer.bootstrap.archive;
 
 import io.stenographer.adapters.archive.S3ArchiveSettings;
 import io.stenographer.adapters.archive.S3ObjectLockArchive;
+import io.stenographer.adapters.archive.ServerSideEncryption;
 import java.net.URI;
 
 /** Builds the S3 Object Lock archive from {@code stenographer.archive.s3.*}. */
@@ -11,6 +12,11 @@ final class S3ArchiveFactory {
     }
 
     static S3ObjectLockArchive create(ArchiveSettings settings) {
+        return S3ObjectLockArchive.connect(settings(settings));
+    }
+
+    /** The adapter's settings from the configuration; invalid values fail here, at start-up. */
+    static S3ArchiveSettings settings(ArchiveSettings settings) {
         ArchiveSettings.S3 s3 = settings.s3();
         S3ArchiveSettings config = S3ArchiveSettings.aws(
                 s3.bucket().orElseThrow(() -> new IllegalStateException(
@@ -24,6 +30,6 @@ final class S3ArchiveFactory {
         if (s3.accessKeyId().isPresent() || s3.secretAccessKey().isPresent()) {
             config = config.withStaticCredentials(s3.accessKeyId().orElse(""), s3.secretAccessKey().orElse(""));
         }
-        return S3ObjectLockArchive.connect(config);
+        return config.withServerSideEncryption(ServerSideEncryption.parse(s3.serverSideEncryption(), s3.kmsKeyId()));
     }
 }
