@@ -71,12 +71,15 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path log4jProperties;
     private final int port;
     private final int controllerPort;
+    /** The TLS listener's port, or 0 when the broker has none. */
+    private final int tlsPort;
     private final Duration readyTimeout;
     private final Thread shutdownHook = new Thread(this::killQuietly, "kafka-broker-shutdown");
     private Process process;
     private Duration lastStartTime;
 
-    private KafkaBrokerProcess(Builder builder, String classpath, Path workDir, int port, int controllerPort) {
+    private KafkaBrokerProcess(Builder builder, String classpath, Path workDir, int port, int controllerPort,
+            int tlsPort) {
         this.classpath = classpath;
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
@@ -85,8 +88,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         this.log4jProperties = workDir.resolve("log4j2.properties");
         this.port = port;
         this.controllerPort = controllerPort;
+        this.tlsPort = tlsPort;
         this.readyTimeout = builder.readyTimeout;
-        writeConfiguration(builder.properties);
+        writeConfiguration(builder.properties, builder.tlsCertificate);
     }
 
     /** A broker on free ports with its data and log in a new directory under {@code target/kafka-runs/}. */
@@ -104,8 +108,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         private Path parent = Path.of("target", "kafka-runs");
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private TestCertificates.Server tlsCertificate;
 
         private Builder() {
+        }
+
+        /**
+         * A second listener, SSL, serving {@code certificate} (made for localhost, 127.0.0.1 and ::1) and advertised
+         * as {@code localhost:<port>}: {@link #tlsBootstrapServers()}. Brokers still talk to each other in plaintext.
+         */
+        public Builder tls(TestCertificates.Server certificate) {
+            this.tlsCertificate = Objects.requireNonNull(certificate, "certificate");
+            return this;
         }
 
         /** Where the broker's directory (data and log) is created; default {@code target/kafka-runs}. */
@@ -129,9 +143,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         public KafkaBrokerProcess start() {
             try {
                 Files.createDirectories(parent);
-                int[] ports = FreePorts.freePorts(2);
+                int[] ports = FreePorts.freePorts(3);
                 Path workDir = Files.createTempDirectory(parent.toAbsolutePath(), "kafka-" + ports[0] + "-");
-                KafkaBrokerProcess kafka = new KafkaBrokerProcess(this, readClasspath(), workDir, ports[0], ports[1]);
+                KafkaBrokerProcess kafka = new KafkaBrokerProcess(this, readClasspath(), workDir, ports[0], ports[1],
+                        tlsCertificate != null ? ports[2] : 0);
                 Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
                 try {
                     kafka.format();
@@ -191,6 +206,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** {@code localhost:<port>}, the SSL listener of a broker built with {@link Builder#tls}. */
+    public String tlsBootstrapServers() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("this broker has no TLS listener: build it with tls(certificate)");
+        }
+        return "localhost:" + tlsPort;
     }
 
     /** The KRaft controller's listener (not for clients). */
@@ -274,14 +297,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     // ---- configuration and launch ---------------------------------------------------------------
 
-    private void writeConfiguration(Map<String, String> overrides) {
+    private void writeConfiguration(Map<String, String> overrides, TestCertificates.Server tls) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (tls == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + tlsPort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            // advertised by name: a client checks the certificate against the name it connects to
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://localhost:" + tlsPort);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
+            p.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+            p.put("listener.name.ssl.ssl.keystore.location", tls.keyStore().toAbsolutePath().toString());
+            p.put("listener.name.ssl.ssl.keystore.password", tls.password());
+            p.put("listener.name.ssl.ssl.key.password", tls.password());
+        }
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dataDir.toString());

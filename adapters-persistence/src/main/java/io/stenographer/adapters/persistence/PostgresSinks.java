@@ -83,12 +83,12 @@ public class PostgresSinks implements StoreSinksPort, LeaseSinksPort {
         SinkSettings settings = sink.settings();
         jdbc.update("""
                 INSERT INTO stream_sink (id, tenant, name, transport, target_url, target_servers, target_topic,
-                    target_address, format, batch_size, checkpoint_every_records, checkpoint_every, dead_after,
+                    target_address, kafka_tls, format, batch_size, checkpoint_every_records, checkpoint_every, dead_after,
                     max_message_bytes, ocsf_mapping, secret_fingerprints, state, created_at, created_by,
                     cursor, checkpoint_from, records_since_checkpoint, last_checkpoint_at, delivered, failed,
                     last_error, last_error_at, failing_since, attempts, next_attempt_at,
                     inflight_from, inflight_to, inflight_checkpoint_size)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bigint * interval '1 microsecond',
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bigint * interval '1 microsecond',
                     ?::bigint * interval '1 microsecond', ?, ?, ?, ?, ?, ?,
                     ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now() + ?::bigint * interval '1 microsecond', ?, ?, ?)""", ps -> {
             int p = 1;

@@ -28,7 +28,7 @@ final class StreamSinkRows {
 
     /** Every column {@link #sink} and {@link #progress} read; durations in microseconds, by the database's clock. */
     static final String COLUMNS = """
-            id, tenant, name, transport, target_url, target_servers, target_topic, target_address, format,
+            id, tenant, name, transport, target_url, target_servers, target_topic, target_address, kafka_tls, format,
             batch_size, checkpoint_every_records,
             (extract(epoch FROM checkpoint_every) * 1000000)::bigint AS checkpoint_every_us,
             (extract(epoch FROM dead_after) * 1000000)::bigint AS dead_after_us,
@@ -54,7 +54,7 @@ final class StreamSinkRows {
             case WEBHOOK -> SinkTarget.Webhook.parse(rs.getString("target_url"));
             case KAFKA -> new SinkTarget.Kafka(Arrays.stream(strings(rs.getArray("target_servers")))
                     .map(server -> HostPort.parse("target.bootstrapServers", server)).toList(),
-                    rs.getString("target_topic"));
+                    rs.getString("target_topic"), rs.getBoolean("kafka_tls"));
             case SYSLOG -> new SinkTarget.Syslog(HostPort.parse("target.address", rs.getString("target_address")));
         };
         SinkSettings settings = new SinkSettings(rs.getInt("batch_size"), rs.getInt("checkpoint_every_records"),
@@ -79,18 +79,20 @@ final class StreamSinkRows {
                 rs.getInt("attempts"), micros(rs.getLong("retry_after_us")), inflight);
     }
 
-    /** Binds the target's columns (url, servers, topic, address) from {@code first}; returns the next index. */
+    /** Binds the target's columns (url, servers, topic, address, kafka_tls) from {@code first}; returns the next index. */
     static int bindTarget(PreparedStatement ps, int first, SinkTarget target) throws SQLException {
         String url = null;
         Array servers = null;
         String topic = null;
         String address = null;
+        boolean kafkaTls = false;
         if (target instanceof SinkTarget.Webhook webhook) {
             url = webhook.url().toString();
         } else if (target instanceof SinkTarget.Kafka kafka) {
             servers = ps.getConnection().createArrayOf("text",
                     kafka.bootstrapServers().stream().map(HostPort::toString).toArray());
             topic = kafka.topic();
+            kafkaTls = kafka.tls();
         } else if (target instanceof SinkTarget.Syslog syslog) {
             address = syslog.address().toString();
         } else {
@@ -104,7 +106,8 @@ final class StreamSinkRows {
         }
         ps.setString(first + 2, topic);
         ps.setString(first + 3, address);
-        return first + 4;
+        ps.setBoolean(first + 4, kafkaTls);
+        return first + 5;
     }
 
     /** Binds {@link #SET_PROGRESS}'s parameters from {@code first}; returns the next index. */

@@ -64,8 +64,8 @@ class PostgresSinksSchemaTest {
                         Map.entry("REFERENCES", false), Map.entry("TRIGGER", false));
             }
             for (String column : List.of("id", "tenant", "name", "transport", "target_url", "target_servers",
-                    "target_topic", "target_address", "format", "batch_size", "checkpoint_every", "dead_after",
-                    "ocsf_mapping", "created_at", "created_by", "updated_at")) {
+                    "target_topic", "target_address", "kafka_tls", "format", "batch_size", "checkpoint_every",
+                    "dead_after", "ocsf_mapping", "created_at", "created_by", "updated_at")) {
                 assertThat(query(superuser, "SELECT has_column_privilege(?, 'stream_sink', ?, 'UPDATE')",
                         EmbeddedPostgresServer.APP_ROLE, column)).as("UPDATE of " + column).isFalse();
             }
@@ -125,6 +125,13 @@ class PostgresSinksSchemaTest {
                     + " lease_until = now() + interval '1 minute'" + where, CHECK_VIOLATION, "check constraint");
             assertSqlState(app, "UPDATE stream_sink SET state = 'gone'" + where, CHECK_VIOLATION, "check constraint");
             assertSqlState(app, "UPDATE stream_sink SET attempts = -1" + where, CHECK_VIOLATION, "check constraint");
+        }
+        try (Connection superuser = database.superuser()) {
+            // kafka_tls belongs to Kafka sinks: a webhook always uses TLS, and the column stays false for it (V21)
+            assertSqlState(superuser, "UPDATE stream_sink SET kafka_tls = true" + where, CHECK_VIOLATION,
+                    "stream_sink_kafka_tls_check");
+        }
+        try (Connection app = database.app()) {
             assertSqlState(app, "UPDATE stream_sink SET cursor = 5, checkpoint_from = 5" + where, CHECK_VIOLATION,
                     "moves back only with a new generation");
             assertSqlState(app, "UPDATE stream_sink SET generation = generation - 1" + where, CHECK_VIOLATION,

@@ -109,7 +109,7 @@ class PostgresSinksStoreTest {
                 .isBetween(Duration.ofMinutes(59), Duration.ofHours(1));
         assertThat(find(bus)).isEqualTo(new StoredSink(bus, fresh));
         assertThat(find(bus).sink().target()).isEqualTo(new SinkTarget.Kafka(List.of(
-                new HostPort("kafka-1.example.com", 9092), new HostPort("2001:db8::7", 9093)), "audit.stream"));
+                new HostPort("kafka-1.example.com", 9092), new HostPort("2001:db8::7", 9093)), "audit.stream", true));
         assertThat(find(syslog)).isEqualTo(new StoredSink(syslog, started));
         assertThat(transactions.inTransaction(() -> sinks.find(SinkSamples.id(at)))).isEmpty();
     }

@@ -56,7 +56,7 @@ final class SinkSamples {
 
     static Sink kafka(TenantId tenant, String name, Instant at) {
         return Sink.create(id(at), tenant, name, new SinkTarget.Kafka(List.of(new HostPort("kafka-1.example.com", 9092),
-                new HostPort("2001:db8::7", 9093)), "audit.stream"), SinkFormat.NATIVE, SinkSettings.DEFAULTS,
+                new HostPort("2001:db8::7", 9093)), "audit.stream", true), SinkFormat.NATIVE, SinkSettings.DEFAULTS,
                 List.of(), at, "admin-1");
     }
 

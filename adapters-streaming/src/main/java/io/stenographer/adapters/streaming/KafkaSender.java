@@ -31,11 +31,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -127,19 +129,22 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
     }
 
     private final TargetAddressGuard guard;
+    private final StreamTls tls;
     private final Settings settings;
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
     private final ConcurrentHashMap<SinkId, Entry> entries = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public KafkaSender(TargetAddressGuard guard, Settings settings) {
-        this(guard, settings, KafkaProducer::new);
+    /** @param tls the trust of TLS targets: the same anchors as the webhook and syslog transports */
+    public KafkaSender(TargetAddressGuard guard, StreamTls tls, Settings settings) {
+        this(guard, tls, settings, KafkaProducer::new);
     }
 
     /** With a producer factory: tests see each producer's configuration and count the producers made. */
-    KafkaSender(TargetAddressGuard guard, Settings settings,
+    KafkaSender(TargetAddressGuard guard, StreamTls tls, Settings settings,
             Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
         this.guard = Objects.requireNonNull(guard, "guard");
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.producers = Objects.requireNonNull(producers, "producers");
     }
@@ -191,7 +196,7 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
                     return new Failed("target refused: " + e.getMessage());
                 }
                 try {
-                    entry.producer = producers.apply(producerConfig(sink.id(), bootstrap));
+                    entry.producer = producers.apply(producerConfig(sink.id(), bootstrap, target.tls()));
                 } catch (RuntimeException e) {
                     return new Failed("could not create a Kafka producer: " + describe(e));
                 }
@@ -312,13 +317,22 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
         return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Each bootstrap server as the IP literals the guard allowed, {@code a.b.c.d:port} or {@code [v6]:port}. */
+    /**
+     * Each bootstrap server as the IP literals the guard allowed, {@code a.b.c.d:port} or {@code [v6]:port}; for a
+     * TLS target, the names themselves (after the same check), because TLS checks the broker's certificate against
+     * the name it was reached by. Then a name could resolve differently at connect time than when it was checked;
+     * the TLS handshake fails against a host without that name's certificate, but the connection was made.
+     */
     private List<String> checkedBootstrapServers(SinkTarget.Kafka target) throws TargetAddressGuard.TargetRefused {
         Set<String> servers = new LinkedHashSet<>();
         for (HostPort server : target.bootstrapServers()) {
             List<InetAddress> allowed = guard.check(server);
             if (allowed.isEmpty()) {
                 throw new TargetAddressGuard.TargetRefused(server + " resolved to no address");
+            }
+            if (target.tls()) {
+                servers.add(server.toString());
+                continue;
             }
             for (InetAddress address : allowed) {
                 String literal = address.getHostAddress();
@@ -329,7 +343,7 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
     }
 
     /** The configuration of a sink's producer. */
-    Map<String, Object> producerConfig(SinkId sink, List<String> bootstrapServers) {
+    Map<String, Object> producerConfig(SinkId sink, List<String> bootstrapServers, boolean useTls) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers));
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "stenographer-sink-" + sink);
@@ -344,6 +358,14 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        if (useTls) {
+            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+            config.put(SslConfigs.SSL_PROTOCOL_CONFIG, "TLSv1.3");
+            config.put(SslConfigs.SSL_ENABLED_PROTOCOLS_CONFIG, String.join(",", StreamTls.PROTOCOLS));
+            config.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
+            config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+            config.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, tls.anchorsPem());
+        }
         return config;
     }
 

@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
@@ -36,9 +38,11 @@ public final class StreamTls {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
     private final SSLContext context;
+    private final List<X509Certificate> anchors;
 
-    private StreamTls(SSLContext context) {
+    private StreamTls(SSLContext context, List<X509Certificate> anchors) {
         this.context = context;
+        this.anchors = List.copyOf(anchors);
     }
 
     /** The JDK's default trust anchors only. */
@@ -55,9 +59,11 @@ public final class StreamTls {
         try {
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
+            List<X509Certificate> trusted = new ArrayList<>();
             int n = 0;
             for (X509Certificate anchor : defaultAnchors()) {
                 anchors.setCertificateEntry("default-" + n++, anchor);
+                trusted.add(anchor);
             }
             CertificateFactory x509 = CertificateFactory.getInstance("X.509");
             for (Path file : pemFiles) {
@@ -73,16 +79,36 @@ public final class StreamTls {
                 }
                 for (Certificate certificate : certificates) {
                     anchors.setCertificateEntry("extra-" + n++, certificate);
+                    trusted.add((X509Certificate) certificate);
                 }
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            return new StreamTls(context);
+            return new StreamTls(context, trusted);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS for the streaming transports", e);
         }
+    }
+
+    /**
+     * Every trust anchor, as concatenated PEM certificates: for a client that takes its trust as PEM text (the Kafka
+     * producer's {@code ssl.truststore.certificates}), so that it trusts exactly what the other transports trust.
+     */
+    public String anchorsPem() {
+        StringBuilder pem = new StringBuilder();
+        Base64.Encoder base64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
+        for (X509Certificate anchor : anchors) {
+            try {
+                pem.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(anchor.getEncoded()))
+                        .append("\n-----END CERTIFICATE-----\n");
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException("a trust anchor cannot be encoded: " + anchor.getSubjectX500Principal(),
+                        e);
+            }
+        }
+        return pem.toString();
     }
 
     private static List<X509Certificate> defaultAnchors() throws GeneralSecurityException {

@@ -112,7 +112,7 @@ class KafkaBrokerCrashTest {
         // 410, the records 400..409 before it are flushed (acknowledged, on the broker's disk), then SIGKILL.
         AtomicInteger sends = new AtomicInteger();
         AtomicBoolean killed = new AtomicBoolean();
-        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, settings,
+        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, StreamTls.defaults(), settings,
                 config -> killingAt(new KafkaProducer<>(config), sends, killed))) {
             Delivery delivery = new Delivery(log, sink, sender);
             Thread thread = new Thread(delivery, "kafka-crash-delivery");

@@ -78,7 +78,7 @@ class KafkaSenderBoundsTest {
     @Timeout(60)
     void aProducerThatNeverAnswersFailsTheSendAtItsBound() {
         CountDownLatch open = new CountDownLatch(0);
-        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, TIGHT,
+        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, StreamTls.defaults(), TIGHT,
                 config -> silent(new CountDownLatch(1), open))) {
             Outcome outcome = sender.send(sink, List.of(), batch);
 
@@ -93,7 +93,7 @@ class KafkaSenderBoundsTest {
         // The first send is stuck inside the producer, holding the sink's lock, as after a lost lease.
         CountDownLatch firstEntered = new CountDownLatch(1);
         CountDownLatch firstMayReturn = new CountDownLatch(1);
-        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, TIGHT,
+        try (KafkaSender sender = new KafkaSender(KafkaSenderTest.LOOPBACK_ALLOWED, StreamTls.defaults(), TIGHT,
                 config -> silent(firstEntered, firstMayReturn))) {
             Future<Outcome> first = other.submit(() -> sender.send(sink, List.of(), batch));
             assertThat(firstEntered.await(30, TimeUnit.SECONDS)).as("the first send reached the producer").isTrue();

@@ -77,7 +77,7 @@ class KafkaSenderTest {
 
     /** A sender whose producers are real, counted, and whose configurations are kept. */
     private KafkaSender sender(TargetAddressGuard guard) {
-        sender = new KafkaSender(guard, FAST, config -> {
+        sender = new KafkaSender(guard, StreamTls.defaults(), FAST, config -> {
             configs.add(config);
             return closingCounted(new KafkaProducer<>(config), closedProducers);
         });
@@ -258,7 +258,7 @@ class KafkaSenderTest {
         assertThat(sender.send(sink, List.of(), log.batch(sink, 0, 3, false))).isEqualTo(new Delivered());
 
         Sink moved = new Sink(sink.id(), sink.tenant(), sink.name(),
-                new SinkTarget.Kafka(((SinkTarget.Kafka) sink.target()).bootstrapServers(), second), sink.format(),
+                new SinkTarget.Kafka(((SinkTarget.Kafka) sink.target()).bootstrapServers(), second, false), sink.format(),
                 sink.settings(), sink.secretFingerprints(), sink.state(), sink.createdAt(), sink.createdBy());
         assertThat(sender.send(moved, List.of(), log.batch(moved, 3, 6, false))).isEqualTo(new Delivered());
         assertThat(configs).hasSize(2);
@@ -291,7 +291,7 @@ class KafkaSenderTest {
             }
             return LOOPBACK_ALLOWED.check(target);
         };
-        sender = new KafkaSender(guard, new KafkaSender.Settings(FAST.requestTimeout(), FAST.deliveryTimeout(),
+        sender = new KafkaSender(guard, StreamTls.defaults(), new KafkaSender.Settings(FAST.requestTimeout(), FAST.deliveryTimeout(),
                 FAST.maxBlock(), FAST.linger(), "lz4", idleClose), config -> {
                     configs.add(config);
                     return closingCounted(new KafkaProducer<>(config), closedProducers);

@@ -71,10 +71,15 @@ final class KafkaTestLog {
         }
     }
 
-    /** A Kafka sink of this tenant. */
+    /** A plaintext Kafka sink of this tenant. */
     Sink sink(String bootstrapServers, String topic, SinkFormat format) {
+        return sink(bootstrapServers, topic, format, false);
+    }
+
+    /** A Kafka sink of this tenant, over TLS when {@code tls}. */
+    Sink sink(String bootstrapServers, String topic, SinkFormat format, boolean tls) {
         return Sink.create(SinkId.newTimeOrdered(START, random), TenantId.of(tenant), "kafka " + topic,
-                new SinkTarget.Kafka(List.of(HostPort.parse("bootstrapServers", bootstrapServers)), topic), format,
+                new SinkTarget.Kafka(List.of(HostPort.parse("bootstrapServers", bootstrapServers)), topic, tls), format,
                 SinkSettings.DEFAULTS, List.of(), START, "compliance-admin");
     }
 

@@ -23,7 +23,7 @@ class StreamTransportsTest {
     private final Sink syslog = LOG.sink(new SinkTarget.Syslog(new HostPort("siem.example.com", 6514)),
             SinkFormat.NATIVE, SinkSettings.DEFAULTS, List.of());
     private final Sink kafka = LOG.sink(new SinkTarget.Kafka(List.of(new HostPort("kafka.example.com", 9092)),
-            "audit"), SinkFormat.NATIVE, SinkSettings.DEFAULTS, List.of());
+            "audit", true), SinkFormat.NATIVE, SinkSettings.DEFAULTS, List.of());
 
     @Test
     void aBatchGoesToItsSinksTransport() {

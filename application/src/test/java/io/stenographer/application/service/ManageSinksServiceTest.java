@@ -136,7 +136,7 @@ class ManageSinksServiceTest {
         assertThatThrownBy(() -> webhook(admin, "future", 4L, HMAC)).isInstanceOf(FieldViolation.class)
                 .hasMessageContaining("startIndex").hasMessageContaining("0..3");
         assertThatThrownBy(() -> service.create(new CreateSinkCommand(admin, ACME, "cef-on-kafka",
-                new SinkTarget.Kafka(List.of(new HostPort("kafka.example", 9092)), "audit"), SinkFormat.CEF, null,
+                new SinkTarget.Kafka(List.of(new HostPort("kafka.example", 9092)), "audit", true), SinkFormat.CEF, null,
                 List.of(), null))).isInstanceOf(FieldViolation.class).hasMessageContaining("syslog");
         assertThatThrownBy(() -> SinkTarget.Webhook.parse("http://siem.example/")).isInstanceOf(FieldViolation.class)
                 .hasMessageContaining("https");

@@ -440,7 +440,7 @@ public final class StreamingBenchmark {
     private void createSinks() {
         String kafka = "{\"tenant\":\"" + SINK_TENANT + "\",\"name\":\"bench-kafka\",\"transport\":\"kafka\","
                 + "\"format\":\"native\",\"target\":{\"bootstrapServers\":[\"" + receivers.kafka.bootstrapServers()
-                + "\"],\"topic\":\"" + receivers.topic + "\"}}";
+                + "\"],\"topic\":\"" + receivers.topic + "\",\"tls\":false}}";
         String webhook = "{\"tenant\":\"" + SINK_TENANT + "\",\"name\":\"bench-webhook\",\"transport\":\"webhook\","
                 + "\"format\":\"native\",\"target\":{\"url\":\"" + receivers.webhook.url() + "\"},\"secrets\":[\""
                 + receivers.hmacSecret + "\"]}";

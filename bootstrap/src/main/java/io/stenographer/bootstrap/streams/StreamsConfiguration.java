@@ -94,7 +94,7 @@ public class StreamsConfiguration {
                     + "longest delivery attempt (" + longestAttempt + ": stenographer.streams.attempt-timeout, or a "
                     + "Kafka send's bound, which is the delivery timeout plus up to 10 s)");
         }
-        kafka = new KafkaSender(guard, kafkaSettings);
+        kafka = new KafkaSender(guard, tls, kafkaSettings);
         Map<SinkTransport, io.stenographer.adapters.streaming.TransportSender> senders =
                 new EnumMap<>(SinkTransport.class);
         senders.put(SinkTransport.KAFKA, kafka);

@@ -130,7 +130,7 @@ class StreamingSoakIT {
         List<String> sinks = List.of(
                 createSink(secondApi, """
                         {"tenant":"%s","name":"kafka","transport":"kafka","format":"native","startIndex":0,
-                         "target":{"bootstrapServers":["%s"],"topic":"%s"},
+                         "target":{"bootstrapServers":["%s"],"topic":"%s","tls":false},
                          "settings":{"batchSize":100,"checkpointEveryRecords":200,"checkpointEvery":"PT1S"}}"""
                         .formatted(TENANT, kafka.bootstrapServers(), TOPIC)),
                 createSink(secondApi, """

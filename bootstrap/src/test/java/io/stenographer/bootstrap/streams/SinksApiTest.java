@@ -183,7 +183,12 @@ class SinksApiTest {
         kafka.put("target", Map.of("bootstrapServers", List.of("kafka-1.example:9093", "[2001:db8::1]:9093"),
                 "topic", "audit.acme"));
         create(admin, kafka).then().statusCode(201).body("target.topic", equalTo("audit.acme"))
-                .body("target.bootstrapServers[1]", equalTo("[2001:db8::1]:9093"));
+                .body("target.bootstrapServers[1]", equalTo("[2001:db8::1]:9093"))
+                .body("target.tls", equalTo(true)); // TLS unless asked otherwise
+        kafka.put("name", "bus-plain");
+        kafka.put("target", Map.of("bootstrapServers", List.of("kafka-1.example:9092"), "topic", "audit", "tls",
+                false));
+        create(admin, kafka).then().statusCode(201).body("target.tls", equalTo(false));
         kafka.put("name", "bus-2");
         kafka.put("target", Map.of("bootstrapServers", List.of("kafka-1.example"), "topic", "audit"));
         create(admin, kafka).then().statusCode(400).body(containsString("target.bootstrapServers[0]"));
@@ -205,5 +210,8 @@ class SinksApiTest {
         syslog.put("name", "qradar-2");
         syslog.put("target", Map.of("address", "qradar.example:99999"));
         create(admin, syslog).then().statusCode(400).body(containsString("target.address"));
+        syslog.put("target", Map.of("address", "qradar.example:6514", "tls", false));
+        create(admin, syslog).then().statusCode(400).body(containsString("target.tls"))
+                .body(containsString("always use TLS"));
     }
 }

@@ -18,8 +18,12 @@ public sealed interface SinkTarget {
     /** The target as shown to auditors and in audit events (never a secret: targets hold none). */
     String describe();
 
-    /** Kafka: bootstrap servers and a topic; the message key is the tenant. */
-    record Kafka(List<HostPort> bootstrapServers, String topic) implements SinkTarget {
+    /**
+     * Kafka: bootstrap servers and a topic; the message key is the tenant. {@code tls}: the producer speaks TLS with
+     * certificate and host-name checks (the default for new sinks); false is plaintext, which only a sink created so
+     * on purpose uses (webhooks and syslog always use TLS).
+     */
+    record Kafka(List<HostPort> bootstrapServers, String topic, boolean tls) implements SinkTarget {
 
         private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -47,7 +51,7 @@ public sealed interface SinkTarget {
         @Override
         public String describe() {
             return "kafka " + String.join(",", bootstrapServers.stream().map(HostPort::toString).toList())
-                    + " topic " + topic;
+                    + " topic " + topic + (tls ? " (TLS)" : " (plaintext)");
         }
     }
 

@@ -18,12 +18,14 @@ public record SinkRequest(
         @Schema(description = "First index to deliver; default: the end of the published log (new events only)")
         Long startIndex) {
 
-    @Schema(name = "SinkTarget", description = "webhook: url; syslog: address; kafka: bootstrapServers and topic")
+    @Schema(name = "SinkTarget", description = "webhook: url; syslog: address; kafka: bootstrapServers, topic and tls")
     public record Target(
             @Schema(example = "https://siem.example/hooks/stenographer") String url,
             @Schema(example = "siem.example:6514") String address,
             @Schema(example = "[\"kafka-1.example:9093\"]") List<String> bootstrapServers,
-            @Schema(example = "audit-acme") String topic) {
+            @Schema(example = "audit-acme") String topic,
+            @Schema(description = "kafka only: TLS with certificate and host-name checks (default true); false sends "
+                    + "plaintext. Webhooks and syslog always use TLS.") Boolean tls) {
     }
 
     @Schema(name = "SinkSettings", description = "Every member is optional; defaults in docs/STREAMING.md")

@@ -22,7 +22,7 @@ public record SinkResponse(String id, String tenant, String name, String transpo
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "SinkTargetView")
-    public record Target(String url, String address, List<String> bootstrapServers, String topic) {
+    public record Target(String url, String address, List<String> bootstrapServers, String topic, Boolean tls) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -60,14 +60,14 @@ public record SinkResponse(String id, String tenant, String name, String transpo
 
     private static Target target(SinkTarget target) {
         if (target instanceof SinkTarget.Webhook webhook) {
-            return new Target(webhook.url().toString(), null, null, null);
+            return new Target(webhook.url().toString(), null, null, null, null);
         }
         if (target instanceof SinkTarget.Syslog syslog) {
-            return new Target(null, syslog.address().toString(), null, null);
+            return new Target(null, syslog.address().toString(), null, null, null);
         }
         SinkTarget.Kafka kafka = (SinkTarget.Kafka) target;
         return new Target(null, null, kafka.bootstrapServers().stream().map(HostPort::toString).toList(),
-                kafka.topic());
+                kafka.topic(), kafka.tls());
     }
 
     private static String format(Instant instant) {

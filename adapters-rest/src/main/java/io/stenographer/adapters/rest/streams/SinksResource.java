@@ -175,6 +175,10 @@ public class SinksResource {
         if (target == null) {
             throw new FieldViolation("target", "is required");
         }
+        if (transport != SinkTransport.KAFKA && Boolean.FALSE.equals(target.tls())) {
+            throw new FieldViolation("target.tls", "webhook and syslog sinks always use TLS; only a Kafka sink may be"
+                    + " plaintext");
+        }
         return switch (transport) {
             case WEBHOOK -> SinkTarget.Webhook.parse(target.url());
             case SYSLOG -> new SinkTarget.Syslog(HostPort.parse("target.address", target.address()));
@@ -187,7 +191,7 @@ public class SinksResource {
                 for (int i = 0; i < target.bootstrapServers().size(); i++) {
                     servers.add(HostPort.parse("target.bootstrapServers[" + i + "]", target.bootstrapServers().get(i)));
                 }
-                yield new SinkTarget.Kafka(servers, target.topic());
+                yield new SinkTarget.Kafka(servers, target.topic(), target.tls() == null || target.tls());
             }
         };
     }
