@@ -6,19 +6,28 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +39,9 @@ import org.jboss.logging.Logger;
  * overridden, because a receipt must mean the commit is on disk. A server left running by a killed
  * process on the same data directory is stopped cleanly before a new one starts, and
  * {@link #superviseWithRestarts} restarts a server that dies on the same port and data directory.
+ *
+ * <p>By default it serves plain connections on loopback only. {@link #start(Path, int, Tls)} turns TLS on
+ * with a given certificate and key, so clients can connect with {@code sslmode=verify-full}.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -52,14 +64,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final Path dataDirectory;
     private final int port;
+    /** Extra {@code -c} settings (TLS), reapplied on every restart; empty for a plain server. */
+    private final Map<String, String> tlsSettings;
+    /** Private copies of the TLS certificate and key; null for a plain server. */
+    private final Path tlsDirectory;
     private volatile EmbeddedPostgres postgres;
     private volatile boolean closed;
     private volatile Thread watcher;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, Map<String, String> tlsSettings,
+            Path tlsDirectory) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
         this.port = postgres.getPort();
+        this.tlsSettings = tlsSettings;
+        this.tlsDirectory = tlsDirectory;
+    }
+
+    /**
+     * The server's TLS identity: its certificate (PEM, optionally followed by intermediates) and the matching
+     * unencrypted private key (PEM). Both are copied when the server starts; the originals are not used again.
+     */
+    public record Tls(Path certificatePem, Path privateKeyPem) {
+        public Tls {
+            Objects.requireNonNull(certificatePem, "certificatePem");
+            Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+        }
     }
 
     /**
@@ -67,12 +97,45 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * throw-away directory when {@code dataDirectory} is null. Port 0 picks a free port.
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, Map.of(), null);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, serving TLS (1.2 or later) with {@code tls}. Plain connections are still
+     * accepted, as on any server whose pg_hba.conf uses {@code host} lines: it is the client's
+     * {@code sslmode} that insists on TLS, and the {@code require-tls} guard that checks it did.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port, Tls tls) {
+        Objects.requireNonNull(tls, "tls");
+        Path tlsDirectory;
+        try {
+            tlsDirectory = privateCopies(tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare the embedded PostgreSQL's TLS files", e);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("ssl", "on");
+        settings.put("ssl_cert_file", tlsDirectory.resolve("server.crt").toString());
+        settings.put("ssl_key_file", tlsDirectory.resolve("server.key").toString());
+        // Already PostgreSQL's default since 13; said here so an older or reconfigured build cannot lower it.
+        settings.put("ssl_min_protocol_version", "TLSv1.2");
+        try {
+            return start(dataDirectory, port, Map.copyOf(settings), tlsDirectory);
+        } catch (RuntimeException e) {
+            deleteQuietly(tlsDirectory);
+            throw e;
+        }
+    }
+
+    private static EmbeddedPostgresServer start(Path dataDirectory, int port, Map<String, String> tlsSettings,
+            Path tlsDirectory) {
         try {
             if (dataDirectory != null) {
                 stopOrphanedServer(dataDirectory);
                 awaitDeadServerGone(dataDirectory);
             }
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(launch(dataDirectory, port), dataDirectory);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(launch(dataDirectory, port, tlsSettings),
+                    dataDirectory, tlsSettings, tlsDirectory);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
             server.createRolesAndDatabase();
             return server;
@@ -83,7 +146,48 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres launch(Path dataDirectory, int port) throws IOException {
+    /**
+     * PostgreSQL refuses a key file that its group or others can read, and the data directory does not exist
+     * yet when the launcher runs initdb (which wants it empty), so the files go to their own owner-only
+     * directory instead. The launcher joins {@code -c} options with spaces, hence no whitespace in the path.
+     */
+    private static Path privateCopies(Tls tls) throws IOException {
+        FileAttribute<Set<PosixFilePermission>> ownerOnly =
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        Path directory = Files.createTempDirectory("stenographer-pg-tls", ownerOnly).toRealPath();
+        if (directory.toString().chars().anyMatch(Character::isWhitespace)) {
+            deleteQuietly(directory);
+            throw new IOException("the temporary directory " + directory + " contains whitespace, which the"
+                    + " embedded launcher cannot pass to PostgreSQL; set java.io.tmpdir to a path without it");
+        }
+        Path certificate = directory.resolve("server.crt");
+        Path key = directory.resolve("server.key");
+        Files.copy(tls.certificatePem(), certificate, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(certificate, PosixFilePermissions.fromString("rw-------"));
+        // Created owner-only before the key is written, so no moment exists where others could read it.
+        Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(key, Files.readAllBytes(tls.privateKeyPem()));
+        return directory;
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debugf("could not delete %s: %s", directory, e.getMessage());
+        }
+    }
+
+    /** Whether the server was started with TLS on. */
+    public boolean tls() {
+        return tlsDirectory != null;
+    }
+
+    private static EmbeddedPostgres launch(Path dataDirectory, int port, Map<String, String> tlsSettings)
+            throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPGStartupWait(STARTUP_WAIT)
                 // Our own hook stops the server; the launcher's would look like a crash to the supervisor.
@@ -91,6 +195,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("listen_addresses", "127.0.0.1");
         DURABLE_SETTINGS.forEach(builder::setServerConfig);
+        tlsSettings.forEach(builder::setServerConfig);
         if (dataDirectory != null) {
             builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
         }
@@ -243,7 +348,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             try {
                 // Backends of the dead postmaster leave once they notice; until then a start fails.
                 awaitDeadServerGone(dataDirectory);
-                EmbeddedPostgres launched = launch(dataDirectory, port);
+                EmbeddedPostgres launched = launch(dataDirectory, port, tlsSettings);
                 synchronized (this) {
                     if (closed) {
                         // close() ran while this server was starting: it must not outlive its owner.
@@ -365,6 +470,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            // After the supervisor: a restart under way still reads the key until it has finished.
+            deleteQuietly(tlsDirectory);
         }
     }
 }
