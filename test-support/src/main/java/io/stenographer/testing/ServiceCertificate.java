@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -71,10 +68,9 @@ public final class ServiceCertificate {
             try (InputStream in = Files.newInputStream(server.keyStore())) {
                 keys.load(in, server.password().toCharArray());
             }
-            Key key = keys.getKey("server", server.password().toCharArray());
             Certificate certificate = keys.getCertificate("server");
-            Path keyPem = dir.resolve("server-key.pem");
-            Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
+            Path keyPem = TestCertificates.writePrivateKeyPem(server.keyStore(), server.password(), "server",
+                    dir.resolve("server-key.pem"));
 
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
@@ -99,11 +95,6 @@ public final class ServiceCertificate {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the test services' certificate", e);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     /** The certificate (PEM), for clients given a CA file (python's {@code SSL_CERT_FILE}, curl's --cacert). */

@@ -1,21 +1,12 @@
 package io.stenographer.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestCertificateAuthority {
 
-    private static final long KEYTOOL_TIMEOUT_SECONDS = 120;
     private static final String CA_ALIAS = "ca";
 
     private final Path dir;
@@ -63,12 +53,12 @@ public final class TestCertificateAuthority {
             new SecureRandom().nextBytes(random);
             String password = HexFormat.of().formatHex(random);
             // A real CA certificate (basicConstraints CA:true, keyCertSign), not a leaf trusted as its own root.
-            keytool(dir, "-genkeypair", "-alias", CA_ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
+            TestCertificates.keytool(dir, "-genkeypair", "-alias", CA_ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
                     "-sigalg", "SHA256withECDSA", "-dname", "CN=Stenographer test CA " + dir.getFileName(),
                     "-validity", "7", "-ext", "bc:c=ca:true", "-ext", "ku:c=keyCertSign,cRLSign",
                     "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", password,
                     "-keypass", password);
-            keytool(dir, "-exportcert", "-rfc", "-alias", CA_ALIAS, "-keystore", keyStore.toString(),
+            TestCertificates.keytool(dir, "-exportcert", "-rfc", "-alias", CA_ALIAS, "-keystore", keyStore.toString(),
                     "-storepass", password, "-file", pem.toString());
             return new TestCertificateAuthority(dir, keyStore, password, pem);
         } catch (IOException e) {
@@ -95,62 +85,20 @@ public final class TestCertificateAuthority {
         Path certificate = dir.resolve(name + ".pem");
         Path key = dir.resolve(name + "-key.pem");
         try {
-            keytool(dir, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
+            TestCertificates.keytool(dir, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
                     "-sigalg", "SHA256withECDSA", "-dname", "CN=" + commonName, "-validity", "7",
                     "-storetype", "PKCS12", "-keystore", leafStore.toString(), "-storepass", password,
                     "-keypass", password);
-            keytool(dir, "-certreq", "-alias", name, "-keystore", leafStore.toString(), "-storepass", password,
-                    "-file", request.toString());
-            keytool(dir, "-gencert", "-alias", CA_ALIAS, "-keystore", keyStore.toString(), "-storepass", password,
-                    "-infile", request.toString(), "-outfile", certificate.toString(), "-rfc", "-validity", "7",
+            TestCertificates.keytool(dir, "-certreq", "-alias", name, "-keystore", leafStore.toString(),
+                    "-storepass", password, "-file", request.toString());
+            TestCertificates.keytool(dir, "-gencert", "-alias", CA_ALIAS, "-keystore", keyStore.toString(),
+                    "-storepass", password, "-infile", request.toString(), "-outfile", certificate.toString(), "-rfc", "-validity", "7",
                     "-sigalg", "SHA256withECDSA", "-ext", "SAN=" + String.join(",", subjectAlternativeNames),
                     "-ext", "ku:c=digitalSignature", "-ext", "eku=serverAuth");
-            writePrivateKey(leafStore, name, key);
+            TestCertificates.writePrivateKeyPem(leafStore, password, name, key);
             return new Issued(certificate, key);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the key of " + name + " from " + leafStore, e);
-        }
-    }
-
-    /** PKCS#8 PEM in a file created with mode 0600: PostgreSQL refuses a key others can read. */
-    private void writePrivateKey(Path leafStore, String alias, Path target)
-            throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(leafStore)) {
-            store.load(in, password.toCharArray());
-        }
-        Key key = store.getKey(alias, password.toCharArray());
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(target, pem, StandardCharsets.US_ASCII);
-    }
-
-    private static void keytool(Path dir, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Path log = dir.resolve("keytool.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        try {
-            if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("keytool " + args[0] + " did not finish in "
-                        + KEYTOOL_TIMEOUT_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        if (process.exitValue() != 0) {
-            // the log holds keytool's own messages; the password is only on its command line, never printed
-            throw new IllegalStateException("keytool " + args[0] + " failed (exit " + process.exitValue() + "): "
-                    + ChildProcesses.tail(log, 20));
         }
     }
 }

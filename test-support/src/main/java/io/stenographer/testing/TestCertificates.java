@@ -3,12 +3,16 @@ package io.stenographer.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +79,8 @@ public final class TestCertificates {
         }
     }
 
-    private static void keytool(Path dir, String... args) throws IOException {
+    /** Runs the JDK's keytool with {@code args}, its output appended to {@code dir/keytool.log}. */
+    static void keytool(Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
@@ -97,6 +102,28 @@ public final class TestCertificates {
             // the log holds keytool's own messages; the password is only on its command line, never printed
             throw new IllegalStateException("keytool " + args[0] + " failed (exit " + process.exitValue() + "): "
                     + ChildProcesses.tail(log, 20));
+        }
+    }
+
+    /**
+     * The key of {@code alias} in a PKCS#12 store, written as PKCS#8 PEM to a new file created with mode 0600
+     * (PostgreSQL and Quarkus read such files; PostgreSQL refuses a key others can read). Returns {@code target}.
+     */
+    static Path writePrivateKeyPem(Path keyStore, String password, String alias, Path target) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                store.load(in, password.toCharArray());
+            }
+            Key key = store.getKey(alias, password.toCharArray());
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(target, pem, StandardCharsets.US_ASCII);
+            return target;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the key of " + alias + " from " + keyStore, e);
         }
     }
 }
