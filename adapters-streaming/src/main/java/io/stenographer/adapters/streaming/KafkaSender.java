@@ -95,7 +95,7 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
             String compression, Duration idleClose) {
 
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(15), Duration.ofSeconds(60),
-                Duration.ofSeconds(15), Duration.ofMillis(5), "none", Duration.ofMinutes(10));
+                Duration.ofSeconds(15), Duration.ZERO, "none", Duration.ofMinutes(10));
 
         public Settings {
             requirePositive(requestTimeout, "requestTimeout");
@@ -259,8 +259,8 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
                     }
                 }
             }
-            // No flush(): it waits without a bound of its own; the records leave after linger.ms, and each wait
-            // below is bounded by what is left of the send's deadline.
+            // No flush(): it waits without a bound of its own; the records leave after linger.ms (0 in the service),
+            // and each wait below is bounded by what is left of the send's deadline.
         } catch (RuntimeException e) {
             return new Failed(notAcknowledged(target, lines.size(), futures.size() + 1, describe(e)));
         }

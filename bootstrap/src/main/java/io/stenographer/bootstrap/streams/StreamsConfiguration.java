@@ -84,8 +84,10 @@ public class StreamsConfiguration {
         // The producer waits at most maxBlock for metadata, then deliveryTimeout for acknowledgements.
         Duration requestTimeout = kafkaDeliveryTimeout.dividedBy(2);
         Duration maxBlock = requestTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? requestTimeout : Duration.ofSeconds(5);
+        // linger 0: a batch is handed over whole and waited for, so nothing is gained by holding its last records
+        // back (the producer still groups what accumulates while a request is in flight)
         KafkaSender.Settings kafkaSettings = new KafkaSender.Settings(requestTimeout, kafkaDeliveryTimeout, maxBlock,
-                Duration.ofMillis(5), "none", Duration.ofMinutes(10));
+                Duration.ZERO, "none", Duration.ofMinutes(10));
         Duration longestAttempt = kafkaSettings.sendBound().compareTo(attemptTimeout) > 0
                 ? kafkaSettings.sendBound() : attemptTimeout;
         if (lease.compareTo(longestAttempt.multipliedBy(2)) < 0) {
