@@ -11,9 +11,9 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
@@ -34,11 +34,7 @@ final class TargetConnector {
 
     private static final int MAX_REASON_CHARS = 300;
     /** One daemon thread for every attempt of the service: it only closes sockets. */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "stenographer-stream-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService DEADLINES = deadlines();
 
     private final TargetAddressGuard guard;
     private final StreamTls tls;
@@ -54,6 +50,17 @@ final class TargetConnector {
         this.connectMillis = (int) timeouts.connect().toMillis();
         this.readMillis = (int) timeouts.read().toMillis();
         this.attemptTimeout = timeouts.attempt();
+    }
+
+    private static ScheduledExecutorService deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "stenographer-stream-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a finished attempt's timer leaves the queue at once, rather than keep its socket referenced until it is due
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** A new attempt, its time running from now; close it when the attempt is over. */
