@@ -148,8 +148,10 @@ class S3ServerSideEncryptionTest {
     @Test
     void sse_kms_with_a_key_id_is_sent_and_s3mock_reports_the_same_key_back() {
         S3ObjectLockArchive archive = archive(ServerSideEncryption.kms(KMS_KEY_ID));
+        Instant until = inOneDay(); // once: computed again later it can fall in the next second
+        byte[] content = bytes("sse-kms segment");
 
-        StoredObject stored = put(archive, "kms", "sse-kms segment");
+        StoredObject stored = archive.put(key("kms"), content, Sha256.hex(content), until);
 
         S3ObjectLockArchiveTest.Recorder.Call sent = recorder.single("PutObject");
         assertThat(sent.header("x-amz-server-side-encryption")).isEqualTo("aws:kms");
@@ -164,7 +166,7 @@ class S3ServerSideEncryptionTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        assertThat(stored.confirms(Sha256.hex(bytes("sse-kms segment")), inOneDay())).isTrue();
+        assertThat(stored.confirms(Sha256.hex(content), until)).isTrue();
     }
 
     @Test
