@@ -3,13 +3,18 @@ package io.stenographer.domain.event;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleHashes;
+import io.stenographer.domain.privacy.Commitments;
+import io.stenographer.domain.privacy.PersonalField;
 import java.time.Instant;
 
 /**
  * An event as sealed by the server: the client's draft plus the id, the time it was received and
- * the authenticated submitter. All of it goes into the leaf hash.
+ * the authenticated submitter. All of it goes into the leaf hash. When the tenant's data policy made some
+ * values personal, {@code content} no longer holds them and {@code personal} holds a commitment to each
+ * (format {@code stenographer.event/v2}); otherwise {@code personal} is empty (format {@code v1}).
  */
-public record AuditEvent(EventId id, Instant receivedAt, String submittedBy, EventDraft content) {
+public record AuditEvent(EventId id, Instant receivedAt, String submittedBy, EventDraft content,
+        Commitments personal) {
 
     public static final int MAX_SUBMITTED_BY_LENGTH = 256;
 
@@ -22,16 +27,45 @@ public record AuditEvent(EventId id, Instant receivedAt, String submittedBy, Eve
         if (content == null) {
             throw new FieldViolation("content", "is required");
         }
+        personal = personal == null ? Commitments.NONE : personal;
+        for (PersonalField field : personal.byField().keySet()) {
+            // One field is either in the leaf or committed to, never both: both would publish the value.
+            if (field.valueIn(content) != null) {
+                throw new FieldViolation(field.path(), "is committed to in 'personal' and must not also be present");
+            }
+        }
+    }
+
+    /** An event with nothing committed (format v1). */
+    public AuditEvent(EventId id, Instant receivedAt, String submittedBy, EventDraft content) {
+        this(id, receivedAt, submittedBy, content, Commitments.NONE);
     }
 
     /** Seals a new event. */
     public static AuditEvent record(EventId id, Instant receivedAt, String submittedBy, EventDraft content) {
-        return new AuditEvent(id, Timestamps.truncate(receivedAt), submittedBy, content);
+        return record(id, receivedAt, submittedBy, content, Commitments.NONE);
+    }
+
+    /** Seals a new event whose personal values were replaced by commitments. */
+    public static AuditEvent record(EventId id, Instant receivedAt, String submittedBy, EventDraft content,
+            Commitments personal) {
+        return new AuditEvent(id, Timestamps.truncate(receivedAt), submittedBy, content, personal);
     }
 
     /** Rebuilds an event read back from storage or an export. */
     public static AuditEvent restore(EventId id, Instant receivedAt, String submittedBy, EventDraft content) {
-        return new AuditEvent(id, receivedAt, submittedBy, content);
+        return new AuditEvent(id, receivedAt, submittedBy, content, Commitments.NONE);
+    }
+
+    /** Rebuilds an event read back from storage or an export, with its commitments. */
+    public static AuditEvent restore(EventId id, Instant receivedAt, String submittedBy, EventDraft content,
+            Commitments personal) {
+        return new AuditEvent(id, receivedAt, submittedBy, content, personal);
+    }
+
+    /** {@code stenographer.event/v2} when anything is committed to, else {@code v1}: the leaf says which. */
+    public String format() {
+        return personal.isEmpty() ? SealedEventFormat.FORMAT : SealedEventFormat.FORMAT_V2;
     }
 
     public TenantId tenant() {

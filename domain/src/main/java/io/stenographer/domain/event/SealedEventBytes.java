@@ -35,6 +35,8 @@ public final class SealedEventBytes {
     private static final byte[] CLIENT_EVENT_ID = ascii(",\"clientEventId\":");
     private static final byte[] CORRELATION_ID = ascii(",\"correlationId\":");
     private static final byte[] FORMAT_ID = ascii(",\"format\":\"" + SealedEventFormat.FORMAT + "\",\"id\":\"");
+    private static final byte[] FORMAT_V2_ID = ascii(",\"format\":\"" + SealedEventFormat.FORMAT_V2 + "\",\"id\":\"");
+    private static final byte[] PERSONAL = ascii(",\"personal\":");
     private static final byte[] METADATA = ascii("\",\"metadata\":");
     private static final byte[] OCCURRED_AT = ascii(",\"occurredAt\":");
     private static final byte[] OUTCOME = ascii(",\"outcome\":");
@@ -100,7 +102,7 @@ public final class SealedEventBytes {
             raw(CORRELATION_ID);
             string(f.correlationId());
         }
-        raw(FORMAT_ID);
+        raw(f.personal() == null ? FORMAT_ID : FORMAT_V2_ID);
         uuid(required("id", f.id()));
         raw(METADATA);
         utf8(required("metadata", f.metadata()));
@@ -108,6 +110,10 @@ public final class SealedEventBytes {
         timestamp(required("occurredAt", f.occurredAt()));
         raw(OUTCOME);
         string(required("outcome", f.outcome()));
+        if (f.personal() != null) {
+            raw(PERSONAL);
+            commitments(f.personal());
+        }
         if (f.reason() != null) {
             raw(REASON);
             string(f.reason());
@@ -139,6 +145,58 @@ public final class SealedEventBytes {
         string(required("tenant", f.tenant()));
         ensure(1);
         out[length++] = '}';
+    }
+
+    /**
+     * The stored commitments, copied only when they are exactly canonical: {@code {"path":"64 lower hex",...}} with
+     * paths of {@code [A-Za-z0-9._-]} in ascending order. Anything else, such as a text that tries to carry a
+     * neighbouring member, is refused here rather than hashed.
+     */
+    private void commitments(String text) {
+        int i = 0;
+        int n = text.length();
+        String previousPath = null;
+        if (n < 2 || text.charAt(i++) != '{') {
+            throw new IllegalArgumentException("personal is not a canonical commitments object");
+        }
+        while (true) {
+            if (i >= n || text.charAt(i++) != '"') {
+                throw new IllegalArgumentException("personal is not a canonical commitments object");
+            }
+            int pathStart = i;
+            while (i < n && isPathChar(text.charAt(i))) {
+                i++;
+            }
+            String path = text.substring(pathStart, i);
+            if (path.isEmpty() || previousPath != null && previousPath.compareTo(path) >= 0
+                    || !text.startsWith("\":\"", i)) {
+                throw new IllegalArgumentException("personal is not a canonical commitments object");
+            }
+            i += 3;
+            for (int end = i + 64; i < end; i++) {
+                char c = i < n ? text.charAt(i) : 0;
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                    throw new IllegalArgumentException("personal holds a commitment that is not 64 lower-case hex");
+                }
+            }
+            if (i >= n || text.charAt(i++) != '"' || i >= n) {
+                throw new IllegalArgumentException("personal is not a canonical commitments object");
+            }
+            previousPath = path;
+            char next = text.charAt(i++);
+            if (next == '}' && i == n) {
+                break;
+            }
+            if (next != ',') {
+                throw new IllegalArgumentException("personal is not a canonical commitments object");
+            }
+        }
+        raw(ascii(text));
+    }
+
+    private static boolean isPathChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                || c == '-';
     }
 
     private static <T> T required(String field, T value) {

@@ -3,32 +3,39 @@ package io.stenographer.domain.event;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.privacy.Commitments;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The JSON shape of a sealed event (format {@value #FORMAT}), documented in docs/FORMATS.md. Absent
+ * The JSON shape of a sealed event (format {@value #FORMAT}, or {@value #FORMAT_V2} when it commits to personal
+ * values), documented in docs/FORMATS.md. Absent
  * optional fields are omitted, never written as null, so one event has exactly one canonical form.
  */
 public final class SealedEventFormat {
 
     public static final String FORMAT = "stenographer.event/v1";
+    /** An event whose personal values are committed to in its {@code personal} member. */
+    public static final String FORMAT_V2 = "stenographer.event/v2";
 
     private static final Set<String> TOP_LEVEL = Set.of("format", "id", "receivedAt", "submittedBy", "tenant",
             "actor", "action", "resource", "reason", "outcome", "occurredAt", "source", "correlationId", "metadata",
-            "clientEventId");
+            "clientEventId", "personal");
 
     private SealedEventFormat() {
     }
 
     public static JsonObject toJson(AuditEvent event) {
         Map<String, JsonValue> members = new LinkedHashMap<>();
-        members.put("format", new JsonString(FORMAT));
+        members.put("format", new JsonString(event.format()));
         members.put("id", new JsonString(event.id().toString()));
         members.put("receivedAt", new JsonString(Timestamps.format(event.receivedAt())));
         members.put("submittedBy", new JsonString(event.submittedBy()));
         members.putAll(clientFields(event.content()).members());
+        if (!event.personal().isEmpty()) {
+            members.put("personal", event.personal().toJson());
+        }
         return new JsonObject(members);
     }
 
@@ -61,7 +68,10 @@ public final class SealedEventFormat {
         return new JsonObject(members);
     }
 
-    /** Reads a sealed event back, e.g. from an export bundle; unknown members are rejected. */
+    /**
+     * Reads a sealed event of either format back, e.g. from an export bundle; unknown members are rejected, and
+     * so is a {@code personal} member in v1 or its absence in v2, so the format named is the format hashed.
+     */
     public static AuditEvent fromJson(JsonObject json) {
         for (String name : json.members().keySet()) {
             if (!TOP_LEVEL.contains(name)) {
@@ -69,9 +79,14 @@ public final class SealedEventFormat {
             }
         }
         String format = string(json, "format", true);
-        if (!FORMAT.equals(format)) {
-            throw new FieldViolation("format", "must be " + FORMAT);
+        if (!FORMAT.equals(format) && !FORMAT_V2.equals(format)) {
+            throw new FieldViolation("format", "must be " + FORMAT + " or " + FORMAT_V2);
         }
+        JsonObject personalJson = object(json, "personal", FORMAT_V2.equals(format));
+        if (FORMAT.equals(format) && personalJson != null) {
+            throw new FieldViolation("personal", "is not a field of " + FORMAT);
+        }
+        Commitments personal = personalJson == null ? Commitments.NONE : Commitments.fromJson(personalJson);
         JsonObject actor = object(json, "actor", true);
         JsonObject resource = object(json, "resource", false);
         JsonObject source = object(json, "source", true);
@@ -98,7 +113,7 @@ public final class SealedEventFormat {
                 string(json, "clientEventId", false));
         return AuditEvent.restore(EventId.parse(string(json, "id", true)),
                 Timestamps.parse("receivedAt", string(json, "receivedAt", true)),
-                string(json, "submittedBy", true), draft);
+                string(json, "submittedBy", true), draft, personal);
     }
 
     private static void putIfPresent(Map<String, JsonValue> members, String name, String value) {

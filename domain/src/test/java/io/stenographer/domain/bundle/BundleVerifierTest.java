@@ -235,7 +235,7 @@ class BundleVerifierTest {
 
         byte[] invalid = withMember(bundle, 2, "event", new JsonObject(Map.of("format", new JsonString("x"))));
         assertThat(verify(invalid).failures()).contains("line 2: entry index 0 (event without a readable id): "
-                + "event is not a valid sealed event: format: must be stenographer.event/v1");
+                + "event is not a valid sealed event: format: must be stenographer.event/v1 or stenographer.event/v2");
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import java.time.Instant;
+import io.stenographer.domain.privacy.Commitment;
+import io.stenographer.domain.privacy.DataPolicy;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -32,9 +34,24 @@ public final class SealedEventArbitraries {
                         head.tenant, head.actor, head.action, head.resource, head.reason, head.outcome, occurredAt,
                         source, correlationId, metadata, clientEventId));
         return Combinators.combine(Arbitraries.randomValue(random -> new UUID(random.nextLong(), random.nextLong())),
-                        instants(), text(256), drafts)
-                .as((id, receivedAt, submittedBy, draft) -> AuditEvent.restore(new EventId(id), receivedAt,
-                        submittedBy, draft));
+                        instants(), text(256), drafts, policies(), Arbitraries.longs())
+                .as((id, receivedAt, submittedBy, draft, policy, seed) -> {
+                    // v1 and v2 events alike: each policy commits to a different set of the fields present.
+                    java.util.Random openings = new java.util.Random(seed);
+                    DataPolicy.Separation separation = policy.separate(draft, () -> {
+                        byte[] opening = new byte[Commitment.OPENING_LENGTH];
+                        openings.nextBytes(opening);
+                        return opening;
+                    });
+                    return AuditEvent.restore(new EventId(id), receivedAt, submittedBy,
+                            separation.committedDraft(), separation.commitments());
+                });
+    }
+
+    public static Arbitrary<DataPolicy> policies() {
+        return Arbitraries.of(DataPolicy.NOTHING_PERSONAL, DataPolicy.DEFAULT,
+                DataPolicy.of(java.util.List.of("reason", "source.ip", "metadata.a", "metadata.b-1"), "actor.id"),
+                DataPolicy.of(java.util.List.of("actor.displayName", "metadata.x_y"), "resource.id"));
     }
 
     private record Head(TenantId tenant, Actor actor, Action action, ResourceRef resource, String reason,

@@ -47,7 +47,7 @@ class SealedEventBytesPropertiesTest {
                 stored.submittedBy(), stored.actorId(), stored.actorType(), displayName, stored.action(),
                 stored.resourceType(), stored.resourceId(), reason, stored.outcome(), stored.occurredAt(),
                 stored.sourceApplication(), stored.sourceIp(), stored.sourceUserAgent(), stored.correlationId(),
-                stored.metadata(), stored.clientEventId());
+                stored.metadata(), stored.clientEventId(), stored.personal());
 
         Map<String, JsonValue> members = new LinkedHashMap<>(SealedEventFormat.toJson(event).members());
         members.put("reason", new JsonString(reason));

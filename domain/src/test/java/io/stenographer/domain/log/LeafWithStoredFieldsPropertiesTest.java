@@ -65,7 +65,7 @@ class LeafWithStoredFieldsPropertiesTest {
         EventDraft c = event.content();
         return AuditEvent.restore(event.id(), event.receivedAt(), event.submittedBy(), new EventDraft(tenant,
                 c.actor(), c.action(), c.resource(), c.reason(), c.outcome(), c.occurredAt(), c.source(),
-                c.correlationId(), c.metadata(), c.clientEventId()));
+                c.correlationId(), c.metadata(), c.clientEventId()), event.personal());
     }
 
     @Provide
@@ -74,11 +74,12 @@ class LeafWithStoredFieldsPropertiesTest {
                 Arbitraries.just(null),
                 Arbitraries.of("x", "user", "service", "denied", "admin", "case.view", "Not An Action", " ", "",
                         "tab\there", "ctl\u0001", "lone\uD800", "10.0.0.1", "not-an-ip", "other-tenant", "Other Tenant",
-                        "{}", "[]", "null", "{ }", "{\"a\":1}", "{\"a\":1.0}", "{\"a\":", "{\"a\":1},\"occurredAt\":\"x\""),
+                        "{}", "[]", "null", "{ }", "{\"a\":1}", "{\"a\":1.0}", "{\"a\":", "{\"a\":1},\"occurredAt\":\"x\"",
+                        "{\"source.ip\":\"" + "0".repeat(64) + "\"}", "{\"reason\":\"" + "a".repeat(64) + "\"}"),
                 Arbitraries.of(Instant.parse("2026-05-01T10:00:00Z"), Instant.parse("1969-12-31T23:59:59Z"),
                         Instant.parse("2026-05-01T10:00:00.000000001Z")),
                 Arbitraries.just(UUID.fromString("00000000-0000-7000-8000-000000000000")));
-        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 18), values)
+        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 19), values)
                 .as(Alteration::new).list().ofMaxSize(3);
     }
 
@@ -141,7 +142,7 @@ class LeafWithStoredFieldsPropertiesTest {
         Object[] v = {f.id(), f.tenant(), f.receivedAt(), f.submittedBy(), f.actorId(), f.actorType(),
                 f.actorDisplayName(), f.action(), f.resourceType(), f.resourceId(), f.reason(), f.outcome(),
                 f.occurredAt(), f.sourceApplication(), f.sourceIp(), f.sourceUserAgent(), f.correlationId(),
-                f.metadata(), f.clientEventId()};
+                f.metadata(), f.clientEventId(), f.personal()};
         Class<?> type = column == 0 ? UUID.class : column == 2 || column == 12 ? Instant.class : String.class;
         if (value == null || type.isInstance(value)) {
             v[column] = value;
@@ -149,6 +150,6 @@ class LeafWithStoredFieldsPropertiesTest {
         return new StoredEventFields((UUID) v[0], (String) v[1], (Instant) v[2], (String) v[3], (String) v[4],
                 (String) v[5], (String) v[6], (String) v[7], (String) v[8], (String) v[9], (String) v[10],
                 (String) v[11], (Instant) v[12], (String) v[13], (String) v[14], (String) v[15], (String) v[16],
-                (String) v[17], (String) v[18]);
+                (String) v[17], (String) v[18], (String) v[19]);
     }
 }

@@ -1,0 +1,111 @@
+package io.stenographer.domain.privacy;
+
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.merkle.Hash;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * A tenant's data policy: which fields are personal, and which field names the data subject whose key encrypts
+ * them. Applied at ingest by {@link #separate}: personal values leave the draft, commitments take their place.
+ */
+public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField subjectField) {
+
+    /** Who a personal value belongs to: the actor by default, or the record acted on (a patient, a case). */
+    public enum SubjectField {
+        ACTOR_ID("actor.id"),
+        RESOURCE_ID("resource.id");
+
+        private final String path;
+
+        SubjectField(String path) {
+            this.path = path;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public static SubjectField parse(String path) {
+            for (SubjectField field : values()) {
+                if (field.path.equals(path)) {
+                    return field;
+                }
+            }
+            throw new FieldViolation("subjectField", "must be actor.id or resource.id, was '" + path + "'");
+        }
+    }
+
+    /** The fields the default marks personal: a person's name and where they connected from. */
+    public static final DataPolicy DEFAULT = new DataPolicy(new TreeSet<>(List.of(PersonalField.ACTOR_DISPLAY_NAME,
+            PersonalField.SOURCE_IP, PersonalField.SOURCE_USER_AGENT)), SubjectField.ACTOR_ID);
+
+    /** Keeps every value in the leaf, as format v1 did. */
+    public static final DataPolicy NOTHING_PERSONAL = new DataPolicy(new TreeSet<>(), SubjectField.ACTOR_ID);
+
+    public DataPolicy {
+        personalFields = Collections.unmodifiableSortedSet(new TreeSet<>(personalFields));
+        if (subjectField == null) {
+            throw new FieldViolation("subjectField", "is required");
+        }
+    }
+
+    public static DataPolicy of(Collection<String> paths, String subjectField) {
+        TreeSet<PersonalField> fields = new TreeSet<>();
+        for (String path : paths) {
+            fields.add(PersonalField.parse(path.strip()));
+        }
+        return new DataPolicy(fields, SubjectField.parse(subjectField.strip()));
+    }
+
+    /** The draft split into what the leaf keeps and the personal values it commits to. */
+    public record Separation(EventDraft committedDraft, Commitments commitments, List<Disclosure> disclosures,
+            String subjectId) {
+
+        public Separation {
+            disclosures = List.copyOf(disclosures);
+        }
+
+        public boolean hasPersonalData() {
+            return !disclosures.isEmpty();
+        }
+    }
+
+    /**
+     * Takes every personal value out of the draft and commits to it under a fresh opening from {@code openings}
+     * (32 random bytes from a CSPRNG each call). A draft with no personal value comes back as it was.
+     */
+    public Separation separate(EventDraft draft, Supplier<byte[]> openings) {
+        EventDraft committed = draft;
+        Map<PersonalField, Hash> commitments = new LinkedHashMap<>();
+        List<Disclosure> disclosures = new ArrayList<>();
+        for (PersonalField field : personalFields) {
+            JsonValue value = field.valueIn(draft);
+            if (value == null) {
+                continue;
+            }
+            Disclosure disclosure = new Disclosure(field, value, openings.get());
+            disclosures.add(disclosure);
+            commitments.put(field, disclosure.commitment());
+            committed = field.removeFrom(committed);
+        }
+        return new Separation(committed, Commitments.of(commitments), disclosures, subjectOf(draft));
+    }
+
+    /** The data subject of an event: its subject field, or its actor when it names no resource. */
+    public String subjectOf(EventDraft draft) {
+        if (subjectField == SubjectField.RESOURCE_ID && draft.resource() != null) {
+            return draft.resource().id();
+        }
+        return draft.actor().id();
+    }
+}

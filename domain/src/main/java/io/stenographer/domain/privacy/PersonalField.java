@@ -1,0 +1,131 @@
+package io.stenographer.domain.privacy;
+
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonString;
+import io.stenographer.domain.json.JsonValue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A field a tenant's data policy may mark as personal: it is then kept out of the leaf, which holds a
+ * {@link Commitment} to it instead. {@code actor.id} and {@code resource.id} are not offered: queries, holds and the
+ * archive index search them, which needs a blind index this version does not build.
+ */
+public record PersonalField(String path) implements Comparable<PersonalField> {
+
+    public static final PersonalField ACTOR_DISPLAY_NAME = new PersonalField("actor.displayName");
+    public static final PersonalField SOURCE_IP = new PersonalField("source.ip");
+    public static final PersonalField SOURCE_USER_AGENT = new PersonalField("source.userAgent");
+    public static final PersonalField REASON = new PersonalField("reason");
+
+    private static final String METADATA_PREFIX = "metadata.";
+    /** Metadata keys that may be personal: plain names, so a path is unambiguous and needs no escaping. */
+    private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    public PersonalField {
+        if (!isValid(path)) {
+            throw new FieldViolation("personalFields", describeInvalid(path));
+        }
+    }
+
+    public static PersonalField parse(String path) {
+        return new PersonalField(path);
+    }
+
+    static boolean isValid(String path) {
+        if (path == null) {
+            return false;
+        }
+        return switch (path) {
+            case "actor.displayName", "source.ip", "source.userAgent", "reason" -> true;
+            default -> path.startsWith(METADATA_PREFIX)
+                    && METADATA_KEY.matcher(path.substring(METADATA_PREFIX.length())).matches();
+        };
+    }
+
+    private static String describeInvalid(String path) {
+        if ("actor.id".equals(path) || "resource.id".equals(path)) {
+            return "'" + path + "' cannot be personal yet: it is searched, which needs a blind index";
+        }
+        return "'" + path + "' is not a field that can be personal: use actor.displayName, source.ip, "
+                + "source.userAgent, reason or metadata.<key> (key of 1-64 letters, digits, _ or -)";
+    }
+
+    /** The field's value in the draft as JSON, or null when the draft does not have it. */
+    public JsonValue valueIn(EventDraft draft) {
+        return switch (path) {
+            case "actor.displayName" -> text(draft.actor().displayName());
+            case "source.ip" -> text(draft.source().ip());
+            case "source.userAgent" -> text(draft.source().userAgent());
+            case "reason" -> text(draft.reason());
+            default -> draft.metadata().get(metadataKey());
+        };
+    }
+
+    /** The draft without this field. */
+    public EventDraft removeFrom(EventDraft draft) {
+        return with(draft, null);
+    }
+
+    /** The draft with this field set to a disclosed value. */
+    public EventDraft restoreInto(EventDraft draft, JsonValue value) {
+        if (!isMetadata() && !(value instanceof JsonString)) {
+            throw new FieldViolation(path, "must be a string");
+        }
+        return with(draft, value);
+    }
+
+    private EventDraft with(EventDraft d, JsonValue value) {
+        String text = value instanceof JsonString s ? s.value() : null;
+        return switch (path) {
+            case "actor.displayName" -> new EventDraft(d.tenant(), new Actor(d.actor().id(), d.actor().type(), text),
+                    d.action(), d.resource(), d.reason(), d.outcome(), d.occurredAt(), d.source(), d.correlationId(),
+                    d.metadata(), d.clientEventId());
+            case "source.ip" -> new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), d.reason(),
+                    d.outcome(), d.occurredAt(), new Source(d.source().application(), text, d.source().userAgent()),
+                    d.correlationId(), d.metadata(), d.clientEventId());
+            case "source.userAgent" -> new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), d.reason(),
+                    d.outcome(), d.occurredAt(), new Source(d.source().application(), d.source().ip(), text),
+                    d.correlationId(), d.metadata(), d.clientEventId());
+            case "reason" -> new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), text, d.outcome(),
+                    d.occurredAt(), d.source(), d.correlationId(), d.metadata(), d.clientEventId());
+            default -> {
+                Map<String, JsonValue> metadata = new LinkedHashMap<>(d.metadata().members());
+                if (value == null) {
+                    metadata.remove(metadataKey());
+                } else {
+                    metadata.put(metadataKey(), value);
+                }
+                yield new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), d.reason(), d.outcome(),
+                        d.occurredAt(), d.source(), d.correlationId(), new JsonObject(metadata), d.clientEventId());
+            }
+        };
+    }
+
+    private boolean isMetadata() {
+        return path.startsWith(METADATA_PREFIX);
+    }
+
+    private String metadataKey() {
+        return path.substring(METADATA_PREFIX.length());
+    }
+
+    private static JsonValue text(String value) {
+        return value == null ? null : new JsonString(value);
+    }
+
+    @Override
+    public int compareTo(PersonalField other) {
+        return path.compareTo(other.path);
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+}

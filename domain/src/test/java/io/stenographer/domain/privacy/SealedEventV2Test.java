@@ -1,0 +1,238 @@
+package io.stenographer.domain.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.ActorType;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.SealedEventBytes;
+import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.event.StoredEventFields;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.json.JsonObject;
+import io.stenographer.domain.json.JsonParser;
+import io.stenographer.domain.json.JsonString;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class SealedEventV2Test {
+
+    private static final Instant AT = Instant.parse("2026-03-01T10:15:30.123456Z");
+
+    static EventDraft draft() {
+        return new EventDraft(TenantId.of("acme"), new Actor("u-17", ActorType.USER, "Jane Canary"),
+                new Action("patient.record.viewed"), new ResourceRef("patient", "p-9"), "treatment",
+                Outcome.SUCCESS, AT, new Source("ehr", "203.0.113.7", "Mozilla/5.0 canary"), null,
+                new JsonObject(Map.of("email", new JsonString("jane@example.org"), "ward", new JsonString("4B"))),
+                null);
+    }
+
+    /** Openings 0x01.., 0x02.., ...: deterministic, so the worked example in docs/FORMATS.md can be recomputed. */
+    static Supplier<byte[]> countingOpenings() {
+        int[] next = {1};
+        return () -> {
+            byte[] opening = new byte[Commitment.OPENING_LENGTH];
+            Arrays.fill(opening, (byte) next[0]++);
+            return opening;
+        };
+    }
+
+    static AuditEvent sealed(DataPolicy policy) {
+        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings());
+        return AuditEvent.record(new EventId(UUID.fromString("0190f2a4-6b7c-7d8e-9f00-112233445566")), AT,
+                "svc-ehr@https://idp.example", separation.committedDraft(), separation.commitments());
+    }
+
+    @Test
+    void theDefaultPolicyTakesNameAddressAndUserAgentOutOfTheLeaf() {
+        AuditEvent event = sealed(DataPolicy.DEFAULT);
+        String leaf = new String(event.leafInput(), StandardCharsets.UTF_8);
+
+        assertThat(event.format()).isEqualTo(SealedEventFormat.FORMAT_V2);
+        assertThat(leaf).contains("\"format\":\"stenographer.event/v2\"")
+                .contains("\"personal\":{\"actor.displayName\":\"", "\"source.ip\":\"", "\"source.userAgent\":\"")
+                .doesNotContain("Jane Canary", "203.0.113.7", "Mozilla")
+                .contains("\"reason\":\"treatment\"", "jane@example.org");
+        assertThat(event.personal().byField()).containsOnlyKeys(PersonalField.ACTOR_DISPLAY_NAME,
+                PersonalField.SOURCE_IP, PersonalField.SOURCE_USER_AGENT);
+    }
+
+    @Test
+    void aTenantCanAddTheReasonAndMetadataKeys() {
+        AuditEvent event = sealed(DataPolicy.of(List.of("reason", "metadata.email"), "actor.id"));
+        String leaf = new String(event.leafInput(), StandardCharsets.UTF_8);
+
+        assertThat(leaf).doesNotContain("treatment", "jane@example.org").contains("Jane Canary", "\"ward\":\"4B\"")
+                .contains("\"metadata.email\":\"", "\"reason\":\"");
+    }
+
+    @Test
+    void anEventWithNoPersonalValueStaysVersionOne() {
+        EventDraft plain = new EventDraft(TenantId.of("acme"), new Actor("svc", ActorType.SERVICE, null),
+                new Action("job.ran"), null, null, Outcome.SUCCESS, AT, new Source("cron", null, null), null, null,
+                null);
+        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(plain, countingOpenings());
+
+        assertThat(separation.hasPersonalData()).isFalse();
+        assertThat(separation.committedDraft()).isEqualTo(plain);
+        assertThat(AuditEvent.record(EventId.parse("0190f2a4-6b7c-7d8e-9f00-112233445566"), AT, "x", plain)
+                .format()).isEqualTo(SealedEventFormat.FORMAT);
+    }
+
+    @Test
+    void eachDisclosureOpensItsCommitmentAndNoOther() {
+        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft(), countingOpenings());
+        Commitments commitments = separation.commitments();
+
+        for (Disclosure disclosure : separation.disclosures()) {
+            assertThat(disclosure.matches(commitments.get(disclosure.field()))).isTrue();
+            Disclosure readBack = Disclosure.fromPlaintext(disclosure.field(), disclosure.plaintext());
+            assertThat(readBack.matches(commitments.get(disclosure.field()))).isTrue();
+            assertThat(readBack.value()).isEqualTo(disclosure.value());
+        }
+        Disclosure name = separation.disclosures().get(0);
+        assertThat(new Disclosure(name.field(), new JsonString("Jane Canarx"), name.opening())
+                .matches(commitments.get(name.field()))).isFalse();
+        byte[] otherOpening = name.opening();
+        otherOpening[0] ^= 1;
+        assertThat(new Disclosure(name.field(), name.value(), otherOpening).matches(commitments.get(name.field())))
+                .isFalse();
+        // The same value and opening under another field's path is another commitment.
+        assertThat(Commitment.of(name.opening(), PersonalField.REASON, name.value()))
+                .isNotEqualTo(commitments.get(name.field()));
+    }
+
+    @Test
+    void theSameValueCommitsDifferentlyUnderFreshOpenings() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        Supplier<byte[]> openings = () -> {
+            byte[] opening = new byte[Commitment.OPENING_LENGTH];
+            random.nextBytes(opening);
+            return opening;
+        };
+        Commitments first = DataPolicy.DEFAULT.separate(draft(), openings).commitments();
+        Commitments second = DataPolicy.DEFAULT.separate(draft(), openings).commitments();
+
+        assertThat(first.get(PersonalField.SOURCE_IP)).isNotEqualTo(second.get(PersonalField.SOURCE_IP));
+    }
+
+    @Test
+    void aV2EventReadsBackAndItsStoredBytesAreItsLeafInput() {
+        AuditEvent event = sealed(DataPolicy.of(List.of("actor.displayName", "reason", "metadata.email"),
+                "resource.id"));
+        JsonObject json = (JsonObject) JsonParser.parse(new String(event.leafInput(), StandardCharsets.UTF_8), 32);
+
+        assertThat(SealedEventFormat.fromJson(json)).isEqualTo(event);
+        assertThat(StoredEventFields.of(event).restore()).isEqualTo(event);
+        assertThat(SealedEventBytes.leafInput(StoredEventFields.of(event))).isEqualTo(event.leafInput());
+    }
+
+    @Test
+    void theFormatNamedIsTheFormatHashed() {
+        AuditEvent v2 = sealed(DataPolicy.DEFAULT);
+        JsonObject json = (JsonObject) JsonParser.parse(new String(v2.leafInput(), StandardCharsets.UTF_8), 32);
+
+        JsonObject claimingV1 = with(json, "format", new JsonString(SealedEventFormat.FORMAT));
+        assertThatThrownBy(() -> SealedEventFormat.fromJson(claimingV1)).isInstanceOf(FieldViolation.class)
+                .hasMessageContaining("personal");
+        JsonObject withoutCommitments = without(json, "personal");
+        assertThatThrownBy(() -> SealedEventFormat.fromJson(withoutCommitments))
+                .isInstanceOf(FieldViolation.class).hasMessageContaining("personal");
+        JsonObject emptyCommitments = with(json, "personal", JsonObject.EMPTY);
+        assertThatThrownBy(() -> SealedEventFormat.fromJson(emptyCommitments))
+                .isInstanceOf(FieldViolation.class);
+        JsonObject badHash = with(json, "personal",
+                new JsonObject(Map.of("source.ip", new JsonString("ABCD"))));
+        assertThatThrownBy(() -> SealedEventFormat.fromJson(badHash)).isInstanceOf(FieldViolation.class)
+                .hasMessageContaining("64 lower-case hex");
+    }
+
+    @Test
+    void aFieldIsEitherInTheLeafOrCommittedNeverBoth() {
+        AuditEvent v2 = sealed(DataPolicy.DEFAULT);
+
+        assertThatThrownBy(() -> AuditEvent.restore(v2.id(), v2.receivedAt(), v2.submittedBy(), draft(),
+                v2.personal())).isInstanceOf(FieldViolation.class).hasMessageContaining("must not also be present");
+    }
+
+    @Test
+    void storedCommitmentsThatAreNotCanonicalAreRefusedNotHashed() {
+        AuditEvent v2 = sealed(DataPolicy.DEFAULT);
+        StoredEventFields stored = StoredEventFields.of(v2);
+        String canonical = stored.personal();
+        String hex = "0".repeat(64);
+        for (String altered : List.of(
+                canonical.replace("{\"actor.displayName\"", "{ \"actor.displayName\""),
+                // A text trying to carry the neighbouring reason member into the hashed bytes.
+                canonical.substring(0, canonical.length() - 1) + ",\"reason\":\"x\"}",
+                "{\"source.ip\":\"" + hex + "\",\"actor.displayName\":\"" + hex + "\"}",
+                "{\"source.ip\":\"" + hex.toUpperCase().replace('0', 'A') + "\"}",
+                "{}",
+                "{\"source.ip\":\"" + hex + "\"} ")) {
+            StoredEventFields tampered = new StoredEventFields(stored.id(), stored.tenant(), stored.receivedAt(),
+                    stored.submittedBy(), stored.actorId(), stored.actorType(), stored.actorDisplayName(),
+                    stored.action(), stored.resourceType(), stored.resourceId(), stored.reason(), stored.outcome(),
+                    stored.occurredAt(), stored.sourceApplication(), stored.sourceIp(), stored.sourceUserAgent(),
+                    stored.correlationId(), stored.metadata(), stored.clientEventId(), altered);
+            assertThatThrownBy(() -> SealedEventBytes.leafInput(tampered)).as(altered)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void onlyFieldsThatAreNotSearchedCanBePersonal() {
+        assertThatThrownBy(() -> DataPolicy.of(List.of("actor.id"), "actor.id")).isInstanceOf(FieldViolation.class)
+                .hasMessageContaining("blind index");
+        assertThatThrownBy(() -> DataPolicy.of(List.of("metadata.a.b"), "actor.id"))
+                .isInstanceOf(FieldViolation.class).hasMessageContaining("metadata.<key>");
+        assertThatThrownBy(() -> DataPolicy.of(List.of("source.ip"), "tenant")).isInstanceOf(FieldViolation.class)
+                .hasMessageContaining("actor.id or resource.id");
+    }
+
+    @Test
+    void theSubjectIsTheConfiguredFieldOrTheActor() {
+        DataPolicy byResource = DataPolicy.of(List.of("source.ip"), "resource.id");
+        assertThat(byResource.subjectOf(draft())).isEqualTo("p-9");
+        assertThat(DataPolicy.DEFAULT.subjectOf(draft())).isEqualTo("u-17");
+    }
+
+    @Test
+    void aDisclosedValueGoesBackWhereItCameFrom() {
+        DataPolicy policy = DataPolicy.of(List.of("actor.displayName", "source.ip", "source.userAgent", "reason",
+                "metadata.email"), "actor.id");
+        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings());
+        EventDraft restored = separation.committedDraft();
+        for (Disclosure disclosure : separation.disclosures()) {
+            restored = disclosure.field().restoreInto(restored, disclosure.value());
+        }
+        assertThat(CanonicalJson.canonicalize(SealedEventFormat.clientFields(restored)))
+                .isEqualTo(CanonicalJson.canonicalize(SealedEventFormat.clientFields(draft())));
+    }
+
+    private static JsonObject with(JsonObject json, String name, io.stenographer.domain.json.JsonValue value) {
+        var members = new java.util.LinkedHashMap<>(json.members());
+        members.put(name, value);
+        return new JsonObject(members);
+    }
+
+    private static JsonObject without(JsonObject json, String name) {
+        var members = new java.util.LinkedHashMap<>(json.members());
+        members.remove(name);
+        return new JsonObject(members);
+    }
+}
