@@ -19,6 +19,8 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
+import io.stenographer.domain.privacy.Commitment;
+import io.stenographer.domain.privacy.PersonalField;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +43,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +83,8 @@ public final class AuditClient implements AutoCloseable {
     private static final int RESPONSE_DEPTH = 64;
     private static final byte[] OPEN = "{\"events\":[".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CLOSE = "]}".getBytes(StandardCharsets.UTF_8);
+    private static final Pattern LOWER_HEX_OPENING =
+            Pattern.compile("[0-9a-f]{" + 2 * Commitment.OPENING_LENGTH + "}");
 
     private final TenantId tenant;
     private final String application;
@@ -828,6 +834,10 @@ public final class AuditClient implements AutoCloseable {
                 failed.increment();
                 listener.onIntegrityViolation(e);
                 outgoing.fail(e);
+            } catch (MalformedAnswer e) {
+                failed.increment();
+                outgoing.fail(new AuditClientException("the service's answer for this event is not readable: "
+                        + e.getMessage()));
             } catch (RuntimeException e) {
                 if (outgoing != null) {
                     failed.increment();
@@ -850,12 +860,58 @@ public final class AuditClient implements AutoCloseable {
         Instant receivedAt = Timestamps.parse("receivedAt", string(item, "receivedAt"));
         String submittedBy = string(item, "submittedBy");
         Hash claimed = Hash.fromHex(string(item, "leafHash"));
-        Hash recomputed = outgoing.sealedWith(new EventId(id), receivedAt, submittedBy).leafHash();
+        Map<PersonalField, byte[]> openings = openings(item.get("openings"));
+        Hash recomputed = outgoing.sealedWith(new EventId(id), receivedAt, submittedBy, openings).leafHash();
         if (!recomputed.equals(claimed)) {
+            // Without openings the client can only recompute a v1 leaf. A replay after the data subject's
+            // personal data was erased has none to give (they were destroyed): it cannot be checked, so it is
+            // reported like any other mismatch, never trusted.
+            String unverifiable = openings.isEmpty() && duplicate ? "; the answer carries no openings: if the"
+                    + " tenant's data policy made values of this event personal and they have since been erased,"
+                    + " this replayed receipt cannot be verified by the client" : "";
             throw new LogIntegrityException.ReceiptMismatch("the service's leaf hash " + claimed.hex() + " for event "
-                    + id + " is not the hash of the event sent (" + recomputed.hex() + ")");
+                    + id + " is not the hash of the event sent (" + recomputed.hex() + ")" + unverifiable);
         }
         return new Receipt(id, recomputed, receivedAt, submittedBy, outgoing.clientEventId(), duplicate, this);
+    }
+
+    /**
+     * The {@code openings} of a v2 answer item: by field, the 32 random bytes the service committed to each personal
+     * value under. Absent for a v1 event (empty map); when present, a non-empty object whose every name is a field
+     * that can be personal and whose every value is 64 lower-case hex digits, or the answer is malformed.
+     */
+    static Map<PersonalField, byte[]> openings(JsonValue value) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof JsonObject object) || object.members().isEmpty()) {
+            throw new MalformedAnswer("'openings' must be a non-empty JSON object");
+        }
+        Map<PersonalField, byte[]> openings = new TreeMap<>();
+        object.members().forEach((path, hex) -> {
+            PersonalField field;
+            try {
+                field = PersonalField.parse(path);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedAnswer("'openings' names '" + path + "', which is not a field that can be"
+                        + " personal");
+            }
+            if (!(hex instanceof JsonString text) || !LOWER_HEX_OPENING.matcher(text.value()).matches()) {
+                throw new MalformedAnswer("the opening of " + path + " must be " + 2 * Commitment.OPENING_LENGTH
+                        + " lower-case hex digits");
+            }
+            openings.put(field, HexFormat.of().parseHex(text.value()));
+        });
+        return openings;
+    }
+
+    /** An answer item the client cannot read, with what is wrong with it. */
+    static final class MalformedAnswer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedAnswer(String message) {
+            super(message);
+        }
     }
 
     private void fail(List<? extends Outgoing> batch, AuditClientException reason) {

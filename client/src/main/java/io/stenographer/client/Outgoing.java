@@ -9,9 +9,14 @@ import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.privacy.Commitment;
+import io.stenographer.domain.privacy.Commitments;
+import io.stenographer.domain.privacy.PersonalField;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /** One event on its way to the service: its request bytes, how to seal it for the receipt check, and who to tell. */
@@ -21,8 +26,36 @@ interface Outgoing {
 
     String clientEventId();
 
-    /** The event as the service sealed it, given the fields its answer names. */
-    AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy);
+    /**
+     * The event as the service sealed it, given the fields its answer names: format v1 when {@code openings} is
+     * empty, else v2 with each field that has an opening taken out of the event and committed to under it.
+     *
+     * @throws LogIntegrityException.ReceiptMismatch when an opening names a field this event did not send: the
+     *         service cannot have committed to a value it was never given
+     */
+    AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy, Map<PersonalField, byte[]> openings);
+
+    /**
+     * Seals {@code draft} as the service does under a data policy, with the openings the service used (its own
+     * random ones, returned to the writer in the answer), so that the leaf hash can be recomputed by the client.
+     */
+    static AuditEvent seal(EventId id, Instant receivedAt, String submittedBy, EventDraft draft,
+            Map<PersonalField, byte[]> openings) {
+        EventDraft committed = draft;
+        Map<PersonalField, Hash> commitments = new TreeMap<>();
+        for (Map.Entry<PersonalField, byte[]> opening : new TreeMap<>(openings).entrySet()) {
+            PersonalField field = opening.getKey();
+            JsonValue value = field.valueIn(draft);
+            if (value == null) {
+                throw new LogIntegrityException.ReceiptMismatch("the service's answer for event " + id
+                        + " has an opening for " + field + ", which the client did not send: the leaf cannot"
+                        + " commit to it and be the hash of the event sent");
+            }
+            commitments.put(field, Commitment.of(opening.getValue(), field, value));
+            committed = field.removeFrom(committed);
+        }
+        return AuditEvent.restore(id, receivedAt, submittedBy, committed, Commitments.of(commitments));
+    }
 
     void succeed(Receipt receipt);
 
@@ -37,8 +70,9 @@ interface Outgoing {
         }
 
         @Override
-        public AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy) {
-            return AuditEvent.restore(id, receivedAt, submittedBy, draft);
+        public AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy,
+                Map<PersonalField, byte[]> openings) {
+            return Outgoing.seal(id, receivedAt, submittedBy, draft, openings);
         }
 
         @Override
@@ -66,13 +100,15 @@ interface Outgoing {
         }
 
         @Override
-        public AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy) {
+        public AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy,
+                Map<PersonalField, byte[]> openings) {
             Map<String, JsonValue> sealed = new LinkedHashMap<>(((JsonObject) JsonParser.parse(json, 64)).members());
             sealed.put("format", new JsonString(SealedEventFormat.FORMAT));
             sealed.put("id", new JsonString(id.toString()));
             sealed.put("receivedAt", new JsonString(Timestamps.format(receivedAt)));
             sealed.put("submittedBy", new JsonString(submittedBy));
-            return SealedEventFormat.fromJson(new JsonObject(sealed));
+            EventDraft sent = SealedEventFormat.fromJson(new JsonObject(sealed)).content();
+            return Outgoing.seal(id, receivedAt, submittedBy, sent, openings);
         }
 
         @Override

@@ -17,14 +17,18 @@ import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import io.stenographer.domain.merkle.InclusionProof;
+import io.stenographer.domain.privacy.DataPolicy;
+import io.stenographer.domain.privacy.Disclosure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +52,26 @@ final class FakeAuditService implements AutoCloseable {
     static final String TENANT = "acme";
     static final String SUBMITTER = "https://issuer.example/client-test";
 
-    enum Lie { NONE, WRONG_LEAF_HASH_IN_RECEIPT, BAD_INCLUSION_PROOF, FOREIGN_SIGNATURE, FORK, ROLLBACK }
+    enum Lie {
+        NONE, WRONG_LEAF_HASH_IN_RECEIPT, BAD_INCLUSION_PROOF, FOREIGN_SIGNATURE, FORK, ROLLBACK,
+        /** v2: the first opening returned has one bit flipped, so it does not open its commitment. */
+        WRONG_OPENING,
+        /** v2: the first committed field's opening is left out of the answer. */
+        MISSING_OPENING,
+        /** v2: the answer adds an opening for {@code metadata.unsent}, a field the client never sent. */
+        OPENING_FOR_UNSENT_FIELD,
+        /** v2: the first opening is written in upper-case hex, which the protocol does not allow. */
+        UPPER_CASE_OPENING,
+        /** v2: the answer names {@code actor.id}, which cannot be personal. */
+        OPENING_FOR_FIELD_THAT_CANNOT_BE_PERSONAL
+    }
 
     volatile Lie lie = Lie.NONE;
+    /**
+     * Replays (status duplicate) come back without openings, as after the data subject's erasure: the service no
+     * longer has them to give.
+     */
+    volatile boolean openingsErased;
     /** Statuses the batch endpoint answers with, one per request, before it answers honestly. */
     final Queue<Integer> scriptedStatuses = new ConcurrentLinkedQueue<>();
     volatile String retryAfter;
@@ -61,6 +82,10 @@ final class FakeAuditService implements AutoCloseable {
     final List<List<String>> batchKeys = new CopyOnWriteArrayList<>();
     final List<Integer> batchBytes = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** Every event recorded, as sealed (v1, or v2 under the data policy), in log order. */
+    final List<AuditEvent> sealedEvents = new CopyOnWriteArrayList<>();
+    /** Every created or duplicate answer item, as sent to the client. */
+    final List<JsonObject> answeredItems = new CopyOnWriteArrayList<>();
 
     private final NoteSigner signer = new NoteSigner("stenographer.local", Ed25519Keys.generate().getPrivate());
     private final NoteSigner stranger = new NoteSigner("stenographer.local", Ed25519Keys.generate().getPrivate());
@@ -68,8 +93,18 @@ final class FakeAuditService implements AutoCloseable {
     private final Map<UUID, Integer> indexOfEvent = new HashMap<>();
     private final List<Hash> leaves = new ArrayList<>();
     private final HttpServer server;
+    /** Which fields the tenant's data policy makes personal: sealed as v2 with random openings, returned. */
+    private final DataPolicy policy;
+    private final SecureRandom random = new SecureRandom();
 
+    /** A service whose tenant has nothing personal: every event is sealed as v1. */
     FakeAuditService() {
+        this(DataPolicy.NOTHING_PERSONAL);
+    }
+
+    /** A service whose tenant has this data policy: an event with a personal value present is sealed as v2. */
+    FakeAuditService(DataPolicy policy) {
+        this.policy = policy;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -175,6 +210,10 @@ final class FakeAuditService implements AutoCloseable {
             Map<String, JsonValue> replay = new LinkedHashMap<>(earlier.members());
             replay.put("index", new io.stenographer.domain.json.JsonNumber(index));
             replay.put("status", new JsonString("duplicate"));
+            if (openingsErased) {
+                replay.remove("openings");
+            }
+            answeredItems.add(new JsonObject(replay));
             return new JsonObject(replay);
         }
         UUID id = UUID.randomUUID();
@@ -184,7 +223,10 @@ final class FakeAuditService implements AutoCloseable {
         sealed.put("id", new JsonString(id.toString()));
         sealed.put("receivedAt", new JsonString(Timestamps.format(receivedAt)));
         sealed.put("submittedBy", new JsonString(SUBMITTER));
-        AuditEvent audited = SealedEventFormat.fromJson(new JsonObject(sealed));
+        AuditEvent sent = SealedEventFormat.fromJson(new JsonObject(sealed));
+        DataPolicy.Separation separation = policy.separate(sent.content(), this::opening);
+        AuditEvent audited = AuditEvent.record(sent.id(), receivedAt, SUBMITTER, separation.committedDraft(),
+                separation.commitments());
         Hash leafHash = audited.leafHash();
         indexOfEvent.put(id, leaves.size());
         leaves.add(leafHash);
@@ -196,8 +238,50 @@ final class FakeAuditService implements AutoCloseable {
         item.put("leafHash", new JsonString(told.hex()));
         item.put("receivedAt", new JsonString(Timestamps.format(receivedAt)));
         item.put("submittedBy", new JsonString(SUBMITTER));
+        Map<String, JsonValue> openings = openings(separation.disclosures());
+        if (!openings.isEmpty()) {
+            item.put("openings", new JsonObject(openings));
+        }
         receiptsByKey.put(key, new JsonObject(item));
+        sealedEvents.add(audited);
+        answeredItems.add(new JsonObject(item));
         return new JsonObject(item);
+    }
+
+    private byte[] opening() {
+        byte[] opening = new byte[io.stenographer.domain.privacy.Commitment.OPENING_LENGTH];
+        random.nextBytes(opening);
+        return opening;
+    }
+
+    /** The openings member of the answer item, by path in the leaf's order, as the lie in force tells it. */
+    private Map<String, JsonValue> openings(List<Disclosure> disclosures) {
+        Map<String, JsonValue> openings = new LinkedHashMap<>();
+        for (Disclosure disclosure : disclosures) {
+            openings.put(disclosure.field().path(), new JsonString(HexFormat.of().formatHex(disclosure.opening())));
+        }
+        if (openings.isEmpty()) {
+            return openings;
+        }
+        String first = openings.keySet().iterator().next();
+        switch (lie) {
+            case WRONG_OPENING -> {
+                byte[] wrong = HexFormat.of().parseHex(((JsonString) openings.get(first)).value());
+                wrong[0] ^= 1;
+                openings.put(first, new JsonString(HexFormat.of().formatHex(wrong)));
+            }
+            case MISSING_OPENING -> openings.remove(first);
+            case OPENING_FOR_UNSENT_FIELD -> openings.put("metadata.unsent",
+                    new JsonString(HexFormat.of().formatHex(opening())));
+            case UPPER_CASE_OPENING -> openings.put(first,
+                    new JsonString(((JsonString) openings.get(first)).value().toUpperCase(java.util.Locale.ROOT)
+                            .replaceAll("[0-9]", "A")));
+            case OPENING_FOR_FIELD_THAT_CANNOT_BE_PERSONAL -> openings.put("actor.id",
+                    new JsonString(HexFormat.of().formatHex(opening())));
+            default -> {
+            }
+        }
+        return openings;
     }
 
     private synchronized void inclusion(HttpExchange exchange, UUID eventId) throws IOException {
