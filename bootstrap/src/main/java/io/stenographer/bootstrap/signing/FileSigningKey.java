@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.signing;
 import io.stenographer.application.port.out.DeriveReportSecretPort;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.port.out.SignReportManifestPort;
+import io.stenographer.bootstrap.security.OwnerOnlyFiles;
 import io.stenographer.domain.report.bundle.ReportManifest;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.Ed25519Keys;
@@ -17,7 +18,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -49,7 +48,6 @@ import org.jboss.logging.Logger;
 public final class FileSigningKey implements SignCheckpointPort, SignReportManifestPort, DeriveReportSecretPort {
 
     private static final Logger LOG = Logger.getLogger(FileSigningKey.class);
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final NoteSigner signer;
     private final List<NoteSigner> retired;
@@ -102,7 +100,7 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
                 }
                 generate(file, passphrase);
             }
-            refuseLoosePermissions(file);
+            OwnerOnlyFiles.refuseLoosePermissions(file, "checkpoint signing key");
             String pem = Files.readString(file, StandardCharsets.US_ASCII);
             PrivateKey key = privateKey(file, pem, passphrase);
             return new NoteSigner(keyName, key, BouncyCastleEd25519.of(key));
@@ -158,7 +156,7 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
             pem = Ed25519Keys.privateKeyToPem(pair.getPrivate());
         }
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OwnerOnlyFiles.OWNER_ONLY));
         } catch (FileAlreadyExistsException raced) {
             return;
         }
@@ -166,14 +164,6 @@ public final class FileSigningKey implements SignCheckpointPort, SignReportManif
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
         LOG.infof("Generated a new checkpoint signing key at %s (mode 0600, %s)", file,
                 passphrase.isPresent() ? "encrypted with the configured passphrase" : "not encrypted");
-    }
-
-    private static void refuseLoosePermissions(Path file) throws IOException {
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
-            throw new IllegalStateException("checkpoint signing key " + file
-                    + " is readable by group or others; chmod 600 it");
-        }
     }
 
     @Override
