@@ -1,0 +1,305 @@
+package io.stenographer.bootstrap.privacy;
+
+import io.stenographer.application.port.out.KeyManagementPort;
+import io.stenographer.application.port.out.KeyUnavailable;
+import io.stenographer.application.port.out.WrappedDataKey;
+import io.stenographer.bootstrap.privacy.KeyringFile.Content;
+import io.stenographer.bootstrap.privacy.KeyringFile.Generation;
+import io.stenographer.bootstrap.security.OwnerOnlyFiles;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.privacy.DataKey;
+import io.stenographer.domain.privacy.PersonalDataUnreadable;
+import io.stenographer.domain.privacy.PersonalValueCipher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.crypto.Mac;
+import org.jboss.logging.Logger;
+
+/**
+ * A {@link KeyManagementPort} on a local key file, for single-host and embedded installs (a cloud KMS can take its
+ * place behind the same port). The file holds generations of a root secret and one blind-index secret.
+ *
+ * <p>Each tenant's key-encryption key (KEK) is derived, not stored: HKDF-SHA256 of the generation's secret with info
+ * {@code "stenographer kek " + tenant}. A wrapped data key is AES-256-GCM under that KEK, with associated data binding
+ * tenant and generation id, so a wrap copied to another tenant or relabelled with another generation does not open.
+ * Destroying a generation removes its secret from the file: every data key wrapped under it, for every tenant, and
+ * so every personal value those keys encrypt, is unreadable from then on (crypto-shredding).
+ *
+ * <p>The file is protected like the checkpoint signing key: generated on first start when allowed (owner-only from
+ * the first byte, created atomically so two instances starting together agree on one keyring), refused when group or
+ * others may read it, and encrypted when {@value KeyringPassphrase#SETTING} is set. Instances are immutable: {@link
+ * #rotate()} and {@link #destroyGeneration} save the file atomically and return the new keyring.
+ */
+public final class LocalKeyring implements KeyManagementPort {
+
+    private static final Logger LOG = Logger.getLogger(LocalKeyring.class);
+    private static final String WHAT = "personal-data keyring";
+    private static final String GENERATION_PREFIX = "local-";
+    private static final String WRAP_CONTEXT = "stenographer.wrapped-data-key/v1";
+    private static final String BLIND_INDEX_CONTEXT = "stenographer.blind-index/v1";
+    private static final byte[] NO_SALT = new byte[0];
+
+    private final Path file;
+    private final Optional<KeyringPassphrase> passphrase;
+    private final Content content;
+    private final SecureRandom random;
+
+    private LocalKeyring(Path file, Optional<KeyringPassphrase> passphrase, Content content, SecureRandom random) {
+        this.file = file;
+        this.passphrase = passphrase;
+        this.content = content;
+        this.random = random;
+    }
+
+    /**
+     * The keyring in {@code file}, generated first if it is missing and that is allowed.
+     *
+     * @throws IllegalStateException missing and not to be generated, readable by group or others, damaged, or
+     *         encrypted and not opened by the passphrase
+     */
+    public static LocalKeyring load(Path file, boolean generateIfMissing, Optional<KeyringPassphrase> passphrase) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(passphrase, "passphrase");
+        SecureRandom random = new SecureRandom();
+        try {
+            if (!Files.exists(file)) {
+                if (!generateIfMissing) {
+                    throw new IllegalStateException(WHAT + " " + file + " does not exist; configure"
+                            + " stenographer.privacy.keyring-file or restore it from backup");
+                }
+                generate(file, passphrase, random);
+            }
+            OwnerOnlyFiles.refuseLoosePermissions(file, WHAT);
+            byte[] bytes = Files.readAllBytes(file);
+            try {
+                if (passphrase.isPresent() && !KeyringFile.isEncrypted(bytes)) {
+                    LOG.warnf("The %s %s is not encrypted although %s is set; it is encrypted on its next"
+                            + " rotation", WHAT, file, KeyringPassphrase.SETTING);
+                }
+                return new LocalKeyring(file, passphrase, KeyringFile.read(bytes, passphrase), random);
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read " + WHAT + " " + file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + WHAT + " " + file, e);
+        }
+    }
+
+    private static void generate(Path file, Optional<KeyringPassphrase> passphrase, SecureRandom random)
+            throws IOException {
+        Content content = new Content(List.of(newGeneration(GENERATION_PREFIX + 1, random)), secret(random));
+        byte[] bytes = KeyringFile.write(content, passphrase, random);
+        try {
+            if (OwnerOnlyFiles.createExclusively(file, bytes)) {
+                LOG.infof("Generated a new %s at %s (mode 0600, %s)", WHAT, file, passphrase.isPresent()
+                        ? "encrypted with the configured passphrase" : "not encrypted");
+            }
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    @Override
+    public WrappedDataKey wrap(TenantId tenant, DataKey key) {
+        Objects.requireNonNull(key, "key");
+        Generation current = current();
+        byte[] plain = key.bytes();
+        try {
+            return new WrappedDataKey(current.id(), PersonalValueCipher.seal(kek(tenant, current),
+                    wrapBinding(tenant, current.id()), plain, random));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    @Override
+    public DataKey unwrap(TenantId tenant, WrappedDataKey wrapped) {
+        Objects.requireNonNull(tenant, "tenant");
+        String id = wrapped.keyEncryptionKeyId();
+        Generation generation = content.generations().stream().filter(g -> g.id().equals(id)).findFirst()
+                .orElseThrow(() -> new KeyUnavailable(tenant, id, "this keyring has no such generation"));
+        if (generation.destroyed()) {
+            throw new KeyUnavailable(tenant, id, "the generation was destroyed at " + generation.destroyedAt());
+        }
+        byte[] plain = null;
+        try {
+            plain = PersonalValueCipher.open(kek(tenant, generation), wrapBinding(tenant, id), wrapped.bytes());
+            return DataKey.of(plain);
+        } catch (PersonalDataUnreadable | IllegalArgumentException e) {
+            throw new KeyUnavailable(tenant, id, "the wrapped key was altered or belongs to another tenant");
+        } finally {
+            if (plain != null) {
+                Arrays.fill(plain, (byte) 0);
+            }
+        }
+    }
+
+    @Override
+    public String currentKeyEncryptionKeyId(TenantId tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        return current().id();
+    }
+
+    /** Keyed by a per-tenant key derived from a secret that no rotation changes, so stored indexes stay valid. */
+    @Override
+    public byte[] blindIndex(TenantId tenant, String purpose, String value) {
+        Objects.requireNonNull(tenant, "tenant");
+        if (purpose == null || purpose.isBlank()) {
+            throw new IllegalArgumentException("a blind index needs a purpose");
+        }
+        Objects.requireNonNull(value, "value");
+        byte[] indexKey = Hkdf.sha256(NO_SALT, content.blindIndexSecret(),
+                ("stenographer blind-index " + tenant.value()).getBytes(StandardCharsets.UTF_8), Hkdf.HASH_LENGTH);
+        try {
+            Mac mac = Hkdf.mac(indexKey);
+            // Purpose and value length-prefixed: ("a", "bc") and ("ab", "c") index differently.
+            return mac.doFinal(PersonalValueCipher.binding(BLIND_INDEX_CONTEXT, List.of(purpose, value)));
+        } finally {
+            Arrays.fill(indexKey, (byte) 0);
+        }
+    }
+
+    /** Adds a new current generation and saves the file; earlier generations still unwrap what they wrapped. */
+    public LocalKeyring rotate() {
+        List<Generation> generations = new ArrayList<>(content.generations());
+        Generation next = newGeneration(nextId(generations), random);
+        generations.add(next);
+        LocalKeyring rotated = save(new Content(generations, content.blindIndexSecret()), false);
+        LOG.infof("Rotated the %s %s: new key-encryption key generation %s", WHAT, file, next.id());
+        return rotated;
+    }
+
+    /**
+     * Destroys a generation that is not the current one: its secret leaves the file (the previous file's bytes are
+     * overwritten as far as the file system allows), and every data key wrapped under it is unavailable from then on.
+     * Destroying a destroyed generation changes nothing.
+     *
+     * @throws IllegalArgumentException the current or an unknown generation
+     */
+    public LocalKeyring destroyGeneration(String id) {
+        Objects.requireNonNull(id, "id");
+        if (current().id().equals(id)) {
+            throw new IllegalArgumentException("generation " + id + " is the current key-encryption key; rotate"
+                    + " first, then destroy it");
+        }
+        List<Generation> generations = new ArrayList<>(content.generations());
+        int index = generations.stream().map(Generation::id).toList().indexOf(id);
+        if (index < 0) {
+            throw new IllegalArgumentException("the " + WHAT + " has no generation " + id);
+        }
+        if (generations.get(index).destroyed()) {
+            return this;
+        }
+        Generation destroyed = generations.get(index);
+        generations.set(index, new Generation(id, null, destroyed.createdAt(), Instant.now()));
+        LocalKeyring after = save(new Content(generations, content.blindIndexSecret()), true);
+        LOG.infof("Destroyed key-encryption key generation %s of the %s %s; personal data whose keys were wrapped"
+                + " under it is unreadable", id, WHAT, file);
+        return after;
+    }
+
+    /** Ids of the generations, oldest first, with those destroyed. For operators' listings; no secrets. */
+    public List<String> generations() {
+        return content.generations().stream().map(Generation::toString).toList();
+    }
+
+    private LocalKeyring save(Content next, boolean scrubPrevious) {
+        byte[] bytes = KeyringFile.write(next, passphrase, random);
+        Path previous = file.resolveSibling("." + file.getFileName() + ".previous");
+        try {
+            if (scrubPrevious) {
+                // A second name for the old file, so its blocks can be overwritten once the new file replaced it.
+                Files.deleteIfExists(previous);
+                Files.createLink(previous, file);
+            }
+            OwnerOnlyFiles.replaceAtomically(file, bytes);
+            if (scrubPrevious) {
+                overwriteAndDelete(previous);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + WHAT + " " + file, e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+        return new LocalKeyring(file, passphrase, next, random);
+    }
+
+    /**
+     * Best effort: zeroes the old file in place before unlinking it. Copy-on-write file systems, SSD wear levelling
+     * and backups may still hold the old bytes; shredding is complete once backups of the keyring have expired.
+     */
+    private static void overwriteAndDelete(Path previous) throws IOException {
+        try (FileChannel channel = FileChannel.open(previous, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(channel.size(), Integer.MAX_VALUE));
+            while (zeros.hasRemaining()) {
+                channel.write(zeros);
+            }
+            channel.force(true);
+        } finally {
+            Files.deleteIfExists(previous);
+        }
+    }
+
+    private Generation current() {
+        List<Generation> generations = content.generations();
+        return generations.get(generations.size() - 1);
+    }
+
+    private static DataKey kek(TenantId tenant, Generation generation) {
+        byte[] derived = Hkdf.sha256(NO_SALT, generation.secret(),
+                ("stenographer kek " + tenant.value()).getBytes(StandardCharsets.UTF_8), DataKey.LENGTH);
+        try {
+            return DataKey.of(derived);
+        } finally {
+            Arrays.fill(derived, (byte) 0);
+        }
+    }
+
+    private static byte[] wrapBinding(TenantId tenant, String generationId) {
+        return PersonalValueCipher.binding(WRAP_CONTEXT, List.of(tenant.value(), generationId));
+    }
+
+    /** {@code local-N} with N one more than the highest so far. */
+    private static String nextId(List<Generation> generations) {
+        long highest = 0;
+        for (Generation generation : generations) {
+            String id = generation.id();
+            if (id.startsWith(GENERATION_PREFIX) && id.length() > GENERATION_PREFIX.length()
+                    && id.length() < GENERATION_PREFIX.length() + 10
+                    && id.substring(GENERATION_PREFIX.length()).chars().allMatch(Character::isDigit)) {
+                highest = Math.max(highest, Long.parseLong(id.substring(GENERATION_PREFIX.length())));
+            }
+        }
+        return GENERATION_PREFIX + (highest + 1);
+    }
+
+    private static Generation newGeneration(String id, SecureRandom random) {
+        return new Generation(id, secret(random), Instant.now(), null);
+    }
+
+    private static byte[] secret(SecureRandom random) {
+        byte[] secret = new byte[DataKey.LENGTH];
+        random.nextBytes(secret);
+        return secret;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalKeyring[" + file + ", current " + current().id() + "]";
+    }
+}

@@ -1,0 +1,266 @@
+package io.stenographer.bootstrap.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.application.port.out.KeyUnavailable;
+import io.stenographer.application.port.out.WrappedDataKey;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.privacy.DataKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local keyring on real files: wrapping, rotation, destruction, blind indexes and the file's protection. */
+class LocalKeyringTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final TenantId GLOBEX = TenantId.of("globex");
+    private static final Optional<KeyringPassphrase> PASSPHRASE =
+            KeyringPassphrase.of(Optional.of("correct horse battery staple"));
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("keys/personal-data-keyring.json");
+    }
+
+    private LocalKeyring generated() {
+        return LocalKeyring.load(file(), true, Optional.empty());
+    }
+
+    @Test
+    void aKeyringIsGeneratedOwnerOnlyOnFirstStartAndReadBackAfterwards() throws IOException {
+        LocalKeyring keyring = generated();
+        DataKey key = DataKey.generate(RANDOM);
+
+        WrappedDataKey wrapped = keyring.wrap(ACME, key);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+        assertThat(wrapped.keyEncryptionKeyId()).isEqualTo("local-1").isEqualTo(keyring.currentKeyEncryptionKeyId(ACME));
+        assertThat(keyring.unwrap(ACME, wrapped)).isEqualTo(key);
+        assertThat(LocalKeyring.load(file(), false, Optional.empty()).unwrap(ACME, wrapped)).isEqualTo(key);
+        assertThat(HexFormat.of().formatHex(wrapped.bytes())).doesNotContain(HexFormat.of().formatHex(key.bytes()));
+    }
+
+    @Test
+    void aMissingKeyringIsNotGeneratedUnlessAllowed() {
+        assertThatThrownBy(() -> LocalKeyring.load(file(), false, Optional.empty()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not exist");
+        assertThat(file()).doesNotExist();
+    }
+
+    @Test
+    void aKeyWrappedForOneTenantDoesNotUnwrapForAnother() {
+        LocalKeyring keyring = generated();
+        WrappedDataKey wrapped = keyring.wrap(ACME, DataKey.generate(RANDOM));
+
+        assertThatThrownBy(() -> keyring.unwrap(GLOBEX, wrapped)).isInstanceOf(KeyUnavailable.class)
+                .hasMessage("data key of tenant globex under key-encryption key local-1 is unavailable: the wrapped"
+                        + " key was altered or belongs to another tenant")
+                .satisfies(e -> assertThat(((KeyUnavailable) e).tenant()).isEqualTo(GLOBEX));
+    }
+
+    @Test
+    void anAlteredOrRelabelledWrapDoesNotUnwrap() {
+        LocalKeyring keyring = generated().rotate();
+        WrappedDataKey wrapped = keyring.wrap(ACME, DataKey.generate(RANDOM));
+        byte[] altered = wrapped.bytes();
+        altered[altered.length - 1] ^= 1;
+
+        assertThatThrownBy(() -> keyring.unwrap(ACME, new WrappedDataKey("local-2", altered)))
+                .isInstanceOf(KeyUnavailable.class);
+        assertThatThrownBy(() -> keyring.unwrap(ACME, new WrappedDataKey("local-1", wrapped.bytes())))
+                .isInstanceOf(KeyUnavailable.class);
+        assertThatThrownBy(() -> keyring.unwrap(ACME, new WrappedDataKey("local-9", wrapped.bytes())))
+                .isInstanceOf(KeyUnavailable.class).hasMessageContaining("no such generation");
+    }
+
+    @Test
+    void afterARotationOldWrapsStillUnwrapAndNewWrapsUseTheNewGeneration() {
+        LocalKeyring keyring = generated();
+        DataKey old = DataKey.generate(RANDOM);
+        WrappedDataKey oldWrap = keyring.wrap(ACME, old);
+
+        LocalKeyring rotated = keyring.rotate();
+        DataKey fresh = DataKey.generate(RANDOM);
+        WrappedDataKey newWrap = rotated.wrap(ACME, fresh);
+
+        assertThat(rotated.currentKeyEncryptionKeyId(ACME)).isEqualTo("local-2");
+        assertThat(newWrap.keyEncryptionKeyId()).isEqualTo("local-2");
+        LocalKeyring reloaded = LocalKeyring.load(file(), false, Optional.empty());
+        assertThat(reloaded.unwrap(ACME, oldWrap)).isEqualTo(old);
+        assertThat(reloaded.unwrap(ACME, newWrap)).isEqualTo(fresh);
+        assertThat(reloaded.generations()).containsExactly("Generation[local-1]", "Generation[local-2]");
+        assertThat(reloaded.rotate().currentKeyEncryptionKeyId(ACME)).isEqualTo("local-3");
+    }
+
+    @Test
+    void aDestroyedGenerationShredsEveryKeyWrappedUnderIt() throws IOException {
+        LocalKeyring keyring = generated();
+        String firstSecret = secretOf(Files.readString(file()), "local-1");
+        WrappedDataKey acme = keyring.wrap(ACME, DataKey.generate(RANDOM));
+        WrappedDataKey globex = keyring.wrap(GLOBEX, DataKey.generate(RANDOM));
+        LocalKeyring rotated = keyring.rotate();
+        DataKey kept = DataKey.generate(RANDOM);
+        WrappedDataKey keptWrap = rotated.wrap(ACME, kept);
+
+        LocalKeyring after = rotated.destroyGeneration("local-1");
+
+        for (LocalKeyring view : List.of(after, LocalKeyring.load(file(), false, Optional.empty()))) {
+            assertThatThrownBy(() -> view.unwrap(ACME, acme)).isInstanceOf(KeyUnavailable.class)
+                    .hasMessageContaining("local-1").hasMessageContaining("destroyed at");
+            assertThatThrownBy(() -> view.unwrap(GLOBEX, globex)).isInstanceOf(KeyUnavailable.class);
+            assertThat(view.unwrap(ACME, keptWrap)).isEqualTo(kept);
+        }
+        String content = Files.readString(file());
+        assertThat(content).doesNotContain(firstSecret).contains("\"destroyedAt\"");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+        try (var files = Files.list(file().getParent())) {
+            assertThat(files).containsExactly(file());
+        }
+        assertThat(after.destroyGeneration("local-1")).isSameAs(after);
+    }
+
+    @Test
+    void theCurrentOrAnUnknownGenerationCannotBeDestroyed() {
+        LocalKeyring keyring = generated();
+
+        assertThatThrownBy(() -> keyring.destroyGeneration("local-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("current");
+        assertThatThrownBy(() -> keyring.destroyGeneration("local-7")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no generation local-7");
+    }
+
+    @Test
+    void blindIndexesAreStableAcrossRotationAndDifferPerTenantPurposeAndValue() {
+        LocalKeyring keyring = generated();
+        byte[] index = keyring.blindIndex(ACME, "actor.id", "alice@example.com");
+
+        LocalKeyring rotated = keyring.rotate().rotate().destroyGeneration("local-1");
+
+        assertThat(index).hasSize(32);
+        assertThat(rotated.blindIndex(ACME, "actor.id", "alice@example.com")).isEqualTo(index);
+        assertThat(LocalKeyring.load(file(), false, Optional.empty()).blindIndex(ACME, "actor.id",
+                "alice@example.com")).isEqualTo(index);
+        assertThat(keyring.blindIndex(GLOBEX, "actor.id", "alice@example.com")).isNotEqualTo(index);
+        assertThat(keyring.blindIndex(ACME, "resource.id", "alice@example.com")).isNotEqualTo(index);
+        assertThat(keyring.blindIndex(ACME, "actor.id", "bob@example.com")).isNotEqualTo(index);
+        assertThat(keyring.blindIndex(ACME, "actor.i", "dalice@example.com")).isNotEqualTo(index);
+    }
+
+    @Test
+    void twoKeyringsGeneratedSeparatelyDoNotShareKeys() {
+        LocalKeyring one = generated();
+        LocalKeyring other = LocalKeyring.load(dir.resolve("other.json"), true, Optional.empty());
+        WrappedDataKey wrapped = one.wrap(ACME, DataKey.generate(RANDOM));
+
+        assertThatThrownBy(() -> other.unwrap(ACME, wrapped)).isInstanceOf(KeyUnavailable.class);
+        assertThat(other.blindIndex(ACME, "actor.id", "alice")).isNotEqualTo(one.blindIndex(ACME, "actor.id", "alice"));
+    }
+
+    @Test
+    void aKeyringGroupOrOthersMayReadIsRefused() throws IOException {
+        generated();
+        Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> LocalKeyring.load(file(), true, Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("personal-data keyring " + file() + " is readable by group or others; chmod 600 it");
+    }
+
+    @Test
+    void withAPassphraseTheFileIsEncryptedAndOnlyThatPassphraseOpensIt() throws IOException {
+        LocalKeyring keyring = LocalKeyring.load(file(), true, PASSPHRASE);
+        DataKey key = DataKey.generate(RANDOM);
+        WrappedDataKey wrapped = keyring.wrap(ACME, key);
+
+        String content = Files.readString(file());
+        assertThat(content).contains("\"encryption\"", "PBKDF2-HMAC-SHA256").doesNotContain("secret", "local-1");
+        assertThat(LocalKeyring.load(file(), false, PASSPHRASE).unwrap(ACME, wrapped)).isEqualTo(key);
+        assertThatThrownBy(() -> LocalKeyring.load(file(), false, Optional.empty()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(KeyringPassphrase.SETTING);
+        assertThatThrownBy(() -> LocalKeyring.load(file(), false, KeyringPassphrase.of(Optional.of("wrong"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot read personal-data keyring " + file()
+                        + ": cannot decrypt it: wrong passphrase or damaged file");
+    }
+
+    @Test
+    void anEncryptedKeyringStaysEncryptedThroughRotationAndDestruction() throws IOException {
+        LocalKeyring keyring = LocalKeyring.load(file(), true, PASSPHRASE);
+        WrappedDataKey old = keyring.wrap(ACME, DataKey.generate(RANDOM));
+
+        keyring.rotate().destroyGeneration("local-1");
+
+        assertThat(Files.readString(file())).contains("\"encryption\"").doesNotContain("destroyedAt");
+        LocalKeyring reloaded = LocalKeyring.load(file(), false, PASSPHRASE);
+        assertThat(reloaded.currentKeyEncryptionKeyId(ACME)).isEqualTo("local-2");
+        assertThatThrownBy(() -> reloaded.unwrap(ACME, old)).isInstanceOf(KeyUnavailable.class);
+    }
+
+    @Test
+    void aPlainKeyringIsUsedWithAPassphraseAndEncryptedOnItsNextRotation() throws IOException {
+        WrappedDataKey wrapped = generated().wrap(ACME, DataKey.generate(RANDOM));
+
+        LocalKeyring keyring = LocalKeyring.load(file(), false, PASSPHRASE);
+        assertThat(Files.readString(file())).doesNotContain("\"encryption\"");
+        keyring.rotate();
+
+        assertThat(Files.readString(file())).contains("\"encryption\"");
+        assertThat(LocalKeyring.load(file(), false, PASSPHRASE).unwrap(ACME, wrapped)).isNotNull();
+    }
+
+    @Test
+    void aDamagedFileStopsTheStartWithAClearReasonAndNoSecret() throws IOException {
+        generated();
+        String good = Files.readString(file());
+        String secret = secretOf(good, "local-1");
+
+        assertDamaged("{\"format\":", "not valid JSON (at offset 10)");
+        assertDamaged("[]", "not a stenographer-keyring/v1 document");
+        assertDamaged(good.replace(secret, secret.substring(4)), "\"secret\" must be base64 of 32 bytes");
+        assertDamaged(good.replace("\"createdAt\"", "\"created\""), "\"createdAt\" must be a string");
+        assertDamaged(good.replace("\"blindIndexSecret\"", "\"other\""), "\"blindIndexSecret\" must be a string");
+
+        LocalKeyring.load(dir.resolve("encrypted.json"), true, PASSPHRASE);
+        String encrypted = Files.readString(dir.resolve("encrypted.json"));
+        Matcher sealed = Pattern.compile("\"sealed\":\"([^\"]+)\"").matcher(encrypted);
+        assertThat(sealed.find()).isTrue();
+        byte[] bytes = Base64.getDecoder().decode(sealed.group(1));
+        bytes[bytes.length / 2] ^= 1;
+        write(encrypted.replace(sealed.group(1), Base64.getEncoder().encodeToString(bytes)));
+        assertThatThrownBy(() -> LocalKeyring.load(file(), false, PASSPHRASE)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("wrong passphrase or damaged file");
+    }
+
+    private void assertDamaged(String content, String reason) throws IOException {
+        write(content);
+        assertThatThrownBy(() -> LocalKeyring.load(file(), false, Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot read personal-data keyring " + file() + ": " + reason);
+    }
+
+    private void write(String content) throws IOException {
+        Files.writeString(file(), content, StandardCharsets.UTF_8);
+    }
+
+    private static String secretOf(String json, String id) {
+        Matcher matcher = Pattern.compile("\"id\":\"" + id + "\",\"secret\":\"([^\"]+)\"").matcher(json);
+        assertThat(matcher.find()).as("secret of %s in the file", id).isTrue();
+        return matcher.group(1);
+    }
+}
