@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DataKeyCacheTest {
@@ -36,26 +37,16 @@ class DataKeyCacheTest {
     };
 
     @Test
-    void aSecondGetWithinTheTtlIsServedFromTheCache() {
+    void aKeyIsServedFromTheCacheUntilItsTtlEndsThenLoadedAgain() {
         Id id = id();
-
         DataKey first = cache.get(id, loader);
+
         clock.advance(TTL.minusSeconds(1));
-        DataKey second = cache.get(id, loader);
-
-        assertThat(second).isEqualTo(first);
+        assertThat(cache.get(id, loader)).isEqualTo(first);
         assertThat(loads).hasValue(1);
-    }
 
-    @Test
-    void afterTheTtlTheKeyIsLoadedAgain() {
-        Id id = id();
-        DataKey first = cache.get(id, loader);
-
-        clock.advance(TTL);
-        DataKey second = cache.get(id, loader);
-
-        assertThat(second).isNotEqualTo(first);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(cache.get(id, loader)).isNotEqualTo(first);
         assertThat(loads).hasValue(2);
     }
 
@@ -118,14 +109,7 @@ class DataKeyCacheTest {
         int callers = 8;
         Id id = id();
         DataKey expected = DataKey.generate(RANDOM);
-        CountDownLatch loading = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Function<Id, DataKey> slowLoader = ignored -> {
-            loads.incrementAndGet();
-            loading.countDown();
-            await(release);
-            return expected;
-        };
+        GatedLoader slowLoader = new GatedLoader(() -> expected);
         ConcurrentLinkedQueue<DataKey> results = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
@@ -133,11 +117,11 @@ class DataKeyCacheTest {
         }
 
         threads.forEach(Thread::start);
-        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(slowLoader.started.await(10, TimeUnit.SECONDS)).isTrue();
         // Every caller but the loading one is parked on the shared load before it is released.
         awaitCondition(() -> threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count()
                 == callers - 1);
-        release.countDown();
+        slowLoader.release.countDown();
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(thread.isAlive()).isFalse();
@@ -150,15 +134,10 @@ class DataKeyCacheTest {
     @Test
     void callersWaitingOnAFailedLoadGetItsFailureAndTheNextCallLoadsAgain() throws InterruptedException {
         Id id = id();
-        CountDownLatch loading = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         RuntimeException failure = new IllegalStateException("unwrap failed");
-        Function<Id, DataKey> failingLoader = ignored -> {
-            loads.incrementAndGet();
-            loading.countDown();
-            await(release);
+        GatedLoader failingLoader = new GatedLoader(() -> {
             throw failure;
-        };
+        });
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
         Runnable call = () -> {
             try {
@@ -171,10 +150,10 @@ class DataKeyCacheTest {
         Thread second = new Thread(call);
 
         first.start();
-        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(failingLoader.started.await(10, TimeUnit.SECONDS)).isTrue();
         second.start();
         awaitCondition(() -> second.getState() == Thread.State.WAITING);
-        release.countDown();
+        failingLoader.release.countDown();
         first.join(TimeUnit.SECONDS.toMillis(10));
         second.join(TimeUnit.SECONDS.toMillis(10));
 
@@ -189,6 +168,25 @@ class DataKeyCacheTest {
         assertThatThrownBy(() -> new DataKeyCache<Id>(0, TTL, clock)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DataKeyCache<Id>(1, Duration.ZERO, clock))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A loader that counts its calls, says when it started, and finishes only once released. */
+    private final class GatedLoader implements Function<Id, DataKey> {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final Supplier<DataKey> outcome;
+
+        GatedLoader(Supplier<DataKey> outcome) {
+            this.outcome = outcome;
+        }
+
+        @Override
+        public DataKey apply(Id id) {
+            loads.incrementAndGet();
+            started.countDown();
+            await(release);
+            return outcome.get();
+        }
     }
 
     private static Id id() {
