@@ -321,9 +321,27 @@ class AuditService:
         event_id, received_at, submitted_by = item.get("id"), item.get("receivedAt"), item.get("submittedBy")
         reported = item.get("leafHash")
         client_event_id = pending.event["clientEventId"]
-        expected = events.leaf_hash(events.sealed_event(pending.event, event_id, received_at, submitted_by))
-        if not isinstance(reported, str) or reported.lower() != expected:
-            violation = ReceiptMismatchError(client_event_id, event_id, expected, reported)
+        try:
+            # v2: the random openings the service committed to the personal values under; {} for v1.
+            openings = events.parse_openings(item.get("openings"))
+        except ValueError as e:
+            self._fail(pending, AuditClientError(f"the service's answer for {client_event_id} is not readable: {e}"),
+                       "failed")
+            return
+        detail = None
+        try:
+            expected: Optional[str] = events.leaf_hash(
+                events.sealed_event(pending.event, event_id, received_at, submitted_by, openings))
+        except events.UnsentPersonalFieldError as e:
+            expected, detail = None, f"{e}: the leaf cannot commit to it and be the hash of the event sent"
+        if expected is not None and not openings and duplicate:
+            # A replay after the data subject's erasure has no openings left to give: it cannot be checked,
+            # so a mismatch is reported like any other, never accepted.
+            detail = ("the answer carries no openings: if the tenant's data policy made values of this event "
+                      "personal and they have since been erased, this replayed receipt cannot be verified "
+                      "by the client")
+        if expected is None or not isinstance(reported, str) or reported.lower() != expected:
+            violation = ReceiptMismatchError(client_event_id, event_id, expected, reported, detail)
             if self._on_integrity_violation is not None:
                 try:
                     self._on_integrity_violation(violation)

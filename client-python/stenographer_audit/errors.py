@@ -61,13 +61,23 @@ class DeliveryFailedError(AuditClientError):
 
 
 class ReceiptMismatchError(AuditClientError):
-    """The service's leaf hash is not the hash of the event that was sent: the log cannot be trusted."""
+    """The service's leaf hash is not the hash of the event that was sent: the log cannot be trusted.
 
-    def __init__(self, client_event_id: Optional[str], event_id: Optional[str], expected: str,
-                 reported: Optional[str]):
-        super().__init__(f"receipt for {client_event_id} (event {event_id}) reports leaf hash {reported}, "
-                         f"but the event sent hashes to {expected}")
+    For a v2 event the hash is recomputed with the openings the service returned, so openings that do not
+    open the leaf's commitments, a missing opening, or one for a field that was not sent end up here too.
+    """
+
+    def __init__(self, client_event_id: Optional[str], event_id: Optional[str], expected: Optional[str],
+                 reported: Optional[str], detail: Optional[str] = None):
+        text = f"receipt for {client_event_id} (event {event_id}) reports leaf hash {reported}, "
+        text += (f"but the event sent hashes to {expected}" if expected is not None
+                 else "but no event built from what was sent can hash to it")
+        if detail:
+            text += f"; {detail}"
+        super().__init__(text)
         self.client_event_id = client_event_id
         self.event_id = event_id
+        #: None when the answer's openings name a field that was not sent (there is nothing to hash).
         self.expected_leaf_hash = expected
         self.reported_leaf_hash = reported
+        self.detail = detail

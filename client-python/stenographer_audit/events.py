@@ -11,6 +11,15 @@ from . import jcs
 from .errors import InvalidEventError
 
 SEALED_FORMAT = "stenographer.event/v1"
+#: The sealed form of an event whose personal values the service replaced by commitments.
+SEALED_FORMAT_V2 = "stenographer.event/v2"
+OPENING_LENGTH = 32
+_COMMITMENT_DOMAIN = b"stenographer.commitment/v1\x00"
+_FIXED_PERSONAL_FIELDS = ("actor.displayName", "source.ip", "source.userAgent", "reason")
+_METADATA_PREFIX = "metadata."
+_METADATA_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_LOWER_HEX_OPENING = re.compile(r"[0-9a-f]{64}")
+_ABSENT = object()
 OUTCOMES = ("success", "failure", "denied")
 ACTOR_TYPES = ("user", "service")
 MAX_ACTION_LENGTH = 128
@@ -118,10 +127,86 @@ def _plain_json(value: Any, path: str) -> Any:
                             + type(value).__name__)
 
 
-def sealed_event(sent: Mapping[str, Any], event_id: str, received_at: str, submitted_by: str) -> Dict[str, Any]:
-    """The event as the service sealed it: what was sent plus the members the service adds."""
+class UnsentPersonalFieldError(ValueError):
+    """The service returned an opening for a field the event did not have: it cannot have committed to it."""
+
+    def __init__(self, path: str):
+        super().__init__(f"the answer has an opening for {path}, which the client did not send")
+        self.path = path
+
+
+def is_personal_field(path: Any) -> bool:
+    """True for a field a data policy can make personal: the fixed four, or metadata.<plain key>."""
+    if not isinstance(path, str):
+        return False
+    if path in _FIXED_PERSONAL_FIELDS:
+        return True
+    return path.startswith(_METADATA_PREFIX) and _METADATA_KEY.fullmatch(path[len(_METADATA_PREFIX):]) is not None
+
+
+def parse_openings(raw: Any) -> Dict[str, bytes]:
+    """The ``openings`` member of an answer item: {path: 32-byte opening}; {} when absent (a v1 event).
+
+    Raises ValueError when it is present but malformed: not a non-empty object, a name that is not a field
+    that can be personal, or a value that is not 64 lower-case hex digits.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError("'openings' must be a non-empty JSON object")
+    openings = {}
+    for path, value in raw.items():
+        if not is_personal_field(path):
+            raise ValueError(f"'openings' names {path!r}, which is not a field that can be personal")
+        if not isinstance(value, str) or _LOWER_HEX_OPENING.fullmatch(value) is None:
+            raise ValueError(f"the opening of {path} must be 64 lower-case hex digits")
+        openings[path] = bytes.fromhex(value)
+    return openings
+
+
+def commitment(opening: bytes, path: str, value: Any) -> str:
+    """SHA-256("stenographer.commitment/v1" 0x00 || opening || UTF-8 path || 0x00 || JCS(value)), lower hex."""
+    if len(opening) != OPENING_LENGTH:
+        raise ValueError(f"an opening is exactly {OPENING_LENGTH} bytes")
+    return hashlib.sha256(_COMMITMENT_DOMAIN + bytes(opening) + path.encode("utf-8") + b"\x00"
+                          + jcs.canonical_bytes(value)).hexdigest()
+
+
+def _container_and_key(event: Mapping[str, Any], path: str):
+    """Where a personal field lives in the request shape: (the object holding it, its member name)."""
+    if path == "reason":
+        return event, "reason"
+    if path.startswith(_METADATA_PREFIX):
+        return event.get("metadata"), path[len(_METADATA_PREFIX):]
+    parent, name = path.split(".", 1)
+    return event.get(parent), name
+
+
+def sealed_event(sent: Mapping[str, Any], event_id: str, received_at: str, submitted_by: str,
+                 openings: Optional[Mapping[str, bytes]] = None) -> Dict[str, Any]:
+    """The event as the service sealed it: what was sent plus the members the service adds.
+
+    With ``openings`` (from the answer item) it is the v2 form: each field that has an opening leaves the
+    event (a metadata key leaves the metadata object) and ``personal`` holds the commitment to its value.
+    Raises UnsentPersonalFieldError when an opening names a field the event does not have.
+    """
     sealed = dict(sent)
-    sealed["format"] = SEALED_FORMAT
+    if openings:
+        # Copies of the objects a field is taken out of: the caller's event stays as it was sent.
+        for name in ("actor", "source", "metadata"):
+            if isinstance(sealed.get(name), dict):
+                sealed[name] = dict(sealed[name])
+        personal = {}
+        for path in sorted(openings):
+            holder, key = _container_and_key(sealed, path)
+            value = holder.get(key, _ABSENT) if isinstance(holder, dict) else _ABSENT
+            # A metadata key whose value is JSON null is present (and committed to); a string field is never null.
+            if value is _ABSENT or (value is None and not path.startswith(_METADATA_PREFIX)):
+                raise UnsentPersonalFieldError(path)
+            personal[path] = commitment(openings[path], path, value)
+            del holder[key]
+        sealed["personal"] = personal
+    sealed["format"] = SEALED_FORMAT_V2 if openings else SEALED_FORMAT
     sealed["id"] = event_id
     sealed["receivedAt"] = received_at
     sealed["submittedBy"] = submitted_by
