@@ -54,10 +54,14 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("io.stenographer.application..")
             .should().implement(JavaClass.Predicates.resideInAPackage("io.stenographer.application.service.."));
 
-    /** The domain is pure Java: only the JDK's java.* packages and itself. */
+    /**
+     * The domain is pure Java: only the JDK's java.* packages, the JDK's crypto API javax.crypto (in java.base like
+     * java.security; AES-GCM for personal values at rest) and itself.
+     */
     @ArchTest
     static final ArchRule domain_is_pure_java = classes().that().resideInAPackage("io.stenographer.domain..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.stenographer.domain..");
+            .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "javax.crypto..", "io.stenographer.domain..");
 
     /** The in-app client ships inside other applications: the JDK, the domain and itself, nothing else. */
     @ArchTest
