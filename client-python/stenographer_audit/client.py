@@ -325,8 +325,8 @@ class AuditService:
             # v2: the random openings the service committed to the personal values under; {} for v1.
             openings = events.parse_openings(item.get("openings"))
         except ValueError as e:
-            self._fail(pending, AuditClientError(f"the service's answer for {client_event_id} is not readable: {e}"),
-                       "failed")
+            self._fail(pending, AuditClientError(
+                f"the service's answer for this event ({client_event_id}) is not readable: {e}"), "failed")
             return
         detail = None
         try:

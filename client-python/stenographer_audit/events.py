@@ -145,7 +145,7 @@ def is_personal_field(path: Any) -> bool:
 
 
 def parse_openings(raw: Any) -> Dict[str, bytes]:
-    """The ``openings`` member of an answer item: {path: 32-byte opening}; {} when absent (a v1 event).
+    """The ``openings`` member of an answer item: {path: 32-byte opening}; {} when absent or null (v1).
 
     Raises ValueError when it is present but malformed: not a non-empty object, a name that is not a field
     that can be personal, or a value that is not 64 lower-case hex digits.

@@ -11,6 +11,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonArray;
+import io.stenographer.domain.json.JsonNull;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
@@ -877,11 +878,12 @@ public final class AuditClient implements AutoCloseable {
 
     /**
      * The {@code openings} of a v2 answer item: by field, the 32 random bytes the service committed to each personal
-     * value under. Absent for a v1 event (empty map); when present, a non-empty object whose every name is a field
-     * that can be personal and whose every value is 64 lower-case hex digits, or the answer is malformed.
+     * value under. Absent for a v1 event (empty map; so is a JSON null, which claims nothing); when present, a
+     * non-empty object whose every name is a field that can be personal and whose every value is 64 lower-case hex
+     * digits, or the answer is malformed.
      */
     static Map<PersonalField, byte[]> openings(JsonValue value) {
-        if (value == null) {
+        if (value == null || value instanceof JsonNull) {
             return Map.of();
         }
         if (!(value instanceof JsonObject object) || object.members().isEmpty()) {

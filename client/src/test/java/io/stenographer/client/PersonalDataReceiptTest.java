@@ -220,6 +220,8 @@ class PersonalDataReceiptTest {
     void openingsAreReadStrictly() {
         String hex = "ab".repeat(32);
         assertThat(AuditClient.openings(null)).isEmpty();
+        assertThat(AuditClient.openings(JsonNull.INSTANCE)).as("a null claims nothing: the v1 leaf is recomputed")
+                .isEmpty();
         Map<PersonalField, byte[]> read = AuditClient.openings(new JsonObject(Map.of("source.ip", new JsonString(hex),
                 "metadata.email", new JsonString("00".repeat(32)))));
         assertThat(read.keySet()).containsExactly(new PersonalField("metadata.email"), PersonalField.SOURCE_IP);
