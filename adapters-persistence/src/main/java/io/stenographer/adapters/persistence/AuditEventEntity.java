@@ -45,6 +45,8 @@ class AuditEventEntity {
     String metadata;
     @Column(name = "client_event_id")
     String clientEventId;
+    /** The commitments of a v2 event, canonical JSON; null for v1. */
+    String personal;
     @Column(name = "leaf_hash")
     byte[] leafHash;
 }

@@ -40,6 +40,7 @@ final class AuditEventRowMapper {
         row.correlationId = content.correlationId();
         row.metadata = CanonicalJson.canonicalize(content.metadata());
         row.clientEventId = content.clientEventId();
+        row.personal = event.personal().canonicalTextOrNull();
         row.leafHash = sealed.leafHash().bytes();
         return row;
     }
@@ -48,13 +49,14 @@ final class AuditEventRowMapper {
         return new StoredEventFields(row.id, row.tenant, row.receivedAt, row.submittedBy, row.actorId, row.actorType,
                 row.actorDisplayName, row.action, row.resourceType, row.resourceId, row.reason, row.outcome,
                 row.occurredAt, row.sourceApplication, row.sourceIp, row.sourceUserAgent, row.correlationId,
-                row.metadata, row.clientEventId).restore();
+                row.metadata, row.clientEventId, row.personal).restore();
     }
 
     /** Columns read by {@link #fromColumns}, in order, for plain-JDBC readers of the same table. */
     static final String COLUMNS = "e.id, e.tenant, e.received_at, e.submitted_by, e.actor_id, e.actor_type, "
             + "e.actor_display_name, e.action, e.resource_type, e.resource_id, e.reason, e.outcome, e.occurred_at, "
-            + "e.source_application, e.source_ip, e.source_user_agent, e.correlation_id, e.metadata, e.client_event_id";
+            + "e.source_application, e.source_ip, e.source_user_agent, e.correlation_id, e.metadata, e.client_event_id, "
+            + "e.personal";
 
     /** Reads the {@link #COLUMNS} starting at column {@code first}, without going through an entity. */
     static AuditEvent fromColumns(ResultSet rs, int first) throws SQLException {
@@ -78,7 +80,8 @@ final class AuditEventRowMapper {
         row.sourceUserAgent = rs.getString(c++);
         row.correlationId = rs.getString(c++);
         row.metadata = rs.getString(c++);
-        row.clientEventId = rs.getString(c);
+        row.clientEventId = rs.getString(c++);
+        row.personal = rs.getString(c);
         return toDomain(row);
     }
 }

@@ -130,7 +130,8 @@ public class PostgresLeafFields implements LoadLeafFieldsPort {
         // The AuditEventRowMapper.COLUMNS after the id, in their order; all are read, as the row format requires.
         StoredEventFields fields = new StoredEventFields(id, copy.text(), copy.timestamp(), copy.text(), copy.text(),
                 copy.text(), copy.text(), copy.text(), copy.text(), copy.text(), copy.text(), copy.text(),
-                copy.timestamp(), copy.text(), copy.text(), copy.text(), copy.text(), copy.text(), copy.text());
+                copy.timestamp(), copy.text(), copy.text(), copy.text(), copy.text(), copy.text(), copy.text(),
+                copy.text());
         return new LeafFields(leaf, id == null ? null : fields, archivedLeafHash);
     }
 }

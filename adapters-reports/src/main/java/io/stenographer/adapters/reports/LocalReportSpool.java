@@ -114,7 +114,7 @@ public final class LocalReportSpool implements SpoolReportEventsPort {
         for (String text : new String[] {f.tenant(), f.submittedBy(), f.actorId(), f.actorType(),
             f.actorDisplayName(), f.action(), f.resourceType(), f.resourceId(), f.reason(), f.outcome(),
             f.sourceApplication(), f.sourceIp(), f.sourceUserAgent(), f.correlationId(), f.metadata(),
-            f.clientEventId()}) {
+            f.clientEventId(), f.personal()}) {
             writeText(out, text);
         }
     }
@@ -123,12 +123,12 @@ public final class LocalReportSpool implements SpoolReportEventsPort {
         UUID id = new UUID(in.readLong(), in.readLong());
         Instant receivedAt = readInstant(in);
         Instant occurredAt = readInstant(in);
-        String[] t = new String[16];
+        String[] t = new String[17];
         for (int i = 0; i < t.length; i++) {
             t[i] = readText(in);
         }
         return new StoredEventFields(id, t[0], receivedAt, t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9],
-                occurredAt, t[10], t[11], t[12], t[13], t[14], t[15]);
+                occurredAt, t[10], t[11], t[12], t[13], t[14], t[15], t[16]);
     }
 
     private static void writeInstant(DataOutputStream out, Instant at) throws IOException {

@@ -13,6 +13,10 @@ import io.stenographer.application.port.out.AppendEventsPort;
 import io.stenographer.application.port.out.ClientEventIdTaken;
 import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.LoadEventsPort.IdempotencyRecord;
+import io.stenographer.application.port.out.StorePersonalDataPort;
+import io.stenographer.application.port.out.StorePersonalDataPort.DataKeyErased;
+import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
+import io.stenographer.application.port.out.StorePersonalDataPort.SubjectIndex;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
@@ -21,11 +25,16 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.privacy.DataPolicy.Separation;
+import io.stenographer.domain.privacy.Disclosure;
+import io.stenographer.domain.privacy.PersonalValueState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +56,20 @@ public final class RecordEventsService implements RecordEventsUseCase {
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration maxFutureSkew;
+    private final PersonalDataVault vault;
+    private final StorePersonalDataPort personalData;
 
     public RecordEventsService(AppendEventsPort appendEvents, LoadEventsPort loadEvents,
-            TransactionRunner transactions, Clock clock, RandomGenerator random, Duration maxFutureSkew) {
+            TransactionRunner transactions, Clock clock, RandomGenerator random, Duration maxFutureSkew,
+            PersonalDataVault vault, StorePersonalDataPort personalData) {
         this.appendEvents = Objects.requireNonNull(appendEvents);
         this.loadEvents = Objects.requireNonNull(loadEvents);
         this.transactions = Objects.requireNonNull(transactions);
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
         this.maxFutureSkew = Objects.requireNonNull(maxFutureSkew);
+        this.vault = Objects.requireNonNull(vault);
+        this.personalData = Objects.requireNonNull(personalData);
     }
 
     @Override
@@ -64,19 +78,27 @@ public final class RecordEventsService implements RecordEventsUseCase {
         for (EventDraft draft : command.drafts()) {
             command.caller().require(Role.AUDIT_WRITER, draft.tenant());
         }
+        var keys = vault.keysFor(command.drafts());
         try {
-            return transactions.inTransaction(() -> recordOnce(command));
+            return transactions.inTransaction(() -> recordOnce(command, keys));
         } catch (ClientEventIdTaken lostRace) {
-            return transactions.inTransaction(() -> recordOnce(command));
+            return transactions.inTransaction(() -> recordOnce(command, keys));
+        } catch (DataKeyErased erasedMeanwhile) {
+            // Another instance erased a subject whose key this one had just read: new values get a new key.
+            vault.forgetCachedKeys();
+            var freshKeys = vault.keysFor(command.drafts());
+            return transactions.inTransaction(() -> recordOnce(command, freshKeys));
         }
     }
 
-    private RecordEventsResult recordOnce(RecordEventsCommand command) {
+    private RecordEventsResult recordOnce(RecordEventsCommand command,
+            Map<TenantId, Map<SubjectIndex, PersonalDataVault.SubjectKey>> keys) {
         Instant now = clock.instant();
         Instant latestAllowed = now.plus(maxFutureSkew);
         Map<TenantId, Map<String, IdempotencyRecord>> known = lookUpKnownKeys(command.drafts());
         List<ItemOutcome> outcomes = new ArrayList<>(command.drafts().size());
         List<SealedEvent> toAppend = new ArrayList<>();
+        List<SealedPersonalValue> personalValues = new ArrayList<>();
         for (EventDraft draft : command.drafts()) {
             Optional<FieldViolation> impersonation = SelfAudit.impersonates(draft);
             if (impersonation.isPresent()) {
@@ -94,14 +116,17 @@ public final class RecordEventsService implements RecordEventsUseCase {
             if (earlier != null) {
                 outcomes.add(earlier.sameContentAs(digest)
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
-                                earlier.submittedBy()))
+                                earlier.submittedBy(), openingsOf(draft.tenant(), earlier.id())))
                         : new Conflicting(key, earlier.id()));
                 continue;
             }
+            Separation separation = vault.separate(draft);
             SealedEvent sealed = SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now,
-                    command.caller().submitter(), draft));
+                    command.caller().submitter(), separation.committedDraft(), separation.commitments()));
             AuditEvent event = sealed.event();
-            Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt(), event.submittedBy());
+            personalValues.addAll(vault.encrypt(event, separation, keys));
+            Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt(), event.submittedBy(),
+                    openings(separation));
             if (key != null) {
                 // A key repeated inside one batch behaves like a retry of its first occurrence.
                 known.get(draft.tenant()).put(key,
@@ -114,7 +139,33 @@ public final class RecordEventsService implements RecordEventsUseCase {
         if (!toAppend.isEmpty()) {
             appendEvents.append(toAppend);
         }
+        if (!personalValues.isEmpty()) {
+            personalData.storeValues(personalValues);
+        }
         return new RecordEventsResult(outcomes);
+    }
+
+    /** What the writer needs to recompute a v2 leaf from what it sent: the opening of each commitment. */
+    private static Map<String, String> openings(Separation separation) {
+        Map<String, String> openings = new LinkedHashMap<>();
+        for (Disclosure disclosure : separation.disclosures()) {
+            openings.put(disclosure.field().path(), HexFormat.of().formatHex(disclosure.opening()));
+        }
+        return openings;
+    }
+
+    /**
+     * The openings of an event recorded earlier, for a retry's receipt. After its subject was erased there are none
+     * left to give: the writer then cannot recompute the leaf, and its client reports the receipt as unverifiable.
+     */
+    private Map<String, String> openingsOf(TenantId tenant, EventId id) {
+        Map<String, String> openings = new LinkedHashMap<>();
+        vault.revealStored(tenant, id).forEach((field, state) -> {
+            if (state instanceof PersonalValueState.Revealed revealed) {
+                openings.put(field.path(), HexFormat.of().formatHex(revealed.disclosure().opening()));
+            }
+        });
+        return openings;
     }
 
     private Map<TenantId, Map<String, IdempotencyRecord>> lookUpKnownKeys(List<EventDraft> drafts) {

@@ -40,7 +40,7 @@ public final class SelfAudit {
 
     /** The action namespaces of Stenographer's own events; no writer may use them. */
     public static final List<String> RESERVED_ACTION_PREFIXES = List.of("audit.", "report.", "retention.",
-            "legal-hold.", "archive.", "purge.", "log.", "stream.");
+            "legal-hold.", "archive.", "purge.", "log.", "stream.", "subject.");
 
     /**
      * Why a writer's event would pass for one of Stenographer's own, if it would: its action is in a reserved

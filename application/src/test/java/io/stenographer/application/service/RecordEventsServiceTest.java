@@ -30,6 +30,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
+import io.stenographer.application.service.fakes.InMemoryKeyManagement;
+import io.stenographer.application.service.fakes.InMemoryPersonalData;
+import io.stenographer.domain.privacy.DataPolicy;
 import org.junit.jupiter.api.Test;
 
 class RecordEventsServiceTest {
@@ -42,8 +45,13 @@ class RecordEventsServiceTest {
     private final FakeTransactionRunner transactions = new FakeTransactionRunner();
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final MutableClock clock = new MutableClock(NOW);
-    private final RecordEventsService service =
-            new RecordEventsService(store, store, transactions, clock, new SplittableRandom(7), SKEW);
+    private final InMemoryPersonalData personalData = new InMemoryPersonalData();
+    private final InMemoryKeyManagement keyManagement = new InMemoryKeyManagement();
+    private final PersonalDataVault vault = new PersonalDataVault(tenant -> DataPolicy.NOTHING_PERSONAL,
+            keyManagement, personalData, new DataKeyCache<>(100, Duration.ofMinutes(5), clock), transactions,
+            new java.security.SecureRandom(), clock);
+    private final RecordEventsService service = new RecordEventsService(store, store, transactions, clock,
+            new SplittableRandom(7), SKEW, vault, personalData);
 
     private final Caller writer = writer("writer-1", ACME);
 

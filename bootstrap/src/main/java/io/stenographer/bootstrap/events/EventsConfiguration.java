@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.events;
 import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
 import io.stenographer.adapters.persistence.PostgresEventStore;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresPersonalData;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsUseCase;
@@ -10,6 +11,7 @@ import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.ArchivedEventReader;
 import io.stenographer.application.service.GetEventService;
+import io.stenographer.application.service.PersonalDataVault;
 import io.stenographer.application.service.QueryEventsService;
 import io.stenographer.application.service.RecordEventsService;
 import io.stenographer.application.service.SelfAudit;
@@ -29,8 +31,9 @@ public class EventsConfiguration {
     RecordEventsUseCase recordEvents(PostgresEventStore store, TransactionRunner transactions, Clock clock,
             RandomGenerator random,
             @ConfigProperty(name = "stenographer.ingest.max-future-skew", defaultValue = "PT5M")
-            Duration maxFutureSkew) {
-        return new RecordEventsService(store, store, transactions, clock, random, maxFutureSkew);
+            Duration maxFutureSkew, PersonalDataVault vault, PostgresPersonalData personalData) {
+        return new RecordEventsService(store, store, transactions, clock, random, maxFutureSkew, vault,
+                personalData);
     }
 
     @Produces

@@ -39,6 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Filters, keyset paging, reads by id, and the audit.query trail. Each test seeds its own tenant with
@@ -272,6 +275,27 @@ class EventQueryTest {
     }
 
     @Test
+    void aPersonalDataReaderSeesTheValueAndTheOpeningOfItsCommitment() {
+        Seeded seeded = seed();
+        View seed = seeded.seeds().get(6);
+
+        given().auth().oauth2(TestTokens.valid("privacy-officer", Set.of("auditor", "personal-data-reader"),
+                        seeded.tenant()))
+                .when().get("/api/v1/events/{id}", seed.id())
+                .then().statusCode(200)
+                .body("personalData.'source.ip'.status", equalTo("revealed"))
+                .body("personalData.'source.ip'.value", equalTo("192.0.2.6"))
+                .body("personalData.'source.ip'.opening", matchesPattern("[0-9a-f]{64}"))
+                .body("source.ip", nullValue());
+        // Reading personal values is itself in the tenant's log.
+        given().auth().oauth2(TestTokens.auditor("auditor-x", seeded.tenant()))
+                .queryParam("action", "audit.personal-data.revealed")
+                .when().get("/api/v1/events")
+                .then().statusCode(200).body("events.size()", greaterThanOrEqualTo(1))
+                .body("events[0].actor.id", equalTo("privacy-officer"));
+    }
+
+    @Test
     void readByIdReturnsTheSealedEvent() {
         Seeded seeded = seed();
         View seed = seeded.seeds().get(6);
@@ -289,7 +313,12 @@ class EventQueryTest {
                 .body("action", equalTo(seed.action()))
                 .body("outcome", equalTo(seed.outcome()))
                 .body("source.application", equalTo(seed.sourceApplication()))
-                .body("source.ip", equalTo("192.0.2." + index))
+                // A personal field under the default data policy: an auditor sees the leaf's commitment only.
+                .body("format", equalTo("stenographer.event/v2"))
+                .body("source.ip", nullValue())
+                .body("personal.'source.ip'", matchesPattern("[0-9a-f]{64}"))
+                .body("personalData.'source.ip'.status", equalTo("withheld"))
+                .body("personalData.'source.ip'.value", nullValue())
                 .body("correlationId", equalTo(seed.correlationId()))
                 .body("metadata.seq", equalTo(index))
                 .body("metadata.tags", equalTo(List.of("x", "y")))

@@ -29,6 +29,9 @@ public final class SharedDatabaseServices {
                 .properties(connection)
                 .property("stenographer.embedded-postgres.enabled", "false")
                 .property("stenographer.log.signing-key-file", key.toString())
+                // One keyring for all instances, as one signing key: each unwraps what another wrapped.
+                .property("stenographer.privacy.keyring-file",
+                        key.resolveSibling("personal-data-keyring.json").toString())
                 .env(oidc.serviceEnvironment());
     }
 }

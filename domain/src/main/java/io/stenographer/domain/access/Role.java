@@ -6,7 +6,9 @@ import java.util.Optional;
 public enum Role {
     AUDIT_WRITER("audit-writer"),
     AUDITOR("auditor"),
-    COMPLIANCE_ADMIN("compliance-admin");
+    COMPLIANCE_ADMIN("compliance-admin"),
+    /** Sees the personal values behind a v2 event's commitments; everyone else sees the commitments only. */
+    PERSONAL_DATA_READER("personal-data-reader");
 
     private final String claimValue;
 

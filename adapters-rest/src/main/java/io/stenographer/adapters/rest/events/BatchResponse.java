@@ -14,6 +14,8 @@ public record BatchResponse(int created, int duplicates, int rejected, int confl
             @Schema(enumeration = {"created", "duplicate", "rejected", "conflict"}) String status,
             String id, String leafHash, String receivedAt,
             @Schema(description = "Who the server sealed the event as submitted by (token issuer and subject)")
-            String submittedBy, ProblemResponse problem) {
+            String submittedBy, ProblemResponse problem,
+            @Schema(description = "v2 events only: the opening (hex) of each commitment, by field")
+            java.util.Map<String, String> openings) {
     }
 }

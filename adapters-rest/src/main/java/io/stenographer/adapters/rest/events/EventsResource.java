@@ -44,6 +44,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import io.stenographer.application.port.in.RevealPersonalDataUseCase;
+import io.stenographer.domain.event.AuditEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,10 +75,11 @@ public class EventsResource {
     private final IngestMetrics metrics;
     private final int maxEventBytes;
     private final EventBatches batches;
+    private final RevealPersonalDataUseCase revealPersonalData;
 
     EventsResource(RecordEventsUseCase recordEvents, QueryEventsUseCase queryEvents, GetEventUseCase getEvent,
             LogProofsUseCase logProofs, CurrentCaller currentCaller, IngestMetrics metrics,
-            EventBatches batches,
+            EventBatches batches, RevealPersonalDataUseCase revealPersonalData,
             @ConfigProperty(name = "stenographer.ingest.max-event-bytes", defaultValue = "262144") int maxEventBytes) {
         this.recordEvents = recordEvents;
         this.queryEvents = queryEvents;
@@ -86,6 +89,7 @@ public class EventsResource {
         this.metrics = metrics;
         this.maxEventBytes = maxEventBytes;
         this.batches = batches;
+        this.revealPersonalData = revealPersonalData;
     }
 
     @POST
@@ -203,7 +207,9 @@ public class EventsResource {
                 PageRequest.MAX_LIMIT));
         EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page,
                 RequestParameters.flag("includeArchived", includeArchived)));
-        return new EventPageResponse(result.events().stream().map(EventResponse::from).toList(),
+        var personalData = revealPersonalData.reveal(caller, result.events());
+        return new EventPageResponse(result.events().stream()
+                .map(event -> EventResponse.from(event, personalData.getOrDefault(event.id(), Map.of()))).toList(),
                 result.next() == null ? null : CursorCodec.encode(result.next()));
     }
 
@@ -219,7 +225,9 @@ public class EventsResource {
         Caller caller = currentCaller.get();
         boolean withProof = RequestParameters.flag("proof", proof);
         EventId eventId = EventId.parse(id);
-        EventResponse event = EventResponse.from(getEvent.get(new GetEventQuery(caller, eventId)));
+        AuditEvent found = getEvent.get(new GetEventQuery(caller, eventId));
+        EventResponse event = EventResponse.from(found,
+                revealPersonalData.reveal(caller, List.of(found)).getOrDefault(found.id(), Map.of()));
         if (!withProof) {
             return event;
         }

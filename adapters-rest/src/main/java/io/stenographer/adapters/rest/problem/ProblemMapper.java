@@ -16,6 +16,7 @@ import io.stenographer.application.port.in.ReportFileUnavailable;
 import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
+import io.stenographer.application.port.in.SubjectUnderLegalHold;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.ShorteningProposalNotFound;
 import io.stenographer.application.port.in.TileNotFound;
@@ -233,6 +234,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response legalHoldNotFound(LegalHoldNotFound e) {
         return respond(ProblemResponse.of(ProblemType.NOT_FOUND, "no legal hold " + e.id() + " is visible to you"));
+    }
+
+    @ServerExceptionMapper
+    public Response subjectUnderLegalHold(SubjectUnderLegalHold e) {
+        return respond(ProblemResponse.of(ProblemType.SUBJECT_UNDER_LEGAL_HOLD, e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -39,7 +39,10 @@ public enum ProblemType {
     PRECONDITION_FAILED("precondition-failed", 412, "A precondition of the request does not hold"),
     TOO_MANY_REPORTS("too-many-reports", 429, "Too many reports are queued or running for this tenant"),
     // --- Streams (issue 16) ---
-    SINK_CONFLICT("sink-conflict", 409, "The sink cannot be changed this way");
+    SINK_CONFLICT("sink-conflict", 409, "The sink cannot be changed this way"),
+    // --- Personal data (issue 18) ---
+    SUBJECT_UNDER_LEGAL_HOLD("subject-under-legal-hold", 409,
+            "A legal hold covers this data subject; its personal data cannot be erased");
 
     private final String slug;
     private final int status;

@@ -17,7 +17,17 @@ public record RecordEventsResult(List<ItemOutcome> items) {
      * What the client gets back for an accepted event: with the fields the server sealed (id, receivedAt,
      * submittedBy) a client recomputes the leaf hash from what it sent, instead of trusting {@code leafHash}.
      */
-    public record Receipt(EventId id, Hash leafHash, Instant receivedAt, String submittedBy) {
+    public record Receipt(EventId id, Hash leafHash, Instant receivedAt, String submittedBy,
+            java.util.Map<String, String> openings) {
+
+        public Receipt {
+            openings = java.util.Map.copyOf(openings);
+        }
+
+        /** A receipt of a v1 event, which commits to nothing. */
+        public Receipt(EventId id, Hash leafHash, Instant receivedAt, String submittedBy) {
+            this(id, leafHash, receivedAt, submittedBy, java.util.Map.of());
+        }
     }
 
     public sealed interface ItemOutcome permits Recorded, Replayed, Rejected, Conflicting {

@@ -1,0 +1,191 @@
+package io.stenographer.adapters.persistence;
+
+import io.stenographer.application.port.out.StorePersonalDataPort;
+import io.stenographer.application.port.out.WrappedDataKey;
+import io.stenographer.domain.event.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.Session;
+import org.postgresql.util.PSQLException;
+
+/**
+ * The personal-data store (V22): wrapped data keys, encrypted values and erasures. Values and keys are only ever
+ * inserted here; the one way they leave is {@code stenographer_erase_subject}, which checks legal holds (the
+ * application role has no DELETE on either table, and their triggers refuse any other change).
+ */
+@ApplicationScoped
+public class PostgresPersonalData implements StorePersonalDataPort {
+
+    private static final String CHECK_VIOLATION = "23514";
+    private static final String KEY_COLUMNS = "id, tenant, subject_index, kek_id, wrapped_key";
+
+    private final Jdbc jdbc;
+
+    PostgresPersonalData(Session session) {
+        this.jdbc = new Jdbc(session);
+    }
+
+    @Override
+    public Map<SubjectIndex, StoredDataKey> liveKeys(TenantId tenant, Collection<SubjectIndex> subjects) {
+        Map<SubjectIndex, StoredDataKey> live = new HashMap<>();
+        if (subjects.isEmpty()) {
+            return live;
+        }
+        byte[][] indexes = subjects.stream().map(SubjectIndex::bytes).toArray(byte[][]::new);
+        jdbc.query("SELECT " + KEY_COLUMNS + " FROM personal_data_key"
+                + " WHERE tenant = ? AND subject_index = ANY (?) AND erased_at IS NULL", ps -> {
+                    ps.setString(1, tenant.value());
+                    ps.setArray(2, ps.getConnection().createArrayOf("bytea", indexes));
+                }, PostgresPersonalData::key).forEach(key -> live.put(key.subject(), key));
+        return live;
+    }
+
+    @Override
+    public StoredDataKey createKey(StoredDataKey key, Instant createdAt) {
+        jdbc.update("INSERT INTO personal_data_key (id, tenant, subject_index, kek_id, wrapped_key, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant, subject_index) WHERE erased_at IS NULL DO NOTHING", ps -> {
+                    ps.setObject(1, key.id());
+                    ps.setString(2, key.tenant().value());
+                    ps.setBytes(3, key.subject().bytes());
+                    ps.setString(4, key.wrapped().keyEncryptionKeyId());
+                    ps.setBytes(5, key.wrapped().bytes());
+                    ps.setTimestamp(6, Timestamp.from(createdAt));
+                });
+        StoredDataKey live = liveKeys(key.tenant(), List.of(key.subject())).get(key.subject());
+        if (live == null) {
+            throw new IllegalStateException("the subject's new data key is neither stored nor live");
+        }
+        return live;
+    }
+
+    @Override
+    public Map<UUID, StoredDataKey> keys(Collection<UUID> ids) {
+        Map<UUID, StoredDataKey> found = new HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        jdbc.query("SELECT " + KEY_COLUMNS + " FROM personal_data_key WHERE id = ANY (?)",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids.toArray())),
+                PostgresPersonalData::key).forEach(key -> found.put(key.id(), key));
+        return found;
+    }
+
+    @Override
+    public void storeValues(List<SealedPersonalValue> values) {
+        try {
+            jdbc.batch("INSERT INTO personal_value (event_id, field, key_id, sealed) VALUES (?, ?, ?, ?)", values,
+                    (ps, value) -> {
+                        ps.setObject(1, value.eventId());
+                        ps.setString(2, value.field());
+                        ps.setObject(3, value.keyId());
+                        ps.setBytes(4, value.sealed());
+                    });
+        } catch (RuntimeException e) {
+            SQLException refused = checkViolation(e);
+            if (refused != null && String.valueOf(refused.getMessage()).contains("personal data key erased")) {
+                throw new DataKeyErased("a personal data key was erased while values were written under it", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<SealedPersonalValue> values(Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("SELECT event_id, field, key_id, sealed FROM personal_value WHERE event_id = ANY (?)",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", eventIds.toArray())),
+                rs -> new SealedPersonalValue(rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getObject(3, UUID.class), rs.getBytes(4)));
+    }
+
+    @Override
+    public SubjectErasure erase(UUID erasureId, TenantId tenant, SubjectIndex subject, String subjectField,
+            String subjectId, String requestedBy) {
+        try {
+            jdbc.call("SELECT * FROM stenographer_erase_subject(?, ?, ?, ?, ?, ?)", ps -> {
+                ps.setObject(1, erasureId);
+                ps.setString(2, tenant.value());
+                ps.setBytes(3, subject.bytes());
+                ps.setString(4, subjectField);
+                ps.setString(5, subjectId);
+                ps.setString(6, requestedBy);
+            });
+        } catch (RuntimeException e) {
+            SQLException refused = checkViolation(e);
+            if (refused instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                    && String.valueOf(psql.getServerErrorMessage().getHint()).startsWith("stenographer.subject-held:")) {
+                throw new SubjectHeld(psql.getServerErrorMessage().getHint()
+                        .substring("stenographer.subject-held:".length()));
+            }
+            throw e;
+        }
+        return jdbc.first(ERASURES + " WHERE id = ?", ps -> ps.setObject(1, erasureId), PostgresPersonalData::erasure)
+                .orElseThrow(() -> new IllegalStateException("the erasure was not recorded"));
+    }
+
+    private static final String ERASURES = "SELECT id, tenant, subject_index, requested_by, erased_at, keys_destroyed,"
+            + " values_deleted FROM subject_erasure";
+
+    @Override
+    public List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject) {
+        return jdbc.query(ERASURES + " WHERE tenant = ? AND subject_index = ? ORDER BY erased_at, id", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setBytes(2, subject.bytes());
+        }, PostgresPersonalData::erasure);
+    }
+
+    @Override
+    public List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit) {
+        return jdbc.query("SELECT " + KEY_COLUMNS + " FROM personal_data_key"
+                + " WHERE erased_at IS NULL AND kek_id <> ? ORDER BY created_at, id LIMIT ?", ps -> {
+                    ps.setString(1, currentKekId);
+                    ps.setInt(2, limit);
+                }, PostgresPersonalData::key);
+    }
+
+    @Override
+    public boolean rewrap(UUID keyId, WrappedDataKey wrapped) {
+        return jdbc.update("UPDATE personal_data_key SET kek_id = ?, wrapped_key = ?"
+                + " WHERE id = ? AND erased_at IS NULL", ps -> {
+                    ps.setString(1, wrapped.keyEncryptionKeyId());
+                    ps.setBytes(2, wrapped.bytes());
+                    ps.setObject(3, keyId);
+                }) == 1;
+    }
+
+    private static StoredDataKey key(ResultSet rs) throws SQLException {
+        byte[] wrapped = rs.getBytes(5);
+        return new StoredDataKey(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
+                new SubjectIndex(rs.getBytes(3)), wrapped == null ? null : new WrappedDataKey(rs.getString(4), wrapped));
+    }
+
+    private static SubjectErasure erasure(ResultSet rs) throws SQLException {
+        return new SubjectErasure(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
+                new SubjectIndex(rs.getBytes(3)), rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getInt(6),
+                rs.getLong(7));
+    }
+
+    private static SQLException checkViolation(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && CHECK_VIOLATION.equals(sql.getSQLState())) {
+                return sql;
+            }
+            if (cause instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null
+                    && CHECK_VIOLATION.equals(batch.getNextException().getSQLState())) {
+                return batch.getNextException();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+package io.stenographer.adapters.rest.privacy;
+
+import io.stenographer.application.port.out.StorePersonalDataPort.SubjectErasure;
+import io.stenographer.domain.event.Timestamps;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** One erasure; the subject appears only as its blind index, as in the subject.erased event. */
+@Schema(name = "Erasure")
+public record ErasureResponse(
+        String id,
+        String tenant,
+        @Schema(description = "HMAC-SHA256 of the subject id under the tenant's index key, hex") String subjectIndex,
+        String requestedBy,
+        String erasedAt,
+        int keysDestroyed,
+        long valuesDeleted) {
+
+    static ErasureResponse from(SubjectErasure erasure) {
+        return new ErasureResponse(erasure.id().toString(), erasure.tenant().value(), erasure.subject().hex(),
+                erasure.requestedBy(), Timestamps.format(erasure.erasedAt()), erasure.keysDestroyed(),
+                erasure.valuesDeleted());
+    }
+}

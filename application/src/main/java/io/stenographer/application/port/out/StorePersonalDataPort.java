@@ -1,0 +1,137 @@
+package io.stenographer.application.port.out;
+
+import io.stenographer.domain.event.TenantId;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Where personal values live once the leaf holds only commitments to them: encrypted values, the subjects' wrapped
+ * data keys, and the record of erasures. Subjects are named by their blind index only.
+ */
+public interface StorePersonalDataPort {
+
+    /** A subject's data key as stored: wrapped, or, once erased, with no key at all. */
+    record StoredDataKey(UUID id, TenantId tenant, SubjectIndex subject, WrappedDataKey wrapped) {
+
+        public boolean erased() {
+            return wrapped == null;
+        }
+    }
+
+    /** A keyed hash naming a data subject (32 bytes). */
+    record SubjectIndex(byte[] bytes) {
+
+        public SubjectIndex {
+            if (bytes == null || bytes.length != 32) {
+                throw new IllegalArgumentException("a subject index is 32 bytes");
+            }
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        public String hex() {
+            return java.util.HexFormat.of().formatHex(bytes);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SubjectIndex that && java.util.Arrays.equals(that.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "SubjectIndex[" + hex() + "]";
+        }
+    }
+
+    /** One encrypted personal value: AES-256-GCM of opening and value, bound to tenant, event and field. */
+    record SealedPersonalValue(UUID eventId, String field, UUID keyId, byte[] sealed) {
+
+        public SealedPersonalValue {
+            sealed = sealed.clone();
+        }
+
+        @Override
+        public byte[] sealed() {
+            return sealed.clone();
+        }
+    }
+
+    /** An erasure as recorded. */
+    record SubjectErasure(UUID id, TenantId tenant, SubjectIndex subject, String requestedBy, Instant erasedAt,
+            int keysDestroyed, long valuesDeleted) {
+    }
+
+    /** The subjects' live (not erased) keys, by subject. */
+    Map<SubjectIndex, StoredDataKey> liveKeys(TenantId tenant, Collection<SubjectIndex> subjects);
+
+    /**
+     * Stores a new live key for the subject unless one exists already (a concurrent writer won), and returns the
+     * subject's live key either way.
+     */
+    StoredDataKey createKey(StoredDataKey key, Instant createdAt);
+
+    /** Keys by id, live or erased. */
+    Map<UUID, StoredDataKey> keys(Collection<UUID> ids);
+
+    /**
+     * Stores values in the caller's transaction.
+     *
+     * @throws DataKeyErased when one of their keys was erased meanwhile
+     */
+    void storeValues(List<SealedPersonalValue> values);
+
+    /** The stored values of these events. */
+    List<SealedPersonalValue> values(Collection<UUID> eventIds);
+
+    /**
+     * Destroys the subject's live keys and deletes their values, in the caller's transaction, through the one
+     * database function that checks legal holds; the {@code subject.erased} event must already be in the log.
+     *
+     * @throws SubjectHeld when an active legal hold covers the subject
+     */
+    SubjectErasure erase(UUID erasureId, TenantId tenant, SubjectIndex subject, String subjectField,
+            String subjectId, String requestedBy);
+
+    /** The subject's erasures, oldest first. */
+    List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject);
+
+    /** Live keys wrapped under another key-encryption key than {@code currentKekId}, at most {@code limit}. */
+    List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit);
+
+    /** Replaces a live key's wrap; false when the key was erased meanwhile. */
+    boolean rewrap(UUID keyId, WrappedDataKey wrapped);
+
+    /** Thrown by {@link #storeValues} when a key was erased by another instance after this one read it. */
+    final class DataKeyErased extends RuntimeException {
+        public DataKeyErased(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Thrown by {@link #erase} when an active legal hold covers the subject. */
+    final class SubjectHeld extends RuntimeException {
+        private final String holdId;
+
+        public SubjectHeld(String holdId) {
+            super("legal hold " + holdId + " covers this data subject");
+            this.holdId = holdId;
+        }
+
+        public String holdId() {
+            return holdId;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.stenographer.application.service;
+
+import io.stenographer.application.port.out.KeyManagementPort;
+import io.stenographer.application.port.out.KeyUnavailable;
+import io.stenographer.application.port.out.StorePersonalDataPort;
+import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
+import io.stenographer.application.port.out.StorePersonalDataPort.StoredDataKey;
+import io.stenographer.application.port.out.StorePersonalDataPort.SubjectIndex;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.privacy.Commitment;
+import io.stenographer.domain.privacy.DataKey;
+import io.stenographer.domain.privacy.DataPolicy;
+import io.stenographer.domain.privacy.DataPolicy.Separation;
+import io.stenographer.domain.privacy.Disclosure;
+import io.stenographer.domain.privacy.PersonalDataUnreadable;
+import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.privacy.PersonalValueCipher;
+import io.stenographer.domain.privacy.PersonalValueState;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The one place personal values are encrypted and decrypted. At ingest it separates each draft by its tenant's data
+ * policy and encrypts the values with their openings under the subject's data key; for a reader allowed to see
+ * personal data it decrypts them and checks each against the leaf's commitment before showing it.
+ */
+public final class PersonalDataVault {
+
+    /** The purpose string of subject blind indexes, so the same key never indexes two kinds of value alike. */
+    public static final String SUBJECT_INDEX = "subject";
+
+    private final Function<TenantId, DataPolicy> policies;
+    private final KeyManagementPort keyManagement;
+    private final StorePersonalDataPort store;
+    private final DataKeyCache<UUID> dataKeys;
+    private final TransactionRunner transactions;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public PersonalDataVault(Function<TenantId, DataPolicy> policies, KeyManagementPort keyManagement,
+            StorePersonalDataPort store, DataKeyCache<UUID> dataKeys, TransactionRunner transactions,
+            SecureRandom random, Clock clock) {
+        this.policies = Objects.requireNonNull(policies);
+        this.keyManagement = Objects.requireNonNull(keyManagement);
+        this.store = Objects.requireNonNull(store);
+        this.dataKeys = Objects.requireNonNull(dataKeys);
+        this.transactions = Objects.requireNonNull(transactions);
+        this.random = Objects.requireNonNull(random);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    public DataPolicy policy(TenantId tenant) {
+        return policies.apply(tenant);
+    }
+
+    public SubjectIndex subjectIndex(TenantId tenant, String subjectId) {
+        return new SubjectIndex(keyManagement.blindIndex(tenant, SUBJECT_INDEX, subjectId));
+    }
+
+    /** A live data key, unwrapped, with the id its values are stored under. */
+    public record SubjectKey(UUID id, DataKey key) {
+    }
+
+    /**
+     * The live keys of every subject these drafts would store personal values for, creating the missing ones, each
+     * in its own short transaction: a key must exist before a value refers to it, whether or not the batch commits.
+     * Call outside the ingest transaction.
+     */
+    public Map<TenantId, Map<SubjectIndex, SubjectKey>> keysFor(Collection<EventDraft> drafts) {
+        Map<TenantId, Set<SubjectIndex>> wanted = new LinkedHashMap<>();
+        for (EventDraft draft : drafts) {
+            DataPolicy policy = policy(draft.tenant());
+            if (policy.personalFields().stream().anyMatch(field -> field.valueIn(draft) != null)) {
+                wanted.computeIfAbsent(draft.tenant(), t -> new LinkedHashSet<>())
+                        .add(subjectIndex(draft.tenant(), policy.subjectOf(draft)));
+            }
+        }
+        Map<TenantId, Map<SubjectIndex, SubjectKey>> keys = new HashMap<>();
+        wanted.forEach((tenant, subjects) -> {
+            Map<SubjectIndex, StoredDataKey> live = store.liveKeys(tenant, subjects);
+            Map<SubjectIndex, SubjectKey> byTenant = new HashMap<>();
+            for (SubjectIndex subject : subjects) {
+                StoredDataKey stored = live.get(subject);
+                if (stored == null) {
+                    stored = createKey(tenant, subject);
+                }
+                byTenant.put(subject, new SubjectKey(stored.id(), unwrap(stored)));
+            }
+            keys.put(tenant, byTenant);
+        });
+        return keys;
+    }
+
+    private StoredDataKey createKey(TenantId tenant, SubjectIndex subject) {
+        DataKey fresh = DataKey.generate(random);
+        StoredDataKey candidate = new StoredDataKey(UUID.randomUUID(), tenant, subject,
+                keyManagement.wrap(tenant, fresh));
+        return transactions.inTransaction(() -> store.createKey(candidate, clock.instant()));
+    }
+
+    private DataKey unwrap(StoredDataKey stored) {
+        // At most one key-management call per key per cache TTL, however many events use it.
+        return dataKeys.get(stored.id(), id -> keyManagement.unwrap(stored.tenant(), stored.wrapped()));
+    }
+
+    /** Forgets cached keys, e.g. after another instance erased one this instance still held. */
+    public void forgetCachedKeys() {
+        dataKeys.evictAll();
+    }
+
+    /** The draft split by its tenant's policy, each value under a fresh random opening. */
+    public Separation separate(EventDraft draft) {
+        return policy(draft.tenant()).separate(draft, () -> {
+            byte[] opening = new byte[Commitment.OPENING_LENGTH];
+            random.nextBytes(opening);
+            return opening;
+        });
+    }
+
+    /** The separated values of one sealed event, encrypted under its subject's key from {@link #keysFor}. */
+    public List<SealedPersonalValue> encrypt(AuditEvent event, Separation separation,
+            Map<TenantId, Map<SubjectIndex, SubjectKey>> keys) {
+        if (!separation.hasPersonalData()) {
+            return List.of();
+        }
+        TenantId tenant = event.tenant();
+        SubjectKey key = keys.get(tenant).get(subjectIndex(tenant, separation.subjectId()));
+        List<SealedPersonalValue> values = new ArrayList<>(separation.disclosures().size());
+        for (Disclosure disclosure : separation.disclosures()) {
+            byte[] bound = PersonalValueCipher.associatedData(tenant.value(), event.id().value(),
+                    disclosure.field().path());
+            values.add(new SealedPersonalValue(event.id().value(), disclosure.field().path(), key.id(),
+                    PersonalValueCipher.seal(key.key(), bound, disclosure.plaintext(), random)));
+        }
+        return values;
+    }
+
+    /**
+     * Every committed value of these events, decrypted and checked against its commitment. A value that is gone
+     * because its subject was erased is {@link PersonalValueState.Erased}; one that fails to decrypt or to open its
+     * commitment is {@link PersonalValueState.Unreadable}, never shown.
+     */
+    public Map<EventId, Map<PersonalField, PersonalValueState>> reveal(List<AuditEvent> events) {
+        List<AuditEvent> committed = events.stream().filter(e -> !e.personal().isEmpty()).toList();
+        Map<EventId, Map<PersonalField, PersonalValueState>> result = new LinkedHashMap<>();
+        if (committed.isEmpty()) {
+            return result;
+        }
+        List<SealedPersonalValue> stored = store.values(committed.stream().map(e -> e.id().value()).toList());
+        Map<UUID, StoredDataKey> keys = store.keys(stored.stream().map(SealedPersonalValue::keyId)
+                .collect(java.util.stream.Collectors.toSet()));
+        Map<UUID, Map<String, SealedPersonalValue>> byEvent = new HashMap<>();
+        for (SealedPersonalValue value : stored) {
+            byEvent.computeIfAbsent(value.eventId(), id -> new HashMap<>()).put(value.field(), value);
+        }
+        for (AuditEvent event : committed) {
+            Map<PersonalField, PersonalValueState> fields = new LinkedHashMap<>();
+            Map<String, SealedPersonalValue> values = byEvent.getOrDefault(event.id().value(), Map.of());
+            event.personal().byField().forEach((field, commitment) -> fields.put(field,
+                    open(event, field, commitment, values.get(field.path()), keys)));
+            result.put(event.id(), fields);
+        }
+        return result;
+    }
+
+    /**
+     * The stored values of one event, decrypted but not checked against a commitment (the caller has none): for a
+     * retry's receipt, whose writer checks them itself by recomputing the leaf.
+     */
+    public Map<PersonalField, PersonalValueState> revealStored(TenantId tenant, EventId id) {
+        List<SealedPersonalValue> stored = store.values(List.of(id.value()));
+        if (stored.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, StoredDataKey> keys = store.keys(stored.stream().map(SealedPersonalValue::keyId)
+                .collect(java.util.stream.Collectors.toSet()));
+        Map<PersonalField, PersonalValueState> fields = new LinkedHashMap<>();
+        for (SealedPersonalValue value : stored) {
+            PersonalField field = PersonalField.parse(value.field());
+            StoredDataKey key = keys.get(value.keyId());
+            if (key == null || key.erased() || !key.tenant().equals(tenant)) {
+                fields.put(field, new PersonalValueState.Erased());
+                continue;
+            }
+            try {
+                byte[] plain = PersonalValueCipher.open(unwrap(key), PersonalValueCipher.associatedData(
+                        tenant.value(), id.value(), field.path()), value.sealed());
+                fields.put(field, new PersonalValueState.Revealed(Disclosure.fromPlaintext(field, plain)));
+            } catch (PersonalDataUnreadable | KeyUnavailable e) {
+                fields.put(field, new PersonalValueState.Unreadable(e.getMessage()));
+            }
+        }
+        return fields;
+    }
+
+    private PersonalValueState open(AuditEvent event, PersonalField field, Hash commitment,
+            SealedPersonalValue value, Map<UUID, StoredDataKey> keys) {
+        if (value == null) {
+            SubjectIndex subject = subjectIndex(event.tenant(), policy(event.tenant()).subjectOf(event.content()));
+            return store.erasures(event.tenant(), subject).isEmpty()
+                    ? new PersonalValueState.Unreadable("the value is missing and no erasure of its subject is recorded")
+                    : new PersonalValueState.Erased();
+        }
+        StoredDataKey key = keys.get(value.keyId());
+        if (key == null || key.erased()) {
+            return new PersonalValueState.Erased();
+        }
+        if (!key.tenant().equals(event.tenant())) {
+            return new PersonalValueState.Unreadable("the value is stored under another tenant's key");
+        }
+        try {
+            byte[] plain = PersonalValueCipher.open(unwrap(key), PersonalValueCipher.associatedData(
+                    event.tenant().value(), event.id().value(), field.path()), value.sealed());
+            Disclosure disclosure = Disclosure.fromPlaintext(field, plain);
+            if (!disclosure.matches(commitment)) {
+                return new PersonalValueState.Unreadable("the stored value does not open the leaf's commitment");
+            }
+            return new PersonalValueState.Revealed(disclosure);
+        } catch (PersonalDataUnreadable | KeyUnavailable e) {
+            return new PersonalValueState.Unreadable(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.stenographer.application.service.fakes;
+
+import io.stenographer.application.port.out.StorePersonalDataPort;
+import io.stenographer.domain.event.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The personal-data store in memory, with the database's rules: values only under live keys, erasure under holds. */
+public final class InMemoryPersonalData implements StorePersonalDataPort {
+
+    private final Map<UUID, StoredDataKey> keys = new HashMap<>();
+    private final List<SealedPersonalValue> values = new ArrayList<>();
+    private final List<SubjectErasure> erasures = new ArrayList<>();
+    /** Subjects an active hold covers, by their id as the caller names them. */
+    private final Map<String, String> heldSubjects = new HashMap<>();
+
+    public synchronized void hold(String subjectId, String holdId) {
+        heldSubjects.put(subjectId, holdId);
+    }
+
+    public synchronized List<SealedPersonalValue> allValues() {
+        return List.copyOf(values);
+    }
+
+    public synchronized void replaceValue(SealedPersonalValue old, SealedPersonalValue replacement) {
+        values.set(values.indexOf(old), replacement);
+    }
+
+    @Override
+    public synchronized Map<SubjectIndex, StoredDataKey> liveKeys(TenantId tenant, Collection<SubjectIndex> subjects) {
+        Map<SubjectIndex, StoredDataKey> live = new HashMap<>();
+        for (StoredDataKey key : keys.values()) {
+            if (!key.erased() && key.tenant().equals(tenant) && subjects.contains(key.subject())) {
+                live.put(key.subject(), key);
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public synchronized StoredDataKey createKey(StoredDataKey key, Instant createdAt) {
+        StoredDataKey existing = liveKeys(key.tenant(), List.of(key.subject())).get(key.subject());
+        if (existing != null) {
+            return existing;
+        }
+        keys.put(key.id(), key);
+        return key;
+    }
+
+    @Override
+    public synchronized Map<UUID, StoredDataKey> keys(Collection<UUID> ids) {
+        Map<UUID, StoredDataKey> found = new HashMap<>();
+        ids.forEach(id -> {
+            if (keys.containsKey(id)) {
+                found.put(id, keys.get(id));
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public synchronized void storeValues(List<SealedPersonalValue> added) {
+        for (SealedPersonalValue value : added) {
+            StoredDataKey key = keys.get(value.keyId());
+            if (key == null || key.erased()) {
+                throw new DataKeyErased("personal data key erased", null);
+            }
+        }
+        values.addAll(added);
+    }
+
+    @Override
+    public synchronized List<SealedPersonalValue> values(Collection<UUID> eventIds) {
+        return values.stream().filter(v -> eventIds.contains(v.eventId())).toList();
+    }
+
+    @Override
+    public synchronized SubjectErasure erase(UUID erasureId, TenantId tenant, SubjectIndex subject,
+            String subjectField, String subjectId, String requestedBy) {
+        if (heldSubjects.containsKey(subjectId)) {
+            throw new SubjectHeld(heldSubjects.get(subjectId));
+        }
+        List<UUID> live = keys.values().stream()
+                .filter(k -> !k.erased() && k.tenant().equals(tenant) && k.subject().equals(subject))
+                .map(StoredDataKey::id).toList();
+        long before = values.size();
+        values.removeIf(v -> live.contains(v.keyId()));
+        for (UUID id : live) {
+            StoredDataKey key = keys.get(id);
+            keys.put(id, new StoredDataKey(id, key.tenant(), key.subject(), null));
+        }
+        SubjectErasure erasure = new SubjectErasure(erasureId, tenant, subject, requestedBy, Instant.now(),
+                live.size(), before - values.size());
+        erasures.add(erasure);
+        return erasure;
+    }
+
+    @Override
+    public synchronized List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject) {
+        return erasures.stream().filter(e -> e.tenant().equals(tenant) && e.subject().equals(subject)).toList();
+    }
+
+    @Override
+    public synchronized List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit) {
+        return keys.values().stream()
+                .filter(k -> !k.erased() && !k.wrapped().keyEncryptionKeyId().equals(currentKekId))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean rewrap(UUID keyId, io.stenographer.application.port.out.WrappedDataKey wrapped) {
+        StoredDataKey key = keys.get(keyId);
+        if (key == null || key.erased()) {
+            return false;
+        }
+        keys.put(keyId, new StoredDataKey(keyId, key.tenant(), key.subject(), wrapped));
+        return true;
+    }
+}
