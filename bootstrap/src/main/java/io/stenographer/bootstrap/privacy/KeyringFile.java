@@ -182,7 +182,8 @@ final class KeyringFile {
             // The parser's message may quote the text; a keyring's text is secret.
             throw new IllegalArgumentException("not valid JSON (at offset " + e.offset() + ")");
         }
-        if (!(value instanceof JsonObject object) || !FORMAT.equals(string(object, "format"))) {
+        if (!(value instanceof JsonObject object) || !(object.get("format") instanceof JsonString format)
+                || !FORMAT.equals(format.value())) {
             throw new IllegalArgumentException("not a " + FORMAT + " document");
         }
         return object;

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +42,12 @@ import org.jboss.logging.Logger;
  *
  * <p>The file is protected like the checkpoint signing key: generated on first start when allowed (owner-only from
  * the first byte, created atomically so two instances starting together agree on one keyring), refused when group or
- * others may read it, and encrypted when {@value KeyringPassphrase#SETTING} is set. Instances are immutable: {@link
- * #rotate()} and {@link #destroyGeneration} save the file atomically and return the new keyring.
+ * others may read it, and encrypted when {@value KeyringPassphrase#SETTING} is set.
+ *
+ * <p>The file is the truth. {@link #rotate()} and {@link #destroyGeneration} change it atomically and this keyring at
+ * once, so a running service forgets a destroyed secret immediately, not at its next start. Another process sharing
+ * the file is seen on {@link #reload()} and, for a generation this keyring does not know yet, on the first unwrap
+ * that needs it. Thread-safe: reads use one immutable snapshot; changes are serialized.
  */
 public final class LocalKeyring implements KeyManagementPort {
 
@@ -52,15 +58,18 @@ public final class LocalKeyring implements KeyManagementPort {
     private static final String BLIND_INDEX_CONTEXT = "stenographer.blind-index/v1";
     private static final byte[] NO_SALT = new byte[0];
 
+    /** What was read, and which version of the file it was read from (an atomic replace makes a new file key). */
+    private record Snapshot(Content content, boolean encrypted, Object fileKey, FileTime modified) {
+    }
+
     private final Path file;
     private final Optional<KeyringPassphrase> passphrase;
-    private final Content content;
     private final SecureRandom random;
+    private volatile Snapshot snapshot;
 
-    private LocalKeyring(Path file, Optional<KeyringPassphrase> passphrase, Content content, SecureRandom random) {
+    private LocalKeyring(Path file, Optional<KeyringPassphrase> passphrase, SecureRandom random) {
         this.file = file;
         this.passphrase = passphrase;
-        this.content = content;
         this.random = random;
     }
 
@@ -73,23 +82,57 @@ public final class LocalKeyring implements KeyManagementPort {
     public static LocalKeyring load(Path file, boolean generateIfMissing, Optional<KeyringPassphrase> passphrase) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(passphrase, "passphrase");
-        SecureRandom random = new SecureRandom();
-        try {
-            if (!Files.exists(file)) {
-                if (!generateIfMissing) {
-                    throw new IllegalStateException(WHAT + " " + file + " does not exist; configure"
-                            + " stenographer.privacy.keyring-file or restore it from backup");
-                }
-                generate(file, passphrase, random);
+        LocalKeyring keyring = new LocalKeyring(file, passphrase, new SecureRandom());
+        if (!Files.exists(file)) {
+            if (!generateIfMissing) {
+                throw new IllegalStateException(WHAT + " " + file + " does not exist; configure"
+                        + " stenographer.privacy.keyring-file or restore it from backup");
             }
+            try {
+                generate(file, passphrase, keyring.random);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + WHAT + " " + file, e);
+            }
+        }
+        keyring.snapshot = keyring.read();
+        if (passphrase.isPresent() && !keyring.snapshot.encrypted()) {
+            LOG.warnf("The %s %s is not encrypted although %s is set; it is encrypted on its next change",
+                    WHAT, file, KeyringPassphrase.SETTING);
+        }
+        return keyring;
+    }
+
+    /**
+     * Reads the file again if it changed since it was last read (another process rotated or destroyed a
+     * generation). Operators' tools and a periodic job call it so that a generation destroyed elsewhere stops
+     * unwrapping here too.
+     *
+     * @throws IllegalStateException the file is damaged, loose or not opened by the passphrase; the keyring keeps
+     *         what it had
+     */
+    public synchronized LocalKeyring reload() {
+        Snapshot current = snapshot;
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (Objects.equals(attributes.fileKey(), current.fileKey())
+                    && attributes.lastModifiedTime().equals(current.modified())) {
+                return this;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + WHAT + " " + file, e);
+        }
+        snapshot = read();
+        return this;
+    }
+
+    private Snapshot read() {
+        try {
             OwnerOnlyFiles.refuseLoosePermissions(file, WHAT);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             byte[] bytes = Files.readAllBytes(file);
             try {
-                if (passphrase.isPresent() && !KeyringFile.isEncrypted(bytes)) {
-                    LOG.warnf("The %s %s is not encrypted although %s is set; it is encrypted on its next"
-                            + " rotation", WHAT, file, KeyringPassphrase.SETTING);
-                }
-                return new LocalKeyring(file, passphrase, KeyringFile.read(bytes, passphrase), random);
+                return new Snapshot(KeyringFile.read(bytes, passphrase), KeyringFile.isEncrypted(bytes),
+                        attributes.fileKey(), attributes.lastModifiedTime());
             } finally {
                 Arrays.fill(bytes, (byte) 0);
             }
@@ -131,8 +174,17 @@ public final class LocalKeyring implements KeyManagementPort {
     public DataKey unwrap(TenantId tenant, WrappedDataKey wrapped) {
         Objects.requireNonNull(tenant, "tenant");
         String id = wrapped.keyEncryptionKeyId();
-        Generation generation = content.generations().stream().filter(g -> g.id().equals(id)).findFirst()
-                .orElseThrow(() -> new KeyUnavailable(tenant, id, "this keyring has no such generation"));
+        Optional<Generation> known = generation(id);
+        if (known.isEmpty()) {
+            // Another instance may have rotated since this one read the file.
+            try {
+                known = reload().generation(id);
+            } catch (IllegalStateException | UncheckedIOException e) {
+                LOG.warnf("Cannot re-read the %s %s for generation %s: %s", WHAT, file, id, e.getMessage());
+            }
+        }
+        Generation generation = known.orElseThrow(
+                () -> new KeyUnavailable(tenant, id, "this keyring has no such generation"));
         if (generation.destroyed()) {
             throw new KeyUnavailable(tenant, id, "the generation was destroyed at " + generation.destroyedAt());
         }
@@ -163,7 +215,7 @@ public final class LocalKeyring implements KeyManagementPort {
             throw new IllegalArgumentException("a blind index needs a purpose");
         }
         Objects.requireNonNull(value, "value");
-        byte[] indexKey = Hkdf.sha256(NO_SALT, content.blindIndexSecret(),
+        byte[] indexKey = Hkdf.sha256(NO_SALT, snapshot.content().blindIndexSecret(),
                 ("stenographer blind-index " + tenant.value()).getBytes(StandardCharsets.UTF_8), Hkdf.HASH_LENGTH);
         try {
             Mac mac = Hkdf.mac(indexKey);
@@ -175,13 +227,14 @@ public final class LocalKeyring implements KeyManagementPort {
     }
 
     /** Adds a new current generation and saves the file; earlier generations still unwrap what they wrapped. */
-    public LocalKeyring rotate() {
+    public synchronized LocalKeyring rotate() {
+        Content content = reload().snapshot.content();
         List<Generation> generations = new ArrayList<>(content.generations());
         Generation next = newGeneration(nextId(generations), random);
         generations.add(next);
-        LocalKeyring rotated = save(new Content(generations, content.blindIndexSecret()), false);
+        save(new Content(generations, content.blindIndexSecret()), false);
         LOG.infof("Rotated the %s %s: new key-encryption key generation %s", WHAT, file, next.id());
-        return rotated;
+        return this;
     }
 
     /**
@@ -191,8 +244,9 @@ public final class LocalKeyring implements KeyManagementPort {
      *
      * @throws IllegalArgumentException the current or an unknown generation
      */
-    public LocalKeyring destroyGeneration(String id) {
+    public synchronized LocalKeyring destroyGeneration(String id) {
         Objects.requireNonNull(id, "id");
+        Content content = reload().snapshot.content();
         if (current().id().equals(id)) {
             throw new IllegalArgumentException("generation " + id + " is the current key-encryption key; rotate"
                     + " first, then destroy it");
@@ -207,18 +261,19 @@ public final class LocalKeyring implements KeyManagementPort {
         }
         Generation destroyed = generations.get(index);
         generations.set(index, new Generation(id, null, destroyed.createdAt(), Instant.now()));
-        LocalKeyring after = save(new Content(generations, content.blindIndexSecret()), true);
+        save(new Content(generations, content.blindIndexSecret()), true);
         LOG.infof("Destroyed key-encryption key generation %s of the %s %s; personal data whose keys were wrapped"
                 + " under it is unreadable", id, WHAT, file);
-        return after;
+        return this;
     }
 
     /** Ids of the generations, oldest first, with those destroyed. For operators' listings; no secrets. */
     public List<String> generations() {
-        return content.generations().stream().map(Generation::toString).toList();
+        return snapshot.content().generations().stream().map(Generation::toString).toList();
     }
 
-    private LocalKeyring save(Content next, boolean scrubPrevious) {
+    /** Writes the file, then reads it back, so the snapshot is exactly what is on disk (and its version). */
+    private void save(Content next, boolean scrubPrevious) {
         byte[] bytes = KeyringFile.write(next, passphrase, random);
         Path previous = file.resolveSibling("." + file.getFileName() + ".previous");
         try {
@@ -236,7 +291,7 @@ public final class LocalKeyring implements KeyManagementPort {
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
-        return new LocalKeyring(file, passphrase, next, random);
+        snapshot = read();
     }
 
     /**
@@ -255,8 +310,12 @@ public final class LocalKeyring implements KeyManagementPort {
         }
     }
 
+    private Optional<Generation> generation(String id) {
+        return snapshot.content().generations().stream().filter(g -> g.id().equals(id)).findFirst();
+    }
+
     private Generation current() {
-        List<Generation> generations = content.generations();
+        List<Generation> generations = snapshot.content().generations();
         return generations.get(generations.size() - 1);
     }
 

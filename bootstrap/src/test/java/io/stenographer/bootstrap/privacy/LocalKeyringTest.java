@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.application.port.out.KeyUnavailable;
 import io.stenographer.application.port.out.WrappedDataKey;
+import io.stenographer.bootstrap.security.OwnerOnlyFiles;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.privacy.DataKey;
 import java.io.IOException;
@@ -133,6 +134,36 @@ class LocalKeyringTest {
             assertThat(files).containsExactly(file());
         }
         assertThat(after.destroyGeneration("local-1")).isSameAs(after);
+    }
+
+    @Test
+    void anotherInstanceOnTheSameFileSeesRotationsAndDestructions() {
+        LocalKeyring first = generated();
+        LocalKeyring second = LocalKeyring.load(file(), false, Optional.empty());
+        WrappedDataKey old = second.wrap(ACME, DataKey.generate(RANDOM));
+        DataKey fresh = DataKey.generate(RANDOM);
+
+        WrappedDataKey newWrap = first.rotate().wrap(ACME, fresh);
+        assertThat(second.unwrap(ACME, newWrap)).isEqualTo(fresh); // an unknown generation: the file is read again
+        assertThat(second.currentKeyEncryptionKeyId(ACME)).isEqualTo("local-2");
+
+        first.destroyGeneration("local-1");
+        assertThatThrownBy(() -> second.reload().unwrap(ACME, old)).isInstanceOf(KeyUnavailable.class)
+                .hasMessageContaining("destroyed");
+        assertThat(second.rotate().currentKeyEncryptionKeyId(ACME)).isEqualTo("local-3");
+        assertThat(first.reload().generations()).hasSize(3);
+    }
+
+    @Test
+    void aKeyringDamagedWhileRunningKeepsWhatItHad() throws IOException {
+        LocalKeyring keyring = generated();
+        DataKey key = DataKey.generate(RANDOM);
+        WrappedDataKey wrapped = keyring.wrap(ACME, key);
+        OwnerOnlyFiles.replaceAtomically(file(), "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(keyring::reload).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not a stenographer-keyring/v1 document");
+        assertThat(keyring.unwrap(ACME, wrapped)).isEqualTo(key);
     }
 
     @Test
