@@ -92,8 +92,17 @@ public final class PersonalDataVault {
             }
         }
         Map<TenantId, Map<SubjectIndex, SubjectKey>> keys = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return keys;
+        }
+        // One read for every subject of the batch; the missing keys are then created one short transaction each.
+        Map<TenantId, Map<SubjectIndex, StoredDataKey>> liveByTenant = transactions.inTransaction(() -> {
+            Map<TenantId, Map<SubjectIndex, StoredDataKey>> found = new HashMap<>();
+            wanted.forEach((tenant, subjects) -> found.put(tenant, store.liveKeys(tenant, subjects)));
+            return found;
+        });
         wanted.forEach((tenant, subjects) -> {
-            Map<SubjectIndex, StoredDataKey> live = store.liveKeys(tenant, subjects);
+            Map<SubjectIndex, StoredDataKey> live = liveByTenant.get(tenant);
             Map<SubjectIndex, SubjectKey> byTenant = new HashMap<>();
             for (SubjectIndex subject : subjects) {
                 StoredDataKey stored = live.get(subject);
@@ -194,8 +203,14 @@ public final class PersonalDataVault {
         for (SealedPersonalValue value : stored) {
             PersonalField field = PersonalField.parse(value.field());
             StoredDataKey key = keys.get(value.keyId());
-            if (key == null || key.erased() || !key.tenant().equals(tenant)) {
+            if (key == null || key.erased()) {
                 fields.put(field, new PersonalValueState.Erased());
+                continue;
+            }
+            if (!key.tenant().equals(tenant)) {
+                // As reveal does: a value under another tenant's key was moved, not erased.
+                fields.put(field,
+                        new PersonalValueState.Unreadable("the value is stored under another tenant's key"));
                 continue;
             }
             try {
