@@ -1,0 +1,389 @@
+package io.stenographer.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stenographer.application.port.out.StorePersonalDataPort.DataKeyErased;
+import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
+import io.stenographer.application.port.out.StorePersonalDataPort.StoredDataKey;
+import io.stenographer.application.port.out.StorePersonalDataPort.SubjectErasure;
+import io.stenographer.application.port.out.StorePersonalDataPort.SubjectHeld;
+import io.stenographer.application.port.out.StorePersonalDataPort.SubjectIndex;
+import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.port.out.WrappedDataKey;
+import io.stenographer.domain.event.Action;
+import io.stenographer.domain.event.Actor;
+import io.stenographer.domain.event.ActorType;
+import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventDraft;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.Outcome;
+import io.stenographer.domain.event.ResourceRef;
+import io.stenographer.domain.event.Source;
+import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.event.Timestamps;
+import io.stenographer.domain.json.JsonObject;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The personal-data store against the real database (V22): values and keys the application role can only insert and
+ * read, an erasure only through stenographer_erase_subject, which wants its subject.erased event and yields to a
+ * covering legal hold, no value under an erased key, and one live key per subject however many writers race.
+ */
+class PostgresPersonalDataTest {
+
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final String CHECK_VIOLATION = "23514";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PostgresPersonalData store = new PostgresPersonalData(MigratedPostgres.session());
+    private final TransactionRunner transactions = MigratedPostgres.transactions();
+    private final TenantId tenant = new TenantId("pd-" + UUID.randomUUID().toString().substring(0, 12));
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static SubjectIndex subject() {
+        return new SubjectIndex(random(32));
+    }
+
+    private StoredDataKey candidate(SubjectIndex subject) {
+        return new StoredDataKey(UUID.randomUUID(), tenant, subject, new WrappedDataKey("kek-1", random(60)));
+    }
+
+    private StoredDataKey createKey(SubjectIndex subject) {
+        return transactions.inTransaction(() -> store.createKey(candidate(subject), Instant.now()));
+    }
+
+    /** Three values of a new event under {@code key}; returns the event id. */
+    private UUID storeValues(StoredDataKey key) {
+        UUID eventId = UUID.randomUUID();
+        transactions.inTransaction(() -> {
+            store.storeValues(List.of(
+                    new SealedPersonalValue(eventId, "actor.displayName", key.id(), random(70)),
+                    new SealedPersonalValue(eventId, "source.ip", key.id(), random(60)),
+                    new SealedPersonalValue(eventId, "source.userAgent", key.id(), random(90))));
+            return null;
+        });
+        return eventId;
+    }
+
+    /** An event of the tenant's log, written in the running transaction. */
+    private static void insertEvent(AuditEvent event) {
+        MigratedPostgres.session().doWork(connection -> ScratchDatabase.insertEvents(connection, List.of(event)));
+    }
+
+    private AuditEvent event(String actorId, String action, ResourceRef resource) {
+        Instant now = Timestamps.truncate(Instant.now());
+        EventDraft draft = new EventDraft(tenant, new Actor(actorId, ActorType.USER, null), Action.of(action),
+                resource, null, Outcome.SUCCESS, now, new Source("stenographer", null, null), null, JsonObject.EMPTY,
+                null);
+        return AuditEvent.record(EventId.newTimeOrdered(now, new SplittableRandom()), now, actorId, draft);
+    }
+
+    /** The subject.erased event, as EraseSubjectService's self-audit writes it: the subject by its blind index. */
+    private AuditEvent erasedEvent(SubjectIndex subject) {
+        return event("dpo", "subject.erased", new ResourceRef("data-subject", subject.hex()));
+    }
+
+    private SubjectErasure erase(SubjectIndex subject, String subjectId, boolean withEvent) {
+        return transactions.inTransaction(() -> {
+            if (withEvent) {
+                insertEvent(erasedEvent(subject));
+            }
+            return store.erase(UUID.randomUUID(), tenant, subject, "actor.id", subjectId, "dpo");
+        });
+    }
+
+    private void hold(UUID id, String actorId, String resourceType, String resourceId) throws SQLException {
+        try (Connection app = MigratedPostgres.appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO legal_hold (id, tenant, actor_id, resource_type, resource_id, reason,"
+                    + " placed_by, placed_at) VALUES ('" + id + "', '" + tenant + "', " + literal(actorId) + ", "
+                    + literal(resourceType) + ", " + literal(resourceId) + ", 'litigation', 'counsel', now())");
+        }
+    }
+
+    private static String literal(String text) {
+        return text == null ? "NULL" : "'" + text + "'";
+    }
+
+    private static void release(UUID hold) throws SQLException {
+        try (Connection superuser = MigratedPostgres.server().superuserConnection();
+                Statement statement = superuser.createStatement()) {
+            statement.execute("INSERT INTO legal_hold_release (hold_id, released_by, released_at, reason) VALUES ('"
+                    + hold + "', 'counsel', now(), 'settled')");
+        }
+    }
+
+    private static void assertRefused(Connection connection, String sql, String sqlState, String message) {
+        assertThatThrownBy(() -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        }).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).as(sql + ": " + e.getMessage()).isEqualTo(sqlState);
+            assertThat(e.getMessage()).as(sql).contains(message);
+        });
+    }
+
+    private StoredDataKey key(UUID id) {
+        return transactions.inTransaction(() -> store.keys(List.of(id))).get(id);
+    }
+
+    @Test
+    void valuesAndKeysAreStoredAndReadBackAndOneSubjectHasOneLiveKey() {
+        SubjectIndex subject = subject();
+        StoredDataKey key = createKey(subject);
+        UUID eventId = storeValues(key);
+
+        assertThat(transactions.inTransaction(() -> store.liveKeys(tenant, List.of(subject, subject()))))
+                .containsOnlyKeys(subject);
+        StoredDataKey live = transactions.inTransaction(() -> store.liveKeys(tenant, List.of(subject))).get(subject);
+        assertThat(live.id()).isEqualTo(key.id());
+        assertThat(live.erased()).isFalse();
+        assertThat(live.wrapped().keyEncryptionKeyId()).isEqualTo("kek-1");
+        assertThat(live.wrapped().bytes()).isEqualTo(key.wrapped().bytes());
+        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId))))
+                .extracting(SealedPersonalValue::field)
+                .containsExactlyInAnyOrder("actor.displayName", "source.ip", "source.userAgent");
+        assertThat(transactions.inTransaction(() -> store.liveKeys(new TenantId("pd-someone-else"),
+                List.of(subject)))).isEmpty();
+
+        StoredDataKey second = transactions.inTransaction(() -> store.createKey(candidate(subject), Instant.now()));
+        assertThat(second.id()).as("a second create returns the live key").isEqualTo(key.id());
+    }
+
+    @Test
+    void theApplicationRoleCannotChangeOrDeleteValuesNorEraseOrUneraseAKeyByHand() throws Exception {
+        SubjectIndex subject = subject();
+        StoredDataKey key = createKey(subject);
+        UUID eventId = storeValues(key);
+        try (Connection app = MigratedPostgres.appConnection()) {
+            assertRefused(app, "UPDATE personal_value SET sealed = '\\x00' WHERE event_id = '" + eventId + "'",
+                    INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "DELETE FROM personal_value WHERE event_id = '" + eventId + "'",
+                    INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "TRUNCATE personal_value", INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "DELETE FROM personal_data_key WHERE id = '" + key.id() + "'",
+                    INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "UPDATE personal_data_key SET erased_at = now() WHERE id = '" + key.id() + "'",
+                    INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "INSERT INTO subject_erasure (id, tenant, subject_index, requested_by, erased_at,"
+                    + " keys_destroyed, values_deleted) VALUES (gen_random_uuid(), '" + tenant + "', '\\x"
+                    + subject.hex() + "', 'x', now(), 0, 0)", INSUFFICIENT_PRIVILEGE, "permission denied");
+            // The wrap may be replaced (rotation), but dropping it is no erasure: the key row must stay consistent.
+            assertRefused(app, "UPDATE personal_data_key SET wrapped_key = NULL WHERE id = '" + key.id() + "'",
+                    CHECK_VIOLATION, "personal_data_key");
+            // Setting the erasure flag by hand does not open the guard either.
+            try (Statement statement = app.createStatement()) {
+                statement.execute("SELECT set_config('stenographer.erasing_subject', 'on', false)");
+            }
+            assertRefused(app, "DELETE FROM personal_value WHERE event_id = '" + eventId + "'",
+                    INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "UPDATE personal_data_key SET erased_at = now(), wrapped_key = NULL WHERE id = '"
+                    + key.id() + "'", INSUFFICIENT_PRIVILEGE, "permission denied");
+        }
+        try (Connection superuser = MigratedPostgres.server().superuserConnection()) {
+            // Even an owner's session goes through the triggers.
+            assertRefused(superuser, "UPDATE personal_value SET sealed = '\\x00' WHERE event_id = '" + eventId + "'",
+                    INSUFFICIENT_PRIVILEGE, "never changed");
+            assertRefused(superuser, "DELETE FROM personal_value WHERE event_id = '" + eventId + "'",
+                    INSUFFICIENT_PRIVILEGE, "never changed");
+            assertRefused(superuser, "UPDATE personal_data_key SET erased_at = now(), wrapped_key = NULL WHERE id = '"
+                    + key.id() + "'", INSUFFICIENT_PRIVILEGE, "only by stenographer_erase_subject");
+            assertRefused(superuser, "DELETE FROM personal_data_key WHERE id = '" + key.id() + "'",
+                    INSUFFICIENT_PRIVILEGE, "only rewrapped or erased");
+        }
+        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId)))).hasSize(3);
+        assertThat(key(key.id()).erased()).isFalse();
+
+        erase(subject, "dana", true);
+        try (Connection app = MigratedPostgres.appConnection()) {
+            assertRefused(app, "UPDATE personal_data_key SET kek_id = 'kek-2', wrapped_key = '\\x01' WHERE id = '"
+                    + key.id() + "'", INSUFFICIENT_PRIVILEGE, "only rewrapped or erased");
+        }
+        try (Connection superuser = MigratedPostgres.server().superuserConnection()) {
+            assertRefused(superuser, "UPDATE personal_data_key SET erased_at = NULL, wrapped_key = '\\x01' WHERE id = '"
+                    + key.id() + "'", INSUFFICIENT_PRIVILEGE, "only rewrapped or erased");
+        }
+        assertThat(transactions.inTransaction(() -> store.rewrap(key.id(), new WrappedDataKey("kek-2", random(60)))))
+                .as("the adapter's rewrap skips an erased key").isFalse();
+        assertThat(key(key.id()).erased()).isTrue();
+    }
+
+    @Test
+    void theEraseFunctionRefusesWithoutItsEventInTheLog() {
+        SubjectIndex subject = subject();
+        StoredDataKey key = createKey(subject);
+        UUID eventId = storeValues(key);
+
+        assertThatThrownBy(() -> erase(subject, "dana", false)).hasMessageContaining("subject.erased");
+        // An event naming another subject's index does not count.
+        assertThatThrownBy(() -> transactions.inTransaction(() -> {
+            insertEvent(erasedEvent(subject()));
+            return store.erase(UUID.randomUUID(), tenant, subject, "actor.id", "dana", "dpo");
+        })).hasMessageContaining("subject.erased");
+
+        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId)))).hasSize(3);
+        assertThat(key(key.id()).erased()).isFalse();
+        assertThat(transactions.inTransaction(() -> store.erasures(tenant, subject))).isEmpty();
+    }
+
+    @Test
+    void aCoveringHoldRefusesTheErasureAndAHoldOnSomeoneElseDoesNot() throws Exception {
+        SubjectIndex subject = subject();
+        StoredDataKey key = createKey(subject);
+        UUID eventId = storeValues(key);
+        UUID other = UUID.randomUUID();
+        hold(other, "somebody-else", null, null);
+        UUID byActor = UUID.randomUUID();
+        hold(byActor, "dana", null, null);
+
+        assertThatThrownBy(() -> erase(subject, "dana", true)).isInstanceOfSatisfying(SubjectHeld.class,
+                held -> assertThat(held.holdId()).isEqualTo(byActor.toString()));
+        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId)))).hasSize(3);
+        assertThat(key(key.id()).erased()).isFalse();
+
+        // A hold on a record the subject acted on covers the subject too, through its stored events.
+        release(byActor);
+        UUID byResource = UUID.randomUUID();
+        hold(byResource, null, "case", "C-held");
+        transactions.inTransaction(() -> {
+            insertEvent(event("dana", "case.view", new ResourceRef("case", "C-held")));
+            return null;
+        });
+        assertThatThrownBy(() -> erase(subject, "dana", true)).isInstanceOfSatisfying(SubjectHeld.class,
+                held -> assertThat(held.holdId()).isEqualTo(byResource.toString()));
+        assertThat(transactions.inTransaction(() -> store.erasures(tenant, subject))).isEmpty();
+
+        release(byResource);
+        SubjectErasure erasure = erase(subject, "dana", true);
+
+        assertThat(erasure.keysDestroyed()).isEqualTo(1);
+        assertThat(erasure.valuesDeleted()).isEqualTo(3);
+        assertThat(erasure.requestedBy()).isEqualTo("dpo");
+        assertThat(erasure.tenant()).isEqualTo(tenant);
+        assertThat(erasure.subject()).isEqualTo(subject);
+    }
+
+    @Test
+    void anErasureDeletesTheSubjectsValuesAndNullsItsWrappedKeysOnly() {
+        SubjectIndex dana = subject();
+        SubjectIndex erin = subject();
+        StoredDataKey danaKey = createKey(dana);
+        StoredDataKey erinKey = createKey(erin);
+        UUID danaEvent1 = storeValues(danaKey);
+        UUID danaEvent2 = storeValues(danaKey);
+        UUID erinEvent = storeValues(erinKey);
+
+        SubjectErasure erasure = erase(dana, "dana", true);
+
+        assertThat(erasure.keysDestroyed()).isEqualTo(1);
+        assertThat(erasure.valuesDeleted()).isEqualTo(6);
+        assertThat(transactions.inTransaction(() -> store.values(List.of(danaEvent1, danaEvent2)))).isEmpty();
+        assertThat(transactions.inTransaction(() -> store.values(List.of(erinEvent)))).hasSize(3);
+        StoredDataKey erased = key(danaKey.id());
+        assertThat(erased.erased()).isTrue();
+        assertThat(erased.wrapped()).isNull();
+        assertThat(key(erinKey.id()).erased()).isFalse();
+        assertThat(transactions.inTransaction(() -> store.liveKeys(tenant, List.of(dana, erin))))
+                .containsOnlyKeys(erin);
+        assertThat(transactions.inTransaction(() -> store.erasures(tenant, dana))).containsExactly(erasure);
+        assertThat(transactions.inTransaction(() -> store.keysNotWrappedUnder("kek-new", 1000)))
+                .extracting(StoredDataKey::id).doesNotContain(danaKey.id()).contains(erinKey.id());
+
+        // A later key of the subject is a new live key; a second erasure destroys it and nothing else.
+        StoredDataKey next = createKey(dana);
+        assertThat(next.id()).isNotEqualTo(danaKey.id());
+        storeValues(next);
+        SubjectErasure again = erase(dana, "dana", true);
+        assertThat(again.keysDestroyed()).isEqualTo(1);
+        assertThat(again.valuesDeleted()).isEqualTo(3);
+        assertThat(transactions.inTransaction(() -> store.erasures(tenant, dana))).hasSize(2);
+    }
+
+    @Test
+    void aValueUnderAnErasedKeyIsRefused() {
+        SubjectIndex subject = subject();
+        StoredDataKey key = createKey(subject);
+        storeValues(key);
+        erase(subject, "dana", true);
+
+        assertThatThrownBy(() -> storeValues(key)).isInstanceOf(DataKeyErased.class);
+        // The batch is refused whole: a value under a live key in the same batch is not kept either.
+        StoredDataKey live = createKey(subject());
+        UUID eventId = UUID.randomUUID();
+        assertThatThrownBy(() -> transactions.inTransaction(() -> {
+            store.storeValues(List.of(new SealedPersonalValue(eventId, "source.ip", live.id(), random(40)),
+                    new SealedPersonalValue(eventId, "actor.displayName", key.id(), random(40))));
+            return null;
+        })).isInstanceOf(DataKeyErased.class);
+        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId)))).isEmpty();
+    }
+
+    @Test
+    void createKeyReturnsTheConcurrentWinnersKey() throws Exception {
+        SubjectIndex subject = subject();
+        StoredDataKey winner = candidate(subject);
+        StoredDataKey loser = candidate(subject);
+        CountDownLatch winnerInserted = new CountDownLatch(1);
+        CountDownLatch commitWinner = new CountDownLatch(1);
+
+        CompletableFuture<StoredDataKey> first = CompletableFuture.supplyAsync(() -> transactions.inTransaction(() -> {
+            StoredDataKey created = store.createKey(winner, Instant.now());
+            winnerInserted.countDown();
+            try {
+                assertThat(commitWinner.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return created;
+        }));
+        assertThat(winnerInserted.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<StoredDataKey> second = CompletableFuture.supplyAsync(
+                () -> transactions.inTransaction(() -> store.createKey(loser, Instant.now())));
+        awaitInsertBlockedOnALock(Duration.ofSeconds(30));
+        commitWinner.countDown();
+
+        assertThat(first.get(30, TimeUnit.SECONDS).id()).isEqualTo(winner.id());
+        assertThat(second.get(30, TimeUnit.SECONDS).id()).as("the loser gets the winner's key").isEqualTo(winner.id());
+        assertThat(key(loser.id())).as("the loser's key was never stored").isNull();
+        assertThat(transactions.inTransaction(() -> store.liveKeys(tenant, List.of(subject))).get(subject).id())
+                .isEqualTo(winner.id());
+    }
+
+    /** Waits until a session's INSERT into personal_data_key waits for a lock (the winner's uncommitted row). */
+    private static void awaitInsertBlockedOnALock(Duration timeout) throws SQLException {
+        Instant deadline = Instant.now().plus(timeout);
+        try (Connection superuser = MigratedPostgres.server().superuserConnection();
+                Statement statement = superuser.createStatement()) {
+            while (Instant.now().isBefore(deadline)) {
+                try (ResultSet waiting = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO personal_data_key%'")) {
+                    waiting.next();
+                    if (waiting.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError("the second createKey never waited for the first one's row");
+    }
+}
