@@ -96,12 +96,18 @@ final class CanaryScan {
         if (!Files.exists(root)) {
             return hits;
         }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).filter(file -> include.test(root.relativize(file))).sorted()
-                    .toList();
-        } catch (IOException | UncheckedIOException e) {
-            throw new IllegalStateException("cannot walk " + root, e);
+        List<Path> files = null;
+        // A running PostgreSQL creates and removes files while the tree is walked; a walk that trips over one that
+        // vanished is repeated.
+        for (int attempt = 1; files == null; attempt++) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                files = walk.filter(Files::isRegularFile).filter(file -> include.test(root.relativize(file)))
+                        .sorted().toList();
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw new IllegalStateException("cannot walk " + root, e);
+                }
+            }
         }
         for (Path file : files) {
             byte[] content;
