@@ -249,7 +249,7 @@ final class FakeAuditService implements AutoCloseable {
     }
 
     private byte[] opening() {
-        byte[] opening = new byte[io.stenographer.domain.privacy.Commitment.OPENING_LENGTH];
+        byte[] opening = new byte[io.stenographer.domain.event.Commitment.OPENING_LENGTH];
         random.nextBytes(opening);
         return opening;
     }

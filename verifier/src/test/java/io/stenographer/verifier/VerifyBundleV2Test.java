@@ -25,7 +25,7 @@ import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InMemoryMerkleTree;
 import io.stenographer.domain.privacy.DataPolicy;
 import io.stenographer.domain.privacy.DataPolicy.Separation;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -179,7 +179,7 @@ class VerifyBundleV2Test {
         Map<PersonalField, Hash> altered = new java.util.TreeMap<>(v2.personal().byField());
         altered.put(PersonalField.SOURCE_IP, Hash.fromHex(otherHex(commitment.hex())));
         AuditEvent forged = AuditEvent.restore(v2.id(), v2.receivedAt(), v2.submittedBy(), v2.content(),
-                io.stenographer.domain.privacy.Commitments.of(altered));
+                io.stenographer.domain.event.Commitments.of(altered));
         // Only the event's own line changes (its leaf hash is also a sibling in entry 4's proof).
         String line = text.lines().filter(l -> l.contains(v2.id().toString())).findFirst().orElseThrow();
         assertThat(line).contains(v2.leafHash().hex()).contains(commitment.hex());

@@ -80,7 +80,7 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
         repository.list("id in :ids", Map.<String, Object>of("ids", keysByEvent.keySet())).forEach(row -> {
             AuditEvent event = AuditEventRowMapper.toDomain(row);
             found.put(keysByEvent.remove(row.id), new IdempotencyRecord(event.id(), new Hash(row.leafHash),
-                    event.receivedAt(), event.submittedBy(), event.content().contentDigest()));
+                    event.receivedAt(), event.submittedBy(), event.committedContentDigest()));
         });
         // A key outlives its event's purge: the id is still taken, by an event whose content is no longer here.
         keysByEvent.forEach((eventId, key) -> found.put(key, IdempotencyRecord.purged(new EventId(eventId))));

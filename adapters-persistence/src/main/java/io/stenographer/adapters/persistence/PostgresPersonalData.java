@@ -1,5 +1,7 @@
 package io.stenographer.adapters.persistence;
 
+import io.stenographer.domain.privacy.SubjectErasure;
+import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.application.port.out.WrappedDataKey;
 import io.stenographer.domain.event.TenantId;

@@ -5,20 +5,20 @@ import io.stenographer.application.port.out.KeyUnavailable;
 import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
 import io.stenographer.application.port.out.StorePersonalDataPort.StoredDataKey;
-import io.stenographer.application.port.out.StorePersonalDataPort.SubjectIndex;
+import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.privacy.Commitment;
+import io.stenographer.domain.event.Commitment;
 import io.stenographer.domain.privacy.DataKey;
 import io.stenographer.domain.privacy.DataPolicy;
 import io.stenographer.domain.privacy.DataPolicy.Separation;
 import io.stenographer.domain.privacy.Disclosure;
 import io.stenographer.domain.privacy.PersonalDataUnreadable;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.PersonalValueCipher;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.security.SecureRandom;
@@ -233,11 +233,11 @@ public final class PersonalDataVault {
                     : new PersonalValueState.Erased();
         }
         StoredDataKey key = keys.get(value.keyId());
+        if (key != null && !key.tenant().equals(event.tenant())) {
+            return new PersonalValueState.Unreadable("the value is stored under another tenant's key");
+        }
         if (key == null || key.erased()) {
             return new PersonalValueState.Erased();
-        }
-        if (!key.tenant().equals(event.tenant())) {
-            return new PersonalValueState.Unreadable("the value is stored under another tenant's key");
         }
         try {
             byte[] plain = PersonalValueCipher.open(unwrap(key), PersonalValueCipher.associatedData(

@@ -16,7 +16,7 @@ import io.stenographer.application.port.out.LoadEventsPort.IdempotencyRecord;
 import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.application.port.out.StorePersonalDataPort.DataKeyErased;
 import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
-import io.stenographer.application.port.out.StorePersonalDataPort.SubjectIndex;
+import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
@@ -25,7 +25,9 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.privacy.DataPolicy;
 import io.stenographer.domain.privacy.DataPolicy.Separation;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.Disclosure;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.time.Clock;
@@ -78,7 +80,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
         for (EventDraft draft : command.drafts()) {
             command.caller().require(Role.AUDIT_WRITER, draft.tenant());
         }
-        var keys = vault.keysFor(command.drafts());
+        var keys = vault.keysFor(needingKeys(command.drafts()));
         try {
             return transactions.inTransaction(() -> recordOnce(command, keys));
         } catch (ClientEventIdTaken lostRace) {
@@ -86,9 +88,29 @@ public final class RecordEventsService implements RecordEventsUseCase {
         } catch (DataKeyErased erasedMeanwhile) {
             // Another instance erased a subject whose key this one had just read: new values get a new key.
             vault.forgetCachedKeys();
-            var freshKeys = vault.keysFor(command.drafts());
+            var freshKeys = vault.keysFor(needingKeys(command.drafts()));
             return transactions.inTransaction(() -> recordOnce(command, freshKeys));
         }
+    }
+
+    /**
+     * The drafts with personal values that may be sealed now: not refused as impersonation, and not retries of a
+     * key already taken.
+     * Only their subjects get a data key, so a retry after an erasure does not give the erased subject a new key.
+     * (A key taken by a concurrent request meanwhile only means one key created that is not used yet.)
+     */
+    private List<EventDraft> needingKeys(List<EventDraft> drafts) {
+        List<EventDraft> candidates = drafts.stream()
+                .filter(d -> vault.policy(d.tenant()).hasPersonalData(d) && SelfAudit.impersonates(d).isEmpty())
+                .toList();
+        if (candidates.stream().noneMatch(d -> d.clientEventId() != null)) {
+            return candidates;
+        }
+        Map<TenantId, Map<String, IdempotencyRecord>> known = transactions.inTransaction(
+                () -> lookUpKnownKeys(candidates));
+        return candidates.stream()
+                .filter(d -> d.clientEventId() == null || !known.get(d.tenant()).containsKey(d.clientEventId()))
+                .toList();
     }
 
     private RecordEventsResult recordOnce(RecordEventsCommand command,
@@ -99,6 +121,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
         List<ItemOutcome> outcomes = new ArrayList<>(command.drafts().size());
         List<SealedEvent> toAppend = new ArrayList<>();
         List<SealedPersonalValue> personalValues = new ArrayList<>();
+        Map<EventId, Map<PersonalField, byte[]>> openingsInBatch = new HashMap<>();
         for (EventDraft draft : command.drafts()) {
             Optional<FieldViolation> impersonation = SelfAudit.impersonates(draft);
             if (impersonation.isPresent()) {
@@ -111,12 +134,13 @@ public final class RecordEventsService implements RecordEventsUseCase {
                 continue;
             }
             String key = draft.clientEventId();
-            String digest = key == null ? null : draft.contentDigest();
             IdempotencyRecord earlier = key == null ? null : known.get(draft.tenant()).get(key);
             if (earlier != null) {
-                outcomes.add(earlier.sameContentAs(digest)
+                Map<PersonalField, byte[]> earlierOpenings = openingsInBatch.containsKey(earlier.id())
+                        ? openingsInBatch.get(earlier.id()) : storedOpenings(draft.tenant(), earlier.id());
+                outcomes.add(earlier.sameContentAs(retryDigest(draft, earlierOpenings))
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
-                                earlier.submittedBy(), openingsOf(draft.tenant(), earlier.id())))
+                                earlier.submittedBy(), hex(earlierOpenings)))
                         : new Conflicting(key, earlier.id()));
                 continue;
             }
@@ -131,7 +155,10 @@ public final class RecordEventsService implements RecordEventsUseCase {
                 // A key repeated inside one batch behaves like a retry of its first occurrence.
                 known.get(draft.tenant()).put(key,
                         new IdempotencyRecord(event.id(), receipt.leafHash(), event.receivedAt(),
-                                event.submittedBy(), digest));
+                                event.submittedBy(), event.committedContentDigest()));
+                Map<PersonalField, byte[]> sealedWith = new HashMap<>();
+                separation.disclosures().forEach(d -> sealedWith.put(d.field(), d.opening()));
+                openingsInBatch.put(event.id(), sealedWith);
             }
             toAppend.add(sealed);
             outcomes.add(new Recorded(receipt));
@@ -155,17 +182,39 @@ public final class RecordEventsService implements RecordEventsUseCase {
     }
 
     /**
-     * The openings of an event recorded earlier, for a retry's receipt. After its subject was erased there are none
-     * left to give: the writer then cannot recompute the leaf, and its client reports the receipt as unverifiable.
+     * The openings an event recorded earlier was sealed with, read back from the personal-data store. After its
+     * subject was erased there are none: a retry with personal values then cannot be shown to be the same event and
+     * is answered as a conflict, and its writer is told which event holds the key.
      */
-    private Map<String, String> openingsOf(TenantId tenant, EventId id) {
-        Map<String, String> openings = new LinkedHashMap<>();
+    private Map<PersonalField, byte[]> storedOpenings(TenantId tenant, EventId id) {
+        Map<PersonalField, byte[]> openings = new HashMap<>();
         vault.revealStored(tenant, id).forEach((field, state) -> {
             if (state instanceof PersonalValueState.Revealed revealed) {
-                openings.put(field.path(), HexFormat.of().formatHex(revealed.disclosure().opening()));
+                openings.put(field, revealed.disclosure().opening());
             }
         });
         return openings;
+    }
+
+    /** The retry's digest as its first occurrence's was taken: its personal values committed under those openings. */
+    private String retryDigest(EventDraft draft, Map<PersonalField, byte[]> openings) {
+        DataPolicy policy = vault.policy(draft.tenant());
+        if (!policy.hasPersonalData(draft)) {
+            return draft.contentDigest();
+        }
+        for (PersonalField field : policy.personalFields()) {
+            if (field.valueIn(draft) != null && !openings.containsKey(field)) {
+                return null; // a value the first occurrence did not carry, or whose opening was erased
+            }
+        }
+        Separation committed = policy.separate(draft, openings::get);
+        return AuditEvent.contentDigest(committed.committedDraft(), committed.commitments());
+    }
+
+    private static Map<String, String> hex(Map<PersonalField, byte[]> openings) {
+        Map<String, String> hex = new java.util.TreeMap<>();
+        openings.forEach((field, opening) -> hex.put(field.path(), HexFormat.of().formatHex(opening)));
+        return hex;
     }
 
     private Map<TenantId, Map<String, IdempotencyRecord>> lookUpKnownKeys(List<EventDraft> drafts) {

@@ -29,7 +29,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.privacy.DataPolicy;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.PersonalValueState;
 import io.stenographer.domain.privacy.PersonalValueState.Erased;
 import io.stenographer.domain.privacy.PersonalValueState.Revealed;

@@ -19,7 +19,7 @@ import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.privacy.DataPolicy;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.PersonalValueState;
 import io.stenographer.domain.privacy.PersonalValueState.Revealed;
 import io.stenographer.domain.privacy.PersonalValueState.Unreadable;

@@ -1,5 +1,7 @@
 package io.stenographer.application.service;
 
+import io.stenographer.domain.privacy.SubjectErasure;
+import io.stenographer.domain.privacy.SubjectIndex;
 import static io.stenographer.application.service.fakes.TestDrafts.ACME;
 import static io.stenographer.application.service.fakes.TestDrafts.writer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,10 +34,10 @@ import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.privacy.Commitments;
+import io.stenographer.domain.event.Commitments;
 import io.stenographer.domain.privacy.DataPolicy;
 import io.stenographer.domain.privacy.Disclosure;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -6,11 +6,14 @@ import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.DataKeyCache;
 import io.stenographer.application.service.EraseSubjectService;
 import io.stenographer.application.service.PersonalDataVault;
+import io.stenographer.application.service.RewrapDataKeysService;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.privacy.DataPolicy;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
@@ -29,6 +32,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class PrivacyConfiguration {
 
+    /** Looked up when the reload runs: both are produced by this class. */
+    private final Instance<LocalKeyring> keyrings;
+    private final Instance<PersonalDataVault> vaults;
+
+    PrivacyConfiguration(Instance<LocalKeyring> keyrings, Instance<PersonalDataVault> vaults) {
+        this.keyrings = keyrings;
+        this.vaults = vaults;
+    }
+
     /**
      * The keyring, loaded at start-up so that a missing or exposed key file stops the service before it accepts
      * events. A missing file is generated only while no live data key is stored: generating one over stored keys
@@ -37,7 +49,7 @@ public class PrivacyConfiguration {
     @Produces
     @Singleton
     @Startup
-    RotatableKeyring keyring(@ConfigProperty(name = "stenographer.privacy.keyring-file") Path file,
+    LocalKeyring keyring(@ConfigProperty(name = "stenographer.privacy.keyring-file") Path file,
             @ConfigProperty(name = "stenographer.privacy.generate-keyring", defaultValue = "true") boolean generate,
             @ConfigProperty(name = KeyringPassphrase.SETTING) Optional<String> passphrase,
             PostgresPersonalData store, TransactionRunner transactions) {
@@ -49,25 +61,49 @@ public class PrivacyConfiguration {
                     + " holds data keys wrapped under it: restore the file (generating a new one would make every"
                     + " stored personal value unreadable)");
         }
-        return new RotatableKeyring(file, secret, LocalKeyring.load(file, mayGenerate, secret));
+        return LocalKeyring.load(file, mayGenerate, secret);
     }
 
-    /** Each tenant's data policy: the default, or {@code stenographer.privacy.tenant."<id>".*} where set. */
+    /**
+     * Each tenant's data policy: the default, or {@code stenographer.privacy.tenant."<id>".*} where set. All are
+     * read at start-up, so a policy naming a field that cannot be personal stops the start, not an ingest.
+     */
     @Produces
     @Singleton
+    @Startup
     DataPolicies policies(Config config,
             @ConfigProperty(name = "stenographer.privacy.personal-fields") List<String> defaultFields,
             @ConfigProperty(name = "stenographer.privacy.subject-field", defaultValue = "actor.id") String subject) {
         DataPolicy fallback = policy(defaultFields, subject);
         Map<TenantId, DataPolicy> byTenant = new ConcurrentHashMap<>();
-        return tenant -> byTenant.computeIfAbsent(tenant, t -> {
-            String prefix = "stenographer.privacy.tenant.\"" + t.value() + "\".";
-            Optional<List<String>> fields = config.getOptionalValues(prefix + "personal-fields", String.class);
-            Optional<String> field = config.getOptionalValue(prefix + "subject-field", String.class);
-            return fields.isEmpty() && field.isEmpty() ? fallback
-                    : policy(fields.orElse(List.copyOf(fallback.personalFields().stream()
-                            .map(f -> f.path()).toList())), field.orElse(subject));
-        });
+        String prefix = "stenographer.privacy.tenant.";
+        for (String name : config.getPropertyNames()) {
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String rest = name.substring(prefix.length());
+            int dot = rest.lastIndexOf('.');
+            String tenant = rest.substring(0, Math.max(dot, 0)).replace("\"", "");
+            if (dot < 0 || tenant.isEmpty()) {
+                throw new IllegalStateException(name + ": expected stenographer.privacy.tenant.\"<tenant>\"."
+                        + "personal-fields or .subject-field");
+            }
+            TenantId id = TenantId.of(tenant);
+            String tenantPrefix = prefix + "\"" + tenant + "\".";
+            List<String> fields = config.getOptionalValues(tenantPrefix + "personal-fields", String.class)
+                    .or(() -> config.getOptionalValues(prefix + tenant + ".personal-fields", String.class))
+                    .orElse(fallback.personalFields().stream().map(f -> f.path()).toList());
+            String field = config.getOptionalValue(tenantPrefix + "subject-field", String.class)
+                    .or(() -> config.getOptionalValue(prefix + tenant + ".subject-field", String.class))
+                    .orElse(subject);
+            try {
+                byTenant.put(id, policy(fields, field));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the data policy of tenant " + tenant + " is invalid: "
+                        + e.getMessage(), e);
+            }
+        }
+        return tenant -> byTenant.getOrDefault(tenant, fallback);
     }
 
     private static DataPolicy policy(List<String> fields, String subject) {
@@ -87,6 +123,30 @@ public class PrivacyConfiguration {
             @ConfigProperty(name = "stenographer.privacy.key-cache-ttl", defaultValue = "PT5M") Duration cacheTtl) {
         return new PersonalDataVault(policies, keyManagement, store, new DataKeyCache<>(cacheSize, cacheTtl, clock),
                 transactions, new SecureRandom(), clock);
+    }
+
+    /** Wraps every live data key again under the current key-encryption key generation (after a rotation). */
+    @Produces
+    @Singleton
+    RewrapDataKeysService rewrapDataKeys(KeyManagementPort keyManagement, PostgresPersonalData store,
+            TransactionRunner transactions) {
+        return new RewrapDataKeysService(keyManagement, store, transactions, 500);
+    }
+
+    /**
+     * Instances share one keyring file: a generation another instance (or an operator's tool) rotated or destroyed
+     * takes effect here at the next reload, and the keys cached here are then dropped, so a destroyed generation
+     * stops decrypting within one reload period rather than one cache TTL.
+     */
+    @Scheduled(every = "${stenographer.privacy.keyring-reload-every:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reloadKeyring() {
+        LocalKeyring keyring = keyrings.get();
+        List<String> before = keyring.generations();
+        keyring.reload();
+        if (!before.equals(keyring.generations())) {
+            vaults.get().forgetCachedKeys();
+        }
     }
 
     /** Its bean types include both use cases it implements: erasure, and revealing personal values to readers. */

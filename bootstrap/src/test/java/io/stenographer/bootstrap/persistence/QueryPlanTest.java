@@ -79,7 +79,7 @@ class QueryPlanTest {
 
     private static final String SELECT = "select aee1_0.id,aee1_0.action,aee1_0.actor_display_name,"
             + "aee1_0.actor_id,aee1_0.actor_type,aee1_0.client_event_id,aee1_0.correlation_id,aee1_0.leaf_hash,"
-            + "aee1_0.metadata,aee1_0.occurred_at,aee1_0.outcome,aee1_0.reason,aee1_0.received_at,"
+            + "aee1_0.metadata,aee1_0.occurred_at,aee1_0.outcome,aee1_0.personal,aee1_0.reason,aee1_0.received_at,"
             + "aee1_0.resource_id,aee1_0.resource_type,aee1_0.source_application,aee1_0.source_ip,"
             + "aee1_0.source_user_agent,aee1_0.submitted_by,aee1_0.tenant from audit_event aee1_0 "
             + "where aee1_0.tenant=?";

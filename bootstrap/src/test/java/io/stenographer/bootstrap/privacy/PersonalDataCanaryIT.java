@@ -452,7 +452,7 @@ class PersonalDataCanaryIT {
                         io.stenographer.domain.privacy.PersonalValueCipher.associatedData(TENANT, eventId,
                                 "actor.displayName"), sealed);
                 JsonValue value = io.stenographer.domain.privacy.Disclosure.fromPlaintext(
-                        io.stenographer.domain.privacy.PersonalField.ACTOR_DISPLAY_NAME, plain).value();
+                        io.stenographer.domain.event.PersonalField.ACTOR_DISPLAY_NAME, plain).value();
                 String opened = value instanceof io.stenographer.domain.json.JsonString text ? text.value()
                         : String.valueOf(value);
                 return "YES: wrapped key and ciphertext are both still in the files, and open to '" + opened + "'"

@@ -3,8 +3,6 @@ package io.stenographer.domain.event;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.MerkleHashes;
-import io.stenographer.domain.privacy.Commitments;
-import io.stenographer.domain.privacy.PersonalField;
 import java.time.Instant;
 
 /**
@@ -70,6 +68,31 @@ public record AuditEvent(EventId id, Instant receivedAt, String submittedBy, Eve
 
     public TenantId tenant() {
         return content.tenant();
+    }
+
+    /**
+     * What decides whether a retry under the same idempotency key is the same event: {@link
+     * EventDraft#contentDigest()} of a v1 event; for a v2 event the same digest over the client fields as stored
+     * together with the commitments, so a retry is compared by committing its values under the stored openings.
+     */
+    public String committedContentDigest() {
+        return contentDigest(content, personal);
+    }
+
+    /** As {@link #committedContentDigest()}, for content and commitments not yet sealed into an event. */
+    public static String contentDigest(EventDraft content, Commitments personal) {
+        if (personal.isEmpty()) {
+            return content.contentDigest();
+        }
+        java.util.Map<String, io.stenographer.domain.json.JsonValue> members =
+                new java.util.LinkedHashMap<>(SealedEventFormat.clientFields(content).members());
+        members.put("personal", personal.toJson());
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(CanonicalJson.canonicalBytes(new io.stenographer.domain.json.JsonObject(members))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
     }
 
     /** RFC 8785 canonical JSON of every sealed field: the Merkle leaf input. */

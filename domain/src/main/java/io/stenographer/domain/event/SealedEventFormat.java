@@ -3,7 +3,6 @@ package io.stenographer.domain.event;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
-import io.stenographer.domain.privacy.Commitments;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

@@ -3,7 +3,6 @@ package io.stenographer.domain.event;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonParser;
-import io.stenographer.domain.privacy.Commitments;
 import java.time.Instant;
 import java.util.UUID;
 

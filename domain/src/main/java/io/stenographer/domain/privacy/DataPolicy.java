@@ -1,5 +1,7 @@
 package io.stenographer.domain.privacy;
 
+import io.stenographer.domain.event.Commitments;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.json.JsonValue;
@@ -85,6 +87,14 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
      * (32 random bytes from a CSPRNG each call). A draft with no personal value comes back as it was.
      */
     public Separation separate(EventDraft draft, Supplier<byte[]> openings) {
+        return separate(draft, field -> openings.get());
+    }
+
+    /**
+     * As above with each field's opening given: a retry committed under the openings its first occurrence was
+     * sealed with gives the same commitments exactly when it carries the same values.
+     */
+    public Separation separate(EventDraft draft, java.util.function.Function<PersonalField, byte[]> openingFor) {
         EventDraft committed = draft;
         Map<PersonalField, Hash> commitments = new LinkedHashMap<>();
         List<Disclosure> disclosures = new ArrayList<>();
@@ -93,12 +103,17 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
             if (value == null) {
                 continue;
             }
-            Disclosure disclosure = new Disclosure(field, value, openings.get());
+            Disclosure disclosure = new Disclosure(field, value, openingFor.apply(field));
             disclosures.add(disclosure);
             commitments.put(field, disclosure.commitment());
             committed = field.removeFrom(committed);
         }
         return new Separation(committed, Commitments.of(commitments), disclosures, subjectOf(draft));
+    }
+
+    /** True when the draft carries a value in any field this policy makes personal. */
+    public boolean hasPersonalData(EventDraft draft) {
+        return personalFields.stream().anyMatch(field -> field.valueIn(draft) != null);
     }
 
     /** The data subject of an event: its subject field, or its actor when it names no resource. */

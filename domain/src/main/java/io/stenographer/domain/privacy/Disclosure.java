@@ -1,5 +1,7 @@
 package io.stenographer.domain.privacy;
 
+import io.stenographer.domain.event.Commitment;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.json.JsonSyntaxException;

@@ -8,7 +8,7 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import java.time.Instant;
-import io.stenographer.domain.privacy.Commitment;
+import io.stenographer.domain.event.Commitment;
 import io.stenographer.domain.privacy.DataPolicy;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;

@@ -1,5 +1,8 @@
 package io.stenographer.domain.privacy;
 
+import io.stenographer.domain.event.Commitment;
+import io.stenographer.domain.event.Commitments;
+import io.stenographer.domain.event.PersonalField;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,6 +59,26 @@ class SealedEventV2Test {
         DataPolicy.Separation separation = policy.separate(draft(), countingOpenings());
         return AuditEvent.record(new EventId(UUID.fromString("0190f2a4-6b7c-7d8e-9f00-112233445566")), AT,
                 "svc-ehr@https://idp.example", separation.committedDraft(), separation.commitments());
+    }
+
+    /** The worked example of docs/FORMATS.md §1b, pinned: the v1 example's event under the default policy. */
+    @Test
+    void theWorkedExampleOfTheFormatsDocument() {
+        EventDraft draft = new EventDraft(TenantId.of("acme"), new Actor("u-1029", ActorType.USER, "Dana Doe"),
+                new Action("case.export"), new ResourceRef("background-check", "BC-2026-0042"),
+                "Requested by HR ticket 4711", Outcome.SUCCESS, Instant.parse("2026-11-27T09:14:03.250Z"),
+                new Source("portal", "192.0.2.10", "Mozilla/5.0"), "req-7f3a",
+                (JsonObject) JsonParser.parse("{\"fields\":[\"ssn\",\"dob\"],\"rows\":1,\"ticket\":\"HR-4711 é\"}", 8),
+                "portal-evt-000123");
+        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft, countingOpenings());
+        AuditEvent event = AuditEvent.record(EventId.parse("019ac4c2-55a1-7c3e-9b6d-2f1e0c8a7b11"),
+                Instant.parse("2026-11-27T09:14:03.512345Z"), "svc-portal", separation.committedDraft(),
+                separation.commitments());
+
+        assertThat(event.leafInput()).hasSize(815);
+        assertThat(event.leafHash().hex()).isEqualTo("01bd64ce5f3aeee0df049873cabcaceb753f9f8dd8b5abbec9cabf8d98e03fb4");
+        assertThat(event.personal().get(PersonalField.ACTOR_DISPLAY_NAME).hex())
+                .isEqualTo("3b34c8d511bf8a9c90628ca79873e07850f77facf4ebefd83d2c6d6cd1e9f400");
     }
 
     @Test

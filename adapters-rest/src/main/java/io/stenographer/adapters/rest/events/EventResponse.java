@@ -6,7 +6,7 @@ import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.util.LinkedHashMap;
 import java.util.Map;

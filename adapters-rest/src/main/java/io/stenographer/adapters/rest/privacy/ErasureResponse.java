@@ -1,6 +1,6 @@
 package io.stenographer.adapters.rest.privacy;
 
-import io.stenographer.application.port.out.StorePersonalDataPort.SubjectErasure;
+import io.stenographer.domain.privacy.SubjectErasure;
 import io.stenographer.domain.event.Timestamps;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 

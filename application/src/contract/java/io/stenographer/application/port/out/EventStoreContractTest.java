@@ -146,9 +146,9 @@ public abstract class EventStoreContractTest {
 
         assertThat(found).containsOnlyKeys("k-1", "k-2");
         assertThat(found.get("k-1")).isEqualTo(new IdempotencyRecord(first.id(), first.leafHash(),
-                first.receivedAt(), first.submittedBy(), first.content().contentDigest()));
+                first.receivedAt(), first.submittedBy(), first.committedContentDigest()));
         assertThat(found.get("k-2")).isEqualTo(new IdempotencyRecord(second.id(), second.leafHash(),
-                second.receivedAt(), second.submittedBy(), second.content().contentDigest()));
+                second.receivedAt(), second.submittedBy(), second.committedContentDigest()));
         assertThat(inTx(() -> loadEvents.findByClientEventIds(other, List.of("k-1", "k-2"))))
                 .containsOnlyKeys("k-1")
                 .hasEntrySatisfying("k-1", record -> assertThat(record.id()).isEqualTo(otherTenant.id()));

@@ -1,6 +1,6 @@
 package io.stenographer.application.port.in;
 
-import io.stenographer.application.port.out.StorePersonalDataPort.SubjectErasure;
+import io.stenographer.domain.privacy.SubjectErasure;
 import java.util.List;
 
 /**

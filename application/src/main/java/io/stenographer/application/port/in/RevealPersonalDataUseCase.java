@@ -3,7 +3,7 @@ package io.stenographer.application.port.in;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
-import io.stenographer.domain.privacy.PersonalField;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package io.stenographer.application.port.out;
 
 import io.stenographer.domain.event.TenantId;
+import io.stenographer.domain.privacy.SubjectErasure;
+import io.stenographer.domain.privacy.SubjectIndex;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -21,40 +23,6 @@ public interface StorePersonalDataPort {
         }
     }
 
-    /** A keyed hash naming a data subject (32 bytes). */
-    record SubjectIndex(byte[] bytes) {
-
-        public SubjectIndex {
-            if (bytes == null || bytes.length != 32) {
-                throw new IllegalArgumentException("a subject index is 32 bytes");
-            }
-            bytes = bytes.clone();
-        }
-
-        @Override
-        public byte[] bytes() {
-            return bytes.clone();
-        }
-
-        public String hex() {
-            return java.util.HexFormat.of().formatHex(bytes);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof SubjectIndex that && java.util.Arrays.equals(that.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return "SubjectIndex[" + hex() + "]";
-        }
-    }
 
     /** One encrypted personal value: AES-256-GCM of opening and value, bound to tenant, event and field. */
     record SealedPersonalValue(UUID eventId, String field, UUID keyId, byte[] sealed) {
@@ -69,10 +37,6 @@ public interface StorePersonalDataPort {
         }
     }
 
-    /** An erasure as recorded. */
-    record SubjectErasure(UUID id, TenantId tenant, SubjectIndex subject, String requestedBy, Instant erasedAt,
-            int keysDestroyed, long valuesDeleted) {
-    }
 
     /** The subjects' live (not erased) keys, by subject. */
     Map<SubjectIndex, StoredDataKey> liveKeys(TenantId tenant, Collection<SubjectIndex> subjects);

@@ -121,7 +121,7 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
         all().filter(e -> e.tenant().equals(tenant) && e.content().clientEventId() != null
                         && clientEventIds.contains(e.content().clientEventId()))
                 .forEach(e -> found.put(e.content().clientEventId(), new IdempotencyRecord(e.id(), e.leafHash(),
-                        e.receivedAt(), e.submittedBy(), e.content().contentDigest())));
+                        e.receivedAt(), e.submittedBy(), e.committedContentDigest())));
         return found;
     }
 

@@ -1,5 +1,7 @@
 package io.stenographer.application.service.fakes;
 
+import io.stenographer.domain.privacy.SubjectErasure;
+import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.domain.event.TenantId;
 import java.time.Instant;

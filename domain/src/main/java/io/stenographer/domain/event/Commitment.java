@@ -1,4 +1,4 @@
-package io.stenographer.domain.privacy;
+package io.stenographer.domain.event;
 
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonValue;

@@ -1,6 +1,5 @@
-package io.stenographer.domain.privacy;
+package io.stenographer.domain.event;
 
-import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;

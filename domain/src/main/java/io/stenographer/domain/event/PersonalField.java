@@ -1,9 +1,5 @@
-package io.stenographer.domain.privacy;
+package io.stenographer.domain.event;
 
-import io.stenographer.domain.event.Actor;
-import io.stenographer.domain.event.EventDraft;
-import io.stenographer.domain.event.FieldViolation;
-import io.stenographer.domain.event.Source;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
