@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Nonces are random: with 96 bits a collision under one key stays negligible far beyond the number of values one
  * data key encrypts.
+ *
+ * <p>Each thread reuses one {@link Cipher}, initialised afresh for every value with that value's key and nonce (a
+ * {@code Cipher.getInstance} per value showed in ingest profiles). Nothing of one value carries over to the next but
+ * the key schedule of the thread's last key, which the JDK keeps until the next initialisation.
  */
 public final class PersonalValueCipher {
 
@@ -33,6 +38,8 @@ public final class PersonalValueCipher {
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final String PERSONAL_VALUE_CONTEXT = "stenographer.personal-value/v1";
+    /** One cipher per thread; {@link #cipher} initialises it for every value, so no state is shared. */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(PersonalValueCipher::newCipher);
 
     private PersonalValueCipher() {
     }
@@ -52,6 +59,10 @@ public final class PersonalValueCipher {
             System.arraycopy(nonce, 0, sealed, 1, NONCE_LENGTH);
             cipher.doFinal(plaintext, 0, plaintext.length, sealed, 1 + NONCE_LENGTH);
             return sealed;
+        } catch (InvalidAlgorithmParameterException e) {
+            // The JDK refuses to encrypt again under the key and nonce this thread's cipher last encrypted with:
+            // the random source repeated a nonce. Nothing was encrypted; GCM must never reuse one.
+            throw new IllegalStateException("the random source repeated a nonce under the same key; not encrypted");
         } catch (GeneralSecurityException e) {
             // Every Java platform has AES-GCM; only a broken runtime gets here.
             throw new IllegalStateException("AES-256-GCM is not available: " + e.getClass().getSimpleName());
@@ -112,15 +123,25 @@ public final class PersonalValueCipher {
         out.writeBytes(utf8);
     }
 
+    /** This thread's cipher, initialised for one value: a fresh key and nonce each time, any earlier state gone. */
     private static Cipher cipher(int mode, DataKey key, byte[] nonce) throws GeneralSecurityException {
         byte[] raw = key.bytes();
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            Cipher cipher = CIPHERS.get();
             // SecretKeySpec keeps its own copy, so this one is zeroed straight away.
             cipher.init(mode, new SecretKeySpec(raw, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
             return cipher;
         } finally {
             Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            // Every Java platform has AES-GCM; only a broken runtime gets here.
+            throw new IllegalStateException("AES-256-GCM is not available: " + e.getClass().getSimpleName());
         }
     }
 }
