@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,6 +51,9 @@ import org.jboss.logging.Logger;
  * once, so a running service forgets a destroyed secret immediately, not at its next start. Another process sharing
  * the file is seen on {@link #reload()} and, for a generation this keyring does not know yet, on the first unwrap
  * that needs it. Thread-safe: reads use one immutable snapshot; changes are serialized.
+ *
+ * <p>Blind indexes are computed on every ingested event, so each tenant's index key is derived once and kept (up to
+ * {@value #MAX_CACHED_INDEX_KEYS} tenants, forgotten whenever the snapshot changes), and each thread reuses one HMAC.
  */
 public final class LocalKeyring implements KeyManagementPort {
 
@@ -57,15 +63,55 @@ public final class LocalKeyring implements KeyManagementPort {
     private static final String WRAP_CONTEXT = "stenographer.wrapped-data-key/v1";
     private static final String BLIND_INDEX_CONTEXT = "stenographer.blind-index/v1";
     private static final byte[] NO_SALT = new byte[0];
+    private static final String HMAC = "HmacSHA256";
+    /** Derived blind-index keys kept; past this many tenants the cache starts over. */
+    static final int MAX_CACHED_INDEX_KEYS = 10_000;
+    /** One HMAC-SHA256 per thread, with the index key it was last initialised with. */
+    private static final ThreadLocal<IndexMac> INDEX_MACS = ThreadLocal.withInitial(IndexMac::new);
 
     /** What was read, and which version of the file it was read from (an atomic replace makes a new file key). */
     private record Snapshot(Content content, boolean encrypted, Object fileKey, FileTime modified) {
+    }
+
+    /** Per-tenant blind-index keys derived from one content's blind-index secret; valid only for that content. */
+    private record IndexKeys(Content source, ConcurrentHashMap<String, SecretKeySpec> byTenant) {
+    }
+
+    private static final class IndexMac {
+        private final Mac mac;
+        private SecretKeySpec key;
+
+        IndexMac() {
+            try {
+                mac = Mac.getInstance(HMAC);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 is required by every Java platform", e);
+            }
+        }
+
+        /** HMAC of {@code message} under {@code key}; a Mac is back at its keyed start after doFinal. */
+        byte[] mac(SecretKeySpec key, byte[] message) {
+            try {
+                if (this.key != key) {
+                    this.key = null;
+                    mac.init(key);
+                    this.key = key;
+                }
+                return mac.doFinal(message);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 is required by every Java platform", e);
+            } catch (RuntimeException e) {
+                this.key = null; // initialised afresh next time
+                throw e;
+            }
+        }
     }
 
     private final Path file;
     private final Optional<KeyringPassphrase> passphrase;
     private final SecureRandom random;
     private volatile Snapshot snapshot;
+    private volatile IndexKeys indexKeys;
 
     private LocalKeyring(Path file, Optional<KeyringPassphrase> passphrase, SecureRandom random) {
         this.file = file;
@@ -215,15 +261,45 @@ public final class LocalKeyring implements KeyManagementPort {
             throw new IllegalArgumentException("a blind index needs a purpose");
         }
         Objects.requireNonNull(value, "value");
-        byte[] indexKey = Hkdf.sha256(NO_SALT, snapshot.content().blindIndexSecret(),
+        // Purpose and value length-prefixed: ("a", "bc") and ("ab", "c") index differently.
+        return INDEX_MACS.get().mac(indexKey(tenant),
+                PersonalValueCipher.binding(BLIND_INDEX_CONTEXT, List.of(purpose, value)));
+    }
+
+    /**
+     * The tenant's blind-index key, HKDF-SHA256 of the blind-index secret with info
+     * {@code "stenographer blind-index " + tenant}: derived once per snapshot, then taken from the cache.
+     */
+    private SecretKeySpec indexKey(TenantId tenant) {
+        Content content = snapshot.content();
+        IndexKeys keys = indexKeys;
+        if (keys == null || keys.source() != content) {
+            // A new snapshot (reload, rotation, destruction): start over, so no key outlives the secret it came from.
+            keys = new IndexKeys(content, new ConcurrentHashMap<>());
+            indexKeys = keys;
+        }
+        SecretKeySpec key = keys.byTenant().get(tenant.value());
+        if (key != null) {
+            return key;
+        }
+        byte[] derived = Hkdf.sha256(NO_SALT, content.blindIndexSecret(),
                 ("stenographer blind-index " + tenant.value()).getBytes(StandardCharsets.UTF_8), Hkdf.HASH_LENGTH);
         try {
-            Mac mac = Hkdf.mac(indexKey);
-            // Purpose and value length-prefixed: ("a", "bc") and ("ab", "c") index differently.
-            return mac.doFinal(PersonalValueCipher.binding(BLIND_INDEX_CONTEXT, List.of(purpose, value)));
+            key = new SecretKeySpec(derived, HMAC); // keeps its own copy
         } finally {
-            Arrays.fill(indexKey, (byte) 0);
+            Arrays.fill(derived, (byte) 0);
         }
+        if (keys.byTenant().size() >= MAX_CACHED_INDEX_KEYS) {
+            keys.byTenant().clear();
+        }
+        SecretKeySpec raced = keys.byTenant().putIfAbsent(tenant.value(), key);
+        return raced != null ? raced : key;
+    }
+
+    /** How many tenants' blind-index keys are cached now (for tests). */
+    int cachedIndexKeys() {
+        IndexKeys keys = indexKeys;
+        return keys == null || keys.source() != snapshot.content() ? 0 : keys.byTenant().size();
     }
 
     /** Adds a new current generation and saves the file; earlier generations still unwrap what they wrapped. */
@@ -265,6 +341,23 @@ public final class LocalKeyring implements KeyManagementPort {
         LOG.infof("Destroyed key-encryption key generation %s of the %s %s; personal data whose keys were wrapped"
                 + " under it is unreadable", id, WHAT, file);
         return this;
+    }
+
+    /**
+     * The generations, oldest first, with when each was created, retired (the next one's creation) and destroyed;
+     * no secrets. What the key-encryption key schedule decides on.
+     */
+    public List<io.stenographer.application.port.out.RotateKeyEncryptionKeysPort.Generation> generationHistory() {
+        List<Generation> all = snapshot.content().generations();
+        List<io.stenographer.application.port.out.RotateKeyEncryptionKeysPort.Generation> history =
+                new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            Generation generation = all.get(i);
+            history.add(new io.stenographer.application.port.out.RotateKeyEncryptionKeysPort.Generation(
+                    generation.id(), generation.createdAt(), i + 1 < all.size() ? all.get(i + 1).createdAt() : null,
+                    generation.destroyed()));
+        }
+        return history;
     }
 
     /** Ids of the generations, oldest first, with those destroyed. For operators' listings; no secrets. */

@@ -14,10 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -193,6 +199,93 @@ class LocalKeyringTest {
         assertThat(keyring.blindIndex(ACME, "actor.i", "dalice@example.com")).isNotEqualTo(index);
     }
 
+    /**
+     * Pinned: stored blind indexes must never change. Blind-index secret 0x00..0x1f; expected values computed
+     * independently (Python hmac/hashlib: HKDF-SHA256 with empty salt, then HMAC-SHA256 of the binding).
+     */
+    @Test
+    void blindIndexesMatchPinnedVectorsBeforeAndAfterTheirKeyIsCached() throws IOException {
+        LocalKeyring keyring = vectorKeyring(BLIND_INDEX_SECRET_1);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(HexFormat.of().formatHex(keyring.blindIndex(ACME, "actor.id", "alice@example.com")))
+                    .isEqualTo(ACME_VECTOR_1);
+            assertThat(HexFormat.of().formatHex(keyring.blindIndex(GLOBEX, "subject", "Zoë")))
+                    .isEqualTo("bcca43696d71d196b971b94b3882a00ae01a042b117f957ab077b8c1b1800f33");
+        }
+        assertThat(keyring.cachedIndexKeys()).isEqualTo(2);
+    }
+
+    @Test
+    void cachedIndexKeysAreDroppedWhenTheKeyringChanges() throws IOException {
+        LocalKeyring keyring = vectorKeyring(BLIND_INDEX_SECRET_1);
+        assertThat(HexFormat.of().formatHex(keyring.blindIndex(ACME, "actor.id", "alice@example.com")))
+                .isEqualTo(ACME_VECTOR_1);
+
+        // Not something an operator does (the secret never rotates), but a keyring must follow its file.
+        OwnerOnlyFiles.replaceAtomically(file(), vectorFile(BLIND_INDEX_SECRET_2).getBytes(StandardCharsets.UTF_8));
+        keyring.reload();
+
+        assertThat(keyring.cachedIndexKeys()).isZero();
+        assertThat(HexFormat.of().formatHex(keyring.blindIndex(ACME, "actor.id", "alice@example.com")))
+                .isEqualTo("4379944ce7b8e2143a993d52b8563d4e0f3cbb4d6979b8629d37152d4c15980b");
+
+        keyring.rotate(); // a rotation keeps the secret: same index, from a fresh cache
+        assertThat(keyring.cachedIndexKeys()).isZero();
+        assertThat(HexFormat.of().formatHex(keyring.blindIndex(ACME, "actor.id", "alice@example.com")))
+                .isEqualTo("4379944ce7b8e2143a993d52b8563d4e0f3cbb4d6979b8629d37152d4c15980b");
+    }
+
+    @Test
+    void theIndexKeyCacheIsBoundedAndStaysCorrectPastItsBound() {
+        LocalKeyring keyring = generated();
+        LocalKeyring other = LocalKeyring.load(file(), false, Optional.empty());
+        byte[] first = keyring.blindIndex(TenantId.of("tenant-0"), "subject", "alice");
+
+        for (int i = 0; i < LocalKeyring.MAX_CACHED_INDEX_KEYS + 50; i++) {
+            keyring.blindIndex(TenantId.of("tenant-" + i), "subject", "alice");
+            assertThat(keyring.cachedIndexKeys()).isLessThanOrEqualTo(LocalKeyring.MAX_CACHED_INDEX_KEYS);
+        }
+
+        assertThat(keyring.blindIndex(TenantId.of("tenant-0"), "subject", "alice")).isEqualTo(first)
+                .isEqualTo(other.blindIndex(TenantId.of("tenant-0"), "subject", "alice"));
+        assertThat(keyring.blindIndex(TenantId.of("tenant-10049"), "subject", "alice"))
+                .isEqualTo(other.blindIndex(TenantId.of("tenant-10049"), "subject", "alice"));
+    }
+
+    @Test
+    void threadsSharingAKeyringComputeTheSameIndexesAsOneThread() throws Exception {
+        LocalKeyring keyring = generated();
+        Map<String, byte[]> expected = new HashMap<>();
+        LocalKeyring reference = LocalKeyring.load(file(), false, Optional.empty());
+        for (int t = 0; t < 20; t++) {
+            for (int v = 0; v < 10; v++) {
+                expected.put(t + "/" + v, reference.blindIndex(TenantId.of("t" + t), "subject", "v" + v));
+            }
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                int offset = thread;
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        int t = (i * 7 + offset) % 20;
+                        int v = (i + offset) % 10;
+                        assertThat(keyring.blindIndex(TenantId.of("t" + t), "subject", "v" + v))
+                                .isEqualTo(expected.get(t + "/" + v));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     @Test
     void twoKeyringsGeneratedSeparatelyDoNotShareKeys() {
         LocalKeyring one = generated();
@@ -287,6 +380,24 @@ class LocalKeyringTest {
 
     private void write(String content) throws IOException {
         Files.writeString(file(), content, StandardCharsets.UTF_8);
+    }
+
+    private static final String BLIND_INDEX_SECRET_1 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // 0x00..0x1f
+    private static final String BLIND_INDEX_SECRET_2 = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="; // 0x20..0x3f
+    private static final String ACME_VECTOR_1 = "e4b82d92146cc635d1d61f42baacc6b12b000cceb9201471638f35cf70cd4e8e";
+
+    /** A plain keyring file with a known blind-index secret. */
+    private static String vectorFile(String blindIndexSecret) {
+        return "{\"format\":\"stenographer-keyring/v1\",\"generations\":[{\"id\":\"local-1\","
+                + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"secret\":\"" + BLIND_INDEX_SECRET_2 + "\"}],"
+                + "\"blindIndexSecret\":\"" + blindIndexSecret + "\"}";
+    }
+
+    private LocalKeyring vectorKeyring(String blindIndexSecret) throws IOException {
+        Files.createDirectories(file().getParent());
+        write(vectorFile(blindIndexSecret));
+        Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("rw-------"));
+        return LocalKeyring.load(file(), false, Optional.empty());
     }
 
     private static String secretOf(String json, String id) {
