@@ -2,7 +2,8 @@
 -- event: the leaf (format stenographer.event/v2) commits to each with a random opening, and the value with its
 -- opening is kept here, AES-256-GCM encrypted under a data key per (tenant, data subject). Data keys are stored only
 -- wrapped by the tenant's key-encryption key, which never enters the database. Erasing a subject destroys its data
--- keys and deletes its values, only through stenographer_erase_subject below, which a legal hold blocks.
+-- keys, only through stenographer_erase_subject below, which a legal hold blocks; its values, unreadable from that
+-- moment, are deleted in the same call up to a bound and the rest by stenographer_sweep_erased_values.
 -- No plaintext personal value is ever written to this database.
 
 -- The commitments of a v2 event, its canonical "personal" member; null for v1 events.
@@ -23,14 +24,19 @@ CREATE TABLE personal_data_key (
 CREATE UNIQUE INDEX personal_data_key_live_ix ON personal_data_key (tenant, subject_index) WHERE erased_at IS NULL;
 CREATE INDEX personal_data_key_kek_ix ON personal_data_key (kek_id) WHERE erased_at IS NULL;
 
+-- One row per event: its personal values, each AES-256-GCM under its own (tenant, event, field) binding, packed
+-- together (docs/PRIVACY.md §2). All values of an event belong to one subject, so to one key.
 CREATE TABLE personal_value (
-    event_id uuid  NOT NULL,
-    field    text  COLLATE "C" NOT NULL,
+    event_id uuid  PRIMARY KEY,
     key_id   uuid  NOT NULL REFERENCES personal_data_key (id),
-    sealed   bytea NOT NULL,
-    PRIMARY KEY (event_id, field)
+    sealed   bytea NOT NULL
 );
 CREATE INDEX personal_value_key_ix ON personal_value (key_id);
+
+-- Erased keys whose values are not all deleted yet.
+CREATE TABLE personal_value_sweep (
+    key_id uuid PRIMARY KEY REFERENCES personal_data_key (id)
+);
 
 CREATE TABLE subject_erasure (
     id             uuid        PRIMARY KEY,
@@ -39,25 +45,28 @@ CREATE TABLE subject_erasure (
     requested_by   text        NOT NULL,
     erased_at      timestamptz NOT NULL,
     keys_destroyed integer     NOT NULL CHECK (keys_destroyed >= 0),
-    values_deleted bigint      NOT NULL CHECK (values_deleted >= 0)
+    -- Values deleted within the erasure itself; the rest (values_pending) follow within seconds by the sweep.
+    events_cleared bigint      NOT NULL CHECK (events_cleared >= 0),
+    values_pending boolean     NOT NULL
 );
 CREATE INDEX subject_erasure_subject_ix ON subject_erasure (tenant, subject_index, erased_at);
 
--- A value is never changed; it leaves only inside stenographer_erase_subject.
+-- A value is never changed; it leaves only inside stenographer_erase_subject or stenographer_sweep_erased_values.
+-- Statement-level, so a delete of many rows pays for the check once.
 CREATE FUNCTION stenographer_guard_personal_value() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = ${flyway:defaultSchema}, pg_temp AS
 $$
 BEGIN
     IF TG_OP = 'DELETE' AND current_setting('stenographer.erasing_subject', true) = 'on' THEN
-        RETURN OLD;
+        RETURN NULL;
     END IF;
     RAISE EXCEPTION 'stenographer: personal_value rows are never changed and leave only by an erasure (%)', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 CREATE TRIGGER personal_value_no_update BEFORE UPDATE OR DELETE ON personal_value
-    FOR EACH ROW EXECUTE FUNCTION stenographer_guard_personal_value();
+    FOR EACH STATEMENT EXECUTE FUNCTION stenographer_guard_personal_value();
 CREATE TRIGGER personal_value_no_truncate BEFORE TRUNCATE ON personal_value
     FOR EACH STATEMENT EXECUTE FUNCTION stenographer_reject_mutation();
 
@@ -107,12 +116,17 @@ CREATE TRIGGER subject_erasure_no_update BEFORE UPDATE OR DELETE ON subject_eras
 CREATE TRIGGER subject_erasure_no_truncate BEFORE TRUNCATE ON subject_erasure
     FOR EACH STATEMENT EXECUTE FUNCTION stenographer_reject_mutation();
 
--- The one deletion path of personal data. Refused while an unreleased legal hold of the tenant holds any stored
--- event of the subject (the rule of stenographer_is_held); the subject.erased event, which names the subject by
--- its blind index only, must already be in the tenant's log. Returns the keys destroyed and the values deleted.
+-- The one deletion path of personal data. Refused while an unreleased legal hold of the tenant covers the subject:
+-- one that names it, or one whose criteria match any stored event of the subject (the rule of stenographer_is_held;
+-- a hold naming another actor or resource in the subject's own field cannot, and is not read against the events).
+-- The subject.erased event, which names the subject by its blind index only, must already be in the tenant's log.
+-- Destroys the subject's live keys (so every value under them is unreadable at once), deletes up to p_delete_limit
+-- of their values now and queues the rest for stenographer_sweep_erased_values.
 CREATE FUNCTION stenographer_erase_subject(p_erasure_id uuid, p_tenant text, p_subject_index bytea,
                                            p_subject_field text, p_subject_id text, p_requested_by text,
-                                           OUT keys_destroyed integer, OUT values_deleted bigint)
+                                           p_delete_limit integer,
+                                           OUT keys_destroyed integer, OUT events_cleared bigint,
+                                           OUT values_pending boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = ${flyway:defaultSchema}, pg_temp AS
 $$
@@ -126,6 +140,8 @@ BEGIN
     SELECT h.id INTO holding FROM legal_hold h
     WHERE h.tenant = p_tenant
       AND NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id)
+      AND CASE WHEN p_subject_field = 'actor.id' THEN h.actor_id IS NULL OR h.actor_id = p_subject_id
+               ELSE h.resource_id IS NULL OR h.resource_id = p_subject_id END
       AND (h.actor_id = p_subject_id AND p_subject_field = 'actor.id'
            OR h.resource_id = p_subject_id AND p_subject_field = 'resource.id'
            OR EXISTS (SELECT 1 FROM audit_event e
@@ -154,19 +170,55 @@ BEGIN
         WHERE tenant = p_tenant AND subject_index = p_subject_index AND erased_at IS NULL
         FOR UPDATE) live;
     PERFORM set_config('stenographer.erasing_subject', 'on', true);
-    DELETE FROM personal_value WHERE key_id = ANY (key_ids);
-    GET DIAGNOSTICS values_deleted = ROW_COUNT;
     UPDATE personal_data_key SET wrapped_key = NULL, erased_at = now() WHERE id = ANY (key_ids);
+    DELETE FROM personal_value WHERE event_id IN (
+        SELECT event_id FROM personal_value WHERE key_id = ANY (key_ids) LIMIT greatest(p_delete_limit, 0));
+    GET DIAGNOSTICS events_cleared = ROW_COUNT;
     PERFORM set_config('stenographer.erasing_subject', 'off', true);
+    values_pending := EXISTS (SELECT 1 FROM personal_value WHERE key_id = ANY (key_ids));
+    IF values_pending THEN
+        INSERT INTO personal_value_sweep (key_id) SELECT unnest(key_ids) ON CONFLICT DO NOTHING;
+    END IF;
     keys_destroyed := cardinality(key_ids);
-    INSERT INTO subject_erasure (id, tenant, subject_index, requested_by, erased_at, keys_destroyed, values_deleted)
-    VALUES (p_erasure_id, p_tenant, p_subject_index, p_requested_by, now(), keys_destroyed, values_deleted);
+    INSERT INTO subject_erasure (id, tenant, subject_index, requested_by, erased_at, keys_destroyed, events_cleared,
+                                 values_pending)
+    VALUES (p_erasure_id, p_tenant, p_subject_index, p_requested_by, now(), keys_destroyed, events_cleared,
+            values_pending);
 END;
 $$;
 
-REVOKE ALL ON personal_data_key, personal_value, subject_erasure FROM PUBLIC;
+-- Deletes up to p_limit values of erased keys (already unreadable: their keys are gone); returns how many. A key
+-- leaves the queue once it has no value left.
+CREATE FUNCTION stenographer_sweep_erased_values(p_limit integer)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = ${flyway:defaultSchema}, pg_temp AS
+$$
+DECLARE
+    queued uuid[];
+    deleted bigint;
+BEGIN
+    SELECT coalesce(array_agg(s.key_id), '{}') INTO queued FROM personal_value_sweep s
+        JOIN personal_data_key k ON k.id = s.key_id AND k.erased_at IS NOT NULL;
+    PERFORM set_config('stenographer.erasing_subject', 'on', true);
+    DELETE FROM personal_value WHERE event_id IN (
+        SELECT event_id FROM personal_value WHERE key_id = ANY (queued) LIMIT greatest(p_limit, 0));
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    PERFORM set_config('stenographer.erasing_subject', 'off', true);
+    DELETE FROM personal_value_sweep s
+    WHERE s.key_id = ANY (queued) AND NOT EXISTS (SELECT 1 FROM personal_value v WHERE v.key_id = s.key_id);
+    RETURN deleted;
+END;
+$$;
+
+CREATE TRIGGER personal_value_sweep_no_update BEFORE UPDATE ON personal_value_sweep
+    FOR EACH ROW EXECUTE FUNCTION stenographer_reject_mutation();
+
+REVOKE ALL ON personal_data_key, personal_value, subject_erasure, personal_value_sweep FROM PUBLIC;
 GRANT SELECT, INSERT ON personal_data_key, personal_value TO ${app_role};
 GRANT UPDATE (kek_id, wrapped_key) ON personal_data_key TO ${app_role};
-GRANT SELECT ON subject_erasure TO ${app_role};
-REVOKE ALL ON FUNCTION stenographer_erase_subject(uuid, text, bytea, text, text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION stenographer_erase_subject(uuid, text, bytea, text, text, text) TO ${app_role};
+GRANT SELECT ON subject_erasure, personal_value_sweep TO ${app_role};
+REVOKE ALL ON FUNCTION stenographer_erase_subject(uuid, text, bytea, text, text, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION stenographer_erase_subject(uuid, text, bytea, text, text, text, integer) TO ${app_role};
+REVOKE ALL ON FUNCTION stenographer_sweep_erased_values(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION stenographer_sweep_erased_values(integer) TO ${app_role};

@@ -27,6 +27,12 @@ import org.postgresql.util.PSQLException;
 public class PostgresPersonalData implements StorePersonalDataPort {
 
     private static final String CHECK_VIOLATION = "23514";
+    /**
+     * Events whose values an erasure deletes before it answers; the rest are left to the sweep. Destroying the keys
+     * is what makes them unreadable, and takes milliseconds; deleting 100k rows scattered over the table takes
+     * seconds (BENCHMARKS.md, "Personal data").
+     */
+    static final int ERASE_NOW = 5_000;
     private static final String KEY_COLUMNS = "id, tenant, subject_index, kek_id, wrapped_key";
 
     private final Jdbc jdbc;
@@ -84,12 +90,19 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     @Override
     public void storeValues(List<SealedPersonalValue> values) {
         try {
-            jdbc.batch("INSERT INTO personal_value (event_id, field, key_id, sealed) VALUES (?, ?, ?, ?)", values,
-                    (ps, value) -> {
-                        ps.setObject(1, value.eventId());
-                        ps.setString(2, value.field());
-                        ps.setObject(3, value.keyId());
-                        ps.setBytes(4, value.sealed());
+            Map<UUID, List<SealedPersonalValue>> byEvent = new java.util.LinkedHashMap<>();
+            for (SealedPersonalValue value : values) {
+                byEvent.computeIfAbsent(value.eventId(), id -> new java.util.ArrayList<>()).add(value);
+            }
+            jdbc.batch("INSERT INTO personal_value (event_id, key_id, sealed) VALUES (?, ?, ?)",
+                    List.copyOf(byEvent.values()), (ps, ofEvent) -> {
+                        UUID keyId = ofEvent.get(0).keyId();
+                        if (ofEvent.stream().anyMatch(v -> !v.keyId().equals(keyId))) {
+                            throw new IllegalArgumentException("the values of one event belong to one subject");
+                        }
+                        ps.setObject(1, ofEvent.get(0).eventId());
+                        ps.setObject(2, keyId);
+                        ps.setBytes(3, PackedPersonalValues.pack(ofEvent));
                     });
         } catch (RuntimeException e) {
             SQLException refused = checkViolation(e);
@@ -105,23 +118,26 @@ public class PostgresPersonalData implements StorePersonalDataPort {
         if (eventIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.query("SELECT event_id, field, key_id, sealed FROM personal_value WHERE event_id = ANY (?)",
+        List<SealedPersonalValue> values = new java.util.ArrayList<>();
+        jdbc.query("SELECT event_id, key_id, sealed FROM personal_value WHERE event_id = ANY (?)",
                 ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", eventIds.toArray())),
-                rs -> new SealedPersonalValue(rs.getObject(1, UUID.class), rs.getString(2),
-                        rs.getObject(3, UUID.class), rs.getBytes(4)));
+                rs -> PackedPersonalValues.unpack(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getBytes(3))).forEach(values::addAll);
+        return values;
     }
 
     @Override
     public SubjectErasure erase(UUID erasureId, TenantId tenant, SubjectIndex subject, String subjectField,
             String subjectId, String requestedBy) {
         try {
-            jdbc.call("SELECT * FROM stenographer_erase_subject(?, ?, ?, ?, ?, ?)", ps -> {
+            jdbc.call("SELECT * FROM stenographer_erase_subject(?, ?, ?, ?, ?, ?, ?)", ps -> {
                 ps.setObject(1, erasureId);
                 ps.setString(2, tenant.value());
                 ps.setBytes(3, subject.bytes());
                 ps.setString(4, subjectField);
                 ps.setString(5, subjectId);
                 ps.setString(6, requestedBy);
+                ps.setInt(7, ERASE_NOW);
             });
         } catch (RuntimeException e) {
             SQLException refused = checkViolation(e);
@@ -137,7 +153,13 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     }
 
     private static final String ERASURES = "SELECT id, tenant, subject_index, requested_by, erased_at, keys_destroyed,"
-            + " values_deleted FROM subject_erasure";
+            + " events_cleared, values_pending FROM subject_erasure";
+
+    @Override
+    public long sweepErasedValues(int limit) {
+        return jdbc.first("SELECT stenographer_sweep_erased_values(?)", ps -> ps.setInt(1, limit),
+                rs -> rs.getLong(1)).orElse(0L);
+    }
 
     @Override
     public List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject) {
@@ -175,7 +197,7 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     private static SubjectErasure erasure(ResultSet rs) throws SQLException {
         return new SubjectErasure(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
                 new SubjectIndex(rs.getBytes(3)), rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getInt(6),
-                rs.getLong(7));
+                rs.getLong(7), rs.getBoolean(8));
     }
 
     private static SQLException checkViolation(Throwable e) {

@@ -185,7 +185,7 @@ class PostgresPersonalDataTest {
             assertRefused(app, "UPDATE personal_data_key SET erased_at = now() WHERE id = '" + key.id() + "'",
                     INSUFFICIENT_PRIVILEGE, "permission denied");
             assertRefused(app, "INSERT INTO subject_erasure (id, tenant, subject_index, requested_by, erased_at,"
-                    + " keys_destroyed, values_deleted) VALUES (gen_random_uuid(), '" + tenant + "', '\\x"
+                    + " keys_destroyed, events_cleared) VALUES (gen_random_uuid(), '" + tenant + "', '\\x"
                     + subject.hex() + "', 'x', now(), 0, 0)", INSUFFICIENT_PRIVILEGE, "permission denied");
             // The wrap may be replaced (rotation), but dropping it is no erasure: the key row must stay consistent.
             assertRefused(app, "UPDATE personal_data_key SET wrapped_key = NULL WHERE id = '" + key.id() + "'",
@@ -276,7 +276,7 @@ class PostgresPersonalDataTest {
         SubjectErasure erasure = erase(subject, "dana", true);
 
         assertThat(erasure.keysDestroyed()).isEqualTo(1);
-        assertThat(erasure.valuesDeleted()).isEqualTo(3);
+        assertThat(erasure.eventsCleared()).isEqualTo(1);
         assertThat(erasure.requestedBy()).isEqualTo("dpo");
         assertThat(erasure.tenant()).isEqualTo(tenant);
         assertThat(erasure.subject()).isEqualTo(subject);
@@ -295,7 +295,8 @@ class PostgresPersonalDataTest {
         SubjectErasure erasure = erase(dana, "dana", true);
 
         assertThat(erasure.keysDestroyed()).isEqualTo(1);
-        assertThat(erasure.valuesDeleted()).isEqualTo(6);
+        assertThat(erasure.eventsCleared()).isEqualTo(2);
+        assertThat(erasure.valuesPending()).isFalse();
         assertThat(transactions.inTransaction(() -> store.values(List.of(danaEvent1, danaEvent2)))).isEmpty();
         assertThat(transactions.inTransaction(() -> store.values(List.of(erinEvent)))).hasSize(3);
         StoredDataKey erased = key(danaKey.id());
@@ -314,7 +315,7 @@ class PostgresPersonalDataTest {
         storeValues(next);
         SubjectErasure again = erase(dana, "dana", true);
         assertThat(again.keysDestroyed()).isEqualTo(1);
-        assertThat(again.valuesDeleted()).isEqualTo(3);
+        assertThat(again.eventsCleared()).isEqualTo(1);
         assertThat(transactions.inTransaction(() -> store.erasures(tenant, dana))).hasSize(2);
     }
 
@@ -329,12 +330,19 @@ class PostgresPersonalDataTest {
         // The batch is refused whole: a value under a live key in the same batch is not kept either.
         StoredDataKey live = createKey(subject());
         UUID eventId = UUID.randomUUID();
+        UUID erasedSubjectsEvent = UUID.randomUUID();
+        assertThatThrownBy(() -> transactions.inTransaction(() -> {
+            store.storeValues(List.of(new SealedPersonalValue(eventId, "source.ip", live.id(), random(40)),
+                    new SealedPersonalValue(erasedSubjectsEvent, "actor.displayName", key.id(), random(40))));
+            return null;
+        })).isInstanceOf(DataKeyErased.class);
+        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId, erasedSubjectsEvent)))).isEmpty();
+        // One event's values belong to one subject, so to one key.
         assertThatThrownBy(() -> transactions.inTransaction(() -> {
             store.storeValues(List.of(new SealedPersonalValue(eventId, "source.ip", live.id(), random(40)),
                     new SealedPersonalValue(eventId, "actor.displayName", key.id(), random(40))));
             return null;
-        })).isInstanceOf(DataKeyErased.class);
-        assertThat(transactions.inTransaction(() -> store.values(List.of(eventId)))).isEmpty();
+        })).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -385,5 +393,48 @@ class PostgresPersonalDataTest {
             }
         }
         throw new AssertionError("the second createKey never waited for the first one's row");
+    }
+
+    @Test
+    void anErasureDestroysTheKeysAtOnceAndTheSweepDeletesWhatItLeftForLater() {
+        SubjectIndex subject = subject();
+        String subjectId = "sweep-" + UUID.randomUUID();
+        StoredDataKey key = createKey(subject);
+        List<UUID> events = List.of(storeValues(key), storeValues(key), storeValues(key));
+        UUID erasureId = UUID.randomUUID();
+
+        // As the service calls it, but deleting one event's values now instead of thousands.
+        Object[] outcome = transactions.inTransaction(() -> {
+            insertEvent(erasedEvent(subject));
+            return MigratedPostgres.session().doReturningWork(connection -> {
+                try (var call = connection.prepareStatement(
+                        "SELECT * FROM stenographer_erase_subject(?, ?, ?, 'actor.id', ?, 'dpo', 1)")) {
+                    call.setObject(1, erasureId);
+                    call.setString(2, tenant.value());
+                    call.setBytes(3, subject.bytes());
+                    call.setString(4, subjectId);
+                    try (var rs = call.executeQuery()) {
+                        rs.next();
+                        return new Object[] {rs.getInt(1), rs.getLong(2), rs.getBoolean(3)};
+                    }
+                }
+            });
+        });
+        assertThat(outcome).containsExactly(1, 1L, true);
+        assertThat(key(key.id()).erased()).as("the key is destroyed by the erasure itself").isTrue();
+        assertThat(transactions.inTransaction(() -> store.values(events))).hasSize(2 * 3);
+        assertThat(transactions.inTransaction(() -> store.erasures(tenant, subject))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.eventsCleared()).isEqualTo(1);
+                    assertThat(e.valuesPending()).isTrue();
+                });
+
+        long swept = 0;
+        for (int run = 0; run < 10 && !transactions.inTransaction(() -> store.values(events)).isEmpty(); run++) {
+            swept += transactions.inTransaction(() -> store.sweepErasedValues(1));
+        }
+        assertThat(swept).isEqualTo(2);
+        assertThat(transactions.inTransaction(() -> store.values(events))).isEmpty();
+        assertThat(transactions.inTransaction(() -> store.sweepErasedValues(100))).as("nothing left").isZero();
     }
 }

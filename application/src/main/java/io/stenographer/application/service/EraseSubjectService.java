@@ -5,6 +5,7 @@ import io.stenographer.application.port.in.EraseSubjectUseCase;
 import io.stenographer.application.port.in.RevealPersonalDataUseCase;
 import io.stenographer.application.port.in.SubjectErasuresQuery;
 import io.stenographer.application.port.in.SubjectUnderLegalHold;
+import io.stenographer.application.port.in.SweepErasedValuesUseCase;
 import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.domain.privacy.SubjectErasure;
 import io.stenographer.application.port.out.StorePersonalDataPort.SubjectHeld;
@@ -33,7 +34,10 @@ import java.util.UUID;
  * by its blind index only, so the log never gains the id it is erasing; it is appended in the erasure's transaction,
  * before the database function that checks holds and destroys the keys, which refuses to run without it.
  */
-public final class EraseSubjectService implements EraseSubjectUseCase, RevealPersonalDataUseCase {
+public final class EraseSubjectService
+        implements EraseSubjectUseCase, RevealPersonalDataUseCase, SweepErasedValuesUseCase {
+
+    private static final int SWEEP_BATCH = 5_000;
 
     public static final String SUBJECT_ERASED = "subject.erased";
     public static final String SUBJECT_RESOURCE_TYPE = "data-subject";
@@ -83,6 +87,20 @@ public final class EraseSubjectService implements EraseSubjectUseCase, RevealPer
         } catch (SubjectHeld held) {
             throw new SubjectUnderLegalHold(held.holdId());
         }
+    }
+
+    @Override
+    public long sweep(long maxValues) {
+        long deleted = 0;
+        while (deleted < maxValues) {
+            int batch = (int) Math.min(SWEEP_BATCH, maxValues - deleted);
+            long swept = transactions.inTransaction(() -> store.sweepErasedValues(batch));
+            deleted += swept;
+            if (swept < batch) {
+                break;
+            }
+        }
+        return deleted;
     }
 
     @Override

@@ -77,43 +77,55 @@ public final class PersonalDataVault {
     public record SubjectKey(UUID id, DataKey key) {
     }
 
+    /** The keys of one batch's subjects, by tenant and subject id (in memory only; never stored by id). */
+    public record BatchKeys(Map<TenantId, Map<String, SubjectKey>> bySubject) {
+
+        SubjectKey of(TenantId tenant, String subjectId) {
+            SubjectKey key = bySubject.getOrDefault(tenant, Map.of()).get(subjectId);
+            if (key == null) {
+                throw new IllegalStateException("no data key was prepared for a subject of this batch");
+            }
+            return key;
+        }
+    }
+
     /**
      * The live keys of every subject these drafts would store personal values for, creating the missing ones, each
      * in its own short transaction: a key must exist before a value refers to it, whether or not the batch commits.
-     * Call outside the ingest transaction.
+     * Each subject's blind index is computed once per batch. Call outside the ingest transaction.
      */
-    public Map<TenantId, Map<SubjectIndex, SubjectKey>> keysFor(Collection<EventDraft> drafts) {
-        Map<TenantId, Set<SubjectIndex>> wanted = new LinkedHashMap<>();
+    public BatchKeys keysFor(Collection<EventDraft> drafts) {
+        Map<TenantId, Map<String, SubjectIndex>> wanted = new LinkedHashMap<>();
         for (EventDraft draft : drafts) {
             DataPolicy policy = policy(draft.tenant());
-            if (policy.personalFields().stream().anyMatch(field -> field.valueIn(draft) != null)) {
-                wanted.computeIfAbsent(draft.tenant(), t -> new LinkedHashSet<>())
-                        .add(subjectIndex(draft.tenant(), policy.subjectOf(draft)));
+            if (policy.hasPersonalData(draft)) {
+                wanted.computeIfAbsent(draft.tenant(), t -> new LinkedHashMap<>())
+                        .computeIfAbsent(policy.subjectOf(draft), id -> subjectIndex(draft.tenant(), id));
             }
         }
-        Map<TenantId, Map<SubjectIndex, SubjectKey>> keys = new HashMap<>();
+        Map<TenantId, Map<String, SubjectKey>> keys = new HashMap<>();
         if (wanted.isEmpty()) {
-            return keys;
+            return new BatchKeys(keys);
         }
         // One read for every subject of the batch; the missing keys are then created one short transaction each.
         Map<TenantId, Map<SubjectIndex, StoredDataKey>> liveByTenant = transactions.inTransaction(() -> {
             Map<TenantId, Map<SubjectIndex, StoredDataKey>> found = new HashMap<>();
-            wanted.forEach((tenant, subjects) -> found.put(tenant, store.liveKeys(tenant, subjects)));
+            wanted.forEach((tenant, subjects) -> found.put(tenant, store.liveKeys(tenant, subjects.values())));
             return found;
         });
         wanted.forEach((tenant, subjects) -> {
             Map<SubjectIndex, StoredDataKey> live = liveByTenant.get(tenant);
-            Map<SubjectIndex, SubjectKey> byTenant = new HashMap<>();
-            for (SubjectIndex subject : subjects) {
+            Map<String, SubjectKey> byTenant = new HashMap<>();
+            subjects.forEach((subjectId, subject) -> {
                 StoredDataKey stored = live.get(subject);
                 if (stored == null) {
                     stored = createKey(tenant, subject);
                 }
-                byTenant.put(subject, new SubjectKey(stored.id(), unwrap(stored)));
-            }
+                byTenant.put(subjectId, new SubjectKey(stored.id(), unwrap(stored)));
+            });
             keys.put(tenant, byTenant);
         });
-        return keys;
+        return new BatchKeys(keys);
     }
 
     private StoredDataKey createKey(TenantId tenant, SubjectIndex subject) {
@@ -143,13 +155,12 @@ public final class PersonalDataVault {
     }
 
     /** The separated values of one sealed event, encrypted under its subject's key from {@link #keysFor}. */
-    public List<SealedPersonalValue> encrypt(AuditEvent event, Separation separation,
-            Map<TenantId, Map<SubjectIndex, SubjectKey>> keys) {
+    public List<SealedPersonalValue> encrypt(AuditEvent event, Separation separation, BatchKeys keys) {
         if (!separation.hasPersonalData()) {
             return List.of();
         }
         TenantId tenant = event.tenant();
-        SubjectKey key = keys.get(tenant).get(subjectIndex(tenant, separation.subjectId()));
+        SubjectKey key = keys.of(tenant, separation.subjectId());
         List<SealedPersonalValue> values = new ArrayList<>(separation.disclosures().size());
         for (Disclosure disclosure : separation.disclosures()) {
             byte[] bound = PersonalValueCipher.associatedData(tenant.value(), event.id().value(),

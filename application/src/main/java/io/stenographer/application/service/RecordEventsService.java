@@ -114,7 +114,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
     }
 
     private RecordEventsResult recordOnce(RecordEventsCommand command,
-            Map<TenantId, Map<SubjectIndex, PersonalDataVault.SubjectKey>> keys) {
+            PersonalDataVault.BatchKeys keys) {
         Instant now = clock.instant();
         Instant latestAllowed = now.plus(maxFutureSkew);
         Map<TenantId, Map<String, IdempotencyRecord>> known = lookUpKnownKeys(command.drafts());

@@ -340,6 +340,11 @@ class RecordEventsPersonalDataTest {
         }
 
         @Override
+        public long sweepErasedValues(int limit) {
+            return inner.sweepErasedValues(limit);
+        }
+
+        @Override
         public List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit) {
             return inner.keysNotWrappedUnder(currentKekId, limit);
         }

@@ -64,7 +64,7 @@ public final class PrivacyBenchmark {
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
         "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0"};
     private static final Pattern CREATED = Pattern.compile("\"created\"\\s*:\\s*(\\d+)");
-    private static final Pattern VALUES_DELETED = Pattern.compile("\"valuesDeleted\"\\s*:\\s*(\\d+)");
+    private static final Pattern VALUES_DELETED = Pattern.compile("\"eventsCleared\"\\s*:\\s*(\\d+)");
     private static final Pattern KEYS_DESTROYED = Pattern.compile("\"keysDestroyed\"\\s*:\\s*(\\d+)");
     private static final String BATCH_PATH = "/api/v1/events/batch";
 
@@ -389,7 +389,7 @@ public final class PrivacyBenchmark {
         Matcher keys = KEYS_DESTROYED.matcher(response.body());
         long deleted = values.find() ? Long.parseLong(values.group(1)) : -1;
         long destroyed = keys.find() ? Long.parseLong(keys.group(1)) : -1;
-        line("    erase %s (%s): HTTP %d in %.0f ms; keysDestroyed %d, valuesDeleted %,d%s; machine %.0f%% busy",
+        line("    erase %s (%s): HTTP %d in %.0f ms; keysDestroyed %d, eventsCleared %,d%s; machine %.0f%% busy",
                 subject, condition, response.statusCode(), ms, destroyed, deleted,
                 response.statusCode() == 201 && deleted == expectedValues && destroyed == 1 ? ""
                         : " UNEXPECTED (wanted 201, 1 key, " + expectedValues + " values): "

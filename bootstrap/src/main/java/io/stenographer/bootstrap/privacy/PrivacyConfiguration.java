@@ -1,12 +1,15 @@
 package io.stenographer.bootstrap.privacy;
 
+import io.stenographer.adapters.persistence.PostgresJobLock;
 import io.stenographer.adapters.persistence.PostgresPersonalData;
+import io.stenographer.application.port.in.RotateKeyEncryptionKeysUseCase;
 import io.stenographer.application.port.out.KeyManagementPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.application.service.DataKeyCache;
 import io.stenographer.application.service.EraseSubjectService;
 import io.stenographer.application.service.PersonalDataVault;
 import io.stenographer.application.service.RewrapDataKeysService;
+import io.stenographer.application.service.RotateKeyEncryptionKeysService;
 import io.stenographer.application.service.SelfAudit;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.privacy.DataPolicy;
@@ -147,6 +150,17 @@ public class PrivacyConfiguration {
         if (!before.equals(keyring.generations())) {
             vaults.get().forgetCachedKeys();
         }
+    }
+
+    /** The key-encryption key schedule (docs/PRIVACY.md §5), run once a day by {@code KeyRotationTrigger}. */
+    @Produces
+    @Singleton
+    RotateKeyEncryptionKeysUseCase keyEncryptionKeySchedule(LocalKeyring keyring, RewrapDataKeysService rewrap,
+            PostgresJobLock locks, Clock clock,
+            @ConfigProperty(name = "stenographer.privacy.kek-rotate-every") Duration rotateEvery,
+            @ConfigProperty(name = "stenographer.privacy.kek-keep-retired-for") Duration keepRetiredFor) {
+        return new RotateKeyEncryptionKeysService(new KeyringGenerations(keyring), rewrap, locks, clock, rotateEvery,
+                keepRetiredFor);
     }
 
     /** Its bean types include both use cases it implements: erasure, and revealing personal values to readers. */

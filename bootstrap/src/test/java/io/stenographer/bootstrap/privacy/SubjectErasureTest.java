@@ -66,7 +66,7 @@ class SubjectErasureTest {
                 .body("{\"tenant\":\"" + tenant + "\",\"reason\":\"GDPR Art. 17 request 118\"}")
                 .when().post("/api/v1/subjects/subject-1/erasures")
                 .then().statusCode(201)
-                .body("keysDestroyed", equalTo(1)).body("valuesDeleted", equalTo(3))
+                .body("keysDestroyed", equalTo(1)).body("eventsCleared", equalTo(1)).body("valuesPending", equalTo(false))
                 .body("subjectIndex", matchesPattern("[0-9a-f]{64}"))
                 .body(not(containsString("subject-1")))
                 .extract().jsonPath();

@@ -4,7 +4,11 @@ import io.stenographer.domain.event.TenantId;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An erasure as recorded: the subject only by its blind index. */
+/**
+ * An erasure as recorded: the subject only by its blind index. Its keys are destroyed by the erasure itself, so
+ * every value under them is unreadable from then on; {@code eventsCleared} were deleted in the same transaction, and
+ * when {@code valuesPending} the rest are deleted by the sweep that follows within seconds.
+ */
 public record SubjectErasure(UUID id, TenantId tenant, SubjectIndex subject, String requestedBy, Instant erasedAt,
-        int keysDestroyed, long valuesDeleted) {
+        int keysDestroyed, long eventsCleared, boolean valuesPending) {
 }

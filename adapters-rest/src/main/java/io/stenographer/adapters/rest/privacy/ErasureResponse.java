@@ -12,12 +12,15 @@ public record ErasureResponse(
         @Schema(description = "HMAC-SHA256 of the subject id under the tenant's index key, hex") String subjectIndex,
         String requestedBy,
         String erasedAt,
+        @Schema(description = "The subject's data keys destroyed: from now on none of its values can be read")
         int keysDestroyed,
-        long valuesDeleted) {
+        @Schema(description = "Encrypted values deleted within the request") long eventsCleared,
+        @Schema(description = "true: more encrypted values (unreadable without the destroyed keys) are being deleted "
+                + "by the sweep, within seconds") boolean valuesPending) {
 
     static ErasureResponse from(SubjectErasure erasure) {
         return new ErasureResponse(erasure.id().toString(), erasure.tenant().value(), erasure.subject().hex(),
                 erasure.requestedBy(), Timestamps.format(erasure.erasedAt()), erasure.keysDestroyed(),
-                erasure.valuesDeleted());
+                erasure.eventsCleared(), erasure.valuesPending());
     }
 }

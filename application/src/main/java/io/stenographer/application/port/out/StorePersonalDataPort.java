@@ -61,13 +61,17 @@ public interface StorePersonalDataPort {
     List<SealedPersonalValue> values(Collection<UUID> eventIds);
 
     /**
-     * Destroys the subject's live keys and deletes their values, in the caller's transaction, through the one
-     * database function that checks legal holds; the {@code subject.erased} event must already be in the log.
+     * Destroys the subject's live keys and deletes their values (those left over then follow by {@link
+     * #sweepErasedValues}), in the caller's transaction, through the one database function that checks legal holds;
+     * the {@code subject.erased} event must already be in the log.
      *
      * @throws SubjectHeld when an active legal hold covers the subject
      */
     SubjectErasure erase(UUID erasureId, TenantId tenant, SubjectIndex subject, String subjectField,
             String subjectId, String requestedBy);
+
+    /** Deletes up to {@code limit} values left over by erasures (their keys are destroyed); returns how many. */
+    long sweepErasedValues(int limit);
 
     /** The subject's erasures, oldest first. */
     List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject);

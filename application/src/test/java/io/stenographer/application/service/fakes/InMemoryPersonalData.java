@@ -90,16 +90,22 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
         List<UUID> live = keys.values().stream()
                 .filter(k -> !k.erased() && k.tenant().equals(tenant) && k.subject().equals(subject))
                 .map(StoredDataKey::id).toList();
-        long before = values.size();
+        long events = values.stream().filter(v -> live.contains(v.keyId())).map(SealedPersonalValue::eventId)
+                .distinct().count();
         values.removeIf(v -> live.contains(v.keyId()));
         for (UUID id : live) {
             StoredDataKey key = keys.get(id);
             keys.put(id, new StoredDataKey(id, key.tenant(), key.subject(), null));
         }
         SubjectErasure erasure = new SubjectErasure(erasureId, tenant, subject, requestedBy, Instant.now(),
-                live.size(), before - values.size());
+                live.size(), events, false);
         erasures.add(erasure);
         return erasure;
+    }
+
+    @Override
+    public synchronized long sweepErasedValues(int limit) {
+        return 0; // erase deletes every value at once here
     }
 
     @Override
