@@ -81,6 +81,8 @@ class KeyRotationIT {
                 .properties(database.quarkusConfig())
                 .property("stenographer.embedded-postgres.enabled", "false")
                 .property("stenographer.log.signing-key-file", key.toString())
+                // Both instances use one personal-data keyring, as they share the database (docs/PRIVACY.md §2).
+                .property("stenographer.privacy.keyring-file", keys.resolve("personal-data-keyring.json").toString())
                 .env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true")
                 .env(oidc.serviceEnvironment());
     }
