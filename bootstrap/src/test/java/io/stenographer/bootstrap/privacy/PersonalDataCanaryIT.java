@@ -417,13 +417,30 @@ class PersonalDataCanaryIT {
             try (java.sql.PreparedStatement query = db.prepareStatement("""
                     SELECT k.kek_id, k.wrapped_key, v.sealed FROM personal_value v
                     JOIN personal_data_key k ON k.id = v.key_id
-                    WHERE v.event_id = ? AND v.field = 'actor.displayName'""")) {
+                    WHERE v.event_id = ?""")) {
                 query.setObject(1, eventId);
                 try (ResultSet rs = query.executeQuery()) {
-                    assertThat(rs.next()).as("the sealed display name of " + eventId).isTrue();
-                    return new Residue(rs.getString(1), rs.getBytes(2), eventId, rs.getBytes(3));
+                    assertThat(rs.next()).as("the sealed values of " + eventId).isTrue();
+                    return new Residue(rs.getString(1), rs.getBytes(2), eventId,
+                            sealedField(rs.getBytes(3), "actor.displayName"));
                 }
             }
+        }
+
+        /** One field's sealed value out of an event's packed cell (docs/PRIVACY.md §2: 01, then path and value). */
+        private static byte[] sealedField(byte[] packed, String path) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(packed);
+            assertThat(in.get()).as("packed format version").isEqualTo((byte) 1);
+            while (in.hasRemaining()) {
+                byte[] name = new byte[in.get() & 0xFF];
+                in.get(name);
+                byte[] sealed = new byte[in.getInt()];
+                in.get(sealed);
+                if (new String(name, StandardCharsets.US_ASCII).equals(path)) {
+                    return sealed;
+                }
+            }
+            throw new AssertionError("no sealed " + path + " in the packed values");
         }
 
         Map<String, byte[]> patterns() {
