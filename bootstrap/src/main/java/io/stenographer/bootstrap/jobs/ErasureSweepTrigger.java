@@ -27,7 +27,7 @@ public class ErasureSweepTrigger {
         try {
             long deleted = sweep.sweep(MAX_VALUES_PER_RUN);
             if (deleted > 0) {
-                LOG.infof("Deleted %d encrypted values of erased data subjects", deleted);
+                LOG.infof("Deleted the encrypted personal values of %d events of erased data subjects", deleted);
             }
         } catch (RuntimeException e) {
             // The next run retries; the values are unreadable meanwhile (their keys are destroyed).
