@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +59,17 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     }
 
     @Override
-    public StoredDataKey createKey(StoredDataKey key, Instant createdAt) {
-        jdbc.update("INSERT INTO personal_data_key (id, tenant, subject_index, kek_id, wrapped_key, created_at)"
+    public Map<SubjectIndex, StoredDataKey> createKeys(TenantId tenant, List<StoredDataKey> candidates,
+            Instant createdAt) {
+        if (candidates.stream().anyMatch(key -> !key.tenant().equals(tenant))) {
+            throw new IllegalArgumentException("every candidate key belongs to " + tenant.value());
+        }
+        // One order for every writer, so that two batches creating keys for the same subjects wait, never deadlock.
+        List<StoredDataKey> ordered = candidates.stream()
+                .sorted(Comparator.comparing(key -> key.subject().bytes(), Arrays::compareUnsigned)).toList();
+        jdbc.batch("INSERT INTO personal_data_key (id, tenant, subject_index, kek_id, wrapped_key, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (tenant, subject_index) WHERE erased_at IS NULL DO NOTHING", ps -> {
+                + " ON CONFLICT (tenant, subject_index) WHERE erased_at IS NULL DO NOTHING", ordered, (ps, key) -> {
                     ps.setObject(1, key.id());
                     ps.setString(2, key.tenant().value());
                     ps.setBytes(3, key.subject().bytes());
@@ -68,9 +77,9 @@ public class PostgresPersonalData implements StorePersonalDataPort {
                     ps.setBytes(5, key.wrapped().bytes());
                     ps.setTimestamp(6, Timestamp.from(createdAt));
                 });
-        StoredDataKey live = liveKeys(key.tenant(), List.of(key.subject())).get(key.subject());
-        if (live == null) {
-            throw new IllegalStateException("the subject's new data key is neither stored nor live");
+        Map<SubjectIndex, StoredDataKey> live = liveKeys(tenant, ordered.stream().map(StoredDataKey::subject).toList());
+        if (live.size() != ordered.size()) {
+            throw new IllegalStateException("a subject's new data key is neither stored nor live");
         }
         return live;
     }

@@ -31,6 +31,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +69,8 @@ class PostgresPersonalDataTest {
     }
 
     private StoredDataKey createKey(SubjectIndex subject) {
-        return transactions.inTransaction(() -> store.createKey(candidate(subject), Instant.now()));
+        return transactions.inTransaction(() -> store.createKeys(tenant, List.of(candidate(subject)), Instant.now()))
+                .get(subject);
     }
 
     /** Three values of a new event under {@code key}; returns the event id. */
@@ -165,8 +167,12 @@ class PostgresPersonalDataTest {
         assertThat(transactions.inTransaction(() -> store.liveKeys(new TenantId("pd-someone-else"),
                 List.of(subject)))).isEmpty();
 
-        StoredDataKey second = transactions.inTransaction(() -> store.createKey(candidate(subject), Instant.now()));
-        assertThat(second.id()).as("a second create returns the live key").isEqualTo(key.id());
+        SubjectIndex other = subject();
+        Map<SubjectIndex, StoredDataKey> second = transactions.inTransaction(
+                () -> store.createKeys(tenant, List.of(candidate(other), candidate(subject)), Instant.now()));
+        assertThat(second).containsOnlyKeys(subject, other);
+        assertThat(second.get(subject).id()).as("a second create returns the live key").isEqualTo(key.id());
+        assertThat(second.get(other).wrapped().keyEncryptionKeyId()).isEqualTo("kek-1");
     }
 
     @Test
@@ -346,34 +352,40 @@ class PostgresPersonalDataTest {
     }
 
     @Test
-    void createKeyReturnsTheConcurrentWinnersKey() throws Exception {
-        SubjectIndex subject = subject();
-        StoredDataKey winner = candidate(subject);
-        StoredDataKey loser = candidate(subject);
+    void createKeysReturnsTheConcurrentWinnersKeys() throws Exception {
+        SubjectIndex one = subject();
+        SubjectIndex two = subject();
+        List<StoredDataKey> winners = List.of(candidate(one), candidate(two));
+        List<StoredDataKey> losers = List.of(candidate(two), candidate(one));
         CountDownLatch winnerInserted = new CountDownLatch(1);
         CountDownLatch commitWinner = new CountDownLatch(1);
 
-        CompletableFuture<StoredDataKey> first = CompletableFuture.supplyAsync(() -> transactions.inTransaction(() -> {
-            StoredDataKey created = store.createKey(winner, Instant.now());
-            winnerInserted.countDown();
-            try {
-                assertThat(commitWinner.await(30, TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return created;
-        }));
+        CompletableFuture<Map<SubjectIndex, StoredDataKey>> first = CompletableFuture.supplyAsync(
+                () -> transactions.inTransaction(() -> {
+                    Map<SubjectIndex, StoredDataKey> created = store.createKeys(tenant, winners, Instant.now());
+                    winnerInserted.countDown();
+                    try {
+                        assertThat(commitWinner.await(30, TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return created;
+                }));
         assertThat(winnerInserted.await(30, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<StoredDataKey> second = CompletableFuture.supplyAsync(
-                () -> transactions.inTransaction(() -> store.createKey(loser, Instant.now())));
+        CompletableFuture<Map<SubjectIndex, StoredDataKey>> second = CompletableFuture.supplyAsync(
+                () -> transactions.inTransaction(() -> store.createKeys(tenant, losers, Instant.now())));
         awaitInsertBlockedOnALock(Duration.ofSeconds(30));
         commitWinner.countDown();
 
-        assertThat(first.get(30, TimeUnit.SECONDS).id()).isEqualTo(winner.id());
-        assertThat(second.get(30, TimeUnit.SECONDS).id()).as("the loser gets the winner's key").isEqualTo(winner.id());
-        assertThat(key(loser.id())).as("the loser's key was never stored").isNull();
-        assertThat(transactions.inTransaction(() -> store.liveKeys(tenant, List.of(subject))).get(subject).id())
-                .isEqualTo(winner.id());
+        Map<SubjectIndex, StoredDataKey> won = first.get(30, TimeUnit.SECONDS);
+        Map<SubjectIndex, StoredDataKey> lost = second.get(30, TimeUnit.SECONDS);
+        assertThat(won.get(one).id()).isEqualTo(winners.get(0).id());
+        assertThat(won.get(two).id()).isEqualTo(winners.get(1).id());
+        assertThat(lost.get(one).id()).as("the loser gets the winner's keys").isEqualTo(winners.get(0).id());
+        assertThat(lost.get(two).id()).isEqualTo(winners.get(1).id());
+        assertThat(losers).allSatisfy(loser -> assertThat(key(loser.id())).as("never stored").isNull());
+        assertThat(transactions.inTransaction(() -> store.liveKeys(tenant, List.of(one, two))))
+                .containsOnlyKeys(one, two);
     }
 
     /** Waits until a session's INSERT into personal_data_key waits for a lock (the winner's uncommitted row). */

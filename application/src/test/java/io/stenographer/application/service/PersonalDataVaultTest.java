@@ -98,6 +98,24 @@ class PersonalDataVaultTest {
     }
 
     @Test
+    void aBatchOfManyNewSubjectsCreatesTheirKeysInOneTransactionNotOneEach() {
+        List<EventDraft> drafts = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> RecordEventsPersonalDataTest.draft(i % 2 == 0 ? ACME : GLOBEX, "subject-" + i, null))
+                .toList();
+        int before = transactions.started();
+
+        PersonalDataVault.BatchKeys keys = vault.keysFor(drafts);
+
+        assertThat(transactions.started() - before).as("one read and one create, each a commit, for 300 subjects")
+                .isEqualTo(2);
+        assertThat(keys.bySubject().get(ACME)).hasSize(150);
+        assertThat(keys.bySubject().get(GLOBEX)).hasSize(150);
+        assertThat(vault.keysFor(drafts).bySubject()).as("the same keys come back, now only read")
+                .isEqualTo(keys.bySubject());
+        assertThat(transactions.started() - before).isEqualTo(3);
+    }
+
+    @Test
     void eventsOfSeveralSubjectsAndTenantsAreRevealedEachUnderItsOwnKey() {
         List<AuditEvent> recorded = record(RecordEventsPersonalDataTest.draft(ACME, "dana", null),
                 RecordEventsPersonalDataTest.draft(ACME, "erin", null),

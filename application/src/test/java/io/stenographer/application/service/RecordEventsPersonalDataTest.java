@@ -309,8 +309,9 @@ class RecordEventsPersonalDataTest {
         }
 
         @Override
-        public StoredDataKey createKey(StoredDataKey key, Instant createdAt) {
-            return inner.createKey(key, createdAt);
+        public Map<SubjectIndex, StoredDataKey> createKeys(TenantId tenant, List<StoredDataKey> candidates,
+                Instant createdAt) {
+            return inner.createKeys(tenant, candidates, createdAt);
         }
 
         @Override

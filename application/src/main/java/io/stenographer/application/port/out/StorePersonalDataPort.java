@@ -42,10 +42,10 @@ public interface StorePersonalDataPort {
     Map<SubjectIndex, StoredDataKey> liveKeys(TenantId tenant, Collection<SubjectIndex> subjects);
 
     /**
-     * Stores a new live key for the subject unless one exists already (a concurrent writer won), and returns the
-     * subject's live key either way.
+     * Stores each candidate as its subject's new live key unless one exists already (a concurrent writer won), and
+     * returns every candidate subject's live key either way. The candidates all belong to {@code tenant}.
      */
-    StoredDataKey createKey(StoredDataKey key, Instant createdAt);
+    Map<SubjectIndex, StoredDataKey> createKeys(TenantId tenant, List<StoredDataKey> candidates, Instant createdAt);
 
     /** Keys by id, live or erased. */
     Map<UUID, StoredDataKey> keys(Collection<UUID> ids);

@@ -45,13 +45,17 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
     }
 
     @Override
-    public synchronized StoredDataKey createKey(StoredDataKey key, Instant createdAt) {
-        StoredDataKey existing = liveKeys(key.tenant(), List.of(key.subject())).get(key.subject());
-        if (existing != null) {
-            return existing;
+    public synchronized Map<SubjectIndex, StoredDataKey> createKeys(TenantId tenant, List<StoredDataKey> candidates,
+            Instant createdAt) {
+        Map<SubjectIndex, StoredDataKey> live = new HashMap<>();
+        for (StoredDataKey key : candidates) {
+            StoredDataKey existing = liveKeys(tenant, List.of(key.subject())).get(key.subject());
+            if (existing == null) {
+                keys.put(key.id(), key);
+            }
+            live.put(key.subject(), existing == null ? key : existing);
         }
-        keys.put(key.id(), key);
-        return key;
+        return live;
     }
 
     @Override
