@@ -6,13 +6,14 @@ import io.stenographer.adapters.rest.logs.InclusionProofResponse;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.request.RequestParameters;
+import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.EventInclusionQuery;
 import io.stenographer.application.port.in.GetEventQuery;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
-import io.stenographer.application.port.in.QueryEventsQuery;
+import io.stenographer.application.port.in.EventCursors;
+import io.stenographer.application.port.in.EventSearch;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsCommand;
 import io.stenographer.application.port.in.RecordEventsResult.Conflicting;
@@ -26,12 +27,7 @@ import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
-import io.stenographer.domain.event.Outcome;
-import io.stenographer.domain.event.Timestamps;
-import io.stenographer.domain.query.ActionFilter;
-import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventPage;
-import io.stenographer.domain.query.PageRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -192,25 +188,12 @@ public class EventsResource {
                     + "archive segments after checking them against the log; default false")
             @QueryParam("includeArchived") String includeArchived) {
         Caller caller = currentCaller.get();
-        EventCriteria criteria = new EventCriteria(
-                EventRequestMapper.tenant(tenant, caller),
-                actor,
-                action == null ? null : ActionFilter.parse(action),
-                resourceType,
-                resourceId,
-                outcome == null ? null : Outcome.fromWireName("outcome", outcome),
-                from == null ? null : Timestamps.parse("from", from),
-                to == null ? null : Timestamps.parse("to", to),
-                sourceApplication,
-                correlationId);
-        PageRequest page = new PageRequest(cursor == null ? null : CursorCodec.decode(cursor), RequestParameters.integer("limit", limit, PageRequest.DEFAULT_LIMIT, 1,
-                PageRequest.MAX_LIMIT));
-        EventPage result = queryEvents.query(new QueryEventsQuery(caller, criteria, page,
-                RequestParameters.flag("includeArchived", includeArchived)));
+        EventPage result = queryEvents.query(new EventSearch(tenant, actor, action, resourceType, resourceId, outcome,
+                from, to, sourceApplication, correlationId, cursor, limit, includeArchived).toQuery(caller));
         var personalData = revealPersonalData.reveal(caller, result.events());
         return new EventPageResponse(result.events().stream()
                 .map(event -> EventResponse.from(event, personalData.getOrDefault(event.id(), Map.of()))).toList(),
-                result.next() == null ? null : CursorCodec.encode(result.next()));
+                result.next() == null ? null : EventCursors.encode(result.next()));
     }
 
     @GET

@@ -2,7 +2,7 @@ package io.stenographer.adapters.rest.jobs;
 
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.request.RequestParameters;
+import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.JobRunQuery;
 import io.stenographer.application.port.in.JobRunsQuery;

@@ -3,7 +3,7 @@ package io.stenographer.adapters.rest.logs;
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.request.RequestParameters;
+import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.ConsistencyProofQuery;
 import io.stenographer.application.port.in.ExportLogCommand;

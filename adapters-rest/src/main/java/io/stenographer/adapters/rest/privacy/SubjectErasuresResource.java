@@ -2,7 +2,7 @@ package io.stenographer.adapters.rest.privacy;
 
 import io.stenographer.adapters.rest.json.StrictJson;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
-import io.stenographer.adapters.rest.request.RequestParameters;
+import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.EraseSubjectCommand;
 import io.stenographer.application.port.in.EraseSubjectUseCase;

@@ -23,6 +23,7 @@ import io.stenographer.application.port.in.TileNotFound;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.application.port.in.InvalidCursor;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.report.ReportStatus;
@@ -58,6 +59,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response fieldViolation(FieldViolation e) {
         return respond(ProblemResponse.ofField(ProblemType.VALIDATION_FAILED, e.field(), e.detail()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidCursor(InvalidCursor e) {
+        return respond(ProblemResponse.ofField(ProblemType.INVALID_CURSOR, e.field(), e.detail()));
     }
 
     @ServerExceptionMapper

@@ -7,7 +7,7 @@ import io.stenographer.adapters.rest.problem.ProblemException;
 import io.stenographer.adapters.rest.problem.ProblemMapper;
 import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
-import io.stenographer.adapters.rest.request.RequestParameters;
+import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.CreateReportUseCase;

@@ -2,7 +2,7 @@ package io.stenographer.adapters.rest.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.application.port.in.EventSearch;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -36,12 +36,6 @@ public class CurrentCaller {
     }
 
     public static TenantId tenantOrOnlyOne(String tenant, Caller caller) {
-        if (tenant != null) {
-            return new TenantId(tenant);
-        }
-        if (caller.tenants().size() == 1) {
-            return caller.tenants().iterator().next();
-        }
-        throw new FieldViolation("tenant", "is required when the token grants more than one tenant");
+        return EventSearch.tenantOrOnlyOne(tenant, caller);
     }
 }

@@ -1,7 +1,5 @@
-package io.stenographer.adapters.rest.events;
+package io.stenographer.application.port.in;
 
-import io.stenographer.adapters.rest.problem.ProblemException;
-import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.query.EventCursor;
@@ -10,20 +8,21 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
-/** Opaque keyset cursors: base64url of "v1:epochMicros:uuid". */
-final class CursorCodec {
+/** Opaque keyset cursors, the same for the API and the console: base64url of "v1:epochMicros:uuid". */
+public final class EventCursors {
 
-    private CursorCodec() {
+    private EventCursors() {
     }
 
-    static String encode(EventCursor cursor) {
+    public static String encode(EventCursor cursor) {
         Instant t = cursor.occurredAt();
         long micros = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
         String raw = "v1:" + micros + ":" + cursor.id();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
     }
 
-    static EventCursor decode(String text) {
+    /** The cursor, or {@link InvalidCursor} for anything this server did not issue. */
+    public static EventCursor decode(String text) {
         try {
             if (text.length() > 200) {
                 throw new IllegalArgumentException("too long");
@@ -39,8 +38,7 @@ final class CursorCodec {
             Timestamps.check("cursor", at);
             return new EventCursor(at, new EventId(UUID.fromString(parts[2])));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.ofField(ProblemType.INVALID_CURSOR, "cursor",
-                    "is not a cursor this server issued; start again without it");
+            throw new InvalidCursor();
         }
     }
 }

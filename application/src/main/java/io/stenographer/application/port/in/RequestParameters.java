@@ -1,4 +1,4 @@
-package io.stenographer.adapters.rest.request;
+package io.stenographer.application.port.in;
 
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
