@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -18,15 +20,22 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 /**
  * The OpenID provider the benchmarks' packaged service trusts: JDK only, loopback only. It publishes a discovery
  * document and the JWKS of one RSA key made at start (never stored), and hands out RS256 tokens for the demo users
  * at {@code GET /tokens/{user}}. A benchmark of the packaged jar (prod profile) has no dev token endpoint.
+ *
+ * <p>For the console, it also answers the authorization-code flow without a login form: {@code /auth} signs in the
+ * user named by the {@code login_hint} parameter (default {@code auditor}) and sends the browser straight back with
+ * a one-time code; {@code /token} exchanges that code for an ID token (audience: the client that asked) and an
+ * access token. Loopback only, for measurements; never a provider for real users.
  *
  * <pre>java -cp stenographer-bench.jar io.stenographer.bench.BenchTokenIssuer --port 18099</pre>
  */
@@ -74,6 +83,8 @@ public final class BenchTokenIssuer {
         server.createContext(REALM_PATH + "/.well-known/openid-configuration", issuer::discovery);
         server.createContext(REALM_PATH + "/protocol/openid-connect/certs", issuer::jwks);
         server.createContext("/tokens/", issuer::token);
+        server.createContext(REALM_PATH + "/protocol/openid-connect/auth", issuer::authorize);
+        server.createContext(REALM_PATH + "/protocol/openid-connect/token", issuer::exchangeCode);
         server.start();
         System.out.println("bench token issuer ready: " + issuer.issuer);
     }
@@ -82,7 +93,8 @@ public final class BenchTokenIssuer {
         String base = issuer + "/protocol/openid-connect";
         respond(exchange, 200, "application/json", "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + base
                 + "/certs\",\"token_endpoint\":\"" + base + "/token\",\"authorization_endpoint\":\"" + base
-                + "/auth\",\"id_token_signing_alg_values_supported\":[\"RS256\"]}");
+                + "/auth\",\"id_token_signing_alg_values_supported\":[\"RS256\"],\"response_types_supported\":[\"code\"],"
+                + "\"subject_types_supported\":[\"public\"],\"code_challenge_methods_supported\":[\"S256\"]}");
     }
 
     private void jwks(HttpExchange exchange) throws IOException {
@@ -94,21 +106,80 @@ public final class BenchTokenIssuer {
 
     private void token(HttpExchange exchange) throws IOException {
         String user = exchange.getRequestURI().getPath().substring("/tokens/".length());
-        List<List<String>> grants = USERS.get(user);
-        if (grants == null) {
+        if (!USERS.containsKey(user)) {
             respond(exchange, 404, "text/plain", "unknown user; known: " + USERS.keySet());
             return;
         }
-        long now = Instant.now().getEpochSecond();
-        String claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + user
-                + "\",\"preferred_username\":\"" + user + "\",\"groups\":" + jsonArray(grants.get(0))
-                + ",\"tenants\":" + jsonArray(grants.get(1)) + ",\"iat\":" + now + ",\"exp\":"
-                + (now + LIFETIME_SECONDS) + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
         try {
-            respond(exchange, 200, "text/plain", sign(claims));
+            respond(exchange, 200, "text/plain", sign(claims(user, AUDIENCE, null)));
         } catch (GeneralSecurityException e) {
             respond(exchange, 500, "text/plain", "signing failed: " + e);
         }
+    }
+
+    private String claims(String user, String audience, String nonce) {
+        List<List<String>> grants = USERS.get(user);
+        long now = Instant.now().getEpochSecond();
+        return "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"azp\":\"" + audience + "\",\"sub\":\""
+                + user + "\",\"preferred_username\":\"" + user + "\",\"groups\":" + jsonArray(grants.get(0))
+                + ",\"tenants\":" + jsonArray(grants.get(1)) + ",\"iat\":" + now + ",\"exp\":"
+                + (now + LIFETIME_SECONDS) + ",\"jti\":\"" + UUID.randomUUID() + "\""
+                + (nonce == null ? "" : ",\"nonce\":\"" + nonce + "\"") + "}";
+    }
+
+    /** A one-time code per sign-in: who, for which client, with which nonce. */
+    private record PendingCode(String user, String clientId, String nonce) {
+    }
+
+    private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
+
+    private void authorize(HttpExchange exchange) throws IOException {
+        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        String user = query.getOrDefault("login_hint", "auditor");
+        String redirect = query.get("redirect_uri");
+        if (!USERS.containsKey(user) || redirect == null || !redirect.startsWith("http://127.0.0.1:")) {
+            respond(exchange, 400, "text/plain", "unknown user or a redirect_uri off loopback");
+            return;
+        }
+        String code = UUID.randomUUID().toString();
+        codes.put(code, new PendingCode(user, query.get("client_id"), query.get("nonce")));
+        String location = redirect + (redirect.contains("?") ? "&" : "?") + "code=" + code
+                + (query.containsKey("state") ? "&state=" + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8)
+                        : "");
+        exchange.getResponseHeaders().set("Location", location);
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
+    }
+
+    private void exchangeCode(HttpExchange exchange) throws IOException {
+        Map<String, String> body = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        PendingCode pending = body.get("code") == null ? null : codes.remove(body.get("code"));
+        if (pending == null || !"authorization_code".equals(body.get("grant_type"))) {
+            respond(exchange, 400, "application/json", "{\"error\":\"invalid_grant\"}");
+            return;
+        }
+        try {
+            String clientId = pending.clientId() == null ? AUDIENCE : pending.clientId();
+            respond(exchange, 200, "application/json", "{\"access_token\":\"" + sign(claims(pending.user(), AUDIENCE,
+                    null)) + "\",\"id_token\":\"" + sign(claims(pending.user(), clientId, pending.nonce()))
+                    + "\",\"token_type\":\"Bearer\",\"expires_in\":" + LIFETIME_SECONDS + "}");
+        } catch (GeneralSecurityException e) {
+            respond(exchange, 500, "text/plain", "signing failed: " + e);
+        }
+    }
+
+    private static Map<String, String> form(String raw) {
+        Map<String, String> values = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    values.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
     }
 
     private String sign(String claims) throws GeneralSecurityException {

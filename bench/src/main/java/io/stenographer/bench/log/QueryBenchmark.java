@@ -76,7 +76,7 @@ public final class QueryBenchmark {
     }
 
     /** Loads the big tenant and the small ones, one statement each, then ANALYZE; says how long each took. */
-    private static String load(Connection db, int bigRows, int rows, int tenants) throws Exception {
+    static String load(Connection db, int bigRows, int rows, int tenants) throws Exception {
         StringBuilder out = new StringBuilder("\nData (SyntheticEvents, inserted by the superuser, not integrated):\n");
         db.setAutoCommit(false);
         try (Statement s = db.createStatement()) {
