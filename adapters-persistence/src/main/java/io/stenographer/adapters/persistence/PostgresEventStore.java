@@ -10,7 +10,6 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.SealedEvent;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
-import io.stenographer.domain.query.ActionFilter;
 import io.stenographer.domain.query.EventCriteria;
 import io.stenographer.domain.query.EventCursor;
 import io.stenographer.domain.query.EventPage;
@@ -89,70 +88,8 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
 
     @Override
     public EventPage search(EventCriteria criteria, PageRequest page) {
-        StringBuilder where = new StringBuilder("tenant = :tenant");
-        Map<String, Object> params = new HashMap<>();
-        params.put("tenant", criteria.tenant().value());
-        if (criteria.actorId() != null) {
-            where.append(" and actorId = :actorId");
-            params.put("actorId", criteria.actorId());
-        }
-        ActionFilter action = criteria.action();
-        if (action != null && action.prefix()) {
-            // Every action has at least two segments, so 'case.*' is exactly "first segment = case": an
-            // equality that audit_event_action_namespace_ix (V3) serves in (occurred_at, id) order. A range
-            // on action could only be served by sorting the namespace, and that is the plan PostgreSQL
-            // caches as generic after a few searches (docs/QUERY-PLANS.md).
-            String stem = action.value();
-            int firstDot = stem.indexOf('.');
-            where.append(" and function('split_part', action, '.', 1) = :actionNamespace");
-            params.put("actionNamespace", stem.substring(0, firstDot));
-            if (firstDot < stem.length() - 1) {
-                // A deeper stem ('case.note.*') narrows inside the namespace, deliberately not as an
-                // indexable range, so no plan trades the ordered namespace scan for a sort.
-                where.append(" and left(action, :actionStemLength) = :actionStem");
-                params.put("actionStemLength", stem.length());
-                params.put("actionStem", stem);
-            }
-        } else if (action != null) {
-            where.append(" and action = :action");
-            params.put("action", action.value());
-        }
-        if (criteria.resourceType() != null) {
-            where.append(" and resourceType = :resourceType");
-            params.put("resourceType", criteria.resourceType());
-        }
-        if (criteria.resourceId() != null) {
-            where.append(" and resourceId = :resourceId");
-            params.put("resourceId", criteria.resourceId());
-        }
-        if (criteria.outcome() != null) {
-            where.append(" and outcome = :outcome");
-            params.put("outcome", criteria.outcome().wireName());
-        }
-        if (criteria.from() != null) {
-            where.append(" and occurredAt >= :from");
-            params.put("from", criteria.from());
-        }
-        if (criteria.to() != null) {
-            where.append(" and occurredAt < :to");
-            params.put("to", criteria.to());
-        }
-        if (criteria.sourceApplication() != null) {
-            where.append(" and sourceApplication = :sourceApplication");
-            params.put("sourceApplication", criteria.sourceApplication());
-        }
-        if (criteria.correlationId() != null) {
-            where.append(" and correlationId = :correlationId");
-            params.put("correlationId", criteria.correlationId());
-        }
-        EventCursor after = page.after();
-        if (after != null) {
-            // A row-value comparison is an index condition on every (..., occurred_at, id) index, so a
-            // page starts at the cursor; the equivalent OR form is only a filter and rereads all before it.
-            where.append(" and (occurredAt, id) > (:afterTime, :afterId)");
-            params.put("afterTime", after.occurredAt());
-            params.put("afterId", after.id().value());
-        }
+        // The conditions are shared with the capped count (PostgresEventCounts), so both read the same matches.
+        EventFilter filter = EventFilter.of(criteria, page.after());
         // One extra row tells whether another page exists without a count query.
         List<AuditEventEntity> rows;
         // Every filter has an index ending in (occurred_at, id), so each monthly partition can return its rows in
@@ -161,7 +98,7 @@ public class PostgresEventStore implements AppendEventsPort, LoadEventsPort, Sea
         // a time range read 5,000 buffers that way (docs/QUERY-PLANS.md, finding 5). A sort is never needed here.
         jdbc.call("SET LOCAL enable_sort = off", statement -> { });
         try {
-            rows = repository.find(where.toString(), Sort.by("occurredAt").and("id"), params)
+            rows = repository.find(filter.hql(), Sort.by("occurredAt").and("id"), filter.values())
                     .range(0, page.limit())
                     .list();
         } finally {

@@ -2,6 +2,7 @@ package io.stenographer.adapters.persistence;
 
 import io.stenographer.application.port.out.AppendLogPort;
 import io.stenographer.application.port.out.AppendLogPort.LogExtension;
+import io.stenographer.application.port.out.BrowseCheckpointsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.LoadPendingEventsPort;
 import io.stenographer.domain.checkpoint.Checkpoint;
@@ -40,7 +41,7 @@ import org.hibernate.Session;
  * sequencer writes thousands of small rows per round, which JDBC batches far better than entities.
  */
 @ApplicationScoped
-public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, LoadLogPort {
+public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, LoadLogPort, BrowseCheckpointsPort {
 
     /** Distinct tenants of the queue after a given one, by skipping along its index: one probe per tenant. */
     private static final String PENDING_TENANTS = """
@@ -263,6 +264,16 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
         return jdbc.query(CHECKPOINTS + " WHERE tenant = ? AND tree_size > ? ORDER BY tree_size", ps -> {
             ps.setString(1, tenant.value());
             ps.setLong(2, treeSize);
+        }, PostgresMerkleLog::checkpoint);
+    }
+
+    @Override
+    public List<PublishedCheckpoint> newestBelow(TenantId tenant, long belowSize, int limit) {
+        // The primary key (tenant, tree_size) read backwards from the cursor: a page costs its own rows only.
+        return jdbc.query(CHECKPOINTS + " WHERE tenant = ? AND tree_size < ? ORDER BY tree_size DESC LIMIT ?", ps -> {
+            ps.setString(1, tenant.value());
+            ps.setLong(2, belowSize);
+            ps.setInt(3, limit);
         }, PostgresMerkleLog::checkpoint);
     }
 

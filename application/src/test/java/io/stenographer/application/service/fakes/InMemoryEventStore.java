@@ -1,6 +1,7 @@
 package io.stenographer.application.service.fakes;
 
 import io.stenographer.application.port.out.AppendEventsPort;
+import io.stenographer.application.port.out.CountEventsPort;
 import io.stenographer.application.port.out.ClientEventIdTaken;
 import io.stenographer.application.port.out.LoadEventsPort;
 import io.stenographer.application.port.out.SearchEventsPort;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  * with ids compared as PostgreSQL compares uuids, and a taken client event id as {@link ClientEventIdTaken}.
  */
 public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPort, SearchEventsPort,
-        FakeTransactionRunner.Participant {
+        CountEventsPort, FakeTransactionRunner.Participant {
 
     public record Append(int transaction, List<AuditEvent> events) {
     }
@@ -129,8 +130,24 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
     public EventPage search(EventCriteria criteria, PageRequest page) {
         int tx = requireTransaction("search");
         searches.add(new Search(tx, criteria, page));
-        EventCursor after = page.after();
-        List<AuditEvent> matching = all()
+        List<AuditEvent> matching = matching(criteria, page.after());
+        List<AuditEvent> events = matching.subList(0, Math.min(page.limit(), matching.size()));
+        EventCursor next = matching.size() > page.limit()
+                ? new EventCursor(events.get(events.size() - 1).content().occurredAt(),
+                        events.get(events.size() - 1).id())
+                : null;
+        return new EventPage(events, next);
+    }
+
+    /** Counts as the PostgreSQL adapter does: the search's matches, stopping at {@code cap + 1}. */
+    @Override
+    public long countUpTo(EventCriteria criteria, int cap) {
+        requireTransaction("countUpTo");
+        return Math.min(matching(criteria, null).size(), (long) cap + 1);
+    }
+
+    private List<AuditEvent> matching(EventCriteria criteria, EventCursor after) {
+        return all()
                 .filter(e -> e.tenant().equals(criteria.tenant()))
                 .filter(e -> criteria.actorId() == null || criteria.actorId().equals(e.content().actor().id()))
                 .filter(e -> criteria.action() == null || criteria.action().matches(e.content().action().value()))
@@ -148,12 +165,6 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
                 .filter(e -> after == null || isAfter(e, after))
                 .sorted(KEYSET)
                 .toList();
-        List<AuditEvent> events = matching.subList(0, Math.min(page.limit(), matching.size()));
-        EventCursor next = matching.size() > page.limit()
-                ? new EventCursor(events.get(events.size() - 1).content().occurredAt(),
-                        events.get(events.size() - 1).id())
-                : null;
-        return new EventPage(events, next);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stenographer.application.service.fakes;
 
 import io.stenographer.application.port.out.LoadLeafFieldsPort;
+import io.stenographer.application.port.out.BrowseCheckpointsPort;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.domain.checkpoint.Checkpoint;
 import io.stenographer.domain.checkpoint.Ed25519Keys;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * store's copy of each event (removed when purged) and Ed25519-signed checkpoints. Every read must run
  * inside a {@link FakeTransactionRunner} transaction.
  */
-public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
+public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort, BrowseCheckpointsPort {
 
     private static final class TenantLog {
         final InMemoryMerkleTree tree = new InMemoryMerkleTree();
@@ -178,6 +179,14 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort {
         return logs.containsKey(tenant)
                 ? logs.get(tenant).checkpoints.stream().filter(c -> c.treeSize() > treeSize).toList()
                 : List.of();
+    }
+
+    @Override
+    public List<PublishedCheckpoint> newestBelow(TenantId tenant, long belowSize, int limit) {
+        List<PublishedCheckpoint> below = new ArrayList<>(checkpointsAbove(tenant, 0).stream()
+                .filter(c -> c.treeSize() < belowSize).toList());
+        java.util.Collections.reverse(below);
+        return below.subList(0, Math.min(limit, below.size()));
     }
 
     /** Tampering with a stored tile: the hash of the perfect subtree {@code index} at tree {@code level} changes. */
