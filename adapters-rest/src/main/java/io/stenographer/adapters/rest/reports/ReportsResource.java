@@ -9,22 +9,16 @@ import io.stenographer.adapters.rest.problem.ProblemResponse;
 import io.stenographer.adapters.rest.problem.ProblemType;
 import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
-import io.stenographer.application.port.in.CreateReportCommand;
 import io.stenographer.application.port.in.CreateReportUseCase;
 import io.stenographer.application.port.in.GetReportUseCase;
 import io.stenographer.application.port.in.GetReportUseCase.Part;
 import io.stenographer.application.port.in.ReportQuery;
+import io.stenographer.application.port.in.ReportSubmission;
 import io.stenographer.application.port.in.ReportsQuery;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.FieldViolation;
-import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.json.JsonObject;
-import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.report.ReportFile;
-import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.report.ReportJob;
-import io.stenographer.domain.report.ReportParameters;
-import io.stenographer.domain.report.ReportType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -95,15 +89,8 @@ public class ReportsResource {
     public Response create(byte[] body) {
         CreateReportRequest request = StrictJson.readObject(body, MAX_BODY_BYTES, CreateReportRequest.class);
         Caller caller = currentCaller.get();
-        TenantId tenant = CurrentCaller.tenantOrOnlyOne(request.tenant(), caller);
-        if (request.type() == null) {
-            throw new FieldViolation("type", "is required");
-        }
-        ReportType type = ReportType.fromWireName("type", request.type());
-        ReportFormat format = request.format() == null ? ReportFormat.JSON
-                : ReportFormat.fromWireName("format", request.format());
-        ReportParameters parameters = ReportParameters.fromJson(type, parameters(request.parameters()));
-        ReportJob job = create.create(new CreateReportCommand(caller, tenant, type, format, parameters));
+        ReportJob job = create.create(new ReportSubmission(request.tenant(), request.type(), request.format(),
+                parametersJson(request.parameters())).toCommand(caller));
         return Response.accepted(ReportResponse.from(job))
                 .location(URI.create("/api/v1/reports/" + job.id()))
                 .build();
@@ -244,16 +231,14 @@ public class ReportsResource {
         }
     }
 
-    private static JsonObject parameters(JsonNode node) {
+    /** The parameters as JSON text for {@link ReportSubmission}, which reads and checks them; null when absent. */
+    private static String parametersJson(JsonNode node) {
         if (node == null || node.isNull()) {
-            throw new FieldViolation("parameters", "is required (at least from and to)");
-        }
-        if (!node.isObject()) {
-            throw new FieldViolation("parameters", "must be a JSON object");
+            return null;
         }
         try {
-            return (JsonObject) JsonParser.parse(StrictJson.mapper().writeValueAsString(node), 8);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return StrictJson.mapper().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
             throw new FieldViolation("parameters", "is too deeply nested or not valid JSON");
         }
     }

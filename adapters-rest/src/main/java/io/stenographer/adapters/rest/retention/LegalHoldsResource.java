@@ -6,15 +6,12 @@ import io.stenographer.application.port.in.RequestParameters;
 import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.application.port.in.LegalHoldChange;
 import io.stenographer.application.port.in.LegalHoldQuery;
+import io.stenographer.application.port.in.LegalHoldSubmission;
 import io.stenographer.application.port.in.LegalHoldsQuery;
 import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
-import io.stenographer.application.port.in.PlaceLegalHoldCommand;
 import io.stenographer.application.port.in.ReleaseLegalHoldCommand;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.event.Timestamps;
-import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -73,13 +70,9 @@ public class LegalHoldsResource {
     public Response place(byte[] body) {
         Caller caller = currentCaller.get();
         LegalHoldRequest request = StrictJson.readObject(body, MAX_BODY_BYTES, LegalHoldRequest.class);
-        TenantId tenant = RequestParameters.requiredTenant(request.tenant());
-        HoldCriteria criteria = new HoldCriteria(request.actorId(), request.resourceType(), request.resourceId(),
-                request.actionPattern(),
-                request.from() == null ? null : Timestamps.parse("from", request.from()),
-                request.to() == null ? null : Timestamps.parse("to", request.to()));
-        LegalHoldChange placed = holds.place(new PlaceLegalHoldCommand(caller, tenant, criteria, request.caseReference(),
-                request.reason()));
+        LegalHoldChange placed = holds.place(new LegalHoldSubmission(request.tenant(), request.actorId(),
+                request.resourceType(), request.resourceId(), request.actionPattern(), request.from(), request.to(),
+                request.caseReference(), request.reason()).toCommand(caller));
         return Response.created(URI.create("/api/v1/legal-holds/" + placed.hold().id()))
                 .entity(LegalHoldResponse.from(placed))
                 .build();
@@ -96,7 +89,7 @@ public class LegalHoldsResource {
                     schema = @Schema(type = SchemaType.STRING, enumeration = {"active", "released", "all"}))
             @QueryParam("status") String status) {
         TenantId tenantId = RequestParameters.requiredTenant(tenant);
-        return holds.list(new LegalHoldsQuery(currentCaller.get(), tenantId, status(status)))
+        return holds.list(new LegalHoldsQuery(currentCaller.get(), tenantId, LegalHoldsQuery.Status.parse(status)))
                 .stream().map(LegalHoldResponse::from).toList();
     }
 
@@ -128,17 +121,5 @@ public class LegalHoldsResource {
         LegalHoldReleaseRequest request = StrictJson.readObject(body, MAX_BODY_BYTES,
                 LegalHoldReleaseRequest.class);
         return LegalHoldResponse.from(holds.release(new ReleaseLegalHoldCommand(caller, holdId, request.reason())));
-    }
-
-    private static LegalHoldsQuery.Status status(String status) {
-        if (status == null) {
-            return LegalHoldsQuery.Status.ACTIVE;
-        }
-        return switch (status) {
-            case "active" -> LegalHoldsQuery.Status.ACTIVE;
-            case "released" -> LegalHoldsQuery.Status.RELEASED;
-            case "all" -> LegalHoldsQuery.Status.ALL;
-            default -> throw new FieldViolation("status", "must be active, released or all");
-        };
     }
 }

@@ -9,12 +9,12 @@ import io.stenographer.application.port.in.CreateRetentionPolicyCommand;
 import io.stenographer.application.port.in.ManageRetentionPoliciesUseCase;
 import io.stenographer.application.port.in.PolicyChange;
 import io.stenographer.application.port.in.RetentionPoliciesQuery;
+import io.stenographer.application.port.in.RetentionPolicySubmission;
 import io.stenographer.application.port.in.RetentionPolicyVersionsQuery;
 import io.stenographer.application.port.in.RetireRetentionPolicyCommand;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.retention.PolicyId;
-import io.stenographer.domain.retention.RetentionPeriod;
 import io.stenographer.domain.retention.RetentionPolicy;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -91,15 +91,14 @@ public class RetentionPoliciesResource {
         Caller caller = currentCaller.get();
         RetentionPolicyRequest request = StrictJson.readObject(body, MAX_BODY_BYTES,
                 RetentionPolicyRequest.class);
-        TenantId tenant = RequestParameters.requiredTenant(request.tenant());
-        PolicyChange change = policies.create(new CreateRetentionPolicyCommand(caller, tenant,
-                new PolicyId(request.id()), request.actionPattern(), request.resourceType(),
-                RetentionPeriod.parse("archiveAfter", request.archiveAfter()),
-                RetentionPeriod.parse("retainFor", request.retainFor()), request.legalBasis()));
+        CreateRetentionPolicyCommand command = new RetentionPolicySubmission(request.id(), request.tenant(),
+                request.actionPattern(), request.resourceType(), request.archiveAfter(), request.retainFor(),
+                request.legalBasis()).toCommand(caller);
+        PolicyChange change = policies.create(command);
         if (change.awaitingApproval().isPresent()) {
             return Response.accepted(ShorteningProposalResponse.from(change.proposal())).build();
         }
-        return created(change.applied(), tenant);
+        return created(change.applied(), command.tenant());
     }
 
     @POST
