@@ -9,6 +9,7 @@ import io.stenographer.application.port.in.ReportNotFound;
 import io.stenographer.application.port.in.ReportNotReady;
 import io.stenographer.application.port.in.RetentionPolicyConflict;
 import io.stenographer.application.port.in.RetentionPolicyNotFound;
+import io.stenographer.application.port.in.ShorteningProposalNotFound;
 import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.domain.retention.HoldAlreadyReleased;
@@ -39,7 +40,8 @@ public record ConsoleProblem(int status, String title, String detail) {
             return new ConsoleProblem(404, "Not found", "No event " + notFound.id() + " is visible to you.");
         }
         if (e instanceof ReportNotFound || e instanceof LegalHoldNotFound || e instanceof RetentionPolicyNotFound
-                || e instanceof ReportFileGone || e instanceof EventPastRetention) {
+                || e instanceof ReportFileGone || e instanceof EventPastRetention
+                || e instanceof ShorteningProposalNotFound) {
             return new ConsoleProblem(404, "Not found", e.getMessage());
         }
         if (e instanceof ReportNotReady || e instanceof TooManyReports || e instanceof RetentionPolicyConflict
