@@ -1,5 +1,7 @@
 package io.stenographer.adapters.web;
 
+import io.quarkus.oidc.OidcConfigurationMetadata;
+import io.quarkus.oidc.OidcSession;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -9,11 +11,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 
 /**
- * Signing out: {@code /console/logout} is the OIDC logout path (quarkus.oidc.console.logout.path), which ends the
- * session here and at the provider, then lands on {@code /console/signed-out}.
+ * Signing out ends the console session here (its cookie is removed) and then at the provider, through its
+ * end-session endpoint when it has one (RP-initiated logout), which sends the browser back to
+ * {@code /console/signed-out}. Done here rather than by quarkus.oidc's logout path, which refuses to start the
+ * whole service when the provider advertises no end-session endpoint; the API must not depend on that.
  */
 @Path("/console")
 public class ConsoleSignInResource {
@@ -23,12 +29,32 @@ public class ConsoleSignInResource {
         static native TemplateInstance signedOut();
     }
 
-    /** Reached only if the OIDC mechanism did not take the request as a logout: go to the signed-out page. */
+    private final OidcSession session;
+    private final OidcConfigurationMetadata provider;
+    private final UriInfo uri;
+
+    ConsoleSignInResource(OidcSession session, OidcConfigurationMetadata provider, UriInfo uri) {
+        this.session = session;
+        this.provider = provider;
+        this.uri = uri;
+    }
+
     @GET
     @Path("logout")
     @Authenticated
     public Response logout() {
-        return Response.seeOther(URI.create("/console/signed-out")).build();
+        String idToken = session.getIdToken() == null ? null : session.getIdToken().getRawToken();
+        session.logout().await().indefinitely();
+        URI signedOut = uri.getBaseUriBuilder().path("console/signed-out").build();
+        String endSession = provider.getEndSessionUri();
+        if (endSession == null) {
+            return Response.seeOther(signedOut).build();
+        }
+        UriBuilder atProvider = UriBuilder.fromUri(endSession).queryParam("post_logout_redirect_uri", signedOut);
+        if (idToken != null) {
+            atProvider.queryParam("id_token_hint", idToken);
+        }
+        return Response.seeOther(atProvider.build()).build();
     }
 
     @GET
