@@ -4,6 +4,9 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.ConsoleViewCommand;
+import io.stenographer.application.port.in.CountEventsQuery;
+import io.stenographer.application.port.in.CountEventsUseCase;
+import io.stenographer.application.port.in.CountEventsUseCase.EventCount;
 import io.stenographer.application.port.in.EventCursors;
 import io.stenographer.application.port.in.EventInclusionQuery;
 import io.stenographer.application.port.in.EventSearch;
@@ -38,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,7 +53,7 @@ public class ConsoleEventsResource {
     @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
         static native TemplateInstance search(ConsolePage.Chrome chrome, SearchForm form, List<EventRow> rows,
-                String nextPage, boolean searched);
+                String nextPage, boolean searched, ResultCount count);
 
         static native TemplateInstance event(ConsolePage.Chrome chrome, EventView event);
     }
@@ -99,6 +103,22 @@ public class ConsoleEventsResource {
         }
     }
 
+    /**
+     * How many events the search matches, as the page says it: exactly up to the cap, else "more than" the cap.
+     *
+     * @param hotOnly archived events were asked for too; the count covers the stored (not archived) ones only
+     */
+    public record ResultCount(long matched, boolean more, boolean hotOnly) {
+
+        public String text() {
+            String number = String.format(Locale.ROOT, "%,d", matched);
+            if (more) {
+                return "More than " + number + " events match";
+            }
+            return number + (matched == 1 ? " event matches" : " events match");
+        }
+    }
+
     /** What the event page embeds for the browser to check: the very bytes hashed, the proof and the checkpoint. */
     public record EventView(String id, String tenant, String format, String leafInputBase64, String leafHash,
             Long leafIndex, Long treeSize, String rootHash, List<String> inclusionProof, String checkpoint,
@@ -135,10 +155,11 @@ public class ConsoleEventsResource {
     private final LogProofsUseCase logProofs;
     private final RevealPersonalDataUseCase revealPersonalData;
     private final RecordConsoleViewUseCase views;
+    private final CountEventsUseCase countEvents;
 
     ConsoleEventsResource(ConsolePage page, ConsoleSession session, QueryEventsUseCase queryEvents,
             GetEventUseCase getEvent, LogProofsUseCase logProofs, RevealPersonalDataUseCase revealPersonalData,
-            RecordConsoleViewUseCase views) {
+            RecordConsoleViewUseCase views, CountEventsUseCase countEvents) {
         this.page = page;
         this.session = session;
         this.queryEvents = queryEvents;
@@ -146,6 +167,7 @@ public class ConsoleEventsResource {
         this.logProofs = logProofs;
         this.revealPersonalData = revealPersonalData;
         this.views = views;
+        this.countEvents = countEvents;
     }
 
     @GET
@@ -169,19 +191,24 @@ public class ConsoleEventsResource {
                     "true".equals(includeArchived) || "on".equals(includeArchived));
             ConsolePage.Chrome chrome = page.chrome("search", chosen.orElse(null));
             if (chosen.isEmpty() || !form.anyFilter() && cursor == null) {
-                return page.render(Templates.search(chrome, form, List.of(), null, false));
+                return page.render(Templates.search(chrome, form, List.of(), null, false, null));
             }
             Caller caller = session.caller();
             QueryEventsQuery query = form.search(blankToNull(cursor)).toQuery(caller);
             EventPage result = queryEvents.query(query);
+            // Counted up to a cap, so that a search over a whole tenant stays as fast as its first page.
+            EventCount counted = countEvents.count(
+                    new CountEventsQuery(caller, query.criteria(), CountEventsQuery.DEFAULT_CAP));
+            ResultCount count = new ResultCount(counted.matched(), counted.more(), form.includeArchived());
             Map<String, String> details = new LinkedHashMap<>();
             details.put("query", form.queryString());
             details.put("results", Integer.toString(result.events().size()));
+            details.put("matching", (counted.more() ? ">" : "") + counted.matched());
             views.record(new ConsoleViewCommand(caller, query.criteria().tenant(), "search", details));
             String next = result.next() == null ? null
                     : "/console/events?" + form.queryString() + "&cursor=" + EventCursors.encode(result.next());
             return page.render(Templates.search(chrome, form, result.events().stream().map(EventRow::from).toList(),
-                    next, true));
+                    next, true, count));
         });
     }
 
