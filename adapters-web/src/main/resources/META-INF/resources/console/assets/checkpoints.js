@@ -105,6 +105,9 @@
           + Tlog.base64Encode(from.rootHash) + ' (size ' + from.treeSize + ') to root ' + Tlog.base64Encode(to.rootHash)
           + ' (size ' + to.treeSize + '): the log was rewritten between them, or the proof is wrong.' };
       }
+      if (from.treeSize === to.treeSize) {
+        return { ok: true, detail: 'both checkpoints are of the same tree size and carry the same root: the same tree.' };
+      }
       return { ok: true, detail: 'the ' + proof.length + ' proof hashes rebuild both roots (RFC 9162, 2.1.4.2): the first '
         + from.treeSize + ' entries of the tree of size ' + to.treeSize + ' are exactly the tree of size ' + from.treeSize + '.' };
     });
@@ -112,7 +115,10 @@
     var failed = steps.filter(function (s) { return !s.ok; });
     var summary;
     if (failed.length === 0) {
-      summary = 'Consistent: the log at tree size ' + parsed.to.checkpoint.treeSize + ' only added entries to the log at '
+      summary = parsed.to.checkpoint.treeSize === parsed.from.checkpoint.treeSize
+        ? 'Consistent: both checkpoints state the same tree of size ' + parsed.to.checkpoint.treeSize + ', signed by '
+          + keyName + '.'
+        : 'Consistent: the log at tree size ' + parsed.to.checkpoint.treeSize + ' only added entries to the log at '
         + 'tree size ' + parsed.from.checkpoint.treeSize + '; nothing before was changed or removed. Both checkpoints are '
         + 'signed by ' + keyName + '.';
     } else {
