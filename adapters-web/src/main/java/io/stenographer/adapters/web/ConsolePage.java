@@ -21,8 +21,10 @@ import java.util.function.Supplier;
  * cross-site requests, no caching of pages, and errors shown as the problem's title and detail.
  *
  * <p>Forms carry a double-submit token: a random value in a {@code __Host-} cookie (Secure, HttpOnly,
- * SameSite=Strict) that the page also writes into each form; a POST is taken only when both match and its
- * {@code Origin}, when the browser sends one, is this server.
+ * SameSite=Strict) that the page also writes into each form; a POST is taken only when both match, its
+ * {@code Sec-Fetch-Site}, when the browser sends one, is {@code same-origin}, and its {@code Origin}, when the
+ * browser sends one, is this server ({@code null}, which the pages' no-referrer policy makes browsers send, only
+ * with {@code Sec-Fetch-Site: same-origin}).
  */
 @RequestScoped
 public class ConsolePage {
@@ -92,9 +94,15 @@ public class ConsolePage {
                 cookie.getValue().getBytes(StandardCharsets.US_ASCII), submitted.getBytes(StandardCharsets.US_ASCII))) {
             throw new FormRefused("the form has expired or did not come from this console; open the page again");
         }
+        // The console's pages are served with Referrer-Policy: no-referrer, under which browsers send a form's
+        // POST with "Origin: null" even from this very page; Sec-Fetch-Site then tells where it came from.
         String origin = headers.getHeaderString("Origin");
+        String site = headers.getHeaderString("Sec-Fetch-Site");
         String self = uri.getBaseUri().getScheme() + "://" + uri.getBaseUri().getAuthority();
-        if (origin != null && !origin.equals(self)) {
+        if (site != null && !site.equals("same-origin")) {
+            throw new FormRefused("the form was sent from another site (Sec-Fetch-Site: " + site + ")");
+        }
+        if ("null".equals(origin) ? site == null : origin != null && !origin.equals(self)) {
             throw new FormRefused("the form was sent from another site (" + origin + ")");
         }
     }
