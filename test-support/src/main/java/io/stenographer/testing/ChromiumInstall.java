@@ -120,7 +120,7 @@ public final class ChromiumInstall {
         }
     }
 
-    /** What {@code <executable> --version} prints, e.g. "Chromium 156.0.8078.114 built on Debian ...". */
+    /** The last line {@code <executable> --version} prints, e.g. "Chromium 156.0.8078.129 built on Debian ...". */
     private static String version(Path executable) {
         List<String> command = new ArrayList<>(List.of(executable.toString(), "--version"));
         try {
@@ -132,7 +132,10 @@ public final class ChromiumInstall {
                     process.destroyForcibly();
                     throw new IllegalStateException(String.join(" ", command) + " did not answer within 60 s");
                 }
-                return Files.readString(out, StandardCharsets.UTF_8).trim();
+                // The last line: Debian's launcher script may print its own shell warnings first.
+                List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                        .filter(l -> !l.isBlank()).toList();
+                return lines.isEmpty() ? "(no version printed)" : lines.get(lines.size() - 1).trim();
             } finally {
                 Files.deleteIfExists(out);
             }

@@ -10,27 +10,28 @@ import java.util.List;
 /**
  * One real Keycloak for every OIDC test class of the module (about 30 s to start): the shipped realm
  * {@code deploy/keycloak/stenographer-realm.json}, plus two copies of it under other names, so the copies differ from
- * the real one only in their issuer and keys.
+ * the real one only in their issuer and keys. Public for the console's browser test
+ * ({@code io.stenographer.bootstrap.console.ConsoleBrowserIT}), which signs in through the same server.
  */
-final class SharedKeycloak {
+public final class SharedKeycloak {
 
-    static final String REALM = "stenographer";
+    public static final String REALM = "stenographer";
     /** The shipped realm under another name: same clients, users and mappers, another issuer and other keys. */
-    static final String OTHER_REALM = "stenographer-other";
+    public static final String OTHER_REALM = "stenographer-other";
     /** The shipped realm under another name, for the outage test, which rotates its keys. */
-    static final String OUTAGE_REALM = "stenographer-outage";
+    public static final String OUTAGE_REALM = "stenographer-outage";
 
-    static final String PASSWORD_CLIENT = "stenographer-cli";
-    static final String INGEST_CLIENT = "stenographer-ingest";
+    public static final String PASSWORD_CLIENT = "stenographer-cli";
+    public static final String INGEST_CLIENT = "stenographer-ingest";
     /** Demo secret of the shipped realm (deploy/keycloak/stenographer-realm.json); not a real one. */
-    static final String INGEST_SECRET = "demo-only-ingest-secret-not-for-production";
+    public static final String INGEST_SECRET = "demo-only-ingest-secret-not-for-production";
 
     private static KeycloakProcess keycloak;
 
     private SharedKeycloak() {
     }
 
-    static synchronized KeycloakProcess get() {
+    public static synchronized KeycloakProcess get() {
         if (keycloak == null) {
             Path realm = shippedRealm();
             Path copies = Path.of("target", "keycloak-realms");
@@ -46,11 +47,11 @@ final class SharedKeycloak {
     }
 
     /** The demo user's password: every shipped demo user has {@code demo-only-<username>}. */
-    static String password(String user) {
+    public static String password(String user) {
         return "demo-only-" + user;
     }
 
-    static Path shippedRealm() {
+    public static Path shippedRealm() {
         for (Path p : List.of(Path.of("..", "deploy", "keycloak", "stenographer-realm.json"),
                 Path.of("deploy", "keycloak", "stenographer-realm.json"))) {
             if (Files.isRegularFile(p)) {
