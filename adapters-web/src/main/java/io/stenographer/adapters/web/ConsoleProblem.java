@@ -33,7 +33,7 @@ public record ConsoleProblem(int status, String title, String detail) {
         if (e instanceof ConsolePage.FormRefused) {
             return new ConsoleProblem(403, "Form refused", e.getMessage());
         }
-        if (e instanceof TenantAccessDenied) {
+        if (e instanceof TenantAccessDenied || e instanceof FourEyesRequired) {
             return new ConsoleProblem(403, "Not allowed", e.getMessage());
         }
         if (e instanceof EventNotFound notFound) {
@@ -45,7 +45,7 @@ public record ConsoleProblem(int status, String title, String detail) {
             return new ConsoleProblem(404, "Not found", e.getMessage());
         }
         if (e instanceof ReportNotReady || e instanceof TooManyReports || e instanceof RetentionPolicyConflict
-                || e instanceof FourEyesRequired || e instanceof HoldAlreadyReleased
+                || e instanceof HoldAlreadyReleased
                 || e instanceof PolicyAlreadyRetired) {
             return new ConsoleProblem(409, "Not possible now", e.getMessage());
         }
