@@ -52,8 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>The scenarios run in order and share the auditor's browser: sign in, search, page, open an event, verify it in
  * the browser and see a proof altered in transit (through the DevTools protocol) fail, request and download a
- * report; the compliance admin places and releases a legal hold; an auditor of globex only sees nothing of acme;
- * the auditor signs out. Every main page gets an axe-core audit (WCAG 2.2 AA) and a screenshot in
+ * report, open a timeline, the checkpoints and the jobs; the compliance admin places and releases a legal hold; an
+ * auditor of globex only sees nothing of acme; the auditor signs out. Every main page gets an axe-core audit (WCAG 2.2 AA) and a screenshot in
  * {@code target/console-screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -267,7 +267,7 @@ class ConsoleBrowserIT {
         auditor.driver.navigate().back();
         auditor.await("#result-count");
         auditor.resize(390, 844);
-        auditor.screenshot("06-search-phone");
+        auditor.screenshot("06-search-phone", auditor.find("#results-title"));
         violations.addAll(auditor.audit("search results at 390x844"));
         assertThat((Long) auditor.driver.executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"))
@@ -393,6 +393,30 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(7)
+    void theAuditorsOtherPagesPassTheAudit() {
+        long started = System.nanoTime();
+        auditor.driver.get(console("/console/timelines?tenant=acme&actor=" + ACTOR).toString());
+        assertThat(auditor.await("#timeline-count").getText())
+                .startsWith((RANGE_EVENTS + OUTSIDE_RANGE_EVENTS) + " events");
+        assertThat(auditor.all("section.timeline-day")).as("days with events").hasSize(2);
+        auditor.screenshot("12-timeline");
+        violations.addAll(auditor.audit("timeline"));
+
+        auditor.driver.get(console("/console/checkpoints?tenant=acme").toString());
+        auditor.await("#latest-checkpoint");
+        auditor.screenshot("13-checkpoints");
+        violations.addAll(auditor.audit("checkpoints"));
+
+        auditor.driver.get(console("/console/jobs?tenant=acme").toString());
+        assertThat(auditor.await("h1").getText()).isEqualTo("Jobs and verifications of acme");
+        auditor.screenshot("14-jobs");
+        violations.addAll(auditor.audit("jobs"));
+        System.out.printf("scenario 7 (timeline, checkpoints, jobs) in %d ms%n", millisSince(started));
+        assertAccessible();
+    }
+
+    @Test
+    @Order(8)
     void aComplianceAdminPlacesAndReleasesALegalHold() {
         long started = System.nanoTime();
         ConsoleBrowser admin = open("admin");
@@ -401,7 +425,7 @@ class ConsoleBrowserIT {
         assertThat(admin.find("header.top .user").getText()).isEqualTo("admin");
         String holdForm = "form[action='/console/retention/holds']";
         admin.await(holdForm);
-        admin.screenshot("12-retention");
+        admin.screenshot("15-retention");
         violations.addAll(admin.audit("retention"));
 
         String caseReference = "CASE-" + UUID.randomUUID().toString().substring(0, 8);
@@ -415,7 +439,7 @@ class ConsoleBrowserIT {
                 .until(d -> holdRow(admin, caseReference));
         assertThat(placed.getText()).contains("actor " + ACTOR).contains("active")
                 .contains("Litigation hold requested by counsel");
-        admin.screenshot("13-retention-hold-placed", placed);
+        admin.screenshot("16-retention-hold-placed", placed);
         violations.addAll(admin.audit("retention, hold placed"));
 
         placed.findElement(By.cssSelector("form.release input[name=reason]")).sendKeys("Case settled");
@@ -426,13 +450,13 @@ class ConsoleBrowserIT {
                 .until(d -> holdRow(admin, caseReference));
         assertThat(released.getText()).contains("released").contains("Case settled").doesNotContain("active");
         assertThat(released.findElements(By.cssSelector("form.release"))).isEmpty();
-        admin.screenshot("14-retention-hold-released", holdRow(admin, caseReference));
-        System.out.printf("scenario 7 (legal hold) in %d ms%n", millisSince(started));
+        admin.screenshot("17-retention-hold-released", holdRow(admin, caseReference));
+        System.out.printf("scenario 8 (legal hold) in %d ms%n", millisSince(started));
         assertAccessible();
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anAuditorOfAnotherTenantSeesNothingOfAcme() {
         long started = System.nanoTime();
         ConsoleBrowser globex = open("globex-auditor");
@@ -458,7 +482,7 @@ class ConsoleBrowserIT {
         assertThat(globex.all("table.results")).isEmpty();
         assertThat(globex.bodyText()).doesNotContain(eventId == null ? "no event id" : eventId);
         assertThat(options(globex)).containsExactly("globex");
-        globex.screenshot("15-forbidden-tenant");
+        globex.screenshot("18-forbidden-tenant");
         violations.addAll(globex.audit("error 403"));
 
         // Nor one of acme's events.
@@ -468,12 +492,12 @@ class ConsoleBrowserIT {
             assertThat(globex.find(".problem .status").getText()).isIn("HTTP 403", "HTTP 404");
             assertThat(globex.all("#event-data")).isEmpty();
         }
-        System.out.printf("scenario 8 (other tenant) in %d ms%n", millisSince(started));
+        System.out.printf("scenario 9 (other tenant) in %d ms%n", millisSince(started));
         assertAccessible();
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theAuditorSignsOut() {
         long started = System.nanoTime();
         auditor.driver.get(console("/console/events?tenant=acme").toString());
@@ -485,14 +509,14 @@ class ConsoleBrowserIT {
                         + auditor.bodyText())
                 .until(d -> d.getCurrentUrl().equals(console("/console/signed-out").toString()));
         assertThat(auditor.find("h1").getText()).isEqualTo("You are signed out");
-        auditor.screenshot("16-signed-out");
+        auditor.screenshot("19-signed-out");
         violations.addAll(auditor.audit("signed out"));
 
         auditor.driver.get(console("/console/events").toString());
         auditor.wait.withMessage(() -> "Keycloak's login form after signing out, at " + auditor.driver.getCurrentUrl())
                 .until(d -> d.getCurrentUrl().startsWith(keycloak.baseUri().toString())
                         && !d.findElements(By.id("username")).isEmpty());
-        System.out.printf("scenario 9 (sign out) in %d ms%n", millisSince(started));
+        System.out.printf("scenario 10 (sign out) in %d ms%n", millisSince(started));
         assertAccessible();
     }
 
