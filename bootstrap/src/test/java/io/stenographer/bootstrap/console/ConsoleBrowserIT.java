@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,18 +65,6 @@ class ConsoleBrowserIT {
     private static final int OUTSIDE_RANGE_EVENTS = 3;
     private static final int OTHER_ACTOR_EVENTS = 2;
     private static final int PAGE = 10;
-    /**
-     * WORKAROUND, to be deleted once bootstrap/src/main/resources/application.properties carries these four lines:
-     * without them an unauthenticated console request is refused by {@code @Authenticated} inside JAX-RS, and the
-     * API's ProblemMapper (its mapper of UnauthorizedException) answers it with a 401 problem+json instead of the
-     * code flow's redirect to Keycloak, so nobody can ever sign in. As path permissions, the challenge is sent by the
-     * HTTP layer, where the console's OIDC tenant answers it with the redirect.
-     */
-    private static final Map<String, String> CONSOLE_SIGN_IN_UNTIL_IN_APPLICATION_PROPERTIES = Map.of(
-            "quarkus.http.auth.permission.console.paths", "/console,/console/*",
-            "quarkus.http.auth.permission.console.policy", "authenticated",
-            "quarkus.http.auth.permission.console-public.paths", "/console/signed-out,/console/assets/*",
-            "quarkus.http.auth.permission.console-public.policy", "permit");
     private static final Pattern FIRST_PROOF_HASH = Pattern.compile("(\"inclusionProof\":\\[\")([A-Za-z0-9+/=]+)(\")");
 
     private static KeycloakProcess keycloak;
@@ -112,7 +99,6 @@ class ConsoleBrowserIT {
                 .env("STENOGRAPHER_OIDC_URL", keycloak.realmUrl(REALM))
                 .env("STENOGRAPHER_CONSOLE_CLIENT_SECRET", CONSOLE_SECRET)
                 .env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true")
-                .properties(CONSOLE_SIGN_IN_UNTIL_IN_APPLICATION_PROPERTIES)
                 .start();
         System.out.printf("service ready in %d ms (%s)%n", millisSince(serviceStarted), service);
         api = new Api(service.baseUri());
