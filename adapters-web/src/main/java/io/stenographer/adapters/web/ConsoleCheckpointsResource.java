@@ -1,6 +1,6 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.CheckpointHistoryQuery;
@@ -42,11 +42,20 @@ import java.util.Optional;
 @Authenticated
 public class ConsoleCheckpointsResource {
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance checkpoints(ConsolePage.Chrome chrome, CheckpointRow latest,
+        static TemplateInstance checkpoints(ConsolePage.Chrome chrome, CheckpointRow latest,
                 List<CheckpointRow> history, String newerPage, String olderPage, ConsistencyForm form,
-                ConsistencyView consistency, String consistencyError);
+                ConsistencyView consistency, String consistencyError) {
+            return ConsoleTemplates.of("ConsoleCheckpointsResource/checkpoints")
+                    .data("chrome", chrome)
+                    .data("latest", latest)
+                    .data("history", history)
+                    .data("newerPage", newerPage)
+                    .data("olderPage", olderPage)
+                    .data("form", form)
+                    .data("consistency", consistency)
+                    .data("consistencyError", consistencyError);
+        }
     }
 
     /** One checkpoint as a row: tree size, root (base64, as in the signed note), when it was signed. */
@@ -87,6 +96,11 @@ public class ConsoleCheckpointsResource {
             members.put("proof", new JsonArray(proof.stream().<JsonValue>map(JsonString::new).toList()));
             members.put("verifierKey", new JsonString(verifierKey));
             return CanonicalJson.canonicalize(new JsonObject(members)).replace("<", "\\u003c");
+        }
+
+        /** {@link #json()} as the template writes it into the script element: unescaped, already made safe. */
+        public RawString jsonBlock() {
+            return new RawString(json());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.ConsoleViewCommand;
@@ -50,12 +49,21 @@ import java.util.Optional;
 @Authenticated
 public class ConsoleEventsResource {
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance search(ConsolePage.Chrome chrome, SearchForm form, List<EventRow> rows,
-                String nextPage, boolean searched, ResultCount count);
+        static TemplateInstance search(ConsolePage.Chrome chrome, SearchForm form, List<EventRow> rows,
+                String nextPage, boolean searched, ResultCount count) {
+            return ConsoleTemplates.of("ConsoleEventsResource/search")
+                    .data("chrome", chrome)
+                    .data("form", form)
+                    .data("rows", rows)
+                    .data("nextPage", nextPage)
+                    .data("searched", searched)
+                    .data("count", count);
+        }
 
-        static native TemplateInstance event(ConsolePage.Chrome chrome, EventView event);
+        static TemplateInstance event(ConsolePage.Chrome chrome, EventView event) {
+            return ConsoleTemplates.of("ConsoleEventsResource/event").data("chrome", chrome).data("event", event);
+        }
     }
 
     /** The search form as submitted, to fill the form again and to build the next page's link. */

@@ -1,6 +1,5 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.ArchiveTenantOutcome;
@@ -48,15 +47,29 @@ public class ConsoleJobsResource {
     static final int RECENT = 100;
     static final int RECENT_VERIFICATIONS = 20;
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance jobs(ConsolePage.Chrome chrome, List<JobRow> runs,
-                List<VerificationRow> verifications);
+        static TemplateInstance jobs(ConsolePage.Chrome chrome, List<JobRow> runs,
+                List<VerificationRow> verifications) {
+            return ConsoleTemplates.of("ConsoleJobsResource/jobs")
+                    .data("chrome", chrome)
+                    .data("runs", runs)
+                    .data("verifications", verifications);
+        }
 
-        static native TemplateInstance jobRun(ConsolePage.Chrome chrome, JobRow run, List<TenantCounts> tenants);
+        static TemplateInstance jobRun(ConsolePage.Chrome chrome, JobRow run, List<TenantCounts> tenants) {
+            return ConsoleTemplates.of("ConsoleJobsResource/jobRun")
+                    .data("chrome", chrome)
+                    .data("run", run)
+                    .data("tenants", tenants);
+        }
 
-        static native TemplateInstance verification(ConsolePage.Chrome chrome, VerificationRow run,
-                List<FindingRow> findings);
+        static TemplateInstance verification(ConsolePage.Chrome chrome, VerificationRow run,
+                List<FindingRow> findings) {
+            return ConsoleTemplates.of("ConsoleJobsResource/verification")
+                    .data("chrome", chrome)
+                    .data("run", run)
+                    .data("findings", findings);
+        }
     }
 
     /** One job run, as {@code GET /api/v1/jobs/runs/{id}} says it. */

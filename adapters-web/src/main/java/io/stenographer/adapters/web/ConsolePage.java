@@ -63,7 +63,7 @@ public class ConsolePage {
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         noStore.setPrivate(true);
-        Response.ResponseBuilder response = Response.status(status).entity(page).cacheControl(noStore)
+        Response.ResponseBuilder response = Response.status(status).entity(page.render()).cacheControl(noStore)
                 .type("text/html;charset=UTF-8");
         if (newToken != null) {
             response.cookie(new NewCookie.Builder(CSRF_COOKIE).value(newToken).path("/").secure(true).httpOnly(true)

@@ -1,6 +1,5 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.ConsoleViewCommand;
@@ -48,12 +47,18 @@ public class ConsoleReportsResource {
     /** How many of the tenant's reports the list shows, newest first. */
     static final int RECENT = 50;
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance reports(ConsolePage.Chrome chrome, List<ReportRow> reports,
-                boolean mayRequest);
+        static TemplateInstance reports(ConsolePage.Chrome chrome, List<ReportRow> reports,
+                boolean mayRequest) {
+            return ConsoleTemplates.of("ConsoleReportsResource/reports")
+                    .data("chrome", chrome)
+                    .data("reports", reports)
+                    .data("mayRequest", mayRequest);
+        }
 
-        static native TemplateInstance report(ConsolePage.Chrome chrome, ReportRow report);
+        static TemplateInstance report(ConsolePage.Chrome chrome, ReportRow report) {
+            return ConsoleTemplates.of("ConsoleReportsResource/report").data("chrome", chrome).data("report", report);
+        }
     }
 
     private final ConsolePage page;

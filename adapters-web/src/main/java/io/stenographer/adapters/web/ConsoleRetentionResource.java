@@ -1,6 +1,5 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.ApproveShorteningCommand;
@@ -62,10 +61,17 @@ public class ConsoleRetentionResource {
 
     private static final Pattern NOTICE_POLICY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance retention(ConsolePage.Chrome chrome, List<PolicyRow> policies,
-                List<HoldRow> holds, String holdStatus, boolean mayManage, Notice notice);
+        static TemplateInstance retention(ConsolePage.Chrome chrome, List<PolicyRow> policies,
+                List<HoldRow> holds, String holdStatus, boolean mayManage, Notice notice) {
+            return ConsoleTemplates.of("ConsoleRetentionResource/retention")
+                    .data("chrome", chrome)
+                    .data("policies", policies)
+                    .data("holds", holds)
+                    .data("holdStatus", holdStatus)
+                    .data("mayManage", mayManage)
+                    .data("notice", notice);
+        }
     }
 
     /** One policy version in force, in precedence order. */

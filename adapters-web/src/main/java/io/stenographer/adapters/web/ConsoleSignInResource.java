@@ -2,7 +2,6 @@ package io.stenographer.adapters.web;
 
 import io.quarkus.oidc.OidcConfigurationMetadata;
 import io.quarkus.oidc.OidcSession;
-import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.PermitAll;
@@ -24,9 +23,10 @@ import java.net.URI;
 @Path("/console")
 public class ConsoleSignInResource {
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance signedOut();
+        static TemplateInstance signedOut() {
+            return ConsoleTemplates.of("ConsoleSignInResource/signedOut");
+        }
     }
 
     private final OidcSession session;
@@ -61,7 +61,7 @@ public class ConsoleSignInResource {
     @Path("signed-out")
     @PermitAll
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance signedOut() {
-        return Templates.signedOut();
+    public String signedOut() {
+        return Templates.signedOut().render();
     }
 }

@@ -1,6 +1,5 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.ConsoleViewCommand;
@@ -35,10 +34,18 @@ import java.util.Optional;
 @Authenticated
 public class ConsoleTimelinesResource {
 
-    @CheckedTemplate(requireTypeSafeExpressions = false)
     static class Templates {
-        static native TemplateInstance timeline(ConsolePage.Chrome chrome, TimelineForm form, List<Day> days,
-                int shown, String firstPage, String nextPage, boolean searched);
+        static TemplateInstance timeline(ConsolePage.Chrome chrome, TimelineForm form, List<Day> days,
+                int shown, String firstPage, String nextPage, boolean searched) {
+            return ConsoleTemplates.of("ConsoleTimelinesResource/timeline")
+                    .data("chrome", chrome)
+                    .data("form", form)
+                    .data("days", days)
+                    .data("shown", shown)
+                    .data("firstPage", firstPage)
+                    .data("nextPage", nextPage)
+                    .data("searched", searched);
+        }
     }
 
     /** Whose timeline, as the link or the form gave it; {@code from}/{@code to} narrow it to a period. */
