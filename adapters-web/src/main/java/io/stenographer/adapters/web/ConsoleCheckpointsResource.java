@@ -1,6 +1,5 @@
 package io.stenographer.adapters.web;
 
-import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.stenographer.application.port.in.CheckpointHistoryQuery;
@@ -96,11 +95,6 @@ public class ConsoleCheckpointsResource {
             members.put("proof", new JsonArray(proof.stream().<JsonValue>map(JsonString::new).toList()));
             members.put("verifierKey", new JsonString(verifierKey));
             return CanonicalJson.canonicalize(new JsonObject(members)).replace("<", "\\u003c");
-        }
-
-        /** {@link #json()} as the template writes it into the script element: unescaped, already made safe. */
-        public RawString jsonBlock() {
-            return new RawString(json());
         }
     }
 
