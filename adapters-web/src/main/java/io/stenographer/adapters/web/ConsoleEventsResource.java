@@ -35,8 +35,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,14 +98,7 @@ public class ConsoleEventsResource {
             params.put("correlationId", correlationId);
             params.put("limit", limit);
             params.put("includeArchived", includeArchived ? "true" : null);
-            StringBuilder query = new StringBuilder();
-            params.forEach((name, value) -> {
-                if (blankToNull(value) != null) {
-                    query.append(query.length() == 0 ? "" : "&").append(name).append('=')
-                            .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-                }
-            });
-            return query.toString();
+            return QueryStrings.of(params);
         }
     }
 

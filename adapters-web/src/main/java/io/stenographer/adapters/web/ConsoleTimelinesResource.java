@@ -16,8 +16,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -84,14 +82,7 @@ public class ConsoleTimelinesResource {
             params.put("from", from);
             params.put("to", to);
             params.put("limit", limit);
-            StringBuilder query = new StringBuilder();
-            params.forEach((name, value) -> {
-                if (value != null) {
-                    query.append(query.length() == 0 ? "" : "&").append(name).append('=')
-                            .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-                }
-            });
-            return query.toString();
+            return QueryStrings.of(params);
         }
     }
 
