@@ -79,6 +79,8 @@ class ConsoleBrowserIT {
     private static final String OTHER_ACTOR = "lee-" + UUID.randomUUID().toString().substring(0, 8);
     private static Instant day;
     private static String verifierKey;
+    /** The event page's #event-data, as the browser got it in scenario 5; scenario 11 checks it offline. */
+    private static String evidence;
     /** The event the event-page scenarios open (set by the paging scenario). */
     private static String eventId;
 
@@ -507,6 +509,64 @@ class ConsoleBrowserIT {
         assertAccessible();
     }
 
+    @Test
+    @Order(11)
+    void theStandaloneVerifierSavedToDiskChecksTheEvidenceOfflineAndFailsAWrongKeyOrAlteredBytes() throws IOException {
+        long started = System.nanoTime();
+        assertThat(evidence).as("scenario 5 kept the event's evidence").isNotNull();
+        // Fetched without signing in (static files are open), saved, and opened from disk as an auditor would.
+        HttpResponse<String> page = api.get("/console/assets/verifier.html", null);
+        assertThat(page.statusCode()).as(describe(page)).isEqualTo(200);
+        Path saved = Files.createDirectories(Path.of("target", "browsers")).toAbsolutePath()
+                .resolve("verifier-" + UUID.randomUUID() + ".html");
+        Files.writeString(saved, page.body());
+        auditor.driver.get(saved.toUri().toString());
+        auditor.await("#offline-notice");
+
+        assertThat(checkOffline(evidence, verifierKey)).as("the evidence under the key obtained out of band")
+                .isEqualTo("ok");
+        auditor.screenshot("20-standalone-verifier");
+        assertThat(checkOffline(evidence, otherKey(verifierKey))).as("another key").isEqualTo("fail");
+        assertThat(failedSteps()).contains("signature");
+        assertThat(checkOffline(withOneByteChanged(evidence), verifierKey)).as("altered bytes").isEqualTo("fail");
+        assertThat(failedSteps()).contains("leaf-hash");
+        System.out.printf("scenario 11 (standalone verifier, offline) in %d ms%n", millisSince(started));
+    }
+
+    /** Puts the evidence and key into the saved page, clicks Verify, and answers the result's class. */
+    private static String checkOffline(String evidenceJson, String key) {
+        auditor.driver.executeScript("document.getElementById('evidence-text').value = arguments[0];", evidenceJson);
+        auditor.driver.executeScript("document.getElementById('verifier-key').value = arguments[0];", key);
+        auditor.find("#verify").click();
+        auditor.wait.until(d -> "done".equals(auditor.find("#verify-result").getAttribute("data-state")));
+        return hasClass(auditor.find("#verify-result"), "ok") ? "ok" : "fail";
+    }
+
+    private static List<String> failedSteps() {
+        return auditor.all("#verify-steps li.fail").stream().map(li -> li.getAttribute("data-step")).toList();
+    }
+
+    /** The same verifier key with one bit of its public key flipped: same name, another key. */
+    private static String otherKey(String key) {
+        String[] parts = key.split("\\+");
+        byte[] raw = Base64.getDecoder().decode(parts[2]);
+        raw[raw.length - 1] ^= 1;
+        return parts[0] + "+" + parts[1] + "+" + Base64.getEncoder().encodeToString(raw);
+    }
+
+    /** The evidence with one byte of the sealed event changed (a letter of its action), all else as it was. */
+    private static String withOneByteChanged(String evidenceJson) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(evidenceJson);
+        byte[] bytes = Base64.getDecoder().decode(node.path("leafInput").asText());
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int at = text.indexOf("\"action\":\"") + "\"action\":\"".length();
+        char changed = text.charAt(at) == 'x' ? 'y' : 'x';
+        String altered = text.substring(0, at) + changed + text.substring(at + 1);
+        node.put("leafInput", Base64.getEncoder().encodeToString(altered.getBytes(StandardCharsets.UTF_8)));
+        return node.toString();
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------------
 
     private static ConsoleBrowser open(String user) {
@@ -554,8 +614,8 @@ class ConsoleBrowserIT {
         }
         JsonNode evidence;
         try {
-            evidence = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(auditor.find("#event-data").getAttribute("textContent"));
+            ConsoleBrowserIT.evidence = auditor.find("#event-data").getAttribute("textContent");
+            evidence = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ConsoleBrowserIT.evidence);
         } catch (IOException e) {
             throw new IllegalStateException("the page's #event-data is not JSON", e);
         }
