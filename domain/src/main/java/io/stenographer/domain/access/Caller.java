@@ -1,5 +1,6 @@
 package io.stenographer.domain.access;
 
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import java.util.Objects;
 import java.util.Set;
@@ -52,6 +53,21 @@ public record Caller(String subject, String issuer, Set<Grant> grants) {
     /** This caller, as named by a token from {@code tokenIssuer}. */
     public Caller issuedBy(String tokenIssuer) {
         return new Caller(subject, tokenIssuer, grants);
+    }
+
+    /**
+     * The tenant a request names, or the caller's only tenant when it names none: the one rule by which the API and
+     * the console default a request's tenant.
+     */
+    public TenantId namedOrOnlyTenant(String tenant) {
+        if (tenant != null) {
+            return new TenantId(tenant);
+        }
+        Set<TenantId> mine = tenants();
+        if (mine.size() == 1) {
+            return mine.iterator().next();
+        }
+        throw new FieldViolation("tenant", "is required when the token grants more than one tenant");
     }
 
     /** The tenants on which the caller holds any role. */

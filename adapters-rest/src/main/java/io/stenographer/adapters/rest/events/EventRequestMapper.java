@@ -1,7 +1,6 @@
 package io.stenographer.adapters.rest.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stenographer.adapters.rest.security.CurrentCaller;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
@@ -59,7 +58,7 @@ final class EventRequestMapper {
 
     /** The named tenant, or the caller's only tenant when none is named. */
     static TenantId tenant(String tenant, Caller caller) {
-        return CurrentCaller.tenantOrOnlyOne(tenant, caller);
+        return caller.namedOrOnlyTenant(tenant);
     }
 
     private static JsonObject metadata(JsonNode node) {

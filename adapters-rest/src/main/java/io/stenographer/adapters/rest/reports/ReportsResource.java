@@ -104,7 +104,7 @@ public class ReportsResource {
             @QueryParam("limit") String limit) {
         Caller caller = currentCaller.get();
         int parsed = RequestParameters.integer("limit", limit, 20, 1, 100);
-        return get.recent(new ReportsQuery(caller, CurrentCaller.tenantOrOnlyOne(tenant, caller), parsed)).stream()
+        return get.recent(new ReportsQuery(caller, caller.namedOrOnlyTenant(tenant), parsed)).stream()
                 .map(ReportResponse::from).toList();
     }
 

@@ -2,7 +2,6 @@ package io.stenographer.adapters.rest.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.domain.access.Caller;
-import io.stenographer.application.port.in.EventSearch;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -32,10 +31,6 @@ public class CurrentCaller {
 
     /** The tenant a request names, or the caller's only tenant when it names none. */
     public TenantId tenantOrOnlyOne(String tenant) {
-        return tenantOrOnlyOne(tenant, get());
-    }
-
-    public static TenantId tenantOrOnlyOne(String tenant, Caller caller) {
-        return EventSearch.tenantOrOnlyOne(tenant, caller);
+        return get().namedOrOnlyTenant(tenant);
     }
 }

@@ -3,7 +3,6 @@ package io.stenographer.application.port.in;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.Outcome;
-import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.query.ActionFilter;
 import io.stenographer.domain.query.EventCriteria;
@@ -21,7 +20,7 @@ public record EventSearch(String tenant, String actor, String action, String res
     /** The validated query; a bad parameter is a {@link FieldViolation} naming it. */
     public QueryEventsQuery toQuery(Caller caller) {
         EventCriteria criteria = new EventCriteria(
-                tenantOrOnlyOne(tenant, caller),
+                caller.namedOrOnlyTenant(tenant),
                 actor,
                 action == null ? null : ActionFilter.parse(action),
                 resourceType,
@@ -36,14 +35,4 @@ public record EventSearch(String tenant, String actor, String action, String res
         return new QueryEventsQuery(caller, criteria, page, RequestParameters.flag("includeArchived", includeArchived));
     }
 
-    /** The tenant a request names, or the caller's only tenant when it names none. */
-    public static TenantId tenantOrOnlyOne(String tenant, Caller caller) {
-        if (tenant != null) {
-            return new TenantId(tenant);
-        }
-        if (caller.tenants().size() == 1) {
-            return caller.tenants().iterator().next();
-        }
-        throw new FieldViolation("tenant", "is required when the token grants more than one tenant");
-    }
 }

@@ -24,7 +24,7 @@ public record ReportSubmission(String tenant, String type, String format, String
      * {@link FieldViolation} naming it.
      */
     public CreateReportCommand toCommand(Caller caller) {
-        var tenantId = EventSearch.tenantOrOnlyOne(tenant, caller);
+        var tenantId = caller.namedOrOnlyTenant(tenant);
         if (type == null) {
             throw new FieldViolation("type", "is required");
         }
