@@ -4,7 +4,7 @@
 # fails with the exact command to run. Usage: ensure-report-fonts.sh [FONT_DIR]
 set -euo pipefail
 dir="${1:-/usr/share/fonts/truetype}"
-packages="fonts-noto-core fonts-droid-fallback fonts-nanum fonts-dejavu-core"
+packages="fonts-noto-core fonts-noto-mono fonts-droid-fallback fonts-nanum fonts-dejavu-core"
 required=(
   noto/NotoSans-Regular.ttf noto/NotoSans-Bold.ttf noto/NotoSansMono-Regular.ttf
   noto/NotoSansArabic-Regular.ttf noto/NotoSansHebrew-Regular.ttf noto/NotoSansArmenian-Regular.ttf

@@ -23,7 +23,7 @@ public final class ReportFonts {
     /** The highest code point looked up: the BMP and the supplementary planes that hold scripts, symbols, CJK. */
     private static final int LAST_CODE_POINT = 0x3FFFF;
 
-    public static final String INSTALL = "sudo apt-get install -y fonts-noto-core fonts-droid-fallback fonts-nanum fonts-dejavu-core"
+    public static final String INSTALL = "sudo apt-get install -y fonts-noto-core fonts-droid-fallback fonts-nanum fonts-dejavu-core fonts-noto-mono"
             + " (or run deploy/fonts/ensure-report-fonts.sh)";
 
     public enum Style { REGULAR, BOLD, MONO }
