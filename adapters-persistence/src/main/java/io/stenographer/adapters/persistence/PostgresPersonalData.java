@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.Session;
 import org.postgresql.util.PSQLException;
@@ -162,7 +163,7 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     }
 
     private static final String ERASURES = "SELECT id, tenant, subject_index, requested_by, erased_at, keys_destroyed,"
-            + " events_cleared, values_pending FROM subject_erasure";
+            + " events_cleared, values_pending, report_keys_destroyed FROM subject_erasure";
 
     @Override
     public long sweepErasedValues(int limit) {
@@ -176,6 +177,67 @@ public class PostgresPersonalData implements StorePersonalDataPort {
             ps.setString(1, tenant.value());
             ps.setBytes(2, subject.bytes());
         }, PostgresPersonalData::erasure);
+    }
+
+    private static final String REPORT_KEY = "SELECT k.id, k.tenant, k.subject_index, k.kek_id, k.wrapped_key"
+            + " FROM report_personal_data r JOIN personal_data_key k ON k.id = r.key_id WHERE r.report_id = ?";
+
+    @Override
+    public StoredDataKey reportKey(UUID reportId, StoredDataKey candidate, Instant createdAt) {
+        Optional<StoredDataKey> existing = reportKeyOf(reportId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        // A concurrent attempt at the same report inserts the same subject index: the first key wins, and both
+        // attempts link the report to it.
+        jdbc.update("INSERT INTO personal_data_key (id, tenant, subject_index, kek_id, wrapped_key, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, subject_index) WHERE erased_at IS NULL DO NOTHING",
+                ps -> {
+                    ps.setObject(1, candidate.id());
+                    ps.setString(2, candidate.tenant().value());
+                    ps.setBytes(3, candidate.subject().bytes());
+                    ps.setString(4, candidate.wrapped().keyEncryptionKeyId());
+                    ps.setBytes(5, candidate.wrapped().bytes());
+                    ps.setTimestamp(6, Timestamp.from(createdAt));
+                });
+        jdbc.update("INSERT INTO report_personal_data (report_id, key_id) SELECT ?, id FROM personal_data_key"
+                + " WHERE tenant = ? AND subject_index = ? AND erased_at IS NULL ON CONFLICT (report_id) DO NOTHING",
+                ps -> {
+                    ps.setObject(1, reportId);
+                    ps.setString(2, candidate.tenant().value());
+                    ps.setBytes(3, candidate.subject().bytes());
+                });
+        return reportKeyOf(reportId).orElseThrow(() -> new IllegalStateException("the key of report " + reportId
+                + " is neither stored nor found"));
+    }
+
+    @Override
+    public Optional<StoredDataKey> reportKeyOf(UUID reportId) {
+        return jdbc.first(REPORT_KEY, ps -> ps.setObject(1, reportId), PostgresPersonalData::key);
+    }
+
+    @Override
+    public Map<UUID, StoredDataKey> keysForReport(UUID reportId, Collection<UUID> ids) {
+        Map<UUID, StoredDataKey> found = new HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        // FOR SHARE: an erasure of one of these subjects (FOR UPDATE) waits until the links below are committed, and
+        // then sees them; one that came first has already stamped the key erased, and nothing is decrypted under it.
+        UUID[] sorted = ids.stream().sorted().toArray(UUID[]::new);
+        jdbc.query("SELECT " + KEY_COLUMNS + " FROM personal_data_key WHERE id = ANY (?) ORDER BY id FOR SHARE",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", sorted)),
+                PostgresPersonalData::key).forEach(key -> found.put(key.id(), key));
+        UUID[] live = found.values().stream().filter(key -> !key.erased()).map(StoredDataKey::id).sorted()
+                .toArray(UUID[]::new);
+        if (live.length > 0) {
+            jdbc.update("INSERT INTO report_subject_key (data_key_id, report_id) SELECT unnest(?::uuid[]), ?"
+                    + " ON CONFLICT DO NOTHING", ps -> {
+                        ps.setArray(1, ps.getConnection().createArrayOf("uuid", live));
+                        ps.setObject(2, reportId);
+                    });
+        }
+        return found;
     }
 
     @Override
@@ -206,7 +268,7 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     private static SubjectErasure erasure(ResultSet rs) throws SQLException {
         return new SubjectErasure(rs.getObject(1, UUID.class), new TenantId(rs.getString(2)),
                 new SubjectIndex(rs.getBytes(3)), rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getInt(6),
-                rs.getLong(7), rs.getBoolean(8));
+                rs.getLong(7), rs.getBoolean(8), rs.getInt(9));
     }
 
     private static SQLException checkViolation(Throwable e) {

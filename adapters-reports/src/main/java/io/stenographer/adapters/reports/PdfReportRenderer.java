@@ -249,14 +249,14 @@ public final class PdfReportRenderer implements RenderReportPort {
             String resource = ReportJson.string(event, "resource.type") == null ? ""
                     : ReportJson.string(event, "resource.type") + "/" + ReportJson.string(event, "resource.id");
             String actor = nz(ReportJson.string(event, "actor.id"));
-            String displayName = ReportJson.string(event, "actor.displayName");
+            String displayName = entry.text("actor.displayName");
             if (displayName != null) {
                 actor += " (" + displayName + ")";
             }
             l.ensure(20);
             l.row(List.of(Long.toString(entry.index()), shortTime(ReportJson.string(event, "occurredAt")), actor,
                     nz(ReportJson.string(event, "action")), resource, nz(ReportJson.string(event, "outcome")),
-                    nz(ReportJson.string(event, "reason"))), WIDTHS, ReportFonts.Style.REGULAR, 7);
+                    nz(entry.text("reason"))), WIDTHS, ReportFonts.Style.REGULAR, 7);
             JsonValue metadata = event.members().get("metadata");
             // The renderer's part first (ids, and a redaction marker the event's text cannot forge or push out of
             // sight), then the event's metadata in what room is left.

@@ -50,6 +50,9 @@ public final class CreateReportService implements CreateReportUseCase {
     @Override
     public ReportJob create(CreateReportCommand command) {
         command.caller().require(Role.AUDITOR, command.tenant());
+        if (command.parameters().personalData()) {
+            command.caller().require(Role.PERSONAL_DATA_READER, command.tenant());
+        }
         command.parameters().checkFits(command.type());
         return transactions.inTransaction(() -> {
             jobs.lockTenant(command.tenant());

@@ -11,6 +11,10 @@ import io.stenographer.application.port.out.TrackReportJobsPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.EventId;
+import io.stenographer.domain.event.PersonalField;
+import io.stenographer.domain.privacy.DataKey;
+import io.stenographer.domain.privacy.PersonalValueState;
 import io.stenographer.domain.event.SealedEventFormat;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.json.JsonNumber;
@@ -89,6 +93,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final long maxEvents;
     private final long pdfMaxRows;
     private final Claiming claiming;
+    private final PersonalDataVault vault;
     /** Reports this instance is generating: never claimed again here while they run, whatever their heartbeat. */
     private final Set<UUID> generating = ConcurrentHashMap.newKeySet();
 
@@ -96,7 +101,8 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             SelfAudit selfAudit, StoreReportFilesPort files, SpoolReportEventsPort spools, RenderReportPort renderer,
             TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
-            DeriveReportSecretPort secrets, long maxEvents, long pdfMaxRows, Claiming claiming) {
+            DeriveReportSecretPort secrets, long maxEvents, long pdfMaxRows, Claiming claiming,
+            PersonalDataVault vault) {
         this.jobs = jobs;
         this.log = log;
         this.archived = archived;
@@ -112,6 +118,7 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         this.maxEvents = maxEvents;
         this.pdfMaxRows = pdfMaxRows;
         this.claiming = claiming;
+        this.vault = vault;
     }
 
     /**
@@ -212,7 +219,8 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
                     : lost(claim, generated.events());
         } catch (ClaimLost e) {
             return lost(claim, 0);
-        } catch (IllegalArgumentException | LogIntegrityViolation | ReportTooLarge e) {
+        } catch (IllegalArgumentException | LogIntegrityViolation | ReportTooLarge
+                | PersonalDataVault.ReportKeyErased e) {
             return fail(claim, e.getMessage())
                     ? new Outcome(job.id(), claim.attempt(), 0, e.getMessage(),
                             e instanceof LogIntegrityViolation ? e : null, false)
@@ -334,8 +342,12 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             });
         };
         checkClaim(stillClaimed);
+        // A file with personal values is stored encrypted under the report's own key, which erasing any subject whose
+        // values it holds destroys (docs/PRIVACY.md, "Reports with personal data").
+        Optional<DataKey> fileKey = job.parameters().personalData()
+                ? Optional.of(vault.reportKey(job.tenant(), job.id())) : Optional.empty();
         // An attempt that lost its claim may have stored the file already; the store keeps the first of identical files.
-        StoreReportFilesPort.Stored stored = files.write(job.tenant(), job.id(), job.format(), out -> {
+        StoreReportFilesPort.Stored stored = files.write(job.tenant(), job.id(), job.format(), fileKey, out -> {
             switch (job.format()) {
                 case JSON -> JsonReportWriter.write(document, events, out);
                 case CSV -> CsvReportWriter.write(events, out);
@@ -465,13 +477,18 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
             }
             return list;
         })) : null;
+        // Only a report that asked for personal data (and whose requester holds the role) decrypts anything.
+        Map<EventId, Map<PersonalField, PersonalValueState>> personal = job.parameters().personalData()
+                ? transactions.inTransaction(() -> vault.revealForReport(job.id(), events)) : Map.of();
         for (int i = 0; i < leaves.size(); i++) {
             AuditEvent event = events.get(i);
             Redactor.Redacted published = redactor == null
                     ? new Redactor.Redacted(SealedEventFormat.toJson(event), List.of())
                     : redactor.redact(event);
-            sink.accept(ReportEntry.publish(leaves.get(i).index(), leaves.get(i).leafHash(), published, redacting,
-                    computed == null ? null : computed.get(i)));
+            ReportEntry entry = ReportEntry.publish(leaves.get(i).index(), leaves.get(i).leafHash(), published,
+                    redacting, computed == null ? null : computed.get(i));
+            Map<PersonalField, PersonalValueState> fields = personal.get(event.id());
+            sink.accept(fields == null ? entry : entry.withPersonalData(fields));
         }
         leaves.clear();
         events.clear();

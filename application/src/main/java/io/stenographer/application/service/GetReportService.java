@@ -161,6 +161,10 @@ public final class GetReportService implements GetReportUseCase {
     private ReportView downloadable(Caller caller, UUID id) {
         ReportView view = view(visible(caller, id));
         ReportJob job = view.job();
+        if (job.parameters().personalData()) {
+            // Its file holds personal values in clear once decrypted: only for those who may see them.
+            caller.require(Role.PERSONAL_DATA_READER, job.tenant());
+        }
         if (job.status() != ReportStatus.SUCCEEDED) {
             throw new ReportNotReady(id, job.status());
         }

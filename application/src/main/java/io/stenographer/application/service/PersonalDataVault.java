@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -45,6 +46,8 @@ public final class PersonalDataVault {
 
     /** The purpose string of subject blind indexes, so the same key never indexes two kinds of value alike. */
     public static final String SUBJECT_INDEX = "subject";
+    /** The purpose string of the blind index a report's own key is stored under (never a data subject's). */
+    public static final String REPORT_INDEX = "report";
 
     private final Function<TenantId, DataPolicy> policies;
     private final KeyManagementPort keyManagement;
@@ -187,13 +190,28 @@ public final class PersonalDataVault {
      * commitment is {@link PersonalValueState.Unreadable}, never shown.
      */
     public Map<EventId, Map<PersonalField, PersonalValueState>> reveal(List<AuditEvent> events) {
+        return reveal(events, store::keys);
+    }
+
+    /**
+     * As {@link #reveal(List)}, for a report that will hold the values: in the caller's transaction, the keys used are
+     * locked against erasure until it ends and recorded as used by the report, so that erasing a subject whose
+     * values the report holds also destroys the report's own key.
+     */
+    public Map<EventId, Map<PersonalField, PersonalValueState>> revealForReport(UUID reportId,
+            List<AuditEvent> events) {
+        return reveal(events, ids -> store.keysForReport(reportId, ids));
+    }
+
+    private Map<EventId, Map<PersonalField, PersonalValueState>> reveal(List<AuditEvent> events,
+            Function<Set<UUID>, Map<UUID, StoredDataKey>> keyLoader) {
         List<AuditEvent> committed = events.stream().filter(e -> !e.personal().isEmpty()).toList();
         Map<EventId, Map<PersonalField, PersonalValueState>> result = new LinkedHashMap<>();
         if (committed.isEmpty()) {
             return result;
         }
         List<SealedPersonalValue> stored = store.values(committed.stream().map(e -> e.id().value()).toList());
-        Map<UUID, StoredDataKey> keys = store.keys(stored.stream().map(SealedPersonalValue::keyId)
+        Map<UUID, StoredDataKey> keys = keyLoader.apply(stored.stream().map(SealedPersonalValue::keyId)
                 .collect(java.util.stream.Collectors.toSet()));
         Map<UUID, Map<String, SealedPersonalValue>> byEvent = new HashMap<>();
         for (SealedPersonalValue value : stored) {
@@ -207,6 +225,51 @@ public final class PersonalDataVault {
             result.put(event.id(), fields);
         }
         return result;
+    }
+
+    /** The report's file key could not be given: erasing one of its subjects destroyed it. */
+    public static final class ReportKeyErased extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReportKeyErased(UUID reportId) {
+            super("the file of report " + reportId + " held personal values of a data subject who has since been"
+                    + " erased; its key was destroyed with the subject's, so the file can no longer be read."
+                    + " Request the report again for what the log holds now");
+        }
+    }
+
+    /**
+     * The report's own data key, created on first use (in its own transaction): the key its stored file is encrypted
+     * under. Another attempt at the same report gets the same key.
+     *
+     * @throws ReportKeyErased when a subject of the report was erased meanwhile
+     */
+    public DataKey reportKey(TenantId tenant, UUID reportId) {
+        StoredDataKey candidate = new StoredDataKey(UUID.randomUUID(), tenant,
+                new SubjectIndex(keyManagement.blindIndex(tenant, REPORT_INDEX, reportId.toString())),
+                keyManagement.wrap(tenant, DataKey.generate(random)));
+        StoredDataKey stored = transactions.inTransaction(() -> store.reportKey(reportId, candidate, clock.instant()));
+        return reportDataKey(tenant, reportId, stored);
+    }
+
+    /**
+     * The key a report's stored file is encrypted under; empty when the file is not encrypted (the report holds no
+     * personal values). In the caller's transaction.
+     *
+     * @throws ReportKeyErased when a subject of the report was erased
+     */
+    public Optional<DataKey> storedReportKey(TenantId tenant, UUID reportId) {
+        return store.reportKeyOf(reportId).map(stored -> reportDataKey(tenant, reportId, stored));
+    }
+
+    private DataKey reportDataKey(TenantId tenant, UUID reportId, StoredDataKey stored) {
+        if (!stored.tenant().equals(tenant)) {
+            throw new IllegalStateException("the key of report " + reportId + " belongs to another tenant");
+        }
+        if (stored.erased()) {
+            throw new ReportKeyErased(reportId);
+        }
+        return unwrap(stored);
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.stenographer.application.service;
 
 import io.stenographer.application.port.in.ReportFileCorrupted;
+import io.stenographer.application.port.in.ReportFileGone;
 import io.stenographer.application.port.in.ReportFileUnavailable;
+import io.stenographer.domain.privacy.DataKey;
+import io.stenographer.domain.privacy.PersonalDataUnreadable;
+import io.stenographer.domain.privacy.ReportFileCipher;
+import java.io.OutputStream;
 import io.stenographer.application.port.out.ArchiveSegmentsPort;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveContentMismatch;
 import io.stenographer.application.port.out.ArchiveSegmentsPort.ArchiveObjectExists;
@@ -53,9 +58,26 @@ public final class ReportFiles implements StoreReportFilesPort {
     private final Clock clock;
     private final long inlineMaxBytes;
     private final ReportFileRetention retention;
+    private final FileKeys fileKeys;
+
+    /** The key a report's stored file is encrypted under, if it is. */
+    @FunctionalInterface
+    public interface FileKeys {
+
+        /** No stored file is encrypted (a store that never holds personal values). */
+        FileKeys NONE = (tenant, reportId) -> Optional.empty();
+
+        /**
+         * In the caller's transaction.
+         *
+         * @throws PersonalDataVault.ReportKeyErased when the key was destroyed by an erasure
+         */
+        Optional<DataKey> keyOf(TenantId tenant, UUID reportId);
+    }
 
     public ReportFiles(StageReportFilesPort staging, CatalogReportFilesPort catalog, ArchiveSegmentsPort archive,
-            TransactionRunner transactions, Clock clock, long inlineMaxBytes, ReportFileRetention retention) {
+            TransactionRunner transactions, Clock clock, long inlineMaxBytes, ReportFileRetention retention,
+            FileKeys fileKeys) {
         if (inlineMaxBytes < 0 || inlineMaxBytes > MAX_INLINE_BYTES) {
             throw new IllegalArgumentException("stenographer.reports.files.inline-max-bytes must be 0.."
                     + MAX_INLINE_BYTES + ", was " + inlineMaxBytes);
@@ -67,6 +89,7 @@ public final class ReportFiles implements StoreReportFilesPort {
         this.clock = clock;
         this.inlineMaxBytes = inlineMaxBytes;
         this.retention = retention;
+        this.fileKeys = fileKeys;
     }
 
     public ReportFileRetention retention() {
@@ -74,17 +97,31 @@ public final class ReportFiles implements StoreReportFilesPort {
     }
 
     @Override
-    public Stored write(TenantId tenant, UUID id, ReportFormat format, Content content) throws IOException {
-        try (StageReportFilesPort.Staged staged = staging.stage(content)) {
+    public Stored write(TenantId tenant, UUID id, ReportFormat format, Optional<DataKey> sealedUnder,
+            Content content) throws IOException {
+        Digesting plain = new Digesting();
+        Content stored = sealedUnder.isEmpty() ? content : out -> {
+            // Only ciphertext reaches the scratch copy; the record describes the content as written.
+            try (Digesting.Stream counted = plain.around(ReportFileCipher.sealing(sealedUnder.get(), id, out))) {
+                content.writeTo(counted);
+            }
+        };
+        try (StageReportFilesPort.Staged staged = staging.stage(stored)) {
+            long bytes = sealedUnder.isEmpty() ? staged.bytes() : plain.bytes();
+            Hash sha256 = sealedUnder.isEmpty() ? staged.sha256() : plain.sha256();
+            if (sealedUnder.isPresent() && staged.bytes() != ReportFileCipher.sealedLength(bytes)) {
+                throw new IllegalStateException("report " + id + ": the encrypted file has " + staged.bytes()
+                        + " bytes, not the " + ReportFileCipher.sealedLength(bytes) + " its content makes");
+            }
             Instant now = clock.instant();
             ReportFile wanted;
             if (staged.bytes() <= inlineMaxBytes) {
-                wanted = ReportFile.record(id, tenant, format, staged.bytes(), staged.sha256(),
+                wanted = ReportFile.record(id, tenant, format, bytes, sha256,
                         ReportFile.Location.DATABASE, null, now, null);
             } else {
                 String key = ReportFile.archiveKey(tenant, id, format);
                 StoredObject object = putInArchive(id, key, staged, retention.expiresAt(now));
-                wanted = ReportFile.record(id, tenant, format, staged.bytes(), staged.sha256(),
+                wanted = ReportFile.record(id, tenant, format, bytes, sha256,
                         ReportFile.Location.ARCHIVE, key, now, object.retainUntil());
             }
             ReportFile file = recordOrCompare(wanted, staged);
@@ -193,6 +230,15 @@ public final class ReportFiles implements StoreReportFilesPort {
      * @throws ReportFileUnavailable the archive store could not be read
      */
     public Checked checked(ReportFile file) {
+        Optional<DataKey> key;
+        try {
+            key = transactions.inTransaction(() -> fileKeys.keyOf(file.tenant(), file.reportId()));
+        } catch (PersonalDataVault.ReportKeyErased e) {
+            throw new ReportFileGone(file.reportId(), null, e.getMessage());
+        }
+        if (key.isPresent()) {
+            return sealed(file, key.get());
+        }
         if (file.location() == ReportFile.Location.DATABASE) {
             byte[] bytes = transactions.inTransaction(() -> catalog.content(file.reportId())).orElseThrow(
                     () -> new ReportFileCorrupted(file.reportId(), "the file of report " + file.reportId()
@@ -209,22 +255,7 @@ public final class ReportFiles implements StoreReportFilesPort {
                 }
             };
         }
-        StageReportFilesPort.Staged copy;
-        try {
-            copy = staging.stage(out -> {
-                try (InputStream in = archive.open(file.archiveKey())) {
-                    in.transferTo(out);
-                }
-            });
-        } catch (ArchiveContentMismatch e) {
-            throw corrupted(file, "its archive object no longer matches the SHA-256 the store recorded (" + e.getMessage()
-                    + ")");
-        } catch (ArchiveObjectNotFound e) {
-            throw corrupted(file, "its archive object " + file.archiveKey() + " is missing from the archive store");
-        } catch (ArchiveUnavailable | IOException e) {
-            throw new ReportFileUnavailable(file.reportId(), "the file of report " + file.reportId()
-                    + " could not be read from the archive store just now; retry later", e);
-        }
+        StageReportFilesPort.Staged copy = archivedCopy(file);
         try {
             requireMatches(file, copy.bytes(), copy.sha256());
         } catch (RuntimeException e) {
@@ -244,6 +275,128 @@ public final class ReportFiles implements StoreReportFilesPort {
         };
     }
 
+    /** The archive object of a file, copied to scratch space (hashed on the way by the store's own check). */
+    private StageReportFilesPort.Staged archivedCopy(ReportFile file) {
+        try {
+            return staging.stage(out -> {
+                try (InputStream in = archive.open(file.archiveKey())) {
+                    in.transferTo(out);
+                }
+            });
+        } catch (ArchiveContentMismatch e) {
+            throw corrupted(file, "its archive object no longer matches the SHA-256 the store recorded (" + e.getMessage()
+                    + ")");
+        } catch (ArchiveObjectNotFound e) {
+            throw corrupted(file, "its archive object " + file.archiveKey() + " is missing from the archive store");
+        } catch (ArchiveUnavailable | IOException e) {
+            throw new ReportFileUnavailable(file.reportId(), "the file of report " + file.reportId()
+                    + " could not be read from the archive store just now; retry later", e);
+        }
+    }
+
+    /**
+     * A file stored encrypted: its stored bytes are fetched as any file's, then every segment is decrypted once, only
+     * to hash the content against the record (the plaintext is not kept); a range is then decrypted as it is read.
+     */
+    private Checked sealed(ReportFile file, DataKey key) {
+        long storedBytes = ReportFileCipher.sealedLength(file.bytes());
+        ReportFileCipher.SealedSource source;
+        Runnable cleanup;
+        if (file.location() == ReportFile.Location.DATABASE) {
+            byte[] bytes = transactions.inTransaction(() -> catalog.content(file.reportId())).orElseThrow(
+                    () -> corrupted(file, "it is recorded in the database but its bytes are missing"));
+            if (bytes.length != storedBytes) {
+                throw corrupted(file, "its encrypted bytes (" + bytes.length + ") are not the " + storedBytes
+                        + " its recorded size makes");
+            }
+            source = from -> new ByteArrayInputStream(bytes, Math.toIntExact(from), bytes.length - (int) from);
+            cleanup = () -> { };
+        } else {
+            StageReportFilesPort.Staged copy = archivedCopy(file);
+            if (copy.bytes() != storedBytes) {
+                copy.close();
+                throw corrupted(file, "its encrypted object (" + copy.bytes() + " bytes) is not the " + storedBytes
+                        + " its recorded size makes");
+            }
+            source = from -> copy.open(from, copy.bytes() - from);
+            cleanup = copy::close;
+        }
+        try (InputStream in = ReportFileCipher.opening(key, file.reportId(), file.bytes(), source, 0, file.bytes())) {
+            Digesting content = new Digesting();
+            try (Digesting.Stream hashed = content.around(OutputStream.nullOutputStream())) {
+                in.transferTo(hashed);
+            }
+            requireMatches(file, content.bytes(), content.sha256());
+        } catch (PersonalDataUnreadable e) {
+            cleanup.run();
+            throw corrupted(file, "its encrypted bytes do not open under the report's key (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            cleanup.run();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ReportFileUnavailable(file.reportId(), "the file of report " + file.reportId()
+                    + " could not be read just now; retry later", e);
+        }
+        return new Checked() {
+            @Override
+            public InputStream open(long offset, long length) throws IOException {
+                return ReportFileCipher.opening(key, file.reportId(), file.bytes(), source, offset, length);
+            }
+
+            @Override
+            public void close() {
+                cleanup.run();
+            }
+        };
+    }
+
+    /** Counts and hashes what passes through the streams it makes. */
+    private static final class Digesting {
+        private final MessageDigest digest = sha256Digest();
+        private long bytes;
+
+        Stream around(OutputStream out) {
+            return new Stream(out);
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        Hash sha256() {
+            return new Hash(digest.digest());
+        }
+
+        final class Stream extends java.io.FilterOutputStream {
+            Stream(OutputStream out) {
+                super(out);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                digest.update((byte) b);
+                bytes++;
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                digest.update(b, off, len);
+                bytes += len;
+                out.write(b, off, len);
+            }
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
     private static void requireMatches(ReportFile file, long bytes, Hash sha256) {
         if (bytes != file.bytes() || !sha256.equals(file.sha256())) {
             throw corrupted(file, "its stored bytes (" + bytes + " bytes, sha256 " + sha256.hex() + ") do not match the"
@@ -259,10 +412,6 @@ public final class ReportFiles implements StoreReportFilesPort {
     }
 
     private static Hash sha256(byte[] bytes) {
-        try {
-            return new Hash(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return new Hash(sha256Digest().digest(bytes));
     }
 }

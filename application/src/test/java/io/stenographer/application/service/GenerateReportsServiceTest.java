@@ -70,6 +70,7 @@ class GenerateReportsServiceTest {
     private final Map<UUID, ReportJob> jobs = new LinkedHashMap<>();
     private final Map<UUID, String> statuses = new HashMap<>();
     private final Map<UUID, ByteArrayOutputStream> files = new HashMap<>();
+    private final java.util.Set<UUID> sealedFiles = new java.util.HashSet<>();
     private boolean dropLeaf;
     /** Every leaf index the worker read. */
     private final List<Long> read = new ArrayList<>();
@@ -83,7 +84,7 @@ class GenerateReportsServiceTest {
                     throw new UnsupportedOperationException("no PDF here");
                 }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock,
                 (tenant, reportId) -> new byte[32], maxEvents, 10,
-                new GenerateReportsService.Claiming("instance-1", Duration.ofSeconds(60), 3, 1));
+                new GenerateReportsService.Claiming("instance-1", Duration.ofSeconds(60), 3, 1), null);
     }
 
     private void seed(int count) {
@@ -277,7 +278,10 @@ class GenerateReportsServiceTest {
         return new StoreReportFilesPort() {
             @Override
             public Stored write(io.stenographer.domain.event.TenantId tenant, UUID id, ReportFormat format,
-                    Content content) throws IOException {
+                    java.util.Optional<io.stenographer.domain.privacy.DataKey> sealedUnder, Content content)
+                    throws IOException {
+                // Sealing is ReportFiles' part (ReportFilesTest); here only whether the generator asked for it.
+                sealedUnder.ifPresent(key -> sealedFiles.add(id));
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 content.writeTo(out);
                 files.put(id, out);

@@ -61,7 +61,7 @@ class PurgeReportFilesServiceTest {
             RetentionPeriod.parse("P1D"), reports.port(), holds, this::purgeEventPending);
     private final InMemoryArchive archive = new InMemoryArchive(clock);
     private final ReportFiles files = new ReportFiles(new InMemoryReportStaging(), catalog, archive, transactions,
-            clock, INLINE_MAX, retention);
+            clock, INLINE_MAX, retention, ReportFiles.FileKeys.NONE);
     private final InMemoryJobRuns runs = new InMemoryJobRuns(transactions);
     private final PurgeReportFilesService purge = service(catalog);
 
@@ -92,7 +92,7 @@ class PurgeReportFilesServiceTest {
     private ReportJob generated(int size, Instant from, Instant to) throws Exception {
         byte[] content = "r".repeat(size).getBytes(StandardCharsets.US_ASCII);
         ReportJob job = reports.succeeded(ACME, ReportFormat.JSON, from, to, clock.instant(), content);
-        files.write(ACME, job.id(), ReportFormat.JSON, out -> out.write(content));
+        files.write(ACME, job.id(), ReportFormat.JSON, java.util.Optional.empty(), out -> out.write(content));
         return job;
     }
 
@@ -184,10 +184,10 @@ class PurgeReportFilesServiceTest {
         InMemoryReportFiles strictDatabase = new InMemoryReportFiles(transactions, clock,
                 RetentionPeriod.parse("P1Y"), reports.port(), holds, this::purgeEventPending);
         ReportFiles strictFiles = new ReportFiles(new InMemoryReportStaging(), strictDatabase, archive, transactions,
-                clock, INLINE_MAX, retention);
+                clock, INLINE_MAX, retention, ReportFiles.FileKeys.NONE);
         ReportJob young = reports.succeeded(ACME, ReportFormat.CSV, NOW, NOW.plusSeconds(1), clock.instant(),
                 new byte[] {1});
-        strictFiles.write(ACME, young.id(), ReportFormat.CSV, out -> out.write(1));
+        strictFiles.write(ACME, young.id(), ReportFormat.CSV, java.util.Optional.empty(), out -> out.write(1));
         clock.advance(Duration.ofDays(31));
         ReportFilesTenantOutcome refused = outcome(service(strictDatabase).run(byAdmin(false)));
         assertThat(refused.filesBelowFloor()).isEqualTo(1);

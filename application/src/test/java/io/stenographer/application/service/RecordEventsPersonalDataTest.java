@@ -354,5 +354,20 @@ class RecordEventsPersonalDataTest {
         public boolean rewrap(UUID keyId, WrappedDataKey wrapped) {
             return inner.rewrap(keyId, wrapped);
         }
+
+        @Override
+        public StoredDataKey reportKey(UUID reportId, StoredDataKey candidate, Instant createdAt) {
+            return inner.reportKey(reportId, candidate, createdAt);
+        }
+
+        @Override
+        public java.util.Optional<StoredDataKey> reportKeyOf(UUID reportId) {
+            return inner.reportKeyOf(reportId);
+        }
+
+        @Override
+        public Map<UUID, StoredDataKey> keysForReport(UUID reportId, Collection<UUID> ids) {
+            return inner.keysForReport(reportId, ids);
+        }
     }
 }

@@ -52,13 +52,13 @@ class ReportDownloadsTest {
     private final ReportFileRetention retention = new ReportFileRetention(RetentionPeriod.parse("P30D"),
             RetentionPeriod.parse("P1D"));
     private final ReportFiles files = new ReportFiles(staging, catalog, new InMemoryArchive(clock), transactions, clock,
-            100, retention);
+            100, retention, ReportFiles.FileKeys.NONE);
     private final GetReportService get = new GetReportService(reports.port(), catalog, files,
             new SelfAudit(events, clock, new SplittableRandom(3)), transactions);
 
     private ReportJob generated(byte[] content) throws Exception {
         ReportJob job = reports.succeeded(ACME, ReportFormat.CSV, NOW.minusSeconds(86_400), NOW, NOW, content);
-        files.write(ACME, job.id(), ReportFormat.CSV, out -> out.write(content));
+        files.write(ACME, job.id(), ReportFormat.CSV, java.util.Optional.empty(), out -> out.write(content));
         return job;
     }
 

@@ -67,7 +67,7 @@ class ReportServicesTest {
             RetentionPeriod.parse("P1D"), jobs, new InMemoryLegalHolds(transactions), id -> true);
     private final ReportFiles fileStore = new ReportFiles(new InMemoryReportStaging(), reportFiles,
             new InMemoryArchive(clock), transactions, clock, 1024,
-            new ReportFileRetention(RetentionPeriod.parse("P90D"), RetentionPeriod.parse("P1D")));
+            new ReportFileRetention(RetentionPeriod.parse("P90D"), RetentionPeriod.parse("P1D")), ReportFiles.FileKeys.NONE);
     private final GetReportService get = new GetReportService(jobs, reportFiles, fileStore, selfAudit, transactions);
 
     private CreateReportCommand command(Caller caller, TenantId tenant) {
@@ -125,7 +125,7 @@ class ReportServicesTest {
         assertThatThrownBy(() -> get.download(new ReportQuery(auditor("ann", ACME), job.id()),
                 GetReportUseCase.Part.whole())).isInstanceOf(ReportNotReady.class);
         jobs.finish(job.id());
-        fileStore.write(ACME, job.id(), ReportFormat.CSV, out -> out.write(("content of " + job.id()).getBytes()));
+        fileStore.write(ACME, job.id(), ReportFormat.CSV, java.util.Optional.empty(), out -> out.write(("content of " + job.id()).getBytes()));
         var download = get.download(new ReportQuery(auditor("bob", ACME), job.id()), GetReportUseCase.Part.whole());
         assertThat(new String(download.content().open().readAllBytes())).isEqualTo("content of " + job.id());
         assertThat(events.committed()).extracting(e -> e.content().action().value())

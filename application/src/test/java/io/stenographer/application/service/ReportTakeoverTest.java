@@ -90,7 +90,7 @@ class ReportTakeoverTest {
                 null), new SelfAudit(audit, clock, new SplittableRandom(5)), files(), spools, noPdf(),
                 new TenantKeySets(signer, new InMemorySigningKeys()), manifest -> log.signer().sign(manifest.body()),
                 transactions, clock, (tenant, reportId) -> new byte[32], 1_000_000, 10,
-                new GenerateReportsService.Claiming(instance, TAKEOVER, 3, 1));
+                new GenerateReportsService.Claiming(instance, TAKEOVER, 3, 1), null);
     }
 
     private ReportJob queue(ReportFormat format) {
@@ -306,7 +306,9 @@ class ReportTakeoverTest {
     private StoreReportFilesPort files() {
         return new StoreReportFilesPort() {
             @Override
-            public Stored write(TenantId tenant, UUID id, ReportFormat format, Content content) throws IOException {
+            public Stored write(TenantId tenant, UUID id, ReportFormat format,
+                    java.util.Optional<io.stenographer.domain.privacy.DataKey> sealedUnder, Content content)
+                    throws IOException {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 content.writeTo(out);
                 byte[] existing = stored.get(id);

@@ -63,8 +63,11 @@ public class ReportFilesConfiguration {
     @ApplicationScoped
     ReportFiles reportFiles(StageReportFilesPort staging, PostgresReportFiles catalog, ArchiveSegmentsPort archive,
             TransactionRunner transactions, Clock clock, ReportFileRetention retention,
+            io.stenographer.application.service.PersonalDataVault vault,
             @ConfigProperty(name = "stenographer.reports.files.inline-max-bytes") long inlineMaxBytes) {
-        return new ReportFiles(staging, catalog, archive, transactions, clock, inlineMaxBytes, retention);
+        // A report with personal data is stored encrypted under its own key (docs/PRIVACY.md).
+        return new ReportFiles(staging, catalog, archive, transactions, clock, inlineMaxBytes, retention,
+                vault::storedReportKey);
     }
 
     @Produces

@@ -63,7 +63,7 @@ public class ReportsConfiguration {
             ArchivedEventReader archived, SelfAudit selfAudit, StoreReportFilesPort files,
             SpoolReportEventsPort spools, TenantKeySets keySets,
             SignReportManifestPort manifestSigner, TransactionRunner transactions, Clock clock,
-            DeriveReportSecretPort secrets,
+            DeriveReportSecretPort secrets, io.stenographer.application.service.PersonalDataVault vault,
             @ConfigProperty(name = "stenographer.reports.fonts-dir") Path fontsDirectory,
             @ConfigProperty(name = "stenographer.reports.max-events") long maxEvents,
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows,
@@ -75,6 +75,6 @@ public class ReportsConfiguration {
                 manifestSigner, transactions, clock, secrets, maxEvents, pdfMaxRows,
                 // A new id at every start: a restarted instance takes over its own earlier claims like any other.
                 new GenerateReportsService.Claiming(UUID.randomUUID().toString(), takeoverAfter, maxAttempts,
-                        maxRunningPerTenant));
+                        maxRunningPerTenant), vault);
     }
 }

@@ -9,14 +9,21 @@ import io.stenographer.domain.merkle.InclusionProof;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import io.stenographer.domain.event.PersonalField;
+import io.stenographer.domain.privacy.PersonalValueState;
 
 /**
  * One row of a report's event table: the event as published (sealed, or redacted with the list of
  * changes), its place in the log, its leaf hash (withheld for a redacted event), and an inclusion proof
- * when the format carries one (withheld in a redacting export).
+ * when the format carries one (withheld in a redacting export). In a report with personal data, a v2 event's
+ * committed fields as its reader may see them ({@code personalData}: by field path, {@code value} and
+ * {@code opening} of a revealed value, or the {@code status} of one that is not); null otherwise.
  */
 public record ReportEntry(long index, Hash leafHash, JsonObject event, List<String> redactions,
-        InclusionProof proof) {
+        InclusionProof proof, JsonObject personalData) {
 
     public ReportEntry {
         Objects.requireNonNull(event, "event");
@@ -41,7 +48,47 @@ public record ReportEntry(long index, Hash leafHash, JsonObject event, List<Stri
             boolean redactingReport, InclusionProof proof) {
         boolean redacted = !published.changes().isEmpty();
         return new ReportEntry(index, redacted ? null : leafHash, published.event(), published.changes(),
-                redactingReport ? null : proof);
+                redactingReport ? null : proof, null);
+    }
+
+    /** This row with its event's committed fields as the report's reader may see them. */
+    public ReportEntry withPersonalData(Map<PersonalField, PersonalValueState> fields) {
+        Map<String, JsonValue> members = new TreeMap<>();
+        fields.forEach((field, state) -> {
+            ReportJson.Builder shown = ReportJson.object();
+            if (state instanceof PersonalValueState.Revealed revealed) {
+                shown.put("status", "revealed").put("value", revealed.disclosure().value())
+                        .put("opening", HexFormat.of().formatHex(revealed.disclosure().opening()));
+            } else if (state instanceof PersonalValueState.Unreadable unreadable) {
+                shown.put("status", "unreadable").put("detail", unreadable.reason());
+            } else {
+                shown.put("status", state instanceof PersonalValueState.Erased ? "erased" : "withheld");
+            }
+            members.put(field.path(), shown.build());
+        });
+        return new ReportEntry(index, leafHash, event, redactions, proof, new JsonObject(members));
+    }
+
+    /**
+     * The revealed value of a committed field, or null (not committed, not revealed, or no personal data in the
+     * report).
+     */
+    public JsonValue personalValue(String path) {
+        if (personalData == null || !(personalData.get(path) instanceof JsonObject field)) {
+            return null;
+        }
+        return field.get("value");
+    }
+
+    /** The event's own text at a path, or else the revealed personal value of that field (as text). */
+    public String text(String path) {
+        String own = ReportJson.string(event, path);
+        if (own != null) {
+            return own;
+        }
+        JsonValue revealed = personalValue(path);
+        return revealed == null ? null : revealed instanceof JsonString string ? string.value()
+                : io.stenographer.domain.json.CanonicalJson.canonicalize(revealed);
     }
 
     public boolean redacted() {
@@ -61,6 +108,9 @@ public record ReportEntry(long index, Hash leafHash, JsonObject event, List<Stri
             List<JsonValue> path = new ArrayList<>(proof.path().size());
             proof.path().forEach(hash -> path.add(new JsonString(hash.base64())));
             out.put("inclusionProof", new JsonArray(path));
+        }
+        if (personalData != null) {
+            out.put("personalData", personalData);
         }
         return out.build();
     }

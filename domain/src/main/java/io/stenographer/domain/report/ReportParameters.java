@@ -41,7 +41,8 @@ public record ReportParameters(
         Duration volumeWindow,
         List<String> redactFields,
         boolean pseudonymiseActors,
-        Long treeSize) {
+        Long treeSize,
+        boolean personalData) {
 
     public static final Duration MAX_PERIOD = Duration.ofDays(366);
     public static final int MAX_FILTER_LENGTH = 256;
@@ -63,7 +64,7 @@ public record ReportParameters(
     private static final String P = "parameters.";
     private static final Set<String> MEMBERS = Set.of("from", "to", "actor", "action", "resourceType", "resourceId",
             "outcome", "accessActions", "sensitiveActions", "deniedThreshold", "deniedWindow", "volumeActions",
-            "volumeThreshold", "volumeWindow", "redactFields", "pseudonymiseActors", "treeSize");
+            "volumeThreshold", "volumeWindow", "redactFields", "pseudonymiseActors", "treeSize", "personalData");
 
     public ReportParameters {
         if (from == null) {
@@ -107,7 +108,7 @@ public record ReportParameters(
     /** Only the period set; every rule setting at its default. */
     public static ReportParameters period(Instant from, Instant to) {
         return new ReportParameters(from, to, null, null, null, null, null, null, null, DEFAULT_DENIED_THRESHOLD,
-                null, null, DEFAULT_VOLUME_THRESHOLD, null, null, true, null);
+                null, null, DEFAULT_VOLUME_THRESHOLD, null, null, true, null, false);
     }
 
     /** Reads the {@code parameters} object of a report request, strictly, and checks it fits the type. */
@@ -137,7 +138,8 @@ public record ReportParameters(
                 patternList(json, "volumeActions"),
                 integer(json, "volumeThreshold", DEFAULT_VOLUME_THRESHOLD), duration(json, "volumeWindow"),
                 stringList(json, "redactFields"), bool(json, "pseudonymiseActors", true),
-                json.get("treeSize") == null ? null : (long) integer(json, "treeSize", 0));
+                json.get("treeSize") == null ? null : (long) integer(json, "treeSize", 0),
+                bool(json, "personalData", false));
         parameters.checkFits(type);
         return parameters;
     }
@@ -175,6 +177,8 @@ public record ReportParameters(
             case "deniedThreshold", "deniedWindow" -> type == ReportType.DENIED_ACCESS;
             case "volumeActions", "volumeThreshold", "volumeWindow" -> type == ReportType.UNUSUAL_VOLUME;
             case "redactFields", "pseudonymiseActors" -> type == ReportType.FOIA_EXPORT;
+            // A FOIA export is published: it never carries a personal value, whoever asks.
+            case "personalData" -> type != ReportType.FOIA_EXPORT;
             default -> true;
         };
     }
@@ -203,6 +207,9 @@ public record ReportParameters(
         }
         if (treeSize != null) {
             out.put("treeSize", treeSize);
+        }
+        if (personalData) {
+            out.put("personalData", JsonBoolean.TRUE);
         }
         return out.build();
     }

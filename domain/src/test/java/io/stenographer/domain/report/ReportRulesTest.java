@@ -21,7 +21,7 @@ class ReportRulesTest {
 
     private static ReportParameters denied(int threshold, Duration window) {
         return new ReportParameters(T0, END, null, null, null, null, null, null, null, threshold, window, null,
-                100, null, null, true, null);
+                100, null, null, true, null, false);
     }
 
     private static List<Finding> findings(ReportFixture log, ReportType type, ReportParameters parameters) {

@@ -16,11 +16,13 @@ public record ErasureResponse(
         int keysDestroyed,
         @Schema(description = "Encrypted values deleted within the request") long eventsCleared,
         @Schema(description = "true: more encrypted values (unreadable without the destroyed keys) are being deleted "
-                + "by the sweep, within seconds") boolean valuesPending) {
+                + "by the sweep, within seconds") boolean valuesPending,
+        @Schema(description = "Stored reports holding the subject's personal values whose own keys were destroyed "
+                + "with the subject's: their files can no longer be read (410)") int reportKeysDestroyed) {
 
     static ErasureResponse from(SubjectErasure erasure) {
         return new ErasureResponse(erasure.id().toString(), erasure.tenant().value(), erasure.subject().hex(),
                 erasure.requestedBy(), Timestamps.format(erasure.erasedAt()), erasure.keysDestroyed(),
-                erasure.eventsCleared(), erasure.valuesPending());
+                erasure.eventsCleared(), erasure.valuesPending(), erasure.reportKeysDestroyed());
     }
 }

@@ -76,6 +76,22 @@ public interface StorePersonalDataPort {
     /** The subject's erasures, oldest first. */
     List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject);
 
+    /**
+     * The report's own data key, which encrypts its stored file: {@code candidate} is stored as that key unless the
+     * report has one already (an earlier attempt), and the report's key is returned either way, erased or not.
+     */
+    StoredDataKey reportKey(UUID reportId, StoredDataKey candidate, Instant createdAt);
+
+    /** The report's own data key, erased or not; empty when its file holds no personal values. */
+    java.util.Optional<StoredDataKey> reportKeyOf(UUID reportId);
+
+    /**
+     * Keys by id, like {@link #keys}, for a report about to hold values decrypted under them: each live one is locked
+     * against erasure until the caller's transaction ends, and recorded as used by the report, so that erasing its
+     * subject later also destroys the report's own key.
+     */
+    Map<UUID, StoredDataKey> keysForReport(UUID reportId, Collection<UUID> ids);
+
     /** Live keys wrapped under another key-encryption key than {@code currentKekId}, at most {@code limit}. */
     List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit);
 

@@ -18,6 +18,10 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
     private final Map<UUID, StoredDataKey> keys = new HashMap<>();
     private final List<SealedPersonalValue> values = new ArrayList<>();
     private final List<SubjectErasure> erasures = new ArrayList<>();
+    /** Each report's own key id. */
+    private final Map<UUID, UUID> reportKeys = new HashMap<>();
+    /** The subjects' keys each report decrypted values under. */
+    private final Map<UUID, java.util.Set<UUID>> reportSubjectKeys = new HashMap<>();
     /** Subjects an active hold covers, by their id as the caller names them. */
     private final Map<String, String> heldSubjects = new HashMap<>();
 
@@ -97,14 +101,46 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
         long events = values.stream().filter(v -> live.contains(v.keyId())).map(SealedPersonalValue::eventId)
                 .distinct().count();
         values.removeIf(v -> live.contains(v.keyId()));
-        for (UUID id : live) {
+        List<UUID> reportsKeys = reportSubjectKeys.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(id -> keys.get(id).subject().equals(subject)
+                        && keys.get(id).tenant().equals(tenant)))
+                .map(e -> reportKeys.get(e.getKey())).filter(id -> !keys.get(id).erased()).toList();
+        for (UUID id : concat(live, reportsKeys)) {
             StoredDataKey key = keys.get(id);
             keys.put(id, new StoredDataKey(id, key.tenant(), key.subject(), null));
         }
         SubjectErasure erasure = new SubjectErasure(erasureId, tenant, subject, requestedBy, Instant.now(),
-                live.size(), events, false);
+                live.size(), events, false, reportsKeys.size());
         erasures.add(erasure);
         return erasure;
+    }
+
+    private static List<UUID> concat(List<UUID> a, List<UUID> b) {
+        List<UUID> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
+    }
+
+    @Override
+    public synchronized StoredDataKey reportKey(UUID reportId, StoredDataKey candidate, Instant createdAt) {
+        UUID id = reportKeys.computeIfAbsent(reportId, r -> {
+            keys.put(candidate.id(), candidate);
+            return candidate.id();
+        });
+        return keys.get(id);
+    }
+
+    @Override
+    public synchronized java.util.Optional<StoredDataKey> reportKeyOf(UUID reportId) {
+        return java.util.Optional.ofNullable(reportKeys.get(reportId)).map(keys::get);
+    }
+
+    @Override
+    public synchronized Map<UUID, StoredDataKey> keysForReport(UUID reportId, Collection<UUID> ids) {
+        Map<UUID, StoredDataKey> found = keys(ids);
+        found.values().stream().filter(key -> !key.erased()).forEach(key -> reportSubjectKeys
+                .computeIfAbsent(reportId, r -> new java.util.HashSet<>()).add(key.id()));
+        return found;
     }
 
     @Override

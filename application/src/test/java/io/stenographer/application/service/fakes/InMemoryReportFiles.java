@@ -91,7 +91,10 @@ public final class InMemoryReportFiles implements CatalogReportFilesPort, PurgeR
         if (content != null) {
             try {
                 byte[] bytes = content.readAllBytes();
-                if (bytes.length != file.bytes() || !InMemoryReportStaging.sha256(bytes).equals(file.sha256())) {
+                // As the database's trigger: an encrypted file's content only has the size its record makes.
+                boolean sealed = bytes.length == io.stenographer.domain.privacy.ReportFileCipher.sealedLength(file.bytes());
+                if (!sealed && (bytes.length != file.bytes()
+                        || !InMemoryReportStaging.sha256(bytes).equals(file.sha256()))) {
                     throw new IllegalStateException("the content does not match its recorded size and SHA-256");
                 }
                 pendingContents.put(file.reportId(), bytes);

@@ -16,6 +16,8 @@ import io.stenographer.domain.json.JsonParser;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.event.PersonalField;
+import io.stenographer.domain.privacy.Disclosure;
 import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.merkle.MerkleHashes;
 import io.stenographer.domain.report.ReportHeader;
@@ -61,7 +63,7 @@ public final class ReportBundleVerifier {
     static final int MAX_SMALL_ENTRY = 1 << 20;
     static final int MAX_LINE = 2 << 20;
     private static final Set<String> LINE_MEMBERS = Set.of("index", "leafHash", "event", "redactions",
-            "inclusionProof");
+            "inclusionProof", "personalData");
 
     private final KeySet trustedKeys;
     private final String expectedOrigin;
@@ -398,7 +400,10 @@ public final class ReportBundleVerifier {
                     fail(at + "event tenant is not the report's tenant " + tenant);
                 }
             } else {
-                sealed(at, event, leafHash);
+                AuditEvent parsed = sealed(at, event, leafHash);
+                if (parsed != null && line.get("personalData") != null) {
+                    personalData(at, parsed, line.get("personalData"));
+                }
             }
             if (line.get("inclusionProof") == null && mayWithholdProofs) {
                 unproven++;
@@ -409,10 +414,12 @@ public final class ReportBundleVerifier {
             }
         }
 
-        private void sealed(String at, JsonObject event, Hash leafHash) {
+        /** The event parsed, when it is a valid sealed event. */
+        private AuditEvent sealed(String at, JsonObject event, Hash leafHash) {
             byte[] canonical = CanonicalJson.canonicalBytes(event);
+            AuditEvent parsed = null;
             try {
-                AuditEvent parsed = SealedEventFormat.fromJson(event);
+                parsed = SealedEventFormat.fromJson(event);
                 if (!Arrays.equals(CanonicalJson.canonicalBytes(SealedEventFormat.toJson(parsed)), canonical)) {
                     fail(at + "event is not in sealed form");
                 }
@@ -425,6 +432,47 @@ public final class ReportBundleVerifier {
             if (!MerkleHashes.leafHash(canonical).equals(leafHash)) {
                 fail(at + "leaf hash does not match the event");
             }
+            return parsed;
+        }
+
+        /**
+         * A report with personal data carries each revealed value with the opening of its commitment: the value is
+         * the one the leaf committed to only if the two recompute the commitment in the sealed event.
+         */
+        private void personalData(String at, AuditEvent event, JsonValue personalData) {
+            if (!(personalData instanceof JsonObject fields)) {
+                fail(at + "personalData must be an object");
+                return;
+            }
+            fields.members().forEach((path, value) -> {
+                PersonalField field;
+                try {
+                    field = PersonalField.parse(path);
+                } catch (IllegalArgumentException e) {
+                    fail(at + "personalData names an unknown field " + path);
+                    return;
+                }
+                Hash committed = event.personal().byField().get(field);
+                if (committed == null) {
+                    fail(at + "personalData has " + path + ", which the event does not commit to");
+                    return;
+                }
+                if (!(value instanceof JsonObject shown) || !(shown.get("status") instanceof JsonString status)) {
+                    fail(at + "personalData." + path + " must be an object with a status");
+                    return;
+                }
+                if (!"revealed".equals(status.value())) {
+                    return;
+                }
+                try {
+                    byte[] opening = java.util.HexFormat.of().parseHex(((JsonString) shown.get("opening")).value());
+                    if (!new Disclosure(field, shown.get("value"), opening).matches(committed)) {
+                        fail(at + "the value of " + path + " does not open the event's commitment");
+                    }
+                } catch (RuntimeException e) {
+                    fail(at + "personalData." + path + " needs a value and a 32-byte hex opening");
+                }
+            });
         }
 
         private void proof(String at, JsonValue value, long index, Hash leafHash) {
