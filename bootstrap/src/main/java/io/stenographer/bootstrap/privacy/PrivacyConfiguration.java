@@ -1,5 +1,6 @@
 package io.stenographer.bootstrap.privacy;
 
+import io.stenographer.adapters.kms.AwsKmsKeyManagement;
 import io.stenographer.adapters.persistence.PostgresJobLock;
 import io.stenographer.adapters.persistence.PostgresPersonalData;
 import io.stenographer.application.port.in.RotateKeyEncryptionKeysUseCase;
@@ -18,6 +19,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +40,22 @@ public class PrivacyConfiguration {
     /** Looked up when the reload runs: both are produced by this class. */
     private final Instance<LocalKeyring> keyrings;
     private final Instance<PersonalDataVault> vaults;
+    /** stenographer.privacy.key-management=aws-kms: the keyring file is then neither read nor generated. */
+    private final boolean awsKms;
 
-    PrivacyConfiguration(Instance<LocalKeyring> keyrings, Instance<PersonalDataVault> vaults) {
+    PrivacyConfiguration(Instance<LocalKeyring> keyrings, Instance<PersonalDataVault> vaults,
+            @ConfigProperty(name = AwsKmsConfiguration.SETTING, defaultValue = "local") String keyManagement) {
         this.keyrings = keyrings;
         this.vaults = vaults;
+        this.awsKms = AwsKmsConfiguration.chosen(keyManagement);
+    }
+
+    /** The local keyring, or AWS KMS (docs/PRIVACY.md §2); only the one chosen is built, at start-up. */
+    @Produces
+    @Singleton
+    @Startup
+    KeyManagementPort keyManagement(Instance<AwsKmsKeyManagement> kms) {
+        return awsKms ? kms.get() : keyrings.get();
     }
 
     /**
@@ -51,7 +65,7 @@ public class PrivacyConfiguration {
      */
     @Produces
     @Singleton
-    @Startup
+    @Typed(LocalKeyring.class)
     LocalKeyring keyring(@ConfigProperty(name = "stenographer.privacy.keyring-file") Path file,
             @ConfigProperty(name = "stenographer.privacy.generate-keyring", defaultValue = "true") boolean generate,
             @ConfigProperty(name = KeyringPassphrase.SETTING) Optional<String> passphrase,
@@ -144,6 +158,9 @@ public class PrivacyConfiguration {
     @Scheduled(every = "${stenographer.privacy.keyring-reload-every:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadKeyring() {
+        if (awsKms) {
+            return;
+        }
         LocalKeyring keyring = keyrings.get();
         List<String> before = keyring.generations();
         keyring.reload();
@@ -152,15 +169,21 @@ public class PrivacyConfiguration {
         }
     }
 
-    /** The key-encryption key schedule (docs/PRIVACY.md §5), run once a day by {@code KeyRotationTrigger}. */
+    /**
+     * The key-encryption key schedule (docs/PRIVACY.md §5), run once a day by {@code KeyRotationTrigger}. With AWS KMS
+     * it only logs that it skipped: KMS rotates the key itself.
+     */
     @Produces
     @Singleton
-    RotateKeyEncryptionKeysUseCase keyEncryptionKeySchedule(LocalKeyring keyring, RewrapDataKeysService rewrap,
-            PostgresJobLock locks, Clock clock,
+    RotateKeyEncryptionKeysUseCase keyEncryptionKeySchedule(KeyManagementPort keyManagement,
+            RewrapDataKeysService rewrap, PostgresJobLock locks, Clock clock,
             @ConfigProperty(name = "stenographer.privacy.kek-rotate-every") Duration rotateEvery,
             @ConfigProperty(name = "stenographer.privacy.kek-keep-retired-for") Duration keepRetiredFor) {
-        return new RotateKeyEncryptionKeysService(new KeyringGenerations(keyring), rewrap, locks, clock, rotateEvery,
-                keepRetiredFor);
+        if (awsKms) {
+            return new KmsManagedKeyRotation(keyManagement.currentKeyEncryptionKeyId(TenantId.of("keyring")));
+        }
+        return new RotateKeyEncryptionKeysService(new KeyringGenerations(keyrings.get()), rewrap, locks, clock,
+                rotateEvery, keepRetiredFor);
     }
 
     /** Its bean types include both use cases it implements: erasure, and revealing personal values to readers. */
