@@ -35,25 +35,29 @@ import javax.crypto.spec.SecretKeySpec;
  * fails as in KMS) and really MACs (HMAC-SHA256). Tests can disable a key, schedule its deletion, make every call
  * fail with a given error code, or make it stop answering.
  *
+ * <p>Test code only: a test source folder of this module and of bootstrap (its wiring test), never shipped.
+ *
  * <p>What it checks is our side: the requests the real SDK client sends (key ids, encryption context, algorithms)
  * and how the adapter maps answers and errors. It does not check signatures beyond their presence, IAM policies,
  * grants, quotas, latency, automatic rotation or multi-region keys, and its ciphertext format is its own.
  */
-final class KmsEmulator implements AutoCloseable {
+public final class KmsEmulator implements AutoCloseable {
 
-    static final String REGION = "eu-central-1";
-    static final String ACCOUNT = "111122223333";
+    public static final String REGION = "eu-central-1";
+    public static final String ACCOUNT = "111122223333";
+    private static final String SIGNATURE = "AWS4-HMAC-SHA256 Credential=";
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
-    /** One request as received; {@code body} is its parsed JSON. */
-    record Received(String operation, String contentType, boolean signed, Map<String, Object> body) {
+    /** One request as received; {@code body} is its parsed JSON, {@code accessKeyId} from its signature. */
+    public record Received(String operation, String contentType, boolean signed, String accessKeyId,
+            Map<String, Object> body) {
 
-        String string(String field) {
+        public String string(String field) {
             return (String) body.get(field);
         }
 
         @SuppressWarnings("unchecked")
-        Map<String, String> map(String field) {
+        public Map<String, String> map(String field) {
             return (Map<String, String>) body.get(field);
         }
     }
@@ -100,7 +104,7 @@ final class KmsEmulator implements AutoCloseable {
         this.threads = threads;
     }
 
-    static KmsEmulator start() throws IOException {
+    public static KmsEmulator start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         ExecutorService threads = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "kms-emulator");
@@ -114,12 +118,12 @@ final class KmsEmulator implements AutoCloseable {
         return emulator;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** A new enabled key; returns its ARN. */
-    String createKey(String keySpec, String keyUsage) {
+    public String createKey(String keySpec, String keyUsage) {
         Key key = new Key(keySpec, keyUsage, random);
         keys.put(key.id, key);
         keys.put(key.arn, key);
@@ -127,40 +131,40 @@ final class KmsEmulator implements AutoCloseable {
     }
 
     /** The key's id (the last part of its ARN). */
-    static String idOf(String arn) {
+    public static String idOf(String arn) {
         return arn.substring(arn.lastIndexOf('/') + 1);
     }
 
     /** Makes {@code alias/<name>} point at the key. */
-    void alias(String name, String arn) {
+    public void alias(String name, String arn) {
         keys.put("alias/" + name, keys.get(arn));
     }
 
     /** "Enabled", "Disabled" or "PendingDeletion". */
-    void setState(String arn, String state) {
+    public void setState(String arn, String state) {
         keys.get(arn).state = state;
     }
 
     /** The HMAC key's secret, so a test can compute the expected MAC independently. */
-    byte[] secretOf(String arn) {
+    public byte[] secretOf(String arn) {
         return keys.get(arn).secret.clone();
     }
 
     /** Every following call answers this KMS error code (HTTP 400); null answers normally again. */
-    void failEveryCallWith(String errorCode) {
+    public void failEveryCallWith(String errorCode) {
         failWith = errorCode;
     }
 
     /** Every following call is accepted and never answered (until close). */
-    void stopAnswering() {
+    public void stopAnswering() {
         silent = true;
     }
 
-    List<Received> received(String operation) {
+    public List<Received> received(String operation) {
         return received.stream().filter(r -> r.operation().equals(operation)).toList();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
@@ -186,8 +190,9 @@ final class KmsEmulator implements AutoCloseable {
             int status = 200;
             try {
                 Map<String, Object> body = MiniJson.parseObject(new String(request, StandardCharsets.UTF_8));
-                received.add(new Received(operation, contentType, authorization != null
-                        && authorization.startsWith("AWS4-HMAC-SHA256 Credential="), body));
+                boolean signed = authorization != null && authorization.startsWith(SIGNATURE);
+                received.add(new Received(operation, contentType, signed, signed
+                        ? authorization.substring(SIGNATURE.length(), authorization.indexOf('/')) : null, body));
                 answer = answer(target, contentType, authorization, operation, body);
             } catch (KmsError e) {
                 status = e.status;
@@ -215,7 +220,7 @@ final class KmsEmulator implements AutoCloseable {
         if (contentType == null || !contentType.startsWith(CONTENT_TYPE)) {
             throw new KmsError(400, "SerializationException", "content type " + contentType);
         }
-        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 Credential=")) {
+        if (authorization == null || !authorization.startsWith(SIGNATURE)) {
             throw new KmsError(400, "MissingAuthenticationTokenException", "unsigned request");
         }
         String injected = failWith;
