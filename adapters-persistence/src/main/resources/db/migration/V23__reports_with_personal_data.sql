@@ -43,8 +43,10 @@ BEGIN
         IF NOT EXISTS (SELECT 1 FROM report_file f
                        WHERE f.report_id = NEW.report_id AND f.location = 'database'
                          AND octet_length(NEW.content) = 8 + f.bytes + 16 * greatest(1, (f.bytes + 65535) / 65536)) THEN
-            RAISE EXCEPTION 'stenographer: the encrypted content of report file % does not match its recorded size',
-                NEW.report_id USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'stenographer: the encrypted content of report file % (% bytes) does not match its recorded size (%)',
+                NEW.report_id, octet_length(NEW.content),
+                (SELECT f.bytes || ' ' || f.location FROM report_file f WHERE f.report_id = NEW.report_id)
+                USING ERRCODE = 'check_violation';
         END IF;
     ELSIF NOT EXISTS (SELECT 1 FROM report_file f
                       WHERE f.report_id = NEW.report_id AND f.location = 'database'

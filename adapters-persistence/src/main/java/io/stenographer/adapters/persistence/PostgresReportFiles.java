@@ -64,10 +64,17 @@ public class PostgresReportFiles implements CatalogReportFilesPort, PurgeReportF
             return Optional.empty();
         }
         if (content != null) {
-            // The trigger checks that the bytes have the recorded size and SHA-256.
+            // The trigger checks that the bytes have the recorded size and SHA-256 (an encrypted file: the size its
+            // recorded size makes). Read whole, not by the recorded size, which an encrypted file exceeds.
+            byte[] bytes;
+            try {
+                bytes = content.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             jdbc.update("INSERT INTO report_file_content (report_id, content) VALUES (?, ?)", ps -> {
                 ps.setObject(1, file.reportId());
-                ps.setBinaryStream(2, content, file.bytes());
+                ps.setBytes(2, bytes);
             });
         }
         return Optional.of(new ReportFile(file.reportId(), file.tenant(), file.format(), file.bytes(), file.sha256(),

@@ -156,10 +156,12 @@ class ReportsWithPersonalDataTest {
         // An auditor without the permission may see that the report exists, not its content.
         download(auditor(), csv).then().statusCode(403).contentType("application/problem+json");
 
-        // What is stored holds no plaintext: the small CSV in its database row, the large JSON in S3.
-        assertThat(csv.getLong("contentBytes")).isLessThanOrEqualTo(16_384);
+        // What is stored holds no plaintext: the small report in its database row, the large ones in S3.
+        assertThat(onlyTwo.getLong("contentBytes")).isLessThanOrEqualTo(16_384);
+        assertThat(csv.getLong("contentBytes")).isGreaterThan(16_384);
         assertThat(json.getLong("contentBytes")).isGreaterThan(16_384);
-        for (byte[] stored : List.of(storedRow(csv.getString("id")), storedObject(json.getString("id")))) {
+        for (byte[] stored : List.of(storedRow(onlyTwo.getString("id")), storedObject(csv.getString("id")),
+                storedObject(json.getString("id")))) {
             assertThat(text(stored)).startsWith("STNRF1\n").doesNotContain(canaryOne).doesNotContain(canaryTwo)
                     .doesNotContain("198.51.100.");
         }
