@@ -47,6 +47,8 @@ public class ReportForm {
     @FormParam("redactFields") public String redactFields;
     @FormParam("pseudonymiseActors") public String pseudonymiseActors;
     @FormParam("treeSize") public String treeSize;
+    /** A checkbox: "true" when ticked, absent otherwise. */
+    @FormParam("personalData") public String personalData;
 
     /** The request as the API would receive it; {@code tenant} is the page's tenant. */
     public ReportSubmission submission(String pageTenant) {
@@ -72,6 +74,11 @@ public class ReportForm {
                     : pseudonymise.equals("false") ? JsonBoolean.FALSE : new JsonString(pseudonymise));
         }
         number(members, "treeSize", treeSize);
+        String withValues = blankToNull(personalData);
+        if (withValues != null) {
+            // Anything but the checkbox's own value goes on as text, for the parameter check to refuse by name.
+            members.put("personalData", withValues.equals("true") ? JsonBoolean.TRUE : new JsonString(withValues));
+        }
         return new ReportSubmission(pageTenant, blankToNull(type), blankToNull(format),
                 CanonicalJson.canonicalize(new JsonObject(members)));
     }

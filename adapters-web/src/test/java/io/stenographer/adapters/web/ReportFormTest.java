@@ -61,6 +61,12 @@ class ReportFormTest {
         assertThat(command.parameters().redactFields())
                 .isEqualTo(List.of("metadata.note", "metadata.reason", "resource.id"));
         assertThat(command.parameters().pseudonymiseActors()).isFalse();
+        assertThat(command.parameters().personalData()).isFalse();
+
+        ReportForm withValues = form("actor-activity");
+        withValues.actor = "alice";
+        withValues.personalData = "true";
+        assertThat(withValues.submission("acme").toCommand(auditor).parameters().personalData()).isTrue();
     }
 
     @Test
@@ -74,6 +80,15 @@ class ReportFormTest {
         otherType.resourceId = "42";
         otherType.volumeThreshold = "3";
         assertViolation(otherType, "parameters.volumeThreshold", "does not apply to record-access reports");
+
+        ReportForm foiaWithValues = form("foia-export");
+        foiaWithValues.personalData = "true";
+        assertViolation(foiaWithValues, "parameters.personalData", "does not apply to foia-export reports");
+
+        ReportForm forgedCheckbox = form("actor-activity");
+        forgedCheckbox.actor = "alice";
+        forgedCheckbox.personalData = "yes";
+        assertViolation(forgedCheckbox, "parameters.personalData", "must be true or false");
 
         ReportForm noType = form("");
         assertViolation(noType, "type", "is required");
