@@ -52,8 +52,10 @@ import org.postgresql.PGConnection;
  * Issue 18's canary test, against the packaged service: events carrying a unique canary in every personal field of a
  * tenant whose data policy also marks {@code reason} and {@code metadata.email} personal are ingested for two data
  * subjects, streamed to a webhook sink (native and OCSF), archived to the local archive directory, reported on (JSON,
- * CSV and a zipped bundle, requested by a reader allowed to see personal data) and exported; inclusion proofs of the
- * first subject's events are kept; then that subject is erased.
+ * CSV and a zipped bundle, requested by a reader allowed to see personal data, and one report with the personal
+ * values, whose download holds them and whose stored file, encrypted under the report's own key, must not) and
+ * exported; inclusion proofs of the first subject's events are kept; then that subject is erased, and the report with
+ * its values can no longer be downloaded (410).
  *
  * <p>Every canary is then searched for (UTF-8 bytes; the IP also in its 16-byte binary and hex forms) in the whole
  * embedded PostgreSQL data directory (heap, indexes, pg_wal, after {@code VACUUM} and {@code CHECKPOINT}, and again
@@ -260,6 +262,18 @@ class PersonalDataCanaryIT {
             downloaded.put("report actor-activity bundle.zip", report(api, http, base, officer,
                     "actor-activity", "bundle",
                     "{\"from\":\"%s\",\"to\":\"%s\",\"actor\":\"%s\"}".formatted(from, to, kept.actorId())));
+            // A report with the personal values, for the reader allowed to see them: its download holds them (and is
+            // kept out of the scans below), the stored file none: it is encrypted under the report's own key, which
+            // the erasure destroys with the subject's.
+            String withValuesQuery = "{\"from\":\"%s\",\"to\":\"%s\",\"resourceType\":\"case\",\"resourceId\":\"C-0\","
+                    + "\"personalData\":true}";
+            String withValues = reportId(api, officer, "record-access", "json", withValuesQuery.formatted(from, to));
+            HttpResponse<byte[]> revealedReport = download(http,
+                    base.resolve("/api/v1/reports/" + withValues + "/content"), officer, "application/json");
+            assertThat(revealedReport.statusCode()).isEqualTo(200);
+            String revealedText = new String(revealedReport.body(), StandardCharsets.UTF_8);
+            erased.personal().values().forEach(value -> assertThat(revealedText).contains(value));
+            assertThat(revealedText).contains(kept.name());
             HttpResponse<byte[]> export = download(http, base.resolve("/api/v1/logs/" + TENANT + "/export"),
                     officer, "application/x-ndjson");
             assertThat(export.statusCode()).isEqualTo(200);
@@ -301,6 +315,9 @@ class PersonalDataCanaryIT {
             assertThat(Api.json(erasure).path("keysDestroyed").asInt()).isEqualTo(1);
             assertThat(Api.json(erasure).path("eventsCleared").asLong()).isEqualTo(EVENTS_PER_SUBJECT);
             assertThat(Api.json(erasure).path("valuesPending").asBoolean()).isFalse();
+            assertThat(Api.json(erasure).path("reportKeysDestroyed").asInt()).as("the report with values").isEqualTo(1);
+            assertThat(download(http, base.resolve("/api/v1/reports/" + withValues + "/content"), officer,
+                    "application/json").statusCode()).as("the report with the erased values").isEqualTo(410);
             for (String id : erasedIds) {
                 JsonNode after = Api.json(api.get("/api/v1/events/" + id, officer));
                 PERSONAL_FIELDS.forEach(field -> assertThat(after.path("personalData").path(field).path("status")
@@ -521,16 +538,7 @@ class PersonalDataCanaryIT {
     /** Requests a report, waits for it and downloads its content. */
     private static byte[] report(Api api, HttpClient http, URI base, String token, String type, String format,
             String parameters) {
-        HttpResponse<String> requested = api.post("/api/v1/reports", token,
-                "{\"tenant\":\"%s\",\"type\":\"%s\",\"format\":\"%s\",\"parameters\":%s}"
-                        .formatted(TENANT, type, format, parameters));
-        assertThat(requested.statusCode()).as(Api.describe(requested)).isEqualTo(202);
-        String id = Api.json(requested).path("id").asText();
-        JsonNode done = Api.json(Api.until("report " + id + " to finish", DEADLINE,
-                () -> api.get("/api/v1/reports/" + id, token),
-                answer -> answer.statusCode() == 200
-                        && Set.of("succeeded", "failed").contains(Api.json(answer).path("status").asText())));
-        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        String id = reportId(api, token, type, format, parameters);
         String accept = switch (format) {
             case "csv" -> "text/csv";
             case "bundle" -> "application/zip";
@@ -541,6 +549,21 @@ class PersonalDataCanaryIT {
         assertThat(content.statusCode()).as("report " + id + " content").isEqualTo(200);
         assertThat(content.body()).isNotEmpty();
         return content.body();
+    }
+
+    /** Requests a report and waits for it to succeed. */
+    private static String reportId(Api api, String token, String type, String format, String parameters) {
+        HttpResponse<String> requested = api.post("/api/v1/reports", token,
+                "{\"tenant\":\"%s\",\"type\":\"%s\",\"format\":\"%s\",\"parameters\":%s}"
+                        .formatted(TENANT, type, format, parameters));
+        assertThat(requested.statusCode()).as(Api.describe(requested)).isEqualTo(202);
+        String id = Api.json(requested).path("id").asText();
+        JsonNode done = Api.json(Api.until("report " + id + " to finish", DEADLINE,
+                () -> api.get("/api/v1/reports/" + id, token),
+                answer -> answer.statusCode() == 200
+                        && Set.of("succeeded", "failed").contains(Api.json(answer).path("status").asText())));
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        return id;
     }
 
     private static HttpResponse<byte[]> download(HttpClient http, URI uri, String token, String accept) {
