@@ -77,7 +77,9 @@ public class ReportsResource {
             description = "Body: {tenant?, type, format, parameters}. type: record-access, actor-activity, "
                     + "denied-access, unjustified-access, unusual-volume, foia-export; format: json, csv, pdf, bundle. "
                     + "The report is pinned to the latest signed checkpoint (or parameters.treeSize) and queued; "
-                    + "the request is recorded as a report.requested event.")
+                    + "the request is recorded as a report.requested event. parameters.personalData (not for "
+                    + "foia-export) asks for the events' personal values and needs the personal-data-reader role; "
+                    + "such a file is stored encrypted under the report's own key (docs/PRIVACY.md §3a).")
     @APIResponse(responseCode = "202", description = "Queued; poll the Location",
             content = @Content(schema = @Schema(implementation = ReportResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid request, naming the field", content = @Content(
@@ -127,12 +129,15 @@ public class ReportsResource {
                     + "the file, when the stored bytes differ). ETag is the quoted SHA-256 (strong); If-None-Match "
                     + "answers 304, If-Match 412; Range serves one byte range as 206 (several ranges: the whole file; "
                     + "unsatisfiable: 416), If-Range with the ETag. 409 until the status is succeeded, 410 once the "
-                    + "file was purged at the end of its retention. Each 200, 206 and 304 is recorded as a "
+                    + "file was purged at the end of its retention or its key was destroyed by the erasure of a data "
+                    + "subject whose values it held; a report with personal values needs the personal-data-reader "
+                    + "role (403). Each 200, 206 and 304 is recorded as a "
                     + "report.downloaded event in the tenant's log; HEAD answers the headers only and is not recorded.")
     @APIResponse(responseCode = "200", description = "The whole file")
     @APIResponse(responseCode = "206", description = "One byte range of the file, with Content-Range")
     @APIResponse(responseCode = "304", description = "If-None-Match matched: the caller's copy is current")
-    @APIResponse(responseCode = "410", description = "The file was purged at the end of its retention",
+    @APIResponse(responseCode = "410", description = "The file was purged at the end of its retention, or it held "
+            + "personal values of a data subject since erased",
             content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
                     schema = @Schema(implementation = ProblemResponse.class)))
     @APIResponse(responseCode = "416", description = "The range starts beyond the end of the file",
