@@ -1,5 +1,6 @@
 package io.stenographer.domain.report;
 
+import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -88,7 +89,7 @@ public record ReportEntry(long index, Hash leafHash, JsonObject event, List<Stri
         }
         JsonValue revealed = personalValue(path);
         return revealed == null ? null : revealed instanceof JsonString string ? string.value()
-                : io.stenographer.domain.json.CanonicalJson.canonicalize(revealed);
+                : CanonicalJson.canonicalize(revealed);
     }
 
     public boolean redacted() {
