@@ -23,7 +23,8 @@ import org.postgresql.util.PSQLException;
 
 /**
  * The personal-data store (V22): wrapped data keys, encrypted values and erasures. Values and keys are only ever
- * inserted here; the one way they leave is {@code stenographer_erase_subject}, which checks legal holds (the
+ * inserted here; they leave only through {@code stenographer_erase_subject} and, for values whose events' last copy
+ * was deleted, {@code stenographer_delete_values_of_deleted_segment} (V24), both of which check legal holds (the
  * application role has no DELETE on either table, and their triggers refuse any other change).
  */
 @ApplicationScoped
@@ -169,6 +170,22 @@ public class PostgresPersonalData implements StorePersonalDataPort {
     public long sweepErasedValues(int limit) {
         return jdbc.first("SELECT stenographer_sweep_erased_values(?)", ps -> ps.setInt(1, limit),
                 rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public long deleteValuesOfDeletedSegment(String segmentKey) {
+        try {
+            // Refused unless the segment's deletion is recorded, none of its events is hot and no hold covers
+            // one (V24).
+            return jdbc.first("SELECT stenographer_delete_values_of_deleted_segment(?)",
+                    ps -> ps.setString(1, segmentKey), rs -> rs.getLong(1)).orElse(0L);
+        } catch (RuntimeException e) {
+            SQLException refused = checkViolation(e);
+            if (refused != null) {
+                throw new ValuesKept(String.valueOf(refused.getMessage()), e);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.stenographer.application.port.out.PurgePartitionsPort.PartitionKind;
 import io.stenographer.application.port.out.PurgePartitionsPort.PurgedRange;
 import io.stenographer.application.port.out.ReportPurgeProgressPort;
 import io.stenographer.application.port.out.StoreLegalHoldsPort;
+import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.archive.SegmentKeys;
 import io.stenographer.domain.event.EventId;
@@ -63,8 +64,9 @@ import java.util.TreeMap;
  * copy, past archive-after, no hold), resuming each tenant where its previous run left off. Each archived event is read
  * once: one that stays is deferred to its archive date (or, if held, to the next change of the tenant's holds) and is
  * read again only then. The database function removes nothing that is not in a confirmed segment. Step 3 deletes
- * archive copies whose retention ended, which no hold covers and whose events have all left the hot store. Log leaves
- * and subtree hashes are never touched, so every purged event stays provably included.
+ * archive copies whose retention ended, which no hold covers and whose events have all left the hot store; that was
+ * the events' last copy, so their personal values are deleted in the same transaction that records the deletion. Log
+ * leaves and subtree hashes are never touched, so every purged event stays provably included.
  */
 public final class PurgeEventsService implements RunPurgeJobUseCase {
 
@@ -76,6 +78,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     private final PurgeEventsPort purge;
     private final PurgePartitionsPort partitions;
     private final ArchiveSegmentsPort archive;
+    private final StorePersonalDataPort personalData;
     private final ActiveRetentionPolicies policies;
     private final StoreLegalHoldsPort holds;
     private final LoadLogPort log;
@@ -87,9 +90,9 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     private final ReportPurgeProgressPort counter;
 
     public PurgeEventsService(CatalogSegmentsPort catalog, PurgeEventsPort purge, PurgePartitionsPort partitions,
-            ArchiveSegmentsPort archive, ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, LoadLogPort log,
-            SelfAudit selfAudit, JobRuns jobRuns, TransactionRunner transactions, Clock clock, int batchSize,
-            ReportPurgeProgressPort counter) {
+            ArchiveSegmentsPort archive, StorePersonalDataPort personalData, ActiveRetentionPolicies policies,
+            StoreLegalHoldsPort holds, LoadLogPort log, SelfAudit selfAudit, JobRuns jobRuns,
+            TransactionRunner transactions, Clock clock, int batchSize, ReportPurgeProgressPort counter) {
         if (batchSize < 1 || batchSize > 1000) {
             throw new IllegalArgumentException("purge batch size must be 1..1000, was " + batchSize);
         }
@@ -97,6 +100,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         this.purge = purge;
         this.partitions = partitions;
         this.archive = archive;
+        this.personalData = personalData;
         this.policies = policies;
         this.holds = holds;
         this.log = log;
@@ -327,6 +331,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                         stillFree.add(candidate.id());
                     }
                 }
+                // Personal values stay: the archived copy can still be read, and its values revealed, until the
+                // segment is deleted (deleteExpiredSegments).
                 List<Long> purged = stillFree.isEmpty() ? List.<Long>of() : purge.purge(tenant, List.copyOf(stillFree));
                 Set<Long> purgedSet = new HashSet<>(purged);
                 for (PurgeCandidate candidate : released) {
@@ -429,6 +435,10 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             metadata.put("reason", new JsonString(decision.reason()));
             transactions.inTransaction(() -> {
                 catalog.recordSegmentDeletion(key, clock.instant(), run.id());
+                // No copy of these events is left anywhere, so their personal values go now (storage limitation);
+                // the database refuses while a hold covers one of them, and then nothing here commits.
+                long valuesDeleted = personalData.deleteValuesOfDeletedSegment(key);
+                metadata.put("personalValuesDeleted", new JsonNumber(valuesDeleted));
                 selfAudit.record(request.requestedBy(), tenant, SEGMENT_DELETED, new JsonObject(metadata));
                 return null;
             });

@@ -7,6 +7,10 @@ import io.stenographer.application.port.in.RunJobCommand;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.application.port.out.PurgePartitionsPort;
+import io.stenographer.application.port.out.StorePersonalDataPort;
+import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
+import io.stenographer.application.port.out.StorePersonalDataPort.StoredDataKey;
+import io.stenographer.application.port.out.WrappedDataKey;
 import io.stenographer.application.service.fakes.FakeTransactionRunner;
 import io.stenographer.application.service.fakes.InMemoryArchive;
 import io.stenographer.application.service.fakes.InMemoryArchiveCatalog;
@@ -15,6 +19,7 @@ import io.stenographer.application.service.fakes.InMemoryJobLocks;
 import io.stenographer.application.service.fakes.InMemoryJobRuns;
 import io.stenographer.application.service.fakes.InMemoryLegalHolds;
 import io.stenographer.application.service.fakes.InMemoryLog;
+import io.stenographer.application.service.fakes.InMemoryPersonalData;
 import io.stenographer.application.service.fakes.InMemoryRetentionPolicies;
 import io.stenographer.application.service.fakes.MutableClock;
 import io.stenographer.application.service.fakes.TestEvents;
@@ -29,6 +34,7 @@ import io.stenographer.domain.json.JsonNumber;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
+import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.domain.retention.HoldCriteria;
 import io.stenographer.domain.retention.HoldId;
 import io.stenographer.domain.retention.LegalHold;
@@ -52,6 +58,7 @@ import static io.stenographer.application.service.fakes.TestDrafts.ACME;
 import static io.stenographer.application.service.fakes.TestDrafts.caller;
 import static io.stenographer.application.service.fakes.TestEvents.DEFAULT_POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PurgeEventsServiceTest {
 
@@ -74,8 +81,11 @@ class PurgeEventsServiceTest {
     private final SplittableRandom runIds = new SplittableRandom(7);
     private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
 
+    private final InMemoryPersonalData personalData = new InMemoryPersonalData();
+
     {
         catalog.checkHoldsIn(holds::active);
+        personalData.lastCopiesIn(catalog::eventsOfDeletedSegment);
     }
 
     private PurgeEventsService service(int batchSize) {
@@ -86,7 +96,8 @@ class PurgeEventsServiceTest {
             PurgeEventsPort purgePort) {
         ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
                 configured);
-        return new PurgeEventsService(segmentCatalog, purgePort, catalog, archive, policies, holds, log, selfAudit,
+        return new PurgeEventsService(segmentCatalog, purgePort, catalog, archive, personalData, policies, holds, log,
+                selfAudit,
                 new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, batchSize,
                 (tenant, n) -> counted.add(tenant.value() + " " + n));
     }
@@ -119,6 +130,22 @@ class PurgeEventsServiceTest {
         holds.seed(LegalHold.place(new HoldId(UUID.randomUUID()), ACME,
                 new HoldCriteria(null, "case", resourceId, null, null, null), "CASE", "litigation", "counsel",
                 NOW.minus(Duration.ofDays(2))));
+    }
+
+    /** Stores a personal value of the event under a data key of its own subject; returns the event's id. */
+    private UUID withPersonalValue(AuditEvent event) {
+        byte[] index = new byte[32];
+        random.nextBytes(index);
+        StoredDataKey key = new StoredDataKey(UUID.randomUUID(), ACME, new SubjectIndex(index),
+                new WrappedDataKey("kek-1", new byte[60]));
+        personalData.createKeys(ACME, List.of(key), NOW);
+        personalData.storeValues(List.of(new SealedPersonalValue(event.id().value(), "source.ip", key.id(),
+                new byte[40])));
+        return event.id().value();
+    }
+
+    private List<UUID> eventsWithValues() {
+        return personalData.allValues().stream().map(SealedPersonalValue::eventId).distinct().toList();
     }
 
     private void purgeNow(AuditEvent event) {
@@ -222,6 +249,65 @@ class PurgeEventsServiceTest {
     }
 
     @Test
+    void personalValuesLeaveWithTheDeletedSegmentAndStayWhileAnArchivedCopyIsLeft() {
+        UUID gone = withPersonalValue(logged("C-1", 400));
+        UUID goneToo = withPersonalValue(logged("C-2", 400));
+        UUID archivedOnly = withPersonalValue(logged("C-1", 400)); // leaves the hot store, its copy stays
+        UUID hot = withPersonalValue(logged("C-1", 10)); // not due
+        SegmentManifest expired = segments.archive(ACME, 0, 2, EXPIRED, NOW.minusSeconds(60));
+        SegmentManifest kept = segments.archive(ACME, 2, 4, KEEP, NOW.minusSeconds(60));
+
+        JobRun run = service(100).run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(archive.keys()).doesNotContain(expired.objectKey()).contains(kept.objectKey());
+        assertThat(log.isHot(new EventId(archivedOnly))).isFalse();
+        assertThat(eventsWithValues()).containsExactlyInAnyOrder(archivedOnly, hot).doesNotContain(gone, goneToo);
+        assertThat(selfAudits("archive.segment.deleted")).singleElement().satisfies(audit -> assertThat(
+                audit.content().metadata().get("personalValuesDeleted")).isEqualTo(new JsonNumber(2)));
+    }
+
+    @Test
+    void aHoldKeepsTheExpiredSegmentAndThePersonalValuesOfItsEvents() {
+        AuditEvent held = logged("C-7", 400);
+        UUID heldValues = withPersonalValue(held);
+        UUID neighbour = withPersonalValue(logged("C-1", 400));
+        SegmentManifest segment = segments.archive(ACME, 0, 2, EXPIRED, NOW.minusSeconds(60));
+        purgeNow(held); // its copy is all that is left
+        holdCase("C-7");
+
+        JobRun run = service(100).run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(archive.keys()).contains(segment.objectKey());
+        assertThat(catalog.recorded(segment.objectKey()).orElseThrow().deletedAt()).isNull();
+        assertThat(acme(run).segmentsKept()).isEqualTo(1);
+        assertThat(eventsWithValues()).containsExactlyInAnyOrder(heldValues, neighbour);
+        assertThat(selfAudits("archive.segment.deleted")).isEmpty();
+    }
+
+    @Test
+    void theValuesOfASegmentNotRecordedAsDeletedOrUnderAHoldAreRefused() {
+        AuditEvent held = logged("C-7", 400);
+        UUID heldValues = withPersonalValue(held);
+        SegmentManifest segment = segments.archive(ACME, 0, 1, EXPIRED, NOW.minusSeconds(60));
+        purgeNow(held);
+
+        assertThatThrownBy(() -> transactions.inTransaction(
+                () -> personalData.deleteValuesOfDeletedSegment(segment.objectKey())))
+                .isInstanceOf(StorePersonalDataPort.ValuesKept.class).hasMessageContaining("not recorded as deleted");
+        transactions.inTransaction(() -> {
+            catalog.recordSegmentDeletion(segment.objectKey(), NOW, UUID.randomUUID());
+            return null;
+        });
+        holdCase("C-7");
+        assertThatThrownBy(() -> transactions.inTransaction(
+                () -> personalData.deleteValuesOfDeletedSegment(segment.objectKey())))
+                .isInstanceOf(StorePersonalDataPort.ValuesKept.class).hasMessageContaining("legal hold");
+        assertThat(eventsWithValues()).containsExactly(heldValues);
+    }
+
+    @Test
     void aLengthenedPolicyExtendsTheLockOfASegmentArchivedUnderTheShorterOneAndKeepsIt() {
         // Archived under P1D, whose retention ended yesterday; the policy in force now says ten years.
         AuditEvent event = logged("C-1", 2);
@@ -296,8 +382,9 @@ class PurgeEventsServiceTest {
                 () -> holdCase("C-9"));
         ActiveRetentionPolicies policies = new ActiveRetentionPolicies(new InMemoryRetentionPolicies(transactions),
                 RetentionPolicies.onlyDefault(DEFAULT_POLICY));
-        PurgeEventsService service = new PurgeEventsService(catalog, catalog, judgedThenHeld, archive, policies, holds,
-                log, selfAudit, new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock, 100,
+        PurgeEventsService service = new PurgeEventsService(catalog, catalog, judgedThenHeld, archive, personalData,
+                policies, holds, log, selfAudit, new JobRuns(runs, locks, transactions, clock, runIds), transactions,
+                clock, 100,
                 (tenant, n) -> counted.add(tenant.value() + " " + n));
 
         JobRun run = service.run(RunJobCommand.scheduled());

@@ -346,6 +346,11 @@ class RecordEventsPersonalDataTest {
         }
 
         @Override
+        public long deleteValuesOfDeletedSegment(String segmentKey) {
+            return inner.deleteValuesOfDeletedSegment(segmentKey);
+        }
+
+        @Override
         public List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit) {
             return inner.keysNotWrappedUnder(currentKekId, limit);
         }

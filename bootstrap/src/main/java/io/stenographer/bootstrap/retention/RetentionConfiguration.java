@@ -6,6 +6,7 @@ import io.stenographer.adapters.persistence.PostgresEventPurge;
 import io.stenographer.adapters.persistence.PostgresJobRuns;
 import io.stenographer.adapters.persistence.PostgresLegalHolds;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
+import io.stenographer.adapters.persistence.PostgresPersonalData;
 import io.stenographer.adapters.persistence.PostgresRetentionPolicies;
 import io.stenographer.application.port.in.JobRunsUseCase;
 import io.stenographer.application.port.in.ManageLegalHoldsUseCase;
@@ -153,11 +154,11 @@ public class RetentionConfiguration {
     @Produces
     @ApplicationScoped
     RunPurgeJobUseCase purgeJob(PostgresArchiveCatalog catalog, PostgresEventPurge purge, ArchiveSegmentsPort archive,
-            ActiveRetentionPolicies policies, StoreLegalHoldsPort holds, PostgresMerkleLog log, SelfAudit selfAudit,
-            JobRuns jobRuns, TransactionRunner transactions, Clock clock, ArchiveSettings settings,
-            ArchiveMetrics metrics) {
-        return new PurgeEventsService(catalog, purge, purge, archive, policies, holds, log, selfAudit, jobRuns,
-                transactions, clock, settings.purgeBatchSize(), metrics);
+            PostgresPersonalData personalData, ActiveRetentionPolicies policies, StoreLegalHoldsPort holds,
+            PostgresMerkleLog log, SelfAudit selfAudit, JobRuns jobRuns, TransactionRunner transactions, Clock clock,
+            ArchiveSettings settings, ArchiveMetrics metrics) {
+        return new PurgeEventsService(catalog, purge, purge, archive, personalData, policies, holds, log, selfAudit,
+                jobRuns, transactions, clock, settings.purgeBatchSize(), metrics);
     }
 
     @Produces

@@ -3,6 +3,7 @@ package io.stenographer.bootstrap.archive;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.stenographer.bootstrap.support.Await;
+import io.stenographer.bootstrap.support.EmbeddedPostgresTestResource;
 import io.stenographer.bootstrap.support.Events;
 import io.stenographer.bootstrap.support.Proofs;
 import io.stenographer.bootstrap.support.S3MockTestResource;
@@ -14,6 +15,10 @@ import io.stenographer.domain.checkpoint.SignedNote;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +154,8 @@ class ArchiveLifecycleTest {
         assertThat(legalHold(key)).isEqualTo(ObjectLockLegalHoldStatus.OFF);
         assertThat(runJob("purge", tenant, false).getLong("details.tenants." + tenant + ".eventsPurged"))
                 .isEqualTo(2);
+        // Out of the hot store, the events' personal values stay: their archived copy can still be read.
+        assertThat(personalValuesOf(ids)).as("v2 events with values, copy still archived").isEqualTo(ids.size());
 
         // After retain-until, the copy is deleted; the event is gone for good, its proof is not.
         // The S3 adapter checks retention against the system clock (it is not given the application's Clock), so
@@ -159,6 +166,8 @@ class ArchiveLifecycleTest {
         JsonPath expired = runJob("purge", tenant, false);
         assertThat(expired.getLong("details.tenants." + tenant + ".segmentsDeleted")).isEqualTo(1);
         assertThat(exists(key)).isFalse();
+        // That was the last copy: the personal values of its events went with it (V24).
+        assertThat(personalValuesOf(ids)).as("values of events whose last copy is deleted").isZero();
         given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/events/" + ids.get(3))
                 .then().statusCode(410).body("type", equalTo("urn:stenographer:problem:event-past-retention"));
         JsonPath byIndex = given().auth().oauth2(TestTokens.auditor("aud", tenant)).queryParam("index", 3)
@@ -193,6 +202,19 @@ class ArchiveLifecycleTest {
         given().auth().oauth2(TestTokens.writer("w", tenant)).when().get("/api/v1/jobs/runs").then().statusCode(403);
         given().auth().oauth2(TestTokens.auditor("aud", tenant)).when().get("/api/v1/jobs/runs/not-a-uuid")
                 .then().statusCode(400);
+    }
+
+    /** How many of these events still have a personal_value row, read as the superuser. */
+    private static long personalValuesOf(List<String> eventIds) throws SQLException {
+        try (Connection db = EmbeddedPostgresTestResource.server().superuserConnection();
+                PreparedStatement count = db.prepareStatement(
+                        "SELECT count(*) FROM personal_value WHERE event_id = ANY (?::uuid[])")) {
+            count.setArray(1, db.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static JsonPath awaitReport(String tenant, String id) {

@@ -73,6 +73,16 @@ public interface StorePersonalDataPort {
     /** Deletes up to {@code limit} values left over by erasures (their keys are destroyed); returns how many. */
     long sweepErasedValues(int limit);
 
+    /**
+     * Deletes the values of the events of an archive segment whose deletion is recorded (the events' last copy is
+     * gone), in the caller's transaction, through the database function that checks legal holds; returns how many
+     * events' values it deleted.
+     *
+     * @throws ValuesKept when the segment's deletion is not recorded, one of its events is still in the hot store,
+     *         or an active legal hold covers one of its events
+     */
+    long deleteValuesOfDeletedSegment(String segmentKey);
+
     /** The subject's erasures, oldest first. */
     List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject);
 
@@ -101,6 +111,13 @@ public interface StorePersonalDataPort {
     /** Thrown by {@link #storeValues} when a key was erased by another instance after this one read it. */
     final class DataKeyErased extends RuntimeException {
         public DataKeyErased(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Thrown by {@link #deleteValuesOfDeletedSegment} when the values must stay; nothing was deleted. */
+    final class ValuesKept extends RuntimeException {
+        public ValuesKept(String message, Throwable cause) {
             super(message, cause);
         }
     }

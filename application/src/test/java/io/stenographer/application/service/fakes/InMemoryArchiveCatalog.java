@@ -4,6 +4,7 @@ import io.stenographer.application.port.out.ArchiveSegmentsPort.Lock;
 import io.stenographer.application.port.out.CatalogSegmentsPort;
 import io.stenographer.application.port.out.PurgeEventsPort;
 import io.stenographer.application.port.out.PurgePartitionsPort;
+import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.domain.archive.SegmentManifest;
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.EventId;
@@ -188,6 +189,27 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
         }
         segments.put(objectKey, new Recorded(r.manifest(), r.lock(), r.confirmedRetainUntil(), r.events(),
                 deletedAt, jobRunId));
+    }
+
+    /**
+     * The events of a segment whose deletion is recorded, refused as stenographer_delete_values_of_deleted_segment
+     * refuses: a segment not recorded as deleted, one with an event still hot, or one an active hold covers.
+     */
+    public List<UUID> eventsOfDeletedSegment(String objectKey) {
+        requireTransaction();
+        Recorded r = segments.get(objectKey);
+        if (r == null || r.deletedAt() == null) {
+            throw new StorePersonalDataPort.ValuesKept("segment " + objectKey + " is not recorded as deleted", null);
+        }
+        if (r.events().stream().anyMatch(e -> activeHolds.apply(e.subject().tenant()).stream()
+                .anyMatch(hold -> hold.covers(e.subject())))) {
+            throw new StorePersonalDataPort.ValuesKept("segment " + objectKey + " holds events under a legal hold",
+                    null);
+        }
+        if (r.events().stream().anyMatch(e -> log.isHot(e.id()))) {
+            throw new StorePersonalDataPort.ValuesKept("events of segment " + objectKey + " are still hot", null);
+        }
+        return r.events().stream().map(e -> e.id().value()).toList();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The personal-data store in memory, with the database's rules: values only under live keys, erasure under holds. */
 public final class InMemoryPersonalData implements StorePersonalDataPort {
@@ -24,6 +25,16 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
     private final Map<UUID, java.util.Set<UUID>> reportSubjectKeys = new HashMap<>();
     /** Subjects an active hold covers, by their id as the caller names them. */
     private final Map<String, String> heldSubjects = new HashMap<>();
+
+    /** The events of a deleted segment, or a refusal, as stenographer_delete_values_of_deleted_segment judges. */
+    private Function<String, List<UUID>> eventsOfDeletedSegment = key -> {
+        throw new ValuesKept("no archive catalogue: segment " + key + " is not recorded as deleted", null);
+    };
+
+    /** Where {@link #deleteValuesOfDeletedSegment} learns a deleted segment's events (the archive catalogue). */
+    public synchronized void lastCopiesIn(Function<String, List<UUID>> eventsOfDeletedSegment) {
+        this.eventsOfDeletedSegment = eventsOfDeletedSegment;
+    }
 
     public synchronized void hold(String subjectId, String holdId) {
         heldSubjects.put(subjectId, holdId);
@@ -141,6 +152,14 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
         found.values().stream().filter(key -> !key.erased()).forEach(key -> reportSubjectKeys
                 .computeIfAbsent(reportId, r -> new java.util.HashSet<>()).add(key.id()));
         return found;
+    }
+
+    @Override
+    public synchronized long deleteValuesOfDeletedSegment(String segmentKey) {
+        List<UUID> events = eventsOfDeletedSegment.apply(segmentKey);
+        long deleted = values.stream().map(SealedPersonalValue::eventId).filter(events::contains).distinct().count();
+        values.removeIf(v -> events.contains(v.eventId()));
+        return deleted;
     }
 
     @Override
