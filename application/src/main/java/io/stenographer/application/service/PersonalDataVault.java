@@ -286,24 +286,7 @@ public final class PersonalDataVault {
         Map<PersonalField, PersonalValueState> fields = new LinkedHashMap<>();
         for (SealedPersonalValue value : stored) {
             PersonalField field = PersonalField.parse(value.field());
-            StoredDataKey key = keys.get(value.keyId());
-            if (key == null || key.erased()) {
-                fields.put(field, new PersonalValueState.Erased());
-                continue;
-            }
-            if (!key.tenant().equals(tenant)) {
-                // As reveal does: a value under another tenant's key was moved, not erased.
-                fields.put(field,
-                        new PersonalValueState.Unreadable("the value is stored under another tenant's key"));
-                continue;
-            }
-            try {
-                byte[] plain = PersonalValueCipher.open(unwrap(key), PersonalValueCipher.associatedData(
-                        tenant.value(), id.value(), field.path()), value.sealed());
-                fields.put(field, new PersonalValueState.Revealed(Disclosure.fromPlaintext(field, plain)));
-            } catch (PersonalDataUnreadable | KeyUnavailable e) {
-                fields.put(field, new PersonalValueState.Unreadable(e.getMessage()));
-            }
+            fields.put(field, decrypt(tenant, id, field, value, keys.get(value.keyId())));
         }
         return fields;
     }
@@ -316,21 +299,29 @@ public final class PersonalDataVault {
                     ? new PersonalValueState.Unreadable("the value is missing and no erasure of its subject is recorded")
                     : new PersonalValueState.Erased();
         }
-        StoredDataKey key = keys.get(value.keyId());
-        if (key != null && !key.tenant().equals(event.tenant())) {
+        PersonalValueState state = decrypt(event.tenant(), event.id(), field, value, keys.get(value.keyId()));
+        if (state instanceof PersonalValueState.Revealed revealed && !revealed.disclosure().matches(commitment)) {
+            return new PersonalValueState.Unreadable("the stored value does not open the leaf's commitment");
+        }
+        return state;
+    }
+
+    /**
+     * One stored value decrypted, for the event and field its associated data binds it to; not checked against a
+     * commitment. A value under another tenant's key was moved, not erased.
+     */
+    private PersonalValueState decrypt(TenantId tenant, EventId id, PersonalField field, SealedPersonalValue value,
+            StoredDataKey key) {
+        if (key != null && !key.tenant().equals(tenant)) {
             return new PersonalValueState.Unreadable("the value is stored under another tenant's key");
         }
         if (key == null || key.erased()) {
             return new PersonalValueState.Erased();
         }
         try {
-            byte[] plain = PersonalValueCipher.open(unwrap(key), PersonalValueCipher.associatedData(
-                    event.tenant().value(), event.id().value(), field.path()), value.sealed());
-            Disclosure disclosure = Disclosure.fromPlaintext(field, plain);
-            if (!disclosure.matches(commitment)) {
-                return new PersonalValueState.Unreadable("the stored value does not open the leaf's commitment");
-            }
-            return new PersonalValueState.Revealed(disclosure);
+            byte[] plain = PersonalValueCipher.open(unwrap(key), PersonalValueCipher.associatedData(tenant.value(),
+                    id.value(), field.path()), value.sealed());
+            return new PersonalValueState.Revealed(Disclosure.fromPlaintext(field, plain));
         } catch (PersonalDataUnreadable | KeyUnavailable e) {
             return new PersonalValueState.Unreadable(e.getMessage());
         }
