@@ -5,13 +5,12 @@ import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.report.ReportFile;
 import io.stenographer.domain.report.ReportJob;
-import io.stenographer.domain.report.ReportStatus;
 import java.time.Instant;
 
 /**
  * A report as the console shows it: what {@code GET /api/v1/reports/{id}} says, times in RFC 3339 UTC.
  *
- * @param fileStatus available, purged or missing once the report succeeded; null before
+ * @param fileStatus available, purged, erased or missing once the report succeeded; null before
  */
 public record ReportRow(String id, String tenant, String type, String format, String status, String query,
         String requestedBy, String requestedAt, long treeSize, String startedAt, String finishedAt, Long eventCount,
@@ -21,8 +20,7 @@ public record ReportRow(String id, String tenant, String type, String format, St
     static ReportRow from(ReportView view) {
         ReportJob job = view.job();
         ReportFile file = view.file();
-        boolean succeeded = job.status() == ReportStatus.SUCCEEDED;
-        String fileStatus = !succeeded ? null : file == null ? "missing" : file.purged() ? "purged" : "available";
+        String fileStatus = view.fileStatus();
         return new ReportRow(job.id().toString(), job.tenant().value(), job.type().wireName(),
                 job.format().wireName(), job.status().wireName(),
                 CanonicalJson.canonicalize(job.parameters().toJson(job.type())), job.requestedBy(),
@@ -30,7 +28,7 @@ public record ReportRow(String id, String tenant, String type, String format, St
                 job.eventCount(), job.contentBytes(), job.contentSha256() == null ? null : job.contentSha256().hex(),
                 job.format().mediaType(), job.error(), fileStatus,
                 file == null ? null : file.location().wireName(),
-                file == null || file.purged() ? null : time(view.fileExpiresAt()),
+                view.fileAvailable() ? time(view.fileExpiresAt()) : null,
                 file == null ? null : time(file.purgedAt()));
     }
 

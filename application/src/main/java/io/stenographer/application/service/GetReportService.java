@@ -185,10 +185,11 @@ public final class GetReportService implements GetReportUseCase {
 
     private ReportView view(ReportJob job) {
         if (job.status() != ReportStatus.SUCCEEDED) {
-            return new ReportView(job, null, null);
+            return ReportView.withoutFile(job);
         }
         ReportFile file = catalog.find(job.id()).orElse(null);
-        return new ReportView(job, file, file == null ? null : files.retention().expiresAt(file.storedAt()));
+        boolean erased = file != null && !file.purged() && job.parameters().personalData() && files.keyErased(file);
+        return new ReportView(job, file, file == null ? null : files.retention().expiresAt(file.storedAt()), erased);
     }
 
     private ReportJob visible(Caller caller, UUID id) {

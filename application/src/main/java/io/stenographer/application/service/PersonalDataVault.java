@@ -262,6 +262,11 @@ public final class PersonalDataVault {
         return store.reportKeyOf(reportId).map(stored -> reportDataKey(tenant, reportId, stored));
     }
 
+    /** Whether the report had its own key, which an erasure destroyed. In the caller's transaction. */
+    public boolean reportKeyErased(UUID reportId) {
+        return store.reportKeyOf(reportId).map(StoredDataKey::erased).orElse(false);
+    }
+
     private DataKey reportDataKey(TenantId tenant, UUID reportId, StoredDataKey stored) {
         if (!stored.tenant().equals(tenant)) {
             throw new IllegalStateException("the key of report " + reportId + " belongs to another tenant");

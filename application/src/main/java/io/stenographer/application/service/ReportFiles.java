@@ -60,19 +60,27 @@ public final class ReportFiles implements StoreReportFilesPort {
     private final ReportFileRetention retention;
     private final FileKeys fileKeys;
 
-    /** The key a report's stored file is encrypted under, if it is. */
-    @FunctionalInterface
+    /** The key a report's stored file is encrypted under, if it is. Both in the caller's transaction. */
     public interface FileKeys {
 
         /** No stored file is encrypted (a store that never holds personal values). */
-        FileKeys NONE = (tenant, reportId) -> Optional.empty();
+        FileKeys NONE = new FileKeys() {
+            @Override
+            public Optional<DataKey> keyOf(TenantId tenant, UUID reportId) {
+                return Optional.empty();
+            }
 
-        /**
-         * In the caller's transaction.
-         *
-         * @throws PersonalDataVault.ReportKeyErased when the key was destroyed by an erasure
-         */
+            @Override
+            public boolean erased(UUID reportId) {
+                return false;
+            }
+        };
+
+        /** @throws PersonalDataVault.ReportKeyErased when the key was destroyed by an erasure */
         Optional<DataKey> keyOf(TenantId tenant, UUID reportId);
+
+        /** Whether the report's file had a key, which an erasure destroyed (no key is unwrapped to tell). */
+        boolean erased(UUID reportId);
     }
 
     public ReportFiles(StageReportFilesPort staging, CatalogReportFilesPort catalog, ArchiveSegmentsPort archive,
@@ -94,6 +102,11 @@ public final class ReportFiles implements StoreReportFilesPort {
 
     public ReportFileRetention retention() {
         return retention;
+    }
+
+    /** Whether the file's key was destroyed by an erasure, so that it can no longer be read. In the caller's transaction. */
+    public boolean keyErased(ReportFile file) {
+        return fileKeys.erased(file.reportId());
     }
 
     @Override

@@ -194,11 +194,19 @@ class ReportFilesTest {
     private final java.util.Map<UUID, DataKey> reportKeys = new java.util.HashMap<>();
     private final java.util.Set<UUID> erasedReportKeys = new java.util.HashSet<>();
     private final ReportFiles sealing = new ReportFiles(staging, catalog, archive, transactions, clock, INLINE_MAX,
-            retention, (tenant, id) -> {
-                if (erasedReportKeys.contains(id)) {
-                    throw new PersonalDataVault.ReportKeyErased(id);
+            retention, new ReportFiles.FileKeys() {
+                @Override
+                public Optional<DataKey> keyOf(io.stenographer.domain.event.TenantId tenant, UUID id) {
+                    if (erasedReportKeys.contains(id)) {
+                        throw new PersonalDataVault.ReportKeyErased(id);
+                    }
+                    return Optional.ofNullable(reportKeys.get(id));
                 }
-                return Optional.ofNullable(reportKeys.get(id));
+
+                @Override
+                public boolean erased(UUID id) {
+                    return erasedReportKeys.contains(id);
+                }
             });
 
     private static final String CANARY = "canary-4417-ada@example.org";
@@ -301,6 +309,7 @@ class ReportFilesTest {
                 out -> out.write(withCanary(INLINE_MAX * 4)));
         erasedReportKeys.add(id);
 
+        assertThat(sealing.keyErased(recorded(id))).isTrue();
         assertThatThrownBy(() -> sealing.checked(recorded(id))).isInstanceOf(ReportFileGone.class)
                 .hasMessageContaining("erased").hasMessageContaining("can no longer be read");
         assertThatThrownBy(() -> sealing.open(ACME, id, ReportFormat.JSON)).isInstanceOf(ReportFileGone.class);

@@ -174,7 +174,13 @@ class ReportsWithPersonalDataTest {
         for (JsonPath shredded : List.of(csv, json)) {
             download(reader(), shredded).then().statusCode(410).contentType("application/problem+json")
                     .body("detail", containsString("erased"));
+            // The status says so before anyone tries: no content link, and why.
+            given().auth().oauth2(reader()).when().get("/api/v1/reports/" + shredded.getString("id"))
+                    .then().statusCode(200).body("status", equalTo("succeeded"))
+                    .body("fileStatus", equalTo("erased")).body("links.content", org.hamcrest.Matchers.nullValue());
         }
+        given().auth().oauth2(reader()).when().get("/api/v1/reports/" + onlyTwo.getString("id"))
+                .then().statusCode(200).body("fileStatus", equalTo("available"));
         assertThat(download(reader(), onlyTwo).then().statusCode(200).extract().asString()).contains(canaryTwo);
 
         // A report asked for after the erasure says the subject's fields are erased.

@@ -9,7 +9,6 @@ import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.report.ReportFile;
 import io.stenographer.domain.report.ReportJob;
-import io.stenographer.domain.report.ReportStatus;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
@@ -23,13 +22,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ReportResponse(String id, String tenant, String type, String format, String status, JsonNode query,
         String requestedBy, String requestedAt, long treeSize, String startedAt, String finishedAt, Long eventCount,
         Long contentBytes, String contentSha256, String mediaType, String error,
-        @Schema(description = "available, purged (at the end of its retention), or missing (generated before files"
-                + " were kept where every instance reads them)") String fileStatus,
+        @Schema(description = "available, purged (at the end of its retention), erased (it held personal values of a"
+                + " data subject since erased, whose erasure destroyed the file's key), or missing (generated before"
+                + " files were kept where every instance reads them)") String fileStatus,
         @Schema(description = "database or archive") String fileLocation,
         String fileStoredAt, String fileExpiresAt, String filePurgedAt, Map<String, String> links) {
 
     public static ReportResponse from(ReportJob job) {
-        return from(new ReportView(job, null, null));
+        return from(ReportView.withoutFile(job));
     }
 
     public static ReportResponse from(ReportView view) {
@@ -42,16 +42,15 @@ public record ReportResponse(String id, String tenant, String type, String forma
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        boolean succeeded = job.status() == ReportStatus.SUCCEEDED;
-        String fileStatus = !succeeded ? null : file == null ? "missing" : file.purged() ? "purged" : "available";
+        String fileStatus = view.fileStatus();
         return new ReportResponse(job.id().toString(), job.tenant().value(), job.type().wireName(),
                 job.format().wireName(), job.status().wireName(), query, job.requestedBy(), time(job.requestedAt()),
                 job.treeSize(), time(job.startedAt()), time(job.finishedAt()), job.eventCount(), job.contentBytes(),
                 job.contentSha256() == null ? null : job.contentSha256().hex(), job.format().mediaType(), job.error(),
                 fileStatus, file == null ? null : file.location().wireName(), file == null ? null : time(file.storedAt()),
-                file == null || file.purged() ? null : time(view.fileExpiresAt()),
+                view.fileAvailable() ? time(view.fileExpiresAt()) : null,
                 file == null ? null : time(file.purgedAt()),
-                "available".equals(fileStatus) ? Map.of("self", self, "content", self + "/content")
+                view.fileAvailable() ? Map.of("self", self, "content", self + "/content")
                         : Map.of("self", self));
     }
 

@@ -2,6 +2,7 @@ package io.stenographer.application.port.in;
 
 import io.stenographer.domain.report.ReportFile;
 import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -45,8 +46,30 @@ public interface GetReportUseCase {
      *
      * @param file          null until the report succeeded (and for reports generated before files were shared)
      * @param fileExpiresAt when the file may be purged under today's retention setting; null without a file
+     * @param fileErased    the file held personal values of a data subject since erased, whose erasure destroyed
+     *                      the file's key: it can no longer be read
      */
-    record ReportView(ReportJob job, ReportFile file, Instant fileExpiresAt) {
+    record ReportView(ReportJob job, ReportFile file, Instant fileExpiresAt, boolean fileErased) {
+
+        /** A report with no file yet (not succeeded). */
+        public static ReportView withoutFile(ReportJob job) {
+            return new ReportView(job, null, null, false);
+        }
+
+        /**
+         * Once the report succeeded: {@code available}, {@code purged} (at the end of its retention), {@code erased}
+         * (its key destroyed by an erasure) or {@code missing} (generated before files were shared); null before.
+         */
+        public String fileStatus() {
+            if (job.status() != ReportStatus.SUCCEEDED) {
+                return null;
+            }
+            return file == null ? "missing" : file.purged() ? "purged" : fileErased ? "erased" : "available";
+        }
+
+        public boolean fileAvailable() {
+            return "available".equals(fileStatus());
+        }
     }
 
     /** What a download hands out: the whole file, one byte range of it, or nothing (the caller's copy is current). */
