@@ -262,6 +262,21 @@ public final class PersonalDataVault {
         return store.reportKeyOf(reportId).map(stored -> reportDataKey(tenant, reportId, stored));
     }
 
+    /** The keys of stored report files, as the report file store reads them. */
+    public ReportFiles.FileKeys reportFileKeys() {
+        return new ReportFiles.FileKeys() {
+            @Override
+            public Optional<DataKey> keyOf(TenantId tenant, UUID reportId) {
+                return storedReportKey(tenant, reportId);
+            }
+
+            @Override
+            public boolean erased(UUID reportId) {
+                return reportKeyErased(reportId);
+            }
+        };
+    }
+
     /** Whether the report had its own key, which an erasure destroyed. In the caller's transaction. */
     public boolean reportKeyErased(UUID reportId) {
         return store.reportKeyOf(reportId).map(StoredDataKey::erased).orElse(false);

@@ -15,13 +15,9 @@ import io.stenographer.application.service.JobRuns;
 import io.stenographer.application.service.PurgeReportFilesService;
 import io.stenographer.application.service.ReportFiles;
 import io.stenographer.application.service.SelfAudit;
-import io.stenographer.domain.event.TenantId;
-import io.stenographer.domain.privacy.DataKey;
 import io.stenographer.domain.report.ReportFileRetention;
 import io.stenographer.domain.retention.RetentionPeriod;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
-import java.util.UUID;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -71,17 +67,7 @@ public class ReportFilesConfiguration {
             @ConfigProperty(name = "stenographer.reports.files.inline-max-bytes") long inlineMaxBytes) {
         // A report with personal data is stored encrypted under its own key (docs/PRIVACY.md).
         return new ReportFiles(staging, catalog, archive, transactions, clock, inlineMaxBytes, retention,
-                new ReportFiles.FileKeys() {
-                    @Override
-                    public Optional<DataKey> keyOf(TenantId tenant, UUID reportId) {
-                        return vault.storedReportKey(tenant, reportId);
-                    }
-
-                    @Override
-                    public boolean erased(UUID reportId) {
-                        return vault.reportKeyErased(reportId);
-                    }
-                });
+                vault.reportFileKeys());
     }
 
     @Produces
