@@ -22,6 +22,7 @@ import io.stenographer.domain.merkle.Hash;
 import io.stenographer.domain.merkle.InclusionProof;
 import io.stenographer.domain.event.Commitment;
 import io.stenographer.domain.event.PersonalField;
+import io.stenographer.domain.event.Pseudonym;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -862,7 +863,9 @@ public final class AuditClient implements AutoCloseable {
         String submittedBy = string(item, "submittedBy");
         Hash claimed = Hash.fromHex(string(item, "leafHash"));
         Map<PersonalField, byte[]> openings = openings(item.get("openings"));
-        Hash recomputed = outgoing.sealedWith(new EventId(id), receivedAt, submittedBy, openings).leafHash();
+        Map<PersonalField, String> pseudonyms = pseudonyms(item.get("pseudonyms"), openings);
+        Hash recomputed = outgoing.sealedWith(new EventId(id), receivedAt, submittedBy, openings, pseudonyms)
+                .leafHash();
         if (!recomputed.equals(claimed)) {
             // Without openings the client can only recompute a v1 leaf. A replay after the data subject's
             // personal data was erased has none to give (they were destroyed): it cannot be checked, so it is
@@ -905,6 +908,35 @@ public final class AuditClient implements AutoCloseable {
             openings.put(field, HexFormat.of().parseHex(text.value()));
         });
         return openings;
+    }
+
+    /**
+     * The {@code pseudonyms} of an answer item: by identifier field, the pseudonym the leaf holds in its place. Absent
+     * unless the tenant's policy makes {@code actor.id} or {@code resource.id} personal; when present, every name is
+     * an identifier the answer has an opening for, and every value a pseudonym, or the answer is malformed.
+     */
+    static Map<PersonalField, String> pseudonyms(JsonValue value, Map<PersonalField, byte[]> openings) {
+        if (value == null || value instanceof JsonNull) {
+            return Map.of();
+        }
+        if (!(value instanceof JsonObject object) || object.members().isEmpty()) {
+            throw new MalformedAnswer("'pseudonyms' must be a non-empty JSON object");
+        }
+        Map<PersonalField, String> pseudonyms = new TreeMap<>();
+        object.members().forEach((path, pseudonym) -> {
+            PersonalField field = PersonalField.ACTOR_ID.path().equals(path) ? PersonalField.ACTOR_ID
+                    : PersonalField.RESOURCE_ID.path().equals(path) ? PersonalField.RESOURCE_ID : null;
+            if (field == null || !openings.containsKey(field)) {
+                throw new MalformedAnswer("'pseudonyms' names '" + path + "', which is not an identifier the answer"
+                        + " has an opening for");
+            }
+            if (!(pseudonym instanceof JsonString text) || !Pseudonym.isPseudonym(text.value())) {
+                throw new MalformedAnswer("the pseudonym of " + path + " must be '" + Pseudonym.PREFIX
+                        + "' and 64 lower-case hex digits");
+            }
+            pseudonyms.put(field, text.value());
+        });
+        return pseudonyms;
     }
 
     /** An answer item the client cannot read, with what is wrong with it. */

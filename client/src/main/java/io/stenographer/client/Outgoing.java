@@ -28,19 +28,21 @@ interface Outgoing {
 
     /**
      * The event as the service sealed it, given the fields its answer names: format v1 when {@code openings} is
-     * empty, else v2 with each field that has an opening taken out of the event and committed to under it.
+     * empty, else v2 with each field that has an opening taken out of the event and committed to under it (an
+     * identifier replaced by its pseudonym from {@code pseudonyms}).
      *
      * @throws LogIntegrityException.ReceiptMismatch when an opening names a field this event did not send: the
      *         service cannot have committed to a value it was never given
      */
-    AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy, Map<PersonalField, byte[]> openings);
+    AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy, Map<PersonalField, byte[]> openings,
+            Map<PersonalField, String> pseudonyms);
 
     /**
      * Seals {@code draft} as the service does under a data policy, with the openings the service used (its own
      * random ones, returned to the writer in the answer), so that the leaf hash can be recomputed by the client.
      */
     static AuditEvent seal(EventId id, Instant receivedAt, String submittedBy, EventDraft draft,
-            Map<PersonalField, byte[]> openings) {
+            Map<PersonalField, byte[]> openings, Map<PersonalField, String> pseudonyms) {
         EventDraft committed = draft;
         Map<PersonalField, Hash> commitments = new TreeMap<>();
         for (Map.Entry<PersonalField, byte[]> opening : new TreeMap<>(openings).entrySet()) {
@@ -52,7 +54,13 @@ interface Outgoing {
                         + " commit to it and be the hash of the event sent");
             }
             commitments.put(field, Commitment.of(opening.getValue(), field, value));
-            committed = field.removeFrom(committed);
+            String pseudonym = pseudonyms.get(field);
+            if (field.isIdentifier() && pseudonym == null) {
+                throw new LogIntegrityException.ReceiptMismatch("the service's answer for event " + id
+                        + " commits to " + field + " but names no pseudonym for it: the leaf must hold one there");
+            }
+            // The client cannot compute a pseudonym (it is keyed), but the leaf's commitment binds the real id.
+            committed = field.committedIn(committed, field.isIdentifier() ? pseudonym : null);
         }
         return AuditEvent.restore(id, receivedAt, submittedBy, committed, Commitments.of(commitments));
     }
@@ -71,8 +79,8 @@ interface Outgoing {
 
         @Override
         public AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy,
-                Map<PersonalField, byte[]> openings) {
-            return Outgoing.seal(id, receivedAt, submittedBy, draft, openings);
+                Map<PersonalField, byte[]> openings, Map<PersonalField, String> pseudonyms) {
+            return Outgoing.seal(id, receivedAt, submittedBy, draft, openings, pseudonyms);
         }
 
         @Override
@@ -101,14 +109,14 @@ interface Outgoing {
 
         @Override
         public AuditEvent sealedWith(EventId id, Instant receivedAt, String submittedBy,
-                Map<PersonalField, byte[]> openings) {
+                Map<PersonalField, byte[]> openings, Map<PersonalField, String> pseudonyms) {
             Map<String, JsonValue> sealed = new LinkedHashMap<>(((JsonObject) JsonParser.parse(json, 64)).members());
             sealed.put("format", new JsonString(SealedEventFormat.FORMAT));
             sealed.put("id", new JsonString(id.toString()));
             sealed.put("receivedAt", new JsonString(Timestamps.format(receivedAt)));
             sealed.put("submittedBy", new JsonString(submittedBy));
             EventDraft sent = SealedEventFormat.fromJson(new JsonObject(sealed)).content();
-            return Outgoing.seal(id, receivedAt, submittedBy, sent, openings);
+            return Outgoing.seal(id, receivedAt, submittedBy, sent, openings, pseudonyms);
         }
 
         @Override

@@ -62,8 +62,12 @@ final class FakeAuditService implements AutoCloseable {
         OPENING_FOR_UNSENT_FIELD,
         /** v2: the first opening is written in upper-case hex, which the protocol does not allow. */
         UPPER_CASE_OPENING,
-        /** v2: the answer names {@code actor.id}, which cannot be personal. */
-        OPENING_FOR_FIELD_THAT_CANNOT_BE_PERSONAL
+        /** v2: the answer names {@code actor.type}, which cannot be personal. */
+        OPENING_FOR_FIELD_THAT_CANNOT_BE_PERSONAL,
+        /** v2, personal identifiers: the pseudonym returned is not the one the leaf holds. */
+        WRONG_PSEUDONYM,
+        /** v2, personal identifiers: the answer commits to an identifier but leaves its pseudonym out. */
+        MISSING_PSEUDONYM
     }
 
     volatile Lie lie = Lie.NONE;
@@ -224,7 +228,7 @@ final class FakeAuditService implements AutoCloseable {
         sealed.put("receivedAt", new JsonString(Timestamps.format(receivedAt)));
         sealed.put("submittedBy", new JsonString(SUBMITTER));
         AuditEvent sent = SealedEventFormat.fromJson(new JsonObject(sealed));
-        DataPolicy.Separation separation = policy.separate(sent.content(), this::opening);
+        DataPolicy.Separation separation = policy.separate(sent.content(), field -> opening(), PSEUDONYMS);
         AuditEvent audited = AuditEvent.record(sent.id(), receivedAt, SUBMITTER, separation.committedDraft(),
                 separation.commitments());
         Hash leafHash = audited.leafHash();
@@ -242,10 +246,25 @@ final class FakeAuditService implements AutoCloseable {
         if (!openings.isEmpty()) {
             item.put("openings", new JsonObject(openings));
         }
+        if (!separation.pseudonyms().isEmpty() && lie != Lie.MISSING_PSEUDONYM) {
+            Map<String, JsonValue> pseudonyms = new LinkedHashMap<>();
+            separation.pseudonyms().forEach((field, pseudonym) -> pseudonyms.put(field.path(),
+                    new JsonString(lie == Lie.WRONG_PSEUDONYM ? flippedPseudonym(pseudonym) : pseudonym)));
+            item.put("pseudonyms", new JsonObject(pseudonyms));
+        }
         receiptsByKey.put(key, new JsonObject(item));
         sealedEvents.add(audited);
         answeredItems.add(new JsonObject(item));
         return new JsonObject(item);
+    }
+
+    /** The service keys its pseudonyms; a client only ever copies them, so any stable hash stands in. */
+    static final DataPolicy.Pseudonyms PSEUDONYMS = identifier -> io.stenographer.domain.event.Pseudonym.of(
+            java.util.Arrays.copyOf(identifier.getBytes(java.nio.charset.StandardCharsets.UTF_8), 32));
+
+    private static String flippedPseudonym(String pseudonym) {
+        char last = pseudonym.charAt(pseudonym.length() - 1);
+        return pseudonym.substring(0, pseudonym.length() - 1) + (last == '0' ? '1' : '0');
     }
 
     private byte[] opening() {
@@ -276,7 +295,7 @@ final class FakeAuditService implements AutoCloseable {
             case UPPER_CASE_OPENING -> openings.put(first,
                     new JsonString(((JsonString) openings.get(first)).value().toUpperCase(java.util.Locale.ROOT)
                             .replaceAll("[0-9]", "A")));
-            case OPENING_FOR_FIELD_THAT_CANNOT_BE_PERSONAL -> openings.put("actor.id",
+            case OPENING_FOR_FIELD_THAT_CANNOT_BE_PERSONAL -> openings.put("actor.type",
                     new JsonString(HexFormat.of().formatHex(opening())));
             default -> {
             }

@@ -56,6 +56,9 @@ class PersonalDataReceiptTest {
 
     private static final Instant OCCURRED = Instant.parse("2026-03-01T10:15:30.123456Z");
     private static final DataPolicy REASON_AND_EMAIL = DataPolicy.of(List.of("reason", "metadata.email"), "actor.id");
+    private static final DataPolicy PERSONAL_IDENTIFIERS = DataPolicy.of(List.of("actor.id", "resource.id",
+            "actor.displayName"), "resource.id");
+    private static final String EVERY_FIELD_ACTOR = "u-17";
 
     private FakeAuditService service;
     private AuditClient client;
@@ -82,7 +85,7 @@ class PersonalDataReceiptTest {
 
     /** Every field a policy can make personal, with a value. */
     private static Event.Builder everyField(String key) {
-        return Event.builder("patient.record.viewed").actor("u-17", Event.ActorType.USER, "Jane Canary")
+        return Event.builder("patient.record.viewed").actor(EVERY_FIELD_ACTOR, Event.ActorType.USER, "Jane Canary")
                 .resource("patient", "p-9").reason("treatment").occurredAt(OCCURRED)
                 .source("203.0.113.7", "Mozilla/5.0 canary")
                 .metadata(Map.of("email", "jane@example.org", "ward", "4B")).clientEventId(key);
@@ -120,6 +123,56 @@ class PersonalDataReceiptTest {
         assertThat(receipt.leafHash()).isEqualTo(sealed.leafHash().hex());
         assertThat(inclusion.leafIndex()).isZero();
         assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void aV2ReceiptWithPersonalIdentifiersCarriesTheirPseudonymsAndIsChecked() throws Exception {
+        start(PERSONAL_IDENTIFIERS);
+
+        Receipt receipt = receiptOf(client.log(everyField("k-1").build()));
+        receipt.verify();
+
+        AuditEvent sealed = service.sealedEvents.get(0);
+        String leaf = new String(sealed.leafInput(), StandardCharsets.UTF_8);
+        String actorPseudonym = FakeAuditService.PSEUDONYMS.of(EVERY_FIELD_ACTOR);
+        assertThat(leaf).doesNotContain("\"" + EVERY_FIELD_ACTOR + "\"").contains(actorPseudonym);
+        assertThat(openingsAnswered(0)).contains("actor.id", "resource.id");
+        assertThat(((JsonObject) service.answeredItems.get(0).get("pseudonyms")).members())
+                .containsOnlyKeys("actor.id", "resource.id")
+                .containsEntry("actor.id", new JsonString(actorPseudonym));
+        assertThat(receipt.leafHash()).isEqualTo(sealed.leafHash().hex());
+        assertThat(alerts).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FakeAuditService.Lie.class, names = {"WRONG_PSEUDONYM", "MISSING_PSEUDONYM"})
+    void aPseudonymThatIsNotTheLeafsIsAnIntegrityViolation(FakeAuditService.Lie lie) throws Exception {
+        start(PERSONAL_IDENTIFIERS);
+        service.lie = lie;
+
+        Throwable failure = failureOf(client.log(everyField("k-1").build()));
+
+        assertThat(failure).isInstanceOf(LogIntegrityException.ReceiptMismatch.class)
+                .hasMessageContaining(lie == FakeAuditService.Lie.MISSING_PSEUDONYM ? "names no pseudonym"
+                        : "is not the hash of the event sent");
+        assertThat(alerts).containsExactly((LogIntegrityException) failure);
+    }
+
+    @Test
+    void pseudonymsAreReadStrictly() {
+        Map<PersonalField, byte[]> openings = Map.of(PersonalField.ACTOR_ID, new byte[Commitment.OPENING_LENGTH]);
+        String pseudonym = FakeAuditService.PSEUDONYMS.of("u-1");
+        assertThat(AuditClient.pseudonyms(null, openings)).isEmpty();
+        assertThat(AuditClient.pseudonyms(new JsonObject(Map.of("actor.id", new JsonString(pseudonym))), openings))
+                .containsExactly(Map.entry(PersonalField.ACTOR_ID, pseudonym));
+        for (JsonValue malformed : List.<JsonValue>of(new JsonObject(Map.of()),
+                new JsonObject(Map.of("resource.id", new JsonString(pseudonym))),
+                new JsonObject(Map.of("source.ip", new JsonString(pseudonym))),
+                new JsonObject(Map.of("actor.id", new JsonString("u-1"))),
+                new JsonObject(Map.of("actor.id", new JsonString(pseudonym.toUpperCase(java.util.Locale.ROOT)))))) {
+            assertThatThrownBy(() -> AuditClient.pseudonyms(malformed, openings)).as(malformed.toString())
+                    .isInstanceOf(AuditClient.MalformedAnswer.class);
+        }
     }
 
     @Test
@@ -212,7 +265,7 @@ class PersonalDataReceiptTest {
         assertThat(failure).isExactlyInstanceOf(AuditClientException.class)
                 .hasMessageStartingWith("the service's answer for this event is not readable: ")
                 .hasMessageContaining(lie == FakeAuditService.Lie.UPPER_CASE_OPENING ? "lower-case hex"
-                        : "'actor.id', which is not a field that can be personal");
+                        : "'actor.type', which is not a field that can be personal");
         assertThat(alerts).isEmpty();
     }
 
@@ -228,7 +281,7 @@ class PersonalDataReceiptTest {
         assertThat(read.get(PersonalField.SOURCE_IP)).hasSize(Commitment.OPENING_LENGTH).containsOnly((byte) 0xab);
 
         for (JsonValue malformed : List.of(new JsonString(hex), JsonObject.EMPTY, new JsonArray(List.of()),
-                new JsonObject(Map.of("resource.id", new JsonString(hex))),
+                new JsonObject(Map.of("resource.type", new JsonString(hex))),
                 new JsonObject(Map.of("metadata.a.b", new JsonString(hex))),
                 new JsonObject(Map.of("source.ip", new JsonString(hex.substring(2)))),
                 new JsonObject(Map.of("source.ip", new JsonString(hex + "00"))),
@@ -304,13 +357,13 @@ class PersonalDataReceiptTest {
         Instant receivedAt = Instant.parse(CROSS_CHECK_RECEIVED_AT);
 
         for (Map<PersonalField, byte[]> openings : List.of(Map.<PersonalField, byte[]>of(), crossCheckOpenings())) {
-            assertThat(recovered.sealedWith(id, receivedAt, CROSS_CHECK_SUBMITTER, openings).leafInput())
-                    .isEqualTo(live.sealedWith(id, receivedAt, CROSS_CHECK_SUBMITTER, openings).leafInput());
+            assertThat(recovered.sealedWith(id, receivedAt, CROSS_CHECK_SUBMITTER, openings, Map.of()).leafInput())
+                    .isEqualTo(live.sealedWith(id, receivedAt, CROSS_CHECK_SUBMITTER, openings, Map.of()).leafInput());
         }
         Map<PersonalField, byte[]> unsent = new TreeMap<>(crossCheckOpenings());
         unsent.put(new PersonalField("metadata.unsent"), new byte[Commitment.OPENING_LENGTH]);
         for (Outgoing outgoing : List.of(live, recovered)) {
-            assertThatThrownBy(() -> outgoing.sealedWith(id, receivedAt, CROSS_CHECK_SUBMITTER, unsent))
+            assertThatThrownBy(() -> outgoing.sealedWith(id, receivedAt, CROSS_CHECK_SUBMITTER, unsent, Map.of()))
                     .isInstanceOf(LogIntegrityException.ReceiptMismatch.class)
                     .hasMessageContaining("metadata.unsent");
         }
@@ -365,7 +418,7 @@ class PersonalDataReceiptTest {
         byte[] json = CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft));
         AuditEvent recomputed = new Outgoing.Pending(draft, json, new CompletableFuture<>()).sealedWith(
                 EventId.parse(CROSS_CHECK_ID), Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER,
-                crossCheckOpenings());
+                crossCheckOpenings(), Map.of());
 
         int[] next = {1};
         Supplier<byte[]> counting = () -> {
@@ -373,7 +426,7 @@ class PersonalDataReceiptTest {
             Arrays.fill(opening, (byte) next[0]++);
             return opening;
         };
-        DataPolicy.Separation separation = crossCheckPolicy().separate(draft, counting);
+        DataPolicy.Separation separation = crossCheckPolicy().separate(draft, counting, FakeAuditService.PSEUDONYMS);
         AuditEvent sealedByService = AuditEvent.record(EventId.parse(CROSS_CHECK_ID),
                 Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER, separation.committedDraft(),
                 separation.commitments());

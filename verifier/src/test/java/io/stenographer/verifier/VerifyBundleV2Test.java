@@ -82,7 +82,8 @@ class VerifyBundleV2Test {
                     byte[] opening = new byte[32];
                     new java.security.SecureRandom().nextBytes(opening);
                     return opening;
-                });
+                }, identifier -> io.stenographer.domain.event.Pseudonym.of(java.util.Arrays.copyOf(
+                        identifier.getBytes(java.nio.charset.StandardCharsets.UTF_8), 32)));
                 event = AuditEvent.record(id, at.plusMillis(2), "svc-portal", separation.committedDraft(),
                         separation.commitments());
             }

@@ -12,7 +12,10 @@ public final class CountEventsService implements CountEventsUseCase {
     private final CountEventsPort counts;
     private final TransactionRunner transactions;
 
-    public CountEventsService(CountEventsPort counts, TransactionRunner transactions) {
+    private final StoredIdentifiers identifiers;
+
+    public CountEventsService(CountEventsPort counts, TransactionRunner transactions, StoredIdentifiers identifiers) {
+        this.identifiers = java.util.Objects.requireNonNull(identifiers);
         this.counts = counts;
         this.transactions = transactions;
     }
@@ -21,7 +24,7 @@ public final class CountEventsService implements CountEventsUseCase {
     public EventCount count(CountEventsQuery query) {
         // The same rule as QueryEventsService: a count tells as much about a tenant as a search does.
         query.caller().require(Role.AUDITOR, query.criteria().tenant());
-        long counted = transactions.inTransaction(() -> counts.countUpTo(query.criteria(), query.cap()));
+        long counted = transactions.inTransaction(() -> counts.countUpTo(identifiers.of(query.criteria()), query.cap()));
         return counted > query.cap() ? new EventCount(query.cap(), true) : new EventCount(counted, false);
     }
 }

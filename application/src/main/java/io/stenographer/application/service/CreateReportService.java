@@ -13,6 +13,7 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.report.ReportJob;
+import io.stenographer.domain.report.ReportParameters;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -36,8 +37,12 @@ public final class CreateReportService implements CreateReportUseCase {
     private final RandomGenerator random;
     private final int maxActivePerTenant;
 
+    private final StoredIdentifiers identifiers;
+
     public CreateReportService(TrackReportJobsPort jobs, LoadLogPort log, SelfAudit selfAudit,
-            TransactionRunner transactions, Clock clock, RandomGenerator random, int maxActivePerTenant) {
+            TransactionRunner transactions, Clock clock, RandomGenerator random, int maxActivePerTenant,
+            StoredIdentifiers identifiers) {
+        this.identifiers = java.util.Objects.requireNonNull(identifiers);
         this.jobs = jobs;
         this.log = log;
         this.selfAudit = selfAudit;
@@ -54,6 +59,8 @@ public final class CreateReportService implements CreateReportUseCase {
             command.caller().require(Role.PERSONAL_DATA_READER, command.tenant());
         }
         command.parameters().checkFits(command.type());
+        // Stored, filtered on and recorded as the events store the identifiers: never a personal id in clear.
+        ReportParameters parameters = identifiers.of(command.tenant(), command.parameters());
         return transactions.inTransaction(() -> {
             jobs.lockTenant(command.tenant());
             if (jobs.active(command.tenant()) >= maxActivePerTenant) {
@@ -62,7 +69,7 @@ public final class CreateReportService implements CreateReportUseCase {
             PublishedCheckpoint checkpoint = pin(command);
             Instant now = clock.instant();
             ReportJob job = ReportJob.request(unguessableId(), command.tenant(), command.type(), command.format(),
-                    command.parameters(), command.caller().subject(), now, checkpoint.treeSize());
+                    parameters, command.caller().subject(), now, checkpoint.treeSize());
             jobs.add(job);
             selfAudit.record(command.caller(), command.tenant(), REPORT_REQUESTED,
                     new JsonObject(Map.of("reportId", new JsonString(job.id().toString()),

@@ -78,8 +78,12 @@ public final class EraseSubjectService
                 }
                 selfAudit.record(caller, command.tenant(), SUBJECT_ERASED,
                         new ResourceRef(SUBJECT_RESOURCE_TYPE, subject.hex()), new JsonObject(metadata));
+                // The hold check compares the subject as the events and holds store it: its pseudonym where the
+                // policy makes the subject field personal.
+                String storedSubject = vault.storedForm(command.tenant(),
+                        PersonalField.parse(policy.subjectField().path()), command.subjectId());
                 return new ErasureOutcome(store.erase(erasureId, command.tenant(), subject,
-                        policy.subjectField().path(), command.subjectId(), caller.subject()), true);
+                        policy.subjectField().path(), storedSubject, caller.subject()), true);
             });
             // This instance's cached keys of the subject are useless now; drop them rather than wait for the TTL.
             vault.forgetCachedKeys();

@@ -52,8 +52,12 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
     /**
      * @param listeners told about every placed and released hold, in this order, after it committed
      */
+    private final StoredIdentifiers identifiers;
+
     public ManageLegalHoldsService(StoreLegalHoldsPort holds, List<PropagateLegalHoldsPort> listeners,
-            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            StoredIdentifiers identifiers) {
+        this.identifiers = java.util.Objects.requireNonNull(identifiers);
         this.holds = holds;
         this.listeners = List.copyOf(listeners);
         this.selfAudit = selfAudit;
@@ -67,7 +71,9 @@ public final class ManageLegalHoldsService implements ManageLegalHoldsUseCase {
         Caller caller = command.caller();
         caller.require(Role.COMPLIANCE_ADMIN, command.tenant());
         Instant now = Timestamps.truncate(clock.instant());
-        LegalHold hold = LegalHold.place(HoldId.newTimeOrdered(now, random), command.tenant(), command.criteria(),
+        // Kept, matched and recorded as the events store the identifiers: never a personal id in clear.
+        LegalHold hold = LegalHold.place(HoldId.newTimeOrdered(now, random), command.tenant(),
+                identifiers.of(command.tenant(), command.criteria()),
                 command.caseReference(), command.reason(), caller.subject(), now);
         // One short transaction makes the hold effective at once; the archive's flags follow outside it.
         transactions.inTransaction(() -> {

@@ -77,6 +77,30 @@ public final class PersonalDataVault {
         return new SubjectIndex(keyManagement.blindIndex(tenant, SUBJECT_INDEX, subjectId));
     }
 
+    /** The pseudonyms of a tenant's identifiers: their subject index, so an erasure finds the same subject. */
+    public DataPolicy.Pseudonyms pseudonyms(TenantId tenant) {
+        return identifier -> subjectIndex(tenant, identifier).pseudonym();
+    }
+
+    /**
+     * An identifier as the tenant's events store it, for searching: its pseudonym where the tenant's policy makes
+     * {@code field} personal, else itself (null stays null).
+     */
+    public String storedForm(TenantId tenant, PersonalField field, String identifier) {
+        return policy(tenant).storedForm(field, identifier, pseudonyms(tenant));
+    }
+
+    /** The subject of a stored event: read from its pseudonym where the event commits to its subject identifier. */
+    private SubjectIndex subjectIndexOf(AuditEvent event) {
+        DataPolicy policy = policy(event.tenant());
+        String subject = policy.subjectOf(event.content());
+        if (event.personal().byField().containsKey(policy.subjectFieldOf(event.content()))) {
+            return SubjectIndex.ofPseudonym(subject).orElseThrow(() -> new IllegalStateException(
+                    "a committed subject identifier is not a pseudonym")); // AuditEvent refuses this at construction
+        }
+        return subjectIndex(event.tenant(), subject);
+    }
+
     /** A live data key, unwrapped, with the id its values are stored under. */
     public record SubjectKey(UUID id, DataKey key) {
     }
@@ -164,7 +188,7 @@ public final class PersonalDataVault {
             byte[] opening = new byte[Commitment.OPENING_LENGTH];
             random.nextBytes(opening);
             return opening;
-        });
+        }, pseudonyms(draft.tenant()));
     }
 
     /** The separated values of one sealed event, encrypted under its subject's key from {@link #keysFor}. */
@@ -314,8 +338,7 @@ public final class PersonalDataVault {
     private PersonalValueState open(AuditEvent event, PersonalField field, Hash commitment,
             SealedPersonalValue value, Map<UUID, StoredDataKey> keys) {
         if (value == null) {
-            SubjectIndex subject = subjectIndex(event.tenant(), policy(event.tenant()).subjectOf(event.content()));
-            return store.erasures(event.tenant(), subject).isEmpty()
+            return store.erasures(event.tenant(), subjectIndexOf(event)).isEmpty()
                     ? new PersonalValueState.Unreadable("the value is missing and no erasure of its subject is recorded")
                     : new PersonalValueState.Erased();
         }

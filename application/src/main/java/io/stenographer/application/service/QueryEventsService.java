@@ -35,8 +35,11 @@ public final class QueryEventsService implements QueryEventsUseCase {
     private final SelfAudit selfAudit;
     private final TransactionRunner transactions;
 
+    private final StoredIdentifiers identifiers;
+
     public QueryEventsService(SearchEventsPort searchEvents, CatalogSegmentsPort catalog, ArchivedEventReader archived,
-            SelfAudit selfAudit, TransactionRunner transactions) {
+            SelfAudit selfAudit, TransactionRunner transactions, StoredIdentifiers identifiers) {
+        this.identifiers = java.util.Objects.requireNonNull(identifiers);
         this.searchEvents = searchEvents;
         this.catalog = catalog;
         this.archived = archived;
@@ -46,8 +49,9 @@ public final class QueryEventsService implements QueryEventsUseCase {
 
     @Override
     public EventPage query(QueryEventsQuery query) {
-        EventCriteria criteria = query.criteria();
-        query.caller().require(Role.AUDITOR, criteria.tenant());
+        query.caller().require(Role.AUDITOR, query.criteria().tenant());
+        // Searched, and recorded in the self-audit event, as the events store it: never a personal id in clear.
+        EventCriteria criteria = identifiers.of(query.criteria());
         if (query.includeArchived() && (criteria.sourceApplication() != null || criteria.correlationId() != null)) {
             throw new FieldViolation("includeArchived", "cannot be combined with the sourceApplication or "
                     + "correlationId filters: the archive index does not hold them");

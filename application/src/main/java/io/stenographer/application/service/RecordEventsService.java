@@ -17,6 +17,7 @@ import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.application.port.out.StorePersonalDataPort.DataKeyErased;
 import io.stenographer.application.port.out.StorePersonalDataPort.SealedPersonalValue;
 import io.stenographer.domain.privacy.SubjectIndex;
+import io.stenographer.domain.json.JsonString;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
@@ -140,7 +141,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
                         ? openingsInBatch.get(earlier.id()) : storedOpenings(draft.tenant(), earlier.id());
                 outcomes.add(earlier.sameContentAs(retryDigest(draft, earlierOpenings))
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
-                                earlier.submittedBy(), hex(earlierOpenings)))
+                                earlier.submittedBy(), hex(earlierOpenings), pseudonyms(draft, earlierOpenings)))
                         : new Conflicting(key, earlier.id()));
                 continue;
             }
@@ -150,7 +151,7 @@ public final class RecordEventsService implements RecordEventsUseCase {
             AuditEvent event = sealed.event();
             personalValues.addAll(vault.encrypt(event, separation, keys));
             Receipt receipt = new Receipt(event.id(), sealed.leafHash(), event.receivedAt(), event.submittedBy(),
-                    openings(separation));
+                    openings(separation), paths(separation.pseudonyms()));
             if (key != null) {
                 // A key repeated inside one batch behaves like a retry of its first occurrence.
                 known.get(draft.tenant()).put(key,
@@ -207,8 +208,22 @@ public final class RecordEventsService implements RecordEventsUseCase {
                 return null; // a value the first occurrence did not carry, or whose opening was erased
             }
         }
-        Separation committed = policy.separate(draft, openings::get);
+        Separation committed = policy.separate(draft, openings::get, vault.pseudonyms(draft.tenant()));
         return AuditEvent.contentDigest(committed.committedDraft(), committed.commitments());
+    }
+
+    /** The pseudonyms a retry's first occurrence holds: those of the identifiers it committed to. */
+    private Map<String, String> pseudonyms(EventDraft draft, Map<PersonalField, byte[]> openings) {
+        Map<PersonalField, String> pseudonyms = new HashMap<>();
+        openings.keySet().stream().filter(PersonalField::isIdentifier).forEach(field -> pseudonyms.put(field,
+                vault.storedForm(draft.tenant(), field, ((JsonString) field.valueIn(draft)).value())));
+        return paths(pseudonyms);
+    }
+
+    private static Map<String, String> paths(Map<PersonalField, String> byField) {
+        Map<String, String> byPath = new java.util.TreeMap<>();
+        byField.forEach((field, value) -> byPath.put(field.path(), value));
+        return byPath;
     }
 
     private static Map<String, String> hex(Map<PersonalField, byte[]> openings) {

@@ -31,7 +31,8 @@ class CountEventsServiceTest {
 
     private final FakeTransactionRunner transactions = new FakeTransactionRunner();
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
-    private final CountEventsService service = new CountEventsService(store, transactions);
+    private final CountEventsService service = new CountEventsService(store, transactions,
+            StoredIdentifiers.AS_GIVEN);
     private final SplittableRandom ids = new SplittableRandom(5);
 
     @Test

@@ -50,7 +50,7 @@ class QueryEventsIncludeArchivedTest {
     private final InMemoryArchive archive = new InMemoryArchive(clock);
     private final QueryEventsService service = new QueryEventsService(hotStore, catalog,
             new ArchivedEventReader(catalog, archive, log), new SelfAudit(hotStore, clock, new SplittableRandom(3)),
-            transactions);
+            transactions, StoredIdentifiers.AS_GIVEN);
     private final Caller auditor = auditor("auditor", ACME);
     /** Every ACME case event, hot or purged, in (occurredAt, id) order. */
     private final List<AuditEvent> expected;

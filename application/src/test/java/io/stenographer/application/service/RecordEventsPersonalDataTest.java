@@ -111,7 +111,7 @@ class RecordEventsPersonalDataTest {
             Disclosure disclosure = new Disclosure(field, field.valueIn(sent),
                     HexFormat.of().parseHex(opening.getValue()));
             commitments.put(field, disclosure.commitment());
-            committed = field.removeFrom(committed);
+            committed = field.committedIn(committed, receipt.pseudonyms().get(field.path()));
         }
         return AuditEvent.restore(receipt.id(), receipt.receivedAt(), receipt.submittedBy(), committed,
                 Commitments.of(commitments)).leafHash();

@@ -62,7 +62,7 @@ class ReportServicesTest {
     private final SplittableRandom random = new SplittableRandom(1);
     private final SelfAudit selfAudit = new SelfAudit(events, clock, random);
     private final CreateReportService create = new CreateReportService(jobs, log(Map.of(ACME, 42L)), selfAudit,
-            transactions, clock, random, 2);
+            transactions, clock, random, 2, StoredIdentifiers.AS_GIVEN);
     private final InMemoryReportFiles reportFiles = new InMemoryReportFiles(transactions, clock,
             RetentionPeriod.parse("P1D"), jobs, new InMemoryLegalHolds(transactions), id -> true);
     private final ReportFiles fileStore = new ReportFiles(new InMemoryReportStaging(), reportFiles,

@@ -28,8 +28,9 @@ public class ConsoleConfiguration {
 
     @Produces
     @ApplicationScoped
-    CountEventsUseCase countEvents(PostgresEventCounts counts, TransactionRunner transactions) {
-        return new CountEventsService(counts, transactions);
+    CountEventsUseCase countEvents(PostgresEventCounts counts, TransactionRunner transactions,
+            io.stenographer.application.service.PersonalDataVault vault) {
+        return new CountEventsService(counts, transactions, vault::storedForm);
     }
 
     @Produces

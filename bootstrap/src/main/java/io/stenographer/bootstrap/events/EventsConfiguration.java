@@ -53,7 +53,8 @@ public class EventsConfiguration {
     @Produces
     @ApplicationScoped
     QueryEventsUseCase queryEvents(PostgresEventStore store, PostgresArchiveCatalog catalog,
-            ArchivedEventReader archived, SelfAudit selfAudit, TransactionRunner transactions) {
-        return new QueryEventsService(store, catalog, archived, selfAudit, transactions);
+            ArchivedEventReader archived, SelfAudit selfAudit, TransactionRunner transactions,
+            PersonalDataVault vault) {
+        return new QueryEventsService(store, catalog, archived, selfAudit, transactions, vault::storedForm);
     }
 }

@@ -39,8 +39,10 @@ public class ReportsConfiguration {
     @ApplicationScoped
     CreateReportUseCase createReport(PostgresReportJobs jobs, PostgresMerkleLog log, SelfAudit selfAudit,
             TransactionRunner transactions, Clock clock, RandomGenerator random,
-            @ConfigProperty(name = "stenographer.reports.max-active-per-tenant") int maxActive) {
-        return new CreateReportService(jobs, log, selfAudit, transactions, clock, random, maxActive);
+            @ConfigProperty(name = "stenographer.reports.max-active-per-tenant") int maxActive,
+            io.stenographer.application.service.PersonalDataVault vault) {
+        return new CreateReportService(jobs, log, selfAudit, transactions, clock, random, maxActive,
+                vault::storedForm);
     }
 
     @Produces

@@ -128,9 +128,10 @@ public class RetentionConfiguration {
     @Produces
     @ApplicationScoped
     ManageLegalHoldsUseCase manageLegalHolds(PostgresLegalHolds holds, Instance<PropagateLegalHoldsPort> listeners,
-            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random) {
+            SelfAudit selfAudit, TransactionRunner transactions, Clock clock, RandomGenerator random,
+            io.stenographer.application.service.PersonalDataVault vault) {
         return new ManageLegalHoldsService(holds, listeners.stream().toList(), selfAudit, transactions, clock,
-                random);
+                random, vault::storedForm);
     }
 
     @Produces

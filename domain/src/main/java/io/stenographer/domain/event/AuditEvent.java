@@ -27,9 +27,12 @@ public record AuditEvent(EventId id, Instant receivedAt, String submittedBy, Eve
         }
         personal = personal == null ? Commitments.NONE : personal;
         for (PersonalField field : personal.byField().keySet()) {
-            // One field is either in the leaf or committed to, never both: both would publish the value.
-            if (field.valueIn(content) != null) {
-                throw new FieldViolation(field.path(), "is committed to in 'personal' and must not also be present");
+            // One field is either in the leaf or committed to, never both: both would publish the value. An
+            // identifier is required, so the leaf holds its pseudonym instead.
+            if (!field.isCommittedIn(content)) {
+                throw new FieldViolation(field.path(), field.isIdentifier()
+                        ? "is committed to in 'personal', so the event must hold its pseudonym there"
+                        : "is committed to in 'personal' and must not also be present");
             }
         }
     }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * A field a tenant's data policy may mark as personal: it is then kept out of the leaf, which holds a
- * {@link Commitment} to it instead. {@code actor.id} and {@code resource.id} are not offered: queries, holds and the
- * archive index search them, which needs a blind index this version does not build.
+ * {@link Commitment} to it instead. The identifiers {@code actor.id} and {@code resource.id} are required and searched
+ * (queries, holds, the archive index), so the leaf keeps their {@link Pseudonym} in their place, beside the commitment.
  */
 public record PersonalField(String path) implements Comparable<PersonalField> {
 
@@ -18,6 +18,8 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
     public static final PersonalField SOURCE_IP = new PersonalField("source.ip");
     public static final PersonalField SOURCE_USER_AGENT = new PersonalField("source.userAgent");
     public static final PersonalField REASON = new PersonalField("reason");
+    public static final PersonalField ACTOR_ID = new PersonalField("actor.id");
+    public static final PersonalField RESOURCE_ID = new PersonalField("resource.id");
 
     private static final String METADATA_PREFIX = "metadata.";
     /** Metadata keys that may be personal: plain names, so a path is unambiguous and needs no escaping. */
@@ -38,23 +40,22 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
             return false;
         }
         return switch (path) {
-            case "actor.displayName", "source.ip", "source.userAgent", "reason" -> true;
+            case "actor.displayName", "source.ip", "source.userAgent", "reason", "actor.id", "resource.id" -> true;
             default -> path.startsWith(METADATA_PREFIX)
                     && METADATA_KEY.matcher(path.substring(METADATA_PREFIX.length())).matches();
         };
     }
 
     private static String describeInvalid(String path) {
-        if ("actor.id".equals(path) || "resource.id".equals(path)) {
-            return "'" + path + "' cannot be personal yet: it is searched, which needs a blind index";
-        }
-        return "'" + path + "' is not a field that can be personal: use actor.displayName, source.ip, "
-                + "source.userAgent, reason or metadata.<key> (key of 1-64 letters, digits, _ or -)";
+        return "'" + path + "' is not a field that can be personal: use actor.id, actor.displayName, resource.id, "
+                + "source.ip, source.userAgent, reason or metadata.<key> (key of 1-64 letters, digits, _ or -)";
     }
 
     /** The field's value in the draft as JSON, or null when the draft does not have it. */
     public JsonValue valueIn(EventDraft draft) {
         return switch (path) {
+            case "actor.id" -> text(draft.actor().id());
+            case "resource.id" -> draft.resource() == null ? null : text(draft.resource().id());
             case "actor.displayName" -> text(draft.actor().displayName());
             case "source.ip" -> text(draft.source().ip());
             case "source.userAgent" -> text(draft.source().userAgent());
@@ -63,9 +64,30 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
         };
     }
 
-    /** The draft without this field. */
-    public EventDraft removeFrom(EventDraft draft) {
-        return with(draft, null);
+    /** Whether this is a required, searched identifier, which the leaf replaces by a pseudonym instead of dropping. */
+    public boolean isIdentifier() {
+        return "actor.id".equals(path) || "resource.id".equals(path);
+    }
+
+    /**
+     * The draft as the leaf holds it once this field is committed to: without the field, or for an identifier with
+     * its pseudonym in its place ({@code pseudonym} is required for identifiers and must be null otherwise).
+     */
+    public EventDraft committedIn(EventDraft draft, String pseudonym) {
+        if (isIdentifier() != (pseudonym != null)) {
+            throw new IllegalArgumentException(isIdentifier() ? path + " is replaced by a pseudonym"
+                    : path + " is removed, not replaced by a pseudonym");
+        }
+        if (pseudonym != null && !Pseudonym.isPseudonym(pseudonym)) {
+            throw new FieldViolation(path, "a pseudonym must be '" + Pseudonym.PREFIX + "' and 64 hex digits");
+        }
+        return with(draft, pseudonym == null ? null : new JsonString(pseudonym));
+    }
+
+    /** Whether the content holds this field as committed: absent, or for an identifier as a pseudonym. */
+    public boolean isCommittedIn(EventDraft content) {
+        JsonValue value = valueIn(content);
+        return isIdentifier() ? value instanceof JsonString s && Pseudonym.isPseudonym(s.value()) : value == null;
     }
 
     /** The draft with this field set to a disclosed value. */
@@ -79,6 +101,12 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
     private EventDraft with(EventDraft d, JsonValue value) {
         String text = value instanceof JsonString s ? s.value() : null;
         return switch (path) {
+            case "actor.id" -> new EventDraft(d.tenant(), new Actor(text, d.actor().type(), d.actor().displayName()),
+                    d.action(), d.resource(), d.reason(), d.outcome(), d.occurredAt(), d.source(), d.correlationId(),
+                    d.metadata(), d.clientEventId());
+            case "resource.id" -> new EventDraft(d.tenant(), d.actor(), d.action(),
+                    new ResourceRef(d.resource().type(), text), d.reason(), d.outcome(), d.occurredAt(), d.source(),
+                    d.correlationId(), d.metadata(), d.clientEventId());
             case "actor.displayName" -> new EventDraft(d.tenant(), new Actor(d.actor().id(), d.actor().type(), text),
                     d.action(), d.resource(), d.reason(), d.outcome(), d.occurredAt(), d.source(), d.correlationId(),
                     d.metadata(), d.clientEventId());

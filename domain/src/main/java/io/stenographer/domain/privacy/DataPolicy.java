@@ -4,6 +4,7 @@ import io.stenographer.domain.event.Commitments;
 import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import io.stenographer.domain.merkle.Hash;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -69,12 +71,16 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
         return new DataPolicy(fields, SubjectField.parse(subjectField.strip()));
     }
 
-    /** The draft split into what the leaf keeps and the personal values it commits to. */
+    /**
+     * The draft split into what the leaf keeps and the personal values it commits to; {@code pseudonyms} are the
+     * pseudonyms the committed draft holds in place of personal identifiers, by field.
+     */
     public record Separation(EventDraft committedDraft, Commitments commitments, List<Disclosure> disclosures,
-            String subjectId) {
+            String subjectId, Map<PersonalField, String> pseudonyms) {
 
         public Separation {
             disclosures = List.copyOf(disclosures);
+            pseudonyms = Map.copyOf(pseudonyms);
         }
 
         public boolean hasPersonalData() {
@@ -82,21 +88,29 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
         }
     }
 
+    /** The pseudonym of a personal identifier: a keyed hash only the tenant's key management can compute. */
+    @FunctionalInterface
+    public interface Pseudonyms {
+        String of(String identifier);
+    }
+
     /**
      * Takes every personal value out of the draft and commits to it under a fresh opening from {@code openings}
-     * (32 random bytes from a CSPRNG each call). A draft with no personal value comes back as it was.
+     * (32 random bytes from a CSPRNG each call); a personal identifier is replaced by its pseudonym. A draft with no
+     * personal value comes back as it was.
      */
-    public Separation separate(EventDraft draft, Supplier<byte[]> openings) {
-        return separate(draft, field -> openings.get());
+    public Separation separate(EventDraft draft, Supplier<byte[]> openings, Pseudonyms pseudonyms) {
+        return separate(draft, field -> openings.get(), pseudonyms);
     }
 
     /**
      * As above with each field's opening given: a retry committed under the openings its first occurrence was
      * sealed with gives the same commitments exactly when it carries the same values.
      */
-    public Separation separate(EventDraft draft, java.util.function.Function<PersonalField, byte[]> openingFor) {
+    public Separation separate(EventDraft draft, Function<PersonalField, byte[]> openingFor, Pseudonyms pseudonyms) {
         EventDraft committed = draft;
         Map<PersonalField, Hash> commitments = new LinkedHashMap<>();
+        Map<PersonalField, String> pseudonymsUsed = new LinkedHashMap<>();
         List<Disclosure> disclosures = new ArrayList<>();
         for (PersonalField field : personalFields) {
             JsonValue value = field.valueIn(draft);
@@ -106,9 +120,26 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
             Disclosure disclosure = new Disclosure(field, value, openingFor.apply(field));
             disclosures.add(disclosure);
             commitments.put(field, disclosure.commitment());
-            committed = field.removeFrom(committed);
+            String pseudonym = field.isIdentifier() ? pseudonyms.of(((JsonString) value).value()) : null;
+            if (pseudonym != null) {
+                pseudonymsUsed.put(field, pseudonym);
+            }
+            committed = field.committedIn(committed, pseudonym);
         }
-        return new Separation(committed, Commitments.of(commitments), disclosures, subjectOf(draft));
+        return new Separation(committed, Commitments.of(commitments), disclosures, subjectOf(draft), pseudonymsUsed);
+    }
+
+    /** Whether this policy replaces the identifier at {@code field} by its pseudonym. */
+    public boolean pseudonymises(PersonalField field) {
+        return field.isIdentifier() && personalFields.contains(field);
+    }
+
+    /**
+     * How the events store an identifier this policy may have made personal: its pseudonym when the policy makes
+     * {@code field} personal, else the identifier itself. Queries, holds and erasures search by this.
+     */
+    public String storedForm(PersonalField field, String identifier, Pseudonyms pseudonyms) {
+        return identifier == null || !pseudonymises(field) ? identifier : pseudonyms.of(identifier);
     }
 
     /** True when the draft carries a value in any field this policy makes personal. */
@@ -118,9 +149,12 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
 
     /** The data subject of an event: its subject field, or its actor when it names no resource. */
     public String subjectOf(EventDraft draft) {
-        if (subjectField == SubjectField.RESOURCE_ID && draft.resource() != null) {
-            return draft.resource().id();
-        }
-        return draft.actor().id();
+        return ((JsonString) subjectFieldOf(draft).valueIn(draft)).value();
+    }
+
+    /** The field naming an event's data subject: the policy's subject field, or actor.id when it names no resource. */
+    public PersonalField subjectFieldOf(EventDraft draft) {
+        return subjectField == SubjectField.RESOURCE_ID && draft.resource() != null ? PersonalField.RESOURCE_ID
+                : PersonalField.ACTOR_ID;
     }
 }

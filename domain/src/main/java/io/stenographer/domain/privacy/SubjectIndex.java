@@ -1,6 +1,9 @@
 package io.stenographer.domain.privacy;
 
-/** A keyed hash naming a data subject (32 bytes). */
+/**
+ * A keyed hash naming a data subject (32 bytes). Where a tenant's policy makes an identifier personal, the leaf holds
+ * the same keyed hash of it as its {@link io.stenographer.domain.event.Pseudonym}.
+ */
 public record SubjectIndex(byte[] bytes) {
 
     public SubjectIndex {
@@ -13,6 +16,16 @@ public record SubjectIndex(byte[] bytes) {
     @Override
     public byte[] bytes() {
         return bytes.clone();
+    }
+
+    /** The pseudonym a leaf holds in place of the identifier this index was computed from. */
+    public String pseudonym() {
+        return io.stenographer.domain.event.Pseudonym.of(bytes);
+    }
+
+    /** The index a stored pseudonym was made from; empty when the value is not a pseudonym. */
+    public static java.util.Optional<SubjectIndex> ofPseudonym(String value) {
+        return io.stenographer.domain.event.Pseudonym.keyedHash(value).map(SubjectIndex::new);
     }
 
     public String hex() {

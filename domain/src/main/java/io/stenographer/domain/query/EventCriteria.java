@@ -37,6 +37,12 @@ public record EventCriteria(
         }
     }
 
+    /** These criteria searching for other actor and resource identifiers (as the events store them). */
+    public EventCriteria withIdentifiers(String actorId, String resourceId) {
+        return new EventCriteria(tenant, actorId, action, resourceType, resourceId, outcome, from, to,
+                sourceApplication, correlationId);
+    }
+
     public static EventCriteria allOf(TenantId tenant) {
         return new EventCriteria(tenant, null, null, null, null, null, null, null, null, null);
     }

@@ -66,6 +66,13 @@ public record ReportParameters(
             "outcome", "accessActions", "sensitiveActions", "deniedThreshold", "deniedWindow", "volumeActions",
             "volumeThreshold", "volumeWindow", "redactFields", "pseudonymiseActors", "treeSize", "personalData");
 
+    /** These parameters filtering on other actor and resource identifiers (as the events store them). */
+    public ReportParameters withIdentifiers(String actor, String resourceId) {
+        return new ReportParameters(from, to, actor, action, resourceType, resourceId, outcome, accessActions,
+                sensitiveActions, deniedThreshold, deniedWindow, volumeActions, volumeThreshold, volumeWindow,
+                redactFields, pseudonymiseActors, treeSize, personalData);
+    }
+
     public ReportParameters {
         if (from == null) {
             throw new FieldViolation(P + "from", "is required");

@@ -39,6 +39,11 @@ public record HoldCriteria(
         }
     }
 
+    /** These criteria naming other actor and resource identifiers (as the events store them). */
+    public HoldCriteria withIdentifiers(String actorId, String resourceId) {
+        return new HoldCriteria(actorId, resourceType, resourceId, actionPattern, from, to);
+    }
+
     public boolean matches(RetentionSubject subject) {
         return (actorId == null || actorId.equals(subject.actorId()))
                 && (resourceType == null || resourceType.equals(subject.resourceType()))

@@ -42,7 +42,7 @@ public final class SealedEventArbitraries {
                         byte[] opening = new byte[Commitment.OPENING_LENGTH];
                         openings.nextBytes(opening);
                         return opening;
-                    });
+                    }, io.stenographer.domain.privacy.TestPseudonyms.FIXED_KEY);
                     return AuditEvent.restore(new EventId(id), receivedAt, submittedBy,
                             separation.committedDraft(), separation.commitments());
                 });
@@ -51,7 +51,9 @@ public final class SealedEventArbitraries {
     public static Arbitrary<DataPolicy> policies() {
         return Arbitraries.of(DataPolicy.NOTHING_PERSONAL, DataPolicy.DEFAULT,
                 DataPolicy.of(java.util.List.of("reason", "source.ip", "metadata.a", "metadata.b-1"), "actor.id"),
-                DataPolicy.of(java.util.List.of("actor.displayName", "metadata.x_y"), "resource.id"));
+                DataPolicy.of(java.util.List.of("actor.displayName", "metadata.x_y"), "resource.id"),
+                DataPolicy.of(java.util.List.of("actor.id", "source.ip"), "actor.id"),
+                DataPolicy.of(java.util.List.of("resource.id", "reason"), "resource.id"));
     }
 
     private record Head(TenantId tenant, Actor actor, Action action, ResourceRef resource, String reason,

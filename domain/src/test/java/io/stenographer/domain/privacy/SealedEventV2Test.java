@@ -56,7 +56,7 @@ class SealedEventV2Test {
     }
 
     static AuditEvent sealed(DataPolicy policy) {
-        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings());
+        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings(), TestPseudonyms.FIXED_KEY);
         return AuditEvent.record(new EventId(UUID.fromString("0190f2a4-6b7c-7d8e-9f00-112233445566")), AT,
                 "svc-ehr@https://idp.example", separation.committedDraft(), separation.commitments());
     }
@@ -70,7 +70,7 @@ class SealedEventV2Test {
                 new Source("portal", "192.0.2.10", "Mozilla/5.0"), "req-7f3a",
                 (JsonObject) JsonParser.parse("{\"fields\":[\"ssn\",\"dob\"],\"rows\":1,\"ticket\":\"HR-4711 é\"}", 8),
                 "portal-evt-000123");
-        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft, countingOpenings());
+        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft, countingOpenings(), TestPseudonyms.FIXED_KEY);
         AuditEvent event = AuditEvent.record(EventId.parse("019ac4c2-55a1-7c3e-9b6d-2f1e0c8a7b11"),
                 Instant.parse("2026-11-27T09:14:03.512345Z"), "svc-portal", separation.committedDraft(),
                 separation.commitments());
@@ -109,7 +109,7 @@ class SealedEventV2Test {
         EventDraft plain = new EventDraft(TenantId.of("acme"), new Actor("svc", ActorType.SERVICE, null),
                 new Action("job.ran"), null, null, Outcome.SUCCESS, AT, new Source("cron", null, null), null, null,
                 null);
-        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(plain, countingOpenings());
+        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(plain, countingOpenings(), TestPseudonyms.FIXED_KEY);
 
         assertThat(separation.hasPersonalData()).isFalse();
         assertThat(separation.committedDraft()).isEqualTo(plain);
@@ -119,7 +119,7 @@ class SealedEventV2Test {
 
     @Test
     void eachDisclosureOpensItsCommitmentAndNoOther() {
-        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft(), countingOpenings());
+        DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft(), countingOpenings(), TestPseudonyms.FIXED_KEY);
         Commitments commitments = separation.commitments();
 
         for (Disclosure disclosure : separation.disclosures()) {
@@ -148,8 +148,8 @@ class SealedEventV2Test {
             random.nextBytes(opening);
             return opening;
         };
-        Commitments first = DataPolicy.DEFAULT.separate(draft(), openings).commitments();
-        Commitments second = DataPolicy.DEFAULT.separate(draft(), openings).commitments();
+        Commitments first = DataPolicy.DEFAULT.separate(draft(), openings, TestPseudonyms.FIXED_KEY).commitments();
+        Commitments second = DataPolicy.DEFAULT.separate(draft(), openings, TestPseudonyms.FIXED_KEY).commitments();
 
         assertThat(first.get(PersonalField.SOURCE_IP)).isNotEqualTo(second.get(PersonalField.SOURCE_IP));
     }
@@ -218,13 +218,59 @@ class SealedEventV2Test {
     }
 
     @Test
-    void onlyFieldsThatAreNotSearchedCanBePersonal() {
-        assertThatThrownBy(() -> DataPolicy.of(List.of("actor.id"), "actor.id")).isInstanceOf(FieldViolation.class)
-                .hasMessageContaining("blind index");
+    void fieldsThatCannotBePersonalAreRefused() {
+        assertThatThrownBy(() -> DataPolicy.of(List.of("actor.type"), "actor.id")).isInstanceOf(FieldViolation.class)
+                .hasMessageContaining("is not a field that can be personal");
         assertThatThrownBy(() -> DataPolicy.of(List.of("metadata.a.b"), "actor.id"))
                 .isInstanceOf(FieldViolation.class).hasMessageContaining("metadata.<key>");
         assertThatThrownBy(() -> DataPolicy.of(List.of("source.ip"), "tenant")).isInstanceOf(FieldViolation.class)
                 .hasMessageContaining("actor.id or resource.id");
+    }
+
+    @Test
+    void aPersonalIdentifierIsReplacedByItsPseudonymAndCommittedTo() {
+        DataPolicy policy = DataPolicy.of(List.of("actor.id", "resource.id", "source.ip"), "actor.id");
+        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings(), TestPseudonyms.FIXED_KEY);
+
+        String actorPseudonym = TestPseudonyms.FIXED_KEY.of("u-17");
+        assertThat(separation.committedDraft().actor().id()).isEqualTo(actorPseudonym);
+        assertThat(separation.committedDraft().resource().id()).isEqualTo(TestPseudonyms.FIXED_KEY.of("p-9"));
+        assertThat(separation.pseudonyms()).containsOnlyKeys(PersonalField.ACTOR_ID, PersonalField.RESOURCE_ID);
+        assertThat(separation.commitments().byField()).containsKeys(PersonalField.ACTOR_ID, PersonalField.RESOURCE_ID);
+        assertThat(separation.subjectId()).as("the key is the real subject's, not the pseudonym's").isEqualTo("u-17");
+
+        AuditEvent event = AuditEvent.record(EventId.parse("0190f2a4-6b7c-7d8e-9f00-112233445566"),
+                Instant.parse("2026-03-01T10:15:31Z"), "svc", separation.committedDraft(), separation.commitments());
+        String leaf = new String(event.leafInput(), StandardCharsets.UTF_8);
+        assertThat(leaf).contains(actorPseudonym).doesNotContain("\"u-17\"", "\"p-9\"");
+        AuditEvent parsed = SealedEventFormat.fromJson(SealedEventFormat.toJson(event));
+        assertThat(parsed.leafHash()).isEqualTo(event.leafHash());
+        assertThat(SubjectIndex.ofPseudonym(parsed.content().actor().id())).isPresent();
+    }
+
+    @Test
+    void aCommittedIdentifierMustHoldAPseudonym() {
+        DataPolicy policy = DataPolicy.of(List.of("actor.id"), "actor.id");
+        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings(), TestPseudonyms.FIXED_KEY);
+        EventId id = EventId.parse("0190f2a4-6b7c-7d8e-9f00-112233445566");
+        Instant at = Instant.parse("2026-03-01T10:15:31Z");
+
+        assertThatThrownBy(() -> AuditEvent.record(id, at, "svc", draft(), separation.commitments()))
+                .as("the real id beside its commitment would publish it").isInstanceOf(FieldViolation.class)
+                .hasMessageContaining("must hold its pseudonym");
+        assertThatThrownBy(() -> policy.separate(draft(), countingOpenings(), identifier -> identifier + "-masked"))
+                .isInstanceOf(FieldViolation.class).hasMessageContaining("64 hex digits");
+    }
+
+    @Test
+    void searchesUseTheFormTheEventsStore() {
+        DataPolicy personal = DataPolicy.of(List.of("actor.id"), "actor.id");
+        assertThat(personal.storedForm(PersonalField.ACTOR_ID, "u-17", TestPseudonyms.FIXED_KEY))
+                .isEqualTo(TestPseudonyms.FIXED_KEY.of("u-17"));
+        assertThat(personal.storedForm(PersonalField.RESOURCE_ID, "p-9", TestPseudonyms.FIXED_KEY)).isEqualTo("p-9");
+        assertThat(personal.storedForm(PersonalField.ACTOR_ID, null, TestPseudonyms.FIXED_KEY)).isNull();
+        assertThat(DataPolicy.DEFAULT.storedForm(PersonalField.ACTOR_ID, "u-17", TestPseudonyms.FIXED_KEY))
+                .isEqualTo("u-17");
     }
 
     @Test
@@ -236,9 +282,9 @@ class SealedEventV2Test {
 
     @Test
     void aDisclosedValueGoesBackWhereItCameFrom() {
-        DataPolicy policy = DataPolicy.of(List.of("actor.displayName", "source.ip", "source.userAgent", "reason",
-                "metadata.email"), "actor.id");
-        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings());
+        DataPolicy policy = DataPolicy.of(List.of("actor.id", "actor.displayName", "resource.id", "source.ip",
+                "source.userAgent", "reason", "metadata.email"), "actor.id");
+        DataPolicy.Separation separation = policy.separate(draft(), countingOpenings(), TestPseudonyms.FIXED_KEY);
         EventDraft restored = separation.committedDraft();
         for (Disclosure disclosure : separation.disclosures()) {
             restored = disclosure.field().restoreInto(restored, disclosure.value());

@@ -48,7 +48,7 @@ class ReportPersonalDataTest {
             byte[] opening = new byte[32];
             random.nextBytes(opening);
             return opening;
-        });
+        }, io.stenographer.domain.privacy.TestPseudonyms.FIXED_KEY);
         log.events.add(AuditEvent.record(EventId.newTimeOrdered(plain.content().occurredAt(), new SplittableRandom(second)),
                 plain.receivedAt(), plain.submittedBy(), separated.committedDraft(), separated.commitments()));
         disclosures.put(log.events.size() - 1, separated.disclosures());

@@ -74,7 +74,7 @@ class StreamFormatsV2Test {
                     byte[] opening = new byte[32];
                     openings.nextBytes(opening);
                     return opening;
-                });
+                }, io.stenographer.domain.privacy.TestPseudonyms.FIXED_KEY);
                 event = AuditEvent.record(id, at.plusMillis(3), "svc-portal", separation.committedDraft(),
                         separation.commitments());
             }

@@ -16,6 +16,8 @@ public record BatchResponse(int created, int duplicates, int rejected, int confl
             @Schema(description = "Who the server sealed the event as submitted by (token issuer and subject)")
             String submittedBy, ProblemResponse problem,
             @Schema(description = "v2 events only: the opening (hex) of each commitment, by field")
-            java.util.Map<String, String> openings) {
+            java.util.Map<String, String> openings,
+            @Schema(description = "Where actor.id or resource.id is personal: the pseudonym the leaf holds for it")
+            java.util.Map<String, String> pseudonyms) {
     }
 }

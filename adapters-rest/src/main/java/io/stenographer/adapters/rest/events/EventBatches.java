@@ -158,15 +158,16 @@ class EventBatches {
         }
         Conflicting conflicting = (Conflicting) outcome;
         return new BatchResponse.Item(index, "conflict", conflicting.existingId().toString(), null, null, null,
-                conflict(conflicting).problem(), null);
+                conflict(conflicting).problem(), null, null);
     }
 
     private static BatchResponse.Item rejectedItem(int index, ProblemResponse problem) {
-        return new BatchResponse.Item(index, "rejected", null, null, null, null, problem, null);
+        return new BatchResponse.Item(index, "rejected", null, null, null, null, problem, null, null);
     }
 
     private static BatchResponse.Item item(int index, ReceiptResponse receipt) {
         return new BatchResponse.Item(index, receipt.status(), receipt.id(), receipt.leafHash(),
-                receipt.receivedAt(), receipt.submittedBy(), null, receipt.openings());
+                receipt.receivedAt(), receipt.submittedBy(), null, receipt.openings(),
+                receipt.pseudonyms());
     }
 }

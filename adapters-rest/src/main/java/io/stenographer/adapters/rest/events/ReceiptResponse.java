@@ -17,19 +17,27 @@ public record ReceiptResponse(
                 + "recomputes leafHash from what it sent") String submittedBy,
         @Schema(enumeration = {"created", "duplicate"}) String status,
         @Schema(description = "v2 events only: the opening (hex) of each commitment, by field, so the writer can "
-                + "recompute leafHash from the values it sent") Map<String, String> openings) {
+                + "recompute leafHash from the values it sent") Map<String, String> openings,
+        @Schema(description = "Only where the tenant's data policy makes actor.id or resource.id personal: the "
+                + "pseudonym the leaf holds in place of that identifier, by field") Map<String, String> pseudonyms) {
 
     static ReceiptResponse created(Receipt receipt) {
         return new ReceiptResponse(receipt.id().toString(), receipt.leafHash().hex(),
-                Timestamps.format(receipt.receivedAt()), receipt.submittedBy(), "created", openings(receipt));
+                Timestamps.format(receipt.receivedAt()), receipt.submittedBy(), "created", openings(receipt),
+                pseudonyms(receipt));
     }
 
     static ReceiptResponse duplicate(Receipt receipt) {
         return new ReceiptResponse(receipt.id().toString(), receipt.leafHash().hex(),
-                Timestamps.format(receipt.receivedAt()), receipt.submittedBy(), "duplicate", openings(receipt));
+                Timestamps.format(receipt.receivedAt()), receipt.submittedBy(), "duplicate", openings(receipt),
+                pseudonyms(receipt));
     }
 
     private static Map<String, String> openings(Receipt receipt) {
         return receipt.openings().isEmpty() ? null : new java.util.TreeMap<>(receipt.openings());
+    }
+
+    private static Map<String, String> pseudonyms(Receipt receipt) {
+        return receipt.pseudonyms().isEmpty() ? null : new java.util.TreeMap<>(receipt.pseudonyms());
     }
 }

@@ -15,18 +15,20 @@ public record RecordEventsResult(List<ItemOutcome> items) {
 
     /**
      * What the client gets back for an accepted event: with the fields the server sealed (id, receivedAt,
-     * submittedBy) a client recomputes the leaf hash from what it sent, instead of trusting {@code leafHash}.
+     * submittedBy), the opening of each commitment and the pseudonym the leaf holds for each personal identifier, a
+     * client recomputes the leaf hash from what it sent, instead of trusting {@code leafHash}.
      */
     public record Receipt(EventId id, Hash leafHash, Instant receivedAt, String submittedBy,
-            java.util.Map<String, String> openings) {
+            java.util.Map<String, String> openings, java.util.Map<String, String> pseudonyms) {
 
         public Receipt {
             openings = java.util.Map.copyOf(openings);
+            pseudonyms = java.util.Map.copyOf(pseudonyms);
         }
 
         /** A receipt of a v1 event, which commits to nothing. */
         public Receipt(EventId id, Hash leafHash, Instant receivedAt, String submittedBy) {
-            this(id, leafHash, receivedAt, submittedBy, java.util.Map.of());
+            this(id, leafHash, receivedAt, submittedBy, java.util.Map.of(), java.util.Map.of());
         }
     }
 
