@@ -324,6 +324,8 @@ class AuditService:
         try:
             # v2: the random openings the service committed to the personal values under; {} for v1.
             openings = events.parse_openings(item.get("openings"))
+            # and what the leaf holds in place of a personal actor.id / resource.id (keyed: only copied here).
+            pseudonyms = events.parse_pseudonyms(item.get("pseudonyms"), openings)
         except ValueError as e:
             self._fail(pending, AuditClientError(
                 f"the service's answer for this event ({client_event_id}) is not readable: {e}"), "failed")
@@ -331,9 +333,11 @@ class AuditService:
         detail = None
         try:
             expected: Optional[str] = events.leaf_hash(
-                events.sealed_event(pending.event, event_id, received_at, submitted_by, openings))
+                events.sealed_event(pending.event, event_id, received_at, submitted_by, openings, pseudonyms))
         except events.UnsentPersonalFieldError as e:
             expected, detail = None, f"{e}: the leaf cannot commit to it and be the hash of the event sent"
+        except events.MissingPseudonymError as e:
+            expected, detail = None, str(e)
         if expected is not None and not openings and duplicate:
             # A replay after the data subject's erasure has no openings left to give: it cannot be checked,
             # so a mismatch is reported like any other, never accepted.

@@ -64,7 +64,8 @@ class ReceiptMismatchError(AuditClientError):
     """The service's leaf hash is not the hash of the event that was sent: the log cannot be trusted.
 
     For a v2 event the hash is recomputed with the openings the service returned, so openings that do not
-    open the leaf's commitments, a missing opening, or one for a field that was not sent end up here too.
+    open the leaf's commitments, a missing opening, one for a field that was not sent, and an opening for a
+    personal identifier (actor.id, resource.id) without the pseudonym the leaf holds in its place end up here too.
     """
 
     def __init__(self, client_event_id: Optional[str], event_id: Optional[str], expected: Optional[str],
@@ -77,7 +78,8 @@ class ReceiptMismatchError(AuditClientError):
         super().__init__(text)
         self.client_event_id = client_event_id
         self.event_id = event_id
-        #: None when the answer's openings name a field that was not sent (there is nothing to hash).
+        #: None when the answer's openings name a field that was not sent, or an identifier without its
+        #: pseudonym (there is nothing to hash).
         self.expected_leaf_hash = expected
         self.reported_leaf_hash = reported
         self.detail = detail

@@ -15,7 +15,11 @@ SEALED_FORMAT = "stenographer.event/v1"
 SEALED_FORMAT_V2 = "stenographer.event/v2"
 OPENING_LENGTH = 32
 _COMMITMENT_DOMAIN = b"stenographer.commitment/v1\x00"
-_FIXED_PERSONAL_FIELDS = ("actor.displayName", "source.ip", "source.userAgent", "reason")
+_FIXED_PERSONAL_FIELDS = ("actor.id", "actor.displayName", "resource.id", "source.ip", "source.userAgent", "reason")
+#: Personal fields the leaf keeps, as a pseudonym in place of the real value: they are required and searched.
+IDENTIFIER_FIELDS = ("actor.id", "resource.id")
+PSEUDONYM_PREFIX = "pseudonym:"
+_PSEUDONYM = re.compile(r"pseudonym:[0-9a-f]{64}")
 _METADATA_PREFIX = "metadata."
 _METADATA_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _LOWER_HEX_OPENING = re.compile(r"[0-9a-f]{64}")
@@ -127,16 +131,31 @@ def _plain_json(value: Any, path: str) -> Any:
                             + type(value).__name__)
 
 
-class UnsentPersonalFieldError(ValueError):
-    """The service returned an opening for a field the event did not have: it cannot have committed to it."""
+class UnopenableLeafError(ValueError):
+    """The answer's openings and pseudonyms cannot rebuild a leaf from the event sent (a receipt mismatch)."""
 
-    def __init__(self, path: str):
-        super().__init__(f"the answer has an opening for {path}, which the client did not send")
+    def __init__(self, message: str, path: str):
+        super().__init__(message)
         self.path = path
 
 
+class UnsentPersonalFieldError(UnopenableLeafError):
+    """The service returned an opening for a field the event did not have: it cannot have committed to it."""
+
+    def __init__(self, path: str):
+        super().__init__(f"the answer has an opening for {path}, which the client did not send", path)
+
+
+class MissingPseudonymError(UnopenableLeafError):
+    """The answer commits to an identifier (actor.id, resource.id) but names no pseudonym for the leaf to hold."""
+
+    def __init__(self, path: str):
+        super().__init__(f"the answer commits to {path} but names no pseudonym for it: the leaf must hold one there",
+                         path)
+
+
 def is_personal_field(path: Any) -> bool:
-    """True for a field a data policy can make personal: the fixed four, or metadata.<plain key>."""
+    """True for a field a data policy can make personal: the fixed six, or metadata.<plain key>."""
     if not isinstance(path, str):
         return False
     if path in _FIXED_PERSONAL_FIELDS:
@@ -164,6 +183,32 @@ def parse_openings(raw: Any) -> Dict[str, bytes]:
     return openings
 
 
+def is_pseudonym(value: Any) -> bool:
+    """True for "pseudonym:" and 64 lower-case hex digits, what a leaf holds in place of a personal identifier."""
+    return isinstance(value, str) and _PSEUDONYM.fullmatch(value) is not None
+
+
+def parse_pseudonyms(raw: Any, openings: Mapping[str, bytes]) -> Dict[str, str]:
+    """The ``pseudonyms`` member of an answer item: {"actor.id"/"resource.id": pseudonym}; {} when absent or null.
+
+    The service sends it only when it committed to an identifier. Raises ValueError when it is present but
+    malformed: not a non-empty object, a name that is not an identifier ``openings`` has an opening for, or a
+    value that is not "pseudonym:" and 64 lower-case hex digits.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError("'pseudonyms' must be a non-empty JSON object")
+    pseudonyms = {}
+    for path, value in raw.items():
+        if path not in IDENTIFIER_FIELDS or path not in openings:
+            raise ValueError(f"'pseudonyms' names {path!r}, which is not an identifier the answer has an opening for")
+        if not is_pseudonym(value):
+            raise ValueError(f"the pseudonym of {path} must be {PSEUDONYM_PREFIX!r} and 64 lower-case hex digits")
+        pseudonyms[path] = value
+    return pseudonyms
+
+
 def commitment(opening: bytes, path: str, value: Any) -> str:
     """SHA-256("stenographer.commitment/v1" 0x00 || opening || UTF-8 path || 0x00 || JCS(value)), lower hex."""
     if len(opening) != OPENING_LENGTH:
@@ -183,17 +228,26 @@ def _container_and_key(event: Mapping[str, Any], path: str):
 
 
 def sealed_event(sent: Mapping[str, Any], event_id: str, received_at: str, submitted_by: str,
-                 openings: Optional[Mapping[str, bytes]] = None) -> Dict[str, Any]:
+                 openings: Optional[Mapping[str, bytes]] = None,
+                 pseudonyms: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """The event as the service sealed it: what was sent plus the members the service adds.
 
     With ``openings`` (from the answer item) it is the v2 form: each field that has an opening leaves the
     event (a metadata key leaves the metadata object) and ``personal`` holds the commitment to its value.
-    Raises UnsentPersonalFieldError when an opening names a field the event does not have.
+    An identifier (actor.id, resource.id) does not leave: it is replaced by its pseudonym from ``pseudonyms``
+    (the service keys them, so the client can only copy them), while ``personal`` commits to the real value.
+    Raises UnsentPersonalFieldError when an opening names a field the event does not have, and
+    MissingPseudonymError when an opening names an identifier that ``pseudonyms`` has no pseudonym for.
     """
+    pseudonyms = pseudonyms or {}
+    for path, pseudonym in pseudonyms.items():
+        if path not in IDENTIFIER_FIELDS or path not in (openings or {}) or not is_pseudonym(pseudonym):
+            raise ValueError(f"{path!r}: only an identifier that has an opening has a pseudonym, "
+                             f"and it is {PSEUDONYM_PREFIX!r} and 64 lower-case hex digits")
     sealed = dict(sent)
     if openings:
         # Copies of the objects a field is taken out of: the caller's event stays as it was sent.
-        for name in ("actor", "source", "metadata"):
+        for name in ("actor", "resource", "source", "metadata"):
             if isinstance(sealed.get(name), dict):
                 sealed[name] = dict(sealed[name])
         personal = {}
@@ -204,7 +258,12 @@ def sealed_event(sent: Mapping[str, Any], event_id: str, received_at: str, submi
             if value is _ABSENT or (value is None and not path.startswith(_METADATA_PREFIX)):
                 raise UnsentPersonalFieldError(path)
             personal[path] = commitment(openings[path], path, value)
-            del holder[key]
+            if path in IDENTIFIER_FIELDS:
+                if path not in pseudonyms:
+                    raise MissingPseudonymError(path)
+                holder[key] = pseudonyms[path]
+            else:
+                del holder[key]
         sealed["personal"] = personal
     sealed["format"] = SEALED_FORMAT_V2 if openings else SEALED_FORMAT
     sealed["id"] = event_id

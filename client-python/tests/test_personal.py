@@ -3,6 +3,8 @@
 The service takes each personal value out of the event and puts a commitment in its place:
 SHA-256("stenographer.commitment/v1" 0x00 || opening || path || 0x00 || JCS(value)). It returns the random
 openings to the writer, which rebuilds the sealed event and checks the leaf hash as it does for v1.
+A personal identifier (actor.id, resource.id) stays in the event as a keyed pseudonym, which the answer's
+``pseudonyms`` member gives the writer to copy in.
 """
 
 import copy
@@ -53,6 +55,18 @@ CROSS_CHECK_LEAF_INPUT = (
     '"source":{"application":"ehr"},"submittedBy":"svc-ehr@https://idp.example","tenant":"acme"}')
 CROSS_CHECK_LEAF_HASH = "157b09a5e67cc4f7fd6984527852728d29a3a054401d58510a9cae66bd2acff9"
 
+# The second vector: the same event with actor.id personal too, under 32 bytes of 0x07, and this pseudonym.
+CROSS_CHECK_ACTOR_ID_OPENING = bytes([7]) * 32
+CROSS_CHECK_ACTOR_PSEUDONYM = "pseudonym:" + "ab" * 32
+#: The commitment to actor.id "u-17" under 32 bytes of 0x07.
+CROSS_CHECK_ACTOR_ID = "74c5efad9fe3bcbb10a5d5ffbf63d6c7695cddc5a34ef7b09f58cb739d76eca9"
+CROSS_CHECK_IDENTIFIER_LEAF_INPUT = CROSS_CHECK_LEAF_INPUT.replace(
+    '"actor":{"id":"u-17",', '"actor":{"id":"' + CROSS_CHECK_ACTOR_PSEUDONYM + '",').replace(
+    '"personal":{"actor.displayName":"7ec5df337720e2ae42fef60637b3fb6157928c04a60379c4daa18dd2dde9bc28",',
+    '"personal":{"actor.displayName":"7ec5df337720e2ae42fef60637b3fb6157928c04a60379c4daa18dd2dde9bc28",'
+    '"actor.id":"' + CROSS_CHECK_ACTOR_ID + '",')
+CROSS_CHECK_IDENTIFIER_LEAF_HASH = "cf454e78e42e092bd2907c1c537b0d2370e8bd473dd5e57803484ccc0985c070"
+
 
 class CrossCheckVectorTest(unittest.TestCase):
     """Tied to the Java client (and so to the domain the service seals with) by the same bytes."""
@@ -72,6 +86,24 @@ class CrossCheckVectorTest(unittest.TestCase):
         self.assertEqual(CROSS_CHECK_LEAF_HASH, events.leaf_hash(sealed))
         self.assertEqual(json.loads(CROSS_CHECK_REQUEST), sent, "the event sent is left as it was")
 
+    def test_the_second_vector_holds_the_actor_pseudonym_and_commits_to_the_real_id(self):
+        import json
+        sent = json.loads(CROSS_CHECK_REQUEST)
+        openings = dict(self.openings(), **{"actor.id": CROSS_CHECK_ACTOR_ID_OPENING})
+        sealed = events.sealed_event(sent, CROSS_CHECK_ID, CROSS_CHECK_RECEIVED_AT, CROSS_CHECK_SUBMITTER,
+                                     openings, {"actor.id": CROSS_CHECK_ACTOR_PSEUDONYM})
+
+        self.assertNotEqual(CROSS_CHECK_LEAF_INPUT, CROSS_CHECK_IDENTIFIER_LEAF_INPUT)
+        self.assertEqual(CROSS_CHECK_IDENTIFIER_LEAF_INPUT.encode("utf-8"), jcs.canonical_bytes(sealed))
+        by_hand = hashlib.sha256(b"stenographer.commitment/v1\x00" + b"\x07" * 32 + b"actor.id\x00"
+                                 + b'"u-17"').hexdigest()
+        self.assertEqual(CROSS_CHECK_ACTOR_ID, by_hand)
+        self.assertEqual(CROSS_CHECK_ACTOR_ID, sealed["personal"]["actor.id"])
+        self.assertEqual(CROSS_CHECK_IDENTIFIER_LEAF_HASH,
+                         hashlib.sha256(b"\x00" + CROSS_CHECK_IDENTIFIER_LEAF_INPUT.encode("utf-8")).hexdigest())
+        self.assertEqual(CROSS_CHECK_IDENTIFIER_LEAF_HASH, events.leaf_hash(sealed))
+        self.assertEqual(json.loads(CROSS_CHECK_REQUEST), sent, "the event sent is left as it was")
+
     def test_the_commitment_is_over_domain_opening_path_and_canonical_value(self):
         opening = bytes([5]) * 32
         by_hand = hashlib.sha256(b"stenographer.commitment/v1\x00" + opening + b"source.ip\x00"
@@ -86,10 +118,11 @@ class CrossCheckVectorTest(unittest.TestCase):
 class OpeningsTest(unittest.TestCase):
 
     def test_fields_that_can_be_personal(self):
-        for path in ("actor.displayName", "source.ip", "source.userAgent", "reason", "metadata.email",
-                     "metadata.A_b-9", "metadata." + "k" * 64):
+        for path in ("actor.id", "actor.displayName", "resource.id", "source.ip", "source.userAgent", "reason",
+                     "metadata.email", "metadata.A_b-9", "metadata." + "k" * 64):
             self.assertTrue(events.is_personal_field(path), path)
-        for path in ("actor.id", "resource.id", "tenant", "metadata.", "metadata.a.b", "metadata." + "k" * 65,
+        for path in ("actor.type", "resource.type", "source.application", "tenant", "metadata.", "metadata.a.b",
+                     "metadata." + "k" * 65,
                      "metadata.\u00e9", "metadata.a\n", "Reason", None, 1):
             self.assertFalse(events.is_personal_field(path), path)
 
@@ -98,7 +131,9 @@ class OpeningsTest(unittest.TestCase):
         self.assertEqual({}, events.parse_openings(None))
         self.assertEqual({"source.ip": b"\xab" * 32, "metadata.email": bytes(32)},
                          events.parse_openings({"source.ip": hex_, "metadata.email": "00" * 32}))
-        for malformed in (hex_, {}, [], {"resource.id": hex_}, {"metadata.a.b": hex_},
+        self.assertEqual({"actor.id": b"\xab" * 32, "resource.id": bytes(32)},
+                         events.parse_openings({"actor.id": hex_, "resource.id": "00" * 32}))
+        for malformed in (hex_, {}, [], {"actor.type": hex_}, {"tenant": hex_}, {"metadata.a.b": hex_},
                           {"source.ip": hex_[2:]}, {"source.ip": hex_ + "00"}, {"source.ip": "AB" * 32},
                           {"source.ip": "g" * 64}, {"source.ip": 1}, {"source.ip": None},
                           {"source.ip": hex_ + "\n"}):
@@ -127,13 +162,105 @@ class OpeningsTest(unittest.TestCase):
         self.assertEqual({"none": None}, sent["metadata"])
 
 
+class PseudonymsTest(unittest.TestCase):
+    """actor.id and resource.id made personal: the leaf holds a pseudonym there and commits to the real id."""
+
+    ACTOR = "pseudonym:" + "ab" * 32
+    RESOURCE = "pseudonym:" + "0f" * 32
+
+    def test_pseudonyms_are_read_strictly(self):
+        openings = {"actor.id": bytes(32), "source.ip": bytes(32)}
+        self.assertEqual({}, events.parse_pseudonyms(None, openings))
+        self.assertEqual({}, events.parse_pseudonyms(None, {}))
+        self.assertEqual({"actor.id": self.ACTOR}, events.parse_pseudonyms({"actor.id": self.ACTOR}, openings))
+        both = dict(openings, **{"resource.id": bytes(32)})
+        self.assertEqual({"actor.id": self.ACTOR, "resource.id": self.RESOURCE},
+                         events.parse_pseudonyms({"actor.id": self.ACTOR, "resource.id": self.RESOURCE}, both))
+        for malformed, words in (
+                ({}, "non-empty JSON object"), ([], "non-empty JSON object"), (self.ACTOR, "non-empty JSON object"),
+                ({"resource.id": self.RESOURCE}, "'resource.id', which is not an identifier the answer has an opening"),
+                ({"source.ip": self.ACTOR}, "'source.ip', which is not an identifier the answer has an opening"),
+                ({"actor.id": "u-1"}, "must be 'pseudonym:' and 64 lower-case hex digits"),
+                ({"actor.id": self.ACTOR.upper()}, "must be 'pseudonym:'"),
+                ({"actor.id": "pseudonym:" + "AB" * 32}, "must be 'pseudonym:'"),
+                ({"actor.id": "ab" * 32}, "must be 'pseudonym:'"),
+                ({"actor.id": self.ACTOR[:-1]}, "must be 'pseudonym:'"),
+                ({"actor.id": self.ACTOR + "0"}, "must be 'pseudonym:'"),
+                ({"actor.id": self.ACTOR + "\n"}, "must be 'pseudonym:'"),
+                ({"actor.id": None}, "must be 'pseudonym:'"), ({"actor.id": 1}, "must be 'pseudonym:'")):
+            with self.subTest(malformed=malformed):
+                with self.assertRaises(ValueError) as caught:
+                    events.parse_pseudonyms(malformed, openings)
+                self.assertIn(words, str(caught.exception))
+        with self.assertRaises(ValueError):
+            events.parse_pseudonyms({"actor.id": self.ACTOR}, {})
+
+    def sent(self):
+        return events.build_event(tenant="acme", application="ehr", user_id="u-17", action="case.view",
+                                  resource_type="patient", resource_id="p-9", actor_display_name="Jane",
+                                  source_ip="203.0.113.7", metadata={"ward": "4B"})
+
+    def test_identifiers_are_replaced_by_their_pseudonyms_and_committed_to_by_their_real_values(self):
+        sent = self.sent()
+        before = copy.deepcopy(sent)
+        openings = {"actor.id": b"\x01" * 32, "resource.id": b"\x02" * 32, "source.ip": b"\x03" * 32}
+        sealed = events.sealed_event(sent, "id-1", "2026-01-01T00:00:00.000000Z", "w", openings,
+                                     {"actor.id": self.ACTOR, "resource.id": self.RESOURCE})
+
+        self.assertEqual("stenographer.event/v2", sealed["format"])
+        self.assertEqual({"id": self.ACTOR, "type": "user", "displayName": "Jane"}, sealed["actor"])
+        self.assertEqual({"id": self.RESOURCE, "type": "patient"}, sealed["resource"])
+        self.assertEqual({"application": "ehr"}, sealed["source"])
+        self.assertEqual({"actor.id": events.commitment(b"\x01" * 32, "actor.id", "u-17"),
+                          "resource.id": events.commitment(b"\x02" * 32, "resource.id", "p-9"),
+                          "source.ip": events.commitment(b"\x03" * 32, "source.ip", "203.0.113.7")},
+                         sealed["personal"])
+        self.assertEqual(hashlib.sha256(b"stenographer.commitment/v1\x00" + b"\x01" * 32 + b"actor.id\x00"
+                                        + b'"u-17"').hexdigest(), sealed["personal"]["actor.id"])
+        self.assertEqual(before, sent, "the event sent is left as it was")
+
+    def test_an_identifier_committed_to_without_a_pseudonym_cannot_be_sealed(self):
+        sent = self.sent()
+        for openings, pseudonyms, missing in (({"actor.id": bytes(32)}, {}, "actor.id"),
+                                              ({"actor.id": bytes(32)}, None, "actor.id"),
+                                              ({"actor.id": bytes(32), "resource.id": bytes(32)},
+                                               {"actor.id": self.ACTOR}, "resource.id")):
+            with self.subTest(openings=sorted(openings), pseudonyms=pseudonyms):
+                with self.assertRaises(events.MissingPseudonymError) as caught:
+                    events.sealed_event(sent, "id-1", "2026-01-01T00:00:00.000000Z", "w", openings, pseudonyms)
+                self.assertEqual(missing, caught.exception.path)
+                self.assertIn("names no pseudonym", str(caught.exception))
+
+    def test_an_opening_for_a_resource_id_not_sent_cannot_be_sealed(self):
+        sent = events.build_event(tenant="acme", application="ehr", user_id="u-17", action="case.view",
+                                  resource_type="patient")
+        with self.assertRaises(events.UnsentPersonalFieldError) as caught:
+            events.sealed_event(sent, "id-1", "2026-01-01T00:00:00.000000Z", "w", {"resource.id": bytes(32)},
+                                {"resource.id": self.RESOURCE})
+        self.assertEqual("resource.id", caught.exception.path)
+
+    def test_a_pseudonym_is_only_for_an_identifier_that_has_an_opening(self):
+        sent = self.sent()
+        for openings, pseudonyms in (({}, {"actor.id": self.ACTOR}),
+                                     ({"source.ip": bytes(32)}, {"source.ip": self.ACTOR}),
+                                     ({"actor.id": bytes(32)}, {"actor.id": "u-17"})):
+            with self.subTest(openings=sorted(openings), pseudonyms=pseudonyms):
+                with self.assertRaises(ValueError):
+                    events.sealed_event(sent, "id-1", "2026-01-01T00:00:00.000000Z", "w", openings, pseudonyms)
+
+
+def stub_pseudonym(identifier):
+    """The service keys its pseudonyms; a client only ever copies them, so any stable hash stands in."""
+    return "pseudonym:" + hashlib.sha256(b"stub index key\x00" + identifier.encode("utf-8")).hexdigest()
+
+
 def server_seal(event, policy, item):
     """What the service does under a data policy, written out independently of events.sealed_event.
 
-    Returns (leaf hash, {path: opening hex}).
+    Returns (leaf hash, {path: opening hex}, {identifier path: pseudonym}).
     """
     sealed = copy.deepcopy(event)
-    personal, openings = {}, {}
+    personal, openings, pseudonyms = {}, {}, {}
     for path in sorted(policy):
         if path == "reason":
             holder, key = sealed, "reason"
@@ -141,19 +268,21 @@ def server_seal(event, policy, item):
             holder, key = sealed["metadata"], path[len("metadata."):]
         else:
             parent, key = path.split(".")
-            holder = sealed[parent]
-        if key not in holder:
+            holder = sealed.get(parent)
+        if holder is None or key not in holder:
             continue
         opening = os.urandom(32)
         value = holder.pop(key)
         personal[path] = hashlib.sha256(b"stenographer.commitment/v1\x00" + opening + path.encode("utf-8")
                                         + b"\x00" + jcs.canonical_bytes(value)).hexdigest()
         openings[path] = opening.hex()
+        if path in ("actor.id", "resource.id"):  # required and searched: kept as a pseudonym
+            pseudonyms[path] = holder[key] = stub_pseudonym(value)
     sealed.update(format="stenographer.event/v2" if personal else "stenographer.event/v1", id=item["id"],
                   receivedAt=item["receivedAt"], submittedBy=item["submittedBy"])
     if personal:
         sealed["personal"] = personal
-    return hashlib.sha256(b"\x00" + jcs.canonical_bytes(sealed)).hexdigest(), openings
+    return hashlib.sha256(b"\x00" + jcs.canonical_bytes(sealed)).hexdigest(), openings, pseudonyms
 
 
 class PolicyService:
@@ -181,7 +310,7 @@ class PolicyService:
             item = {"index": index, "status": "created", "id": str(uuid.uuid4()),
                     "receivedAt": events.format_timestamp(datetime.now(timezone.utc)),
                     "submittedBy": "stub-writer@http://stub-issuer"}
-            item["leafHash"], openings = server_seal(event, self.policy, item)
+            item["leafHash"], openings, pseudonyms = server_seal(event, self.policy, item)
             if openings:
                 first = sorted(openings)[0]
                 if self.lie == "wrong opening":
@@ -195,9 +324,23 @@ class PolicyService:
                 elif self.lie == "upper-case opening":
                     openings[first] = openings[first].upper().replace("0", "A").replace("1", "B")
                 elif self.lie == "field that cannot be personal":
-                    openings["actor.id"] = os.urandom(32).hex()
+                    openings["actor.type"] = os.urandom(32).hex()
+            if pseudonyms:
+                first = sorted(pseudonyms)[0]
+                if self.lie == "wrong pseudonym":
+                    pseudonyms[first] = pseudonyms[first][:-1] + ("1" if pseudonyms[first][-1] == "0" else "0")
+                elif self.lie == "missing pseudonym":
+                    del pseudonyms[first]
+                elif self.lie == "upper-case pseudonym":
+                    pseudonyms[first] = "pseudonym:" + "AB" * 32
+                elif self.lie == "pseudonym without an opening":
+                    del openings[first]
+            if self.lie == "pseudonym for a field that is not an identifier":
+                pseudonyms["source.ip"] = stub_pseudonym("203.0.113.7")
             if openings:
                 item["openings"] = openings
+            if pseudonyms:
+                item["pseudonyms"] = pseudonyms
             stub.receipts[event["clientEventId"]] = item
             return item
 
@@ -278,9 +421,60 @@ class V2ReceiptTest(StubTestCase):
 
     def test_malformed_openings_are_a_protocol_error(self):
         for lie, words in (("upper-case opening", "lower-case hex"),
-                           ("field that cannot be personal", "'actor.id', which is not a field that can be")):
+                           ("field that cannot be personal", "'actor.type', which is not a field that can be")):
             with self.subTest(lie=lie):
                 service, stub, audit, violations = self.start_policy(lie=lie)
+                future = audit.log_event("u-17", "patient.record.viewed", EVERY_METADATA, **EVERY_FIELD)
+                with self.assertRaises(AuditClientError) as caught:
+                    future.result(WAIT)
+                self.assertIs(AuditClientError, type(caught.exception))
+                self.assertIn("is not readable", str(caught.exception))
+                self.assertIn(words, str(caught.exception))
+                self.assertEqual([], violations)
+                self.assertEqual(1, audit.metrics()["failed"])
+
+    def test_a_v2_receipt_for_personal_identifiers_carries_their_pseudonyms_and_is_checked(self):
+        service, stub, audit, violations = self.start_policy(("actor.id", "resource.id", "source.ip"))
+        receipt = audit.log_event("u-17", "patient.record.viewed", EVERY_METADATA, **EVERY_FIELD).result(WAIT)
+
+        item = service.items[0]
+        self.assertEqual(["actor.id", "resource.id", "source.ip"], sorted(item["openings"]))
+        self.assertEqual({"actor.id": stub_pseudonym("u-17"), "resource.id": stub_pseudonym("p-9")},
+                         item["pseudonyms"])
+        self.assertEqual(item["leafHash"], receipt.leaf_hash)
+        sent = stub.requests[0][2]["events"][0]
+        self.assertEqual(("u-17", "p-9"), (sent["actor"]["id"], sent["resource"]["id"]))
+        self.assertEqual([], violations)
+        # A replay carries the same openings and pseudonyms and is checked as well.
+        again = audit.log_event("u-17", "patient.record.viewed", EVERY_METADATA,
+                                client_event_id=receipt.client_event_id, **EVERY_FIELD).result(WAIT)
+        self.assertTrue(again.duplicate)
+        self.assertEqual(receipt.leaf_hash, again.leaf_hash)
+
+    def test_a_pseudonym_that_is_not_the_leafs_is_an_integrity_violation(self):
+        for lie, words in (("wrong pseudonym", "but the event sent hashes to"),
+                           ("missing pseudonym", "names no pseudonym")):
+            with self.subTest(lie=lie):
+                service, stub, audit, violations = self.start_policy(("actor.id", "source.ip"), lie=lie)
+                future = audit.log_event("u-17", "patient.record.viewed", EVERY_METADATA, **EVERY_FIELD)
+                with self.assertLogs("stenographer_audit", "ERROR"), \
+                        self.assertRaises(ReceiptMismatchError) as caught:
+                    future.result(WAIT)
+                self.assertIn(words, str(caught.exception))
+                self.assertEqual(lie == "wrong pseudonym", "pseudonyms" in service.items[0])
+                self.assertEqual([caught.exception], violations)
+                self.assertEqual(service.items[0]["leafHash"], caught.exception.reported_leaf_hash)
+                if lie == "missing pseudonym":
+                    self.assertIsNone(caught.exception.expected_leaf_hash)
+                self.assertEqual(1, audit.metrics()["failed"])
+
+    def test_malformed_pseudonyms_are_a_protocol_error(self):
+        for lie, words in (("upper-case pseudonym", "must be 'pseudonym:' and 64 lower-case hex digits"),
+                           ("pseudonym without an opening", "'actor.id', which is not an identifier the answer"),
+                           ("pseudonym for a field that is not an identifier",
+                            "'source.ip', which is not an identifier the answer has an opening for")):
+            with self.subTest(lie=lie):
+                service, stub, audit, violations = self.start_policy(("actor.id", "source.ip"), lie=lie)
                 future = audit.log_event("u-17", "patient.record.viewed", EVERY_METADATA, **EVERY_FIELD)
                 with self.assertRaises(AuditClientError) as caught:
                     future.result(WAIT)
