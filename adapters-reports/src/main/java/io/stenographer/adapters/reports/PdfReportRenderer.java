@@ -247,8 +247,8 @@ public final class PdfReportRenderer implements RenderReportPort {
         events.forEach((ReportEntry entry) -> {
             JsonObject event = entry.event();
             String resource = ReportJson.string(event, "resource.type") == null ? ""
-                    : ReportJson.string(event, "resource.type") + "/" + ReportJson.string(event, "resource.id");
-            String actor = nz(ReportJson.string(event, "actor.id"));
+                    : ReportJson.string(event, "resource.type") + "/" + entry.text("resource.id");
+            String actor = nz(entry.text("actor.id"));
             String displayName = entry.text("actor.displayName");
             if (displayName != null) {
                 actor += " (" + displayName + ")";

@@ -102,7 +102,8 @@ public final class RecordEventsService implements RecordEventsUseCase {
      */
     private List<EventDraft> needingKeys(List<EventDraft> drafts) {
         List<EventDraft> candidates = drafts.stream()
-                .filter(d -> vault.policy(d.tenant()).hasPersonalData(d) && SelfAudit.impersonates(d).isEmpty())
+                .filter(d -> vault.policy(d.tenant()).hasPersonalData(d) && SelfAudit.impersonates(d).isEmpty()
+                        && vault.policy(d.tenant()).refusal(d).isEmpty())
                 .toList();
         if (candidates.stream().noneMatch(d -> d.clientEventId() != null)) {
             return candidates;
@@ -124,9 +125,10 @@ public final class RecordEventsService implements RecordEventsUseCase {
         List<SealedPersonalValue> personalValues = new ArrayList<>();
         Map<EventId, Map<PersonalField, byte[]>> openingsInBatch = new HashMap<>();
         for (EventDraft draft : command.drafts()) {
-            Optional<FieldViolation> impersonation = SelfAudit.impersonates(draft);
-            if (impersonation.isPresent()) {
-                outcomes.add(new Rejected(impersonation.get()));
+            Optional<FieldViolation> refused = SelfAudit.impersonates(draft)
+                    .or(() -> vault.policy(draft.tenant()).refusal(draft));
+            if (refused.isPresent()) {
+                outcomes.add(new Rejected(refused.get()));
                 continue;
             }
             if (draft.occurredAt().isAfter(latestAllowed)) {

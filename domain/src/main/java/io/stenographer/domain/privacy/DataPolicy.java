@@ -2,6 +2,7 @@ package io.stenographer.domain.privacy;
 
 import io.stenographer.domain.event.Commitments;
 import io.stenographer.domain.event.PersonalField;
+import io.stenographer.domain.event.Pseudonym;
 import io.stenographer.domain.event.EventDraft;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.json.JsonString;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -120,13 +122,34 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
             Disclosure disclosure = new Disclosure(field, value, openingFor.apply(field));
             disclosures.add(disclosure);
             commitments.put(field, disclosure.commitment());
-            String pseudonym = field.isIdentifier() ? pseudonyms.of(((JsonString) value).value()) : null;
+            String pseudonym = null;
+            if (field.isIdentifier()) {
+                refusal(draft).ifPresent(violation -> {
+                    throw violation;
+                });
+                pseudonym = pseudonyms.of(((JsonString) value).value());
+            }
             if (pseudonym != null) {
                 pseudonymsUsed.put(field, pseudonym);
             }
             committed = field.committedIn(committed, pseudonym);
         }
         return new Separation(committed, Commitments.of(commitments), disclosures, subjectOf(draft), pseudonymsUsed);
+    }
+
+    /**
+     * Why this policy refuses a draft: an identifier it makes personal that already has the form of a pseudonym.
+     * Searches take a pseudonym as itself, so such an id would be found as another subject's events.
+     */
+    public Optional<FieldViolation> refusal(EventDraft draft) {
+        for (PersonalField field : personalFields) {
+            if (field.isIdentifier() && field.valueIn(draft) instanceof JsonString id
+                    && Pseudonym.isPseudonym(id.value())) {
+                return Optional.of(new FieldViolation(field.path(), "has the form of a pseudonym ('"
+                        + Pseudonym.PREFIX + "' and 64 hex digits), which this tenant's data policy reserves"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether this policy replaces the identifier at {@code field} by its pseudonym. */
@@ -139,7 +162,10 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
      * {@code field} personal, else the identifier itself. Queries, holds and erasures search by this.
      */
     public String storedForm(PersonalField field, String identifier, Pseudonyms pseudonyms) {
-        return identifier == null || !pseudonymises(field) ? identifier : pseudonyms.of(identifier);
+        if (identifier == null || !pseudonymises(field) || Pseudonym.isPseudonym(identifier)) {
+            return identifier; // a pseudonym copied from a listing is searched as itself
+        }
+        return pseudonyms.of(identifier);
     }
 
     /** True when the draft carries a value in any field this policy makes personal. */

@@ -49,12 +49,12 @@ public final class CsvReportWriter {
         cells.add(ReportJson.string(e, "id"));
         cells.add(ReportJson.string(e, "occurredAt"));
         cells.add(ReportJson.string(e, "receivedAt"));
-        cells.add(ReportJson.string(e, "actor.id"));
+        cells.add(entry.text("actor.id"));
         cells.add(ReportJson.string(e, "actor.type"));
         cells.add(entry.text("actor.displayName"));
         cells.add(ReportJson.string(e, "action"));
         cells.add(ReportJson.string(e, "resource.type"));
-        cells.add(ReportJson.string(e, "resource.id"));
+        cells.add(entry.text("resource.id"));
         cells.add(ReportJson.string(e, "outcome"));
         cells.add(entry.text("reason"));
         cells.add(ReportJson.string(e, "source.application"));

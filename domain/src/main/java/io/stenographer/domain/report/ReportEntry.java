@@ -81,15 +81,16 @@ public record ReportEntry(long index, Hash leafHash, JsonObject event, List<Stri
         return field.get("value");
     }
 
-    /** The event's own text at a path, or else the revealed personal value of that field (as text). */
+    /**
+     * The revealed personal value of a field (as text), or else the event's own text at that path: for a personal
+     * identifier, the real id where it was revealed, else the pseudonym the leaf holds.
+     */
     public String text(String path) {
-        String own = ReportJson.string(event, path);
-        if (own != null) {
-            return own;
-        }
         JsonValue revealed = personalValue(path);
-        return revealed == null ? null : revealed instanceof JsonString string ? string.value()
-                : CanonicalJson.canonicalize(revealed);
+        if (revealed != null) {
+            return revealed instanceof JsonString string ? string.value() : CanonicalJson.canonicalize(revealed);
+        }
+        return ReportJson.string(event, path);
     }
 
     public boolean redacted() {

@@ -263,6 +263,20 @@ class SealedEventV2Test {
     }
 
     @Test
+    void anIdShapedLikeAPseudonymIsRefusedWhereTheIdIsPersonal() {
+        DataPolicy personal = DataPolicy.of(List.of("resource.id"), "actor.id");
+        EventDraft lookalike = PersonalField.RESOURCE_ID.committedIn(draft(), "pseudonym:" + "ab".repeat(32));
+        assertThat(personal.refusal(lookalike)).hasValueSatisfying(violation -> {
+            assertThat(violation.field()).isEqualTo("resource.id");
+            assertThat(violation.getMessage()).contains("has the form of a pseudonym");
+        });
+        assertThatThrownBy(() -> personal.separate(lookalike, countingOpenings(), TestPseudonyms.FIXED_KEY))
+                .isInstanceOf(FieldViolation.class);
+        assertThat(personal.refusal(draft())).isEmpty();
+        assertThat(DataPolicy.DEFAULT.refusal(lookalike)).as("an id that is not personal is only an id").isEmpty();
+    }
+
+    @Test
     void searchesUseTheFormTheEventsStore() {
         DataPolicy personal = DataPolicy.of(List.of("actor.id"), "actor.id");
         assertThat(personal.storedForm(PersonalField.ACTOR_ID, "u-17", TestPseudonyms.FIXED_KEY))
