@@ -440,4 +440,28 @@ class PersonalDataReceiptTest {
         assertThat(recomputed.personal().get(PersonalField.SOURCE_IP).hex()).isEqualTo(CROSS_CHECK_SOURCE_IP);
         assertThat(recomputed.leafHash().hex()).isEqualTo(CROSS_CHECK_LEAF_HASH);
     }
+
+    /** Leaf hash of the same event and openings plus actor.id under 32 bytes 0x07, held as the pseudonym below. */
+    static final String CROSS_CHECK_IDENTIFIER_LEAF_HASH =
+            "cf454e78e42e092bd2907c1c537b0d2370e8bd473dd5e57803484ccc0985c070";
+    static final String CROSS_CHECK_ACTOR_PSEUDONYM = "pseudonym:" + "ab".repeat(32);
+
+    @Test
+    void theIdentifierCrossCheckVectorIsWhatThePythonClientRecomputes() {
+        EventDraft draft = crossCheckDraft();
+        byte[] json = CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft));
+        Map<PersonalField, byte[]> openings = new TreeMap<>(crossCheckOpenings());
+        byte[] actorOpening = new byte[Commitment.OPENING_LENGTH];
+        Arrays.fill(actorOpening, (byte) 7);
+        openings.put(PersonalField.ACTOR_ID, actorOpening);
+
+        AuditEvent recomputed = new Outgoing.Pending(draft, json, new CompletableFuture<>()).sealedWith(
+                EventId.parse(CROSS_CHECK_ID), Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER,
+                openings, Map.of(PersonalField.ACTOR_ID, CROSS_CHECK_ACTOR_PSEUDONYM));
+
+        assertThat(recomputed.content().actor().id()).isEqualTo(CROSS_CHECK_ACTOR_PSEUDONYM);
+        assertThat(recomputed.personal().get(PersonalField.ACTOR_ID).hex())
+                .isEqualTo("74c5efad9fe3bcbb10a5d5ffbf63d6c7695cddc5a34ef7b09f58cb739d76eca9");
+        assertThat(recomputed.leafHash().hex()).isEqualTo(CROSS_CHECK_IDENTIFIER_LEAF_HASH);
+    }
 }

@@ -48,9 +48,9 @@ class VerifyBundleV2Test {
 
     private static final String ORIGIN = "example/acme";
     private static final TenantId TENANT = TenantId.of("acme");
-    /** A policy beyond the default: the reason and one metadata key are personal too. */
+    /** A policy beyond the default: the reason, one metadata key and the resource id (a pseudonym) are personal too. */
     private static final DataPolicy WIDE = DataPolicy.of(List.of("actor.displayName", "source.ip",
-            "source.userAgent", "reason", "metadata.patientName"), "actor.id");
+            "source.userAgent", "reason", "metadata.patientName", "resource.id"), "actor.id");
 
     private static final NoteSigner SIGNER = new NoteSigner(ORIGIN, Ed25519Keys.generate().getPrivate());
     private static final List<AuditEvent> EVENTS = new ArrayList<>();
