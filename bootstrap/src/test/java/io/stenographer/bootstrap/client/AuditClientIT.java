@@ -47,6 +47,8 @@ import org.junit.jupiter.api.Test;
 class AuditClientIT {
 
     static final String TENANT = "client-portal";
+    /** A tenant whose data policy makes the identifiers personal: its receipts carry pseudonyms. */
+    static final String IDENTIFIERS_TENANT = "client-clinic";
     /** Small enough that one fat event exceeds it, so the service answers 413 for real. */
     private static final int SERVICE_BATCH_BYTES = 16_384;
 
@@ -66,6 +68,8 @@ class AuditClientIT {
                 .properties(database.quarkusConfig())
                 .property("stenographer.embedded-postgres.enabled", "false")
                 .property("stenographer.ingest.max-batch-bytes", String.valueOf(SERVICE_BATCH_BYTES))
+                .property("stenographer.privacy.tenant.\"" + IDENTIFIERS_TENANT + "\".personal-fields",
+                        "actor.id,resource.id,actor.displayName,source.ip")
                 .env("STENOGRAPHER_GENERATE_SIGNING_KEY", "true")
                 .env(oidc.serviceEnvironment())
                 .start();
@@ -125,6 +129,28 @@ class AuditClientIT {
             assertThat(receipts).extracting(Receipt::eventId).doesNotHaveDuplicates();
         }
         assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void receiptsOfPseudonymisedIdentifiersAreRecomputedAndVerified() throws Exception {
+        String token = oidc.token("clinic-backend", Set.of("audit-writer"), 2, IDENTIFIERS_TENANT);
+        Api api = new Api(service.baseUri());
+        String clinicKey = api.get("/api/v1/logs/" + IDENTIFIERS_TENANT + "/verifier-key", null).body().trim();
+        List<LogIntegrityException> alerts = new CopyOnWriteArrayList<>();
+        try (AuditClient audit = AuditClient.builder(service.baseUri()).tenant(IDENTIFIERS_TENANT)
+                .application("clinic").tokens(() -> token).verifierKey(clinicKey).integrityListener(alerts::add)
+                .verifyTimeout(Duration.ofSeconds(60)).build()) {
+            Receipt receipt = audit.log(Event.builder("patient.record.viewed").actor("nurse-4", Event.ActorType.USER,
+                    "Erin Example").resource("patient", "MRN-0042").source("203.0.113.9", "Firefox").build())
+                    .get(60, TimeUnit.SECONDS);
+            // The client recomputed the leaf with the pseudonyms the service named; now the proof to a checkpoint.
+            Receipt.Inclusion inclusion = receipt.verify();
+            assertThat(inclusion.treeSize()).isGreaterThan(inclusion.leafIndex());
+        }
+        assertThat(alerts).isEmpty();
+        String auditor = oidc.token("auditor-1", Set.of("auditor"), 2, IDENTIFIERS_TENANT);
+        String found = api.get("/api/v1/events?tenant=" + IDENTIFIERS_TENANT + "&resourceId=MRN-0042", auditor).body();
+        assertThat(found).contains("pseudonym:").doesNotContain("MRN-0042").doesNotContain("nurse-4");
     }
 
     @Test
