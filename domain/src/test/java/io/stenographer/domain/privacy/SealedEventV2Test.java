@@ -82,6 +82,28 @@ class SealedEventV2Test {
     }
 
     @Test
+    void theWorkedExampleOfAPseudonymisedActorInTheFormatsDocument() {
+        EventDraft draft = new EventDraft(TenantId.of("acme"), new Actor("u-1029", ActorType.USER, "Dana Doe"),
+                new Action("case.export"), new ResourceRef("background-check", "BC-2026-0042"),
+                "Requested by HR ticket 4711", Outcome.SUCCESS, Instant.parse("2026-11-27T09:14:03.250Z"),
+                new Source("portal", "192.0.2.10", "Mozilla/5.0"), "req-7f3a",
+                (JsonObject) JsonParser.parse("{\"fields\":[\"ssn\",\"dob\"],\"rows\":1,\"ticket\":\"HR-4711 é\"}", 8),
+                "portal-evt-000123");
+        DataPolicy policy = DataPolicy.of(List.of("actor.displayName", "actor.id", "source.ip", "source.userAgent"),
+                "actor.id");
+        DataPolicy.Separation separation = policy.separate(draft, countingOpenings(),
+                identifier -> "pseudonym:" + "ab".repeat(32));
+        AuditEvent event = AuditEvent.record(EventId.parse("019ac4c2-55a1-7c3e-9b6d-2f1e0c8a7b11"),
+                Instant.parse("2026-11-27T09:14:03.512345Z"), "svc-portal", separation.committedDraft(),
+                separation.commitments());
+
+        assertThat(event.leafInput()).hasSize(961);
+        assertThat(event.personal().get(PersonalField.ACTOR_ID).hex())
+                .isEqualTo("b0220d7ae69506431e6ea0cda5a0e117ea1a575ef74dd34c438eaa3735f0a4e4");
+        assertThat(event.leafHash().hex()).isEqualTo("4c3cc552f791b19c0efc56fbcd060080d4f32c3101cd9227954e6fad93e40c2d");
+    }
+
+    @Test
     void theDefaultPolicyTakesNameAddressAndUserAgentOutOfTheLeaf() {
         AuditEvent event = sealed(DataPolicy.DEFAULT);
         String leaf = new String(event.leafInput(), StandardCharsets.UTF_8);
