@@ -50,7 +50,8 @@ import org.postgresql.PGConnection;
 
 /**
  * Issue 18's canary test, against the packaged service: events carrying a unique canary in every personal field of a
- * tenant whose data policy also marks {@code reason} and {@code metadata.email} personal are ingested for two data
+ * tenant whose data policy also marks {@code reason}, {@code metadata.email} and the identifier {@code resource.id}
+ * (held in the leaf as its keyed pseudonym, docs/PRIVACY.md section 1a) personal are ingested for two data
  * subjects, streamed to a webhook sink (native and OCSF), archived to the local archive directory, reported on (JSON,
  * CSV and a zipped bundle, requested by a reader allowed to see personal data, and one report with the personal
  * values, whose download holds them and whose stored file, encrypted under the report's own key, must not) and
@@ -79,13 +80,14 @@ class PersonalDataCanaryIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final int EVENTS_PER_SUBJECT = 3;
     private static final List<String> PERSONAL_FIELDS = List.of("actor.displayName", "source.ip", "source.userAgent",
-            "reason", "metadata.email");
+            "reason", "metadata.email", "resource.id");
 
     /** The canaries of one data subject. */
     private record Subject(String actorId, String name, String ip, String userAgent, String reason, String email,
-            String control) {
+            String control, String record) {
 
-        static Subject create(SecureRandom random) {
+        /** {@code record}: the resource both subjects act on, a canary too (a patient's record number). */
+        static Subject create(SecureRandom random, String record) {
             String tag = HexFormat.of().formatHex(bytes(random, 12));
             StringBuilder ip = new StringBuilder("2001:db8");
             for (int i = 0; i < 6; i++) {
@@ -94,7 +96,7 @@ class PersonalDataCanaryIT {
             }
             return new Subject("canary-subject-" + tag, "CANARY-" + tag + "-name", ip.toString(),
                     "CANARY-" + tag + "-agent", "CANARY-" + tag + "-reason", "CANARY-" + tag + "-email",
-                    "CONTROL-" + tag + "-note");
+                    "CONTROL-" + tag + "-note", record);
         }
 
         Map<String, String> personal() {
@@ -104,6 +106,7 @@ class PersonalDataCanaryIT {
             values.put("source.userAgent", userAgent);
             values.put("reason", reason);
             values.put("metadata.email", email);
+            values.put("resource.id", record);
             return values;
         }
 
@@ -124,9 +127,9 @@ class PersonalDataCanaryIT {
         String event(Instant occurredAt, int i) {
             return """
                     {"tenant":"%s","actor":{"id":"%s","type":"user","displayName":"%s"},
-                     "action":"case.view","resource":{"type":"case","id":"C-%d"},"reason":"%s","outcome":"success",
+                     "action":"case.view","resource":{"type":"case","id":"%s"},"reason":"%s","outcome":"success",
                      "occurredAt":"%s","source":{"application":"portal","ip":"%s","userAgent":"%s"},
-                     "metadata":{"email":"%s","note":"%s"}}""".formatted(TENANT, actorId, name, i, reason,
+                     "metadata":{"email":"%s","note":"%s"}}""".formatted(TENANT, actorId, name, record, reason,
                     occurredAt, ip, userAgent, email, control);
         }
     }
@@ -135,8 +138,9 @@ class PersonalDataCanaryIT {
     void noPersonalValueIsFoundAnywhereAndProofsSurviveTheErasure() throws Exception {
         long started = System.nanoTime();
         SecureRandom random = new SecureRandom();
-        Subject erased = Subject.create(random);
-        Subject kept = Subject.create(random);
+        String record = "CANARY-" + HexFormat.of().formatHex(bytes(random, 12)) + "-record";
+        Subject erased = Subject.create(random, record);
+        Subject kept = Subject.create(random, record);
         Map<String, byte[]> patterns = new LinkedHashMap<>(erased.patterns("erased"));
         patterns.putAll(kept.patterns("kept"));
         CanaryScan scan = new CanaryScan(patterns);
@@ -257,17 +261,18 @@ class PersonalDataCanaryIT {
                     "{\"from\":\"%s\",\"to\":\"%s\",\"actor\":\"%s\"}".formatted(from, to, erased.actorId())));
             downloaded.put("report record-access.csv", report(api, http, base, officer,
                     "record-access", "csv",
-                    "{\"from\":\"%s\",\"to\":\"%s\",\"resourceType\":\"case\",\"resourceId\":\"C-0\"}"
-                            .formatted(from, to)));
+                    "{\"from\":\"%s\",\"to\":\"%s\",\"resourceType\":\"case\",\"resourceId\":\"%s\"}"
+                            .formatted(from, to, record)));
             downloaded.put("report actor-activity bundle.zip", report(api, http, base, officer,
                     "actor-activity", "bundle",
                     "{\"from\":\"%s\",\"to\":\"%s\",\"actor\":\"%s\"}".formatted(from, to, kept.actorId())));
             // A report with the personal values, for the reader allowed to see them: its download holds them (and is
             // kept out of the scans below), the stored file none: it is encrypted under the report's own key, which
             // the erasure destroys with the subject's.
-            String withValuesQuery = "{\"from\":\"%s\",\"to\":\"%s\",\"resourceType\":\"case\",\"resourceId\":\"C-0\","
+            String withValuesQuery = "{\"from\":\"%s\",\"to\":\"%s\",\"resourceType\":\"case\",\"resourceId\":\"%s\","
                     + "\"personalData\":true}";
-            String withValues = reportId(api, officer, "record-access", "json", withValuesQuery.formatted(from, to));
+            String withValues = reportId(api, officer, "record-access", "json",
+                    withValuesQuery.formatted(from, to, record));
             HttpResponse<byte[]> revealedReport = download(http,
                     base.resolve("/api/v1/reports/" + withValues + "/content"), officer, "application/json");
             assertThat(revealedReport.statusCode()).isEqualTo(200);
