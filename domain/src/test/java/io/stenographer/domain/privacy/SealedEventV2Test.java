@@ -62,14 +62,19 @@ class SealedEventV2Test {
     }
 
     /** The worked example of docs/FORMATS.md §1b, pinned: the v1 example's event under the default policy. */
-    @Test
-    void theWorkedExampleOfTheFormatsDocument() {
-        EventDraft draft = new EventDraft(TenantId.of("acme"), new Actor("u-1029", ActorType.USER, "Dana Doe"),
+    /** The event of the worked examples in docs/FORMATS.md. */
+    private static EventDraft workedExampleDraft() {
+        return new EventDraft(TenantId.of("acme"), new Actor("u-1029", ActorType.USER, "Dana Doe"),
                 new Action("case.export"), new ResourceRef("background-check", "BC-2026-0042"),
                 "Requested by HR ticket 4711", Outcome.SUCCESS, Instant.parse("2026-11-27T09:14:03.250Z"),
                 new Source("portal", "192.0.2.10", "Mozilla/5.0"), "req-7f3a",
                 (JsonObject) JsonParser.parse("{\"fields\":[\"ssn\",\"dob\"],\"rows\":1,\"ticket\":\"HR-4711 é\"}", 8),
                 "portal-evt-000123");
+    }
+
+    @Test
+    void theWorkedExampleOfTheFormatsDocument() {
+        EventDraft draft = workedExampleDraft();
         DataPolicy.Separation separation = DataPolicy.DEFAULT.separate(draft, countingOpenings(), TestPseudonyms.FIXED_KEY);
         AuditEvent event = AuditEvent.record(EventId.parse("019ac4c2-55a1-7c3e-9b6d-2f1e0c8a7b11"),
                 Instant.parse("2026-11-27T09:14:03.512345Z"), "svc-portal", separation.committedDraft(),
@@ -83,12 +88,7 @@ class SealedEventV2Test {
 
     @Test
     void theWorkedExampleOfAPseudonymisedActorInTheFormatsDocument() {
-        EventDraft draft = new EventDraft(TenantId.of("acme"), new Actor("u-1029", ActorType.USER, "Dana Doe"),
-                new Action("case.export"), new ResourceRef("background-check", "BC-2026-0042"),
-                "Requested by HR ticket 4711", Outcome.SUCCESS, Instant.parse("2026-11-27T09:14:03.250Z"),
-                new Source("portal", "192.0.2.10", "Mozilla/5.0"), "req-7f3a",
-                (JsonObject) JsonParser.parse("{\"fields\":[\"ssn\",\"dob\"],\"rows\":1,\"ticket\":\"HR-4711 é\"}", 8),
-                "portal-evt-000123");
+        EventDraft draft = workedExampleDraft();
         DataPolicy policy = DataPolicy.of(List.of("actor.displayName", "actor.id", "source.ip", "source.userAgent"),
                 "actor.id");
         DataPolicy.Separation separation = policy.separate(draft, countingOpenings(),
