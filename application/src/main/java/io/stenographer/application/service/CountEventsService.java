@@ -24,7 +24,9 @@ public final class CountEventsService implements CountEventsUseCase {
     public EventCount count(CountEventsQuery query) {
         // The same rule as QueryEventsService: a count tells as much about a tenant as a search does.
         query.caller().require(Role.AUDITOR, query.criteria().tenant());
-        long counted = transactions.inTransaction(() -> counts.countUpTo(identifiers.of(query.criteria()), query.cap()));
+        // Outside the transaction: with AWS KMS a pseudonym may take a key-management call.
+        var criteria = identifiers.of(query.criteria());
+        long counted = transactions.inTransaction(() -> counts.countUpTo(criteria, query.cap()));
         return counted > query.cap() ? new EventCount(query.cap(), true) : new EventCount(counted, false);
     }
 }

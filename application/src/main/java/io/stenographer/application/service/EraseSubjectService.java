@@ -62,6 +62,10 @@ public final class EraseSubjectService
         caller.require(Role.COMPLIANCE_ADMIN, command.tenant());
         DataPolicy policy = vault.policy(command.tenant());
         SubjectIndex subject = vault.subjectIndex(command.tenant(), command.subjectId());
+        // The hold check compares the subject as the events and holds store it: its pseudonym where the policy makes
+        // the subject field personal.
+        String storedSubject = vault.storedForm(command.tenant(), PersonalField.parse(policy.subjectField().path()),
+                command.subjectId());
         try {
             ErasureOutcome outcome = transactions.inTransaction(() -> {
                 List<SubjectErasure> earlier = store.erasures(command.tenant(), subject);
@@ -78,10 +82,6 @@ public final class EraseSubjectService
                 }
                 selfAudit.record(caller, command.tenant(), SUBJECT_ERASED,
                         new ResourceRef(SUBJECT_RESOURCE_TYPE, subject.hex()), new JsonObject(metadata));
-                // The hold check compares the subject as the events and holds store it: its pseudonym where the
-                // policy makes the subject field personal.
-                String storedSubject = vault.storedForm(command.tenant(),
-                        PersonalField.parse(policy.subjectField().path()), command.subjectId());
                 return new ErasureOutcome(store.erase(erasureId, command.tenant(), subject,
                         policy.subjectField().path(), storedSubject, caller.subject()), true);
             });
