@@ -104,6 +104,7 @@ final class JobOutcomeJson {
             json.put("segmentsWouldDelete", new JsonNumber(purge.segmentsWouldDelete()));
             json.put("segmentsKept", new JsonNumber(purge.segmentsKept()));
             json.put("segmentsLockExtended", new JsonNumber(purge.segmentsLockExtended()));
+            json.put("personalValuesDeleted", new JsonNumber(purge.personalValuesDeleted()));
         } else if (counts instanceof ReportFilesTenantOutcome files) {
             json.put("filesPurged", new JsonNumber(files.filesPurged()));
             json.put("filesWouldPurge", new JsonNumber(files.filesWouldPurge()));
@@ -141,7 +142,8 @@ final class JobOutcomeJson {
         return new PurgeTenantOutcome(number(json, "eventsPurged"), number(json, "eventsWouldPurge"),
                 number(json, "eventsHeld"), number(json, "eventsNotYetDue"), ranges,
                 (int) number(json, "segmentsDeleted"), (int) number(json, "segmentsWouldDelete"),
-                (int) number(json, "segmentsKept"), (int) number(json, "segmentsLockExtended"), string(json, "error"));
+                (int) number(json, "segmentsKept"), (int) number(json, "segmentsLockExtended"),
+                number(json, "personalValuesDeleted"), string(json, "error"));
     }
 
     private static ReportFilesTenantOutcome reportFiles(JsonObject json) {

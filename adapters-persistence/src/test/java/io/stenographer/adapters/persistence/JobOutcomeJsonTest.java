@@ -54,13 +54,13 @@ class JobOutcomeJsonTest {
     @Test
     void aPurgeRunIsStoredInItsLayoutAndReadBack() {
         JobOutcome outcome = new JobOutcome(Map.of(ACME, new PurgeTenantOutcome(5, 0, 1, 1,
-                List.of(new IndexRange(0, 2), new IndexRange(4, 5)), 1, 0, 3, 1, null)), 5L, null);
+                List.of(new IndexRange(0, 2), new IndexRange(4, 5)), 1, 0, 3, 1, 7, null)), 5L, null);
 
         String text = stored(JobRun.Job.PURGE, outcome);
 
         assertThat(text).isEqualTo("{\"eventsPurged\":5,\"tenants\":{\"acme\":{\"eventsHeld\":1,"
-                + "\"eventsNotYetDue\":1,\"eventsPurged\":5,\"eventsWouldPurge\":0,\"purgedIndexRanges\":[[0,2],[4,5]],"
-                + "\"segmentsDeleted\":1,\"segmentsKept\":3,\"segmentsLockExtended\":1,\"segmentsWouldDelete\":0}}}");
+                + "\"eventsNotYetDue\":1,\"eventsPurged\":5,\"eventsWouldPurge\":0,\"personalValuesDeleted\":7,"
+                + "\"purgedIndexRanges\":[[0,2],[4,5]],\"segmentsDeleted\":1,\"segmentsKept\":3,\"segmentsLockExtended\":1,\"segmentsWouldDelete\":0}}}");
         assertThat(read(JobRun.Job.PURGE, text)).isEqualTo(outcome);
     }
 

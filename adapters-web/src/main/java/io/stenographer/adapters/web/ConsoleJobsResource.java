@@ -244,6 +244,7 @@ public class ConsoleJobsResource {
             counts.add(count("Archive segments a dry run would delete", purge.segmentsWouldDelete()));
             counts.add(count("Archive segments kept", purge.segmentsKept()));
             counts.add(count("Archive locks extended", purge.segmentsLockExtended()));
+            counts.add(count("Events whose personal values left with their last copy", purge.personalValuesDeleted()));
         } else if (part instanceof ReportFilesTenantOutcome files) {
             counts.add(count("Report files purged", files.filesPurged()));
             counts.add(count("Report files a dry run would purge", files.filesWouldPurge()));

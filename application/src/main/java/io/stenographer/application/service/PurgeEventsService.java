@@ -433,16 +433,17 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                     new JsonNumber(segment.manifest().to() - 1))));
             metadata.put("retainUntil", new JsonString(segment.manifest().retainUntil().toString()));
             metadata.put("reason", new JsonString(decision.reason()));
-            transactions.inTransaction(() -> {
+            long valuesDeleted = transactions.inTransaction(() -> {
                 catalog.recordSegmentDeletion(key, clock.instant(), run.id());
                 // No copy of these events is left anywhere, so their personal values go now (storage limitation);
                 // the database refuses while a hold covers one of them, and then nothing here commits.
-                long valuesDeleted = personalData.deleteValuesOfDeletedSegment(key);
-                metadata.put("personalValuesDeleted", new JsonNumber(valuesDeleted));
+                long deleted = personalData.deleteValuesOfDeletedSegment(key);
+                metadata.put("personalValuesDeleted", new JsonNumber(deleted));
                 selfAudit.record(request.requestedBy(), tenant, SEGMENT_DELETED, new JsonObject(metadata));
-                return null;
+                return deleted;
             });
             outcome.segmentsDeleted++;
+            outcome.personalValuesDeleted += valuesDeleted;
         }
     }
 
@@ -489,6 +490,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         int segmentsWouldDelete;
         int segmentsKept;
         int segmentsLockExtended;
+        long personalValuesDeleted;
         String error;
         /** Purged leaves: first index to last index. */
         final TreeMap<Long, Long> ranges = new TreeMap<>();
@@ -536,7 +538,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             List<JobOutcome.IndexRange> purgedRanges = ranges.entrySet().stream()
                     .map(range -> new JobOutcome.IndexRange(range.getKey(), range.getValue())).toList();
             return new PurgeTenantOutcome(purged, wouldPurge, held, notYetDue, purgedRanges, segmentsDeleted,
-                    segmentsWouldDelete, segmentsKept, segmentsLockExtended, error);
+                    segmentsWouldDelete, segmentsKept, segmentsLockExtended, personalValuesDeleted, error);
         }
     }
 }

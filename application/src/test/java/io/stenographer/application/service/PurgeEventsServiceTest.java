@@ -265,6 +265,7 @@ class PurgeEventsServiceTest {
         assertThat(eventsWithValues()).containsExactlyInAnyOrder(archivedOnly, hot).doesNotContain(gone, goneToo);
         assertThat(selfAudits("archive.segment.deleted")).singleElement().satisfies(audit -> assertThat(
                 audit.content().metadata().get("personalValuesDeleted")).isEqualTo(new JsonNumber(2)));
+        assertThat(acme(run).personalValuesDeleted()).as("the run's outcome counts them too").isEqualTo(2);
     }
 
     @Test

@@ -86,14 +86,16 @@ public record JobRunDetailsResponse(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PurgeTenantCounts(long eventsPurged, long eventsWouldPurge, long eventsHeld, long eventsNotYetDue,
             List<List<Long>> purgedIndexRanges, int segmentsDeleted, int segmentsWouldDelete, int segmentsKept,
-            int segmentsLockExtended, String error) {
+            int segmentsLockExtended,
+            @Schema(description = "Events whose personal values were deleted with the last archive copy of them")
+            long personalValuesDeleted, String error) {
 
         static PurgeTenantCounts from(PurgeTenantOutcome outcome) {
             return new PurgeTenantCounts(outcome.eventsPurged(), outcome.eventsWouldPurge(), outcome.eventsHeld(),
                     outcome.eventsNotYetDue(),
                     outcome.purgedIndexRanges().stream().map(JobRunDetailsResponse::range).toList(),
                     outcome.segmentsDeleted(), outcome.segmentsWouldDelete(), outcome.segmentsKept(),
-                    outcome.segmentsLockExtended(), outcome.error());
+                    outcome.segmentsLockExtended(), outcome.personalValuesDeleted(), outcome.error());
         }
     }
 }
