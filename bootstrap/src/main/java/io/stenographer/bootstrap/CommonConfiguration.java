@@ -37,8 +37,9 @@ public class CommonConfiguration {
     /** The one recorder of Stenographer's own use, shared by every service that audits itself. */
     @Produces
     @ApplicationScoped
-    SelfAudit selfAudit(PostgresEventStore store, Clock clock, RandomGenerator random) {
-        return new SelfAudit(store, clock, random);
+    SelfAudit selfAudit(PostgresEventStore store, Clock clock, RandomGenerator random,
+            io.stenographer.application.service.PersonalDataVault vault) {
+        return new SelfAudit(store, clock, random, vault::storedForm);
     }
 
     /** The one helper for job runs: manual-run access, cluster lock, run record, partial failure. */

@@ -85,12 +85,28 @@ public class ConsoleEventsResource {
 
         /** The query string of this search, without a cursor: what a bookmark or a shared link holds. */
         String queryString() {
+            return queryString(true);
+        }
+
+        /**
+         * What the page's view records: the search without its identifiers, which go in their own details so that
+         * they are recorded in stored form (a pseudonym where personal).
+         */
+        Map<String, String> recorded() {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("query", queryString(false));
+            ConsolePage.putIfPresent(details, ConsoleViewCommand.ACTOR, blankToNull(actor));
+            ConsolePage.putIfPresent(details, ConsoleViewCommand.RESOURCE_ID, blankToNull(resourceId));
+            return details;
+        }
+
+        private String queryString(boolean withIdentifiers) {
             Map<String, String> params = new LinkedHashMap<>();
             params.put("tenant", tenant);
-            params.put("actor", actor);
+            params.put("actor", withIdentifiers ? actor : null);
             params.put("action", action);
             params.put("resourceType", resourceType);
-            params.put("resourceId", resourceId);
+            params.put("resourceId", withIdentifiers ? resourceId : null);
             params.put("outcome", outcome);
             params.put("from", from);
             params.put("to", to);
@@ -199,8 +215,7 @@ public class ConsoleEventsResource {
             EventCount counted = countEvents.count(
                     new CountEventsQuery(caller, query.criteria(), CountEventsQuery.DEFAULT_CAP));
             ResultCount count = new ResultCount(counted.matched(), counted.more(), form.includeArchived());
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("query", form.queryString());
+            Map<String, String> details = form.recorded();
             details.put("results", Integer.toString(result.events().size()));
             details.put("matching", (counted.more() ? ">" : "") + counted.matched());
             views.record(new ConsoleViewCommand(caller, query.criteria().tenant(), "search", details));

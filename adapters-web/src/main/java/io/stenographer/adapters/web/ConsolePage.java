@@ -29,6 +29,13 @@ import java.util.function.Supplier;
 @RequestScoped
 public class ConsolePage {
 
+    /** Adds a page view's detail when the page has it (a view records only what was asked for). */
+    static void putIfPresent(java.util.Map<String, String> details, String key, String value) {
+        if (value != null) {
+            details.put(key, value);
+        }
+    }
+
     static final String CSRF_COOKIE = "__Host-stenographer-csrf";
     public static final String CSRF_FIELD = "csrf";
     private static final SecureRandom RANDOM = new SecureRandom();

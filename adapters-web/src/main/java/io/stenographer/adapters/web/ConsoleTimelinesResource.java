@@ -74,11 +74,24 @@ public class ConsoleTimelinesResource {
 
         /** The query string of this timeline without a cursor. */
         String queryString() {
+            return queryString(true);
+        }
+
+        /** What the page's view records: its identifiers in their own details, recorded in stored form. */
+        Map<String, String> recorded() {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("query", queryString(false));
+            ConsolePage.putIfPresent(details, ConsoleViewCommand.ACTOR, actor);
+            ConsolePage.putIfPresent(details, ConsoleViewCommand.RESOURCE_ID, resourceId);
+            return details;
+        }
+
+        private String queryString(boolean withIdentifiers) {
             Map<String, String> params = new LinkedHashMap<>();
             params.put("tenant", tenant);
-            params.put("actor", actor);
+            params.put("actor", withIdentifiers ? actor : null);
             params.put("resourceType", resourceType);
-            params.put("resourceId", resourceId);
+            params.put("resourceId", withIdentifiers ? resourceId : null);
             params.put("from", from);
             params.put("to", to);
             params.put("limit", limit);
@@ -120,8 +133,7 @@ public class ConsoleTimelinesResource {
             Caller caller = session.caller();
             QueryEventsQuery query = form.search(blank(cursor)).toQuery(caller);
             EventPage result = queryEvents.query(query);
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("query", form.queryString());
+            Map<String, String> details = form.recorded();
             details.put("paged", blank(cursor) == null ? "first" : "next");
             details.put("results", Integer.toString(result.events().size()));
             views.record(new ConsoleViewCommand(caller, query.criteria().tenant(), "timeline", details));

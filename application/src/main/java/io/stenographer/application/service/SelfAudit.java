@@ -64,8 +64,16 @@ public final class SelfAudit {
     private final AppendEventsPort appendEvents;
     private final Clock clock;
     private final RandomGenerator random;
+    private final StoredIdentifiers identifiers;
 
-    public SelfAudit(AppendEventsPort appendEvents, Clock clock, RandomGenerator random) {
+    /**
+     * @param identifiers how a tenant's events hold an actor id: the caller is named by its pseudonym where the
+     *                    tenant's policy makes {@code actor.id} personal, so that a search by a staff member's id
+     *                    finds their own events too ({@code submittedBy} keeps the authenticated subject)
+     */
+    public SelfAudit(AppendEventsPort appendEvents, Clock clock, RandomGenerator random,
+            StoredIdentifiers identifiers) {
+        this.identifiers = java.util.Objects.requireNonNull(identifiers);
         this.appendEvents = appendEvents;
         this.clock = clock;
         this.random = random;
@@ -114,7 +122,9 @@ public final class SelfAudit {
             JsonObject metadata) {
         Instant now = clock.instant();
         ActorType type = RunJobCommand.SCHEDULER.equals(subject) ? ActorType.SERVICE : ActorType.USER;
-        EventDraft draft = new EventDraft(tenant, new Actor(subject, type, null),
+        EventDraft draft = new EventDraft(tenant,
+                new Actor(identifiers.of(tenant, io.stenographer.domain.event.PersonalField.ACTOR_ID, subject), type,
+                        null),
                 Action.of(action), resource, null, Outcome.SUCCESS, Timestamps.truncate(now),
                 new Source(APPLICATION, null, null), null, metadata, null);
         return SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now, subject, draft));

@@ -84,7 +84,7 @@ class ArchiveEventsServiceTest {
             new InMemoryRetentionPolicies(transactions), new RetentionPolicies(DEFAULT_POLICY, List.of(PAYMENTS_POLICY)));
     private final List<String> progress = new ArrayList<>();
     private final SplittableRandom runIds = new SplittableRandom(7);
-    private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
+    private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds, StoredIdentifiers.AS_GIVEN);
     private long maxSegmentBytes = 32L << 20;
 
     private ArchiveEventsService service(int maxEventsPerSegment, int maxSegmentsPerTenant) {

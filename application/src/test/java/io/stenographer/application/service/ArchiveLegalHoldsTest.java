@@ -107,7 +107,7 @@ class ArchiveLegalHoldsTest {
         InMemoryEventStore events = new InMemoryEventStore(transactions);
         SplittableRandom random = new SplittableRandom(9);
         ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(mirror),
-                new SelfAudit(events, clock, random), transactions, clock, random, StoredIdentifiers.AS_GIVEN);
+                new SelfAudit(events, clock, random, StoredIdentifiers.AS_GIVEN), transactions, clock, random, StoredIdentifiers.AS_GIVEN);
 
         LegalHoldChange change = service.place(new PlaceLegalHoldCommand(caller("counsel", Role.COMPLIANCE_ADMIN,
                 ACME), ACME, new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation"));
@@ -145,7 +145,7 @@ class ArchiveLegalHoldsTest {
         transactions.timeoutAfter(clock, Duration.ofSeconds(30));
         InMemoryEventStore events = new InMemoryEventStore(transactions);
         ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(mirror),
-                new SelfAudit(events, clock, random), transactions, clock, random, StoredIdentifiers.AS_GIVEN);
+                new SelfAudit(events, clock, random, StoredIdentifiers.AS_GIVEN), transactions, clock, random, StoredIdentifiers.AS_GIVEN);
 
         LegalHoldChange change = service.place(new PlaceLegalHoldCommand(caller("counsel", Role.COMPLIANCE_ADMIN,
                 ACME), ACME, HoldCriteria.WHOLE_TENANT, "CASE-ALL", "regulator inquiry"));

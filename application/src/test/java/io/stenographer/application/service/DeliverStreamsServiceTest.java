@@ -60,7 +60,7 @@ class DeliverStreamsServiceTest {
     private final InMemoryArchive archive = new InMemoryArchive(clock);
     private final InMemoryArchiveCatalog catalog = new InMemoryArchiveCatalog(transactions, log);
     private final ArchivedEventReader archived = new ArchivedEventReader(catalog, archive, log);
-    private final SelfAudit selfAudit = new SelfAudit(audit, clock, random);
+    private final SelfAudit selfAudit = new SelfAudit(audit, clock, random, StoredIdentifiers.AS_GIVEN);
     private final ScriptedReceiver receiver = new ScriptedReceiver();
     private final DeliverStreamsService delivery = new DeliverStreamsService(sinks, log, archived, receiver, selfAudit,
             transactions, clock, DeliverStreamsService.Limits.DEFAULTS);

@@ -64,7 +64,7 @@ class EraseSubjectServiceTest {
     private final RecordEventsService recordEvents = new RecordEventsService(events, events, transactions, clock,
             new SplittableRandom(3), Duration.ofMinutes(5), vault, personalData);
     private final EraseSubjectService service = new EraseSubjectService(vault, personalData,
-            new SelfAudit(events, clock, new SplittableRandom(5)), transactions);
+            new SelfAudit(events, clock, new SplittableRandom(5), StoredIdentifiers.AS_GIVEN), transactions);
 
     private final Caller admin = caller("dpo", Role.COMPLIANCE_ADMIN, ACME);
     private final Caller reader = Caller.withRolesOnTenants("privacy-officer",

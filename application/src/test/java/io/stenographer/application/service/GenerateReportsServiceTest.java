@@ -79,7 +79,7 @@ class GenerateReportsServiceTest {
     private GenerateReportsService service(long maxEvents) {
         SplittableRandom random = new SplittableRandom(3);
         return new GenerateReportsService(jobsPort(), logPort(),
-                new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random),
+                new ArchivedEventReader(new EmptyArchiveCatalog(), null, null), new SelfAudit(appended, clock, random, StoredIdentifiers.AS_GIVEN),
                 filesPort(), spools, (doc, events, bundle, out) -> {
                     throw new UnsupportedOperationException("no PDF here");
                 }, new TenantKeySets(signer(), new InMemorySigningKeys()), manifest -> key.sign(manifest.body()), transactions, clock,

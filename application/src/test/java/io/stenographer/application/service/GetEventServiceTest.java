@@ -34,7 +34,7 @@ class GetEventServiceTest {
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final GetEventService service =
             new GetEventService(store, new EmptyArchiveCatalog(), null,
-                    new SelfAudit(store, new MutableClock(NOW), new SplittableRandom(5)), transactions);
+                    new SelfAudit(store, new MutableClock(NOW), new SplittableRandom(5), StoredIdentifiers.AS_GIVEN), transactions);
     private final SplittableRandom ids = new SplittableRandom(13);
 
     private final AuditEvent acmeEvent = seeded(ACME);

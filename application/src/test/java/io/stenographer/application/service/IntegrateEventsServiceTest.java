@@ -76,7 +76,7 @@ class IntegrateEventsServiceTest {
         };
         IntegrateEventsService service = new IntegrateEventsService(queue, new InMemoryLog(transactions),
                 unused(AppendLogPort.class), signer, new InMemorySigningKeys(),
-                new SelfAudit(new InMemoryEventStore(transactions), clock, new SplittableRandom(1)), transactions,
+                new SelfAudit(new InMemoryEventStore(transactions), clock, new SplittableRandom(1), StoredIdentifiers.AS_GIVEN), transactions,
                 clock, new LogOrigins("test"), new SequencerLimits(100, Duration.ofSeconds(1)));
 
         IntegrationRound round = service.integratePending();

@@ -83,7 +83,7 @@ class KeyRotationTest {
 
     private IntegrationRound round(SignCheckpointPort signing, InMemorySigningKeys keyHistory) {
         return new IntegrateEventsService(sequencer, log, sequencer, signing, keyHistory,
-                new SelfAudit(events, clock, random), transactions, clock, new LogOrigins("stenographer.test"),
+                new SelfAudit(events, clock, random, StoredIdentifiers.AS_GIVEN), transactions, clock, new LogOrigins("stenographer.test"),
                 new SequencerLimits(100, Duration.ofSeconds(1))).integratePending();
     }
 

@@ -50,7 +50,7 @@ class ManageLegalHoldsServiceTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final SplittableRandom random = new SplittableRandom(9);
     private final ManageLegalHoldsService service = new ManageLegalHoldsService(holds, List.of(holds),
-            new SelfAudit(events, clock, random), transactions, clock, random, StoredIdentifiers.AS_GIVEN);
+            new SelfAudit(events, clock, random, StoredIdentifiers.AS_GIVEN), transactions, clock, random, StoredIdentifiers.AS_GIVEN);
 
     private final Caller admin = caller("counsel-1", Role.COMPLIANCE_ADMIN, ACME);
 

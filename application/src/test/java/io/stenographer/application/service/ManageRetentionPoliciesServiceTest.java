@@ -61,7 +61,7 @@ class ManageRetentionPoliciesServiceTest {
     private final ActiveRetentionPolicies active =
             new ActiveRetentionPolicies(stored, RetentionPolicies.onlyDefault(defaultPolicy));
     private final ManageRetentionPoliciesService service =
-            new ManageRetentionPoliciesService(stored, active, new SelfAudit(events, clock, new SplittableRandom(5)),
+            new ManageRetentionPoliciesService(stored, active, new SelfAudit(events, clock, new SplittableRandom(5), StoredIdentifiers.AS_GIVEN),
                     transactions, clock, new SplittableRandom(6),
                     new RetentionFloor(RetentionPeriod.parse("P1D"), Map.of(GLOBEX, RetentionPeriod.parse("P30D"))));
 

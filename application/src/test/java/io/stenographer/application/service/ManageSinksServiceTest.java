@@ -56,7 +56,7 @@ class ManageSinksServiceTest {
     private final InMemoryEventStore audit = new InMemoryEventStore(transactions);
     private final InMemorySinks sinks = new InMemorySinks(clock);
     private final ManageSinksService service = new ManageSinksService(sinks, log, new ArchivedEventReader(
-            new EmptyArchiveCatalog(), new InMemoryArchive(clock), log), new SelfAudit(audit, clock, random),
+            new EmptyArchiveCatalog(), new InMemoryArchive(clock), log), new SelfAudit(audit, clock, random, StoredIdentifiers.AS_GIVEN),
             transactions, clock, random);
     private final Caller admin = caller("ciso", Role.COMPLIANCE_ADMIN, ACME);
     private final Caller auditor = caller("auditor-1", Role.AUDITOR, ACME);

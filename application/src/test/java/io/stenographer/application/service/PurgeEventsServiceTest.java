@@ -79,7 +79,7 @@ class PurgeEventsServiceTest {
     private final TestSegments segments = new TestSegments(transactions, log, archive, catalog);
     private final List<String> counted = new ArrayList<>();
     private final SplittableRandom runIds = new SplittableRandom(7);
-    private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds);
+    private final SelfAudit selfAudit = new SelfAudit(events, clock, runIds, StoredIdentifiers.AS_GIVEN);
 
     private final InMemoryPersonalData personalData = new InMemoryPersonalData();
 

@@ -67,7 +67,7 @@ class PurgeReportFilesServiceTest {
 
     private PurgeReportFilesService service(InMemoryReportFiles port) {
         return new PurgeReportFilesService(port, reports.port(), archive, holds, log(), new SelfAudit(events, clock,
-                random), new JobRuns(runs, new InMemoryJobLocks(), transactions, clock, random), transactions, clock,
+                random, StoredIdentifiers.AS_GIVEN), new JobRuns(runs, new InMemoryJobLocks(), transactions, clock, random), transactions, clock,
                 retention);
     }
 

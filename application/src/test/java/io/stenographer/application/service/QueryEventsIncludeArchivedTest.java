@@ -49,7 +49,7 @@ class QueryEventsIncludeArchivedTest {
     private final InMemoryArchiveCatalog catalog = new InMemoryArchiveCatalog(transactions, log);
     private final InMemoryArchive archive = new InMemoryArchive(clock);
     private final QueryEventsService service = new QueryEventsService(hotStore, catalog,
-            new ArchivedEventReader(catalog, archive, log), new SelfAudit(hotStore, clock, new SplittableRandom(3)),
+            new ArchivedEventReader(catalog, archive, log), new SelfAudit(hotStore, clock, new SplittableRandom(3), StoredIdentifiers.AS_GIVEN),
             transactions, StoredIdentifiers.AS_GIVEN);
     private final Caller auditor = auditor("auditor", ACME);
     /** Every ACME case event, hot or purged, in (occurredAt, id) order. */

@@ -44,7 +44,7 @@ class QueryEventsServiceTest {
     private final InMemoryEventStore store = new InMemoryEventStore(transactions);
     private final QueryEventsService service =
             new QueryEventsService(store, new EmptyArchiveCatalog(), null,
-                    new SelfAudit(store, new MutableClock(NOW), new SplittableRandom(3)), transactions,
+                    new SelfAudit(store, new MutableClock(NOW), new SplittableRandom(3), StoredIdentifiers.AS_GIVEN), transactions,
                     StoredIdentifiers.AS_GIVEN);
     private final SplittableRandom ids = new SplittableRandom(11);
 

@@ -54,7 +54,7 @@ class ReportDownloadsTest {
     private final ReportFiles files = new ReportFiles(staging, catalog, new InMemoryArchive(clock), transactions, clock,
             100, retention, ReportFiles.FileKeys.NONE);
     private final GetReportService get = new GetReportService(reports.port(), catalog, files,
-            new SelfAudit(events, clock, new SplittableRandom(3)), transactions);
+            new SelfAudit(events, clock, new SplittableRandom(3), StoredIdentifiers.AS_GIVEN), transactions);
 
     private ReportJob generated(byte[] content) throws Exception {
         ReportJob job = reports.succeeded(ACME, ReportFormat.CSV, NOW.minusSeconds(86_400), NOW, NOW, content);

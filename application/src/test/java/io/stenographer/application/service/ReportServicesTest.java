@@ -60,7 +60,7 @@ class ReportServicesTest {
     private final InMemoryJobs jobs = new InMemoryJobs();
     private final MutableClock clock = new MutableClock(NOW);
     private final SplittableRandom random = new SplittableRandom(1);
-    private final SelfAudit selfAudit = new SelfAudit(events, clock, random);
+    private final SelfAudit selfAudit = new SelfAudit(events, clock, random, StoredIdentifiers.AS_GIVEN);
     private final CreateReportService create = new CreateReportService(jobs, log(Map.of(ACME, 42L)), selfAudit,
             transactions, clock, random, 2, StoredIdentifiers.AS_GIVEN);
     private final InMemoryReportFiles reportFiles = new InMemoryReportFiles(transactions, clock,

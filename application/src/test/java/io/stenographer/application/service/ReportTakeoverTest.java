@@ -87,7 +87,7 @@ class ReportTakeoverTest {
             }
         };
         return new GenerateReportsService(jobs, countingLog(), new ArchivedEventReader(new EmptyArchiveCatalog(), null,
-                null), new SelfAudit(audit, clock, new SplittableRandom(5)), files(), spools, noPdf(),
+                null), new SelfAudit(audit, clock, new SplittableRandom(5), StoredIdentifiers.AS_GIVEN), files(), spools, noPdf(),
                 new TenantKeySets(signer, new InMemorySigningKeys()), manifest -> log.signer().sign(manifest.body()),
                 transactions, clock, (tenant, reportId) -> new byte[32], 1_000_000, 10,
                 new GenerateReportsService.Claiming(instance, TAKEOVER, 3, 1), null);

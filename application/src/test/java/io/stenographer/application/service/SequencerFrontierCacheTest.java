@@ -79,7 +79,7 @@ class SequencerFrontierCacheTest {
 
     private IntegrateEventsService newSequencer() {
         return new IntegrateEventsService(sequencer, countingLog, sequencer, signer, new InMemorySigningKeys(),
-                new SelfAudit(new InMemoryEventStore(transactions), clock, random), transactions, clock,
+                new SelfAudit(new InMemoryEventStore(transactions), clock, random, StoredIdentifiers.AS_GIVEN), transactions, clock,
                 new LogOrigins("stenographer.test"), new SequencerLimits(1_000, Duration.ofSeconds(1)));
     }
 

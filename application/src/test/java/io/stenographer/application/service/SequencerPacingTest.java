@@ -46,7 +46,7 @@ class SequencerPacingTest {
 
     private IntegrateEventsService sequencerWith(SequencerLimits limits) {
         return new IntegrateEventsService(sequencer, log, sequencer, signer, new InMemorySigningKeys(),
-                new SelfAudit(new InMemoryEventStore(transactions), clock, random), transactions, clock,
+                new SelfAudit(new InMemoryEventStore(transactions), clock, random, StoredIdentifiers.AS_GIVEN), transactions, clock,
                 new LogOrigins("stenographer.test"), limits);
     }
 

@@ -64,7 +64,7 @@ class VerifyLogChunksTest {
     };
 
     private final VerifyLogService service = new VerifyLogService(log, new ParallelLeafReads(log, 3, 4_000),
-            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
+            new SelfAudit(new InMemoryEventStore(transactions), clock, random, StoredIdentifiers.AS_GIVEN), new InMemoryVerificationRuns(),
             new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, KeySet.single(log.signer().verifier()))),
             transactions, clock, new LogOrigins("stenographer.test"), noArchive());
 

@@ -58,7 +58,7 @@ class VerifyLogKeyRotationTest {
     };
 
     private final VerifyLogService service = new VerifyLogService(log, new ParallelLeafReads(log, 1, 1),
-            new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
+            new SelfAudit(new InMemoryEventStore(transactions), clock, random, StoredIdentifiers.AS_GIVEN), new InMemoryVerificationRuns(),
             new TenantKeySets(signing, new InMemorySigningKeys().with(ACME, keys)), transactions,
             clock, new LogOrigins("stenographer.test"), noArchive());
 
@@ -103,7 +103,7 @@ class VerifyLogKeyRotationTest {
         // What the service did before key sets: the old checkpoint cannot be checked.
         rotatedLog();
         VerifyLogService currentKeyOnly = new VerifyLogService(log, new ParallelLeafReads(log, 1, 1),
-                new SelfAudit(new InMemoryEventStore(transactions), clock, random), new InMemoryVerificationRuns(),
+                new SelfAudit(new InMemoryEventStore(transactions), clock, random, StoredIdentifiers.AS_GIVEN), new InMemoryVerificationRuns(),
                 new TenantKeySets(signing, new InMemorySigningKeys()), transactions, clock,
                 new LogOrigins("stenographer.test"), noArchive());
         VerificationReport report = currentKeyOnly.verify(

@@ -22,8 +22,9 @@ public class ConsoleConfiguration {
 
     @Produces
     @ApplicationScoped
-    RecordConsoleViewUseCase recordConsoleView(SelfAudit selfAudit, TransactionRunner transactions) {
-        return new RecordConsoleViewService(selfAudit, transactions);
+    RecordConsoleViewUseCase recordConsoleView(SelfAudit selfAudit, TransactionRunner transactions,
+            io.stenographer.application.service.PersonalDataVault vault) {
+        return new RecordConsoleViewService(selfAudit, transactions, vault::storedForm);
     }
 
     @Produces

@@ -95,6 +95,35 @@ class ConsoleLogPagesTest {
     }
 
     @Test
+    void aSearchAndATimelineByAPersonalIdRecordTheirViewsWithItsPseudonymOnly() {
+        String clinic = "clinic-ids"; // actor.id and resource.id are personal there (the test profile's policy)
+        String patient = "patient-" + UUID.randomUUID();
+        given().auth().oauth2(TestTokens.writer("w", clinic)).contentType("application/json").body("""
+                {"events":[{"tenant":"%s","actor":{"id":"%s","type":"user"},"action":"record.view",
+                 "resource":{"type":"record","id":"R-%s"},"outcome":"success","occurredAt":"%s",
+                 "source":{"application":"portal"}}]}""".formatted(clinic, patient, patient, DAY1))
+                .post("/api/v1/events/batch").then().statusCode(200);
+        String clinicAuditor = TestTokens.auditor("aud", clinic);
+        String pseudonym = given().auth().oauth2(clinicAuditor).queryParam("tenant", clinic).queryParam("actor", patient)
+                .get("/api/v1/events").then().statusCode(200).extract().jsonPath().getString("events[0].actor.id");
+        assertThat(pseudonym).startsWith("pseudonym:");
+
+        assertThat(get(clinicAuditor, "/console/events?tenant=" + clinic + "&actor=" + patient).asString())
+                .contains(pseudonym);
+        assertThat(get(clinicAuditor, "/console/timelines?tenant=" + clinic + "&actor=" + patient).statusCode())
+                .isEqualTo(200);
+
+        String views = given().auth().oauth2(clinicAuditor)
+                .get("/api/v1/events?tenant=" + clinic + "&action=audit.console.view&limit=100").asString();
+        assertThat(views).as("both views are recorded, naming the pseudonym").contains("\"page\":\"search\"",
+                "\"page\":\"timeline\"", pseudonym).doesNotContain(patient);
+        // The auditor's own events name it by its pseudonym too, so a search by its id finds them.
+        assertThat(given().auth().oauth2(clinicAuditor).queryParam("tenant", clinic).queryParam("actor", "aud")
+                .queryParam("action", "audit.console.view").get("/api/v1/events").then().statusCode(200)
+                .extract().jsonPath().getList("events")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void checkpointsShowTheHistoryAndEmbedAConsistencyProof() {
         long first = record(DAY1);
         long second = record(DAY1.plusSeconds(1), DAY1.plusSeconds(2));

@@ -8,9 +8,16 @@ import java.util.regex.Pattern;
 
 /**
  * @param page what was viewed, e.g. {@code search}, {@code event}, {@code report-download}
- * @param details what the page showed it for (filters, an event id), as text; at most 20, each at most 512 chars
+ * @param details what the page showed it for (filters, an event id), as text; at most 20, each at most 512 chars.
+ *                The identifiers a page was filtered by go in {@link #ACTOR} and {@link #RESOURCE_ID}, never inside
+ *                another entry: they are recorded as the tenant's events store them (a pseudonym where personal)
  */
 public record ConsoleViewCommand(Caller caller, TenantId tenant, String page, Map<String, String> details) {
+
+    /** The detail naming the actor id a page was filtered by. */
+    public static final String ACTOR = "actor";
+    /** The detail naming the resource id a page was filtered by. */
+    public static final String RESOURCE_ID = "resourceId";
 
     private static final Pattern PAGE = Pattern.compile("[a-z][a-z-]{0,39}");
 
