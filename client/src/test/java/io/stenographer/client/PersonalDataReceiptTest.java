@@ -459,6 +459,15 @@ class PersonalDataReceiptTest {
                 EventId.parse(CROSS_CHECK_ID), Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER,
                 openings, Map.of(PersonalField.ACTOR_ID, CROSS_CHECK_ACTOR_PSEUDONYM));
 
+        List<String> paths = new java.util.ArrayList<>(List.of("actor.id"));
+        crossCheckPolicy().personalFields().forEach(field -> paths.add(field.path()));
+        DataPolicy.Separation byService = DataPolicy.of(paths, "actor.id").separate(draft, openings::get,
+                identifier -> CROSS_CHECK_ACTOR_PSEUDONYM);
+        AuditEvent sealedByService = AuditEvent.record(EventId.parse(CROSS_CHECK_ID),
+                Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER, byService.committedDraft(),
+                byService.commitments());
+        assertThat(recomputed.leafInput()).as("the service's sealing gives the same bytes")
+                .isEqualTo(sealedByService.leafInput());
         assertThat(recomputed.content().actor().id()).isEqualTo(CROSS_CHECK_ACTOR_PSEUDONYM);
         assertThat(recomputed.personal().get(PersonalField.ACTOR_ID).hex())
                 .isEqualTo("74c5efad9fe3bcbb10a5d5ffbf63d6c7695cddc5a34ef7b09f58cb739d76eca9");

@@ -4,6 +4,7 @@ import io.stenographer.domain.privacy.SubjectErasure;
 import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.application.port.out.StorePersonalDataPort;
 import io.stenographer.application.port.out.WrappedDataKey;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
@@ -194,6 +195,40 @@ public class PostgresPersonalData implements StorePersonalDataPort {
             ps.setString(1, tenant.value());
             ps.setBytes(2, subject.bytes());
         }, PostgresPersonalData::erasure);
+    }
+
+    private record IdentifierForm(TenantId tenant, PersonalField field, boolean pseudonymised) {
+    }
+
+    private static final String IDENTIFIER_FORMS = "SELECT tenant, field, pseudonymised FROM tenant_identifier_form";
+
+    private static IdentifierForm identifierForm(ResultSet rs) throws SQLException {
+        return new IdentifierForm(TenantId.of(rs.getString(1)), PersonalField.parse(rs.getString(2)), rs.getBoolean(3));
+    }
+
+    @Override
+    public Map<TenantId, Map<PersonalField, Boolean>> identifierForms() {
+        Map<TenantId, Map<PersonalField, Boolean>> forms = new HashMap<>();
+        for (IdentifierForm form : jdbc.query(IDENTIFIER_FORMS, ps -> { }, PostgresPersonalData::identifierForm)) {
+            forms.computeIfAbsent(form.tenant(), t -> new HashMap<>()).put(form.field(), form.pseudonymised());
+        }
+        return forms;
+    }
+
+    @Override
+    public Map<PersonalField, Boolean> recordIdentifierForms(TenantId tenant, Map<PersonalField, Boolean> forms) {
+        jdbc.batch("INSERT INTO tenant_identifier_form (tenant, field, pseudonymised) VALUES (?, ?, ?)"
+                + " ON CONFLICT (tenant, field) DO NOTHING", List.copyOf(forms.entrySet()), (ps, form) -> {
+                    ps.setString(1, tenant.value());
+                    ps.setString(2, form.getKey().path());
+                    ps.setBoolean(3, form.getValue());
+                });
+        Map<PersonalField, Boolean> recorded = new HashMap<>();
+        for (IdentifierForm form : jdbc.query(IDENTIFIER_FORMS + " WHERE tenant = ?",
+                ps -> ps.setString(1, tenant.value()), PostgresPersonalData::identifierForm)) {
+            recorded.put(form.field(), form.pseudonymised());
+        }
+        return recorded;
     }
 
     private static final String REPORT_KEY = "SELECT k.id, k.tenant, k.subject_index, k.kek_id, k.wrapped_key"

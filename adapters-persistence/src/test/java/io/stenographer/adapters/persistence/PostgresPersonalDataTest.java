@@ -20,6 +20,7 @@ import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.Outcome;
 import io.stenographer.domain.event.ResourceRef;
 import io.stenographer.domain.event.Source;
+import io.stenographer.domain.event.PersonalField;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.JsonObject;
@@ -173,6 +174,28 @@ class PostgresPersonalDataTest {
         assertThat(second).containsOnlyKeys(subject, other);
         assertThat(second.get(subject).id()).as("a second create returns the live key").isEqualTo(key.id());
         assertThat(second.get(other).wrapped().keyEncryptionKeyId()).isEqualTo("kek-1");
+    }
+
+    @Test
+    void aTenantsIdentifierFormsAreRecordedOnceAndNeverChanged() throws Exception {
+        Map<PersonalField, Boolean> pseudonymised = Map.of(PersonalField.ACTOR_ID, true,
+                PersonalField.RESOURCE_ID, false);
+        assertThat(transactions.inTransaction(() -> store.recordIdentifierForms(tenant, pseudonymised)))
+                .isEqualTo(pseudonymised);
+        // A second writer with another policy gets what is recorded, and records nothing.
+        assertThat(transactions.inTransaction(() -> store.recordIdentifierForms(tenant,
+                Map.of(PersonalField.ACTOR_ID, false, PersonalField.RESOURCE_ID, false)))).isEqualTo(pseudonymised);
+        assertThat(transactions.inTransaction(store::identifierForms)).containsEntry(tenant, pseudonymised);
+        try (Connection app = MigratedPostgres.appConnection()) {
+            assertRefused(app, "UPDATE tenant_identifier_form SET pseudonymised = false WHERE tenant = '" + tenant
+                    + "'", INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "DELETE FROM tenant_identifier_form WHERE tenant = '" + tenant + "'",
+                    INSUFFICIENT_PRIVILEGE, "permission denied");
+        }
+        try (Connection superuser = MigratedPostgres.server().superuserConnection()) {
+            assertRefused(superuser, "UPDATE tenant_identifier_form SET pseudonymised = false WHERE tenant = '"
+                    + tenant + "'", INSUFFICIENT_PRIVILEGE, "append-only");
+        }
     }
 
     @Test

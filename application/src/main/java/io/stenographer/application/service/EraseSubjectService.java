@@ -61,7 +61,7 @@ public final class EraseSubjectService
         Caller caller = command.caller();
         caller.require(Role.COMPLIANCE_ADMIN, command.tenant());
         DataPolicy policy = vault.policy(command.tenant());
-        SubjectIndex subject = vault.subjectIndex(command.tenant(), command.subjectId());
+        SubjectIndex subject = vault.namedSubject(command.tenant(), command.subjectId());
         // The hold check compares the subject as the events and holds store it: its pseudonym where the policy makes
         // the subject field personal.
         String storedSubject = vault.storedForm(command.tenant(), PersonalField.parse(policy.subjectField().path()),
@@ -112,7 +112,7 @@ public final class EraseSubjectService
         if (!query.caller().mayReadGovernance(query.tenant())) {
             throw new TenantAccessDenied(query.caller().subject(), Role.AUDITOR, query.tenant());
         }
-        SubjectIndex subject = vault.subjectIndex(query.tenant(), query.subjectId());
+        SubjectIndex subject = vault.namedSubject(query.tenant(), query.subjectId());
         return transactions.inTransaction(() -> store.erasures(query.tenant(), subject));
     }
 

@@ -19,6 +19,8 @@ import io.stenographer.domain.privacy.DataPolicy.Separation;
 import io.stenographer.domain.privacy.Disclosure;
 import io.stenographer.domain.privacy.PersonalDataUnreadable;
 import io.stenographer.domain.event.PersonalField;
+import io.stenographer.domain.event.Pseudonym;
+import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.privacy.PersonalValueCipher;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.security.SecureRandom;
@@ -77,8 +79,22 @@ public final class PersonalDataVault {
         return new SubjectIndex(keyManagement.blindIndex(tenant, SUBJECT_INDEX, subjectId));
     }
 
+    /**
+     * The subject a caller names, by id or, where the tenant's policy pseudonymises identifiers, by the pseudonym its
+     * events hold (copied from a listing): a pseudonym is the subject's index itself, never hashed again.
+     */
+    public SubjectIndex namedSubject(TenantId tenant, String subjectId) {
+        DataPolicy policy = policy(tenant);
+        boolean pseudonymising = policy.pseudonymises(PersonalField.ACTOR_ID)
+                || policy.pseudonymises(PersonalField.RESOURCE_ID);
+        if (pseudonymising && Pseudonym.isPseudonym(subjectId)) {
+            return SubjectIndex.ofPseudonym(subjectId).orElseThrow();
+        }
+        return subjectIndex(tenant, subjectId);
+    }
+
     /** The pseudonyms of a tenant's identifiers: their subject index, so an erasure finds the same subject. */
-    public DataPolicy.Pseudonyms pseudonyms(TenantId tenant) {
+    private DataPolicy.Pseudonyms pseudonyms(TenantId tenant) {
         return identifier -> subjectIndex(tenant, identifier).pseudonym();
     }
 
@@ -99,6 +115,59 @@ public final class PersonalDataVault {
                     "a committed subject identifier is not a pseudonym")); // AuditEvent refuses this at construction
         }
         return subjectIndex(event.tenant(), subject);
+    }
+
+    /** Tenants whose identifier forms this instance has seen recorded (and agreeing with their policy). */
+    private final Set<TenantId> identifierFormsRecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static final List<PersonalField> IDENTIFIERS = List.of(PersonalField.ACTOR_ID, PersonalField.RESOURCE_ID);
+
+    /** The tenant's policy's identifier forms: whether its events hold each identifier as a pseudonym. */
+    private Map<PersonalField, Boolean> identifierForms(TenantId tenant) {
+        Map<PersonalField, Boolean> forms = new LinkedHashMap<>();
+        IDENTIFIERS.forEach(field -> forms.put(field, policy(tenant).pseudonymises(field)));
+        return forms;
+    }
+
+    /**
+     * Records, in the caller's (ingest) transaction, how these tenants' events hold their identifiers, for those not
+     * recorded yet; call {@link #identifierFormsCommitted} once it commits.
+     *
+     * @throws IllegalStateException when a tenant's recorded forms disagree with its policy now
+     */
+    public void recordIdentifierForms(Collection<TenantId> tenants) {
+        for (TenantId tenant : new LinkedHashSet<>(tenants)) {
+            if (!identifierFormsRecorded.contains(tenant)) {
+                refuseChangedForms(tenant, store.recordIdentifierForms(tenant, identifierForms(tenant)));
+            }
+        }
+    }
+
+    /** The tenants' identifier forms are recorded for good: later batches need not record them again. */
+    public void identifierFormsCommitted(Collection<TenantId> tenants) {
+        identifierFormsRecorded.addAll(tenants);
+    }
+
+    /**
+     * Refuses (at start-up) a policy that makes an identifier personal, or no longer personal, for a tenant whose
+     * events already hold it the other way: holds, searches and erasures compare one form.
+     */
+    public void checkIdentifierForms() {
+        transactions.inTransaction(() -> store.identifierForms()).forEach(this::refuseChangedForms);
+    }
+
+    private void refuseChangedForms(TenantId tenant, Map<PersonalField, Boolean> recorded) {
+        Map<PersonalField, Boolean> wanted = identifierForms(tenant);
+        recorded.forEach((field, pseudonymised) -> {
+            if (wanted.containsKey(field) && !wanted.get(field).equals(pseudonymised)) {
+                throw new IllegalStateException("the data policy of tenant " + tenant + " makes " + field + " "
+                        + (wanted.get(field) ? "personal" : "not personal") + ", but its events already hold " + field
+                        + (pseudonymised ? " as a pseudonym" : " as given") + ": holds, searches and erasures compare"
+                        + " one form, so whether an identifier is personal cannot change once a tenant has events."
+                        + " Restore the earlier policy for " + tenant + ", or give the new policy to a new tenant"
+                        + " (docs/PRIVACY.md §1a)");
+            }
+        });
     }
 
     /** A live data key, unwrapped, with the id its values are stored under. */
@@ -182,13 +251,47 @@ public final class PersonalDataVault {
         dataKeys.evictAll();
     }
 
+    /** The pseudonyms of one batch's personal identifiers, computed before its transaction (in memory only). */
+    public record BatchPseudonyms(Map<TenantId, Map<String, String>> byIdentifier) {
+
+        /** The tenant's pseudonyms as a data policy takes them; an identifier not prepared is a bug, not a call. */
+        public DataPolicy.Pseudonyms of(TenantId tenant) {
+            Map<String, String> ofTenant = byIdentifier.getOrDefault(tenant, Map.of());
+            return identifier -> {
+                String pseudonym = ofTenant.get(identifier);
+                if (pseudonym == null) {
+                    throw new IllegalStateException("a pseudonym was not prepared before the batch's transaction");
+                }
+                return pseudonym;
+            };
+        }
+    }
+
+    /**
+     * The pseudonyms of every personal identifier of these drafts, so that no key-management call (AWS KMS
+     * GenerateMac) is made inside the ingest transaction. Call outside it.
+     */
+    public BatchPseudonyms pseudonymsFor(Collection<EventDraft> drafts) {
+        Map<TenantId, Map<String, String>> pseudonyms = new HashMap<>();
+        for (EventDraft draft : drafts) {
+            DataPolicy policy = policy(draft.tenant());
+            for (PersonalField field : List.of(PersonalField.ACTOR_ID, PersonalField.RESOURCE_ID)) {
+                if (policy.pseudonymises(field) && field.valueIn(draft) instanceof JsonString id) {
+                    pseudonyms.computeIfAbsent(draft.tenant(), t -> new HashMap<>())
+                            .computeIfAbsent(id.value(), value -> storedForm(draft.tenant(), field, value));
+                }
+            }
+        }
+        return new BatchPseudonyms(pseudonyms);
+    }
+
     /** The draft split by its tenant's policy, each value under a fresh random opening. */
-    public Separation separate(EventDraft draft) {
+    public Separation separate(EventDraft draft, BatchPseudonyms pseudonyms) {
         return policy(draft.tenant()).separate(draft, () -> {
             byte[] opening = new byte[Commitment.OPENING_LENGTH];
             random.nextBytes(opening);
             return opening;
-        }, pseudonyms(draft.tenant()));
+        }, pseudonyms.of(draft.tenant()));
     }
 
     /** The separated values of one sealed event, encrypted under its subject's key from {@link #keysFor}. */
@@ -345,6 +448,12 @@ public final class PersonalDataVault {
         PersonalValueState state = decrypt(event.tenant(), event.id(), field, value, keys.get(value.keyId()));
         if (state instanceof PersonalValueState.Revealed revealed && !revealed.disclosure().matches(commitment)) {
             return new PersonalValueState.Unreadable("the stored value does not open the leaf's commitment");
+        }
+        // A writer cannot check a keyed pseudonym, so the reader does: the leaf must hold the revealed id's own.
+        if (state instanceof PersonalValueState.Revealed revealed && field.isIdentifier()
+                && !pseudonyms(event.tenant()).of(((JsonString) revealed.disclosure().value()).value())
+                        .equals(((JsonString) field.valueIn(event.content())).value())) {
+            return new PersonalValueState.Unreadable("the leaf's pseudonym is not the pseudonym of the committed id");
         }
         return state;
     }

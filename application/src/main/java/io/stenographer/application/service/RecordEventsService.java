@@ -81,17 +81,22 @@ public final class RecordEventsService implements RecordEventsUseCase {
         for (EventDraft draft : command.drafts()) {
             command.caller().require(Role.AUDIT_WRITER, draft.tenant());
         }
+        var pseudonyms = vault.pseudonymsFor(command.drafts());
         var keys = vault.keysFor(needingKeys(command.drafts()));
+        List<TenantId> tenants = command.drafts().stream().map(EventDraft::tenant).distinct().toList();
+        RecordEventsResult result;
         try {
-            return transactions.inTransaction(() -> recordOnce(command, keys));
+            result = transactions.inTransaction(() -> recordOnce(command, keys, pseudonyms));
         } catch (ClientEventIdTaken lostRace) {
-            return transactions.inTransaction(() -> recordOnce(command, keys));
+            result = transactions.inTransaction(() -> recordOnce(command, keys, pseudonyms));
         } catch (DataKeyErased erasedMeanwhile) {
             // Another instance erased a subject whose key this one had just read: new values get a new key.
             vault.forgetCachedKeys();
             var freshKeys = vault.keysFor(needingKeys(command.drafts()));
-            return transactions.inTransaction(() -> recordOnce(command, freshKeys));
+            result = transactions.inTransaction(() -> recordOnce(command, freshKeys, pseudonyms));
         }
+        vault.identifierFormsCommitted(tenants);
+        return result;
     }
 
     /**
@@ -116,7 +121,9 @@ public final class RecordEventsService implements RecordEventsUseCase {
     }
 
     private RecordEventsResult recordOnce(RecordEventsCommand command,
-            PersonalDataVault.BatchKeys keys) {
+            PersonalDataVault.BatchKeys keys, PersonalDataVault.BatchPseudonyms pseudonyms) {
+        // How these tenants' events hold their identifiers is recorded with their first events, and checked after.
+        vault.recordIdentifierForms(command.drafts().stream().map(EventDraft::tenant).toList());
         Instant now = clock.instant();
         Instant latestAllowed = now.plus(maxFutureSkew);
         Map<TenantId, Map<String, IdempotencyRecord>> known = lookUpKnownKeys(command.drafts());
@@ -141,13 +148,14 @@ public final class RecordEventsService implements RecordEventsUseCase {
             if (earlier != null) {
                 Map<PersonalField, byte[]> earlierOpenings = openingsInBatch.containsKey(earlier.id())
                         ? openingsInBatch.get(earlier.id()) : storedOpenings(draft.tenant(), earlier.id());
-                outcomes.add(earlier.sameContentAs(retryDigest(draft, earlierOpenings))
+                outcomes.add(earlier.sameContentAs(retryDigest(draft, earlierOpenings, pseudonyms))
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
-                                earlier.submittedBy(), hex(earlierOpenings), pseudonyms(draft, earlierOpenings)))
+                                earlier.submittedBy(), hex(earlierOpenings),
+                                pseudonymsOf(draft, earlierOpenings, pseudonyms)))
                         : new Conflicting(key, earlier.id()));
                 continue;
             }
-            Separation separation = vault.separate(draft);
+            Separation separation = vault.separate(draft, pseudonyms);
             SealedEvent sealed = SealedEvent.of(AuditEvent.record(EventId.newTimeOrdered(now, random), now,
                     command.caller().submitter(), separation.committedDraft(), separation.commitments()));
             AuditEvent event = sealed.event();
@@ -200,7 +208,8 @@ public final class RecordEventsService implements RecordEventsUseCase {
     }
 
     /** The retry's digest as its first occurrence's was taken: its personal values committed under those openings. */
-    private String retryDigest(EventDraft draft, Map<PersonalField, byte[]> openings) {
+    private String retryDigest(EventDraft draft, Map<PersonalField, byte[]> openings,
+            PersonalDataVault.BatchPseudonyms pseudonyms) {
         DataPolicy policy = vault.policy(draft.tenant());
         if (!policy.hasPersonalData(draft)) {
             return draft.contentDigest();
@@ -210,16 +219,17 @@ public final class RecordEventsService implements RecordEventsUseCase {
                 return null; // a value the first occurrence did not carry, or whose opening was erased
             }
         }
-        Separation committed = policy.separate(draft, openings::get, vault.pseudonyms(draft.tenant()));
+        Separation committed = policy.separate(draft, openings::get, pseudonyms.of(draft.tenant()));
         return AuditEvent.contentDigest(committed.committedDraft(), committed.commitments());
     }
 
     /** The pseudonyms a retry's first occurrence holds: those of the identifiers it committed to. */
-    private Map<String, String> pseudonyms(EventDraft draft, Map<PersonalField, byte[]> openings) {
-        Map<PersonalField, String> pseudonyms = new HashMap<>();
-        openings.keySet().stream().filter(PersonalField::isIdentifier).forEach(field -> pseudonyms.put(field,
-                vault.storedForm(draft.tenant(), field, ((JsonString) field.valueIn(draft)).value())));
-        return paths(pseudonyms);
+    private static Map<String, String> pseudonymsOf(EventDraft draft, Map<PersonalField, byte[]> openings,
+            PersonalDataVault.BatchPseudonyms pseudonyms) {
+        Map<PersonalField, String> byField = new HashMap<>();
+        openings.keySet().stream().filter(PersonalField::isIdentifier).forEach(field -> byField.put(field,
+                pseudonyms.of(draft.tenant()).of(((JsonString) field.valueIn(draft)).value())));
+        return paths(byField);
     }
 
     private static Map<String, String> paths(Map<PersonalField, String> byField) {

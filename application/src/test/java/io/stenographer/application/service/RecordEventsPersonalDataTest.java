@@ -341,6 +341,16 @@ class RecordEventsPersonalDataTest {
         }
 
         @Override
+        public Map<TenantId, Map<PersonalField, Boolean>> identifierForms() {
+            return inner.identifierForms();
+        }
+
+        @Override
+        public Map<PersonalField, Boolean> recordIdentifierForms(TenantId tenant, Map<PersonalField, Boolean> forms) {
+            return inner.recordIdentifierForms(tenant, forms);
+        }
+
+        @Override
         public long sweepErasedValues(int limit) {
             return inner.sweepErasedValues(limit);
         }

@@ -142,6 +142,15 @@ public class PrivacyConfiguration {
                 transactions, new SecureRandom(), clock);
     }
 
+    /**
+     * Stops the start when a tenant's policy would make an identifier personal (or no longer personal) after its
+     * events were recorded the other way (docs/PRIVACY.md §1a): the database is migrated by then.
+     */
+    void checkIdentifierForms(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent startup,
+            PersonalDataVault vault) {
+        vault.checkIdentifierForms();
+    }
+
     /** Wraps every live data key again under the current key-encryption key generation (after a rotation). */
     @Produces
     @Singleton

@@ -305,6 +305,9 @@ class SealedEventV2Test {
                 .isEqualTo(TestPseudonyms.FIXED_KEY.of("u-17"));
         assertThat(personal.storedForm(PersonalField.RESOURCE_ID, "p-9", TestPseudonyms.FIXED_KEY)).isEqualTo("p-9");
         assertThat(personal.storedForm(PersonalField.ACTOR_ID, null, TestPseudonyms.FIXED_KEY)).isNull();
+        String pseudonym = TestPseudonyms.FIXED_KEY.of("u-17");
+        assertThat(personal.storedForm(PersonalField.ACTOR_ID, pseudonym, TestPseudonyms.FIXED_KEY))
+                .as("a pseudonym copied from a listing is searched as itself").isEqualTo(pseudonym);
         assertThat(DataPolicy.DEFAULT.storedForm(PersonalField.ACTOR_ID, "u-17", TestPseudonyms.FIXED_KEY))
                 .isEqualTo("u-17");
     }

@@ -87,6 +87,19 @@ public interface StorePersonalDataPort {
     List<SubjectErasure> erasures(TenantId tenant, SubjectIndex subject);
 
     /**
+     * Whether each tenant's events hold {@code actor.id} / {@code resource.id} as a pseudonym, as recorded at the
+     * tenant's first write (docs/PRIVACY.md §1a); tenants with nothing recorded are absent.
+     */
+    Map<TenantId, Map<io.stenographer.domain.event.PersonalField, Boolean>> identifierForms();
+
+    /**
+     * Records how a tenant's events hold its identifiers, unless something is recorded already (never changed), and
+     * returns what is recorded. In the caller's transaction.
+     */
+    Map<io.stenographer.domain.event.PersonalField, Boolean> recordIdentifierForms(TenantId tenant,
+            Map<io.stenographer.domain.event.PersonalField, Boolean> forms);
+
+    /**
      * The report's own data key, which encrypts its stored file: {@code candidate} is stored as that key unless the
      * report has one already (an earlier attempt), and the report's key is returned either way, erased or not.
      */

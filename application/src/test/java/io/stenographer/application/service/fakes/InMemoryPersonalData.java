@@ -172,6 +172,25 @@ public final class InMemoryPersonalData implements StorePersonalDataPort {
         return erasures.stream().filter(e -> e.tenant().equals(tenant) && e.subject().equals(subject)).toList();
     }
 
+    private final Map<TenantId, Map<io.stenographer.domain.event.PersonalField, Boolean>> identifierForms =
+            new HashMap<>();
+
+    @Override
+    public synchronized Map<TenantId, Map<io.stenographer.domain.event.PersonalField, Boolean>> identifierForms() {
+        Map<TenantId, Map<io.stenographer.domain.event.PersonalField, Boolean>> copy = new HashMap<>();
+        identifierForms.forEach((tenant, forms) -> copy.put(tenant, Map.copyOf(forms)));
+        return copy;
+    }
+
+    @Override
+    public synchronized Map<io.stenographer.domain.event.PersonalField, Boolean> recordIdentifierForms(
+            TenantId tenant, Map<io.stenographer.domain.event.PersonalField, Boolean> forms) {
+        Map<io.stenographer.domain.event.PersonalField, Boolean> recorded =
+                identifierForms.computeIfAbsent(tenant, t -> new HashMap<>());
+        forms.forEach(recorded::putIfAbsent);
+        return Map.copyOf(recorded);
+    }
+
     @Override
     public synchronized List<StoredDataKey> keysNotWrappedUnder(String currentKekId, int limit) {
         return keys.values().stream()
