@@ -110,6 +110,9 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
      * sealed with gives the same commitments exactly when it carries the same values.
      */
     public Separation separate(EventDraft draft, Function<PersonalField, byte[]> openingFor, Pseudonyms pseudonyms) {
+        refusal(draft).ifPresent(violation -> {
+            throw violation;
+        });
         EventDraft committed = draft;
         Map<PersonalField, Hash> commitments = new LinkedHashMap<>();
         Map<PersonalField, String> pseudonymsUsed = new LinkedHashMap<>();
@@ -122,13 +125,7 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
             Disclosure disclosure = new Disclosure(field, value, openingFor.apply(field));
             disclosures.add(disclosure);
             commitments.put(field, disclosure.commitment());
-            String pseudonym = null;
-            if (field.isIdentifier()) {
-                refusal(draft).ifPresent(violation -> {
-                    throw violation;
-                });
-                pseudonym = pseudonyms.of(((JsonString) value).value());
-            }
+            String pseudonym = field.isIdentifier() ? pseudonyms.of(((JsonString) value).value()) : null;
             if (pseudonym != null) {
                 pseudonymsUsed.put(field, pseudonym);
             }
