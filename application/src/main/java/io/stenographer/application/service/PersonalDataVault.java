@@ -158,8 +158,10 @@ public final class PersonalDataVault {
 
     private void refuseChangedForms(TenantId tenant, Map<PersonalField, Boolean> recorded) {
         Map<PersonalField, Boolean> wanted = identifierForms(tenant);
-        recorded.forEach((field, pseudonymised) -> {
-            if (wanted.containsKey(field) && !wanted.get(field).equals(pseudonymised)) {
+        // In a fixed order (actor.id first), so that the same disagreement is always reported the same way.
+        for (PersonalField field : IDENTIFIERS) {
+            Boolean pseudonymised = recorded.get(field);
+            if (pseudonymised != null && !wanted.get(field).equals(pseudonymised)) {
                 throw new IllegalStateException("the data policy of tenant " + tenant + " makes " + field + " "
                         + (wanted.get(field) ? "personal" : "not personal") + ", but its events already hold " + field
                         + (pseudonymised ? " as a pseudonym" : " as given") + ": holds, searches and erasures compare"
@@ -167,7 +169,7 @@ public final class PersonalDataVault {
                         + " Restore the earlier policy for " + tenant + ", or give the new policy to a new tenant"
                         + " (docs/PRIVACY.md §1a)");
             }
-        });
+        }
     }
 
     /** A live data key, unwrapped, with the id its values are stored under. */
@@ -275,7 +277,7 @@ public final class PersonalDataVault {
         Map<TenantId, Map<String, String>> pseudonyms = new HashMap<>();
         for (EventDraft draft : drafts) {
             DataPolicy policy = policy(draft.tenant());
-            for (PersonalField field : List.of(PersonalField.ACTOR_ID, PersonalField.RESOURCE_ID)) {
+            for (PersonalField field : IDENTIFIERS) {
                 if (policy.pseudonymises(field) && field.valueIn(draft) instanceof JsonString id) {
                     pseudonyms.computeIfAbsent(draft.tenant(), t -> new HashMap<>())
                             .computeIfAbsent(id.value(), value -> storedForm(draft.tenant(), field, value));
