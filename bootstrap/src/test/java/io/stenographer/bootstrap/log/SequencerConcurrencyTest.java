@@ -288,12 +288,15 @@ class SequencerConcurrencyTest {
         CountDownLatch secondWorkerStarted = new CountDownLatch(1);
         Set<String> workerThreads = ConcurrentHashMap.newKeySet();
         AtomicBoolean overlapped = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger workerStarts = new java.util.concurrent.atomic.AtomicInteger();
         TransactionRunner watching = new TransactionRunner() {
             @Override
             public <T> T inTransaction(java.util.function.Supplier<T> work) {
                 String thread = Thread.currentThread().getName();
+                // The first new worker is told by its own add, atomically: two workers adding at once must not both
+                // see a size of 2 and leave nobody waiting.
                 if (thread.startsWith("stenographer-sequencer-") && workerThreads.add(thread)) {
-                    if (workerThreads.size() == 1) {
+                    if (workerStarts.incrementAndGet() == 1) {
                         try {
                             overlapped.set(secondWorkerStarted.await(30, TimeUnit.SECONDS));
                         } catch (InterruptedException e) {
