@@ -39,7 +39,7 @@ public class CommonConfiguration {
     @ApplicationScoped
     SelfAudit selfAudit(PostgresEventStore store, Clock clock, RandomGenerator random,
             io.stenographer.application.service.PersonalDataVault vault) {
-        return new SelfAudit(store, clock, random, vault::storedForm);
+        return new SelfAudit(store, clock, random, vault.storedIdentifiers());
     }
 
     /** The one helper for job runs: manual-run access, cluster lock, run record, partial failure. */

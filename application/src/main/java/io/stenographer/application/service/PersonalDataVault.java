@@ -106,6 +106,24 @@ public final class PersonalDataVault {
         return policy(tenant).storedForm(field, identifier, pseudonyms(tenant));
     }
 
+    /**
+     * How this vault's tenants store identifiers, for the writer of Stenographer's own events ({@link SelfAudit}):
+     * a tenant whose first events are the service's own (an auditor's searches) has its form fixed by them too.
+     */
+    public StoredIdentifiers storedIdentifiers() {
+        return new StoredIdentifiers() {
+            @Override
+            public String of(TenantId tenant, PersonalField field, String identifier) {
+                return storedForm(tenant, field, identifier);
+            }
+
+            @Override
+            public void beforeEventsOf(TenantId tenant) {
+                recordIdentifierForms(List.of(tenant));
+            }
+        };
+    }
+
     /** The subject of a stored event: read from its pseudonym where the event commits to its subject identifier. */
     private SubjectIndex subjectIndexOf(AuditEvent event) {
         DataPolicy policy = policy(event.tenant());

@@ -114,6 +114,7 @@ public final class SelfAudit {
     private SealedEvent record(String subject, TenantId tenant, String action, ResourceRef resource,
             JsonObject metadata) {
         SealedEvent event = event(subject, tenant, action, resource, metadata);
+        identifiers.beforeEventsOf(tenant);
         appendEvents.append(List.of(event));
         return event;
     }

@@ -21,6 +21,14 @@ public interface StoredIdentifiers {
     /** How the tenant's events store {@code identifier} at {@code field}; null stays null. */
     String of(TenantId tenant, PersonalField field, String identifier);
 
+    /**
+     * Called in the caller's transaction before it stores events of {@code tenant} naming identifiers in this form:
+     * fixes the tenant's form if no event has yet, so that a later policy change is refused (docs/PRIVACY.md §1a).
+     * Nothing to fix by default.
+     */
+    default void beforeEventsOf(TenantId tenant) {
+    }
+
     default EventCriteria of(EventCriteria criteria) {
         return criteria.withIdentifiers(of(criteria.tenant(), PersonalField.ACTOR_ID, criteria.actorId()),
                 of(criteria.tenant(), PersonalField.RESOURCE_ID, criteria.resourceId()));

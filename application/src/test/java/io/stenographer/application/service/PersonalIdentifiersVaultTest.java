@@ -162,4 +162,23 @@ class PersonalIdentifiersVaultTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(events.committed()).hasSize(stored);
     }
+
+    @Test
+    void aTenantWhoseFirstEventsAreTheServicesOwnHasItsFormFixedByThem() {
+        SelfAudit selfAudit = new SelfAudit(events, clock, new SplittableRandom(13), vault.storedIdentifiers());
+        transactions.inTransaction(() -> {
+            selfAudit.record("auditor-7", ACME, "audit.query", null);
+            return null;
+        });
+        AuditEvent query = events.committed().get(events.committed().size() - 1);
+        assertThat(query.content().actor().id()).isEqualTo(vault.storedForm(ACME, PersonalField.ACTOR_ID, "auditor-7"))
+                .startsWith(Pseudonym.PREFIX);
+        assertThat(personalData.identifierForms().get(ACME)).containsEntry(PersonalField.ACTOR_ID, true)
+                .containsEntry(PersonalField.RESOURCE_ID, true);
+
+        PersonalDataVault changed = new PersonalDataVault(tenant -> DataPolicy.DEFAULT, keyManagement, personalData,
+                new DataKeyCache<>(100, Duration.ofMinutes(5), clock), transactions, new SecureRandom(), clock);
+        assertThatThrownBy(changed::checkIdentifierForms).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tenant " + ACME).hasMessageContaining("actor.id");
+    }
 }
