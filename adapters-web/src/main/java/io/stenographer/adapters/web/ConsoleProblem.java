@@ -50,7 +50,13 @@ public record ConsoleProblem(int status, String title, String detail) {
             return new ConsoleProblem(409, "Not possible now", e.getMessage());
         }
         if (e instanceof IllegalArgumentException) {
-            return new ConsoleProblem(400, "The request is not valid", e.getMessage());
+            // As the API answers it (ProblemMapper): still the user's input, but a message no FieldViolation was
+            // written for may quote library internals or event contents, so it goes to neither page nor log.
+            StackTraceElement origin = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            LOG.warnf("console answering 400 for %s thrown at %s (message withheld: it may quote request contents)",
+                    e.getClass().getName(), origin);
+            return new ConsoleProblem(400, "The request is not valid",
+                    "A value in the request is not accepted. Check the values you gave, then try again.");
         }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "console incident %s", incident);
