@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.application.port.out.PurgeReportFilesPort.Page;
 import io.stenographer.application.port.out.PurgeReportFilesPort.PurgeRefused;
+import io.stenographer.application.port.out.StorePersonalDataPort.StoredDataKey;
 import io.stenographer.application.port.out.TransactionRunner;
+import io.stenographer.application.port.out.WrappedDataKey;
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.Actor;
 import io.stenographer.domain.event.ActorType;
@@ -19,6 +21,7 @@ import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.merkle.Hash;
+import io.stenographer.domain.privacy.SubjectIndex;
 import io.stenographer.domain.report.ReportFile;
 import io.stenographer.domain.report.ReportFormat;
 import io.stenographer.domain.retention.RetentionPeriod;
@@ -46,6 +49,7 @@ class ReportFilesPersistenceTest {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final PostgresReportFiles files = new PostgresReportFiles(MigratedPostgres.session());
+    private final PostgresPersonalData keys = new PostgresPersonalData(MigratedPostgres.session());
     private final TransactionRunner transactions = MigratedPostgres.transactions();
     private final TenantId tenant = new TenantId("rf-" + UUID.randomUUID().toString().substring(0, 12));
 
@@ -248,6 +252,48 @@ class ReportFilesPersistenceTest {
                 .extracting(ReportFile::reportId).containsExactly(second);
         assertThat(transactions.inTransaction(() -> files.purgeCandidates(new TenantId("nobody-here"), cutOff, null,
                 10))).isEmpty();
+    }
+
+    /** A report's own data key, as PersonalDataVault creates it for a report with personal data. */
+    private StoredDataKey reportKey(UUID reportId) {
+        byte[] index = new byte[32];
+        byte[] wrapped = new byte[60];
+        new java.security.SecureRandom().nextBytes(index);
+        new java.security.SecureRandom().nextBytes(wrapped);
+        StoredDataKey candidate = new StoredDataKey(UUID.randomUUID(), tenant, new SubjectIndex(index),
+                new WrappedDataKey("kek-1", wrapped));
+        return transactions.inTransaction(() -> keys.reportKey(reportId, candidate, Instant.now()));
+    }
+
+    private StoredDataKey storedKey(UUID keyId) {
+        return transactions.inTransaction(() -> keys.keys(List.of(keyId))).get(keyId);
+    }
+
+    @Test
+    void purgingAFileDestroysItsReportsOwnKeyAndNoOtherKeyCanBeDestroyedThatWay() throws Exception {
+        UUID purgedReport = report(ReportFormat.BUNDLE);
+        UUID keptReport = report(ReportFormat.BUNDLE);
+        StoredDataKey purgedKey = reportKey(purgedReport);
+        StoredDataKey keptKey = reportKey(keptReport);
+        byte[] content = "sealed,elsewhere\n".getBytes(StandardCharsets.UTF_8);
+        inArchive(purgedReport, content);
+        inArchive(keptReport, content);
+        age(purgedReport, "2 hours");
+
+        purgeAsApp(purgedReport, true);
+
+        assertThat(storedKey(purgedKey.id()).erased()).as("the purged report's key").isTrue();
+        assertThat(storedKey(keptKey.id()).erased()).as("another report's key").isFalse();
+        // The flag the purge sets names one report: it cannot be borrowed to destroy another report's key.
+        try (Connection superuser = MigratedPostgres.server().superuserConnection();
+                Statement statement = superuser.createStatement()) {
+            superuser.setAutoCommit(false);
+            statement.execute("SELECT set_config('stenographer.purging_report_key_of', '" + purgedReport + "', true)");
+            assertSqlState(superuser, "UPDATE personal_data_key SET wrapped_key = NULL, erased_at = now() WHERE id = '"
+                    + keptKey.id() + "'", "erased only by stenographer_erase_subject, or with its report's file");
+            superuser.rollback();
+        }
+        assertThat(storedKey(keptKey.id()).erased()).isFalse();
     }
 
     private static void assertSqlState(Connection connection, String sql, String message) {
