@@ -52,10 +52,11 @@ public final class ResolvingAddressGuard implements TargetAddressGuard {
             byte[] bytes = address.getAddress();
             String why = refusal(bytes);
             if (why != null && !isAllowed(bytes)) {
-                String shown = address.getHostAddress();
-                throw new TargetRefused((shown.equals(host) ? "address " + host + " is "
-                        : "host " + host + " resolves to " + shown + ", ") + why + "; allow its network with "
-                        + ALLOW_SETTING);
+                // The address a name resolved to stays unsaid: the message reaches the sink's status and its
+                // stream.sink.dead event, where a tenant's admin could otherwise map the internal DNS by guessing.
+                boolean literal = address.getHostAddress().equals(host);
+                throw new TargetRefused((literal ? "address " + host + " is " : "host " + host + " resolves to ")
+                        + why + "; allow its network with " + ALLOW_SETTING);
             }
         }
         return List.of(addresses);

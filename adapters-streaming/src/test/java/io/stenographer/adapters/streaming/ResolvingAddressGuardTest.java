@@ -78,14 +78,14 @@ class ResolvingAddressGuardTest {
 
     @Test
     void aPrivateAddressIsRefusedWithWhatItIsAndHowToAllowIt() {
-        assertThat(refusal("10.0.0.5")).isEqualTo("host hooks.example.com resolves to 10.0.0.5, a private address "
+        assertThat(refusal("10.0.0.5")).isEqualTo("host hooks.example.com resolves to a private address "
                 + "(10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); allow its network with "
                 + "stenographer.streams.allowed-networks");
     }
 
     @Test
     void theCloudMetadataAddressIsNamed() {
-        assertThat(refusal("169.254.169.254")).isEqualTo("host hooks.example.com resolves to 169.254.169.254, the "
+        assertThat(refusal("169.254.169.254")).isEqualTo("host hooks.example.com resolves to the "
                 + "cloud metadata address (link-local, 169.254.0.0/16); allow its network with "
                 + "stenographer.streams.allowed-networks");
     }
@@ -135,7 +135,7 @@ class ResolvingAddressGuardTest {
     })
     void internalAddressesAreRefused(String address, String what) {
         assertThat(refusal(address)).as(address).isNotNull()
-                .contains(", " + what);
+                .startsWith("host hooks.example.com resolves to " + what);
     }
 
     @ParameterizedTest
@@ -152,7 +152,7 @@ class ResolvingAddressGuardTest {
                 .answer("public.example.com", ip("93.184.216.34"), ip("2606:4700:4700::1111"));
         ResolvingAddressGuard guard = new ResolvingAddressGuard(List.of(), resolver);
         assertThatThrownBy(() -> check(guard, "mixed.example.com")).isInstanceOf(TargetRefused.class)
-                .hasMessageStartingWith("host mixed.example.com resolves to 10.1.2.3, a private address");
+                .hasMessageStartingWith("host mixed.example.com resolves to a private address");
         assertThat(check(guard, "public.example.com")).containsExactly(ip("93.184.216.34"),
                 ip("2606:4700:4700::1111"));
     }
