@@ -97,6 +97,18 @@ class ManageSinksServiceTest {
     }
 
     @Test
+    void theLogRecordsAWebhookWithoutItsQueryWhereReceiversPutTokens() {
+        SinkStatus created = service.create(new CreateSinkCommand(admin, ACME, "chat",
+                SinkTarget.Webhook.parse("https://hooks.example/in/stenographer?token=s3cr3t-t0ken&channel=audit"),
+                SinkFormat.OCSF, SinkSettings.DEFAULTS, List.of(WebhookSecret.parse("secrets", HMAC)), null));
+        assertThat(created.sink().target().hosts()).extracting(Object::toString).containsExactly("hooks.example:443");
+
+        String metadata = CanonicalJson.canonicalize(auditEvents("stream.sink.created").get(0).content().metadata());
+        assertThat(metadata).contains("\"target\":\"webhook https://hooks.example/in/stenographer?(query not recorded)\"")
+                .doesNotContain("s3cr3t-t0ken", "channel=audit");
+    }
+
+    @Test
     void lagCountsPublishedEventsNotYetDeliveredAndTheTimeSinceTheOldestWasPublished() {
         ingest(2);
         SinkStatus created = webhook(admin, "splunk", 0L, HMAC);

@@ -107,9 +107,15 @@ public sealed interface SinkTarget {
             return List.of(address());
         }
 
+        /**
+         * As the tenant's log records the target, for good: without its query, where receivers put their tokens (the
+         * log cannot forget one). The path is recorded whole; authenticate the receiver by the signature instead.
+         */
         @Override
         public String describe() {
-            return "webhook " + url;
+            String text = url.toString();
+            int query = text.indexOf('?');
+            return "webhook " + (query < 0 ? text : text.substring(0, query) + "?(query not recorded)");
         }
     }
 
