@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -59,11 +62,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p><b>SSRF guard and its limit.</b> Before a producer is created, every bootstrap server goes through the
  * {@link TargetAddressGuard}, and {@code bootstrap.servers} is set to the checked IP literals, so the name cannot
- * resolve elsewhere between the check and the connection. After bootstrapping, however, the Kafka client connects to
- * the addresses the brokers <em>advertise</em> in the cluster's own metadata; those are not checked again. The
- * Kafka client has no hook for a resolver or a connect-time address filter, so a cluster whose bootstrap address is
- * allowed could advertise an address the guard would refuse. The guard bounds the first hop only; a deployment that
- * needs more must restrict the service's egress on the network.
+ * resolve elsewhere between the check and the connection. After bootstrapping, the Kafka client connects to the
+ * addresses the brokers <em>advertise</em> in the cluster's own metadata, so before every batch each broker the
+ * topic's metadata names (leaders and replicas) goes through the guard as well, and a refused one fails the batch
+ * before any record is handed to the client. What that cannot stop: the client itself may open a connection to an
+ * advertised address for its own metadata and producer-id requests (it has no hook for a resolver or a connect-time
+ * address filter), and a cluster may change what it advertises between two checks. No event record is sent to a
+ * broker the guard refused when the batch began; a deployment that must rule out every connection restricts the
+ * service's egress on the network.
  *
  * <p>Producers are cached by sink id with the target they were made for: a changed target closes the old producer
  * and checks the new one; {@link #release(SinkId)} and {@link #retainOnly(Set)} close those of removed sinks, and a
@@ -201,7 +207,8 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
                     return new Failed("could not create a Kafka producer: " + describe(e));
                 }
             }
-            Outcome outcome = sendAll(entry.producer, sink, target, batch);
+            Failed refused = refusedBroker(entry.producer, target, batch.lines().size());
+            Outcome outcome = refused != null ? refused : sendAll(entry.producer, sink, target, batch);
             if (outcome instanceof Failed) {
                 // the retry gets a fresh producer (a new idempotent session); records still pending are abandoned
                 closeProducer(entry, Duration.ZERO);
@@ -272,6 +279,41 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
             }
         }
         return new Delivered();
+    }
+
+    /**
+     * Every broker the cluster advertises for the topic, through the guard, before a record is handed to the client:
+     * the client connects to those addresses, not to the bootstrap servers, so a cluster reached through an allowed
+     * bootstrap address could otherwise point it inside. Null when each is allowed. Asks for the topic's metadata
+     * (through a bootstrap server the first time, at most {@code max.block.ms}; from the client's cache after).
+     */
+    private Failed refusedBroker(Producer<byte[], byte[]> producer, SinkTarget.Kafka target, int records) {
+        List<PartitionInfo> partitions;
+        try {
+            partitions = producer.partitionsFor(target.topic());
+        } catch (RuntimeException e) {
+            return new Failed(notAcknowledged(target, records, 1, describe(e)));
+        }
+        Set<HostPort> brokers = new LinkedHashSet<>();
+        for (PartitionInfo partition : partitions == null ? List.<PartitionInfo>of() : partitions) {
+            List<Node> nodes = new ArrayList<>();
+            nodes.add(partition.leader());
+            nodes.addAll(Arrays.asList(partition.replicas() == null ? new Node[0] : partition.replicas()));
+            nodes.addAll(Arrays.asList(partition.inSyncReplicas() == null ? new Node[0] : partition.inSyncReplicas()));
+            for (Node node : nodes) {
+                if (node != null && !node.isEmpty()) {
+                    brokers.add(new HostPort(node.host(), node.port()));
+                }
+            }
+        }
+        for (HostPort broker : brokers) {
+            try {
+                guard.check(broker);
+            } catch (TargetAddressGuard.TargetRefused e) {
+                return new Failed("target refused: the cluster advertises broker " + broker + ": " + e.getMessage());
+            }
+        }
+        return null;
     }
 
     /** Null when the record was acknowledged within {@code waitNanos}; else why not. */

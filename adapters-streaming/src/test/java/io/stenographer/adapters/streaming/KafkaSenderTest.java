@@ -206,8 +206,33 @@ class KafkaSenderTest {
         // a name only the guard can resolve: the Kafka client never sees it
         Sink sink = log.sink("kafka.test:" + kafka.port(), topic, SinkFormat.NATIVE);
         assertThat(sender(recording).send(sink, List.of(), log.batch(sink, 0, 3, false))).isEqualTo(new Delivered());
-        assertThat(checked).containsExactly(new HostPort("kafka.test", kafka.port()));
+        // then the broker the cluster advertises for the topic, before the batch
+        assertThat(checked).containsExactly(new HostPort("kafka.test", kafka.port()),
+                new HostPort("127.0.0.1", kafka.port()));
         assertThat(configs.get(0).get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo(kafka.bootstrapServers());
+    }
+
+    @Test
+    void aClusterThatAdvertisesARefusedBrokerIsSentNoRecord() {
+        String topic = topic();
+        KafkaTopics.create(kafka.bootstrapServers(), topic, 1);
+        KafkaTestLog log = new KafkaTestLog("acme", 3, 8);
+        // The bootstrap name is allowed; the address the broker advertises (127.0.0.1) is not, as a cluster reached
+        // through a public name could advertise an internal one.
+        TargetAddressGuard onlyTheBootstrapName = target -> {
+            if (target.host().equals("kafka.test")) {
+                return LOOPBACK_ALLOWED.check(target);
+            }
+            throw new TargetAddressGuard.TargetRefused("address " + target.host() + " is a loopback address");
+        };
+        Sink sink = log.sink("kafka.test:" + kafka.port(), topic, SinkFormat.NATIVE);
+
+        Outcome outcome = sender(onlyTheBootstrapName).send(sink, List.of(), log.batch(sink, 0, 3, false));
+
+        assertThat(outcome).isEqualTo(new Failed("target refused: the cluster advertises broker 127.0.0.1:"
+                + kafka.port() + ": address 127.0.0.1 is a loopback address"));
+        assertThat(sender.openProducers()).isZero();
+        assertThat(KafkaTopics.readAll(kafka.bootstrapServers(), topic, Duration.ofSeconds(10))).isEmpty();
     }
 
     @Test
