@@ -230,6 +230,11 @@ public class ConsoleEventsResource {
     @Path("events/{id}")
     public Response event(@PathParam("id") String id) {
         return page.run(() -> {
+            Optional<Response> elsewhere = page.linkedFromAnotherSite("an event's page, which shows its personal"
+                    + " data to those allowed to see it");
+            if (elsewhere.isPresent()) {
+                return elsewhere.get();
+            }
             Caller caller = session.caller();
             EventId eventId = EventId.parse(id);
             AuditEvent event = getEvent.get(new GetEventQuery(caller, eventId));

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -92,6 +93,26 @@ public class ConsolePage {
             TenantId tenant = session.tenants().stream().findFirst().orElse(null);
             return render(problem.status(), ConsoleTemplates.error(chrome("", tenant), problem));
         }
+    }
+
+    /**
+     * For a page that reveals personal data or hands out a file, reached by following a link on another site: a
+     * page that offers to open it from here instead. Another site could otherwise make a signed-in user's browser
+     * open it, and have that recorded in the audit log under the user's name. The address bar, a bookmark and the
+     * console's own links ({@code Sec-Fetch-Site} {@code none} or {@code same-origin}) open it at once, as does a
+     * browser that sends no {@code Sec-Fetch-Site}. {@code what} says what the page is, for the user.
+     */
+    public Optional<Response> linkedFromAnotherSite(String what) {
+        String site = headers.getHeaderString("Sec-Fetch-Site");
+        if (site == null || site.equals("same-origin") || site.equals("none")) {
+            return Optional.empty();
+        }
+        // The console's own path and query, as requested (a handler under /console/ got here): a relative link only.
+        String path = uri.getRequestUri().getRawPath()
+                + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
+        TenantId tenant = session.tenants().stream().findFirst().orElse(null);
+        return Optional.of(render(ConsoleTemplates.of("elsewhere").data("chrome", chrome("", tenant))
+                .data("what", what).data("path", path)));
     }
 
     /** Refuses a form whose token does not match this browser's cookie, or that comes from another origin. */

@@ -125,6 +125,10 @@ public class ConsoleReportsResource {
     @Path("{id}/download")
     public Response download(@PathParam("id") String id, @Context RoutingContext routing) {
         return page.run(() -> {
+            Optional<Response> elsewhere = page.linkedFromAnotherSite("the download of a report's file");
+            if (elsewhere.isPresent()) {
+                return elsewhere.get();
+            }
             Caller caller = session.caller();
             ReportQuery query = new ReportQuery(caller, reportId(id));
             GetReportUseCase.Download download = get.download(query, Part.whole());

@@ -5,7 +5,10 @@ import io.quarkus.oidc.OidcSession;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -32,17 +35,28 @@ public class ConsoleSignInResource {
     private final OidcSession session;
     private final OidcConfigurationMetadata provider;
     private final UriInfo uri;
+    private final ConsolePage page;
 
-    ConsoleSignInResource(OidcSession session, OidcConfigurationMetadata provider, UriInfo uri) {
+    ConsoleSignInResource(OidcSession session, OidcConfigurationMetadata provider, UriInfo uri, ConsolePage page) {
         this.session = session;
         this.provider = provider;
         this.uri = uri;
+        this.page = page;
     }
 
-    @GET
+    /** A form (POST, with the form token), so that a link on another site cannot sign a user out. */
+    @POST
     @Path("logout")
     @Authenticated
-    public Response logout() {
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logout(@FormParam(ConsolePage.CSRF_FIELD) String csrf) {
+        return page.run(() -> {
+            page.checkForm(csrf);
+            return signOut();
+        });
+    }
+
+    private Response signOut() {
         String idToken = session.getIdToken() == null ? null : session.getIdToken().getRawToken();
         session.logout().await().indefinitely();
         URI signedOut = uri.getBaseUriBuilder().path("console/signed-out").build();

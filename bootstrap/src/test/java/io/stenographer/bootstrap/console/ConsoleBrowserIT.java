@@ -490,9 +490,11 @@ class ConsoleBrowserIT {
     void theAuditorSignsOut() {
         long started = System.nanoTime();
         auditor.driver.get(console("/console/events?tenant=acme").toString());
-        WebElement signOut = auditor.await("a.logout");
+        WebElement signOut = auditor.await("form.logout-form button.logout");
         assertThat(signOut.getText()).isEqualTo("Sign out");
-        assertThat(signOut.getAttribute("href")).isEqualTo(console("/console/logout").toString());
+        WebElement form = auditor.find("form.logout-form");
+        assertThat(form.getAttribute("method")).isEqualTo("post"); // a link elsewhere cannot sign anyone out
+        assertThat(form.getAttribute("action")).isEqualTo(console("/console/logout").toString());
         signOut.click();
         auditor.wait.withMessage(() -> "the signed-out page, at " + auditor.driver.getCurrentUrl() + "\n"
                         + auditor.bodyText())

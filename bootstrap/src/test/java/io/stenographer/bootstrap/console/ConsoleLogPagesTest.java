@@ -12,6 +12,7 @@ import io.stenographer.bootstrap.support.TestTokens;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,43 @@ class ConsoleLogPagesTest {
     private Response get(String token, String path) {
         // The paths are sent as written: they hold the encoded links the pages themselves render.
         return given().urlEncodingEnabled(false).auth().oauth2(token).redirects().follow(false).get(path);
+    }
+
+    @Test
+    void anEventPageLinkedFromAnotherSiteAsksFirstAndNothingIsRecordedUntilOpened() {
+        record(DAY1.plusSeconds(60));
+        String id = given().auth().oauth2(auditor).get("/api/v1/events?tenant=" + tenant + "&action=case.view")
+                .jsonPath().getString("events[0].id");
+        String officer = TestTokens.valid("officer", Set.of("auditor", "personal-data-reader"), tenant);
+
+        Response linked = given().urlEncodingEnabled(false).auth().oauth2(officer).header("Sec-Fetch-Site", "cross-site")
+                .redirects().follow(false).get("/console/events/" + id);
+        assertThat(linked.statusCode()).isEqualTo(200);
+        assertThat(linked.asString()).contains("id=\"open-here\" href=\"/console/events/" + id + "\"")
+                .doesNotContain("id=\"event-data\"", "id=\"leaf-hash\"");
+        assertThat(consoleViews()).as("a page another site linked to records nothing until opened")
+                .doesNotContain(id);
+
+        Response opened = given().urlEncodingEnabled(false).auth().oauth2(officer)
+                .header("Sec-Fetch-Site", "same-origin").redirects().follow(false).get("/console/events/" + id);
+        assertThat(opened.statusCode()).isEqualTo(200);
+        assertThat(opened.asString()).contains("id=\"leaf-hash\"").doesNotContain("id=\"open-here\"");
+        assertThat(consoleViews()).contains(id);
+    }
+
+    @Test
+    void signingOutIsAFormWithItsTokenNotALink() {
+        assertThat(get(auditor, "/console/logout").statusCode()).as("a link (GET) signs nobody out").isEqualTo(405);
+        Response forged = given().auth().oauth2(auditor).contentType("application/x-www-form-urlencoded; charset=utf-8")
+                .header("Sec-Fetch-Site", "cross-site").formParam("csrf", "x".repeat(43)).redirects().follow(false)
+                .post("/console/logout");
+        assertThat(forged.statusCode()).as(forged.getHeaders() + "\n" + forged.asString()).isEqualTo(403);
+        assertThat(forged.asString()).contains("Form refused");
+    }
+
+    private String consoleViews() {
+        return given().auth().oauth2(auditor)
+                .get("/api/v1/events?tenant=" + tenant + "&action=audit.console.view&limit=100").asString();
     }
 
     @Test
