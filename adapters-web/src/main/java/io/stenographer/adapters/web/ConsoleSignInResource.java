@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 
 /**
- * Signing out ends the console session here (its cookie is removed) and then at the provider, through its
+ * Signing out (a form) ends the console session here (its cookie is removed) and then at the provider, through its
  * end-session endpoint when it has one (RP-initiated logout), which sends the browser back to
  * {@code /console/signed-out}. Done here rather than by quarkus.oidc's logout path, which refuses to start the
  * whole service when the provider advertises no end-session endpoint; the API must not depend on that.
@@ -29,6 +29,10 @@ public class ConsoleSignInResource {
     static class Templates {
         static TemplateInstance signedOut() {
             return ConsoleTemplates.of("ConsoleSignInResource/signedOut");
+        }
+
+        static TemplateInstance signingOut(URI provider) {
+            return ConsoleTemplates.of("ConsoleSignInResource/signingOut").data("provider", provider.toString());
         }
     }
 
@@ -68,7 +72,9 @@ public class ConsoleSignInResource {
         if (idToken != null) {
             atProvider.queryParam("id_token_hint", idToken);
         }
-        return Response.seeOther(atProvider.build()).build();
+        // A page that moves on to the provider, not a redirect: the pages' Content-Security-Policy (form-action
+        // 'self') stops a form's redirect to another origin.
+        return page.render(Templates.signingOut(atProvider.build()));
     }
 
     @GET
