@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -301,8 +302,15 @@ public final class KafkaSender implements TransportSender, AutoCloseable {
             nodes.addAll(Arrays.asList(partition.replicas() == null ? new Node[0] : partition.replicas()));
             nodes.addAll(Arrays.asList(partition.inSyncReplicas() == null ? new Node[0] : partition.inSyncReplicas()));
             for (Node node : nodes) {
-                if (node != null && !node.isEmpty()) {
-                    brokers.add(new HostPort(node.host(), node.port()));
+                if (node == null || node.isEmpty()) {
+                    continue;
+                }
+                try {
+                    brokers.add(new HostPort(node.host().toLowerCase(Locale.ROOT), node.port()));
+                } catch (RuntimeException notAHost) {
+                    // e.g. a name with an underscore: the guard cannot check what it cannot parse
+                    return new Failed("target refused: the cluster advertises broker " + node.host() + ":"
+                            + node.port() + ", which is not a host name and port the guard can check");
                 }
             }
         }
