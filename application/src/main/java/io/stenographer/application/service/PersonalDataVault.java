@@ -171,7 +171,10 @@ public final class PersonalDataVault {
      * events already hold it the other way: holds, searches and erasures compare one form.
      */
     public void checkIdentifierForms() {
-        transactions.inTransaction(() -> store.identifierForms()).forEach(this::refuseChangedForms);
+        Map<TenantId, Map<PersonalField, Boolean>> recorded = transactions.inTransaction(() -> store.identifierForms());
+        recorded.forEach(this::refuseChangedForms);
+        // Committed and agreeing: no writer of these tenants' events needs to record them again.
+        identifierFormsCommitted(recorded.keySet());
     }
 
     private void refuseChangedForms(TenantId tenant, Map<PersonalField, Boolean> recorded) {
