@@ -472,4 +472,191 @@ class PostgresPersonalDataTest {
         assertThat(transactions.inTransaction(() -> store.values(events))).isEmpty();
         assertThat(transactions.inTransaction(() -> store.sweepErasedValues(100))).as("nothing left").isZero();
     }
+
+    /** Three values of {@code eventId}, an event of the log, under {@code key}. */
+    private void storeValuesOf(UUID eventId, StoredDataKey key) {
+        transactions.inTransaction(() -> {
+            store.storeValues(List.of(new SealedPersonalValue(eventId, "source.ip", key.id(), random(60))));
+            return null;
+        });
+    }
+
+    /** The event, moved to the archive: catalogued in a segment of its own and gone from the hot store. */
+    private void archiveOnly(AuditEvent event, long logIndex) throws SQLException {
+        String segment = "segments/" + tenant.value() + "/" + logIndex;
+        try (Connection superuser = MigratedPostgres.server().superuserConnection();
+                Statement statement = superuser.createStatement()) {
+            statement.execute("INSERT INTO archive_segment (object_key, tenant, from_index, to_index, object_sha256,"
+                    + " range_root, checkpoint_tree_size, manifest, retain_until, archived_at, confirmed_lock_mode,"
+                    + " confirmed_retain_until) VALUES ('" + segment + "', '" + tenant + "', " + logIndex + ", "
+                    + (logIndex + 1) + ", repeat('a', 64), decode(repeat('00', 32), 'hex'), " + (logIndex + 1)
+                    + ", '{}', now() + interval '1 day', now(), 'COMPLIANCE', now() + interval '1 day')");
+            statement.execute("INSERT INTO archived_event (tenant, log_index, event_id, segment_key, leaf_hash,"
+                    + " actor_id, action, outcome, occurred_at, received_at) VALUES ('" + tenant + "', " + logIndex
+                    + ", '" + event.id().value() + "', '" + segment + "', decode(repeat('00', 32), 'hex'), '"
+                    + event.content().actor().id() + "', '" + event.content().action().value()
+                    + "', 'success', '" + event.content().occurredAt() + "', now())");
+        }
+    }
+
+    private UUID holdOnAction(String actionPattern) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection app = MigratedPostgres.appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO legal_hold (id, tenant, action_pattern, reason, placed_by, placed_at)"
+                    + " VALUES ('" + id + "', '" + tenant + "', '" + actionPattern + "', 'litigation', 'counsel',"
+                    + " now())");
+        }
+        return id;
+    }
+
+    @Test
+    void anErasureNamingAnotherSubjectsIdIsJudgedByTheEventsWhoseValuesItDestroys() throws Exception {
+        SubjectIndex dana = subject();
+        StoredDataKey key = createKey(dana);
+        AuditEvent danasEvent = event("dana", "case.view", new ResourceRef("case", "C-1"));
+        transactions.inTransaction(() -> {
+            insertEvent(danasEvent);
+            return null;
+        });
+        storeValuesOf(danasEvent.id().value(), key);
+        UUID held = UUID.randomUUID();
+        hold(held, "dana", null, null);
+
+        // The function is given dana's index but an id no hold names and no event has.
+        assertThatThrownBy(() -> erase(dana, "nobody", true)).isInstanceOfSatisfying(SubjectHeld.class,
+                refused -> assertThat(refused.holdId()).isEqualTo(held.toString()));
+        assertThat(key(key.id()).erased()).isFalse();
+        assertThat(transactions.inTransaction(() -> store.values(List.of(danasEvent.id().value())))).hasSize(1);
+    }
+
+    @Test
+    void aHoldOverTheSubjectsArchivedEventsRefusesTheErasure() throws Exception {
+        SubjectIndex dana = subject();
+        StoredDataKey key = createKey(dana);
+        // Purged from the hot store after archiving: its values stay until its archive copy is deleted (V24).
+        AuditEvent archived = event("dana", "claim.view", null);
+        archiveOnly(archived, 0);
+        storeValuesOf(archived.id().value(), key);
+        UUID held = holdOnAction("claim.*");
+
+        assertThatThrownBy(() -> erase(dana, "dana", true)).isInstanceOfSatisfying(SubjectHeld.class,
+                refused -> assertThat(refused.holdId()).isEqualTo(held.toString()));
+        assertThat(key(key.id()).erased()).isFalse();
+
+        release(held);
+        assertThat(erase(dana, "dana", true).keysDestroyed()).isEqualTo(1);
+    }
+
+    @Test
+    void aJunkRewrapByTheApplicationRoleLeavesTheReplacedWrapAndAnErasureTakesEveryWrap() throws Exception {
+        SubjectIndex subject = subject();
+        StoredDataKey key = createKey(subject);
+        storeValues(key);
+        try (Connection app = MigratedPostgres.appConnection(); Statement statement = app.createStatement()) {
+            // The database cannot tell this from a rotation's rewrap, so it is allowed; what it replaced is kept.
+            statement.execute("UPDATE personal_data_key SET kek_id = 'kek-junk', wrapped_key = '\\x00' WHERE id = '"
+                    + key.id() + "'");
+            assertRefused(app, "SELECT * FROM personal_data_key_wrap", INSUFFICIENT_PRIVILEGE, "permission denied");
+            assertRefused(app, "DELETE FROM personal_data_key_wrap", INSUFFICIENT_PRIVILEGE, "permission denied");
+        }
+        List<Map.Entry<String, byte[]>> kept = keptWraps(key.id());
+        assertThat(kept).extracting(Map.Entry::getKey).containsExactly("kek-1");
+        assertThat(kept.get(0).getValue()).as("the wrap the junk replaced, to restore it from")
+                .isEqualTo(key.wrapped().bytes());
+
+        byte[] rotated = random(60);
+        assertThat(transactions.inTransaction(() -> store.rewrap(key.id(), new WrappedDataKey("kek-2", rotated))))
+                .isTrue();
+        assertThat(keptWraps(key.id())).hasSize(2);
+
+        erase(subject, "dana", true);
+        assertThat(keptWraps(key.id())).as("no wrap may unwrap an erased key").isEmpty();
+    }
+
+    /** The wraps kept for a key, oldest first, as kek id and wrapped bytes (read as the superuser). */
+    private static List<Map.Entry<String, byte[]>> keptWraps(UUID keyId) throws SQLException {
+        try (Connection superuser = MigratedPostgres.server().superuserConnection();
+                Statement statement = superuser.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT kek_id, wrapped_key FROM personal_data_key_wrap"
+                        + " WHERE key_id = '" + keyId + "' ORDER BY id")) {
+            List<Map.Entry<String, byte[]>> wraps = new java.util.ArrayList<>();
+            while (rows.next()) {
+                wraps.add(Map.entry(rows.getString(1), rows.getBytes(2)));
+            }
+            return wraps;
+        }
+    }
+
+    @Test
+    void theApplicationRoleCannotNameASubjectsKeyAsAReportsOwnKey() throws Exception {
+        StoredDataKey subjectsKey = createKey(subject());
+        storeValues(subjectsKey);
+        UUID report = UUID.randomUUID();
+        try (Connection app = MigratedPostgres.appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO report_job (id, tenant, report_type, format, parameters, requested_by,"
+                    + " requested_at, tree_size) VALUES ('" + report + "', '" + tenant + "', 'foia-export', 'csv',"
+                    + " '{}', 'ann', now(), 1)");
+            // Its purge would destroy this key (V26), past any hold on the subject.
+            assertRefused(app, "INSERT INTO report_personal_data (report_id, key_id) VALUES ('" + report + "', '"
+                    + subjectsKey.id() + "')", INSUFFICIENT_PRIVILEGE, "is not a new key of report");
+        }
+        // The report's own new key is taken.
+        StoredDataKey own = transactions.inTransaction(() -> store.reportKey(report, candidate(subject()),
+                Instant.now()));
+        assertThat(transactions.inTransaction(() -> store.reportKeyOf(report))).map(StoredDataKey::id)
+                .contains(own.id());
+    }
+
+    @Test
+    void anErasureWaitsForAHoldPlacedBeforeItAndNotYetCommittedAndThenYieldsToIt() throws Exception {
+        SubjectIndex dana = subject();
+        StoredDataKey key = createKey(dana);
+        storeValues(key);
+        UUID held = UUID.randomUUID();
+        try (Connection placing = MigratedPostgres.appConnection()) {
+            placing.setAutoCommit(false);
+            try (Statement statement = placing.createStatement()) {
+                statement.execute("INSERT INTO legal_hold (id, tenant, actor_id, reason, placed_by, placed_at) VALUES"
+                        + " ('" + held + "', '" + tenant + "', 'dana', 'litigation', 'counsel', now())");
+            }
+            CompletableFuture<SubjectErasure> erasure = CompletableFuture.supplyAsync(() -> erase(dana, "dana", true));
+            awaitBlockedOnALock("%stenographer_erase_subject%", Duration.ofSeconds(30));
+            placing.commit();
+            assertThatThrownBy(() -> erasure.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SubjectHeld.class);
+        }
+        assertThat(key(key.id()).erased()).isFalse();
+    }
+
+    @Test
+    void aSegmentDeletionIsRecordedAtTheDatabasesTimeNotAtOneTheCallerClaims() throws Exception {
+        archiveOnly(event("dana", "case.view", null), 0);
+        String segment = "segments/" + tenant.value() + "/0";
+        try (Connection app = MigratedPostgres.appConnection()) {
+            // Retained until tomorrow: a caller claiming it is ten years later may not delete it now.
+            assertRefused(app, "SELECT stenographer_record_segment_deletion('" + segment + "', now() + interval"
+                    + " '10 years', gen_random_uuid())", CHECK_VIOLATION, "at the database's time");
+            assertRefused(app, "SELECT stenographer_record_segment_deletion('" + segment + "', now(),"
+                    + " gen_random_uuid())", CHECK_VIOLATION, "is retained until");
+        }
+    }
+
+    /** Waits until a session running a statement like {@code queryPattern} waits for a lock. */
+    private static void awaitBlockedOnALock(String queryPattern, Duration timeout) throws SQLException {
+        Instant deadline = Instant.now().plus(timeout);
+        try (Connection superuser = MigratedPostgres.server().superuserConnection();
+                java.sql.PreparedStatement waiting = superuser.prepareStatement("SELECT count(*) FROM"
+                        + " pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            waiting.setString(1, queryPattern);
+            while (Instant.now().isBefore(deadline)) {
+                try (ResultSet count = waiting.executeQuery()) {
+                    count.next();
+                    if (count.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError("no statement like " + queryPattern + " waited for a lock");
+    }
 }
