@@ -419,13 +419,6 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 outcome.segmentsWouldDelete++;
                 continue;
             }
-            if (stored.isPresent()) {
-                archive.delete(key);
-            }
-            String manifestKey = SegmentKeys.manifestKey(key);
-            if (archive.describe(manifestKey).isPresent()) {
-                archive.delete(manifestKey);
-            }
             Map<String, JsonValue> metadata = new LinkedHashMap<>();
             metadata.put("jobRunId", new JsonString(run.id().toString()));
             metadata.put("segment", new JsonString(key));
@@ -434,12 +427,23 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
             metadata.put("retainUntil", new JsonString(segment.manifest().retainUntil().toString()));
             metadata.put("reason", new JsonString(decision.reason()));
             long valuesDeleted = transactions.inTransaction(() -> {
+                // Recorded first: the database checks the holds again under a lock that makes a hold being placed
+                // wait until this commits, so none can arrive between that check and the deletion of the copy.
                 catalog.recordSegmentDeletion(key, clock.instant(), run.id());
                 // No copy of these events is left anywhere, so their personal values go now (storage limitation);
                 // the database refuses while a hold covers one of them, and then nothing here commits.
                 long deleted = personalData.deleteValuesOfDeletedSegment(key);
                 metadata.put("personalValuesDeleted", new JsonNumber(deleted));
                 selfAudit.record(request.requestedBy(), tenant, SEGMENT_DELETED, new JsonObject(metadata));
+                // Last, still inside: a failed deletion rolls the record back. A commit that fails after it leaves
+                // the copy gone and unrecorded, and the next run records it (the copy is then found absent).
+                if (stored.isPresent()) {
+                    archive.delete(key);
+                }
+                String manifestKey = SegmentKeys.manifestKey(key);
+                if (archive.describe(manifestKey).isPresent()) {
+                    archive.delete(manifestKey);
+                }
                 return deleted;
             });
             outcome.segmentsDeleted++;

@@ -374,6 +374,24 @@ class PurgeEventsServiceTest {
     }
 
     @Test
+    void aHoldPlacedAfterAnExpiredSegmentWasJudgedKeepsItsArchiveCopy() {
+        AuditEvent held = logged("C-7", 400);
+        SegmentManifest segment = segments.archive(ACME, 0, 1, EXPIRED, NOW.minusSeconds(60));
+        purgeNow(held); // the archive copy is the last one
+        CatalogSegmentsPort judgedThenHeld = after(CatalogSegmentsPort.class, catalog, "eventsStillHot",
+                () -> holdCase("C-7"));
+
+        JobRun run = service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), judgedThenHeld, catalog)
+                .run(RunJobCommand.scheduled());
+
+        // The store refuses while the hold covers the segment's event, and the copy is deleted only after that.
+        assertThat(archive.deleted()).isEmpty();
+        assertThat(archive.keys()).contains(segment.objectKey());
+        assertThat(acme(run).segmentsDeleted()).isZero();
+        assertThat(selfAudits("archive.segment.deleted")).isEmpty();
+    }
+
+    @Test
     void aHoldPlacedWhileAMonthWasJudgedKeepsTheMonthWholeAndTheHeldEventHot() {
         AuditEvent held = logged("C-9", 45);
         AuditEvent free = logged("C-1", 45);
