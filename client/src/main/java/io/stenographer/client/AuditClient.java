@@ -824,8 +824,11 @@ public final class AuditClient implements AutoCloseable {
                     }
                     case "conflict" -> {
                         rejected.increment();
+                        // No id when another submitter's event holds the key: the service names it only to its own.
+                        String existing = optional(item, "id");
                         outgoing.fail(new IdempotencyConflictException(outgoing.clientEventId(),
-                                UUID.fromString(string(item, "id")), problemDetail((JsonObject) item.get("problem"))));
+                                existing == null ? null : UUID.fromString(existing),
+                                problemDetail((JsonObject) item.get("problem"))));
                     }
                     default -> {
                         rejected.increment();

@@ -18,6 +18,7 @@ public final class IdempotencyConflictException extends EventRejectedException {
         return clientEventId;
     }
 
+    /** The event that holds the key; null when another submitter sent it (the service does not name it then). */
     public UUID existingEventId() {
         return existingEventId;
     }

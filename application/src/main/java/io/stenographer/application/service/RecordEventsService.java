@@ -152,7 +152,8 @@ public final class RecordEventsService implements RecordEventsUseCase {
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
                                 earlier.submittedBy(), hex(earlierOpenings),
                                 pseudonymsOf(draft, earlierOpenings, pseudonyms)))
-                        : new Conflicting(key, earlier.id()));
+                        : new Conflicting(key, earlier.submittedBy().equals(command.caller().submitter())
+                                ? earlier.id() : null));
                 continue;
             }
             Separation separation = vault.separate(draft, pseudonyms);

@@ -149,6 +149,18 @@ class RecordEventsServiceTest {
     }
 
     @Test
+    void aKeyTakenByAnotherSubmitterConflictsWithoutNamingItsEvent() {
+        record(writer, draft(ACME, "case.view", EARLIER, "order-42"));
+        Caller otherApplication = writer("writer-2", ACME);
+
+        RecordEventsResult result = record(otherApplication, draft(ACME, "case.delete", EARLIER, "order-42"));
+
+        // Its id would let the other application fetch that event's proofs; keys are often guessable.
+        assertThat(result.items()).containsExactly(new Conflicting("order-42", null));
+        assertThat(store.committed()).hasSize(1);
+    }
+
+    @Test
     void theSameKeyWithDifferentContentConflictsAndStoresNothing() {
         EventDraft first = draft(ACME, "case.view", EARLIER, "order-42");
         EventId firstId = ((Recorded) record(writer, first).items().get(0)).receipt().id();

@@ -140,8 +140,11 @@ class EventBatches {
 
     static ProblemException conflict(Conflicting conflicting) {
         return ProblemException.ofField(ProblemType.IDEMPOTENCY_CONFLICT, "clientEventId",
-                "'" + conflicting.clientEventId() + "' already identifies event " + conflicting.existingId()
-                        + " with different content");
+                conflicting.existingId() == null
+                        ? "'" + conflicting.clientEventId() + "' already identifies another event of this tenant,"
+                                + " sent by another submitter"
+                        : "'" + conflicting.clientEventId() + "' already identifies event " + conflicting.existingId()
+                                + " with different content");
     }
 
     private static BatchResponse.Item toItem(int index, ItemOutcome outcome) {
@@ -157,7 +160,8 @@ class EventBatches {
                     nested.detail()));
         }
         Conflicting conflicting = (Conflicting) outcome;
-        return new BatchResponse.Item(index, "conflict", conflicting.existingId().toString(), null, null, null,
+        return new BatchResponse.Item(index, "conflict",
+                conflicting.existingId() == null ? null : conflicting.existingId().toString(), null, null, null,
                 conflict(conflicting).problem(), null, null);
     }
 

@@ -47,7 +47,11 @@ public record RecordEventsResult(List<ItemOutcome> items) {
     public record Rejected(FieldViolation violation) implements ItemOutcome {
     }
 
-    /** The idempotency key is already taken by different content; nothing was stored. */
+    /**
+     * The idempotency key is already taken by different content; nothing was stored. {@code existingId} names the
+     * event that holds the key only to the submitter who sent it, and is null for any other: an event's id is what
+     * its proofs are fetched by, and keys are often guessable.
+     */
     public record Conflicting(String clientEventId, EventId existingId) implements ItemOutcome {
     }
 }
