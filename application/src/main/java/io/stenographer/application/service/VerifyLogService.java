@@ -1,5 +1,6 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.in.VerificationAlreadyRunning;
 import io.stenographer.application.port.in.VerificationRunQuery;
 import io.stenographer.application.port.in.VerificationRunsQuery;
 import io.stenographer.application.port.in.VerifyLogCommand;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trusts nothing derived: every leaf hash is recomputed from its stored event, the tree is rebuilt
@@ -68,6 +70,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
     private final Clock clock;
     private final LogOrigins origins;
     private final RetentionRecordsCheck retentionRecords;
+    /** Logs being verified on this instance: one run per log at a time, requested or scheduled. */
+    private final Set<TenantId> running = ConcurrentHashMap.newKeySet();
 
     public VerifyLogService(LoadLogPort log, ParallelLeafReads leafReads, SelfAudit selfAudit, RecordVerificationRunsPort runs,
             TenantKeySets keySets, TransactionRunner transactions, Clock clock, LogOrigins origins,
@@ -95,6 +99,8 @@ public final class VerifyLogService implements VerifyLogUseCase {
         for (TenantId tenant : transactions.inTransaction(log::tenantsWithLogs)) {
             try {
                 reports.add(verifyAndRecord(SYSTEM, tenant, List.of(), full));
+            } catch (VerificationAlreadyRunning e) {
+                // A requested run of this log is under way; its report is stored like a scheduled one.
             } catch (RuntimeException e) {
                 // One tenant's failure must not skip the others; an unfinished check is reported, never a pass.
                 Instant now = clock.instant();
@@ -129,6 +135,17 @@ public final class VerifyLogService implements VerifyLogUseCase {
      * one transaction.
      */
     private VerificationReport verifyAndRecord(Caller caller, TenantId tenant, List<String> trusted, boolean full) {
+        if (!running.add(tenant)) {
+            throw new VerificationAlreadyRunning(tenant);
+        }
+        try {
+            return checkAndRecord(caller, tenant, trusted, full);
+        } finally {
+            running.remove(tenant);
+        }
+    }
+
+    private VerificationReport checkAndRecord(Caller caller, TenantId tenant, List<String> trusted, boolean full) {
         Instant started = clock.instant();
         Checked checked = check(tenant, trusted, full);
         VerificationReport report = checked.verifier().report(UUID.randomUUID(), started, clock.instant(),

@@ -1,8 +1,10 @@
 package io.stenographer.application.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.stenographer.application.port.in.VerificationAlreadyRunning;
 import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.out.SignCheckpointPort;
 import io.stenographer.application.service.fakes.EmptyArchiveCatalog;
@@ -27,12 +29,19 @@ import io.stenographer.domain.log.LogOrigins;
 import io.stenographer.domain.log.VerificationFinding.Kind;
 import io.stenographer.domain.log.VerificationReport;
 import io.stenographer.domain.merkle.Hash;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +96,60 @@ class VerifyLogChunksTest {
 
     private VerificationReport verifyFully() {
         return service.verify(new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), true));
+    }
+
+    /** A clock whose first reading, once armed, waits until released: a run held at its start. */
+    private static final class HoldingClock extends Clock {
+        final AtomicBoolean armed = new AtomicBoolean();
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Instant instant() {
+            if (armed.compareAndSet(true, false)) {
+                holding.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return NOW;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void aSecondRunOfALogWhileOneRunsIsRefusedAndTheScheduleSkipsThatLog() throws Exception {
+        leaves.add(log.append(TestEvents.event(ACME, "case.view", "C-1", NOW, random)));
+        log.publishCheckpoint(ACME, NOW);
+        HoldingClock held = new HoldingClock();
+        VerifyLogService guarded = new VerifyLogService(log, new ParallelLeafReads(log, 3, 4_000),
+                new SelfAudit(new InMemoryEventStore(transactions), clock, random, StoredIdentifiers.AS_GIVEN),
+                new InMemoryVerificationRuns(), new TenantKeySets(signing, new InMemorySigningKeys().with(ACME,
+                        KeySet.single(log.signer().verifier()))), transactions, held, new LogOrigins("stenographer.test"),
+                noArchive());
+        VerifyLogCommand request = new VerifyLogCommand(TestDrafts.auditor("auditor-1", ACME), ACME, List.of(), true);
+
+        held.armed.set(true);
+        CompletableFuture<VerificationReport> first = CompletableFuture.supplyAsync(() -> guarded.verify(request));
+        assertThat(held.holding.await(30, TimeUnit.SECONDS)).as("the first run started").isTrue();
+
+        assertThatThrownBy(() -> guarded.verify(request)).isInstanceOf(VerificationAlreadyRunning.class)
+                .hasMessageContaining("already running");
+        assertThat(guarded.verifyAll(false)).as("the schedule skips the log being verified").isEmpty();
+        held.release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(guarded.verify(request).ok()).as("free again once the run ended").isTrue();
     }
 
     @Test

@@ -185,7 +185,8 @@ public class LogsResource {
                     + "fold to its signed root, supplied checkpoints below it are proved consistent with it, and only "
                     + "leaves, checkpoints and events above it are recomputed. With full, every leaf and every "
                     + "stored checkpoint is. The report is stored and recorded as an audit.verify event. Body is "
-                    + "optional.")
+                    + "optional. One run per log at a time on an instance: while one runs, 429 "
+                    + "verification-running with Retry-After.")
     public VerificationResponse verify(@PathParam("tenant") String tenant, byte[] body) {
         List<String> trusted = List.of();
         boolean full = false;

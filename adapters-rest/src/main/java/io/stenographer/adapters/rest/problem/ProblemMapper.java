@@ -21,6 +21,7 @@ import io.stenographer.application.port.in.RetentionPolicyNotFound;
 import io.stenographer.application.port.in.ShorteningProposalNotFound;
 import io.stenographer.application.port.in.TileNotFound;
 import io.stenographer.application.port.in.TooManyReports;
+import io.stenographer.application.port.in.VerificationAlreadyRunning;
 import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
 import io.stenographer.application.port.in.InvalidCursor;
@@ -119,6 +120,13 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response tooManyReports(TooManyReports e) {
         return Response.fromResponse(respond(ProblemResponse.of(ProblemType.TOO_MANY_REPORTS, e.getMessage())))
+                .header(HttpHeaders.RETRY_AFTER, "30")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response verificationRunning(VerificationAlreadyRunning e) {
+        return Response.fromResponse(respond(ProblemResponse.of(ProblemType.VERIFICATION_RUNNING, e.getMessage())))
                 .header(HttpHeaders.RETRY_AFTER, "30")
                 .build();
     }

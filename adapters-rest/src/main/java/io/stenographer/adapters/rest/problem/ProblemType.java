@@ -38,6 +38,7 @@ public enum ProblemType {
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416, "The requested range lies outside the file"),
     PRECONDITION_FAILED("precondition-failed", 412, "A precondition of the request does not hold"),
     TOO_MANY_REPORTS("too-many-reports", 429, "Too many reports are queued or running for this tenant"),
+    VERIFICATION_RUNNING("verification-running", 429, "A verification of this log is already running"),
     // --- Streams (issue 16) ---
     SINK_CONFLICT("sink-conflict", 409, "The sink cannot be changed this way"),
     // --- Personal data (issue 18) ---
