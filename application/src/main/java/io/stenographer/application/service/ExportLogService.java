@@ -19,7 +19,6 @@ import io.stenographer.domain.log.PublishedCheckpoint;
 import io.stenographer.domain.merkle.InclusionProof;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +89,9 @@ public final class ExportLogService implements ExportLogUseCase {
         for (long chunk = plan.from(); chunk < plan.to(); chunk += CHUNK) {
             long chunkEnd = Math.min(plan.to(), chunk + CHUNK);
             long chunkStart = chunk;
-            transactions.inTransaction(() -> {
+            // Read and prove in the transaction, write after it: a client that stops reading blocks the write,
+            // and must not hold a database connection and transaction while it does.
+            ExportChunk read = transactions.inTransaction(() -> {
                 List<LoadLogPort.LeafWithEvent> rows = log.leavesWithEvents(plan.tenant(), chunkStart, chunkEnd);
                 if (rows.size() != chunkEnd - chunkStart) {
                     throw new LogIntegrityViolation("leaves [" + chunkStart + ", " + chunkEnd + ") of "
@@ -103,28 +104,28 @@ public final class ExportLogService implements ExportLogUseCase {
                     }
                     return computed;
                 });
-                try {
-                    for (int i = 0; i < rows.size(); i++) {
-                        LogLeaf leaf = rows.get(i).leaf();
-                        AuditEvent event = rows.get(i).event();
-                        if (rows.get(i).purged()) {
-                            writer.purged(leaf.index(), leaf.leafHash(), proofs.get(i));
-                            continue;
-                        }
-                        if (event == null) {
-                            throw new LogIntegrityViolation("event " + leaf.eventId() + " at index " + leaf.index()
-                                    + " is missing or unreadable; run a verification");
-                        }
-                        writer.entry(leaf.index(), leaf.leafHash(), event, proofs.get(i));
-                    }
-                    writer.flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                return null;
+                return new ExportChunk(rows, proofs);
             });
+            for (int i = 0; i < read.rows().size(); i++) {
+                LogLeaf leaf = read.rows().get(i).leaf();
+                AuditEvent event = read.rows().get(i).event();
+                if (read.rows().get(i).purged()) {
+                    writer.purged(leaf.index(), leaf.leafHash(), read.proofs().get(i));
+                    continue;
+                }
+                if (event == null) {
+                    throw new LogIntegrityViolation("event " + leaf.eventId() + " at index " + leaf.index()
+                            + " is missing or unreadable; run a verification");
+                }
+                writer.entry(leaf.index(), leaf.leafHash(), event, read.proofs().get(i));
+            }
+            writer.flush();
         }
         writer.end();
         writer.flush();
+    }
+
+    /** One chunk of the export, read and proved in its own transaction. */
+    private record ExportChunk(List<LoadLogPort.LeafWithEvent> rows, List<InclusionProof> proofs) {
     }
 }
