@@ -17,10 +17,12 @@ import io.stenographer.domain.log.LogIntegrityViolation;
 import io.stenographer.domain.merkle.Hash;
 import java.io.ByteArrayInputStream;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads events back from archive segments, and trusts nothing it reads: before an event is returned, the
@@ -42,9 +44,12 @@ public final class ArchivedEventReader {
 
     /** The archived events, in the order asked, each segment read and checked once. */
     public List<AuditEvent> read(List<ArchivedEventRef> refs) {
+        Map<String, Set<EventId>> wanted = new HashMap<>();
+        refs.forEach(ref -> wanted.computeIfAbsent(ref.segmentKey(), key -> new HashSet<>()).add(ref.id()));
         Map<String, Map<EventId, AuditEvent>> bySegment = new LinkedHashMap<>();
         for (ArchivedEventRef ref : refs) {
-            bySegment.computeIfAbsent(ref.segmentKey(), key -> segmentEvents(ref));
+            // Only the events asked for are kept: a segment holds up to thousands.
+            bySegment.computeIfAbsent(ref.segmentKey(), key -> segmentEvents(ref, wanted.get(key)));
         }
         return refs.stream().map(ref -> {
             AuditEvent event = bySegment.get(ref.segmentKey()).get(ref.id());
@@ -92,14 +97,18 @@ public final class ArchivedEventReader {
         }
     }
 
-    private Map<EventId, AuditEvent> segmentEvents(ArchivedEventRef ref) {
+    private Map<EventId, AuditEvent> segmentEvents(ArchivedEventRef ref, Set<EventId> wanted) {
         ArchivedSegment segment = catalog.segment(ref.segmentKey()).orElseThrow(() -> new LogIntegrityViolation(
                 "event " + ref.id() + " is indexed in segment " + ref.segmentKey() + ", which is not recorded"));
         if (segment.deleted()) {
             throw new EventPastRetention(ref.id(), segment.deletedAt());
         }
         Map<EventId, AuditEvent> events = new HashMap<>();
-        checkedEntries(segment.manifest()).forEach(entry -> events.put(entry.event().id(), entry.event()));
+        for (SegmentEntry entry : checkedEntries(segment.manifest())) {
+            if (wanted.contains(entry.event().id())) {
+                events.put(entry.event().id(), entry.event());
+            }
+        }
         return events;
     }
 

@@ -20,14 +20,18 @@ import io.stenographer.domain.query.EventPage;
 import io.stenographer.domain.query.PageRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Searches a tenant's events and, in the same transaction, records that the search happened. */
 public final class QueryEventsService implements QueryEventsUseCase {
 
     static final String AUDIT_QUERY = "audit.query";
+    /** Archive segments one page with includeArchived reads at most; a page that would need more ends early. */
+    static final int MAX_SEGMENTS_PER_PAGE = 4;
 
     private final SearchEventsPort searchEvents;
     private final CatalogSegmentsPort catalog;
@@ -83,14 +87,40 @@ public final class QueryEventsService implements QueryEventsUseCase {
         if (refs.isEmpty()) {
             return hot;
         }
+        List<CatalogSegmentsPort.ArchivedEventRef> wanted = refs.size() > page.limit()
+                ? refs.subList(0, page.limit()) : refs;
+        int within = withinSegmentCap(wanted);
+        List<AuditEvent> read = archived.read(wanted.subList(0, within));
+        Comparator<AuditEvent> order = Comparator.comparing((AuditEvent e) -> e.content().occurredAt())
+                .thenComparing(e -> e.id().value());
         List<AuditEvent> merged = new ArrayList<>(hot.events());
-        merged.addAll(archived.read(refs.size() > page.limit() ? refs.subList(0, page.limit()) : refs));
-        merged.sort(Comparator.comparing((AuditEvent e) -> e.content().occurredAt())
-                .thenComparing(e -> e.id().value()));
-        boolean more = hot.next() != null || refs.size() > page.limit() || merged.size() > page.limit();
+        merged.addAll(read);
+        merged.sort(order);
+        boolean capped = within < wanted.size();
+        if (capped) {
+            // Archived events after the last one read were not read: the page ends at it, the next starts after it.
+            AuditEvent lastRead = read.get(read.size() - 1);
+            merged.removeIf(event -> order.compare(event, lastRead) > 0);
+        }
+        boolean more = capped || hot.next() != null || refs.size() > page.limit() || merged.size() > page.limit();
         List<AuditEvent> events = merged.size() > page.limit() ? merged.subList(0, page.limit()) : merged;
         AuditEvent last = events.get(events.size() - 1);
         return new EventPage(List.copyOf(events), more ? new EventCursor(last.content().occurredAt(), last.id()) : null);
+    }
+
+    /**
+     * How many of the refs, in order, lie in the first {@link #MAX_SEGMENTS_PER_PAGE} segments they touch. Each
+     * segment is read whole and checked (up to 32 MiB), so a filter matching a few events in each of many segments
+     * must not read them all for one page.
+     */
+    private static int withinSegmentCap(List<CatalogSegmentsPort.ArchivedEventRef> refs) {
+        Set<String> segments = new HashSet<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (segments.add(refs.get(i).segmentKey()) && segments.size() > MAX_SEGMENTS_PER_PAGE) {
+                return i;
+            }
+        }
+        return refs.size();
     }
 
     static JsonObject describe(EventCriteria criteria) {

@@ -152,4 +152,40 @@ class QueryEventsIncludeArchivedTest {
                 PageRequest.first(100), true)).events()).singleElement()
                 .satisfies(e -> assertThat(e.tenant()).isEqualTo(GLOBEX));
     }
+
+    @Test
+    void aPageNeedingMoreArchiveSegmentsThanAllowedEndsAtTheLastEventItReadAndTheNextGoesOn() {
+        TenantId initech = TenantId.of("initech");
+        int count = QueryEventsService.MAX_SEGMENTS_PER_PAGE + 2;
+        List<AuditEvent> purged = new ArrayList<>();
+        TestSegments segments = new TestSegments(transactions, log, archive, catalog);
+        for (int i = 0; i < count; i++) {
+            AuditEvent event = TestEvents.event(initech, "case.view", "C-" + i, RECEIVED.plusSeconds(i), RECEIVED,
+                    random);
+            log.append(event);
+            purged.add(event);
+            segments.archive(initech, i, i + 1, NOW.plus(Duration.ofDays(365)), NOW); // one segment each
+        }
+        // One hot event after them all, which the first page must not take past the events it did not read.
+        AuditEvent hot = TestEvents.event(initech, "case.view", "C-hot", RECEIVED.plusSeconds(count), RECEIVED,
+                random);
+        log.append(hot);
+        hotStore.seed(hot);
+        transactions.inTransaction(() -> catalog.purge(initech, purged.stream().map(AuditEvent::id).toList()));
+        Caller initechAuditor = auditor("auditor", initech);
+        EventCriteria all = new EventCriteria(initech, null, ActionFilter.parse("case.*"), null, null, null, null,
+                null, null, null); // not the audit.query events the pages themselves add
+
+        EventPage first = service.query(new QueryEventsQuery(initechAuditor, all, PageRequest.first(100), true));
+        EventPage second = service.query(new QueryEventsQuery(initechAuditor, all,
+                new PageRequest(first.next(), 100), true));
+
+        assertThat(first.events()).containsExactlyElementsOf(
+                purged.subList(0, QueryEventsService.MAX_SEGMENTS_PER_PAGE));
+        assertThat(first.next()).isNotNull();
+        List<AuditEvent> rest = new ArrayList<>(purged.subList(QueryEventsService.MAX_SEGMENTS_PER_PAGE, count));
+        rest.add(hot);
+        assertThat(second.events()).containsExactlyElementsOf(rest);
+        assertThat(second.next()).isNull();
+    }
 }
