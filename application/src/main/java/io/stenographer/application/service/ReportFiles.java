@@ -34,6 +34,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Report files in the store every instance reads (docs/REPORTS.md, "Report files"). A file is streamed into this
@@ -50,6 +52,11 @@ public final class ReportFiles implements StoreReportFilesPort {
 
     /** A database row holds at most this much; larger files go to the archive store whatever the setting. */
     public static final long MAX_INLINE_BYTES = 16L * 1024 * 1024;
+    /**
+     * Archived files read at once on an instance (downloads and checks): each read copies the whole file (up to
+     * gigabytes) to local scratch space first, so slow readers in parallel must not be able to fill the disk.
+     */
+    public static final int MAX_ARCHIVED_COPIES = 8;
 
     private final StageReportFilesPort staging;
     private final CatalogReportFilesPort catalog;
@@ -59,6 +66,8 @@ public final class ReportFiles implements StoreReportFilesPort {
     private final long inlineMaxBytes;
     private final ReportFileRetention retention;
     private final FileKeys fileKeys;
+    /** Scratch copies of archived files being read on this instance; each is a whole file on local disk. */
+    private final Semaphore archivedCopies = new Semaphore(MAX_ARCHIVED_COPIES);
 
     /** The key a report's stored file is encrypted under, if it is. Both in the caller's transaction. */
     public interface FileKeys {
@@ -290,12 +299,19 @@ public final class ReportFiles implements StoreReportFilesPort {
 
     /** The archive object of a file, copied to scratch space (hashed on the way by the store's own check). */
     private StageReportFilesPort.Staged archivedCopy(ReportFile file) {
+        if (!archivedCopies.tryAcquire()) {
+            throw new ReportFileUnavailable(file.reportId(), "this instance is already reading "
+                    + MAX_ARCHIVED_COPIES + " report files from the archive store; retry later", null);
+        }
+        boolean handedOut = false;
         try {
-            return staging.stage(out -> {
+            StageReportFilesPort.Staged copy = staging.stage(out -> {
                 try (InputStream in = archive.open(file.archiveKey())) {
                     in.transferTo(out);
                 }
             });
+            handedOut = true;
+            return releasingOnClose(copy);
         } catch (ArchiveContentMismatch e) {
             throw corrupted(file, "its archive object no longer matches the SHA-256 the store recorded (" + e.getMessage()
                     + ")");
@@ -304,7 +320,43 @@ public final class ReportFiles implements StoreReportFilesPort {
         } catch (ArchiveUnavailable | IOException e) {
             throw new ReportFileUnavailable(file.reportId(), "the file of report " + file.reportId()
                     + " could not be read from the archive store just now; retry later", e);
+        } finally {
+            if (!handedOut) {
+                archivedCopies.release();
+            }
         }
+    }
+
+    /** The copy, whose first close also gives its place back. */
+    private StageReportFilesPort.Staged releasingOnClose(StageReportFilesPort.Staged copy) {
+        AtomicBoolean released = new AtomicBoolean();
+        return new StageReportFilesPort.Staged() {
+            @Override
+            public long bytes() {
+                return copy.bytes();
+            }
+
+            @Override
+            public Hash sha256() {
+                return copy.sha256();
+            }
+
+            @Override
+            public InputStream open(long offset, long length) throws IOException {
+                return copy.open(offset, length);
+            }
+
+            @Override
+            public void close() {
+                try {
+                    copy.close();
+                } finally {
+                    if (released.compareAndSet(false, true)) {
+                        archivedCopies.release();
+                    }
+                }
+            }
+        };
     }
 
     /**

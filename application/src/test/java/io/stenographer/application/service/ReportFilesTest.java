@@ -106,6 +106,31 @@ class ReportFilesTest {
     }
 
     @Test
+    void onlySoManyArchivedFilesAreReadAtOnceAndAPlaceIsFreedWhenAReadEnds() throws Exception {
+        UUID id = UUID.randomUUID();
+        files.write(ACME, id, ReportFormat.BUNDLE, java.util.Optional.empty(), out -> out.write(bytes(INLINE_MAX + 1,
+                'e')));
+        ReportFile file = recorded(id);
+        java.util.List<ReportFiles.Checked> reading = new java.util.ArrayList<>();
+        for (int i = 0; i < ReportFiles.MAX_ARCHIVED_COPIES; i++) {
+            reading.add(files.checked(file));
+        }
+
+        // Each read holds a whole copy on local disk: a slow reader more is told to come back.
+        assertThatThrownBy(() -> files.checked(file)).isInstanceOf(ReportFileUnavailable.class)
+                .hasMessageContaining("retry later");
+        assertThat(staging.open()).isEqualTo(ReportFiles.MAX_ARCHIVED_COPIES);
+        reading.remove(0).close();
+        try (ReportFiles.Checked again = files.checked(file)) {
+            assertThat(read(again.open(0, 3))).isEqualTo(bytes(3, 'e'));
+        }
+        for (ReportFiles.Checked checked : reading) {
+            checked.close();
+        }
+        assertThat(staging.open()).isZero();
+    }
+
+    @Test
     void aSecondWriteOfTheSameBytesIsAcceptedAndOfOtherBytesRefusedLoudlyBothPlaces() throws Exception {
         for (int size : new int[] {10, INLINE_MAX * 2}) {
             UUID id = UUID.randomUUID();
