@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,9 +67,13 @@ public class PostgresJobRuns implements RecordJobRunsPort {
     }
 
     @Override
-    public List<JobRun> recent(int limit) {
-        return jdbc.query(SELECT + " ORDER BY started_at DESC LIMIT ?", ps -> ps.setInt(1, limit),
-                PostgresJobRuns::run);
+    public List<JobRun> recent(Collection<TenantId> tenants, int limit) {
+        String[] names = tenants.stream().map(TenantId::value).toArray(String[]::new);
+        return jdbc.query(SELECT + " WHERE string_to_array(tenants, ',') && ? ORDER BY started_at DESC LIMIT ?",
+                ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("text", names));
+                    ps.setInt(2, limit);
+                }, PostgresJobRuns::run);
     }
 
     @Override

@@ -21,7 +21,6 @@ import java.util.UUID;
  */
 public final class JobRunsService implements JobRunsUseCase {
 
-    private static final int SCAN = 500;
 
     private final RecordJobRunsPort runs;
     private final TransactionRunner transactions;
@@ -37,7 +36,9 @@ public final class JobRunsService implements JobRunsUseCase {
         int limit = query.limit();
         requireOperationalRole(caller);
         int capped = Math.max(1, Math.min(limit, 100));
-        return transactions.inTransaction(() -> runs.recent(SCAN)).stream()
+        // Filtered to the caller's tenants by the store: another tenant's many runs must not push these out.
+        List<TenantId> readable = caller.tenants().stream().filter(caller::mayReadGovernance).toList();
+        return transactions.inTransaction(() -> runs.recent(readable, capped)).stream()
                 .map(run -> visibleTo(caller, run))
                 .flatMap(Optional::stream)
                 .limit(capped)

@@ -95,6 +95,16 @@ class JobRunsServiceTest {
     }
 
     @Test
+    void anotherTenantsManyRunsDoNotPushACallersOwnOutOfItsList() {
+        for (int i = 0; i < 600; i++) {
+            runs.seed(run(List.of(GLOBEX), JobOutcome.NONE, null)); // e.g. manual dry runs, each recorded
+        }
+
+        assertThat(service.recent(new JobRunsQuery(caller("counsel", Role.COMPLIANCE_ADMIN, ACME), 10)))
+                .extracting(JobRun::id).containsExactly(acmeOnly.id(), shared.id());
+    }
+
+    @Test
     void aWriterMayNotListRuns() {
         assertThatThrownBy(() -> service.recent(new JobRunsQuery(writer("writer", ACME), 10))).isInstanceOf(TenantAccessDenied.class);
         assertThat(transactions.started()).isZero();

@@ -1,6 +1,8 @@
 package io.stenographer.application.port.out;
 
 import io.stenographer.application.port.in.JobRun;
+import io.stenographer.domain.event.TenantId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,7 +14,8 @@ public interface RecordJobRunsPort {
 
     void finished(JobRun run);
 
-    List<JobRun> recent(int limit);
+    /** The newest runs that touched any of {@code tenants}, newest first. */
+    List<JobRun> recent(Collection<TenantId> tenants, int limit);
 
     Optional<JobRun> find(UUID id);
 }

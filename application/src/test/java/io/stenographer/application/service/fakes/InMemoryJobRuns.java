@@ -1,8 +1,11 @@
 package io.stenographer.application.service.fakes;
 
+import io.stenographer.domain.event.TenantId;
+
 import io.stenographer.application.port.in.JobRun;
 import io.stenographer.application.port.out.RecordJobRunsPort;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +47,12 @@ public final class InMemoryJobRuns implements RecordJobRunsPort {
     }
 
     @Override
-    public List<JobRun> recent(int limit) {
+    public List<JobRun> recent(Collection<TenantId> tenants, int limit) {
         requireTransaction();
         List<JobRun> newestFirst = new ArrayList<>(runs.values());
         Collections.reverse(newestFirst);
-        return newestFirst.stream().limit(limit).toList();
+        return newestFirst.stream().filter(run -> run.tenants().stream().anyMatch(tenants::contains)).limit(limit)
+                .toList();
     }
 
     @Override
