@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class DemoTokenResource {
 
     private static final Set<String> DEMO_USERS = Set.of("writer", "globex-writer", "auditor", "admin",
-            "second-admin", "privacy-officer");
+            "second-admin", "privacy-officer", "operator");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     private final String authServerUrl;
@@ -45,7 +45,7 @@ public class DemoTokenResource {
     @Path("{user}")
     @PermitAll
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "Dev only: a bearer token for a demo user (writer, globex-writer, auditor, admin, second-admin, privacy-officer)")
+    @Operation(summary = "Dev only: a bearer token for a demo user (writer, globex-writer, auditor, admin, second-admin, privacy-officer, operator)")
     public String token(@PathParam("user") String user) throws IOException, InterruptedException {
         if (!DEMO_USERS.contains(user)) {
             throw new IllegalArgumentException("demo users are " + DEMO_USERS);

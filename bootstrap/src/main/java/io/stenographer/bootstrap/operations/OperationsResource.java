@@ -16,7 +16,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** What the public health probes leave out: each check's data (addresses, error text), for compliance admins. */
+/**
+ * What the public health probes leave out: each check's data (addresses, error text). The service's, not a tenant's:
+ * for operators ({@code metrics-reader}), not for a tenant's compliance admin.
+ */
 @Path("/api/v1/operations/health")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "operations")
@@ -34,7 +37,7 @@ public class OperationsResource {
     }
 
     @GET
-    @RolesAllowed("compliance-admin")
+    @RolesAllowed("metrics-reader")
     @Operation(summary = "Every health check with its details",
             description = "The anonymous /q/health probes answer UP or DOWN per check only; this is where the "
                     + "reasons are (database error text, archive and identity-provider problems).")
