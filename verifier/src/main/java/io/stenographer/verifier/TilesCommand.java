@@ -17,6 +17,8 @@ import io.stenographer.verifier.VerifierCli.FailuresPrinted;
 import io.stenographer.verifier.VerifierCli.UsageError;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -43,6 +45,8 @@ final class TilesCommand {
     private final Checkpoint checkpoint;
     private final long treeSize;
     private int tilesRead;
+    /** A digest of every tile read, by path: a second read must give the same tile. */
+    private final Map<String, byte[]> tilesSeen = new HashMap<>();
 
     private TilesCommand(TileSource source, Checkpoint checkpoint) {
         this.source = source;
@@ -352,8 +356,31 @@ final class TilesCommand {
         return narrowest.withWidth((int) Math.min(Tile.FULL_WIDTH, treeSize - narrowest.firstHash()));
     }
 
-    /** A tile's hashes, exactly as many as its width. */
+    /**
+     * A tile's hashes, exactly as many as its width. A tile read twice (one above level 0 is read for the tiles below
+     * it and again for the root) must come back the same: a log could otherwise vouch for forged tiles with one
+     * answer and match the signed root with another.
+     */
     private List<Hash> readTile(Tile tile) {
+        List<Hash> hashes = fetchTile(tile);
+        byte[] fingerprint = sha256(TileLayout.encode(hashes));
+        byte[] earlier = tilesSeen.putIfAbsent(tile.path(), fingerprint);
+        if (earlier != null && !MessageDigest.isEqual(earlier, fingerprint)) {
+            throw new Failure(tile.path() + " was served with different contents on two reads: the log is not "
+                    + "serving one tree");
+        }
+        return hashes;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private List<Hash> fetchTile(Tile tile) {
         tilesRead++;
         byte[] bytes = source.readIfPresent(tile.path(), MAX_TILE_BYTES, "tile");
         if (bytes != null) {

@@ -59,6 +59,7 @@ class VerifyTilesCommandTest {
     private static HttpServer server;
     private static final Map<String, Path> SERVED = new ConcurrentHashMap<>();
     private static final List<String> AUTHORIZATIONS = new CopyOnWriteArrayList<>();
+    private static final java.util.Set<String> TWO_FACED_SERVED = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void writeLog() throws IOException {
@@ -462,6 +463,10 @@ class VerifyTilesCommandTest {
                 reply(exchange, 401, new byte[0]);
             } else if (parts[0].equals("denied")) {
                 reply(exchange, 403, new byte[0]);
+            } else if (parts[0].equals("two-faced") && parts.length == 2 && !parts[1].equals("checkpoint")) {
+                // The first answer for a path from the forged log, every later one from the honest log.
+                Path dir = TWO_FACED_SERVED.add(parts[1]) ? SERVED.get("two-faced-first") : good;
+                reply(exchange, 200, Files.readAllBytes(dir.resolve(parts[1])));
             } else if (parts[0].equals("huge") && !exchange.getRequestURI().getPath().endsWith("/checkpoint")) {
                 reply(exchange, 200, new byte[9000]);
             } else {
@@ -506,6 +511,22 @@ class VerifyTilesCommandTest {
         for (Cli result : List.of(root, leaf, full)) {
             assertThat(result.out() + result.err()).doesNotContain(TOKEN);
         }
+    }
+
+    @Test
+    void aServerThatAnswersTheSameTileDifferentlyTheSecondTimeFails() throws IOException {
+        // A forged first tile, with its entries and the level-1 tile that vouches for it, all consistent with each
+        // other; the honest level-1 tile, which folds to the signed root, comes on the second request.
+        List<byte[]> forgedEntries = new ArrayList<>(ENTRIES);
+        forgedEntries.set(7, "a forged event".getBytes(StandardCharsets.UTF_8));
+        Path forged = writeTiles(temp.resolve("forged-first-answers"), forgedEntries, LOG.signer);
+        serve("two-faced-first", forged);
+        String url = serve("two-faced", good);
+        TWO_FACED_SERVED.clear();
+
+        Cli full = verify(url, "--token-file", tokenFile().toString(), "--full");
+
+        assertFails(full, "FAIL: tile/1/000.p/3 was served with different contents on two reads");
     }
 
     @Test
