@@ -151,10 +151,12 @@ public final class KeySet {
     }
 
     /**
-     * Whether a note that is not a checkpoint (a report manifest) is signed by some key of the set,
-     * in any era; a known key's signature that fails makes it false, as in {@link NoteVerifier#verify}.
+     * Whether a note that is not a checkpoint (a report manifest pinned to {@code treeSize}) is signed by a key of
+     * the set that was still signing at that size: the current key, or one whose era ended at or after it. A retired
+     * key's signature over a later size does not count, as for checkpoints, so a leaked retired key cannot vouch for
+     * a report on today's log. A known key's signature that fails makes it false, as in {@link NoteVerifier#verify}.
      */
-    public boolean signedByAny(SignedNote note) {
+    public boolean signedByKeyValidAt(SignedNote note, long treeSize) {
         Objects.requireNonNull(note, "note");
         byte[] message = note.body().getBytes(StandardCharsets.UTF_8);
         boolean verified = false;
@@ -166,7 +168,9 @@ public final class KeySet {
             if (!era.get().key().verifySignature(message, signature.signature())) {
                 return false;
             }
-            verified = true;
+            if (era.get().lastSize().map(last -> last >= treeSize).orElse(true)) {
+                verified = true;
+            }
         }
         return verified;
     }

@@ -27,6 +27,21 @@ class KeySetTest {
     }
 
     @Test
+    void aManifestCountsOnlyASignatureByAKeyStillSigningAtItsTreeSize() {
+        SignedNote byOld = oldKey.sign("report manifest\n");
+        SignedNote byNew = newKey.sign("report manifest\n");
+
+        // The old key signed sizes up to the handover (10); a manifest of a later size needs the new one.
+        assertThat(rotatedAt10.signedByKeyValidAt(byOld, 10)).isTrue();
+        assertThat(rotatedAt10.signedByKeyValidAt(byOld, 11)).as("a leaked retired key").isFalse();
+        assertThat(rotatedAt10.signedByKeyValidAt(byNew, 11)).isTrue();
+        // A report pinned before the handover but signed once the new key was current is honest too.
+        assertThat(rotatedAt10.signedByKeyValidAt(byNew, 4)).isTrue();
+        NoteSigner stranger = new NoteSigner("stenographer.example", Ed25519Keys.generate().getPrivate());
+        assertThat(rotatedAt10.signedByKeyValidAt(stranger.sign("report manifest\n"), 11)).isFalse();
+    }
+
+    @Test
     void oldCheckpointsVerifyWithTheOldKeyAndNewOnesWithTheNewKey() {
         assertThat(rotatedAt10.verify(oldKey.sign(body(4))).treeSize()).isEqualTo(4);
         assertThat(rotatedAt10.verify(newKey.sign(body(25))).treeSize()).isEqualTo(25);

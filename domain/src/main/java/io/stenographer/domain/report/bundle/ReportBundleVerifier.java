@@ -224,8 +224,9 @@ public final class ReportBundleVerifier {
                 fail(m + "not a valid signed manifest: " + e.getMessage());
                 return;
             }
-            if (!trustedKeys.signedByAny(note)) {
-                fail(m + "the signature does not verify with the trusted key " + keyLabel());
+            if (!trustedKeys.signedByKeyValidAt(note, manifest.treeSize())) {
+                fail(m + "the signature does not verify with a trusted key " + keyLabel() + " still signing at tree"
+                        + " size " + manifest.treeSize());
             }
             if (reportId != null && !reportId.equals(manifest.reportId())) {
                 fail(m + "names report " + manifest.reportId() + " but report.json is report " + reportId);
