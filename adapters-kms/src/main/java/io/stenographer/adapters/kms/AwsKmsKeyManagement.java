@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
  * <li>Data keys are wrapped by KMS Encrypt under one symmetric key, with the encryption context
  * {@code stenographer:tenant} and {@code stenographer:purpose = data-key}: KMS binds it to the ciphertext, so a wrap
  * moved to another tenant does not decrypt. The wrap's key id is {@code aws-kms:} + the key's ARN, and Decrypt is
- * pinned to that ARN.</li>
+ * pinned to that ARN, which must be the configured key's: a wrap naming any other key is refused unasked.</li>
  * <li>KEK rotation is KMS's own automatic key rotation: the ARN stays, old wraps still decrypt, nothing is rewrapped.
  * There are no generations here to destroy; shredding a whole KEK means scheduling the KMS key's deletion.</li>
  * <li>Blind indexes are KMS GenerateMac (HMAC_SHA_256) under one HMAC_256 key, which never rotates (KMS does not
@@ -169,6 +169,12 @@ public final class AwsKmsKeyManagement implements KeyManagementPort, AutoCloseab
             throw new KeyUnavailable(tenant, id, "wrapped by another key manager, not AWS KMS");
         }
         String arn = id.substring(KEY_ID_PREFIX.length());
+        if (!arn.equals(keyArn)) {
+            // The id is read from a row the application's database role may rewrite; decrypting under whatever key
+            // it names would let that role substitute a key it knows (IAM policies often allow kms:Decrypt on *).
+            throw new KeyUnavailable(tenant, id, "not the key-encryption key this service is configured with ("
+                    + KEY_ID_PREFIX + keyArn + ")");
+        }
         byte[] plain = null;
         try {
             DecryptResponse response = kms.decrypt(b -> b.keyId(arn)
