@@ -57,6 +57,14 @@ final class StreamCommand {
             err.println(result.summary() + " in " + file);
             throw new VerifierCli.FailuresPrinted();
         }
+        if (result.events() > result.truncated() && result.provenEvents() == 0) {
+            // Events after the last checkpoint record are the normal unproven tail; a capture none of whose events
+            // a signed checkpoint vouches for says nothing the key stands behind, and must not exit 0.
+            err.println("FAIL: no event of the capture is proven included under a signed checkpoint (capture it"
+                    + " across a checkpoint record, or replay the sink from an index a checkpoint covers)");
+            err.println(result.summary() + " in " + file);
+            throw new VerifierCli.FailuresPrinted();
+        }
         out.println(result.summary());
     }
 

@@ -61,13 +61,14 @@ public final class VerifierCli {
             Usage: java -jar stenographer-verifier.jar <command> [options]
 
             Verifies Stenographer logs, and checkpoints of any C2SP transparency log, offline.
-            Nothing in the files is trusted: only the key (and origin) given on the command line.
+            Nothing in the files is trusted: only the key and the origin given on the command line.
+            The origin is required: one signing key may sign many logs (every tenant of an instance).
 
             Commands:
-              verify-bundle      --bundle FILE --key VKEY_OR_FILE [--origin ORIGIN]
+              verify-bundle      --bundle FILE --origin ORIGIN --key VKEY_OR_FILE
                   an export bundle (NDJSON, stenographer.bundle/v1): checkpoint signature, every
                   event's leaf hash, every inclusion proof, contiguous indices, end count
-              verify-report-bundle --bundle FILE.zip --key VKEY_OR_FILE [--origin ORIGIN]
+              verify-report-bundle --bundle FILE.zip --origin ORIGIN --key VKEY_OR_FILE
                   a compliance report bundle (ZIP): every ZIP byte, the signed manifest and file
                   hashes, the checkpoint signature, each event's leaf hash (unless redacted) and
                   each inclusion proof (a redacting public-records export withholds them)
@@ -77,7 +78,7 @@ public final class VerifierCli {
                   or for a given leaf hash
               verify-checkpoint  --checkpoint FILE --origin ORIGIN --key VKEY_OR_FILE
                   a C2SP signed checkpoint note, from Stenographer or any C2SP log
-              verify-consistency --old FILE --new FILE --proof FILE --key VKEY_OR_FILE [--origin ORIGIN]
+              verify-consistency --old FILE --new FILE --proof FILE --origin ORIGIN --key VKEY_OR_FILE
                   two signed checkpoints and the RFC 9162 consistency proof between them; the
                   proof file is the API's JSON ({"fromSize":m,"toSize":n,"proof":[...]}) or
                   base64 hashes, one per line
@@ -90,7 +91,7 @@ public final class VerifierCli {
                   leaf hash. The source is a directory or a base URL (https, or http to localhost);
                   --token-file holds a bearer token sent with each request
 
-              verify-stream      --stream FILE.ndjson --key VKEY_OR_FILE [--origin ORIGIN] [--format native|ocsf]
+              verify-stream      --stream FILE.ndjson --origin ORIGIN --key VKEY_OR_FILE [--format native|ocsf]
                   a captured stream (docs/STREAMING.md): gaps, duplicates (identical ones counted,
                   changed ones failed), each event's leaf hash recomputed from the sealed event it
                   carries (and, for OCSF, the mapped fields against it), each checkpoint record's
@@ -112,19 +113,19 @@ public final class VerifierCli {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("verify-bundle", new Command(Set.of("bundle", "key"), Set.of("origin"),
+        COMMANDS.put("verify-bundle", new Command(Set.of("bundle", "origin", "key"), Set.of(),
                 VerifierCli::verifyBundle));
-        COMMANDS.put("verify-report-bundle", new Command(Set.of("bundle", "key"), Set.of("origin"),
+        COMMANDS.put("verify-report-bundle", new Command(Set.of("bundle", "origin", "key"), Set.of(),
                 VerifierCli::verifyReportBundle));
         COMMANDS.put("verify-proof", new Command(Set.of("proof", "origin", "key"), Set.of("event", "leaf-hash"),
                 VerifierCli::verifyProof));
         COMMANDS.put("verify-checkpoint", new Command(Set.of("checkpoint", "origin", "key"), Set.of(),
                 VerifierCli::verifyCheckpoint));
-        COMMANDS.put("verify-consistency", new Command(Set.of("old", "new", "proof", "key"), Set.of("origin"),
+        COMMANDS.put("verify-consistency", new Command(Set.of("old", "new", "proof", "origin", "key"), Set.of(),
                 VerifierCli::verifyConsistency));
         COMMANDS.put("verify-tiles", new Command(Set.of("source", "origin", "key"),
                 Set.of("leaf", "leaf-hash", "event", "token-file"), Set.of("full"), TilesCommand::verifyTiles));
-        COMMANDS.put("verify-stream", new Command(Set.of("stream", "key"), Set.of("origin", "format"),
+        COMMANDS.put("verify-stream", new Command(Set.of("stream", "origin", "key"), Set.of("format"),
                 StreamCommand::verifyStream));
     }
 

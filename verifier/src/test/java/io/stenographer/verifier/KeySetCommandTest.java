@@ -66,7 +66,8 @@ class KeySetCommandTest {
         Path bundle = log.writeBundle(dir.resolve("old.ndjson"), 0, 9, i -> false);
         KeySet rotatedLater = KeySet.single(log.signer.verifier()).rotatedTo(newKey.verifier(), 20);
         Path keys = Files.writeString(dir.resolve("later.keys"), rotatedLater.toText());
-        Cli result = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", keys.toString());
+        Cli result = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", keys.toString(), "--origin",
+                LogFixture.ORIGIN);
         assertThat(result.exit()).as(result.toString()).isZero();
     }
 }

@@ -40,8 +40,10 @@ class UsageTest {
         usageError("no command given");
         usageError("unknown command 'verify'; commands are verify-bundle, verify-report-bundle, verify-proof, "
                 + "verify-checkpoint, verify-consistency, verify-tiles, verify-stream", "verify");
-        usageError("verify-bundle needs --key", "verify-bundle", "--bundle", file.toString());
+        usageError("verify-bundle needs --key", "verify-bundle", "--bundle", file.toString(), "--origin", "o");
         usageError("verify-bundle has no option --checkpoint", "verify-bundle", "--checkpoint", "x");
+        // One signing key signs every tenant's log of an instance: without the origin, another tenant's would pass.
+        usageError("verify-stream needs --origin", "verify-stream", "--stream", file.toString(), "--key", "k");
         usageError("--bundle needs a value", "verify-bundle", "--bundle");
         usageError("--key is given more than once", "verify-checkpoint", "--key=a", "--key", "b");
         usageError("--full takes no value", "verify-tiles", "--full=true");
@@ -58,17 +60,18 @@ class UsageTest {
         Path missing = dir.resolve("missing.ndjson");
         LogFixture log = new LogFixture(1);
         usageError("--bundle " + missing + ": no such file", "verify-bundle", "--bundle", missing.toString(),
-                "--key", log.verifierKey());
+                "--key", log.verifierKey(), "--origin", LogFixture.ORIGIN);
         Path file = Files.writeString(dir.resolve("b"), "x");
-        Cli badKey = Cli.run("verify-bundle", "--bundle", file.toString(), "--key", "not-a-key");
+        Cli badKey = Cli.run("verify-bundle", "--bundle", file.toString(), "--key", "not-a-key", "--origin", "o");
         assertThat(badKey.exit()).isEqualTo(2);
         assertThat(badKey.err()).startsWith("error: --key is neither an existing file nor a verifier key");
         Path keyFile = Files.writeString(dir.resolve("two-keys"), log.verifierKey() + "\n" + log.verifierKey());
-        Cli twoKeys = Cli.run("verify-bundle", "--bundle", file.toString(), "--key", keyFile.toString());
+        Cli twoKeys = Cli.run("verify-bundle", "--bundle", file.toString(), "--key", keyFile.toString(), "--origin",
+                "o");
         assertThat(twoKeys.exit()).isEqualTo(2);
         assertThat(twoKeys.err()).startsWith("error: --key file " + keyFile + " does not hold a verifier key or key set")
                 .contains("twice");
-        Cli wrongId = Cli.run("verify-bundle", "--bundle", file.toString(), "--key", KEY);
+        Cli wrongId = Cli.run("verify-bundle", "--bundle", file.toString(), "--key", KEY, "--origin", "o");
         assertThat(wrongId.exit()).isEqualTo(2);
         Cli badHash = Cli.run("verify-proof", "--proof", file.toString(), "--leaf-hash", "xyz", "--origin", "o",
                 "--key", log.verifierKey());

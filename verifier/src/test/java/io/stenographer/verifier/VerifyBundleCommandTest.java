@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,9 @@ class VerifyBundleCommandTest {
 
     private static Cli verify(Path file, String... extra) {
         String[] base = {"verify-bundle", "--bundle", file.toString(), "--key", LOG.verifierKey()};
-        return Cli.run(Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
+        String[] origin = List.of(extra).contains("--origin") ? new String[0]
+                : new String[] {"--origin", LogFixture.ORIGIN};
+        return Cli.run(Stream.of(base, origin, extra).flatMap(Stream::of).toArray(String[]::new));
     }
 
     @Test
@@ -51,14 +54,16 @@ class VerifyBundleCommandTest {
     @Test
     void theKeyMayComeFromAFile() throws IOException {
         Path key = Files.writeString(dir.resolve("acme.vkey"), LOG.verifierKey() + "\n");
-        Cli result = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", key.toString());
+        Cli result = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", key.toString(), "--origin",
+                LogFixture.ORIGIN);
         assertThat(result.exit()).as(result.toString()).isZero();
     }
 
     @Test
     void anotherKeyOrOriginFails() {
         LogFixture other = new LogFixture(1);
-        Cli wrongKey = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", other.verifierKey());
+        Cli wrongKey = Cli.run("verify-bundle", "--bundle", bundle.toString(), "--key", other.verifierKey(),
+                "--origin", LogFixture.ORIGIN);
         assertThat(wrongKey.exit()).isEqualTo(1);
         assertThat(wrongKey.err()).contains("FAIL: line 1: checkpoint signature does not verify with key example/acme+"
                 + other.signer.verifier().keyIdHex() + ": checkpoint carries no signature by a key in the key set\n");

@@ -63,10 +63,8 @@ class VerifyConsistencyCommandTest {
     private static Cli verify(Path old, Path fresh, Path proofFile, String... origin) {
         String[] args = {"verify-consistency", "--old", old.toString(), "--new", fresh.toString(), "--proof",
             proofFile.toString(), "--key", LOG.verifierKey()};
-        if (origin.length > 0) {
-            args = Stream.concat(Arrays.stream(args), Stream.of("--origin",
-                    origin[0])).toArray(String[]::new);
-        }
+        args = Stream.concat(Arrays.stream(args), Stream.of("--origin",
+                origin.length > 0 ? origin[0] : LogFixture.ORIGIN)).toArray(String[]::new);
         return Cli.run(args);
     }
 

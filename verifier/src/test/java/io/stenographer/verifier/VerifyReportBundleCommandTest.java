@@ -101,7 +101,8 @@ class VerifyReportBundleCommandTest {
     @Test
     void anotherKeyOrOriginFails() {
         LogFixture other = new LogFixture(1);
-        Cli wrongKey = Cli.run("verify-report-bundle", "--bundle", bundle.toString(), "--key", other.verifierKey());
+        Cli wrongKey = Cli.run("verify-report-bundle", "--bundle", bundle.toString(), "--key", other.verifierKey(),
+                "--origin", LogFixture.ORIGIN);
         assertThat(wrongKey.exit()).isEqualTo(VerifierCli.FAILED);
         assertThat(wrongKey.err()).contains("FAIL: checkpoint.txt: the signature does not verify",
                 "FAIL: MANIFEST.note: the signature does not verify", "FAIL: verifier-key.txt: is not the trusted key");

@@ -56,6 +56,9 @@ class VerifyStreamCommandTest {
                 .getBytes(StandardCharsets.UTF_8));
         List<String> args = new ArrayList<>(List.of("verify-stream", "--stream", file.toString(), "--key",
                 LOG.verifierKey()));
+        if (!List.of(extra).contains("--origin")) {
+            args.addAll(List.of("--origin", LogFixture.ORIGIN));
+        }
         args.addAll(List.of(extra));
         return Cli.run(args.toArray(String[]::new));
     }
@@ -76,6 +79,14 @@ class VerifyStreamCommandTest {
                 + "checkpoint record in the capture covers them whole (they follow the last checkpoint record, size "
                 + "24)\nOK: 30 events (indices 0..29), 0 identical duplicates, 3 checkpoint records; 24 of 30 events "
                 + "proven included under a signed checkpoint of example/acme\n");
+    }
+
+    @Test
+    void aCaptureWithNoEventProvenIncludedFails() throws IOException {
+        // Made-up events with self-computed leaf hashes and no checkpoint record: nothing the key stands behind.
+        List<String> eventsOnly = clean().stream().filter(line -> !line.contains("\"kind\":\"checkpoint\""))
+                .toList();
+        failsWith(verify(eventsOnly), "no event of the capture is proven included under a signed checkpoint");
     }
 
     @Test
@@ -206,7 +217,8 @@ class VerifyStreamCommandTest {
     @Test
     void invalidUtf8AndOverlongLinesFail() throws IOException {
         Path bad = Files.write(dir.resolve("bad.ndjson"), new byte[] {'{', (byte) 0xff, '}', '\n'});
-        Cli result = Cli.run("verify-stream", "--stream", bad.toString(), "--key", LOG.verifierKey());
+        Cli result = Cli.run("verify-stream", "--stream", bad.toString(), "--key", LOG.verifierKey(), "--origin",
+                LogFixture.ORIGIN);
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("FAIL: --stream " + bad + " is not valid UTF-8\n");
         List<String> lines = clean();
