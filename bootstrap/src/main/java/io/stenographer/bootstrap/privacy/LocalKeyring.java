@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -140,10 +141,14 @@ public final class LocalKeyring implements KeyManagementPort {
                 throw new UncheckedIOException("cannot create " + WHAT + " " + file, e);
             }
         }
+        keyring.scrubLeftOver();
         keyring.snapshot = keyring.read();
         if (passphrase.isPresent() && !keyring.snapshot.encrypted()) {
-            LOG.warnf("The %s %s is not encrypted although %s is set; it is encrypted on its next change",
-                    WHAT, file, KeyringPassphrase.SETTING);
+            // At once, not on the next rotation months later: a plain file restored from an old backup, or put in
+            // place by whoever could write it, must not go on serving as it is.
+            keyring.save(keyring.snapshot.content());
+            LOG.warnf("The %s %s was not encrypted although %s is set; it is encrypted now (the plain file's bytes"
+                    + " were overwritten as far as the file system allows)", WHAT, file, KeyringPassphrase.SETTING);
         }
         return keyring;
     }
@@ -308,7 +313,7 @@ public final class LocalKeyring implements KeyManagementPort {
         List<Generation> generations = new ArrayList<>(content.generations());
         Generation next = newGeneration(nextId(generations), random);
         generations.add(next);
-        save(new Content(generations, content.blindIndexSecret()), false);
+        save(new Content(generations, content.blindIndexSecret()));
         LOG.infof("Rotated the %s %s: new key-encryption key generation %s", WHAT, file, next.id());
         return this;
     }
@@ -337,7 +342,7 @@ public final class LocalKeyring implements KeyManagementPort {
         }
         Generation destroyed = generations.get(index);
         generations.set(index, new Generation(id, null, destroyed.createdAt(), Instant.now()));
-        save(new Content(generations, content.blindIndexSecret()), true);
+        save(new Content(generations, content.blindIndexSecret()));
         LOG.infof("Destroyed key-encryption key generation %s of the %s %s; personal data whose keys were wrapped"
                 + " under it is unreadable", id, WHAT, file);
         return this;
@@ -365,26 +370,42 @@ public final class LocalKeyring implements KeyManagementPort {
         return snapshot.content().generations().stream().map(Generation::toString).toList();
     }
 
-    /** Writes the file, then reads it back, so the snapshot is exactly what is on disk (and its version). */
-    private void save(Content next, boolean scrubPrevious) {
+    /**
+     * Writes the file, then reads it back, so the snapshot is exactly what is on disk (and its version). The file it
+     * replaces is overwritten every time, not only when a generation is destroyed: every earlier file holds the
+     * secrets of every generation it knew, so a copy left by a rotation would outlive a later destruction.
+     */
+    private void save(Content next) {
         byte[] bytes = KeyringFile.write(next, passphrase, random);
-        Path previous = file.resolveSibling("." + file.getFileName() + ".previous");
+        Path previous = previousFile();
         try {
-            if (scrubPrevious) {
-                // A second name for the old file, so its blocks can be overwritten once the new file replaced it.
-                Files.deleteIfExists(previous);
-                Files.createLink(previous, file);
-            }
+            // A second name for the old file, so its blocks can be overwritten once the new file replaced it.
+            Files.deleteIfExists(previous);
+            Files.createLink(previous, file);
             OwnerOnlyFiles.replaceAtomically(file, bytes);
-            if (scrubPrevious) {
-                overwriteAndDelete(previous);
-            }
+            overwriteAndDelete(previous);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + WHAT + " " + file, e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
         snapshot = read();
+    }
+
+    private Path previousFile() {
+        return file.resolveSibling("." + file.getFileName() + ".previous");
+    }
+
+    /** The old file of a save that stopped half way (the process died between replacing and scrubbing). */
+    private void scrubLeftOver() {
+        Path previous = previousFile();
+        if (Files.exists(previous, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                overwriteAndDelete(previous);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot overwrite the old " + WHAT + " file " + previous, e);
+            }
+        }
     }
 
     /**

@@ -337,15 +337,30 @@ class LocalKeyringTest {
     }
 
     @Test
-    void aPlainKeyringIsUsedWithAPassphraseAndEncryptedOnItsNextRotation() throws IOException {
+    void aPlainKeyringLoadedWithAPassphraseIsEncryptedAtOnce() throws IOException {
         WrappedDataKey wrapped = generated().wrap(ACME, DataKey.generate(RANDOM));
+        String plainSecret = secretOf(Files.readString(file()), "local-1");
 
         LocalKeyring keyring = LocalKeyring.load(file(), false, PASSPHRASE);
-        assertThat(Files.readString(file())).doesNotContain("\"encryption\"");
-        keyring.rotate();
 
-        assertThat(Files.readString(file())).contains("\"encryption\"");
+        // Not on the next rotation, months later: a plain file restored or put in place must not serve as it is.
+        assertThat(Files.readString(file())).contains("\"encryption\"").doesNotContain(plainSecret);
+        assertThat(keyring.unwrap(ACME, wrapped)).isNotNull();
         assertThat(LocalKeyring.load(file(), false, PASSPHRASE).unwrap(ACME, wrapped)).isNotNull();
+        try (var files = Files.list(file().getParent())) {
+            assertThat(files).as("no copy of the plain file is left").containsExactly(file());
+        }
+    }
+
+    @Test
+    void theOldFileOfAnInterruptedSaveIsScrubbedAtTheNextStart() throws IOException {
+        generated();
+        Path leftOver = file().resolveSibling("." + file().getFileName() + ".previous");
+        Files.copy(file(), leftOver);
+
+        LocalKeyring.load(file(), false, Optional.empty());
+
+        assertThat(leftOver).doesNotExist();
     }
 
     @Test
