@@ -117,6 +117,14 @@ public final class DataKeyCache<K> {
         }
     }
 
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
     /** Keys held now, loads in flight included. */
     public int size() {
         synchronized (entries) {

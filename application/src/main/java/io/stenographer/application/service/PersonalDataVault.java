@@ -25,6 +25,7 @@ import io.stenographer.domain.privacy.PersonalValueCipher;
 import io.stenographer.domain.privacy.PersonalValueState;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,6 +59,8 @@ public final class PersonalDataVault {
     private final TransactionRunner transactions;
     private final SecureRandom random;
     private final Clock clock;
+    /** The live key of each subject this instance read lately, bounded and for as long as unwrapped keys are kept. */
+    private final LiveKeys liveKeys;
 
     public PersonalDataVault(Function<TenantId, DataPolicy> policies, KeyManagementPort keyManagement,
             StorePersonalDataPort store, DataKeyCache<UUID> dataKeys, TransactionRunner transactions,
@@ -69,6 +72,50 @@ public final class PersonalDataVault {
         this.transactions = Objects.requireNonNull(transactions);
         this.random = Objects.requireNonNull(random);
         this.clock = Objects.requireNonNull(clock);
+        this.liveKeys = new LiveKeys(dataKeys.maxEntries(), dataKeys.ttl());
+    }
+
+    /** Subjects' live keys as last read, least recently used out first, each for {@code ttl} from its read. */
+    private static final class LiveKeys {
+        private record Slot(TenantId tenant, SubjectIndex subject) {
+        }
+
+        private record Read(StoredDataKey key, Instant expiresAt) {
+        }
+
+        private final Duration ttl;
+        private final Map<Slot, Read> reads;
+
+        LiveKeys(int maxEntries, Duration ttl) {
+            this.ttl = ttl;
+            this.reads = new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Slot, Read> eldest) {
+                    return size() > maxEntries;
+                }
+            };
+        }
+
+        synchronized StoredDataKey get(TenantId tenant, SubjectIndex subject, Instant now) {
+            Slot slot = new Slot(tenant, subject);
+            Read read = reads.get(slot);
+            if (read == null || !now.isBefore(read.expiresAt())) {
+                reads.remove(slot);
+                return null;
+            }
+            return read.key();
+        }
+
+        synchronized void put(TenantId tenant, SubjectIndex subject, StoredDataKey key, Instant readAt) {
+            // A key found here keeps the expiry of its first read: this never extends how long a read is trusted.
+            reads.putIfAbsent(new Slot(tenant, subject), new Read(key, readAt.plus(ttl)));
+        }
+
+        synchronized void clear() {
+            reads.clear();
+        }
     }
 
     public DataPolicy policy(TenantId tenant) {
@@ -227,13 +274,33 @@ public final class PersonalDataVault {
         if (wanted.isEmpty()) {
             return new BatchKeys(keys);
         }
-        // One read for every subject of the batch, then one short transaction creating all the missing keys: a
-        // commit per new subject would cost a disk flush each (1,000 new subjects, 1,000 flushes).
-        Map<TenantId, Map<SubjectIndex, StoredDataKey>> live = transactions.inTransaction(() -> {
-            Map<TenantId, Map<SubjectIndex, StoredDataKey>> found = new HashMap<>();
-            wanted.forEach((tenant, subjects) -> found.put(tenant, store.liveKeys(tenant, subjects.values())));
-            return found;
+        // Subjects whose live key this instance read lately need no read: a batch of known subjects then costs no
+        // transaction before the ingest's own (BENCHMARKS.md "Personal data", run 7: that read cost 8 points). A key
+        // erased meanwhile elsewhere is refused by the database when values are stored under it, and the ingest
+        // retries after forgetCachedKeys.
+        Instant readAt = clock.instant();
+        Map<TenantId, Map<SubjectIndex, StoredDataKey>> live = new HashMap<>();
+        Map<TenantId, List<SubjectIndex>> unknown = new HashMap<>();
+        wanted.forEach((tenant, subjects) -> {
+            Map<SubjectIndex, StoredDataKey> known = new HashMap<>();
+            for (SubjectIndex subject : subjects.values()) {
+                StoredDataKey cached = liveKeys.get(tenant, subject, readAt);
+                if (cached != null) {
+                    known.put(subject, cached);
+                } else {
+                    unknown.computeIfAbsent(tenant, t -> new ArrayList<>()).add(subject);
+                }
+            }
+            live.put(tenant, known);
         });
+        // One read for every other subject of the batch, then one short transaction creating all the missing keys: a
+        // commit per new subject would cost a disk flush each (1,000 new subjects, 1,000 flushes).
+        if (!unknown.isEmpty()) {
+            transactions.inTransaction(() -> {
+                unknown.forEach((tenant, subjects) -> live.get(tenant).putAll(store.liveKeys(tenant, subjects)));
+                return null;
+            });
+        }
         Map<TenantId, List<StoredDataKey>> missing = new HashMap<>();
         wanted.forEach((tenant, subjects) -> subjects.values().stream()
                 .filter(subject -> !live.get(tenant).containsKey(subject))
@@ -253,6 +320,7 @@ public final class PersonalDataVault {
                     throw new IllegalStateException("a subject's new data key is neither stored nor live");
                 }
                 byTenant.put(subjectId, new SubjectKey(stored.id(), unwrap(stored)));
+                liveKeys.put(tenant, subject, stored, readAt);
             });
             keys.put(tenant, byTenant);
         });
@@ -271,6 +339,7 @@ public final class PersonalDataVault {
 
     /** Forgets cached keys, e.g. after another instance erased one this instance still held. */
     public void forgetCachedKeys() {
+        liveKeys.clear();
         dataKeys.evictAll();
     }
 

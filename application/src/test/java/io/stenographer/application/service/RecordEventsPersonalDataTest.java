@@ -295,6 +295,55 @@ class RecordEventsPersonalDataTest {
                 .allSatisfy(state -> assertThat(state).isInstanceOf(PersonalValueState.Revealed.class));
     }
 
+    @Test
+    void aSubjectsLiveKeyIsReadOnceAndLaterBatchesNeedNoReadUntilItsTtlPasses() {
+        List<Collection<SubjectIndex>> reads = new ArrayList<>();
+        StorePersonalDataPort counting = new Delegating(personalData) {
+            @Override
+            public Map<SubjectIndex, StoredDataKey> liveKeys(TenantId tenant, Collection<SubjectIndex> subjects) {
+                reads.add(List.copyOf(subjects));
+                return super.liveKeys(tenant, subjects);
+            }
+        };
+        PersonalDataVault caching = new PersonalDataVault(tenant -> DataPolicy.DEFAULT, keyManagement, counting,
+                new DataKeyCache<>(100, TTL, clock), transactions, new SecureRandom(), clock);
+        RecordEventsService ingest = new RecordEventsService(events, events, transactions, clock, random,
+                Duration.ofMinutes(5), caching, counting);
+
+        ingest.record(new RecordEventsCommand(writer, List.of(draft(ACME, "dana", null))));
+        int startedAfterFirst = transactions.started();
+        ingest.record(new RecordEventsCommand(writer, List.of(draft(ACME, "dana", null), draft(ACME, "erin", null))));
+
+        assertThat(reads).as("the second batch reads only the subject it has not seen").hasSize(2);
+        assertThat(reads.get(1)).containsExactly(caching.subjectIndex(ACME, "erin"));
+        ingest.record(new RecordEventsCommand(writer, List.of(draft(ACME, "dana", null), draft(ACME, "erin", null))));
+        assertThat(reads).as("known subjects: no read, only the ingest's own transaction").hasSize(2);
+        // The second batch: erin's read, her new key, the ingest; the third: the ingest alone.
+        assertThat(transactions.started() - startedAfterFirst).isEqualTo(3 + 1);
+
+        clock.advance(TTL);
+        ingest.record(new RecordEventsCommand(writer, List.of(draft(ACME, "dana", null))));
+        assertThat(reads).as("read again once the TTL has passed").hasSize(3);
+        assertThat(events.committed()).hasSize(6);
+    }
+
+    @Test
+    void aCachedKeyErasedByAnotherInstanceIsRefusedAndTheBatchIsRecordedUnderANewKey() {
+        record(draft(ACME, "dana", null));
+        UUID first = personalData.allValues().get(0).keyId();
+        // Another instance erases dana; this one still holds her key as live.
+        personalData.erase(UUID.randomUUID(), ACME, vault.subjectIndex(ACME, "dana"), "actor.id", "dana", "dpo");
+
+        RecordEventsResult result = record(draft(ACME, "dana", null));
+
+        assertThat(result.items()).singleElement().isInstanceOf(Recorded.class);
+        AuditEvent stored = events.committed().get(1);
+        assertThat(personalData.values(List.of(stored.id().value()))).isNotEmpty()
+                .allSatisfy(value -> assertThat(value.keyId()).isNotEqualTo(first));
+        assertThat(vault.reveal(List.of(stored)).get(stored.id()).values())
+                .allSatisfy(state -> assertThat(state).isInstanceOf(PersonalValueState.Revealed.class));
+    }
+
     /** A store that forwards every call, for a test to override one of them. */
     static class Delegating implements StorePersonalDataPort {
         private final StorePersonalDataPort inner;
