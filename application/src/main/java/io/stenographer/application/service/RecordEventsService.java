@@ -148,12 +148,15 @@ public final class RecordEventsService implements RecordEventsUseCase {
             if (earlier != null) {
                 Map<PersonalField, byte[]> earlierOpenings = openingsInBatch.containsKey(earlier.id())
                         ? openingsInBatch.get(earlier.id()) : storedOpenings(draft.tenant(), earlier.id());
-                outcomes.add(earlier.sameContentAs(retryDigest(draft, earlierOpenings, pseudonyms))
+                // Only the submitter of the event that holds the key is shown it: another application of the tenant
+                // (or anyone, once the event was purged and its submitter is no longer at hand) learns no event id,
+                // and an identical event of another submitter is not folded into the first one's.
+                boolean sameSubmitter = command.caller().submitter().equals(earlier.submittedBy());
+                outcomes.add(sameSubmitter && earlier.sameContentAs(retryDigest(draft, earlierOpenings, pseudonyms))
                         ? new Replayed(new Receipt(earlier.id(), earlier.leafHash(), earlier.receivedAt(),
                                 earlier.submittedBy(), hex(earlierOpenings),
                                 pseudonymsOf(draft, earlierOpenings, pseudonyms)))
-                        : new Conflicting(key, earlier.submittedBy().equals(command.caller().submitter())
-                                ? earlier.id() : null));
+                        : new Conflicting(key, sameSubmitter ? earlier.id() : null));
                 continue;
             }
             Separation separation = vault.separate(draft, pseudonyms);

@@ -149,6 +149,29 @@ class RecordEventsServiceTest {
     }
 
     @Test
+    void aKeyOfAPurgedEventConflictsWithoutNamingItForAnyone() {
+        EventId purged = EventId.newTimeOrdered(EARLIER, new java.util.SplittableRandom(3));
+        store.purgedKey(ACME, "order-7", purged);
+
+        RecordEventsResult result = record(writer, draft(ACME, "case.view", EARLIER, "order-7"));
+
+        // Its content is gone, so a retry cannot be told from another event; its submitter is not at hand either.
+        assertThat(result.items()).containsExactly(new Conflicting("order-7", null));
+        assertThat(store.committed()).isEmpty();
+    }
+
+    @Test
+    void anIdenticalEventOfAnotherSubmitterUnderTheSameKeyIsAConflictNotADuplicate() {
+        EventDraft same = draft(ACME, "case.view", EARLIER, "order-42");
+        record(writer, same);
+
+        RecordEventsResult result = record(writer("writer-2", ACME), same);
+
+        assertThat(result.items()).containsExactly(new Conflicting("order-42", null));
+        assertThat(store.committed()).hasSize(1);
+    }
+
+    @Test
     void aKeyTakenByAnotherSubmitterConflictsWithoutNamingItsEvent() {
         record(writer, draft(ACME, "case.view", EARLIER, "order-42"));
         Caller otherApplication = writer("writer-2", ACME);
@@ -209,8 +232,9 @@ class RecordEventsServiceTest {
     void aLostRaceIsRetriedOnceInANewTransactionAndThenSeesTheWinner() {
         EventDraft keyed = draft(ACME, "case.view", EARLIER, "raced");
         EventDraft unkeyed = draft(ACME, "case.edit", EARLIER, null);
+        // The same application's concurrent retry of the same event won.
         AuditEvent winner = AuditEvent.record(EventId.newTimeOrdered(EARLIER, new SplittableRandom(1)), EARLIER,
-                "writer-9", keyed);
+                writer.submitter(), keyed);
         store.loseNextAppendTo(winner);
 
         RecordEventsResult result = record(writer, keyed, unkeyed);

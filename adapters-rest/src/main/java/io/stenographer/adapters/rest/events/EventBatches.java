@@ -141,8 +141,8 @@ class EventBatches {
     static ProblemException conflict(Conflicting conflicting) {
         return ProblemException.ofField(ProblemType.IDEMPOTENCY_CONFLICT, "clientEventId",
                 conflicting.existingId() == null
-                        ? "'" + conflicting.clientEventId() + "' already identifies another event of this tenant,"
-                                + " sent by another submitter"
+                        ? "'" + conflicting.clientEventId() + "' already identifies another event of this tenant: one"
+                                + " sent by another submitter, or one no longer in the hot store"
                         : "'" + conflicting.clientEventId() + "' already identifies event " + conflicting.existingId()
                                 + " with different content");
     }

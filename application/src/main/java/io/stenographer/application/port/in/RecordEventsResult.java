@@ -48,9 +48,10 @@ public record RecordEventsResult(List<ItemOutcome> items) {
     }
 
     /**
-     * The idempotency key is already taken by different content; nothing was stored. {@code existingId} names the
-     * event that holds the key only to the submitter who sent it, and is null for any other: an event's id is what
-     * its proofs are fetched by, and keys are often guessable.
+     * The idempotency key is already taken by different content, or by another submitter's event; nothing was stored.
+     * {@code existingId} names the event that holds the key only to the submitter who sent it, and is null for any
+     * other (and once the event was purged, as its submitter is no longer at hand): an event's id is what its proofs
+     * are fetched by, and keys are often guessable.
      */
     public record Conflicting(String clientEventId, EventId existingId) implements ItemOutcome {
     }

@@ -68,6 +68,13 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
         transactions.enlist(this);
     }
 
+    private final Map<TenantId, Map<String, EventId>> purgedKeys = new HashMap<>();
+
+    /** The key of an event purged from the hot store: still taken, its content gone. */
+    public void purgedKey(TenantId tenant, String clientEventId, EventId id) {
+        purgedKeys.computeIfAbsent(tenant, t -> new HashMap<>()).put(clientEventId, id);
+    }
+
     /** Stores events as if an earlier, already committed transaction had appended them. */
     public void seed(AuditEvent... events) {
         committed.addAll(List.of(events));
@@ -123,6 +130,11 @@ public final class InMemoryEventStore implements AppendEventsPort, LoadEventsPor
                         && clientEventIds.contains(e.content().clientEventId()))
                 .forEach(e -> found.put(e.content().clientEventId(), new IdempotencyRecord(e.id(), e.leafHash(),
                         e.receivedAt(), e.submittedBy(), e.committedContentDigest())));
+        purgedKeys.getOrDefault(tenant, Map.of()).forEach((key, id) -> {
+            if (clientEventIds.contains(key)) {
+                found.put(key, IdempotencyRecord.purged(id));
+            }
+        });
         return found;
     }
 
