@@ -190,12 +190,16 @@ public class ProblemMapper {
         return respond(ProblemResponse.of(ProblemType.LOG_INTEGRITY, e.getMessage()));
     }
 
-    /** The database is down or unreachable: nothing was acknowledged, so the client should retry. */
+    /**
+     * The database is down or unreachable: nothing was acknowledged. Whether a write was stored is not known when the
+     * connection failed during its commit, so the client retries under the same key.
+     */
     @ServerExceptionMapper
     public Response storeUnavailable(StoreUnavailable e) {
         LOG.warnf("answering 503: %s", e.getMessage());
-        return unavailable("the event store is unreachable; retry after " + RETRY_AFTER_SECONDS
-                + " s (an ingest retried with the same Idempotency-Key is never stored twice)");
+        return unavailable("the event store is unreachable, and whether this request was stored is not known; retry"
+                + " after " + RETRY_AFTER_SECONDS + " s with the same Idempotency-Key, which is never stored twice"
+                + " (without a key a retry may store an event twice)");
     }
 
     public static Response unavailable(String detail) {
