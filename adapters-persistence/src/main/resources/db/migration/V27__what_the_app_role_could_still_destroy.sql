@@ -130,7 +130,9 @@ REVOKE ALL ON FUNCTION stenographer_hold_covers(text, text, text, text, timestam
 
 -- As V23, except: the keys are locked first and the holds then (5. below), and a hold refuses the erasure when it
 -- names the subject, covers an event found by the subject's id, or covers any event, hot or archived, with a value
--- under the keys to be destroyed.
+-- under the keys to be destroyed. And: a hold that keeps a report file whose key the erasure would destroy (a
+-- report holding the subject's values) refuses it too, by the rule of the report-file purge (V26: any unreleased
+-- hold of the tenant whose period overlaps the report's), since destroying that key destroys the file as surely.
 CREATE OR REPLACE FUNCTION stenographer_erase_subject(p_erasure_id uuid, p_tenant text, p_subject_index bytea,
                                                       p_subject_field text, p_subject_id text, p_requested_by text,
                                                       p_delete_limit integer,
@@ -143,6 +145,9 @@ DECLARE
     key_ids uuid[];
     report_key_ids uuid[];
     holding uuid;
+    report record;
+    period_from timestamptz;
+    period_to timestamptz;
 BEGIN
     IF p_subject_field NOT IN ('actor.id', 'resource.id') THEN
         RAISE EXCEPTION 'stenographer: unknown subject field %', p_subject_field USING ERRCODE = 'check_violation';
@@ -194,6 +199,28 @@ BEGIN
             WHERE s.tenant = p_tenant AND s.subject_index = p_subject_index)
         ORDER BY k.id
         FOR UPDATE OF k) reports;
+    FOR report IN SELECT j.id, j.tenant, j.parameters FROM report_personal_data r JOIN report_job j ON j.id = r.report_id
+                  WHERE r.key_id = ANY (report_key_ids) ORDER BY j.id LOOP
+        BEGIN
+            period_from := coalesce((report.parameters::jsonb ->> 'from')::timestamptz, '-infinity');
+            period_to := coalesce((report.parameters::jsonb ->> 'to')::timestamptz, 'infinity');
+        EXCEPTION WHEN OTHERS THEN
+            period_from := '-infinity';
+            period_to := 'infinity';
+        END;
+        SELECT h.id INTO holding FROM legal_hold h
+        WHERE h.tenant = report.tenant
+          AND NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id)
+          AND (h.occurred_from IS NULL OR h.occurred_from < period_to)
+          AND (h.occurred_to IS NULL OR h.occurred_to > period_from)
+        ORDER BY h.placed_at
+        LIMIT 1;
+        IF holding IS NOT NULL THEN
+            RAISE EXCEPTION 'stenographer: legal hold % keeps report %, which holds values of this data subject',
+                holding, report.id
+                USING ERRCODE = 'check_violation', HINT = 'stenographer.subject-held:' || holding;
+        END IF;
+    END LOOP;
     PERFORM set_config('stenographer.erasing_subject', 'on', true);
     UPDATE personal_data_key SET wrapped_key = NULL, erased_at = now() WHERE id = ANY (key_ids || report_key_ids);
     DELETE FROM personal_value WHERE event_id IN (

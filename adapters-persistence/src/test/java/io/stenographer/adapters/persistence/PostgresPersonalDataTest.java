@@ -608,6 +608,35 @@ class PostgresPersonalDataTest {
     }
 
     @Test
+    void aHoldThatKeepsAReportHoldingTheSubjectsValuesRefusesTheErasure() throws Exception {
+        SubjectIndex dana = subject();
+        StoredDataKey danasKey = createKey(dana);
+        storeValues(danasKey);
+        UUID report = UUID.randomUUID();
+        try (Connection app = MigratedPostgres.appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO report_job (id, tenant, report_type, format, parameters, requested_by,"
+                    + " requested_at, tree_size) VALUES ('" + report + "', '" + tenant + "', 'foia-export', 'csv',"
+                    + " '{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\"}', 'ann', now(), 1)");
+        }
+        StoredDataKey reportsKey = transactions.inTransaction(() -> store.reportKey(report, candidate(subject()),
+                Instant.now()));
+        transactions.inTransaction(() -> store.keysForReport(report, List.of(danasKey.id()))); // it holds her values
+        // A hold on someone else: it covers none of dana's events, but its period is the report's, so it keeps the
+        // report's file, and destroying the file's key would destroy the file.
+        UUID held = UUID.randomUUID();
+        hold(held, "somebody-else", null, null);
+
+        assertThatThrownBy(() -> erase(dana, "dana", true)).isInstanceOfSatisfying(SubjectHeld.class,
+                refused -> assertThat(refused.holdId()).isEqualTo(held.toString()));
+        assertThat(key(reportsKey.id()).erased()).isFalse();
+        assertThat(key(danasKey.id()).erased()).isFalse();
+
+        release(held);
+        assertThat(erase(dana, "dana", true).keysDestroyed()).isEqualTo(1);
+        assertThat(key(reportsKey.id()).erased()).as("the report's key goes with her values").isTrue();
+    }
+
+    @Test
     void anErasureWaitsForAHoldPlacedBeforeItAndNotYetCommittedAndThenYieldsToIt() throws Exception {
         SubjectIndex dana = subject();
         StoredDataKey key = createKey(dana);
