@@ -253,8 +253,11 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         }
         if (!request.dryRun()) {
             long resumeNext = next;
+            // Holds that moved during the run may have deferred events as held under a hold the start did not see:
+            // the saved fingerprint must then differ from any the next run computes, so that it looks at them again.
+            String holdsSeen = judge.holdsMoved ? HOLDS_MOVED_DURING_RUN : holdsNow;
             transactions.inTransaction(() -> {
-                purge.saveCursor(tenant, resumeNext, holdsNow);
+                purge.saveCursor(tenant, resumeNext, holdsSeen);
                 return null;
             });
         }
@@ -284,6 +287,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         private final List<LegalHold> tenantHolds;
         private final Instant now;
         private final TenantOutcome outcome;
+        /** Whether a batch's own read of the holds found other holds than the run's start did. */
+        boolean holdsMoved;
 
         Judge(TenantId tenant, RunJobCommand request, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
                 Instant now, TenantOutcome outcome) {
@@ -322,6 +327,9 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                 // Holds are read again in the purge's own transaction: one placed since the candidates were judged
                 // keeps its events (the database function refuses held events as well).
                 List<LegalHold> current = holds.active(tenant);
+                if (!holdsFingerprint(current).equals(holdsFingerprint(tenantHolds))) {
+                    holdsMoved = true;
+                }
                 Set<EventId> stillFree = new LinkedHashSet<>();
                 for (PurgeCandidate candidate : released) {
                     if (current.stream().anyMatch(hold -> hold.covers(candidate.subject()))) {
@@ -357,6 +365,9 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
     }
 
     /** Names the tenant's active holds, so a run can tell whether they changed since the previous one. */
+    /** Never a fingerprint of a set of holds (those are "none" or hex): forces the next run to look again. */
+    static final String HOLDS_MOVED_DURING_RUN = "moved-during-run";
+
     static String holdsFingerprint(List<LegalHold> activeHolds) {
         return activeHolds.stream().map(hold -> hold.id().toString()).sorted()
                 .reduce((a, b) -> a + "," + b).map(PurgeEventsService::sha256Hex).orElse("none");

@@ -392,6 +392,34 @@ class PurgeEventsServiceTest {
     }
 
     @Test
+    void anEventHeldByAHoldPlacedDuringARunIsPurgedByTheNextRunAfterItsRelease() {
+        AuditEvent held = logged("C-9", 400);
+        AuditEvent free = logged("C-1", 400);
+        logged("C-2", 400); // not archived: its month cannot be dropped whole, so the events are judged one by one
+        segments.archive(ACME, 0, 2, KEEP, NOW.minusSeconds(60));
+        HoldId placed = new HoldId(UUID.randomUUID());
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        PurgeEventsPort placingDuringTheRun = after(PurgeEventsPort.class, catalog, "purgeCandidates", () -> {
+            if (once.compareAndSet(false, true)) {
+                holds.seed(LegalHold.place(placed, ACME, new HoldCriteria(null, "case", "C-9", null, null, null),
+                        "CASE", "litigation", "counsel", NOW));
+            }
+        });
+
+        service(100, RetentionPolicies.onlyDefault(DEFAULT_POLICY), catalog, placingDuringTheRun)
+                .run(RunJobCommand.scheduled());
+        assertThat(log.isHot(held.id())).as("kept by the hold placed mid-run").isTrue();
+        assertThat(log.isHot(free.id())).isFalse();
+
+        // Released before the next run, which starts with the same holds as the first did (none).
+        holds.seed(transactions.inTransaction(() -> holds.find(placed)).orElseThrow()
+                .release("counsel", NOW, "settled"));
+        service(100).run(RunJobCommand.scheduled());
+
+        assertThat(log.isHot(held.id())).as("looked at again and purged").isFalse();
+    }
+
+    @Test
     void aHoldPlacedWhileAMonthWasJudgedKeepsTheMonthWholeAndTheHeldEventHot() {
         AuditEvent held = logged("C-9", 45);
         AuditEvent free = logged("C-1", 45);
