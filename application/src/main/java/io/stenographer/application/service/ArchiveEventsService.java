@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The archive job. Per tenant, in index order, it copies the longest run of integrated events whose archive copy is
@@ -140,7 +141,9 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     private void archiveTenant(TenantId tenant, RunJobCommand request, JobRun run, TenantOutcome outcome) {
         Instant now = clock.instant();
         RetentionPolicies tenantPolicies = transactions.inTransaction(() -> policies.forTenant(tenant));
-        List<LegalHold> tenantHolds = transactions.inTransaction(() -> holds.active(tenant));
+        // Read each time a store flag is decided, not once per run: a run uploads for minutes, and a hold released
+        // meanwhile (whose release cleared its flags) must not be set again, nor one placed meanwhile be missed.
+        Supplier<List<LegalHold>> tenantHolds = () -> transactions.inTransaction(() -> holds.active(tenant));
         Optional<PublishedCheckpoint> latest = transactions.inTransaction(() -> log.latestCheckpoint(tenant));
         if (latest.isEmpty()) {
             return;
@@ -169,7 +172,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     }
 
     private void archiveSegments(TenantId tenant, RunJobCommand request, TenantOutcome outcome,
-            PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
+            PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, Supplier<List<LegalHold>> tenantHolds,
             Instant now) {
         long next = transactions.inTransaction(() -> catalog.archivedUpTo(tenant));
         while (next < checkpoint.treeSize() && outcome.segments.size() < maxSegmentsPerTenant) {
@@ -269,13 +272,14 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         return Optional.of(new PlannedSegment(manifest, object, index, subjects));
     }
 
-    private SegmentManifest upload(PlannedSegment planned, List<LegalHold> tenantHolds) {
+    private SegmentManifest upload(PlannedSegment planned, Supplier<List<LegalHold>> tenantHolds) {
         SegmentManifest manifest = planned.manifest();
         StoredObject stored = archive.put(manifest.objectKey(), planned.object(), manifest.objectSha256(),
                 manifest.retainUntil());
         requireConfirmed(stored, manifest.objectSha256(), manifest.retainUntil());
         putManifest(manifest);
-        boolean held = tenantHolds.stream().anyMatch(hold -> planned.subjects().stream().anyMatch(hold::covers));
+        boolean held = tenantHolds.get().stream()
+                .anyMatch(hold -> planned.subjects().stream().anyMatch(hold::covers));
         // All three read back: lock, checksum (above) and the legal-hold state this segment must carry.
         requireHold(held ? archive.setLegalHold(manifest.objectKey(), true) : stored, held);
         transactions.inTransaction(() -> {
@@ -290,7 +294,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
      * adopted only if it is sound (checksum, every leaf hash against the log, range root) and locked.
      */
     private SegmentManifest adopt(TenantId tenant, String key, long from, StoredObject stored,
-            PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, List<LegalHold> tenantHolds,
+            PublishedCheckpoint checkpoint, RetentionPolicies tenantPolicies, Supplier<List<LegalHold>> tenantHolds,
             Instant now) {
         byte[] object = readAll(archive.open(key));
         List<SegmentEntry> entries;
@@ -343,7 +347,8 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
             index.add(new ArchivedEvent(entry.index(), entry.event().id(), entry.leafHash(), subject,
                     entry.event().content().outcome().wireName()));
         }
-        if (tenantHolds.stream().anyMatch(hold -> subjects.stream().anyMatch(hold::covers)) && !locked.legalHold()) {
+        if (!locked.legalHold() && tenantHolds.get().stream()
+                .anyMatch(hold -> subjects.stream().anyMatch(hold::covers))) {
             requireHold(archive.setLegalHold(key, true), true);
         }
         SegmentManifest adopted = manifest;
@@ -372,9 +377,9 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
     }
 
     /** Turns the archive's legal hold on for every live segment an active hold covers; returns how many changed. */
-    private int applyHolds(TenantId tenant, List<LegalHold> tenantHolds) {
+    private int applyHolds(TenantId tenant, Supplier<List<LegalHold>> tenantHolds) {
         int changed = 0;
-        for (LegalHold hold : tenantHolds) {
+        for (LegalHold hold : tenantHolds.get()) {
             Set<String> keys = transactions.inTransaction(() -> catalog.liveSegmentsMatching(tenant, hold.criteria()));
             for (String key : keys) {
                 Optional<StoredObject> stored = archive.describe(key);

@@ -1,5 +1,7 @@
 package io.stenographer.application.service;
 
+import io.stenographer.application.port.out.ArchiveSegmentsPort;
+
 import io.stenographer.application.port.in.ArchiveTenantOutcome;
 import io.stenographer.application.port.in.JobOutcome;
 import io.stenographer.application.port.in.JobRun;
@@ -590,6 +592,53 @@ class ArchiveEventsServiceTest {
         assertThat(archive.legalHold(SEGMENT_0)).isFalse();
         assertThat(archive.legalHold(segment1)).isTrue();
         assertThat(archive.holdChanges()).containsExactly(segment1 + "=ON");
+    }
+
+    @Test
+    void aHoldReleasedDuringARunIsNotSetOnTheSegmentsUploadedAfterIt() {
+        logged(ACME, "case.view", "C-1", 60);
+        logged(ACME, "case.view", "C-7", 60);
+        checkpoint(ACME);
+        LegalHold hold = LegalHold.place(new HoldId(UUID.randomUUID()), ACME,
+                new HoldCriteria(null, "case", "C-7", null, null, null), "CASE-7", "litigation", "counsel",
+                NOW.minus(Duration.ofDays(1)));
+        holds.seed(hold);
+        // The hold is released once the first segment is stored, while the run goes on.
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        ArchiveSegmentsPort releasingAfterFirstPut = (ArchiveSegmentsPort) java.lang.reflect.Proxy.newProxyInstance(
+                ArchiveSegmentsPort.class.getClassLoader(), new Class<?>[] {ArchiveSegmentsPort.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(archive, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("put") && released.compareAndSet(false, true)) {
+                        holds.seed(hold.release("counsel", NOW, "settled"));
+                    }
+                    return result;
+                });
+        ArchiveEventsService racing = new ArchiveEventsService(log, catalog, releasingAfterFirstPut, policies, holds,
+                selfAudit, new JobRuns(runs, locks, transactions, clock, runIds), transactions, clock,
+                new ArchiveEventsService.SegmentLimits(1, maxSegmentBytes), 10, RetentionRules.DEFAULT_MINIMUM_LOCK,
+                new ReportArchiveProgressPort() {
+                    @Override
+                    public void lag(TenantId tenant, Duration lag) {
+                    }
+
+                    @Override
+                    public void archived(TenantId tenant, long count) {
+                    }
+                });
+
+        JobRun run = racing.run(RunJobCommand.scheduled());
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.SUCCEEDED);
+        assertThat(released).isTrue();
+        // Its flag would stay for good: only a release clears flags, and this release came first.
+        assertThat(archive.legalHold(SegmentKeys.segmentKey(ACME, 1))).isFalse();
+        assertThat(archive.holdChanges()).isEmpty();
     }
 
     @Test
