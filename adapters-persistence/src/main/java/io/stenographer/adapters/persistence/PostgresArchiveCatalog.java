@@ -103,13 +103,14 @@ public class PostgresArchiveCatalog implements CatalogSegmentsPort {
     }
 
     @Override
-    public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, int limit) {
+    public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, long fromIndex, int limit) {
         return jdbc.query(SEGMENT + """
-                 WHERE s.tenant = ? AND s.retain_until <= ? AND d.object_key IS NULL
+                 WHERE s.tenant = ? AND s.retain_until <= ? AND d.object_key IS NULL AND s.from_index >= ?
                 ORDER BY s.from_index LIMIT ?""", ps -> {
             ps.setString(1, tenant.value());
             ps.setTimestamp(2, Timestamp.from(now));
-            ps.setInt(3, limit);
+            ps.setLong(3, fromIndex);
+            ps.setInt(4, limit);
         }, PostgresArchiveCatalog::segment);
     }
 

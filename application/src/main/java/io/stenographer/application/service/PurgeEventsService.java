@@ -72,6 +72,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
 
     static final String PURGE_RUN = "purge.run";
     static final String SEGMENT_DELETED = "archive.segment.deleted";
+    /** Expired segments judged per page. */
+    static final int SEGMENT_PAGE = 1_000;
     private static final int PARTITION_PAGE = 1_000;
 
     private final CatalogSegmentsPort catalog;
@@ -382,10 +384,27 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
         }
     }
 
+    /**
+     * Every segment past its catalogued retention, page by page: kept ones (held, lengthened, still hot) stay in the
+     * list for good, so a run must not stop at the first page of them.
+     */
     private void deleteExpiredSegments(TenantId tenant, RunJobCommand request, JobRun run,
             RetentionPolicies tenantPolicies, Instant now, TenantOutcome outcome) {
-        List<ArchivedSegment> expired = transactions.inTransaction(
-                () -> catalog.segmentsPastRetention(tenant, now, 1_000));
+        long from = 0;
+        while (true) {
+            long pageFrom = from;
+            List<ArchivedSegment> expired = transactions.inTransaction(
+                    () -> catalog.segmentsPastRetention(tenant, now, pageFrom, SEGMENT_PAGE));
+            if (expired.isEmpty()) {
+                return;
+            }
+            deleteExpiredSegments(tenant, request, run, tenantPolicies, now, outcome, expired);
+            from = expired.get(expired.size() - 1).manifest().to();
+        }
+    }
+
+    private void deleteExpiredSegments(TenantId tenant, RunJobCommand request, JobRun run,
+            RetentionPolicies tenantPolicies, Instant now, TenantOutcome outcome, List<ArchivedSegment> expired) {
         for (ArchivedSegment segment : expired) {
             String key = segment.manifest().objectKey();
             List<RetentionSubject> subjects = transactions.inTransaction(() -> catalog.subjectsOf(key));

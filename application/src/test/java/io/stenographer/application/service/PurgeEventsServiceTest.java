@@ -374,6 +374,28 @@ class PurgeEventsServiceTest {
     }
 
     @Test
+    void anExpiredSegmentBehindAFullPageOfKeptOnesIsStillDeleted() {
+        List<AuditEvent> held = new ArrayList<>();
+        for (int i = 0; i < PurgeEventsService.SEGMENT_PAGE; i++) {
+            held.add(logged("C-7", 400));
+        }
+        AuditEvent free = logged("C-1", 400);
+        for (int i = 0; i <= PurgeEventsService.SEGMENT_PAGE; i++) {
+            segments.archive(ACME, i, i + 1, EXPIRED, NOW.minusSeconds(60));
+        }
+        held.forEach(this::purgeNow);
+        purgeNow(free);
+        holdCase("C-7"); // keeps the first page of expired segments for as long as it lasts
+
+        JobRun run = service(100).run(RunJobCommand.scheduled());
+
+        String last = SegmentKeys.segmentKey(ACME, PurgeEventsService.SEGMENT_PAGE);
+        assertThat(archive.deleted()).containsExactly(last, SegmentKeys.manifestKey(last));
+        assertThat(acme(run).segmentsDeleted()).isEqualTo(1);
+        assertThat(acme(run).segmentsKept()).isEqualTo(PurgeEventsService.SEGMENT_PAGE);
+    }
+
+    @Test
     void aHoldPlacedAfterAnExpiredSegmentWasJudgedKeepsItsArchiveCopy() {
         AuditEvent held = logged("C-7", 400);
         SegmentManifest segment = segments.archive(ACME, 0, 1, EXPIRED, NOW.minusSeconds(60));

@@ -43,8 +43,11 @@ public interface CatalogSegmentsPort {
     /** Where an archived event lives, if it was archived. */
     Optional<ArchivedEventRef> archivedEvent(EventId id);
 
-    /** Segments of the tenant whose retain-until date has passed and whose copy still exists. */
-    List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, int limit);
+    /**
+     * Segments of the tenant whose retain-until date has passed and whose copy still exists, in log order, those
+     * starting at or after {@code fromIndex} (a page: the next one starts after the last one's end).
+     */
+    List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, long fromIndex, int limit);
 
     /** Segments of the tenant that hold at least one event the criteria match (copy not deleted). */
     Set<String> liveSegmentsMatching(TenantId tenant, HoldCriteria criteria);

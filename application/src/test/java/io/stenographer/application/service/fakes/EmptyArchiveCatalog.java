@@ -50,7 +50,7 @@ public final class EmptyArchiveCatalog implements CatalogSegmentsPort {
     }
 
     @Override
-    public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, int limit) {
+    public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, long fromIndex, int limit) {
         return List.of();
     }
 

@@ -147,10 +147,11 @@ public final class InMemoryArchiveCatalog implements CatalogSegmentsPort, PurgeE
     }
 
     @Override
-    public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, int limit) {
+    public List<ArchivedSegment> segmentsPastRetention(TenantId tenant, Instant now, long fromIndex, int limit) {
         requireTransaction();
         return ofTenant(tenant)
-                .filter(r -> r.deletedAt() == null && !r.manifest().retainUntil().isAfter(now))
+                .filter(r -> r.deletedAt() == null && !r.manifest().retainUntil().isAfter(now)
+                        && r.manifest().from() >= fromIndex)
                 .sorted(Comparator.comparingLong(r -> r.manifest().from()))
                 .limit(limit)
                 .map(r -> new ArchivedSegment(r.manifest(), null))
