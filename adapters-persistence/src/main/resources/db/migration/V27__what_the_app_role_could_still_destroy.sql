@@ -128,6 +128,35 @@ $$;
 REVOKE ALL ON FUNCTION stenographer_hold_covers(text, text, text, text, timestamptz, timestamptz, text, text, text,
     text, timestamptz) FROM PUBLIC;
 
+-- The unreleased hold of the tenant, oldest first, that keeps a report file (the rule of V19's purge): its period
+-- overlaps the report's [from, to), read from the report's request; an unreadable period is the whole of time.
+CREATE FUNCTION stenographer_hold_keeping_report(p_tenant text, p_parameters text)
+    RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path = ${flyway:defaultSchema}, pg_temp AS
+$$
+DECLARE
+    period_from timestamptz;
+    period_to timestamptz;
+BEGIN
+    BEGIN
+        period_from := coalesce((p_parameters::jsonb ->> 'from')::timestamptz, '-infinity');
+        period_to := coalesce((p_parameters::jsonb ->> 'to')::timestamptz, 'infinity');
+    EXCEPTION WHEN OTHERS THEN
+        period_from := '-infinity';
+        period_to := 'infinity';
+    END;
+    RETURN (SELECT h.id FROM legal_hold h
+            WHERE h.tenant = p_tenant
+              AND NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id)
+              AND (h.occurred_from IS NULL OR h.occurred_from < period_to)
+              AND (h.occurred_to IS NULL OR h.occurred_to > period_from)
+            ORDER BY h.placed_at
+            LIMIT 1);
+END;
+$$;
+REVOKE ALL ON FUNCTION stenographer_hold_keeping_report(text, text) FROM PUBLIC;
+
 -- As V23, except: the keys are locked first and the holds then (5. below), and a hold refuses the erasure when it
 -- names the subject, covers an event found by the subject's id, or covers any event, hot or archived, with a value
 -- under the keys to be destroyed. And: a hold that keeps a report file whose key the erasure would destroy (a
@@ -146,8 +175,6 @@ DECLARE
     report_key_ids uuid[];
     holding uuid;
     report record;
-    period_from timestamptz;
-    period_to timestamptz;
 BEGIN
     IF p_subject_field NOT IN ('actor.id', 'resource.id') THEN
         RAISE EXCEPTION 'stenographer: unknown subject field %', p_subject_field USING ERRCODE = 'check_violation';
@@ -201,20 +228,7 @@ BEGIN
         FOR UPDATE OF k) reports;
     FOR report IN SELECT j.id, j.tenant, j.parameters FROM report_personal_data r JOIN report_job j ON j.id = r.report_id
                   WHERE r.key_id = ANY (report_key_ids) ORDER BY j.id LOOP
-        BEGIN
-            period_from := coalesce((report.parameters::jsonb ->> 'from')::timestamptz, '-infinity');
-            period_to := coalesce((report.parameters::jsonb ->> 'to')::timestamptz, 'infinity');
-        EXCEPTION WHEN OTHERS THEN
-            period_from := '-infinity';
-            period_to := 'infinity';
-        END;
-        SELECT h.id INTO holding FROM legal_hold h
-        WHERE h.tenant = report.tenant
-          AND NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id)
-          AND (h.occurred_from IS NULL OR h.occurred_from < period_to)
-          AND (h.occurred_to IS NULL OR h.occurred_to > period_from)
-        ORDER BY h.placed_at
-        LIMIT 1;
+        holding := stenographer_hold_keeping_report(report.tenant, report.parameters);
         IF holding IS NOT NULL THEN
             RAISE EXCEPTION 'stenographer: legal hold % keeps report %, which holds values of this data subject',
                 holding, report.id
@@ -321,8 +335,6 @@ DECLARE
     file report_file%ROWTYPE;
     job report_job%ROWTYPE;
     floor_period interval;
-    period_from timestamptz;
-    period_to timestamptz;
 BEGIN
     -- One purge of a file at a time (the row lock), so two runs cannot both pass the checks.
     SELECT * INTO file FROM report_file WHERE report_id = p_report_id FOR UPDATE;
@@ -339,20 +351,8 @@ BEGIN
             floor_period, file.stored_at USING ERRCODE = 'check_violation';
     END IF;
     SELECT * INTO job FROM report_job WHERE id = p_report_id;
-    BEGIN
-        period_from := coalesce((job.parameters::jsonb ->> 'from')::timestamptz, '-infinity');
-        period_to := coalesce((job.parameters::jsonb ->> 'to')::timestamptz, 'infinity');
-    EXCEPTION WHEN OTHERS THEN
-        -- An unreadable period is the whole of time: every hold of the tenant keeps the file.
-        period_from := '-infinity';
-        period_to := 'infinity';
-    END;
     LOCK TABLE legal_hold, legal_hold_release IN SHARE MODE;
-    IF EXISTS (SELECT 1 FROM legal_hold h
-               WHERE h.tenant = job.tenant
-                 AND NOT EXISTS (SELECT 1 FROM legal_hold_release r WHERE r.hold_id = h.id)
-                 AND (h.occurred_from IS NULL OR h.occurred_from < period_to)
-                 AND (h.occurred_to IS NULL OR h.occurred_to > period_from)) THEN
+    IF stenographer_hold_keeping_report(job.tenant, job.parameters) IS NOT NULL THEN
         RAISE EXCEPTION 'stenographer: report file % is kept by a legal hold over its period', p_report_id
             USING ERRCODE = 'check_violation';
     END IF;
