@@ -122,6 +122,17 @@ class ManageRetentionPoliciesServiceTest {
     }
 
     @Test
+    void aPeriodEqualFromTheReferenceDayButShorterFromOthersIsAShortening() {
+        applied(service.create(create(admin, ACME, "P30D", "P3653D")));
+
+        // Ten years from 2000-01-01 hold three leap days (3,653 days), but from 2001 only two: records received
+        // then would go a day sooner.
+        assertThat(service.create(create(admin, ACME, "P30D", "P10Y")).awaitingApproval()).isPresent();
+        assertThat(transactions.inTransaction(() -> stored.active(ACME))).singleElement()
+                .satisfies(p -> assertThat(p.retainFor()).isEqualTo(RetentionPeriod.parse("P3653D")));
+    }
+
+    @Test
     void aNewMoreSpecificIdThatKeepsLessThanTheBroaderPolicyItOverridesNeedsASecondAdmin() {
         applied(service.create(create(admin, ACME, "P30D", "P10Y")));
         PolicyId views = PolicyId.of("case-views");

@@ -213,6 +213,25 @@ class AppRoleForgeryAttackTest {
     }
 
     @Test
+    void aVersionShorterFromSomeDaysThoughEqualFromTheReferenceDayNeedsAnApprovedProposal() throws SQLException {
+        TenantId tenant = seededTenant();
+        forgeSelfAudit(tenant, "retention.policy.created", 1);
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            statement.execute("SELECT stenographer_add_retention_policy_version('" + tenant + "', 'cases', 1, NULL, NULL,"
+                    + " 'P1D', 'P31D', 'statute', 'admin-a', now(), NULL, NULL, NULL)");
+        }
+        forgeSelfAudit(tenant, "retention.policy.created", 2);
+        // From 2000-01-01 both are 31 days; from 1 February a month is 28 or 29: some records would go sooner.
+        assertRefusedAsApp("needs an approved proposal", "SELECT stenographer_add_retention_policy_version('" + tenant
+                + "', 'cases', 2, NULL, NULL, 'P1D', 'P1M', 'statute', 'insider', now(), NULL, NULL, NULL)");
+        try (Connection app = appConnection(); Statement statement = app.createStatement()) {
+            // Longer from every day: no approval needed.
+            statement.execute("SELECT stenographer_add_retention_policy_version('" + tenant + "', 'cases', 2, NULL,"
+                    + " NULL, 'P1D', 'P32D', 'statute', 'admin-a', now(), NULL, NULL, NULL)");
+        }
+    }
+
+    @Test
     void aProposedNewIdIsStoredOnlyAsProposedAndWithASecondAdminsApproval() throws SQLException {
         // A new id can shorten retention by taking events over from a longer policy (the service's judgment, V11):
         // once proposed, the database holds the version to its proposal and to a second admin.

@@ -23,7 +23,7 @@ public record RetentionFloor(RetentionPeriod global, Map<TenantId, RetentionPeri
     /** Throws a violation of {@code retainFor} when the period is below the tenant's minimum. */
     public void check(TenantId tenant, RetentionPeriod retainFor) {
         RetentionPeriod minimum = minimumFor(tenant);
-        if (retainFor.isShorterThan(minimum)) {
+        if (retainFor.isShorterOnSomeDayThan(minimum)) {
             throw new FieldViolation("retainFor", "must be at least " + minimum.iso()
                     + ", the configured minimum retention for tenant " + tenant + "; was " + retainFor.iso());
         }

@@ -143,6 +143,26 @@ public record RetentionPeriod(Period date, Duration time) implements Comparable<
         return compareTo(other) < 0;
     }
 
+    /** Days in a four-year cycle: every length of month, leap February included, as a start. */
+    static final int CYCLE_DAYS = 4 * 365 + 1;
+
+    /**
+     * Whether this period, added to some day, ends before {@code other} added to the same day: whether replacing
+     * {@code other} by this keeps some record for less time. {@code P1M} is shorter than {@code P31D} from 1 February
+     * though they compare as equal, and {@code P1Y} shorter than {@code P366D} from any day outside a leap year.
+     * Judged from every day of a four-year cycle from {@link #REFERENCE}, in UTC (the rule of the database's
+     * {@code stenographer_retention_shortens}, V28).
+     */
+    public boolean isShorterOnSomeDayThan(RetentionPeriod other) {
+        for (int day = 0; day < CYCLE_DAYS; day++) {
+            Instant start = REFERENCE.plus(Duration.ofDays(day));
+            if (addTo(start).isBefore(other.addTo(start))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return iso();

@@ -74,7 +74,7 @@ public final class RetentionShortenings {
                         type == null ? null : UNNAMED, ANY_TIME, ANY_TIME);
                 RetentionPolicy now = before.resolve(example);
                 RetentionPolicy next = after.resolve(example);
-                if (next.retainFor().isShorterThan(now.retainFor())) {
+                if (next.retainFor().isShorterOnSomeDayThan(now.retainFor())) {
                     found.add(new Shortening(action, type, now, next));
                 }
             }

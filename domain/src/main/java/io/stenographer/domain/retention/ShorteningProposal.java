@@ -26,8 +26,8 @@ public record ShorteningProposal(UUID id, RetentionPolicy proposed, int baseVers
         }
     }
 
-    /** True when {@code next} would keep records for less time than {@code current}. */
+    /** True when {@code next} would keep some record for less time than {@code current}. */
     public static boolean shortens(RetentionPolicy current, RetentionPeriod nextRetainFor) {
-        return current != null && current.isActive() && nextRetainFor.isShorterThan(current.retainFor());
+        return current != null && current.isActive() && nextRetainFor.isShorterOnSomeDayThan(current.retainFor());
     }
 }

@@ -110,6 +110,20 @@ class RetentionPeriodTest {
         assertThat(RetentionPeriod.parse("P90D").isShorterThan(RetentionPeriod.parse("P3M"))).isTrue();
     }
 
+    @Test
+    void aPeriodIsShorterWhenItEndsEarlierFromAnyDayNotOnlyFromTheReference() {
+        // Equal from 2000-01-01, yet from 1 February a month is 28 or 29 days, and most years have 365 days.
+        assertThat(RetentionPeriod.parse("P1M").isShorterOnSomeDayThan(RetentionPeriod.parse("P31D"))).isTrue();
+        assertThat(RetentionPeriod.parse("P1Y").isShorterOnSomeDayThan(RetentionPeriod.parse("P366D"))).isTrue();
+        assertThat(RetentionPeriod.parse("P7Y").isShorterOnSomeDayThan(RetentionPeriod.parse("P2557D"))).isTrue();
+        assertThat(RetentionPeriod.parse("P31D").isShorterOnSomeDayThan(RetentionPeriod.parse("P1M"))).isFalse();
+        assertThat(RetentionPeriod.parse("P365D").isShorterOnSomeDayThan(RetentionPeriod.parse("P1Y"))).isTrue();
+        assertThat(RetentionPeriod.parse("P1Y").isShorterOnSomeDayThan(RetentionPeriod.parse("P12M"))).isFalse();
+        assertThat(RetentionPeriod.parse("P1D").isShorterOnSomeDayThan(RetentionPeriod.parse("PT24H"))).isFalse();
+        assertThat(RetentionPeriod.parse("P90D").isShorterOnSomeDayThan(RetentionPeriod.parse("P3M"))).isTrue();
+        assertThat(RetentionPeriod.parse("P92D").isShorterOnSomeDayThan(RetentionPeriod.parse("P3M"))).isFalse();
+    }
+
     @Property
     void canonicalTextRoundTripsAndLongerNumbersAreNeverShorter(
             @ForAll @IntRange(min = 0, max = 500) int years, @ForAll @IntRange(min = 0, max = 40) int months,
