@@ -1,9 +1,11 @@
 package io.stenographer.bootstrap.events;
 
+import io.stenographer.adapters.persistence.DurableDatabaseGuard;
 import io.stenographer.adapters.persistence.PostgresArchiveCatalog;
 import io.stenographer.adapters.persistence.PostgresEventStore;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresPersonalData;
+import io.stenographer.application.port.in.DurabilityLost;
 import io.stenographer.application.port.in.GetEventUseCase;
 import io.stenographer.application.port.in.QueryEventsUseCase;
 import io.stenographer.application.port.in.RecordEventsUseCase;
@@ -19,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -31,9 +34,18 @@ public class EventsConfiguration {
     RecordEventsUseCase recordEvents(PostgresEventStore store, TransactionRunner transactions, Clock clock,
             RandomGenerator random,
             @ConfigProperty(name = "stenographer.ingest.max-future-skew", defaultValue = "PT5M")
-            Duration maxFutureSkew, PersonalDataVault vault, PostgresPersonalData personalData) {
-        return new RecordEventsService(store, store, transactions, clock, random, maxFutureSkew, vault,
-                personalData);
+            Duration maxFutureSkew, PersonalDataVault vault, PostgresPersonalData personalData,
+            DurableDatabaseGuard durability) {
+        RecordEventsService service = new RecordEventsService(store, store, transactions, clock, random,
+                maxFutureSkew, vault, personalData);
+        // A receipt promises the commit is on disk: while the last check found otherwise, nothing is accepted.
+        return command -> {
+            List<String> violations = durability.violations();
+            if (!violations.isEmpty()) {
+                throw new DurabilityLost(violations);
+            }
+            return service.record(command);
+        };
     }
 
     @Produces

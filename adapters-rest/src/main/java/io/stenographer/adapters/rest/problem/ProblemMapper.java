@@ -4,6 +4,7 @@ import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.stenographer.application.port.in.DurabilityLost;
 import io.stenographer.application.port.in.EventNotFound;
 import io.stenographer.application.port.in.EventPastRetention;
 import io.stenographer.application.port.in.FourEyesRequired;
@@ -122,6 +123,14 @@ public class ProblemMapper {
         return Response.fromResponse(respond(ProblemResponse.of(ProblemType.TOO_MANY_REPORTS, e.getMessage())))
                 .header(HttpHeaders.RETRY_AFTER, "30")
                 .build();
+    }
+
+    /** Ingest refused while the database's durability settings are off (found after the start): loud in the log. */
+    @ServerExceptionMapper
+    public Response durabilityLost(DurabilityLost e) {
+        LOG.errorf("answering 503: %s", e.getMessage());
+        return unavailable("the service cannot promise that a stored event survives a crash just now, so nothing was"
+                + " stored; retry later");
     }
 
     @ServerExceptionMapper
