@@ -1,6 +1,7 @@
 package io.stenographer.domain.report;
 
 import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.PersonalField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * Rule {@value #ID}: sensitive actions (matching the configured patterns) that carry no stated reason.
  * "No reason" means the event has no {@code reason}, or one that is only whitespace (ingest refuses
- * blank reasons, so the second case only arises from older or imported data). One finding per actor.
+ * blank reasons, so the second case only arises from older or imported data). A reason the tenant's data policy
+ * makes personal is not in the event's content but committed beside it: that event has one. One finding per actor.
  */
 final class UnjustifiedAccessRule implements ReportRule {
 
@@ -19,7 +21,10 @@ final class UnjustifiedAccessRule implements ReportRule {
 
     static boolean noReason(AuditEvent event) {
         String reason = event.content().reason();
-        return reason == null || reason.isBlank();
+        if (reason == null) {
+            return event.personal().get(PersonalField.REASON) == null;
+        }
+        return reason.isBlank();
     }
 
     @Override

@@ -118,4 +118,27 @@ class ReportPersonalDataTest {
         assertThat(lying.failures()).anySatisfy(failure -> assertThat(failure)
                 .contains("the value of actor.displayName does not open the event's commitment"));
     }
+
+    @Test
+    void anEventWhoseReasonIsCommittedHasAReasonForTheUnjustifiedAccessRule() throws Exception {
+        // The tenant makes reason personal: the stored event holds its commitment, not the text.
+        DataPolicy reasonPersonal = DataPolicy.of(List.of("reason"), "actor.id");
+        AuditEvent plain = log.add("ann", "case.view", "C-1", Outcome.SUCCESS, "court order 7", ReportFixture.T0,
+                null);
+        log.events.remove(plain);
+        DataPolicy.Separation separated = reasonPersonal.separate(plain.content(), () -> new byte[32],
+                io.stenographer.domain.privacy.TestPseudonyms.FIXED_KEY);
+        log.events.add(AuditEvent.record(EventId.newTimeOrdered(ReportFixture.T0, new SplittableRandom(1)),
+                plain.receivedAt(), plain.submittedBy(), separated.committedDraft(), separated.commitments()));
+        assertThat(log.events.get(0).content().reason()).isNull();
+        log.add("ben", "case.view", "C-2", Outcome.SUCCESS, null, ReportFixture.T0.plusSeconds(1), null);
+
+        ReportParameters parameters = ReportParameters.fromJson(ReportType.UNJUSTIFIED_ACCESS, ReportRulesTest.json(
+                "{\"from\":\"2026-03-01T00:00:00Z\",\"to\":\"2026-03-02T00:00:00Z\","
+                        + "\"sensitiveActions\":[\"*.view\"]}"));
+        ReportFixture.Built built = log.build(ReportType.UNJUSTIFIED_ACCESS, parameters, ReportFormat.JSON, null);
+
+        assertThat(built.entries()).extracting(ReportEntry::index).containsExactly(1L);
+        assertThat(built.document().findings()).extracting(Finding::subject).containsExactly("ben");
+    }
 }
