@@ -41,6 +41,26 @@ final class Jdbc {
         });
     }
 
+    /** Hands each row to {@code consumer} as it is read, keeping none (for results too large to collect). */
+    void each(String sql, Binder binder, RowConsumer consumer) {
+        session.doReturningWork((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(rs);
+                    }
+                }
+                return null;
+            }
+        });
+    }
+
+    @FunctionalInterface
+    interface RowConsumer {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
     <T> Optional<T> first(String sql, Binder binder, RowReader<T> reader) {
         List<T> rows = query(sql, binder, reader);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));

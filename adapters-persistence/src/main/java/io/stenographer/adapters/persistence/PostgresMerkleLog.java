@@ -442,25 +442,34 @@ public class PostgresMerkleLog implements LoadPendingEventsPort, AppendLogPort, 
     }
 
     @Override
-    public long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize) {
+    public long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize, int limit) {
         // Hot events through the time index and their unique leaf; purged ones through archived_event's time index,
-        // which keeps their index. An event both hot and archived counts once.
-        List<Long> indices = jdbc.query("""
+        // which keeps their index. An event both hot and archived counts once. Collected unboxed: a period may hold
+        // millions.
+        long[][] indices = {new long[1024]};
+        int[] count = {0};
+        jdbc.each("""
                 SELECT l.leaf_index FROM audit_event e JOIN log_leaf l ON l.event_id = e.id AND l.tenant = e.tenant
                 WHERE e.tenant = ? AND e.occurred_at >= ? AND e.occurred_at < ? AND l.leaf_index < ?
                 UNION
                 SELECT a.log_index FROM archived_event a
                 WHERE a.tenant = ? AND a.occurred_at >= ? AND a.occurred_at < ? AND a.log_index < ?
-                ORDER BY 1""", ps -> {
+                ORDER BY 1 LIMIT ?""", ps -> {
             for (int offset : new int[] {0, 4}) {
                 ps.setString(offset + 1, tenant.value());
                 ps.setTimestamp(offset + 2, Timestamp.from(from));
                 ps.setTimestamp(offset + 3, Timestamp.from(to));
                 ps.setLong(offset + 4, treeSize);
             }
+            ps.setInt(9, limit);
             ps.setFetchSize(10_000);
-        }, rs -> rs.getLong(1));
-        return indices.stream().mapToLong(Long::longValue).toArray();
+        }, rs -> {
+            if (count[0] == indices[0].length) {
+                indices[0] = java.util.Arrays.copyOf(indices[0], indices[0].length * 2);
+            }
+            indices[0][count[0]++] = rs.getLong(1);
+        });
+        return java.util.Arrays.copyOf(indices[0], count[0]);
     }
 
     @Override

@@ -91,6 +91,8 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
     private final Clock clock;
     private final DeriveReportSecretPort secrets;
     private final long maxEvents;
+    /** How many events of its period a report may read for each one it may select. */
+    static final long PERIOD_EVENTS_PER_SELECTED = 10;
     private final long pdfMaxRows;
     private final Claiming claiming;
     private final PersonalDataVault vault;
@@ -307,8 +309,15 @@ public final class GenerateReportsService implements GenerateReportsUseCase {
         long unavailable = 0;
         ArchivedEventReader.IndexCursor fromArchive = archived.cursor(job.tenant());
         // Every report has a period on occurredAt, and nothing outside it can count: only its events are read.
+        // At most ten times the event limit is read: the indices are held in memory and every event of the period is
+        // read and spooled before the filters have chosen; a period beyond that fails before any of it.
+        int periodLimit = (int) Math.min(Integer.MAX_VALUE - 1L, maxEvents * PERIOD_EVENTS_PER_SELECTED);
         long[] inPeriod = transactions.inTransaction(() -> log.leafIndicesOccurredIn(job.tenant(),
-                job.parameters().from(), job.parameters().to(), job.treeSize()));
+                job.parameters().from(), job.parameters().to(), job.treeSize(), periodLimit + 1));
+        if (inPeriod.length > periodLimit) {
+            throw new ReportTooLarge("the report's period holds more than " + periodLimit + " events (ten times the"
+                    + " limit of " + maxEvents + " a report may select); narrow the period");
+        }
         for (int start = 0; start < inPeriod.length; start += CHUNK) {
             checkClaim(stillClaimed);
             for (LoadLogPort.LeafWithEvent row : chunk(job, inPeriod, start, fromArchive)) {

@@ -142,6 +142,19 @@ class GenerateReportsServiceTest {
     }
 
     @Test
+    void aPeriodHoldingMoreThanTenTimesTheLimitFailsBeforeAnyEventIsRead() {
+        seed(30);
+        ReportJob job = queue(ReportType.FOIA_EXPORT, ReportFormat.CSV);
+
+        GenerateReportsUseCase.Outcome outcome = service(2).generateNext().orElseThrow();
+
+        // The period's indices are held in memory and its events spooled before the filters choose: bounded first.
+        assertThat(outcome.error()).contains("period holds more than 20 events");
+        assertThat(statuses.get(job.id())).isEqualTo("failed: " + outcome.error());
+        assertThat(spools.open()).isZero();
+    }
+
+    @Test
     void aMissingLeafFailsTheReportAsAnIntegrityProblem() {
         seed(30);
         dropLeaf = true;
@@ -233,7 +246,7 @@ class GenerateReportsServiceTest {
                                     found.add((long) i);
                                 }
                             }
-                            return found.stream().mapToLong(Long::longValue).toArray();
+                            return found.stream().mapToLong(Long::longValue).limit((int) args[4]).toArray();
                         }
                         case "leavesWithEventsAt": {
                             long[] indices = (long[]) args[1];

@@ -75,9 +75,9 @@ public interface LoadLogPort {
     /**
      * The leaf indices below {@code treeSize} of the tenant's events that occurred in {@code [from, to)}, hot or
      * purged after archiving, ascending: what a report over that period reads, found through the time indexes
-     * instead of by scanning the log.
+     * instead of by scanning the log. At most {@code limit} of them, the lowest.
      */
-    long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize);
+    long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize, int limit);
 
     /** As {@link #leavesWithEvents}, for these ascending indices; a missing leaf is simply absent. */
     List<LeafWithEvent> leavesWithEventsAt(TenantId tenant, long[] indices);

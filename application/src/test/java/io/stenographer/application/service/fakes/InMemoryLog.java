@@ -259,13 +259,13 @@ public final class InMemoryLog implements LoadLogPort, LoadLeafFieldsPort, Brows
     }
 
     @Override
-    public long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize) {
+    public long[] leafIndicesOccurredIn(TenantId tenant, Instant from, Instant to, long treeSize, int limit) {
         requireTransaction();
         return leaves(tenant, 0, treeSize).stream()
                 .filter(leaf -> occurred.containsKey(leaf.eventId()))
                 .filter(leaf -> !occurred.get(leaf.eventId()).isBefore(from)
                         && occurred.get(leaf.eventId()).isBefore(to))
-                .mapToLong(LogLeaf::index).toArray();
+                .mapToLong(LogLeaf::index).limit(limit).toArray();
     }
 
     @Override
