@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,12 +58,13 @@ final class PdfArchive {
     private PdfArchive() {
     }
 
-    static void make(PDDocument pdf, ReportHeader header, RenderReportPort.Bundle bundle) throws IOException {
+    static void make(PDDocument pdf, ReportHeader header, RenderReportPort.Bundle bundle, Path scratch)
+            throws IOException {
         pdf.getDocument().setVersion(1.7f);
         Calendar date = date(header);
         metadata(pdf, header, date);
         outputIntent(pdf);
-        attach(pdf, bundle, date);
+        attach(pdf, bundle, date, scratch);
         byte[] id = Arrays.copyOf(sha256(("stenographer.report-pdf/v1\n" + header.reportId() + "\n"
                 + header.checkpoint().treeSize() + "\n").getBytes(StandardCharsets.UTF_8)), 16);
         COSArray ids = new COSArray();
@@ -143,10 +145,15 @@ final class PdfArchive {
         pdf.getDocumentCatalog().addOutputIntent(intent);
     }
 
-    /** The bundle, staged in an owner-only temporary file (it can be large), embedded as an associated file. */
-    private static void attach(PDDocument pdf, RenderReportPort.Bundle bundle, Calendar date) throws IOException {
-        Path staged = Files.createTempFile("stenographer-report-bundle", ".zip",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    /**
+     * The bundle, staged in an owner-only file (it can be large) in {@code scratch} (the JVM's temporary directory when
+     * null), embedded as an associated file.
+     */
+    private static void attach(PDDocument pdf, RenderReportPort.Bundle bundle, Calendar date, Path scratch)
+            throws IOException {
+        FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+        Path staged = scratch == null ? Files.createTempFile("stenographer-report-bundle", ".zip", ownerOnly)
+                : Files.createTempFile(scratch, "report-bundle-", ".zip", ownerOnly);
         try {
             try (OutputStream out = Files.newOutputStream(staged)) {
                 bundle.writeTo(out);

@@ -17,6 +17,7 @@ import io.stenographer.domain.report.ReportTable;
 import io.stenographer.domain.report.RuleResult;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Map;
 import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -48,22 +50,35 @@ public final class PdfReportRenderer implements RenderReportPort {
     private static final int MAX_WRAPPED_LINES = 12;
 
     private final ReportText text;
+    /** Where the PDF's scratch files go (its streams, the attached bundle); null: the JVM's temporary directory. */
+    private final Path scratch;
 
     public PdfReportRenderer(ReportFonts fonts) {
+        this(fonts, null);
+    }
+
+    /**
+     * A renderer whose scratch files (a report with personal data holds them in clear while it is rendered) go to
+     * {@code scratch}, an owner-only directory of this instance's, not the machine's shared temporary directory.
+     */
+    public PdfReportRenderer(ReportFonts fonts, Path scratch) {
         this.text = new ReportText(fonts);
+        this.scratch = scratch;
     }
 
     /**
      * A renderer that loads its fonts from {@code directory} on first use (a service that never renders a PDF does not
      * need them); while they are missing every PDF fails, naming the files and the command that installs them.
      */
-    public static RenderReportPort loadingFontsFrom(java.nio.file.Path directory) {
+    public static RenderReportPort loadingFontsFrom(Path directory, Path scratchDirectory) throws IOException {
+        // Emptied at every start: a render cut short by a crash leaves its files here, and only here.
+        Path scratch = ScratchDirectory.prepare(scratchDirectory, "*");
         return new RenderReportPort() {
             private PdfReportRenderer loaded;
 
             private synchronized PdfReportRenderer renderer() {
                 if (loaded == null) {
-                    loaded = new PdfReportRenderer(ReportFonts.load(directory));
+                    loaded = new PdfReportRenderer(ReportFonts.load(directory), scratch);
                 }
                 return loaded;
             }
@@ -80,7 +95,8 @@ public final class PdfReportRenderer implements RenderReportPort {
     public void renderPdf(ReportDocument document, ReportEvents rows, Bundle bundle, OutputStream out)
             throws IOException {
         // Scratch on disk: the attached bundle can be far larger than the pages.
-        try (PDDocument pdf = new PDDocument(IOUtils.createTempFileOnlyStreamCache())) {
+        try (PDDocument pdf = new PDDocument(scratch == null ? IOUtils.createTempFileOnlyStreamCache()
+                : MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache)) {
             ReportHeader header = document.header();
             Layout layout = new Layout(pdf, text);
             titlePage(layout, header);
@@ -93,7 +109,7 @@ public final class PdfReportRenderer implements RenderReportPort {
             verification(layout, header);
             layout.finish();
             pageNumbers(layout);
-            PdfArchive.make(pdf, header, bundle);
+            PdfArchive.make(pdf, header, bundle, scratch);
             pdf.save(out);
         }
     }

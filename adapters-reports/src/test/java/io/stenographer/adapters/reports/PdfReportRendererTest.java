@@ -68,6 +68,35 @@ class PdfReportRendererTest {
     }
 
     @Test
+    void scratchFilesStayInTheInstancesOwnDirectoryWhichIsEmptiedAtStartAndAfterEachRender(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path scratch = dir.resolve("pdf");
+        Files.createDirectories(scratch);
+        Files.writeString(scratch.resolve("PDFBox-left-by-a-crash.tmp"), "a value in clear");
+        RenderReportPort renderer = PdfReportRenderer.loadingFontsFrom(Path.of("/usr/share/fonts/truetype"), scratch);
+        assertThat(scratch).as("what a crashed render left is gone at start").isEmptyDirectory();
+
+        ReportFixture log = corpus();
+        io.stenographer.domain.report.ReportParameters period = io.stenographer.domain.report.ReportParameters
+                .fromJson(ReportType.FOIA_EXPORT, new JsonObject(Map.of("from",
+                        new JsonString("2026-03-01T00:00:00Z"), "to", new JsonString("2026-03-02T00:00:00Z"))));
+        ReportFixture.Built built = log.build(ReportType.FOIA_EXPORT, period,
+                io.stenographer.domain.report.ReportFormat.PDF, null);
+        List<String> whileAttaching = new java.util.ArrayList<>();
+        renderer.renderPdf(built.document(), built.events(), bundle -> {
+            try (var files = Files.list(scratch)) {
+                files.forEach(file -> whileAttaching.add(file.getFileName().toString()));
+            }
+            io.stenographer.domain.report.bundle.ReportBundleWriter.write(built.document(), built.events(),
+                    body -> log.signer.sign(body), bundle);
+        }, java.io.OutputStream.nullOutputStream());
+
+        // The attached bundle (in clear for a report with personal values) is staged there, not in /tmp.
+        assertThat(whileAttaching).anyMatch(name -> name.startsWith("report-bundle-"));
+        assertThat(scratch).as("nothing stays after the render").isEmptyDirectory();
+    }
+
+    @Test
     void everyReportTypeIsValidPdfA3bByVeraPdf() throws Exception {
         for (ReportType type : ReportType.values()) {
             ReportFixture log = corpus();

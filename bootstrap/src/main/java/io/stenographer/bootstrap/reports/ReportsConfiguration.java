@@ -71,8 +71,10 @@ public class ReportsConfiguration {
             @ConfigProperty(name = "stenographer.reports.pdf-max-event-rows") long pdfMaxRows,
             @ConfigProperty(name = "stenographer.reports.takeover-after") Duration takeoverAfter,
             @ConfigProperty(name = "stenographer.reports.max-attempts") int maxAttempts,
-            @ConfigProperty(name = "stenographer.reports.max-running-per-tenant") int maxRunningPerTenant) {
-        RenderReportPort pdfRenderer = PdfReportRenderer.loadingFontsFrom(fontsDirectory);
+            @ConfigProperty(name = "stenographer.reports.max-running-per-tenant") int maxRunningPerTenant,
+            @ConfigProperty(name = "stenographer.reports.dir") Path reportsDirectory) throws IOException {
+        RenderReportPort pdfRenderer = PdfReportRenderer.loadingFontsFrom(fontsDirectory,
+                reportsDirectory.resolve(".staging").resolve("pdf"));
         return new GenerateReportsService(jobs, log, archived, selfAudit, files, spools, pdfRenderer, keySets,
                 manifestSigner, transactions, clock, secrets, maxEvents, pdfMaxRows,
                 // A new id at every start: a restarted instance takes over its own earlier claims like any other.
