@@ -804,6 +804,12 @@ public final class AuditClient implements AutoCloseable {
         } catch (RuntimeException e) {
             return false; // the caller decides: fail the events, or keep them spooled and try again
         }
+        if (spool != null && !settlesEveryEvent(items, batch.size())) {
+            // On disk, an event ends only with an answer about it: acknowledging the batch would delete one the
+            // answer left out. The whole batch is sent again under the same keys (the answered ones come back
+            // as duplicates).
+            return false;
+        }
         boolean[] answered = new boolean[batch.size()];
         for (JsonValue value : items) {
             Outgoing outgoing = null;
@@ -854,6 +860,30 @@ public final class AuditClient implements AutoCloseable {
             if (!answered[i]) {
                 failed.increment();
                 batch.get(i).fail(new AuditClientException("the service's batch answer has no item for this event"));
+            }
+        }
+        return true;
+    }
+
+    private static final Set<String> ITEM_STATUSES = Set.of("created", "duplicate", "conflict", "rejected");
+
+    /** Whether the answer's items name each event of the batch exactly once, with a status this client knows. */
+    private static boolean settlesEveryEvent(List<JsonValue> items, int batchSize) {
+        boolean[] named = new boolean[batchSize];
+        for (JsonValue value : items) {
+            if (!(value instanceof JsonObject item) || !(item.get("index") instanceof JsonNumber number)
+                    || !(item.get("status") instanceof JsonString status) || !ITEM_STATUSES.contains(status.value())) {
+                return false;
+            }
+            double index = number.value();
+            if (index != Math.rint(index) || index < 0 || index >= batchSize || named[(int) index]) {
+                return false;
+            }
+            named[(int) index] = true;
+        }
+        for (boolean isNamed : named) {
+            if (!isNamed) {
+                return false;
             }
         }
         return true;

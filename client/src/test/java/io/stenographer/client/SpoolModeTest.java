@@ -74,6 +74,22 @@ class SpoolModeTest {
     }
 
     @Test
+    void anAnswerThatLeavesAnEventOutKeepsItSpooledAndItIsSentAgain() throws Exception {
+        service.answersLeavingOutTheLastItem.set(1);
+        try (AuditClient client = spooling().batchSize(2).linger(java.time.Duration.ofSeconds(5)).build()) {
+            var first = client.log(Event.builder("case.view").actor("u").clientEventId("k-1").build());
+            var second = client.log(Event.builder("case.view").actor("u").clientEventId("k-2").build());
+
+            // The first answer said nothing about k-2: not failed, not deleted, but sent again with k-1.
+            assertThat(second.get(20, TimeUnit.SECONDS).clientEventId()).isEqualTo("k-2");
+            assertThat(first.get(20, TimeUnit.SECONDS).clientEventId()).isEqualTo("k-1");
+            assertThat(client.metrics().failed()).isZero();
+        }
+        assertThat(service.batchKeys).hasSize(2).allMatch(keys -> keys.equals(List.of("k-1", "k-2")));
+        assertThat(service.recordedEvents()).isEqualTo(2);
+    }
+
+    @Test
     void aSecondClientOnTheSameSpoolDirectoryIsRefused() {
         try (AuditClient first = spooling().build()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> spooling().build())
