@@ -627,7 +627,25 @@ public final class AuditClient implements AutoCloseable {
      * each answered batch. Retries have no deadline: the events are on disk until the service takes them.
      */
     private void sendSpooledUntilClosed() {
-        Spool.Cursor cursor = new Spool.Cursor();
+        while (!abandoned) {
+            try {
+                sendSpooled(new Spool.Cursor());
+                return;
+            } catch (RuntimeException e) {
+                // The sender must not die quietly, leaving every later event unsent: what is on disk is read again
+                // from the last acknowledged event. Only the kind of failure is logged (a message could quote an
+                // event).
+                System.getLogger(AuditClient.class.getName()).log(System.Logger.Level.ERROR,
+                        "delivering the spool failed (" + e.getClass().getName() + "); it is read again from the"
+                                + " last event the service answered");
+                if (!awaitSpooled(1_000)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void sendSpooled(Spool.Cursor cursor) {
         long bodyLimit = settings.maxBatchBytes() - OPEN.length - CLOSE.length - settings.batchSize();
         while (!abandoned) {
             List<Spool.Record> records = spool.next(cursor, settings.batchSize(), bodyLimit);
@@ -657,11 +675,13 @@ public final class AuditClient implements AutoCloseable {
             }
             List<Outgoing> batch = new ArrayList<>(records.size());
             for (Spool.Record record : records) {
-                Pending here = spooledHere.remove(record.sequence());
+                // Kept until answered: after an unexpected failure the record is read again for the same caller.
+                Pending here = spooledHere.get(record.sequence());
                 batch.add(here != null ? here : Outgoing.Recovered.of(record.payload(), spoolListener));
             }
             if (deliver(batch, Long.MAX_VALUE)) {
                 spool.acknowledge(records.get(records.size() - 1).sequence());
+                records.forEach(record -> spooledHere.remove(record.sequence()));
             } else {
                 return; // abandoned at close: the records stay spooled for the next run
             }

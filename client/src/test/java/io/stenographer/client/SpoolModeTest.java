@@ -1,6 +1,7 @@
 package io.stenographer.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,26 @@ class SpoolModeTest {
         }
         assertThat(service.batchKeys).hasSize(2).allMatch(keys -> keys.equals(List.of("k-1", "k-2")));
         assertThat(service.recordedEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopTheSenderAndTheEventIsReadAgain() throws Exception {
+        service.lie = FakeAuditService.Lie.WRONG_LEAF_HASH_IN_RECEIPT;
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        try (AuditClient client = spooling().integrityListener(violation -> {
+            if (told.incrementAndGet() == 1) {
+                throw new IllegalStateException("a pager that is down");
+            }
+        }).build()) {
+            var tampered = client.log(Event.builder("case.view").actor("u").clientEventId("k-1").build());
+            assertThatThrownBy(() -> tampered.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(LogIntegrityException.class);
+            service.lie = FakeAuditService.Lie.NONE;
+
+            // The sender lives on: a later event is delivered.
+            assertThat(client.log(Event.builder("case.view").actor("u").clientEventId("k-2").build())
+                    .get(20, TimeUnit.SECONDS).clientEventId()).isEqualTo("k-2");
+        }
+        assertThat(told).hasValue(2);
     }
 
     @Test
