@@ -36,7 +36,7 @@ import java.util.random.RandomGenerator;
  */
 public final class SelfAudit {
 
-    public static final String APPLICATION = "stenographer";
+    public static final String APPLICATION = io.stenographer.domain.event.Source.SERVICE;
 
     /** The action namespaces of Stenographer's own events; no writer may use them. */
     public static final List<String> RESERVED_ACTION_PREFIXES = List.of("audit.", "report.", "retention.",

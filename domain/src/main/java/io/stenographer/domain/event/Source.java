@@ -3,6 +3,8 @@ package io.stenographer.domain.event;
 /** Where the event came from. Only {@code application} is required. */
 public record Source(String application, String ip, String userAgent) {
 
+    /** The source application of Stenographer's own events; ingest refuses it from any writer. */
+    public static final String SERVICE = "stenographer";
     public static final int MAX_APPLICATION_LENGTH = 128;
     public static final int MAX_USER_AGENT_LENGTH = 512;
 

@@ -2,7 +2,9 @@ package io.stenographer.domain.report;
 
 import io.stenographer.domain.event.AuditEvent;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.event.Pseudonym;
 import io.stenographer.domain.event.SealedEventFormat;
+import io.stenographer.domain.event.Source;
 import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
@@ -117,6 +119,22 @@ public final class Redactor {
             top.put("actor", new JsonObject(actorMembers));
             top.put("submittedBy", new JsonString(pseudonym(((JsonString) top.get("submittedBy")).value())));
             changed.add("submittedBy");
+            // A resource id the tenant stores as its keyed pseudonym is the same in every export: per report too.
+            if (top.get("resource") instanceof JsonObject resource && resource.get("id") instanceof JsonString id
+                    && Pseudonym.isPseudonym(id.value())) {
+                Map<String, JsonValue> resourceMembers = new LinkedHashMap<>(resource.members());
+                resourceMembers.put("id", new JsonString(pseudonym(id.value())));
+                top.put("resource", new JsonObject(resourceMembers));
+                changed.add("resource.id");
+            }
+            // Stenographer's own events name staff, and what they searched for or held, in their metadata
+            // (approvedBy, placedBy, query.actor): published beside pseudonyms, they would name whom a pseudonym is.
+            if (top.get("source") instanceof JsonObject source && source.get("application") instanceof JsonString app
+                    && Source.SERVICE.equals(app.value()) && top.get("metadata") instanceof JsonObject metadata
+                    && !metadata.members().isEmpty()) {
+                top.put("metadata", JsonObject.EMPTY);
+                changed.add("metadata");
+            }
             json = new JsonObject(top);
         }
         return new Redacted(json, List.copyOf(changed));

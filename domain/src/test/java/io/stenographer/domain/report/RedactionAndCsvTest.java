@@ -57,6 +57,42 @@ class RedactionAndCsvTest {
         assertThat(new Redactor(List.of("metadata.none"), false, null).redact(first).changes()).isEmpty();
     }
 
+    @Test
+    void besidePseudonymsTheServicesOwnMetadataIsWithheldAndAStoredPseudonymIsMadePerReport() {
+        java.time.Instant at = ReportFixture.T0;
+        // A retention approval: its metadata names the approving staff in clear.
+        AuditEvent approval = AuditEvent.record(io.stenographer.domain.event.EventId.newTimeOrdered(at,
+                new java.util.SplittableRandom(1)), at, "admin-2", new io.stenographer.domain.event.EventDraft(
+                        ReportFixture.TENANT, new io.stenographer.domain.event.Actor("admin-2",
+                                io.stenographer.domain.event.ActorType.USER, null),
+                        io.stenographer.domain.event.Action.of("retention.policy.shortening-approved"),
+                        new io.stenographer.domain.event.ResourceRef("retention-policy", "cases"), null,
+                        Outcome.SUCCESS, at, new io.stenographer.domain.event.Source("stenographer", null, null), null,
+                        new JsonObject(java.util.Map.of("proposedBy",
+                                new io.stenographer.domain.json.JsonString("admin-1"))), null));
+        // A patient's record in a tenant that stores resource ids as their keyed pseudonym.
+        String stored = "pseudonym:" + "ab".repeat(32);
+        AuditEvent view = AuditEvent.record(io.stenographer.domain.event.EventId.newTimeOrdered(at,
+                new java.util.SplittableRandom(2)), at, "svc", new io.stenographer.domain.event.EventDraft(
+                        ReportFixture.TENANT, new io.stenographer.domain.event.Actor("ann",
+                                io.stenographer.domain.event.ActorType.USER, null),
+                        io.stenographer.domain.event.Action.of("record.view"),
+                        new io.stenographer.domain.event.ResourceRef("record", stored), null, Outcome.SUCCESS, at,
+                        new io.stenographer.domain.event.Source("portal", null, null), null, JsonObject.EMPTY, null));
+        Redactor redactor = new Redactor(List.of(), true, SECRET);
+
+        Redactor.Redacted published = redactor.redact(approval);
+        assertThat(CanonicalJson.canonicalize(published.event())).doesNotContain("admin-1", "admin-2");
+        assertThat(published.changes()).contains("metadata");
+        String resource = ReportJson.string(redactor.redact(view).event(), "resource.id");
+        assertThat(resource).startsWith("p-").isNotEqualTo(stored)
+                .isEqualTo(ReportJson.string(redactor.redact(view).event(), "resource.id"));
+        byte[] otherSecret = SECRET.clone();
+        otherSecret[0] ^= 1;
+        assertThat(ReportJson.string(new Redactor(List.of(), true, otherSecret).redact(view).event(), "resource.id"))
+                .as("another export does not link").isNotEqualTo(resource);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\uFF1D1+1"})
     void cellsThatCouldStartAFormulaAreEscaped(String value) {
