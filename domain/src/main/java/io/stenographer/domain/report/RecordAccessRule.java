@@ -76,11 +76,17 @@ final class RecordAccessRule implements ReportRule {
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, Stats> entry : actors) {
             Stats s = entry.getValue();
-            findings.add(new Finding(ID, "actor-access", entry.getKey(), s.count, s.first, s.last,
-                    entry.getKey() + " accessed " + resource + " " + s.count + " time(s): " + s.denied
-                            + " denied, " + s.withoutReason + " without a stated reason"));
+            if (findings.size() < DeniedAccessRule.MAX_FINDINGS) {
+                findings.add(new Finding(ID, "actor-access", entry.getKey(), s.count, s.first, s.last,
+                        entry.getKey() + " accessed " + resource + " " + s.count + " time(s): " + s.denied
+                                + " denied, " + s.withoutReason + " without a stated reason"));
+            }
             rows.add(List.of(entry.getKey(), Long.toString(s.count), Long.toString(s.denied),
                     Long.toString(s.withoutReason)));
+        }
+        if (actors.size() > DeniedAccessRule.MAX_FINDINGS) {
+            notes.add("only the " + DeniedAccessRule.MAX_FINDINGS + " actors with the most accesses are listed as"
+                    + " findings; all " + actors.size() + " are in the table by actor");
         }
         if (untracked > 0) {
             notes.add(untracked + " accesses by actors beyond the first " + MAX_ACTORS

@@ -163,6 +163,23 @@ class ReportRulesTest {
     }
 
     @Test
+    void recordAccessListsAtMostAThousandFindingsAndSaysSo() throws Exception {
+        ReportFixture log = new ReportFixture();
+        for (int i = 0; i <= DeniedAccessRule.MAX_FINDINGS; i++) {
+            log.add("actor-" + i, "case.view", "C-1", Outcome.SUCCESS, "ticket", T0.plusSeconds(i), null);
+        }
+        ReportParameters parameters = ReportParameters.fromJson(ReportType.RECORD_ACCESS,
+                json("{\"from\":\"2026-03-01T00:00:00Z\",\"to\":\"2026-03-02T00:00:00Z\","
+                        + "\"resourceType\":\"case\",\"resourceId\":\"C-1\"}"));
+
+        ReportFixture.Built built = log.build(ReportType.RECORD_ACCESS, parameters, ReportFormat.JSON, null);
+
+        assertThat(built.document().findings()).hasSize(DeniedAccessRule.MAX_FINDINGS);
+        assertThat(built.document().results()).anySatisfy(result -> assertThat(result.notes())
+                .anyMatch(note -> note.contains("all " + (DeniedAccessRule.MAX_FINDINGS + 1) + " are in the table")));
+    }
+
+    @Test
     void parametersAreValidatedNamingTheField() {
         assertThatThrownBy(() -> ReportParameters.fromJson(ReportType.FOIA_EXPORT,
                 json("{\"from\":\"2025-01-01T00:00:00Z\",\"to\":\"2026-03-01T00:00:00Z\"}")))
