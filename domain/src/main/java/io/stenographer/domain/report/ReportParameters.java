@@ -229,6 +229,9 @@ public record ReportParameters(
         if (value != null && (value.isBlank() || value.length() > MAX_FILTER_LENGTH)) {
             throw new FieldViolation(P + name, "must be 1-" + MAX_FILTER_LENGTH + " characters");
         }
+        // As ingest checks ids (no event can hold such a character), so that the filter, which the report's PDF
+        // and XMP metadata quote, cannot carry one XML or PDF/A does not allow.
+        io.stenographer.domain.event.Text.optional(P + name, value, MAX_FILTER_LENGTH, false);
     }
 
     private static List<ActionPattern> patterns(String name, List<ActionPattern> value, List<ActionPattern> fallback) {

@@ -180,6 +180,15 @@ class ReportRulesTest {
     }
 
     @Test
+    void aFilterWithAControlCharacterIsRefusedAsIngestRefusesIt() {
+        assertThatThrownBy(() -> ReportParameters.fromJson(ReportType.ACTOR_ACTIVITY,
+                json("{\"from\":\"2026-03-01T00:00:00Z\",\"to\":\"2026-03-02T00:00:00Z\","
+                        + "\"actor\":\"ann\\u0001\"}")))
+                .isInstanceOf(io.stenographer.domain.event.FieldViolation.class)
+                .hasMessageContaining("control characters");
+    }
+
+    @Test
     void parametersAreValidatedNamingTheField() {
         assertThatThrownBy(() -> ReportParameters.fromJson(ReportType.FOIA_EXPORT,
                 json("{\"from\":\"2025-01-01T00:00:00Z\",\"to\":\"2026-03-01T00:00:00Z\"}")))
