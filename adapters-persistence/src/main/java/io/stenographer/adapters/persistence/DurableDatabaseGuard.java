@@ -45,7 +45,7 @@ public class DurableDatabaseGuard {
     }
 
     /**
-     * Reads the settings again, as the pool's connections see them now: a server reloaded with {@code fsync=off}, or a
+     * Reads the settings again, as the pool's connections see them now: a server reloaded with fsync turned off, or a
      * role or database altered after the start, must not go on receiving events under a promise it cannot keep.
      * Until a check finds them durable again, {@link #violations()} is not empty and ingest is refused. A failed read
      * changes nothing (the database being unreachable is the readiness check's business).
