@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -180,7 +181,7 @@ public final class AuditClient implements AutoCloseable {
         int deliverers = b.queueFullPolicy == QueueFullPolicy.SPOOL ? 1 : b.maxInFlightBatches;
         this.inFlight = new Semaphore(deliverers);
         AtomicInteger delivererNumber = new AtomicInteger();
-        this.deliveries = Executors.newFixedThreadPool(deliverers, work -> {
+        this.deliveries = b.deliveries != null ? b.deliveries : Executors.newFixedThreadPool(deliverers, work -> {
             Thread thread = new Thread(work, "stenographer-audit-delivery-" + delivererNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -444,7 +445,8 @@ public final class AuditClient implements AutoCloseable {
             if (!delivered) {
                 abandoned = true;
                 sender.interrupt();
-                deliveries.shutdownNow();
+                // Batches handed over but not started would otherwise never complete: they fail here instead.
+                deliveries.shutdownNow().forEach(Runnable::run);
                 sender.join(10_000);
                 deliveries.awaitTermination(10, TimeUnit.SECONDS);
             }
@@ -535,16 +537,44 @@ public final class AuditClient implements AutoCloseable {
                 }
                 return;
             }
-            long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
-            deliveries.execute(() -> {
-                try {
+            try {
+                deliveries.execute(new Delivery(batch, System.nanoTime() + settings.deliveryTimeout().toNanos()));
+            } catch (RejectedExecutionException e) {
+                // close() shut the deliverers down between this thread taking a slot and handing the batch over.
+                inFlight.release();
+                fail(batch, new DeliveryFailedException("the audit client was closed before the event was sent", e));
+                return;
+            }
+        }
+    }
+
+    /**
+     * One batch handed to a delivery thread. Whoever ends up with it completes its events: a delivery thread, or
+     * close(), which runs the batches no thread started once it gave up, so they fail instead of never completing.
+     */
+    private final class Delivery implements Runnable {
+        private final List<Outgoing> batch;
+        private final long deadline;
+
+        Delivery(List<Outgoing> batch, long deadline) {
+            this.batch = batch;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (abandoned) {
+                    fail(batch, new DeliveryFailedException("the audit client was closed before the event was sent",
+                            null));
+                } else {
                     deliver(batch, deadline);
-                } catch (RuntimeException e) {
-                    fail(batch, new AuditClientException("delivery failed: " + e.getClass().getSimpleName(), e));
-                } finally {
-                    inFlight.release();
                 }
-            });
+            } catch (RuntimeException e) {
+                fail(batch, new AuditClientException("delivery failed: " + e.getClass().getSimpleName(), e));
+            } finally {
+                inFlight.release();
+            }
         }
     }
 
@@ -1231,6 +1261,7 @@ public final class AuditClient implements AutoCloseable {
         private IntegrityListener listener = violation -> { };
         private HttpClient httpClient;
         private Clock clock = Clock.systemUTC();
+        private ExecutorService deliveries;
 
         private Builder(URI baseUri) {
             this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
@@ -1408,6 +1439,12 @@ public final class AuditClient implements AutoCloseable {
 
         Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Tests: the threads that run memory mode's deliveries (by default, maxInFlightBatches daemon threads). */
+        Builder deliveries(ExecutorService deliveries) {
+            this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
             return this;
         }
 

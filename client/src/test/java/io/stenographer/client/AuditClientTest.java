@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -327,6 +329,88 @@ class AuditClientTest {
 
         assertThat(failureOf(waiting)).isInstanceOf(DeliveryFailedException.class)
                 .hasMessageContaining("closed");
+    }
+
+    /** Deliverers that take batches and never start them, as threads still busy when close() gives up. */
+    private static final class NeverStarting extends AbstractExecutorService {
+        private final List<Runnable> taken = new CopyOnWriteArrayList<>();
+        private final boolean refuseAll;
+        private volatile boolean shut;
+
+        NeverStarting(boolean refuseAll) {
+            this.refuseAll = refuseAll;
+        }
+
+        @Override
+        public void execute(Runnable batch) {
+            if (refuseAll || shut) {
+                throw new RejectedExecutionException("shut down");
+            }
+            taken.add(batch);
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shut = true;
+            List<Runnable> unstarted = List.copyOf(taken);
+            taken.clear();
+            return unstarted;
+        }
+
+        @Override
+        public void shutdown() {
+            shut = true;
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shut;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shut;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    @Test
+    void batchesHandedOverButNotStartedWhenCloseGivesUpFailAndAreReported() throws Exception {
+        NeverStarting deliverers = new NeverStarting(false);
+        start(service.client().batchSize(1).maxInFlightBatches(3).closeTimeout(Duration.ZERO)
+                .deliveries(deliverers));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(client.logEvent("u-" + i, "case.view"));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (deliverers.taken.size() < 3 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(deliverers.taken).hasSize(3);
+
+        CompletableFuture.runAsync(client::close).get(30, TimeUnit.SECONDS);
+
+        // They once stayed incomplete for ever, and no failure listener heard of them.
+        for (CompletableFuture<Receipt> future : futures) {
+            assertThat(failureOf(future)).isInstanceOf(DeliveryFailedException.class).hasMessageContaining("closed");
+        }
+        assertThat(failures).hasSize(3).allMatch(DeliveryFailedException.class::isInstance);
+    }
+
+    @Test
+    void aBatchTheDeliverersRefuseFailsAndIsReported() throws Exception {
+        start(service.client().batchSize(1).deliveries(new NeverStarting(true)));
+
+        Throwable failure = failureOf(client.logEvent("u-1", "case.view"));
+
+        // The sender once died of the refusal, and the event's future never completed.
+        assertThat(failure).isInstanceOf(DeliveryFailedException.class).hasMessageContaining("closed");
+        assertThat(failures).singleElement().isInstanceOf(DeliveryFailedException.class);
     }
 
     @Test
