@@ -322,6 +322,7 @@ class AuditService:
         reported = item.get("leafHash")
         client_event_id = pending.event["clientEventId"]
         try:
+            events.check_receipt_fields(event_id, received_at, submitted_by)
             # v2: the random openings the service committed to the personal values under; {} for v1.
             openings = events.parse_openings(item.get("openings"))
             # and what the leaf holds in place of a personal actor.id / resource.id (keyed: only copied here).

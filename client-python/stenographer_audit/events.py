@@ -183,6 +183,33 @@ def parse_openings(raw: Any) -> Dict[str, bytes]:
     return openings
 
 
+_SEALED_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+MAX_SUBMITTED_BY_LENGTH = 256  # the service's own limit (AuditEvent.MAX_SUBMITTED_BY_LENGTH)
+
+
+def check_receipt_fields(event_id: Any, received_at: Any, submitted_by: Any) -> None:
+    """The members the service adds to a sealed event, as a receipt gives them.
+
+    Raises ValueError unless ``id`` is a UUID in its lower-case form, ``receivedAt`` is a real instant in the one
+    form the service seals (UTC, six fraction digits) and ``submittedBy`` is a non-empty string: a receipt whose
+    hash fits values like these would still hand the application an id no proof can be fetched by.
+    """
+    try:
+        canonical_id = isinstance(event_id, str) and str(uuid.UUID(event_id)) == event_id
+    except ValueError:
+        canonical_id = False
+    if not canonical_id:
+        raise ValueError("'id' must be a UUID in lower-case form")
+    if not isinstance(received_at, str) or _SEALED_TIMESTAMP.fullmatch(received_at) is None:
+        raise ValueError("'receivedAt' must be a UTC date-time with six fraction digits, as the service seals it")
+    try:
+        datetime.strptime(received_at[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise ValueError("'receivedAt' is not a real date and time") from None
+    if not isinstance(submitted_by, str) or not submitted_by or len(submitted_by) > MAX_SUBMITTED_BY_LENGTH:
+        raise ValueError(f"'submittedBy' must be a non-empty string of at most {MAX_SUBMITTED_BY_LENGTH} characters")
+
+
 def is_pseudonym(value: Any) -> bool:
     """True for "pseudonym:" and 64 lower-case hex digits, what a leaf holds in place of a personal identifier."""
     return isinstance(value, str) and _PSEUDONYM.fullmatch(value) is not None

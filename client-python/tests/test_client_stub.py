@@ -260,6 +260,34 @@ class ReceiptCheckTest(StubTestCase):
         with self.assertLogs("stenographer_audit", "ERROR"), self.assertRaises(ReceiptMismatchError):
             audit.log_event("officer-17", "case.view").result(timeout=WAIT)
 
+    def test_a_receipt_with_malformed_sealed_fields_is_a_protocol_error_even_when_its_hash_fits(self):
+        for field, value, words in (("id", None, "'id' must be a UUID"),
+                                    ("id", "ORDER-42", "'id' must be a UUID"),
+                                    ("id", str(uuid.uuid4()).upper(), "'id' must be a UUID"),
+                                    ("receivedAt", "yesterday", "'receivedAt' must be"),
+                                    ("receivedAt", "2026-12-07T12:00:00Z", "'receivedAt' must be"),
+                                    ("receivedAt", "2026-02-30T12:00:00.000000Z", "not a real date"),
+                                    ("submittedBy", "", "'submittedBy' must be"),
+                                    ("submittedBy", 7, "'submittedBy' must be")):
+            with self.subTest(field=field, value=value):
+                def responder(stub, number, body):
+                    answer = stub.honest_answer(body)
+                    item = answer["items"][0]
+                    item[field] = value
+                    # A service that seals what it answers: the hash fits the malformed values.
+                    item["leafHash"] = events.leaf_hash(events.sealed_event(
+                        body["events"][0], item["id"], item["receivedAt"], item["submittedBy"]))
+                    return 200, {}, answer
+                violations = []
+                stub, audit = self.start(responder, on_integrity_violation=violations.append)
+                with self.assertRaises(AuditClientError) as caught:
+                    audit.log_event("officer-17", "case.view").result(timeout=WAIT)
+                self.assertIs(AuditClientError, type(caught.exception))
+                self.assertIn("is not readable", str(caught.exception))
+                self.assertIn(words, str(caught.exception))
+                self.assertEqual([], violations)
+                self.assertEqual(1, audit.metrics()["failed"])
+
     def test_honest_receipts_carry_what_the_service_sealed(self):
         stub, audit = self.start()
         metadata = {"ratio": 0.5, "big": 1e21, "tiny": 1e-7, "whole": 100.0, "flag": True, "none": None,
