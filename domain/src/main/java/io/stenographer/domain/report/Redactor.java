@@ -40,12 +40,11 @@ import java.util.TreeSet;
  */
 public final class Redactor {
 
-    public static final String RULE = "foia-redaction/1";
+    public static final String RULE = "foia-redaction/2";
     public static final Set<String> REMOVABLE = Set.of("reason", "correlationId", "clientEventId", "source.ip",
             "source.userAgent", "actor.displayName", "resource.id");
     private static final int SECRET_BYTES = 32;
 
-    private final List<String[]> paths;
     private final List<String> names;
     private final boolean pseudonymise;
     private final byte[] secret;
@@ -53,10 +52,8 @@ public final class Redactor {
     public Redactor(List<String> redactFields, boolean pseudonymise, byte[] secret) {
         Objects.requireNonNull(redactFields, "redactFields");
         this.names = List.copyOf(redactFields);
-        this.paths = new ArrayList<>();
         for (String path : names) {
             checkPath("redactFields", path);
-            paths.add(path.split("\\."));
         }
         this.pseudonymise = pseudonymise;
         if (pseudonymise && (secret == null || secret.length < SECRET_BYTES)) {
@@ -67,7 +64,7 @@ public final class Redactor {
 
     /** Whether this redactor changes anything at all (then the report withholds leaf hashes and proofs). */
     public boolean redactsAnything() {
-        return pseudonymise || !paths.isEmpty();
+        return pseudonymise || !names.isEmpty();
     }
 
     /**
@@ -99,12 +96,11 @@ public final class Redactor {
     public Redacted redact(AuditEvent event) {
         JsonObject json = SealedEventFormat.toJson(event);
         Set<String> changed = new TreeSet<>();
-        for (int i = 0; i < paths.size(); i++) {
-            String[] path = paths.get(i);
-            JsonValue result = remove(json, path, 0);
+        for (String path : names) {
+            JsonValue result = remove(json, path);
             if (result != json) {
                 json = (JsonObject) result;
-                changed.add(names.get(i));
+                changed.add(path);
             }
         }
         if (pseudonymise) {
@@ -153,33 +149,41 @@ public final class Redactor {
         }
     }
 
-    /** Returns the same instance when nothing was removed below this node. */
-    private static JsonValue remove(JsonValue node, String[] path, int depth) {
+    /**
+     * Removes what {@code path} names below this node, whichever way its dots split into member names: metadata
+     * may hold a key with dots in it ({@code "patient.name"}) as well as nested objects, and a path must remove
+     * both, or a requester who asked for {@code metadata.patient.name} would publish one of them in clear.
+     * Returns the same instance when nothing was removed.
+     */
+    private static JsonValue remove(JsonValue node, String path) {
         if (node instanceof JsonArray array) {
             List<JsonValue> elements = new ArrayList<>(array.elements().size());
             boolean any = false;
             for (JsonValue element : array.elements()) {
-                JsonValue after = remove(element, path, depth);
+                JsonValue after = remove(element, path);
                 any |= after != element;
                 elements.add(after);
             }
             return any ? new JsonArray(elements) : array;
         }
-        if (!(node instanceof JsonObject object) || !object.members().containsKey(path[depth])) {
+        if (!(node instanceof JsonObject object)) {
             return node;
         }
-        Map<String, JsonValue> members = new LinkedHashMap<>(object.members());
-        if (depth == path.length - 1) {
-            members.remove(path[depth]);
-            return new JsonObject(members);
+        Map<String, JsonValue> members = null;
+        for (Map.Entry<String, JsonValue> member : object.members().entrySet()) {
+            String name = member.getKey();
+            if (path.equals(name)) {
+                members = members != null ? members : new LinkedHashMap<>(object.members());
+                members.remove(name);
+            } else if (path.startsWith(name + ".")) {
+                JsonValue after = remove(member.getValue(), path.substring(name.length() + 1));
+                if (after != member.getValue()) {
+                    members = members != null ? members : new LinkedHashMap<>(object.members());
+                    members.put(name, after);
+                }
+            }
         }
-        JsonValue child = object.get(path[depth]);
-        JsonValue after = remove(child, path, depth + 1);
-        if (after == child) {
-            return object;
-        }
-        members.put(path[depth], after);
-        return new JsonObject(members);
+        return members == null ? object : new JsonObject(members);
     }
 
     /** A published event: {@code changes} is empty when it is the untouched sealed event. */

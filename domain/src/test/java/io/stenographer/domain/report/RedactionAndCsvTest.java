@@ -36,6 +36,26 @@ class RedactionAndCsvTest {
     }
 
     @Test
+    void aPathRemovesKeysWithDotsInThemAsWellAsNestedOnes() {
+        ReportFixture log = new ReportFixture();
+        AuditEvent event = log.add("ann", "case.view", "C-1", Outcome.SUCCESS, "ticket", ReportFixture.T0,
+                ReportRulesTest.json("{\"patient.name\":\"Jane\",\"patient\":{\"name\":\"Joe\",\"ward\":\"W3\"},"
+                        + "\"a\":{\"b.c\":{\"d\":\"Xeno\"}},\"rows\":[{\"s.n\":\"Nine\"},{\"s\":{\"n\":\"Ten\"}}],"
+                        + "\"patient.names\":\"kept\"}"));
+        Redactor redactor = new Redactor(List.of("metadata.patient.name", "metadata.a.b.c.d", "metadata.rows.s.n"),
+                false, null);
+
+        Redactor.Redacted redacted = redactor.redact(event);
+
+        // Each path once reached only nested objects: "patient.name" was published in clear though redacted.
+        String json = CanonicalJson.canonicalize(redacted.event());
+        assertThat(json).doesNotContain("Jane", "Joe", "Xeno", "Nine", "Ten");
+        assertThat(json).contains("\"ward\":\"W3\"", "\"patient.names\":\"kept\"");
+        assertThat(redacted.changes()).containsExactly("metadata.a.b.c.d", "metadata.patient.name",
+                "metadata.rows.s.n");
+    }
+
+    @Test
     void pseudonymsAreConsistentWithinAReportAndUnlinkableAcrossReports() {
         ReportFixture log = new ReportFixture();
         AuditEvent first = log.add("ann", "case.view", Outcome.SUCCESS, "r", ReportFixture.T0);
