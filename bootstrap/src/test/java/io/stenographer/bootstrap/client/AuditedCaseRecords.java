@@ -23,6 +23,12 @@ public class AuditedCaseRecords {
         throw new IllegalStateException("no case " + caseId);
     }
 
+    /** Fails with an Error, not an Exception, after it may have done part of its work. */
+    @Audited(action = "case.render", resourceType = "case", resourceId = "caseId", waitForReceipt = true)
+    public String renderTooDeep(String caseId) {
+        throw new StackOverflowError("rendering case " + caseId);
+    }
+
     @Audited(action = "case.view", resourceType = "case", resourceId = "caseId", waitForReceipt = true)
     public String viewSealed(String caseId) {
         throw new SecurityException("case " + caseId + " is sealed");

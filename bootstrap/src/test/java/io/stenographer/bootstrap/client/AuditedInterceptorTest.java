@@ -2,6 +2,7 @@ package io.stenographer.bootstrap.client;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
@@ -61,6 +62,8 @@ class AuditedInterceptorTest {
                 .then().statusCode(greaterThanOrEqualTo(400));
         assertThat(cases.export("C-4", "csv")).as("called with no login, e.g. from a scheduled job")
                 .isEqualTo("C-4.csv");
+        assertThatThrownBy(() -> cases.renderTooDeep("C-6")).as("an Error is recorded as a failure, then rethrown")
+                .isInstanceOf(StackOverflowError.class);
         assertThat(cases.print("C-5")).as("not waiting for the receipt").isEqualTo("printed C-5");
         audit.flush(Duration.ofSeconds(30));
 
@@ -69,6 +72,7 @@ class AuditedInterceptorTest {
                 "officer-17 case.export case C-2 failure {\"method\":\"AuditedCaseRecords.exportMissing\"}",
                 "officer-17 case.view case C-3 denied {\"method\":\"AuditedCaseRecords.viewSealed\"}",
                 "anonymous case.export case C-4 success {\"method\":\"AuditedCaseRecords.export\"}",
+                "anonymous case.render case C-6 failure {\"method\":\"AuditedCaseRecords.renderTooDeep\"}",
                 "anonymous case.print case C-5 success {\"method\":\"AuditedCaseRecords.print\"}");
         clients.use(null);
     }

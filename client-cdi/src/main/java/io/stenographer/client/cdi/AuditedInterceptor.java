@@ -46,11 +46,12 @@ public class AuditedInterceptor {
         Object result;
         try {
             result = invocation.proceed();
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Errors too (a stack overflow half-way through an export): the call may have done part of its work.
             try {
                 record(audited, resourceId, invocation.getMethod(), isDenial(e) ? Event.Outcome.DENIED
                         : Event.Outcome.FAILURE);
-            } catch (RuntimeException auditFailed) {
+            } catch (Throwable auditFailed) {
                 e.addSuppressed(auditFailed);
             }
             throw e;
