@@ -120,6 +120,8 @@ public final class AuditClient implements AutoCloseable {
     private final SpoolListener spoolListener;
     private final Thread spoolWriter;
     private final Thread sender;
+    /** Runs close() when the JVM exits before the application closed this client (null when not wanted). */
+    private final Thread closeOnExit;
     private volatile boolean closing;
     /** Set by close() before its last sweep of the queue, and by the spool writer before it stops taking events. */
     private volatile boolean drained;
@@ -196,6 +198,11 @@ public final class AuditClient implements AutoCloseable {
             this.intake = null;
             this.spoolWriter = null;
             this.sender = daemon(this::sendUntilClosed, "stenographer-audit-sender");
+        }
+        // The sender threads are daemons: without this, events still queued when the JVM exits were lost unreported.
+        this.closeOnExit = b.closeOnShutdown ? new Thread(this::close, "stenographer-audit-close-on-exit") : null;
+        if (closeOnExit != null) {
+            Runtime.getRuntime().addShutdownHook(closeOnExit);
         }
     }
 
@@ -425,6 +432,13 @@ public final class AuditClient implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return; // closed already: a second call must not wait for delivery slots the first one took
+        }
+        if (closeOnExit != null && Thread.currentThread() != closeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException exiting) {
+                // The JVM is exiting already: the hook finds this client closed and returns at once.
+            }
         }
         closing = true;
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
@@ -1262,6 +1276,7 @@ public final class AuditClient implements AutoCloseable {
         private HttpClient httpClient;
         private Clock clock = Clock.systemUTC();
         private ExecutorService deliveries;
+        private boolean closeOnShutdown = true;
 
         private Builder(URI baseUri) {
             this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
@@ -1439,6 +1454,16 @@ public final class AuditClient implements AutoCloseable {
 
         Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Whether the JVM's exit runs {@link AuditClient#close()} if the application has not (default true): it
+         * delivers what is queued, waiting up to {@link #closeTimeout}, so exit can take that long when the service
+         * is unreachable. Turn off only where the container closes the client itself.
+         */
+        public Builder closeOnShutdown(boolean closeOnShutdown) {
+            this.closeOnShutdown = closeOnShutdown;
             return this;
         }
 

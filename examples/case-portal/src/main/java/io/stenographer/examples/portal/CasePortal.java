@@ -99,7 +99,7 @@ public final class CasePortal implements AutoCloseable {
         URI service = URI.create(env("STENOGRAPHER_URL", "http://localhost:8080"));
         String token = System.getenv("STENOGRAPHER_TOKEN");
         AuditClient.Builder builder = AuditClient.builder(service).tenant(env("STENOGRAPHER_TENANT", "acme"))
-                .application("case-portal")
+                .application("case-portal").closeOnShutdown(false) // the portal's own hook closes it, after the server
                 .tokens(token != null ? () -> token : new DevTokens(service.resolve("/dev/tokens/writer")));
         if (System.getenv("STENOGRAPHER_VERIFIER_KEY") != null) {
             builder.verifierKey(System.getenv("STENOGRAPHER_VERIFIER_KEY"));
