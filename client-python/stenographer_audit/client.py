@@ -1,5 +1,6 @@
 """AuditService: batching, retries under idempotency keys, and receipts checked against their leaf hashes."""
 
+import atexit
 import email.utils
 import http.client
 import json
@@ -77,14 +78,16 @@ class AuditService:
     """Logs audit events to a Stenographer service from a background sender thread.
 
     ``log_event`` validates the event, queues it and returns a Future of its Receipt. Call ``close()``
-    (or use the service as a context manager) so that queued events are delivered before exit.
+    (or use the service as a context manager) so that queued events are delivered before exit; with
+    ``close_at_exit`` (the default) the interpreter's exit calls it for an application that did not.
     """
 
     def __init__(self, base_url: str, tenant: str, application: str, token: Optional[str] = None,
                  token_supplier: Optional[Callable[[], str]] = None, batch_size: int = 256,
                  linger_seconds: float = 0.1, max_batch_bytes: int = 1_000_000, max_retry_seconds: float = 300,
                  on_integrity_violation: Optional[Callable[[ReceiptMismatchError], None]] = None,
-                 request_timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None):
+                 request_timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None,
+                 close_at_exit: bool = True):
         if (token is None) == (token_supplier is None):
             raise ValueError("give exactly one of token and token_supplier")
         if not tenant or not application:
@@ -116,6 +119,11 @@ class AuditService:
         self._metrics = {"queued": 0, "sent": 0, "retried": 0, "rejected": 0, "failed": 0}
         self._thread = threading.Thread(target=self._run, name="stenographer-audit-sender", daemon=True)
         self._thread.start()
+        # The sender is a daemon thread: without this, events still queued when the interpreter exits were lost
+        # without a word. close() takes it off again.
+        self._close_at_exit = close_at_exit
+        if close_at_exit:
+            atexit.register(self.close)
 
     # ----------------------------------------------------------------------------------------- public API
 
@@ -182,6 +190,8 @@ class AuditService:
                 return
             self._closed = True
             self._close_deadline = time.monotonic() + timeout
+        if self._close_at_exit:
+            atexit.unregister(self.close)
         self._close_requested.set()
         try:
             # Past the close deadline the sender fails batches without sending, so room appears.

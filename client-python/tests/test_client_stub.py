@@ -5,6 +5,7 @@ these tests instead of hanging them.
 """
 
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -320,6 +321,30 @@ class BatchingTest(StubTestCase):
             future.result(timeout=WAIT)
         self.assertEqual(1, len(stub.requests))
         self.assertEqual(2, len(stub.requests[0][2]["events"]))
+
+    def exit_without_closing(self, stub, close_at_exit):
+        # An application of its own that queues events behind a long linger and exits without close().
+        script = ("import sys, urllib.request\n"
+                  "from stenographer_audit import AuditService\n"
+                  "audit = AuditService(sys.argv[1], 'demo', 'case-portal', token='secret-token', linger_seconds=60,"
+                  " batch_size=100, close_at_exit=sys.argv[2] == 'yes',"
+                  " opener=urllib.request.build_opener(urllib.request.ProxyHandler({})))\n"
+                  "for i in range(5):\n"
+                  "    audit.log_event('officer-%d' % i, 'case.view')\n")
+        done = subprocess.run([sys.executable, "-c", script, stub.url, "yes" if close_at_exit else "no"],
+                              cwd=str(Path(__file__).resolve().parents[1]), capture_output=True, timeout=60)
+        self.assertEqual(0, done.returncode, done.stderr.decode("utf-8", "replace"))
+
+    def test_events_still_queued_when_the_interpreter_exits_are_delivered_on_the_way_out(self):
+        stub, _ = self.start()
+        self.exit_without_closing(stub, close_at_exit=True)
+        # The process has exited: whatever the stub holds was delivered by its exit handler.
+        self.assertEqual(5, sum(len(body["events"]) for _, _, body in stub.requests))
+
+    def test_without_the_exit_handler_they_are_lost_which_is_why_it_is_on_by_default(self):
+        stub, _ = self.start()
+        self.exit_without_closing(stub, close_at_exit=False)
+        self.assertEqual([], stub.requests)
 
     def test_flush_sends_what_is_queued_without_waiting_for_linger(self):
         stub, audit = self.start(batch_size=100, linger_seconds=60)
