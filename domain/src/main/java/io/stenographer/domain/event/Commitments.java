@@ -23,6 +23,8 @@ public final class Commitments {
     private static final Pattern LOWER_HEX_64 = Pattern.compile("[0-9a-f]{64}");
 
     private final SortedMap<PersonalField, Hash> byField;
+    /** {@link #toJson()}, made once: the leaf and the stored column both need it (immutable, so a race is benign). */
+    private JsonObject json;
 
     private Commitments(SortedMap<PersonalField, Hash> byField) {
         this.byField = Collections.unmodifiableSortedMap(byField);
@@ -64,14 +66,30 @@ public final class Commitments {
     }
 
     public JsonObject toJson() {
-        Map<String, JsonValue> members = new LinkedHashMap<>();
-        byField.forEach((field, hash) -> members.put(field.path(), new JsonString(hash.hex())));
-        return new JsonObject(members);
+        JsonObject made = json;
+        if (made == null) {
+            Map<String, JsonValue> members = new LinkedHashMap<>();
+            byField.forEach((field, hash) -> members.put(field.path(), new JsonString(hash.hex())));
+            made = new JsonObject(members);
+            json = made;
+        }
+        return made;
     }
 
-    /** The canonical JSON text, as storage keeps it; null when there is nothing committed. */
+    /**
+     * The canonical JSON text, as storage keeps it; null when there is nothing committed. Written directly, as
+     * {@link CanonicalJson} would write it: the members are in path order, which is RFC 8785's order (UTF-16 code
+     * units, as {@link String#compareTo}), and neither a path (plain ASCII, {@link PersonalField}) nor a hex digest
+     * has a character to escape. {@code CommitmentsTest} holds the two to the same text.
+     */
     public String canonicalTextOrNull() {
-        return isEmpty() ? null : CanonicalJson.canonicalize(toJson());
+        if (isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder(byField.size() * 96).append('{');
+        byField.forEach((field, hash) -> text.append(text.length() == 1 ? "\"" : ",\"").append(field.path())
+                .append("\":\"").append(hash.hex()).append('"'));
+        return text.append('}').toString();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -74,6 +75,29 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
      * its pseudonym in its place ({@code pseudonym} is required for identifiers and must be null otherwise).
      */
     public EventDraft committedIn(EventDraft draft, String pseudonym) {
+        checkCommittable(pseudonym);
+        return with(draft, pseudonym == null ? null : new JsonString(pseudonym));
+    }
+
+    /**
+     * As {@link #committedIn} for each of {@code fields} in turn, with {@code pseudonyms} giving an identifier's, but
+     * the draft is built (and checked) once rather than once per field: ingest commits every event's fields.
+     */
+    public static EventDraft committedIn(EventDraft draft, List<PersonalField> fields,
+            Map<PersonalField, String> pseudonyms) {
+        if (fields.isEmpty()) {
+            return draft;
+        }
+        Parts parts = new Parts(draft);
+        for (PersonalField field : fields) {
+            String pseudonym = pseudonyms.get(field);
+            field.checkCommittable(pseudonym);
+            parts.set(field, pseudonym == null ? null : new JsonString(pseudonym));
+        }
+        return parts.build();
+    }
+
+    private void checkCommittable(String pseudonym) {
         if (isIdentifier() != (pseudonym != null)) {
             throw new IllegalArgumentException(isIdentifier() ? path + " is replaced by a pseudonym"
                     : path + " is removed, not replaced by a pseudonym");
@@ -81,7 +105,6 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
         if (pseudonym != null && !Pseudonym.isPseudonym(pseudonym)) {
             throw new FieldViolation(path, "a pseudonym must be '" + Pseudonym.PREFIX + "' and 64 hex digits");
         }
-        return with(draft, pseudonym == null ? null : new JsonString(pseudonym));
     }
 
     /** Whether the content holds this field as committed: absent, or for an identifier as a pseudonym. */
@@ -99,36 +122,55 @@ public record PersonalField(String path) implements Comparable<PersonalField> {
     }
 
     private EventDraft with(EventDraft d, JsonValue value) {
-        String text = value instanceof JsonString s ? s.value() : null;
-        return switch (path) {
-            case "actor.id" -> new EventDraft(d.tenant(), new Actor(text, d.actor().type(), d.actor().displayName()),
-                    d.action(), d.resource(), d.reason(), d.outcome(), d.occurredAt(), d.source(), d.correlationId(),
-                    d.metadata(), d.clientEventId());
-            case "resource.id" -> new EventDraft(d.tenant(), d.actor(), d.action(),
-                    new ResourceRef(d.resource().type(), text), d.reason(), d.outcome(), d.occurredAt(), d.source(),
-                    d.correlationId(), d.metadata(), d.clientEventId());
-            case "actor.displayName" -> new EventDraft(d.tenant(), new Actor(d.actor().id(), d.actor().type(), text),
-                    d.action(), d.resource(), d.reason(), d.outcome(), d.occurredAt(), d.source(), d.correlationId(),
-                    d.metadata(), d.clientEventId());
-            case "source.ip" -> new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), d.reason(),
-                    d.outcome(), d.occurredAt(), new Source(d.source().application(), text, d.source().userAgent()),
-                    d.correlationId(), d.metadata(), d.clientEventId());
-            case "source.userAgent" -> new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), d.reason(),
-                    d.outcome(), d.occurredAt(), new Source(d.source().application(), d.source().ip(), text),
-                    d.correlationId(), d.metadata(), d.clientEventId());
-            case "reason" -> new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), text, d.outcome(),
-                    d.occurredAt(), d.source(), d.correlationId(), d.metadata(), d.clientEventId());
-            default -> {
-                Map<String, JsonValue> metadata = new LinkedHashMap<>(d.metadata().members());
-                if (value == null) {
-                    metadata.remove(metadataKey());
-                } else {
-                    metadata.put(metadataKey(), value);
+        Parts parts = new Parts(d);
+        parts.set(this, value);
+        return parts.build();
+    }
+
+    /** The parts of a draft that a personal field can be in, changed field by field and built into one draft. */
+    private static final class Parts {
+        private final EventDraft draft;
+        private Actor actor;
+        private ResourceRef resource;
+        private String reason;
+        private Source source;
+        private Map<String, JsonValue> metadata;
+
+        Parts(EventDraft draft) {
+            this.draft = draft;
+            this.actor = draft.actor();
+            this.resource = draft.resource();
+            this.reason = draft.reason();
+            this.source = draft.source();
+        }
+
+        void set(PersonalField field, JsonValue value) {
+            String text = value instanceof JsonString s ? s.value() : null;
+            switch (field.path) {
+                case "actor.id" -> actor = new Actor(text, actor.type(), actor.displayName());
+                case "resource.id" -> resource = new ResourceRef(resource.type(), text);
+                case "actor.displayName" -> actor = new Actor(actor.id(), actor.type(), text);
+                case "source.ip" -> source = new Source(source.application(), text, source.userAgent());
+                case "source.userAgent" -> source = new Source(source.application(), source.ip(), text);
+                case "reason" -> reason = text;
+                default -> {
+                    if (metadata == null) {
+                        metadata = new LinkedHashMap<>(draft.metadata().members());
+                    }
+                    if (value == null) {
+                        metadata.remove(field.metadataKey());
+                    } else {
+                        metadata.put(field.metadataKey(), value);
+                    }
                 }
-                yield new EventDraft(d.tenant(), d.actor(), d.action(), d.resource(), d.reason(), d.outcome(),
-                        d.occurredAt(), d.source(), d.correlationId(), new JsonObject(metadata), d.clientEventId());
             }
-        };
+        }
+
+        EventDraft build() {
+            return new EventDraft(draft.tenant(), actor, draft.action(), resource, reason, draft.outcome(),
+                    draft.occurredAt(), source, draft.correlationId(),
+                    metadata == null ? draft.metadata() : new JsonObject(metadata), draft.clientEventId());
+        }
     }
 
     private boolean isMetadata() {

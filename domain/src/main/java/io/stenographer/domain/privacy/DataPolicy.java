@@ -113,10 +113,10 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
         refusal(draft).ifPresent(violation -> {
             throw violation;
         });
-        EventDraft committed = draft;
         Map<PersonalField, Hash> commitments = new LinkedHashMap<>();
         Map<PersonalField, String> pseudonymsUsed = new LinkedHashMap<>();
         List<Disclosure> disclosures = new ArrayList<>();
+        List<PersonalField> present = new ArrayList<>();
         for (PersonalField field : personalFields) {
             JsonValue value = field.valueIn(draft);
             if (value == null) {
@@ -125,12 +125,12 @@ public record DataPolicy(SortedSet<PersonalField> personalFields, SubjectField s
             Disclosure disclosure = new Disclosure(field, value, openingFor.apply(field));
             disclosures.add(disclosure);
             commitments.put(field, disclosure.commitment());
-            String pseudonym = field.isIdentifier() ? pseudonyms.of(((JsonString) value).value()) : null;
-            if (pseudonym != null) {
-                pseudonymsUsed.put(field, pseudonym);
+            present.add(field);
+            if (field.isIdentifier()) {
+                pseudonymsUsed.put(field, pseudonyms.of(((JsonString) value).value()));
             }
-            committed = field.committedIn(committed, pseudonym);
         }
+        EventDraft committed = PersonalField.committedIn(draft, present, pseudonymsUsed);
         return new Separation(committed, Commitments.of(commitments), disclosures, subjectOf(draft), pseudonymsUsed);
     }
 

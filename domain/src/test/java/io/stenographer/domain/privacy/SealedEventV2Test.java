@@ -61,6 +61,53 @@ class SealedEventV2Test {
                 "svc-ehr@https://idp.example", separation.committedDraft(), separation.commitments());
     }
 
+    @Test
+    void committingFieldsAllAtOnceGivesTheDraftOfCommittingThemOneByOne() {
+        EventDraft draft = draft();
+        List<PersonalField> all = List.of(PersonalField.ACTOR_ID, PersonalField.RESOURCE_ID,
+                PersonalField.ACTOR_DISPLAY_NAME, PersonalField.SOURCE_IP, PersonalField.SOURCE_USER_AGENT,
+                PersonalField.REASON, new PersonalField("metadata.email"), new PersonalField("metadata.ward"));
+        for (int subset = 0; subset < 1 << all.size(); subset++) {
+            List<PersonalField> fields = new java.util.ArrayList<>();
+            Map<PersonalField, String> pseudonyms = new java.util.HashMap<>();
+            EventDraft oneByOne = draft;
+            for (int bit = 0; bit < all.size(); bit++) {
+                if ((subset & 1 << bit) != 0) {
+                    PersonalField field = all.get(bit);
+                    String pseudonym = field.isIdentifier()
+                            ? TestPseudonyms.FIXED_KEY.of(((JsonString) field.valueIn(draft)).value()) : null;
+                    fields.add(field);
+                    if (pseudonym != null) {
+                        pseudonyms.put(field, pseudonym);
+                    }
+                    oneByOne = field.committedIn(oneByOne, pseudonym);
+                }
+            }
+            assertThat(PersonalField.committedIn(draft, fields, pseudonyms)).as("fields %s", fields)
+                    .isEqualTo(oneByOne);
+        }
+    }
+
+    @Test
+    void theStoredTextOfCommitmentsIsTheirCanonicalJson() {
+        Map<PersonalField, io.stenographer.domain.merkle.Hash> byField = new java.util.HashMap<>();
+        int n = 0;
+        for (String path : List.of("actor.displayName", "actor.id", "reason", "resource.id", "source.ip",
+                "source.userAgent", "metadata.Zeta", "metadata.alpha", "metadata.a-b", "metadata.a_b", "metadata.A9",
+                "metadata.9")) {
+            byte[] digest = new byte[32];
+            Arrays.fill(digest, (byte) (0x11 * ++n));
+            byField.put(new PersonalField(path), new io.stenographer.domain.merkle.Hash(digest));
+        }
+        Commitments commitments = Commitments.of(byField);
+
+        String stored = commitments.canonicalTextOrNull();
+
+        assertThat(stored).isEqualTo(CanonicalJson.canonicalize(commitments.toJson()));
+        assertThat(Commitments.fromJson((JsonObject) JsonParser.parse(stored, 2))).isEqualTo(commitments);
+        assertThat(Commitments.NONE.canonicalTextOrNull()).isNull();
+    }
+
     /** The worked example of docs/FORMATS.md §1b, pinned: the v1 example's event under the default policy. */
     /** The event of the worked examples in docs/FORMATS.md. */
     private static EventDraft workedExampleDraft() {
