@@ -805,6 +805,14 @@ public final class AuditClient implements AutoCloseable {
                 }
             }
             attempt++;
+            if (spool != null && isWorthSaying(attempt) && (answer == null || isTransient(answer.status()))) {
+                // SPOOL retries for ever and nobody waits on a future: an unreachable service must show somewhere.
+                // Only the kind of failure is named (a message could quote an event).
+                System.getLogger(AuditClient.class.getName()).log(System.Logger.Level.WARNING,
+                        "delivering a spooled batch of " + batch.size() + " events failed " + attempt + " time(s) in a"
+                                + " row (" + (answer == null ? lastError.getClass().getName() : "HTTP " + answer.status())
+                                + "); they stay in the spool and are sent again");
+            }
             Duration wait = backoff(attempt, answer == null ? Optional.empty() : answer.retryAfter());
             boolean pastDeadline = deadline != Long.MAX_VALUE && System.nanoTime() + wait.toNanos() - deadline > 0;
             if (abandoned || pastDeadline) {
@@ -829,6 +837,11 @@ public final class AuditClient implements AutoCloseable {
         return spool == null ? new DeliveryFailedException(why, cause)
                 : new DeliveryFailedException(why + "; the events stay in the spool and are delivered by the next run",
                         cause, true);
+    }
+
+    /** The first failure of a run of them, then the 8th, 16th, 32nd...: a long outage logs a few lines, not one a try. */
+    static boolean isWorthSaying(int attempt) {
+        return attempt == 1 || (attempt >= 8 && Integer.bitCount(attempt) == 1);
     }
 
     static boolean isTransient(int status) {

@@ -75,6 +75,46 @@ class SpoolModeTest {
     }
 
     @Test
+    void aServiceThatStaysAwayIsLoggedOnItsFirstFailureAndThenRarely() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            service.scriptedStatuses.add(503);
+        }
+        List<java.util.logging.LogRecord> warnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(AuditClient.class.getName());
+        logger.addHandler(capture);
+        try (AuditClient client = spooling().build()) {
+            assertThat(client.log(Event.builder("case.view").actor("u").clientEventId("k-1").build())
+                    .get(20, TimeUnit.SECONDS).clientEventId()).isEqualTo("k-1");
+        } finally {
+            logger.removeHandler(capture);
+        }
+        // Eight refusals, then the answer: said on the 1st and the 8th, not on each of the eight.
+        assertThat(warnings).extracting(java.util.logging.LogRecord::getMessage).containsExactly(
+                "delivering a spooled batch of 1 events failed 1 time(s) in a row (HTTP 503); they stay in the spool"
+                        + " and are sent again",
+                "delivering a spooled batch of 1 events failed 8 time(s) in a row (HTTP 503); they stay in the spool"
+                        + " and are sent again");
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 100).filter(AuditClient::isWorthSaying).boxed())
+                .containsExactly(1, 8, 16, 32, 64);
+    }
+
+    @Test
     void anAnswerThatLeavesAnEventOutKeepsItSpooledAndItIsSentAgain() throws Exception {
         service.answersLeavingOutTheLastItem.set(1);
         try (AuditClient client = spooling().batchSize(2).linger(java.time.Duration.ofSeconds(5)).build()) {
