@@ -193,7 +193,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 // Our own hook stops the server; the launcher's would look like a crash to the supervisor.
                 .setRegisterShutdownHook(false)
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("listen_addresses", "127.0.0.1");
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                // The server's log is part of the service's output. An error's DETAIL quotes row values (a unique
+                // violation names the key: an idempotency key, an actor id), which can be personal; terse leaves it
+                // out, and the error itself is still logged.
+                .setServerConfig("log_error_verbosity", "terse");
         DURABLE_SETTINGS.forEach(builder::setServerConfig);
         tlsSettings.forEach(builder::setServerConfig);
         if (dataDirectory != null) {
