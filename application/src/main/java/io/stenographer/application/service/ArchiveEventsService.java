@@ -118,11 +118,11 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
                 try {
                     archiveTenant(tenant, request, run, outcome);
                 } catch (ArchiveSegmentsPort.ArchiveUnavailable | ArchiveSegmentsPort.ArchiveNotWormCapable e) {
-                    progress.tenant(tenant, outcome.toOutcome(e.getMessage()));
+                    progress.tenant(tenant, outcome.toOutcome(JobFailures.publishable(e)));
                     throw e;
                 } catch (RuntimeException e) {
-                    failures.add(tenant.value() + ": " + e.getMessage());
-                    outcome.error = e.getMessage();
+                    outcome.error = JobFailures.describe(run, "tenant " + tenant.value(), e);
+                    failures.add(tenant.value() + ": " + outcome.error);
                 }
                 archived += outcome.events;
                 progress.tenant(tenant, outcome.toOutcome(outcome.error));
@@ -154,7 +154,7 @@ public final class ArchiveEventsService implements RunArchiveJobUseCase {
         } catch (RuntimeException e) {
             // What was confirmed before the failure stays archived; the tenant's log still says so.
             if (!outcome.segments.isEmpty() && !request.dryRun()) {
-                recordRun(tenant, request, run, outcome, e.getMessage());
+                recordRun(tenant, request, run, outcome, JobFailures.publishable(e));
             }
             throw e;
         }

@@ -114,7 +114,7 @@ public final class JobRuns {
                 outcome = progress.outcome();
             } catch (RuntimeException e) {
                 status = JobRun.Status.FAILED;
-                error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                error = JobFailures.describe(started, "the run", e);
                 outcome = progress.outcome().failedWith(e.getClass().getSimpleName());
             }
             JobRun ended = started.end(status, clock.instant(), outcome, error);

@@ -128,7 +128,7 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                         }
                     } catch (RuntimeException e) {
                         // The per-event purge below still reaches every released event.
-                        failures.add("partitions: " + e.getMessage());
+                        failures.add("partitions: " + JobFailures.describe(run, "partitions", e));
                     }
                     long purgedTotal = 0;
                     for (Map.Entry<TenantId, TenantOutcome> entry : outcomes.entrySet()) {
@@ -137,8 +137,8 @@ public final class PurgeEventsService implements RunPurgeJobUseCase {
                         try {
                             purgeTenant(tenant, request, run, outcome);
                         } catch (RuntimeException e) {
-                            outcome.error = e.getMessage();
-                            failures.add(tenant.value() + ": " + e.getMessage());
+                            outcome.error = JobFailures.describe(run, "tenant " + tenant.value(), e);
+                            failures.add(tenant.value() + ": " + outcome.error);
                         } finally {
                             progress.tenant(tenant, outcome.toOutcome());
                         }

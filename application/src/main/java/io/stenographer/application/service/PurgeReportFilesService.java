@@ -84,7 +84,7 @@ public final class PurgeReportFilesService implements RunReportFilePurgeUseCase 
                         try {
                             purgeTenant(tenant, request, run, counts);
                         } catch (RuntimeException e) {
-                            counts.error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                            counts.error = JobFailures.describe(run, "tenant " + tenant.value(), e);
                             failures.add(tenant.value() + ": " + counts.error);
                         }
                         ReportFilesTenantOutcome outcome = counts.outcome();
