@@ -200,9 +200,18 @@ public final class AuditClient implements AutoCloseable {
             this.sender = daemon(this::sendUntilClosed, "stenographer-audit-sender");
         }
         // The sender threads are daemons: without this, events still queued when the JVM exits were lost unreported.
-        this.closeOnExit = b.closeOnShutdown ? new Thread(this::close, "stenographer-audit-close-on-exit") : null;
-        if (closeOnExit != null) {
-            Runtime.getRuntime().addShutdownHook(closeOnExit);
+        this.closeOnExit = b.closeOnShutdown ? closeOnExit() : null;
+    }
+
+    /** The hook that closes this client when the JVM exits; none when the JVM is exiting already. */
+    private Thread closeOnExit() {
+        Thread hook = new Thread(this::close, "stenographer-audit-close-on-exit");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return hook;
+        } catch (IllegalStateException exiting) {
+            // Built by another hook while the JVM exits: whoever built it closes it.
+            return null;
         }
     }
 
@@ -557,6 +566,10 @@ public final class AuditClient implements AutoCloseable {
                 // close() shut the deliverers down between this thread taking a slot and handing the batch over.
                 inFlight.release();
                 fail(batch, new DeliveryFailedException("the audit client was closed before the event was sent", e));
+                if (carried != null) {
+                    // Taken from the queue already, so close()'s sweep of the queue will not find it.
+                    fail(List.of(carried), new DeliveryFailedException("the audit client was closed", null));
+                }
                 return;
             }
         }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An application that exits without closing its client: a JVM of its own logs events into a long linger and exits.
@@ -37,14 +39,22 @@ class CloseOnExitTest {
         }
     }
 
+    @TempDir
+    Path directory;
+
     private int exitWithoutClosing(boolean closeOnShutdown, int events) throws Exception {
+        Path output = directory.resolve("application-" + closeOnShutdown + ".log");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process application = new ProcessBuilder(List.of(java.toString(), "-cp",
                 System.getProperty("java.class.path"), ExitsWithoutClosing.class.getName(), service.uri().toString(),
-                String.valueOf(closeOnShutdown), String.valueOf(events))).redirectErrorStream(true).start();
-        String output = new String(application.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(application.waitFor(60, TimeUnit.SECONDS)).as("the application exits").isTrue();
-        assertThat(application.exitValue()).as(output).isZero();
+                String.valueOf(closeOnShutdown), String.valueOf(events))).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        boolean exited = application.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            application.destroyForcibly();
+        }
+        assertThat(exited).as("the application exits").isTrue();
+        assertThat(application.exitValue()).as(Files.readString(output, StandardCharsets.UTF_8)).isZero();
         return application.exitValue();
     }
 

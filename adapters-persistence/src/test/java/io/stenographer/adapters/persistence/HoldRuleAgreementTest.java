@@ -98,6 +98,8 @@ class HoldRuleAgreementTest {
         TenantId other = new TenantId("holds-" + UUID.randomUUID().toString().substring(0, 8));
         List<HoldCriteria> holds = new ArrayList<>();
         try (Connection db = MigratedPostgres.server().connectionAs(EmbeddedPostgresServer.APP_ROLE)) {
+            // Rolled back at the end: the holds (one over everything of its tenant) stay out of the shared database.
+            db.setAutoCommit(false);
             try (PreparedStatement place = db.prepareStatement("INSERT INTO legal_hold (id, tenant, actor_id,"
                     + " resource_type, resource_id, action_pattern, occurred_from, occurred_to, case_reference, reason,"
                     + " placed_by, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'CR-1', 'order', 'admin', now())")) {
@@ -143,6 +145,7 @@ class HoldRuleAgreementTest {
                 }
             }
             assertThat(held).as("the draw holds some events and not others").isBetween(1, 999);
+            db.rollback();
         }
     }
 }
