@@ -5,12 +5,14 @@ import email.utils
 import http.client
 import json
 import logging
+import os
 import queue
 import random
 import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -74,6 +76,21 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+# Services whose close() runs at exit. A process forked from this one (a pre-forking server's workers) inherits the
+# registrations and the queued events, but not the sender thread: its exit must not close a copy it cannot deliver.
+_CLOSING_AT_EXIT: "weakref.WeakSet[AuditService]" = weakref.WeakSet()
+
+
+def _not_at_exit_in_a_forked_child() -> None:
+    for service in list(_CLOSING_AT_EXIT):
+        atexit.unregister(service.close)
+    _CLOSING_AT_EXIT.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_not_at_exit_in_a_forked_child)
+
+
 class AuditService:
     """Logs audit events to a Stenographer service from a background sender thread.
 
@@ -124,6 +141,7 @@ class AuditService:
         self._close_at_exit = close_at_exit
         if close_at_exit:
             atexit.register(self.close)
+            _CLOSING_AT_EXIT.add(self)
 
     # ----------------------------------------------------------------------------------------- public API
 
@@ -192,6 +210,7 @@ class AuditService:
             self._close_deadline = time.monotonic() + timeout
         if self._close_at_exit:
             atexit.unregister(self.close)
+            _CLOSING_AT_EXIT.discard(self)
         self._close_requested.set()
         try:
             # Past the close deadline the sender fails batches without sending, so room appears.

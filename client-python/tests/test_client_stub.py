@@ -5,7 +5,9 @@ these tests instead of hanging them.
 """
 
 import json
+import os
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -110,6 +112,11 @@ class StubService:
 
 
 class StubTestCase(unittest.TestCase):
+
+    def temporary_directory(self):
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        return directory.name
 
     def start(self, responder=None, **options):
         stub = StubService(responder)
@@ -345,6 +352,30 @@ class BatchingTest(StubTestCase):
         stub, _ = self.start()
         self.exit_without_closing(stub, close_at_exit=False)
         self.assertEqual([], stub.requests)
+
+    @unittest.skipUnless(hasattr(os, "fork"), "needs os.fork")
+    def test_a_forked_child_does_not_close_the_copy_it_inherited_when_it_exits(self):
+        stub, _ = self.start()
+        marker = Path(self.temporary_directory()) / "failed-in"
+        # The parent queues an event and forks (as a pre-forking server does); the child exits normally, so its
+        # exit handlers run. Only the parent may deliver the event: the child, without the sender thread, would
+        # fail its copy at exit (and, with a full queue, wait for room that never comes).
+        script = ("import os, sys, urllib.request\n"
+                  "from stenographer_audit import AuditService\n"
+                  "audit = AuditService(sys.argv[1], 'demo', 'case-portal', token='secret-token', linger_seconds=60,"
+                  " batch_size=100, opener=urllib.request.build_opener(urllib.request.ProxyHandler({})))\n"
+                  "future = audit.log_event('officer-1', 'case.view')\n"
+                  "future.add_done_callback(lambda f: open(sys.argv[2] + '-' + str(os.getpid()), 'w').close()"
+                  " if f.exception() is not None else None)\n"
+                  "pid = os.fork()\n"
+                  "if pid == 0:\n"
+                  "    sys.exit(0)\n"
+                  "os.waitpid(pid, 0)\n")
+        done = subprocess.run([sys.executable, "-c", script, stub.url, str(marker)],
+                              cwd=str(Path(__file__).resolve().parents[1]), capture_output=True, timeout=60)
+        self.assertEqual(0, done.returncode, done.stderr.decode("utf-8", "replace"))
+        self.assertEqual([], sorted(p.name for p in marker.parent.iterdir()), "no process failed the event")
+        self.assertEqual(1, sum(len(body["events"]) for _, _, body in stub.requests))
 
     def test_flush_sends_what_is_queued_without_waiting_for_linger(self):
         stub, audit = self.start(batch_size=100, linger_seconds=60)
