@@ -397,7 +397,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 "quarkus.datasource.jdbc.url", applicationJdbcUrl(),
                 "quarkus.datasource.username", APP_ROLE,
                 "quarkus.datasource.password", APP_ROLE,
-                "quarkus.flyway.jdbc-url", jdbcUrl(),
+                // Migration errors without the rows' values, as the pool's (application.properties)
+                "quarkus.flyway.jdbc-url", jdbcUrl() + "?logServerErrorDetail=false",
                 "quarkus.flyway.username", OWNER_ROLE,
                 "quarkus.flyway.password", OWNER_ROLE);
     }
