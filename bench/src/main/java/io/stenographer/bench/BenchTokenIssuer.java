@@ -51,6 +51,8 @@ public final class BenchTokenIssuer {
             "writer", List.of(List.of("audit-writer"), List.of("acme")),
             "globex-writer", List.of(List.of("audit-writer"), List.of("globex")),
             "auditor", List.of(List.of("auditor"), List.of("acme", "globex")),
+            // Reads the benchmarks' tenants' checkpoints, which are not public (Service.checkpointSize).
+            "log-watcher", List.of(List.of("auditor"), List.of("acme", "globex", "initech")),
             // Compliance admin of the archive benchmark's two tenants.
             "admin", List.of(List.of("compliance-admin"), List.of("acme", "initech")),
             "scraper", List.of(List.of("metrics-reader"), List.of("acme")),

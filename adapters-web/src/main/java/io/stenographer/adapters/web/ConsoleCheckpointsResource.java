@@ -133,7 +133,7 @@ public class ConsoleCheckpointsResource {
             // The history first: it is what refuses a caller who may not read this tenant's proofs.
             CheckpointPage older = history.history(new CheckpointHistoryQuery(caller, tenantId, beforeSize,
                     pageLimit));
-            Optional<PublishedCheckpoint> latest = logProofs.latestCheckpoint(tenantId);
+            Optional<PublishedCheckpoint> latest = logProofs.latestCheckpoint(Optional.of(caller), tenantId);
             ConsistencyView consistency = null;
             String consistencyError = null;
             if (form.from() != null || form.to() != null) {

@@ -10,10 +10,12 @@ import io.stenographer.application.port.out.LoadInclusionInputsPort;
 import io.stenographer.application.port.out.LoadInclusionInputsPort.InclusionInputs;
 import io.stenographer.application.port.out.LoadInclusionInputsPort.LeafInTile;
 import io.stenographer.application.port.out.SignCheckpointPort;
+import io.stenographer.application.port.out.StoreLogVisibilityPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.access.TokenRequired;
 import io.stenographer.domain.event.EventId;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
@@ -34,21 +36,40 @@ public final class LogProofsService implements LogProofsUseCase {
     private final SignCheckpointPort signer;
     private final TenantKeySets keySets;
     private final LogCache cache;
+    private final StoreLogVisibilityPort visibility;
     private final TransactionRunner transactions;
 
     public LogProofsService(LoadLogPort log, LoadInclusionInputsPort inclusionInputs, SignCheckpointPort signer,
-            TenantKeySets keySets, LogCache cache, TransactionRunner transactions) {
+            TenantKeySets keySets, StoreLogVisibilityPort visibility, LogCache cache, TransactionRunner transactions) {
         this.inclusionInputs = inclusionInputs;
         this.cache = cache;
         this.log = log;
         this.signer = signer;
         this.keySets = keySets;
+        this.visibility = visibility;
         this.transactions = transactions;
     }
 
     @Override
-    public Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant) {
-        return transactions.inTransaction(() -> log.latestCheckpoint(tenant));
+    public Optional<PublishedCheckpoint> latestCheckpoint(Optional<Caller> caller, TenantId tenant) {
+        return transactions.inTransaction(() -> {
+            requireCheckpointReader(caller, tenant, "this log's checkpoint");
+            return log.latestCheckpoint(tenant);
+        });
+    }
+
+    /** Its own callers may always read it; anyone else only what the tenant made public. */
+    private void requireCheckpointReader(Optional<Caller> caller, TenantId tenant, String what) {
+        if (caller.isPresent() && caller.get().mayReadCheckpoint(tenant)) {
+            return;
+        }
+        if (visibility.visibility(tenant).publicCheckpoint()) {
+            return;
+        }
+        if (caller.isEmpty()) {
+            throw new TokenRequired(what);
+        }
+        throw new TenantAccessDenied(caller.get().subject(), Role.AUDITOR, tenant);
     }
 
     @Override
@@ -57,8 +78,11 @@ public final class LogProofsService implements LogProofsUseCase {
     }
 
     @Override
-    public String keySet(TenantId tenant) {
-        return transactions.inTransaction(() -> keySets.of(tenant)).toText();
+    public String keySet(Optional<Caller> caller, TenantId tenant) {
+        return transactions.inTransaction(() -> {
+            requireCheckpointReader(caller, tenant, "this log's key set");
+            return keySets.of(tenant);
+        }).toText();
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.stenographer.application.port.in.TileNotFound;
 import io.stenographer.application.port.in.TileQuery;
 import io.stenographer.application.port.out.LoadLogPort;
 import io.stenographer.application.port.out.LoadLogPort.LeafWithEvent;
-import io.stenographer.application.port.out.StoreTileVisibilityPort;
+import io.stenographer.application.port.out.StoreLogVisibilityPort;
 import io.stenographer.application.port.out.TransactionRunner;
 import io.stenographer.domain.access.Role;
 import io.stenographer.domain.event.AuditEvent;
@@ -40,12 +40,12 @@ public final class ReadTilesService implements ReadTilesUseCase {
     private final LoadLogPort log;
     private final ArchivedEventReader archived;
     private final SelfAudit selfAudit;
-    private final StoreTileVisibilityPort visibility;
+    private final StoreLogVisibilityPort visibility;
     private final LogCache cache;
     private final TransactionRunner transactions;
 
     public ReadTilesService(LoadLogPort log, ArchivedEventReader archived, SelfAudit selfAudit,
-            StoreTileVisibilityPort visibility, LogCache cache, TransactionRunner transactions) {
+            StoreLogVisibilityPort visibility, LogCache cache, TransactionRunner transactions) {
         this.visibility = visibility;
         this.log = log;
         this.archived = archived;

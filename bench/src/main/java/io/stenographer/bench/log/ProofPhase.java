@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  *   <li>the BASELINE: an authenticated request that does no work, {@code GET
  *       /api/v1/logs/{--baseline-tenant}/proof/inclusion?index=0} with the proof tenant's auditor token: the service
  *       verifies the JWT and refuses it (403) at the role/tenant check, before any database work;</li>
- *   <li>references: {@code GET /q/health/live} (bare HTTP) and the public {@code GET .../checkpoint};</li>
+ *   <li>references: {@code GET /q/health/live} (bare HTTP) and {@code GET .../checkpoint} with a token;</li>
  *   <li>inclusion (random index, latest size) and consistency (random published size to the latest).</li>
  * </ul>
  * Targets (issue 13): p50 within 0.5 ms of the baseline's p50, p99 at most 1.5x the baseline's p99. Every proof is
@@ -88,7 +88,7 @@ final class ProofPhase {
         for (int i = 0; i < options.warmup(); i++) {
             call(baselinePath, "auditor", 403);
             call(healthPath(), null, 200);
-            call(checkpointPath(tenant), null, 200);
+            call(checkpointPath(tenant), Service.LOG_WATCHER, 200);
             call(inclusionPath(tenant, random.nextLong(size), size), "auditor", 200);
             call(consistencyPath(tenant, published.get(random.nextInt(published.size())), size), "auditor", 200);
         }
@@ -123,7 +123,7 @@ final class ProofPhase {
                             health[i] = System.nanoTime() - t0;
                         }
                         case 2 -> {
-                            call(checkpointPath(tenant), null, 200);
+                            call(checkpointPath(tenant), Service.LOG_WATCHER, 200);
                             checkpoint[i] = System.nanoTime() - t0;
                         }
                         case 3 -> {
@@ -187,7 +187,7 @@ final class ProofPhase {
         out.append(String.format(Locale.ROOT, "   %-46s %-22s %-22s %-22s%n", "", "p50 ms", "p90 ms", "p99 ms"));
         row(out, "BASELINE: authenticated, refused 403, no work", p, Round::baseline);
         row(out, "ref.: GET /q/health/live", p, Round::health);
-        row(out, "ref.: GET .../checkpoint (public)", p, Round::checkpoint);
+        row(out, "ref.: GET .../checkpoint (token)", p, Round::checkpoint);
         row(out, String.format(Locale.ROOT, "inclusion (random index, %.1f hashes)", p.meanInclusionPath()), p,
                 Round::inclusion);
         row(out, String.format(Locale.ROOT, "consistency (%d sizes, %.1f hashes)", p.publishedSizes(),
@@ -255,7 +255,7 @@ final class ProofPhase {
         return "/q/health/live";
     }
 
-    /** Public, anonymous: HTTP plus one transaction with one indexed query, no token check. */
+    /** HTTP, a token check and one transaction with one indexed query. */
     private static String checkpointPath(String tenant) {
         return "/api/v1/logs/" + tenant + "/checkpoint";
     }

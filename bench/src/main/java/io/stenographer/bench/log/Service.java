@@ -117,9 +117,13 @@ public final class Service {
         }
     }
 
-    /** Tree size of the latest public checkpoint of a tenant (0 when it has none yet). */
+    /** A user whose token may read the benchmarks' tenants' checkpoints (not public by default). */
+    public static final String LOG_WATCHER = "log-watcher";
+
+    /** Tree size of the latest checkpoint of a tenant (0 when it has none yet). */
     public long checkpointSize(String tenant) {
-        HttpResponse<String> response = get("/api/v1/logs/" + tenant + "/checkpoint", null, Duration.ofSeconds(30));
+        HttpResponse<String> response = get("/api/v1/logs/" + tenant + "/checkpoint", LOG_WATCHER,
+                Duration.ofSeconds(30));
         if (response.statusCode() == 404) {
             return 0;
         }

@@ -7,12 +7,12 @@ import io.stenographer.adapters.persistence.PostgresLeafFields;
 import io.stenographer.adapters.persistence.PostgresMerkleLog;
 import io.stenographer.adapters.persistence.PostgresRetentionTraces;
 import io.stenographer.adapters.persistence.PostgresSigningKeys;
-import io.stenographer.adapters.persistence.PostgresTileVisibility;
+import io.stenographer.adapters.persistence.PostgresLogVisibility;
 import io.stenographer.adapters.persistence.PostgresVerificationRuns;
 import io.stenographer.application.port.in.ExportLogUseCase;
 import io.stenographer.application.port.in.IntegrateEventsUseCase;
 import io.stenographer.application.port.in.LogProofsUseCase;
-import io.stenographer.application.port.in.ManageTileVisibilityUseCase;
+import io.stenographer.application.port.in.ManageLogVisibilityUseCase;
 import io.stenographer.application.port.in.ReadTilesUseCase;
 import io.stenographer.application.port.in.VerifyLogUseCase;
 import io.stenographer.application.port.out.SignCheckpointPort;
@@ -21,7 +21,7 @@ import io.stenographer.application.service.ArchivedEventReader;
 import io.stenographer.application.service.ExportLogService;
 import io.stenographer.application.service.IntegrateEventsService;
 import io.stenographer.application.service.LogProofsService;
-import io.stenographer.application.service.ManageTileVisibilityService;
+import io.stenographer.application.service.ManageLogVisibilityService;
 import io.stenographer.application.service.ReadTilesService;
 import io.stenographer.application.service.RetentionRecordsCheck;
 import io.stenographer.application.service.SelfAudit;
@@ -99,22 +99,23 @@ public class LogConfiguration {
     @Produces
     @ApplicationScoped
     LogProofsUseCase logProofs(PostgresMerkleLog log, PostgresInclusionInputs inclusionInputs,
-            SignCheckpointPort signer, TenantKeySets keySets, LogCache cache, TransactionRunner transactions) {
-        return new LogProofsService(log, inclusionInputs, signer, keySets, cache, transactions);
+            SignCheckpointPort signer, TenantKeySets keySets, PostgresLogVisibility visibility, LogCache cache,
+            TransactionRunner transactions) {
+        return new LogProofsService(log, inclusionInputs, signer, keySets, visibility, cache, transactions);
     }
 
     @Produces
     @ApplicationScoped
     ReadTilesUseCase readTiles(PostgresMerkleLog log, ArchivedEventReader archived, SelfAudit selfAudit,
-            PostgresTileVisibility visibility, LogCache cache, TransactionRunner transactions) {
+            PostgresLogVisibility visibility, LogCache cache, TransactionRunner transactions) {
         return new ReadTilesService(log, archived, selfAudit, visibility, cache, transactions);
     }
 
     @Produces
     @ApplicationScoped
-    ManageTileVisibilityUseCase tileVisibility(PostgresTileVisibility store, SelfAudit selfAudit,
+    ManageLogVisibilityUseCase logVisibility(PostgresLogVisibility store, SelfAudit selfAudit,
             TransactionRunner transactions, Clock clock) {
-        return new ManageTileVisibilityService(store, selfAudit, transactions, clock);
+        return new ManageLogVisibilityService(store, selfAudit, transactions, clock);
     }
 
     @Produces

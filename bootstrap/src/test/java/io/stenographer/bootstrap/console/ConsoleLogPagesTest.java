@@ -52,7 +52,8 @@ class ConsoleLogPagesTest {
     }
 
     private long treeSize() {
-        Response checkpoint = given().get("/api/v1/logs/" + tenant + "/checkpoint");
+        Response checkpoint = given().auth().oauth2(TestTokens.auditor("aud", tenant))
+                .get("/api/v1/logs/" + tenant + "/checkpoint");
         return checkpoint.statusCode() == 200 ? Long.parseLong(checkpoint.asString().split("\n")[1]) : 0;
     }
 

@@ -106,7 +106,7 @@ class CrashSuiteIT {
             Await.until(target + " acknowledged events", RECOVERY, () -> ledger.acknowledgedCount() >= target);
             Map<String, SeenCheckpoint> before = new LinkedHashMap<>();
             for (String tenant : TENANTS) {
-                before.put(tenant, LogChecks.latestCheckpoint(api, tenant));
+                before.put(tenant, LogChecks.latestCheckpoint(api, auditorToken, tenant));
             }
             Await.until("a request in flight", RECOVERY, ledger::anyInFlight);
             int inFlightAtKill = kill(kill, ledger);
@@ -131,7 +131,7 @@ class CrashSuiteIT {
             for (String tenant : TENANTS) {
                 LogChecks.assertVerifiesClean(api, adminToken, tenant);
                 LogChecks.assertConsistent(api, auditorToken, verifier, tenant, before.get(tenant),
-                        LogChecks.latestCheckpoint(api, tenant));
+                        LogChecks.latestCheckpoint(api, auditorToken, tenant));
             }
             System.out.printf("crash-suite: cycle %d kill %s: in flight at kill %d, acknowledged so far %d,"
                     + " unacknowledged requests re-sent %d (events already stored %d), lost %d%n", cycle, kill,

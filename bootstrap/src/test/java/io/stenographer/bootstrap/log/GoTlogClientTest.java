@@ -39,9 +39,9 @@ class GoTlogClientTest {
         JsonPath proved = Proofs.await(tenant, ids.get(699));
         NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());
-        Checkpoint checkpoint = Checkpoint.verifiedFrom(SignedNote.parse(given().when()
-                .get("/api/v1/logs/" + tenant + "/checkpoint").then().statusCode(200).extract().asString()), key);
         String auditor = TestTokens.auditor("aud", tenant);
+        Checkpoint checkpoint = Checkpoint.verifiedFrom(SignedNote.parse(given().auth().oauth2(auditor).when()
+                .get("/api/v1/logs/" + tenant + "/checkpoint").then().statusCode(200).extract().asString()), key);
         Path token = Files.writeString(work.resolve("token"), auditor);
         Path source = work.resolve("main.go");
         try (var in = GoTlogClientTest.class.getResourceAsStream("/go-tlog-client/main.go")) {

@@ -108,7 +108,7 @@ class KeyRotationIT {
                 .property("stenographer.log.retired-signing-key-files", keyA.toString()).start()) {
             Api api = new Api(second.baseUri());
             KeySet keySet = Await.until("the tenant's key set to show the rotation", DEADLINE,
-                    () -> KeySet.parse(api.get("/api/v1/logs/" + TENANT + "/key-set", null).body()),
+                    () -> KeySet.parse(api.get("/api/v1/logs/" + TENANT + "/key-set", auditor).body()),
                     seen -> seen.eras().size() == 2);
             NoteVerifier verifierB = keySet.current().key();
             assertThat(verifierB).isNotEqualTo(verifierA);
@@ -163,7 +163,7 @@ class KeyRotationIT {
     }
 
     private static String export(Api api) {
-        long size = Api.json(api.get("/api/v1/logs/" + TENANT + "/checkpoint", null, "application/json"))
+        long size = Api.json(api.get("/api/v1/logs/" + TENANT + "/checkpoint", auditor, "application/json"))
                 .path("treeSize").asLong();
         HttpResponse<String> bundle = api.get("/api/v1/logs/" + TENANT + "/export?from=0&to=" + size,
                 auditor);

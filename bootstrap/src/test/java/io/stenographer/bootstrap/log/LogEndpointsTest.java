@@ -22,24 +22,26 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The transparency surface end to end: receipts, public checkpoints, proofs that verify offline. */
+/** The transparency surface end to end: receipts, checkpoints, proofs that verify offline. */
 @QuarkusTest
 class LogEndpointsTest {
 
     @Test
-    void receiptLeadsToAnInclusionProofAgainstAPublicSignedCheckpoint() throws Exception {
+    void receiptLeadsToAnInclusionProofAgainstTheLatestSignedCheckpoint() throws Exception {
         String tenant = tenant();
         List<String> ids = Events.recordBatch(tenant, 5);
         JsonPath withProof = Proofs.await(tenant, ids.get(4));
         String signedNote = withProof.getString("proof.checkpoint");
+        // The writer that holds the receipts reads the checkpoint they are checked against.
+        String writer = TestTokens.writer("app", tenant);
 
-        String publicNote = given().when().get("/api/v1/logs/" + tenant + "/checkpoint")
+        String publicNote = given().auth().oauth2(writer).when().get("/api/v1/logs/" + tenant + "/checkpoint")
                 .then().statusCode(200).contentType("text/plain").extract().asString();
         NoteVerifier verifier = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());
         Checkpoint published = Checkpoint.verifiedFrom(SignedNote.parse(publicNote), verifier);
         // The key set holds the one key there has been, valid from size 0, and checks the same note.
-        KeySet keySet = KeySet.parse(given().when().get("/api/v1/logs/" + tenant + "/key-set")
+        KeySet keySet = KeySet.parse(given().auth().oauth2(writer).when().get("/api/v1/logs/" + tenant + "/key-set")
                 .then().statusCode(200).extract().asString());
         assertThat(keySet).isEqualTo(KeySet.single(verifier));
         assertThat(Checkpoint.verifiedFrom(SignedNote.parse(publicNote), keySet)).isEqualTo(published);
@@ -70,10 +72,73 @@ class LogEndpointsTest {
         assertThat(new InclusionProof(0, checkpoint.treeSize(), hashes(byIndex.getList("inclusionProof", String.class)))
                 .verify(Hash.fromHex(byIndex.getString("leafHash")), checkpoint.rootHash())).isTrue();
 
-        JsonPath json = given().accept("application/json").when().get("/api/v1/logs/" + tenant + "/checkpoint")
+        JsonPath json = given().auth().oauth2(writer).accept("application/json")
+                .when().get("/api/v1/logs/" + tenant + "/checkpoint")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(json.getString("origin")).isEqualTo("stenographer.local/" + tenant);
         assertThat(json.getLong("treeSize")).isGreaterThanOrEqualTo(published.treeSize());
+    }
+
+    /**
+     * A tenant's checkpoint and key set are its own callers' until a compliance admin makes them public: without a
+     * token, or with another tenant's, the answer is the same for a tenant that exists and one that does not, so
+     * neither its existence nor its size nor its auditors' activity shows.
+     */
+    @Test
+    void checkpointAndKeySetArePrivateUntilAComplianceAdminMakesThemPublic() throws Exception {
+        String tenant = tenant();
+        String unknown = tenant();
+        Proofs.await(tenant, Events.recordBatch(tenant, 2).get(1));
+        String prefix = "/api/v1/logs/" + tenant + "/";
+        String admin = TestTokens.admin("admin-1", tenant);
+        String auditor = TestTokens.auditor("aud", tenant);
+        String stranger = TestTokens.auditor("aud", "someone-else");
+
+        for (String path : new String[] {"checkpoint", "key-set"}) {
+            String closed = given().when().get(prefix + path).then().statusCode(401)
+                    .contentType("application/problem+json").header("WWW-Authenticate", "Bearer")
+                    .body("detail", org.hamcrest.Matchers.containsString("not public")).extract().asString();
+            given().when().get("/api/v1/logs/" + unknown + "/" + path).then().statusCode(401)
+                    .body(equalTo(closed.replace(tenant, unknown)));
+            given().auth().oauth2(stranger).when().get(prefix + path).then().statusCode(403)
+                    .body("type", equalTo("urn:stenographer:problem:tenant-access-denied"));
+            given().auth().oauth2(stranger).when().get("/api/v1/logs/" + unknown + "/" + path).then().statusCode(403);
+            for (String own : new String[] {TestTokens.writer("app", tenant), auditor, admin}) {
+                given().auth().oauth2(own).when().get(prefix + path).then().statusCode(200);
+            }
+        }
+        given().auth().oauth2(auditor).when().get(prefix + "checkpoint").then().statusCode(200)
+                .header("Cache-Control", "private, max-age=2");
+        given().auth().oauth2(auditor).when().get(prefix + "visibility").then().statusCode(200)
+                .body("publicCheckpoint", equalTo(false)).body("publicHashTiles", equalTo(false));
+
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"publicCheckpoint\":true,\"publicHashTiles\":false}")
+                .when().put(prefix + "visibility").then().statusCode(200)
+                .body("publicCheckpoint", equalTo(true)).body("changedBy", equalTo("admin-1"));
+        String note = given().when().get(prefix + "checkpoint").then().statusCode(200)
+                .header("Cache-Control", "public, max-age=2").extract().asString();
+        NoteVerifier key = NoteVerifier.parse(given().when().get(prefix + "verifier-key")
+                .then().statusCode(200).extract().asString().trim());
+        Checkpoint published = Checkpoint.verifiedFrom(SignedNote.parse(note), KeySet.parse(
+                given().when().get(prefix + "key-set").then().statusCode(200).extract().asString()));
+        assertThat(published).isEqualTo(Checkpoint.verifiedFrom(SignedNote.parse(note), key));
+        given().auth().oauth2(stranger).when().get(prefix + "checkpoint").then().statusCode(200);
+        // Opening one tenant opens nothing else, and the hash tiles stay closed.
+        given().when().get("/api/v1/logs/" + unknown + "/checkpoint").then().statusCode(401);
+        given().when().get(prefix + "tile/0/000.p/1").then().statusCode(401);
+        given().auth().oauth2(auditor).queryParam("action", "audit.log-visibility-changed")
+                .when().get("/api/v1/events").then().statusCode(200).body("events.size()", equalTo(1))
+                .body("events[0].metadata.publicCheckpoint", equalTo(true))
+                .body("events[0].metadata.publicHashTiles", equalTo(false))
+                .body("events[0].actor.id", equalTo("admin-1"));
+
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"publicCheckpoint\":false,\"publicHashTiles\":false}")
+                .when().put(prefix + "visibility").then().statusCode(200).body("publicCheckpoint", equalTo(false));
+        given().when().get(prefix + "checkpoint").then().statusCode(401);
+        given().when().get(prefix + "key-set").then().statusCode(401);
+        given().auth().oauth2(stranger).when().get(prefix + "checkpoint").then().statusCode(403);
     }
 
     @Test
@@ -166,7 +231,9 @@ class LogEndpointsTest {
         given().auth().oauth2(TestTokens.auditor("aud", "someone-else")).queryParam("index", 0)
                 .when().get("/api/v1/logs/" + tenant + "/proof/inclusion")
                 .then().statusCode(403).body("type", equalTo("urn:stenographer:problem:tenant-access-denied"));
-        given().when().get("/api/v1/logs/no-such-log-" + UUID.randomUUID().toString().substring(0, 8) + "/checkpoint")
+        String noSuchLog = "no-such-log-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(TestTokens.auditor("aud", noSuchLog)).when()
+                .get("/api/v1/logs/" + noSuchLog + "/checkpoint")
                 .then().statusCode(404).contentType("application/problem+json");
         given().when().get("/api/v1/logs/Not_A_Tenant/checkpoint").then().statusCode(400);
     }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class TilesApiTest {
 
     private static final int EVENTS = 600;
+    private static final String BOTH_PUBLIC = "{\"publicCheckpoint\":true,\"publicHashTiles\":true}";
 
     @Test
     void tilesAndEntryBundlesAreTheSignedTreeAsTheSpecDefinesIt() {
@@ -45,8 +46,9 @@ class TilesApiTest {
         String auditor = TestTokens.auditor("aud", tenant);
         NoteVerifier key = NoteVerifier.parse(given().when().get("/api/v1/logs/" + tenant + "/verifier-key")
                 .then().statusCode(200).extract().asString().trim());
-        String note = given().when().get("/api/v1/logs/" + tenant + "/checkpoint").then().statusCode(200)
-                .header("Cache-Control", "public, max-age=2").extract().asString();
+        String note = given().auth().oauth2(auditor).when().get("/api/v1/logs/" + tenant + "/checkpoint")
+                .then().statusCode(200)
+                .header("Cache-Control", "private, max-age=2").extract().asString();
         Checkpoint checkpoint = Checkpoint.verifiedFrom(SignedNote.parse(note), key);
         long size = checkpoint.treeSize();
         assertThat(size).isGreaterThanOrEqualTo(EVENTS);
@@ -137,21 +139,27 @@ class TilesApiTest {
 
         given().when().get(prefix + "tile/0/000.p/1").then().statusCode(401)
                 .contentType("application/problem+json");
-        given().auth().oauth2(auditor).when().get(prefix + "tile-visibility").then().statusCode(200)
+        given().auth().oauth2(auditor).when().get(prefix + "visibility").then().statusCode(200)
                 .body("publicHashTiles", equalTo(false)).body("changedBy", org.hamcrest.Matchers.nullValue());
         for (String notAdmin : new String[] {auditor, TestTokens.writer("w", tenant), TestTokens.admin("a", "other")}) {
-            given().auth().oauth2(notAdmin).contentType("application/json").body("{\"publicHashTiles\":true}")
-                    .when().put(prefix + "tile-visibility").then().statusCode(403);
+            given().auth().oauth2(notAdmin).contentType("application/json").body(BOTH_PUBLIC)
+                    .when().put(prefix + "visibility").then().statusCode(403);
         }
-        for (String bad : new String[] {"{}", "{\"publicHashTiles\":\"yes\"}", "{\"publicHashTiles\":true,\"x\":1}",
-                "[]"}) {
+        for (String bad : new String[] {"{}", "{\"publicHashTiles\":true}", "{\"publicCheckpoint\":true}",
+                "{\"publicCheckpoint\":true,\"publicHashTiles\":\"yes\"}",
+                "{\"publicCheckpoint\":true,\"publicHashTiles\":true,\"x\":1}", "[]"}) {
             given().auth().oauth2(admin).contentType("application/json").body(bad)
-                    .when().put(prefix + "tile-visibility").then().statusCode(400)
+                    .when().put(prefix + "visibility").then().statusCode(400)
                     .contentType("application/problem+json");
         }
+        // Public tiles tell the tree's size anyway: they come with a public checkpoint or not at all.
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"publicCheckpoint\":false,\"publicHashTiles\":true}")
+                .when().put(prefix + "visibility").then().statusCode(400).body("field", equalTo("publicHashTiles"));
+        given().when().get(prefix + "tile/0/000.p/1").then().statusCode(401);
 
-        given().auth().oauth2(admin).contentType("application/json").body("{\"publicHashTiles\":true}")
-                .when().put(prefix + "tile-visibility").then().statusCode(200)
+        given().auth().oauth2(admin).contentType("application/json").body(BOTH_PUBLIC)
+                .when().put(prefix + "visibility").then().statusCode(200)
                 .body("publicHashTiles", equalTo(true)).body("changedBy", equalTo("admin-1"));
         byte[] anonymous = given().when().get(prefix + "tile/0/000.p/" + size).then().statusCode(200)
                 .header("Cache-Control", "public, max-age=31536000, immutable").extract().asByteArray();
@@ -163,12 +171,13 @@ class TilesApiTest {
                 .then().statusCode(200);
         given().auth().oauth2(TestTokens.auditor("aud", "someone-else")).when().get(prefix + "tile/entries/000.p/1")
                 .then().statusCode(403);
-        given().auth().oauth2(auditor).queryParam("action", "audit.tile-visibility-changed")
+        given().auth().oauth2(auditor).queryParam("action", "audit.log-visibility-changed")
                 .when().get("/api/v1/events").then().statusCode(200).body("events.size()", equalTo(1))
                 .body("events[0].metadata.publicHashTiles", equalTo(true));
 
-        given().auth().oauth2(admin).contentType("application/json").body("{\"publicHashTiles\":false}")
-                .when().put(prefix + "tile-visibility").then().statusCode(200).body("publicHashTiles", equalTo(false));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"publicCheckpoint\":true,\"publicHashTiles\":false}")
+                .when().put(prefix + "visibility").then().statusCode(200).body("publicHashTiles", equalTo(false));
         given().when().get(prefix + "tile/0/000.p/1").then().statusCode(401);
     }
 

@@ -104,7 +104,7 @@ class ReportFilesAcrossInstancesIT {
         }
         // The report pins the latest signed checkpoint, which must cover the events.
         Api.until("a checkpoint of size " + EVENTS, DEADLINE,
-                () -> firstApi.get("/api/v1/logs/" + TENANT + "/checkpoint", null, "application/json"),
+                () -> firstApi.get("/api/v1/logs/" + TENANT + "/checkpoint", auditorToken, "application/json"),
                 answer -> answer.statusCode() == 200 && Api.json(answer).path("treeSize").asLong() >= EVENTS);
         JsonNode small = generate(firstApi, "csv", ",\"actor\":\"actor-0\"");
         JsonNode large = generate(firstApi, "json", "");

@@ -199,7 +199,7 @@ class StreamingSoakIT {
         long published;
         try (Connection db = database.superuserConnection()) {
             LogChecks.awaitEverythingIntegrated(db, List.of(TENANT), DEADLINE);
-            published = LogChecks.latestCheckpoint(secondApi, TENANT).treeSize();
+            published = LogChecks.latestCheckpoint(secondApi, adminToken, TENANT).treeSize();
         }
         Await.until("every sink delivered the whole log with a checkpoint record at its end", DEADLINE,
                 () -> statuses(secondApi), seen -> seen.values().stream().map(sink -> sink.get("status"))
@@ -210,7 +210,7 @@ class StreamingSoakIT {
                 + " %d receiver restarts and one instance kill%n", ledger.acknowledgedCount(), published,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), RESTARTS);
 
-        KeySet keys = KeySet.parse(secondApi.get("/api/v1/logs/" + TENANT + "/key-set", null).body());
+        KeySet keys = KeySet.parse(secondApi.get("/api/v1/logs/" + TENANT + "/key-set", adminToken).body());
         Set<String> acknowledged = ledger.acknowledgedEventIds().get(TENANT);
         check("kafka", kafkaCapture(), keys, StreamVerifier.Format.NATIVE, published, acknowledged);
         check("webhook", webhookCapture(), keys, StreamVerifier.Format.OCSF, published, acknowledged);

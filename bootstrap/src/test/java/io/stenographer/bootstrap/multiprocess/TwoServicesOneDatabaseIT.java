@@ -117,7 +117,7 @@ class TwoServicesOneDatabaseIT {
 
         Map<String, SeenCheckpoint> seenBeforeKill = new HashMap<>();
         for (String tenant : TENANTS) {
-            seenBeforeKill.put(tenant, LogChecks.latestCheckpoint(firstApi, tenant));
+            seenBeforeKill.put(tenant, LogChecks.latestCheckpoint(firstApi, auditorToken, tenant));
         }
         Round killed;
         try (Connection db = database.superuserConnection()) {
@@ -163,7 +163,7 @@ class TwoServicesOneDatabaseIT {
         for (String tenant : TENANTS) {
             LogChecks.assertVerifiesClean(secondApi, adminToken, tenant);
             LogChecks.assertConsistent(secondApi, auditorToken, verifier, tenant, seenBeforeKill.get(tenant),
-                    LogChecks.latestCheckpoint(secondApi, tenant));
+                    LogChecks.latestCheckpoint(secondApi, auditorToken, tenant));
         }
         assertThat(ledger.refusals()).as("requests refused").isEmpty();
     }

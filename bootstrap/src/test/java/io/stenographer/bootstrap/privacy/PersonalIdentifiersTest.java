@@ -226,7 +226,8 @@ class PersonalIdentifiersTest {
             }
         }
         Await.until("the log of " + TENANT + " at size " + events, Await.DEADLINE, () -> {
-            Response response = given().accept("application/json").when().get("/api/v1/logs/" + TENANT + "/checkpoint");
+            Response response = given().auth().oauth2(TestTokens.auditor("aud", TENANT)).accept("application/json")
+                    .when().get("/api/v1/logs/" + TENANT + "/checkpoint");
             return response.statusCode() == 200 ? response.jsonPath().getLong("treeSize") : 0L;
         }, size -> size >= events);
     }

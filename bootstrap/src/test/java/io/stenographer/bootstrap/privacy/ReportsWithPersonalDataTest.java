@@ -70,7 +70,8 @@ class ReportsWithPersonalDataTest {
                 .body("{\"events\":[" + String.join(",", events) + "]}")
                 .when().post("/api/v1/events/batch").then().statusCode(200).body("created", equalTo(count + 1));
         Await.until("the log of " + tenant + " at size " + (count + 1), Await.DEADLINE, () -> {
-            Response response = given().accept("application/json").when().get("/api/v1/logs/" + tenant + "/checkpoint");
+            Response response = given().auth().oauth2(TestTokens.auditor("aud", tenant)).accept("application/json")
+                    .when().get("/api/v1/logs/" + tenant + "/checkpoint");
             return response.statusCode() == 200 ? response.jsonPath().getLong("treeSize") : 0L;
         }, size -> size >= count + 1);
     }

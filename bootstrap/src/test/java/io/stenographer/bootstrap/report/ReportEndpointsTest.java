@@ -72,7 +72,8 @@ class ReportEndpointsTest {
 
     private static long awaitTreeSize(String tenant, long size) {
         return Await.until("the log of " + tenant + " at size " + size + " or more", Await.DEADLINE, () -> {
-            Response response = given().accept("application/json").when().get("/api/v1/logs/" + tenant + "/checkpoint");
+            Response response = given().auth().oauth2(TestTokens.auditor("aud", tenant)).accept("application/json")
+                    .when().get("/api/v1/logs/" + tenant + "/checkpoint");
             return response.statusCode() == 200 ? response.jsonPath().getLong("treeSize") : 0L;
         }, treeSize -> treeSize >= size);
     }

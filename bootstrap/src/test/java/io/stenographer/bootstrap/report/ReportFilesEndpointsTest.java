@@ -50,7 +50,8 @@ class ReportFilesEndpointsTest {
         String tenant = "rf-" + UUID.randomUUID().toString().substring(0, 8);
         Events.recordBatch(tenant, events);
         Await.until("the log of " + tenant + " at size " + events, Await.DEADLINE, () -> {
-            Response response = given().accept("application/json").when().get("/api/v1/logs/" + tenant + "/checkpoint");
+            Response response = given().auth().oauth2(TestTokens.auditor("aud", tenant)).accept("application/json")
+                    .when().get("/api/v1/logs/" + tenant + "/checkpoint");
             return response.statusCode() == 200 ? response.jsonPath().getLong("treeSize") : 0L;
         }, size -> size >= events);
         return tenant;

@@ -40,8 +40,8 @@ class ReportFilePurgeAttackTest {
     private static String generatedReport(String tenant) {
         Events.recordBatch(tenant, 2);
         Await.until("the log of " + tenant, Await.DEADLINE, () -> {
-            Response checkpoint = given().accept("application/json").when()
-                    .get("/api/v1/logs/" + tenant + "/checkpoint");
+            Response checkpoint = given().auth().oauth2(TestTokens.auditor("aud", tenant)).accept("application/json")
+                    .when().get("/api/v1/logs/" + tenant + "/checkpoint");
             return checkpoint.statusCode() == 200 && checkpoint.jsonPath().getLong("treeSize") >= 2;
         });
         String id = given().auth().oauth2(TestTokens.auditor("auditor-1", tenant)).contentType("application/json")

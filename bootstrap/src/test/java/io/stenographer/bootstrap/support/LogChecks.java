@@ -76,8 +76,9 @@ public final class LogChecks {
         assertThat(report.get("findings")).as("findings for %s", tenant).isEmpty();
     }
 
-    public static SeenCheckpoint latestCheckpoint(Api api, String tenant) {
-        HttpResponse<String> response = api.get("/api/v1/logs/" + tenant + "/checkpoint", null,
+    /** @param token of any role on the tenant: its checkpoint is not public by default */
+    public static SeenCheckpoint latestCheckpoint(Api api, String token, String tenant) {
+        HttpResponse<String> response = api.get("/api/v1/logs/" + tenant + "/checkpoint", token,
                 "application/json");
         if (response.statusCode() == 404) {
             return new SeenCheckpoint(0, null, null);

@@ -105,6 +105,14 @@ public record Caller(String subject, String issuer, Set<Grant> grants) {
         }
     }
 
+    /**
+     * Reading a tenant's checkpoint and key set while the tenant keeps them private (the default): any of its callers.
+     * They reveal sizes and hashes only, and a writer checks its receipts against them.
+     */
+    public boolean mayReadCheckpoint(TenantId tenant) {
+        return tenants().contains(tenant);
+    }
+
     /** Reading what governs a tenant's log: auditors, and the compliance admins who manage it. */
     public boolean mayReadGovernance(TenantId tenant) {
         return may(Role.AUDITOR, tenant) || may(Role.COMPLIANCE_ADMIN, tenant);

@@ -15,6 +15,7 @@ import io.stenographer.application.port.in.VerificationRunQuery;
 import io.stenographer.application.port.in.VerificationRunsQuery;
 import io.stenographer.application.port.in.VerifyLogCommand;
 import io.stenographer.application.port.in.VerifyLogUseCase;
+import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.bundle.TlogProof;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.EventId;
@@ -34,6 +35,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -47,8 +49,12 @@ public class LogsResource {
 
     private static final String SIGNED_NOTE = "text/plain; charset=utf-8";
     private static final String NDJSON = "application/x-ndjson";
-    /** tlog-tiles: the checkpoint changes with every round, so it is cached for seconds at most. */
-    static final String CHECKPOINT_CACHING = "public, max-age=2";
+    /**
+     * tlog-tiles: the checkpoint changes with every round, so it is cached for seconds at most. Only an answer to a
+     * request without a token (so of a public checkpoint) may be kept by a shared cache.
+     */
+    static final String PUBLIC_CHECKPOINT_CACHING = "public, max-age=2";
+    static final String PRIVATE_CHECKPOINT_CACHING = "private, max-age=2";
 
     private final LogProofsUseCase proofs;
     private final VerifyLogUseCase verifyLog;
@@ -67,19 +73,23 @@ public class LogsResource {
     @Path("checkpoint")
     @PermitAll
     @Produces({SIGNED_NOTE, MediaType.APPLICATION_JSON})
-    @Operation(summary = "Latest signed checkpoint (public)",
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Latest signed checkpoint",
             description = "text/plain: the C2SP tlog-checkpoint signed note, byte for byte. application/json: "
-                    + "the same with its fields broken out.")
+                    + "the same with its fields broken out. Any caller with a role on the tenant; anyone, without a "
+                    + "token, once a compliance admin made the checkpoint public (PUT .../visibility).")
     public Response checkpoint(@PathParam("tenant") String tenant,
             @HeaderParam("Accept") String accept) {
-        var checkpoint = proofs.latestCheckpoint(new TenantId(tenant))
+        Optional<Caller> caller = currentCaller.ifAuthenticated();
+        String caching = caller.isPresent() ? PRIVATE_CHECKPOINT_CACHING : PUBLIC_CHECKPOINT_CACHING;
+        var checkpoint = proofs.latestCheckpoint(caller, new TenantId(tenant))
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND,
                         "log '" + tenant + "' has no checkpoint yet"));
         if (accept != null && accept.contains(MediaType.APPLICATION_JSON)) {
             return Response.ok(CheckpointResponse.from(checkpoint), MediaType.APPLICATION_JSON)
-                    .header("Cache-Control", CHECKPOINT_CACHING).build();
+                    .header("Cache-Control", caching).build();
         }
-        return Response.ok(checkpoint.signedNote(), SIGNED_NOTE).header("Cache-Control", CHECKPOINT_CACHING).build();
+        return Response.ok(checkpoint.signedNote(), SIGNED_NOTE).header("Cache-Control", caching).build();
     }
 
     @GET
@@ -96,10 +106,11 @@ public class LogsResource {
     @Path("key-set")
     @PermitAll
     @Produces(SIGNED_NOTE)
-    @Operation(summary = "Every key this log was signed with and the tree sizes each was valid for (public); "
-            + "the offline verifier's --key accepts it")
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Every key this log was signed with and the tree sizes each was valid for; "
+            + "the offline verifier's --key accepts it. Readable like the checkpoint.")
     public String keySet(@PathParam("tenant") String tenant) {
-        return proofs.keySet(new TenantId(tenant));
+        return proofs.keySet(currentCaller.ifAuthenticated(), new TenantId(tenant));
     }
 
     @GET

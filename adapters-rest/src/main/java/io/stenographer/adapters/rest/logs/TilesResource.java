@@ -48,8 +48,8 @@ public class TilesResource {
                     + "events' canonical bytes, each behind a 16-bit length (an empty entry marks one longer than "
                     + "65,535 bytes; read it from the event API). Only tiles inside the latest checkpoint exist. "
                     + "Reading entries is recorded as an audit.entries-read event. Auditors of the tenant only, "
-                    + "except hash tiles of a tenant that made them public (PUT .../tile-visibility). See "
-                    + "docs/FORMATS.md, \"Storage and reads\".")
+                    + "except hash tiles of a tenant that made them public (PUT .../visibility). See docs/FORMATS.md, "
+                    + "\"Storage and reads\".")
     public Response tile(@PathParam("tenant") String tenant, @PathParam("path") String path) {
         TilePath parsed;
         try {

@@ -25,6 +25,7 @@ import io.stenographer.application.port.in.TooManyReports;
 import io.stenographer.application.port.in.VerificationAlreadyRunning;
 import io.stenographer.application.port.out.StoreUnavailable;
 import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.access.TokenRequired;
 import io.stenographer.application.port.in.InvalidCursor;
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.log.LogIntegrityViolation;
@@ -140,10 +141,11 @@ public class ProblemMapper {
                 .build();
     }
 
-    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class, TokenRequired.class})
     public Response unauthenticated(RuntimeException e) {
         return Response.fromResponse(respond(ProblemResponse.of(ProblemType.UNAUTHENTICATED,
-                        "send a valid, unexpired bearer token from the configured issuer")))
+                        e instanceof TokenRequired ? e.getMessage()
+                                : "send a valid, unexpired bearer token from the configured issuer")))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .build();
     }

@@ -4,6 +4,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.stenographer.domain.access.Caller;
 import io.stenographer.domain.event.TenantId;
 import jakarta.enterprise.context.RequestScoped;
+import java.util.Optional;
 
 /**
  * The caller of the current request, resolved once from its verified token. Resources inject this instead of
@@ -27,6 +28,11 @@ public class CurrentCaller {
             caller = resolver.resolve(identity);
         }
         return caller;
+    }
+
+    /** The caller, or empty for a request without a token (on an endpoint that admits such requests). */
+    public Optional<Caller> ifAuthenticated() {
+        return identity.isAnonymous() ? Optional.empty() : Optional.of(get());
     }
 
     /** The tenant a request names, or the caller's only tenant when it names none. */

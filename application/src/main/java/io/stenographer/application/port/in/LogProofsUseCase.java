@@ -1,7 +1,9 @@
 package io.stenographer.application.port.in;
 
+import io.stenographer.domain.access.Caller;
+import io.stenographer.domain.access.TenantAccessDenied;
+import io.stenographer.domain.access.TokenRequired;
 import io.stenographer.domain.event.EventId;
-
 import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.TenantId;
 import io.stenographer.domain.log.LogLeaf;
@@ -14,14 +16,21 @@ import java.util.Optional;
 /** Checkpoints and RFC 6962 proofs of a tenant's log. */
 public interface LogProofsUseCase {
 
-    /** The newest signed checkpoint; public, for transparency. */
-    Optional<PublishedCheckpoint> latestCheckpoint(TenantId tenant);
+    /**
+     * The newest signed checkpoint. A request without a token ({@code caller} empty) gets it only when the tenant
+     * made its checkpoint public, else {@link TokenRequired}; a caller with no role on the tenant likewise, else
+     * {@link TenantAccessDenied}. Neither answer depends on whether the tenant exists.
+     */
+    Optional<PublishedCheckpoint> latestCheckpoint(Optional<Caller> caller, TenantId tenant);
 
-    /** Verifier key in C2SP signed-note format; public. */
+    /** Verifier key in C2SP signed-note format; public (it is the instance's, and names no tenant). */
     String verifierKey();
 
-    /** Every key the tenant's log was signed with and the tree sizes each was valid for ({@code KeySet} text); public. */
-    String keySet(TenantId tenant);
+    /**
+     * Every key the tenant's log was signed with and the tree sizes each was valid for ({@code KeySet} text); read
+     * like {@link #latestCheckpoint}, since the sizes tell how the log grew.
+     */
+    String keySet(Optional<Caller> caller, TenantId tenant);
 
     InclusionAnswer proveInclusion(InclusionProofQuery query);
 
