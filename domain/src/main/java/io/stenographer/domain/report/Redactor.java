@@ -43,6 +43,7 @@ public final class Redactor {
     public static final String RULE = "foia-redaction/2";
     public static final Set<String> REMOVABLE = Set.of("reason", "correlationId", "clientEventId", "source.ip",
             "source.userAgent", "actor.displayName", "resource.id");
+    public static final int MAX_PATH_LENGTH = 1_024;
     private static final int SECRET_BYTES = 32;
 
     private final List<String> names;
@@ -82,10 +83,15 @@ public final class Redactor {
         return new JsonObject(members);
     }
 
-    /** Checks one configured path. */
+    /**
+     * Checks one configured path. Ingest accepts any member name in metadata, so any name can be spelled here
+     * (spaces, slashes, any script): a name that could not be would be published in clear, unredactable. Only
+     * control characters are refused.
+     */
     public static void checkPath(String field, String path) {
-        if (path == null || path.length() > 256 || !path.matches("[A-Za-z0-9_$@-]+(\\.[A-Za-z0-9_$@-]+)*")) {
-            throw new FieldViolation(field, "must be a dotted path such as metadata.ssn");
+        if (path == null || path.length() > MAX_PATH_LENGTH || path.chars().anyMatch(Character::isISOControl)) {
+            throw new FieldViolation(field, "must be a dotted path such as metadata.ssn, of at most "
+                    + MAX_PATH_LENGTH + " characters and without control characters");
         }
         if (!(path.startsWith("metadata.") || REMOVABLE.contains(path))) {
             throw new FieldViolation(field, "may name metadata.<field> or one of " + new TreeSet<>(REMOVABLE));

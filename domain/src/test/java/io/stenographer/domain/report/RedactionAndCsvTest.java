@@ -1,8 +1,10 @@
 package io.stenographer.domain.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.domain.event.AuditEvent;
+import io.stenographer.domain.event.FieldViolation;
 import io.stenographer.domain.event.Outcome;
 import io.stenographer.domain.json.CanonicalJson;
 import io.stenographer.domain.json.JsonObject;
@@ -53,6 +55,39 @@ class RedactionAndCsvTest {
         assertThat(json).contains("\"ward\":\"W3\"", "\"patient.names\":\"kept\"");
         assertThat(redacted.changes()).containsExactly("metadata.a.b.c.d", "metadata.patient.name",
                 "metadata.rows.s.n");
+    }
+
+    @Test
+    void anyMetadataNameIngestAcceptsCanBeNamedForRedaction() {
+        ReportFixture log = new ReportFixture();
+        AuditEvent event = log.add("ann", "case.view", "C-1", Outcome.SUCCESS, "ticket", ReportFixture.T0,
+                ReportRulesTest.json("{\"patient name\":\"Jane\",\"e-mail/addr\":\"j@example.org\","
+                        + "\"\u60a3\u8005\":{\"\u540d\u524d\":\"Yamada\"},\"a,b\":\"Comma\",\" pad \":\"Padded\","
+                        + "\"kept\":\"yes\"}"));
+        List<String> paths = List.of("metadata.patient name", "metadata.e-mail/addr", "metadata.\u60a3\u8005.\u540d\u524d",
+                "metadata.a,b", "metadata. pad ");
+        paths.forEach(path -> Redactor.checkPath("redactFields", path));
+
+        Redactor.Redacted redacted = new Redactor(paths, false, null).redact(event);
+
+        String json = CanonicalJson.canonicalize(redacted.event());
+        assertThat(json).doesNotContain("Jane", "j@example.org", "Yamada", "Comma", "Padded").contains("\"kept\"");
+        assertThat(redacted.changes()).containsExactlyInAnyOrderElementsOf(paths);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"metadata.a\u0000b", "metadata.line\nbreak", "metadata.\u007f", "ssn", "metadata",
+            "actor.id"})
+    void pathsWithControlCharactersOrOutsideMetadataAreRefused(String path) {
+        assertThatThrownBy(() -> Redactor.checkPath("redactFields", path)).isInstanceOf(FieldViolation.class);
+    }
+
+    @Test
+    void aPathIsAtMostItsLimitLong() {
+        String longest = "metadata." + "k".repeat(Redactor.MAX_PATH_LENGTH - "metadata.".length());
+        Redactor.checkPath("redactFields", longest);
+        assertThatThrownBy(() -> Redactor.checkPath("redactFields", longest + "k"))
+                .isInstanceOf(FieldViolation.class).hasMessageContaining("1024");
     }
 
     @Test
