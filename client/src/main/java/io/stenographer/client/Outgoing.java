@@ -15,6 +15,7 @@ import io.stenographer.domain.event.Commitments;
 import io.stenographer.domain.event.PersonalField;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +44,8 @@ interface Outgoing {
      */
     static AuditEvent seal(EventId id, Instant receivedAt, String submittedBy, EventDraft draft,
             Map<PersonalField, byte[]> openings, Map<PersonalField, String> pseudonyms) {
-        EventDraft committed = draft;
         Map<PersonalField, Hash> commitments = new TreeMap<>();
+        Map<PersonalField, String> identifierPseudonyms = new TreeMap<>();
         for (Map.Entry<PersonalField, byte[]> opening : new TreeMap<>(openings).entrySet()) {
             PersonalField field = opening.getKey();
             JsonValue value = field.valueIn(draft);
@@ -59,9 +60,13 @@ interface Outgoing {
                 throw new LogIntegrityException.ReceiptMismatch("the service's answer for event " + id
                         + " commits to " + field + " but names no pseudonym for it: the leaf must hold one there");
             }
-            // The client cannot compute a pseudonym (it is keyed), but the leaf's commitment binds the real id.
-            committed = field.committedIn(committed, field.isIdentifier() ? pseudonym : null);
+            if (field.isIdentifier()) {
+                // The client cannot compute a pseudonym (it is keyed), but the leaf's commitment binds the real id.
+                identifierPseudonyms.put(field, pseudonym);
+            }
         }
+        EventDraft committed = PersonalField.committedIn(draft, List.copyOf(commitments.keySet()),
+                identifierPseudonyms);
         return AuditEvent.restore(id, receivedAt, submittedBy, committed, Commitments.of(commitments));
     }
 
