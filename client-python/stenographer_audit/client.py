@@ -393,6 +393,9 @@ class AuditService:
             self._fail(pending, error, counter)
 
     def _fail(self, pending: _Pending, error: BaseException, counter: str) -> None:
+        if isinstance(error, DeliveryFailedError):
+            # Named by the key and time it was sent with, so that the caller can log it again as the same event.
+            error = error.of_event(pending.event["clientEventId"], events.parse_timestamp(pending.event["occurredAt"]))
         self._settle(pending, lambda f: f.set_exception(error), counter)
 
     def _settle(self, pending: _Pending, complete: Callable[[Future], None], counter: str) -> None:

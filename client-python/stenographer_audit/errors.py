@@ -3,6 +3,7 @@
 Every error derives from AuditClientError, so one ``except`` clause catches them all.
 """
 
+from datetime import datetime
 from typing import Optional
 
 
@@ -55,9 +56,23 @@ class IdempotencyConflictError(AuditClientError):
 class DeliveryFailedError(AuditClientError):
     """The event could not be delivered in time (or the client was closed).
 
-    Logging it again with the same client_event_id is safe: the service answers "duplicate"
-    if an earlier attempt did reach it.
+    It may still have been recorded (an answer can be lost). Log it again with the same arguments plus
+    client_event_id=error.client_event_id and occurred_at=error.occurred_at, the key and time it was sent
+    with (the client chose them when the caller did not): the service then records it at most once.
+    Without them a retry is a new event, recorded twice if the first answer was lost.
     """
+
+    def __init__(self, message: str, client_event_id: Optional[str] = None,
+                 occurred_at: Optional[datetime] = None):
+        super().__init__(message)
+        self.client_event_id = client_event_id
+        self.occurred_at = occurred_at
+
+    def of_event(self, client_event_id: str, occurred_at: datetime) -> "DeliveryFailedError":
+        """This failure as one event's: one failure may end a whole batch, and each event is named apart."""
+        own = DeliveryFailedError(str(self), client_event_id, occurred_at)
+        own.__cause__ = self.__cause__
+        return own
 
 
 class ReceiptMismatchError(AuditClientError):

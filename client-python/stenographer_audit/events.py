@@ -39,6 +39,11 @@ def format_timestamp(moment: datetime) -> str:
             f"{utc.second:02d}.{utc.microsecond:06d}Z")
 
 
+def parse_timestamp(text: str) -> datetime:
+    """The inverse of format_timestamp: a timezone-aware UTC datetime, microseconds kept."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
 def build_event(*, tenant: str, application: str, user_id: str, action: str,
                 metadata: Optional[Mapping[str, Any]] = None, resource_type: Optional[str] = None,
                 resource_id: Optional[str] = None, reason: Optional[str] = None, outcome: str = "success",

@@ -174,10 +174,37 @@ class RetryTest(StubTestCase):
         with self.assertRaises(DeliveryFailedError) as caught:
             future.result(timeout=WAIT)
         self.assertIn("503", str(caught.exception))
+        self.assertEqual(stub.client_event_ids(0), [caught.exception.client_event_id])
         self.assertGreaterEqual(len(stub.requests), 2)
         metrics = audit.metrics()
         self.assertEqual(len(stub.requests) - 1, metrics["retried"])
         self.assertEqual(1, metrics["failed"])
+
+
+    def test_an_undelivered_event_logged_again_with_its_key_and_time_is_recorded_once(self):
+        busy = threading.Event()
+        busy.set()
+
+        def responder(stub, number, body):
+            if number == 0:
+                stub.honest_answer(body)  # recorded, but the answer is lost ...
+            if busy.is_set():
+                return 503, {}, {"status": 503}  # ... and the service stays busy past the deadline
+            return None
+        stub, audit = self.start(responder, max_retry_seconds=0.3)
+        with self.assertRaises(DeliveryFailedError) as caught:
+            audit.log_event("officer-17", "case.view", {"case": "C-1"}).result(timeout=WAIT)
+        error = caught.exception
+        self.assertTrue(error.client_event_id.startswith("py-"))
+        self.assertIsNotNone(error.occurred_at.tzinfo)
+        busy.clear()
+
+        receipt = audit.log_event("officer-17", "case.view", {"case": "C-1"}, client_event_id=error.client_event_id,
+                                  occurred_at=error.occurred_at).result(timeout=WAIT)
+
+        self.assertTrue(receipt.duplicate, "recorded once: the retry is the same event")
+        self.assertEqual(error.client_event_id, receipt.client_event_id)
+        self.assertEqual(stub.requests[0][2], stub.requests[-1][2], "the same bytes, time included")
 
 
 class RefusalTest(StubTestCase):
