@@ -204,7 +204,7 @@ class RetryTest(StubTestCase):
 
         self.assertTrue(receipt.duplicate, "recorded once: the retry is the same event")
         self.assertEqual(error.client_event_id, receipt.client_event_id)
-        self.assertEqual(stub.requests[0][2], stub.requests[-1][2], "the same bytes, time included")
+        self.assertEqual(stub.requests[0][2], stub.requests[-1][2], "the same event, time included")
 
 
 class RefusalTest(StubTestCase):

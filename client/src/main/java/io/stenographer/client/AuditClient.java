@@ -144,6 +144,12 @@ public final class AuditClient implements AutoCloseable {
         String key(String prefix) {
             return event.clientEventId() != null ? event.clientEventId() : prefix + number;
         }
+
+        /** The event with the key and time it would have been sent with (EventDrafts' default for the time). */
+        Event asSent(String prefix) {
+            return event.asSent(key(prefix), event.occurredAt != null ? event.occurredAt
+                    : Timestamps.truncate(loggedAt));
+        }
     }
 
     /** An event handed to the spool writer; {@code spooled} completes once it is on disk. */
@@ -291,7 +297,7 @@ public final class AuditClient implements AutoCloseable {
     /** The event validated (with the service's rules) and serialized once: retries resend these bytes. */
     private Pending prepared(Event event, String key, Instant loggedAt, CompletableFuture<Receipt> future) {
         EventDraft draft = EventDrafts.draft(event, tenant, application, loggedAt, key);
-        return new Pending(draft, CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft)), future);
+        return new Pending(event, draft, CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft)), future);
     }
 
     /**
@@ -482,13 +488,14 @@ public final class AuditClient implements AutoCloseable {
         drained = true;
         Logged left;
         while ((left = queue.poll()) != null) {
+            DeliveryFailedException unsent = new DeliveryFailedException(
+                    "the audit client was closed before the event was sent", null);
             if (!left.isFlushMarker()) {
                 failed.increment();
-                failureListener.onFailure(left.key(keyPrefix), new DeliveryFailedException(
-                        "the audit client was closed before the event was sent", null));
+                unsent = unsent.of(left.asSent(keyPrefix));
+                failureListener.onFailure(left.key(keyPrefix), unsent);
             }
-            left.future().completeExceptionally(new DeliveryFailedException(
-                    "the audit client was closed before the event was sent", null));
+            left.future().completeExceptionally(unsent);
         }
         if (spool != null) {
             List<Pending> kept = List.copyOf(spooledHere.values());

@@ -54,6 +54,25 @@ public final class Event {
     final Map<String, Object> metadata;
     final String clientEventId;
 
+    /** This event as the client sent it: with the idempotency key and {@code occurredAt} it was sent with. */
+    Event asSent(String key, Instant sentOccurredAt) {
+        Builder b = new Builder(action);
+        b.actorId = actorId;
+        b.actorType = actorType;
+        b.actorDisplayName = actorDisplayName;
+        b.resourceType = resourceType;
+        b.resourceId = resourceId;
+        b.reason = reason;
+        b.outcome = outcome;
+        b.occurredAt = sentOccurredAt;
+        b.sourceIp = sourceIp;
+        b.userAgent = userAgent;
+        b.correlationId = correlationId;
+        b.metadata = metadata;
+        b.clientEventId = key;
+        return new Event(b);
+    }
+
     private Event(Builder b) {
         this.action = b.action;
         this.actorId = b.actorId;

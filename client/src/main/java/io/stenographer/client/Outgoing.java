@@ -75,7 +75,8 @@ interface Outgoing {
     void fail(AuditClientException reason);
 
     /** Logged in this process: the caller holds the future. */
-    record Pending(EventDraft draft, byte[] json, CompletableFuture<Receipt> future) implements Outgoing {
+    record Pending(Event event, EventDraft draft, byte[] json, CompletableFuture<Receipt> future)
+            implements Outgoing {
 
         @Override
         public String clientEventId() {
@@ -93,9 +94,14 @@ interface Outgoing {
             future.complete(receipt);
         }
 
+        /**
+         * An undelivered event's failure names the event as sent (its key and {@code occurredAt}, which the client
+         * may have chosen), so that the caller can log it again and have it recorded at most once.
+         */
         @Override
         public void fail(AuditClientException reason) {
-            future.completeExceptionally(reason);
+            future.completeExceptionally(reason instanceof DeliveryFailedException undelivered
+                    ? undelivered.of(event.asSent(draft.clientEventId(), draft.occurredAt())) : reason);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stenographer.domain.event.Action;
 import io.stenographer.domain.event.FieldViolation;
+import io.stenographer.domain.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,6 +198,44 @@ class AuditClientTest {
         assertThat(failure).isInstanceOf(DeliveryFailedException.class).hasMessageContaining("HTTP 503");
         assertThat(client.metrics().failed()).isEqualTo(1);
         assertThat(client.metrics().retried()).isPositive();
+    }
+
+    /**
+     * The key and time the client chose for an event travel with its delivery failure, so that logging it again
+     * sends the same event: the original would get a new key and time, and an event whose answer was lost would be
+     * recorded twice (or refused as a conflict).
+     */
+    @Test
+    void anUndeliveredEventCanBeLoggedAgainExactlyAsSent() throws Exception {
+        service.recordThenLoseAnswers.set(1);
+        for (int i = 0; i < 1_000; i++) {
+            service.scriptedStatuses.add(503);
+        }
+        // Both events in one batch, whatever the timing: it is cut when the second arrives.
+        start(service.client().batchSize(2).linger(Duration.ofSeconds(30)).deliveryTimeout(Duration.ofMillis(300)));
+        CompletableFuture<Receipt> first = client.logEvent("u-1", "case.view");
+        CompletableFuture<Receipt> second = client.log(Event.builder("case.edit").actor("u-2")
+                .clientEventId("app-key-2").build());
+
+        DeliveryFailedException firstFailure = (DeliveryFailedException) failureOf(first);
+        DeliveryFailedException secondFailure = (DeliveryFailedException) failureOf(second);
+        assertThat(firstFailure.clientEventId()).startsWith("c-").isNotEqualTo(secondFailure.clientEventId());
+        assertThat(secondFailure.clientEventId()).isEqualTo("app-key-2");
+        assertThat(service.batchKeys.get(0)).containsExactly(firstFailure.clientEventId(), "app-key-2");
+        assertThat(firstFailure.eventAsSent().occurredAt).isNotNull();
+        assertThat(service.recordedEvents()).as("the first attempt was recorded, its answer lost").isEqualTo(2);
+
+        service.scriptedStatuses.clear();
+        CompletableFuture<Receipt> firstAgain = client.log(firstFailure.eventAsSent());
+        CompletableFuture<Receipt> secondAgain = client.log(secondFailure.eventAsSent());
+        Receipt again = receiptOf(firstAgain);
+        receiptOf(secondAgain);
+
+        assertThat(service.recordedEvents()).as("logged again, recorded once").isEqualTo(2);
+        assertThat(again.clientEventId()).isEqualTo(firstFailure.clientEventId());
+        List<List<JsonObject>> sent = service.batchEvents;
+        assertThat(sent.get(sent.size() - 1)).as("the same bytes, time included").isEqualTo(sent.get(0));
+        assertThat(failures).hasSize(2).allMatch(DeliveryFailedException.class::isInstance);
     }
 
     @Test

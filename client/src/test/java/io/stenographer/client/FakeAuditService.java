@@ -87,6 +87,11 @@ final class FakeAuditService implements AutoCloseable {
     final CountDownLatch firstBatchArrived = new CountDownLatch(1);
     final List<Instant> batchArrivals = new CopyOnWriteArrayList<>();
     final List<List<String>> batchKeys = new CopyOnWriteArrayList<>();
+    /** Each batch's events as sent. */
+    final List<List<JsonObject>> batchEvents = new CopyOnWriteArrayList<>();
+    /** This many batches are recorded and then answered 503, as if the answer were lost on its way. */
+    final java.util.concurrent.atomic.AtomicInteger recordThenLoseAnswers =
+            new java.util.concurrent.atomic.AtomicInteger();
     final List<Integer> batchBytes = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     /** Every event recorded, as sealed (v1, or v2 under the data policy), in log order. */
@@ -182,6 +187,7 @@ final class FakeAuditService implements AutoCloseable {
         List<JsonValue> events = ((JsonArray) ((JsonObject) JsonParser.parse(body, 64)).get("events")).elements();
         batchKeys.add(events.stream().map(e -> ((JsonString) ((JsonObject) e).get("clientEventId")).value())
                 .collect(Collectors.toList()));
+        batchEvents.add(events.stream().map(JsonObject.class::cast).toList());
         firstBatchArrived.countDown();
         CountDownLatch held = gate;
         if (held != null) {
@@ -190,6 +196,15 @@ final class FakeAuditService implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (recordThenLoseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            synchronized (this) {
+                for (int i = 0; i < events.size(); i++) {
+                    record(i, (JsonObject) events.get(i));
+                }
+            }
+            answer(exchange, 503, problem("scripted-503", null, "recorded, answer lost"));
+            return;
         }
         Integer scripted = scriptedStatuses.poll();
         if (scripted != null) {

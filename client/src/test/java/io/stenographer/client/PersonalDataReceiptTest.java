@@ -351,7 +351,7 @@ class PersonalDataReceiptTest {
     void aRecoveredEventIsSealedExactlyAsTheLiveOne() {
         EventDraft draft = crossCheckDraft();
         byte[] json = CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft));
-        Outgoing live = new Outgoing.Pending(draft, json, new CompletableFuture<>());
+        Outgoing live = new Outgoing.Pending(null, draft, json, new CompletableFuture<>());
         Outgoing recovered = Outgoing.Recovered.of(json, SpoolListener.LOG);
         EventId id = EventId.parse(CROSS_CHECK_ID);
         Instant receivedAt = Instant.parse(CROSS_CHECK_RECEIVED_AT);
@@ -416,7 +416,7 @@ class PersonalDataReceiptTest {
     void theCrossCheckVectorIsWhatTheServiceSealsAndWhatTheClientRecomputes() {
         EventDraft draft = crossCheckDraft();
         byte[] json = CanonicalJson.canonicalBytes(SealedEventFormat.clientFields(draft));
-        AuditEvent recomputed = new Outgoing.Pending(draft, json, new CompletableFuture<>()).sealedWith(
+        AuditEvent recomputed = new Outgoing.Pending(null, draft, json, new CompletableFuture<>()).sealedWith(
                 EventId.parse(CROSS_CHECK_ID), Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER,
                 crossCheckOpenings(), Map.of());
 
@@ -455,7 +455,7 @@ class PersonalDataReceiptTest {
         Arrays.fill(actorOpening, (byte) 7);
         openings.put(PersonalField.ACTOR_ID, actorOpening);
 
-        AuditEvent recomputed = new Outgoing.Pending(draft, json, new CompletableFuture<>()).sealedWith(
+        AuditEvent recomputed = new Outgoing.Pending(null, draft, json, new CompletableFuture<>()).sealedWith(
                 EventId.parse(CROSS_CHECK_ID), Instant.parse(CROSS_CHECK_RECEIVED_AT), CROSS_CHECK_SUBMITTER,
                 openings, Map.of(PersonalField.ACTOR_ID, CROSS_CHECK_ACTOR_PSEUDONYM));
 
