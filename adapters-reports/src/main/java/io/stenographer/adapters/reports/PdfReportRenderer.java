@@ -3,6 +3,7 @@ package io.stenographer.adapters.reports;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
@@ -275,12 +276,14 @@ public final class PdfReportRenderer implements RenderReportPort {
                     nz(entry.text("reason"))), WIDTHS, ReportFonts.Style.REGULAR, 7);
             JsonValue metadata = event.members().get("metadata");
             // The renderer's part first (ids, and a redaction marker the event's text cannot forge or push out of
-            // sight), then the event's metadata in what room is left.
+            // sight), then, escaped, the paths redacted (a requester's words: any character a metadata key may
+            // hold) and the event's metadata in what room is left.
             l.idLine(EVENT_LABEL + " " + nz(ReportJson.string(event, "id")) + "  " + LEAF_LABEL + " "
                     + (entry.leafHash() == null ? WITHHELD : entry.leafHash().hex())
-                    + (entry.redacted() ? "  " + ReportText.REDACTED + " " + String.join(", ", entry.redactions())
-                            : ""),
-                    metadata == null ? "" : "  metadata " + CanonicalJson.canonicalize(metadata), 5.5f);
+                    + (entry.redacted() ? "  " + ReportText.REDACTED : ""),
+                    (entry.redacted() ? " " + CanonicalJson.canonicalize(new JsonArray(entry.redactions().stream()
+                            .<JsonValue>map(JsonString::new).toList())) : "")
+                            + (metadata == null ? "" : "  metadata " + CanonicalJson.canonicalize(metadata)), 5.5f);
             rows[0]++;
         });
         if (rows[0] < header.eventCount()) {

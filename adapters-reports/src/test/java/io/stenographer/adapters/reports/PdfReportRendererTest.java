@@ -163,8 +163,28 @@ class PdfReportRendererTest {
                 new Redactor(List.of("source.ip"), false, new byte[32]));
 
         String text = text(pdf);
-        assertThat(text).contains("leaf withheld  " + ReportText.REDACTED + " source.ip")
+        assertThat(text).contains("leaf withheld  " + ReportText.REDACTED + " [\"source.ip\"]")
                 .as("a reason cannot print the marker").contains("not \u27E6U+27E6\u27E7red");
+        assertThat(SampleReports.pdfA3bFailures(pdf)).isEmpty();
+    }
+
+    /**
+     * A redaction path may name any metadata key, so it is the requester's text, escaped like the event's: a bidi
+     * override, the marker's brackets and a character no report font draws (which once failed the whole PDF).
+     */
+    @Test
+    void redactedPathsArePrintedEscapedWhateverTheKeyHolds() throws Exception {
+        String key = "\u202Eab \u27E6x \u0378"; // U+0378 is unassigned: no font draws it
+        ReportFixture log = new ReportFixture();
+        SampleReports.add(log, "u1", "Ann", "r", ReportFixture.T0.plusSeconds(5),
+                new JsonObject(Map.of(key, new JsonString("secret-value"), "kept", new JsonString("k"))));
+
+        byte[] pdf = SampleReports.render(log, ReportType.FOIA_EXPORT,
+                new Redactor(List.of("metadata." + key), false, new byte[32]));
+
+        String text = text(pdf);
+        assertThat(text).doesNotContain("secret-value").contains(nfkc("leaf withheld  " + ReportText.REDACTED
+                + " [\"metadata.\u27E6U+202E\u27E7ab \u27E6U+27E6\u27E7x \u27E6U+0378\u27E7\"]"));
         assertThat(SampleReports.pdfA3bFailures(pdf)).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package io.stenographer.domain.report;
 
 import io.stenographer.domain.json.CanonicalJson;
+import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonValue;
 import java.io.BufferedWriter;
@@ -63,7 +64,9 @@ public final class CsvReportWriter {
         cells.add(ReportJson.string(e, "correlationId"));
         cells.add(ReportJson.string(e, "submittedBy"));
         cells.add(metadata == null ? null : CanonicalJson.canonicalize(metadata));
-        cells.add(String.join(" ", entry.redactions()));
+        // A JSON array, as a path may hold spaces or commas: a joined list would not say where one path ends.
+        cells.add(entry.redactions().isEmpty() ? null : CanonicalJson.canonicalize(new JsonArray(
+                entry.redactions().stream().<JsonValue>map(JsonString::new).toList())));
         cells.add(personalStatus(entry));
         return cells;
     }

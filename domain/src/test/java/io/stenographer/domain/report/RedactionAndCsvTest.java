@@ -182,4 +182,24 @@ class RedactionAndCsvTest {
         assertThat(csv).contains(",\"'=cmd|' /C calc'!A0\",", ",\"'-2+3\",", ",\"tab\there, \"\"quoted\"\"\",");
         assertThat(Arrays.stream(csv.split("\r\n"))).hasSize(3);
     }
+
+    /** Paths may hold spaces and commas, so the column lists them as a JSON array: a joined list could not be split. */
+    @Test
+    void theRedactionsColumnSaysWhereEachPathEnds() throws Exception {
+        ReportFixture log = new ReportFixture();
+        log.add("ann", "case.view", "C-1", Outcome.SUCCESS, "r", ReportFixture.T0,
+                ReportRulesTest.json("{\"patient name\":\"Jane\",\"a,b\":\"x\"}"));
+        log.add("ben", "case.view", "C-2", Outcome.SUCCESS, "r", ReportFixture.T0, null);
+        ReportFixture.Built built = log.build(ReportType.FOIA_EXPORT,
+                ReportParameters.period(ReportFixture.T0, ReportFixture.T0.plusSeconds(60)), ReportFormat.CSV,
+                new Redactor(List.of("metadata.patient name", "metadata.a,b"), false, null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        CsvReportWriter.write(built.events(), out);
+
+        String[] rows = out.toString(StandardCharsets.UTF_8).split("\r\n");
+        int column = CsvReportWriter.COLUMNS.indexOf("redactions");
+        assertThat(rows[1]).contains("\"[\"\"metadata.a,b\"\",\"\"metadata.patient name\"\"]\"");
+        assertThat(rows[2].split("\",\"", -1)[column]).as("an unchanged event's cell is empty").isEmpty();
+    }
 }
