@@ -12,7 +12,7 @@
 #    /q/health/ready,
 # 3. runs io.stenographer.bench.log.LogBenchmark:
 #    a. time to integrate with OPEN-LOOP load (batches released at planned times whatever the answers; latency from
-#       the planned time to the first public checkpoint covering the event, seen by polling GET .../checkpoint):
+#       the planned time to the first signed checkpoint covering the event, seen by polling GET .../checkpoint):
 #       search for the maximum sustainable ingest rate (backlog bounded for --sustain-seconds), then --rounds rounds
 #       at 50% and 80% of it, against an idle single-event baseline; targets p99 <= 500 ms / <= 1 s;
 #    b. for each of --proof-sizes: bulk load (COPY) up to that tree size; inclusion and consistency proofs beside an

@@ -27,15 +27,31 @@ public class PostgresLogVisibility implements StoreLogVisibilityPort {
     }
 
     @Override
-    public void record(LogVisibility change) {
-        jdbc.update("""
+    public LogVisibility visibilityForChange(TenantId tenant) {
+        jdbc.call("SELECT pg_advisory_xact_lock(hashtext('stenographer.log-visibility'), hashtext(?))",
+                ps -> ps.setString(1, tenant.value()));
+        return visibility(tenant);
+    }
+
+    /**
+     * The latest row counts, so a change is stamped after every earlier one even when this instance's clock is
+     * behind the one that wrote it (or behind the database's, which stamped V30's rows): a close that sorted before
+     * the open it answers would leave the log public while saying it was closed.
+     */
+    @Override
+    public LogVisibility record(LogVisibility change) {
+        return jdbc.first("""
                 INSERT INTO log_visibility (tenant, changed_at, public_checkpoint, public_tiles, changed_by)
-                VALUES (?, ?, ?, ?, ?)""", ps -> {
+                VALUES (?, greatest(?, (SELECT max(changed_at) + interval '1 microsecond' FROM log_visibility
+                                        WHERE tenant = ?)), ?, ?, ?)
+                RETURNING changed_at""", ps -> {
             ps.setString(1, change.tenant().value());
             ps.setTimestamp(2, Timestamp.from(change.changedAt()));
-            ps.setBoolean(3, change.publicCheckpoint());
-            ps.setBoolean(4, change.publicHashTiles());
-            ps.setString(5, change.changedBy());
-        });
+            ps.setString(3, change.tenant().value());
+            ps.setBoolean(4, change.publicCheckpoint());
+            ps.setBoolean(5, change.publicHashTiles());
+            ps.setString(6, change.changedBy());
+        }, rs -> new LogVisibility(change.tenant(), change.publicCheckpoint(), change.publicHashTiles(),
+                change.changedBy(), rs.getTimestamp(1).toInstant())).orElseThrow();
     }
 }

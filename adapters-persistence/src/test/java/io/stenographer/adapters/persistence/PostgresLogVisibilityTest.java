@@ -3,6 +3,8 @@ package io.stenographer.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stenographer.application.port.in.ManageLogVisibilityUseCase.LogVisibility;
+import io.stenographer.domain.event.TenantId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,15 +12,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * V30 closes every tenant's checkpoint, which anyone could read before, except where hash tiles were public (they
- * reveal the tree's size anyway): those keep it open by a new row, the history of who opened what kept as it was.
+ * The log's visibility table. V30 closes every tenant's checkpoint, which anyone could read before, except where hash
+ * tiles were public (they reveal the tree's size anyway): those keep it open by a new row, the history of who opened
+ * what kept as it was. And the latest change counts, whichever clock stamped it.
  */
-class LogVisibilityUpgradeTest {
+class PostgresLogVisibilityTest {
 
     private static final Instant EARLIER = Instant.parse("2026-11-01T10:00:00Z");
 
@@ -53,6 +58,26 @@ class LogVisibilityUpgradeTest {
                         .isInstanceOf(SQLException.class);
             }
         }
+    }
+
+    /** An instance whose clock is behind the one that opened the log still closes it: the latest row counts. */
+    @Test
+    void aChangeFromASlowerClockStillBecomesTheLatest() {
+        PostgresLogVisibility store = new PostgresLogVisibility(MigratedPostgres.session());
+        TenantId tenant = new TenantId("vis-" + UUID.randomUUID().toString().substring(0, 8));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+        LogVisibility opened = MigratedPostgres.transactions().inTransaction(() -> store.record(
+                new LogVisibility(tenant, true, true, "admin-fast-clock", now.plusSeconds(30))));
+        assertThat(opened.changedAt()).isEqualTo(now.plusSeconds(30));
+
+        LogVisibility closed = MigratedPostgres.transactions().inTransaction(() -> store.record(
+                new LogVisibility(tenant, false, false, "admin-slow-clock", now)));
+
+        assertThat(closed.changedAt()).isAfter(opened.changedAt());
+        LogVisibility latest = MigratedPostgres.transactions().inTransaction(() -> store.visibility(tenant));
+        assertThat(latest.publicCheckpoint()).isFalse();
+        assertThat(latest.changedBy()).isEqualTo("admin-slow-clock");
+        assertThat(latest.changedAt()).isEqualTo(closed.changedAt());
     }
 
     private static void insertV13(Connection app, String tenant, Instant at, boolean publicTiles, String by)

@@ -45,14 +45,13 @@ public final class ManageLogVisibilityService implements ManageLogVisibilityUseC
     public LogVisibility change(ChangeLogVisibilityCommand command) {
         command.caller().require(Role.COMPLIANCE_ADMIN, command.tenant());
         return transactions.inTransaction(() -> {
-            LogVisibility current = store.visibility(command.tenant());
+            LogVisibility current = store.visibilityForChange(command.tenant());
             if (current.publicCheckpoint() == command.publicCheckpoint()
                     && current.publicHashTiles() == command.publicHashTiles()) {
                 return current; // nothing changes, so nothing is recorded
             }
-            LogVisibility changed = new LogVisibility(command.tenant(), command.publicCheckpoint(),
-                    command.publicHashTiles(), command.caller().subject(), clock.instant());
-            store.record(changed);
+            LogVisibility changed = store.record(new LogVisibility(command.tenant(), command.publicCheckpoint(),
+                    command.publicHashTiles(), command.caller().subject(), clock.instant()));
             selfAudit.record(command.caller(), command.tenant(), VISIBILITY_CHANGED,
                     new ResourceRef("log", command.tenant().value()),
                     new JsonObject(Map.of("publicCheckpoint", JsonBoolean.of(command.publicCheckpoint()),

@@ -441,7 +441,7 @@ final class IntegrationPhase {
         }
     }
 
-    /** Reads the public checkpoint every --poll-ms: (time of the answer, tree size seen so far). */
+    /** Reads the latest checkpoint every --poll-ms: (time of the answer, tree size seen so far). */
     private final class Poller extends Thread {
         private long[] times = new long[1 << 16];
         private long[] sizes = new long[1 << 16];
@@ -553,7 +553,7 @@ final class IntegrationPhase {
     /** The section of the report. */
     static String report(LogOptions o, Result r) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "1. Time to integrate, tenant %s: accepted -> first public checkpoint "
+        out.append(String.format(Locale.ROOT, "1. Time to integrate, tenant %s: accepted -> first signed checkpoint "
                 + "covering it, from the PLANNED send time (open loop, %d-event batches, up to %d in flight), seen by "
                 + "polling GET .../checkpoint every %d ms%n", o.ingestTenant(), o.batchSize(), o.senders(),
                 o.pollMillis()));

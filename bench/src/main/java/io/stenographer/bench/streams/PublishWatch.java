@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Polls one tenant's public checkpoint ({@code GET /api/v1/logs/{tenant}/checkpoint}) every few milliseconds and notes
+ * Polls one tenant's latest checkpoint ({@code GET /api/v1/logs/{tenant}/checkpoint}) every few milliseconds and notes
  * when each new tree size was first seen: the time an event became published, which is when a sink may first deliver
  * it. A size is seen up to one poll interval (plus the GET) after it was published, never before.
  */

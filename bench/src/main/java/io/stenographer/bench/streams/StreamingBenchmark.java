@@ -38,7 +38,7 @@ import java.util.function.ToDoubleFunction;
  * <ol>
  *   <li>Delivery lag at {@code --rate} events/s, per transport (Kafka, Standard Webhooks over HTTPS, syslog over
  *       TLS): the receiver's first arrival of each event minus the acknowledgement of the ingest request that carried
- *       it; p99 &le; 2 s. Beside it, the publish lag of the same events (acknowledgement to the first public checkpoint
+ *       it; p99 &le; 2 s. Beside it, the publish lag of the same events (acknowledgement to the first signed checkpoint
  *       that covers them): the floor, since only published events are delivered.</li>
  *   <li>Catch-up after an outage of {@code --outage-events}: every sink paused, that many events ingested, then
  *       ingest at {@code --rate} events/s resumes and the sinks are resumed one after the other; events delivered per

@@ -107,8 +107,10 @@ class LogEndpointsTest {
                 given().auth().oauth2(own).when().get(prefix + path).then().statusCode(200);
             }
         }
-        given().auth().oauth2(auditor).when().get(prefix + "checkpoint").then().statusCode(200)
-                .header("Cache-Control", "private, max-age=2");
+        for (String path : new String[] {"checkpoint", "key-set"}) {
+            given().auth().oauth2(auditor).when().get(prefix + path).then().statusCode(200)
+                    .header("Cache-Control", "private, max-age=2").header("Vary", "Accept, Authorization");
+        }
         given().auth().oauth2(auditor).when().get(prefix + "visibility").then().statusCode(200)
                 .body("publicCheckpoint", equalTo(false)).body("publicHashTiles", equalTo(false));
 
@@ -121,7 +123,8 @@ class LogEndpointsTest {
         NoteVerifier key = NoteVerifier.parse(given().when().get(prefix + "verifier-key")
                 .then().statusCode(200).extract().asString().trim());
         Checkpoint published = Checkpoint.verifiedFrom(SignedNote.parse(note), KeySet.parse(
-                given().when().get(prefix + "key-set").then().statusCode(200).extract().asString()));
+                given().when().get(prefix + "key-set").then().statusCode(200)
+                        .header("Cache-Control", "public, max-age=2").extract().asString()));
         assertThat(published).isEqualTo(Checkpoint.verifiedFrom(SignedNote.parse(note), key));
         given().auth().oauth2(stranger).when().get(prefix + "checkpoint").then().statusCode(200);
         // Opening one tenant opens nothing else, and the hash tiles stay closed.

@@ -81,15 +81,19 @@ public class LogsResource {
     public Response checkpoint(@PathParam("tenant") String tenant,
             @HeaderParam("Accept") String accept) {
         Optional<Caller> caller = currentCaller.ifAuthenticated();
-        String caching = caller.isPresent() ? PRIVATE_CHECKPOINT_CACHING : PUBLIC_CHECKPOINT_CACHING;
         var checkpoint = proofs.latestCheckpoint(caller, new TenantId(tenant))
                 .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND,
                         "log '" + tenant + "' has no checkpoint yet"));
         if (accept != null && accept.contains(MediaType.APPLICATION_JSON)) {
-            return Response.ok(CheckpointResponse.from(checkpoint), MediaType.APPLICATION_JSON)
-                    .header("Cache-Control", caching).build();
+            return cached(Response.ok(CheckpointResponse.from(checkpoint), MediaType.APPLICATION_JSON), caller);
         }
-        return Response.ok(checkpoint.signedNote(), SIGNED_NOTE).header("Cache-Control", caching).build();
+        return cached(Response.ok(checkpoint.signedNote(), SIGNED_NOTE), caller);
+    }
+
+    /** Public only when it answers a request without a token; a cache keeps the note and the JSON apart. */
+    private static Response cached(Response.ResponseBuilder answer, Optional<Caller> caller) {
+        return answer.header("Cache-Control", caller.isPresent() ? PRIVATE_CHECKPOINT_CACHING
+                : PUBLIC_CHECKPOINT_CACHING).header("Vary", "Accept, Authorization").build();
     }
 
     @GET
@@ -109,8 +113,9 @@ public class LogsResource {
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Every key this log was signed with and the tree sizes each was valid for; "
             + "the offline verifier's --key accepts it. Readable like the checkpoint.")
-    public String keySet(@PathParam("tenant") String tenant) {
-        return proofs.keySet(currentCaller.ifAuthenticated(), new TenantId(tenant));
+    public Response keySet(@PathParam("tenant") String tenant) {
+        Optional<Caller> caller = currentCaller.ifAuthenticated();
+        return cached(Response.ok(proofs.keySet(caller, new TenantId(tenant)), SIGNED_NOTE), caller);
     }
 
     @GET

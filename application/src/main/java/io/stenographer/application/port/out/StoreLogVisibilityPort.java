@@ -9,5 +9,12 @@ public interface StoreLogVisibilityPort {
     /** The latest setting; private when it was never changed. */
     LogVisibility visibility(TenantId tenant);
 
-    void record(LogVisibility change);
+    /**
+     * The latest setting, read for a change: the tenant's other changes wait until this transaction ends, so each
+     * is judged against, and stamped after, the one before it.
+     */
+    LogVisibility visibilityForChange(TenantId tenant);
+
+    /** Stores the change as the latest setting; returns it as stored (its time may be later than asked). */
+    LogVisibility record(LogVisibility change);
 }
