@@ -3,7 +3,6 @@ package io.stenographer.adapters.reports;
 import io.stenographer.application.port.out.RenderReportPort;
 import io.stenographer.domain.event.Timestamps;
 import io.stenographer.domain.json.CanonicalJson;
-import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonString;
 import io.stenographer.domain.json.JsonValue;
@@ -281,8 +280,7 @@ public final class PdfReportRenderer implements RenderReportPort {
             l.idLine(EVENT_LABEL + " " + nz(ReportJson.string(event, "id")) + "  " + LEAF_LABEL + " "
                     + (entry.leafHash() == null ? WITHHELD : entry.leafHash().hex())
                     + (entry.redacted() ? "  " + ReportText.REDACTED : ""),
-                    (entry.redacted() ? " " + CanonicalJson.canonicalize(new JsonArray(entry.redactions().stream()
-                            .<JsonValue>map(JsonString::new).toList())) : "")
+                    (entry.redacted() ? " " + entry.redactionsText() : "")
                             + (metadata == null ? "" : "  metadata " + CanonicalJson.canonicalize(metadata)), 5.5f);
             rows[0]++;
         });

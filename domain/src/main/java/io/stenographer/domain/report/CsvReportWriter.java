@@ -1,7 +1,6 @@
 package io.stenographer.domain.report;
 
 import io.stenographer.domain.json.CanonicalJson;
-import io.stenographer.domain.json.JsonArray;
 import io.stenographer.domain.json.JsonObject;
 import io.stenographer.domain.json.JsonValue;
 import java.io.BufferedWriter;
@@ -64,9 +63,7 @@ public final class CsvReportWriter {
         cells.add(ReportJson.string(e, "correlationId"));
         cells.add(ReportJson.string(e, "submittedBy"));
         cells.add(metadata == null ? null : CanonicalJson.canonicalize(metadata));
-        // A JSON array, as a path may hold spaces or commas: a joined list would not say where one path ends.
-        cells.add(entry.redactions().isEmpty() ? null : CanonicalJson.canonicalize(new JsonArray(
-                entry.redactions().stream().<JsonValue>map(JsonString::new).toList())));
+        cells.add(entry.redactionsText());
         cells.add(personalStatus(entry));
         return cells;
     }

@@ -97,6 +97,15 @@ public record ReportEntry(long index, Hash leafHash, JsonObject event, List<Stri
         return !redactions.isEmpty();
     }
 
+    /**
+     * The paths redacted as a canonical JSON array, for formats that print them as text: a path may hold spaces and
+     * commas, so a joined list would not say where one ends. Null when the event is unchanged.
+     */
+    public String redactionsText() {
+        return redactions.isEmpty() ? null : CanonicalJson.canonicalize(
+                new JsonArray(redactions.stream().<JsonValue>map(JsonString::new).toList()));
+    }
+
     public JsonObject toJson() {
         ReportJson.Builder out = ReportJson.object().put("index", index);
         if (leafHash != null) {
